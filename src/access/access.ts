@@ -1,0 +1,149 @@
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
+import type { Catalog } from "../model/catalog";
+import { providerCapacities } from "../model/catalog-data";
+import type { Enterprise, Person, RoleAssignment } from "../model/entities";
+import type { Loaders } from "../model/loaders";
+import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
+import { auditReaderRoles, type Task } from "./role-tasks";
+
+/** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
+export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
+
+/**
+ * The access layer of one request or one transaction: it gathers what the decision function needs through the
+ * loaders it is given and remembers each decision for the rest of its life. One instance never outlives its
+ * request, so a decision is never reused across viewers or requests.
+ */
+export class Access {
+  private readonly decisions = new Map<string, Promise<Decision<AssignmentGrant>>>();
+  private grantsOfViewer: Promise<AssignmentGrant[]> | undefined;
+  private visible: Promise<Set<number>> | undefined;
+
+  constructor(
+    readonly viewer: Person | null,
+    private readonly loaders: Loaders,
+    private readonly catalog: Catalog,
+  ) {}
+
+  /** The viewer's current assignments, across enterprises. */
+  grants(): Promise<AssignmentGrant[]> {
+    this.grantsOfViewer ??= this.viewer ? this.grantsOf(this.viewer.id) : Promise.resolve([]);
+    return this.grantsOfViewer;
+  }
+
+  private async grantsOf(personId: number): Promise<AssignmentGrant[]> {
+    const assignments = await this.loaders.assignmentsOfPerson.load(personId);
+    return Promise.all(assignments.map((a) => this.withServices(a)));
+  }
+
+  async withServices(assignment: RoleAssignment): Promise<AssignmentGrant> {
+    const codes =
+      assignment.role === "ACCESS_MANAGER" && assignment.capacityCode
+        ? (this.catalog.capacities.get(assignment.capacityCode)?.onlineServiceCodes ?? [])
+        : assignment.role === "USER"
+          ? (await this.loaders.onlineServicesOfAssignment.load(assignment.id)).map((s) => s.onlineServiceCode)
+          : [];
+    return Object.assign(Object.create(Object.getPrototypeOf(assignment)) as RoleAssignment, assignment, { onlineServices: new Set(codes) });
+  }
+
+  async state(enterprise: Enterprise): Promise<EnterpriseState> {
+    const [capacities, eBox] = await Promise.all([
+      this.loaders.capacitiesOfEnterprise.load(enterprise.id),
+      this.loaders.eBoxOfEnterprise.load(enterprise.id),
+    ]);
+    return {
+      id: enterprise.id,
+      status: enterprise.status,
+      activeCapacities: new Set(capacities.filter((c) => c.status === "ACTIVE").map((c) => c.capacityCode)),
+      eBoxActive: eBox?.status === "ACTIVE",
+    };
+  }
+
+  /** The decision for a task in an enterprise (and capacity), remembered for this request. */
+  decide(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<Decision<AssignmentGrant>> {
+    const key = `${enterprise.id}:${task}:${capacity ?? ""}`;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.viewer
+        ? Promise.all([this.grants(), this.state(enterprise)]).then(([grants, state]) => decide({ task, enterprise: state, grants, capacity }))
+        : Promise.resolve(deny<AssignmentGrant>(task, "NOT_AUTHENTICATED"));
+      this.decisions.set(key, decision);
+    }
+    return decision;
+  }
+
+  /** Throws FORBIDDEN with the decision's reason unless the task is allowed. */
+  async require(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<Decision<AssignmentGrant>> {
+    const decision = await this.decide(enterprise, task, capacity);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, decision.message);
+    return decision;
+  }
+
+  async decideOnlineService(enterprise: Enterprise, serviceCode: string): Promise<Decision<AssignmentGrant>> {
+    if (!this.viewer) return deny("USE_ONLINE_SERVICES", "NOT_AUTHENTICATED");
+    const service = this.catalog.onlineServices.get(serviceCode);
+    if (!service) throw new BadUserInputError("onlineService", `Unknown online service "${serviceCode.slice(0, 60)}"`);
+    const [grants, state, mandates] = await Promise.all([
+      this.grants(),
+      this.state(enterprise),
+      this.loaders.mandatesAsClient.load(enterprise.id),
+    ]);
+    const mandateAccess: MandateAccess<AssignmentGrant>[] = await Promise.all(
+      mandates
+        .filter((m) => m.status === "ACTIVE")
+        .map(async (m) => {
+          const provider = await this.loaders.enterprise.load(m.providerId);
+          return {
+            capacityCode: m.capacityCode,
+            provider: provider ? await this.state(provider) : { id: m.providerId, status: "ACCESS_DELETED" as const, activeCapacities: new Set<string>(), eBoxActive: false },
+            providerGrants: grants.filter((g) => g.enterpriseId === m.providerId),
+          };
+        }),
+    );
+    return decideOnlineService({
+      enterprise: state,
+      grants,
+      service: service.code,
+      serviceCapacities: new Set(service.capacityCodes),
+      providerCapacities,
+      mandates: mandateAccess,
+    });
+  }
+
+  /** Holds the viewer a role in the enterprise that lets them read its audit trail? */
+  async canReadAuditTrail(enterprise: Enterprise): Promise<boolean> {
+    const grants = await this.grants();
+    return grants.some((g) => g.enterpriseId === enterprise.id && auditReaderRoles.has(g.role));
+  }
+
+  /**
+   * The enterprises the viewer may see (SPEC rule 14): those where they hold a role, and the clients of the
+   * providers whose staff they are (ACCESS_MANAGER or USER in a provider capacity).
+   */
+  visibleEnterpriseIds(): Promise<Set<number>> {
+    this.visible ??= this.findVisibleEnterpriseIds();
+    return this.visible;
+  }
+
+  private async findVisibleEnterpriseIds(): Promise<Set<number>> {
+    const grants = await this.grants();
+    const visible = new Set(grants.map((g) => g.enterpriseId));
+    const providerIds = [
+      ...new Set(grants.filter((g) => g.capacityCode !== null && providerCapacities.has(g.capacityCode) && g.role !== "MAIN_ACCESS_MANAGER").map((g) => g.enterpriseId)),
+    ];
+    const mandates = (await this.loaders.mandatesAsProvider.loadMany(providerIds)).flatMap((m) => (m instanceof Error ? [] : m));
+    for (const m of mandates) if (m.status === "ACTIVE") visible.add(m.clientId);
+    return visible;
+  }
+
+  async canSee(enterprise: Enterprise): Promise<boolean> {
+    return (await this.visibleEnterpriseIds()).has(enterprise.id);
+  }
+
+  /** The enterprise with this number if the viewer may see it; NOT_FOUND otherwise (existence is not disclosed). */
+  async visibleEnterprise(number: string): Promise<Enterprise> {
+    const enterprise = await this.loaders.enterpriseByNumber.load(number);
+    if (!enterprise || !(await this.canSee(enterprise))) throw new NotFoundError("No enterprise with this number is visible to you");
+    return enterprise;
+  }
+}

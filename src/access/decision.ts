@@ -1,0 +1,174 @@
+import type { EnterpriseStatus } from "../model/entities/enterprise.entity";
+import { enterpriseWideRoles, roleHasTask, taskScope, tasksBeforeActivation, type Role, type Task } from "./role-tasks";
+
+export const decisionReasons = [
+  "GRANTED_BY_ROLE",
+  "GRANTED_BY_MANDATE",
+  "NOT_AUTHENTICATED",
+  "NO_ROLE_IN_ENTERPRISE",
+  "ROLE_LACKS_TASK",
+  "CAPACITY_NOT_ACTIVE",
+  "ENTERPRISE_NOT_ACTIVE",
+  "ENTERPRISE_ACCESS_DELETED",
+  "EBOX_NOT_ACTIVATED",
+  "ONLINE_SERVICE_NOT_GRANTED",
+] as const;
+export type DecisionReason = (typeof decisionReasons)[number];
+
+/** What the decision needs of an assignment: the role-assignment entity satisfies it. */
+export interface Grant {
+  id: number;
+  enterpriseId: number;
+  role: Role;
+  capacityCode: string | null;
+}
+
+/** A grant with the online services of a USER assignment. */
+export interface ServiceGrant extends Grant {
+  onlineServices: ReadonlySet<string>;
+}
+
+/** The state of the enterprise that gates tasks (SPEC rules 4, 5, 8). */
+export interface EnterpriseState {
+  id: number;
+  status: EnterpriseStatus;
+  activeCapacities: ReadonlySet<string>;
+  eBoxActive: boolean;
+}
+
+export interface Decision<G extends Grant = Grant> {
+  allowed: boolean;
+  task: Task;
+  reason: DecisionReason;
+  /** The assignments that grant the task; empty when denied. */
+  via: G[];
+  message: string;
+}
+
+const messages: Record<DecisionReason, (task: Task) => string> = {
+  GRANTED_BY_ROLE: (task) => `Allowed: a role of yours includes ${task}.`,
+  GRANTED_BY_MANDATE: (task) => `Allowed through a service-provider mandate: your role at the provider includes ${task}.`,
+  NOT_AUTHENTICATED: () => "Sign in first: a valid bearer token is required.",
+  NO_ROLE_IN_ENTERPRISE: () => "You hold no role in this enterprise.",
+  ROLE_LACKS_TASK: (task) => `None of your roles in this enterprise includes ${task}.`,
+  CAPACITY_NOT_ACTIVE: () => "The capacity is not active for this enterprise.",
+  ENTERPRISE_NOT_ACTIVE: () => "The enterprise's account is not active yet.",
+  ENTERPRISE_ACCESS_DELETED: () => "The enterprise's access has been deleted.",
+  EBOX_NOT_ACTIVATED: () => "The enterprise's e-Box is not activated.",
+  ONLINE_SERVICE_NOT_GRANTED: () => "The online service is not granted to you for this enterprise.",
+};
+
+function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
+  const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";
+  return { allowed, task, reason, via: allowed ? via : [], message: messages[reason](task) };
+}
+
+export function deny<G extends Grant>(task: Task, reason: DecisionReason): Decision<G> {
+  return answer<G>(task, reason);
+}
+
+function enterpriseGate(task: Task, enterprise: EnterpriseState): DecisionReason | null {
+  if (tasksBeforeActivation.has(task)) return null;
+  if (enterprise.status === "ACCESS_DELETED") return "ENTERPRISE_ACCESS_DELETED";
+  if (enterprise.status !== "ACTIVE") return "ENTERPRISE_NOT_ACTIVE";
+  return null;
+}
+
+/**
+ * May the viewer, holding `grants` in `enterprise`, perform `task` (in `capacity`)? The one decision function:
+ * the shield rules, `can`, `myTasks` and the management actions all ask it.
+ *
+ * Order: roles first (who you are), then the state of the enterprise, its capacity and its e-Box, so the reason is
+ * the most useful one to the person asking. Whether the action is still needed is not part of the decision.
+ */
+export function decide<G extends Grant>({
+  task,
+  enterprise,
+  grants,
+  capacity,
+}: {
+  task: Task;
+  enterprise: EnterpriseState;
+  grants: readonly G[];
+  capacity?: string | null;
+}): Decision<G> {
+  const own = grants.filter((g) => g.enterpriseId === enterprise.id);
+  if (own.length === 0) return answer(task, "NO_ROLE_IN_ENTERPRISE");
+  const capacityScoped = taskScope[task] === "capacity";
+  const holding = own.filter(
+    (g) => roleHasTask(g.role, task) && (!capacityScoped || !capacity || enterpriseWideRoles.has(g.role) || g.capacityCode === capacity),
+  );
+  if (holding.length === 0) return answer(task, "ROLE_LACKS_TASK");
+  const gate = enterpriseGate(task, enterprise);
+  if (gate) return answer(task, gate);
+  let via = holding;
+  if (capacityScoped) {
+    // Without a capacity: allowed when some active capacity is in reach of the viewer's roles (SPEC, "Decisions").
+    via = capacity
+      ? enterprise.activeCapacities.has(capacity)
+        ? holding
+        : []
+      : holding.filter((g) => (enterpriseWideRoles.has(g.role) ? enterprise.activeCapacities.size > 0 : enterprise.activeCapacities.has(g.capacityCode ?? "")));
+    if (via.length === 0) return answer(task, "CAPACITY_NOT_ACTIVE");
+  }
+  if (task === "USE_EBOX" && !enterprise.eBoxActive) return answer(task, "EBOX_NOT_ACTIVATED");
+  return answer(task, "GRANTED_BY_ROLE", via);
+}
+
+/** May the viewer use the online service for the enterprise, directly or through a service-provider mandate (SPEC rule 7)? */
+export interface MandateAccess<G extends ServiceGrant> {
+  capacityCode: string;
+  provider: EnterpriseState;
+  /** The viewer's assignments at the provider. */
+  providerGrants: readonly G[];
+}
+
+export function decideOnlineService<G extends ServiceGrant>({
+  enterprise,
+  grants,
+  service,
+  serviceCapacities,
+  providerCapacities,
+  mandates,
+}: {
+  enterprise: EnterpriseState;
+  grants: readonly G[];
+  service: string;
+  /** The capacities of the catalog that offer the service. */
+  serviceCapacities: ReadonlySet<string>;
+  /** The capacities that qualify an enterprise as a service provider. */
+  providerCapacities: ReadonlySet<string>;
+  /** The client's active mandates, with the viewer's grants at each provider. */
+  mandates: readonly MandateAccess<G>[];
+}): Decision<G> {
+  const task: Task = "USE_ONLINE_SERVICES";
+  const usable = (g: G, capacities: ReadonlySet<string>) =>
+    g.capacityCode !== null &&
+    capacities.has(g.capacityCode) &&
+    roleHasTask(g.role, task) &&
+    (g.role === "ACCESS_MANAGER" || g.onlineServices.has(service));
+
+  const direct = grants.filter((g) => g.enterpriseId === enterprise.id);
+  const directActive = direct.filter((g) => g.capacityCode !== null && enterprise.activeCapacities.has(g.capacityCode));
+  const directVia = directActive.filter((g) => usable(g, serviceCapacities));
+  const gate = enterpriseGate(task, enterprise);
+  if (directVia.length > 0 && !gate) return answer(task, "GRANTED_BY_ROLE", directVia);
+
+  if (!gate) {
+    for (const mandate of mandates) {
+      if (!serviceCapacities.has(mandate.capacityCode) || !enterprise.activeCapacities.has(mandate.capacityCode)) continue;
+      if (enterpriseGate(task, mandate.provider)) continue;
+      const qualifying = new Set([...providerCapacities].filter((c) => mandate.provider.activeCapacities.has(c)));
+      const staff = mandate.providerGrants.filter((g) => g.enterpriseId === mandate.provider.id && usable(g, qualifying));
+      if (staff.length > 0) return answer(task, "GRANTED_BY_MANDATE", staff);
+    }
+  }
+  if (direct.length === 0) {
+    const actsForClient = mandates.some((m) => m.providerGrants.some((g) => g.enterpriseId === m.provider.id && roleHasTask(g.role, task)));
+    if (!actsForClient) return answer(task, "NO_ROLE_IN_ENTERPRISE");
+  }
+  if (gate) return answer(task, gate);
+  if (direct.length > 0 && !direct.some((g) => roleHasTask(g.role, task))) return answer(task, "ROLE_LACKS_TASK");
+  if (direct.length > 0 && directActive.length === 0) return answer(task, "CAPACITY_NOT_ACTIVE");
+  return answer(task, "ONLINE_SERVICE_NOT_GRANTED");
+}

@@ -1,0 +1,80 @@
+/**
+ * The role-task table: the one source of truth for authorization (SPEC, "The role-task table").
+ * The shield rules, `Query.roleTasks`, `Enterprise.myTasks`, `Query.can` and the audit action names are all
+ * derived from these constants, so they cannot disagree.
+ */
+export const roles = ["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER", "ACCESS_MANAGER", "USER"] as const;
+export type Role = (typeof roles)[number];
+
+export const tasks = [
+  "APPOINT_MAIN_ACCESS_MANAGER",
+  "APPOINT_SERVICE_PROVIDER",
+  "ACTIVATE_EBOX",
+  "DELETE_ENTERPRISE_ACCESS",
+  "ACTIVATE_ENTERPRISE_ACCOUNT",
+  "ACTIVATE_CAPACITY",
+  "MANAGE_USERS",
+  "APPOINT_ACCESS_MANAGER",
+  "USE_ONLINE_SERVICES",
+  "USE_EBOX",
+  "CONFIGURE_STRUCTURED_MESSAGES",
+] as const;
+export type Task = (typeof tasks)[number];
+
+export const roleTasks = {
+  LEGAL_REPRESENTATIVE: ["APPOINT_MAIN_ACCESS_MANAGER", "APPOINT_SERVICE_PROVIDER", "ACTIVATE_EBOX", "DELETE_ENTERPRISE_ACCESS"],
+  MAIN_ACCESS_MANAGER: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER"],
+  ACCESS_MANAGER: ["MANAGE_USERS", "USE_ONLINE_SERVICES", "USE_EBOX", "CONFIGURE_STRUCTURED_MESSAGES"],
+  USER: ["USE_ONLINE_SERVICES", "USE_EBOX"],
+} as const satisfies Record<Role, readonly Task[]>;
+
+export const roleDescriptions = {
+  LEGAL_REPRESENTATIVE:
+    "Known from the enterprise register; appoints the main access manager and service providers, activates the e-Box, deletes the enterprise's access.",
+  MAIN_ACCESS_MANAGER:
+    "Activates the enterprise's account and capacities, appoints an access manager per capacity, manages users.",
+  ACCESS_MANAGER: "Manages the users of one capacity, uses its online services and the e-Box, configures structured messages.",
+  USER: "Uses the online services granted in one capacity and the enterprise's e-Box.",
+} as const satisfies Record<Role, string>;
+
+/** Roles held for the whole enterprise; the others are held for one capacity. */
+export const enterpriseWideRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
+
+/** A capacity-scoped task is allowed only in the capacity of the assignment that grants it (SPEC, "Scope"). */
+export const taskScope = {
+  APPOINT_MAIN_ACCESS_MANAGER: "enterprise",
+  APPOINT_SERVICE_PROVIDER: "enterprise",
+  ACTIVATE_EBOX: "enterprise",
+  DELETE_ENTERPRISE_ACCESS: "enterprise",
+  ACTIVATE_ENTERPRISE_ACCOUNT: "enterprise",
+  ACTIVATE_CAPACITY: "enterprise",
+  MANAGE_USERS: "capacity",
+  APPOINT_ACCESS_MANAGER: "enterprise",
+  USE_ONLINE_SERVICES: "capacity",
+  USE_EBOX: "enterprise",
+  CONFIGURE_STRUCTURED_MESSAGES: "capacity",
+} as const satisfies Record<Task, "enterprise" | "capacity">;
+
+/** Tasks that are allowed before the enterprise is ACTIVE (SPEC rule 4); every other task needs an ACTIVE enterprise. */
+export const tasksBeforeActivation: ReadonlySet<Task> = new Set<Task>(["APPOINT_MAIN_ACCESS_MANAGER", "ACTIVATE_ENTERPRISE_ACCOUNT"]);
+
+/** Roles that may read an enterprise's audit trail (SPEC, Enterprise.auditTrail). */
+export const auditReaderRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
+
+const tasksByRole = new Map<Role, ReadonlySet<Task>>(roles.map((role) => [role, new Set<Task>(roleTasks[role])]));
+
+export function roleHasTask(role: Role, task: Task): boolean {
+  return tasksByRole.get(role)!.has(task);
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
+
+export function isTask(value: string): value is Task {
+  return (tasks as readonly string[]).includes(value);
+}
+
+// A task that no role can perform is a hole in the table: fail at load time rather than deny silently forever.
+const unassigned = tasks.filter((task) => !roles.some((role) => roleHasTask(role, task)));
+if (unassigned.length > 0) throw new Error(`Tasks without a role in the role-task table: ${unassigned.join(", ")}`);

@@ -1,0 +1,162 @@
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { applyMiddleware, type IMiddleware } from "graphql-middleware";
+import { allow, deny, rule, shield, type IRule } from "graphql-shield";
+import type { Context } from "../context";
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
+import type { EBoxModel } from "../model/read-models";
+import type { Enterprise } from "../model/entities";
+import type { MutationResolvers, QueryResolvers } from "../model/generated/resolvers-types";
+import type { Task } from "./role-tasks";
+
+/**
+ * graphql-shield, built from the role-task table through the one decision function (src/access/decision.ts).
+ * graphql-shield is unmaintained upstream: it is pinned, and this module is the only place that knows it.
+ */
+
+type Args = Record<string, unknown> & { input?: Record<string, unknown> };
+/** Where a guarded operation acts: the enterprise (and capacity), or the error that tells why there is none. */
+type Target = { enterprise: Enterprise; capacity: string | null } | GraphQLError;
+type Locate = (args: Args, context: Context) => Promise<Target>;
+
+const numericId = (value: unknown, field: string): number | GraphQLError =>
+  typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, `${field} is not a valid id`);
+
+async function enterpriseNumbered(number: unknown, context: Context): Promise<Enterprise | GraphQLError> {
+  const enterprise = typeof number === "string" ? await context.loaders.enterpriseByNumber.load(number) : null;
+  return enterprise ?? new NotFoundError("No enterprise with this number is known");
+}
+
+/** The enterprise named by an argument (`enterprise` or `input.enterprise`), and the capacity argument if any. */
+const byEnterprise: Locate = async (args, context) => {
+  const source = args.input ?? args;
+  const enterprise = await enterpriseNumbered(source.enterprise, context);
+  if (enterprise instanceof GraphQLError) return enterprise;
+  const capacity = typeof source.capacity === "string" ? source.capacity.trim() : null;
+  if (capacity !== null && !context.catalog.capacities.has(capacity)) {
+    return new BadUserInputError(args.input ? "input.capacity" : "capacity", `Unknown capacity "${capacity.slice(0, 60)}"`);
+  }
+  return { enterprise, capacity };
+};
+
+/** The enterprise alone: for activateCapacity the capacity is what gets activated, not the scope of the task. */
+const byEnterpriseOnly: Locate = async (args, context) => {
+  const enterprise = await enterpriseNumbered(args.enterprise, context);
+  return enterprise instanceof GraphQLError ? enterprise : { enterprise, capacity: null };
+};
+
+/** The enterprise and capacity of the role assignment named by `assignment` or `input.assignment`. */
+const byAssignment: Locate = async (args, context) => {
+  const field = args.input ? "input.assignment" : "assignment";
+  const id = numericId((args.input ?? args).assignment, field);
+  if (id instanceof GraphQLError) return id;
+  const assignment = await context.loaders.assignment.load(id);
+  const enterprise = assignment && (await context.loaders.enterprise.load(assignment.enterpriseId));
+  if (!assignment || !enterprise) return new NotFoundError("No role assignment with this id");
+  return { enterprise, capacity: assignment.capacityCode };
+};
+
+/** The client enterprise of the mandate named by `mandate`. */
+const byMandateClient: Locate = async (args, context) => {
+  const id = numericId(args.mandate, "mandate");
+  if (id instanceof GraphQLError) return id;
+  const mandate = await context.loaders.mandate.load(id);
+  const enterprise = mandate && (await context.loaders.enterprise.load(mandate.clientId));
+  if (!mandate || !enterprise) return new NotFoundError("No service-provider mandate with this id");
+  return { enterprise, capacity: null };
+};
+
+const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_parent, _args, context: Context) =>
+  context.viewer ? true : new UnauthenticatedError(),
+);
+
+const performRules = new Map<string, IRule>();
+
+/** A rule that allows the operation when the decision function allows `task` where `locate` says it acts. One rule per pair: shield wants unique names. */
+function performs(task: Task, locate: Locate): IRule {
+  const name = `performs:${task}:${locate.name || "inline"}`;
+  const existing = performRules.get(name);
+  if (existing) return existing;
+  const created = rule(name, { cache: "no_cache" })(async (_parent, args: Args, context: Context) => {
+    if (!context.viewer) return new UnauthenticatedError();
+    const target = await locate(args, context);
+    if (target instanceof GraphQLError) return target;
+    const decision = await context.access.decide(target.enterprise, task, target.capacity);
+    return decision.allowed ? true : new ForbiddenError(decision.reason, decision.message);
+  });
+  performRules.set(name, created);
+  return created;
+}
+
+/** Every mutation and the task it needs (SPEC, "Mutation / field | Task | Scope"). Typed on the schema: a new mutation without a rule does not compile. */
+export const mutationRules: Record<keyof Required<MutationResolvers>, IRule> = {
+  appointMainAccessManager: performs("APPOINT_MAIN_ACCESS_MANAGER", byEnterprise),
+  appointServiceProvider: performs("APPOINT_SERVICE_PROVIDER", byEnterprise),
+  endServiceProviderMandate: performs("APPOINT_SERVICE_PROVIDER", byMandateClient),
+  activateEBox: performs("ACTIVATE_EBOX", byEnterprise),
+  deleteEnterpriseAccess: performs("DELETE_ENTERPRISE_ACCESS", byEnterprise),
+  activateEnterpriseAccount: performs("ACTIVATE_ENTERPRISE_ACCOUNT", byEnterprise),
+  activateCapacity: performs("ACTIVATE_CAPACITY", byEnterpriseOnly),
+  appointAccessManager: performs("APPOINT_ACCESS_MANAGER", byEnterprise),
+  revokeAccessManager: performs("APPOINT_ACCESS_MANAGER", byAssignment),
+  addUser: performs("MANAGE_USERS", byEnterprise),
+  setUserOnlineServices: performs("MANAGE_USERS", byAssignment),
+  removeUser: performs("MANAGE_USERS", byAssignment),
+  configureStructuredMessaging: performs("CONFIGURE_STRUCTURED_MESSAGES", byEnterprise),
+  markEBoxMessageRead: performs("USE_EBOX", byEnterprise),
+  updateMyAccount: isAuthenticated,
+};
+
+export const queryRules: Record<keyof Required<QueryResolvers>, IRule> = {
+  me: isAuthenticated,
+  roleTasks: isAuthenticated,
+  capacities: isAuthenticated,
+  onlineServices: isAuthenticated,
+  myEnterprises: isAuthenticated,
+  enterprise: isAuthenticated,
+  can: isAuthenticated,
+  canUseOnlineService: isAuthenticated,
+};
+
+/** Guarded object fields: readable only with the task (or roles) the SPEC names. */
+export const fieldRules = {
+  EBox: {
+    messages: rule("readsEBox", { cache: "no_cache" })(async (parent: EBoxModel, _args, context: Context) => {
+      const enterprise = await context.loaders.enterprise.load(parent.enterpriseId);
+      if (!enterprise) return new NotFoundError("No such enterprise");
+      const decision = await context.access.decide(enterprise, "USE_EBOX");
+      return decision.allowed ? true : new ForbiddenError(decision.reason, decision.message);
+    }),
+  },
+  Enterprise: {
+    auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
+      (await context.access.canReadAuditTrail(parent))
+        ? true
+        : new ForbiddenError("ROLE_LACKS_TASK", "Only a legal representative or the main access manager may read the audit trail"),
+    ),
+  },
+};
+
+export const ruleTree = {
+  // Deny by default on the root types: a field without a rule of its own is refused.
+  Query: { "*": deny, ...queryRules },
+  Mutation: { "*": deny, ...mutationRules },
+  ...fieldRules,
+};
+
+/**
+ * Applies the rules. graphql-shield wraps every field of every type (the fallback rule), which multiplies the
+ * cost of large lists; only the fields that have a rule, and every field of the root types, get its middleware.
+ */
+export function applyShield(schema: GraphQLSchema): GraphQLSchema {
+  const generated = shield(ruleTree, {
+    allowExternalErrors: true,
+    fallbackRule: allow,
+    fallbackError: () => new ForbiddenError("ROLE_LACKS_TASK", "Not allowed"),
+  }).generate(schema) as Record<string, Record<string, unknown>>;
+  const ruled: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(ruleTree)) {
+    const keep = typeName === "Query" || typeName === "Mutation" ? Object.keys(generated[typeName]) : Object.keys(fields);
+    ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
+  }
+  return applyMiddleware(schema, ruled as IMiddleware);
+}

@@ -1,0 +1,7 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { printSortedSchema } from "../model/type-defs";
+
+const target = join(__dirname, "..", "..", "schema", "schema.graphql");
+writeFileSync(target, printSortedSchema() + "\n");
+process.stderr.write(`Wrote ${target}\n`);

@@ -1,0 +1,20 @@
+import { parseArgs } from "node:util";
+import { loadOrCreateDevKeys } from "../identity/dev-keys";
+import { signDevToken } from "../identity/tokens";
+import { parseSsin } from "../model/identifiers";
+import { bootstrap, runCommand } from "./bootstrap";
+
+runCommand(async () => {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { "given-name": { type: "string" }, "family-name": { type: "string" }, "expires-in": { type: "string", default: "12h" } },
+  });
+  const ssin = parseSsin(positionals[0] ?? "");
+  if (!ssin.ok) throw new Error(`usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? ssin.problem : "an SSIN is required"})`);
+  const { config, dataSource } = await bootstrap();
+  await dataSource.destroy();
+  if (config.oidc) throw new Error("AUTH_ISSUER is set: tokens come from the identity provider, not from the gateway");
+  const keys = await loadOrCreateDevKeys(config.devKeyFile);
+  const token = await signDevToken(keys, { ssin: ssin.value, givenName: values["given-name"], familyName: values["family-name"], expiresIn: values["expires-in"] });
+  process.stdout.write(`${token}\n`);
+});

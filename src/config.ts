@@ -1,0 +1,67 @@
+import { dirname, join, resolve } from "node:path";
+import { defaultDatabaseUrl, parseDatabaseUrl } from "./database/data-source";
+
+export class ConfigError extends Error {}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  replicaUrls: string[];
+  databasePoolSize: number;
+  /** OIDC verification; null means development tokens signed by the gateway. */
+  oidc: { issuer: string; audience: string; jwksUrl: string } | null;
+  devKeyFile: string;
+  playground: boolean;
+  introspection: boolean;
+  rateLimit: boolean;
+  bodyLimit: string;
+  logLevel: string;
+  workers: number;
+  redisUrl: string | null;
+  /** Loads the demo register into an empty embedded database at start-up. */
+  demoData: boolean;
+}
+
+const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
+  if (value === undefined || value === "") return fallback;
+  if (/^(on|true|1|yes)$/i.test(value)) return true;
+  if (/^(off|false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be on or off (got "${value}")`);
+};
+
+const integer = (value: string | undefined, fallback: number, name: string, { min = 0, max = 65535 } = {}): number => {
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return parsed;
+};
+
+/** Reads the configuration from the environment (README, "Configuration"); a bad value stops the process with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
+  const target = parseDatabaseUrl(databaseUrl);
+  const authVariables = [env.AUTH_ISSUER, env.AUTH_AUDIENCE, env.AUTH_JWKS_URL];
+  const someAuth = authVariables.some(Boolean);
+  if (someAuth && !authVariables.every(Boolean)) throw new ConfigError("AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together: set all three or none");
+  const oidc = someAuth ? { issuer: env.AUTH_ISSUER!, audience: env.AUTH_AUDIENCE!, jwksUrl: env.AUTH_JWKS_URL! } : null;
+  const production = oidc !== null || env.NODE_ENV === "production";
+  const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
+  return {
+    port: integer(env.PORT, 4000, "PORT"),
+    host: env.HOST || "0.0.0.0",
+    databaseUrl,
+    replicaUrls: (env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean),
+    databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, "DATABASE_POOL_SIZE", { min: 1, max: 500 }),
+    oidc,
+    devKeyFile: env.DEV_KEY_FILE || join(dataDir, "dev-signing-key.json"),
+    playground: flag(env.PLAYGROUND, !production, "PLAYGROUND"),
+    introspection: flag(env.INTROSPECTION, !production, "INTROSPECTION"),
+    rateLimit: flag(env.RATE_LIMIT, true, "RATE_LIMIT"),
+    bodyLimit: env.BODY_LIMIT || "100kb",
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    workers: integer(env.WORKERS, 1, "WORKERS", { min: 1, max: 64 }),
+    redisUrl: env.REDIS_URL || null,
+    demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
+  };
+}

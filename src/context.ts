@@ -1,0 +1,68 @@
+import type { DataSource } from "typeorm";
+import { Access } from "./access/access";
+import type { Catalog } from "./model/catalog";
+import type { Language, Person } from "./model/entities/person.entity";
+import { createLoaders, type Loaders } from "./model/loaders";
+import { createRoleAssignmentPages } from "./model/role-assignment-pages";
+
+/** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */
+export interface Context {
+  requestId: string;
+  viewer: Person | null;
+  dataSource: DataSource;
+  catalog: Catalog;
+  loaders: Loaders;
+  roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
+  access: Access;
+  /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
+  acceptLanguage: Language | null;
+}
+
+const contractLanguages: readonly Language[] = ["NL", "FR", "DE", "EN"];
+
+/** The first supported language of an Accept-Language header, by quality (RFC 9110 12.5.4). */
+export function preferredLanguage(header: string | undefined): Language | null {
+  if (!header) return null;
+  const ranked = header
+    .split(",")
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(";");
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { language: tag.trim().slice(0, 2).toUpperCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.q > 0 && contractLanguages.includes(entry.language as Language))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  return (ranked[0]?.language as Language | undefined) ?? null;
+}
+
+export function createContext({
+  requestId,
+  viewer,
+  dataSource,
+  catalog,
+  acceptLanguage,
+}: {
+  requestId: string;
+  viewer: Person | null;
+  dataSource: DataSource;
+  catalog: Catalog;
+  acceptLanguage?: string;
+}): Context {
+  const loaders = createLoaders(dataSource.manager);
+  if (viewer) loaders.person.prime(viewer.id, viewer);
+  return {
+    requestId,
+    viewer,
+    dataSource,
+    catalog,
+    loaders,
+    roleAssignmentPages: createRoleAssignmentPages(dataSource.manager),
+    access: new Access(viewer, loaders, catalog),
+    acceptLanguage: preferredLanguage(acceptLanguage),
+  };
+}
+
+export function languageFor(context: Context, explicit: Language | null | undefined): Language {
+  return explicit ?? context.acceptLanguage ?? context.viewer?.language ?? "NL";
+}

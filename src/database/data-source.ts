@@ -1,0 +1,134 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createConnection } from "mysql2/promise";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import { entities } from "../model/entities";
+import { migrations } from "./migrations";
+
+export type Dialect = "sqlite" | "mysql";
+
+export const defaultDatabaseUrl = "sqlite:data/access.sqlite";
+
+export class DatabaseUrlError extends Error {}
+
+interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export type DatabaseTarget = { dialect: "sqlite"; path: string } | ({ dialect: "mysql" } & MysqlTarget);
+
+/** Parses DATABASE_URL: `sqlite:PATH` (`sqlite::memory:` for a throwaway database) or `mysql://USER:PASS@HOST:PORT/DB`. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\//, "");
+    if (path === "") throw new DatabaseUrlError("DATABASE_URL sqlite: needs a file path, e.g. sqlite:data/access.sqlite");
+    return { dialect: "sqlite", path };
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DatabaseUrlError("DATABASE_URL is not a valid URL: expected mysql://USER:PASS@HOST:PORT/DB");
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
+    if (!parsed.hostname || !database) throw new DatabaseUrlError("DATABASE_URL must name a host and a database: mysql://USER:PASS@HOST:PORT/DB");
+    const port = parsed.port ? Number(parsed.port) : 3306;
+    return {
+      dialect: "mysql",
+      host: parsed.hostname,
+      port,
+      user: decodeURIComponent(parsed.username || "root"),
+      password: decodeURIComponent(parsed.password),
+      database,
+    };
+  }
+  throw new DatabaseUrlError(`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(":")[0]}:...")`);
+}
+
+/** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"). */
+async function detectMysqlFlavour({ host, port, user, password, database }: MysqlTarget): Promise<"mysql" | "mariadb"> {
+  const connection = await createConnection({ host, port, user, password, database, connectTimeout: 10_000 });
+  try {
+    const [rows] = await connection.query("SELECT VERSION() AS version");
+    const version = String((rows as { version: string }[])[0]?.version ?? "");
+    return /mariadb/i.test(version) ? "mariadb" : "mysql";
+  } finally {
+    await connection.end();
+  }
+}
+
+export interface DataSourceSettings {
+  url: string;
+  /** Read replicas (MySQL only): reads outside transactions go to them, writes and reads in transactions to the primary. */
+  replicaUrls?: readonly string[];
+  poolSize?: number;
+  logging?: boolean;
+}
+
+export async function buildDataSourceOptions({ url, replicaUrls = [], poolSize = 10, logging = false }: DataSourceSettings): Promise<DataSourceOptions> {
+  const target = parseDatabaseUrl(url);
+  if (target.dialect === "sqlite") {
+    if (replicaUrls.length > 0) throw new DatabaseUrlError("DATABASE_REPLICA_URLS needs a mysql:// DATABASE_URL");
+    if (target.path !== ":memory:") mkdirSync(dirname(resolve(target.path)), { recursive: true });
+    return {
+      type: "better-sqlite3",
+      database: target.path,
+      enableWAL: target.path !== ":memory:",
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma("busy_timeout = 5000");
+        db.pragma("synchronous = NORMAL");
+      },
+      entities,
+      migrations,
+      migrationsRun: false,
+      synchronize: false,
+      logging,
+    };
+  }
+  const replicas = replicaUrls.map((replicaUrl) => {
+    const replica = parseDatabaseUrl(replicaUrl);
+    if (replica.dialect !== "mysql") throw new DatabaseUrlError("DATABASE_REPLICA_URLS must be mysql:// URLs");
+    return typeormCredentials(replica);
+  });
+  const primary = typeormCredentials(target);
+  const flavour = await detectMysqlFlavour(target);
+  return {
+    type: flavour,
+    ...(replicas.length > 0 ? { replication: { master: primary, slaves: replicas } } : primary),
+    timezone: "Z",
+    charset: "utf8mb4_unicode_ci",
+    poolSize,
+    extra: { connectionLimit: poolSize, enableKeepAlive: true },
+    entities,
+    migrations,
+    migrationsRun: false,
+    synchronize: false,
+    logging,
+  } as DataSourceOptions;
+}
+
+function typeormCredentials({ host, port, user, password, database }: MysqlTarget) {
+  return { host, port, username: user, password, database };
+}
+
+export function dialectOf(dataSource: DataSource): Dialect {
+  return dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql";
+}
+
+/** Opens the database and brings its schema up to date: every command migrates the database it opens (SPEC, Identity). */
+export async function openDatabase(settings: DataSourceSettings): Promise<DataSource> {
+  const dataSource = new DataSource(await buildDataSourceOptions(settings));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: "each" });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}

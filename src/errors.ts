@@ -1,0 +1,79 @@
+import { GraphQLError } from "graphql";
+import type { DecisionReason } from "./access/decision";
+
+/**
+ * The error codes of the contract. Every error a client sees is one of these classes; anything else is masked as
+ * INTERNAL_SERVER_ERROR by the server's formatError.
+ */
+export type ErrorCode =
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "BAD_USER_INPUT"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "QUERY_TOO_COMPLEX"
+  | "RATE_LIMITED"
+  | "INTERNAL_SERVER_ERROR";
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = "A valid bearer token is required") {
+    super(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(
+    readonly reason: DecisionReason,
+    message: string,
+  ) {
+    super(message, { extensions: { code: "FORBIDDEN", reason } });
+  }
+}
+
+export class BadUserInputError extends GraphQLError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, { extensions: { code: "BAD_USER_INPUT", field } });
+  }
+}
+
+export class NotFoundError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: "NOT_FOUND" } });
+  }
+}
+
+export type ConflictReason =
+  | "ALREADY_ACTIVE"
+  | "ALREADY_ASSIGNED"
+  | "ALREADY_ENDED"
+  | "PROVIDER_NOT_QUALIFIED"
+  | "SELF_MANDATE"
+  | "CONCURRENT_UPDATE"
+  | "ENTERPRISE_ACCESS_DELETED"
+  | "NOT_PENDING_ACTIVATION"
+  | "MAIN_ACCESS_MANAGER_PROFILE";
+
+export class ConflictError extends GraphQLError {
+  constructor(
+    readonly reason: ConflictReason,
+    message: string,
+  ) {
+    super(message, { extensions: { code: "CONFLICT", reason } });
+  }
+}
+
+/** A domain error: thrown by the management functions, passed to clients unchanged. */
+export type DomainError = UnauthenticatedError | ForbiddenError | BadUserInputError | NotFoundError | ConflictError;
+
+export function isDomainError(error: unknown): error is DomainError {
+  return (
+    error instanceof UnauthenticatedError ||
+    error instanceof ForbiddenError ||
+    error instanceof BadUserInputError ||
+    error instanceof NotFoundError ||
+    error instanceof ConflictError
+  );
+}

@@ -1,0 +1,47 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+
+/** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
+const publicCodes = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "BAD_USER_INPUT",
+  "NOT_FOUND",
+  "CONFLICT",
+  "GRAPHQL_VALIDATION_FAILED",
+  "GRAPHQL_PARSE_FAILED",
+  "QUERY_TOO_COMPLEX",
+  "RATE_LIMITED",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
+
+export const maskedMessage = "Unexpected error; it has been logged with the request id";
+
+/** Names the input field of a variable that failed coercion: `Variable "$input" got invalid value ... at "input.person.ssin"`. */
+function fieldOfCoercionError(message: string): string | undefined {
+  const match = /^Variable "\$([A-Za-z_]\w*)" got invalid value[\s\S]*?(?:at "([A-Za-z_][\w.[\]]*)")?;/.exec(message);
+  if (!match) return undefined;
+  return match[2] ?? match[1];
+}
+
+/** Keeps typed errors, masks everything else as INTERNAL_SERVER_ERROR (no SQL, stack or path ever leaves). */
+export function isPublicError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  return typeof code === "string" && publicCodes.has(code);
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (!isPublicError(error)) {
+    return { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+  }
+  const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
+    const field = fieldOfCoercionError(formatted.message);
+    if (field) extensions.field = field;
+  }
+  return { ...formatted, extensions };
+}

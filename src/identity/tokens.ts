@@ -1,0 +1,66 @@
+import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { UnauthenticatedError } from "../errors";
+import { parseSsin } from "../model/identifiers";
+import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
+
+/** What the gateway takes from a verified token. */
+export interface Identity {
+  ssin: string;
+  givenName: string | null;
+  familyName: string | null;
+}
+
+export type IdentityConfig =
+  | { mode: "development"; keys: DevKeys }
+  | { mode: "oidc"; issuer: string; audience: string; jwksUrl: string; algorithms?: string[] };
+
+export interface TokenVerifier {
+  mode: IdentityConfig["mode"];
+  verify(token: string): Promise<Identity>;
+}
+
+const oidcAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
+const clockToleranceSeconds = 30;
+
+const claim = (payload: JWTPayload, name: string): string | null => {
+  const value = payload[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 100) : null;
+};
+
+export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
+  const key: JWTVerifyGetKey | DevKeys["publicKey"] =
+    config.mode === "development" ? config.keys.publicKey : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+  const options =
+    config.mode === "development"
+      ? { issuer: devIssuer, audience: devAudience, algorithms: [devAlgorithm], clockTolerance: clockToleranceSeconds }
+      : { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms ?? oidcAlgorithms, clockTolerance: clockToleranceSeconds };
+  return {
+    mode: config.mode,
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = typeof key === "function" ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
+      } catch (error) {
+        throw new UnauthenticatedError(error instanceof errors.JWTExpired ? "The bearer token has expired" : "The bearer token is not valid");
+      }
+      const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
+      if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number");
+      return { ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") };
+    },
+  };
+}
+
+/** Signs a development token for `npm run token` and the tests. */
+export async function signDevToken(
+  keys: DevKeys,
+  { ssin, givenName, familyName, expiresIn = "12h" }: { ssin: string; givenName?: string; familyName?: string; expiresIn?: string },
+): Promise<string> {
+  return new SignJWT({ ...(givenName ? { given_name: givenName } : {}), ...(familyName ? { family_name: familyName } : {}) })
+    .setProtectedHeader({ alg: devAlgorithm, typ: "JWT" })
+    .setSubject(ssin)
+    .setIssuer(devIssuer)
+    .setAudience(devAudience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(keys.privateKey);
+}

@@ -1,0 +1,30 @@
+import type { DataSource } from "typeorm";
+import { Person } from "../model/entities";
+import type { Identity } from "./tokens";
+
+/**
+ * The person behind a verified token. A person seen for the first time is created from the token's name claims
+ * (SPEC, Identity); two first requests racing each other meet at the unique SSIN and both get the same row.
+ */
+export async function personFor(dataSource: DataSource, identity: Identity): Promise<Person> {
+  const repository = dataSource.getRepository(Person);
+  const existing = await repository.findOneBy({ ssin: identity.ssin });
+  if (existing) return existing;
+  try {
+    return await repository.save(
+      repository.create({
+        ssin: identity.ssin,
+        givenName: identity.givenName ?? "",
+        familyName: identity.familyName ?? "",
+        email: null,
+        phone: null,
+        language: "NL",
+        createdAt: new Date(),
+      }),
+    );
+  } catch (error) {
+    const winner = await repository.findOneBy({ ssin: identity.ssin });
+    if (winner) return winner;
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import "reflect-metadata";
+import { join } from "node:path";
+import { Enterprise } from "./model/entities";
+import { loadConfig } from "./config";
+import { openDatabase } from "./database/data-source";
+import { loadOrCreateDevKeys } from "./identity/dev-keys";
+import { signDevToken } from "./identity/tokens";
+import { createLogger } from "./logger";
+import { Catalog } from "./model/catalog";
+import { importRegister } from "./register/import-register";
+import { startGateway } from "./server";
+
+/** A demo legal representative of the demo register (data/demo-register.csv), for the first token a newcomer uses. */
+const demoLegalRepresentative = { ssin: "85073003328", givenName: "An", familyName: "Peeters" };
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize });
+  if (config.demoData && (await dataSource.getRepository(Enterprise).count()) === 0) {
+    const summary = await importRegister({ dataSource, catalog: await Catalog.load(dataSource), file: join(__dirname, "register", "demo-register.csv") });
+    logger.info(summary, "loaded the demo register into the empty database");
+  }
+  const gateway = await startGateway({ config, dataSource, logger });
+  logger.info({ url: gateway.url }, "gateway ready");
+  process.stdout.write(`\nSecure access gateway: ${gateway.url}\n`);
+  if (!config.oidc) {
+    const token = await signDevToken(await loadOrCreateDevKeys(config.devKeyFile), demoLegalRepresentative);
+    process.stdout.write(`Development token of a demo legal representative (${demoLegalRepresentative.givenName} ${demoLegalRepresentative.familyName}):\n  Authorization: Bearer ${token}\nMore: npm run token -- SSIN\n\n`);
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining requests");
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await gateway.stop();
+    await dataSource.destroy();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

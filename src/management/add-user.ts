@@ -1,0 +1,23 @@
+import type { ActionScope } from "./action";
+import { assignmentSummary, grantRole, lockedEnterprise, personSummary, upsertPerson, validPerson, validServices, type PersonInput } from "./common";
+import type { RoleAssignment } from "../model/entities";
+
+/** Adds a USER in one capacity with online services of that capacity (SPEC rules 5 and 6). */
+export async function addUser(
+  scope: ActionScope,
+  input: { enterprise: string; capacity: string; person: PersonInput; onlineServices: readonly string[] },
+): Promise<RoleAssignment> {
+  const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
+  const services = validServices(scope, capacity.code, input.onlineServices, "input.onlineServices");
+  const personInput = validPerson(input.person, "input.person");
+  const enterprise = await lockedEnterprise(scope, input.enterprise);
+  await scope.access.require(enterprise, "MANAGE_USERS", capacity.code);
+  const person = await upsertPerson(scope, personInput);
+  const assignment = await grantRole(scope, { person, enterprise, role: "USER", capacityCode: capacity.code, onlineServices: services });
+  await scope.audit("MANAGE_USERS", enterprise, {
+    mutation: "addUser",
+    before: null,
+    after: { ...assignmentSummary(assignment, services), person: personSummary(person) },
+  });
+  return assignment;
+}

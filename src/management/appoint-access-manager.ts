@@ -1,0 +1,23 @@
+import type { ActionScope } from "./action";
+import { activeCapacities, assignmentSummary, grantRole, lockedEnterprise, personSummary, requireActiveCapacity, upsertPerson, validPerson, type PersonInput } from "./common";
+import type { RoleAssignment } from "../model/entities";
+
+/** Appoints an access manager for one active capacity (SPEC rules 5 and 6). */
+export async function appointAccessManager(
+  scope: ActionScope,
+  input: { enterprise: string; capacity: string; person: PersonInput },
+): Promise<RoleAssignment> {
+  const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
+  const personInput = validPerson(input.person, "input.person");
+  const enterprise = await lockedEnterprise(scope, input.enterprise);
+  await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
+  requireActiveCapacity(await activeCapacities(scope, enterprise), capacity.code);
+  const person = await upsertPerson(scope, personInput);
+  const assignment = await grantRole(scope, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.code });
+  await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, {
+    mutation: "appointAccessManager",
+    before: null,
+    after: { ...assignmentSummary(assignment), person: personSummary(person) },
+  });
+  return assignment;
+}

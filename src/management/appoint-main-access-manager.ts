@@ -1,0 +1,46 @@
+import type { ActionScope } from "./action";
+import {
+  assignmentSummary,
+  currentAssignment,
+  endAssignments,
+  ensureMainAccessManagerProfiles,
+  grantRole,
+  lockedEnterprise,
+  personSummary,
+  upsertPerson,
+  validPerson,
+  type PersonInput,
+} from "./common";
+import { ConflictError } from "../errors";
+import { Enterprise, type RoleAssignment } from "../model/entities";
+
+/**
+ * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one. Appointing
+ * registers the enterprise (REGISTERED or ACCESS_DELETED becomes PENDING_ACTIVATION).
+ */
+export async function appointMainAccessManager(scope: ActionScope, input: { enterprise: string; person: PersonInput }): Promise<RoleAssignment> {
+  const personInput = validPerson(input.person, "input.person");
+  const enterprise = await lockedEnterprise(scope, input.enterprise);
+  await scope.access.require(enterprise, "APPOINT_MAIN_ACCESS_MANAGER");
+  const person = await upsertPerson(scope, personInput);
+  const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
+  if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", "This person is already the main access manager");
+  const before = { status: enterprise.status, mainAccessManager: previous ? assignmentSummary(previous) : null };
+  if (previous) await endAssignments(scope, [previous]);
+  const assignment = await grantRole(scope, { person, enterprise, role: "MAIN_ACCESS_MANAGER" });
+  if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
+    await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });
+    enterprise.status = "PENDING_ACTIVATION";
+  }
+  const profiles = await ensureMainAccessManagerProfiles(scope, enterprise);
+  await scope.audit("APPOINT_MAIN_ACCESS_MANAGER", enterprise, {
+    mutation: "appointMainAccessManager",
+    before,
+    after: {
+      status: enterprise.status,
+      mainAccessManager: { ...assignmentSummary(assignment), person: personSummary(person) },
+      accessManagerProfiles: profiles.map((p) => assignmentSummary(p)),
+    },
+  });
+  return assignment;
+}

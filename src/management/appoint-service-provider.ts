@@ -1,0 +1,55 @@
+import { IsNull } from "typeorm";
+import type { ActionScope } from "./action";
+import { activeCapacities, findEnterprise, requireActiveCapacity } from "./common";
+import { BadUserInputError, ConflictError } from "../errors";
+import { providerCapacities } from "../model/catalog-data";
+import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../model/entities";
+
+const summary = (m: ServiceProviderMandate) => ({ id: m.id, clientId: m.clientId, providerId: m.providerId, capacity: m.capacityCode, status: m.status });
+
+/**
+ * SPEC rule 7: the provider is another enterprise with an active provider capacity; the capacity must be active at
+ * the client; one active mandate per (client, capacity), so a new appointment ends the old one.
+ */
+export async function appointServiceProvider(
+  scope: ActionScope,
+  input: { enterprise: string; provider: string; capacity: string },
+): Promise<ServiceProviderMandate> {
+  const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
+  if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", "An enterprise cannot be its own service provider");
+  const [clientFound, providerFound] = [await findEnterprise(scope, input.enterprise), await findEnterprise(scope, input.provider)];
+  await scope.lock(clientFound, providerFound);
+  const client = await scope.em.findOneByOrFail(Enterprise, { id: clientFound.id });
+  const provider = await scope.em.findOneByOrFail(Enterprise, { id: providerFound.id });
+  await scope.access.require(client, "APPOINT_SERVICE_PROVIDER");
+  requireActiveCapacity(await activeCapacities(scope, client), capacity.code);
+  const providerActive = await scope.em.findBy(EnterpriseCapacity, { enterpriseId: provider.id, status: "ACTIVE" });
+  if (provider.status !== "ACTIVE" || !providerActive.some((c) => providerCapacities.has(c.capacityCode))) {
+    throw new ConflictError("PROVIDER_NOT_QUALIFIED", "The provider needs an active social service provider or approved social secretariat capacity");
+  }
+  const previous = await scope.em.findOneBy(ServiceProviderMandate, { clientId: client.id, capacityCode: capacity.code, status: "ACTIVE", endedAt: IsNull() });
+  if (previous?.providerId === provider.id) throw new ConflictError("ALREADY_ASSIGNED", "This provider already holds the mandate for this capacity");
+  if (previous) {
+    await scope.em.update(ServiceProviderMandate, { id: previous.id }, { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null });
+  }
+  const fields = { clientId: client.id, providerId: provider.id, capacityCode: capacity.code };
+  const mandate = await scope.em.save(
+    scope.em.create(ServiceProviderMandate, {
+      ...fields,
+      status: "ACTIVE",
+      appointedById: scope.viewer.id,
+      startsAt: scope.now,
+      endedAt: null,
+      endedById: null,
+      activeKey: mandateActiveKey(fields),
+    }),
+  );
+  await scope.audit("APPOINT_SERVICE_PROVIDER", client, {
+    mutation: "appointServiceProvider",
+    before: previous ? summary(previous) : null,
+    after: { ...summary(mandate), providerNumber: provider.number },
+  });
+  return mandate;
+}
+
+export { summary as mandateSummary };

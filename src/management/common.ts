@@ -1,0 +1,198 @@
+import { In, IsNull } from "typeorm";
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../errors";
+import {
+  Enterprise,
+  EnterpriseCapacity,
+  Person,
+  RoleAssignment,
+  RoleAssignmentOnlineService,
+  assignmentActiveKey,
+  assignmentExclusiveKey,
+} from "../model/entities";
+import { parseEmail, parseName, type Checked } from "../model/identifiers";
+import type { Role } from "../access/role-tasks";
+import type { ActionScope } from "./action";
+
+/** A person named in an appointment, after validation. */
+export interface PersonInput {
+  ssin: string;
+  givenName: string;
+  familyName: string;
+  email?: string | null;
+}
+
+/** Returns the checked value or throws BAD_USER_INPUT naming the field. */
+export function valid<T>(checked: Checked<T>, field: string, label = field.split(".").at(-1)!): T {
+  if (!checked.ok) throw new BadUserInputError(field, `${label} ${checked.problem}`);
+  return checked.value;
+}
+
+export function validPerson(input: PersonInput, field: string): PersonInput {
+  return {
+    ssin: input.ssin,
+    givenName: valid(parseName(input.givenName), `${field}.givenName`),
+    familyName: valid(parseName(input.familyName), `${field}.familyName`),
+    email: input.email === undefined || input.email === null || input.email.trim() === "" ? null : valid(parseEmail(input.email), `${field}.email`),
+  };
+}
+
+export function validId(id: string, field: string): number {
+  if (!/^\d{1,15}$/.test(id.trim())) throw new BadUserInputError(field, `${field} is not a valid id`);
+  return Number(id.trim());
+}
+
+export async function findEnterprise({ em }: ActionScope, number: string): Promise<Enterprise> {
+  const enterprise = await em.findOneBy(Enterprise, { number });
+  if (!enterprise) throw new NotFoundError("No enterprise with this number is known");
+  return enterprise;
+}
+
+/** Rereads the enterprise after its row is locked, so the rules below see the state no other action can change now. */
+export async function lockedEnterprise(scope: ActionScope, number: string): Promise<Enterprise> {
+  const enterprise = await findEnterprise(scope, number);
+  await scope.lock(enterprise);
+  return scope.em.findOneByOrFail(Enterprise, { id: enterprise.id });
+}
+
+/**
+ * Finds the person by SSIN or creates them. A known person keeps their own data, except names still empty
+ * (first seen through a token without name claims), which the appointment fills (SPEC rule 6).
+ */
+export async function upsertPerson({ em, now }: ActionScope, input: PersonInput): Promise<Person> {
+  const existing = await em.findOneBy(Person, { ssin: input.ssin });
+  if (!existing) {
+    const person = em.create(Person, {
+      ssin: input.ssin,
+      givenName: input.givenName,
+      familyName: input.familyName,
+      email: input.email ?? null,
+      phone: null,
+      language: "NL",
+      createdAt: now,
+    });
+    return em.save(person);
+  }
+  const fill: Partial<Person> = {};
+  if (existing.givenName === "") fill.givenName = input.givenName;
+  if (existing.familyName === "") fill.familyName = input.familyName;
+  if (existing.email === null && input.email) fill.email = input.email;
+  if (Object.keys(fill).length > 0) {
+    await em.update(Person, { id: existing.id }, fill);
+    Object.assign(existing, fill);
+  }
+  return existing;
+}
+
+export async function currentAssignment(
+  { em }: ActionScope,
+  where: { enterpriseId: number; role: Role; personId?: number; capacityCode?: string | null },
+): Promise<RoleAssignment | null> {
+  return em.findOne(RoleAssignment, {
+    where: {
+      enterpriseId: where.enterpriseId,
+      role: where.role,
+      endedAt: IsNull(),
+      ...(where.personId !== undefined ? { personId: where.personId } : {}),
+      ...(where.capacityCode !== undefined ? { capacityCode: where.capacityCode ?? IsNull() } : {}),
+    },
+    order: { id: "ASC" },
+  });
+}
+
+/** Grants a role; holding it already in that scope is CONFLICT (SPEC rule 6). The unique active key backs this up under concurrency. */
+export async function grantRole(
+  scope: ActionScope,
+  { person, enterprise, role, capacityCode = null, onlineServices = [] }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[] },
+): Promise<RoleAssignment> {
+  const { em, viewer, now } = scope;
+  if (await currentAssignment(scope, { enterpriseId: enterprise.id, role, personId: person.id, capacityCode })) {
+    throw new ConflictError("ALREADY_ASSIGNED", `The person already holds ${role}${capacityCode ? ` in ${capacityCode}` : ""} in this enterprise`);
+  }
+  const fields = { personId: person.id, enterpriseId: enterprise.id, role, capacityCode };
+  const assignment = await em.save(
+    em.create(RoleAssignment, {
+      ...fields,
+      grantedById: role === "LEGAL_REPRESENTATIVE" ? null : viewer.id,
+      grantedAt: now,
+      endedAt: null,
+      endedById: null,
+      activeKey: assignmentActiveKey(fields),
+      exclusiveKey: assignmentExclusiveKey(fields),
+    }),
+  );
+  if (onlineServices.length > 0) {
+    await em.insert(
+      RoleAssignmentOnlineService,
+      onlineServices.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
+    );
+  }
+  return assignment;
+}
+
+export async function endAssignments(scope: ActionScope, assignments: readonly RoleAssignment[]): Promise<void> {
+  if (assignments.length === 0) return;
+  const ended = { endedAt: scope.now, endedById: scope.viewer.id, activeKey: null, exclusiveKey: null };
+  await scope.em.update(RoleAssignment, { id: In(assignments.map((a) => a.id)) }, ended);
+  for (const a of assignments) Object.assign(a, ended);
+}
+
+export async function activeCapacities({ em }: ActionScope, enterprise: Enterprise): Promise<EnterpriseCapacity[]> {
+  return em.find(EnterpriseCapacity, { where: { enterpriseId: enterprise.id, status: "ACTIVE" }, order: { id: "ASC" } });
+}
+
+export function requireActiveCapacity(active: readonly EnterpriseCapacity[], capacityCode: string): void {
+  if (!active.some((c) => c.capacityCode === capacityCode)) {
+    throw new ForbiddenError("CAPACITY_NOT_ACTIVE", `The capacity ${capacityCode} is not active for this enterprise`);
+  }
+}
+
+/** Activates a capacity (or reports that it already was) and keeps the main access manager's profile in it. */
+export async function activateCapacityRow(scope: ActionScope, enterprise: Enterprise, capacityCode: string): Promise<EnterpriseCapacity> {
+  const { em, viewer, now } = scope;
+  const existing = await em.findOneBy(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode });
+  const active = { status: "ACTIVE" as const, activatedAt: now, activatedById: viewer.id };
+  const row = existing ? em.merge(EnterpriseCapacity, existing, active) : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
+  await em.save(row);
+  await ensureMainAccessManagerProfiles(scope, enterprise);
+  return row;
+}
+
+/**
+ * The main access manager is ACCESS_MANAGER of every active capacity (SPEC rule 2): where that profile is
+ * missing, they are appointed, granted by themself.
+ */
+export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterprise: Enterprise): Promise<RoleAssignment[]> {
+  const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
+  if (!main) return [];
+  const person = await scope.em.findOneByOrFail(Person, { id: main.personId });
+  const created: RoleAssignment[] = [];
+  for (const capacity of await activeCapacities(scope, enterprise)) {
+    const profile = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "ACCESS_MANAGER", personId: person.id, capacityCode: capacity.capacityCode });
+    if (!profile) {
+      created.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode }));
+    }
+  }
+  return created;
+}
+
+/** The services of a USER, checked against the capacity (SPEC rule 5), without duplicates, in catalog order. */
+export function validServices(scope: ActionScope, capacityCode: string, codes: readonly string[], field: string): string[] {
+  const offered = scope.catalog.capacity(capacityCode).onlineServiceCodes;
+  const requested = new Set(codes.map((c) => c.trim()));
+  const outside = [...requested].filter((c) => !offered.includes(c));
+  if (outside.length > 0) {
+    throw new BadUserInputError(field, `Not online services of ${capacityCode}: ${outside.map((c) => c.slice(0, 40)).join(", ")}`);
+  }
+  return offered.filter((c) => requested.has(c));
+}
+
+export const personSummary = (p: Person) => ({ id: p.id, ssin: p.ssin, givenName: p.givenName, familyName: p.familyName });
+
+export const assignmentSummary = (a: RoleAssignment, onlineServices?: readonly string[]) => ({
+  id: a.id,
+  personId: a.personId,
+  role: a.role,
+  capacity: a.capacityCode,
+  ...(onlineServices ? { onlineServices } : {}),
+  endedAt: a.endedAt,
+});

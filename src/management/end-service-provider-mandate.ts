@@ -1,0 +1,22 @@
+import type { ActionScope } from "./action";
+import { mandateSummary } from "./appoint-service-provider";
+import { validId } from "./common";
+import { ConflictError, NotFoundError } from "../errors";
+import { Enterprise, ServiceProviderMandate } from "../model/entities";
+
+/** Ends a mandate; the client's legal representative decides (APPOINT_SERVICE_PROVIDER). */
+export async function endServiceProviderMandate(scope: ActionScope, input: { mandate: string }): Promise<ServiceProviderMandate> {
+  const id = validId(input.mandate, "mandate");
+  const found = await scope.em.findOneBy(ServiceProviderMandate, { id });
+  if (!found) throw new NotFoundError("No service-provider mandate with this id");
+  const client = await scope.em.findOneByOrFail(Enterprise, { id: found.clientId });
+  await scope.lock(client);
+  await scope.access.require(client, "APPOINT_SERVICE_PROVIDER");
+  const mandate = await scope.em.findOneByOrFail(ServiceProviderMandate, { id });
+  if (mandate.status === "ENDED") throw new ConflictError("ALREADY_ENDED", "This mandate has already ended");
+  const before = mandateSummary(mandate);
+  Object.assign(mandate, { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null });
+  await scope.em.save(mandate);
+  await scope.audit("APPOINT_SERVICE_PROVIDER", client, { mutation: "endServiceProviderMandate", before, after: mandateSummary(mandate) });
+  return mandate;
+}

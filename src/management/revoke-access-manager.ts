@@ -1,0 +1,24 @@
+import type { ActionScope } from "./action";
+import { assignmentSummary, currentAssignment, endAssignments, validId } from "./common";
+import { ConflictError, NotFoundError } from "../errors";
+import { Enterprise, RoleAssignment } from "../model/entities";
+
+/** Ends an access manager's assignment. The main access manager's own profile stays while they are main access manager (SPEC rule 2). */
+export async function revokeAccessManager(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {
+  const id = validId(input.assignment, "assignment");
+  const found = await scope.em.findOneBy(RoleAssignment, { id });
+  if (!found || found.role !== "ACCESS_MANAGER") throw new NotFoundError("No access manager assignment with this id");
+  const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
+  await scope.lock(enterprise);
+  await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
+  const assignment = await scope.em.findOneByOrFail(RoleAssignment, { id });
+  if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", "This assignment has already ended");
+  const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
+  if (main?.personId === assignment.personId) {
+    throw new ConflictError("MAIN_ACCESS_MANAGER_PROFILE", "The main access manager is access manager of every active capacity; appoint another main access manager first");
+  }
+  const before = assignmentSummary(assignment);
+  await endAssignments(scope, [assignment]);
+  await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, { mutation: "revokeAccessManager", before, after: assignmentSummary(assignment) });
+  return assignment;
+}

@@ -1,0 +1,62 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import type { Role } from "../../access/role-tasks";
+
+/**
+ * A role held by a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity).
+ * Ending an assignment sets `endedAt` and clears both keys; rows are never deleted.
+ * `activeKey` is unique while the assignment is current, so the database refuses a duplicate assignment;
+ * `exclusiveKey` is set only on the current main access manager, so it refuses a second one (SPEC rule 12).
+ */
+@Entity("role_assignment")
+export class RoleAssignment {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ name: "person_id", type: "int" })
+  personId: number;
+
+  @Column({ name: "enterprise_id", type: "int" })
+  enterpriseId: number;
+
+  @Column({ type: "varchar", length: 24 })
+  role: Role;
+
+  @Column({ name: "capacity_code", type: "varchar", length: 40, nullable: true })
+  capacityCode: string | null;
+
+  @Column({ name: "granted_by_id", type: "int", nullable: true })
+  grantedById: number | null;
+
+  @Column({ name: "granted_at", type: "datetime" })
+  grantedAt: Date;
+
+  @Column({ name: "ended_at", type: "datetime", nullable: true })
+  endedAt: Date | null;
+
+  @Column({ name: "ended_by_id", type: "int", nullable: true })
+  endedById: number | null;
+
+  @Column({ name: "active_key", type: "varchar", length: 120, nullable: true })
+  activeKey: string | null;
+
+  @Column({ name: "exclusive_key", type: "varchar", length: 120, nullable: true })
+  exclusiveKey: string | null;
+}
+
+/** An online service granted to a USER assignment. */
+@Entity("role_assignment_online_service")
+export class RoleAssignmentOnlineService {
+  @Column({ name: "assignment_id", type: "int", primary: true })
+  assignmentId: number;
+
+  @Column({ name: "online_service_code", type: "varchar", length: 40, primary: true })
+  onlineServiceCode: string;
+}
+
+export function assignmentActiveKey(a: Pick<RoleAssignment, "enterpriseId" | "role" | "capacityCode" | "personId">): string {
+  return `${a.enterpriseId}:${a.role}:${a.capacityCode ?? "*"}:${a.personId}`;
+}
+
+export function assignmentExclusiveKey(a: Pick<RoleAssignment, "enterpriseId" | "role">): string | null {
+  return a.role === "MAIN_ACCESS_MANAGER" ? `${a.enterpriseId}:MAIN_ACCESS_MANAGER` : null;
+}

@@ -1,0 +1,60 @@
+/**
+ * Belgian identifiers and the bounded strings of the model (SPEC rule 13). Pure functions: each returns the
+ * normalized value or a short reason, so the GraphQL scalars, the register import and the token checks share them.
+ */
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+const mod97Check = (digits: bigint): bigint => 97n - (digits % 97n);
+
+/** KBO/BCE enterprise number: 10 digits (dots, spaces and a BE prefix allowed), check = 97 - (first eight mod 97). */
+export function parseEnterpriseNumber(input: string): Checked<string> {
+  const compact = input.trim().toUpperCase().replace(/^BE/, "").replace(/[.\s]/g, "");
+  if (!/^[01]\d{9}$/.test(compact)) return { ok: false, problem: "an enterprise number has 10 digits and starts with 0 or 1" };
+  if (mod97Check(BigInt(compact.slice(0, 8))) !== BigInt(compact.slice(8))) {
+    return { ok: false, problem: "the check digits of the enterprise number do not match" };
+  }
+  return { ok: true, value: compact };
+}
+
+/** 0123456749 -> 0123.456.749 */
+export function formatEnterpriseNumber(compact: string): string {
+  return `${compact.slice(0, 4)}.${compact.slice(4, 7)}.${compact.slice(7)}`;
+}
+
+/** INSZ/NISS: 11 digits (dots, dashes, spaces allowed); check = 97 - (first nine mod 97), with 2 prefixed for births from 2000. */
+export function parseSsin(input: string): Checked<string> {
+  const compact = input.trim().replace(/[.\-\s]/g, "");
+  if (!/^\d{11}$/.test(compact)) return { ok: false, problem: "a national number has 11 digits" };
+  const body = BigInt(compact.slice(0, 9));
+  const check = BigInt(compact.slice(9));
+  if (mod97Check(body) !== check && mod97Check(2_000_000_000n + body) !== check) {
+    return { ok: false, problem: "the check digits of the national number do not match" };
+  }
+  return { ok: true, value: compact };
+}
+
+/** Trims and bounds a name (1-100 characters, no control characters). */
+export function parseName(input: string, { max = 100 }: { max?: number } = {}): Checked<string> {
+  const value = input.trim();
+  if (value.length === 0) return { ok: false, problem: "must not be empty" };
+  if (value.length > max) return { ok: false, problem: `must be at most ${max} characters` };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, problem: "must not contain control characters" };
+  return { ok: true, value };
+}
+
+// A pragmatic address check: one @, a dotted domain, no spaces; the full RFC 5322 grammar admits addresses no mail system delivers.
+const emailPattern = /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function parseEmail(input: string): Checked<string> {
+  const value = input.trim();
+  if (value.length > 254) return { ok: false, problem: "an e-mail address has at most 254 characters" };
+  if (!emailPattern.test(value)) return { ok: false, problem: "is not a valid e-mail address" };
+  return { ok: true, value };
+}
+
+export function parsePhone(input: string): Checked<string> {
+  const value = input.trim();
+  if (!/^\+?[0-9 ()./-]{6,31}$/.test(value)) return { ok: false, problem: "is not a valid phone number" };
+  return { ok: true, value };
+}

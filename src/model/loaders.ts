@@ -1,0 +1,89 @@
+import DataLoader from "dataloader";
+import { In, IsNull, type EntityManager } from "typeorm";
+import {
+  EBox,
+  Enterprise,
+  EnterpriseCapacity,
+  Person,
+  RoleAssignment,
+  RoleAssignmentOnlineService,
+  ServiceProviderMandate,
+  StructuredMessagingConfig,
+} from "./entities";
+import type { Role } from "../access/role-tasks";
+
+/** One row per key, in key order (DataLoader's contract); null where there is none. */
+function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
+  return new DataLoader<K, V | null>(async (keys) => {
+    const rows = await fetch(keys);
+    const index = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => index.get(key) ?? null);
+  });
+}
+
+/** Every row of each key, in key order. */
+function groupedByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V[]> {
+  return new DataLoader<K, V[]>(async (keys) => {
+    const rows = await fetch(keys);
+    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const row of rows) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key)!);
+  });
+}
+
+const ids = (keys: readonly number[]) => In([...keys]);
+
+export type RoleHoldersKey = `${number}:${Role}`;
+
+/**
+ * The batched readers of one request (or one transaction: they read through the entity manager they are given).
+ * Created per request in the context, never shared across callers.
+ */
+export function createLoaders(manager: EntityManager) {
+  return {
+    person: byKey((keys: readonly number[]) => manager.findBy(Person, { id: ids(keys) }), (p) => p.id),
+    enterprise: byKey((keys: readonly number[]) => manager.findBy(Enterprise, { id: ids(keys) }), (e) => e.id),
+    enterpriseByNumber: byKey((keys: readonly string[]) => manager.findBy(Enterprise, { number: In([...keys]) }), (e) => e.number),
+    assignment: byKey((keys: readonly number[]) => manager.findBy(RoleAssignment, { id: ids(keys) }), (a) => a.id),
+    mandate: byKey((keys: readonly number[]) => manager.findBy(ServiceProviderMandate, { id: ids(keys) }), (m) => m.id),
+    /** The current assignments of a person, across enterprises. */
+    assignmentsOfPerson: groupedByKey(
+      (keys: readonly number[]) => manager.find(RoleAssignment, { where: { personId: ids(keys), endedAt: IsNull() }, order: { id: "ASC" } }),
+      (a) => a.personId,
+    ),
+    /** The current holders of a role in an enterprise, keyed "enterpriseId:ROLE". */
+    roleHolders: groupedByKey(
+      async (keys: readonly RoleHoldersKey[]) => {
+        const pairs = keys.map((key) => key.split(":") as [string, Role]);
+        return manager.find(RoleAssignment, {
+          where: { enterpriseId: In([...new Set(pairs.map(([e]) => Number(e)))]), role: In([...new Set(pairs.map(([, r]) => r))]), endedAt: IsNull() },
+          order: { id: "ASC" },
+        });
+      },
+      (a): RoleHoldersKey => `${a.enterpriseId}:${a.role}`,
+    ),
+    onlineServicesOfAssignment: groupedByKey(
+      (keys: readonly number[]) => manager.find(RoleAssignmentOnlineService, { where: { assignmentId: ids(keys) } }),
+      (s) => s.assignmentId,
+    ),
+    capacitiesOfEnterprise: groupedByKey(
+      (keys: readonly number[]) => manager.find(EnterpriseCapacity, { where: { enterpriseId: ids(keys) }, order: { id: "ASC" } }),
+      (c) => c.enterpriseId,
+    ),
+    eBoxOfEnterprise: byKey((keys: readonly number[]) => manager.findBy(EBox, { enterpriseId: ids(keys) }), (b) => b.enterpriseId),
+    mandatesAsClient: groupedByKey(
+      (keys: readonly number[]) => manager.find(ServiceProviderMandate, { where: { clientId: ids(keys) }, order: { id: "ASC" } }),
+      (m) => m.clientId,
+    ),
+    mandatesAsProvider: groupedByKey(
+      (keys: readonly number[]) => manager.find(ServiceProviderMandate, { where: { providerId: ids(keys) }, order: { id: "ASC" } }),
+      (m) => m.providerId,
+    ),
+    structuredMessagingOfEnterprise: groupedByKey(
+      (keys: readonly number[]) => manager.find(StructuredMessagingConfig, { where: { enterpriseId: ids(keys), endedAt: IsNull() }, order: { id: "ASC" } }),
+      (c) => c.enterpriseId,
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

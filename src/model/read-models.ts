@@ -1,0 +1,59 @@
+import { Buffer } from "node:buffer";
+import { BadUserInputError } from "../errors";
+import type { CapacityStatus } from "./entities/enterprise-capacity.entity";
+import type { EBox } from "./entities";
+
+/** A capacity of the catalog as seen from one enterprise: every catalog capacity, ACTIVE or INACTIVE. */
+export interface EnterpriseCapacityModel {
+  enterpriseId: number;
+  capacityCode: string;
+  status: CapacityStatus;
+  activatedAt: Date | null;
+  activatedById: number | null;
+}
+
+/** The e-Box of an enterprise; `row` is null until it is first activated. */
+export interface EBoxModel {
+  enterpriseId: number;
+  row: EBox | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Page<T> {
+  edges: Edge<T>[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+export const maxPageSize = 100;
+
+/** Cursors are opaque to clients; inside, a keyset position (the row id), so pages stay stable under inserts. */
+export function encodeCursor(id: number): string {
+  return Buffer.from(`v1:${id}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string | null | undefined, field = "after"): number | null {
+  if (cursor === null || cursor === undefined) return null;
+  const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!match) throw new BadUserInputError(field, "The cursor is not one this API returned");
+  return Number(match[1]);
+}
+
+export function pageSize(first: number | null | undefined, field = "first"): number {
+  const size = first ?? 50;
+  if (!Number.isInteger(size) || size < 0 || size > maxPageSize) {
+    throw new BadUserInputError(field, `first must be between 0 and ${maxPageSize}`);
+  }
+  return size;
+}
+
+/** Builds a page from rows fetched with limit size + 1 (the extra row only tells that there is a next page). */
+export function toPage<T extends { id: number }>(rows: T[], size: number, totalCount: number): Page<T> {
+  const nodes = rows.slice(0, size);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+}

@@ -1,0 +1,50 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { DateTimeResolver } from "graphql-scalars";
+import { formatEnterpriseNumber, parseEnterpriseNumber, parseSsin, type Checked } from "./identifiers";
+
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+
+function stringScalar({
+  name,
+  description,
+  parse,
+  serialize,
+}: {
+  name: string;
+  description: string;
+  parse: (input: string) => Checked<string>;
+  serialize: (value: string) => string;
+}): GraphQLScalarType<string, string> {
+  const parseValue = (input: unknown): string => {
+    if (typeof input !== "string") throw badInput(`${name} must be a string`);
+    const checked = parse(input);
+    if (!checked.ok) throw badInput(`Invalid ${name}: ${checked.problem}`);
+    return checked.value;
+  };
+  return new GraphQLScalarType<string, string>({
+    name,
+    description,
+    serialize: (value) => serialize(String(value)),
+    parseValue,
+    parseLiteral: (ast: ValueNode) => {
+      if (ast.kind !== Kind.STRING) throw badInput(`${name} must be a string`);
+      return parseValue(ast.value);
+    },
+  });
+}
+
+export const EnterpriseNumberScalar = stringScalar({
+  name: "EnterpriseNumber",
+  description: "A Belgian enterprise number (KBO/BCE).",
+  parse: parseEnterpriseNumber,
+  serialize: formatEnterpriseNumber,
+});
+
+export const SsinScalar = stringScalar({
+  name: "Ssin",
+  description: "A Belgian national number (INSZ/NISS).",
+  parse: parseSsin,
+  serialize: (value) => value,
+});
+
+export const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), name: "DateTime" });
