@@ -36,6 +36,18 @@ export function preferredLanguage(header: string | undefined): Language | null {
   return (ranked[0]?.language as Language | undefined) ?? null;
 }
 
+/** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
+function readState(dataSource: DataSource, catalog: Catalog, viewer: Person | null) {
+  const loaders = createLoaders(dataSource.manager);
+  if (viewer) loaders.person.prime(viewer.id, viewer);
+  return { loaders, roleAssignmentPages: createRoleAssignmentPages(dataSource.manager), access: new Access(viewer, loaders, catalog) };
+}
+
+/** Forgets what the request read before its mutation committed (the shield's decision inputs, say). */
+export function refreshAfterWrite(context: Context): void {
+  Object.assign(context, readState(context.dataSource, context.catalog, context.viewer));
+}
+
 export function createContext({
   requestId,
   viewer,
@@ -49,16 +61,12 @@ export function createContext({
   catalog: Catalog;
   acceptLanguage?: string;
 }): Context {
-  const loaders = createLoaders(dataSource.manager);
-  if (viewer) loaders.person.prime(viewer.id, viewer);
   return {
     requestId,
     viewer,
     dataSource,
     catalog,
-    loaders,
-    roleAssignmentPages: createRoleAssignmentPages(dataSource.manager),
-    access: new Access(viewer, loaders, catalog),
+    ...readState(dataSource, catalog, viewer),
     acceptLanguage: preferredLanguage(acceptLanguage),
   };
 }

@@ -1,4 +1,4 @@
-import type { Context } from "../context";
+import { refreshAfterWrite, type Context } from "../context";
 import type { MutationResolvers } from "../model/generated/resolvers-types";
 import { runAction, type ActionScope } from "./action";
 import { activateCapacity } from "./activate-capacity";
@@ -18,8 +18,11 @@ import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
 
 /** Runs a management action for the caller; the shield has already checked the task, the action checks it again under lock. */
-const run = <T>(context: Context, action: (scope: ActionScope) => Promise<T>) =>
-  runAction({ dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId }, action);
+async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>): Promise<T> {
+  const result = await runAction({ dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId }, action);
+  refreshAfterWrite(context);
+  return result;
+}
 
 export const Mutation: MutationResolvers = {
   appointMainAccessManager: (_p, { input }, ctx) => run(ctx, (s) => appointMainAccessManager(s, input)),

@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+
+/**
+ * The databases every suite runs on: an embedded SQLite file, and a scratch MariaDB/MySQL database on the server
+ * named by TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306). With REQUIRE_MYSQL=1 (CI) a server that cannot be
+ * reached fails the suite; without it the MySQL cases are reported as skipped, never as passed.
+ */
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export type DialectName = "sqlite" | "mysql";
+
+const mysqlServer = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+export const mysqlRequired = process.env.REQUIRE_MYSQL === "1";
+
+function serverOptions() {
+  const url = new URL(mysqlServer);
+  return { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || "root"), password: decodeURIComponent(url.password) };
+}
+
+let reachable: Promise<boolean> | undefined;
+
+export function mysqlReachable(): Promise<boolean> {
+  reachable ??= createConnection({ ...serverOptions(), connectTimeout: 3000 }).then(
+    async (c) => {
+      await c.end();
+      return true;
+    },
+    (error: Error) => {
+      if (mysqlRequired) throw new Error(`REQUIRE_MYSQL=1 but the MySQL server at ${mysqlServer} cannot be reached: ${error.message}`);
+      return false;
+    },
+  );
+  return reachable;
+}
+
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
+    return { url: `sqlite:${join(dir, "access.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `gw_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = await createConnection(serverOptions());
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const { host, port, user, password } = serverOptions();
+  return {
+    url: `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}`,
+    drop: async () => {
+      const c = await createConnection(serverOptions());
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * `describe` once per dialect. The MySQL block checks the server first: it fails under REQUIRE_MYSQL=1, and is
+ * skipped (visibly) otherwise.
+ */
+export function describeEachDatabase(title: string, body: (dialect: DialectName) => void): void {
+  describe(`${title} [sqlite]`, () => body("sqlite"));
+  const mysqlDescribe = process.env.SKIP_MYSQL === "1" && !mysqlRequired ? describe.skip : describe;
+  mysqlDescribe(`${title} [mysql]`, () => {
+    beforeAll(async () => {
+      if (!(await mysqlReachable())) {
+        throw new Error(`The MySQL server at ${mysqlServer} cannot be reached; set SKIP_MYSQL=1 to skip the MySQL suites on a machine without one`);
+      }
+    });
+    body("mysql");
+  });
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GraphQLClient } from "graphql-request";
+import type { DataSource } from "typeorm";
+import { loadConfig, type Config } from "../../src/config";
+import { openDatabase } from "../../src/database/data-source";
+import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
+import { signDevToken } from "../../src/identity/tokens";
+import { Catalog } from "../../src/model/catalog";
+import { startGateway, type Gateway } from "../../src/server";
+import { createTestDatabase, type DialectName, type TestDatabase } from "./databases";
+import { Seed } from "./seed";
+
+export interface TestGateway {
+  url: string;
+  dataSource: DataSource;
+  catalog: Catalog;
+  config: Config;
+  gateway: Gateway;
+  seed: Seed;
+  /** A development token for the person with this SSIN. */
+  token(ssin: string, names?: { givenName?: string; familyName?: string }): Promise<string>;
+  /** A graphql-request client acting as the person with this SSIN (anonymous without one). */
+  client(ssin?: string, headers?: Record<string, string>): Promise<GraphQLClient>;
+  stop(): Promise<void>;
+}
+
+/** A real gateway on a real database, listening on a free port; one per test file. */
+export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}): Promise<TestGateway> {
+  const database: TestDatabase = await createTestDatabase(dialect);
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: database.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+    LOG_LEVEL: "silent",
+    RATE_LIMIT: "off",
+    ...env,
+  });
+  const dataSource = await openDatabase({ url: config.databaseUrl });
+  const gateway = await startGateway({ config, dataSource });
+  const catalog = await Catalog.load(dataSource);
+  const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
+  const token = async (ssin: string, names: { givenName?: string; familyName?: string } = {}) => {
+    if (!keys) throw new Error("OIDC mode: sign tokens with the test's identity provider");
+    return signDevToken(keys, { ssin, ...names });
+  };
+  return {
+    url: gateway.url,
+    dataSource,
+    catalog,
+    config,
+    gateway,
+    seed: new Seed(dataSource, catalog),
+    token,
+    async client(ssin, headers = {}) {
+      return new GraphQLClient(gateway.url, { headers: { ...(ssin ? { authorization: `Bearer ${await token(ssin)}` } : {}), ...headers } });
+    },
+    async stop() {
+      await gateway.stop();
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
