@@ -66,13 +66,18 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
  */
 export function describeEachDatabase(title: string, body: (dialect: DialectName) => void): void {
   describe(`${title} [sqlite]`, () => body("sqlite"));
+  describeMysql(`${title} [mysql]`, () => body("mysql"));
+}
+
+/** A suite that needs the MySQL server: it fails when the server cannot be reached, unless SKIP_MYSQL=1 says to skip it. */
+export function describeMysql(title: string, body: () => void): void {
   const mysqlDescribe = process.env.SKIP_MYSQL === "1" && !mysqlRequired ? describe.skip : describe;
-  mysqlDescribe(`${title} [mysql]`, () => {
+  mysqlDescribe(title, () => {
     beforeAll(async () => {
       if (!(await mysqlReachable())) {
         throw new Error(`The MySQL server at ${mysqlServer} cannot be reached; set SKIP_MYSQL=1 to skip the MySQL suites on a machine without one`);
       }
     });
-    body("mysql");
+    body();
   });
 }
