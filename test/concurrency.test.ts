@@ -9,6 +9,7 @@ import { signDevToken } from "../src/identity/tokens";
 import { Catalog } from "../src/model/catalog";
 import { AuditEvent, RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
 import { createTestDatabase, describeEachDatabase, describeMysql, type TestDatabase } from "./support/databases";
+import { startTestGateway } from "./support/gateway";
 import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
 import { ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
@@ -73,7 +74,6 @@ async function raceInvariants({ dataSource, seed, clients }: { dataSource: DataS
 
 describeEachDatabase("concurrent requests on one gateway", (dialect) => {
   it("keep every invariant: one main access manager, no duplicate assignment, one active mandate per capacity", async () => {
-    const { startTestGateway } = await import("./support/gateway");
     const gw = await startTestGateway(dialect);
     try {
       await raceInvariants({ dataSource: gw.dataSource, seed: gw.seed, clients: async (s) => [await gw.client(s)] });

@@ -1,4 +1,5 @@
 import { gql } from "graphql-request";
+import { appointAccessManager } from "../src/management/appoint-access-manager";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
@@ -16,10 +17,9 @@ describeEachDatabase("the secure-access scenario", (dialect) => {
     const client = await gw.seed.enterprise({ name: "Bakkerij Test", defaultCapacity: "EMPLOYER_NSSO" }).build();
     const provider = await gw.seed.enterprise({ name: "Payroll Test" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
     const providerStaff = ssin();
-    await gw.seed.as(provider.mainAccessManager!, async (s) => {
-      const { appointAccessManager } = await import("../src/management/appoint-access-manager");
-      return appointAccessManager(s, { enterprise: provider.number, capacity: "SOCIAL_SERVICE_PROVIDER", person: { ssin: providerStaff, givenName: "Staff", familyName: "Member" } });
-    });
+    await gw.seed.as(provider.mainAccessManager!, (s) =>
+      appointAccessManager(s, { enterprise: provider.number, capacity: "SOCIAL_SERVICE_PROVIDER", person: { ssin: providerStaff, givenName: "Staff", familyName: "Member" } }),
+    );
     const lr = await gw.client(client.legalRepresentative);
     const mainSsin = ssin();
 
