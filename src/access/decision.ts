@@ -154,19 +154,20 @@ export function decideOnlineService<G extends ServiceGrant>({
   const gate = enterpriseGate(task, enterprise);
   if (directVia.length > 0 && !gate) return answer(task, "GRANTED_BY_ROLE", directVia);
 
+  // The provider's staff: its ACCESS_MANAGERs and USERs in a provider capacity that is active at the provider.
+  const staffOf = (m: MandateAccess<G>) => {
+    const qualifying = new Set([...providerCapacities].filter((c) => m.provider.activeCapacities.has(c)));
+    return m.providerGrants.filter((g) => g.enterpriseId === m.provider.id && g.capacityCode !== null && qualifying.has(g.capacityCode) && roleHasTask(g.role, task));
+  };
   if (!gate) {
     for (const mandate of mandates) {
       if (!serviceCapacities.has(mandate.capacityCode) || !enterprise.activeCapacities.has(mandate.capacityCode)) continue;
       if (enterpriseGate(task, mandate.provider)) continue;
-      const qualifying = new Set([...providerCapacities].filter((c) => mandate.provider.activeCapacities.has(c)));
-      const staff = mandate.providerGrants.filter((g) => g.enterpriseId === mandate.provider.id && usable(g, qualifying));
+      const staff = staffOf(mandate).filter((g) => usable(g, providerCapacities));
       if (staff.length > 0) return answer(task, "GRANTED_BY_MANDATE", staff);
     }
   }
-  if (direct.length === 0) {
-    const actsForClient = mandates.some((m) => m.providerGrants.some((g) => g.enterpriseId === m.provider.id && roleHasTask(g.role, task)));
-    if (!actsForClient) return answer(task, "NO_ROLE_IN_ENTERPRISE");
-  }
+  if (direct.length === 0 && !mandates.some((m) => staffOf(m).length > 0)) return answer(task, "NO_ROLE_IN_ENTERPRISE");
   if (gate) return answer(task, gate);
   if (direct.length > 0 && !direct.some((g) => roleHasTask(g.role, task))) return answer(task, "ROLE_LACKS_TASK");
   if (direct.length > 0 && directActive.length === 0) return answer(task, "CAPACITY_NOT_ACTIVE");
