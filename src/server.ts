@@ -6,6 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
@@ -61,14 +62,25 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
 }
 
 /** Starts the gateway on an open, migrated database: HTTP server, health routes, Apollo with the shielded schema. */
-export async function startGateway({ config, dataSource, logger = createLogger({ level: config.logLevel }) }: { config: Config; dataSource: DataSource; logger?: Logger }): Promise<Gateway> {
+export async function startGateway({
+  config,
+  dataSource,
+  logger = createLogger({ level: config.logLevel }),
+  schema = buildGatewaySchema(),
+}: {
+  config: Config;
+  dataSource: DataSource;
+  logger?: Logger;
+  /** The benchmark passes the schema without the shield to measure what the shield costs; everything else runs the default. */
+  schema?: GraphQLSchema;
+}): Promise<Gateway> {
   const catalog = await Catalog.load(dataSource);
   const verifier = createTokenVerifier(config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) });
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
   const apollo = new ApolloServer<Context>({
-    schema: buildGatewaySchema(),
+    schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
