@@ -1,0 +1,269 @@
+import "reflect-metadata";
+import { fork, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { createConnection } from "mysql2/promise";
+import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
+import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
+import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
+import { signDevToken } from "../src/identity/tokens";
+import { loadConfig } from "../src/config";
+import { startGateway } from "../src/server";
+import { assignmentListQuery, myEnterprisesQuery, twentyRowsQuery } from "./queries";
+import { seedBenchData, type BenchData } from "./seed-data";
+
+/**
+ * `npm run bench`: every server in its own process, the load from this one (autocannon, 50 connections),
+ * scenarios interleaved round by round so that drift of the machine hits them all alike; medians reported.
+ */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const connections = 50;
+const heapRequests = Number(process.env.BENCH_HEAP_REQUESTS ?? 100_000);
+const mysqlServer = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+const work = mkdtempSync(join(tmpdir(), "gateway-bench-"));
+const keyFile = join(work, "dev-signing-key.json");
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  heap(): Promise<number>;
+}
+
+async function startServer(args: string[]): Promise<Server> {
+  const child = fork(join(__dirname, "server.ts"), args, {
+    execArgv: ["--expose-gc", "-r", "@swc-node/register"],
+    env: { ...process.env, DEV_KEY_FILE: keyFile },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`bench server ${args.join(" ")} exited with ${code}`)));
+  });
+  return {
+    url,
+    child,
+    heap: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve((m as { heapUsed: number }).heapUsed));
+        child.send("heap");
+      }),
+  };
+}
+
+interface Scenario {
+  name: string;
+  server: Server;
+  body: string;
+  token?: string;
+}
+
+interface Measure {
+  requests: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load({ server, body, token }: Scenario, options: { duration?: number; amount?: number }): Promise<Measure> {
+  const result = await autocannon({
+    url: server.url,
+    method: "POST",
+    connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration }),
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return { requests: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+class CountingLogger implements TypeOrmLogger {
+  count = 0;
+  logQuery() {
+    this.count++;
+  }
+  logQueryError() {}
+  logQuerySlow() {}
+  logSchemaBuild() {}
+  logMigration() {}
+  log() {}
+}
+
+/** SQL statements for one request of each operation, through an in-process gateway whose data source counts them. */
+async function statementsPerRequest(url: string, operations: { name: string; body: string; token: string }[]): Promise<Record<string, number>> {
+  const logger = new CountingLogger();
+  const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
+  await dataSource.initialize();
+  const config = loadConfig({ DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", RATE_LIMIT: "off", DEV_KEY_FILE: keyFile, DEMO_DATA: "off" });
+  const gateway = await startGateway({ config, dataSource });
+  const counts: Record<string, number> = {};
+  for (const op of operations) {
+    const send = () => fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` }, body: op.body });
+    await send(); // the first request of a viewer creates nothing, but warms the catalog and prepared statements
+    const before = logger.count;
+    const response = await send();
+    if (!response.ok) throw new Error(`${op.name}: HTTP ${response.status}`);
+    counts[op.name] = logger.count - before;
+  }
+  await gateway.stop();
+  await dataSource.destroy();
+  return counts;
+}
+
+async function prepareDatabase(url: string): Promise<BenchData> {
+  const dataSource = await openDatabase({ url });
+  const data = await seedBenchData(dataSource);
+  await dataSource.destroy();
+  return data;
+}
+
+async function mysqlUrl(): Promise<string | null> {
+  const server = new URL(mysqlServer);
+  try {
+    const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: server.username || "root", password: server.password });
+    await admin.query("DROP DATABASE IF EXISTS gateway_bench");
+    await admin.query("CREATE DATABASE gateway_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+    await admin.end();
+    return `mysql://${server.username || "root"}:${server.password}@${server.hostname}:${server.port || 3306}/gateway_bench`;
+  } catch (error) {
+    process.stderr.write(`MySQL not reachable at ${mysqlServer} (${(error as Error).message}): the MariaDB rows are left out\n`);
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const keys = await loadOrCreateDevKeys(keyFile);
+  const token = (ssin: string) => signDevToken(keys, { ssin, expiresIn: "2h" });
+  const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
+  process.stderr.write("seeding SQLite...\n");
+  const sqliteUrl = `sqlite:${join(work, "bench.sqlite")}`;
+  const sqliteData = await prepareDatabase(sqliteUrl);
+  const mysql = await mysqlUrl();
+  process.stderr.write(mysql ? "seeding MariaDB...\n" : "");
+  const mysqlData = mysql ? await prepareDatabase(mysql) : null;
+
+  const servers: Record<string, Server> = {
+    sqliteOn: await startServer(["gateway", sqliteUrl, "on"]),
+    sqliteOff: await startServer(["gateway", sqliteUrl, "off"]),
+  };
+  if (mysql) {
+    servers.mysqlOn = await startServer(["gateway", mysql, "on"]);
+    servers.mysqlOff = await startServer(["gateway", mysql, "off"]);
+  }
+  // The baseline answers exactly what the gateway answers for (b), from memory.
+  const viewerToken = await token(sqliteData.viewer);
+  const captured = await fetch(servers.sqliteOn.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${viewerToken}` }, body: body(myEnterprisesQuery) });
+  const capturedJson = (await captured.json()) as { data: Record<string, unknown> };
+  writeFileSync(join(work, "baseline.json"), JSON.stringify(capturedJson.data));
+  servers.baseline = await startServer(["baseline", join(work, "baseline.json")]);
+
+  const scenarios: Scenario[] = [
+    { name: "(a) bare Apollo, from memory", server: servers.baseline, body: body(myEnterprisesQuery) },
+    { name: "(b) gateway myEnterprises, SQLite", server: servers.sqliteOn, body: body(myEnterprisesQuery), token: viewerToken },
+    { name: "(c) 20 rows, SQLite, shield on", server: servers.sqliteOn, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
+    { name: "(c) 20 rows, SQLite, shield off", server: servers.sqliteOff, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
+    { name: "(c) 1,000 rows, SQLite, shield on", server: servers.sqliteOn, body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
+    { name: "(c) 1,000 rows, SQLite, shield off", server: servers.sqliteOff, body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
+  ];
+  if (mysqlData) {
+    const mysqlViewer = await token(mysqlData.viewer);
+    scenarios.push(
+      { name: "(b) gateway myEnterprises, MariaDB", server: servers.mysqlOn, body: body(myEnterprisesQuery), token: mysqlViewer },
+      { name: "(c) 20 rows, MariaDB, shield on", server: servers.mysqlOn, body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }), token: mysqlViewer },
+      { name: "(c) 20 rows, MariaDB, shield off", server: servers.mysqlOff, body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }), token: mysqlViewer },
+      { name: "(c) 1,000 rows, MariaDB, shield on", server: servers.mysqlOn, body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
+      { name: "(c) 1,000 rows, MariaDB, shield off", server: servers.mysqlOff, body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
+    );
+  }
+
+  for (const scenario of scenarios) await load(scenario, { duration: 1 });
+  const measured = new Map<string, Measure[]>(scenarios.map((s) => [s.name, []]));
+  for (let round = 1; round <= rounds; round++) {
+    process.stderr.write(`round ${round} of ${rounds}\n`);
+    for (const scenario of scenarios) measured.get(scenario.name)!.push(await load(scenario, { duration: seconds }));
+  }
+  const summary = Object.fromEntries(
+    scenarios.map((s) => {
+      const runs = measured.get(s.name)!;
+      return [s.name, { reqPerSec: median(runs.map((r) => r.requests)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.non2xx, 0) }];
+    }),
+  );
+  const rate = (name: string) => summary[name]?.reqPerSec ?? NaN;
+  const ratios: Record<string, number> = {
+    "(b) SQLite / (a)": rate("(b) gateway myEnterprises, SQLite") / rate("(a) bare Apollo, from memory"),
+    "shield overhead, 20 rows, SQLite": 1 - rate("(c) 20 rows, SQLite, shield on") / rate("(c) 20 rows, SQLite, shield off"),
+    "shield overhead, 1,000 rows, SQLite": 1 - rate("(c) 1,000 rows, SQLite, shield on") / rate("(c) 1,000 rows, SQLite, shield off"),
+  };
+  if (mysqlData) {
+    ratios["(b) MariaDB / (a)"] = rate("(b) gateway myEnterprises, MariaDB") / rate("(a) bare Apollo, from memory");
+    ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
+    ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
+    ratios["shield overhead, 1,000 rows, MariaDB"] = 1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
+  }
+
+  process.stderr.write("counting SQL statements...\n");
+  const statements: Record<string, Record<string, number>> = {
+    sqlite: await statementsPerRequest(sqliteUrl, [
+      { name: "(b) myEnterprises, 5 enterprises x 20", body: body(myEnterprisesQuery), token: viewerToken },
+      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
+    ]),
+  };
+  if (mysql && mysqlData) {
+    statements.mysql = await statementsPerRequest(mysql, [
+      { name: "(b) myEnterprises, 5 enterprises x 20", body: body(myEnterprisesQuery), token: await token(mysqlData.viewer) },
+      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
+    ]);
+  }
+
+  process.stderr.write(`measuring the heap over ${heapRequests} requests...\n`);
+  const heapTarget = servers.mysqlOn ?? servers.sqliteOn;
+  const heapScenario = scenarios.find((s) => s.server === heapTarget && s.name.startsWith("(b)"))!;
+  await load(heapScenario, { amount: heapRequests / 10 });
+  const heapAt10k = await heapTarget.heap();
+  await load(heapScenario, { amount: (heapRequests * 9) / 10 });
+  const heapAt100k = await heapTarget.heap();
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    settings: { rounds, seconds, connections },
+    scenarios: summary,
+    ratios,
+    sqlStatementsPerRequest: statements,
+    heap: { target: heapScenario.name, requests: heapRequests, afterTenThousandMB: heapAt10k / 2 ** 20, afterHundredThousandMB: heapAt100k / 2 ** 20, growth: heapAt100k / heapAt10k - 1 },
+  };
+  writeFileSync(join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+
+  const rows = Object.entries(summary).map(([name, r]) => `| ${name} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  process.stdout.write(
+    [
+      "| scenario | req/s | p50 ms | p99 ms | errors |",
+      "|---|---|---|---|---|",
+      ...rows,
+      "",
+      "| ratio | value |",
+      "|---|---|",
+      ...Object.entries(ratios).map(([k, v]) => `| ${k} | ${k.startsWith("shield") ? `${(v * 100).toFixed(1)}%` : `${v.toFixed(2)}x`} |`),
+      "",
+      `SQL statements per request: ${JSON.stringify(statements)}`,
+      `Heap (${heapScenario.name}): ${results.heap.afterTenThousandMB.toFixed(1)} MB after ${heapRequests / 10} requests, ${results.heap.afterHundredThousandMB.toFixed(1)} MB after ${heapRequests} (${(results.heap.growth * 100).toFixed(1)}%)`,
+      "",
+    ].join("\n"),
+  );
+  for (const server of Object.values(servers)) server.child.kill();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { startStandaloneServer } from "@apollo/server/standalone";
+import { buildSchema } from "graphql";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/database/data-source";
+import { buildGatewaySchema } from "../src/model/schema";
+import { startGateway } from "../src/server";
+
+/**
+ * One server of the benchmark, in its own process so that the load generator does not share its event loop.
+ *   baseline FILE.json   a bare Apollo Server 5 on the emitted SDL, answering the JSON's data from memory
+ *   gateway URL on|off   the gateway on the database URL, with the shield on or off
+ * It prints READY <url> and answers "heap" on IPC with the heap after a full GC (run with --expose-gc).
+ */
+async function main(): Promise<void> {
+  const [kind, arg, shield] = process.argv.slice(2);
+  let url: string;
+  if (kind === "baseline") {
+    const rootValue = JSON.parse(readFileSync(arg, "utf8")) as Record<string, unknown>;
+    const schema = buildSchema(readFileSync(join(__dirname, "..", "schema", "schema.graphql"), "utf8"));
+    const server = new ApolloServer({ schema, rootValue, plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()] });
+    ({ url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } }));
+  } else {
+    const config = loadConfig({ ...process.env, DATABASE_URL: arg, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", RATE_LIMIT: "off", NODE_ENV: "production", DEMO_DATA: "off", PLAYGROUND: "off" });
+    const dataSource = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
+    ({ url } = await startGateway({ config, dataSource, schema: buildGatewaySchema({ shield: shield !== "off" }) }));
+  }
+  process.on("message", (message) => {
+    if (message !== "heap") return;
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send!({ heapUsed: process.memoryUsage().heapUsed });
+  });
+  process.stdout.write(`READY ${url}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
