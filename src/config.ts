@@ -21,6 +21,12 @@ export interface Config {
   redisUrl: string | null;
   /** Loads the demo register into an empty embedded database at start-up. */
   demoData: boolean;
+  /** "only": execute nothing but the manifest's documents, sent by hash; "off": manifest hashes and APQ. */
+  trustedDocuments: "only" | "off";
+  /** The trusted-documents manifest, `{ "<sha256>": "<document>" }` (codegen writes the SDK's). */
+  trustedDocumentsManifest: string;
+  /** Bound of the in-memory automatic-persisted-query cache, in bytes. */
+  apqCacheBytes: number;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -35,6 +41,13 @@ const integer = (value: string | undefined, fallback: number, name: string, { mi
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   return parsed;
+};
+
+const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T => {
+  if (value === undefined || value === "") return fallback;
+  const found = allowed.find((a) => a === value.toLowerCase());
+  if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+  return found;
 };
 
 /** Reads the configuration from the environment (README, "Configuration"); a bad value stops the process with its name. */
@@ -63,5 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: integer(env.WORKERS, 1, "WORKERS", { min: 1, max: 64 }),
     redisUrl: env.REDIS_URL || null,
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
+    trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
+    trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || join(__dirname, "client", "generated", "persisted-documents.json"),
+    apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
   };
 }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "QUERY_TOO_COMPLEX"
   | "RATE_LIMITED"
+  | "PERSISTED_QUERY_ONLY"
   | "INTERNAL_SERVER_ERROR";
 
 export class UnauthenticatedError extends GraphQLError {
@@ -62,6 +63,15 @@ export class ConflictError extends GraphQLError {
     message: string,
   ) {
     super(message, { extensions: { code: "CONFLICT", reason } });
+  }
+}
+
+/** TRUSTED_DOCUMENTS=only: the request carried document text instead of the hash of a trusted document. */
+export class PersistedQueryOnlyError extends GraphQLError {
+  constructor() {
+    super("This gateway runs only trusted documents: send extensions.persistedQuery.sha256Hash of a document of its manifest, without query text", {
+      extensions: { code: "PERSISTED_QUERY_ONLY" },
+    });
   }
 }
 

@@ -14,6 +14,8 @@ import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { healthRoutes } from "./http/health";
 import { formatError, isPublicError } from "./http/format-error";
+import { playgroundRoutes } from "./http/playground";
+import { trustedDocuments } from "./http/trusted-documents";
 import { requestIdOf } from "./http/request-id";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -79,8 +81,10 @@ export async function startGateway({
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
+  const trusted = trustedDocuments({ mode: config.trustedDocuments, manifestFile: config.trustedDocumentsManifest, apqCacheBytes: config.apqCacheBytes });
   const apollo = new ApolloServer<Context>({
     schema,
+    persistedQueries: trusted.persistedQueries,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError,
@@ -95,9 +99,11 @@ export async function startGateway({
   await apollo.start();
 
   app.use(healthRoutes({ dataSource }));
+  app.use(playgroundRoutes({ config }));
   app.use(
     "/graphql",
     express.json({ limit: config.bodyLimit }),
+    trusted.guard,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);

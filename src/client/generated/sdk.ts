@@ -1,0 +1,115 @@
+import { type GraphQLClient, type RequestOptions } from 'graphql-request';
+import * as Operations from './operations';
+type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
+
+
+const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationType, _variables) => action();
+
+export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
+  return {
+    AccessManagerDashboard(variables: Operations.AccessManagerDashboardQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessManagerDashboardQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessManagerDashboardQuery>({ document: Operations.AccessManagerDashboardDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessManagerDashboard', 'query', variables);
+    },
+    AppointAccessManager(variables: Operations.AppointAccessManagerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointAccessManagerMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointAccessManagerMutation>({ document: Operations.AppointAccessManagerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointAccessManager', 'mutation', variables);
+    },
+    RevokeAccessManager(variables: Operations.RevokeAccessManagerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeAccessManagerMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeAccessManagerMutation>({ document: Operations.RevokeAccessManagerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeAccessManager', 'mutation', variables);
+    },
+    Catalog(variables?: Operations.CatalogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CatalogQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CatalogQuery>({ document: Operations.CatalogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Catalog', 'query', variables);
+    },
+    RoleTasks(variables?: Operations.RoleTasksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RoleTasksQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RoleTasksQuery>({ document: Operations.RoleTasksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RoleTasks', 'query', variables);
+    },
+    Can(variables: Operations.CanQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanQuery>({ document: Operations.CanDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Can', 'query', variables);
+    },
+    CanUseOnlineService(variables: Operations.CanUseOnlineServiceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanUseOnlineServiceQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanUseOnlineServiceQuery>({ document: Operations.CanUseOnlineServiceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CanUseOnlineService', 'query', variables);
+    },
+    ActivateEBox(variables: Operations.ActivateEBoxMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ActivateEBoxMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ActivateEBoxMutation>({ document: Operations.ActivateEBoxDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ActivateEBox', 'mutation', variables);
+    },
+    EBoxMessages(variables: Operations.EBoxMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EBoxMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EBoxMessagesQuery>({ document: Operations.EBoxMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EBoxMessages', 'query', variables);
+    },
+    MarkEBoxMessageRead(variables: Operations.MarkEBoxMessageReadMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MarkEBoxMessageReadMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MarkEBoxMessageReadMutation>({ document: Operations.MarkEBoxMessageReadDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MarkEBoxMessageRead', 'mutation', variables);
+    },
+    AppointMainAccessManager(variables: Operations.AppointMainAccessManagerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointMainAccessManagerMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointMainAccessManagerMutation>({ document: Operations.AppointMainAccessManagerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointMainAccessManager', 'mutation', variables);
+    },
+    ActivateEnterpriseAccount(variables: Operations.ActivateEnterpriseAccountMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ActivateEnterpriseAccountMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ActivateEnterpriseAccountMutation>({ document: Operations.ActivateEnterpriseAccountDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ActivateEnterpriseAccount', 'mutation', variables);
+    },
+    ActivateCapacity(variables: Operations.ActivateCapacityMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ActivateCapacityMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ActivateCapacityMutation>({ document: Operations.ActivateCapacityDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ActivateCapacity', 'mutation', variables);
+    },
+    DeleteEnterpriseAccess(variables: Operations.DeleteEnterpriseAccessMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteEnterpriseAccessMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteEnterpriseAccessMutation>({ document: Operations.DeleteEnterpriseAccessDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteEnterpriseAccess', 'mutation', variables);
+    },
+    AuditTrail(variables: Operations.AuditTrailQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditTrailQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditTrailQuery>({ document: Operations.AuditTrailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditTrail', 'query', variables);
+    },
+    EnterpriseUsers(variables: Operations.EnterpriseUsersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnterpriseUsersQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnterpriseUsersQuery>({ document: Operations.EnterpriseUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnterpriseUsers', 'query', variables);
+    },
+    MyRoles(variables?: Operations.MyRolesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyRolesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyRolesQuery>({ document: Operations.MyRolesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyRoles', 'query', variables);
+    },
+    UpdateMyAccount(variables: Operations.UpdateMyAccountMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.UpdateMyAccountMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.UpdateMyAccountMutation>({ document: Operations.UpdateMyAccountDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateMyAccount', 'mutation', variables);
+    },
+    MyEnterprises(variables?: Operations.MyEnterprisesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyEnterprisesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyEnterprisesQuery>({ document: Operations.MyEnterprisesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyEnterprises', 'query', variables);
+    },
+    AppointServiceProvider(variables: Operations.AppointServiceProviderMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderMutation>({ document: Operations.AppointServiceProviderDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProvider', 'mutation', variables);
+    },
+    EndServiceProviderMandate(variables: Operations.EndServiceProviderMandateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EndServiceProviderMandateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.EndServiceProviderMandateMutation>({ document: Operations.EndServiceProviderMandateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EndServiceProviderMandate', 'mutation', variables);
+    },
+    ConfigureStructuredMessaging(variables: Operations.ConfigureStructuredMessagingMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ConfigureStructuredMessagingMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ConfigureStructuredMessagingMutation>({ document: Operations.ConfigureStructuredMessagingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigureStructuredMessaging', 'mutation', variables);
+    },
+    AddUser(variables: Operations.AddUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUserMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUserMutation>({ document: Operations.AddUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUser', 'mutation', variables);
+    },
+    SetUserOnlineServices(variables: Operations.SetUserOnlineServicesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetUserOnlineServicesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetUserOnlineServicesMutation>({ document: Operations.SetUserOnlineServicesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUserOnlineServices', 'mutation', variables);
+    },
+    RemoveUser(variables: Operations.RemoveUserMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RemoveUserMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RemoveUserMutation>({ document: Operations.RemoveUserDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveUser', 'mutation', variables);
+    }
+  };
+}
+export type Sdk = ReturnType<typeof getSdk>;

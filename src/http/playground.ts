@@ -1,0 +1,147 @@
+import { dirname, join } from "node:path";
+import express, { type Request, type Router } from "express";
+import { print } from "graphql";
+import { AccessManagerDashboardDocument, AppointMainAccessManagerDocument, CanDocument, MyEnterprisesDocument } from "../client/generated/operations";
+import type { Config } from "../config";
+
+const endpoint = "/graphql";
+const assetPath = "/playground/assets";
+export const tokenPlaceholder = "Bearer <paste a token>";
+
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+
+/** The IDE's files, served from node_modules: the page loads nothing from another host (STACK, "Apollo landing page"). */
+const packagedAssets: Record<string, string> = {
+  "react.js": join(packageDir("react"), "umd", "react.production.min.js"),
+  "react-dom.js": join(packageDir("react-dom"), "umd", "react-dom.production.min.js"),
+  "graphiql.js": join(packageDir("graphiql"), "graphiql.min.js"),
+  "graphiql.css": join(packageDir("graphiql"), "graphiql.min.css"),
+};
+
+/**
+ * Starts GraphiQL from the JSON config in the page. The placeholder Authorization header is left out of requests, so
+ * that the schema (docs, completion) loads before a token is pasted, and a query without one is plainly UNAUTHENTICATED.
+ */
+const playgroundScript = `"use strict";
+(() => {
+  const config = JSON.parse(document.getElementById("playground-config").textContent);
+  const send = GraphiQL.createFetcher({ url: config.endpoint });
+  const fetcher = (params, options = {}) => {
+    const headers = Object.fromEntries(Object.entries(options.headers ?? {}).filter(([, value]) => value !== config.tokenPlaceholder));
+    return send(params, { ...options, headers });
+  };
+  const headers = JSON.stringify({ Authorization: config.tokenPlaceholder }, null, 2);
+  const defaultTabs = config.examples.map((example) => ({ query: example.query, variables: example.variables, headers }));
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(
+    React.createElement(GraphiQL, { fetcher, defaultTabs, defaultHeaders: headers, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false }),
+  );
+})();
+`;
+
+const playgroundStyle = `html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+#graphiql { flex: 1; min-height: 0; }
+.playground-hint { padding: 8px 16px; background: #fff8e1; border-bottom: 1px solid #e0c97f; font-size: 14px; color: #3d3200; }
+.playground-hint.warning { background: #fdecea; border-color: #e0a39c; color: #5f1d15; }
+.playground-hint code { background: rgba(0, 0, 0, 0.06); padding: 1px 4px; border-radius: 3px; }
+`;
+
+const demoEnterprise = "0123.456.749";
+
+/** The example tabs: documents of the SDK's operations (schema/operations), with variables for the demo register. */
+const examples = [
+  { comment: "My enterprises, and the tasks I may perform in each.", document: MyEnterprisesDocument, variables: null },
+  { comment: "May I appoint a main access manager here? A decision says why, and never throws FORBIDDEN.", document: CanDocument, variables: { enterprise: demoEnterprise, task: "APPOINT_MAIN_ACCESS_MANAGER" } },
+  {
+    comment: "A legal representative appoints (or replaces) the main access manager.",
+    document: AppointMainAccessManagerDocument,
+    variables: { input: { enterprise: demoEnterprise, person: { ssin: "90011512363", givenName: "Pieter", familyName: "Peeters" } } },
+  },
+  { comment: "An access manager's view of an enterprise.", document: AccessManagerDashboardDocument, variables: { enterprise: demoEnterprise } },
+].map(({ comment, document, variables }) => ({
+  query: `# ${comment}\n# Paste a token into Headers below, then run (Ctrl-Enter).\n${print(document)}\n`,
+  variables: variables ? JSON.stringify(variables, null, 2) : null,
+}));
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** JSON inside a script element: `<` escaped, so no string in it can close the element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
+
+function page({ hints }: { hints: { text: string; warning?: boolean }[] }): string {
+  const banner = hints.map((hint) => `<p class="playground-hint${hint.warning ? " warning" : ""}">${hint.text}</p>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Secure access gateway: GraphQL playground</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${assetPath}/graphiql.css">
+<link rel="stylesheet" href="${assetPath}/playground.css">
+</head>
+<body>
+${banner}
+<div id="graphiql">Loading the playground...</div>
+<script id="playground-config" type="application/json">${scriptJson({ endpoint, tokenPlaceholder, examples })}</script>
+<script src="${assetPath}/react.js"></script>
+<script src="${assetPath}/react-dom.js"></script>
+<script src="${assetPath}/graphiql.js"></script>
+<script src="${assetPath}/playground.js"></script>
+</body>
+</html>
+`;
+}
+
+/** Only what this server serves: scripts and styles from here, requests to here, fonts inlined by GraphiQL's CSS. */
+const contentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** A browser asking for a page (Accept: text/html first), not a GraphQL client asking for JSON. */
+const prefersHtml = (req: Request) => req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
+
+/**
+ * The GraphQL playground: GET /graphql from a browser serves GraphiQL with its assets under /playground/assets, all
+ * from this server. Mount before the /graphql API; every other request to /graphql passes through. Off (no routes)
+ * unless `config.playground` (PLAYGROUND; on by default outside production).
+ */
+export function playgroundRoutes({ config }: { config: Pick<Config, "playground" | "oidc" | "trustedDocuments"> }): Router {
+  const router = express.Router();
+  if (!config.playground) return router;
+  const hints: { text: string; warning?: boolean }[] = [];
+  if (config.oidc === null) {
+    hints.push({
+      text: `Development mode: <code>npm run token -- SSIN</code> prints a token for that person (<code>npm start</code> prints one for a demo legal representative). Paste it into Headers below, replacing ${escapeHtml("<paste a token>")}.`,
+    });
+  }
+  if (config.trustedDocuments === "only") {
+    hints.push({ text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.", warning: true });
+  }
+  const html = page({ hints });
+
+  router.get(endpoint, (req, res, next) => {
+    if (!prefersHtml(req)) return next();
+    res.set({ "content-security-policy": contentSecurityPolicy, "x-content-type-options": "nosniff", "cache-control": "no-cache" }).type("html").send(html);
+  });
+  router.get(`${assetPath}/playground.js`, (_req, res) => {
+    res.type("js").set("cache-control", "no-cache").send(playgroundScript);
+  });
+  router.get(`${assetPath}/playground.css`, (_req, res) => {
+    res.type("css").set("cache-control", "no-cache").send(playgroundStyle);
+  });
+  router.get(`${assetPath}/:name`, (req, res, next) => {
+    const file = Object.hasOwn(packagedAssets, req.params.name) ? packagedAssets[req.params.name] : undefined;
+    if (!file) return next();
+    res.sendFile(file, { maxAge: "1d", headers: { "x-content-type-options": "nosniff" } });
+  });
+  return router;
+}

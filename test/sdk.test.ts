@@ -1,0 +1,152 @@
+import { GraphQLClient } from "graphql-request";
+import { getSdk, type Sdk, type SdkFunctionWrapper } from "../src/client/generated/sdk";
+import { describeEachDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { ssin } from "./support/identities";
+
+/** Every front-end use case of schema/operations, through the generated SDK, against the real server. */
+describeEachDatabase("the typed SDK", (dialect) => {
+  let gw: TestGateway;
+  const succeeded = new Set<string>();
+  // Records an operation only once the server answered it without errors (graphql-request throws on any error).
+  const recordSuccess: SdkFunctionWrapper = async (action, operationName) => {
+    const result = await action();
+    succeeded.add(operationName);
+    return result;
+  };
+  const sdkFor = async (personSsin: string): Promise<Sdk> =>
+    getSdk(new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(personSsin)}` } }), recordSuccess);
+
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+  });
+  afterAll(() => gw?.stop());
+
+  it("reads the catalog, the role-task table, my enterprises with my tasks and my roles, and updates my account", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+    const user = await sdkFor(enterprise.users[0].ssin);
+
+    const catalog = await user.Catalog({ language: "EN" });
+    expect(catalog.capacities.find((c) => c.code === "EMPLOYER_NSSO")).toMatchObject({ name: "Employer NSSO", onlineServices: expect.arrayContaining([{ code: "DIMONA", name: expect.any(String) }]) });
+    const table = await user.RoleTasks();
+    expect(table.roleTasks.find((r) => r.role === "USER")?.tasks).toEqual(["USE_ONLINE_SERVICES", "USE_EBOX"]);
+
+    const main = await sdkFor(enterprise.mainAccessManager!);
+    const mine = await main.MyEnterprises();
+    expect(mine.me.ssin).toBe(enterprise.mainAccessManager);
+    // USE_EBOX is not among the tasks: the e-Box is not activated yet.
+    expect(mine.myEnterprises).toEqual([
+      { id: expect.any(String), number: enterprise.display, name: expect.any(String), status: "ACTIVE", myTasks: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER", "USE_ONLINE_SERVICES", "CONFIGURE_STRUCTURED_MESSAGES"] },
+    ]);
+
+    const roles = await user.MyRoles();
+    expect(roles.me.roles).toEqual([expect.objectContaining({ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, enterprise: { number: enterprise.display, name: expect.any(String) } })]);
+    const updated = await user.UpdateMyAccount({ input: { email: "user@example.be", language: "FR" } });
+    expect(updated.updateMyAccount).toMatchObject({ email: "user@example.be", language: "FR" });
+  });
+
+  it("sets up an enterprise from the register: main access manager, activation, capacity, access managers, dashboard and audit trail", async () => {
+    const enterprise = await gw.seed.enterprise({ defaultCapacity: "EMPLOYER_NSSO" }).build();
+    const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
+    const mainSsin = ssin();
+    const appointed = await legalRepresentative.AppointMainAccessManager({ input: { enterprise: enterprise.number, person: { ssin: mainSsin, givenName: "Mira", familyName: "Main" } } });
+    expect(appointed.appointMainAccessManager).toMatchObject({ role: "MAIN_ACCESS_MANAGER", person: { ssin: mainSsin }, enterprise: { status: "PENDING_ACTIVATION" } });
+
+    const main = await sdkFor(mainSsin);
+    const activated = await main.ActivateEnterpriseAccount({ enterprise: enterprise.number });
+    expect(activated.activateEnterpriseAccount.status).toBe("ACTIVE");
+    const capacity = await main.ActivateCapacity({ enterprise: enterprise.number, capacity: "ENTERPRISE_WITHOUT_STAFF" });
+    expect(capacity.activateCapacity).toMatchObject({ status: "ACTIVE", capacity: { code: "ENTERPRISE_WITHOUT_STAFF" } });
+
+    const managerSsin = ssin();
+    const manager = await main.AppointAccessManager({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: managerSsin, givenName: "Toon", familyName: "Manager" } } });
+    expect(manager.appointAccessManager).toMatchObject({ role: "ACCESS_MANAGER", capacity: { code: "EMPLOYER_NSSO" }, person: { ssin: managerSsin } });
+
+    const dashboard = await (await sdkFor(managerSsin)).AccessManagerDashboard({ enterprise: enterprise.number, language: "NL" });
+    expect(dashboard.enterprise).toMatchObject({
+      status: "ACTIVE",
+      mainAccessManager: { ssin: mainSsin },
+      eBox: { status: "NOT_ACTIVATED" },
+      users: { totalCount: 0 },
+      serviceProviders: [],
+      structuredMessaging: [],
+    });
+    expect(dashboard.enterprise?.accessManagers.edges.map((e) => e.node.person.ssin)).toContain(managerSsin);
+    expect(dashboard.enterprise?.capacities.filter((c) => c.status === "ACTIVE").map((c) => c.capacity.name).sort()).toEqual(["Onderneming zonder personeel", "Werkgever RSZ"]);
+
+    const revoked = await main.RevokeAccessManager({ assignment: manager.appointAccessManager.id });
+    expect(revoked.revokeAccessManager).toEqual({ id: manager.appointAccessManager.id, role: "ACCESS_MANAGER" });
+
+    const trail = await legalRepresentative.AuditTrail({ enterprise: enterprise.number, first: 10 });
+    expect(trail.enterprise?.auditTrail.edges.map((e) => e.node.action)).toEqual([
+      "APPOINT_MAIN_ACCESS_MANAGER",
+      "ACTIVATE_ENTERPRISE_ACCOUNT",
+      "ACTIVATE_CAPACITY",
+      "APPOINT_ACCESS_MANAGER",
+      "APPOINT_ACCESS_MANAGER",
+    ]);
+  });
+
+  it("manages the users of a capacity with their online services, and answers the decision queries", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("EMPLOYER_NSSO").build();
+    const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
+    const userSsin = ssin();
+    const added = await manager.AddUser({
+      input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: userSsin, givenName: "Uma", familyName: "User" } },
+    });
+    expect(added.addUser).toMatchObject({ role: "USER", onlineServices: [{ code: "DIMONA" }], tasks: ["USE_ONLINE_SERVICES", "USE_EBOX"] });
+    const changed = await manager.SetUserOnlineServices({ input: { assignment: added.addUser.id, onlineServices: ["DMFA", "DIMONA"] } });
+    expect(changed.setUserOnlineServices.onlineServices.map((s) => s.code)).toEqual(["DIMONA", "DMFA"]);
+
+    const users = await manager.EnterpriseUsers({ enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", language: "FR" });
+    expect(users.enterprise?.users.totalCount).toBe(1);
+    expect(users.enterprise?.users.edges[0].node).toMatchObject({
+      capacity: { code: "EMPLOYER_NSSO", name: "Employeur ONSS" },
+      person: { ssin: userSsin, givenName: "Uma" },
+      onlineServices: [{ code: "DIMONA", name: expect.any(String) }, { code: "DMFA", name: expect.any(String) }],
+    });
+    const otherCapacity = await manager.EnterpriseUsers({ enterprise: enterprise.number, capacity: "ENTERPRISE_WITHOUT_STAFF" });
+    expect(otherCapacity.enterprise?.users.totalCount).toBe(0);
+
+    const user = await sdkFor(userSsin);
+    await expect(user.Can({ enterprise: enterprise.number, task: "USE_ONLINE_SERVICES", capacity: "EMPLOYER_NSSO" })).resolves.toMatchObject({ can: { allowed: true, reason: "GRANTED_BY_ROLE" } });
+    await expect(user.Can({ enterprise: enterprise.number, task: "MANAGE_USERS" })).resolves.toMatchObject({ can: { allowed: false, reason: "ROLE_LACKS_TASK", via: [] } });
+    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DMFA" })).resolves.toMatchObject({ canUseOnlineService: { allowed: true, reason: "GRANTED_BY_ROLE" } });
+    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DRS" })).resolves.toMatchObject({ canUseOnlineService: { allowed: false, reason: "ONLINE_SERVICE_NOT_GRANTED" } });
+
+    const removed = await manager.RemoveUser({ assignment: added.addUser.id });
+    expect(removed.removeUser).toEqual({ id: added.addUser.id, role: "USER" });
+  });
+
+  it("runs the e-Box, structured messaging and service providers, and deletes the enterprise's access", async () => {
+    const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+    const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
+    const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
+
+    const eBox = await legalRepresentative.ActivateEBox({ input: { enterprise: enterprise.number, notificationEmail: "ebox@example.be" } });
+    expect(eBox.activateEBox).toMatchObject({ status: "ACTIVE", notificationEmail: "ebox@example.be" });
+    const inbox = await manager.EBoxMessages({ enterprise: enterprise.number });
+    const first = inbox.enterprise?.eBox.messages.edges[0]?.node;
+    expect(first).toMatchObject({ readAt: null, subject: expect.any(String) });
+    const read = await manager.MarkEBoxMessageRead({ enterprise: enterprise.number, message: first!.id });
+    expect(read.markEBoxMessageRead).toEqual({ id: first!.id, readAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+
+    const configured = await manager.ConfigureStructuredMessaging({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", channel: "SFTP", technicalContactEmail: "it@example.be" } });
+    expect(configured.configureStructuredMessaging).toMatchObject({ channel: "SFTP", capacity: { code: "EMPLOYER_NSSO" }, senderNumber: expect.any(String) });
+
+    const mandate = await legalRepresentative.AppointServiceProvider({ input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } });
+    expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", client: { number: enterprise.display }, provider: { number: provider.display } });
+    const ended = await legalRepresentative.EndServiceProviderMandate({ mandate: mandate.appointServiceProvider.id });
+    expect(ended.endServiceProviderMandate).toMatchObject({ status: "ENDED", endedAt: expect.any(String) });
+
+    const deleted = await legalRepresentative.DeleteEnterpriseAccess({ input: { enterprise: enterprise.number, reason: "The enterprise stopped" } });
+    expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
+  });
+
+  it("has run every operation of schema/operations successfully", () => {
+    const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
+    expect(everyOperation.length).toBeGreaterThanOrEqual(25);
+    expect([...succeeded].sort()).toEqual(everyOperation);
+  });
+});
