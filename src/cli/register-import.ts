@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import { importRegister } from "../register/import-register";
 import { bootstrap, runCommand } from "./bootstrap";
 

@@ -1,7 +1,9 @@
+import "reflect-metadata";
 import { parseArgs } from "node:util";
+import { loadConfig } from "../config";
 import { loadOrCreateDevKeys } from "../identity/dev-keys";
 import { signDevToken } from "../identity/tokens";
-import { parseSsin } from "../model/identifiers";
+import { parseName, parseSsin } from "../model/identifiers";
 import { bootstrap, runCommand } from "./bootstrap";
 
 runCommand(async () => {
@@ -11,9 +13,14 @@ runCommand(async () => {
   });
   const ssin = parseSsin(positionals[0] ?? "");
   if (!ssin.ok) throw new Error(`usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? ssin.problem : "an SSIN is required"})`);
+  for (const option of ["given-name", "family-name"] as const) {
+    const value = values[option];
+    const checked = value === undefined ? null : parseName(value);
+    if (checked && !checked.ok) throw new Error(`--${option} ${checked.problem}`);
+  }
+  if (loadConfig().oidc) throw new Error("AUTH_ISSUER is set: tokens come from the identity provider, not from the gateway");
   const { config, dataSource } = await bootstrap();
   await dataSource.destroy();
-  if (config.oidc) throw new Error("AUTH_ISSUER is set: tokens come from the identity provider, not from the gateway");
   const keys = await loadOrCreateDevKeys(config.devKeyFile);
   const token = await signDevToken(keys, { ssin: ssin.value, givenName: values["given-name"], familyName: values["family-name"], expiresIn: values["expires-in"] });
   process.stdout.write(`${token}\n`);

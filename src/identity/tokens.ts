@@ -1,6 +1,6 @@
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { UnauthenticatedError } from "../errors";
-import { parseSsin } from "../model/identifiers";
+import { parseName, parseSsin } from "../model/identifiers";
 import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
 
 /** What the gateway takes from a verified token. */
@@ -22,9 +22,12 @@ export interface TokenVerifier {
 const oidcAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
 const clockToleranceSeconds = 30;
 
+/** A name claim as the model stores names (SPEC rule 13): trimmed, at most 100 characters, no control characters; else absent. */
 const claim = (payload: JWTPayload, name: string): string | null => {
   const value = payload[name];
-  return typeof value === "string" && value.trim() !== "" ? value.trim().slice(0, 100) : null;
+  if (typeof value !== "string") return null;
+  const checked = parseName(value.trim().slice(0, 100));
+  return checked.ok ? checked.value : null;
 };
 
 export function createTokenVerifier(config: IdentityConfig): TokenVerifier {

@@ -44,16 +44,14 @@ export function createRoleAssignmentPages(manager: EntityManager): DataLoader<Ro
           .select("ra.id", "id")
           .addSelect("ROW_NUMBER() OVER (PARTITION BY ra.enterprise_id ORDER BY ra.id)", "rn");
         if (afterId !== null) windowed.andWhere("ra.id > :afterId", { afterId });
-        const idRows =
-          size === 0
-            ? []
-            : await manager
-                .createQueryBuilder()
-                .select("w.id", "id")
-                .from(`(${windowed.getQuery()})`, "w")
-                .setParameters(windowed.getParameters())
-                .where("w.rn <= :limit", { limit: size + 1 })
-                .getRawMany<{ id: number | string }>();
+        // Even for first: 0 one row is read: it tells whether there is a next page.
+        const idRows = await manager
+          .createQueryBuilder()
+          .select("w.id", "id")
+          .from(`(${windowed.getQuery()})`, "w")
+          .setParameters(windowed.getParameters())
+          .where("w.rn <= :limit", { limit: size + 1 })
+          .getRawMany<{ id: number | string }>();
         const rows = idRows.length ? await manager.find(RoleAssignment, { where: { id: In(idRows.map((r) => Number(r.id))) }, order: { id: "ASC" } }) : [];
         for (const key of group) {
           pages.set(

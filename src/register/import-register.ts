@@ -1,5 +1,7 @@
 import { createReadStream } from "node:fs";
-import { parse } from "csv-parse";
+import { stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { parse as parseCsv } from "csv-parse/sync";
 import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import type { Catalog } from "../model/catalog";
 import { AuditEvent, Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
@@ -35,14 +37,70 @@ export class RegisterImportError extends Error {
 type Progress = (message: string) => void;
 const batchSize = 500;
 
-/** Streams the records of the file with their line numbers (the header is line 1). */
-async function* records(file: string): AsyncGenerator<{ line: number; fields: Record<string, string> }> {
-  const parser = createReadStream(file).pipe(
-    parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false }),
-  );
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    yield { line: info.lines, fields: record };
+type CsvLine = { line: number; fields: string[] } | { line: number; problem: string };
+
+/** One line of the file as CSV fields. A register field never spans lines (names hold no line breaks), so each line is a record. */
+function parseLine(text: string): { fields: string[] } | { problem: string } {
+  try {
+    const [fields = []] = parseCsv(text, { trim: true, relax_column_count: true });
+    return { fields };
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    if (code === "CSV_QUOTE_NOT_CLOSED") return { problem: "malformed CSV: a quoted field is not closed on this line" };
+    return { problem: `malformed CSV: ${message.replace(/ at line 1\b/, "")}` };
   }
+}
+
+/**
+ * Streams the lines of the file with their numbers (the header is line 1; blank lines are counted and skipped).
+ * Line by line rather than one CSV stream: a bad line is named and the check goes on to the next one, and the
+ * numbers stay exact with CRLF line ends.
+ */
+async function* csvLines(file: string): AsyncGenerator<CsvLine> {
+  try {
+    if (!(await stat(file)).isFile()) throw new RegisterImportError([`cannot read ${file}: it is not a file`]);
+  } catch (error) {
+    if (error instanceof RegisterImportError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RegisterImportError([`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`]);
+  }
+  const input = createReadStream(file, { encoding: "utf8" });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    let line = 0;
+    for await (const raw of lines) {
+      line++;
+      const text = line === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+      if (text.trim() === "") continue;
+      yield { line, ...parseLine(text) };
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+/** The rows of the file after its header, each checked on its own (SPEC rule 1); a bad header stops everything at once. */
+async function* checkedRows(file: string, catalog: Catalog): AsyncGenerator<{ line: number; row?: RegisterRow; problems: string[] }> {
+  let header: string[] | null = null;
+  for await (const record of csvLines(file)) {
+    if (header === null) {
+      if ("problem" in record) throw new RegisterImportError([`line ${record.line}: the header is not valid CSV (${record.problem})`]);
+      header = record.fields;
+      const missing = registerColumns.filter((c) => !header!.includes(c));
+      if (missing.length > 0) throw new RegisterImportError([`line ${record.line}: the header lacks ${missing.join(", ")} (expected ${registerColumns.join(",")})`]);
+      continue;
+    }
+    if ("problem" in record) {
+      yield { line: record.line, problems: [`line ${record.line}: ${record.problem}`] };
+    } else if (record.fields.length !== header.length) {
+      yield { line: record.line, problems: [`line ${record.line}: expected ${header.length} fields as in the header, got ${record.fields.length}`] };
+    } else {
+      const fields = Object.fromEntries(header.map((column, i) => [column, record.fields[i]]));
+      yield { line: record.line, ...checkRow(record.line, fields, catalog) };
+    }
+  }
+  if (header === null) throw new RegisterImportError([`the file is empty: expected the header ${registerColumns.join(",")} and one row per legal representative`]);
 }
 
 function checkRow(line: number, fields: Record<string, string>, catalog: Catalog): { row?: RegisterRow; problems: string[] } {
@@ -74,69 +132,59 @@ async function validate(file: string, catalog: Catalog, progress: Progress): Pro
   const problems: string[] = [];
   const enterprises = new Map<string, { name: string; defaultCapacity: string; line: number }>();
   let rows = 0;
-  try {
-    let headerChecked = false;
-    for await (const { line, fields } of records(file)) {
-      if (!headerChecked) {
-        const missing = registerColumns.filter((c) => !(c in fields));
-        if (missing.length > 0) throw new RegisterImportError([`line 1: the header lacks ${missing.join(", ")} (expected ${registerColumns.join(",")})`]);
-        headerChecked = true;
+  for await (const checked of checkedRows(file, catalog)) {
+    rows++;
+    problems.push(...checked.problems);
+    if (checked.row) {
+      const seen = enterprises.get(checked.row.enterpriseNumber);
+      if (!seen) enterprises.set(checked.row.enterpriseNumber, { name: checked.row.name, defaultCapacity: checked.row.defaultCapacity, line: checked.line });
+      else if (seen.name !== checked.row.name || seen.defaultCapacity !== checked.row.defaultCapacity) {
+        problems.push(`line ${checked.line}: enterprise ${formatEnterpriseNumber(checked.row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`);
       }
-      rows++;
-      const checked = checkRow(line, fields, catalog);
-      problems.push(...checked.problems);
-      if (checked.row) {
-        const seen = enterprises.get(checked.row.enterpriseNumber);
-        if (!seen) enterprises.set(checked.row.enterpriseNumber, { name: checked.row.name, defaultCapacity: checked.row.defaultCapacity, line });
-        else if (seen.name !== checked.row.name || seen.defaultCapacity !== checked.row.defaultCapacity) {
-          problems.push(`line ${line}: enterprise ${formatEnterpriseNumber(checked.row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`);
-        }
-      }
-      if (rows % 10_000 === 0) progress(`checked ${rows} rows`);
     }
-  } catch (error) {
-    if (error instanceof RegisterImportError) throw error;
-    const e = error as { code?: string; lines?: number; message?: string };
-    if (e.code === "ENOENT") throw new RegisterImportError([`cannot read ${file}: no such file`]);
-    if (typeof e.code === "string" && e.code.startsWith("CSV_")) throw new RegisterImportError([...problems, `line ${e.lines ?? "?"}: malformed CSV (${e.message})`]);
-    throw error;
+    if (rows % 10_000 === 0) progress(`checked ${rows} rows`);
   }
   if (rows === 0) problems.push("the file has no rows after the header");
   if (problems.length > 0) throw new RegisterImportError(problems);
   return rows;
 }
 
+/** Inserts many rows in one statement, without reading generated ids back (the caller rereads by natural key). */
+async function insertMany<T extends object>(em: EntityManager, target: new () => T, rows: Partial<T>[]): Promise<void> {
+  if (rows.length > 0) await em.createQueryBuilder().insert().into(target).values(rows as never).updateEntity(false).execute();
+}
+
+/** Applies one batch in a bounded number of statements, whatever its size: reads by key, multi-row inserts, rereads. */
 async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: ImportSummary, now: Date): Promise<void> {
+  const events: { enterpriseNumber: string; details: object }[] = [];
   const numbers = [...new Set(batch.map((r) => r.enterpriseNumber))];
-  const ssins = [...new Set(batch.map((r) => r.ssin))];
   const enterprises = new Map((await em.findBy(Enterprise, { number: In(numbers) })).map((e) => [e.number, e]));
-  const events: Partial<AuditEvent>[] = [];
+  const newEnterprises = new Map<string, Partial<Enterprise>>();
   for (const row of batch) {
     const existing = enterprises.get(row.enterpriseNumber);
     if (!existing) {
-      const created = await em.save(
-        em.create(Enterprise, { number: row.enterpriseNumber, name: row.name, status: "REGISTERED", defaultCapacity: row.defaultCapacity, createdAt: now, updatedAt: now }),
-      );
-      enterprises.set(row.enterpriseNumber, created);
-      summary.enterprisesCreated++;
-      events.push({ enterpriseId: created.id, details: JSON.stringify({ source: "register", before: null, after: { name: row.name, defaultCapacity: row.defaultCapacity } }) });
+      if (newEnterprises.has(row.enterpriseNumber)) continue;
+      newEnterprises.set(row.enterpriseNumber, { number: row.enterpriseNumber, name: row.name, status: "REGISTERED", defaultCapacity: row.defaultCapacity, createdAt: now, updatedAt: now });
+      events.push({ enterpriseNumber: row.enterpriseNumber, details: { source: "register", before: null, after: { name: row.name, defaultCapacity: row.defaultCapacity } } });
     } else if (existing.name !== row.name || existing.defaultCapacity !== row.defaultCapacity) {
       const before = { name: existing.name, defaultCapacity: existing.defaultCapacity };
       await em.update(Enterprise, { id: existing.id }, { name: row.name, defaultCapacity: row.defaultCapacity, updatedAt: now });
       Object.assign(existing, { name: row.name, defaultCapacity: row.defaultCapacity });
       summary.enterprisesUpdated++;
-      events.push({ enterpriseId: existing.id, details: JSON.stringify({ source: "register", before, after: { name: row.name, defaultCapacity: row.defaultCapacity } }) });
+      events.push({ enterpriseNumber: row.enterpriseNumber, details: { source: "register", before, after: { name: row.name, defaultCapacity: row.defaultCapacity } } });
     }
   }
+  await insertMany(em, Enterprise, [...newEnterprises.values()]);
+  summary.enterprisesCreated += newEnterprises.size;
+  if (newEnterprises.size > 0) for (const e of await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) })) enterprises.set(e.number, e);
+
+  const ssins = [...new Set(batch.map((r) => r.ssin))];
   const persons = new Map((await em.findBy(Person, { ssin: In(ssins) })).map((p) => [p.ssin, p]));
+  const newPersons = new Map<string, Partial<Person>>();
   for (const row of batch) {
     const person = persons.get(row.ssin);
     if (!person) {
-      persons.set(
-        row.ssin,
-        await em.save(em.create(Person, { ssin: row.ssin, givenName: row.givenName, familyName: row.familyName, email: null, phone: null, language: "NL", createdAt: now })),
-      );
-      summary.personsCreated++;
+      if (!newPersons.has(row.ssin)) newPersons.set(row.ssin, { ssin: row.ssin, givenName: row.givenName, familyName: row.familyName, email: null, phone: null, language: "NL", createdAt: now });
     } else if (person.givenName === "" || person.familyName === "") {
       // A known person keeps their own data; only names still empty are filled (SPEC rule 6).
       const fill = { givenName: person.givenName || row.givenName, familyName: person.familyName || row.familyName };
@@ -145,25 +193,31 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Impo
       summary.personsUpdated++;
     }
   }
-  const keys = batch.map((row) =>
-    assignmentActiveKey({ enterpriseId: enterprises.get(row.enterpriseNumber)!.id, role: "LEGAL_REPRESENTATIVE", capacityCode: null, personId: persons.get(row.ssin)!.id }),
-  );
-  const held = new Set((await em.findBy(RoleAssignment, { activeKey: In(keys), endedAt: IsNull() })).map((a) => a.activeKey));
+  await insertMany(em, Person, [...newPersons.values()]);
+  summary.personsCreated += newPersons.size;
+  if (newPersons.size > 0) for (const p of await em.findBy(Person, { ssin: In([...newPersons.keys()]) })) persons.set(p.ssin, p);
+
+  const assignments = new Map<string, Partial<RoleAssignment> & { ssin: string; enterpriseNumber: string }>();
   for (const row of batch) {
     const fields = { enterpriseId: enterprises.get(row.enterpriseNumber)!.id, role: "LEGAL_REPRESENTATIVE" as const, capacityCode: null, personId: persons.get(row.ssin)!.id };
-    const key = assignmentActiveKey(fields);
-    if (held.has(key)) continue;
-    await em.insert(RoleAssignment, { ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey: key, exclusiveKey: null });
-    held.add(key);
-    summary.legalRepresentativesCreated++;
-    events.push({ enterpriseId: fields.enterpriseId, details: JSON.stringify({ source: "register", before: null, after: { legalRepresentative: row.ssin.slice(0, 6) + "*****" } }) });
+    assignments.set(assignmentActiveKey(fields), { ...fields, ssin: row.ssin, enterpriseNumber: row.enterpriseNumber });
   }
-  if (events.length > 0) {
-    await em.insert(
-      AuditEvent,
-      events.map((e) => ({ at: now, actorId: null, action: "REGISTER_IMPORT", requestId: null, enterpriseId: e.enterpriseId ?? null, details: e.details! })),
-    );
+  const held = await em.findBy(RoleAssignment, { activeKey: In([...assignments.keys()]), endedAt: IsNull() });
+  for (const a of held) assignments.delete(a.activeKey!);
+  await insertMany(
+    em,
+    RoleAssignment,
+    [...assignments].map(([activeKey, { ssin: _ssin, enterpriseNumber: _number, ...fields }]) => ({ ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey, exclusiveKey: null })),
+  );
+  summary.legalRepresentativesCreated += assignments.size;
+  for (const { ssin, enterpriseNumber } of assignments.values()) {
+    events.push({ enterpriseNumber, details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } } });
   }
+  await insertMany(
+    em,
+    AuditEvent,
+    events.map((e) => ({ at: now, actorId: null, action: "REGISTER_IMPORT", requestId: null, enterpriseId: enterprises.get(e.enterpriseNumber)!.id, details: JSON.stringify(e.details) })),
+  );
 }
 
 /**
@@ -180,8 +234,10 @@ export async function importRegister(
   await dataSource.transaction(async (em) => {
     let batch: RegisterRow[] = [];
     let done = 0;
-    for await (const { line, fields } of records(file)) {
-      batch.push(checkRow(line, fields, catalog).row!);
+    for await (const { row } of checkedRows(file, catalog)) {
+      // The file was checked whole a moment ago; a row that no longer passes means it changed since.
+      if (!row) throw new RegisterImportError(["the file changed while it was being imported"]);
+      batch.push(row);
       if (batch.length === batchSize) {
         await applyBatch(em, batch, summary, now);
         done += batch.length;

@@ -12,6 +12,7 @@ export async function keysetPage<T extends { id: number }>(
   const totalCount = await query.clone().getCount();
   const paged = query.clone().orderBy("row.id", direction).take(size + 1);
   if (afterId !== null) paged.andWhere(direction === "ASC" ? "row.id > :afterId" : "row.id < :afterId", { afterId });
-  const rows = size === 0 ? [] : await paged.getMany();
+  // Even for first: 0 one row is read: it tells whether there is a next page.
+  const rows = await paged.getMany();
   return toPage(rows, size, totalCount);
 }

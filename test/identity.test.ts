@@ -1,0 +1,199 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GraphQLClient, gql } from "graphql-request";
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from "jose";
+import { Person } from "../src/model/entities";
+import { withBadCheckDigits } from "./support/check-digits";
+import { describeEachDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { expectError } from "./support/graphql";
+import { ssin } from "./support/identities";
+
+const me = gql`{ me { ssin givenName familyName } }`;
+
+/** An OpenID Connect provider in miniature: a key set served over HTTP on 127.0.0.1, and the key that signs its tokens. */
+interface IdentityProvider {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  sign(claims: JWTPayload, options?: { key?: CryptoKey; kid?: string; issuer?: string; audience?: string; expiresAt?: number; issuedAt?: number }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function startIdentityProvider(): Promise<IdentityProvider> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256");
+  const kid = "test-key-1";
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" }] });
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/.well-known/jwks.json") {
+      res.writeHead(200, { "content-type": "application/json" }).end(jwks);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${base}/realms/test`;
+  const audience = "secure-access-gateway-test";
+  return {
+    issuer,
+    audience,
+    jwksUrl: `${base}/.well-known/jwks.json`,
+    async sign(claims, options = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: options.kid ?? kid, typ: "JWT" })
+        .setIssuer(options.issuer ?? issuer)
+        .setAudience(options.audience ?? audience)
+        .setIssuedAt(options.issuedAt ?? now)
+        .setExpirationTime(options.expiresAt ?? now + 300)
+        .sign(options.key ?? privateKey);
+    },
+    stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+function bearer(gw: TestGateway, token: string): GraphQLClient {
+  return new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${token}` } });
+}
+
+async function personCount(gw: TestGateway, personSsin?: string): Promise<number> {
+  return gw.dataSource.getRepository(Person).countBy(personSsin ? { ssin: personSsin } : {});
+}
+
+describeEachDatabase("identity with development tokens", (dialect) => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+  });
+  afterAll(() => gw?.stop());
+
+  it("accepts a token the gateway signed and creates the person from its name claims on first sight", async () => {
+    const person = ssin();
+    const response = await bearer(gw, await gw.token(person, { givenName: "Lotte", familyName: "Maes" })).request(me);
+    expect(response).toEqual({ me: { ssin: person, givenName: "Lotte", familyName: "Maes" } });
+    expect(await personCount(gw, person)).toBe(1);
+  });
+
+  it("lets an anonymous caller ask only __typename", async () => {
+    const anonymous = new GraphQLClient(gw.url);
+    await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
+    await expectError(anonymous.request(me), { code: "UNAUTHENTICATED" });
+    await expectError(anonymous.request(gql`{ capacities { code } }`), { code: "UNAUTHENTICATED" });
+  });
+
+  it("refuses a token signed with another development key, and a token that is not a JWT", async () => {
+    const person = ssin();
+    const other = await startTestGateway("sqlite");
+    try {
+      await expectError(bearer(gw, await other.token(person)).request(me), { code: "UNAUTHENTICATED" });
+    } finally {
+      await other.stop();
+    }
+    await expectError(bearer(gw, "not-a-token").request(me), { code: "UNAUTHENTICATED" });
+    expect(await personCount(gw, person)).toBe(0);
+  });
+});
+
+describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
+  let idp: IdentityProvider;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    idp = await startIdentityProvider();
+    gw = await startTestGateway(dialect, { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: idp.audience, AUTH_JWKS_URL: idp.jwksUrl });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.stop();
+  });
+
+  it("accepts a token of the provider and creates the person from given_name and family_name on first sight", async () => {
+    const person = ssin();
+    expect(await personCount(gw, person)).toBe(0);
+    const token = await idp.sign({ sub: person, given_name: "Els", family_name: "Wouters" });
+    await expect(bearer(gw, token).request(me)).resolves.toEqual({ me: { ssin: person, givenName: "Els", familyName: "Wouters" } });
+    expect(await personCount(gw, person)).toBe(1);
+  });
+
+  it("accepts a person born in 2000 or later (check digits with the 2 prefix)", async () => {
+    const person = ssin({ born2000: true });
+    const token = await idp.sign({ sub: person, given_name: "Noor", family_name: "Jacobs" });
+    await expect(bearer(gw, token).request(me)).resolves.toEqual({ me: { ssin: person, givenName: "Noor", familyName: "Jacobs" } });
+  });
+
+  it("keeps a known person's names when a later token carries other names", async () => {
+    const person = ssin();
+    await bearer(gw, await idp.sign({ sub: person, given_name: "Karel", family_name: "Smet" })).request(me);
+    const later = await idp.sign({ sub: person, given_name: "Someone", family_name: "Else" });
+    await expect(bearer(gw, later).request(me)).resolves.toEqual({ me: { ssin: person, givenName: "Karel", familyName: "Smet" } });
+    expect(await personCount(gw, person)).toBe(1);
+  });
+
+  it("takes name claims as the model keeps names: trimmed, at most 100 characters, and none with control characters", async () => {
+    const person = ssin();
+    const token = await idp.sign({ sub: person, given_name: `  ${"G".repeat(120)}  `, family_name: "Bad\u0000Name" });
+    await expect(bearer(gw, token).request(me)).resolves.toEqual({ me: { ssin: person, givenName: "G".repeat(100), familyName: "" } });
+  });
+
+  it("lets an anonymous caller ask only __typename", async () => {
+    const anonymous = new GraphQLClient(gw.url);
+    await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
+    await expectError(anonymous.request(gql`{ me { ssin } }`), { code: "UNAUTHENTICATED" });
+  });
+
+  describe("refuses, as UNAUTHENTICATED and without creating the person,", () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const refused: [string, (person: string) => Promise<string>][] = [
+      ["an expired token", (person) => idp.sign({ sub: person }, { issuedAt: now() - 7200, expiresAt: now() - 3600 })],
+      ["an unsigned token (alg: none)", async (person) => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`],
+      [
+        "a token signed with a foreign key under the provider's key id",
+        async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey }),
+      ],
+      ["a token signed with a foreign key unknown to the key set", async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey, kid: "foreign" })],
+      [
+        "a token signed with a shared secret (HS256)",
+        async (person) =>
+          new SignJWT({ sub: person })
+            .setProtectedHeader({ alg: "HS256" })
+            .setIssuer(idp.issuer)
+            .setAudience(idp.audience)
+            .setIssuedAt()
+            .setExpirationTime("5m")
+            .sign(new TextEncoder().encode("a-shared-secret-of-at-least-32-bytes!")),
+      ],
+      ["a token of another issuer", (person) => idp.sign({ sub: person }, { issuer: "https://idp.example.org/realms/other" })],
+      ["a token for another audience", (person) => idp.sign({ sub: person }, { audience: "another-service" })],
+      ["a token whose signature was tampered with", async (person) => (await idp.sign({ sub: person })).replace(/.{4}$/, "AAAA")],
+    ];
+
+    it.each(refused)("%s", async (_case, makeToken) => {
+      const person = ssin();
+      const before = await personCount(gw);
+      await expectError(bearer(gw, await makeToken(person)).request(me), { code: "UNAUTHENTICATED" });
+      expect(await personCount(gw, person)).toBe(0);
+      expect(await personCount(gw)).toBe(before);
+    });
+
+    it("a token whose subject is not a valid national number", async () => {
+      const before = await personCount(gw);
+      for (const sub of [withBadCheckDigits(ssin()), "12345", "abcdefghijk", ""]) {
+        await expectError(bearer(gw, await idp.sign({ sub, given_name: "Bad", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED" });
+      }
+      await expectError(bearer(gw, await idp.sign({ given_name: "No", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED" });
+      expect(await personCount(gw)).toBe(before);
+    });
+
+    it("a malformed Authorization header", async () => {
+      const before = await personCount(gw);
+      const token = await idp.sign({ sub: ssin() });
+      for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", `Bearer ${token} extra`, token, ""]) {
+        const client = new GraphQLClient(gw.url, { headers: { authorization } });
+        await expectError(client.request(me), { code: "UNAUTHENTICATED" });
+      }
+      expect(await personCount(gw)).toBe(before);
+    });
+  });
+});
