@@ -8,11 +8,13 @@ import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
 import { ssin } from "./support/identities";
+import { freePort } from "./support/processes";
 
 const me = gql`{ me { ssin givenName familyName } }`;
 
 /** An OpenID Connect provider in miniature: a key set served over HTTP on 127.0.0.1, and the key that signs its tokens. */
 interface IdentityProvider {
+  base: string;
   issuer: string;
   audience: string;
   jwksUrl: string;
@@ -27,6 +29,8 @@ async function startIdentityProvider(): Promise<IdentityProvider> {
   const server: Server = createServer((req, res) => {
     if (req.url === "/.well-known/jwks.json") {
       res.writeHead(200, { "content-type": "application/json" }).end(jwks);
+    } else if (req.url === "/broken/jwks.json") {
+      res.writeHead(200, { "content-type": "text/html" }).end("<html>maintenance</html>");
     } else {
       res.writeHead(404).end();
     }
@@ -36,6 +40,7 @@ async function startIdentityProvider(): Promise<IdentityProvider> {
   const issuer = `${base}/realms/test`;
   const audience = "secure-access-gateway-test";
   return {
+    base,
     issuer,
     audience,
     jwksUrl: `${base}/.well-known/jwks.json`,
@@ -195,5 +200,30 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
       }
       expect(await personCount(gw)).toBe(before);
     });
+  });
+});
+
+describe("identity when the provider's key set cannot be read", () => {
+  let idp: IdentityProvider;
+  beforeAll(async () => {
+    idp = await startIdentityProvider();
+  });
+  afterAll(() => idp?.stop());
+
+  it.each([
+    ["answers with something that is not a key set", async () => `${idp.base}/broken/jwks.json`],
+    ["answers 404", async () => `${idp.base}/missing/jwks.json`],
+    ["does not answer at all", async () => `http://127.0.0.1:${await freePort()}/jwks.json`],
+  ])("treats a good token as the gateway's failure, not the caller's, when the key set URL %s", async (_case, jwksUrl) => {
+    const gw = await startTestGateway("sqlite", { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: idp.audience, AUTH_JWKS_URL: await jwksUrl() });
+    try {
+      const person = ssin();
+      const error = await expectError(bearer(gw, await idp.sign({ sub: person })).request(me), { code: "INTERNAL_SERVER_ERROR" });
+      expect(error.message).not.toMatch(/jwks|fetch|ECONNREFUSED/i);
+      expect(await personCount(gw, person)).toBe(0);
+      await expect(new GraphQLClient(gw.url).request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
+    } finally {
+      await gw.stop();
+    }
   });
 });

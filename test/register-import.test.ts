@@ -8,7 +8,7 @@ import { withBadCheckDigits } from "./support/check-digits";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { enterpriseNumber, formatted, ssin } from "./support/identities";
-import { runScript, type Finished } from "./support/processes";
+import { freePort, runScript, type Finished } from "./support/processes";
 import { snapshot } from "./support/snapshot";
 
 const header = "enterprise_number,name,default_capacity,legal_representative_ssin,given_name,family_name";
@@ -230,11 +230,6 @@ describeEachDatabase("the register import command", (dialect) => {
       expect(finished.stderr).toMatch(/usage: npm run register:import -- FILE\.csv/);
     });
 
-    it("a DATABASE_URL that names no database kind it knows", async () => {
-      const finished = await importRegister("postgres://localhost/access", goodFile());
-      expect(finished.code).not.toBe(0);
-      expect(finished.stderr).toMatch(/DATABASE_URL must start with sqlite: or mysql:\/\//);
-    });
   });
 
   it("imports a generated file of 3,000 rows into a database it migrates first", async () => {
@@ -263,5 +258,26 @@ describeEachDatabase("the register import command", (dialect) => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe("the register import command with a DATABASE_URL it cannot use", () => {
+  const file = () => registerFile([header, csvRecord([enterpriseNumber(), "Any", "EMPLOYER_NSSO", ssin(), "Any", "One"])]);
+
+  it.each([
+    ["names no database kind it knows", async () => "postgres://localhost/access", /DATABASE_URL must start with sqlite: or mysql:\/\//],
+    ["has an empty SQLite path", async () => "sqlite:", /DATABASE_URL sqlite: needs a file path/],
+    ["names no database on the server", async () => "mysql://root@127.0.0.1:3306/", /DATABASE_URL must name a host and a database/],
+    [
+      "points at a server that does not answer, without printing the password",
+      async () => `mysql://root:s3cret-pass@127.0.0.1:${await freePort()}/access`,
+      /^Cannot open the database of DATABASE_URL \(mysql:\/\/root@127\.0\.0\.1:\d+\/access\): .*ECONNREFUSED/m,
+    ],
+  ])("%s: a clear message and a non-zero exit", async (_case, url, message) => {
+    const finished = await importRegister(await url(), file());
+    expect(finished.code).not.toBe(0);
+    expect(finished.stdout).toBe("");
+    expect(finished.stderr).toMatch(message);
+    expect(finished.stderr).not.toContain("s3cret-pass");
   });
 });

@@ -11,6 +11,8 @@ export const defaultDatabaseUrl = "sqlite:data/access.sqlite";
 
 export class DatabaseUrlError extends Error {}
 
+export class DatabaseOpenError extends Error {}
+
 interface MysqlTarget {
   host: string;
   port: number;
@@ -120,15 +122,27 @@ export function dialectOf(dataSource: DataSource): Dialect {
   return dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql";
 }
 
+/** Where DATABASE_URL points, for messages: never the password. */
+export function describeDatabase(url: string): string {
+  const target = parseDatabaseUrl(url);
+  return target.dialect === "sqlite" ? `sqlite:${target.path}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+}
+
 /** Opens the database and brings its schema up to date: every command migrates the database it opens (SPEC, Identity). */
 export async function openDatabase(settings: DataSourceSettings): Promise<DataSource> {
-  const dataSource = new DataSource(await buildDataSourceOptions(settings));
-  await dataSource.initialize();
+  const where = describeDatabase(settings.url);
+  // A driver's own message ("connect ECONNREFUSED 127.0.0.1:3306") does not say which setting to look at.
+  const opening = (step: string) => (error: unknown): never => {
+    if (error instanceof DatabaseUrlError) throw error;
+    throw new DatabaseOpenError(`Cannot ${step} the database of DATABASE_URL (${where}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  };
+  const dataSource = new DataSource(await buildDataSourceOptions(settings).catch(opening("open")));
+  await dataSource.initialize().catch(opening("open"));
   try {
     await dataSource.runMigrations({ transaction: "each" });
   } catch (error) {
     await dataSource.destroy();
-    throw error;
+    opening("migrate")(error);
   }
   return dataSource;
 }

@@ -19,6 +19,19 @@ export interface TokenVerifier {
   verify(token: string): Promise<Identity>;
 }
 
+/** What jose throws for a token that is expired, forged, malformed, or not meant for this gateway. */
+const tokenProblems = [
+  errors.JWTExpired,
+  errors.JWTClaimValidationFailed,
+  errors.JWTInvalid,
+  errors.JWSInvalid,
+  errors.JWSSignatureVerificationFailed,
+  errors.JOSEAlgNotAllowed,
+  errors.JOSENotSupported,
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+];
+
 const oidcAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
 const clockToleranceSeconds = 30;
 
@@ -44,6 +57,9 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
       try {
         ({ payload } = typeof key === "function" ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
       } catch (error) {
+        // The caller's fault gets UNAUTHENTICATED; anything else (the key set unreachable, or not a key set) is the
+        // gateway's trouble: it is masked and logged, and a client keeps a token that may well be good.
+        if (!tokenProblems.some((problem) => error instanceof problem)) throw error;
         throw new UnauthenticatedError(error instanceof errors.JWTExpired ? "The bearer token has expired" : "The bearer token is not valid");
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
