@@ -16,6 +16,16 @@ export interface Config {
   introspection: boolean;
   rateLimit: boolean;
   bodyLimit: string;
+  /** Document limits, checked before any resolver runs (src/http/document-limits.ts). */
+  limits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
+  /** Accept a JSON array of operations in one request; each operation meets the limits on its own. */
+  batchedRequests: boolean;
+  /** Requests per window per viewer (token subject) and per client IP (src/http/rate-limit.ts). */
+  rateLimitQuota: { perViewer: number; perClient: number; windowSeconds: number };
+  /** Prefix of every Redis key, so that several deployments can share one Redis. */
+  redisPrefix: string;
+  /** Express "trust proxy": the proxies whose X-Forwarded-For names the client IP (false: the socket's peer). */
+  trustProxy: boolean | number | string;
   logLevel: string;
   workers: number;
   redisUrl: string | null;
@@ -50,6 +60,14 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
   return found;
 };
 
+/** TRUST_PROXY: unset or off (the socket's peer is the client), on (every proxy), a hop count, or addresses/subnets for Express. */
+const trustProxy = (value: string | undefined): boolean | number | string => {
+  if (value === undefined || value === "" || /^(off|false|no)$/i.test(value)) return false;
+  if (/^(on|true|yes)$/i.test(value)) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+};
+
 /** Reads the configuration from the environment (README, "Configuration"); a bad value stops the process with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
@@ -74,6 +92,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: env.BODY_LIMIT || "100kb",
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
     workers: integer(env.WORKERS, 1, "WORKERS", { min: 1, max: 64 }),
+    limits: {
+      maxDepth: integer(env.MAX_DEPTH, 10, "MAX_DEPTH", { min: 2, max: 100 }),
+      maxCost: integer(env.MAX_COST, 20_000, "MAX_COST", { min: 1, max: 10_000_000 }),
+      maxAliases: integer(env.MAX_ALIASES, 20, "MAX_ALIASES", { min: 0, max: 10_000 }),
+      maxRootFields: integer(env.MAX_ROOT_FIELDS, 10, "MAX_ROOT_FIELDS", { min: 1, max: 10_000 }),
+      maxTokens: integer(env.MAX_TOKENS, 2_000, "MAX_TOKENS", { min: 100, max: 1_000_000 }),
+    },
+    batchedRequests: flag(env.BATCHED_REQUESTS, false, "BATCHED_REQUESTS"),
+    rateLimitQuota: {
+      perViewer: integer(env.RATE_LIMIT_PER_VIEWER, 300, "RATE_LIMIT_PER_VIEWER", { min: 1, max: 1_000_000 }),
+      perClient: integer(env.RATE_LIMIT_PER_CLIENT, 1_200, "RATE_LIMIT_PER_CLIENT", { min: 1, max: 1_000_000 }),
+      windowSeconds: integer(env.RATE_LIMIT_WINDOW, 60, "RATE_LIMIT_WINDOW", { min: 1, max: 86_400 }),
+    },
+    redisPrefix: env.REDIS_PREFIX ?? "gateway:",
+    trustProxy: trustProxy(env.TRUST_PROXY),
     redisUrl: env.REDIS_URL || null,
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),

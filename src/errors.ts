@@ -75,6 +75,25 @@ export class PersistedQueryOnlyError extends GraphQLError {
   }
 }
 
+/** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */
+export class QueryTooComplexError extends GraphQLError {
+  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens", max: number, actual: number) {
+    super(`The document exceeds the ${limit} limit of ${max}`, {
+      extensions: { code: "QUERY_TOO_COMPLEX", limit, max, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } },
+    });
+  }
+}
+
+/** Too many requests from one viewer or client in the window; retry after `retryAfter` seconds (HTTP 429). */
+export class RateLimitedError extends GraphQLError {
+  constructor(
+    readonly scope: "viewer" | "client",
+    readonly retryAfter: number,
+  ) {
+    super(`Too many requests; retry in ${retryAfter} s`, { extensions: { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } } });
+  }
+}
+
 /** A domain error: thrown by the management functions, passed to clients unchanged. */
 export type DomainError = UnauthenticatedError | ForbiddenError | BadUserInputError | NotFoundError | ConflictError;
 

@@ -5,24 +5,28 @@ import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
+import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
+import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { playgroundRoutes } from "./http/playground";
 import { trustedDocuments } from "./http/trusted-documents";
-import { requestIdOf } from "./http/request-id";
+import { createRateLimits } from "./http/rate-limit";
+import { requestIdOf, requestScope } from "./http/request-id";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { personFor } from "./identity/viewer";
 import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./model/schema";
+import { closeRedis, connectRedis } from "./redis";
 
 export interface Gateway {
   url: string;
@@ -34,6 +38,10 @@ export interface Gateway {
 /** Logs each operation, and every masked error in full with its request id (the client sees only the id). */
 function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
+    // A failure while building the context (the database gone while the viewer is looked up) has no request context yet.
+    async contextCreationDidFail({ error }) {
+      if (!isPublicError(error)) logger.error({ err: error }, "unexpected error");
+    },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
@@ -44,9 +52,6 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, operationName }) {
           const body = response.body.kind === "single" ? response.body.singleResult : undefined;
-          for (const error of body?.errors ?? []) {
-            if (error.extensions?.code === "INTERNAL_SERVER_ERROR") (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
-          }
           logger.info(
             {
               requestId: contextValue.requestId,
@@ -81,12 +86,21 @@ export async function startGateway({
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
+  app.set("trust proxy", config.trustProxy);
+  const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
+  const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
   const trusted = trustedDocuments({ mode: config.trustedDocuments, manifestFile: config.trustedDocumentsManifest, apqCacheBytes: config.apqCacheBytes });
   const apollo = new ApolloServer<Context>({
     schema,
     persistedQueries: trusted.persistedQueries,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    // The process drains and closes the database on SIGTERM itself (src/main.ts); Apollo's own handler would stop it twice.
+    stopOnTerminationSignals: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: config.batchedRequests,
+    parseOptions: documentParseOptions(config.limits),
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -94,6 +108,7 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       requestLogging(logger),
+      documentLimits(config.limits),
     ],
   });
   await apollo.start();
@@ -102,7 +117,9 @@ export async function startGateway({
   app.use(playgroundRoutes({ config }));
   app.use(
     "/graphql",
+    rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
+    requestScope(),
     trusted.guard,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -113,19 +130,15 @@ export async function startGateway({
         if (authorization !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
           if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>");
-          viewer = await personFor(dataSource, await verifier.verify(match[1]));
+          const identity = await verifier.verify(match[1]);
+          await rateLimits.perViewer(identity.ssin, res);
+          viewer = await personFor(dataSource, identity);
         }
         return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
       },
     }),
   );
-  // Body-parser failures (too large, malformed JSON) answer in the GraphQL error shape, without internals.
-  app.use((error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
-    const message = status === 413 ? `The request body is larger than ${config.bodyLimit}` : status < 500 ? "The request body is not valid JSON" : "Unexpected error";
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  });
+  app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const { port } = httpServer.address() as AddressInfo;
@@ -136,6 +149,7 @@ export async function startGateway({
     verifier,
     async stop() {
       await apollo.stop();
+      if (redis) await closeRedis(redis);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { currentRequestId } from "./request-id";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
 const publicCodes = new Set([
@@ -35,9 +36,18 @@ export function isPublicError(error: unknown): boolean {
   return typeof code === "string" && publicCodes.has(code);
 }
 
+/** Apollo's own refusals of a malformed request that carry no code (a persisted-query hash that does not match its query). */
+function isUncodedRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions?.code !== undefined) return false;
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
   if (!isPublicError(error)) {
-    return { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    const requestId = currentRequestId();
+    return { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) } };
   }
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
   if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {

@@ -19,7 +19,7 @@ export type DialectName = "sqlite" | "mysql";
 const mysqlServer = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 export const mysqlRequired = process.env.REQUIRE_MYSQL === "1";
 
-function serverOptions() {
+export function serverOptions() {
   const url = new URL(mysqlServer);
   return { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || "root"), password: decodeURIComponent(url.password) };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
+import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../../src/config";
 import { openDatabase } from "../../src/database/data-source";
@@ -26,12 +27,19 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /** The gateway's logger (default: silent), to read the lines a test causes. */
+  logger?: Logger;
+  /** Rewrites the database URL the gateway opens, e.g. to reach the server through a test proxy. */
+  databaseUrl?: (url: string) => string;
+}
+
 /** A real gateway on a real database, listening on a free port; one per test file. */
-export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url }: TestGatewayOptions = {}): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase(dialect);
   const config = loadConfig({
     NODE_ENV: "test",
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl(database.url),
     PORT: "0",
     HOST: "127.0.0.1",
     DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
@@ -40,7 +48,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     ...env,
   });
   const dataSource = await openDatabase({ url: config.databaseUrl });
-  const gateway = await startGateway({ config, dataSource });
+  const gateway = await startGateway({ config, dataSource, logger });
   const catalog = await Catalog.load(dataSource);
   const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
   const token = async (ssin: string, names: { givenName?: string; familyName?: string } = {}) => {

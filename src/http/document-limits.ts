@@ -1,0 +1,173 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  getNullableType,
+  isLeafType,
+  isListType,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ParseOptions,
+  type SelectionSetNode,
+} from "graphql";
+import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import { QueryTooComplexError } from "../errors";
+
+export interface DocumentLimits {
+  /** Deepest field nesting; a root field is at depth 1. */
+  maxDepth: number;
+  /** Cost budget (see `estimateCost`). */
+  maxCost: number;
+  /** Aliased fields in the operation, fragments expanded. */
+  maxAliases: number;
+  /** Fields at the root of the operation, fragments expanded. */
+  maxRootFields: number;
+  /** Lexical tokens of the document; the parser stops at the first one over the limit. */
+  maxTokens: number;
+}
+
+/** What an unpaginated list (myEnterprises, capacities, roles...) is assumed to hold when the cost is estimated. */
+export const unpaginatedListSize = 10;
+
+/**
+ * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
+ * object's row); any other field costs 1 plus the cost of its selection times the number of items it may return:
+ * `first` (the schema's default, 50, when absent) for a paginated field, `unpaginatedListSize` for a list without
+ * `first`, 1 for an object. The edges of a connection are not multiplied again: their connection counted `first`.
+ */
+export const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const nullable = getNullableType(field.type);
+  if (isLeafType(nullable)) return 0;
+  if ("first" in args) {
+    const first = typeof args.first === "number" ? args.first : 50;
+    return 1 + Math.max(0, first) * childComplexity;
+  }
+  const edgesOfConnection = field.name === "edges" && type.name.endsWith("Connection");
+  return 1 + (isListType(nullable) && !edgesOfConnection ? unpaginatedListSize : 1) * childComplexity;
+};
+
+interface Shape {
+  depth: number;
+  aliases: number;
+  rootFields: number;
+  /** Fields once fragments are expanded. */
+  fields: number;
+}
+
+/**
+ * The cost walk (graphql-query-complexity) expands every fragment spread anew, so fragments spread into each other
+ * can make it exponential: a document whose fragments expand to more fields than this per token is refused first.
+ */
+const expandedFieldsPerToken = 5;
+
+const empty: Shape = { depth: 0, aliases: 0, rootFields: 0, fields: 0 };
+
+/**
+ * Measures an operation in one pass over the document: each fragment is measured once and reused wherever it is
+ * spread, so a document that spreads fragments into each other exponentially costs linear time to refuse.
+ */
+export function measureOperation(document: DocumentNode, operation: OperationDefinitionNode): Shape {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const measured = new Map<string, Shape>();
+
+  const measure = (selectionSet: SelectionSetNode): Shape => {
+    const shape = { ...empty };
+    const add = (inner: Shape) => {
+      shape.depth = Math.max(shape.depth, inner.depth);
+      shape.aliases += inner.aliases;
+      shape.rootFields += inner.rootFields;
+      shape.fields += inner.fields;
+    };
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const below = selection.selectionSet ? measure(selection.selectionSet) : empty;
+        // Introspection's `ofType` is a chain of type wrappers, one object per link: it cannot fan out, so it adds no depth.
+        const level = selection.name.value === "ofType" ? 0 : 1;
+        add({ depth: below.depth + level, aliases: below.aliases + (selection.alias ? 1 : 0), rootFields: 1, fields: below.fields + 1 });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        add(measure(selection.selectionSet));
+      } else {
+        const name = selection.name.value;
+        if (!measured.has(name)) {
+          // Validation refuses fragment cycles before this runs; the placeholder keeps a cycle from recursing anyway.
+          measured.set(name, empty);
+          const fragment = fragments.get(name);
+          if (fragment) measured.set(name, measure(fragment.selectionSet));
+        }
+        add(measured.get(name)!);
+      }
+    }
+    return shape;
+  };
+  return measure(operation.selectionSet);
+}
+
+/** Apollo's parse options: the token limit stops the parser itself, before any other work on a huge document. */
+export function documentParseOptions({ maxTokens }: DocumentLimits): ParseOptions {
+  return { maxTokens };
+}
+
+// graphql-js 16 words it "more that N tokens".
+const tokenLimitMessage = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/;
+
+/**
+ * Refuses an operation over a limit with QUERY_TOO_COMPLEX (HTTP 400, the limit and its maximum in the extensions),
+ * after validation and before any resolver runs. Depth, aliases and root fields depend on the document only and are
+ * remembered per parsed document (Apollo reuses the parsed document of a query it has seen); the cost depends on the
+ * variables (`first: $n`) and is computed per request.
+ */
+export function documentLimits(limits: DocumentLimits): ApolloServerPlugin {
+  const shapes = new WeakMap<OperationDefinitionNode, Shape>();
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          let shape = shapes.get(operation);
+          if (!shape) {
+            shape = measureOperation(document, operation);
+            shapes.set(operation, shape);
+          }
+          if (shape.depth > limits.maxDepth) throw new QueryTooComplexError("depth", limits.maxDepth, shape.depth);
+          if (shape.rootFields > limits.maxRootFields) throw new QueryTooComplexError("rootFields", limits.maxRootFields, shape.rootFields);
+          if (shape.aliases > limits.maxAliases) throw new QueryTooComplexError("aliases", limits.maxAliases, shape.aliases);
+          const maxFields = expandedFieldsPerToken * limits.maxTokens;
+          if (shape.fields > maxFields) throw new QueryTooComplexError("fields", maxFields, shape.fields);
+          const cost = costOf(schema, document, operation, request.variables, maxFields);
+          if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
+        },
+        async willSendResponse({ response }) {
+          // The parser's token limit surfaces as a syntax error; name it as the limit it is.
+          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          for (const error of errors ?? []) {
+            const match = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage.exec(error.message) : null;
+            if (match) Object.assign(error.extensions!, { code: "QUERY_TOO_COMPLEX", limit: "tokens", max: Number(match[1]) });
+          }
+        },
+      };
+    },
+  };
+}
+
+const nodeLimitMessage = /maximum allowed number of nodes/;
+
+/**
+ * Null when the variables do not fit the operation: execution then refuses them (BAD_USER_INPUT) before any resolver
+ * runs. The walk also counts fragment spreads, so its node bound sits above `maxFields`; reaching it is over budget.
+ */
+function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, maxFields: number): number | null {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables: variables ?? {},
+      estimators: [estimateCost],
+      maxQueryNodes: 3 * maxFields + 1000,
+    });
+  } catch (error) {
+    return error instanceof Error && nodeLimitMessage.test(error.message) ? Number.POSITIVE_INFINITY : null;
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import { isIPv4 } from "node:net";
+import type { Request, RequestHandler, Response } from "express";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimitedError } from "../errors";
+import { requestIdOf } from "./request-id";
+
+export interface RateLimitQuota {
+  perViewer: number;
+  perClient: number;
+  windowSeconds: number;
+}
+
+export interface RateLimits {
+  /** Express middleware for /graphql, before the body is read: one request of the client IP's quota. */
+  perClient: RequestHandler;
+  /** Once the token is verified: one request of the viewer's quota; throws RateLimitedError (HTTP 429) when it is spent. */
+  perViewer(subject: string, res: Response): Promise<void>;
+}
+
+const unlimited: RateLimits = {
+  perClient: (_req, _res, next) => next(),
+  perViewer: async () => undefined,
+};
+
+/**
+ * The key of a client: its IP address (Express's `req.ip`, which follows TRUST_PROXY), an IPv6 address by its /64
+ * network, since one host commonly holds a whole /64.
+ */
+export function clientKey(address: string | undefined): string {
+  if (!address) return "unknown";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (isIPv4(address) || !address.includes(":")) return address;
+  const [head, tail = ""] = address.split("%")[0].split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = address.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups];
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+/** Viewers are counted under a hash of their national number, which never reaches Redis. */
+const viewerKey = (subject: string) => createHash("sha256").update(subject).digest("base64url").slice(0, 22);
+
+/**
+ * Rate limits per client IP and per viewer (token subject), in fixed windows. In memory by default; with Redis, every
+ * process of the deployment counts against the same quota, and while Redis is unreachable each process counts on its
+ * own (the insurance limiter) rather than refusing or waiting. Each answer carries the tighter of the two quotas in
+ * RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds), and RateLimit-Policy; a refusal is HTTP 429 with
+ * Retry-After and a RATE_LIMITED error.
+ */
+export function createRateLimits({
+  enabled,
+  quota,
+  redis = null,
+  prefix = "gateway:",
+  logger,
+}: {
+  enabled: boolean;
+  quota: RateLimitQuota;
+  redis?: Redis | null;
+  prefix?: string;
+  logger: Logger;
+}): RateLimits {
+  if (!enabled) return unlimited;
+  const limiter = (name: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: quota.windowSeconds });
+    if (!redis) return memory;
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate:${name}`, points, duration: quota.windowSeconds, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+  };
+  const clients = limiter("client", quota.perClient);
+  const viewers = limiter("viewer", quota.perViewer);
+  const remainingOfClient = new WeakMap<Response, number>();
+
+  /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
+  const take = async (from: RateLimiterAbstract, key: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+    try {
+      return { allowed: true, state: await from.consume(key) };
+    } catch (outcome) {
+      if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
+      logger.warn({ err: outcome }, "rate limiter failed; request let through");
+      return null;
+    }
+  };
+  const announce = (res: Response, limit: number, state: RateLimiterRes) => {
+    res.setHeader("RateLimit-Limit", String(limit));
+    res.setHeader("RateLimit-Remaining", String(Math.max(0, state.remainingPoints)));
+    res.setHeader("RateLimit-Reset", String(Math.ceil(state.msBeforeNext / 1000)));
+    res.setHeader("RateLimit-Policy", `${limit};w=${quota.windowSeconds}`);
+  };
+  const refusal = (res: Response, scope: "client" | "viewer", state: RateLimiterRes) => {
+    const error = new RateLimitedError(scope, Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+    res.setHeader("Retry-After", String(error.retryAfter));
+    return error;
+  };
+
+  return {
+    perClient: async (req: Request, res: Response, next) => {
+      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress));
+      if (!outcome) return next();
+      announce(res, quota.perClient, outcome.state);
+      remainingOfClient.set(res, outcome.state.remainingPoints);
+      if (outcome.allowed) return next();
+      const error = refusal(res, "client", outcome.state);
+      res.setHeader("x-request-id", requestIdOf(req));
+      res.status(429).json({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter } }] });
+    },
+    async perViewer(subject, res) {
+      const outcome = await take(viewers, viewerKey(subject));
+      if (!outcome) return;
+      if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
+      if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { maskedMessage } from "../src/http/format-error";
+import { describeEachDatabase, type DialectName } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { graphql, leaksIn, send } from "./support/http";
+import { ssin } from "./support/identities";
+import { captureLogs, type CapturedLogs } from "./support/logs";
+import { snapshot } from "./support/snapshot";
+
+const renameTable = (dialect: DialectName, from: string, to: string) => (dialect === "sqlite" ? `ALTER TABLE ${from} RENAME TO ${to}` : `RENAME TABLE ${from} TO ${to}`);
+
+describeEachDatabase("masking of unexpected errors", (dialect) => {
+  let gw: TestGateway;
+  let logs: CapturedLogs;
+  beforeAll(async () => {
+    logs = captureLogs();
+    gw = await startTestGateway(dialect, {}, { logger: logs.logger });
+  });
+  afterAll(() => gw?.stop());
+
+  /** Runs `body` while a table the gateway needs is missing: a database failure the gateway cannot foresee. */
+  const withoutTable = async (table: string, body: () => Promise<void>) => {
+    await gw.dataSource.query(renameTable(dialect, table, `${table}_gone`));
+    try {
+      await body();
+    } finally {
+      await gw.dataSource.query(renameTable(dialect, `${table}_gone`, table));
+    }
+  };
+  const errorLineOf = (requestId: string | null) => logs.lines().find((line) => line.requestId === requestId && line.level === "error") as { err: { message: string; stack: string } } | undefined;
+
+  it("answers a resolver's database failure with INTERNAL_SERVER_ERROR and a request id, and logs the full error under that id", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const token = await gw.token(enterprise.mainAccessManager!);
+    await withoutTable("role_assignment", async () => {
+      const answer = await graphql(gw.url, "{ myEnterprises { name } }", { token });
+      const requestId = answer.headers.get("x-request-id");
+      expect(answer.json).toEqual({ data: null, errors: [{ message: maskedMessage, path: ["myEnterprises"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(leaksIn(answer.text)).toEqual([]);
+      const line = errorLineOf(requestId);
+      expect(line?.err.message).toMatch(/role_assignment/);
+      expect(line?.err.stack).toMatch(/\n\s+at /);
+    });
+  });
+
+  it("answers a failure while the viewer is looked up with HTTP 500, masked the same way, and keeps national numbers out of the log", async () => {
+    const viewer = ssin();
+    const token = await gw.token(viewer);
+    await withoutTable("person", async () => {
+      const answer = await graphql(gw.url, "{ me { ssin } }", { token });
+      const requestId = answer.headers.get("x-request-id");
+      expect(answer.status).toBe(500);
+      expect(answer.json).toEqual({ errors: [{ message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(leaksIn(answer.text)).toEqual([]);
+      expect(errorLineOf(requestId)?.err.message).toMatch(/person/);
+    });
+    // The failed query's parameters held the viewer's national number: the log shows it masked, never whole.
+    expect(logs.text()).toContain(`${viewer.slice(0, 2)}*********`);
+    expect(logs.text()).not.toContain(viewer);
+  });
+
+  it("logs every request with its id, operation name, duration and status", async () => {
+    const answer = await graphql(gw.url, "query RoleTable { roleTasks { role } }", { token: await gw.token(ssin()), headers: { "x-request-id": "trace-0123456789" } });
+    expect(answer.headers.get("x-request-id")).toBe("trace-0123456789");
+    expect(logs.lines()).toContainEqual(
+      expect.objectContaining({ msg: "graphql request", requestId: "trace-0123456789", operationName: "RoleTable", status: 200, durationMs: expect.any(Number) }),
+    );
+  });
+
+  it("keeps the codes of typed errors and never sends a stack trace", async () => {
+    const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
+    expect(answer.status).toBe(401);
+    expect(answer.json?.errors).toEqual([{ message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED" } }]);
+  });
+});
+
+describeEachDatabase("the HTTP surface", (dialect) => {
+  let gw: TestGateway;
+  let closed: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+    closed = await startTestGateway(dialect, { INTROSPECTION: "off", BODY_LIMIT: "2kb" });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await closed?.stop();
+  });
+
+  it("answers introspection in development and refuses it with INTROSPECTION=off, without suggesting field names", async () => {
+    const introspection = "{ __schema { queryType { name } } }";
+    expect((await graphql(gw.url, introspection)).json?.data).toEqual({ __schema: { queryType: { name: "Query" } } });
+    const refused = await graphql(closed.url, introspection);
+    expect(refused.status).toBe(400);
+    expect(refused.json?.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+
+    const typo = "{ roleTask { role } }";
+    expect((await graphql(gw.url, typo)).json?.errors?.[0].message).toMatch(/Did you mean "roleTasks"/);
+    const hidden = await graphql(closed.url, typo);
+    expect(hidden.json?.errors?.[0]).toMatchObject({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+    expect(hidden.json?.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+
+  it("refuses a mutation sent as a simple cross-site request, before anything runs", async () => {
+    const enterprise = await gw.seed.enterprise().build();
+    const token = await gw.token(enterprise.legalRepresentative);
+    const mutation = `mutation { appointMainAccessManager(input: { enterprise: "${enterprise.number}", person: { ssin: "${ssin()}", givenName: "Cross", familyName: "Site" } }) { id } }`;
+    const before = await snapshot(gw.dataSource);
+
+    const asForm = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain", authorization: `Bearer ${token}` } });
+    expect(asForm.status).toBe(400);
+    expect(asForm.json?.errors?.[0]).toMatchObject({ message: expect.stringContaining("Cross-Site Request Forgery"), extensions: { code: "BAD_REQUEST" } });
+
+    const asLink = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}` } });
+    expect(asLink.status).toBe(400);
+    expect(asLink.json?.errors?.[0].message).toContain("Cross-Site Request Forgery");
+
+    const preflighted = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } });
+    expect(preflighted.status).toBe(405);
+
+    expect(await snapshot(gw.dataSource)).toEqual(before);
+  });
+
+  it("answers 413 to a body over the body limit, and reads one under it", async () => {
+    const padded = (bytes: number) => JSON.stringify({ query: "{ __typename }", extensions: { pad: "x".repeat(bytes) } });
+    const tooLarge = await send(closed.url, { body: padded(3_000) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.json?.errors).toEqual([{ message: "The request body is larger than 2kb", extensions: { code: "PAYLOAD_TOO_LARGE" } }]);
+    expect(tooLarge.headers.get("x-request-id")).toBeTruthy();
+    expect((await send(closed.url, { body: padded(1_000) })).status).toBe(200);
+    expect((await send(gw.url, { body: padded(110 * 1024) })).status).toBe(413);
+  });
+
+  it("answers 400 BAD_REQUEST to a body that is not JSON, or not UTF-8", async () => {
+    const broken = await send(gw.url, { body: '{"query": "{ roleTasks { role } }"' });
+    expect(broken.status).toBe(400);
+    expect(broken.json?.errors).toEqual([{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }]);
+    const latin1 = await send(gw.url, { body: '{"query": "{ __typename }"}', headers: { "content-type": "application/json; charset=latin1" } });
+    expect(latin1.status).toBe(415);
+    expect(latin1.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
+  });
+
+  it("names Apollo's own refusals BAD_REQUEST instead of masking them", async () => {
+    const answer = await send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } } });
+    expect(answer.status).toBe(400);
+    expect(answer.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
+  });
+});
