@@ -1,7 +1,11 @@
 import "reflect-metadata";
+import cluster from "node:cluster";
 import { join } from "node:path";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import { runWorkers } from "./cluster";
 import { Enterprise } from "./model/entities";
-import { loadConfig } from "./config";
+import { loadConfig, type Config } from "./config";
 import { openDatabase } from "./database/data-source";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { signDevToken } from "./identity/tokens";
@@ -13,21 +17,39 @@ import { startGateway } from "./server";
 /** A demo legal representative of the demo register (data/demo-register.csv), for the first token a newcomer uses. */
 const demoLegalRepresentative = { ssin: "85073003328", givenName: "An", familyName: "Peeters" };
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
-  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize });
+async function loadDemoData(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
   if (config.demoData && (await dataSource.getRepository(Enterprise).count()) === 0) {
     const summary = await importRegister({ dataSource, catalog: await Catalog.load(dataSource), file: join(__dirname, "register", "demo-register.csv") });
     logger.info(summary, "loaded the demo register into the empty database");
   }
-  const gateway = await startGateway({ config, dataSource, logger });
-  logger.info({ url: gateway.url }, "gateway ready");
-  process.stdout.write(`\nSecure access gateway: ${gateway.url}\n`);
+}
+
+async function announce(config: Config, url: string): Promise<void> {
+  process.stdout.write(`\nSecure access gateway: ${url}\n`);
   if (!config.oidc) {
     const token = await signDevToken(await loadOrCreateDevKeys(config.devKeyFile), demoLegalRepresentative);
     process.stdout.write(`Development token of a demo legal representative (${demoLegalRepresentative.givenName} ${demoLegalRepresentative.familyName}):\n  Authorization: Bearer ${token}\nMore: npm run token -- SSIN\n\n`);
   }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  if (cluster.isPrimary && config.workers > 1) {
+    // Migrations and the demo register run once, here, before any worker opens the database.
+    const dataSource = await openDatabase({ url: config.databaseUrl, poolSize: 1 });
+    await loadDemoData(config, dataSource, logger);
+    await dataSource.destroy();
+    const port = await runWorkers({ workers: config.workers, logger });
+    const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    await announce(config, `http://${host}:${port}/graphql`);
+    return;
+  }
+  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize });
+  if (cluster.isPrimary) await loadDemoData(config, dataSource, logger);
+  const gateway = await startGateway({ config, dataSource, logger });
+  logger.info({ url: gateway.url }, "gateway ready");
+  if (cluster.isPrimary) await announce(config, gateway.url);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
