@@ -26,6 +26,8 @@ export interface Config {
   redisPrefix: string;
   /** Express "trust proxy": the proxies whose X-Forwarded-For names the client IP (false: the socket's peer). */
   trustProxy: boolean | number | string;
+  /** How long an idle keep-alive connection stays open, in ms: longer than the load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
   logLevel: string;
   workers: number;
   redisUrl: string | null;
@@ -90,8 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: flag(env.INTROSPECTION, !production, "INTROSPECTION"),
     rateLimit: flag(env.RATE_LIMIT, true, "RATE_LIMIT"),
     bodyLimit: env.BODY_LIMIT || "100kb",
-    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
-    workers: integer(env.WORKERS, 1, "WORKERS", { min: 1, max: 64 }),
     limits: {
       maxDepth: integer(env.MAX_DEPTH, 10, "MAX_DEPTH", { min: 2, max: 100 }),
       maxCost: integer(env.MAX_COST, 20_000, "MAX_COST", { min: 1, max: 10_000_000 }),
@@ -107,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redisPrefix: env.REDIS_PREFIX ?? "gateway:",
     trustProxy: trustProxy(env.TRUST_PROXY),
+    keepAliveTimeoutMs: integer(env.KEEP_ALIVE_TIMEOUT, 65, "KEEP_ALIVE_TIMEOUT", { min: 1, max: 3_600 }) * 1000,
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === "test" ? "silent" : "info"),
+    workers: integer(env.WORKERS, 1, "WORKERS", { min: 1, max: 64 }),
     redisUrl: env.REDIS_URL || null,
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),

@@ -87,6 +87,9 @@ export async function startGateway({
   app.disable("x-powered-by");
   const httpServer = createServer(app);
   app.set("trust proxy", config.trustProxy);
+  // Node closes idle connections after 5 s by default: a load balancer (or client) that reuses one at that moment
+  // gets a reset, so the server keeps them open longer than the balancer does.
+  httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
   const trusted = trustedDocuments({ mode: config.trustedDocuments, manifestFile: config.trustedDocumentsManifest, apqCacheBytes: config.apqCacheBytes });

@@ -138,6 +138,14 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     expect(latin1.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
   });
 
+  it("does not send back a huge input value that an error message quotes", async () => {
+    const answer = await graphql(gw.url, "query ($e: EnterpriseNumber!) { enterprise(number: $e) { name } }", { token: await gw.token(ssin()), variables: { e: { value: "z".repeat(50_000) } } });
+    expect(answer.status).toBe(400);
+    expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "e" });
+    expect(answer.json?.errors?.[0].message.length).toBeLessThanOrEqual(1001);
+    expect(answer.text.length).toBeLessThan(2_000);
+  });
+
   it("names Apollo's own refusals BAD_REQUEST instead of masking them", async () => {
     const answer = await send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } } });
     expect(answer.status).toBe(400);

@@ -43,6 +43,10 @@ function isUncodedRefusal(error: unknown): boolean {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
+/** graphql-js quotes the offending value in its messages: a 90 kB string would come back whole. */
+const maxMessageLength = 1000;
+const bounded = (message: string) => (message.length > maxMessageLength ? `${message.slice(0, maxMessageLength)}…` : message);
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
   if (!isPublicError(error)) {
@@ -54,5 +58,5 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const field = fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;
   }
-  return { ...formatted, extensions };
+  return { ...formatted, message: bounded(formatted.message), extensions };
 }
