@@ -1,4 +1,5 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
+import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -10,6 +11,8 @@ export interface Context {
   requestId: string;
   viewer: Person | null;
   dataSource: DataSource;
+  /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
+  readManager: EntityManager;
   catalog: Catalog;
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
@@ -37,15 +40,18 @@ export function preferredLanguage(header: string | undefined): Language | null {
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
-function readState(dataSource: DataSource, catalog: Catalog, viewer: Person | null) {
-  const loaders = createLoaders(dataSource.manager);
+function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null) {
+  const loaders = createLoaders(readManager);
   if (viewer) loaders.person.prime(viewer.id, viewer);
-  return { loaders, roleAssignmentPages: createRoleAssignmentPages(dataSource.manager), access: new Access(viewer, loaders, catalog) };
+  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager), access: new Access(viewer, loaders, catalog) };
 }
 
-/** Forgets what the request read before its mutation committed (the shield's decision inputs, say). */
+/**
+ * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
+ * of the request from the primary: a replica may not have the write yet.
+ */
 export function refreshAfterWrite(context: Context): void {
-  Object.assign(context, readState(context.dataSource, context.catalog, context.viewer));
+  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer));
 }
 
 export function createContext({
@@ -66,7 +72,7 @@ export function createContext({
     viewer,
     dataSource,
     catalog,
-    ...readState(dataSource, catalog, viewer),
+    ...readState(dataSource.manager, catalog, viewer),
     acceptLanguage: preferredLanguage(acceptLanguage),
   };
 }

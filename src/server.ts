@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import type { GraphQLSchema } from "graphql";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
@@ -41,6 +41,9 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
     // A failure while building the context (the database gone while the viewer is looked up) has no request context yet.
     async contextCreationDidFail({ error }) {
       if (!isPublicError(error)) logger.error({ err: error }, "unexpected error");
+      const extensions = error instanceof GraphQLError ? error.extensions : {};
+      const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
+      logger.info({ status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
     },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();

@@ -66,10 +66,13 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     );
   });
 
-  it("keeps the codes of typed errors and never sends a stack trace", async () => {
+  it("keeps the codes of typed errors, never sends a stack trace, and logs a refusal before the operation with its status", async () => {
     const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
     expect(answer.status).toBe(401);
     expect(answer.json?.errors).toEqual([{ message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED" } }]);
+    expect(logs.lines()).toContainEqual(
+      expect.objectContaining({ msg: "graphql request refused", requestId: answer.headers.get("x-request-id"), status: 401, errors: ["UNAUTHENTICATED"] }),
+    );
   });
 });
 

@@ -128,6 +128,43 @@ export function describeDatabase(url: string): string {
   return target.dialect === "sqlite" ? `sqlite:${target.path}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
+/**
+ * A data source whose reads outside transactions go to replicas, with a second, smaller pool on the primary alone for
+ * the reads that must see what their own request just wrote (a mutation's answer): replicas lag behind the primary.
+ * A separate pool, not a connection held by the request, so that a request never waits for a connection while it
+ * holds another.
+ */
+export class ReplicatedDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    readonly primaryReader: DataSource,
+  ) {
+    super(options);
+  }
+
+  override async initialize(): Promise<this> {
+    await this.primaryReader.initialize();
+    return super.initialize();
+  }
+
+  override async destroy(): Promise<void> {
+    if (this.primaryReader.isInitialized) await this.primaryReader.destroy();
+    await super.destroy();
+  }
+}
+
+/** Where reads that must see the request's own writes go: the primary (the data source itself when there are no replicas). */
+export function primaryReader(dataSource: DataSource): DataSource {
+  return dataSource instanceof ReplicatedDataSource ? dataSource.primaryReader : dataSource;
+}
+
+async function createDataSource(settings: DataSourceSettings): Promise<DataSource> {
+  const options = await buildDataSourceOptions(settings);
+  if (!settings.replicaUrls || settings.replicaUrls.length === 0) return new DataSource(options);
+  const readerPoolSize = Math.max(2, Math.ceil((settings.poolSize ?? 10) / 2));
+  return new ReplicatedDataSource(options, new DataSource(await buildDataSourceOptions({ ...settings, replicaUrls: [], poolSize: readerPoolSize })));
+}
+
 /** Opens the database and brings its schema up to date: every command migrates the database it opens (SPEC, Identity). */
 export async function openDatabase(settings: DataSourceSettings): Promise<DataSource> {
   const where = describeDatabase(settings.url);
@@ -136,7 +173,7 @@ export async function openDatabase(settings: DataSourceSettings): Promise<DataSo
     if (error instanceof DatabaseUrlError) throw error;
     throw new DatabaseOpenError(`Cannot ${step} the database of DATABASE_URL (${where}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   };
-  const dataSource = new DataSource(await buildDataSourceOptions(settings).catch(opening("open")));
+  const dataSource = await createDataSource(settings).catch(opening("open"));
   await dataSource.initialize().catch(opening("open"));
   try {
     await dataSource.runMigrations({ transaction: "each" });

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { primaryReader } from "../database/data-source";
 import { Person } from "../model/entities";
 import type { Identity } from "./tokens";
 
@@ -23,7 +24,8 @@ export async function personFor(dataSource: DataSource, identity: Identity): Pro
       }),
     );
   } catch (error) {
-    const winner = await repository.findOneBy({ ssin: identity.ssin });
+    // The row that won may not have reached a replica yet: look for it on the primary.
+    const winner = await primaryReader(dataSource).getRepository(Person).findOneBy({ ssin: identity.ssin });
     if (winner) return winner;
     throw error;
   }

@@ -27,8 +27,8 @@ export const EBox: EBoxResolvers = {
   activatedBy: (b, _args, { loaders }) => (b.row?.status === "ACTIVE" && b.row.activatedById ? loaders.person.load(b.row.activatedById) : null),
   notificationEmail: (b) => active(b, () => b.row!.notificationEmail),
   // Newest first, as an inbox reads.
-  messages: (b, { first, after }, { dataSource }) =>
-    keysetPage(dataSource.manager.createQueryBuilder(EBoxMessageEntity, "row").where("row.enterprise_id = :id", { id: b.enterpriseId }), {
+  messages: (b, { first, after }, { readManager }) =>
+    keysetPage(readManager.createQueryBuilder(EBoxMessageEntity, "row").where("row.enterprise_id = :id", { id: b.enterpriseId }), {
       size: pageSize(first),
       afterId: decodeCursor(after),
       direction: "DESC",

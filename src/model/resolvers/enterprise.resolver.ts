@@ -58,8 +58,8 @@ export const Enterprise: EnterpriseResolvers = {
     const decisions = await Promise.all(tasks.map((task) => access.decide(e, task)));
     return decisions.filter((d) => d.allowed).map((d) => d.task);
   },
-  auditTrail: (e, { first, after }, { dataSource }) =>
-    keysetPage(dataSource.manager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
+  auditTrail: (e, { first, after }, { readManager }) =>
+    keysetPage(readManager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
       size: pageSize(first),
       afterId: decodeCursor(after),
       direction: "ASC",
