@@ -23,8 +23,7 @@ const scope = new AsyncLocalStorage<{ requestId: string }>();
 
 /**
  * Serves the rest of the request inside its scope, so that code without the request at hand (the error masking, the
- * log lines of a request, Apollo's context-creation failures) knows its id. It must come after the body parser: the
- * parser resumes the chain from the socket's callbacks, which do not carry the scope.
+ * log lines of a request, Apollo's context-creation failures) knows its id.
  */
 export function requestScope(): RequestHandler {
   return (req, res, next) => {
