@@ -79,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (someAuth && !authVariables.every(Boolean)) throw new ConfigError("AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together: set all three or none");
   const oidc = someAuth ? { issuer: env.AUTH_ISSUER!, audience: env.AUTH_AUDIENCE!, jwksUrl: env.AUTH_JWKS_URL! } : null;
   const production = oidc !== null || env.NODE_ENV === "production";
+  // A production gateway that signs its own tokens would let anyone who can read its key file act as anyone.
+  if (env.NODE_ENV === "production" && !oidc) throw new ConfigError("NODE_ENV=production needs AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: development tokens are refused in production");
   const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
   return {
     port: integer(env.PORT, 4000, "PORT"),

@@ -17,6 +17,7 @@ import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { playgroundRoutes } from "./http/playground";
+import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { requestIdOf, requestScope } from "./http/request-id";
@@ -95,7 +96,12 @@ export async function startGateway({
   httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
-  const trusted = trustedDocuments({ mode: config.trustedDocuments, manifestFile: config.trustedDocumentsManifest, apqCacheBytes: config.apqCacheBytes });
+  const trusted = trustedDocuments({
+    mode: config.trustedDocuments,
+    manifestFile: config.trustedDocumentsManifest,
+    apqCacheBytes: config.apqCacheBytes,
+    sharedCache: redis ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:` }) : undefined,
+  });
   const apollo = new ApolloServer<Context>({
     schema,
     persistedQueries: trusted.persistedQueries,

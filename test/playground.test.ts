@@ -14,6 +14,9 @@ async function replaceEditorText(page: Page, editor: string, text: string): Prom
   await page.keyboard.insertText(text);
 }
 
+/** Production needs an identity provider; these tests never present a token, so its key set is never fetched. */
+const productionIdentity = { AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "secure-access-gateway", AUTH_JWKS_URL: "http://127.0.0.1:9/jwks.json" };
+
 describe("the playground in a browser", () => {
   let gw: TestGateway;
   let browser: Browser;
@@ -77,7 +80,7 @@ describe("the playground over HTTP", () => {
   });
 
   it("is off in production: no page and no assets", async () => {
-    const gw = await startTestGateway("sqlite", { NODE_ENV: "production" });
+    const gw = await startTestGateway("sqlite", { NODE_ENV: "production", ...productionIdentity });
     try {
       const page = await fetch(gw.url, { headers: { accept: browserAccept } });
       await page.arrayBuffer();
@@ -103,7 +106,7 @@ describe("the playground over HTTP", () => {
   });
 
   it("is on in production with PLAYGROUND=on, and its page allows no other host", async () => {
-    const gw = await startTestGateway("sqlite", { NODE_ENV: "production", PLAYGROUND: "on" });
+    const gw = await startTestGateway("sqlite", { NODE_ENV: "production", PLAYGROUND: "on", ...productionIdentity });
     try {
       const page = await fetch(gw.url, { headers: { accept: browserAccept } });
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);

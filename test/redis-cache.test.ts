@@ -1,5 +1,7 @@
 import { Redis } from "ioredis";
+import { createHash } from "node:crypto";
 import { RedisCache } from "../src/http/redis-cache";
+import { startTestGateway } from "./support/gateway";
 import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/redis";
 
 describeWithRedis("the Redis cache for persisted queries", () => {
@@ -43,5 +45,28 @@ describeWithRedis("the Redis cache for persisted queries", () => {
     await expect(cache.get("k")).resolves.toBeUndefined();
     await expect(cache.delete("k")).resolves.toBe(false);
     down.disconnect();
+  });
+
+  it("lets a document registered through one gateway run by its hash alone on another (APQ shared through REDIS_URL)", async () => {
+    const env = { REDIS_URL: testRedisUrl, REDIS_PREFIX: uniqueRedisPrefix() };
+    const [first, second] = [await startTestGateway("sqlite", env), await startTestGateway("sqlite", env)];
+    try {
+      const query = "query SharedApq { capacities { code } }";
+      const persistedQuery = { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") };
+      const post = async (gateway: typeof first, body: object) =>
+        (
+          await fetch(gateway.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${await gateway.token("85073003328")}` },
+            body: JSON.stringify(body),
+          })
+        ).json();
+      expect(await post(second, { extensions: { persistedQuery } })).toMatchObject({ errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] });
+      expect(await post(first, { query, extensions: { persistedQuery } })).toMatchObject({ data: { capacities: expect.any(Array) } });
+      expect(await post(second, { extensions: { persistedQuery } })).toMatchObject({ data: { capacities: expect.any(Array) } });
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
   });
 });

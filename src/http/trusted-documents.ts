@@ -71,9 +71,20 @@ export interface TrustedDocuments {
  * PERSISTED_QUERY_NOT_FOUND, and nothing can be registered. Otherwise (off): any document runs, manifest hashes
  * work without registration, and automatic persisted queries register into a cache bounded to `apqCacheBytes`.
  */
-export function trustedDocuments({ mode, manifestFile, apqCacheBytes }: { mode: "only" | "off"; manifestFile: string; apqCacheBytes: number }): TrustedDocuments {
+export function trustedDocuments({
+  mode,
+  manifestFile,
+  apqCacheBytes,
+  sharedCache,
+}: {
+  mode: "only" | "off";
+  manifestFile: string;
+  apqCacheBytes: number;
+  /** Where APQ registrations go when several processes must share them (Redis); else a bounded in-memory LRU. */
+  sharedCache?: KeyValueCache<string>;
+}): TrustedDocuments {
   const manifest = loadManifest(manifestFile);
-  const registered = mode === "only" ? null : new InMemoryLRUCache<string>({ maxSize: apqCacheBytes });
+  const registered = mode === "only" ? null : (sharedCache ?? new InMemoryLRUCache<string>({ maxSize: apqCacheBytes }));
   // The cache is ours alone, so Apollo's "apq:" key prefix is unnecessary, and without it the keys are the manifest's hashes.
   const cache = PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation(new TrustedDocumentCache(manifest, registered));
   const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
