@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     process.send!({ heapUsed: process.memoryUsage().heapUsed });
   });
+  // A clean exit on SIGINT lets `node --cpu-prof` write its profile.
+  process.on("SIGINT", () => process.exit(0));
   process.stdout.write(`READY ${url}\n`);
 }
 
