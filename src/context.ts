@@ -1,3 +1,4 @@
+import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
@@ -17,6 +18,8 @@ export interface Context {
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
+  /** Refusals of guarded fields inside a mutation's answer, reported beside the committed result (src/access/shield.ts). */
+  partialErrors: GraphQLError[];
   /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
   acceptLanguage: Language | null;
 }
@@ -73,6 +76,7 @@ export function createContext({
     dataSource,
     catalog,
     ...readState(dataSource.manager, catalog, viewer),
+    partialErrors: [],
     acceptLanguage: preferredLanguage(acceptLanguage),
   };
 }

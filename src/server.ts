@@ -16,6 +16,7 @@ import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
+import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments } from "./http/trusted-documents";
@@ -119,6 +120,7 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      partialErrors(),
       requestLogging(logger),
       documentLimits(config.limits),
     ],

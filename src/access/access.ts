@@ -1,10 +1,11 @@
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import type { Catalog } from "../model/catalog";
 import { providerCapacities } from "../model/catalog-data";
-import type { Enterprise, Person, RoleAssignment } from "../model/entities";
+import type { Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
 import type { Loaders } from "../model/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
-import { auditReaderRoles, type Task } from "./role-tasks";
+import { auditReaderRoles, type Role, type Task } from "./role-tasks";
+import { assignmentScope, isProviderStaff, scopeIncludes, seesMandate, sightOf, type AssignmentScope, type Sight } from "./visibility";
 
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
@@ -129,11 +130,49 @@ export class Access {
     const grants = await this.grants();
     const visible = new Set(grants.map((g) => g.enterpriseId));
     const providerIds = [
-      ...new Set(grants.filter((g) => g.capacityCode !== null && providerCapacities.has(g.capacityCode) && g.role !== "MAIN_ACCESS_MANAGER").map((g) => g.enterpriseId)),
+      ...new Set(grants.filter(isProviderStaff).map((g) => g.enterpriseId)),
     ];
     const mandates = (await this.loaders.mandatesAsProvider.loadMany(providerIds)).flatMap((m) => (m instanceof Error ? [] : m));
     for (const m of mandates) if (m.status === "ACTIVE") visible.add(m.clientId);
     return visible;
+  }
+
+  /** What the viewer's own roles let them see of the enterprise (visibility.ts). */
+  async sight(enterpriseId: number): Promise<Sight> {
+    return sightOf(await this.grants(), enterpriseId);
+  }
+
+  isViewer(personId: number): boolean {
+    return this.viewer?.id === personId;
+  }
+
+  /** The current assignments of the enterprise that the viewer may list. */
+  async assignmentScope(enterpriseId: number): Promise<AssignmentScope> {
+    if (!this.viewer) return { kind: "none" };
+    return assignmentScope(await this.sight(enterpriseId), this.viewer.id);
+  }
+
+  async canSeeAssignment(assignment: { enterpriseId: number; personId: number; role: Role; capacityCode: string | null }): Promise<boolean> {
+    if (this.isViewer(assignment.personId)) return true;
+    return scopeIncludes(await this.assignmentScope(assignment.enterpriseId), assignment);
+  }
+
+  /**
+   * May the viewer see this person where the enterprise names them (who granted, configured or activated something
+   * there)? Themself; anyone to its legal representatives and main access manager; to other members, the people
+   * whose current assignments there they may list. Never a person of the other party of a mandate.
+   */
+  async canSeePersonIn(enterpriseId: number, personId: number): Promise<boolean> {
+    if (this.isViewer(personId)) return true;
+    const scope = await this.assignmentScope(enterpriseId);
+    if (scope.kind !== "some") return scope.kind === "all";
+    const held = await this.loaders.assignmentsOfPerson.load(personId);
+    return held.some((a) => a.enterpriseId === enterpriseId && scopeIncludes(scope, a));
+  }
+
+  async canSeeMandate(mandate: Pick<ServiceProviderMandate, "clientId" | "providerId">): Promise<boolean> {
+    const [client, provider] = await Promise.all([this.sight(mandate.clientId), this.sight(mandate.providerId)]);
+    return seesMandate(client, provider);
   }
 
   async canSee(enterprise: Enterprise): Promise<boolean> {

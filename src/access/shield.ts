@@ -1,5 +1,6 @@
-import { GraphQLError, type GraphQLSchema } from "graphql";
-import { applyMiddleware, type IMiddleware } from "graphql-middleware";
+import { GraphQLError, locatedError, type GraphQLSchema } from "graphql";
+import { pathToArray } from "graphql/jsutils/Path";
+import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from "graphql-middleware";
 import { allow, deny, rule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
@@ -143,6 +144,35 @@ export const ruleTree = {
   ...fieldRules,
 };
 
+/** What a guarded object field answers when it is refused inside a mutation's answer. */
+const emptyPage = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
+  EBox: { messages: emptyPage },
+  Enterprise: { auditTrail: emptyPage },
+};
+
+/**
+ * A mutation that committed must answer with its result: a guarded field the caller may not read in its selection
+ * (an access manager asking for the audit trail of the enterprise they just changed) would otherwise null the whole
+ * answer through non-null parents. There the field answers empty and its refusal is reported as a partial error at
+ * its path (context.partialErrors, added to the response by the server). In queries the refusal stands as it is.
+ */
+const partialInMutations = (refused: unknown): IMiddlewareFunction => async (resolve, parent, args, context: Context, info) => {
+  let result: unknown;
+  try {
+    result = await resolve(parent, args, context, info);
+  } catch (error) {
+    result = error;
+  }
+  if (!(result instanceof ForbiddenError)) {
+    if (result instanceof Error) throw result;
+    return result;
+  }
+  if (info.operation.operation !== "mutation") throw result;
+  context.partialErrors.push(locatedError(result, info.fieldNodes, pathToArray(info.path)));
+  return refused;
+};
+
 /**
  * Applies the rules. graphql-shield wraps every field of every type (the fallback rule), which multiplies the
  * cost of large lists; only the fields that have a rule, and every field of the root types, get its middleware.
@@ -158,5 +188,8 @@ export function applyShield(schema: GraphQLSchema): GraphQLSchema {
     const keep = typeName === "Query" || typeName === "Mutation" ? Object.keys(generated[typeName]) : Object.keys(fields);
     ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
   }
-  return applyMiddleware(schema, ruled as IMiddleware);
+  const partial = Object.fromEntries(
+    Object.entries(refusedValues).map(([typeName, fields]) => [typeName, Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, partialInMutations(value)]))]),
+  );
+  return applyMiddleware(applyMiddleware(schema, ruled as IMiddleware), partial as IMiddleware);
 }

@@ -18,6 +18,12 @@ export interface EBoxModel {
   row: EBox | null;
 }
 
+/** The items for which the (batched, asynchronous) check answers true, in their order. */
+export async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const verdicts = await Promise.all(items.map(keep));
+  return items.filter((_, i) => verdicts[i]);
+}
+
 export interface Edge<T> {
   cursor: string;
   node: T;

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { In, type EntityManager } from "typeorm";
 import { RoleAssignment } from "./entities";
 import { toPage, type Page } from "./read-models";
-import type { Role } from "../access/role-tasks";
+import { enterpriseWideRoles, type Role } from "../access/role-tasks";
 
 export interface RoleAssignmentPageKey {
   enterpriseId: number;
@@ -10,6 +10,11 @@ export interface RoleAssignmentPageKey {
   capacity: string | null;
   size: number;
   afterId: number | null;
+  /**
+   * null: every assignment. Otherwise only the enterprise-wide roles, the assignments of `personId` and those in
+   * `capacities` (what a member who is not a legal representative or main access manager may list).
+   */
+  visibleTo: { personId: number; capacities: readonly string[] } | null;
 }
 
 /**
@@ -21,17 +26,25 @@ export function createRoleAssignmentPages(manager: EntityManager): DataLoader<Ro
     async (keys) => {
       const groups = new Map<string, RoleAssignmentPageKey[]>();
       for (const key of keys) {
-        const shape = JSON.stringify([key.role, key.capacity, key.size, key.afterId]);
+        const shape = JSON.stringify([key.role, key.capacity, key.size, key.afterId, key.visibleTo]);
         groups.set(shape, [...(groups.get(shape) ?? []), key]);
       }
       const pages = new Map<string, Page<RoleAssignment>>();
       for (const group of groups.values()) {
-        const { role, capacity, size, afterId } = group[0];
+        const { role, capacity, size, afterId, visibleTo } = group[0];
         const enterpriseIds = [...new Set(group.map((k) => k.enterpriseId))];
         const filter = (qb: ReturnType<EntityManager["createQueryBuilder"]>) => {
           qb.where("ra.enterprise_id IN (:...enterpriseIds)", { enterpriseIds }).andWhere("ra.ended_at IS NULL");
           if (role) qb.andWhere("ra.role = :role", { role });
           if (capacity) qb.andWhere("ra.capacity_code = :capacity", { capacity });
+          if (visibleTo) {
+            const capacities = visibleTo.capacities.length > 0 ? " OR ra.capacity_code IN (:...visibleCapacities)" : "";
+            qb.andWhere(`(ra.role IN (:...enterpriseWideRoles) OR ra.person_id = :visiblePersonId${capacities})`, {
+              enterpriseWideRoles: [...enterpriseWideRoles],
+              visiblePersonId: visibleTo.personId,
+              visibleCapacities: visibleTo.capacities,
+            });
+          }
           return qb;
         };
         const counted = await filter(manager.createQueryBuilder().from(RoleAssignment, "ra"))
@@ -71,5 +84,5 @@ export function createRoleAssignmentPages(manager: EntityManager): DataLoader<Ro
 }
 
 function cacheKey(key: RoleAssignmentPageKey): string {
-  return JSON.stringify([key.enterpriseId, key.role, key.capacity, key.size, key.afterId]);
+  return JSON.stringify([key.enterpriseId, key.role, key.capacity, key.size, key.afterId, key.visibleTo]);
 }

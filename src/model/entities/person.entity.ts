@@ -2,6 +2,8 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 export const languages = ["NL", "FR", "DE", "EN"] as const;
 export type Language = (typeof languages)[number];
+/** The portal's language for a person who has not chosen one. */
+export const defaultLanguage: Language = "NL";
 
 @Entity("person")
 export class Person {

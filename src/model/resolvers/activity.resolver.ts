@@ -7,7 +7,9 @@ import type {
   ServiceProviderMandateResolvers,
   StructuredMessagingConfigResolvers,
 } from "../generated/resolvers-types";
-import { decodeCursor, pageSize } from "../read-models";
+import { decodeCursor, pageSize, type EBoxModel } from "../read-models";
+import { seesEnterpriseConfiguration } from "../../access/visibility";
+import type { Context } from "../../context";
 import { keysetPage } from "./keyset-page";
 
 export const ServiceProviderMandate: ServiceProviderMandateResolvers = {
@@ -15,17 +17,23 @@ export const ServiceProviderMandate: ServiceProviderMandateResolvers = {
   client: async (m, _args, { loaders }) => (await loaders.enterprise.load(m.clientId))!,
   provider: async (m, _args, { loaders }) => (await loaders.enterprise.load(m.providerId))!,
   capacity: (m, _args, { catalog }) => catalog.capacities.get(m.capacityCode)!,
+  // Both parties know who appointed the provider (SPEC rule 14): the one person of the other party a mandate shows.
   appointedBy: async (m, _args, { loaders }) => (await loaders.person.load(m.appointedById))!,
 };
 
-const active = <T>(box: { row: { status: string } | null }, value: (row: NonNullable<typeof box.row>) => T): T | null =>
-  box.row?.status === "ACTIVE" ? value(box.row) : null;
+/** The e-Box's row when it is active and the viewer may see the enterprise's configuration. */
+async function configuration(b: EBoxModel, { access }: Context) {
+  return b.row?.status === "ACTIVE" && seesEnterpriseConfiguration(await access.sight(b.enterpriseId)) ? b.row : null;
+}
 
 export const EBox: EBoxResolvers = {
   status: (b) => b.row?.status ?? "NOT_ACTIVATED",
-  activatedAt: (b) => active(b, () => b.row!.activatedAt),
-  activatedBy: (b, _args, { loaders }) => (b.row?.status === "ACTIVE" && b.row.activatedById ? loaders.person.load(b.row.activatedById) : null),
-  notificationEmail: (b) => active(b, () => b.row!.notificationEmail),
+  activatedAt: (b) => (b.row?.status === "ACTIVE" ? b.row.activatedAt : null),
+  activatedBy: async (b, _args, context) => {
+    const row = await configuration(b, context);
+    return row?.activatedById ? context.loaders.person.load(row.activatedById) : null;
+  },
+  notificationEmail: async (b, _args, context) => (await configuration(b, context))?.notificationEmail ?? null,
   // Newest first, as an inbox reads.
   messages: (b, { first, after }, { readManager }) =>
     keysetPage(readManager.createQueryBuilder(EBoxMessageEntity, "row").where("row.enterprise_id = :id", { id: b.enterpriseId }), {
@@ -42,12 +50,14 @@ export const EBoxMessage: EBoxMessageResolvers = {
 export const StructuredMessagingConfig: StructuredMessagingConfigResolvers = {
   capacity: (c, _args, { catalog }) => catalog.capacities.get(c.capacityCode)!,
   senderNumber: (c) => c.senderNumber ?? "",
+  // Only those who configure the capacity see a configuration (Enterprise.structuredMessaging): they may know who did.
   configuredBy: async (c, _args, { loaders }) => (await loaders.person.load(c.configuredById))!,
 };
 
 export const AuditEvent: AuditEventResolvers = {
   id: (e) => String(e.id),
-  actor: (e, _args, { loaders }) => (e.actorId ? loaders.person.load(e.actorId) : null),
+  actor: async (e, _args, { access, loaders }) =>
+    e.actorId && e.enterpriseId && (await access.canSeePersonIn(e.enterpriseId, e.actorId)) ? loaders.person.load(e.actorId) : null,
   enterprise: (e, _args, { loaders }) => (e.enterpriseId ? loaders.enterprise.load(e.enterpriseId) : null),
 };
 

@@ -1,15 +1,18 @@
 import type { PersonResolvers, RoleAssignmentResolvers } from "../generated/resolvers-types";
 import { roleTasks } from "../../access/role-tasks";
-import type { Enterprise } from "../entities";
+import { defaultLanguage, type Enterprise } from "../entities";
+import { filterAsync } from "../read-models";
 
+/**
+ * A person's own account data is theirs alone (SPEC rule 14). The contract makes `language` non-null, so others read
+ * the portal's default language rather than the person's choice.
+ */
 export const Person: PersonResolvers = {
   id: (p) => String(p.id),
-  roles: async (p, _args, { loaders, access, viewer }) => {
-    const assignments = await loaders.assignmentsOfPerson.load(p.id);
-    if (viewer?.id === p.id) return assignments;
-    const visible = await access.visibleEnterpriseIds();
-    return assignments.filter((a) => visible.has(a.enterpriseId));
-  },
+  email: (p, _args, { access }) => (access.isViewer(p.id) ? p.email : null),
+  phone: (p, _args, { access }) => (access.isViewer(p.id) ? p.phone : null),
+  language: (p, _args, { access }) => (access.isViewer(p.id) ? p.language : defaultLanguage),
+  roles: async (p, _args, { loaders, access }) => filterAsync(await loaders.assignmentsOfPerson.load(p.id), (a) => access.canSeeAssignment(a)),
 };
 
 export const RoleAssignment: RoleAssignmentResolvers = {
@@ -26,5 +29,6 @@ export const RoleAssignment: RoleAssignmentResolvers = {
     return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
   },
   tasks: (a) => [...roleTasks[a.role]],
-  grantedBy: (a, _args, { loaders }) => (a.grantedById ? loaders.person.load(a.grantedById) : null),
+  grantedBy: async (a, _args, { access, loaders }) =>
+    a.grantedById && (await access.canSeePersonIn(a.enterpriseId, a.grantedById)) ? loaders.person.load(a.grantedById) : null,
 };

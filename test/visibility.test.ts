@@ -1,0 +1,324 @@
+import { ClientError, gql } from "graphql-request";
+import { getNamedType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
+import { addUser } from "../src/management/add-user";
+import { configureStructuredMessaging } from "../src/management/configure-structured-messaging";
+import { buildGatewaySchema } from "../src/model/schema";
+import { describeEachDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { expectError } from "./support/graphql";
+import { ssin } from "./support/identities";
+import type { SeededEnterprise } from "./support/seed";
+
+/**
+ * Who sees which person, on every path (SPEC rule 14, issue 9): the documents below reach every field of the schema
+ * that returns a Person, and each kind of viewer walks them. What a viewer may see is stated as the set of national
+ * numbers the answer contains.
+ */
+const person = `id ssin givenName familyName email phone language`;
+const assignment = `role capacity { code } person { ${person} } grantedBy { ${person} }`;
+const mandate = `status capacity { code } appointedBy { ${person} }`;
+const partyFields = `
+  number name status
+  legalRepresentatives { ${person} }
+  mainAccessManager { ${person} }
+  capacities { capacity { code } status activatedBy { ${person} } }
+  roleAssignments(first: 100) { totalCount edges { node { ${assignment} } } }
+  eBox { status notificationEmail activatedBy { ${person} } }
+  structuredMessaging { capacity { code } technicalContactEmail configuredBy { ${person} } }
+`;
+const walkEnterprise = `
+  query Walk($e: EnterpriseNumber!) {
+    enterprise(number: $e) {
+      ${partyFields}
+      roleAssignments(first: 100) { totalCount edges { node { ${assignment} person { roles { ${assignment} enterprise { number } } } } } }
+      serviceProviders { ${mandate} provider { ${partyFields} clients { ${mandate} client { number } } } }
+      clients { ${mandate} client { ${partyFields} serviceProviders { ${mandate} provider { number } } } }
+    }
+  }
+`;
+const walkAudit = `query Audit($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { edges { node { action actor { ${person} } enterprise { number } } } } } }`;
+const walkMe = `{ me { ${person} roles { ${assignment} } } }`;
+const walkDecision = `query Can($e: EnterpriseNumber!) { can(enterprise: $e, task: USE_EBOX) { allowed via { ${assignment} } } }`;
+const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${person} } }`;
+const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $input) { ${assignment} enterprise { number } } }`;
+const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
+
+/** Every (type, field) of the schema whose type is Person or a list of them. */
+function personFields(schema: GraphQLSchema): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => "getFields" in type && !type.name.startsWith("__") && !("parseValue" in type))
+    .flatMap((type) =>
+      Object.values((type as { getFields(): Record<string, { name: string; type: Parameters<typeof getNamedType>[0] }> }).getFields())
+        .filter((field) => getNamedType(field.type)?.name === "Person")
+        .map((field) => `${type.name}.${field.name}`),
+    )
+    .sort();
+}
+
+/** The (type, field) pairs that a set of documents selects. */
+function selectedFields(schema: GraphQLSchema, documents: string[]): Set<string> {
+  const selected = new Set<string>();
+  for (const source of documents) {
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      parse(source),
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          const parent = typeInfo.getParentType();
+          if (parent) selected.add(`${parent.name}.${node.name.value}`);
+        },
+      }),
+    );
+  }
+  return selected;
+}
+
+type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
+
+/** Every national number in an answer, with the account data seen beside it. */
+function people(answer: Json, found = new Map<string, { email: Json; phone: Json; language: Json }>()) {
+  if (Array.isArray(answer)) for (const item of answer) people(item, found);
+  else if (answer && typeof answer === "object") {
+    if (typeof answer.ssin === "string") found.set(answer.ssin, { email: answer.email ?? null, phone: answer.phone ?? null, language: answer.language ?? null });
+    for (const value of Object.values(answer)) people(value, found);
+  }
+  return found;
+}
+
+describe("the visibility documents", () => {
+  it("reach every field of the schema that returns a person", () => {
+    const schema = buildGatewaySchema({ shield: false });
+    const covered = selectedFields(schema, [walkEnterprise, walkAudit, walkMe, walkDecision, walkOwnAccount, walkMutation, walkEBox]);
+    const fields = personFields(schema);
+    expect(fields.length).toBeGreaterThanOrEqual(10);
+    expect(fields.filter((f) => !covered.has(f))).toEqual([]);
+  });
+});
+
+describeEachDatabase("who sees which person (SPEC rule 14)", (dialect) => {
+  let gw: TestGateway;
+  let provider: SeededEnterprise;
+  let client: SeededEnterprise;
+  let otherClient: SeededEnterprise;
+  /** A user of the client added by an access manager (not by the main access manager). */
+  let addedByManager: string;
+  let providerUserWithoutServices: string;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+    providerUserWithoutServices = ssin();
+    provider = await gw.seed
+      .enterprise({ name: "Payroll Bureau" })
+      .withMainAccessManager()
+      .active()
+      .withCapacity("SOCIAL_SERVICE_PROVIDER")
+      .withAccessManager("SOCIAL_SERVICE_PROVIDER")
+      .withUser("SOCIAL_SERVICE_PROVIDER", ["DIMONA"])
+      .withUser("SOCIAL_SERVICE_PROVIDER", [], providerUserWithoutServices)
+      .build();
+    client = await gw.seed
+      .enterprise({ name: "Client Bakery" })
+      .withMainAccessManager()
+      .active()
+      .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+      .withAccessManager("EMPLOYER_NSSO")
+      .withAccessManager("ENTERPRISE_WITHOUT_STAFF")
+      .withUser("EMPLOYER_NSSO", ["DIMONA"])
+      .withUser("ENTERPRISE_WITHOUT_STAFF", ["LIMOSA"])
+      .withEBox("bakery-ebox@example.be")
+      .withServiceProvider(provider, "EMPLOYER_NSSO")
+      .build();
+    otherClient = await gw.seed.enterprise({ name: "Other Client" }).withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DMFA"]).withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    addedByManager = ssin();
+    await gw.seed.as(client.accessManagers.EMPLOYER_NSSO, (s) =>
+      addUser(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: { ssin: addedByManager, givenName: "Added", familyName: "By Manager" } }),
+    );
+    for (const capacity of ["EMPLOYER_NSSO", "ENTERPRISE_WITHOUT_STAFF"]) {
+      await gw.seed.as(client.accessManagers[capacity], (s) =>
+        configureStructuredMessaging(s, { enterprise: client.number, capacity, channel: "SFTP", technicalContactEmail: `tech-${capacity.toLowerCase()}@example.be` }),
+      );
+    }
+    // Account data that only its owner may read.
+    for (const owner of [client.users[0].ssin, client.legalRepresentative, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
+      await (await gw.client(owner)).request(gql`mutation { updateMyAccount(input: { email: "owner@example.be", phone: "+32 2 123 45 67", language: DE }) { id } }`);
+    }
+  });
+  afterAll(() => gw?.stop());
+
+  const walk = async (viewer: string, number: string) => (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number });
+  const seenBy = async (viewer: string, number = client.number) => people((await walk(viewer, number)) as Json);
+  const ssins = (seen: Map<string, unknown>) => [...seen.keys()].sort();
+  const clientPeople = () => [
+    client.legalRepresentative,
+    client.mainAccessManager!,
+    client.accessManagers.EMPLOYER_NSSO,
+    client.accessManagers.ENTERPRISE_WITHOUT_STAFF,
+    ...client.users.map((u) => u.ssin),
+    addedByManager,
+  ];
+
+  it("shows the legal representative and the main access manager every person of the enterprise and nobody of the provider but through the mandate", async () => {
+    for (const viewer of [client.legalRepresentative, client.mainAccessManager!]) {
+      expect(ssins(await seenBy(viewer))).toEqual([...clientPeople()].sort());
+    }
+  });
+
+  it("shows an access manager the people of their own capacity, the legal representatives and the main access manager, no one else", async () => {
+    const manager = client.accessManagers.EMPLOYER_NSSO;
+    const expected = [client.legalRepresentative, client.mainAccessManager!, manager, client.users.find((u) => u.capacity === "EMPLOYER_NSSO")!.ssin, addedByManager];
+    expect(ssins(await seenBy(manager))).toEqual(expected.sort());
+    const answer = (await walk(manager, client.number)).enterprise as { structuredMessaging: { capacity: { code: string } }[]; eBox: { notificationEmail: string | null } };
+    expect(answer.structuredMessaging.map((c) => c.capacity.code)).toEqual(["EMPLOYER_NSSO"]);
+    expect(answer.eBox.notificationEmail).toBeNull();
+  });
+
+  it("shows a user their own assignments, the legal representatives and the main access manager, and no colleague, not even who added them", async () => {
+    const user = client.users.find((u) => u.capacity === "EMPLOYER_NSSO")!.ssin;
+    expect(ssins(await seenBy(user))).toEqual([client.legalRepresentative, client.mainAccessManager!, user].sort());
+    expect(ssins(await seenBy(addedByManager))).toEqual([client.legalRepresentative, client.mainAccessManager!, addedByManager].sort());
+    const answer = (await walk(addedByManager, client.number)).enterprise as {
+      roleAssignments: { totalCount: number; edges: { node: { person: { ssin: string }; grantedBy: unknown } }[] };
+      structuredMessaging: unknown[];
+      eBox: { status: string; notificationEmail: unknown; activatedBy: unknown };
+      serviceProviders: unknown[];
+    };
+    const own = answer.roleAssignments.edges.find((e) => e.node.person.ssin === addedByManager)!;
+    expect(own.node.grantedBy).toBeNull();
+    // Two legal-side roles (legal representative, main access manager) and their own: the total counts what they may list.
+    expect(answer.roleAssignments.totalCount).toBe(3);
+    expect(answer.structuredMessaging).toEqual([]);
+    expect(answer.eBox).toEqual({ status: "ACTIVE", notificationEmail: null, activatedBy: null });
+    expect(answer.serviceProviders).toEqual([]);
+  });
+
+  it("shows the provider's staff the client's number, name, status, capacities and the mandate with who appointed it, and no other person of the client", async () => {
+    for (const staff of [provider.accessManagers.SOCIAL_SERVICE_PROVIDER, provider.users[0].ssin, providerUserWithoutServices]) {
+      const answer = (await walk(staff, client.number)).enterprise as Record<string, Json>;
+      expect(answer).toMatchObject({
+        number: client.display,
+        name: "Client Bakery",
+        status: "ACTIVE",
+        legalRepresentatives: [],
+        mainAccessManager: null,
+        roleAssignments: { totalCount: 0, edges: [] },
+        structuredMessaging: [],
+        eBox: { notificationEmail: null, activatedBy: null },
+        clients: [],
+      });
+      expect((answer.capacities as { activatedBy: unknown }[]).every((c) => c.activatedBy === null)).toBe(true);
+      // The mandate, with the client's legal representative who appointed it: the one person of the client they see.
+      expect(answer.serviceProviders).toEqual([expect.objectContaining({ status: "ACTIVE", appointedBy: expect.objectContaining({ ssin: client.legalRepresentative }) })]);
+      expect(ssins(people(answer as Json))).toEqual(expect.not.arrayContaining(clientPeople().filter((p) => p !== client.legalRepresentative)));
+    }
+  });
+
+  it("shows a provider's staff member without any online service their own assignment, the legal representatives and the main access manager of the provider, no colleague", async () => {
+    expect(ssins(await seenBy(providerUserWithoutServices, provider.number))).toEqual(
+      [provider.legalRepresentative, provider.mainAccessManager!, providerUserWithoutServices, ...[client, otherClient].map((c) => c.legalRepresentative)].sort(),
+    );
+  });
+
+  it("shows the client's legal representative the provider by number, name, status and capacities, and only their own mandate with it", async () => {
+    const answer = (await walk(client.legalRepresentative, client.number)).enterprise as { serviceProviders: { provider: Record<string, Json> }[] };
+    const { provider: seen } = answer.serviceProviders[0];
+    expect(seen).toMatchObject({ number: provider.display, name: "Payroll Bureau", legalRepresentatives: [], mainAccessManager: null, roleAssignments: { totalCount: 0, edges: [] } });
+    expect(seen.clients).toEqual([expect.objectContaining({ client: { number: client.display } })]);
+    expect(ssins(people(seen as Json))).toEqual([client.legalRepresentative]);
+  });
+
+  it("shows the provider's legal representative its clients as parties of a mandate only", async () => {
+    const answer = (await walk(provider.legalRepresentative, provider.number)).enterprise as { clients: { client: Record<string, Json> }[] };
+    expect(answer.clients.map((m) => m.client.number).sort()).toEqual([client.display, otherClient.display].sort());
+    for (const { client: seen } of answer.clients) {
+      expect(seen).toMatchObject({ legalRepresentatives: [], mainAccessManager: null, roleAssignments: { totalCount: 0 }, structuredMessaging: [] });
+    }
+    // The client is not one of theirs: it stays invisible by number.
+    expect((await walk(provider.legalRepresentative, client.number)).enterprise).toBeNull();
+  });
+
+  it("shows a stranger nothing", async () => {
+    expect((await walk(ssin(), client.number)).enterprise).toBeNull();
+  });
+
+  it("shows a person's e-mail, phone and language to that person alone", async () => {
+    const owner = client.users[0].ssin;
+    for (const viewer of [client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]) {
+      const seen = await seenBy(viewer);
+      expect(seen.get(owner)).toEqual({ email: null, phone: null, language: "NL" });
+      expect(seen.get(viewer === client.legalRepresentative ? client.mainAccessManager! : client.legalRepresentative)).toEqual({ email: null, phone: null, language: "NL" });
+    }
+    expect((await seenBy(owner)).get(owner)).toEqual({ email: "owner@example.be", phone: "+32 2 123 45 67", language: "DE" });
+    const me = await (await gw.client(owner)).request<{ me: Json }>(walkMe);
+    expect(people(me as Json).get(owner)).toEqual({ email: "owner@example.be", phone: "+32 2 123 45 67", language: "DE" });
+  });
+
+  it("lets the audit trail's readers see every actor, and no one else read it", async () => {
+    const audit = await (await gw.client(client.mainAccessManager!)).request<{ enterprise: Json }>(walkAudit, { e: client.number });
+    expect(ssins(people(audit as Json))).toEqual(expect.arrayContaining([client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]));
+    for (const viewer of [client.accessManagers.EMPLOYER_NSSO, client.users[0].ssin, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
+      await expectError((await gw.client(viewer)).request(walkAudit, { e: client.number }), { code: "FORBIDDEN" });
+    }
+  });
+
+  it("names only the viewer's own assignments in a decision", async () => {
+    const user = client.users[0].ssin;
+    const { can } = await (await gw.client(user)).request<{ can: { allowed: boolean; via: { person: { ssin: string }; grantedBy: { ssin: string } | null }[] } }>(walkDecision, {
+      e: client.number,
+    });
+    expect(can.allowed).toBe(true);
+    expect(can.via.map((a) => a.person.ssin)).toEqual([user]);
+    // Added by the main access manager, whom a user may see.
+    expect(can.via.map((a) => a.grantedBy?.ssin)).toEqual([client.mainAccessManager]);
+  });
+
+  it("answers a manager who adds a known person without that person's account data, and without their roles elsewhere", async () => {
+    const victim = client.users[0].ssin;
+    const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const answer = await (await gw.client(elsewhere.mainAccessManager!)).request<{ addUser: Json }>(walkMutation, {
+      input: { enterprise: elsewhere.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: victim, givenName: "Any", familyName: "Name", email: "attacker@example.be" } },
+    });
+    expect(people(answer.addUser).get(victim)).toEqual({ email: null, phone: null, language: "NL" });
+    const roles = await (await gw.client(elsewhere.mainAccessManager!)).request<{ enterprise: { roleAssignments: { edges: { node: { person: { ssin: string; roles: { enterprise: { number: string } }[] } } }[] } } }>(
+      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: USER) { edges { node { person { ssin roles { enterprise { number } } } } } } } }`,
+      { e: elsewhere.number },
+    );
+    expect(roles.enterprise.roleAssignments.edges.map((e) => e.node.person)).toEqual([{ ssin: victim, roles: [{ enterprise: { number: elsewhere.display } }] }]);
+  });
+
+  it("shows the legal representative who activates the e-Box its address and themself as activator", async () => {
+    const fresh = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const { activateEBox } = await (await gw.client(fresh.legalRepresentative)).request<{ activateEBox: Json }>(walkEBox, {
+      input: { enterprise: fresh.number, notificationEmail: "fresh@example.be" },
+    });
+    expect(activateEBox).toMatchObject({ status: "ACTIVE", notificationEmail: "fresh@example.be", activatedBy: { ssin: fresh.legalRepresentative } });
+  });
+
+  describe("a committed mutation whose answer asks for a field the caller may not read", () => {
+    it("answers the result, with the refused field empty and a FORBIDDEN error at its path", async () => {
+      const manager = client.accessManagers.EMPLOYER_NSSO;
+      const added = ssin();
+      let caught: unknown;
+      try {
+        await (await gw.client(manager)).request(
+          gql`mutation ($input: AddUserInput!) { addUser(input: $input) { role person { ssin } enterprise { number auditTrail { totalCount } } } }`,
+          { input: { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: added, givenName: "Partial", familyName: "Answer" } } },
+        );
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ClientError);
+      const { data, errors } = (caught as ClientError).response as unknown as { data: Json; errors: { path: Json; extensions: Record<string, Json> }[] };
+      expect(data).toEqual({ addUser: { role: "USER", person: { ssin: added }, enterprise: { number: client.display, auditTrail: { totalCount: 0 } } } });
+      expect(errors).toEqual([expect.objectContaining({ path: ["addUser", "enterprise", "auditTrail"], extensions: expect.objectContaining({ code: "FORBIDDEN" }) })]);
+      // Committed: the user is there.
+      const seen = await seenBy(manager);
+      expect(seen.has(added)).toBe(true);
+    });
+
+    it("keeps refusing the same field in a query", async () => {
+      await expectError((await gw.client(client.accessManagers.EMPLOYER_NSSO)).request(gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail { totalCount } } }`, { e: client.number }), {
+        code: "FORBIDDEN",
+      });
+    });
+  });
+});
