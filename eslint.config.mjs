@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "src/client/generated/**", "src/model/generated/**", "data/**"] },
+  { ignores: ["dist/**", "node_modules/**", "src/client/generated/**", "data/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,7 +27,7 @@ import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { personFor } from "./identity/viewer";
 import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
-import { buildGatewaySchema } from "./model/schema";
+import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
 
 export interface Gateway {

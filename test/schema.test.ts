@@ -1,13 +1,15 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { buildSchema, findBreakingChanges, isObjectType } from "graphql";
-import { mutationRules, queryRules, fieldRules } from "../src/access/shield";
-import { buildGatewaySchema } from "../src/model/schema";
-import { printSortedSchema } from "../src/model/type-defs";
+import { buildSchema, findBreakingChanges, isObjectType, parse, validate } from "graphql";
+import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules } from "../src/access/shield";
+import { buildGatewaySchema, printSortedSchema } from "../src/schema";
 
 const root = join(__dirname, "..");
 const emitted = readFileSync(join(root, "schema", "schema.graphql"), "utf8");
+/** The v1 contract as the project holds it: a copy of ../shared/CONTRACT.graphql, so that every clone can test against it. */
+const contractFile = join(root, "schema", "contract-v1.graphql");
+const sharedContract = join(root, "..", "shared", "CONTRACT.graphql");
 
 describe("the schema artefact", () => {
   it("is the committed schema/schema.graphql (run `npm run schema` after a change)", () => {
@@ -15,8 +17,26 @@ describe("the schema artefact", () => {
   });
 
   it("keeps every type, field, argument and enum value of the v1 contract", () => {
-    const contract = buildSchema(readFileSync(join(root, "..", "shared", "CONTRACT.graphql"), "utf8"));
+    const contract = buildSchema(readFileSync(contractFile, "utf8"));
     expect(findBreakingChanges(contract, buildSchema(emitted))).toEqual([]);
+  });
+
+  it("reads the contract from the project's copy, which is the shared contract wherever that sits beside the project", () => {
+    expect(contractFile.startsWith(join(root, "schema"))).toBe(true);
+    const copy = readFileSync(contractFile, "utf8");
+    expect(buildSchema(copy).getQueryType()?.name).toBe("Query");
+    // Beside the original checkout the shared contract is there and the copy must be it; a clone without it has only the copy.
+    if (existsSync(sharedContract)) expect(copy).toBe(readFileSync(sharedContract, "utf8"));
+  });
+
+  it("validates every operation of schema/operations", () => {
+    const schema = buildSchema(emitted);
+    const files = readdirSync(join(root, "schema", "operations")).filter((f) => f.endsWith(".graphql"));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const errors = validate(schema, parse(readFileSync(join(root, "schema", "operations", file), "utf8")));
+      expect({ file, errors: errors.map((e) => e.message) }).toEqual({ file, errors: [] });
+    }
   });
 
   it("has generated code that matches it (run `npm run codegen` after a change)", () => {
@@ -35,6 +55,14 @@ describe("the shield", () => {
     const mutation = schema.getMutationType()!;
     expect(Object.keys(queryRules).sort()).toEqual(Object.keys(query.getFields()).sort());
     expect(Object.keys(mutationRules).sort()).toEqual(Object.keys(mutation.getFields()).sort());
+  });
+
+  it("stops the gateway at start-up when a Query or Mutation field has no rule", () => {
+    const withNewQuery = buildSchema(emitted.replace(/^type Query \{$/m, "type Query {\n  unruled: String"));
+    const withNewMutation = buildSchema(emitted.replace(/^type Mutation \{$/m, "type Mutation {\n  unruled: String"));
+    expect(() => assertEveryRootFieldRuled(withNewQuery)).toThrow("Query.unruled has no rule");
+    expect(() => assertEveryRootFieldRuled(withNewMutation)).toThrow("Mutation.unruled has no rule");
+    expect(() => assertEveryRootFieldRuled(buildSchema(emitted))).not.toThrow();
   });
 
   it("guards only fields that exist", () => {

@@ -5,7 +5,18 @@ import type { Enterprise, Person, RoleAssignment, ServiceProviderMandate } from 
 import type { Loaders } from "../model/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, type Role, type Task } from "./role-tasks";
-import { assignmentScope, isProviderStaff, scopeIncludes, seesMandate, sightOf, type AssignmentScope, type Sight } from "./visibility";
+import {
+  assignmentScope,
+  isProviderStaff,
+  scopeIncludes,
+  seesCapacityConfiguration,
+  seesEnterpriseConfiguration,
+  seesLeadership,
+  seesMandate,
+  sightOf,
+  type AssignmentScope,
+  type Sight,
+} from "./visibility";
 
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
@@ -111,6 +122,19 @@ export class Access {
     });
   }
 
+  /**
+   * `decide` for an enterprise the caller named, which may not exist: an unknown enterprise answers like one where the
+   * caller holds no role, so that its existence is not disclosed.
+   */
+  decideIn(enterprise: Enterprise | null, task: Task, capacity?: string | null): Promise<Decision<AssignmentGrant>> {
+    return enterprise ? this.decide(enterprise, task, capacity) : Promise.resolve(deny<AssignmentGrant>(task, "NO_ROLE_IN_ENTERPRISE"));
+  }
+
+  /** `decideOnlineService` for an enterprise the caller named, which may not exist (as `decideIn`). */
+  decideOnlineServiceIn(enterprise: Enterprise | null, serviceCode: string): Promise<Decision<AssignmentGrant>> {
+    return enterprise ? this.decideOnlineService(enterprise, serviceCode) : Promise.resolve(deny<AssignmentGrant>("USE_ONLINE_SERVICES", "NO_ROLE_IN_ENTERPRISE"));
+  }
+
   /** Holds the viewer a role in the enterprise that lets them read its audit trail? */
   async canReadAuditTrail(enterprise: Enterprise): Promise<boolean> {
     const grants = await this.grants();
@@ -140,6 +164,22 @@ export class Access {
   /** What the viewer's own roles let them see of the enterprise (visibility.ts). */
   async sight(enterpriseId: number): Promise<Sight> {
     return sightOf(await this.grants(), enterpriseId);
+  }
+
+  /** May the viewer see who the enterprise's legal representatives and main access manager are? */
+  async seesLeadershipOf(enterpriseId: number): Promise<boolean> {
+    return seesLeadership(await this.sight(enterpriseId));
+  }
+
+  /** May the viewer see the enterprise's own configuration (the e-Box's address and who activated it)? */
+  async seesConfigurationOf(enterpriseId: number): Promise<boolean> {
+    return seesEnterpriseConfiguration(await this.sight(enterpriseId));
+  }
+
+  /** The configurations of the enterprise's capacities that the viewer may see: those of the capacities they configure. */
+  async visibleCapacityConfigurations<T extends { capacityCode: string }>(enterpriseId: number, configurations: readonly T[]): Promise<T[]> {
+    const sight = await this.sight(enterpriseId);
+    return configurations.filter((c) => seesCapacityConfiguration(sight, c.capacityCode));
   }
 
   isViewer(personId: number): boolean {

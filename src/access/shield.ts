@@ -6,7 +6,6 @@ import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
 import type { EBoxModel } from "../model/read-models";
 import type { Enterprise } from "../model/entities";
-import type { MutationResolvers, QueryResolvers } from "../model/generated/resolvers-types";
 import type { Task } from "./role-tasks";
 
 /**
@@ -88,8 +87,12 @@ function performs(task: Task, locate: Locate): IRule {
   return created;
 }
 
-/** Every mutation and the task it needs (SPEC, "Mutation / field | Task | Scope"). Typed on the schema: a new mutation without a rule does not compile. */
-export const mutationRules: Record<keyof Required<MutationResolvers>, IRule> = {
+/**
+ * Every mutation and the task it needs (SPEC, "Mutation / field | Task | Scope"). A mutation or query of the built
+ * schema without its own rule here stops the gateway at start-up (`applyShield`), and test/schema.test.ts proves the
+ * maps and the schema agree.
+ */
+export const mutationRules: Record<string, IRule> = {
   appointMainAccessManager: performs("APPOINT_MAIN_ACCESS_MANAGER", byEnterprise),
   appointServiceProvider: performs("APPOINT_SERVICE_PROVIDER", byEnterprise),
   endServiceProviderMandate: performs("APPOINT_SERVICE_PROVIDER", byMandateClient),
@@ -107,7 +110,7 @@ export const mutationRules: Record<keyof Required<MutationResolvers>, IRule> = {
   updateMyAccount: isAuthenticated,
 };
 
-export const queryRules: Record<keyof Required<QueryResolvers>, IRule> = {
+export const queryRules: Record<string, IRule> = {
   me: isAuthenticated,
   roleTasks: isAuthenticated,
   capacities: isAuthenticated,
@@ -174,10 +177,30 @@ const partialInMutations = (refused: unknown): IMiddlewareFunction => async (res
 };
 
 /**
+ * Deny by default holds only if every Query and Mutation field has a rule of its own: the `"*": deny` fallback would
+ * refuse a new field silently, and a rule for a field that no longer exists would guard nothing. Either is a
+ * programming error, so the gateway refuses to start with it.
+ */
+export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
+  const problems: string[] = [];
+  for (const [type, rules] of [
+    [schema.getQueryType(), queryRules],
+    [schema.getMutationType(), mutationRules],
+  ] as const) {
+    if (!type) continue;
+    const fields = Object.keys(type.getFields());
+    problems.push(...fields.filter((field) => !(field in rules)).map((field) => `${type.name}.${field} has no rule`));
+    problems.push(...Object.keys(rules).filter((field) => !fields.includes(field)).map((field) => `the rule for ${type.name}.${field} guards no field`));
+  }
+  if (problems.length > 0) throw new Error(`The shield does not match the schema: ${problems.join("; ")} (src/access/shield.ts)`);
+}
+
+/**
  * Applies the rules. graphql-shield wraps every field of every type (the fallback rule), which multiplies the
  * cost of large lists; only the fields that have a rule, and every field of the root types, get its middleware.
  */
 export function applyShield(schema: GraphQLSchema): GraphQLSchema {
+  assertEveryRootFieldRuled(schema);
   const generated = shield(ruleTree, {
     allowExternalErrors: true,
     fallbackRule: allow,

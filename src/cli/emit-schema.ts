@@ -1,6 +1,7 @@
+import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { printSortedSchema } from "../model/type-defs";
+import { printSortedSchema } from "../schema";
 
 const target = join(__dirname, "..", "..", "schema", "schema.graphql");
 writeFileSync(target, printSortedSchema() + "\n");

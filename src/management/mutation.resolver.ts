@@ -1,5 +1,8 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { refreshAfterWrite, type Context } from "../context";
-import type { MutationResolvers } from "../model/generated/resolvers-types";
+import { EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
+import { EBoxModel, EnterpriseCapacityModel } from "../model/read-models";
+import { EnterpriseNumberScalar } from "../model/scalars";
 import { runAction, type ActionScope } from "./action";
 import { activateCapacity } from "./activate-capacity";
 import { activateEBox } from "./activate-ebox";
@@ -12,6 +15,17 @@ import { configureStructuredMessaging } from "./configure-structured-messaging";
 import { deleteEnterpriseAccess } from "./delete-enterprise-access";
 import { endServiceProviderMandate } from "./end-service-provider-mandate";
 import { markEBoxMessageRead } from "./mark-ebox-message-read";
+import {
+  ActivateEBoxInput,
+  AddUserInput,
+  AppointAccessManagerInput,
+  AppointMainAccessManagerInput,
+  AppointServiceProviderInput,
+  ConfigureStructuredMessagingInput,
+  DeleteEnterpriseAccessInput,
+  SetUserOnlineServicesInput,
+  UpdateMyAccountInput,
+} from "./mutation.inputs";
 import { removeUser } from "./remove-user";
 import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
@@ -24,20 +38,100 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
   return result;
 }
 
-export const Mutation: MutationResolvers = {
-  appointMainAccessManager: (_p, { input }, ctx) => run(ctx, (s) => appointMainAccessManager(s, input)),
-  appointServiceProvider: (_p, { input }, ctx) => run(ctx, (s) => appointServiceProvider(s, input)),
-  endServiceProviderMandate: (_p, { mandate }, ctx) => run(ctx, (s) => endServiceProviderMandate(s, { mandate })),
-  activateEBox: (_p, { input }, ctx) => run(ctx, (s) => activateEBox(s, input)),
-  deleteEnterpriseAccess: (_p, { input }, ctx) => run(ctx, (s) => deleteEnterpriseAccess(s, input)),
-  activateEnterpriseAccount: (_p, { enterprise }, ctx) => run(ctx, (s) => activateEnterpriseAccount(s, { enterprise })),
-  activateCapacity: (_p, { enterprise, capacity }, ctx) => run(ctx, (s) => activateCapacity(s, { enterprise, capacity })),
-  appointAccessManager: (_p, { input }, ctx) => run(ctx, (s) => appointAccessManager(s, input)),
-  revokeAccessManager: (_p, { assignment }, ctx) => run(ctx, (s) => revokeAccessManager(s, { assignment })),
-  addUser: (_p, { input }, ctx) => run(ctx, (s) => addUser(s, input)),
-  setUserOnlineServices: (_p, { input }, ctx) => run(ctx, (s) => setUserOnlineServices(s, input)),
-  removeUser: (_p, { assignment }, ctx) => run(ctx, (s) => removeUser(s, { assignment })),
-  configureStructuredMessaging: (_p, { input }, ctx) => run(ctx, (s) => configureStructuredMessaging(s, input)),
-  markEBoxMessageRead: (_p, { enterprise, message }, ctx) => run(ctx, (s) => markEBoxMessageRead(s, { enterprise, message })),
-  updateMyAccount: (_p, { input }, ctx) => run(ctx, (s) => updateMyAccount(s, input)),
-};
+const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
+const assignmentArg = { description: "The role assignment's id." };
+
+/**
+ * One mutation per management action: map the arguments, call the action in src/management, return its result. The
+ * task each one needs is in src/access/shield.ts; the action checks it again inside its transaction.
+ */
+@Resolver()
+export class MutationResolver {
+  @Mutation(() => RoleAssignment, {
+    description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
+  })
+  appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointMainAccessManager(s, input));
+  }
+
+  @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
+  appointServiceProvider(@Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointServiceProvider(s, input));
+  }
+
+  @Mutation(() => ServiceProviderMandate, { description: "Legal representative of the client: end a service-provider mandate." })
+  endServiceProviderMandate(@Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string, @Ctx() ctx: Context) {
+    return run(ctx, (s) => endServiceProviderMandate(s, { mandate }));
+  }
+
+  @Mutation(() => EBoxModel, { description: "Legal representative: activate the enterprise's e-Box, once; it receives a welcome message." })
+  activateEBox(@Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => activateEBox(s, input));
+  }
+
+  @Mutation(() => Enterprise, { description: "Legal representative: delete the enterprise's access. Nothing is physically deleted: history stays in the audit trail." })
+  deleteEnterpriseAccess(@Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => deleteEnterpriseAccess(s, input));
+  }
+
+  @Mutation(() => Enterprise, { description: "Main access manager: activate the enterprise's account (PENDING_ACTIVATION becomes ACTIVE) and its default capacity." })
+  activateEnterpriseAccount(@Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string, @Ctx() ctx: Context) {
+    return run(ctx, (s) => activateEnterpriseAccount(s, { enterprise }));
+  }
+
+  @Mutation(() => EnterpriseCapacityModel, { description: "Main access manager: activate a capacity of the catalog for the enterprise." })
+  activateCapacity(
+    @Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string,
+    @Arg("capacity", () => String, { description: "The capacity code to activate, from Query.capacities." }) capacity: string,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, (s) => activateCapacity(s, { enterprise, capacity }));
+  }
+
+  @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
+  appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointAccessManager(s, input));
+  }
+
+  @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
+  revokeAccessManager(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Ctx() ctx: Context) {
+    return run(ctx, (s) => revokeAccessManager(s, { assignment }));
+  }
+
+  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
+  addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => addUser(s, input));
+  }
+
+  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
+  setUserOnlineServices(@Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." }) input: SetUserOnlineServicesInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => setUserOnlineServices(s, input));
+  }
+
+  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: remove a user; answers the ended assignment." })
+  removeUser(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Ctx() ctx: Context) {
+    return run(ctx, (s) => removeUser(s, { assignment }));
+  }
+
+  @Mutation(() => StructuredMessagingConfig, { description: "Access manager: configure the structured messages of a capacity; the sender number is assigned once and kept." })
+  configureStructuredMessaging(
+    @Arg("input", () => ConfigureStructuredMessagingInput, { description: "Where, for which capacity, and how." }) input: ConfigureStructuredMessagingInput,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, (s) => configureStructuredMessaging(s, input));
+  }
+
+  @Mutation(() => EBoxMessage, { description: "User or access manager with USE_EBOX: mark an e-Box message read." })
+  markEBoxMessageRead(
+    @Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string,
+    @Arg("message", () => ID, { description: "The message's id." }) message: string,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, (s) => markEBoxMessageRead(s, { enterprise, message }));
+  }
+
+  @Mutation(() => Person, { description: "Any authenticated person: change their own e-mail, phone or language." })
+  updateMyAccount(@Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput, @Ctx() ctx: Context) {
+    return run(ctx, (s) => updateMyAccount(s, input));
+  }
+}

@@ -1,19 +1,33 @@
+import { Field, ObjectType } from "type-graphql";
 import type { DataSource } from "typeorm";
 import { BadUserInputError } from "../errors";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./entities";
 import type { Language } from "./entities/person.entity";
 import type { Names } from "./catalog-data";
 
-export interface CatalogCapacity {
+/**
+ * A capacity of the catalog. A type of its own, not the capacity table: the catalog is read once into memory, and
+ * the API gives one name in the caller's language where the table has a column per language.
+ */
+@ObjectType("Capacity", { description: "A capacity (hoedanigheid) in which an enterprise acts towards social security: employer, enterprise without staff, ...", simpleResolvers: true })
+export class CatalogCapacity {
   kind: "capacity";
+
+  @Field(() => String, { description: "The stable code of the capacity, e.g. EMPLOYER_NSSO: pass it where an argument names a capacity." })
   code: string;
+
   names: Names;
   onlineServiceCodes: readonly string[];
 }
 
-export interface CatalogOnlineService {
+/** An online service of the catalog; a type of its own for the same reasons as CatalogCapacity. */
+@ObjectType("OnlineService", { description: "An online service of social security (Dimona, DmfA, ...), used in the capacities that offer it.", simpleResolvers: true })
+export class CatalogOnlineService {
   kind: "onlineService";
+
+  @Field(() => String, { description: "The stable code of the online service, e.g. DIMONA: pass it where an argument names an online service." })
   code: string;
+
   names: Names;
   capacityCodes: readonly string[];
 }
@@ -41,7 +55,7 @@ export class Catalog {
     const capacities = new Map(
       capacityRows.map((row) => [
         row.code,
-        {
+        Object.assign(new CatalogCapacity(), {
           kind: "capacity" as const,
           code: row.code,
           names: namesOf(row),
@@ -49,13 +63,13 @@ export class Catalog {
             .filter((l) => l.capacityCode === row.code)
             .map((l) => l.onlineServiceCode)
             .sort((a, b) => servicePosition.get(a)! - servicePosition.get(b)!),
-        },
+        }),
       ]),
     );
     const onlineServices = new Map(
       serviceRows.map((row) => [
         row.code,
-        {
+        Object.assign(new CatalogOnlineService(), {
           kind: "onlineService" as const,
           code: row.code,
           names: namesOf(row),
@@ -63,7 +77,7 @@ export class Catalog {
             .filter((l) => l.onlineServiceCode === row.code)
             .map((l) => l.capacityCode)
             .sort((a, b) => capacityPosition.get(a)! - capacityPosition.get(b)!),
-        },
+        }),
       ]),
     );
     return new Catalog(capacities, onlineServices);

@@ -1,19 +1,38 @@
 import { Buffer } from "node:buffer";
+import { Field, ObjectType } from "type-graphql";
 import { BadUserInputError } from "../errors";
-import type { CapacityStatus } from "./entities/enterprise-capacity.entity";
 import type { EBox } from "./entities";
+import { CapacityStatusEnum } from "./enums";
+import { DateTimeScalar } from "./scalars";
+import type { CapacityStatus } from "./states";
 
-/** A capacity of the catalog as seen from one enterprise: every catalog capacity, ACTIVE or INACTIVE. */
-export interface EnterpriseCapacityModel {
+/**
+ * A capacity of the catalog as seen from one enterprise: every catalog capacity, ACTIVE or INACTIVE. A type of its
+ * own, not the enterprise_capacity entity: the table has rows only for capacities once activated.
+ */
+@ObjectType("EnterpriseCapacity", {
+  description: "A capacity of the catalog as seen from one enterprise: every capacity is listed, ACTIVE or INACTIVE.",
+  simpleResolvers: true,
+})
+export class EnterpriseCapacityModel {
   enterpriseId: number;
   capacityCode: string;
+
+  @Field(() => CapacityStatusEnum, { description: "Whether the capacity is active for the enterprise." })
   status: CapacityStatus;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it was activated; null while INACTIVE." })
   activatedAt: Date | null;
+
   activatedById: number | null;
 }
 
-/** The e-Box of an enterprise; `row` is null until it is first activated. */
-export interface EBoxModel {
+/**
+ * The e-Box of an enterprise; `row` is null until it is first activated. A type of its own: every enterprise has an
+ * e-Box in the API, and what the row holds is shown only to those who see the enterprise's configuration.
+ */
+@ObjectType("EBox", { description: "The enterprise's e-Box: the electronic mailbox in which social-security institutions send it messages." })
+export class EBoxModel {
   enterpriseId: number;
   row: EBox | null;
 }

@@ -35,16 +35,18 @@ function stringScalar({
 
 export const EnterpriseNumberScalar = stringScalar({
   name: "EnterpriseNumber",
-  description: "A Belgian enterprise number (KBO/BCE).",
+  description:
+    "A Belgian enterprise number (KBO/BCE). Accepted as 10 digits with optional dots, spaces and BE prefix; the last two digits are 97 - (first eight mod 97). Always returned as 0123.456.749.",
   parse: parseEnterpriseNumber,
   serialize: formatEnterpriseNumber,
 });
 
 export const SsinScalar = stringScalar({
   name: "Ssin",
-  description: "A Belgian national number (INSZ/NISS).",
+  description:
+    "A Belgian national number (INSZ/NISS): 11 digits, check digits 97 - (first nine mod 97), with a 2 prefixed for people born in 2000 or later. Accepted with dots, dashes and spaces; returned as 11 digits.",
   parse: parseSsin,
   serialize: (value) => value,
 });
 
-export const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), name: "DateTime" });
+export const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), name: "DateTime", description: "An ISO-8601 date-time in UTC." });

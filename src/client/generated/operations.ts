@@ -3,127 +3,214 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The activation of an enterprise's e-Box. */
 export type ActivateEBoxInput = {
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** Where new messages are announced: a valid e-mail address of at most 254 characters. */
   notificationEmail: string;
 };
 
+/** A user to add to a capacity, with the online services granted. */
 export type AddUserInput = {
+  /** The capacity code, e.g. EMPLOYER_NSSO. It must be active for the enterprise. */
   capacity: string;
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** The online service codes granted; each must belong to the capacity. */
   onlineServices: Array<string>;
+  /** The person to add. */
   person: PersonInput;
 };
 
+/** Who becomes access manager of a capacity. */
 export type AppointAccessManagerInput = {
+  /** The capacity code, e.g. EMPLOYER_NSSO. It must be active for the enterprise. */
   capacity: string;
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** The person to appoint. */
   person: PersonInput;
 };
 
+/** Who becomes the enterprise's main access manager. */
 export type AppointMainAccessManagerInput = {
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** The person to appoint; a legal representative may appoint themself. */
   person: PersonInput;
 };
 
+/** Which enterprise becomes a service provider of the client, in which capacity. */
 export type AppointServiceProviderInput = {
+  /** The client's capacity (active at the client) in which the provider acts; a new mandate ends the previous one for it. */
   capacity: string;
+  /** The client enterprise, by its enterprise number. */
   enterprise: string;
+  /** The provider's enterprise number: another registered enterprise with an active SOCIAL_SERVICE_PROVIDER or APPROVED_SOCIAL_SECRETARIAT capacity. */
   provider: string;
 };
 
+/** Whether a capacity of the catalog is active for an enterprise. */
 export type CapacityStatus =
+  /** Activated for the enterprise: access managers and users can be appointed in it. */
   | 'ACTIVE'
+  /** Not activated for the enterprise (yet): no one holds a role in it. */
   | 'INACTIVE';
 
+/** How an enterprise exchanges structured messages in a capacity. */
 export type Channel =
+  /** Files exchanged over FTP. */
   | 'FTP'
+  /** Messages exchanged through the REST API. */
   | 'REST'
+  /** Files exchanged over SFTP. */
   | 'SFTP'
+  /** Messages exchanged through the SOAP web services. */
   | 'SOAP';
 
+/** The structured-messaging configuration of one capacity of an enterprise. */
 export type ConfigureStructuredMessagingInput = {
+  /** The capacity code, e.g. EMPLOYER_NSSO. */
   capacity: string;
+  /** The channel the messages go through. */
   channel: Channel;
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** Who to write to about technical problems: a valid e-mail address of at most 254 characters. */
   technicalContactEmail: string;
 };
 
+/** Why a task is allowed or denied: a stable code to branch on (Decision.message words it for people). */
 export type DecisionReason =
+  /** Denied: the capacity is not active for the enterprise. */
   | 'CAPACITY_NOT_ACTIVE'
+  /** Denied: the enterprise's e-Box is not activated. */
   | 'EBOX_NOT_ACTIVATED'
+  /** Denied: the enterprise's access has been deleted. */
   | 'ENTERPRISE_ACCESS_DELETED'
+  /** Denied: the enterprise's account is not active yet. */
   | 'ENTERPRISE_NOT_ACTIVE'
+  /** Allowed through a service-provider mandate: the caller's role at the provider includes the task. */
   | 'GRANTED_BY_MANDATE'
+  /** Allowed: a role of the caller in the enterprise includes the task. */
   | 'GRANTED_BY_ROLE'
+  /** Denied: no valid bearer token was presented. */
   | 'NOT_AUTHENTICATED'
+  /** Denied: the caller holds no role in the enterprise (also answered for an enterprise that does not exist). */
   | 'NO_ROLE_IN_ENTERPRISE'
+  /** Denied: the online service is not granted to the caller for the enterprise. */
   | 'ONLINE_SERVICE_NOT_GRANTED'
+  /** Denied: none of the caller's roles in the enterprise includes the task. */
   | 'ROLE_LACKS_TASK';
 
+/** The deletion of an enterprise's access: every role but the legal representatives', every mandate, the e-Box and configurations end. */
 export type DeleteEnterpriseAccessInput = {
+  /** The enterprise to act in, by its enterprise number. */
   enterprise: string;
+  /** Why the access is deleted; kept in the audit trail. */
   reason: string;
 };
 
+/** Whether an enterprise's e-Box is activated. */
 export type EBoxStatus =
+  /** Active: messages arrive and are readable with USE_EBOX. */
   | 'ACTIVE'
+  /** Not activated (or deactivated when the enterprise's access was deleted): a legal representative can activate it. */
   | 'NOT_ACTIVATED';
 
+/** Where an enterprise stands in its life in the portal; every task but appointing the main access manager and activating the account needs ACTIVE. */
 export type EnterpriseStatus =
   /** The legal representative deleted the enterprise's access: read-only, every role and grant ended. */
   | 'ACCESS_DELETED'
+  /** The account is active: every task of the role-task table can be performed. */
   | 'ACTIVE'
   /** A main access manager is appointed; the account is not yet activated. */
   | 'PENDING_ACTIVATION'
   /** Known from the enterprise register; no main access manager yet. */
   | 'REGISTERED';
 
+/** A language of the portal: names of capacities and online services are given in each, and a person chooses one for their account. */
 export type Language =
+  /** German. */
   | 'DE'
+  /** English. */
   | 'EN'
+  /** French. */
   | 'FR'
+  /** Dutch. */
   | 'NL';
 
+/** Whether a service-provider mandate is in force. */
 export type MandateStatus =
+  /** The provider's staff act for the client in the mandate's capacity. */
   | 'ACTIVE'
+  /** Ended by the client or replaced by a newer mandate for the same capacity; kept for the record. */
   | 'ENDED';
 
+/** A person named in an appointment. A known person keeps their own data; only names still empty are filled. */
 export type PersonInput = {
+  /** An e-mail address for a person not yet known; a known person's address is never changed by someone else. */
   email?: string | null | undefined;
+  /** The family name, 1 to 100 characters. */
   familyName: string;
+  /** The given name, 1 to 100 characters. */
   givenName: string;
+  /** The person's national number; the person is created when unknown. */
   ssin: string;
 };
 
+/** A role a person holds in an enterprise. Legal representatives and the main access manager hold it for the whole enterprise, access managers and users for one capacity. */
 export type Role =
+  /** Manages the users of one capacity, uses its online services and the e-Box, configures structured messages. */
   | 'ACCESS_MANAGER'
+  /** Known from the enterprise register; appoints the main access manager and service providers, activates the e-Box, deletes the enterprise's access. */
   | 'LEGAL_REPRESENTATIVE'
+  /** Activates the enterprise's account and capacities, appoints an access manager per capacity, manages users. */
   | 'MAIN_ACCESS_MANAGER'
+  /** Uses the online services granted in one capacity and the enterprise's e-Box. */
   | 'USER';
 
+/** The online services of a user, replacing those granted. */
 export type SetUserOnlineServicesInput = {
+  /** The USER role assignment's id. */
   assignment: string | number;
+  /** The online service codes granted from now on; each must belong to the assignment's capacity. */
   onlineServices: Array<string>;
 };
 
-/** The tasks of the role-task table. Each management mutation below names the task it needs. */
+/** The tasks of the role-task table. Each management mutation names the task it needs; Query.can tells whether the caller may perform one. */
 export type Task =
+  /** Activate a capacity of the catalog for the enterprise (activateCapacity). */
   | 'ACTIVATE_CAPACITY'
+  /** Activate the enterprise's e-Box with a notification address (activateEBox). */
   | 'ACTIVATE_EBOX'
+  /** Activate the enterprise's account and its default capacity (activateEnterpriseAccount). */
   | 'ACTIVATE_ENTERPRISE_ACCOUNT'
+  /** Appoint or revoke an access manager of a capacity (appointAccessManager, revokeAccessManager). */
   | 'APPOINT_ACCESS_MANAGER'
+  /** Appoint or replace the enterprise's main access manager (appointMainAccessManager). */
   | 'APPOINT_MAIN_ACCESS_MANAGER'
+  /** Appoint a service provider for a capacity, or end its mandate (appointServiceProvider, endServiceProviderMandate). */
   | 'APPOINT_SERVICE_PROVIDER'
+  /** Configure the channel and technical contact of a capacity's structured messages (configureStructuredMessaging). */
   | 'CONFIGURE_STRUCTURED_MESSAGES'
+  /** End every role, mandate and configuration of the enterprise, keeping its history (deleteEnterpriseAccess). */
   | 'DELETE_ENTERPRISE_ACCESS'
+  /** Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser). */
   | 'MANAGE_USERS'
+  /** Read the enterprise's e-Box messages and mark them read (EBox.messages, markEBoxMessageRead). */
   | 'USE_EBOX'
+  /** Use the online services granted in the capacity, for the enterprise or its clients (canUseOnlineService). */
   | 'USE_ONLINE_SERVICES';
 
+/** Changes to the caller's own account; a field left out stays as it is. */
 export type UpdateMyAccountInput = {
+  /** The new e-mail address; an empty string clears it, null or absent leaves it as it is. */
   email?: string | null | undefined;
+  /** The new language of the portal. */
   language?: Language | null | undefined;
+  /** The new phone number; an empty string clears it, null or absent leaves it as it is. */
   phone?: string | null | undefined;
 };
 

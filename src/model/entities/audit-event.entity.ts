@@ -1,16 +1,23 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { DateTimeScalar } from "../scalars";
 
+/** Table and type are one thing; the request id is for operators and stays in the table. */
 @Entity("audit_event")
+@ObjectType({ description: "One successful management action, written in the same transaction as its change: who did what, where, and what changed.", simpleResolvers: true })
 export class AuditEvent {
+  @Field(() => ID, { description: "The event's id." })
   @PrimaryGeneratedColumn()
   id: number;
 
+  @Field(() => DateTimeScalar, { description: "When the action was committed." })
   @Column({ type: "datetime" })
   at: Date;
 
   @Column({ name: "actor_id", type: "int", nullable: true })
   actorId: number | null;
 
+  @Field(() => String, { description: "The mutation's task, or another action name for actions outside the table (e.g. UPDATE_MY_ACCOUNT)." })
   @Column({ type: "varchar", length: 64 })
   action: string;
 
@@ -21,6 +28,7 @@ export class AuditEvent {
   requestId: string | null;
 
   /** A JSON object: { before, after } of what changed. */
+  @Field(() => String, { description: "A JSON object: what changed, before and after." })
   @Column({ type: "text" })
   details: string;
 }

@@ -1,6 +1,9 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { DateTimeScalar } from "../scalars";
+import { eBoxStatuses, type EBoxStatus } from "../states";
 
-export type EBoxStatus = "NOT_ACTIVATED" | "ACTIVE";
+export { eBoxStatuses, type EBoxStatus };
 
 /** At most one row per enterprise (unique); deleting the enterprise's access sets it back to NOT_ACTIVATED. */
 @Entity("ebox")
@@ -24,23 +27,30 @@ export class EBox {
   notificationEmail: string | null;
 }
 
+/** Table and type are one thing; the enterprise key stays in the table. The e-Box row above is not a type: EBox is a read model. */
 @Entity("ebox_message")
+@ObjectType({ description: "A message in an enterprise's e-Box.", simpleResolvers: true })
 export class EBoxMessage {
+  @Field(() => ID, { description: "The message's id: pass it to markEBoxMessageRead." })
   @PrimaryGeneratedColumn()
   id: number;
 
   @Column({ name: "enterprise_id", type: "int" })
   enterpriseId: number;
 
+  @Field(() => String, { description: "The subject line." })
   @Column({ type: "varchar", length: 200 })
   subject: string;
 
+  @Field(() => String, { description: "The message text." })
   @Column({ type: "text" })
   body: string;
 
+  @Field(() => DateTimeScalar, { description: "When the message arrived in the e-Box." })
   @Column({ name: "sent_at", type: "datetime" })
   sentAt: Date;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: "When it was first marked read; null while unread." })
   @Column({ name: "read_at", type: "datetime", nullable: true })
   readAt: Date | null;
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { capacityStatuses, type CapacityStatus } from "../states";
 
-export type CapacityStatus = "ACTIVE" | "INACTIVE";
+export { capacityStatuses, type CapacityStatus };
 
 /** A capacity of the catalog activated for an enterprise; one row per (enterprise, capacity), unique in the database. */
 @Entity("enterprise_capacity")

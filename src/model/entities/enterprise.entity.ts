@@ -1,20 +1,32 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { EnterpriseStatusEnum } from "../enums";
+import { EnterpriseNumberScalar } from "../scalars";
+import { enterpriseStatuses, type EnterpriseStatus } from "../states";
 
-export const enterpriseStatuses = ["REGISTERED", "PENDING_ACTIVATION", "ACTIVE", "ACCESS_DELETED"] as const;
-export type EnterpriseStatus = (typeof enterpriseStatuses)[number];
+export { enterpriseStatuses, type EnterpriseStatus };
 
+/**
+ * Table and type are one thing here: the type exposes the register's facts, the rest (default capacity, timestamps)
+ * stays in the table; everything else of an enterprise is resolved through its resolver class.
+ */
 @Entity("enterprise")
+@ObjectType({ description: "An enterprise known from the enterprise register (KBO/BCE), with the people, capacities and mandates of its access management.", simpleResolvers: true })
 export class Enterprise {
+  @Field(() => ID, { description: "The enterprise's id in this API; stable, but use `number` to name the enterprise to people." })
   @PrimaryGeneratedColumn()
   id: number;
 
   /** Ten digits, no separators. */
+  @Field(() => EnterpriseNumberScalar, { description: "The enterprise number, formatted as 0123.456.749." })
   @Column({ type: "varchar", length: 10, unique: true })
   number: string;
 
+  @Field(() => String, { description: "The enterprise's name as the register knows it." })
   @Column({ type: "varchar", length: 200 })
   name: string;
 
+  @Field(() => EnterpriseStatusEnum, { description: "Where the enterprise stands: most tasks need ACTIVE." })
   @Column({ type: "varchar", length: 24 })
   status: EnterpriseStatus;
 

@@ -1,5 +1,8 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { Role } from "../../access/role-tasks";
+import { RoleEnum } from "../enums";
+import { DateTimeScalar } from "../scalars";
 
 /**
  * A role held by a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity).
@@ -8,7 +11,9 @@ import type { Role } from "../../access/role-tasks";
  * `exclusiveKey` is set only on the current main access manager, so it refuses a second one (SPEC rule 12).
  */
 @Entity("role_assignment")
+@ObjectType({ description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })
 export class RoleAssignment {
+  @Field(() => ID, { description: "The assignment's id: pass it to revokeAccessManager, setUserOnlineServices or removeUser." })
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -18,6 +23,7 @@ export class RoleAssignment {
   @Column({ name: "enterprise_id", type: "int" })
   enterpriseId: number;
 
+  @Field(() => RoleEnum, { description: "The role held." })
   @Column({ type: "varchar", length: 24 })
   role: Role;
 
@@ -27,6 +33,7 @@ export class RoleAssignment {
   @Column({ name: "granted_by_id", type: "int", nullable: true })
   grantedById: number | null;
 
+  @Field(() => DateTimeScalar, { description: "When the role was granted." })
   @Column({ name: "granted_at", type: "datetime" })
   grantedAt: Date;
 

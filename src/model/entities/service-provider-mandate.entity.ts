@@ -1,10 +1,16 @@
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { MandateStatusEnum } from "../enums";
+import { DateTimeScalar } from "../scalars";
+import { mandateStatuses, type MandateStatus } from "../states";
 
-export type MandateStatus = "ACTIVE" | "ENDED";
+export { mandateStatuses, type MandateStatus };
 
 /** `activeKey` ("client:capacity") is unique while the mandate is active: one active mandate per (client, capacity). */
 @Entity("service_provider_mandate")
+@ObjectType({ description: "A mandate by which a client enterprise lets a service provider (a payroll bureau, a social secretariat) act for it in one capacity.", simpleResolvers: true })
 export class ServiceProviderMandate {
+  @Field(() => ID, { description: "The mandate's id: pass it to endServiceProviderMandate." })
   @PrimaryGeneratedColumn()
   id: number;
 
@@ -17,15 +23,18 @@ export class ServiceProviderMandate {
   @Column({ name: "capacity_code", type: "varchar", length: 40 })
   capacityCode: string;
 
+  @Field(() => MandateStatusEnum, { description: "Whether the mandate is in force." })
   @Column({ type: "varchar", length: 8 })
   status: MandateStatus;
 
   @Column({ name: "appointed_by_id", type: "int" })
   appointedById: number;
 
+  @Field(() => DateTimeScalar, { description: "When the mandate took effect." })
   @Column({ name: "starts_at", type: "datetime" })
   startsAt: Date;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the mandate ended; null while it is in force." })
   @Column({ name: "ended_at", type: "datetime", nullable: true })
   endedAt: Date | null;
 

@@ -1,45 +1,66 @@
-import { tasks } from "../../access/role-tasks";
-import { seesCapacityConfiguration } from "../../access/visibility";
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { tasks, type Role, type Task } from "../../access/role-tasks";
+import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import { AuditEvent, type Person } from "../entities";
-import type { EnterpriseResolvers, EnterpriseCapacityResolvers } from "../generated/resolvers-types";
-import { decodeCursor, filterAsync, pageSize } from "../read-models";
+import { AuditEvent, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../entities";
+import { RoleEnum, TaskEnum } from "../enums";
+import { decodeCursor, EBoxModel, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../read-models";
+import { AuditEventConnection, RoleAssignmentConnection } from "../types/connections";
 import { keysetPage } from "./keyset-page";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
 const emptyPage = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 
+const firstDescription = "How many items to return, 0 to 100.";
+const afterDescription = "The `endCursor` of the previous page; omit it for the first page.";
+
 /**
- * What each field shows is asked of the access layer (src/access/visibility.ts): an enterprise can be reached without
- * being one's own (the other party of a mandate), and its members see only what their roles need.
+ * What each field shows is asked of the access layer (src/access): an enterprise can be reached without being one's
+ * own (the other party of a mandate), and its members see only what their roles need.
  */
-export const Enterprise: EnterpriseResolvers = {
-  id: (e) => String(e.id),
-  legalRepresentatives: async (e, _args, { access, loaders }) => {
-    if (!(await access.sight(e.id)).member) return [];
+@Resolver(() => Enterprise)
+export class EnterpriseResolver {
+  @FieldResolver(() => [Person], { description: "The enterprise's legal representatives, from the register. Empty to those who hold no role in it." })
+  async legalRepresentatives(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<Person[]> {
+    if (!(await access.seesLeadershipOf(e.id))) return [];
     const holders = await loaders.roleHolders.load(`${e.id}:LEGAL_REPRESENTATIVE`);
     return (await loaders.person.loadMany(holders.map((h) => h.personId))).filter(present<Person>);
-  },
-  mainAccessManager: async (e, _args, { access, loaders }) => {
-    if (!(await access.sight(e.id)).member) return null;
+  }
+
+  @FieldResolver(() => Person, { nullable: true, description: "The main access manager; null until one is appointed, and to those who hold no role in the enterprise." })
+  async mainAccessManager(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<Person | null> {
+    if (!(await access.seesLeadershipOf(e.id))) return null;
     const [main] = await loaders.roleHolders.load(`${e.id}:MAIN_ACCESS_MANAGER`);
     return main ? loaders.person.load(main.personId) : null;
-  },
-  capacities: async (e, _args, { loaders, catalog }) => {
+  }
+
+  @FieldResolver(() => [EnterpriseCapacityModel], { description: "Every capacity of the catalog, with whether it is active for this enterprise." })
+  async capacities(@Root() e: Enterprise, @Ctx() { loaders, catalog }: Context): Promise<EnterpriseCapacityModel[]> {
     const rows = new Map((await loaders.capacitiesOfEnterprise.load(e.id)).map((r) => [r.capacityCode, r]));
     return [...catalog.capacities.values()].map((c) => {
       const row = rows.get(c.code);
-      return {
+      return Object.assign(new EnterpriseCapacityModel(), {
         enterpriseId: e.id,
         capacityCode: c.code,
         status: row?.status ?? "INACTIVE",
         activatedAt: row?.status === "ACTIVE" ? row.activatedAt : null,
         activatedById: row?.status === "ACTIVE" ? row.activatedById : null,
-      };
+      });
     });
-  },
-  roleAssignments: async (e, { role, capacity, first, after }, context) => {
+  }
+
+  @FieldResolver(() => RoleAssignmentConnection, {
+    description: "The current role assignments the caller may see (all of them for legal representatives and the main access manager), oldest first.",
+  })
+  async roleAssignments(
+    @Root() e: Enterprise,
+    @Arg("role", () => RoleEnum, { nullable: true, description: "Only assignments of this role." }) role: Role | null | undefined,
+    @Arg("capacity", () => String, { nullable: true, description: "Only assignments in this capacity (a capacity code)." }) capacity: string | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Ctx() context: Context,
+  ): Promise<Page<RoleAssignment>> {
     if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", `Unknown capacity "${capacity.slice(0, 60)}"`);
     const size = pageSize(first);
     const afterId = decodeCursor(after);
@@ -47,28 +68,49 @@ export const Enterprise: EnterpriseResolvers = {
     if (scope.kind === "none") return emptyPage;
     const visibleTo = scope.kind === "all" ? null : { personId: scope.personId, capacities: scope.capacities };
     return context.roleAssignmentPages.load({ enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, visibleTo });
-  },
-  serviceProviders: async (e, _args, { access, loaders }) => filterAsync(await loaders.mandatesAsClient.load(e.id), (m) => access.canSeeMandate(m)),
-  clients: async (e, _args, { access, loaders }) => filterAsync(await loaders.mandatesAsProvider.load(e.id), (m) => access.canSeeMandate(m)),
-  eBox: async (e, _args, { loaders }) => ({ enterpriseId: e.id, row: await loaders.eBoxOfEnterprise.load(e.id) }),
-  structuredMessaging: async (e, _args, { access, loaders }) => {
-    const sight = await access.sight(e.id);
-    return (await loaders.structuredMessagingOfEnterprise.load(e.id)).filter((c) => seesCapacityConfiguration(sight, c.capacityCode));
-  },
-  myTasks: async (e, _args, { access }) => {
+  }
+
+  @FieldResolver(() => [ServiceProviderMandate], { description: "Mandates in which this enterprise is the client: the service providers acting for it." })
+  async serviceProviders(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
+    return filterAsync(await loaders.mandatesAsClient.load(e.id), (m) => access.canSeeMandate(m));
+  }
+
+  @FieldResolver(() => [ServiceProviderMandate], { description: "Mandates in which this enterprise is the service provider: the clients it acts for." })
+  async clients(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
+    return filterAsync(await loaders.mandatesAsProvider.load(e.id), (m) => access.canSeeMandate(m));
+  }
+
+  @FieldResolver(() => EBoxModel, { description: "The enterprise's e-Box, activated or not." })
+  async eBox(@Root() e: Enterprise, @Ctx() { loaders }: Context): Promise<EBoxModel> {
+    return Object.assign(new EBoxModel(), { enterpriseId: e.id, row: await loaders.eBoxOfEnterprise.load(e.id) });
+  }
+
+  @FieldResolver(() => [StructuredMessagingConfig], {
+    description: "The structured-messaging configuration of each capacity that has one, for those who configure it (or see all of the enterprise).",
+  })
+  async structuredMessaging(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<StructuredMessagingConfig[]> {
+    return access.visibleCapacityConfigurations(e.id, await loaders.structuredMessagingOfEnterprise.load(e.id));
+  }
+
+  @FieldResolver(() => [TaskEnum], { description: "The tasks that the caller may perform in this enterprise, from the role-task table: show the actions these allow." })
+  async myTasks(@Root() e: Enterprise, @Ctx() { access }: Context): Promise<Task[]> {
     const decisions = await Promise.all(tasks.map((task) => access.decide(e, task)));
     return decisions.filter((d) => d.allowed).map((d) => d.task);
-  },
-  auditTrail: (e, { first, after }, { readManager }) =>
-    keysetPage(readManager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
+  }
+
+  @FieldResolver(() => AuditEventConnection, {
+    description: "Every management action on this enterprise, oldest first. Readable by its legal representatives and main access manager.",
+  })
+  auditTrail(
+    @Root() e: Enterprise,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Ctx() { readManager }: Context,
+  ): Promise<Page<AuditEvent>> {
+    return keysetPage(readManager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
       size: pageSize(first),
       afterId: decodeCursor(after),
       direction: "ASC",
-    }),
-};
-
-export const EnterpriseCapacity: EnterpriseCapacityResolvers = {
-  capacity: (c, _args, { catalog }) => catalog.capacities.get(c.capacityCode)!,
-  activatedBy: async (c, _args, { access, loaders }) =>
-    c.activatedById && (await access.canSeePersonIn(c.enterpriseId, c.activatedById)) ? loaders.person.load(c.activatedById) : null,
-};
+    });
+  }
+}

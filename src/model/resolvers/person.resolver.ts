@@ -1,34 +1,32 @@
-import type { PersonResolvers, RoleAssignmentResolvers } from "../generated/resolvers-types";
-import { roleTasks } from "../../access/role-tasks";
-import { defaultLanguage, type Enterprise } from "../entities";
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { defaultLanguage, Person, RoleAssignment, type Language } from "../entities";
+import { LanguageEnum } from "../enums";
 import { filterAsync } from "../read-models";
 
 /**
  * A person's own account data is theirs alone (SPEC rule 14). The contract makes `language` non-null, so others read
  * the portal's default language rather than the person's choice.
  */
-export const Person: PersonResolvers = {
-  id: (p) => String(p.id),
-  email: (p, _args, { access }) => (access.isViewer(p.id) ? p.email : null),
-  phone: (p, _args, { access }) => (access.isViewer(p.id) ? p.phone : null),
-  language: (p, _args, { access }) => (access.isViewer(p.id) ? p.language : defaultLanguage),
-  roles: async (p, _args, { loaders, access }) => filterAsync(await loaders.assignmentsOfPerson.load(p.id), (a) => access.canSeeAssignment(a)),
-};
+@Resolver(() => Person)
+export class PersonResolver {
+  @FieldResolver(() => String, { nullable: true, description: "The person's e-mail address. Only the person themself reads it; null to everyone else." })
+  email(@Root() p: Person, @Ctx() { access }: Context): string | null {
+    return access.isViewer(p.id) ? p.email : null;
+  }
 
-export const RoleAssignment: RoleAssignmentResolvers = {
-  id: (a) => String(a.id),
-  person: async (a, _args, { loaders }) => (await loaders.person.load(a.personId))!,
-  enterprise: async (a, _args, { loaders }) => (await loaders.enterprise.load(a.enterpriseId)) as Enterprise,
-  capacity: (a, _args, { catalog }) => (a.capacityCode ? catalog.capacities.get(a.capacityCode)! : null),
-  onlineServices: async (a, _args, { loaders, catalog }) => {
-    if (a.role === "ACCESS_MANAGER" && a.capacityCode) {
-      return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
-    }
-    if (a.role !== "USER") return [];
-    const granted = new Set((await loaders.onlineServicesOfAssignment.load(a.id)).map((s) => s.onlineServiceCode));
-    return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
-  },
-  tasks: (a) => [...roleTasks[a.role]],
-  grantedBy: async (a, _args, { access, loaders }) =>
-    a.grantedById && (await access.canSeePersonIn(a.enterpriseId, a.grantedById)) ? loaders.person.load(a.grantedById) : null,
-};
+  @FieldResolver(() => String, { nullable: true, description: "The person's phone number. Only the person themself reads it; null to everyone else." })
+  phone(@Root() p: Person, @Ctx() { access }: Context): string | null {
+    return access.isViewer(p.id) ? p.phone : null;
+  }
+
+  @FieldResolver(() => LanguageEnum, { description: "The person's language. Only the person themself reads their choice; others read the portal's default, NL." })
+  language(@Root() p: Person, @Ctx() { access }: Context): Language {
+    return access.isViewer(p.id) ? p.language : defaultLanguage;
+  }
+
+  @FieldResolver(() => [RoleAssignment], { description: "The roles of this person that the caller may see, across enterprises." })
+  async roles(@Root() p: Person, @Ctx() { loaders, access }: Context): Promise<RoleAssignment[]> {
+    return filterAsync(await loaders.assignmentsOfPerson.load(p.id), (a) => access.canSeeAssignment(a));
+  }
+}

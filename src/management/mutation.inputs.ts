@@ -1,0 +1,133 @@
+import { Field, ID, InputType } from "type-graphql";
+import type { Channel, Language } from "../model/entities";
+import { ChannelEnum, LanguageEnum } from "../model/enums";
+import { EnterpriseNumberScalar, SsinScalar } from "../model/scalars";
+import type { PersonInput as ValidatedPerson } from "./common";
+
+/**
+ * The inputs of the management mutations, one class per GraphQL input type. They carry no validation of their own:
+ * the actions check their input and answer BAD_USER_INPUT naming the field (SPEC rule 13), so type-graphql's
+ * validation is off and adds no error shape of its own.
+ */
+
+const enterpriseDescription = "The enterprise to act in, by its enterprise number.";
+const capacityDescription = "The capacity code, e.g. EMPLOYER_NSSO.";
+
+@InputType({ description: "A person named in an appointment. A known person keeps their own data; only names still empty are filled." })
+export class PersonInput implements ValidatedPerson {
+  @Field(() => SsinScalar, { description: "The person's national number; the person is created when unknown." })
+  ssin: string;
+
+  @Field(() => String, { description: "The given name, 1 to 100 characters." })
+  givenName: string;
+
+  @Field(() => String, { description: "The family name, 1 to 100 characters." })
+  familyName: string;
+
+  @Field(() => String, { nullable: true, description: "An e-mail address for a person not yet known; a known person's address is never changed by someone else." })
+  email?: string | null;
+}
+
+@InputType({ description: "Who becomes the enterprise's main access manager." })
+export class AppointMainAccessManagerInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => PersonInput, { description: "The person to appoint; a legal representative may appoint themself." })
+  person: PersonInput;
+}
+
+@InputType({ description: "Which enterprise becomes a service provider of the client, in which capacity." })
+export class AppointServiceProviderInput {
+  @Field(() => EnterpriseNumberScalar, { description: "The client enterprise, by its enterprise number." })
+  enterprise: string;
+
+  @Field(() => EnterpriseNumberScalar, {
+    description: "The provider's enterprise number: another registered enterprise with an active SOCIAL_SERVICE_PROVIDER or APPROVED_SOCIAL_SECRETARIAT capacity.",
+  })
+  provider: string;
+
+  @Field(() => String, { description: "The client's capacity (active at the client) in which the provider acts; a new mandate ends the previous one for it." })
+  capacity: string;
+}
+
+@InputType({ description: "The activation of an enterprise's e-Box." })
+export class ActivateEBoxInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: "Where new messages are announced: a valid e-mail address of at most 254 characters." })
+  notificationEmail: string;
+}
+
+@InputType({ description: "The deletion of an enterprise's access: every role but the legal representatives', every mandate, the e-Box and configurations end." })
+export class DeleteEnterpriseAccessInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: "Why the access is deleted; kept in the audit trail." })
+  reason: string;
+}
+
+@InputType({ description: "Who becomes access manager of a capacity." })
+export class AppointAccessManagerInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} It must be active for the enterprise.` })
+  capacity: string;
+
+  @Field(() => PersonInput, { description: "The person to appoint." })
+  person: PersonInput;
+}
+
+@InputType({ description: "A user to add to a capacity, with the online services granted." })
+export class AddUserInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} It must be active for the enterprise.` })
+  capacity: string;
+
+  @Field(() => PersonInput, { description: "The person to add." })
+  person: PersonInput;
+
+  @Field(() => [String], { description: "The online service codes granted; each must belong to the capacity." })
+  onlineServices: string[];
+}
+
+@InputType({ description: "The online services of a user, replacing those granted." })
+export class SetUserOnlineServicesInput {
+  @Field(() => ID, { description: "The USER role assignment's id." })
+  assignment: string;
+
+  @Field(() => [String], { description: "The online service codes granted from now on; each must belong to the assignment's capacity." })
+  onlineServices: string[];
+}
+
+@InputType({ description: "The structured-messaging configuration of one capacity of an enterprise." })
+export class ConfigureStructuredMessagingInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: capacityDescription })
+  capacity: string;
+
+  @Field(() => ChannelEnum, { description: "The channel the messages go through." })
+  channel: Channel;
+
+  @Field(() => String, { description: "Who to write to about technical problems: a valid e-mail address of at most 254 characters." })
+  technicalContactEmail: string;
+}
+
+@InputType({ description: "Changes to the caller's own account; a field left out stays as it is." })
+export class UpdateMyAccountInput {
+  @Field(() => String, { nullable: true, description: "The new e-mail address; an empty string clears it, null or absent leaves it as it is." })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The new phone number; an empty string clears it, null or absent leaves it as it is." })
+  phone?: string | null;
+
+  @Field(() => LanguageEnum, { nullable: true, description: "The new language of the portal." })
+  language?: Language | null;
+}

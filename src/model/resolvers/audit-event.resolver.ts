@@ -1,0 +1,16 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { AuditEvent, Enterprise, Person } from "../entities";
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @FieldResolver(() => Person, { nullable: true, description: "Who performed the action; null for the system (the register import) and to those who may not see that person." })
+  async actor(@Root() e: AuditEvent, @Ctx() { access, loaders }: Context): Promise<Person | null> {
+    return e.actorId && e.enterpriseId && (await access.canSeePersonIn(e.enterpriseId, e.actorId)) ? loaders.person.load(e.actorId) : null;
+  }
+
+  @FieldResolver(() => Enterprise, { nullable: true, description: "The enterprise acted on; null for actions outside any enterprise (e.g. UPDATE_MY_ACCOUNT)." })
+  async enterprise(@Root() e: AuditEvent, @Ctx() { loaders }: Context): Promise<Enterprise | null> {
+    return e.enterpriseId ? loaders.enterprise.load(e.enterpriseId) : null;
+  }
+}

@@ -1,0 +1,47 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { roleTasks, type Task } from "../../access/role-tasks";
+import type { Context } from "../../context";
+import { CatalogCapacity, CatalogOnlineService } from "../catalog";
+import { Enterprise, Person, RoleAssignment } from "../entities";
+import { TaskEnum } from "../enums";
+
+@Resolver(() => RoleAssignment)
+export class RoleAssignmentResolver {
+  @FieldResolver(() => Person, { description: "Who holds the role." })
+  async person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Person> {
+    return (await loaders.person.load(a.personId))!;
+  }
+
+  @FieldResolver(() => Enterprise, { description: "The enterprise in which the role is held." })
+  async enterprise(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return (await loaders.enterprise.load(a.enterpriseId)) as Enterprise;
+  }
+
+  @FieldResolver(() => CatalogCapacity, { nullable: true, description: "Set for ACCESS_MANAGER and USER: the capacity the role is scoped to." })
+  capacity(@Root() a: RoleAssignment, @Ctx() { catalog }: Context): CatalogCapacity | null {
+    return a.capacityCode ? catalog.capacities.get(a.capacityCode)! : null;
+  }
+
+  @FieldResolver(() => [CatalogOnlineService], { description: "USER: the online services granted; ACCESS_MANAGER: every online service of the capacity; others: empty." })
+  async onlineServices(@Root() a: RoleAssignment, @Ctx() { loaders, catalog }: Context): Promise<CatalogOnlineService[]> {
+    if (a.role === "ACCESS_MANAGER" && a.capacityCode) {
+      return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
+    }
+    if (a.role !== "USER") return [];
+    const granted = new Set((await loaders.onlineServicesOfAssignment.load(a.id)).map((s) => s.onlineServiceCode));
+    return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
+  }
+
+  @FieldResolver(() => [TaskEnum], { description: "The tasks the role includes, from the role-task table." })
+  tasks(@Root() a: RoleAssignment): Task[] {
+    return [...roleTasks[a.role]];
+  }
+
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: "Who granted the role; null for legal representatives (granted by the register) and to those who may not see that person.",
+  })
+  async grantedBy(@Root() a: RoleAssignment, @Ctx() { access, loaders }: Context): Promise<Person | null> {
+    return a.grantedById && (await access.canSeePersonIn(a.enterpriseId, a.grantedById)) ? loaders.person.load(a.grantedById) : null;
+  }
+}

@@ -1,0 +1,28 @@
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context";
+import { CatalogCapacity } from "../catalog";
+import { Enterprise, Person, ServiceProviderMandate } from "../entities";
+
+@Resolver(() => ServiceProviderMandate)
+export class ServiceProviderMandateResolver {
+  @FieldResolver(() => Enterprise, { description: "The enterprise the provider acts for." })
+  async client(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return (await loaders.enterprise.load(m.clientId))!;
+  }
+
+  @FieldResolver(() => Enterprise, { description: "The service provider whose staff act for the client." })
+  async provider(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return (await loaders.enterprise.load(m.providerId))!;
+  }
+
+  @FieldResolver(() => CatalogCapacity, { description: "The client's capacity in which the provider acts." })
+  capacity(@Root() m: ServiceProviderMandate, @Ctx() { catalog }: Context): CatalogCapacity {
+    return catalog.capacities.get(m.capacityCode)!;
+  }
+
+  // Both parties know who appointed the provider (SPEC rule 14): the one person of the other party a mandate shows.
+  @FieldResolver(() => Person, { description: "The client's legal representative who appointed the provider; both parties see who it was." })
+  async appointedBy(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Person> {
+    return (await loaders.person.load(m.appointedById))!;
+  }
+}

@@ -1,0 +1,40 @@
+import { Field, Int, ObjectType, type ClassType } from "type-graphql";
+import type { Edge, Page } from "../read-models";
+
+@ObjectType({ description: "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true.", simpleResolvers: true })
+export class PageInfo {
+  @Field(() => Boolean, { description: "Whether more items follow this page." })
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true, description: "The cursor of the last item of this page, to pass as `after`; null when the page is empty." })
+  endCursor: string | null;
+}
+
+/**
+ * The edge and connection types of a paginated list of `node` (`${name}Edge`, `${name}Connection`): one class per
+ * GraphQL type, made by one function so that every list pages alike.
+ */
+export function connectionTypes<T extends object>(node: ClassType<T>, { name, items }: { name: string; items: string }): ClassType<Page<T>> {
+  @ObjectType(`${name}Edge`, { description: `One of the ${items} of a page, with its cursor.`, simpleResolvers: true })
+  class EdgeType implements Edge<T> {
+    @Field(() => String, { description: "An opaque position in the list: pass it as `after` to get the items that follow this one." })
+    cursor: string;
+
+    @Field(() => node, { description: `One of the ${items}.` })
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of the ${items}, with the total count across all pages.`, simpleResolvers: true })
+  class ConnectionType implements Page<T> {
+    @Field(() => [EdgeType], { description: `The ${items} of this page, in list order.` })
+    edges: EdgeType[];
+
+    @Field(() => PageInfo, { description: "Whether there is a next page, and the cursor to ask for it." })
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: `How many ${items} there are across all pages.` })
+    totalCount: number;
+  }
+
+  return ConnectionType;
+}
