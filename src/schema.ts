@@ -1,5 +1,5 @@
 import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchemaSync, type NonEmptyArray } from "type-graphql";
+import { buildSchemaSync, type ClassType } from "type-graphql";
 import { applyShield } from "./access/shield";
 import { MutationResolver } from "./management/mutation.resolver";
 import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
@@ -19,7 +19,7 @@ import { StructuredMessagingConfigResolver } from "./model/resolvers/structured-
  * class per type) and the mutation resolver of src/management, then guarded by the shield of src/access.
  * schema/schema.graphql is printed from it (`npm run schema`); nothing else describes the schema.
  */
-const resolvers: NonEmptyArray<Function> = [
+const resolvers: [ClassType, ...ClassType[]] = [
   QueryResolver,
   MutationResolver,
   EnterpriseResolver,

@@ -1,3 +1,8 @@
+/**
+ * src/access: who may do what, and who sees what. The role-task table (role-tasks.ts), the decision function
+ * (decision.ts), the need-to-know rules (visibility.ts), the graphql-shield rules built from them (shield.ts), and this
+ * per-request access layer that gathers their inputs. Nothing outside this folder decides authorization.
+ */
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import type { Catalog } from "../model/catalog";
 import { providerCapacities } from "../model/catalog-data";

@@ -1,3 +1,8 @@
+/**
+ * src/management: what one does. One file per management action, named after it: a plain function of the viewer, one
+ * transaction and a typed input that checks the state rules, writes, and audits in the same transaction. Only
+ * mutation.resolver.ts and mutation.inputs.ts know GraphQL: they map arguments to an action and return its result.
+ */
 import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
 import { ConflictError } from "../errors";

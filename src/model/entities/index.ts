@@ -1,3 +1,9 @@
+/**
+ * src/model: what exists. The entities (tables, and GraphQL types where table and type are one thing), the read models
+ * and catalog types where they are not, the enums and scalars, and the read side: one resolver class per type whose
+ * field resolvers read through the per-request loaders. It decides nothing about access: it asks src/access (through
+ * the context's `access`), and imports from there only the role-task table and the decision's reasons.
+ */
 import { AuditEvent } from "./audit-event.entity";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catalog.entity";
 import { EBox, EBoxMessage } from "./ebox.entity";
