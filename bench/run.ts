@@ -23,6 +23,11 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = 50;
 const heapRequests = Number(process.env.BENCH_HEAP_REQUESTS ?? 100_000);
 const mysqlServer = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
+/**
+ * Another checkout of the gateway (with its own node_modules), served beside this one on the same databases: its
+ * gateway scenarios run as "[compare]" rows in the same rounds, so that a change is measured against what it replaces.
+ */
+const compareDir = process.env.BENCH_COMPARE_DIR;
 const work = mkdtempSync(join(tmpdir(), "gateway-bench-"));
 const keyFile = join(work, "dev-signing-key.json");
 
@@ -32,8 +37,9 @@ interface Server {
   heap(): Promise<number>;
 }
 
-async function startServer(args: string[]): Promise<Server> {
-  const child = fork(join(__dirname, "server.ts"), args, {
+async function startServer(args: string[], checkout = join(__dirname, "..")): Promise<Server> {
+  const child = fork(join(checkout, "bench", "server.ts"), args, {
+    cwd: checkout,
     execArgv: ["--expose-gc", "-r", "@swc-node/register"],
     env: { ...process.env, DEV_KEY_FILE: keyFile },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
@@ -186,6 +192,18 @@ async function main(): Promise<void> {
     );
   }
 
+  if (compareDir) {
+    servers.sqliteCompare = await startServer(["gateway", sqliteUrl, "on"], compareDir);
+    if (mysql) servers.mysqlCompare = await startServer(["gateway", mysql, "on"], compareDir);
+    const counterpart = new Map([
+      [servers.sqliteOn, servers.sqliteCompare],
+      [servers.mysqlOn, servers.mysqlCompare],
+    ]);
+    for (const scenario of scenarios.filter((s) => counterpart.get(s.server))) {
+      scenarios.push({ ...scenario, name: `${scenario.name} [compare]`, server: counterpart.get(scenario.server)! });
+    }
+  }
+
   for (const scenario of scenarios) await load(scenario, { duration: 1 });
   const measured = new Map<string, Measure[]>(scenarios.map((s) => [s.name, []]));
   for (let round = 1; round <= rounds; round++) {
@@ -209,6 +227,10 @@ async function main(): Promise<void> {
     ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
     ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
     ratios["shield overhead, 1,000 rows, MariaDB"] = 1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
+  }
+
+  for (const name of Object.keys(summary).filter((n) => n.endsWith(" [compare]"))) {
+    ratios[`${name.slice(0, -" [compare]".length)}: this / compare`] = rate(name.slice(0, -" [compare]".length)) / rate(name);
   }
 
   process.stderr.write("counting SQL statements...\n");
