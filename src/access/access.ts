@@ -35,6 +35,7 @@ export class Access {
   private readonly decisions = new Map<string, Promise<Decision<AssignmentGrant>>>();
   private grantsOfViewer: Promise<AssignmentGrant[]> | undefined;
   private visible: Promise<Set<number>> | undefined;
+  private readonly sights = new Map<number, Promise<Sight>>();
 
   constructor(
     readonly viewer: Person | null,
@@ -167,8 +168,13 @@ export class Access {
   }
 
   /** What the viewer's own roles let them see of the enterprise (visibility.ts). */
-  async sight(enterpriseId: number): Promise<Sight> {
-    return sightOf(await this.grants(), enterpriseId);
+  sight(enterpriseId: number): Promise<Sight> {
+    let sight = this.sights.get(enterpriseId);
+    if (!sight) {
+      sight = this.grants().then((grants) => sightOf(grants, enterpriseId));
+      this.sights.set(enterpriseId, sight);
+    }
+    return sight;
   }
 
   /** May the viewer see who the enterprise's legal representatives and main access manager are? */
