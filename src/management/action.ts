@@ -7,8 +7,11 @@ import { createLoaders } from "../model/loaders";
 import { dialectOf } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
 
-/** An audit action: a task of the role-task table, or a named action outside it. */
-export type AuditAction = Task | "UPDATE_MY_ACCOUNT";
+/**
+ * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
+ * is written by a migration (actor null), not by a mutation.
+ */
+export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES";
 
 /** What one management action works with: the viewer, one transaction, and the access layer reading through it. */
 export interface ActionScope {
@@ -33,6 +36,16 @@ function isUniqueViolation(error: unknown): boolean {
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * Two transactions that each create the same new person (two enterprises adding one SSIN at once): the loser's
+ * insert hits uq_person_ssin. Nothing was wrong with its request; run again, it finds the person the winner created.
+ */
+function isPersonSsinRace(error: unknown): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const message = (error as { message?: string }).message ?? "";
+  return message.includes("uq_person_ssin") || message.includes("person.ssin");
+}
+
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? "";
@@ -41,8 +54,8 @@ function isRetryable(error: unknown): boolean {
 
 /**
  * Runs one management action as one transaction with its audit event. A failure rolls everything back, so a
- * failed action changes nothing and writes no event. Deadlocks are retried; a unique key that refuses a row
- * (a concurrent request won the race) becomes CONFLICT, never a 500.
+ * failed action changes nothing and writes no event. Deadlocks and the creation race of a new person are retried;
+ * any other unique key that refuses a row (a concurrent request won the race) becomes CONFLICT, never a 500.
  *
  * SQLite has one connection per process (TypeORM shares it), so transactions there take turns through a queue.
  */
@@ -91,7 +104,7 @@ export async function runAction<T>(
       );
       return await run;
     } catch (error) {
-      if (isRetryable(error) && attemptNumber < maxAttempts) {
+      if ((isRetryable(error) || isPersonSsinRace(error)) && attemptNumber < maxAttempts) {
         await new Promise((r) => setTimeout(r, 5 * attemptNumber + Math.random() * 20));
         continue;
       }
