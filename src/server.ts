@@ -18,6 +18,7 @@ import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
+import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { requestIdOf, requestScope } from "./http/request-id";
@@ -100,10 +101,15 @@ export async function startGateway({
     mode: config.trustedDocuments,
     manifestFile: config.trustedDocumentsManifest,
     apqCacheBytes: config.apqCacheBytes,
-    sharedCache: redis ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:` }) : undefined,
+    maxDocumentBytes: config.apqMaxDocumentBytes,
+    ttlSeconds: config.apqTtlSeconds,
+    // In Redis the bound is in entries: as many of the largest documents as fit in APQ_CACHE_MB.
+    sharedCache: redis
+      ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:`, defaultTtlSeconds: config.apqTtlSeconds, maxEntries: Math.max(1, Math.floor(config.apqCacheBytes / config.apqMaxDocumentBytes)) })
+      : undefined,
   });
   const apollo = new ApolloServer<Context>({
-    schema,
+    schema: withResponseBudget(schema),
     persistedQueries: trusted.persistedQueries,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -119,8 +125,13 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Before the logging, so that the log names the refusal the client gets.
+      responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),
-      documentLimits(config.limits),
+      documentLimits<Context>(config.limits, {
+        // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
+        rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
+      }),
     ],
   });
   await apollo.start();
