@@ -64,7 +64,8 @@ export function withResponseBudget(schema: GraphQLSchema): GraphQLSchema {
 export function responseBudget({ maxBytes }: { maxBytes: number }): ApolloServerPlugin {
   return {
     async requestDidStart({ contextValue }) {
-      const budget: Budget = { bytes: 0, exceeded: false, max: maxBytes };
+      // The operations of a batch share their context, and so one budget: the whole answer is bounded.
+      const budget: Budget = budgets.get(contextValue) ?? { bytes: 0, exceeded: false, max: maxBytes };
       budgets.set(contextValue, budget);
       return {
         async willSendResponse({ response }) {
