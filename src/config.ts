@@ -37,8 +37,14 @@ export interface Config {
   trustedDocuments: "only" | "off";
   /** The trusted-documents manifest, `{ "<sha256>": "<document>" }` (codegen writes the SDK's). */
   trustedDocumentsManifest: string;
-  /** Bound of the in-memory automatic-persisted-query cache, in bytes. */
+  /** Bound of the automatic-persisted-query cache, in bytes: the in-memory LRU's size, or Redis's entries times the largest document. */
   apqCacheBytes: number;
+  /** The largest document a client may register as an automatic persisted query, in bytes. */
+  apqMaxDocumentBytes: number;
+  /** How long a registered document stays in the APQ cache, in seconds. */
+  apqTtlSeconds: number;
+  /** The largest answer the gateway builds; execution stops past it and the client gets QUERY_TOO_COMPLEX (responseBytes). */
+  maxResponseBytes: number;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -117,5 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
     trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || join(__dirname, "client", "generated", "persisted-documents.json"),
     apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
+    apqMaxDocumentBytes: integer(env.APQ_MAX_DOCUMENT_BYTES, 16_384, "APQ_MAX_DOCUMENT_BYTES", { min: 256, max: 1_048_576 }),
+    apqTtlSeconds: integer(env.APQ_TTL, 3_600, "APQ_TTL", { min: 1, max: 604_800 }),
+    maxResponseBytes: integer(env.MAX_RESPONSE_BYTES, 2_097_152, "MAX_RESPONSE_BYTES", { min: 1_024, max: 1_073_741_824 }),
   };
 }

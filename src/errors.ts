@@ -75,7 +75,7 @@ export class PersistedQueryOnlyError extends GraphQLError {
 
 /** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */
 export class QueryTooComplexError extends GraphQLError {
-  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens", max: number, actual: number) {
+  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens" | "responseBytes", max: number, actual: number) {
     super(`The document exceeds the ${limit} limit of ${max}`, {
       extensions: { code: "QUERY_TOO_COMPLEX", limit, max, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } },
     });

@@ -113,6 +113,7 @@ export const queryRules: Record<keyof Required<QueryResolvers>, IRule> = {
   capacities: isAuthenticated,
   onlineServices: isAuthenticated,
   myEnterprises: isAuthenticated,
+  myEnterprisesConnection: isAuthenticated,
   enterprise: isAuthenticated,
   can: isAuthenticated,
   canUseOnlineService: isAuthenticated,

@@ -219,6 +219,26 @@ export type EnterpriseCapacity = {
   status: CapacityStatus;
 };
 
+/** A page of the enterprises the caller sees, ordered by enterprise number. */
+export type EnterpriseConnection = {
+  __typename?: 'EnterpriseConnection';
+  /** The enterprises of this page. */
+  edges: Array<EnterpriseEdge>;
+  /** Whether there is a page after this one, and the cursor to ask for it. */
+  pageInfo: PageInfo;
+  /** How many enterprises the caller sees in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One enterprise of `myEnterprisesConnection`, with the cursor that resumes after it. */
+export type EnterpriseEdge = {
+  __typename?: 'EnterpriseEdge';
+  /** Opaque: pass it as `after` to continue after this enterprise. */
+  cursor: Scalars['String']['output'];
+  /** The enterprise. */
+  node: Enterprise;
+};
+
 export type EnterpriseStatus =
   /** The legal representative deleted the enterprise's access: read-only, every role and grant ended. */
   | 'ACCESS_DELETED'
@@ -385,6 +405,8 @@ export type Query = {
   me: Person;
   /** Enterprises in which the caller holds any role (or acts for as a service provider's staff). */
   myEnterprises: Array<Enterprise>;
+  /** The enterprises of `myEnterprises`, a page at a time (ordered by enterprise number): for callers who see many, such as a service provider's staff. */
+  myEnterprisesConnection: EnterpriseConnection;
   onlineServices: Array<OnlineService>;
   /** The role-task table. */
   roleTasks: Array<RoleDefinition>;
@@ -406,6 +428,12 @@ export type QueryCanUseOnlineServiceArgs = {
 
 export type QueryEnterpriseArgs = {
   number: Scalars['EnterpriseNumber']['input'];
+};
+
+
+export type QueryMyEnterprisesConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Role =
@@ -593,6 +621,8 @@ export type ResolversTypes = {
   EBoxStatus: EBoxStatus;
   Enterprise: ResolverTypeWrapper<EnterpriseEntity>;
   EnterpriseCapacity: ResolverTypeWrapper<EnterpriseCapacityModel>;
+  EnterpriseConnection: ResolverTypeWrapper<Omit<EnterpriseConnection, 'edges'> & { edges: Array<ResolversTypes['EnterpriseEdge']> }>;
+  EnterpriseEdge: ResolverTypeWrapper<Omit<EnterpriseEdge, 'node'> & { node: ResolversTypes['Enterprise'] }>;
   EnterpriseNumber: ResolverTypeWrapper<Scalars['EnterpriseNumber']['output']>;
   EnterpriseStatus: EnterpriseStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -641,6 +671,8 @@ export type ResolversParentTypes = {
   EBoxMessageEdge: Omit<EBoxMessageEdge, 'node'> & { node: ResolversParentTypes['EBoxMessage'] };
   Enterprise: EnterpriseEntity;
   EnterpriseCapacity: EnterpriseCapacityModel;
+  EnterpriseConnection: Omit<EnterpriseConnection, 'edges'> & { edges: Array<ResolversParentTypes['EnterpriseEdge']> };
+  EnterpriseEdge: Omit<EnterpriseEdge, 'node'> & { node: ResolversParentTypes['Enterprise'] };
   EnterpriseNumber: Scalars['EnterpriseNumber']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -751,6 +783,17 @@ export type EnterpriseCapacityResolvers<ContextType = Context, ParentType extend
   status?: Resolver<ResolversTypes['CapacityStatus'], ParentType, ContextType>;
 };
 
+export type EnterpriseConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnterpriseConnection'] = ResolversParentTypes['EnterpriseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EnterpriseEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EnterpriseEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnterpriseEdge'] = ResolversParentTypes['EnterpriseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Enterprise'], ParentType, ContextType>;
+};
+
 export interface EnterpriseNumberScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['EnterpriseNumber'], any> {
   name: 'EnterpriseNumber';
 }
@@ -802,6 +845,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   enterprise?: Resolver<Maybe<ResolversTypes['Enterprise']>, ParentType, ContextType, RequireFields<QueryEnterpriseArgs, 'number'>>;
   me?: Resolver<ResolversTypes['Person'], ParentType, ContextType>;
   myEnterprises?: Resolver<Array<ResolversTypes['Enterprise']>, ParentType, ContextType>;
+  myEnterprisesConnection?: Resolver<ResolversTypes['EnterpriseConnection'], ParentType, ContextType, RequireFields<QueryMyEnterprisesConnectionArgs, 'first'>>;
   onlineServices?: Resolver<Array<ResolversTypes['OnlineService']>, ParentType, ContextType>;
   roleTasks?: Resolver<Array<ResolversTypes['RoleDefinition']>, ParentType, ContextType>;
 };
@@ -872,6 +916,8 @@ export type Resolvers<ContextType = Context> = {
   EBoxMessageEdge?: EBoxMessageEdgeResolvers<ContextType>;
   Enterprise?: EnterpriseResolvers<ContextType>;
   EnterpriseCapacity?: EnterpriseCapacityResolvers<ContextType>;
+  EnterpriseConnection?: EnterpriseConnectionResolvers<ContextType>;
+  EnterpriseEdge?: EnterpriseEdgeResolvers<ContextType>;
   EnterpriseNumber?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   OnlineService?: OnlineServiceResolvers<ContextType>;

@@ -1,17 +1,38 @@
 import { roleDescriptions, roleTasks, roles } from "../../access/role-tasks";
 import { deny } from "../../access/decision";
+import type { Context } from "../../context";
+import { BadUserInputError } from "../../errors";
 import type { Enterprise } from "../entities";
 import type { QueryResolvers } from "../generated/resolvers-types";
+import { decodeCursor, pageSize, toPage } from "../read-models";
+
+/** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
+async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
+  const ids = [...(await access.visibleEnterpriseIds())];
+  const enterprises = (await loaders.enterprise.loadMany(ids)).filter((e): e is Enterprise => e !== null && !(e instanceof Error));
+  return enterprises.sort((a, b) => a.number.localeCompare(b.number));
+}
 
 export const Query: QueryResolvers = {
   me: (_parent, _args, { viewer }) => viewer!,
   roleTasks: () => roles.map((role) => ({ role, tasks: [...roleTasks[role]], description: roleDescriptions[role] })),
   capacities: (_parent, _args, { catalog }) => [...catalog.capacities.values()],
   onlineServices: (_parent, _args, { catalog }) => [...catalog.onlineServices.values()],
-  myEnterprises: async (_parent, _args, { access, loaders }) => {
-    const ids = [...(await access.visibleEnterpriseIds())];
-    const enterprises = (await loaders.enterprise.loadMany(ids)).filter((e): e is Enterprise => e !== null && !(e instanceof Error));
-    return enterprises.sort((a, b) => a.number.localeCompare(b.number));
+  myEnterprises: (_parent, _args, context) => visibleEnterprises(context),
+  myEnterprisesConnection: async (_parent, { first, after }, context) => {
+    const size = pageSize(first);
+    const afterId = decodeCursor(after);
+    const enterprises = await visibleEnterprises(context);
+    let start = 0;
+    if (afterId !== null) {
+      // The keyset is the cursor's enterprise number: the next page stays right when that enterprise has since
+      // left the list (a mandate ended) or others joined it.
+      const last = enterprises.find((e) => e.id === afterId) ?? (await context.loaders.enterprise.load(afterId));
+      if (!last) throw new BadUserInputError("after", "The cursor is not one this API returned");
+      start = enterprises.findIndex((e) => e.number > last.number);
+      if (start < 0) start = enterprises.length;
+    }
+    return toPage(enterprises.slice(start, start + size + 1), size, enterprises.length);
   },
   enterprise: async (_parent, { number }, { access, loaders }) => {
     const enterprise = await loaders.enterpriseByNumber.load(number);
