@@ -40,10 +40,10 @@ export class RegisterImportError extends Error {
 
 type Progress = (message: string) => void;
 /**
- * Rows per transaction. SQLite has one write lock for the whole database, so its batches are small: a gateway's write
- * waits at most for one of them. MySQL locks rows, and only a person of the batch signing in waits for it.
+ * Rows per transaction, small: on SQLite a gateway's write waits for the one write lock of the database as long as one
+ * batch holds it; on MySQL (row locks) only a person of the batch signing in waits for it to commit.
  */
-const batchSizes = { sqlite: 200, mysql: 500 } as const;
+const batchSizes = { sqlite: 200, mysql: 200 } as const;
 
 type CsvLine = { line: number; fields: string[] } | { line: number; problem: string };
 
