@@ -43,7 +43,7 @@ type Progress = (message: string) => void;
  * Rows per transaction, small: on SQLite a gateway's write waits for the one write lock of the database as long as one
  * batch holds it; on MySQL (row locks) only a person of the batch signing in waits for it to commit.
  */
-const batchSizes = { sqlite: 200, mysql: 200 } as const;
+const batchSizes = { sqlite: 100, mysql: 200 } as const;
 
 type CsvLine = { line: number; fields: string[] } | { line: number; problem: string };
 
