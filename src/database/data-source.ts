@@ -7,6 +7,39 @@ import { migrations } from "./migrations";
 
 export type Dialect = "sqlite" | "mysql";
 
+const sqliteMigrationBusyTimeoutMs = 5000;
+
+/**
+ * How long one SQLite statement may wait for another process's write lock. better-sqlite3 is synchronous: the wait
+ * is a sleep that stops the whole event loop, so it stays short and a statement still refused after it is retried
+ * asynchronously (retryWhileBusy). WAL mode means readers never wait at all.
+ */
+export const sqliteBusyTimeoutMs = 10;
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT: the transaction read a snapshot another process has since written past). */
+export function isSqliteBusy(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Runs `work` (a whole transaction) again while SQLite answers busy, waiting between attempts without blocking the
+ * event loop, until `deadlineMs` has passed. Another process (a register import) holds the write lock only for short
+ * transactions, so a turn comes soon.
+ */
+export async function retryWhileBusy<T>(work: () => Promise<T>, { deadlineMs = 5000 }: { deadlineMs?: number } = {}): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() - started > deadlineMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 * attempt, 10) + Math.random() * 5));
+    }
+  }
+}
+
 export const defaultDatabaseUrl = "sqlite:data/access.sqlite";
 
 export class DatabaseUrlError extends Error {}
@@ -82,7 +115,8 @@ export async function buildDataSourceOptions({ url, replicaUrls = [], poolSize =
       database: target.path,
       enableWAL: target.path !== ":memory:",
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
-        db.pragma("busy_timeout = 5000");
+        // Long only while migrating at start (processes starting together take turns); openDatabase shortens it after.
+        db.pragma(`busy_timeout = ${sqliteMigrationBusyTimeoutMs}`);
         db.pragma("synchronous = NORMAL");
       },
       entities,
@@ -177,6 +211,7 @@ export async function openDatabase(settings: DataSourceSettings): Promise<DataSo
   await dataSource.initialize().catch(opening("open"));
   try {
     await dataSource.runMigrations({ transaction: "each" });
+    if (dialectOf(dataSource) === "sqlite") await dataSource.query(`PRAGMA busy_timeout = ${sqliteBusyTimeoutMs}`);
   } catch (error) {
     await dataSource.destroy();
     opening("migrate")(error);

@@ -4,7 +4,7 @@ import { ConflictError } from "../errors";
 import type { Catalog } from "../model/catalog";
 import { AuditEvent, Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
-import { dialectOf } from "../database/data-source";
+import { dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
 
 /**
@@ -49,8 +49,11 @@ function isPersonSsinRace(error: unknown): boolean {
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? "";
-  return retryableMysqlErrors.has(code) || code === "SQLITE_BUSY";
+  return retryableMysqlErrors.has(code);
 }
+
+/** SQLite busy (another process writing, e.g. a register import): retried for this long, each wait asynchronous. */
+const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
 
 /**
  * Runs one management action as one transaction with its audit event. A failure rolls everything back, so a
@@ -93,6 +96,7 @@ export async function runAction<T>(
   // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
   const attempt = () => (mysql ? dataSource.transaction("READ COMMITTED", work) : dataSource.transaction(work));
 
+  const started = Date.now();
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       if (mysql) return await attempt();
@@ -106,6 +110,10 @@ export async function runAction<T>(
     } catch (error) {
       if ((isRetryable(error) || isPersonSsinRace(error)) && attemptNumber < maxAttempts) {
         await new Promise((r) => setTimeout(r, 5 * attemptNumber + Math.random() * 20));
+        continue;
+      }
+      if (isSqliteBusy(error) && Date.now() - started < sqliteBusyDeadlineMs) {
+        await new Promise((r) => setTimeout(r, Math.min(2 * attemptNumber, 10) + Math.random() * 5));
         continue;
       }
       if (isUniqueViolation(error)) throw new ConflictError("CONCURRENT_UPDATE", "A concurrent request made the same change first");
