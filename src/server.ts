@@ -20,6 +20,7 @@ import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
+import { withRequestDeadline } from "./http/request-deadline";
 import { requestIdOf, requestScope } from "./http/request-id";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -133,7 +134,7 @@ export async function startGateway({
     express.json({ limit: config.bodyLimit }),
     requestScope(),
     trusted.guard,
-    expressMiddleware(apollo, {
+    withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader("x-request-id", requestId);
@@ -148,7 +149,7 @@ export async function startGateway({
         }
         return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
       },
-    }),
+    })),
   );
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 
