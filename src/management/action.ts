@@ -94,6 +94,7 @@ export async function runAction<T>(
       );
       return await run;
     } catch (error) {
+      if (error instanceof CommitOutcomeUnknown) throw error;
       if (deadline?.signal.aborted) throw deadline.signal.reason;
       // Within a request, a deadlock or a lock held elsewhere is retried until the request's deadline says stop.
       if (isRetryable(error) && (deadline !== undefined || attemptNumber < maxAttempts)) {
@@ -120,6 +121,12 @@ function asTimeout(error: unknown): TimeoutError | null {
   return null;
 }
 
+class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super("The COMMIT failed without an answer from the database: the action may or may not have been committed", { cause });
+  }
+}
+
 /**
  * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
  * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
@@ -140,7 +147,14 @@ async function transaction<T>(
   try {
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
-    await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
+    try {
+      await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
+    } catch (error) {
+      // A COMMIT sent to a server whose answer was lost may have committed: neither retried nor called a TIMEOUT, but
+      // masked and logged. (SQLite's COMMIT is local: its failure is a definite one.)
+      if ((deadline && error === deadline.signal.reason) || dialectOf(dataSource) === "sqlite") throw error;
+      throw new CommitOutcomeUnknown(error);
+    }
     return result;
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
