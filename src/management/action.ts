@@ -138,13 +138,16 @@ async function transaction<T>(
 ): Promise<T> {
   deadline?.signal.throwIfAborted();
   const runner = dataSource.createQueryRunner("master");
-  const connection: unknown = await runner.connect();
+  let connection: unknown;
   // SQLite's one connection is the process's, and its statements do not wait on the network: the COMMIT check suffices there.
   const abandon = () => {
     if (dialectOf(dataSource) === "mysql" && !deadline?.committing) abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
   };
-  deadline?.signal.addEventListener("abort", abandon, { once: true });
   try {
+    connection = await runner.connect();
+    // The deadline may have passed while the request waited for a connection of the pool.
+    deadline?.signal.throwIfAborted();
+    deadline?.signal.addEventListener("abort", abandon, { once: true });
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
     try {
