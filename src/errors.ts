@@ -14,6 +14,7 @@ export type ErrorCode =
   | "QUERY_TOO_COMPLEX"
   | "RATE_LIMITED"
   | "PERSISTED_QUERY_ONLY"
+  | "TIMEOUT"
   | "INTERNAL_SERVER_ERROR";
 
 export class UnauthenticatedError extends GraphQLError {
@@ -89,6 +90,21 @@ export class RateLimitedError extends GraphQLError {
     readonly retryAfter: number,
   ) {
     super(`Too many requests; retry in ${retryAfter} s`, { extensions: { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } } });
+  }
+}
+
+export type TimeoutReason = "REQUEST_TIMEOUT" | "LOCK_WAIT_TIMEOUT" | "STATEMENT_TIMEOUT";
+
+/**
+ * The request, or a statement of it, ran out of time (README, "Deadlines"): nothing it did was committed, and the
+ * same request may be sent again (HTTP 503 when it is the whole answer).
+ */
+export class TimeoutError extends GraphQLError {
+  constructor(
+    readonly reason: TimeoutReason,
+    message: string,
+  ) {
+    super(message, { extensions: { code: "TIMEOUT", reason, http: { status: 503 } } });
   }
 }
 

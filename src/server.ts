@@ -22,6 +22,7 @@ import { RedisCache } from "./http/redis-cache";
 import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
+import { withRequestDeadline } from "./http/request-deadline";
 import { requestIdOf, requestScope } from "./http/request-id";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -146,7 +147,7 @@ export async function startGateway({
     express.json({ limit: config.bodyLimit }),
     requestScope(),
     trusted.guard,
-    expressMiddleware(apollo, {
+    withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader("x-request-id", requestId);
@@ -161,7 +162,7 @@ export async function startGateway({
         }
         return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
       },
-    }),
+    })),
   );
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 
