@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import { defaultDatabaseUrl, parseDatabaseUrl } from "./database/data-source";
+import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
 
 export class ConfigError extends Error {}
 
@@ -37,8 +37,18 @@ export interface Config {
   trustedDocuments: "only" | "off";
   /** The trusted-documents manifest, `{ "<sha256>": "<document>" }` (codegen writes the SDK's). */
   trustedDocumentsManifest: string;
-  /** Bound of the in-memory automatic-persisted-query cache, in bytes. */
+  /** Bound of the automatic-persisted-query cache, in bytes: the in-memory LRU's size, or Redis's entries times the largest document. */
   apqCacheBytes: number;
+  /** The largest document a client may register as an automatic persisted query, in bytes. */
+  apqMaxDocumentBytes: number;
+  /** How long a registered document stays in the APQ cache, in seconds. */
+  apqTtlSeconds: number;
+  /** The largest answer the gateway builds; execution stops past it and the client gets QUERY_TOO_COMPLEX (responseBytes). */
+  maxResponseBytes: number;
+  /** After this, a request answers TIMEOUT and its transaction rolls back (src/http/request-deadline.ts). */
+  requestTimeoutMs: number;
+  /** Per MySQL/MariaDB session bounds, so a stuck statement or a partitioned transaction cannot hold rows for long. */
+  databaseDeadlines: DatabaseDeadlines;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -117,5 +127,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
     trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || join(__dirname, "client", "generated", "persisted-documents.json"),
     apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
+    apqMaxDocumentBytes: integer(env.APQ_MAX_DOCUMENT_BYTES, 16_384, "APQ_MAX_DOCUMENT_BYTES", { min: 256, max: 1_048_576 }),
+    apqTtlSeconds: integer(env.APQ_TTL, 3_600, "APQ_TTL", { min: 1, max: 604_800 }),
+    maxResponseBytes: integer(env.MAX_RESPONSE_BYTES, 2_097_152, "MAX_RESPONSE_BYTES", { min: 1_024, max: 1_073_741_824 }),
+    requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 10_000, "REQUEST_TIMEOUT_MS", { min: 100, max: 600_000 }),
+    databaseDeadlines: {
+      statementTimeoutMs: integer(env.DATABASE_STATEMENT_TIMEOUT_MS, 5_000, "DATABASE_STATEMENT_TIMEOUT_MS", { min: 100, max: 3_600_000 }),
+      lockWaitTimeoutS: integer(env.DATABASE_LOCK_WAIT_TIMEOUT_S, 3, "DATABASE_LOCK_WAIT_TIMEOUT_S", { min: 1, max: 3_600 }),
+      idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", { min: 1, max: 3_600 }),
+      connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
+    },
   };
 }

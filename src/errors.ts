@@ -14,6 +14,7 @@ export type ErrorCode =
   | "QUERY_TOO_COMPLEX"
   | "RATE_LIMITED"
   | "PERSISTED_QUERY_ONLY"
+  | "TIMEOUT"
   | "INTERNAL_SERVER_ERROR";
 
 export class UnauthenticatedError extends GraphQLError {
@@ -75,7 +76,7 @@ export class PersistedQueryOnlyError extends GraphQLError {
 
 /** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */
 export class QueryTooComplexError extends GraphQLError {
-  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens", max: number, actual: number) {
+  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens" | "responseBytes", max: number, actual: number) {
     super(`The document exceeds the ${limit} limit of ${max}`, {
       extensions: { code: "QUERY_TOO_COMPLEX", limit, max, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } },
     });
@@ -89,6 +90,21 @@ export class RateLimitedError extends GraphQLError {
     readonly retryAfter: number,
   ) {
     super(`Too many requests; retry in ${retryAfter} s`, { extensions: { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } } });
+  }
+}
+
+export type TimeoutReason = "REQUEST_TIMEOUT" | "LOCK_WAIT_TIMEOUT" | "STATEMENT_TIMEOUT";
+
+/**
+ * The request, or a statement of it, ran out of time (README, "Deadlines"): nothing it did was committed, and the
+ * same request may be sent again (HTTP 503 when it is the whole answer).
+ */
+export class TimeoutError extends GraphQLError {
+  constructor(
+    readonly reason: TimeoutReason,
+    message: string,
+  ) {
+    super(message, { extensions: { code: "TIMEOUT", reason, http: { status: 503 } } });
   }
 }
 

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await announce(config, `http://${host}:${port}/graphql`);
     return;
   }
-  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize });
+  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize, deadlines: config.databaseDeadlines });
   if (cluster.isPrimary) await loadDemoData(config, dataSource, logger);
   const gateway = await startGateway({ config, dataSource, logger });
   logger.info({ url: gateway.url }, "gateway ready");

@@ -19,8 +19,10 @@ import { formatError, isPublicError } from "./http/format-error";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
+import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
+import { withRequestDeadline } from "./http/request-deadline";
 import { requestIdOf, requestScope } from "./http/request-id";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -101,10 +103,15 @@ export async function startGateway({
     mode: config.trustedDocuments,
     manifestFile: config.trustedDocumentsManifest,
     apqCacheBytes: config.apqCacheBytes,
-    sharedCache: redis ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:` }) : undefined,
+    maxDocumentBytes: config.apqMaxDocumentBytes,
+    ttlSeconds: config.apqTtlSeconds,
+    // In Redis the bound is in entries: as many of the largest documents as fit in APQ_CACHE_MB.
+    sharedCache: redis
+      ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:`, defaultTtlSeconds: config.apqTtlSeconds, maxEntries: Math.max(1, Math.floor(config.apqCacheBytes / config.apqMaxDocumentBytes)) })
+      : undefined,
   });
   const apollo = new ApolloServer<Context>({
-    schema,
+    schema: withResponseBudget(schema),
     persistedQueries: trusted.persistedQueries,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -121,8 +128,13 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
+      // Before the logging, so that the log names the refusal the client gets.
+      responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),
-      documentLimits(config.limits),
+      documentLimits<Context>(config.limits, {
+        // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
+        rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
+      }),
     ],
   });
   await apollo.start();
@@ -135,7 +147,7 @@ export async function startGateway({
     express.json({ limit: config.bodyLimit }),
     requestScope(),
     trusted.guard,
-    expressMiddleware(apollo, {
+    withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader("x-request-id", requestId);
@@ -150,7 +162,7 @@ export async function startGateway({
         }
         return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
       },
-    }),
+    })),
   );
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 

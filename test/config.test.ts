@@ -15,6 +15,17 @@ describe("the configuration", () => {
     expect(loadConfig({})).toMatchObject({ playground: true, introspection: true, demoData: true, port: 4000, databaseUrl: "sqlite:data/access.sqlite" });
   });
 
+  it("bounds requests and database sessions by default, and takes other bounds", () => {
+    expect(loadConfig({})).toMatchObject({
+      requestTimeoutMs: 10_000,
+      databaseDeadlines: { statementTimeoutMs: 5_000, lockWaitTimeoutS: 3, idleTransactionTimeoutS: 5, connectTimeoutMs: 5_000 },
+    });
+    const tuned = loadConfig({ REQUEST_TIMEOUT_MS: "2500", DATABASE_STATEMENT_TIMEOUT_MS: "1500", DATABASE_LOCK_WAIT_TIMEOUT_S: "2", DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "4", DATABASE_CONNECT_TIMEOUT_MS: "800" });
+    expect(tuned).toMatchObject({ requestTimeoutMs: 2_500, databaseDeadlines: { statementTimeoutMs: 1_500, lockWaitTimeoutS: 2, idleTransactionTimeoutS: 4, connectTimeoutMs: 800 } });
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "0" })).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_LOCK_WAIT_TIMEOUT_S: "never" })).toThrow(/DATABASE_LOCK_WAIT_TIMEOUT_S/);
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ PLAYGROUND: "maybe" })).toThrow(/PLAYGROUND/);

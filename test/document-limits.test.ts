@@ -127,7 +127,25 @@ describeEachDatabase("document limits", (dialect) => {
     expectRefused(answer, "depth", 10);
   });
 
+  /** A legal representative of ten enterprises: `myEnterprises` then counts 10, as `unpaginatedListSize` would. */
+  let tenEnterprises: Promise<string> | undefined;
+  const tokenOfTen = () =>
+    (tenEnterprises ??= (async () => {
+      const person = ssin();
+      for (let i = 0; i < 10; i++) await gw.seed.enterprise({ legalRepresentative: person }).build();
+      return gw.token(person);
+    })());
+
+  it("count myEnterprises at the caller's real number of enterprises", async () => {
+    const query = `{ myEnterprises { roleAssignments(first: 100) { edges { node { person { roles { enterprise { roleAssignments(first: 100) { totalCount } } } } } } } } }`;
+    expect((await graphql(gw.url, query, { token })).json?.errors).toBeUndefined();
+    const ten = await graphql(gw.url, query, { token: await tokenOfTen() });
+    expectRefused(ten, "cost", 20_000);
+    expect(ten.json?.errors?.[0].extensions?.actual).toBe(24_011);
+  });
+
   it("refuse a document over the cost budget, counting lists by their first argument", async () => {
+    const token = await tokenOfTen();
     const query = `query ($n: Int) { myEnterprises { roleAssignments(first: $n) { edges { node { person { roles { enterprise { roleAssignments(first: 100) { totalCount } } } } } } } } }`;
     const small = await graphql(gw.url, query, { token, variables: { n: 5 } });
     expect(small.json?.errors).toBeUndefined();
@@ -137,6 +155,7 @@ describeEachDatabase("document limits", (dialect) => {
   });
 
   it("count an absent first as the schema's default of 50", async () => {
+    const token = await tokenOfTen();
     const query = (first: string) => `{ myEnterprises { roleAssignments${first} { edges { node { person { roles { enterprise { legalRepresentatives { roles { id } } } } } } } } } }`;
     const absent = await graphql(gw.url, query(""), { token });
     const fifty = await graphql(gw.url, query("(first: 50)"), { token });

@@ -18,7 +18,7 @@ interface IdentityProvider {
   issuer: string;
   audience: string;
   jwksUrl: string;
-  sign(claims: JWTPayload, options?: { key?: CryptoKey; kid?: string; issuer?: string; audience?: string; expiresAt?: number; issuedAt?: number }): Promise<string>;
+  sign(claims: JWTPayload, options?: { key?: CryptoKey; kid?: string; issuer?: string; audience?: string; expiresAt?: number | null; issuedAt?: number }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -46,13 +46,14 @@ async function startIdentityProvider(): Promise<IdentityProvider> {
     jwksUrl: `${base}/.well-known/jwks.json`,
     async sign(claims, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT(claims)
+      const token = new SignJWT(claims)
         .setProtectedHeader({ alg: "RS256", kid: options.kid ?? kid, typ: "JWT" })
         .setIssuer(options.issuer ?? issuer)
         .setAudience(options.audience ?? audience)
-        .setIssuedAt(options.issuedAt ?? now)
-        .setExpirationTime(options.expiresAt ?? now + 300)
-        .sign(options.key ?? privateKey);
+        .setIssuedAt(options.issuedAt ?? now);
+      // expiresAt: null signs a token without `exp`.
+      if (options.expiresAt !== null) token.setExpirationTime(options.expiresAt ?? now + 300);
+      return token.sign(options.key ?? privateKey);
     },
     stop: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
@@ -152,6 +153,7 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
     const now = () => Math.floor(Date.now() / 1000);
     const refused: [string, (person: string) => Promise<string>][] = [
       ["an expired token", (person) => idp.sign({ sub: person }, { issuedAt: now() - 7200, expiresAt: now() - 3600 })],
+      ["a token without an expiry (no exp claim)", (person) => idp.sign({ sub: person, given_name: "Forever", family_name: "Valid" }, { expiresAt: null })],
       ["an unsigned token (alg: none)", async (person) => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`],
       [
         "a token signed with a foreign key under the provider's key id",
@@ -180,6 +182,11 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
       await expectError(bearer(gw, await makeToken(person)).request(me), { code: "UNAUTHENTICATED" });
       expect(await personCount(gw, person)).toBe(0);
       expect(await personCount(gw)).toBe(before);
+    });
+
+    it("a token without an expiry, saying so", async () => {
+      const refusal = await expectError(bearer(gw, await idp.sign({ sub: ssin() }, { expiresAt: null })).request(me), { code: "UNAUTHENTICATED" });
+      expect(refusal.message).toBe("The bearer token has no expiry (exp): tokens that never expire are refused");
     });
 
     it("a token whose subject is not a valid national number", async () => {

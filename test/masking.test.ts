@@ -42,6 +42,21 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     });
   });
 
+  it("answers a database failure inside an authorization rule with INTERNAL_SERVER_ERROR, not FORBIDDEN, and logs it under the request id", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const token = await gw.token(enterprise.mainAccessManager!);
+    const before = await snapshot(gw.dataSource);
+    await withoutTable("role_assignment", async () => {
+      const input = { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "Rule", familyName: "Failure" } };
+      const answer = await graphql(gw.url, "mutation ($input: AddUserInput!) { addUser(input: $input) { id } }", { token, variables: { input } });
+      const requestId = answer.headers.get("x-request-id");
+      expect(answer.json).toEqual({ data: null, errors: [{ message: maskedMessage, path: ["addUser"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(leaksIn(answer.text)).toEqual([]);
+      expect(errorLineOf(requestId)?.err.message).toMatch(/role_assignment/);
+    });
+    expect(await snapshot(gw.dataSource)).toEqual(before);
+  });
+
   it("answers a failure while the viewer is looked up with HTTP 500, masked the same way, and keeps national numbers out of the log", async () => {
     const viewer = ssin();
     const token = await gw.token(viewer);

@@ -161,6 +161,53 @@ describeEachDatabase("the register import command", (dialect) => {
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
+  it("refuses a file that is not UTF-8 (Windows-1252), naming each line that is not, and changes nothing", async () => {
+    const file = join(workDir, "windows-1252-register.csv");
+    const lines = [
+      header, // line 1
+      csvRecord([enterpriseNumber(), "Plain ASCII BV", "EMPLOYER_NSSO", ssin(), "Jan", "Peeters"]), // line 2
+      csvRecord([enterpriseNumber(), "Secrétariat Démo ASBL", "EMPLOYER_NSSO", ssin(), "Hélène", "Dubois"]), // line 3: é as the byte 0xE9
+      csvRecord([enterpriseNumber(), "Plain Again BV", "EMPLOYER_NSSO", ssin(), "Piet", "Claes"]), // line 4
+      csvRecord([enterpriseNumber(), "Café Zoë", "EMPLOYER_NSSO", ssin(), "Zoë", "Maes"]), // line 5
+    ];
+    writeFileSync(file, Buffer.from(lines.join("\r\n") + "\r\n", "latin1"));
+    const before = await snapshot(gw.dataSource);
+    const finished = await importRegister(gw.config.databaseUrl, file);
+    expect(finished.code).not.toBe(0);
+    expect([...finished.stderr.matchAll(/^line (\d+):/gm)].map((m) => Number(m[1]))).toEqual([3, 5]);
+    expect(finished.stderr).toMatch(/^line 3: not UTF-8/m);
+    expect(finished.stderr).not.toContain("\uFFFD");
+    expect(await snapshot(gw.dataSource)).toEqual(before);
+  });
+
+  it("accepts the same names saved as UTF-8", async () => {
+    const number = enterpriseNumber();
+    const lr = ssin();
+    expect((await importRegister(gw.config.databaseUrl, registerFile([header, csvRecord([number, "Secrétariat Démo ASBL", "EMPLOYER_NSSO", lr, "Hélène", "Zoë"])]))).code).toBe(0);
+    const seen = await (await gw.client(lr)).request<{ enterprise: { name: string; legalRepresentatives: { givenName: string; familyName: string }[] } }>(
+      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { name legalRepresentatives { givenName familyName } } }`,
+      { e: number },
+    );
+    expect(seen.enterprise).toEqual({ name: "Secrétariat Démo ASBL", legalRepresentatives: [{ givenName: "Hélène", familyName: "Zoë" }] });
+  });
+
+  it("refuses one SSIN with two different names in the file, naming both lines, and changes nothing", async () => {
+    const twice = ssin();
+    const file = registerFile([
+      header, // line 1
+      csvRecord([enterpriseNumber(), "First BV", "EMPLOYER_NSSO", twice, "Ann", "Peeters"]), // line 2
+      csvRecord([enterpriseNumber(), "Second BV", "EMPLOYER_NSSO", ssin(), "Other", "Person"]), // line 3
+      csvRecord([enterpriseNumber(), "Third BV", "EMPLOYER_NSSO", twice, "Anna", "Peeters"]), // line 4: another given name
+      csvRecord([enterpriseNumber(), "Fourth BV", "EMPLOYER_NSSO", twice, "Ann", "Peeters"]), // line 5: the same names again
+    ]);
+    const before = await snapshot(gw.dataSource);
+    const finished = await importRegister(gw.config.databaseUrl, file);
+    expect(finished.code).not.toBe(0);
+    expect([...finished.stderr.matchAll(/^line (\d+):/gm)].map((m) => Number(m[1]))).toEqual([4]);
+    expect(finished.stderr).toMatch(/^line 4: .*other names than on line 2/m);
+    expect(await snapshot(gw.dataSource)).toEqual(before);
+  });
+
   it("applies a later version of the register: renames an enterprise, fills names still empty, keeps a known person's names", async () => {
     const number = enterpriseNumber();
     const known = ssin();
@@ -209,6 +256,11 @@ describeEachDatabase("the register import command", (dialect) => {
         "a header without a column, on a file whose rows have every field",
         () => registerFile(["enterprise_number,name,default_capacity,legal_representative_ssin,given_name", csvRecord([enterpriseNumber(), "No family", "EMPLOYER_NSSO", ssin(), "Given", "Family"])]),
         /line 1: .*family_name/,
+      ],
+      [
+        "a header that names a column twice",
+        () => registerFile([`${header},given_name`, csvRecord([enterpriseNumber(), "Twice", "EMPLOYER_NSSO", ssin(), "Given", "Family", "Again"])]),
+        /line 1: .*header names given_name more than once/,
       ],
       ["a header alone", () => registerFile([header]), /no rows/i],
       ["an empty file", () => registerFile([], { trailingNewline: false }), /empty/i],

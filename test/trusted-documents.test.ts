@@ -133,7 +133,7 @@ describe("TRUSTED_DOCUMENTS=only", () => {
 describe("automatic persisted queries (TRUSTED_DOCUMENTS off, the default)", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway("sqlite", { APQ_CACHE_MB: "1" });
+    gw = await startTestGateway("sqlite", { APQ_CACHE_MB: "1", APQ_MAX_DOCUMENT_BYTES: "65536" });
   });
   afterAll(() => gw?.stop());
 

@@ -1,7 +1,7 @@
 import { GraphQLError, locatedError, type GraphQLSchema } from "graphql";
 import { pathToArray } from "graphql/jsutils/Path";
 import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from "graphql-middleware";
-import { allow, deny, rule, shield, type IRule } from "graphql-shield";
+import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
 import type { EBoxModel } from "../model/read-models";
@@ -65,6 +65,24 @@ const byMandateClient: Locate = async (args, context) => {
   return { enterprise, capacity: null };
 };
 
+type RuleCheck<P, A> = (parent: P, args: A, context: Context) => Promise<true | GraphQLError> | true | GraphQLError;
+
+/**
+ * graphql-shield's `rule`, except that a rule that throws (the database failing under it) does not become the fallback
+ * FORBIDDEN "Not allowed", unlogged: the failure is returned instead, then masked as INTERNAL_SERVER_ERROR and logged
+ * with the request id like any unexpected error. Every rule of this module is made with it.
+ */
+const rule =
+  (name: string, options: { cache: "contextual" | "no_cache" }) =>
+  <P, A>(check: RuleCheck<P, A>): IRule =>
+    shieldRule(name, options)(async (parent: P, args: A, context: Context): Promise<true | Error> => {
+      try {
+        return await check(parent, args, context);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+
 const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_parent, _args, context: Context) =>
   context.viewer ? true : new UnauthenticatedError(),
 );
@@ -116,6 +134,7 @@ export const queryRules: Record<string, IRule> = {
   capacities: isAuthenticated,
   onlineServices: isAuthenticated,
   myEnterprises: isAuthenticated,
+  myEnterprisesConnection: isAuthenticated,
   enterprise: isAuthenticated,
   can: isAuthenticated,
   canUseOnlineService: isAuthenticated,

@@ -13,7 +13,8 @@ runCommand(async () => {
       `Imported ${summary.rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `enterprises ${summary.enterprisesCreated} created, ${summary.enterprisesUpdated} updated; ` +
         `persons ${summary.personsCreated} created, ${summary.personsUpdated} updated; ` +
-        `legal representatives ${summary.legalRepresentativesCreated} created.\n`,
+        `legal representatives ${summary.legalRepresentativesCreated} created. ` +
+        `Longest transaction ${Math.round(summary.longestTransactionMs)} ms.\n`,
     );
   } finally {
     await dataSource.destroy();

@@ -7,6 +7,39 @@ import { migrations } from "./migrations";
 
 export type Dialect = "sqlite" | "mysql";
 
+const sqliteMigrationBusyTimeoutMs = 5000;
+
+/**
+ * How long one SQLite statement may wait for another process's write lock. better-sqlite3 is synchronous: the wait
+ * is a sleep that stops the whole event loop, so it stays short and a statement still refused after it is retried
+ * asynchronously (retryWhileBusy). WAL mode means readers never wait at all.
+ */
+export const sqliteBusyTimeoutMs = 10;
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT: the transaction read a snapshot another process has since written past). */
+export function isSqliteBusy(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Runs `work` (a whole transaction) again while SQLite answers busy, waiting between attempts without blocking the
+ * event loop, until `deadlineMs` has passed. Another process (a register import) holds the write lock only for short
+ * transactions, so a turn comes soon.
+ */
+export async function retryWhileBusy<T>(work: () => Promise<T>, { deadlineMs = 5000 }: { deadlineMs?: number } = {}): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() - started > deadlineMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 * attempt, 10) + Math.random() * 5));
+    }
+  }
+}
+
 export const defaultDatabaseUrl = "sqlite:data/access.sqlite";
 
 export class DatabaseUrlError extends Error {}
@@ -52,16 +85,98 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   throw new DatabaseUrlError(`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(":")[0]}:...")`);
 }
 
-/** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"). */
-async function detectMysqlFlavour({ host, port, user, password, database }: MysqlTarget): Promise<"mysql" | "mariadb"> {
-  const connection = await createConnection({ host, port, user, password, database, connectTimeout: 10_000 });
+/** The session variables that bound a session's statements and transactions, on whichever flavour has them. */
+const deadlineVariables = ["max_statement_time", "max_execution_time", "innodb_lock_wait_timeout", "idle_transaction_timeout"];
+
+interface MysqlServer {
+  flavour: "mysql" | "mariadb";
+  /** Which of `deadlineVariables` the server knows. */
+  variables: Set<string>;
+}
+
+/** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"), and which deadlines it supports. */
+async function detectMysqlServer({ host, port, user, password, database }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
+  const connection = await createConnection({ host, port, user, password, database, connectTimeout });
   try {
     const [rows] = await connection.query("SELECT VERSION() AS version");
     const version = String((rows as { version: string }[])[0]?.version ?? "");
-    return /mariadb/i.test(version) ? "mariadb" : "mysql";
+    const [variables] = await connection.query("SHOW VARIABLES WHERE Variable_name IN (?)", [deadlineVariables]);
+    return { flavour: /mariadb/i.test(version) ? "mariadb" : "mysql", variables: new Set((variables as { Variable_name: string }[]).map((v) => v.Variable_name)) };
   } finally {
     await connection.end();
   }
+}
+
+/** Bounds of every session of a serving process (README, "Deadlines"). */
+export interface DatabaseDeadlines {
+  /** MariaDB max_statement_time (every statement), MySQL max_execution_time (SELECTs only). */
+  statementTimeoutMs: number;
+  lockWaitTimeoutS: number;
+  /** MariaDB idle_transaction_timeout: the server ends a session that sits in a transaction this long (a partitioned client's). */
+  idleTransactionTimeoutS: number;
+  connectTimeoutMs: number;
+}
+
+/** The statement that bounds one session, with only the variables this server knows. */
+function sessionBounds({ statementTimeoutMs, lockWaitTimeoutS, idleTransactionTimeoutS }: DatabaseDeadlines, { variables }: MysqlServer): string {
+  const settings = [`innodb_lock_wait_timeout = ${lockWaitTimeoutS}`];
+  if (variables.has("max_statement_time")) settings.push(`max_statement_time = ${statementTimeoutMs / 1000}`);
+  else if (variables.has("max_execution_time")) settings.push(`max_execution_time = ${statementTimeoutMs}`);
+  if (variables.has("idle_transaction_timeout")) settings.push(`idle_transaction_timeout = ${idleTransactionTimeoutS}`);
+  return `SET SESSION ${settings.join(", ")}`;
+}
+
+/** What the answer to a statement may take beyond the server's own statement timeout before the client gives the connection up. */
+const answerGraceMs = 2_000;
+
+interface DriverConnection {
+  query(...args: unknown[]): { once(event: "end", listener: () => void): unknown };
+  promise(): { query(sql: string): Promise<unknown> };
+}
+
+/**
+ * Gives a MySQL connection up at once: its pending statements fail with `code`, the pool drops it, and the server
+ * rolls back what it had open when it sees the close (or, across a partition, after idle_transaction_timeout).
+ * mysql2's destroy() ends the socket gracefully and leaves pending statements waiting for ever; a stream error does not.
+ */
+export function abandonConnection(connection: unknown, code: string, message: string): void {
+  const stream = (connection as { stream?: { destroy(error?: Error): void } }).stream;
+  stream?.destroy(Object.assign(new Error(message), { code }));
+}
+
+/**
+ * Bounds every connection TypeORM hands out, once per physical connection: the session variables, and a client-side
+ * guard for an answer that never comes (a partition). mysql2's own query timeout leaves the timed-out command queued
+ * on the connection (the next statement waits behind it for ever), so the guard abandons the connection instead.
+ */
+function boundSessions(dataSource: DataSource, statement: string, { statementTimeoutMs }: DatabaseDeadlines): void {
+  const driver = dataSource.driver as unknown as { obtainMasterConnection(): Promise<DriverConnection>; obtainSlaveConnection(): Promise<DriverConnection> };
+  const bounded = new WeakSet<DriverConnection>();
+  const bound = async (connection: DriverConnection) => {
+    if (bounded.has(connection)) return connection;
+    const query = connection.query.bind(connection);
+    connection.query = (...args: unknown[]) => {
+      const command = query(...args);
+      const guard = setTimeout(
+        () => abandonConnection(connection, "PROTOCOL_SEQUENCE_TIMEOUT", `The database did not answer within ${statementTimeoutMs + answerGraceMs} ms`),
+        statementTimeoutMs + answerGraceMs,
+      ).unref();
+      command.once("end", () => clearTimeout(guard));
+      return command;
+    };
+    try {
+      await connection.promise().query(statement);
+    } catch (error) {
+      abandonConnection(connection, "PROTOCOL_CONNECTION_LOST", "The session's bounds could not be set");
+      throw error;
+    }
+    bounded.add(connection);
+    return connection;
+  };
+  const master = driver.obtainMasterConnection.bind(driver);
+  const slave = driver.obtainSlaveConnection.bind(driver);
+  driver.obtainMasterConnection = async () => bound(await master());
+  driver.obtainSlaveConnection = async () => bound(await slave());
 }
 
 export interface DataSourceSettings {
@@ -70,19 +185,27 @@ export interface DataSourceSettings {
   replicaUrls?: readonly string[];
   poolSize?: number;
   logging?: boolean;
+  /** Bounds on MySQL/MariaDB sessions (the serving processes); none for the command-line tools and migrations. */
+  deadlines?: DatabaseDeadlines;
 }
 
-export async function buildDataSourceOptions({ url, replicaUrls = [], poolSize = 10, logging = false }: DataSourceSettings): Promise<DataSourceOptions> {
+export async function buildDataSourceOptions(settings: DataSourceSettings): Promise<DataSourceOptions> {
+  return (await describeDataSource(settings)).options;
+}
+
+/** The TypeORM options, and for MySQL/MariaDB the statement that bounds each session when deadlines are asked for. */
+async function describeDataSource({ url, replicaUrls = [], poolSize = 10, logging = false, deadlines }: DataSourceSettings): Promise<{ options: DataSourceOptions; sessionStatement: string | null }> {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") {
     if (replicaUrls.length > 0) throw new DatabaseUrlError("DATABASE_REPLICA_URLS needs a mysql:// DATABASE_URL");
     if (target.path !== ":memory:") mkdirSync(dirname(resolve(target.path)), { recursive: true });
-    return {
+    const options: DataSourceOptions = {
       type: "better-sqlite3",
       database: target.path,
       enableWAL: target.path !== ":memory:",
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
-        db.pragma("busy_timeout = 5000");
+        // Long only while migrating at start (processes starting together take turns); openDatabase shortens it after.
+        db.pragma(`busy_timeout = ${sqliteMigrationBusyTimeoutMs}`);
         db.pragma("synchronous = NORMAL");
       },
       entities,
@@ -91,6 +214,7 @@ export async function buildDataSourceOptions({ url, replicaUrls = [], poolSize =
       synchronize: false,
       logging,
     };
+    return { options, sessionStatement: null };
   }
   const replicas = replicaUrls.map((replicaUrl) => {
     const replica = parseDatabaseUrl(replicaUrl);
@@ -98,20 +222,21 @@ export async function buildDataSourceOptions({ url, replicaUrls = [], poolSize =
     return typeormCredentials(replica);
   });
   const primary = typeormCredentials(target);
-  const flavour = await detectMysqlFlavour(target);
-  return {
-    type: flavour,
+  const server = await detectMysqlServer(target, deadlines?.connectTimeoutMs);
+  const options = {
+    type: server.flavour,
     ...(replicas.length > 0 ? { replication: { master: primary, slaves: replicas } } : primary),
     timezone: "Z",
     charset: "utf8mb4_unicode_ci",
     poolSize,
-    extra: { connectionLimit: poolSize, enableKeepAlive: true },
+    extra: { connectionLimit: poolSize, enableKeepAlive: true, ...(deadlines ? { connectTimeout: deadlines.connectTimeoutMs } : {}) },
     entities,
     migrations,
     migrationsRun: false,
     synchronize: false,
     logging,
   } as DataSourceOptions;
+  return { options, sessionStatement: deadlines ? sessionBounds(deadlines, server) : null };
 }
 
 function typeormCredentials({ host, port, user, password, database }: MysqlTarget) {
@@ -158,15 +283,32 @@ export function primaryReader(dataSource: DataSource): DataSource {
   return dataSource instanceof ReplicatedDataSource ? dataSource.primaryReader : dataSource;
 }
 
+async function newDataSource(settings: DataSourceSettings, build: (options: DataSourceOptions) => DataSource): Promise<DataSource> {
+  const { options, sessionStatement } = await describeDataSource(settings);
+  const dataSource = build(options);
+  if (sessionStatement && settings.deadlines) boundSessions(dataSource, sessionStatement, settings.deadlines);
+  return dataSource;
+}
+
 async function createDataSource(settings: DataSourceSettings): Promise<DataSource> {
-  const options = await buildDataSourceOptions(settings);
-  if (!settings.replicaUrls || settings.replicaUrls.length === 0) return new DataSource(options);
+  if (!settings.replicaUrls || settings.replicaUrls.length === 0) return newDataSource(settings, (options) => new DataSource(options));
   const readerPoolSize = Math.max(2, Math.ceil((settings.poolSize ?? 10) / 2));
-  return new ReplicatedDataSource(options, new DataSource(await buildDataSourceOptions({ ...settings, replicaUrls: [], poolSize: readerPoolSize })));
+  const reader = await newDataSource({ ...settings, replicaUrls: [], poolSize: readerPoolSize }, (options) => new DataSource(options));
+  return newDataSource(settings, (options) => new ReplicatedDataSource(options, reader));
 }
 
 /** Opens the database and brings its schema up to date: every command migrates the database it opens (SPEC, Identity). */
 export async function openDatabase(settings: DataSourceSettings): Promise<DataSource> {
+  if (settings.deadlines && parseDatabaseUrl(settings.url).dialect === "mysql") {
+    // A migration may run statements far longer than a request's (converting a large table): it runs unbounded, on
+    // a connection of its own, before the bounded pool opens.
+    await (await openDatabase({ url: settings.url, poolSize: 1, logging: settings.logging })).destroy();
+    return openOnly(settings, { migrate: false });
+  }
+  return openOnly(settings, { migrate: true });
+}
+
+async function openOnly(settings: DataSourceSettings, { migrate }: { migrate: boolean }): Promise<DataSource> {
   const where = describeDatabase(settings.url);
   // A driver's own message ("connect ECONNREFUSED 127.0.0.1:3306") does not say which setting to look at.
   const opening = (step: string) => (error: unknown): never => {
@@ -175,8 +317,10 @@ export async function openDatabase(settings: DataSourceSettings): Promise<DataSo
   };
   const dataSource = await createDataSource(settings).catch(opening("open"));
   await dataSource.initialize().catch(opening("open"));
+  if (!migrate) return dataSource;
   try {
     await dataSource.runMigrations({ transaction: "each" });
+    if (dialectOf(dataSource) === "sqlite") await dataSource.query(`PRAGMA busy_timeout = ${sqliteBusyTimeoutMs}`);
   } catch (error) {
     await dataSource.destroy();
     opening("migrate")(error);

@@ -12,6 +12,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
+import { tasks } from "../access/role-tasks";
 import { QueryTooComplexError } from "../errors";
 
 export interface DocumentLimits {
@@ -27,25 +28,46 @@ export interface DocumentLimits {
   maxTokens: number;
 }
 
-/** What an unpaginated list (myEnterprises, capacities, roles...) is assumed to hold when the cost is estimated. */
+/** What an unpaginated list (capacities, roles, clients...) is assumed to hold when its real length is not known. */
 export const unpaginatedListSize = 10;
 
 /**
- * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
- * object's row); any other field costs 1 plus the cost of its selection times the number of items it may return:
- * `first` (the schema's default, 50, when absent) for a paginated field, `unpaginatedListSize` for a list without
- * `first`, 1 for an object. The edges of a connection are not multiplied again: their connection counted `first`.
+ * Fields of scalars (or lists of them) that are computed rather than read with their object, by what they compute: `myTasks` decides
+ * every task of the role-task table. Counted as 0, a provider's staff could ask it of thousands of enterprises
+ * for a cost of 1.
  */
-export const estimateCost: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const nullable = getNullableType(field.type);
-  if (isLeafType(nullable)) return 0;
-  if ("first" in args) {
-    const first = typeof args.first === "number" ? args.first : 50;
-    return 1 + Math.max(0, first) * childComplexity;
-  }
-  const edgesOfConnection = field.name === "edges" && type.name.endsWith("Connection");
-  return 1 + (isListType(nullable) && !edgesOfConnection ? unpaginatedListSize : 1) * childComplexity;
-};
+const computedScalarCosts: ReadonlyMap<string, number> = new Map([["Enterprise.myTasks", tasks.length]]);
+
+/**
+ * The real lengths of unpaginated lists, known before execution, keyed `Type.field` (e.g. `Query.myEnterprises`):
+ * such a list is counted at its length instead of `unpaginatedListSize`.
+ */
+export type KnownListSizes = ReadonlyMap<string, number>;
+
+/**
+ * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
+ * object's row) unless it is computed (`computedScalarCosts`); any other field costs 1 plus the cost of its selection times the number of items it may return:
+ * `first` (the schema's default, 50, when absent) for a paginated field, the real length for a list in
+ * `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The edges of a connection
+ * are not multiplied again: their connection counted `first`.
+ */
+export const costEstimator =
+  (knownSizes: KnownListSizes = new Map()): ComplexityEstimator =>
+  ({ type, field, args, childComplexity }) => {
+    const nullable = getNullableType(field.type);
+    const computed = computedScalarCosts.get(`${type.name}.${field.name}`);
+    if (computed !== undefined) return computed;
+    if (isLeafType(nullable)) return 0;
+    if ("first" in args) {
+      const first = typeof args.first === "number" ? args.first : 50;
+      return 1 + Math.max(0, first) * childComplexity;
+    }
+    const edgesOfConnection = field.name === "edges" && type.name.endsWith("Connection");
+    if (!isListType(nullable) || edgesOfConnection) return 1 + childComplexity;
+    return 1 + (knownSizes.get(`${type.name}.${field.name}`) ?? unpaginatedListSize) * childComplexity;
+  };
+
+export const estimateCost: ComplexityEstimator = costEstimator();
 
 interface Shape {
   depth: number;
@@ -112,18 +134,50 @@ export function documentParseOptions({ maxTokens }: DocumentLimits): ParseOption
 // graphql-js 16 words it "more that N tokens".
 const tokenLimitMessage = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/;
 
+/** The names of the fields selected at the root of the operation, through fragments. */
+function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  const names = new Set<string>();
+  const visited = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+        if (fragment) walk(fragment.selectionSet);
+      }
+    }
+  };
+  walk(operation.selectionSet);
+  return names;
+}
+
 /**
  * Refuses an operation over a limit with QUERY_TOO_COMPLEX (HTTP 400, the limit and its maximum in the extensions),
  * after validation and before any resolver runs. Depth, aliases and root fields depend on the document only and are
  * remembered per parsed document (Apollo reuses the parsed document of a query it has seen); the cost depends on the
  * variables (`first: $n`) and is computed per request.
  */
-export function documentLimits(limits: DocumentLimits): ApolloServerPlugin {
+export function documentLimits<TContext extends object>(
+  limits: DocumentLimits,
+  {
+    rootListSizes = {},
+  }: {
+    /**
+     * Unpaginated root lists whose length the request can learn cheaply before execution (`myEnterprises`: the
+     * viewer's enterprises, which its resolver reads anyway), asked only when the operation selects them. The
+     * lookup must fail the same way for the resolver (the access layer keeps its answer for the request), so that a
+     * failed lookup cannot let a list run under the estimate.
+     */
+    rootListSizes?: Record<string, (context: TContext) => Promise<number>>;
+  } = {},
+): ApolloServerPlugin<TContext> {
   const shapes = new WeakMap<OperationDefinitionNode, Shape>();
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, schema }) {
+        async didResolveOperation({ document, operation, request, schema, contextValue }) {
           if (!operation) return;
           let shape = shapes.get(operation);
           if (!shape) {
@@ -135,7 +189,16 @@ export function documentLimits(limits: DocumentLimits): ApolloServerPlugin {
           if (shape.aliases > limits.maxAliases) throw new QueryTooComplexError("aliases", limits.maxAliases, shape.aliases);
           const maxFields = expandedFieldsPerToken * limits.maxTokens;
           if (shape.fields > maxFields) throw new QueryTooComplexError("fields", maxFields, shape.fields);
-          const cost = costOf(schema, document, operation, request.variables, maxFields);
+          const knownSizes = new Map<string, number>();
+          const rootType = schema.getRootType(operation.operation)?.name;
+          for (const name of rootFieldNames(document, operation)) {
+            const sizeOf = rootListSizes[name];
+            if (!sizeOf || !rootType) continue;
+            // A failed lookup leaves the list estimated: its resolver meets the same failure and reports it on its path.
+            const size = await sizeOf(contextValue).catch(() => null);
+            if (size !== null) knownSizes.set(`${rootType}.${name}`, size);
+          }
+          const cost = costOf(schema, document, operation, request.variables, maxFields, knownSizes);
           if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
         },
         async willSendResponse({ response }) {
@@ -157,14 +220,21 @@ const nodeLimitMessage = /maximum allowed number of nodes/;
  * Null when the variables do not fit the operation: execution then refuses them (BAD_USER_INPUT) before any resolver
  * runs. The walk also counts fragment spreads, so its node bound sits above `maxFields`; reaching it is over budget.
  */
-function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined, maxFields: number): number | null {
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  maxFields: number,
+  knownSizes: KnownListSizes,
+): number | null {
   try {
     return getComplexity({
       schema,
       query: document,
       operationName: operation.name?.value,
       variables: variables ?? {},
-      estimators: [estimateCost],
+      estimators: [costEstimator(knownSizes)],
       maxQueryNodes: 3 * maxFields + 1000,
     });
   } catch (error) {

@@ -43,13 +43,21 @@ const claim = (payload: JWTPayload, name: string): string | null => {
   return checked.ok ? checked.value : null;
 };
 
+/** What the client is told: which claim is wrong where that helps (an expired token, one that never expires), no more. */
+function refusal(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "The bearer token has expired";
+  // jose checks `exp` only when present; a token without one would be good for ever, once leaked.
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") return "The bearer token has no expiry (exp): tokens that never expire are refused";
+  return "The bearer token is not valid";
+}
+
 export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
   const key: JWTVerifyGetKey | DevKeys["publicKey"] =
     config.mode === "development" ? config.keys.publicKey : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const options =
     config.mode === "development"
-      ? { issuer: devIssuer, audience: devAudience, algorithms: [devAlgorithm], clockTolerance: clockToleranceSeconds }
-      : { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms ?? oidcAlgorithms, clockTolerance: clockToleranceSeconds };
+      ? { issuer: devIssuer, audience: devAudience, algorithms: [devAlgorithm], clockTolerance: clockToleranceSeconds, requiredClaims: ["exp"] }
+      : { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms ?? oidcAlgorithms, clockTolerance: clockToleranceSeconds, requiredClaims: ["exp"] };
   return {
     mode: config.mode,
     async verify(token) {
@@ -60,7 +68,7 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
         // The caller's fault gets UNAUTHENTICATED; anything else (the key set unreachable, or not a key set) is the
         // gateway's trouble: it is masked and logged, and a client keeps a token that may well be good.
         if (!tokenProblems.some((problem) => error instanceof problem)) throw error;
-        throw new UnauthenticatedError(error instanceof errors.JWTExpired ? "The bearer token has expired" : "The bearer token is not valid");
+        throw new UnauthenticatedError(refusal(error));
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
       if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number");

@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { primaryReader } from "../database/data-source";
+import { primaryReader, retryWhileBusy } from "../database/data-source";
 import { Person } from "../model/entities";
 import type { Identity } from "./tokens";
 
@@ -12,7 +12,8 @@ export async function personFor(dataSource: DataSource, identity: Identity): Pro
   const existing = await repository.findOneBy({ ssin: identity.ssin });
   if (existing) return existing;
   try {
-    return await repository.save(
+    // SQLite: another process (a register import) may hold the write lock for a moment.
+    return await retryWhileBusy(() => repository.save(
       repository.create({
         ssin: identity.ssin,
         givenName: identity.givenName ?? "",
@@ -22,7 +23,7 @@ export async function personFor(dataSource: DataSource, identity: Identity): Pro
         language: "NL",
         createdAt: new Date(),
       }),
-    );
+    ));
   } catch (error) {
     // The row that won may not have reached a replica yet: look for it on the primary.
     const winner = await primaryReader(dataSource).getRepository(Person).findOneBy({ ssin: identity.ssin });

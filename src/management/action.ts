@@ -5,15 +5,19 @@
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
-import { ConflictError } from "../errors";
+import { ConflictError, TimeoutError } from "../errors";
+import { currentDeadline, type RequestDeadline } from "../http/request-deadline";
 import type { Catalog } from "../model/catalog";
 import { AuditEvent, Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
-import { dialectOf } from "../database/data-source";
+import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
 
-/** An audit action: a task of the role-task table, or a named action outside it. */
-export type AuditAction = Task | "UPDATE_MY_ACCOUNT";
+/**
+ * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
+ * is written by a migration (actor null), not by a mutation.
+ */
+export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES";
 
 /** What one management action works with: the viewer, one transaction, and the access layer reading through it. */
 export interface ActionScope {
@@ -38,16 +42,30 @@ function isUniqueViolation(error: unknown): boolean {
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/**
+ * Two transactions that each create the same new person (two enterprises adding one SSIN at once): the loser's
+ * insert hits uq_person_ssin. Nothing was wrong with its request; run again, it finds the person the winner created.
+ */
+function isPersonSsinRace(error: unknown): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const message = (error as { message?: string }).message ?? "";
+  return message.includes("uq_person_ssin") || message.includes("person.ssin");
+}
+
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? "";
-  return retryableMysqlErrors.has(code) || code === "SQLITE_BUSY";
+  return retryableMysqlErrors.has(code);
 }
+
+/** SQLite busy (another process writing, e.g. a register import): retried for this long, each wait asynchronous. */
+const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
 
 /**
  * Runs one management action as one transaction with its audit event. A failure rolls everything back, so a
- * failed action changes nothing and writes no event. Deadlocks are retried; a unique key that refuses a row
- * (a concurrent request won the race) becomes CONFLICT, never a 500.
+ * failed action changes nothing and writes no event. Deadlocks and lock waits are retried until the request's deadline
+ * (src/http/request-deadline.ts), which also ends the transaction, and so is the creation race of a new person; any
+ * other unique key that refuses a row (a concurrent request won the race) becomes CONFLICT, never a 500.
  *
  * SQLite has one connection per process (TypeORM shares it), so transactions there take turns through a queue.
  */
@@ -82,13 +100,15 @@ export async function runAction<T>(
       };
       return action(scope);
   };
-  // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
-  const attempt = () => (mysql ? dataSource.transaction("READ COMMITTED", work) : dataSource.transaction(work));
+  const deadline = currentDeadline();
 
+  const started = Date.now();
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
-      if (mysql) return await attempt();
+      // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
+      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED" }, work);
       const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+      const attempt = () => transaction({ dataSource, deadline }, work);
       const run = previous.then(attempt, attempt);
       sqliteQueues.set(
         dataSource,
@@ -96,12 +116,85 @@ export async function runAction<T>(
       );
       return await run;
     } catch (error) {
-      if (isRetryable(error) && attemptNumber < maxAttempts) {
+      if (error instanceof CommitOutcomeUnknown) throw error;
+      if (deadline?.signal.aborted) throw deadline.signal.reason;
+      // Within a request, a deadlock or a lock held elsewhere is retried until the request's deadline says stop.
+      if (isRetryable(error) && (deadline !== undefined || attemptNumber < maxAttempts)) {
+        await new Promise((r) => setTimeout(r, Math.min(200, 5 * attemptNumber + Math.random() * 20)));
+        continue;
+      }
+      // Two requests creating the same new person: the retry finds the person the other one created.
+      if (isPersonSsinRace(error) && attemptNumber < maxAttempts) {
         await new Promise((r) => setTimeout(r, 5 * attemptNumber + Math.random() * 20));
         continue;
       }
+      if (isSqliteBusy(error) && Date.now() - started < sqliteBusyDeadlineMs) {
+        await new Promise((r) => setTimeout(r, Math.min(2 * attemptNumber, 10) + Math.random() * 5));
+        continue;
+      }
       if (isUniqueViolation(error)) throw new ConflictError("CONCURRENT_UPDATE", "A concurrent request made the same change first");
+      const timeout = asTimeout(error);
+      if (timeout) throw timeout;
       throw error;
     }
+  }
+}
+
+/** A lock wait or a statement over the session's bounds (src/database/data-source.ts) is a TIMEOUT the client may retry, not a 500. */
+function asTimeout(error: unknown): TimeoutError | null {
+  const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e.driverError?.code ?? e.code ?? "";
+  const errno = e.driverError?.errno ?? e.errno;
+  if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", "The enterprise stayed locked by another change for too long; nothing was changed");
+  // MariaDB's max_statement_time (1969, which mysql2 has no name for), MySQL's max_execution_time (3024), and the
+  // client's guard for an answer that never came.
+  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") return new TimeoutError("STATEMENT_TIMEOUT", "A statement took too long; nothing was changed");
+  return null;
+}
+
+class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super("The COMMIT failed without an answer from the database: the action may or may not have been committed", { cause });
+  }
+}
+
+/**
+ * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
+ * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
+ * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed.
+ */
+async function transaction<T>(
+  { dataSource, deadline, isolation }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED" },
+  work: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  deadline?.signal.throwIfAborted();
+  const runner = dataSource.createQueryRunner("master");
+  let connection: unknown;
+  // SQLite's one connection is the process's, and its statements do not wait on the network: the COMMIT check suffices there.
+  const abandon = () => {
+    if (dialectOf(dataSource) === "mysql" && !deadline?.committing) abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
+  };
+  try {
+    connection = await runner.connect();
+    // The deadline may have passed while the request waited for a connection of the pool.
+    deadline?.signal.throwIfAborted();
+    deadline?.signal.addEventListener("abort", abandon, { once: true });
+    await runner.startTransaction(isolation);
+    const result = await work(runner.manager);
+    try {
+      await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
+    } catch (error) {
+      // A COMMIT sent to a server whose answer was lost may have committed: neither retried nor called a TIMEOUT, but
+      // masked and logged. (SQLite's COMMIT is local: its failure is a definite one.)
+      if ((deadline && error === deadline.signal.reason) || dialectOf(dataSource) === "sqlite") throw error;
+      throw new CommitOutcomeUnknown(error);
+    }
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    deadline?.signal.removeEventListener("abort", abandon);
+    await runner.release();
   }
 }

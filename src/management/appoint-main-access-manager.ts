@@ -1,6 +1,7 @@
 import type { ActionScope } from "./action";
 import {
   assignmentSummary,
+  automaticProfiles,
   currentAssignment,
   endAssignments,
   ensureMainAccessManagerProfiles,
@@ -15,8 +16,9 @@ import { ConflictError } from "../errors";
 import { Enterprise, type RoleAssignment } from "../model/entities";
 
 /**
- * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one. Appointing
- * registers the enterprise (REGISTERED or ACCESS_DELETED becomes PENDING_ACTIVATION).
+ * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
+ * automatic ACCESS_MANAGER profiles end with the function (profiles appointed separately stay), and the new one
+ * receives theirs. Appointing registers the enterprise (REGISTERED or ACCESS_DELETED becomes PENDING_ACTIVATION).
  */
 export async function appointMainAccessManager(scope: ActionScope, input: { enterprise: string; person: PersonInput }): Promise<RoleAssignment> {
   const personInput = validPerson(input.person, "input.person");
@@ -25,8 +27,13 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   const person = await upsertPerson(scope, personInput);
   const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", "This person is already the main access manager");
-  const before = { status: enterprise.status, mainAccessManager: previous ? assignmentSummary(previous) : null };
-  if (previous) await endAssignments(scope, [previous]);
+  const ending = previous ? await automaticProfiles(scope, { enterpriseId: enterprise.id, personId: previous.personId }) : [];
+  const before = {
+    status: enterprise.status,
+    mainAccessManager: previous ? assignmentSummary(previous) : null,
+    accessManagerProfiles: ending.map((p) => assignmentSummary(p)),
+  };
+  if (previous) await endAssignments(scope, [previous, ...ending]);
   const assignment = await grantRole(scope, { person, enterprise, role: "MAIN_ACCESS_MANAGER" });
   if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });

@@ -56,7 +56,8 @@ export async function lockedEnterprise(scope: ActionScope, number: string): Prom
 
 /**
  * Finds the person by SSIN or creates them. A known person keeps their own data, except names still empty
- * (first seen through a token without name claims), which the appointment fills (SPEC rule 6).
+ * (first seen through a token without name claims), which the appointment fills (SPEC rule 6). Their e-mail is
+ * never filled, even when empty: whoever knows a national number could otherwise point someone's mail at themself.
  */
 export async function upsertPerson({ em, now }: ActionScope, input: PersonInput): Promise<Person> {
   const existing = await em.findOneBy(Person, { ssin: input.ssin });
@@ -75,7 +76,6 @@ export async function upsertPerson({ em, now }: ActionScope, input: PersonInput)
   const fill: Partial<Person> = {};
   if (existing.givenName === "") fill.givenName = input.givenName;
   if (existing.familyName === "") fill.familyName = input.familyName;
-  if (existing.email === null && input.email) fill.email = input.email;
   if (Object.keys(fill).length > 0) {
     await em.update(Person, { id: existing.id }, fill);
     Object.assign(existing, fill);
@@ -102,7 +102,14 @@ export async function currentAssignment(
 /** Grants a role; holding it already in that scope is CONFLICT (SPEC rule 6). The unique active key backs this up under concurrency. */
 export async function grantRole(
   scope: ActionScope,
-  { person, enterprise, role, capacityCode = null, onlineServices = [] }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[] },
+  {
+    person,
+    enterprise,
+    role,
+    capacityCode = null,
+    onlineServices = [],
+    automatic = false,
+  }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[]; automatic?: boolean },
 ): Promise<RoleAssignment> {
   const { em, viewer, now } = scope;
   if (await currentAssignment(scope, { enterpriseId: enterprise.id, role, personId: person.id, capacityCode })) {
@@ -118,6 +125,7 @@ export async function grantRole(
       endedById: null,
       activeKey: assignmentActiveKey(fields),
       exclusiveKey: assignmentExclusiveKey(fields),
+      automatic,
     }),
   );
   if (onlineServices.length > 0) {
@@ -159,7 +167,8 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
 
 /**
  * The main access manager is ACCESS_MANAGER of every active capacity (SPEC rule 2): where that profile is
- * missing, they are appointed, granted by themself.
+ * missing, they are appointed, granted by themself, and the profile is marked automatic so that it ends with the
+ * function. A profile they were appointed separately stays as it is.
  */
 export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterprise: Enterprise): Promise<RoleAssignment[]> {
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
@@ -169,10 +178,15 @@ export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterp
   for (const capacity of await activeCapacities(scope, enterprise)) {
     const profile = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "ACCESS_MANAGER", personId: person.id, capacityCode: capacity.capacityCode });
     if (!profile) {
-      created.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode }));
+      created.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
     }
   }
   return created;
+}
+
+/** The current ACCESS_MANAGER profiles a person holds in the enterprise because they are (or were) its main access manager. */
+export async function automaticProfiles({ em }: ActionScope, { enterpriseId, personId }: { enterpriseId: number; personId: number }): Promise<RoleAssignment[]> {
+  return em.find(RoleAssignment, { where: { enterpriseId, personId, role: "ACCESS_MANAGER", automatic: true, endedAt: IsNull() }, order: { id: "ASC" } });
 }
 
 /** The services of a USER, checked against the capacity (SPEC rule 5), without duplicates, in catalog order. */
@@ -194,5 +208,6 @@ export const assignmentSummary = (a: RoleAssignment, onlineServices?: readonly s
   role: a.role,
   capacity: a.capacityCode,
   ...(onlineServices ? { onlineServices } : {}),
+  ...(a.automatic ? { automatic: true } : {}),
   endedAt: a.endedAt,
 });

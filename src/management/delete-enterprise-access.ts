@@ -1,28 +1,61 @@
-import { In, IsNull, Not } from "typeorm";
+import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { endAssignments, lockedEnterprise, valid } from "./common";
+import { lockedEnterprise, valid } from "./common";
+import { dialectOf } from "../database/data-source";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
 import { parseName } from "../model/identifiers";
+
+/**
+ * How many ids of ended assignments and mandates the audit event lists (the first ones by id), next to their
+ * counts: an enterprise may hold 100,000 assignments, and the event must fit its TEXT column (64 KiB on MariaDB).
+ */
+export const auditedIdsLimit = 100;
 
 /**
  * SPEC rule 10: ends every role assignment except the legal representatives', every mandate in either direction,
  * the e-Box and the structured-messaging configurations, and sets ACCESS_DELETED. Nothing is physically deleted.
  * The capacities become INACTIVE too, so that a re-registration starts from the default capacity again.
+ *
+ * Assignments and mandates end with one UPDATE each, whatever their number. The assignments are guarded by the
+ * enterprise lock; a mandate may be ended at the same moment by its other party, which locks only its own
+ * enterprise, so the mandates are locked first and ended only while still ACTIVE: the event lists what this
+ * action ended, never a mandate someone else ended.
  */
 export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterprise: string; reason: string }): Promise<Enterprise> {
   const reason = valid(parseName(input.reason, { max: 500 }), "input.reason", "reason");
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "DELETE_ENTERPRISE_ACCESS");
   const { em, now, viewer } = scope;
-  const assignments = await em.findBy(RoleAssignment, { enterpriseId: enterprise.id, endedAt: IsNull(), role: Not("LEGAL_REPRESENTATIVE") });
-  await endAssignments(scope, assignments);
-  const mandates = [
-    ...(await em.findBy(ServiceProviderMandate, { clientId: enterprise.id, status: "ACTIVE" })),
-    ...(await em.findBy(ServiceProviderMandate, { providerId: enterprise.id, status: "ACTIVE" })),
-  ];
-  if (mandates.length > 0) {
-    await em.update(ServiceProviderMandate, { id: In(mandates.map((m) => m.id)) }, { status: "ENDED", endedAt: now, endedById: viewer.id, activeKey: null });
-  }
+
+  const current = () =>
+    em
+      .createQueryBuilder(RoleAssignment, "a")
+      .where("a.enterpriseId = :enterprise AND a.endedAt IS NULL AND a.role <> 'LEGAL_REPRESENTATIVE'", { enterprise: enterprise.id });
+  const firstAssignments = await current().select("a.id", "id").orderBy("a.id").limit(auditedIdsLimit).getRawMany<{ id: number | string }>();
+  const endedAssignments = await em
+    .createQueryBuilder()
+    .update(RoleAssignment)
+    .set({ endedAt: now, endedById: viewer.id, activeKey: null, exclusiveKey: null })
+    .where("enterprise_id = :enterprise AND ended_at IS NULL AND role <> 'LEGAL_REPRESENTATIVE'", { enterprise: enterprise.id })
+    .execute();
+
+  const activeMandates = em
+    .createQueryBuilder(ServiceProviderMandate, "m")
+    .select("m.id", "id")
+    .where("m.status = 'ACTIVE'")
+    .andWhere(new Brackets((q) => q.where("m.clientId = :enterprise", { enterprise: enterprise.id }).orWhere("m.providerId = :enterprise", { enterprise: enterprise.id })))
+    .orderBy("m.id");
+  // SQLite runs one writer at a time and has no row locks; MariaDB locks each mandate row here until the commit.
+  const mandateIds = (await (dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates).getRawMany<{ id: number | string }>()).map((m) =>
+    Number(m.id),
+  );
+  const endedMandates = await em
+    .createQueryBuilder()
+    .update(ServiceProviderMandate)
+    .set({ status: "ENDED", endedAt: now, endedById: viewer.id, activeKey: null })
+    .where("status = 'ACTIVE' AND (client_id = :enterprise OR provider_id = :enterprise)", { enterprise: enterprise.id })
+    .execute();
+
   const eBox = await em.findOneBy(EBox, { enterpriseId: enterprise.id, status: "ACTIVE" });
   if (eBox) await em.update(EBox, { id: eBox.id }, { status: "NOT_ACTIVATED" });
   const configs = await em.findBy(StructuredMessagingConfig, { enterpriseId: enterprise.id, endedAt: IsNull() });
@@ -35,8 +68,11 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
     reason,
     before: {
       status: enterprise.status,
-      assignments: assignments.map((a) => a.id),
-      mandates: mandates.map((m) => m.id),
+      assignments: firstAssignments.map((a) => Number(a.id)),
+      assignmentCount: endedAssignments.affected ?? firstAssignments.length,
+      mandates: mandateIds.slice(0, auditedIdsLimit),
+      mandateCount: endedMandates.affected ?? mandateIds.length,
+      listedIds: `the first ${auditedIdsLimit} by id`,
       eBox: eBox ? "ACTIVE" : "NOT_ACTIVATED",
       structuredMessaging: configs.map((c) => c.capacityCode),
       capacities: capacities.map((c) => c.capacityCode),

@@ -15,8 +15,12 @@ export async function endServiceProviderMandate(scope: ActionScope, input: { man
   const mandate = await scope.em.findOneByOrFail(ServiceProviderMandate, { id });
   if (mandate.status === "ENDED") throw new ConflictError("ALREADY_ENDED", "This mandate has already ended");
   const before = mandateSummary(mandate);
-  Object.assign(mandate, { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null });
-  await scope.em.save(mandate);
+  const ended = { status: "ENDED" as const, endedAt: scope.now, endedById: scope.viewer.id, activeKey: null };
+  // Guarded: the provider's deleteEnterpriseAccess locks the provider, not this client, and may have ended the
+  // mandate since it was read; then this action ends nothing and says so.
+  const { affected } = await scope.em.update(ServiceProviderMandate, { id, status: "ACTIVE" }, ended);
+  if (affected === 0) throw new ConflictError("ALREADY_ENDED", "This mandate has already ended");
+  Object.assign(mandate, ended);
   await scope.audit("APPOINT_SERVICE_PROVIDER", client, { mutation: "endServiceProviderMandate", before, after: mandateSummary(mandate) });
   return mandate;
 }

@@ -1,9 +1,13 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, currentAssignment, endAssignments, validId } from "./common";
+import { assignmentSummary, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
 
-/** Ends an access manager's assignment. The main access manager's own profile stays while they are main access manager (SPEC rule 2). */
+/**
+ * Ends an access manager's assignment. The main access manager's automatic profile stays while they are main access
+ * manager (SPEC rule 2). A profile the main access manager was appointed separately may end; their automatic one
+ * takes its place in the same transaction, since the function makes them access manager of every active capacity.
+ */
 export async function revokeAccessManager(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {
   const id = validId(input.assignment, "assignment");
   const found = await scope.em.findOneBy(RoleAssignment, { id });
@@ -14,11 +18,17 @@ export async function revokeAccessManager(scope: ActionScope, input: { assignmen
   const assignment = await scope.em.findOneByOrFail(RoleAssignment, { id });
   if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", "This assignment has already ended");
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
-  if (main?.personId === assignment.personId) {
+  const heldByMain = main?.personId === assignment.personId;
+  if (assignment.automatic && heldByMain) {
     throw new ConflictError("MAIN_ACCESS_MANAGER_PROFILE", "The main access manager is access manager of every active capacity; appoint another main access manager first");
   }
   const before = assignmentSummary(assignment);
   await endAssignments(scope, [assignment]);
-  await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, { mutation: "revokeAccessManager", before, after: assignmentSummary(assignment) });
+  const replacedBy = heldByMain ? await ensureMainAccessManagerProfiles(scope, enterprise) : [];
+  await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, {
+    mutation: "revokeAccessManager",
+    before,
+    after: { ...assignmentSummary(assignment), ...(replacedBy.length > 0 ? { replacedBy: replacedBy.map((p) => assignmentSummary(p)) } : {}) },
+  });
   return assignment;
 }

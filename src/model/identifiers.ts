@@ -33,13 +33,26 @@ export function parseSsin(input: string): Checked<string> {
   return { ok: true, value: compact };
 }
 
-/** Trims and bounds a name (1-100 characters, no control characters). */
+// Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what follows them on screen, so a
+// name could show one thing and sort or compare as another.
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/;
+// Zero-width characters are legitimate inside a name (ZWJ in emoji sequences, ZWNJ in Persian), not as all of it.
+const invisible = /[\s\u200b-\u200d\u2060\ufeff]/g;
+
+/**
+ * Trims and bounds a name: 1 to `max` characters counted as code points (what a person calls a character, and what
+ * MariaDB's utf8mb4 VARCHAR counts), no control characters, no bidi controls, not only invisible characters.
+ */
 export function parseName(input: string, { max = 100 }: { max?: number } = {}): Checked<string> {
   const value = input.trim();
   if (value.length === 0) return { ok: false, problem: "must not be empty" };
-  if (value.length > max) return { ok: false, problem: `must be at most ${max} characters` };
+  if ([...value].length > max) return { ok: false, problem: `must be at most ${max} characters` };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return { ok: false, problem: "must not contain control characters" };
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return { ok: false, problem: "must not contain control characters" };
+  if (bidiControls.test(value)) return { ok: false, problem: "must not contain bidirectional control characters" };
+  // A lone surrogate is not a character at all; MariaDB's utf8mb4 would refuse it with an error.
+  if (/\p{Cs}/u.test(value)) return { ok: false, problem: "must be valid Unicode text" };
+  if (value.replace(invisible, "").length === 0) return { ok: false, problem: "must not be only invisible characters" };
   return { ok: true, value };
 }
 

@@ -1,8 +1,10 @@
 import { createReadStream } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parse as parseCsv } from "csv-parse/sync";
 import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
+import { dialectOf, retryWhileBusy } from "../database/data-source";
 import type { Catalog } from "../model/catalog";
 import { AuditEvent, Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
@@ -21,6 +23,8 @@ interface RegisterRow {
 
 export interface ImportSummary {
   rows: number;
+  /** The longest any one transaction of the import took (and so held its locks). */
+  longestTransactionMs: number;
   enterprisesCreated: number;
   enterprisesUpdated: number;
   personsCreated: number;
@@ -35,7 +39,11 @@ export class RegisterImportError extends Error {
 }
 
 type Progress = (message: string) => void;
-const batchSize = 500;
+/**
+ * Rows per transaction, small: on SQLite a gateway's write waits for the one write lock of the database as long as one
+ * batch holds it; on MySQL (row locks) only a person of the batch signing in waits for it to commit.
+ */
+const batchSizes = { sqlite: 100, mysql: 200 } as const;
 
 type CsvLine = { line: number; fields: string[] } | { line: number; problem: string };
 
@@ -64,12 +72,22 @@ async function* csvLines(file: string): AsyncGenerator<CsvLine> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new RegisterImportError([`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`]);
   }
-  const input = createReadStream(file, { encoding: "utf8" });
+  // Read as bytes (latin1 maps each byte to one character) and decode each line strictly: a UTF-8 stream decoder
+  // would turn the bytes of a Windows-1252 file into U+FFFD and the import would store them.
+  const input = createReadStream(file, { encoding: "latin1" });
   const lines = createInterface({ input, crlfDelay: Infinity });
+  const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   try {
     let line = 0;
-    for await (const raw of lines) {
+    for await (const bytes of lines) {
       line++;
+      let raw: string;
+      try {
+        raw = utf8.decode(Buffer.from(bytes, "latin1"));
+      } catch {
+        yield { line, problem: "not UTF-8 text (save the file as UTF-8: Windows-1252 and other encodings are refused)" };
+        continue;
+      }
       const text = line === 1 ? raw.replace(/^\uFEFF/, "") : raw;
       if (text.trim() === "") continue;
       yield { line, ...parseLine(text) };
@@ -85,10 +103,12 @@ async function* checkedRows(file: string, catalog: Catalog): AsyncGenerator<{ li
   let header: string[] | null = null;
   for await (const record of csvLines(file)) {
     if (header === null) {
-      if ("problem" in record) throw new RegisterImportError([`line ${record.line}: the header is not valid CSV (${record.problem})`]);
+      if ("problem" in record) throw new RegisterImportError([`line ${record.line}: the header is not valid (${record.problem})`]);
       header = record.fields;
       const missing = registerColumns.filter((c) => !header!.includes(c));
       if (missing.length > 0) throw new RegisterImportError([`line ${record.line}: the header lacks ${missing.join(", ")} (expected ${registerColumns.join(",")})`]);
+      const twice = header.filter((column, i) => header!.indexOf(column) !== i);
+      if (twice.length > 0) throw new RegisterImportError([`line ${record.line}: the header names ${[...new Set(twice)].join(", ")} more than once`]);
       continue;
     }
     if ("problem" in record) {
@@ -127,26 +147,40 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   };
 }
 
-/** First pass: every row is checked, and rows of one enterprise must agree; nothing is written. */
-async function validate(file: string, catalog: Catalog, progress: Progress): Promise<number> {
+/** The rows of one enterprise, in file order. */
+type EnterpriseRows = RegisterRow[];
+
+/**
+ * Checks the whole file before anything is written: every row on its own, rows of one enterprise agree on it, and one
+ * SSIN has one name throughout. Returns the rows grouped by enterprise, in the order enterprises first appear (the
+ * file in memory: about 200 bytes a row), so that the import can apply whole enterprises in short transactions.
+ */
+async function validate(file: string, catalog: Catalog, progress: Progress): Promise<{ rows: number; enterprises: EnterpriseRows[] }> {
   const problems: string[] = [];
-  const enterprises = new Map<string, { name: string; defaultCapacity: string; line: number }>();
+  const enterprises = new Map<string, { name: string; defaultCapacity: string; line: number; rows: EnterpriseRows }>();
+  const persons = new Map<string, { givenName: string; familyName: string; line: number }>();
   let rows = 0;
   for await (const checked of checkedRows(file, catalog)) {
     rows++;
     problems.push(...checked.problems);
-    if (checked.row) {
-      const seen = enterprises.get(checked.row.enterpriseNumber);
-      if (!seen) enterprises.set(checked.row.enterpriseNumber, { name: checked.row.name, defaultCapacity: checked.row.defaultCapacity, line: checked.line });
-      else if (seen.name !== checked.row.name || seen.defaultCapacity !== checked.row.defaultCapacity) {
-        problems.push(`line ${checked.line}: enterprise ${formatEnterpriseNumber(checked.row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`);
+    const row = checked.row;
+    if (row) {
+      const seen = enterprises.get(row.enterpriseNumber);
+      if (!seen) enterprises.set(row.enterpriseNumber, { name: row.name, defaultCapacity: row.defaultCapacity, line: checked.line, rows: [row] });
+      else if (seen.name !== row.name || seen.defaultCapacity !== row.defaultCapacity) {
+        problems.push(`line ${checked.line}: enterprise ${formatEnterpriseNumber(row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`);
+      } else seen.rows.push(row);
+      const person = persons.get(row.ssin);
+      if (!person) persons.set(row.ssin, { givenName: row.givenName, familyName: row.familyName, line: checked.line });
+      else if (person.givenName !== row.givenName || person.familyName !== row.familyName) {
+        problems.push(`line ${checked.line}: the legal representative's SSIN has other names than on line ${person.line} ("${row.givenName} ${row.familyName}" vs "${person.givenName} ${person.familyName}")`);
       }
     }
     if (rows % 10_000 === 0) progress(`checked ${rows} rows`);
   }
   if (rows === 0) problems.push("the file has no rows after the header");
   if (problems.length > 0) throw new RegisterImportError(problems);
-  return rows;
+  return { rows, enterprises: [...enterprises.values()].map((e) => e.rows) };
 }
 
 /** Inserts many rows in one statement, without reading generated ids back (the caller rereads by natural key). */
@@ -155,7 +189,7 @@ async function insertMany<T extends object>(em: EntityManager, target: new () =>
 }
 
 /** Applies one batch in a bounded number of statements, whatever its size: reads by key, multi-row inserts, rereads. */
-async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: ImportSummary, now: Date): Promise<void> {
+async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Counts, now: Date): Promise<void> {
   const events: { enterpriseNumber: string; details: object }[] = [];
   const numbers = [...new Set(batch.map((r) => r.enterpriseNumber))];
   const enterprises = new Map((await em.findBy(Enterprise, { number: In(numbers) })).map((e) => [e.number, e]));
@@ -193,8 +227,13 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Impo
       summary.personsUpdated++;
     }
   }
-  await insertMany(em, Person, [...newPersons.values()]);
-  summary.personsCreated += newPersons.size;
+  // INSERT IGNORE: a person of the batch may sign in for the first time through a gateway between the read above and
+  // this insert (MySQL); the reread below then finds their row, and names still empty are filled next time.
+  if (newPersons.size > 0) {
+    const inserted = await em.createQueryBuilder().insert().into(Person).values([...newPersons.values()]).orIgnore().updateEntity(false).execute();
+    const affected = (inserted.raw as { affectedRows?: number } | undefined)?.affectedRows;
+    summary.personsCreated += typeof affected === "number" ? affected : newPersons.size;
+  }
   if (newPersons.size > 0) for (const p of await em.findBy(Person, { ssin: In([...newPersons.keys()]) })) persons.set(p.ssin, p);
 
   const assignments = new Map<string, Partial<RoleAssignment> & { ssin: string; enterpriseNumber: string }>();
@@ -220,32 +259,90 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Impo
   );
 }
 
+type Counts = Omit<ImportSummary, "rows" | "longestTransactionMs">;
+const noCounts = (): Counts => ({ enterprisesCreated: 0, enterprisesUpdated: 0, personsCreated: 0, personsUpdated: 0, legalRepresentativesCreated: 0 });
+
+/** Whole enterprises, about `batchSize` rows at a time: an enterprise is never split over two transactions. */
+function* batches(enterprises: readonly EnterpriseRows[], batchSize: number): Generator<RegisterRow[]> {
+  let batch: RegisterRow[] = [];
+  for (const rows of enterprises) {
+    batch.push(...rows);
+    if (batch.length >= batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** A gateway committed a row the batch read as missing (a first sign-in of a person in the file), or a lock wait went wrong: the batch runs again. */
+const retryableMysqlErrors = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
+const maxMysqlAttempts = 5;
+
+/** One batch in its own transaction, run again when another process got in its way; returns what it changed once committed. */
+async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], now: Date, took: (ms: number) => void): Promise<Counts> {
+  if (dialectOf(dataSource) === "sqlite") {
+    const enterpriseTable = dataSource.driver.escape(dataSource.getMetadata(Enterprise).tableName);
+    return retryWhileBusy(
+      () =>
+        dataSource.transaction(async (em) => {
+          // Take the write lock first (an UPDATE of no row does): the reads below then see the latest data, and the
+          // transaction cannot fail later because a gateway wrote after it started reading.
+          await em.query(`UPDATE ${enterpriseTable} SET id = id WHERE 0`);
+          const started = performance.now();
+          const counts = noCounts();
+          await applyBatch(em, batch, counts, now);
+          took(performance.now() - started);
+          return counts;
+        }),
+      { deadlineMs: 60_000 },
+    );
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const started = performance.now();
+      const counts = await dataSource.transaction("READ COMMITTED", async (em) => {
+        const counts = noCounts();
+        await applyBatch(em, batch, counts, now);
+        return counts;
+      });
+      took(performance.now() - started);
+      return counts;
+    } catch (error) {
+      const e = error as { code?: string; driverError?: { code?: string } };
+      const code = e.driverError?.code ?? e.code ?? "";
+      if (!retryableMysqlErrors.has(code) || attempt >= maxMysqlAttempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
 /**
- * Imports the enterprise register (SPEC rule 1): checked whole before anything is written, then applied in one
- * transaction, streaming in batches so a file of any length runs in bounded memory. Idempotent: a second import
- * of the same file changes nothing. Legal representatives absent from the file are kept (a file may be partial).
+ * Imports the enterprise register (SPEC rule 1). The file is checked whole before anything is written: one bad row
+ * rejects it and changes nothing. It is then applied in short transactions of whole enterprises (`batchSizes` rows
+ * each), so that a live gateway never waits long for a lock: readers see the enterprises of the file appear in
+ * the order they first appear in it, each one complete with its legal representatives, their persons and the audit
+ * events. A failure part-way leaves the batches applied so far; importing the same file again finishes the job
+ * (idempotent: a batch already applied changes nothing). Legal representatives absent from the file are kept (a file
+ * may be partial).
  */
 export async function importRegister(
   { dataSource, catalog, file, progress = () => undefined }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress },
 ): Promise<ImportSummary> {
-  const rows = await validate(file, catalog, progress);
-  const summary: ImportSummary = { rows, enterprisesCreated: 0, enterprisesUpdated: 0, personsCreated: 0, personsUpdated: 0, legalRepresentativesCreated: 0 };
+  const { rows, enterprises } = await validate(file, catalog, progress);
+  const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
   const now = new Date();
-  await dataSource.transaction(async (em) => {
-    let batch: RegisterRow[] = [];
-    let done = 0;
-    for await (const { row } of checkedRows(file, catalog)) {
-      // The file was checked whole a moment ago; a row that no longer passes means it changed since.
-      if (!row) throw new RegisterImportError(["the file changed while it was being imported"]);
-      batch.push(row);
-      if (batch.length === batchSize) {
-        await applyBatch(em, batch, summary, now);
-        done += batch.length;
-        batch = [];
-        if (done % 10_000 === 0) progress(`imported ${done} of ${rows} rows`);
-      }
-    }
-    if (batch.length > 0) await applyBatch(em, batch, summary, now);
-  });
+  const sqlite = dialectOf(dataSource) === "sqlite";
+  let done = 0;
+  for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {
+    const started = performance.now();
+    const counts = await applyInOwnTransaction(dataSource, batch, now, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)));
+    for (const key of Object.keys(counts) as (keyof Counts)[]) summary[key] += counts[key];
+    done += batch.length;
+    if (Math.floor(done / 10_000) > Math.floor((done - batch.length) / 10_000)) progress(`imported ${done} of ${rows} rows`);
+    // SQLite has one write lock for the whole database, and its waiters poll: leave it free for longer than the batch
+    // held it, so that a gateway's retries find it free (the import takes about twice as long as it could).
+    if (sqlite) await new Promise((resolve) => setTimeout(resolve, Math.max(50, 1.5 * (performance.now() - started))));
+  }
   return summary;
 }

@@ -40,14 +40,15 @@ export function mysqlReachable(): Promise<boolean> {
   return reachable;
 }
 
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+/** A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. */
+export async function createTestDatabase(dialect: DialectName, { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci" }: { characterSet?: string } = {}): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
     return { url: `sqlite:${join(dir, "access.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `gw_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = await createConnection(serverOptions());
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET ${characterSet}`);
   await admin.end();
   const { host, port, user, password } = serverOptions();
   return {

@@ -2,6 +2,8 @@ import { freePort, startScript } from "./processes";
 
 export interface GatewayProcess {
   url: string;
+  /** The process's id (of the primary when WORKERS > 1). */
+  pid: number;
   /** Everything the process printed so far, stdout then stderr. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -22,6 +24,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   await gateway.waitForOutput(/Secure access gateway:/);
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: gateway.pid,
     output: () => gateway.stdout() + gateway.stderr(),
     stop: (signal = "SIGTERM") => gateway.stop(signal),
   };

@@ -15,6 +15,8 @@ import { Seed } from "./seed";
 
 export interface TestGateway {
   url: string;
+  /** The database it serves (shared with another gateway when it was given one). */
+  database: TestDatabase;
   dataSource: DataSource;
   catalog: Catalog;
   config: Config;
@@ -32,11 +34,13 @@ export interface TestGatewayOptions {
   logger?: Logger;
   /** Rewrites the database URL the gateway opens, e.g. to reach the server through a test proxy. */
   databaseUrl?: (url: string) => string;
+  /** Serve this database (another gateway's) instead of a new one; the gateway that created it drops it. */
+  database?: TestDatabase;
 }
 
 /** A real gateway on a real database, listening on a free port; one per test file. */
-export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url }: TestGatewayOptions = {}): Promise<TestGateway> {
-  const database: TestDatabase = await createTestDatabase(dialect);
+export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url, database: shared }: TestGatewayOptions = {}): Promise<TestGateway> {
+  const database: TestDatabase = shared ?? (await createTestDatabase(dialect));
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: databaseUrl(database.url),
@@ -47,7 +51,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     RATE_LIMIT: "off",
     ...env,
   });
-  const dataSource = await openDatabase({ url: config.databaseUrl });
+  const dataSource = await openDatabase({ url: config.databaseUrl, deadlines: config.databaseDeadlines });
   const gateway = await startGateway({ config, dataSource, logger });
   const catalog = await Catalog.load(dataSource);
   const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
@@ -57,6 +61,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
   };
   return {
     url: gateway.url,
+    database,
     dataSource,
     catalog,
     config,
@@ -69,7 +74,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     async stop() {
       await gateway.stop();
       await dataSource.destroy();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -29,6 +29,8 @@ export function runScript(script: string, args: readonly string[], env: Environm
 }
 
 export interface RunningProcess {
+  /** The operating system's id of the process, e.g. to read /proc/PID/status. */
+  pid: number;
   /** Resolves with the first match of `pattern` in stdout; rejects when the process exits before printing it. */
   waitForOutput(pattern: RegExp): Promise<RegExpMatchArray>;
   stdout(): string;
@@ -52,6 +54,7 @@ export function startScript(script: string, args: readonly string[], env: Enviro
     stderr += chunk;
   });
   return {
+    pid: child.pid!,
     waitForOutput(pattern) {
       return new Promise((resolve, reject) => {
         const check = () => {

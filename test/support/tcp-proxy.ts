@@ -2,8 +2,8 @@ import { createServer, connect, type Server, type Socket } from "node:net";
 
 /**
  * A TCP proxy in front of the database server, so a test can take the database away from a gateway and give it back:
- * `cut()` drops every open connection, `refuse()` also drops every new one at once (the server looks down), `accept()`
- * forwards again.
+ * `cut()` drops every open connection, `refuse()` also drops every new one at once (the server looks down),
+ * `blackhole()` partitions (bytes and closes are lost both ways, new connections hang), `accept()` forwards again.
  */
 export interface TcpProxy {
   port: number;
@@ -11,6 +11,13 @@ export interface TcpProxy {
   via(url: string): string;
   cut(): void;
   refuse(): void;
+  /**
+   * A network partition: from now, or from the first client packet that matches `when` (that packet already lost),
+   * nothing passes either way, closes included. `accept()` ends it and drops the connections that lived through it.
+   */
+  blackhole(options?: { when?: RegExp }): void;
+  /** Whether the partition has begun. */
+  blackholed(): boolean;
   accept(): void;
   close(): Promise<void>;
 }
@@ -23,18 +30,32 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
     socket.on("close", () => open.delete(socket));
     socket.on("error", () => socket.destroy());
   };
+  let partitioned = false;
+  let partitionWhen: RegExp | null = null;
+  const forward = (from: Socket, to: Socket, fromClient: boolean) => {
+    from.on("data", (chunk: Buffer) => {
+      if (fromClient && partitionWhen?.test(chunk.toString("latin1"))) {
+        partitioned = true;
+        partitionWhen = null;
+      }
+      if (!partitioned) to.write(chunk);
+    });
+    from.on("close", () => {
+      if (!partitioned) to.destroy();
+    });
+  };
   const server: Server = createServer((client) => {
     track(client);
     if (refusing) {
       client.destroy();
       return;
     }
+    // Across a partition a new connection never reaches the server: the client waits.
+    if (partitioned) return;
     const upstream = connect({ host, port });
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
+    forward(client, upstream, true);
+    forward(upstream, client, false);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const proxyPort = (server.address() as { port: number }).port;
@@ -54,8 +75,18 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
       refusing = true;
       cut();
     },
+    blackhole({ when } = {}) {
+      if (when) partitionWhen = when;
+      else partitioned = true;
+    },
+    blackholed: () => partitioned,
     accept() {
       refusing = false;
+      partitionWhen = null;
+      if (partitioned) {
+        partitioned = false;
+        cut();
+      }
     },
     async close() {
       cut();

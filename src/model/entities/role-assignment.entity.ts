@@ -9,6 +9,8 @@ import { DateTimeScalar } from "../scalars";
  * Ending an assignment sets `endedAt` and clears both keys; rows are never deleted.
  * `activeKey` is unique while the assignment is current, so the database refuses a duplicate assignment;
  * `exclusiveKey` is set only on the current main access manager, so it refuses a second one (SPEC rule 12).
+ * `automatic` marks the ACCESS_MANAGER profiles held because one is main access manager (SPEC rule 2): they end when
+ * the main access manager is replaced, while profiles appointed separately stay. Not exposed in GraphQL.
  */
 @Entity("role_assignment")
 @ObjectType({ description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })
@@ -48,6 +50,9 @@ export class RoleAssignment {
 
   @Column({ name: "exclusive_key", type: "varchar", length: 120, nullable: true })
   exclusiveKey: string | null;
+
+  @Column({ type: "boolean", default: false })
+  automatic: boolean;
 }
 
 /** An online service granted to a USER assignment. */

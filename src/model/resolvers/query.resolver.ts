@@ -1,12 +1,22 @@
-import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
+import { BadUserInputError } from "../../errors";
 import { CatalogCapacity, CatalogOnlineService } from "../catalog";
 import { Enterprise, Person } from "../entities";
 import { TaskEnum } from "../enums";
+import { decodeCursor, pageSize, toPage, type Page } from "../read-models";
 import { EnterpriseNumberScalar } from "../scalars";
+import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { RoleDefinition } from "../types/role-definition.type";
+
+/** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
+async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
+  const ids = [...(await access.visibleEnterpriseIds())];
+  const enterprises = (await loaders.enterprise.loadMany(ids)).filter((e): e is Enterprise => e !== null && !(e instanceof Error));
+  return enterprises.sort((a, b) => a.number.localeCompare(b.number));
+}
 
 /** The entry points of the read side. Who may call each is in src/access/shield.ts (every field has its rule). */
 @Resolver()
@@ -32,10 +42,32 @@ export class QueryResolver {
   }
 
   @Query(() => [Enterprise], { description: "Enterprises in which the caller holds any role (or acts for as a service provider's staff), by enterprise number." })
-  async myEnterprises(@Ctx() { access, loaders }: Context): Promise<Enterprise[]> {
-    const ids = [...(await access.visibleEnterpriseIds())];
-    const enterprises = (await loaders.enterprise.loadMany(ids)).filter((e): e is Enterprise => e !== null && !(e instanceof Error));
-    return enterprises.sort((a, b) => a.number.localeCompare(b.number));
+  myEnterprises(@Ctx() context: Context): Promise<Enterprise[]> {
+    return visibleEnterprises(context);
+  }
+
+  @Query(() => EnterpriseConnection, {
+    description:
+      "The enterprises of `myEnterprises`, a page at a time (ordered by enterprise number): for callers who see many, such as a service provider's staff.",
+  })
+  async myEnterprisesConnection(
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many enterprises to return, from 0 to 100." }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page: the page starts after that enterprise." }) after: string | null | undefined,
+    @Ctx() context: Context,
+  ): Promise<Page<Enterprise>> {
+    const size = pageSize(first);
+    const afterId = decodeCursor(after);
+    const enterprises = await visibleEnterprises(context);
+    let start = 0;
+    if (afterId !== null) {
+      // The keyset is the cursor's enterprise number: the next page stays right when that enterprise has since
+      // left the list (a mandate ended) or others joined it.
+      const last = enterprises.find((e) => e.id === afterId) ?? (await context.loaders.enterprise.load(afterId));
+      if (!last) throw new BadUserInputError("after", "The cursor is not one this API returned");
+      start = enterprises.findIndex((e) => e.number > last.number);
+      if (start < 0) start = enterprises.length;
+    }
+    return toPage(enterprises.slice(start, start + size + 1), size, enterprises.length);
   }
 
   @Query(() => Enterprise, { nullable: true, description: "The enterprise with this number. Null where it does not exist or the caller holds no role in it." })

@@ -10,29 +10,39 @@ export class PageInfo {
   endCursor: string | null;
 }
 
+type ConnectionPart = "edge" | "cursor" | "node" | "connection" | "edges" | "pageInfo" | "totalCount";
+
 /**
  * The edge and connection types of a paginated list of `node` (`${name}Edge`, `${name}Connection`): one class per
  * GraphQL type, made by one function so that every list pages alike.
  */
-export function connectionTypes<T extends object>(node: ClassType<T>, { name, items }: { name: string; items: string }): ClassType<Page<T>> {
-  @ObjectType(`${name}Edge`, { description: `One of the ${items} of a page, with its cursor.`, simpleResolvers: true })
+export function connectionTypes<T extends object>(
+  node: ClassType<T>,
+  { name, items, described = {} }: { name: string; items: string; described?: Partial<Record<ConnectionPart, string>> },
+): ClassType<Page<T>> {
+  const description = (part: ConnectionPart, otherwise: string) => described[part] ?? otherwise;
+
+  @ObjectType(`${name}Edge`, { description: description("edge", `One of the ${items} of a page, with its cursor.`), simpleResolvers: true })
   class EdgeType implements Edge<T> {
-    @Field(() => String, { description: "An opaque position in the list: pass it as `after` to get the items that follow this one." })
+    @Field(() => String, { description: description("cursor", "An opaque position in the list: pass it as `after` to get the items that follow this one.") })
     cursor: string;
 
-    @Field(() => node, { description: `One of the ${items}.` })
+    @Field(() => node, { description: description("node", `One of the ${items}.`) })
     node: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of the ${items}, with the total count across all pages.`, simpleResolvers: true })
+  @ObjectType(`${name}Connection`, {
+    description: description("connection", `A page of the ${items}, with the total count across all pages.`),
+    simpleResolvers: true,
+  })
   class ConnectionType implements Page<T> {
-    @Field(() => [EdgeType], { description: `The ${items} of this page, in list order.` })
+    @Field(() => [EdgeType], { description: description("edges", `The ${items} of this page, in list order.`) })
     edges: EdgeType[];
 
-    @Field(() => PageInfo, { description: "Whether there is a next page, and the cursor to ask for it." })
+    @Field(() => PageInfo, { description: description("pageInfo", "Whether there is a next page, and the cursor to ask for it.") })
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: `How many ${items} there are across all pages.` })
+    @Field(() => Int, { description: description("totalCount", `How many ${items} there are across all pages.`) })
     totalCount: number;
   }
 

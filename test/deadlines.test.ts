@@ -1,0 +1,160 @@
+import Database from "better-sqlite3";
+import { createConnection } from "mysql2/promise";
+import { AuditEvent, Person } from "../src/model/entities";
+import { describeEachDatabase, describeMysql, serverOptions, type DialectName } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { graphql, leaksIn } from "./support/http";
+import { ssin } from "./support/identities";
+import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
+
+const addUser = `mutation ($input: AddUserInput!) { addUser(input: $input) { id person { ssin } } }`;
+const userInput = (enterprise: string, personSsin: string) => ({
+  enterprise,
+  capacity: "EMPLOYER_NSSO",
+  onlineServices: ["DIMONA"],
+  person: { ssin: personSsin, givenName: "Partitioned", familyName: "Person" },
+});
+
+/** Takes the enterprise's row (MySQL) or the database's write lock (SQLite) away from the gateway until `release`. */
+async function holdWrites(gw: TestGateway, dialect: DialectName, enterpriseId: number): Promise<{ release(): Promise<void> }> {
+  if (dialect === "sqlite") {
+    const other = new Database(gw.database.url.slice("sqlite:".length));
+    other.exec("BEGIN IMMEDIATE");
+    return {
+      release: async () => {
+        other.exec("ROLLBACK");
+        other.close();
+      },
+    };
+  }
+  const other = await createConnection({ ...serverOptions(), database: decodeURIComponent(new URL(gw.database.url).pathname.slice(1)) });
+  await other.beginTransaction();
+  await other.query("SELECT id FROM enterprise WHERE id = ? FOR UPDATE", [enterpriseId]);
+  return {
+    release: async () => {
+      await other.rollback();
+      await other.end();
+    },
+  };
+}
+
+describeEachDatabase("the request deadline", (dialect) => {
+  const requestTimeoutMs = 1_500;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // The lock wait (MySQL) is longer than the request's deadline, so the deadline is what ends the wait.
+    gw = await startTestGateway(dialect, { REQUEST_TIMEOUT_MS: String(requestTimeoutMs), DATABASE_LOCK_WAIT_TIMEOUT_S: "20", DATABASE_STATEMENT_TIMEOUT_MS: "30000" });
+  });
+  afterAll(() => gw?.stop());
+
+  it("answers TIMEOUT to a mutation still waiting for the database when the deadline passes, commits nothing, and serves the next one", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const token = await gw.token(enterprise.mainAccessManager!);
+    const lateSsin = ssin();
+    const held = await holdWrites(gw, dialect, enterprise.id);
+    let answer;
+    try {
+      answer = await graphql(gw.url, addUser, { token, variables: { input: userInput(enterprise.number, lateSsin) } });
+    } finally {
+      await held.release();
+    }
+    expect(answer.status).toBe(503);
+    expect(answer.json?.errors).toEqual([
+      { message: expect.stringMatching(/did not finish within 1500 ms/), extensions: { code: "TIMEOUT", reason: "REQUEST_TIMEOUT", requestId: answer.headers.get("x-request-id") } },
+    ]);
+    // Whatever the abandoned transaction had done is gone, now that nothing holds it any more.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await gw.dataSource.getRepository(Person).countBy({ ssin: lateSsin })).toBe(0);
+    expect(await gw.dataSource.getRepository(AuditEvent).countBy({ requestId: answer.headers.get("x-request-id")! })).toBe(0);
+
+    const next = await graphql(gw.url, addUser, { token, variables: { input: userInput(enterprise.number, lateSsin) } });
+    expect(next.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
+  });
+});
+
+describeMysql("the bounds of a gateway's database sessions [mysql]", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway("mysql", { DATABASE_STATEMENT_TIMEOUT_MS: "2500", DATABASE_LOCK_WAIT_TIMEOUT_S: "4", DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "6" });
+  });
+  afterAll(() => gw?.stop());
+
+  it("sets the statement timeout, the lock wait and the idle-in-transaction bound on every session", async () => {
+    const sessions = await Promise.all(
+      [1, 2, 3].map(() => gw.dataSource.query("SELECT @@SESSION.max_statement_time AS statement, @@SESSION.innodb_lock_wait_timeout AS lockWait, @@SESSION.idle_transaction_timeout AS idle, SLEEP(0.2) AS pause")),
+    );
+    for (const [row] of sessions as { statement: string | number; lockWait: string | number; idle: string | number }[][]) {
+      expect({ statement: Number(row.statement), lockWait: Number(row.lockWait), idle: Number(row.idle) }).toEqual({ statement: 2.5, lockWait: 4, idle: 6 });
+    }
+  });
+
+  it("has the server end a statement that runs over the statement timeout", async () => {
+    // MariaDB's sequence engine: a join of ten billion row pairs, which no statement of the gateway comes near.
+    await expect(gw.dataSource.query("SELECT COUNT(*) AS pairs FROM seq_1_to_100000 a JOIN seq_1_to_100000 b ON a.seq + b.seq = 7")).rejects.toMatchObject({ driverError: { errno: 1969 } });
+  });
+});
+
+/**
+ * Two gateways on one MariaDB database; gateway A reaches it through a TCP proxy that the test partitions in the middle
+ * of A's transaction, right after A has locked the enterprise (the packet of its audit event is the first one lost).
+ */
+describeMysql("a gateway partitioned from the database in the middle of a transaction [mysql]", () => {
+  const requestTimeoutMs = 4_000;
+  let proxy: TcpProxy;
+  let a: TestGateway;
+  let b: TestGateway;
+
+  beforeAll(async () => {
+    const server = serverOptions();
+    proxy = await startTcpProxy({ host: server.host, port: server.port });
+    a = await startTestGateway("mysql", { REQUEST_TIMEOUT_MS: String(requestTimeoutMs) }, { databaseUrl: (url) => proxy.via(url) });
+    b = await startTestGateway("mysql", {}, { database: a.database });
+  });
+  afterAll(async () => {
+    proxy?.accept();
+    await b?.stop();
+    await a?.stop();
+    await proxy?.close();
+  });
+
+  it("lets the other gateway change the enterprise within the bounds, and answers TIMEOUT on the partitioned one with nothing committed", async () => {
+    const enterprise = await a.seed.enterprise().withMainAccessManager().active().build();
+    const manager = enterprise.mainAccessManager!;
+    const lostSsin = ssin();
+    const servedSsin = ssin();
+
+    proxy.blackhole({ when: /INSERT INTO `audit_event`/ });
+    const startedA = Date.now();
+    const pendingA = graphql(a.url, addUser, { token: await a.token(manager), variables: { input: userInput(enterprise.number, lostSsin) } }).then((answer) => ({
+      answer,
+      ms: Date.now() - startedA,
+    }));
+    for (let i = 0; i < 100 && !proxy.blackholed(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(proxy.blackholed()).toBe(true);
+
+    // A holds the enterprise's row lock on the server, and will never say anything more about it.
+    const startedB = Date.now();
+    const answerB = await graphql(b.url, addUser, { token: await b.token(manager), variables: { input: userInput(enterprise.number, servedSsin) } });
+    const msB = Date.now() - startedB;
+    expect(answerB.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
+    // Defaults: the server ends A's idle transaction after 5 s, B's lock waits of 3 s are retried; far below 30 s.
+    expect(msB).toBeLessThan(30_000);
+
+    const { answer: answerA, ms: msA } = await pendingA;
+    expect(answerA.status).toBe(503);
+    expect(answerA.json?.errors).toEqual([
+      { message: expect.stringMatching(/did not finish within 4000 ms/), extensions: { code: "TIMEOUT", reason: "REQUEST_TIMEOUT", requestId: answerA.headers.get("x-request-id") } },
+    ]);
+    expect(leaksIn(answerA.text)).toEqual([]);
+    expect(msA).toBeLessThan(requestTimeoutMs + 5_000);
+
+    proxy.accept();
+    expect(await b.dataSource.getRepository(Person).countBy({ ssin: lostSsin })).toBe(0);
+    expect(await b.dataSource.getRepository(AuditEvent).countBy({ requestId: answerA.headers.get("x-request-id")! })).toBe(0);
+    expect(await b.dataSource.getRepository(AuditEvent).countBy({ requestId: answerB.headers.get("x-request-id")! })).toBe(1);
+
+    // The partitioned gateway serves again once the network is back, on fresh connections.
+    const again = await graphql(a.url, addUser, { token: await a.token(manager), variables: { input: userInput(enterprise.number, lostSsin) } });
+    expect(again.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
+  });
+});
