@@ -1,5 +1,5 @@
-import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchemaSync, type ClassType } from "type-graphql";
+import { getNamedType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
+import { buildSchemaSync, getMetadataStorage, type ClassType } from "type-graphql";
 import { applyShield } from "./access/shield";
 import { MutationResolver } from "./management/mutation.resolver";
 import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
@@ -41,8 +41,53 @@ let typed: GraphQLSchema | undefined;
  * Validation is off: the management actions validate their input and answer BAD_USER_INPUT naming the field.
  */
 export function buildTypedSchema(): GraphQLSchema {
-  typed ??= describeRootTypes(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false }));
+  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false })));
   return typed;
+}
+
+type Resolve = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>>;
+
+/**
+ * type-graphql calls each field resolver through a generic handler that, on every call, looks up the resolver
+ * instance, sorts and maps the parameter metadata and converts the root: about half a microsecond and several
+ * allocations per call, 2,000 calls for a page of 1,000 role assignments (the benchmark's (c) measured it at about
+ * a tenth of the execution time). None of what that handler adds is used here: no type-graphql middleware, no auth
+ * checker, no validation, and object fields take only scalar and enum arguments. So once the schema is built, each
+ * object field resolver whose parameters are the root, the context and such arguments calls its method directly,
+ * with its parameters in the order the metadata gives; any other resolver keeps type-graphql's handler.
+ */
+function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  const instances = new Map<ClassType, Record<string, (...params: unknown[]) => unknown>>();
+  for (const definition of storage.fieldResolvers) {
+    if (!resolvers.includes(definition.target as ClassType) || !definition.getObjectType) continue;
+    const objectClass = definition.getObjectType();
+    const typeName = storage.objectTypes.find((type) => type.target === objectClass)?.name;
+    const type = typeName ? schema.getType(typeName) : undefined;
+    const field = isObjectType(type) ? type.getFields()[definition.schemaName] : undefined;
+    if (!field) continue;
+    const getters = [...(definition.params ?? [])]
+      .sort((a, b) => a.index - b.index)
+      .map((param): Resolve | null => {
+        if (param.kind === "root" && !param.propertyName) return (root) => root;
+        if (param.kind === "context" && !param.propertyName) return (_root, _args, context) => context;
+        const arg = param.kind === "arg" ? field.args.find((a) => a.name === param.name) : undefined;
+        if (param.kind === "arg" && arg && !isInputObjectType(getNamedType(arg.type))) return (_root, args) => args[param.name];
+        return null;
+      });
+    if (getters.some((getter) => getter === null)) continue;
+    const target = definition.target as ClassType<Record<string, (...params: unknown[]) => unknown>>;
+    if (!instances.has(target)) instances.set(target, new target());
+    const instance = instances.get(target)!;
+    const method = instance[definition.methodName];
+    const direct = getters as Resolve[];
+    const [first, second] = direct;
+    field.resolve =
+      direct.length === 2
+        ? (root, args, context, info) => method.call(instance, first(root, args, context, info), second(root, args, context, info))
+        : (root, args, context, info) => method.apply(instance, direct.map((getter) => getter(root, args, context, info)));
+  }
+  return schema;
 }
 
 /**
