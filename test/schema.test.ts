@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { buildSchema, findBreakingChanges, isObjectType, parse, validate } from "graphql";
 import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules } from "../src/access/shield";
-import { buildGatewaySchema, printSortedSchema } from "../src/schema";
+import { buildGatewaySchema, buildTypedSchema, directlyResolvedFields, printSortedSchema } from "../src/schema";
 
 const root = join(__dirname, "..");
 const emitted = readFileSync(join(root, "schema", "schema.graphql"), "utf8");
@@ -71,5 +71,16 @@ describe("the shield", () => {
       expect(isObjectType(type)).toBe(true);
       if (isObjectType(type)) for (const field of Object.keys(fields)) expect(type.getFields()[field]).toBeDefined();
     }
+  });
+});
+
+describe("the typed schema", () => {
+  it("calls every field resolver of the object types directly, not through type-graphql's per-call handler", () => {
+    const schema = buildTypedSchema();
+    const resolved = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith("__") && type !== schema.getQueryType() && type !== schema.getMutationType())
+      .flatMap((type) => (isObjectType(type) ? Object.values(type.getFields()).filter((f) => f.resolve).map((f) => `${type.name}.${f.name}`) : []));
+    expect(resolved.length).toBeGreaterThan(30);
+    expect(resolved.filter((field) => !directlyResolvedFields.has(field))).toEqual([]);
   });
 });
