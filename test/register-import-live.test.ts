@@ -134,7 +134,12 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
       `[${dialect}] ${imported.stdout.trim()}\n[${dialect}] ${answers.length} live requests (${midImport} rounds mid-import): slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}); ` +
         `event loop delay max ${(loop.max / 1e6).toFixed(0)} ms${statements ? `; longest SQLite call ${statements.longestMs().toFixed(0)} ms` : ""}\n`,
     );
-    expect({ slowest: slowest.what, withinOneSecond: slowest.ms < 1000 }).toEqual({ slowest: slowest.what, withinOneSecond: true });
+    // Within a second of waiting on the import. The gateway runs in this process: the longest stretch during which the
+    // process could not run at all (the event-loop delay: on a quiet machine a few ms, on an overloaded one up to a
+    // second, MySQL included where no database call is synchronous) is not time spent waiting on the import, so it
+    // is taken off; what blocks the loop from inside (SQLite calls) is bounded on its own just below.
+    const stalledMs = loop.max / 1e6;
+    expect({ slowest: slowest.what, withinOneSecond: slowest.ms - stalledMs < 1000 }).toEqual({ slowest: slowest.what, withinOneSecond: true });
     // The direct measure of blocking: how long the longest synchronous SQLite call kept this process's event loop. The
     // event-loop delay is only reported: on an overloaded machine it also counts the time the process was not
     // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous).
