@@ -18,11 +18,16 @@ import { seedBenchData, type BenchData } from "./seed-data";
  * `npm run bench`: every server in its own process, the load from this one (autocannon, 50 connections),
  * scenarios interleaved round by round so that drift of the machine hits them all alike; medians reported.
  */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-/** 50 by default; fewer when the machine is shared and 50 requests in flight would not finish within a window. */
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const heapRequests = Number(process.env.BENCH_HEAP_REQUESTS ?? 100_000);
+/** BENCH_QUICK=1: a before/after check during development in under 3 minutes (fewer, shorter rounds, a smaller heap run). */
+const quick = process.env.BENCH_QUICK === "1";
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3));
+const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 3 : 5));
+/**
+ * 50 by default; fewer when the machine is shared and 50 requests in flight would not finish within a window (10 in a
+ * quick run, whose windows are short: a request still in flight when its window closes is not counted).
+ */
+const connections = Number(process.env.BENCH_CONNECTIONS ?? (quick ? 10 : 50));
+const heapRequests = Number(process.env.BENCH_HEAP_REQUESTS ?? (quick ? 5_000 : 100_000));
 const mysqlServer = process.env.BENCH_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
 /**
  * Another checkout of the gateway (with its own node_modules), served beside this one on the same databases: its
@@ -167,20 +172,26 @@ async function main(): Promise<void> {
     servers.mysqlOn = await startServer(["gateway", mysql, "on"]);
     servers.mysqlOff = await startServer(["gateway", mysql, "off"]);
   }
-  // The baseline answers exactly what the gateway answers for (b), from memory.
+  // Each baseline answers exactly what the gateway answers, from memory: for (b), and for the 1,000-row page.
   const viewerToken = await token(sqliteData.viewer);
-  const captured = await fetch(servers.sqliteOn.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${viewerToken}` }, body: body(myEnterprisesQuery) });
-  const capturedJson = (await captured.json()) as { data: Record<string, unknown> };
-  writeFileSync(join(work, "baseline.json"), JSON.stringify(capturedJson.data));
-  servers.baseline = await startServer(["baseline", join(work, "baseline.json")]);
+  const bigViewerToken = await token(sqliteData.bigViewer);
+  const startBaseline = async (file: string, query: string, bearer: string) => {
+    const captured = await fetch(servers.sqliteOn.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: body(query) });
+    const capturedJson = (await captured.json()) as { data: Record<string, unknown> };
+    writeFileSync(join(work, file), JSON.stringify(capturedJson.data));
+    return startServer(["baseline", join(work, file)]);
+  };
+  servers.baseline = await startBaseline("baseline.json", myEnterprisesQuery, viewerToken);
+  servers.baselineRows = await startBaseline("baseline-rows.json", assignmentListQuery, bigViewerToken);
 
   const scenarios: Scenario[] = [
     { name: "(a) bare Apollo, from memory", server: servers.baseline, body: body(myEnterprisesQuery) },
+    { name: "(a) bare Apollo, 1,000 rows, from memory", server: servers.baselineRows, body: body(assignmentListQuery) },
     { name: "(b) gateway myEnterprises, SQLite", server: servers.sqliteOn, body: body(myEnterprisesQuery), token: viewerToken },
     { name: "(c) 20 rows, SQLite, shield on", server: servers.sqliteOn, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
     { name: "(c) 20 rows, SQLite, shield off", server: servers.sqliteOff, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
-    { name: "(c) 1,000 rows, SQLite, shield on", server: servers.sqliteOn, body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
-    { name: "(c) 1,000 rows, SQLite, shield off", server: servers.sqliteOff, body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
+    { name: "(c) 1,000 rows, SQLite, shield on", server: servers.sqliteOn, body: body(assignmentListQuery), token: bigViewerToken },
+    { name: "(c) 1,000 rows, SQLite, shield off", server: servers.sqliteOff, body: body(assignmentListQuery), token: bigViewerToken },
   ];
   if (mysqlData) {
     const mysqlViewer = await token(mysqlData.viewer);
@@ -220,11 +231,13 @@ async function main(): Promise<void> {
   const rate = (name: string) => summary[name]?.reqPerSec ?? NaN;
   const ratios: Record<string, number> = {
     "(b) SQLite / (a)": rate("(b) gateway myEnterprises, SQLite") / rate("(a) bare Apollo, from memory"),
+    "1,000 rows SQLite / (a) 1,000 rows": rate("(c) 1,000 rows, SQLite, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory"),
     "shield overhead, 20 rows, SQLite": 1 - rate("(c) 20 rows, SQLite, shield on") / rate("(c) 20 rows, SQLite, shield off"),
     "shield overhead, 1,000 rows, SQLite": 1 - rate("(c) 1,000 rows, SQLite, shield on") / rate("(c) 1,000 rows, SQLite, shield off"),
   };
   if (mysqlData) {
     ratios["(b) MariaDB / (a)"] = rate("(b) gateway myEnterprises, MariaDB") / rate("(a) bare Apollo, from memory");
+    ratios["1,000 rows MariaDB / (a) 1,000 rows"] = rate("(c) 1,000 rows, MariaDB, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory");
     ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
     ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
     ratios["shield overhead, 1,000 rows, MariaDB"] = 1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
@@ -238,7 +251,7 @@ async function main(): Promise<void> {
   const statements: Record<string, Record<string, number>> = {
     sqlite: await statementsPerRequest(sqliteUrl, [
       { name: "(b) myEnterprises, 5 enterprises x 20", body: body(myEnterprisesQuery), token: viewerToken },
-      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: await token(sqliteData.bigViewer) },
+      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: bigViewerToken },
     ]),
   };
   if (mysql && mysqlData) {
@@ -260,13 +273,16 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
-    settings: { rounds, seconds, connections },
+    settings: { quick, rounds, seconds, connections },
     scenarios: summary,
     ratios,
     sqlStatementsPerRequest: statements,
     heap: { target: heapScenario.name, requests: heapRequests, afterTenThousandMB: heapAt10k / 2 ** 20, afterHundredThousandMB: heapAt100k / 2 ** 20, growth: heapAt100k / heapAt10k - 1 },
   };
-  writeFileSync(join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  // A quick run is a check during development, not a measurement to keep: its results stay beside its databases.
+  const resultsFile = quick ? join(work, "results.json") : join(__dirname, "results.json");
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+  process.stderr.write(`results written to ${resultsFile}\n`);
 
   const rows = Object.entries(summary).map(([name, r]) => `| ${name} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   process.stdout.write(

@@ -49,6 +49,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Per MySQL/MariaDB session bounds, so a stuck statement or a partitioned transaction cannot hold rows for long. */
   databaseDeadlines: DatabaseDeadlines;
+  /** "jit": queries compiled by graphql-jit (src/http/compiled-execution.ts); "graphql-js": the reference executor. */
+  execution: "jit" | "graphql-js";
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -137,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", { min: 1, max: 3_600 }),
       connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
     },
+    execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
   };
 }

@@ -12,6 +12,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
+import { compiledExecution } from "./http/compiled-execution";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
@@ -36,6 +37,8 @@ export interface Gateway {
   url: string;
   httpServer: Server;
   verifier: TokenVerifier;
+  /** With EXECUTION=jit: how many documents are compiled and kept. */
+  compiledDocuments?: () => number;
   stop(): Promise<void>;
 }
 
@@ -110,8 +113,11 @@ export async function startGateway({
       ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:`, defaultTtlSeconds: config.apqTtlSeconds, maxEntries: Math.max(1, Math.floor(config.apqCacheBytes / config.apqMaxDocumentBytes)) })
       : undefined,
   });
+  const budgeted = withResponseBudget(schema);
+  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted }) : null;
   const apollo = new ApolloServer<Context>({
-    schema: withResponseBudget(schema),
+    // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
+    ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),
     persistedQueries: trusted.persistedQueries,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -173,6 +179,7 @@ export async function startGateway({
     url: `http://${host}:${port}/graphql`,
     httpServer,
     verifier,
+    ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}),
     async stop() {
       await apollo.stop();
       if (redis) await closeRedis(redis);

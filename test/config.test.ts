@@ -26,6 +26,12 @@ describe("the configuration", () => {
     expect(() => loadConfig({ DATABASE_LOCK_WAIT_TIMEOUT_S: "never" })).toThrow(/DATABASE_LOCK_WAIT_TIMEOUT_S/);
   });
 
+  it("executes compiled queries unless EXECUTION=graphql-js asks for the reference executor", () => {
+    expect(loadConfig({}).execution).toBe("jit");
+    expect(loadConfig({ EXECUTION: "graphql-js" }).execution).toBe("graphql-js");
+    expect(() => loadConfig({ EXECUTION: "fast" })).toThrow(/EXECUTION/);
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ PLAYGROUND: "maybe" })).toThrow(/PLAYGROUND/);

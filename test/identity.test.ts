@@ -234,3 +234,44 @@ describe("identity when the provider's key set cannot be read", () => {
     }
   });
 });
+
+// The verifier keeps verified tokens for a while (src/identity/tokens.ts); what it keeps must not outlive the token.
+// Token checks do not touch the database: SQLite alone.
+describe("verified tokens kept by the gateway", () => {
+  let idp: IdentityProvider;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    idp = await startIdentityProvider();
+    gw = await startTestGateway("sqlite", { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: idp.audience, AUTH_JWKS_URL: idp.jwksUrl });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await idp?.stop();
+  });
+
+  it("refuses a token altered anywhere, even while the original is kept as verified", async () => {
+    const person = ssin();
+    const token = await idp.sign({ sub: person });
+    await expect(bearer(gw, token).request(me)).resolves.toMatchObject({ me: { ssin: person } });
+    const [header, payload, signature] = token.split(".");
+    const middle = Math.floor(signature.length / 2);
+    const alteredSignature = `${signature.slice(0, middle)}${signature[middle] === "A" ? "B" : "A"}${signature.slice(middle + 1)}`;
+    await expectError(bearer(gw, [header, payload, alteredSignature].join(".")).request(me), { code: "UNAUTHENTICATED" });
+    // The same claims with another subject, under the original signature.
+    const otherPayload = base64url({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), sub: ssin() });
+    await expectError(bearer(gw, [header, otherPayload, signature].join(".")).request(me), { code: "UNAUTHENTICATED" });
+    await expect(bearer(gw, token).request(me)).resolves.toMatchObject({ me: { ssin: person } });
+  });
+
+  it("refuses an expired token that it accepted and kept before it expired", async () => {
+    const person = ssin();
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await idp.sign({ sub: person }, { expiresAt });
+    await expect(bearer(gw, token).request(me)).resolves.toMatchObject({ me: { ssin: person } });
+    await expect(bearer(gw, token).request(me)).resolves.toMatchObject({ me: { ssin: person } });
+    // Past `exp` and the 30 s of clock tolerance that verification allows.
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 + 31_000 - Date.now()));
+    const refusal = await expectError(bearer(gw, token).request(me), { code: "UNAUTHENTICATED" });
+    expect(refusal.message).toBe("The bearer token has expired");
+  }, 90_000);
+});

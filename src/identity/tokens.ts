@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { UnauthenticatedError } from "../errors";
 import { parseName, parseSsin } from "../model/identifiers";
@@ -51,7 +52,38 @@ function refusal(error: unknown): string {
   return "The bearer token is not valid";
 }
 
+/** How long a verified token is trusted without checking its signature again, at most (and never past its `exp`). */
+const verifiedForMs = 60_000;
+/** The most verified tokens kept: beyond it, the least recently used is checked again when it comes back. */
+const maxVerifiedTokens = 10_000;
+
+/**
+ * Verified tokens by a SHA-256 of the whole token (signature included, so a token altered anywhere is a miss), least
+ * recently used first. Verifying a signature costs more than the rest of a small query; a token comes back with every
+ * request of its holder. Only successes are kept: a refused token is verified, and refused, every time.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { identity: Identity; until: number }>();
+
+  get(key: string): Identity | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (Date.now() >= entry.until) return undefined;
+    this.entries.set(key, entry);
+    return entry.identity;
+  }
+
+  set(key: string, identity: Identity, expiresAtSeconds: number): void {
+    const until = Math.min(Date.now() + verifiedForMs, expiresAtSeconds * 1000);
+    if (until <= Date.now()) return;
+    if (this.entries.size >= maxVerifiedTokens) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { identity, until });
+  }
+}
+
 export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
+  const verified = new VerifiedTokens();
   const key: JWTVerifyGetKey | DevKeys["publicKey"] =
     config.mode === "development" ? config.keys.publicKey : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const options =
@@ -61,6 +93,9 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
   return {
     mode: config.mode,
     async verify(token) {
+      const cacheKey = createHash("sha256").update(token).digest("base64");
+      const known = verified.get(cacheKey);
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = typeof key === "function" ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options));
@@ -72,7 +107,10 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
       if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number");
-      return { ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") };
+      const identity: Identity = Object.freeze({ ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") });
+      // `exp` is required (requiredClaims), so it is a number here.
+      verified.set(cacheKey, identity, payload.exp!);
+      return identity;
     },
   };
 }

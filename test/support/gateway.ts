@@ -49,6 +49,8 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
     LOG_LEVEL: "silent",
     RATE_LIMIT: "off",
+    // EXECUTION=graphql-js npx jest … runs a suite on the reference executor instead of the compiled one.
+    ...(process.env.EXECUTION ? { EXECUTION: process.env.EXECUTION } : {}),
     ...env,
   });
   const dataSource = await openDatabase({ url: config.databaseUrl, deadlines: config.databaseDeadlines });
