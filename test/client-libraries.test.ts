@@ -86,6 +86,14 @@ describe("the manifests real clients are built with", () => {
     }
     expect(() => loadManifests([join(scratch, "missing.json")])).toThrow(`TRUSTED_DOCUMENTS_MANIFEST: ${join(scratch, "missing.json")}: cannot read it`);
   });
+
+  it("keep the gateway from starting when one of the listed manifests is malformed", async () => {
+    const broken = join(scratch, "broken.json");
+    writeFileSync(broken, JSON.stringify({ [sha256Hex("query A { me { ssin } }")]: "query B { me { email } }" }));
+    await expect(startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: `${apolloManifestFile},${broken}` })).rejects.toThrow(
+      `TRUSTED_DOCUMENTS_MANIFEST: ${broken}: the entry ${sha256Hex("query A { me { ssin } }")} is not keyed by the sha256 of its document`,
+    );
+  });
 });
 
 describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mobile app's manifest", () => {
@@ -149,13 +157,17 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
   });
 
   /** urql 6 set up from its docs, hashes generated at build time: the manifest's hash for each operation name. */
-  function urqlClient(token: string): Client {
+  function urqlClient(token: string, sent: string[] = []): Client {
     const hashByName = new Map(
       Object.entries(ourManifest).map(([hash, document]) => [parse(document).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!.name!.value, hash]),
     );
     return new Client({
       url: gw.url,
       preferGetMethod: false,
+      fetch: (input, init) => {
+        if (typeof init?.body === "string") sent.push(init.body);
+        return fetch(input, init);
+      },
       fetchOptions: { headers: { authorization: `Bearer ${token}` } },
       exchanges: [
         cacheExchange,
@@ -175,7 +187,8 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
 
   it("runs urql's queries (with a fragment) and mutations through its persisted exchange", async () => {
     const enterprise = await gw.seed.enterprise().build();
-    const client = urqlClient(await gw.token(enterprise.legalRepresentative));
+    const sent: string[] = [];
+    const client = urqlClient(await gw.token(enterprise.legalRepresentative), sent);
     const me = await client.query(urqlGql(fixtureText("me.graphql")), {}).toPromise();
     expect(me.error).toBeUndefined();
     expect(me.data).toMatchObject({ me: { ssin: enterprise.legalRepresentative } });
@@ -184,6 +197,9 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     expect(mine.data).toMatchObject({ myEnterprises: [{ number: enterprise.display, name: expect.any(String), status: expect.any(String) }] });
     const updated = await client.mutation(urqlGql(fixtureText("update-account.graphql")), { email: "urql@example.be" }).toPromise();
     expect(updated.data).toMatchObject({ updateMyAccount: { email: "urql@example.be" } });
+    expect(sent).toHaveLength(3);
+    for (const body of sent) expect(JSON.parse(body)).toMatchObject({ extensions: { persistedQuery: { sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
+    for (const body of sent) expect(JSON.parse(body)).not.toHaveProperty("query");
   });
 
   it("shows urql the typed refusal of a document outside the manifests", async () => {
