@@ -7,11 +7,12 @@ import { generatePersistedQueryManifest } from "@apollo/generate-persisted-query
 import { generatePersistedQueryIdsFromManifest } from "@apollo/persisted-query-lists";
 import { Client, cacheExchange, fetchExchange, gql as urqlGql } from "@urql/core";
 import { persistedExchange } from "@urql/exchange-persisted";
-import { Kind, parse, type DocumentNode } from "graphql";
+import { Kind, parse, print, type DocumentNode } from "graphql";
 import { ConfigError } from "../src/config";
 import { loadManifests, sha256Hex } from "../src/http/trusted-documents";
 import { Person } from "../src/model/entities";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { projectRoot, runProcess } from "./support/processes";
 import { ssin } from "./support/identities";
 
 // Trusted documents are decided before any database work, so one dialect is enough (as in trusted-documents.test.ts).
@@ -57,6 +58,19 @@ describe("the manifests real clients are built with", () => {
     const withFragment = Object.values(ourManifest).find((document) => document.includes("FixtureMyEnterprises"));
     expect(withFragment).toMatch(/^query FixtureMyEnterprises \{[\s\S]*\}\n\nfragment FixtureEnterpriseSummary on Enterprise \{/);
     expect(Object.keys(ourManifest)).toHaveLength(3);
+  });
+
+  it("hold, in ours, each operation with its fragments as the very text graphql-request sends for codegen's typed document", async () => {
+    // The codegen CLI is ESM-only under jest: it runs as the npm script does, on the fixtures.
+    const config = join(scratch, "codegen.yml");
+    const typed = join(scratch, "typed.ts");
+    writeFileSync(config, JSON.stringify({ schema: join(projectRoot, "schema", "schema.graphql"), generates: { [typed]: { documents: join(fixtures, "*.graphql"), plugins: ["typescript-operations", "typed-document-node"] } } }));
+    const run = await runProcess("npx", ["graphql-codegen", "--config", config], {});
+    expect(run).toMatchObject({ code: 0 });
+    const content = readFileSync(typed, "utf8");
+    const typedDocuments = [...content.matchAll(/export const \w+Document = (\{.*\}) as unknown as DocumentNode/g)].map(([, json]) => JSON.parse(json) as DocumentNode);
+    expect(typedDocuments).toHaveLength(3);
+    for (const document of typedDocuments) expect(ourManifest[sha256Hex(print(document))]).toBe(print(document));
   });
 
   it("are trusted together, in either format, when TRUSTED_DOCUMENTS_MANIFEST lists them", () => {
