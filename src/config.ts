@@ -35,8 +35,11 @@ export interface Config {
   demoData: boolean;
   /** "only": execute nothing but the manifest's documents, sent by hash; "off": manifest hashes and APQ. */
   trustedDocuments: "only" | "off";
-  /** The trusted-documents manifest, `{ "<sha256>": "<document>" }` (codegen writes the SDK's). */
-  trustedDocumentsManifest: string;
+  /**
+   * The trusted-documents manifests (a web app's, a mobile app's), each Apollo's persisted-query manifest or
+   * `{ "<sha256>": "<document>" }` (codegen writes the SDK's).
+   */
+  trustedDocumentsManifests: string[];
   /** Bound of the automatic-persisted-query cache, in bytes: the in-memory LRU's size, or Redis's entries times the largest document. */
   apqCacheBytes: number;
   /** The largest document a client may register as an automatic persisted query, in bytes. */
@@ -127,7 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
-    trustedDocumentsManifest: env.TRUSTED_DOCUMENTS_MANIFEST || join(__dirname, "client", "generated", "persisted-documents.json"),
+    trustedDocumentsManifests: env.TRUSTED_DOCUMENTS_MANIFEST
+      ? env.TRUSTED_DOCUMENTS_MANIFEST.split(",").map((file) => file.trim()).filter(Boolean)
+      : [join(__dirname, "client", "generated", "persisted-documents.json")],
     apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
     apqMaxDocumentBytes: integer(env.APQ_MAX_DOCUMENT_BYTES, 16_384, "APQ_MAX_DOCUMENT_BYTES", { min: 256, max: 1_048_576 }),
     apqTtlSeconds: integer(env.APQ_TTL, 3_600, "APQ_TTL", { min: 1, max: 604_800 }),

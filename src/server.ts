@@ -104,7 +104,7 @@ export async function startGateway({
   const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
   const trusted = trustedDocuments({
     mode: config.trustedDocuments,
-    manifestFile: config.trustedDocumentsManifest,
+    manifestFiles: config.trustedDocumentsManifests,
     apqCacheBytes: config.apqCacheBytes,
     maxDocumentBytes: config.apqMaxDocumentBytes,
     ttlSeconds: config.apqTtlSeconds,

@@ -2,31 +2,94 @@ import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { PersistedQueryOptions } from "@apollo/server";
+import { Kind, parse, type DocumentNode } from "graphql";
 import { InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ConfigError } from "../config";
 import { BadUserInputError, PersistedQueryOnlyError, UnauthenticatedError } from "../errors";
 
-/** sha256 (hex) -> document: the format codegen writes (codegen/persisted-documents.js). */
+/** sha256 (hex) -> document: the union of every trusted manifest. */
 export type TrustedDocumentManifest = ReadonlyMap<string, string>;
 
 export const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** Reads a manifest and checks that every key is the hash of its document, so no entry can smuggle another text. */
+/** The entries of one manifest, before they are checked: where they came from, for the error that names them. */
+interface ManifestEntry {
+  /** How the error names the entry: the hash of our format, the operation name and id of Apollo's. */
+  label: string;
+  hash: unknown;
+  document: unknown;
+  /** Apollo's format says which operation the body holds; the body must hold it. */
+  operation?: { name: unknown; type: unknown };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The entries of a manifest in either format: Apollo's (`@apollo/generate-persisted-query-manifest`, what Apollo
+ * Client's persisted-queries link and GraphOS use) or ours (`{ "<sha256>": "<document>" }`, codegen's).
+ */
+function manifestEntries(parsed: unknown, fail: (problem: string) => never): ManifestEntry[] {
+  if (!isRecord(parsed)) return fail("neither an Apollo persisted-query manifest nor a JSON object of sha256 to document");
+  if ("format" in parsed) {
+    if (parsed.format !== "apollo-persisted-query-manifest" || parsed.version !== 1 || !Array.isArray(parsed.operations)) {
+      return fail(`format ${JSON.stringify(parsed.format)} version ${JSON.stringify(parsed.version)} is not understood; only "apollo-persisted-query-manifest" version 1 with an operations list is understood`);
+    }
+    return parsed.operations.map((operation: unknown, index) => {
+      if (!isRecord(operation)) return fail(`the operation #${index} is not an object`);
+      return { label: `operation #${index} (${String(operation.name)}, id ${String(operation.id).slice(0, 80)})`, hash: operation.id, document: operation.body, operation: { name: operation.name, type: operation.type } };
+    });
+  }
+  return Object.entries(parsed).map(([hash, document]) => ({ label: `entry ${hash.slice(0, 80)}`, hash, document }));
+}
+
+/** Why an entry cannot be trusted, or null: its key must be the sha256 of a document that parses and holds its operation. */
+function entryProblem({ hash, document, operation }: ManifestEntry): string | null {
+  if (typeof document !== "string") return "has no document text";
+  // Apollo's link sends the manifest's id as the hash; a key that is not the text's own hash could stand for another text.
+  if (typeof hash !== "string" || sha256Hex(document) !== hash) return "is not keyed by the sha256 of its document";
+  let parsed: DocumentNode;
+  try {
+    parsed = parse(document, { noLocation: true });
+  } catch (error) {
+    return `does not parse (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const operations = parsed.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length === 0) return "holds no operation";
+  if (operation && !operations.some((definition) => definition.name?.value === operation.name && definition.operation === operation.type)) {
+    return `does not hold the ${String(operation.type)} ${String(operation.name)} it names`;
+  }
+  return null;
+}
+
+/** Reads one manifest (either format) and checks every entry, so no entry can smuggle another text. */
 export function loadManifest(file: string): TrustedDocumentManifest {
+  const fail = (problem: string): never => {
+    throw new ConfigError(`TRUSTED_DOCUMENTS_MANIFEST: ${file}: ${problem}`);
+  };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new ConfigError(`TRUSTED_DOCUMENTS_MANIFEST: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`);
+    return fail(`cannot read it (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError(`TRUSTED_DOCUMENTS_MANIFEST: ${file} is not a JSON object of hash to document`);
   const manifest = new Map<string, string>();
-  for (const [hash, document] of Object.entries(parsed)) {
-    if (typeof document !== "string" || sha256Hex(document) !== hash) throw new ConfigError(`TRUSTED_DOCUMENTS_MANIFEST: the entry ${hash.slice(0, 80)} of ${file} is not the sha256 of its document`);
-    manifest.set(hash, document);
+  for (const entry of manifestEntries(parsed, fail)) {
+    const problem = entryProblem(entry);
+    if (problem) fail(`the ${entry.label} ${problem}`);
+    manifest.set(entry.hash as string, entry.document as string);
   }
   return manifest;
+}
+
+/**
+ * The union of several manifests (a web app's and a mobile app's): a hash names one text, so two manifests can only
+ * agree on an entry they share.
+ */
+export function loadManifests(files: readonly string[]): TrustedDocumentManifest {
+  const union = new Map<string, string>();
+  for (const file of files) for (const [hash, document] of loadManifest(file)) union.set(hash, document);
+  return union;
 }
 
 /**
@@ -85,8 +148,13 @@ function registrations(req: Request, manifest: TrustedDocumentManifest): string[
   return documents;
 }
 
-function refuse(res: Response, status: number, { message, extensions }: { message: string; extensions: Record<string, unknown> }): void {
-  res.status(status).json({ errors: [{ message, extensions: { ...extensions, http: undefined } }] });
+/**
+ * A refusal in the media type the client asked for (GraphQL over HTTP): `application/graphql-response+json` when it
+ * prefers that (Apollo Client 4, urql), else `application/json`; a client sent the other one shows only "status 400".
+ */
+function refuse(req: Request, res: Response, status: number, { message, extensions }: { message: string; extensions: Record<string, unknown> }): void {
+  const mediaType = req.accepts(["application/json", "application/graphql-response+json"]) || "application/json";
+  res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors: [{ message, extensions: { ...extensions, http: undefined } }] }));
 }
 
 export interface TrustedDocuments {
@@ -110,33 +178,34 @@ export interface TrustedDocuments {
  */
 export function trustedDocuments({
   mode,
-  manifestFile,
+  manifestFiles,
   apqCacheBytes,
   maxDocumentBytes,
   ttlSeconds,
   sharedCache,
 }: {
   mode: "only" | "off";
-  manifestFile: string;
+  /** Every manifest to trust (TRUSTED_DOCUMENTS_MANIFEST, comma-separated), in either format. */
+  manifestFiles: readonly string[];
   apqCacheBytes: number;
   maxDocumentBytes: number;
   ttlSeconds: number;
   /** Where APQ registrations go when several processes must share them (Redis); else a bounded in-memory LRU. */
   sharedCache?: KeyValueCache<string>;
 }): TrustedDocuments {
-  const manifest = loadManifest(manifestFile);
+  const manifest = loadManifests(manifestFiles);
   const registered = mode === "only" ? null : (sharedCache ?? new InMemoryLRUCache<string>({ maxSize: apqCacheBytes }));
   // The cache is ours alone, so Apollo's "apq:" key prefix is unnecessary, and without it the keys are the manifest's hashes.
   const cache = PrefixingKeyValueCache.cacheDangerouslyDoesNotNeedPrefixesForIsolation(new TrustedDocumentCache(manifest, registered));
   const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    if (mode === "only") return carriesDocumentText(req) ? refuse(res, 400, new PersistedQueryOnlyError()) : next();
+    if (mode === "only") return carriesDocumentText(req) ? refuse(req, res, 400, new PersistedQueryOnlyError()) : next();
     const documents = registrations(req, manifest);
     if (documents.length === 0) return next();
     if (req.headers.authorization === undefined) {
-      return refuse(res, 401, new UnauthenticatedError("Registering a persisted query needs a bearer token; send the document without extensions.persistedQuery"));
+      return refuse(req, res, 401, new UnauthenticatedError("Registering a persisted query needs a bearer token; send the document without extensions.persistedQuery"));
     }
     if (documents.some((document) => Buffer.byteLength(document, "utf8") > maxDocumentBytes)) {
-      return refuse(res, 400, new BadUserInputError("query", `A persisted query may be at most ${maxDocumentBytes} bytes; send a larger document without extensions.persistedQuery`));
+      return refuse(req, res, 400, new BadUserInputError("query", `A persisted query may be at most ${maxDocumentBytes} bytes; send a larger document without extensions.persistedQuery`));
     }
     next();
   };

@@ -1,0 +1,8 @@
+/**
+ * The typed client of the gateway, as the package `@secure-access/client` exports it (packages/client, built by
+ * `npm run build:client`): a typed document and result types per operation of schema/operations, the
+ * graphql-request SDK over them, and the fetch that sends trusted documents by hash.
+ */
+export * from "./generated/operations";
+export { getSdk, type Sdk, type SdkFunctionWrapper } from "./generated/sdk";
+export { persistedQueryFetch } from "./persisted-fetch";
