@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
+import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
 
 export class ConfigError extends Error {}
 
@@ -49,6 +50,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Per MySQL/MariaDB session bounds, so a stuck statement or a partitioned transaction cannot hold rows for long. */
   databaseDeadlines: DatabaseDeadlines;
+  /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
+  corsOrigins: CorsOrigins;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -73,6 +76,14 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
 };
 
 /** TRUST_PROXY: unset or off (the socket's peer is the client), on (every proxy), a hop count, or addresses/subnets for Express. */
+const corsOrigins = (value: string | undefined, production: boolean): CorsOrigins => {
+  try {
+    return parseCorsOrigins(value, { wildcardAllowed: !production });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+};
+
 const trustProxy = (value: string | undefined): boolean | number | string => {
   if (value === undefined || value === "" || /^(off|false|no)$/i.test(value)) return false;
   if (/^(on|true|yes)$/i.test(value)) return true;
@@ -137,5 +148,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", { min: 1, max: 3_600 }),
       connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
     },
+    corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
   };
 }

@@ -12,6 +12,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
+import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
@@ -24,6 +25,7 @@ import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { withRequestDeadline } from "./http/request-deadline";
 import { requestIdOf, requestScope } from "./http/request-id";
+import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { personFor } from "./identity/viewer";
@@ -118,7 +120,10 @@ export async function startGateway({
     hideSchemaDetailsFromClientErrors: !config.introspection,
     // The process drains and closes the database on SIGTERM itself (src/main.ts); Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
-    csrfPrevention: true,
+    // Apollo blocks a "simple" request (one a browser sends cross-site without a preflight) unless it carries one of
+    // these headers. A request with Authorization cannot be simple, so a bearer-token client (urql's GET queries, a
+    // mobile APQ GET) needs no extra header; a mutation over GET stays refused (405) whatever it carries.
+    csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
     allowBatchedHttpRequests: config.batchedRequests,
     parseOptions: documentParseOptions(config.limits),
     formatError,
@@ -128,6 +133,7 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
+      legacyJsonStatus(),
       // Before the logging, so that the log names the refusal the client gets.
       responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),
@@ -143,6 +149,8 @@ export async function startGateway({
   app.use(playgroundRoutes({ config }));
   app.use(
     "/graphql",
+    cors({ origins: config.corsOrigins }),
+    responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
     requestScope(),
@@ -155,7 +163,7 @@ export async function startGateway({
         let viewer = null;
         if (authorization !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>");
+          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
           const identity = await verifier.verify(match[1]);
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
