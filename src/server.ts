@@ -146,10 +146,11 @@ export async function startGateway({
   await apollo.start();
 
   app.use(healthRoutes({ dataSource }));
+  // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
+  app.use("/graphql", cors({ origins: config.corsOrigins }));
   app.use(playgroundRoutes({ config }));
   app.use(
     "/graphql",
-    cors({ origins: config.corsOrigins }),
     responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),

@@ -10,7 +10,7 @@ import { ssin } from "./support/identities";
 const graphqlResponseJson = "application/graphql-response+json";
 const me = "query Me { me { ssin email } }";
 const get = (gw: TestGateway, params: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpAnswer> => {
-  const search = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   return send(`${gw.url}?${search}`, { method: "GET", headers });
 };
 const csrfMessage = /Cross-Site Request Forgery/;
@@ -32,7 +32,7 @@ describe("GET queries and CSRF prevention that fit bearer tokens", () => {
     const client = new GraphQLClient(gw.url, {
       method: "GET",
       headers: { authorization: `Bearer ${token}` },
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
         methods.push(init?.method ?? "GET");
         return fetch(input, init);
       },
@@ -47,7 +47,7 @@ describe("GET queries and CSRF prevention that fit bearer tokens", () => {
       url: gw.url,
       exchanges: [fetchExchange],
       fetchOptions: { headers: { authorization: `Bearer ${token}` } },
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      fetch: (input: string | URL | Request, init?: RequestInit) => {
         methods.push(init?.method ?? "GET");
         return fetch(input, init);
       },
