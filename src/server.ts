@@ -133,7 +133,6 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
-      legacyJsonStatus(),
       // Before the logging, so that the log names the refusal the client gets.
       responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),
@@ -141,6 +140,8 @@ export async function startGateway({
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
+      // Last: it reads the codes as the client gets them (the document limits rename a parse failure past the token limit).
+      legacyJsonStatus(),
     ],
   });
   await apollo.start();

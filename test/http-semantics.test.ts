@@ -94,13 +94,16 @@ describe("GET queries and CSRF prevention that fit bearer tokens", () => {
 describe("media types of answers and refusals", () => {
   let gw: TestGateway;
   let limited: TestGateway;
+  let trustedOnly: TestGateway;
   let token: string;
   beforeAll(async () => {
-    gw = await startTestGateway("sqlite");
+    gw = await startTestGateway("sqlite", { MAX_DEPTH: "2" });
     limited = await startTestGateway("sqlite", { RATE_LIMIT: "on", RATE_LIMIT_PER_CLIENT: "1" }, { database: gw.database });
+    trustedOnly = await startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only" }, { database: gw.database });
     token = await gw.token(ssin());
   });
   afterAll(async () => {
+    await trustedOnly?.stop();
     await limited?.stop();
     await gw?.stop();
   });
@@ -118,16 +121,19 @@ describe("media types of answers and refusals", () => {
 
   it("sends every refusal in the media type the client asked for", async () => {
     const accept = { accept: `${graphqlResponseJson}, application/json;q=0.9` };
-    const refusals: [string, Promise<HttpAnswer>, number][] = [
-      ["CSRF", get(gw, { query: "{ __typename }" }, accept), 400],
-      ["GET mutation", get(gw, { query: "mutation { updateMyAccount(input: {}) { ssin } }" }, { ...accept, authorization: `Bearer ${token}` }), 405],
-      ["malformed JSON", send(gw.url, { body: "{", headers: accept }), 400],
-      ["invalid token", send(gw.url, { body: { query: me }, headers: { ...accept, authorization: "Bearer nope" } }), 401],
-      ["APQ registration without a token", send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex("{ __typename }") } } }, headers: accept }), 401],
+    const refusals: [string, Promise<HttpAnswer>, number, string][] = [
+      ["CSRF", get(gw, { query: "{ __typename }" }, accept), 400, "BAD_REQUEST"],
+      ["GET mutation", get(gw, { query: "mutation { updateMyAccount(input: {}) { ssin } }" }, { ...accept, authorization: `Bearer ${token}` }), 405, "BAD_REQUEST"],
+      ["malformed JSON", send(gw.url, { body: "{", headers: accept }), 400, "BAD_REQUEST"],
+      ["invalid token", send(gw.url, { body: { query: me }, headers: { ...accept, authorization: "Bearer nope" } }), 401, "UNAUTHENTICATED"],
+      ["document over a limit", send(gw.url, { body: { query: "{ myEnterprises { mainAccessManager { ssin } } }" }, headers: { ...accept, authorization: `Bearer ${token}` } }), 400, "QUERY_TOO_COMPLEX"],
+      ["document text where only trusted documents run", send(trustedOnly.url, { body: { query: "{ __typename }" }, headers: accept }), 400, "PERSISTED_QUERY_ONLY"],
+      ["body over the limit", send(gw.url, { body: { query: `{ __typename } #${"x".repeat(200_000)}` }, headers: accept }), 413, "PAYLOAD_TOO_LARGE"],
+      ["APQ registration without a token", send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex("{ __typename }") } } }, headers: accept }), 401, "UNAUTHENTICATED"],
     ];
-    for (const [name, answer, status] of refusals) {
+    for (const [name, answer, status, code] of refusals) {
       const { status: actual, headers, json } = await answer;
-      expect({ name, status: actual, type: headers.get("content-type"), errors: json?.errors?.length }).toEqual({ name, status, type: `${graphqlResponseJson}; charset=utf-8`, errors: 1 });
+      expect({ name, status: actual, type: headers.get("content-type"), codes: json?.errors?.map((e) => e.extensions?.code) }).toEqual({ name, status, type: `${graphqlResponseJson}; charset=utf-8`, codes: [code] });
     }
     await send(limited.url, { body: { query: "{ __typename }" } });
     const rateLimited = await send(limited.url, { body: { query: "{ __typename }" }, headers: accept });
