@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
+import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
 
 export class ConfigError extends Error {}
 
@@ -54,6 +55,8 @@ export interface Config {
   databaseDeadlines: DatabaseDeadlines;
   /** "jit": queries compiled by graphql-jit (src/http/compiled-execution.ts); "graphql-js": the reference executor. */
   execution: "jit" | "graphql-js";
+  /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
+  corsOrigins: CorsOrigins;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -78,6 +81,14 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
 };
 
 /** TRUST_PROXY: unset or off (the socket's peer is the client), on (every proxy), a hop count, or addresses/subnets for Express. */
+const corsOrigins = (value: string | undefined, production: boolean): CorsOrigins => {
+  try {
+    return parseCorsOrigins(value, { wildcardAllowed: !production });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+};
+
 const trustProxy = (value: string | undefined): boolean | number | string => {
   if (value === undefined || value === "" || /^(off|false|no)$/i.test(value)) return false;
   if (/^(on|true|yes)$/i.test(value)) return true;
@@ -145,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
     },
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
   };
 }

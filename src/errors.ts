@@ -17,9 +17,20 @@ export type ErrorCode =
   | "TIMEOUT"
   | "INTERNAL_SERVER_ERROR";
 
+/**
+ * Why a request is not authenticated, so that a client knows what to do: TOKEN_MISSING (send one), TOKEN_EXPIRED
+ * (refresh it), TOKEN_INVALID (get a new one: forged, malformed, not for this gateway, no expiry), SUBJECT_INVALID
+ * (the identity provider's subject is no national number: nothing the client can fix).
+ */
+export type UnauthenticatedReason = "TOKEN_MISSING" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "SUBJECT_INVALID";
+
+/** HTTP 401; the response carries WWW-Authenticate (RFC 6750), set by src/http/response-headers.ts. */
 export class UnauthenticatedError extends GraphQLError {
-  constructor(message = "A valid bearer token is required") {
-    super(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+  constructor(
+    message = "A valid bearer token is required",
+    readonly reason: UnauthenticatedReason = "TOKEN_MISSING",
+  ) {
+    super(message, { extensions: { code: "UNAUTHENTICATED", reason, http: { status: 401 } } });
   }
 }
 

@@ -13,6 +13,7 @@ import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { compiledExecution } from "./http/compiled-execution";
+import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
@@ -25,6 +26,7 @@ import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { withRequestDeadline } from "./http/request-deadline";
 import { requestIdOf, requestScope } from "./http/request-id";
+import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { personFor } from "./identity/viewer";
@@ -124,7 +126,10 @@ export async function startGateway({
     hideSchemaDetailsFromClientErrors: !config.introspection,
     // The process drains and closes the database on SIGTERM itself (src/main.ts); Apollo's own handler would stop it twice.
     stopOnTerminationSignals: false,
-    csrfPrevention: true,
+    // Apollo blocks a "simple" request (one a browser sends cross-site without a preflight) unless it carries one of
+    // these headers. A request with Authorization cannot be simple, so a bearer-token client (urql's GET queries, a
+    // mobile APQ GET) needs no extra header; a mutation over GET stays refused (405) whatever it carries.
+    csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
     allowBatchedHttpRequests: config.batchedRequests,
     parseOptions: documentParseOptions(config.limits),
     formatError,
@@ -141,14 +146,19 @@ export async function startGateway({
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
+      // Last: it reads the codes as the client gets them (the document limits rename a parse failure past the token limit).
+      legacyJsonStatus(),
     ],
   });
   await apollo.start();
 
   app.use(healthRoutes({ dataSource }));
+  // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
+  app.use("/graphql", cors({ origins: config.corsOrigins }));
   app.use(playgroundRoutes({ config }));
   app.use(
     "/graphql",
+    responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
     requestScope(),
@@ -161,7 +171,7 @@ export async function startGateway({
         let viewer = null;
         if (authorization !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>");
+          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
           const identity = await verifier.verify(match[1]);
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);

@@ -41,7 +41,7 @@ describeWithRedis("automatic persisted queries", () => {
       const query = "query Anonymous { __typename }";
       const refused = await post({ query, extensions: persistedQuery(query) });
       expect(refused.status).toBe(401);
-      expect(refused.json).toEqual({ errors: [{ message: expect.stringMatching(/bearer token/), extensions: { code: "UNAUTHENTICATED" } }] });
+      expect(refused.json).toEqual({ errors: [{ message: expect.stringMatching(/bearer token/), extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" } }] });
       expect(await redis.exists(`${prefix}apq:${sha256Hex(query)}`)).toBe(0);
       expect(await post({ query })).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
       expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({ json: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });

@@ -136,6 +136,7 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
     const answer = await graphql(gw.url, "mutation ($e: EnterpriseNumber!) { activateEnterpriseAccount(enterprise: $e) { status } }", {
       token: cast.tokens.mainAccessManager,
       variables: { e: altered },
+      headers: { accept: "application/graphql-response+json" },
     });
     expect(answer.status).toBe(400);
     expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "e" });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLClient, gql } from "graphql-request";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from "jose";
+import type { UnauthenticatedReason } from "../src/errors";
 import { Person } from "../src/model/entities";
 import { withBadCheckDigits } from "./support/check-digits";
 import { describeEachDatabase } from "./support/databases";
@@ -86,7 +87,7 @@ describeEachDatabase("identity with development tokens", (dialect) => {
   it("lets an anonymous caller ask only __typename", async () => {
     const anonymous = new GraphQLClient(gw.url);
     await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
-    await expectError(anonymous.request(me), { code: "UNAUTHENTICATED" });
+    await expectError(anonymous.request(me), { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
     await expectError(anonymous.request(gql`{ capacities { code } }`), { code: "UNAUTHENTICATED" });
   });
 
@@ -146,20 +147,21 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
   it("lets an anonymous caller ask only __typename", async () => {
     const anonymous = new GraphQLClient(gw.url);
     await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
-    await expectError(anonymous.request(gql`{ me { ssin } }`), { code: "UNAUTHENTICATED" });
+    await expectError(anonymous.request(gql`{ me { ssin } }`), { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
   });
 
   describe("refuses, as UNAUTHENTICATED and without creating the person,", () => {
     const now = () => Math.floor(Date.now() / 1000);
-    const refused: [string, (person: string) => Promise<string>][] = [
-      ["an expired token", (person) => idp.sign({ sub: person }, { issuedAt: now() - 7200, expiresAt: now() - 3600 })],
-      ["a token without an expiry (no exp claim)", (person) => idp.sign({ sub: person, given_name: "Forever", family_name: "Valid" }, { expiresAt: null })],
-      ["an unsigned token (alg: none)", async (person) => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`],
+    const refused: [string, (person: string) => Promise<string>, UnauthenticatedReason][] = [
+      ["an expired token", (person) => idp.sign({ sub: person }, { issuedAt: now() - 7200, expiresAt: now() - 3600 }), "TOKEN_EXPIRED"],
+      ["a token without an expiry (no exp claim)", (person) => idp.sign({ sub: person, given_name: "Forever", family_name: "Valid" }, { expiresAt: null }), "TOKEN_INVALID"],
+      ["an unsigned token (alg: none)", async (person) => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`, "TOKEN_INVALID"],
       [
         "a token signed with a foreign key under the provider's key id",
         async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey }),
+        "TOKEN_INVALID",
       ],
-      ["a token signed with a foreign key unknown to the key set", async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey, kid: "foreign" })],
+      ["a token signed with a foreign key unknown to the key set", async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey, kid: "foreign" }), "TOKEN_INVALID"],
       [
         "a token signed with a shared secret (HS256)",
         async (person) =>
@@ -170,31 +172,32 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
             .setIssuedAt()
             .setExpirationTime("5m")
             .sign(new TextEncoder().encode("a-shared-secret-of-at-least-32-bytes!")),
+        "TOKEN_INVALID",
       ],
-      ["a token of another issuer", (person) => idp.sign({ sub: person }, { issuer: "https://idp.example.org/realms/other" })],
-      ["a token for another audience", (person) => idp.sign({ sub: person }, { audience: "another-service" })],
-      ["a token whose signature was tampered with", async (person) => (await idp.sign({ sub: person })).replace(/.{4}$/, "AAAA")],
+      ["a token of another issuer", (person) => idp.sign({ sub: person }, { issuer: "https://idp.example.org/realms/other" }), "TOKEN_INVALID"],
+      ["a token for another audience", (person) => idp.sign({ sub: person }, { audience: "another-service" }), "TOKEN_INVALID"],
+      ["a token whose signature was tampered with", async (person) => (await idp.sign({ sub: person })).replace(/.{4}$/, "AAAA"), "TOKEN_INVALID"],
     ];
 
-    it.each(refused)("%s", async (_case, makeToken) => {
+    it.each(refused)("%s, with reason %s", async (_case, makeToken, reason) => {
       const person = ssin();
       const before = await personCount(gw);
-      await expectError(bearer(gw, await makeToken(person)).request(me), { code: "UNAUTHENTICATED" });
+      await expectError(bearer(gw, await makeToken(person)).request(me), { code: "UNAUTHENTICATED", reason });
       expect(await personCount(gw, person)).toBe(0);
       expect(await personCount(gw)).toBe(before);
     });
 
     it("a token without an expiry, saying so", async () => {
-      const refusal = await expectError(bearer(gw, await idp.sign({ sub: ssin() }, { expiresAt: null })).request(me), { code: "UNAUTHENTICATED" });
+      const refusal = await expectError(bearer(gw, await idp.sign({ sub: ssin() }, { expiresAt: null })).request(me), { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
       expect(refusal.message).toBe("The bearer token has no expiry (exp): tokens that never expire are refused");
     });
 
     it("a token whose subject is not a valid national number", async () => {
       const before = await personCount(gw);
       for (const sub of [withBadCheckDigits(ssin()), "12345", "abcdefghijk", ""]) {
-        await expectError(bearer(gw, await idp.sign({ sub, given_name: "Bad", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED" });
+        await expectError(bearer(gw, await idp.sign({ sub, given_name: "Bad", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED", reason: "SUBJECT_INVALID" });
       }
-      await expectError(bearer(gw, await idp.sign({ given_name: "No", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED" });
+      await expectError(bearer(gw, await idp.sign({ given_name: "No", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED", reason: "SUBJECT_INVALID" });
       expect(await personCount(gw)).toBe(before);
     });
 
@@ -203,7 +206,7 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
       const token = await idp.sign({ sub: ssin() });
       for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", `Bearer ${token} extra`, token, ""]) {
         const client = new GraphQLClient(gw.url, { headers: { authorization } });
-        await expectError(client.request(me), { code: "UNAUTHENTICATED" });
+        await expectError(client.request(me), { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
       }
       expect(await personCount(gw)).toBe(before);
     });

@@ -84,7 +84,7 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
   it("keeps the codes of typed errors, never sends a stack trace, and logs a refusal before the operation with its status", async () => {
     const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
     expect(answer.status).toBe(401);
-    expect(answer.json?.errors).toEqual([{ message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED" } }]);
+    expect(answer.json?.errors).toEqual([{ message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" } }]);
     expect(logs.lines()).toContainEqual(
       expect.objectContaining({ msg: "graphql request refused", requestId: answer.headers.get("x-request-id"), status: 401, errors: ["UNAUTHENTICATED"] }),
     );
@@ -106,7 +106,8 @@ describeEachDatabase("the HTTP surface", (dialect) => {
   it("answers introspection in development and refuses it with INTROSPECTION=off, without suggesting field names", async () => {
     const introspection = "{ __schema { queryType { name } } }";
     expect((await graphql(gw.url, introspection)).json?.data).toEqual({ __schema: { queryType: { name: "Query" } } });
-    const refused = await graphql(closed.url, introspection);
+    // A validation failure is 400 to a client that accepts application/graphql-response+json (200 to a legacy one).
+    const refused = await graphql(closed.url, introspection, { headers: { accept: "application/graphql-response+json" } });
     expect(refused.status).toBe(400);
     expect(refused.json?.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
 
@@ -117,20 +118,27 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     expect(hidden.json?.errors?.[0].message).not.toMatch(/Did you mean/);
   });
 
-  it("refuses a mutation sent as a simple cross-site request, before anything runs", async () => {
+  it("refuses a mutation sent as a simple cross-site request, before anything runs, and still refuses it with a token", async () => {
     const enterprise = await gw.seed.enterprise().build();
     const token = await gw.token(enterprise.legalRepresentative);
     const mutation = `mutation { appointMainAccessManager(input: { enterprise: "${enterprise.number}", person: { ssin: "${ssin()}", givenName: "Cross", familyName: "Site" } }) { id } }`;
     const before = await snapshot(gw.dataSource);
 
-    const asForm = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain", authorization: `Bearer ${token}` } });
+    const asForm = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain" } });
     expect(asForm.status).toBe(400);
     expect(asForm.json?.errors?.[0]).toMatchObject({ message: expect.stringContaining("Cross-Site Request Forgery"), extensions: { code: "BAD_REQUEST" } });
 
-    const asLink = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}` } });
+    const asLink = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET" });
     expect(asLink.status).toBe(400);
     expect(asLink.json?.errors?.[0].message).toContain("Cross-Site Request Forgery");
 
+    // A request with Authorization is not a simple request (a browser preflights it), so CSRF prevention lets it
+    // through; a text/plain body is still not read, and a mutation over GET is still 405.
+    const formWithToken = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain", authorization: `Bearer ${token}` } });
+    expect(formWithToken.status).toBe(400);
+    expect(formWithToken.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
+    const linkWithToken = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}` } });
+    expect(linkWithToken.status).toBe(405);
     const preflighted = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } });
     expect(preflighted.status).toBe(405);
 
@@ -157,7 +165,11 @@ describeEachDatabase("the HTTP surface", (dialect) => {
   });
 
   it("does not send back a huge input value that an error message quotes", async () => {
-    const answer = await graphql(gw.url, "query ($e: EnterpriseNumber!) { enterprise(number: $e) { name } }", { token: await gw.token(ssin()), variables: { e: { value: "z".repeat(50_000) } } });
+    const answer = await graphql(gw.url, "query ($e: EnterpriseNumber!) { enterprise(number: $e) { name } }", {
+      token: await gw.token(ssin()),
+      variables: { e: { value: "z".repeat(50_000) } },
+      headers: { accept: "application/graphql-response+json" },
+    });
     expect(answer.status).toBe(400);
     expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "e" });
     expect(answer.json?.errors?.[0].message.length).toBeLessThanOrEqual(1001);

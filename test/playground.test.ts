@@ -1,5 +1,6 @@
 import type { Browser, Page } from "playwright-core";
-import { tokenPlaceholder } from "../src/http/playground";
+import { gunzipSync } from "node:zlib";
+import { headersStorageKey, tokenPlaceholder } from "../src/http/playground";
 import { launchChromium } from "./support/browser";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
@@ -67,6 +68,89 @@ describe("the playground in a browser", () => {
   });
 });
 
+describe("the playground's headers in a browser", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
+  const headersShown = (page: Page) =>
+    page.locator(`${headersEditor} .CodeMirror`).evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  const stored = (page: Page) => page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key), headersStorageKey);
+  /** GraphiQL restores its tabs after the first render: waits until the headers editor shows what is expected. */
+  const headersBecome = async (page: Page, expected: (shown: string) => boolean) => {
+    for (let attempt = 0; attempt < 50 && !expected(await headersShown(page)); attempt++) await page.waitForTimeout(100);
+    return headersShown(page);
+  };
+  const openTab = async (page: Page, index: number) => {
+    await page.locator(".graphiql-tab").nth(index).locator(".graphiql-tab-button").click();
+    await page.locator(".graphiql-tab-active").nth(0).waitFor();
+  };
+
+  it("shares a token pasted in one tab with every tab and keeps it across reloads in development, compressed assets and all", async () => {
+    const gw = await startTestGateway("sqlite");
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const encodings = new Map<string, string | undefined>();
+      page.on("response", (response) => {
+        if (response.url().includes("/playground/assets/")) encodings.set(response.url().split("/").at(-1)!, response.headers()["content-encoding"]);
+      });
+      await page.goto(gw.url);
+      await page.locator(".graphiql-container").waitFor();
+      const person = ssin();
+      const headers = JSON.stringify({ Authorization: `Bearer ${await gw.token(person)}` });
+      await replaceEditorText(page, headersEditor, headers);
+      await openTab(page, 2);
+      await expect(headersShown(page)).resolves.toBe(headers);
+
+      await page.reload();
+      await page.locator(".graphiql-container").waitFor();
+      await expect(headersBecome(page, (shown) => shown === headers)).resolves.toBe(headers);
+      await expect(stored(page)).resolves.toBe(headers);
+      await openTab(page, 1);
+      await expect(headersShown(page)).resolves.toBe(headers);
+      await replaceEditorText(page, ".graphiql-query-editor", "query Who { me { ssin } }");
+      // GraphiQL parses the document after a pause; the tab's title shows the operation it will send.
+      await page.locator(".graphiql-tab-active", { hasText: "Who" }).waitFor();
+      const answered = page.waitForResponse((response) => response.request().method() === "POST" && (response.request().postData() ?? "").includes("Who"));
+      await page.locator(".graphiql-execute-button").click();
+      await expect((await answered).json()).resolves.toEqual({ data: { me: { ssin: person } } });
+      await page.locator(".graphiql-response", { hasText: person }).waitFor();
+
+      expect(Object.fromEntries(encodings)).toEqual(Object.fromEntries(assets.map((asset) => [asset, "gzip"])));
+    } finally {
+      await context.close();
+      await gw.stop();
+    }
+  });
+
+  it("shares the headers between tabs but does not store them in production", async () => {
+    const gw = await startTestGateway("sqlite", { NODE_ENV: "production", PLAYGROUND: "on", ...productionIdentity });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(gw.url);
+      await page.locator(".graphiql-container").waitFor();
+      const headers = JSON.stringify({ Authorization: "Bearer a-provider-token" });
+      await replaceEditorText(page, headersEditor, headers);
+      await openTab(page, 3);
+      await expect(headersShown(page)).resolves.toBe(headers);
+      await expect(stored(page)).resolves.toBeNull();
+      await page.reload();
+      await page.locator(".graphiql-container").waitFor();
+      await expect(headersBecome(page, (shown) => shown.includes(tokenPlaceholder))).resolves.toContain(tokenPlaceholder);
+    } finally {
+      await context.close();
+      await gw.stop();
+    }
+  });
+});
+
 describe("the playground over HTTP", () => {
   it("serves a JSON client at /graphql as the API, not the page", async () => {
     const gw = await startTestGateway("sqlite");
@@ -74,6 +158,34 @@ describe("the playground over HTTP", () => {
       const response = await fetch(`${gw.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { accept: "application/json", "apollo-require-preflight": "true" } });
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
       await expect(response.json()).resolves.toEqual({ data: { __typename: "Query" } });
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it("sends its assets gzip-compressed to a client that accepts it, and plain to one that does not", async () => {
+    const gw = await startTestGateway("sqlite");
+    try {
+      for (const asset of assets) {
+        const url = new URL(`/playground/assets/${asset}`, gw.url);
+        const plain = await fetch(url, { headers: { "accept-encoding": "identity" } });
+        const body = Buffer.from(await plain.arrayBuffer());
+        expect(plain.headers.get("content-encoding")).toBeNull();
+        // Node's fetch decompresses on its own: ask with a raw request to see the bytes on the wire.
+        const compressed = await new Promise<{ encoding?: string; vary?: string; bytes: Buffer }>((resolve, reject) => {
+          void import("node:http").then(({ get }) =>
+            get(url, { headers: { "accept-encoding": "gzip, deflate, br" } }, (response) => {
+              const chunks: Buffer[] = [];
+              response.on("data", (chunk: Buffer) => chunks.push(chunk));
+              response.on("end", () => resolve({ encoding: response.headers["content-encoding"], vary: response.headers.vary, bytes: Buffer.concat(chunks) }));
+            }).on("error", reject),
+          );
+        });
+        expect({ asset, encoding: compressed.encoding, vary: compressed.vary }).toEqual({ asset, encoding: "gzip", vary: "Accept-Encoding" });
+        expect(gunzipSync(compressed.bytes).equals(body)).toBe(true);
+        // graphiql.css is mostly inlined fonts, which compress little; the scripts shrink to a fraction.
+        expect(compressed.bytes.length).toBeLessThan(asset.endsWith(".js") && body.length > 10_000 ? body.length / 2 : body.length);
+      }
     } finally {
       await gw.stop();
     }

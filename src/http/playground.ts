@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import express, { type Request, type Router } from "express";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import express, { type Request, type Response, type Router } from "express";
 import { print } from "graphql";
 import { AccessManagerDashboardDocument, AppointMainAccessManagerDocument, CanDocument, MyEnterprisesDocument } from "../client/generated/operations";
 import type { Config } from "../config";
@@ -7,6 +10,8 @@ import type { Config } from "../config";
 const endpoint = "/graphql";
 const assetPath = "/playground/assets";
 export const tokenPlaceholder = "Bearer <paste a token>";
+/** Where the development playground keeps the headers across reloads (localStorage of the gateway's origin). */
+export const headersStorageKey = "secure-access-gateway:playground:headers";
 
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
@@ -21,19 +26,57 @@ const packagedAssets: Record<string, string> = {
 /**
  * Starts GraphiQL from the JSON config in the page. The placeholder Authorization header is left out of requests, so
  * that the schema (docs, completion) loads before a token is pasted, and a query without one is plainly UNAUTHENTICATED.
+ * The headers are one value shared by every tab (GraphiQL keeps them per tab): an edit in any tab becomes every tab's
+ * headers, and in development (config.persistHeaders) they are kept in localStorage across reloads. Production does
+ * not store them: a token in localStorage outlives the session and is readable by any script of the origin.
  */
 const playgroundScript = `"use strict";
 (() => {
   const config = JSON.parse(document.getElementById("playground-config").textContent);
+  const placeholderHeaders = JSON.stringify({ Authorization: config.tokenPlaceholder }, null, 2);
+  const storage = {
+    read() {
+      try { return config.persistHeaders ? window.localStorage.getItem(config.headersStorageKey) : null; } catch { return null; }
+    },
+    write(value) {
+      try { if (config.persistHeaders) window.localStorage.setItem(config.headersStorageKey, value); } catch { /* storage full or denied: the headers stay for this page */ }
+    },
+  };
+  let sharedHeaders = storage.read() || placeholderHeaders;
   const send = GraphiQL.createFetcher({ url: config.endpoint });
   const fetcher = (params, options = {}) => {
     const headers = Object.fromEntries(Object.entries(options.headers ?? {}).filter(([, value]) => value !== config.tokenPlaceholder));
     return send(params, { ...options, headers });
   };
-  const headers = JSON.stringify({ Authorization: config.tokenPlaceholder }, null, 2);
-  const defaultTabs = config.examples.map((example) => ({ query: example.query, variables: example.variables, headers }));
+  /**
+   * Inside GraphiQL's providers: takes what the user types into the headers editor (not GraphiQL's own setValue when it
+   * switches tabs, nor its debounced onEditHeaders, which would report the old tab's headers after a switch), and shows
+   * the shared headers in whichever tab becomes active or is restored.
+   */
+  const SharedHeaders = () => {
+    const { headerEditor, activeTabIndex } = GraphiQL.React.useEditorContext({ nonNull: true });
+    React.useEffect(() => {
+      if (!headerEditor) return undefined;
+      const onChange = (editor, change) => {
+        if (change.origin === "setValue") return;
+        sharedHeaders = editor.getValue();
+        storage.write(sharedHeaders);
+      };
+      headerEditor.on("change", onChange);
+      return () => headerEditor.off("change", onChange);
+    }, [headerEditor]);
+    React.useEffect(() => {
+      if (headerEditor && headerEditor.getValue() !== sharedHeaders) headerEditor.setValue(sharedHeaders);
+    }, [headerEditor, activeTabIndex]);
+    return null;
+  };
+  const defaultTabs = config.examples.map((example) => ({ query: example.query, variables: example.variables, headers: sharedHeaders }));
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(GraphiQL, { fetcher, defaultTabs, defaultHeaders: headers, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false }),
+    React.createElement(
+      GraphiQL,
+      { fetcher, defaultTabs, defaultHeaders: sharedHeaders, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false },
+      React.createElement(GraphiQL.Footer, null, React.createElement(SharedHeaders)),
+    ),
   );
 })();
 `;
@@ -68,7 +111,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 /** JSON inside a script element: `<` escaped, so no string in it can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
-function page({ hints }: { hints: { text: string; warning?: boolean }[] }): string {
+function page({ hints, persistHeaders }: { hints: { text: string; warning?: boolean }[]; persistHeaders: boolean }): string {
   const banner = hints.map((hint) => `<p class="playground-hint${hint.warning ? " warning" : ""}">${hint.text}</p>`).join("\n");
   return `<!doctype html>
 <html lang="en">
@@ -83,7 +126,7 @@ function page({ hints }: { hints: { text: string; warning?: boolean }[] }): stri
 <body>
 ${banner}
 <div id="graphiql">Loading the playground...</div>
-<script id="playground-config" type="application/json">${scriptJson({ endpoint, tokenPlaceholder, examples })}</script>
+<script id="playground-config" type="application/json">${scriptJson({ endpoint, tokenPlaceholder, headersStorageKey, persistHeaders, examples })}</script>
 <script src="${assetPath}/react.js"></script>
 <script src="${assetPath}/react-dom.js"></script>
 <script src="${assetPath}/graphiql.js"></script>
@@ -107,6 +150,25 @@ const contentSecurityPolicy = [
 ].join("; ");
 
 /** A browser asking for a page (Accept: text/html first), not a GraphQL client asking for JSON. */
+/**
+ * Sends an asset gzip-compressed to a client that accepts it (every browser): GraphiQL's script is about 2.5 MB as it
+ * ships and a fifth of that compressed. Each asset is compressed once, on first request, and kept.
+ */
+function compressedAssets() {
+  const compressed = new Map<string, Promise<{ plain: Buffer; gzipped: Buffer }>>();
+  return async (req: Request, res: Response, { name, load, type, cacheControl }: { name: string; load: () => Promise<Buffer>; type: string; cacheControl: string }) => {
+    let entry = compressed.get(name);
+    if (!entry) {
+      entry = load().then(async (plain) => ({ plain, gzipped: await promisify(gzip)(plain) }));
+      compressed.set(name, entry);
+    }
+    const { plain, gzipped } = await entry;
+    res.type(type).set({ "cache-control": cacheControl, "x-content-type-options": "nosniff" }).vary("Accept-Encoding");
+    if (req.acceptsEncodings("gzip", "identity") === "gzip") res.set("content-encoding", "gzip").send(gzipped);
+    else res.send(plain);
+  };
+}
+
 const prefersHtml = (req: Request) => req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
 
 /**
@@ -126,22 +188,25 @@ export function playgroundRoutes({ config }: { config: Pick<Config, "playground"
   if (config.trustedDocuments === "only") {
     hints.push({ text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.", warning: true });
   }
-  const html = page({ hints });
+  // Development only: a token kept in the browser outlives the session (see playgroundScript).
+  const html = page({ hints, persistHeaders: config.oidc === null });
+  const sendAsset = compressedAssets();
 
   router.get(endpoint, (req, res, next) => {
     if (!prefersHtml(req)) return next();
     res.set({ "content-security-policy": contentSecurityPolicy, "x-content-type-options": "nosniff", "cache-control": "no-cache" }).type("html").send(html);
   });
-  router.get(`${assetPath}/playground.js`, (_req, res) => {
-    res.type("js").set("cache-control", "no-cache").send(playgroundScript);
+  router.get(`${assetPath}/playground.js`, (req, res, next) => {
+    sendAsset(req, res, { name: "playground.js", load: async () => Buffer.from(playgroundScript), type: "js", cacheControl: "no-cache" }).catch(next);
   });
-  router.get(`${assetPath}/playground.css`, (_req, res) => {
-    res.type("css").set("cache-control", "no-cache").send(playgroundStyle);
+  router.get(`${assetPath}/playground.css`, (req, res, next) => {
+    sendAsset(req, res, { name: "playground.css", load: async () => Buffer.from(playgroundStyle), type: "css", cacheControl: "no-cache" }).catch(next);
   });
   router.get(`${assetPath}/:name`, (req, res, next) => {
-    const file = Object.hasOwn(packagedAssets, req.params.name) ? packagedAssets[req.params.name] : undefined;
+    const name = req.params.name;
+    const file = Object.hasOwn(packagedAssets, name) ? packagedAssets[name] : undefined;
     if (!file) return next();
-    res.sendFile(file, { maxAge: "1d", headers: { "x-content-type-options": "nosniff" } });
+    sendAsset(req, res, { name, load: () => readFile(file), type: name.endsWith(".css") ? "css" : "js", cacheControl: "public, max-age=86400" }).catch(next);
   });
   return router;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import { UnauthenticatedError } from "../errors";
+import { UnauthenticatedError, type UnauthenticatedReason } from "../errors";
 import { parseName, parseSsin } from "../model/identifiers";
 import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
 
@@ -45,11 +45,13 @@ const claim = (payload: JWTPayload, name: string): string | null => {
 };
 
 /** What the client is told: which claim is wrong where that helps (an expired token, one that never expires), no more. */
-function refusal(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return "The bearer token has expired";
+function refusal(error: unknown): { reason: UnauthenticatedReason; message: string } {
+  if (error instanceof errors.JWTExpired) return { reason: "TOKEN_EXPIRED", message: "The bearer token has expired" };
   // jose checks `exp` only when present; a token without one would be good for ever, once leaked.
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") return "The bearer token has no expiry (exp): tokens that never expire are refused";
-  return "The bearer token is not valid";
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") {
+    return { reason: "TOKEN_INVALID", message: "The bearer token has no expiry (exp): tokens that never expire are refused" };
+  }
+  return { reason: "TOKEN_INVALID", message: "The bearer token is not valid" };
 }
 
 /** How long a verified token is trusted without checking its signature again, at most (and never past its `exp`). */
@@ -103,10 +105,11 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
         // The caller's fault gets UNAUTHENTICATED; anything else (the key set unreachable, or not a key set) is the
         // gateway's trouble: it is masked and logged, and a client keeps a token that may well be good.
         if (!tokenProblems.some((problem) => error instanceof problem)) throw error;
-        throw new UnauthenticatedError(refusal(error));
+        const { reason, message } = refusal(error);
+        throw new UnauthenticatedError(message, reason);
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
-      if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number");
+      if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number", "SUBJECT_INVALID");
       const identity: Identity = Object.freeze({ ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") });
       // `exp` is required (requiredClaims), so it is a number here.
       verified.set(cacheKey, identity, payload.exp!);
