@@ -175,6 +175,15 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     const clientMandates = [...ofClient].filter((id) => typesOf([id]).has("ServiceProviderMandate"));
     expect(clientMandates).toHaveLength(1);
     expect(staff.has(clientMandates[0])).toBe(true);
+    // The mandate names who appointed it, and its other party reads that person there, never by id (Person's narrow rule).
+    const appointer = encodeGlobalId("Person", (await gw.seed.person(client.legalRepresentative)).id);
+    const providerLegal = await gw.client(provider.legalRepresentative);
+    const { node: mandate } = await providerLegal.request<{ node: { appointedBy: { nodeId: string } } | null }>(
+      gql`query ($id: ID!) { node(id: $id) { ... on ServiceProviderMandate { appointedBy { nodeId } } } }`,
+      { id: clientMandates[0] },
+    );
+    expect(mandate?.appointedBy.nodeId).toBe(appointer);
+    expect((await providerLegal.request<{ node: unknown }>(askNode, { id: appointer })).node).toBeNull();
   });
 
   it("answers an unknown, a malformed and an invisible id with the same null", async () => {
