@@ -6,7 +6,9 @@ import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
 import { CapacityResolver } from "./model/resolvers/capacity.resolver";
 import { EBoxResolver } from "./model/resolvers/ebox.resolver";
 import { EnterpriseCapacityResolver } from "./model/resolvers/enterprise-capacity.resolver";
+import { EBoxMessageResolver } from "./model/resolvers/ebox-message.resolver";
 import { EnterpriseResolver } from "./model/resolvers/enterprise.resolver";
+import { NodeResolver } from "./model/resolvers/node.resolver";
 import { OnlineServiceResolver } from "./model/resolvers/online-service.resolver";
 import { PersonResolver } from "./model/resolvers/person.resolver";
 import { QueryResolver } from "./model/resolvers/query.resolver";
@@ -21,6 +23,7 @@ import { StructuredMessagingConfigResolver } from "./model/resolvers/structured-
  */
 const resolvers: [ClassType, ...ClassType[]] = [
   QueryResolver,
+  NodeResolver,
   MutationResolver,
   EnterpriseResolver,
   EnterpriseCapacityResolver,
@@ -30,6 +33,7 @@ const resolvers: [ClassType, ...ClassType[]] = [
   OnlineServiceResolver,
   ServiceProviderMandateResolver,
   EBoxResolver,
+  EBoxMessageResolver,
   StructuredMessagingConfigResolver,
   AuditEventResolver,
 ];

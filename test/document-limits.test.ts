@@ -164,6 +164,16 @@ describeEachDatabase("document limits", (dialect) => {
     expect((await graphql(gw.url, query("(first: 0)"), { token })).json?.errors).toBeUndefined();
   });
 
+  it("count nodes(ids:) by the ids asked, and a connection's nodes once, as its edges", async () => {
+    const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Enterprise { roleAssignments(first: 100) { nodes { person { roles { enterprise { roleAssignments(first: 100) { totalCount } } } } } } } } }`;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `unknown-${i}`);
+    // Each id: 1 + 100 x (nodes 1 + person 1 + roles 10 x (enterprise 1 + its page 1)) = 2,301.
+    expect((await graphql(gw.url, query, { token, variables: { ids: ids(8) } })).json?.errors).toBeUndefined();
+    const nine = await graphql(gw.url, query, { token, variables: { ids: ids(9) } });
+    expectRefused(nine, "cost", 20_000);
+    expect(nine.json?.errors?.[0].extensions?.actual).toBe(1 + 9 * 2_301);
+  });
+
   it("refuse more aliases than the alias limit", async () => {
     const aliases = Array.from({ length: 21 }, (_, i) => `a${i}: id`).join(" ");
     expectRefused(await graphql(gw.url, `{ me { ${aliases} } }`, { token }), "aliases", 20);

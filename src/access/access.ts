@@ -6,7 +6,7 @@
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
 import type { Catalog } from "../model/catalog";
 import { providerCapacities } from "../model/catalog-data";
-import type { Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
+import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
 import type { Loaders } from "../model/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, type Role, type Task } from "./role-tasks";
@@ -224,6 +224,37 @@ export class Access {
   async canSeeMandate(mandate: Pick<ServiceProviderMandate, "clientId" | "providerId">): Promise<boolean> {
     const [client, provider] = await Promise.all([this.sight(mandate.clientId), this.sight(mandate.providerId)]);
     return seesMandate(client, provider);
+  }
+
+  /**
+   * May the viewer see this person on their own, outside any enterprise (`node(id:)`)? A person has no enterprise
+   * context, so the rule is the narrowest one the other fields allow: themself, or someone holding a current
+   * assignment the viewer may list (what `roleAssignments` and `Person.roles` would show them). People the viewer
+   * meets only as who granted, configured or appointed something stay reachable through those fields alone.
+   */
+  async canSeePerson(personId: number): Promise<boolean> {
+    if (this.isViewer(personId)) return true;
+    if (!this.viewer) return false;
+    const held = await this.loaders.assignmentsOfPerson.load(personId);
+    const verdicts = await Promise.all(held.map((a) => this.canSeeAssignment(a)));
+    return verdicts.includes(true);
+  }
+
+  /** An e-Box message, as `enterprise(number) { eBox { messages } }` shows it: the enterprise visible and USE_EBOX there. */
+  async canSeeEBoxMessage(message: Pick<EBoxMessage, "enterpriseId">): Promise<boolean> {
+    const enterprise = await this.loaders.enterprise.load(message.enterpriseId);
+    if (!enterprise || !(await this.canSee(enterprise))) return false;
+    return (await this.decide(enterprise, "USE_EBOX")).allowed;
+  }
+
+  /**
+   * An audit event, as `enterprise(number) { auditTrail }` shows it: the enterprise visible and the viewer one of its
+   * audit readers. Events outside any enterprise (UPDATE_MY_ACCOUNT) are on no trail, so no one sees them this way.
+   */
+  async canSeeAuditEvent(event: Pick<AuditEvent, "enterpriseId">): Promise<boolean> {
+    const enterprise = event.enterpriseId === null ? null : await this.loaders.enterprise.load(event.enterpriseId);
+    if (!enterprise || !(await this.canSee(enterprise))) return false;
+    return this.canReadAuditTrail(enterprise);
   }
 
   async canSee(enterprise: Enterprise): Promise<boolean> {

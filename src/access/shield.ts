@@ -4,7 +4,7 @@ import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from "gra
 import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
-import type { EBoxModel } from "../model/read-models";
+import { emptyPage, type EBoxModel } from "../model/read-models";
 import type { Enterprise } from "../model/entities";
 import type { Task } from "./role-tasks";
 
@@ -138,6 +138,9 @@ export const queryRules: Record<string, IRule> = {
   enterprise: isAuthenticated,
   can: isAuthenticated,
   canUseOnlineService: isAuthenticated,
+  // What each id shows is decided per object by the access layer (node.resolver.ts); the caller must be known.
+  node: isAuthenticated,
+  nodes: isAuthenticated,
 };
 
 /** Guarded object fields: readable only with the task (or roles) the SPEC names. */
@@ -167,10 +170,9 @@ export const ruleTree = {
 };
 
 /** What a guarded object field answers when it is refused inside a mutation's answer. */
-const emptyPage = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
-  EBox: { messages: emptyPage },
-  Enterprise: { auditTrail: emptyPage },
+  EBox: { messages: emptyPage() },
+  Enterprise: { auditTrail: emptyPage() },
 };
 
 /**

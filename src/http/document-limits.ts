@@ -47,9 +47,9 @@ export type KnownListSizes = ReadonlyMap<string, number>;
 /**
  * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
  * object's row) unless it is computed (`computedScalarCosts`); any other field costs 1 plus the cost of its selection times the number of items it may return:
- * `first` (the schema's default, 50, when absent) for a paginated field, the real length for a list in
- * `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The edges of a connection
- * are not multiplied again: their connection counted `first`.
+ * `first` (the schema's default, 50, when absent) for a paginated field, the number of `ids` for `nodes(ids:)`, the
+ * real length for a list in `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The
+ * edges (and nodes) of a connection are not multiplied again: their connection counted `first`.
  */
 export const costEstimator =
   (knownSizes: KnownListSizes = new Map()): ComplexityEstimator =>
@@ -62,7 +62,10 @@ export const costEstimator =
       const first = typeof args.first === "number" ? args.first : 50;
       return 1 + Math.max(0, first) * childComplexity;
     }
-    const edgesOfConnection = field.name === "edges" && type.name.endsWith("Connection");
+    // `nodes(ids:)` returns one object per id asked (at most 100), whatever its list would be assumed to hold.
+    if (Array.isArray(args.ids)) return 1 + args.ids.length * childComplexity;
+    // A connection's `nodes` are its `edges` without cursors: counted once, by the connection's `first`.
+    const edgesOfConnection = (field.name === "edges" || field.name === "nodes") && type.name.endsWith("Connection");
     if (!isListType(nullable) || edgesOfConnection) return 1 + childComplexity;
     return 1 + (knownSizes.get(`${type.name}.${field.name}`) ?? unpaginatedListSize) * childComplexity;
   };

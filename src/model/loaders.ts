@@ -1,7 +1,9 @@
 import DataLoader from "dataloader";
 import { In, IsNull, type EntityManager } from "typeorm";
 import {
+  AuditEvent,
   EBox,
+  EBoxMessage,
   Enterprise,
   EnterpriseCapacity,
   Person,
@@ -46,6 +48,8 @@ export function createLoaders(manager: EntityManager) {
     enterpriseByNumber: byKey((keys: readonly string[]) => manager.findBy(Enterprise, { number: In([...keys]) }), (e) => e.number),
     assignment: byKey((keys: readonly number[]) => manager.findBy(RoleAssignment, { id: ids(keys) }), (a) => a.id),
     mandate: byKey((keys: readonly number[]) => manager.findBy(ServiceProviderMandate, { id: ids(keys) }), (m) => m.id),
+    eBoxMessage: byKey((keys: readonly number[]) => manager.findBy(EBoxMessage, { id: ids(keys) }), (m) => m.id),
+    auditEvent: byKey((keys: readonly number[]) => manager.findBy(AuditEvent, { id: ids(keys) }), (e) => e.id),
     /** The current assignments of a person, across enterprises. */
     assignmentsOfPerson: groupedByKey(
       (keys: readonly number[]) => manager.find(RoleAssignment, { where: { personId: ids(keys), endedAt: IsNull() }, order: { id: "ASC" } }),

@@ -50,8 +50,15 @@ export interface Edge<T> {
 
 export interface Page<T> {
   edges: Edge<T>[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The nodes of `edges`, in the same order (Relay's and GitHub's shortcut when the cursors are not needed). */
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   totalCount: number;
+}
+
+/** A page of nothing: what a list answers to a caller who may see none of it. */
+export function emptyPage<T>(): Page<T> {
+  return { edges: [], nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
 }
 
 export const maxPageSize = 100;
@@ -80,5 +87,7 @@ export function pageSize(first: number | null | undefined, field = "first"): num
 export function toPage<T extends { id: number }>(rows: T[], size: number, totalCount: number): Page<T> {
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+  // Lists page forward only (first/after): Relay's connection spec lets such a server answer hasPreviousPage false.
+  const pageInfo = { hasNextPage: rows.length > size, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+  return { edges, nodes, pageInfo, totalCount };
 }

@@ -1,10 +1,11 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { DateTimeScalar } from "../scalars";
+import { Node } from "../types/node.type";
 
 /** Table and type are one thing; the request id is for operators and stays in the table. */
 @Entity("audit_event")
-@ObjectType({ description: "One successful management action, written in the same transaction as its change: who did what, where, and what changed.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "One successful management action, written in the same transaction as its change: who did what, where, and what changed.", simpleResolvers: true })
 export class AuditEvent {
   @Field(() => ID, { description: "The event's id." })
   @PrimaryGeneratedColumn()

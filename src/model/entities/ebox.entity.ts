@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { DateTimeScalar } from "../scalars";
 import { eBoxStatuses, type EBoxStatus } from "../states";
+import { Node } from "../types/node.type";
 
 export { eBoxStatuses, type EBoxStatus };
 
@@ -29,7 +30,7 @@ export class EBox {
 
 /** Table and type are one thing; the enterprise key stays in the table. The e-Box row above is not a type: EBox is a read model. */
 @Entity("ebox_message")
-@ObjectType({ description: "A message in an enterprise's e-Box.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "A message in an enterprise's e-Box.", simpleResolvers: true })
 export class EBoxMessage {
   @Field(() => ID, { description: "The message's id: pass it to markEBoxMessageRead." })
   @PrimaryGeneratedColumn()

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { EnterpriseStatusEnum } from "../enums";
 import { EnterpriseNumberScalar } from "../scalars";
 import { enterpriseStatuses, type EnterpriseStatus } from "../states";
+import { Node } from "../types/node.type";
 
 export { enterpriseStatuses, type EnterpriseStatus };
 
@@ -11,7 +12,7 @@ export { enterpriseStatuses, type EnterpriseStatus };
  * stays in the table; everything else of an enterprise is resolved through its resolver class.
  */
 @Entity("enterprise")
-@ObjectType({ description: "An enterprise known from the enterprise register (KBO/BCE), with the people, capacities and mandates of its access management.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "An enterprise known from the enterprise register (KBO/BCE), with the people, capacities and mandates of its access management.", simpleResolvers: true })
 export class Enterprise {
   @Field(() => ID, { description: "The enterprise's id in this API; stable, but use `number` to name the enterprise to people." })
   @PrimaryGeneratedColumn()

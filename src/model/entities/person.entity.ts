@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { SsinScalar } from "../scalars";
 import { languages, type Language } from "../states";
+import { Node } from "../types/node.type";
 
 export { languages, type Language };
 /** The portal's language for a person who has not chosen one. */
@@ -12,7 +13,7 @@ export const defaultLanguage: Language = "NL";
  * (SPEC rule 14), so they are field resolvers of PersonResolver that ask the access layer, not plain fields.
  */
 @Entity("person")
-@ObjectType({ description: "A person known by their national number: a legal representative, a manager or a user of one or more enterprises.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "A person known by their national number: a legal representative, a manager or a user of one or more enterprises.", simpleResolvers: true })
 export class Person {
   @Field(() => ID, { description: "The person's id in this API." })
   @PrimaryGeneratedColumn()

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { Role } from "../../access/role-tasks";
 import { RoleEnum } from "../enums";
 import { DateTimeScalar } from "../scalars";
+import { Node } from "../types/node.type";
 
 /**
  * A role held by a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity).
@@ -13,7 +14,7 @@ import { DateTimeScalar } from "../scalars";
  * the main access manager is replaced, while profiles appointed separately stay. Not exposed in GraphQL.
  */
 @Entity("role_assignment")
-@ObjectType({ description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })
 export class RoleAssignment {
   @Field(() => ID, { description: "The assignment's id: pass it to revokeAccessManager, setUserOnlineServices or removeUser." })
   @PrimaryGeneratedColumn()

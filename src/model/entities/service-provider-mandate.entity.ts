@@ -3,12 +3,13 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { MandateStatusEnum } from "../enums";
 import { DateTimeScalar } from "../scalars";
 import { mandateStatuses, type MandateStatus } from "../states";
+import { Node } from "../types/node.type";
 
 export { mandateStatuses, type MandateStatus };
 
 /** `activeKey` ("client:capacity") is unique while the mandate is active: one active mandate per (client, capacity). */
 @Entity("service_provider_mandate")
-@ObjectType({ description: "A mandate by which a client enterprise lets a service provider (a payroll bureau, a social secretariat) act for it in one capacity.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "A mandate by which a client enterprise lets a service provider (a payroll bureau, a social secretariat) act for it in one capacity.", simpleResolvers: true })
 export class ServiceProviderMandate {
   @Field(() => ID, { description: "The mandate's id: pass it to endServiceProviderMandate." })
   @PrimaryGeneratedColumn()

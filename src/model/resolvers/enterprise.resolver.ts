@@ -1,16 +1,16 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
 import { AuditEvent, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../entities";
 import { RoleEnum, TaskEnum } from "../enums";
-import { decodeCursor, EBoxModel, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../read-models";
+import { decodeCursor, EBoxModel, emptyPage, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../read-models";
 import { AuditEventConnection, RoleAssignmentConnection } from "../types/connections";
 import { keysetPage } from "./keyset-page";
+import { encodeGlobalId } from "../global-ids";
+import { nodeIdDescription } from "../types/node.type";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
-
-const emptyPage = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 
 const firstDescription = "How many items to return, 0 to 100.";
 const afterDescription = "The `endCursor` of the previous page; omit it for the first page.";
@@ -21,6 +21,11 @@ const afterDescription = "The `endCursor` of the previous page; omit it for the 
  */
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() e: Enterprise): string {
+    return encodeGlobalId("Enterprise", e.id);
+  }
+
   @FieldResolver(() => [Person], { description: "The enterprise's legal representatives, from the register. Empty to those who hold no role in it." })
   async legalRepresentatives(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<Person[]> {
     if (!(await access.seesLeadershipOf(e.id))) return [];
@@ -65,7 +70,7 @@ export class EnterpriseResolver {
     const size = pageSize(first);
     const afterId = decodeCursor(after);
     const scope = await context.access.assignmentScope(e.id);
-    if (scope.kind === "none") return emptyPage;
+    if (scope.kind === "none") return emptyPage();
     const visibleTo = scope.kind === "all" ? null : { personId: scope.personId, capacities: scope.capacities };
     return context.roleAssignmentPages.load({ enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, visibleTo });
   }

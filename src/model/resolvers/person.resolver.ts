@@ -1,8 +1,10 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { defaultLanguage, Person, RoleAssignment, type Language } from "../entities";
 import { LanguageEnum } from "../enums";
 import { filterAsync } from "../read-models";
+import { encodeGlobalId } from "../global-ids";
+import { nodeIdDescription } from "../types/node.type";
 
 /**
  * A person's own account data is theirs alone (SPEC rule 14). The contract makes `language` non-null, so others read
@@ -10,6 +12,11 @@ import { filterAsync } from "../read-models";
  */
 @Resolver(() => Person)
 export class PersonResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() p: Person): string {
+    return encodeGlobalId("Person", p.id);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: "The person's e-mail address. Only the person themself reads it; null to everyone else." })
   email(@Root() p: Person, @Ctx() { access }: Context): string | null {
     return access.isViewer(p.id) ? p.email : null;

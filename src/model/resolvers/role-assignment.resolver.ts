@@ -1,12 +1,19 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { roleTasks, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { CatalogCapacity, CatalogOnlineService } from "../catalog";
 import { Enterprise, Person, RoleAssignment } from "../entities";
 import { TaskEnum } from "../enums";
+import { encodeGlobalId } from "../global-ids";
+import { nodeIdDescription } from "../types/node.type";
 
 @Resolver(() => RoleAssignment)
 export class RoleAssignmentResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() a: RoleAssignment): string {
+    return encodeGlobalId("RoleAssignment", a.id);
+  }
+
   @FieldResolver(() => Person, { description: "Who holds the role." })
   async person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Person> {
     return (await loaders.person.load(a.personId))!;

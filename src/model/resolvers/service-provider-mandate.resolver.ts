@@ -1,10 +1,17 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { CatalogCapacity } from "../catalog";
 import { Enterprise, Person, ServiceProviderMandate } from "../entities";
+import { encodeGlobalId } from "../global-ids";
+import { nodeIdDescription } from "../types/node.type";
 
 @Resolver(() => ServiceProviderMandate)
 export class ServiceProviderMandateResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() m: ServiceProviderMandate): string {
+    return encodeGlobalId("ServiceProviderMandate", m.id);
+  }
+
   @FieldResolver(() => Enterprise, { description: "The enterprise the provider acts for." })
   async client(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
     return (await loaders.enterprise.load(m.clientId))!;

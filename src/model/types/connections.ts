@@ -19,6 +19,7 @@ export const EnterpriseConnection = connectionTypes(Enterprise, {
     node: "The enterprise.",
     connection: "A page of the enterprises the caller sees, ordered by enterprise number.",
     edges: "The enterprises of this page.",
+    nodes: "The enterprises of this page, as in `edges` without their cursors.",
     pageInfo: "Whether there is a page after this one, and the cursor to ask for it.",
     totalCount: "How many enterprises the caller sees in all.",
   },

@@ -1,16 +1,27 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
 import type { Edge, Page } from "../read-models";
 
-@ObjectType({ description: "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true.", simpleResolvers: true })
+@ObjectType({
+  description: "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true. Complete for Relay's `@connection`.",
+  simpleResolvers: true,
+})
 export class PageInfo {
   @Field(() => Boolean, { description: "Whether more items follow this page." })
   hasNextPage: boolean;
+
+  @Field(() => Boolean, {
+    description: "Always false: lists page forward only (`first`/`after`), and Relay's connection spec lets such a list answer false even after a cursor.",
+  })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: "The cursor of the first item of this page; null when the page is empty." })
+  startCursor: string | null;
 
   @Field(() => String, { nullable: true, description: "The cursor of the last item of this page, to pass as `after`; null when the page is empty." })
   endCursor: string | null;
 }
 
-type ConnectionPart = "edge" | "cursor" | "node" | "connection" | "edges" | "pageInfo" | "totalCount";
+type ConnectionPart = "edge" | "cursor" | "node" | "connection" | "edges" | "nodes" | "pageInfo" | "totalCount";
 
 /**
  * The edge and connection types of a paginated list of `node` (`${name}Edge`, `${name}Connection`): one class per
@@ -38,6 +49,9 @@ export function connectionTypes<T extends object>(
   class ConnectionType implements Page<T> {
     @Field(() => [EdgeType], { description: description("edges", `The ${items} of this page, in list order.`) })
     edges: EdgeType[];
+
+    @Field(() => [node], { description: description("nodes", `The ${items} of this page, as in \`edges\` without their cursors.`) })
+    nodes: T[];
 
     @Field(() => PageInfo, { description: description("pageInfo", "Whether there is a next page, and the cursor to ask for it.") })
     pageInfo: PageInfo;
