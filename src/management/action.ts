@@ -5,10 +5,11 @@
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
+import { AuditChainRaceError, appendAuditEvents } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
 import { currentDeadline, type RequestDeadline } from "../http/request-deadline";
 import type { Catalog } from "../model/catalog";
-import { AuditEvent, Enterprise, type Person } from "../model/entities";
+import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
@@ -28,7 +29,7 @@ export interface ActionScope {
   now: Date;
   /** Locks the enterprise rows for the rest of the transaction, in id order, so concurrent actions on one enterprise run one after the other. */
   lock(...enterprises: Enterprise[]): Promise<void>;
-  /** Records the action's audit event in the same transaction (SPEC rule 11). */
+  /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ function isPersonSsinRace(error: unknown): boolean {
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? "";
-  return retryableMysqlErrors.has(code);
+  return retryableMysqlErrors.has(code) || error instanceof AuditChainRaceError;
 }
 
 /** SQLite busy (another process writing, e.g. a register import): retried for this long, each wait asynchronous. */
@@ -88,14 +89,7 @@ export async function runAction<T>(
           await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
         },
         async audit(actionName, enterprise, details) {
-          await em.insert(AuditEvent, {
-            at: now,
-            actorId: viewer.id,
-            action: actionName,
-            enterpriseId: enterprise?.id ?? null,
-            requestId,
-            details: JSON.stringify(details),
-          });
+          await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }]);
         },
       };
       return action(scope);
