@@ -1,11 +1,15 @@
 import { spawn } from "node:child_process";
 import { gql } from "graphql-request";
-import { auditEventHash } from "../src/audit/chain";
+import { DataSource, MoreThan } from "typeorm";
+import { appendAuditEvents, auditEventHash } from "../src/audit/chain";
+import { verifyAuditChains } from "../src/audit/verify";
+import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
+import { migrations } from "../src/database/migrations";
 import { AuditChainHead, AuditEvent, Enterprise } from "../src/model/entities";
-import { describeEachDatabase } from "./support/databases";
+import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
-import { ssin } from "./support/identities";
+import { enterpriseNumber, ssin } from "./support/identities";
 import { projectRoot, runScript, type Environment } from "./support/processes";
 import type { SeededEnterprise } from "./support/seed";
 
@@ -165,4 +169,52 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
       });
     });
   }
+});
+
+describeEachDatabase("the migration to the audit chain", (dialect) => {
+  it("hashes the events already there in id order, one chain per enterprise and one outside any, and new events continue those chains", async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      const options = await buildDataSourceOptions({ url: database.url });
+      const previous = new DataSource({ ...options, migrations: migrations.slice(0, 4) });
+      await previous.initialize();
+      await previous.runMigrations({ transaction: "each" });
+      const insert = async (table: string, row: Record<string, string | number | null>) => {
+        const columns = Object.keys(row);
+        await previous.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
+        return Number((await previous.query(`SELECT MAX(id) AS id FROM ${table}`))[0].id);
+      };
+      const enterprise = () => insert("enterprise", { number: enterpriseNumber(), name: "E", status: "ACTIVE", default_capacity: "EMPLOYER_NSSO", created_at: "2026-01-01 12:00:00", updated_at: "2026-01-01 12:00:00" });
+      const [a, b] = [await enterprise(), await enterprise()];
+      const event = (enterpriseId: number | null, at: string, n: number) =>
+        insert("audit_event", { at, actor_id: null, action: "REGISTER_IMPORT", enterprise_id: enterpriseId, request_id: n % 2 ? `r${n}` : null, details: JSON.stringify({ before: null, after: { n, name: "Łukasz" } }) });
+      const ids = [await event(a, "2026-01-01 12:00:00", 1), await event(b, "2026-01-01 12:00:01.250", 2), await event(null, "2026-01-02 08:30:00.5", 3), await event(a, "2026-01-03 09:00:00.999", 4)];
+      await previous.destroy();
+
+      const migrated = await openDatabase({ url: database.url });
+      try {
+        const rows = await migrated.getRepository(AuditEvent).find({ order: { id: "ASC" } });
+        expect(rows.map((r) => r.id)).toEqual(ids);
+        expect(rows[0].previousHash).toBeNull();
+        expect(rows[1].previousHash).toBeNull();
+        expect(rows[2].previousHash).toBeNull();
+        expect(rows[3].previousHash).toBe(rows[0].hash);
+        expect(await verifyAuditChains({ dataSource: migrated })).toEqual({ chains: 3, events: 4, broken: [] });
+        await migrated.transaction((em) =>
+          appendAuditEvents(em, [
+            { enterpriseId: a, at: new Date(), actorId: null, action: "REGISTER_IMPORT", requestId: null, details: "{}" },
+            { enterpriseId: null, at: new Date(), actorId: null, action: "UPDATE_MY_ACCOUNT", requestId: null, details: "{}" },
+          ]),
+        );
+        const [nextA, nextNone] = await migrated.getRepository(AuditEvent).find({ where: { id: MoreThan(ids[3]) }, order: { id: "ASC" } });
+        expect(nextA.previousHash).toBe(rows[3].hash);
+        expect(nextNone.previousHash).toBe(rows[2].hash);
+        expect(await verifyAuditChains({ dataSource: migrated })).toEqual({ chains: 3, events: 6, broken: [] });
+      } finally {
+        await migrated.destroy();
+      }
+    } finally {
+      await database.drop();
+    }
+  });
 });
