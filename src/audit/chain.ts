@@ -55,9 +55,9 @@ export class AuditChainRaceError extends Error {
  * database's one write lock, which a deferred transaction that read a head another process has since moved cannot
  * get, SQLITE_BUSY_SNAPSHOT, retried), so that writers of one chain take turns and each reads the head its
  * predecessor committed. The head's guarded update is the backstop: it changes nothing unless the head is still what
- * was read. Returns the inserted events' hashes in order.
+ * was read. Returns the inserted events, chained, in order.
  */
-export async function appendAuditEvents(em: EntityManager, events: readonly AuditEventContent[]): Promise<string[]> {
+export async function appendAuditEvents(em: EntityManager, events: readonly AuditEventContent[]): Promise<(AuditEventContent & { previousHash: string | null; hash: string })[]> {
   if (events.length === 0) return [];
   const chains = [...new Set(events.map((e) => chainOf(e.enterpriseId)))].sort();
   const heads = await lockHeads(em, chains);
@@ -72,7 +72,7 @@ export async function appendAuditEvents(em: EntityManager, events: readonly Audi
   // One multi-row insert: auto-increment ids follow the rows' order, and the chain's order is its ids' order.
   await em.createQueryBuilder().insert().into(AuditEvent).values(rows).updateEntity(false).execute();
   await moveHeads(em, chains.map((chain) => ({ chain, before: read.get(chain) ?? null, after: heads.get(chain)! })));
-  return rows.map((r) => r.hash);
+  return rows;
 }
 
 /** The heads of `chains` (sorted), locked for the transaction; a chain seen for the first time gets its head row (last hash null). */
