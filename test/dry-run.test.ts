@@ -105,6 +105,9 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     await stranger.request(gql`{ me { ssin } }`);
     await refusedAlike(stranger, m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }, { code: "FORBIDDEN" });
     await refusedAlike(await gw.client(e.mainAccessManager!), m.activateCapacity, { e: e.number, c: "NO_SUCH_CAPACITY" }, { code: "BAD_USER_INPUT", field: "capacity" });
+    const before = await snapshot(gw.dataSource);
+    await expectError((await gw.client(e.mainAccessManager!)).request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: "yes" }), { code: "BAD_USER_INPUT", field: "dryRun" });
+    expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
   it("refuses a mutation after a dry run in the same operation, and leaves the dry run rolled back", async () => {
