@@ -191,11 +191,6 @@ class CommitOutcomeUnknown extends Error {
   }
 }
 
-/**
- * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
- * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
- * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed.
- */
 type Finish = "commit" | "hold";
 
 interface Held {
@@ -205,6 +200,12 @@ interface Held {
   ended: Promise<void>;
 }
 
+/**
+ * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
+ * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
+ * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed. Held
+ * (a dry run), it is neither committed nor released: `held.end()` rolls it back and releases it.
+ */
 async function transaction<T extends object>(
   { dataSource, deadline, isolation, finish }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
   work: (em: EntityManager) => Promise<T>,
