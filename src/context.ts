@@ -2,6 +2,7 @@ import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
 import { createLoaders, type Loaders } from "./model/loaders";
@@ -20,6 +21,8 @@ export interface Context {
   access: Access;
   /** Refusals of guarded fields inside a mutation's answer, reported beside the committed result (src/access/shield.ts). */
   partialErrors: GraphQLError[];
+  /** A dry run's open transaction and the audit events it wrote: the answer is read inside it, then src/http/dry-run.ts rolls it back. */
+  dryRun: DryRun | null;
   /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
   acceptLanguage: Language | null;
 }
@@ -53,6 +56,16 @@ function readState(readManager: EntityManager, catalog: Catalog, viewer: Person 
  * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
  * of the request from the primary: a replica may not have the write yet.
  */
+export interface DryRun {
+  auditEvents: AuditedEvent[];
+  end(): Promise<void>;
+}
+
+/** A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards. */
+export function readInsideDryRun(context: Context, em: EntityManager): void {
+  Object.assign(context, readState(em, context.catalog, context.viewer));
+}
+
 export function refreshAfterWrite(context: Context): void {
   Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer));
 }
@@ -77,6 +90,7 @@ export function createContext({
     catalog,
     ...readState(dataSource.manager, catalog, viewer),
     partialErrors: [],
+    dryRun: null,
     acceptLanguage: preferredLanguage(acceptLanguage),
   };
 }

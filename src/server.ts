@@ -18,6 +18,7 @@ import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
+import { dryRuns } from "./http/dry-run";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
@@ -139,6 +140,7 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
+      dryRuns(),
       // Before the logging, so that the log names the refusal the client gets.
       responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),

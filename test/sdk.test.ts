@@ -85,6 +85,9 @@ describeEachDatabase("the typed SDK", (dialect) => {
       "APPOINT_ACCESS_MANAGER",
       "APPOINT_ACCESS_MANAGER",
     ]);
+    const chain = (await legalRepresentative.AuditChain({ enterprise: enterprise.number, first: 10 })).enterprise!.auditTrail.edges.map((e) => e.node);
+    expect(chain.map((e) => e.id)).toEqual(trail.enterprise?.auditTrail.edges.map((e) => e.node.id));
+    chain.forEach((e, i) => expect(e.previousHash).toBe(i === 0 ? null : chain[i - 1].hash));
   });
 
   it("manages the users of a capacity with their online services, and answers the decision queries", async () => {

@@ -5,10 +5,11 @@
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
+import { AuditChainRaceError, appendAuditEvents, type AuditEventContent } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
 import { currentDeadline, type RequestDeadline } from "../http/request-deadline";
 import type { Catalog } from "../model/catalog";
-import { AuditEvent, Enterprise, type Person } from "../model/entities";
+import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
@@ -28,7 +29,7 @@ export interface ActionScope {
   now: Date;
   /** Locks the enterprise rows for the rest of the transaction, in id order, so concurrent actions on one enterprise run one after the other. */
   lock(...enterprises: Enterprise[]): Promise<void>;
-  /** Records the action's audit event in the same transaction (SPEC rule 11). */
+  /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ function isPersonSsinRace(error: unknown): boolean {
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string; driverError?: { code?: string } };
   const code = e.driverError?.code ?? e.code ?? "";
-  return retryableMysqlErrors.has(code);
+  return retryableMysqlErrors.has(code) || error instanceof AuditChainRaceError;
 }
 
 /** SQLite busy (another process writing, e.g. a register import): retried for this long, each wait asynchronous. */
@@ -69,13 +70,51 @@ const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
  *
  * SQLite has one connection per process (TypeORM shares it), so transactions there take turns through a queue.
  */
-export async function runAction<T>(
-  { dataSource, viewer, catalog, requestId }: { dataSource: DataSource; viewer: Person; catalog: Catalog; requestId: string | null },
-  action: (scope: ActionScope) => Promise<T>,
-): Promise<T> {
+export async function runAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<T> {
+  return (await attempt(options, action, "commit")).result;
+}
+
+/** The audit event an action wrote (or, in a dry run, would write), as chained. */
+export type AuditedEvent = AuditEventContent & { previousHash: string | null; hash: string };
+
+/** A dry run's action, done and not committed: its transaction stays open so that its answer is read inside it. */
+export interface PreviewedAction<T> {
+  result: T;
+  /** The open transaction's manager, for reading the answer as the action left the database. */
+  em: EntityManager;
+  auditEvents: AuditedEvent[];
+  /** Rolls the transaction back and gives its connection back; call once the answer has been read. */
+  end(): Promise<void>;
+}
+
+/**
+ * A dry run (issue 13, point 3): the same checks and writes as runAction, the same retries, refused the same way, but
+ * the transaction is left open instead of committed, until `end()` rolls it back. On SQLite the process's other
+ * actions wait for that end (they queue behind it); on MySQL the rows it wrote stay locked until then.
+ */
+export async function previewAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<PreviewedAction<T>> {
+  const { result, auditEvents, held } = await attempt(options, action, "hold");
+  return { result, auditEvents, em: held!.em, end: held!.end };
+}
+
+interface ActionOptions {
+  dataSource: DataSource;
+  viewer: Person;
+  catalog: Catalog;
+  requestId: string | null;
+}
+
+interface Attempted<T> {
+  result: T;
+  auditEvents: AuditedEvent[];
+  held?: Held;
+}
+
+async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const work = async (em: EntityManager) => {
       const now = new Date();
+      const auditEvents: AuditedEvent[] = [];
       const scope: ActionScope = {
         viewer,
         em,
@@ -88,17 +127,10 @@ export async function runAction<T>(
           await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
         },
         async audit(actionName, enterprise, details) {
-          await em.insert(AuditEvent, {
-            at: now,
-            actorId: viewer.id,
-            action: actionName,
-            enterpriseId: enterprise?.id ?? null,
-            requestId,
-            details: JSON.stringify(details),
-          });
+          auditEvents.push(...(await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }])));
         },
       };
-      return action(scope);
+      return { result: await action(scope), auditEvents };
   };
   const deadline = currentDeadline();
 
@@ -106,13 +138,14 @@ export async function runAction<T>(
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
-      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED" }, work);
+      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish }, work);
       const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
-      const attempt = () => transaction({ dataSource, deadline }, work);
-      const run = previous.then(attempt, attempt);
+      const once = () => transaction({ dataSource, deadline, finish }, work);
+      const run = previous.then(once, once);
+      // A held (dry-run) transaction keeps the queue until it ends.
       sqliteQueues.set(
         dataSource,
-        run.catch(() => undefined),
+        run.then((done) => done.held?.ended, () => undefined),
       );
       return await run;
     } catch (error) {
@@ -158,21 +191,36 @@ class CommitOutcomeUnknown extends Error {
   }
 }
 
+type Finish = "commit" | "hold";
+
+interface Held {
+  em: EntityManager;
+  end(): Promise<void>;
+  /** Resolves once `end` has rolled back and released the connection. */
+  ended: Promise<void>;
+}
+
 /**
  * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
  * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
- * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed.
+ * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed. Held
+ * (a dry run), it is neither committed nor released: `held.end()` rolls it back and releases it.
  */
-async function transaction<T>(
-  { dataSource, deadline, isolation }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED" },
+async function transaction<T extends object>(
+  { dataSource, deadline, isolation, finish }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
   work: (em: EntityManager) => Promise<T>,
-): Promise<T> {
+): Promise<T & { held?: Held }> {
   deadline?.signal.throwIfAborted();
   const runner = dataSource.createQueryRunner("master");
   let connection: unknown;
+  let held = false;
   // SQLite's one connection is the process's, and its statements do not wait on the network: the COMMIT check suffices there.
   const abandon = () => {
     if (dialectOf(dataSource) === "mysql" && !deadline?.committing) abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
+  };
+  const close = async () => {
+    deadline?.signal.removeEventListener("abort", abandon);
+    await runner.release();
   };
   try {
     connection = await runner.connect();
@@ -181,6 +229,22 @@ async function transaction<T>(
     deadline?.signal.addEventListener("abort", abandon, { once: true });
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
+    if (finish === "hold") {
+      held = true;
+      let ended!: () => void;
+      const endedPromise = new Promise<void>((resolve) => (ended = resolve));
+      let ending: Promise<void> | undefined;
+      const end = () =>
+        (ending ??= (async () => {
+          try {
+            if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+          } finally {
+            await close();
+            ended();
+          }
+        })());
+      return { ...result, held: { em: runner.manager, end, ended: endedPromise } };
+    }
     try {
       await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
     } catch (error) {
@@ -194,7 +258,6 @@ async function transaction<T>(
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {
-    deadline?.signal.removeEventListener("abort", abandon);
-    await runner.release();
+    if (!held) await close();
   }
 }

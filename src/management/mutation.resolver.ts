@@ -1,9 +1,10 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { refreshAfterWrite, type Context } from "../context";
+import { readInsideDryRun, refreshAfterWrite, type Context } from "../context";
+import { BadUserInputError } from "../errors";
 import { EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../model/read-models";
 import { EnterpriseNumberScalar } from "../model/scalars";
-import { runAction, type ActionScope } from "./action";
+import { previewAction, runAction, type ActionScope } from "./action";
 import { activateCapacity } from "./activate-capacity";
 import { activateEBox } from "./activate-ebox";
 import { activateEnterpriseAccount } from "./activate-enterprise-account";
@@ -31,12 +32,32 @@ import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
 
-/** Runs a management action for the caller; the shield has already checked the task, the action checks it again under lock. */
-async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>): Promise<T> {
-  const result = await runAction({ dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId }, action);
-  refreshAfterWrite(context);
-  return result;
+/**
+ * Runs a management action for the caller; the shield has already checked the task, the action checks it again under
+ * lock. A dry run does the same, but its transaction stays open while the answer is read inside it, and is rolled
+ * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
+ */
+async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined): Promise<T> {
+  const options = { dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId };
+  // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
+  if (context.dryRun) throw new BadUserInputError("dryRun", "A dry run must be the last mutation of its operation");
+  if (!dryRun) {
+    const result = await runAction(options, action);
+    refreshAfterWrite(context);
+    return result;
+  }
+  const preview = await previewAction(options, action);
+  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end };
+  readInsideDryRun(context, preview.em);
+  return preview.result;
 }
+
+const dryRunArg = {
+  nullable: true,
+  defaultValue: false,
+  description:
+    "Preview: run the same checks and writes, answer the same, with the audit event it would write in extensions.dryRun, then roll everything back. Refused exactly as the real action would be.",
+};
 
 const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
 const assignmentArg = { description: "The role assignment's id." };
@@ -50,88 +71,91 @@ export class MutationResolver {
   @Mutation(() => RoleAssignment, {
     description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
   })
-  appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointMainAccessManager(s, input));
+  appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun);
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
-  appointServiceProvider(@Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointServiceProvider(s, input));
+  appointServiceProvider(@Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointServiceProvider(s, input), dryRun);
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative of the client: end a service-provider mandate." })
-  endServiceProviderMandate(@Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string, @Ctx() ctx: Context) {
-    return run(ctx, (s) => endServiceProviderMandate(s, { mandate }));
+  endServiceProviderMandate(@Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => endServiceProviderMandate(s, { mandate }), dryRun);
   }
 
   @Mutation(() => EBoxModel, { description: "Legal representative: activate the enterprise's e-Box, once; it receives a welcome message." })
-  activateEBox(@Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => activateEBox(s, input));
+  activateEBox(@Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => activateEBox(s, input), dryRun);
   }
 
   @Mutation(() => Enterprise, { description: "Legal representative: delete the enterprise's access. Nothing is physically deleted: history stays in the audit trail." })
-  deleteEnterpriseAccess(@Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => deleteEnterpriseAccess(s, input));
+  deleteEnterpriseAccess(@Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => deleteEnterpriseAccess(s, input), dryRun);
   }
 
   @Mutation(() => Enterprise, { description: "Main access manager: activate the enterprise's account (PENDING_ACTIVATION becomes ACTIVE) and its default capacity." })
-  activateEnterpriseAccount(@Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string, @Ctx() ctx: Context) {
-    return run(ctx, (s) => activateEnterpriseAccount(s, { enterprise }));
+  activateEnterpriseAccount(@Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => activateEnterpriseAccount(s, { enterprise }), dryRun);
   }
 
   @Mutation(() => EnterpriseCapacityModel, { description: "Main access manager: activate a capacity of the catalog for the enterprise." })
   activateCapacity(
     @Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string,
     @Arg("capacity", () => String, { description: "The capacity code to activate, from Query.capacities." }) capacity: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => activateCapacity(s, { enterprise, capacity }));
+    return run(ctx, (s) => activateCapacity(s, { enterprise, capacity }), dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
-  appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointAccessManager(s, input));
+  appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => appointAccessManager(s, input), dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
-  revokeAccessManager(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Ctx() ctx: Context) {
-    return run(ctx, (s) => revokeAccessManager(s, { assignment }));
+  revokeAccessManager(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => revokeAccessManager(s, { assignment }), dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
-  addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => addUser(s, input));
+  addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => addUser(s, input), dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
-  setUserOnlineServices(@Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." }) input: SetUserOnlineServicesInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => setUserOnlineServices(s, input));
+  setUserOnlineServices(@Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." }) input: SetUserOnlineServicesInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => setUserOnlineServices(s, input), dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: remove a user; answers the ended assignment." })
-  removeUser(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Ctx() ctx: Context) {
-    return run(ctx, (s) => removeUser(s, { assignment }));
+  removeUser(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => removeUser(s, { assignment }), dryRun);
   }
 
   @Mutation(() => StructuredMessagingConfig, { description: "Access manager: configure the structured messages of a capacity; the sender number is assigned once and kept." })
   configureStructuredMessaging(
     @Arg("input", () => ConfigureStructuredMessagingInput, { description: "Where, for which capacity, and how." }) input: ConfigureStructuredMessagingInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => configureStructuredMessaging(s, input));
+    return run(ctx, (s) => configureStructuredMessaging(s, input), dryRun);
   }
 
   @Mutation(() => EBoxMessage, { description: "User or access manager with USE_EBOX: mark an e-Box message read." })
   markEBoxMessageRead(
     @Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string,
     @Arg("message", () => ID, { description: "The message's id." }) message: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => markEBoxMessageRead(s, { enterprise, message }));
+    return run(ctx, (s) => markEBoxMessageRead(s, { enterprise, message }), dryRun);
   }
 
   @Mutation(() => Person, { description: "Any authenticated person: change their own e-mail, phone or language." })
-  updateMyAccount(@Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput, @Ctx() ctx: Context) {
-    return run(ctx, (s) => updateMyAccount(s, input));
+  updateMyAccount(@Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+    return run(ctx, (s) => updateMyAccount(s, input), dryRun);
   }
 }

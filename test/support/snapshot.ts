@@ -11,6 +11,7 @@ const tables = [
   "ebox_message",
   "structured_messaging_config",
   "audit_event",
+  "audit_chain_head",
 ];
 
 /** Every row of every table of the model, to show that a refused request changed nothing (audit events included). */

@@ -28,6 +28,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -43,6 +44,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RevokeAccessManager(variables: Operations.RevokeAccessManagerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeAccessManagerMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeAccessManagerMutation>({ document: Operations.RevokeAccessManagerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeAccessManager', 'mutation', variables);
+    },
+    AuditChain(variables: Operations.AuditChainQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditChainQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditChainQuery>({ document: Operations.AuditChainDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditChain', 'query', variables);
     },
     Catalog(variables?: Operations.CatalogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CatalogQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.CatalogQuery>({ document: Operations.CatalogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Catalog', 'query', variables);

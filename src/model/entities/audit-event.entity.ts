@@ -32,4 +32,15 @@ export class AuditEvent {
   @Field(() => String, { description: "A JSON object: what changed, before and after." })
   @Column({ type: "text" })
   details: string;
+
+  @Field(() => String, {
+    description:
+      "sha256 (hex) of this event's content and of previousHash: the link that makes the trail tamper-evident. Recompute it as described in the README (\"Access over time\"); `npm run audit:verify` does.",
+  })
+  @Column({ type: "varchar", length: 64 })
+  hash: string;
+
+  @Field(() => String, { nullable: true, description: "The hash of the enterprise's previous audit event; null for its first event." })
+  @Column({ name: "previous_hash", type: "varchar", length: 64, nullable: true })
+  previousHash: string | null;
 }

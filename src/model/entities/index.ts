@@ -4,6 +4,7 @@
  * field resolvers read through the per-request loaders. It decides nothing about access: it asks src/access (through
  * the context's `access`), and imports from there only the role-task table and the decision's reasons.
  */
+import { AuditChainHead } from "./audit-chain-head.entity";
 import { AuditEvent } from "./audit-event.entity";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catalog.entity";
 import { EBox, EBoxMessage } from "./ebox.entity";
@@ -14,6 +15,7 @@ import { RoleAssignment, RoleAssignmentOnlineService } from "./role-assignment.e
 import { ServiceProviderMandate } from "./service-provider-mandate.entity";
 import { StructuredMessagingConfig } from "./structured-messaging-config.entity";
 
+export * from "./audit-chain-head.entity";
 export * from "./audit-event.entity";
 export * from "./catalog.entity";
 export * from "./ebox.entity";
@@ -25,6 +27,7 @@ export * from "./service-provider-mandate.entity";
 export * from "./structured-messaging-config.entity";
 
 export const entities = [
+  AuditChainHead,
   AuditEvent,
   CapacityOnlineServiceRow,
   CapacityRow,
