@@ -11,6 +11,7 @@ import { AuditEvent, RoleAssignment, ServiceProviderMandate } from "../src/model
 import { createTestDatabase, describeEachDatabase, describeMysql, type TestDatabase } from "./support/databases";
 import { startTestGateway } from "./support/gateway";
 import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
+import { outcomes } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
 import type { DataSource } from "typeorm";
@@ -18,16 +19,6 @@ import type { DataSource } from "typeorm";
 const appointMain = gql`mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { id } }`;
 const appointManager = gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
 const appointProvider = gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id } }`;
-
-/** What each concurrent request came back with: "ok" or its error code (and reason). */
-async function outcomes(requests: Promise<unknown>[]): Promise<string[]> {
-  const settled = await Promise.allSettled(requests);
-  return settled.map((s) => {
-    if (s.status === "fulfilled") return "ok";
-    const error = (s.reason as { response?: { errors?: { extensions?: { code?: string; reason?: string } }[] } }).response?.errors?.[0]?.extensions;
-    return error ? `${error.code}${error.reason ? `:${error.reason}` : ""}` : `transport:${String(s.reason)}`;
-  });
-}
 
 /**
  * SPEC rule 12 under concurrent requests: never two main access managers, never two active mandates for one

@@ -1,22 +1,13 @@
 import { gql } from "graphql-request";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { outcomes } from "./support/graphql";
 import { ssin } from "./support/identities";
 
 const addUser = gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`;
 const deleteAccess = gql`mutation ($input: DeleteEnterpriseAccessInput!) { deleteEnterpriseAccess(input: $input) { status } }`;
 const endMandate = gql`mutation ($id: ID!) { endServiceProviderMandate(mandate: $id) { status } }`;
 const appointProvider = gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id } }`;
-
-/** What each concurrent request came back with: "ok" or its error code (and reason). */
-async function outcomes(requests: Promise<unknown>[]): Promise<string[]> {
-  const settled = await Promise.allSettled(requests);
-  return settled.map((s) => {
-    if (s.status === "fulfilled") return "ok";
-    const error = (s.reason as { response?: { errors?: { extensions?: { code?: string; reason?: string } }[] } }).response?.errors?.[0]?.extensions;
-    return error ? `${error.code}${error.reason ? `:${error.reason}` : ""}` : `transport:${String(s.reason)}`;
-  });
-}
 
 describeEachDatabase("management actions racing each other", (dialect) => {
   let gw: TestGateway;

@@ -1,9 +1,8 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { expectError, type ExpectedError } from "./support/graphql";
+import { expectError, expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
 import { enterpriseNumber, ssin } from "./support/identities";
-import { snapshot } from "./support/snapshot";
 
 const person = (s: string, givenName = "Eva", familyName = "Example") => ({ ssin: s, givenName, familyName });
 
@@ -33,10 +32,7 @@ describeEachDatabase("the management rules", (dialect) => {
 
   /** The request must fail as expected and leave every table (audit included) as it was. */
   async function refused(client: GraphQLClient, document: string, variables: Record<string, unknown>, expected: ExpectedError) {
-    const before = await snapshot(gw.dataSource);
-    const error = await expectError(client.request(document, variables), expected);
-    expect(await snapshot(gw.dataSource)).toEqual(before);
-    return error;
+    return expectRefusedUnchanged(gw.dataSource, () => client.request(document, variables), expected);
   }
 
   it("needs an active enterprise for every task but appointing the main access manager and activating the account", async () => {

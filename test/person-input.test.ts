@@ -1,9 +1,8 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { expectError, type ExpectedError } from "./support/graphql";
+import { expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
-import { snapshot } from "./support/snapshot";
 
 const addUser = gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id person { givenName } } }`;
 const appointManager = gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
@@ -16,10 +15,7 @@ describeEachDatabase("the person named in an appointment", (dialect) => {
   afterAll(() => gw?.stop());
 
   async function refused(client: GraphQLClient, document: string, variables: Record<string, unknown>, expected: ExpectedError) {
-    const before = await snapshot(gw.dataSource);
-    const error = await expectError(client.request(document, variables), expected);
-    expect(await snapshot(gw.dataSource)).toEqual(before);
-    return error;
+    return expectRefusedUnchanged(gw.dataSource, () => client.request(document, variables), expected);
   }
 
   const storedEmail = async (personSsin: string): Promise<string | null> => {

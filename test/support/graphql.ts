@@ -1,4 +1,6 @@
 import { ClientError } from "graphql-request";
+import type { DataSource } from "typeorm";
+import { snapshot } from "./snapshot";
 
 export interface ExpectedError {
   code: string;
@@ -22,4 +24,22 @@ export async function expectError(request: Promise<unknown>, expected: ExpectedE
     ...(expected.field ? { field: expected.field } : {}),
   });
   return first!;
+}
+
+/** What each concurrent request came back with: "ok" or its error code (and reason). */
+export async function outcomes(requests: Promise<unknown>[]): Promise<string[]> {
+  const settled = await Promise.allSettled(requests);
+  return settled.map((s) => {
+    if (s.status === "fulfilled") return "ok";
+    const error = (s.reason as { response?: { errors?: { extensions?: { code?: string; reason?: string } }[] } }).response?.errors?.[0]?.extensions;
+    return error ? `${error.code}${error.reason ? `:${error.reason}` : ""}` : `transport:${String(s.reason)}`;
+  });
+}
+
+/** A request that must fail as expected and leave every table (audit included) as it was. */
+export async function expectRefusedUnchanged(dataSource: DataSource, request: () => Promise<unknown>, expected: ExpectedError) {
+  const before = await snapshot(dataSource);
+  const error = await expectError(request(), expected);
+  expect(await snapshot(dataSource)).toEqual(before);
+  return error;
 }
