@@ -217,6 +217,29 @@ describeEachDatabase("rights that expire", (dialect) => {
     for (const id of [e.id, other.id]) expect((await verifyAuditChains({ dataSource: gw.dataSource, enterpriseId: id })).broken).toEqual([]);
   });
 
+  it("writes down, with the server's own sweep (EXPIRY_SWEEP_SECONDS), an expiry that no request met", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const main = await gw.client(e.mainAccessManager!);
+    const until = inDays(2);
+    const { addUser } = await main.request<{ addUser: { id: string } }>(m.addUser, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()), validUntil: until },
+    });
+    clock.passes(until);
+    // A second gateway on the same database, with its sweep every second (tests run none unless they ask).
+    const sweeping = await startTestGateway(dialect, { EXPIRY_SWEEP_SECONDS: "1" }, { database: gw.database, clock: clock.now });
+    try {
+      const written = async () =>
+        (await gw.dataSource.query("SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' AND enterprise_id = ?", [e.id])) as { details: string }[];
+      // Generous: the timer fires each second, and a loaded machine may delay it.
+      for (let waited = 0; (await written()).length === 0 && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+      expect((await written()).map((r) => JSON.parse(r.details) as { expiredBy: string; after: { id: number } })).toEqual([
+        expect.objectContaining({ expiredBy: "sweep", after: expect.objectContaining({ id: Number(addUser.id) }) }),
+      ]);
+    } finally {
+      await sweeping.stop();
+    }
+  }, 60_000);
+
   it("refuses a validUntil in the past, beyond five years or malformed, naming the field, and changes nothing", async () => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
     const main = await gw.client(e.mainAccessManager!);
