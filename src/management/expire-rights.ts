@@ -9,23 +9,6 @@ export type ExpiredBy = "request" | "sweep";
 /** The action of the audit event that records an expiry (actor null: no one ended the right, time did). */
 export const expireRightAction = "EXPIRE_RIGHT";
 
-interface DueAssignment {
-  id: number;
-  enterpriseId: number;
-  personId: number;
-  role: string;
-  capacityCode: string | null;
-  validUntil: Date;
-}
-
-interface DueMandate {
-  id: number;
-  clientId: number;
-  providerId: number;
-  capacityCode: string;
-  validUntil: Date;
-}
-
 /**
  * Writes down the end of the assignments and mandates of these enterprises (mandates: as client) that have expired by
  * `now` (src/access/validity.ts), each with one EXPIRE_RIGHT audit event on the enterprise's chain, in the caller's
@@ -64,7 +47,7 @@ export async function expireDueRights(
     requestId,
     details: JSON.stringify({ expiredBy: by, ...details }),
   });
-  for (const a of assignments as (RoleAssignment & DueAssignment)[]) {
+  for (const a of assignments) {
     const { affected } = await em
       .createQueryBuilder()
       .update(RoleAssignment)
@@ -76,7 +59,7 @@ export async function expireDueRights(
     const summary = { id: a.id, personId: a.personId, role: a.role, capacity: a.capacityCode, validUntil: a.validUntil };
     events.push(event(a.enterpriseId, { kind: "ROLE_ASSIGNMENT", before: { ...summary, endedAt: null }, after: { ...summary, endedAt: a.validUntil } }));
   }
-  for (const m of mandates as (ServiceProviderMandate & DueMandate)[]) {
+  for (const m of mandates) {
     const { affected } = await em
       .createQueryBuilder()
       .update(ServiceProviderMandate)
