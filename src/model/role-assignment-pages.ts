@@ -3,6 +3,7 @@ import { In, type EntityManager } from "typeorm";
 import { RoleAssignment } from "./entities";
 import { toPage, type Page } from "./read-models";
 import { enterpriseWideRoles, type Role } from "../access/role-tasks";
+import { currentAtSql } from "../access/validity";
 
 export interface RoleAssignmentPageKey {
   enterpriseId: number;
@@ -18,10 +19,10 @@ export interface RoleAssignmentPageKey {
 }
 
 /**
- * Pages of current role assignments for many enterprises at once: one windowed query for the ids of every page,
+ * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: one windowed query for the ids of every page,
  * one for the rows and one for the counts, however many enterprises the request lists (no N+1).
  */
-export function createRoleAssignmentPages(manager: EntityManager): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+export function createRoleAssignmentPages(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
   return new DataLoader(
     async (keys) => {
       const groups = new Map<string, RoleAssignmentPageKey[]>();
@@ -34,7 +35,7 @@ export function createRoleAssignmentPages(manager: EntityManager): DataLoader<Ro
         const { role, capacity, size, afterId, visibleTo } = group[0];
         const enterpriseIds = [...new Set(group.map((k) => k.enterpriseId))];
         const filter = (qb: ReturnType<EntityManager["createQueryBuilder"]>) => {
-          qb.where("ra.enterprise_id IN (:...enterpriseIds)", { enterpriseIds }).andWhere("ra.ended_at IS NULL");
+          qb.where("ra.enterprise_id IN (:...enterpriseIds)", { enterpriseIds }).andWhere(currentAtSql("ra"), { validAt: now });
           if (role) qb.andWhere("ra.role = :role", { role });
           if (capacity) qb.andWhere("ra.capacity_code = :capacity", { capacity });
           if (visibleTo) {
