@@ -10,7 +10,7 @@ import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
-import { createContext, type Context } from "./context";
+import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
@@ -19,6 +19,7 @@ import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
+import { operationLanguage } from "./http/operation-language";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
@@ -26,7 +27,7 @@ import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { withRequestDeadline } from "./http/request-deadline";
-import { requestIdOf, requestScope } from "./http/request-id";
+import { bindMessageLanguage, requestIdOf, requestScope } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -35,6 +36,7 @@ import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
+import { message } from "./i18n/messages";
 
 export interface Gateway {
   url: string;
@@ -139,6 +141,7 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      operationLanguage(),
       partialErrors(),
       dryRuns(),
       // Before the logging, so that the log names the refusal the client gets.
@@ -173,12 +176,14 @@ export async function startGateway({
         let viewer = null;
         if (authorization !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
+          if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
           const identity = await verifier.verify(match[1]);
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
         }
-        return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
+        const context = createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
+        bindMessageLanguage(() => messageLanguageFor(context));
+        return context;
       },
     })),
   );

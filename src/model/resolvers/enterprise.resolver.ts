@@ -9,6 +9,7 @@ import { AuditEventConnection, RoleAssignmentConnection } from "../types/connect
 import { keysetPage } from "./keyset-page";
 import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
+import { message } from "../../i18n/messages";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
@@ -66,7 +67,7 @@ export class EnterpriseResolver {
     @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
     @Ctx() context: Context,
   ): Promise<Page<RoleAssignment>> {
-    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", `Unknown capacity "${capacity.slice(0, 60)}"`);
+    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity.slice(0, 60) }));
     const size = pageSize(first);
     const afterId = decodeCursor(after);
     const scope = await context.access.assignmentScope(e.id);
