@@ -130,7 +130,7 @@ export type EnterpriseStatus =
   /** Known from the enterprise register; no main access manager yet. */
   | 'REGISTERED';
 
-/** A language of the portal: names of capacities and online services are given in each, and a person chooses one for their account. */
+/** A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account. */
 export type Language =
   /** German. */
   | 'DE'
