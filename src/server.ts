@@ -10,7 +10,7 @@ import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
-import { createContext, type Context } from "./context";
+import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
@@ -19,6 +19,7 @@ import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
+import { operationLanguage } from "./http/operation-language";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
@@ -26,7 +27,7 @@ import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { withRequestDeadline } from "./http/request-deadline";
-import { requestIdOf, requestScope } from "./http/request-id";
+import { bindMessageLanguage, requestIdOf, requestScope } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -37,6 +38,7 @@ import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
 import { systemClock, type Clock } from "./clock";
 import { startExpirySweep } from "./management/sweep-expired-rights";
+import { message } from "./i18n/messages";
 
 export interface Gateway {
   url: string;
@@ -144,6 +146,7 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      operationLanguage(),
       partialErrors(),
       dryRuns(),
       // Before the logging, so that the log names the refusal the client gets.
@@ -178,12 +181,14 @@ export async function startGateway({
         let viewer = null;
         if (authorization !== undefined) {
           const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
+          if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
           const identity = await verifier.verify(match[1]);
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
         }
-        return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
+        const context = createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
+        bindMessageLanguage(() => messageLanguageFor(context));
+        return context;
       },
     })),
   );

@@ -249,9 +249,9 @@ describeEachDatabase("rights that expire", (dialect) => {
       { value: new Date(now.getTime() - 60_000).toISOString(), message: /future/ },
       { value: now.toISOString().replace(/^\d{4}/, (y) => String(Number(y) - 1)), message: /future/ },
       { value: days(5 * 366, now), message: /5 years/ },
-      { value: "next tuesday", message: /DateTime/ },
-      { value: "2030-02-30T10:00:00Z", message: /DateTime/ },
-      { value: 12, message: /DateTime/ },
+      { value: "next tuesday", message: /date/i },
+      { value: "2030-02-30T10:00:00Z", message: /date/i },
+      { value: 12, message: /date/i },
     ];
     const requests = (validUntil: unknown) => [
       () => main.request(m.appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()), validUntil } }),
@@ -262,13 +262,14 @@ describeEachDatabase("rights that expire", (dialect) => {
     for (const { value, message } of bad) {
       for (const request of requests(value)) {
         const error = await expectRefusedUnchanged(gw.dataSource, request, { code: "BAD_USER_INPUT", field: "input.validUntil" });
-        expect(error.message).toMatch(message);
+        // The message is in the viewer's language (NL by default); the English text travels in extensions.
+        expect({ value, english: error.extensions?.englishMessage }).toEqual({ value, english: expect.stringMatching(message) });
       }
     }
     // Written inline in the document rather than as a variable: a bad literal fails validation, as for every scalar (README, errors).
     const inline = gql`mutation { addUser(input: { enterprise: "${e.number}", capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: "${ssin()}", givenName: "A", familyName: "B" }, validUntil: "soon" }) { id } }`;
     const before = await snapshot(gw.dataSource);
-    expect((await expectError(main.request(inline), { code: "GRAPHQL_VALIDATION_FAILED" })).message).toMatch(/validUntil|DateTime/);
+    expect((await expectError(main.request(inline), { code: "GRAPHQL_VALIDATION_FAILED" })).message).toMatch(/datum en tijd/);
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 

@@ -22,6 +22,7 @@ import {
   type AssignmentScope,
   type Sight,
 } from "./visibility";
+import { message } from "../i18n/messages";
 
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
@@ -93,14 +94,14 @@ export class Access {
   /** Throws FORBIDDEN with the decision's reason unless the task is allowed. */
   async require(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<Decision<AssignmentGrant>> {
     const decision = await this.decide(enterprise, task, capacity);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, decision.message);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, decision.explanation);
     return decision;
   }
 
   async decideOnlineService(enterprise: Enterprise, serviceCode: string): Promise<Decision<AssignmentGrant>> {
     if (!this.viewer) return deny("USE_ONLINE_SERVICES", "NOT_AUTHENTICATED");
     const service = this.catalog.onlineServices.get(serviceCode);
-    if (!service) throw new BadUserInputError("onlineService", `Unknown online service "${serviceCode.slice(0, 60)}"`);
+    if (!service) throw new BadUserInputError("onlineService", message("input.unknownOnlineService", { value: serviceCode.slice(0, 60) }));
     const [grants, state, mandates] = await Promise.all([
       this.grants(),
       this.state(enterprise),
@@ -277,7 +278,7 @@ export class Access {
   /** The enterprise with this number if the viewer may see it; NOT_FOUND otherwise (existence is not disclosed). */
   async visibleEnterprise(number: string): Promise<Enterprise> {
     const enterprise = await this.loaders.enterpriseByNumber.load(number);
-    if (!enterprise || !(await this.canSee(enterprise))) throw new NotFoundError("No enterprise with this number is visible to you");
+    if (!enterprise || !(await this.canSee(enterprise))) throw new NotFoundError(message("notFound.enterpriseNotVisible"));
     return enterprise;
   }
 }

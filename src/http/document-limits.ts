@@ -14,6 +14,8 @@ import {
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { tasks } from "../access/role-tasks";
 import { QueryTooComplexError } from "../errors";
+import { inLanguage } from "./format-error";
+import { currentMessageLanguage } from "./request-id";
 
 export interface DocumentLimits {
   /** Deepest field nesting; a root field is at depth 1. */
@@ -206,11 +208,14 @@ export function documentLimits<TContext extends object>(
         },
         async willSendResponse({ response }) {
           // The parser's token limit surfaces as a syntax error; name it as the limit it is.
-          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-          for (const error of errors ?? []) {
+          if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          const result = response.body.singleResult;
+          result.errors = result.errors!.map((error) => {
             const match = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage.exec(error.message) : null;
-            if (match) Object.assign(error.extensions!, { code: "QUERY_TOO_COMPLEX", limit: "tokens", max: Number(match[1]) });
-          }
+            if (!match) return error;
+            const { message: text, extensions } = new QueryTooComplexError("tokens", Number(match[1]), Number.NaN);
+            return inLanguage({ ...error, message: text, extensions: { ...error.extensions, ...extensions, http: undefined, actual: undefined } }, currentMessageLanguage());
+          });
         },
       };
     },

@@ -14,6 +14,7 @@ import {
 } from "./common";
 import { ConflictError } from "../errors";
 import { Enterprise, type RoleAssignment } from "../model/entities";
+import { message } from "../i18n/messages";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
@@ -26,7 +27,7 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   await scope.access.require(enterprise, "APPOINT_MAIN_ACCESS_MANAGER");
   const person = await upsertPerson(scope, personInput);
   const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
-  if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", "This person is already the main access manager");
+  if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.alreadyMainAccessManager"));
   const ending = previous ? await automaticProfiles(scope, { enterpriseId: enterprise.id, personId: previous.personId }) : [];
   const before = {
     status: enterprise.status,

@@ -50,7 +50,7 @@ const languageDescriptions: Described<Language> = {
 export const LanguageEnum = enumOf(languages);
 registerEnumType(LanguageEnum, {
   name: "Language",
-  description: "A language of the portal: names of capacities and online services are given in each, and a person chooses one for their account.",
+  description: "A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account.",
   valuesConfig: languageDescriptions,
 });
 

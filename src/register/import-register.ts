@@ -9,6 +9,7 @@ import type { Catalog } from "../model/catalog";
 import { appendAuditEvents } from "../audit/chain";
 import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
+import { englishProblem } from "../i18n/messages";
 
 export const registerColumns = ["enterprise_number", "name", "default_capacity", "legal_representative_ssin", "given_name", "family_name"] as const;
 
@@ -129,9 +130,9 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   const get = (column: string) => fields[column] ?? "";
   for (const column of registerColumns) if (get(column) === "") problems.push(`${column} is missing`);
   const number = parseEnterpriseNumber(get("enterprise_number"));
-  if (get("enterprise_number") !== "" && !number.ok) problems.push(`enterprise_number: ${number.problem}`);
+  if (get("enterprise_number") !== "" && !number.ok) problems.push(englishProblem(number.problem, "enterprise_number"));
   const ssin = parseSsin(get("legal_representative_ssin"));
-  if (get("legal_representative_ssin") !== "" && !ssin.ok) problems.push(`legal_representative_ssin: ${ssin.problem}`);
+  if (get("legal_representative_ssin") !== "" && !ssin.ok) problems.push(englishProblem(ssin.problem, "legal_representative_ssin"));
   if (get("default_capacity") !== "" && !catalog.capacities.has(get("default_capacity"))) {
     problems.push(`default_capacity: unknown capacity "${get("default_capacity").slice(0, 60)}"`);
   }
@@ -139,7 +140,7 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   const givenName = parseName(get("given_name"));
   const familyName = parseName(get("family_name"));
   for (const [column, checked] of [["name", name], ["given_name", givenName], ["family_name", familyName]] as const) {
-    if (get(column) !== "" && !checked.ok) problems.push(`${column} ${checked.problem}`);
+    if (get(column) !== "" && !checked.ok) problems.push(englishProblem(checked.problem, column));
   }
   if (problems.length > 0 || !number.ok || !ssin.ok || !name.ok || !givenName.ok || !familyName.ok) return { problems: problems.map((p) => `line ${line}: ${p}`) };
   return {

@@ -143,7 +143,7 @@ export type ExpiringRightKind =
   /** A service-provider mandate of which the enterprise is the client: see `mandate`. */
   | 'SERVICE_PROVIDER_MANDATE';
 
-/** A language of the portal: names of capacities and online services are given in each, and a person chooses one for their account. */
+/** A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account. */
 export type Language =
   /** German. */
   | 'DE'

@@ -11,6 +11,7 @@ import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
 import { ExpiringRight } from "../types/expiring-right.type";
 import { expiringRights } from "../expiring-rights";
+import { message } from "../../i18n/messages";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
@@ -68,7 +69,7 @@ export class EnterpriseResolver {
     @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
     @Ctx() context: Context,
   ): Promise<Page<RoleAssignment>> {
-    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", `Unknown capacity "${capacity.slice(0, 60)}"`);
+    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity.slice(0, 60) }));
     const size = pageSize(first);
     const afterId = decodeCursor(after);
     const scope = await context.access.assignmentScope(e.id);
@@ -116,7 +117,7 @@ export class EnterpriseResolver {
     @Ctx() { access, readManager, now }: Context,
   ): Promise<ExpiringRight[]> {
     const days = within ?? 30;
-    if (!Number.isInteger(days) || days < 1 || days > 366) throw new BadUserInputError("within", "within must be a number of days from 1 to 366");
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new BadUserInputError("within", message("input.expiringWithin"));
     const limit = pageSize(first ?? 100);
     const scope = await access.expiringScope(e.id);
     if (!scope) return [];

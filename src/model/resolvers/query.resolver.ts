@@ -10,6 +10,7 @@ import { EnterpriseNumberScalar } from "../scalars";
 import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { RoleDefinition } from "../types/role-definition.type";
+import { message } from "../../i18n/messages";
 
 /** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
 async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
@@ -63,7 +64,7 @@ export class QueryResolver {
       // The keyset is the cursor's enterprise number: the next page stays right when that enterprise has since
       // left the list (a mandate ended) or others joined it.
       const last = enterprises.find((e) => e.id === afterId) ?? (await context.loaders.enterprise.load(afterId));
-      if (!last) throw new BadUserInputError("after", "The cursor is not one this API returned");
+      if (!last) throw new BadUserInputError("after", message("input.cursor"));
       start = enterprises.findIndex((e) => e.number > last.number);
       if (start < 0) start = enterprises.length;
     }
