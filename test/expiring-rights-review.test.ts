@@ -163,6 +163,25 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
       await still.stop();
     }
   });
+
+  it("counts expiringSoon in the cost budget at its page size, whether `first` is left out, null or given", async () => {
+    const tight = await startTestGateway(dialect, { MAX_COST: "10" }, { database: gw.database, clock: clock.now });
+    try {
+      const client = await tight.client(ssin());
+      const costOf = async (first: string) =>
+        (
+          await expectError(client.request(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon${first} { assignment { id } } } }`, { e: enterpriseNumber() }), {
+            code: "QUERY_TOO_COMPLEX",
+          })
+        ).extensions.actual;
+      // enterprise (1) + expiringSoon (1) + one assignment per item, up to 100 by default.
+      expect(await costOf("")).toBe(102);
+      expect(await costOf("(first: null)")).toBe(102);
+      expect(await costOf("(first: 20)")).toBe(22);
+    } finally {
+      await tight.stop();
+    }
+  });
 });
 
 describeEachDatabase("the migration to rights that expire", (dialect) => {
