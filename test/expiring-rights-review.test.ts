@@ -1,15 +1,18 @@
 import { gql, type GraphQLClient } from "graphql-request";
-import { DataSource } from "typeorm";
+import { DataSource, In } from "typeorm";
 import { verifyAuditChains } from "../src/audit/verify";
 import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
 import { migrations } from "../src/database/migrations";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
+import { Catalog } from "../src/model/catalog";
+import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
 import { TestClock } from "./support/clock";
 import { createTestDatabase, describeEachDatabase, type DialectName } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
+import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
 import { enterpriseNumber, ssin } from "./support/identities";
-import type { SeededEnterprise } from "./support/seed";
+import { Seed, type SeededEnterprise } from "./support/seed";
 
 /**
  * The attacker's and production reviewer's pass over rights that expire (issue 13, point 1): every path that could
@@ -273,4 +276,48 @@ describeEachDatabase("the migration to rights that expire", (dialect) => {
       await database.drop();
     }
   });
+});
+
+describeEachDatabase("the sweep of expired rights in two gateway processes", (dialect) => {
+  it("writes each expiry down exactly once, on chains that still verify", async () => {
+    const database = await createTestDatabase(dialect);
+    const dataSource = await openDatabase({ url: database.url });
+    const gateways: GatewayProcess[] = [];
+    try {
+      const seed = new Seed(dataSource, await Catalog.load(dataSource));
+      const provider = await seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+      const assignmentIds: number[] = [];
+      const mandateIds: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const e = await seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).withUser("EMPLOYER_NSSO", ["DMFA"]).withAccessManager("EMPLOYER_NSSO").withServiceProvider(provider, "EMPLOYER_NSSO").build();
+        assignmentIds.push(...e.users.map((u) => u.assignmentId));
+        mandateIds.push(Number((await dataSource.query("SELECT id FROM service_provider_mandate WHERE client_id = ?", [e.id]))[0].id));
+      }
+      // Rights that expired a minute ago (set directly: the API refuses a validUntil in the past), met by no request yet.
+      const expired = new Date(Date.now() - 60_000);
+      await dataSource.getRepository(RoleAssignment).update({ id: In(assignmentIds) }, { validUntil: expired });
+      await dataSource.getRepository(ServiceProviderMandate).update({ id: In(mandateIds) }, { validUntil: expired });
+
+      gateways.push(...(await Promise.all([1, 2].map(() => spawnGateway({ DATABASE_URL: database.url, EXPIRY_SWEEP_SECONDS: "1", LOG_LEVEL: "error" })))));
+      const due = async () =>
+        Number((await dataSource.query("SELECT COUNT(*) AS n FROM role_assignment WHERE valid_until IS NOT NULL AND ended_at IS NULL"))[0].n) +
+        Number((await dataSource.query("SELECT COUNT(*) AS n FROM service_provider_mandate WHERE valid_until IS NOT NULL AND ended_at IS NULL"))[0].n);
+      // Generous: each process sweeps every second, and a loaded machine may delay both.
+      for (let waited = 0; (await due()) > 0 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+      expect(await due()).toBe(0);
+
+      const events: { details: string }[] = await dataSource.query("SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' ORDER BY id");
+      const written = events.map((x) => JSON.parse(x.details) as { kind: string; expiredBy: string; after: { id: number } });
+      expect(written.every((x) => x.expiredBy === "sweep")).toBe(true);
+      const ids = (kind: string) => written.filter((x) => x.kind === kind).map((x) => x.after.id).sort((a, b) => a - b);
+      expect(ids("ROLE_ASSIGNMENT")).toEqual([...assignmentIds].sort((a, b) => a - b));
+      expect(ids("SERVICE_PROVIDER_MANDATE")).toEqual([...mandateIds].sort((a, b) => a - b));
+      expect((await verifyAuditChains({ dataSource })).broken).toEqual([]);
+      for (const g of gateways) expect(g.output()).not.toMatch(/sweep of expired rights failed/);
+    } finally {
+      await Promise.all(gateways.map((g) => g.stop()));
+      await dataSource.destroy();
+      await database.drop();
+    }
+  }, 180_000);
 });
