@@ -187,8 +187,8 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
   });
 });
 
-describeEachDatabase("the migration to rights that expire", (dialect) => {
-  it("adds valid_until (null: no expiry) to a database with assignments and mandates, keeps their rows and unique keys, and undoes cleanly", async () => {
+describeEachDatabase("the migrations to rights that expire", (dialect) => {
+  it("add valid_until (null: no expiry) and the index of the rows due to a database with assignments and mandates, keep their rows and unique keys, and undo cleanly", async () => {
     const database = await createTestDatabase(dialect);
     try {
       const options = await buildDataSourceOptions({ url: database.url });
@@ -242,17 +242,26 @@ describeEachDatabase("the migration to rights that expire", (dialect) => {
         await expect(
           migrated.query("INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, active_key, automatic) VALUES (?, ?, 'USER', 'EMPLOYER_NSSO', ?, ?, 0)", [personId, client, at, key]),
         ).rejects.toThrow(/UNIQUE|Duplicate/i);
-        // The sweep's index is there, and the sweep finds nothing to end in rows without an expiry.
-        const queryRunner = migrated.createQueryRunner();
-        try {
-          for (const table of ["role_assignment", "service_provider_mandate"]) {
-            expect((await queryRunner.getTable(table))!.indices.map((i) => i.name)).toContain(`ix_${table}_valid_until`);
+        // The index of the rows due (0006) replaced the one on valid_until alone, and the sweep finds nothing to end in rows without an expiry.
+        const indices = async (table: string) => {
+          const queryRunner = migrated.createQueryRunner();
+          try {
+            return (await queryRunner.getTable(table))!.indices.map((i) => i.name);
+          } finally {
+            await queryRunner.release();
           }
-        } finally {
-          await queryRunner.release();
+        };
+        for (const table of ["role_assignment", "service_provider_mandate"]) {
+          expect(await indices(table)).toContain(`ix_${table}_due`);
+          expect(await indices(table)).not.toContain(`ix_${table}_valid_until`);
         }
         expect(await sweepExpiredRights({ dataSource: migrated })).toBe(0);
 
+        await migrated.undoLastMigration({ transaction: "each" });
+        for (const table of ["role_assignment", "service_provider_mandate"]) {
+          expect(await indices(table)).toContain(`ix_${table}_valid_until`);
+          expect(await indices(table)).not.toContain(`ix_${table}_due`);
+        }
         await migrated.undoLastMigration({ transaction: "each" });
         const undone = migrated.createQueryRunner();
         try {
@@ -266,6 +275,7 @@ describeEachDatabase("the migration to rights that expire", (dialect) => {
         const again = migrated.createQueryRunner();
         try {
           expect(await again.hasColumn("role_assignment", "valid_until")).toBe(true);
+          expect((await again.getTable("role_assignment"))!.indices.map((i) => i.name)).toContain("ix_role_assignment_due");
         } finally {
           await again.release();
         }
