@@ -167,6 +167,32 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     }
   });
 
+  it("a dry run shows an access manager no expiry outside what they may see; the enterprise's audit readers see it", async () => {
+    const e = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+      .withAccessManager("EMPLOYER_NSSO")
+      .build();
+    const main = await gw.client(e.mainAccessManager!);
+    const until = inDays(1);
+    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(ssin()), validUntil: until } });
+    clock.passes(until);
+    type Preview = { dryRun: { auditEvents: { action: string; details: Record<string, unknown> }[] } };
+    const dryAdd = async (client: GraphQLClient) =>
+      ((
+        await client.rawRequest(gql`mutation ($input: AddUserInput!) { addUser(input: $input, dryRun: true) { id } }`, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
+        })
+      ).extensions as Preview).dryRun.auditEvents.map((x) => x.action);
+
+    // The access manager of EMPLOYER_NSSO does not see the users of ENTERPRISE_WITHOUT_STAFF, nor their expiry.
+    expect(await dryAdd(await gw.client(e.accessManagers.EMPLOYER_NSSO))).toEqual(["MANAGE_USERS"]);
+    // The main access manager reads the audit trail: the preview shows what the real action would write, the expiry included.
+    expect(await dryAdd(main)).toEqual(["EXPIRE_RIGHT", "MANAGE_USERS"]);
+  });
+
   it("counts expiringSoon in the cost budget at its page size, whether `first` is left out, null or given", async () => {
     const tight = await startTestGateway(dialect, { MAX_COST: "10" }, { database: gw.database, clock: clock.now });
     try {
