@@ -282,6 +282,9 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
           expect(await indices(table)).toContain(`ix_${table}_due`);
           expect(await indices(table)).not.toContain(`ix_${table}_valid_until`);
         }
+        // The indexes the readers use survived as well.
+        expect(await indices("role_assignment")).toEqual(expect.arrayContaining(["ix_role_assignment_person", "ix_role_assignment_enterprise"]));
+        expect(await indices("service_provider_mandate")).toEqual(expect.arrayContaining(["ix_mandate_client", "ix_mandate_provider"]));
         expect(await sweepExpiredRights({ dataSource: migrated })).toBe(0);
 
         await migrated.undoLastMigration({ transaction: "each" });
