@@ -168,6 +168,67 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     }
   });
 
+  it("a right ends at the very instant of its validUntil, in SQL and in memory alike", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const until = new Date(clock.now().getTime() + 60 * 60 * 1000);
+    until.setUTCMilliseconds(0);
+    const userSsin = ssin();
+    await (await gw.client(e.mainAccessManager!)).request(m.addUser, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(userSsin), validUntil: until.toISOString() },
+    });
+    let at = new Date(until.getTime() - 1);
+    const exact = await startTestGateway(dialect, {}, { database: gw.database, clock: () => at });
+    try {
+      const user = await exact.client(userSsin);
+      const main = await exact.client(e.mainAccessManager!);
+      const state = async () => ({
+        // In memory: the decision over the loaders' rows.
+        allowed: (await user.request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService.allowed,
+        // In SQL: the page of current assignments and its count.
+        listed: (await main.request<{ enterprise: { roleAssignments: { totalCount: number } } }>(gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: USER) { totalCount } } }`, { e: e.number }))
+          .enterprise.roleAssignments.totalCount,
+      });
+      expect(await state()).toEqual({ allowed: true, listed: 1 });
+      at = until;
+      expect(await state()).toEqual({ allowed: false, listed: 0 });
+    } finally {
+      await exact.stop();
+    }
+  });
+
+  it("expiringSoon shows an access manager no one outside their capacities: not as the holder, not as who granted, not through the holder's other roles", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("EMPLOYER_NSSO").build();
+    const main = await gw.client(e.mainAccessManager!);
+    // A second access manager of EMPLOYER_NSSO adds an expiring user, then leaves the capacity; they stay a user elsewhere.
+    const formerSsin = ssin();
+    const { appointAccessManager: former } = await main.request<{ appointAccessManager: { id: string } }>(m.appointManager, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(formerSsin) },
+    });
+    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(formerSsin) } });
+    const userSsin = ssin();
+    await (await gw.client(formerSsin)).request(m.addUser, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(userSsin), validUntil: inDays(5) },
+    });
+    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(userSsin) } });
+    await main.request(gql`mutation ($assignment: ID!) { revokeAccessManager(assignment: $assignment) { id } }`, { assignment: former.id });
+
+    const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
+    const { enterprise } = await manager.request<{ enterprise: { expiringSoon: unknown[] } }>(
+      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon { assignment { capacity { code } person { ssin email roles { capacity { code } } } grantedBy { ssin } } mandate { id } } } }`,
+      { e: e.number },
+    );
+    expect(enterprise.expiringSoon).toEqual([
+      // The user's role in ENTERPRISE_WITHOUT_STAFF is not theirs to see; the former manager now holds no role they may list.
+      { assignment: { capacity: { code: "EMPLOYER_NSSO" }, person: { ssin: userSsin, email: null, roles: [{ capacity: { code: "EMPLOYER_NSSO" } }] }, grantedBy: null }, mandate: null },
+    ]);
+    // The main access manager sees who granted it.
+    const { enterprise: full } = await main.request<{ enterprise: { expiringSoon: { assignment: { grantedBy: { ssin: string } | null } }[] } }>(
+      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon { assignment { grantedBy { ssin } } } } }`,
+      { e: e.number },
+    );
+    expect(full.expiringSoon).toEqual([{ assignment: { grantedBy: { ssin: formerSsin } } }]);
+  });
+
   it("a dry run shows an access manager no expiry outside what they may see; the enterprise's audit readers see it", async () => {
     const e = await gw.seed
       .enterprise()
