@@ -1,3 +1,4 @@
+import { IsNull, Not } from "typeorm";
 import type { ActionScope } from "./action";
 import {
   assignmentSummary,
@@ -13,7 +14,7 @@ import {
   type PersonInput,
 } from "./common";
 import { ConflictError } from "../errors";
-import { Enterprise, type RoleAssignment } from "../model/entities";
+import { Enterprise, RoleAssignment } from "../model/entities";
 import { message } from "../i18n/messages";
 
 /**
@@ -29,10 +30,16 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.alreadyMainAccessManager"));
   const ending = previous ? await automaticProfiles(scope, { enterpriseId: enterprise.id, personId: previous.personId }) : [];
+  // Profiles of the new main access manager that would expire: the function takes them over (ensureMainAccessManagerProfiles).
+  const expiring = await scope.em.find(RoleAssignment, {
+    where: { enterpriseId: enterprise.id, personId: person.id, role: "ACCESS_MANAGER", endedAt: IsNull(), validUntil: Not(IsNull()) },
+    order: { id: "ASC" },
+  });
   const before = {
     status: enterprise.status,
     mainAccessManager: previous ? assignmentSummary(previous) : null,
     accessManagerProfiles: ending.map((p) => assignmentSummary(p)),
+    ...(expiring.length > 0 ? { expiringProfilesTakenOver: expiring.map((p) => assignmentSummary(p)) } : {}),
   };
   if (previous) await endAssignments(scope, [previous, ...ending]);
   const assignment = await grantRole(scope, { person, enterprise, role: "MAIN_ACCESS_MANAGER" });

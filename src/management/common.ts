@@ -184,20 +184,27 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
 /**
  * The main access manager is ACCESS_MANAGER of every active capacity (SPEC rule 2): where that profile is
  * missing, they are appointed, granted by themself, and the profile is marked automatic so that it ends with the
- * function. A profile they were appointed separately stays as it is.
+ * function. A profile they were appointed separately stays as it is, unless it has an expiry (`validUntil`): it would
+ * then end while they are still main access manager, and the one current profile a person may hold in a capacity
+ * leaves no room for the automatic one beside it, so it becomes the automatic profile (no expiry, ending with the
+ * function). Returns the profiles the function holds now that it did not hold before.
  */
 export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterprise: Enterprise): Promise<RoleAssignment[]> {
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   if (!main) return [];
   const person = await scope.em.findOneByOrFail(Person, { id: main.personId });
-  const created: RoleAssignment[] = [];
+  const taken: RoleAssignment[] = [];
   for (const capacity of await activeCapacities(scope, enterprise)) {
     const profile = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "ACCESS_MANAGER", personId: person.id, capacityCode: capacity.capacityCode });
     if (!profile) {
-      created.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
+      taken.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
+    } else if (profile.validUntil !== null) {
+      const byFunction = { automatic: true, validUntil: null };
+      await scope.em.update(RoleAssignment, { id: profile.id }, byFunction);
+      taken.push(Object.assign(profile, byFunction));
     }
   }
-  return created;
+  return taken;
 }
 
 /** The current ACCESS_MANAGER profiles a person holds in the enterprise because they are (or were) its main access manager. */
