@@ -2,6 +2,7 @@ import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import { systemClock, type Clock } from "./clock";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -16,6 +17,8 @@ export interface Context {
   /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
   readManager: EntityManager;
   catalog: Catalog;
+  /** The gateway's "now" (src/clock.ts): management actions record it, and `asOf` may not be later than it. */
+  clock: Clock;
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
@@ -75,12 +78,14 @@ export function createContext({
   viewer,
   dataSource,
   catalog,
+  clock = systemClock,
   acceptLanguage,
 }: {
   requestId: string;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
+  clock?: Clock;
   acceptLanguage?: string;
 }): Context {
   return {
@@ -88,6 +93,7 @@ export function createContext({
     viewer,
     dataSource,
     catalog,
+    clock,
     ...readState(dataSource.manager, catalog, viewer),
     partialErrors: [],
     dryRun: null,

@@ -9,6 +9,7 @@ import express from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { createContext, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
@@ -87,10 +88,13 @@ export async function startGateway({
   dataSource,
   logger = createLogger({ level: config.logLevel }),
   schema = buildGatewaySchema(),
+  clock = systemClock,
 }: {
   config: Config;
   dataSource: DataSource;
   logger?: Logger;
+  /** The gateway's "now" for what it records and for `asOf` (src/clock.ts); tests pass a ManualClock. */
+  clock?: Clock;
   /** The benchmark passes the schema without the shield to measure what the shield costs; everything else runs the default. */
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
@@ -178,7 +182,7 @@ export async function startGateway({
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
         }
-        return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
+        return createContext({ requestId, viewer, dataSource, catalog, clock, acceptLanguage: req.headers["accept-language"] });
       },
     })),
   );

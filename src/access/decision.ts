@@ -12,6 +12,7 @@ export const decisionReasons = [
   "ENTERPRISE_ACCESS_DELETED",
   "EBOX_NOT_ACTIVATED",
   "ONLINE_SERVICE_NOT_GRANTED",
+  "NOT_HISTORY_READER",
 ] as const;
 export type DecisionReason = (typeof decisionReasons)[number];
 
@@ -56,7 +57,13 @@ const messages: Record<DecisionReason, (task: Task) => string> = {
   ENTERPRISE_ACCESS_DELETED: () => "The enterprise's access has been deleted.",
   EBOX_NOT_ACTIVATED: () => "The enterprise's e-Box is not activated.",
   ONLINE_SERVICE_NOT_GRANTED: () => "The online service is not granted to you for this enterprise.",
+  NOT_HISTORY_READER: () => "Only the enterprise's legal representatives and main access manager may ask what was true at a past instant.",
 };
+
+/** The sentence for a reason, as a Decision's `message` and a FORBIDDEN error's message word it. */
+export function reasonMessage(reason: DecisionReason, task: Task): string {
+  return messages[reason](task);
+}
 
 function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
   const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";

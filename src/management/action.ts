@@ -13,6 +13,7 @@ import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
+import { systemClock, type Clock } from "../clock";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
@@ -102,6 +103,8 @@ interface ActionOptions {
   viewer: Person;
   catalog: Catalog;
   requestId: string | null;
+  /** The source of the action's `now` (src/clock.ts); the machine's time by default. */
+  clock?: Clock;
 }
 
 interface Attempted<T> {
@@ -110,10 +113,10 @@ interface Attempted<T> {
   held?: Held;
 }
 
-async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
+async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const work = async (em: EntityManager) => {
-      const now = new Date();
+      const now = clock.now();
       const auditEvents: AuditedEvent[] = [];
       const scope: ActionScope = {
         viewer,

@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { activateCapacityRow, lockedEnterprise } from "./common";
 import { ConflictError } from "../errors";
 import { Enterprise } from "../model/entities";
+import { recordEnterpriseStatus } from "../model/history";
 
 /** SPEC rule 3: PENDING_ACTIVATION becomes ACTIVE and the enterprise's default capacity (from the register) becomes active. */
 export async function activateEnterpriseAccount(scope: ActionScope, input: { enterprise: string }): Promise<Enterprise> {
@@ -12,6 +13,7 @@ export async function activateEnterpriseAccount(scope: ActionScope, input: { ent
   await scope.em.update(Enterprise, { id: enterprise.id }, { status: "ACTIVE", updatedAt: scope.now });
   const before = { status: enterprise.status };
   enterprise.status = "ACTIVE";
+  await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "ACTIVE", at: scope.now });
   await activateCapacityRow(scope, enterprise, enterprise.defaultCapacity);
   await scope.audit("ACTIVATE_ENTERPRISE_ACCOUNT", enterprise, {
     mutation: "activateEnterpriseAccount",

@@ -14,6 +14,7 @@ import {
 } from "./common";
 import { ConflictError } from "../errors";
 import { Enterprise, type RoleAssignment } from "../model/entities";
+import { recordEnterpriseStatus } from "../model/history";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
@@ -38,6 +39,7 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });
     enterprise.status = "PENDING_ACTIVATION";
+    await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "PENDING_ACTIVATION", at: scope.now });
   }
   const profiles = await ensureMainAccessManagerProfiles(scope, enterprise);
   await scope.audit("APPOINT_MAIN_ACCESS_MANAGER", enterprise, {

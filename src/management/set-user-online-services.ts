@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { assignmentSummary, validServices } from "./common";
 import { lockedUserAssignment } from "./user-assignment";
 import { RoleAssignmentOnlineService, type RoleAssignment } from "../model/entities";
+import { recordOnlineServices } from "../model/history";
 
 /** Replaces the online services of a USER with services of their capacity. */
 export async function setUserOnlineServices(scope: ActionScope, input: { assignment: string; onlineServices: readonly string[] }): Promise<RoleAssignment> {
@@ -15,6 +16,7 @@ export async function setUserOnlineServices(scope: ActionScope, input: { assignm
       services.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
     );
   }
+  await recordOnlineServices(scope.em, { assignmentId: assignment.id, codes: services, at: scope.now });
   await scope.audit("MANAGE_USERS", enterprise, {
     mutation: "setUserOnlineServices",
     before: assignmentSummary(assignment, previous),

@@ -3,5 +3,6 @@ import { SeedCatalog1764300000001 } from "./1764300000001-seed-catalog";
 import { AutomaticAccessManagerProfiles1764300000002 } from "./1764300000002-automatic-access-manager-profiles";
 import { Utf8mb4Tables1764300000003 } from "./1764300000003-utf8mb4-tables";
 import { AuditChain1764300000004 } from "./1764300000004-audit-chain";
+import { PointInTimeHistory1764300000006 } from "./1764300000006-point-in-time-history";
 
-export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004];
+export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004, PointInTimeHistory1764300000006];

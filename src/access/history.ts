@@ -1,0 +1,50 @@
+/**
+ * Point-in-time answers (issue 13, point 2): `can`, `canUseOnlineService` and `Enterprise.roleAssignments` asked
+ * `asOf` a past instant. The answer is THE decision function (decision.ts) fed by an access layer (access.ts) whose
+ * loaders read the state as of that instant (src/model/history-loaders.ts): no second rule engine.
+ */
+import type { EntityManager } from "typeorm";
+import type { Clock } from "../clock";
+import { BadUserInputError, ForbiddenError } from "../errors";
+import type { Catalog } from "../model/catalog";
+import type { Enterprise, Person } from "../model/entities";
+import { createLoadersAsOf, historyStart } from "../model/history-loaders";
+import { Access } from "./access";
+import { reasonMessage } from "./decision";
+
+/** The refusal of an `asOf` question to anyone but the enterprise's current legal representatives and main access manager. */
+export function notHistoryReader(): ForbiddenError {
+  return new ForbiddenError("NOT_HISTORY_READER", reasonMessage("NOT_HISTORY_READER", "USE_ONLINE_SERVICES"));
+}
+
+/** An `asOf` later than the gateway's now is refused: the future is not history, and "as now" would hide the mistake. */
+export function checkAsOf(asOf: Date, clock: Clock): Date {
+  if (Number.isNaN(asOf.getTime())) throw new BadUserInputError("asOf", "asOf is not a valid date-time");
+  if (asOf.getTime() > clock.now().getTime()) throw new BadUserInputError("asOf", "asOf is in the future: ask about an instant up to now");
+  return asOf;
+}
+
+/**
+ * The enterprise as it was at `asOf` and an access layer whose every input is read as of then: its `decide` and
+ * `decideOnlineService` answer as of that instant. The gateway's records of an enterprise begin with its registration
+ * (or, for one registered before history was kept, where migration 1764300000006 could reconstruct it); an instant
+ * before that is refused with the instant the records begin, rather than answered as if no one had held any role then:
+ * the gateway does not know.
+ */
+export async function asOf(
+  { viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock },
+  enterprise: Enterprise,
+  instant: Date,
+): Promise<{ access: Access; enterprise: Enterprise; at: Date }> {
+  const at = checkAsOf(instant, clock);
+  const loaders = createLoadersAsOf(manager, at);
+  const then = await loaders.enterprise.load(enterprise.id);
+  if (!then) {
+    const start = await historyStart(manager, enterprise.id);
+    throw new BadUserInputError(
+      "asOf",
+      start ? `The gateway's records of this enterprise begin at ${start.toISOString()}: ask about an instant from then on` : "The gateway keeps no history of this enterprise",
+    );
+  }
+  return { access: new Access(viewer, loaders, catalog), enterprise: then, at };
+}
