@@ -31,7 +31,7 @@ export function checkAsOf(asOf: Date, clock: Clock): Date {
  * before that is refused with the instant the records begin, rather than answered as if no one had held any role then:
  * the gateway does not know.
  */
-export async function asOf(
+export async function accessAsOf(
   { viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock },
   enterprise: Enterprise,
   instant: Date,

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
-import { asOf as pastAccess } from "../../access/history";
+import { accessAsOf } from "../../access/history";
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
@@ -77,7 +77,7 @@ export class EnterpriseResolver {
     const afterId = decodeCursor(after);
     if (asOf) {
       // The shield let only a current legal representative or main access manager this far: they see every assignment.
-      const past = await pastAccess(pastOptions(context), e, asOf);
+      const past = await accessAsOf(pastOptions(context), e, asOf);
       return roleAssignmentsAsOf(context.readManager, { enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, asOf: past.at });
     }
     const scope = await context.access.assignmentScope(e.id);

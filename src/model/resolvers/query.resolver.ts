@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
-import { asOf as pastAccess } from "../../access/history";
+import { accessAsOf } from "../../access/history";
 import { asOfDescription, pastOptions } from "./as-of";
 import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
@@ -100,7 +100,7 @@ export class QueryResolver {
     const capacityCode = capacity ? catalog.capacity(capacity).code : null;
     const enterprise = await loaders.enterpriseByNumber.load(number);
     if (asOf && enterprise) {
-      const past = await pastAccess(pastOptions(context), enterprise, asOf);
+      const past = await accessAsOf(pastOptions(context), enterprise, asOf);
       return past.access.decide(past.enterprise, task, capacityCode);
     }
     return access.decideIn(enterprise, task, capacityCode);
@@ -119,7 +119,7 @@ export class QueryResolver {
     const service = catalog.onlineService(onlineService);
     const enterprise = await loaders.enterpriseByNumber.load(number);
     if (asOf && enterprise) {
-      const past = await pastAccess(pastOptions(context), enterprise, asOf);
+      const past = await accessAsOf(pastOptions(context), enterprise, asOf);
       return past.access.decideOnlineService(past.enterprise, service.code);
     }
     return access.decideOnlineServiceIn(enterprise, service.code);
