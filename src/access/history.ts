@@ -9,6 +9,7 @@ import { BadUserInputError, ForbiddenError } from "../errors";
 import type { Catalog } from "../model/catalog";
 import type { Enterprise, Person } from "../model/entities";
 import { createLoadersAsOf, historyStart } from "../model/history-loaders";
+import type { Loaders } from "../model/loaders";
 import { Access } from "./access";
 import { reasonMessage } from "./decision";
 
@@ -24,27 +25,35 @@ export function checkAsOf(asOf: Date, clock: Clock): Date {
   return asOf;
 }
 
+/** The state as of one past instant: its loaders, and an access layer whose every input they read as of then. */
+export interface PastView {
+  at: Date;
+  loaders: Loaders;
+  access: Access;
+}
+
 /**
- * The enterprise as it was at `asOf` and an access layer whose every input is read as of then: its `decide` and
- * `decideOnlineService` answer as of that instant. The gateway's records of an enterprise begin with its registration
+ * An access layer whose every input is read as of `instant`: its `decide` and `decideOnlineService` answer as of then.
+ * One per request and instant (the caller keeps it), so that the questions of one request about one instant are batched.
+ */
+export function pastView({ viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock }, instant: Date): PastView {
+  const at = checkAsOf(instant, clock);
+  const loaders = createLoadersAsOf(manager, at);
+  return { at, loaders, access: new Access(viewer, loaders, catalog) };
+}
+
+/**
+ * The enterprise as it was at the view's instant. The gateway's records of an enterprise begin with its registration
  * (or, for one registered before history was kept, where migration 1764300000006 could reconstruct it); an instant
  * before that is refused with the instant the records begin, rather than answered as if no one had held any role then:
  * the gateway does not know.
  */
-export async function accessAsOf(
-  { viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock },
-  enterprise: Enterprise,
-  instant: Date,
-): Promise<{ access: Access; enterprise: Enterprise; at: Date }> {
-  const at = checkAsOf(instant, clock);
-  const loaders = createLoadersAsOf(manager, at);
-  const then = await loaders.enterprise.load(enterprise.id);
-  if (!then) {
-    const start = await historyStart(manager, enterprise.id);
-    throw new BadUserInputError(
-      "asOf",
-      start ? `The gateway's records of this enterprise begin at ${start.toISOString()}: ask about an instant from then on` : "The gateway keeps no history of this enterprise",
-    );
-  }
-  return { access: new Access(viewer, loaders, catalog), enterprise: then, at };
+export async function enterpriseAsOf(view: PastView, manager: EntityManager, enterprise: Enterprise): Promise<Enterprise> {
+  const then = await view.loaders.enterprise.load(enterprise.id);
+  if (then) return then;
+  const start = await historyStart(manager, enterprise.id);
+  throw new BadUserInputError(
+    "asOf",
+    start ? `The gateway's records of this enterprise begin at ${start.toISOString()}: ask about an instant from then on` : "The gateway keeps no history of this enterprise",
+  );
 }

@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
-import { accessAsOf } from "../../access/history";
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
@@ -11,7 +10,7 @@ import { keysetPage } from "./keyset-page";
 import { encodeGlobalId } from "../global-ids";
 import { roleAssignmentsAsOf } from "../history-loaders";
 import { DateTimeScalar } from "../scalars";
-import { asOfDescription, pastOptions } from "./as-of";
+import { asOf as past, asOfDescription } from "./as-of";
 import { nodeIdDescription } from "../types/node.type";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
@@ -77,8 +76,8 @@ export class EnterpriseResolver {
     const afterId = decodeCursor(after);
     if (asOf) {
       // The shield let only a current legal representative or main access manager this far: they see every assignment.
-      const past = await accessAsOf(pastOptions(context), e, asOf);
-      return roleAssignmentsAsOf(context.readManager, { enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, asOf: past.at });
+      const { view } = await past(context, e, asOf);
+      return roleAssignmentsAsOf(context.readManager, { enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, asOf: view.at });
     }
     const scope = await context.access.assignmentScope(e.id);
     if (scope.kind === "none") return emptyPage();

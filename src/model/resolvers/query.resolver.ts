@@ -1,6 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
-import { accessAsOf } from "../../access/history";
-import { asOfDescription, pastOptions } from "./as-of";
+import { asOf as past, asOfDescription } from "./as-of";
 import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
@@ -100,8 +99,8 @@ export class QueryResolver {
     const capacityCode = capacity ? catalog.capacity(capacity).code : null;
     const enterprise = await loaders.enterpriseByNumber.load(number);
     if (asOf && enterprise) {
-      const past = await accessAsOf(pastOptions(context), enterprise, asOf);
-      return past.access.decide(past.enterprise, task, capacityCode);
+      const then = await past(context, enterprise, asOf);
+      return then.view.access.decide(then.enterprise, task, capacityCode);
     }
     return access.decideIn(enterprise, task, capacityCode);
   }
@@ -119,8 +118,8 @@ export class QueryResolver {
     const service = catalog.onlineService(onlineService);
     const enterprise = await loaders.enterpriseByNumber.load(number);
     if (asOf && enterprise) {
-      const past = await accessAsOf(pastOptions(context), enterprise, asOf);
-      return past.access.decideOnlineService(past.enterprise, service.code);
+      const then = await past(context, enterprise, asOf);
+      return then.view.access.decideOnlineService(then.enterprise, service.code);
     }
     return access.decideOnlineServiceIn(enterprise, service.code);
   }
