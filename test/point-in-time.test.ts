@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gql, type GraphQLClient } from "graphql-request";
+import { GraphQLClient, gql } from "graphql-request";
 import { ManualClock } from "../src/clock";
 import { tasks } from "../src/access/role-tasks";
 import { importRegister } from "../src/register/import-register";
@@ -218,6 +218,14 @@ describeEachDatabase("point-in-time answers (asOf)", (dialect) => {
       expect(await client.rawRequest(assignmentsPage, { e: e.display, asOf: past, after: null })).toMatchObject({ data: { enterprise: null }, errors: undefined });
     }
     expect(new Set(refusals.map((r) => JSON.stringify(r))).size).toBe(1);
+    // Inside a mutation's answer the change stands: the list answers empty, and the refusal comes beside it.
+    const partial = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(am2)}` }, errorPolicy: "all" });
+    const added = await partial.rawRequest<{ addUser: { id: string; enterprise: { roleAssignments: { totalCount: number; nodes: unknown[] } } } }>(
+      gql`mutation ($input: AddUserInput!, $asOf: DateTime) { addUser(input: $input) { id enterprise { roleAssignments(asOf: $asOf) { totalCount nodes { id } } } } }`,
+      { input: { enterprise: e.display, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: person(ssin(), "Ines") }, asOf: past },
+    );
+    expect(added.data.addUser).toMatchObject({ id: expect.any(String), enterprise: { roleAssignments: { totalCount: 0, nodes: [] } } });
+    expect(added.errors?.map((x) => x.extensions)).toEqual([{ code: "FORBIDDEN", reason: "NOT_HISTORY_READER" }]);
     // The same people ask without asOf as before: the argument alone is guarded.
     await expect((await gw.client(am2)).request(questionsFor("can"), { e: e.display, asOf: null })).resolves.toMatchObject({ can: { allowed: false, reason: "EBOX_NOT_ACTIVATED" } });
   });
