@@ -1,8 +1,8 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
-import type { Clock } from "./clock";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import { systemClock, type Clock } from "./clock";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -18,6 +18,8 @@ export interface Context {
   /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
   readManager: EntityManager;
   catalog: Catalog;
+  /** The gateway's "now" (src/clock.ts): management actions record it, and `asOf` may not be later than it. */
+  clock: Clock;
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
@@ -27,8 +29,6 @@ export interface Context {
   dryRun: DryRun | null;
   /** From Accept-Language; names and messages follow an explicit `language` argument first, then the operation's `@language`, then this, then the viewer's language. */
   acceptLanguage: Language | null;
-  /** The gateway's clock (src/clock.ts): management actions read their `now` from it. */
-  clock: Clock;
   /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/access/validity.ts). */
   now: Date;
   /** The operation's `@language(code:)` directive, once the operation is resolved (src/http/operation-language.ts). */
@@ -65,17 +65,17 @@ export function createContext({
   viewer,
   dataSource,
   catalog,
+  clock = systemClock,
   acceptLanguage,
-  clock,
 }: {
   requestId: string;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
+  clock?: Clock;
   acceptLanguage?: string;
-  clock: Clock;
 }): Context {
-  const now = clock();
+  const now = clock.now();
   return {
     requestId,
     viewer,

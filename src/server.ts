@@ -9,6 +9,7 @@ import express from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
@@ -36,7 +37,6 @@ import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
-import { systemClock, type Clock } from "./clock";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 

@@ -40,7 +40,7 @@ describeEachDatabase("rights that expire", (dialect) => {
   let gw: TestGateway;
   let provider: SeededEnterprise;
   beforeAll(async () => {
-    gw = await startTestGateway(dialect, {}, { clock: clock.now });
+    gw = await startTestGateway(dialect, {}, { clock });
     provider = await gw.seed.enterprise({ name: "Payroll Provider" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withAccessManager("SOCIAL_SERVICE_PROVIDER").build();
   });
   afterAll(() => gw?.stop());
@@ -199,11 +199,11 @@ describeEachDatabase("rights that expire", (dialect) => {
       );
       const [answers, swept] = await Promise.all([
         outcomes(requests),
-        Promise.all([sweepExpiredRights({ dataSource: gw.dataSource, clock: clock.now }), sweepExpiredRights({ dataSource: second, clock: clock.now }), sweepExpiredRights({ dataSource: second, clock: clock.now })]),
+        Promise.all([sweepExpiredRights({ dataSource: gw.dataSource, clock }), sweepExpiredRights({ dataSource: second, clock }), sweepExpiredRights({ dataSource: second, clock })]),
       ]);
       expect(answers).toEqual(["ok", "ok", "ok", "ok"]);
       expect(swept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(expiring.length);
-      expect(await sweepExpiredRights({ dataSource: second, clock: clock.now })).toBe(0);
+      expect(await sweepExpiredRights({ dataSource: second, clock })).toBe(0);
     } finally {
       await second.destroy();
     }
@@ -226,7 +226,7 @@ describeEachDatabase("rights that expire", (dialect) => {
     });
     clock.passes(until);
     // A second gateway on the same database, with its sweep every second (tests run none unless they ask).
-    const sweeping = await startTestGateway(dialect, { EXPIRY_SWEEP_SECONDS: "1" }, { database: gw.database, clock: clock.now });
+    const sweeping = await startTestGateway(dialect, { EXPIRY_SWEEP_SECONDS: "1" }, { database: gw.database, clock });
     try {
       const written = async () =>
         (await gw.dataSource.query("SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' AND enterprise_id = ?", [e.id])) as { details: string }[];

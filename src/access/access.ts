@@ -9,7 +9,7 @@ import { providerCapacities } from "../model/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
 import type { Loaders } from "../model/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
-import { auditReaderRoles, type Role, type Task } from "./role-tasks";
+import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
 import {
   assignmentScope,
   isProviderStaff,
@@ -146,6 +146,12 @@ export class Access {
   async canReadAuditTrail(enterprise: Enterprise): Promise<boolean> {
     const grants = await this.grants();
     return grants.some((g) => g.enterpriseId === enterprise.id && auditReaderRoles.has(g.role));
+  }
+
+  /** Holds the viewer, now, a role in the enterprise that lets them ask what was true there at a past instant (`asOf`)? */
+  async canReadHistory(enterprise: Enterprise): Promise<boolean> {
+    const grants = await this.grants();
+    return grants.some((g) => g.enterpriseId === enterprise.id && historyReaderRoles.has(g.role));
   }
 
   /**

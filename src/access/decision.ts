@@ -13,6 +13,7 @@ export const decisionReasons = [
   "ENTERPRISE_ACCESS_DELETED",
   "EBOX_NOT_ACTIVATED",
   "ONLINE_SERVICE_NOT_GRANTED",
+  "NOT_HISTORY_READER",
 ] as const;
 export type DecisionReason = (typeof decisionReasons)[number];
 
@@ -58,7 +59,13 @@ const explanations: Record<DecisionReason, (task: Task) => Message> = {
   ENTERPRISE_ACCESS_DELETED: () => message("decision.enterpriseAccessDeleted"),
   EBOX_NOT_ACTIVATED: () => message("decision.eBoxNotActivated"),
   ONLINE_SERVICE_NOT_GRANTED: () => message("decision.onlineServiceNotGranted"),
+  NOT_HISTORY_READER: () => message("decision.notHistoryReader"),
 };
+
+/** The sentence for a reason, as a Decision's `message` and a FORBIDDEN error's message word it. */
+export function reasonMessage(reason: DecisionReason, task: Task): Message {
+  return explanations[reason](task);
+}
 
 function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
   const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";

@@ -6,6 +6,7 @@ import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
 import { emptyPage, type EBoxModel } from "../model/read-models";
 import type { Enterprise } from "../model/entities";
+import { notHistoryReader } from "./history";
 import type { Task } from "./role-tasks";
 import { message } from "../i18n/messages";
 
@@ -88,6 +89,23 @@ const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_paren
   context.viewer ? true : new UnauthenticatedError(),
 );
 
+/**
+ * `asOf` (a point-in-time question) is for the enterprise's current legal representatives and main access manager
+ * (src/access/history.ts). Without `asOf` the field is open to any signed-in caller, as before. An unknown enterprise is
+ * refused like one where the caller holds no such role: the refusal tells nothing of its existence.
+ */
+const asksAsOf = (name: string, enterpriseOf: (parent: unknown, args: Args, context: Context) => Promise<Enterprise | null>): IRule =>
+  rule(name, { cache: "no_cache" })(async (parent: unknown, args: Args, context: Context) => {
+    if (!context.viewer) return new UnauthenticatedError();
+    if (args.asOf === undefined || args.asOf === null) return true;
+    const enterprise = await enterpriseOf(parent, args, context);
+    return enterprise && (await context.access.canReadHistory(enterprise)) ? true : notHistoryReader();
+  });
+
+const asksAsOfEnterpriseArgument = asksAsOf("asksAsOf:enterpriseArgument", async (_parent, args, context) =>
+  typeof args.enterprise === "string" ? context.loaders.enterpriseByNumber.load(args.enterprise) : null,
+);
+
 const performRules = new Map<string, IRule>();
 
 /** A rule that allows the operation when the decision function allows `task` where `locate` says it acts. One rule per pair: shield wants unique names. */
@@ -137,8 +155,8 @@ export const queryRules: Record<string, IRule> = {
   myEnterprises: isAuthenticated,
   myEnterprisesConnection: isAuthenticated,
   enterprise: isAuthenticated,
-  can: isAuthenticated,
-  canUseOnlineService: isAuthenticated,
+  can: asksAsOfEnterpriseArgument,
+  canUseOnlineService: asksAsOfEnterpriseArgument,
   // What each id shows is decided per object by the access layer (node.resolver.ts); the caller must be known.
   node: isAuthenticated,
   nodes: isAuthenticated,
@@ -160,6 +178,7 @@ export const fieldRules = {
         ? true
         : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
     ),
+    roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
     auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.canReadAuditTrail(parent))
         ? true
@@ -178,7 +197,7 @@ export const ruleTree = {
 /** What a guarded object field answers when it is refused inside a mutation's answer. */
 const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
   EBox: { messages: emptyPage() },
-  Enterprise: { auditTrail: emptyPage(), expiringSoon: [] },
+  Enterprise: { roleAssignments: emptyPage(), auditTrail: emptyPage(), expiringSoon: [] },
 };
 
 /**

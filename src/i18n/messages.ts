@@ -114,6 +114,13 @@ export const messages = {
     DE: "Dieser Online-Dienst ist Ihnen für dieses Unternehmen nicht zugewiesen.",
   },
 
+  "decision.notHistoryReader": {
+    EN: "Only the enterprise's legal representatives and main access manager may ask what was true at a past instant.",
+    NL: "Alleen de wettelijk vertegenwoordigers en de hoofdtoegangsbeheerder van de onderneming mogen vragen wat op een vroeger tijdstip gold.",
+    FR: "Seuls les représentants légaux et le gestionnaire d'accès principal de l'entreprise peuvent demander ce qui valait à un instant passé.",
+    DE: "Nur die gesetzlichen Vertreter und der Hauptzugangsverwalter des Unternehmens dürfen fragen, was zu einem früheren Zeitpunkt galt.",
+  },
+
   "forbidden.capacityNotActive": {
     EN: "The capacity “{capacity}” is not active for this enterprise",
     NL: "De hoedanigheid ‘{capacity}’ is niet actief voor deze onderneming",
@@ -210,6 +217,30 @@ export const messages = {
     NL: "De periode moet een aantal dagen van 1 tot 366 zijn",
     FR: "La période doit être un nombre de jours de 1 à 366",
     DE: "Der Zeitraum muss eine Anzahl von Tagen zwischen 1 und 366 sein",
+  },
+  "input.asOfInvalid": {
+    EN: "The instant asked about is not a valid date and time",
+    NL: "Het gevraagde tijdstip is geen geldige datum en tijd",
+    FR: "L'instant demandé n'est pas une date et une heure valides",
+    DE: "Der erfragte Zeitpunkt ist kein gültiges Datum mit Uhrzeit",
+  },
+  "input.asOfFuture": {
+    EN: "The instant asked about lies in the future: ask about an instant up to now",
+    NL: "Het gevraagde tijdstip ligt in de toekomst: vraag naar een tijdstip tot nu",
+    FR: "L'instant demandé se situe dans le futur : demandez un instant jusqu'à maintenant",
+    DE: "Der erfragte Zeitpunkt liegt in der Zukunft: Fragen Sie nach einem Zeitpunkt bis jetzt",
+  },
+  "input.asOfBeforeRecords": {
+    EN: "The records of this enterprise begin at {start}: ask about an instant from then on",
+    NL: "De gegevens van deze onderneming beginnen op {start}: vraag naar een tijdstip vanaf dan",
+    FR: "Les données de cette entreprise commencent le {start} : demandez un instant à partir de ce moment",
+    DE: "Die Aufzeichnungen dieses Unternehmens beginnen am {start}: Fragen Sie nach einem Zeitpunkt ab dann",
+  },
+  "input.asOfNoHistory": {
+    EN: "No history is kept of this enterprise",
+    NL: "Van deze onderneming wordt geen historiek bijgehouden",
+    FR: "Aucun historique n'est conservé pour cette entreprise",
+    DE: "Für dieses Unternehmen wird kein Verlauf geführt",
   },
   "input.dryRunNotLast": {
     EN: "A dry run must be the last change of its request",

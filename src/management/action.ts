@@ -125,7 +125,7 @@ export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: reado
 
 async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const work = async (em: EntityManager) => {
-      const now = clock();
+      const now = clock.now();
       const auditEvents: AuditedEvent[] = [];
       const scope: ActionScope = {
         viewer,

@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { ConflictError } from "../errors";
 import { EBox, EBoxMessage } from "../model/entities";
+import { recordEBoxActive } from "../model/history";
 import { parseEmail } from "../model/identifiers";
 import type { EBoxModel } from "../model/read-models";
 import { message } from "../i18n/messages";
@@ -15,6 +16,7 @@ export async function activateEBox(scope: ActionScope, input: { enterprise: stri
   if (existing?.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", message("conflict.eBoxActive"));
   const active = { status: "ACTIVE" as const, activatedAt: scope.now, activatedById: scope.viewer.id, notificationEmail };
   const row = await scope.em.save(existing ? scope.em.merge(EBox, existing, active) : scope.em.create(EBox, { enterpriseId: enterprise.id, ...active }));
+  await recordEBoxActive(scope.em, { enterpriseId: enterprise.id, at: scope.now });
   await scope.em.insert(EBoxMessage, {
     enterpriseId: enterprise.id,
     subject: "Welcome to your e-Box",

@@ -3,6 +3,7 @@ import { activateCapacityRow, lockedEnterprise } from "./common";
 import { ConflictError } from "../errors";
 import { Enterprise } from "../model/entities";
 import { message } from "../i18n/messages";
+import { recordEnterpriseStatus } from "../model/history";
 
 /** SPEC rule 3: PENDING_ACTIVATION becomes ACTIVE and the enterprise's default capacity (from the register) becomes active. */
 export async function activateEnterpriseAccount(scope: ActionScope, input: { enterprise: string }): Promise<Enterprise> {
@@ -13,6 +14,7 @@ export async function activateEnterpriseAccount(scope: ActionScope, input: { ent
   await scope.em.update(Enterprise, { id: enterprise.id }, { status: "ACTIVE", updatedAt: scope.now });
   const before = { status: enterprise.status };
   enterprise.status = "ACTIVE";
+  await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "ACTIVE", at: scope.now });
   await activateCapacityRow(scope, enterprise, enterprise.defaultCapacity);
   await scope.audit("ACTIVATE_ENTERPRISE_ACCOUNT", enterprise, {
     mutation: "activateEnterpriseAccount",

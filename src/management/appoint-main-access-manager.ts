@@ -16,6 +16,7 @@ import {
 import { ConflictError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
 import { message } from "../i18n/messages";
+import { recordEnterpriseStatus } from "../model/history";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
@@ -46,6 +47,7 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });
     enterprise.status = "PENDING_ACTIVATION";
+    await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "PENDING_ACTIVATION", at: scope.now });
   }
   const profiles = await ensureMainAccessManagerProfiles(scope, enterprise);
   await scope.audit("APPOINT_MAIN_ACCESS_MANAGER", enterprise, {

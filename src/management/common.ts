@@ -9,6 +9,7 @@ import {
   assignmentActiveKey,
   assignmentExclusiveKey,
 } from "../model/entities";
+import { recordCapacityActive, recordOnlineServices } from "../model/history";
 import { parseEmail, parseName, type Checked } from "../model/identifiers";
 import type { Role } from "../access/role-tasks";
 import { latestValidUntil, maxValidityYears } from "../access/validity";
@@ -149,6 +150,7 @@ export async function grantRole(
       RoleAssignmentOnlineService,
       onlineServices.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
     );
+    await recordOnlineServices(em, { assignmentId: assignment.id, codes: onlineServices, at: now });
   }
   return assignment;
 }
@@ -177,6 +179,7 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
   const active = { status: "ACTIVE" as const, activatedAt: now, activatedById: viewer.id };
   const row = existing ? em.merge(EnterpriseCapacity, existing, active) : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
   await em.save(row);
+  await recordCapacityActive(em, { enterpriseId: enterprise.id, capacityCode, at: now });
   await ensureMainAccessManagerProfiles(scope, enterprise);
   return row;
 }

@@ -3,6 +3,7 @@ import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { dialectOf } from "../database/data-source";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
+import { recordAccessDeleted } from "../model/history";
 import { parseName } from "../model/identifiers";
 import { currentAtSql } from "../access/validity";
 
@@ -66,6 +67,7 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
   const capacities = await em.findBy(EnterpriseCapacity, { enterpriseId: enterprise.id, status: "ACTIVE" });
   if (capacities.length > 0) await em.update(EnterpriseCapacity, { id: In(capacities.map((c) => c.id)) }, { status: "INACTIVE" });
   await em.update(Enterprise, { id: enterprise.id }, { status: "ACCESS_DELETED", updatedAt: now });
+  await recordAccessDeleted(em, { enterpriseId: enterprise.id, at: now });
   await scope.audit("DELETE_ENTERPRISE_ACCESS", enterprise, {
     mutation: "deleteEnterpriseAccess",
     reason,

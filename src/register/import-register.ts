@@ -7,7 +7,9 @@ import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import { dialectOf, retryWhileBusy } from "../database/data-source";
 import type { Catalog } from "../model/catalog";
 import { appendAuditEvents } from "../audit/chain";
+import { systemClock, type Clock } from "../clock";
 import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
+import { recordRegistrations } from "../model/history";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
 import { englishProblem } from "../i18n/messages";
 
@@ -212,7 +214,11 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   }
   await insertMany(em, Enterprise, [...newEnterprises.values()]);
   summary.enterprisesCreated += newEnterprises.size;
-  if (newEnterprises.size > 0) for (const e of await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) })) enterprises.set(e.number, e);
+  if (newEnterprises.size > 0) {
+    const created = await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) });
+    for (const e of created) enterprises.set(e.number, e);
+    await recordRegistrations(em, created.map((e) => e.id), now);
+  }
 
   const ssins = [...new Set(batch.map((r) => r.ssin))];
   const persons = new Map((await em.findBy(Person, { ssin: In(ssins) })).map((p) => [p.ssin, p]));
@@ -330,11 +336,17 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
  * may be partial).
  */
 export async function importRegister(
-  { dataSource, catalog, file, progress = () => undefined }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress },
+  {
+    dataSource,
+    catalog,
+    file,
+    progress = () => undefined,
+    clock = systemClock,
+  }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress; /** The instant the import records (src/clock.ts). */ clock?: Clock },
 ): Promise<ImportSummary> {
   const { rows, enterprises } = await validate(file, catalog, progress);
   const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
-  const now = new Date();
+  const now = clock.now();
   const sqlite = dialectOf(dataSource) === "sqlite";
   let done = 0;
   for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {

@@ -35,7 +35,7 @@ export class RoleAssignmentResolver {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
     if (a.role !== "USER") return [];
-    const granted = new Set((await loaders.onlineServicesOfAssignment.load(a.id)).map((s) => s.onlineServiceCode));
+    const granted = new Set(a.servicesAsOf ?? (await loaders.onlineServicesOfAssignment.load(a.id)).map((s) => s.onlineServiceCode));
     return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
   }
 
