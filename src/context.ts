@@ -2,6 +2,7 @@ import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -25,6 +26,8 @@ export interface Context {
   dryRun: DryRun | null;
   /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
   acceptLanguage: Language | null;
+  /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
+  changes: ChangeFeed;
 }
 
 const contractLanguages: readonly Language[] = ["NL", "FR", "DE", "EN"];
@@ -76,12 +79,14 @@ export function createContext({
   dataSource,
   catalog,
   acceptLanguage,
+  changes,
 }: {
   requestId: string;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
   acceptLanguage?: string;
+  changes: ChangeFeed;
 }): Context {
   return {
     requestId,
@@ -92,6 +97,7 @@ export function createContext({
     partialErrors: [],
     dryRun: null,
     acceptLanguage: preferredLanguage(acceptLanguage),
+    changes,
   };
 }
 

@@ -1,5 +1,5 @@
 import { getNamedType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
-import { buildSchemaSync, getMetadataStorage, type ClassType } from "type-graphql";
+import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
 import { applyShield } from "./access/shield";
 import { MutationResolver } from "./management/mutation.resolver";
 import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
@@ -15,6 +15,7 @@ import { QueryResolver } from "./model/resolvers/query.resolver";
 import { RoleAssignmentResolver } from "./model/resolvers/role-assignment.resolver";
 import { ServiceProviderMandateResolver } from "./model/resolvers/service-provider-mandate.resolver";
 import { StructuredMessagingConfigResolver } from "./model/resolvers/structured-messaging-config.resolver";
+import { SubscriptionResolver } from "./model/resolvers/subscription.resolver";
 
 /**
  * The schema of the gateway, built by type-graphql from the classes of src/model (one class per type, one resolver
@@ -36,16 +37,30 @@ const resolvers: [ClassType, ...ClassType[]] = [
   EBoxMessageResolver,
   StructuredMessagingConfigResolver,
   AuditEventResolver,
+  SubscriptionResolver,
 ];
 
 let typed: GraphQLSchema | undefined;
+
+/**
+ * type-graphql wants a PubSub as soon as a subscription exists, for subscriptions by topic. Each subscription here has
+ * its own `subscribe` (src/live), which reads the gateway's change feed: topics are never used, and this says so.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("Subscriptions here have their own subscribe functions (src/live): nothing is published by topic");
+  },
+  subscribe() {
+    throw new Error("Subscriptions here have their own subscribe functions (src/live): nothing is subscribed by topic");
+  },
+};
 
 /**
  * The schema as the classes declare it, without the shield; built once per process (the classes do not change).
  * Validation is off: the management actions validate their input and answer BAD_USER_INPUT naming the field.
  */
 export function buildTypedSchema(): GraphQLSchema {
-  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false })));
+  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })));
   return typed;
 }
 
@@ -100,7 +115,7 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
 
 /**
  * type-graphql gives the root types no description, and every type of this API has one. No other type refers to
- * Query or Mutation, so the two can be replaced by described copies (same fields, same resolvers).
+ * Query, Mutation or Subscription, so the three can be replaced by described copies (same fields, same resolvers).
  */
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
@@ -108,8 +123,9 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
     type ? new GraphQLObjectType({ ...type.toConfig(), description }) : type;
   const query = described(config.query, "What a caller can read: themself, the role-task table, the catalog, their enterprises and decisions.");
   const mutation = described(config.mutation, "The management actions, one per task of the role-task table (and updateMyAccount): each one transaction, audited.");
-  const roots = new Set([config.query?.name, config.mutation?.name]);
-  return new GraphQLSchema({ ...config, query, mutation, types: config.types.filter((type) => !roots.has(type.name)) });
+  const subscription = described(config.subscription, "Live changes, over graphql-ws (WebSocket) at the same URL as queries and mutations.");
+  const roots = new Set([config.query?.name, config.mutation?.name, config.subscription?.name]);
+  return new GraphQLSchema({ ...config, query, mutation, subscription, types: config.types.filter((type) => !roots.has(type.name)) });
 }
 
 /** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */

@@ -13,6 +13,7 @@ import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
+import type { AccessChange, ChangeFeed, RecordedChange } from "../live/changes";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
@@ -31,6 +32,8 @@ export interface ActionScope {
   lock(...enterprises: Enterprise[]): Promise<void>;
   /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
+  /** Records a change of someone's access (src/live/changes.ts), published to subscribers once the transaction has committed. */
+  changed(...changes: RecordedChange[]): void;
 }
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
@@ -71,7 +74,10 @@ const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
  * SQLite has one connection per process (TypeORM shares it), so transactions there take turns through a queue.
  */
 export async function runAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<T> {
-  return (await attempt(options, action, "commit")).result;
+  const { result, changes } = await attempt(options, action, "commit");
+  // Committed: subscribers may learn of it now (a dry run, previewAction, and a rolled-back action publish nothing).
+  options.changes?.publish(changes);
+  return result;
 }
 
 /** The audit event an action wrote (or, in a dry run, would write), as chained. */
@@ -102,11 +108,14 @@ interface ActionOptions {
   viewer: Person;
   catalog: Catalog;
   requestId: string | null;
+  /** Where committed changes are published (src/live/changes.ts); without one, nothing is. */
+  changes?: ChangeFeed;
 }
 
 interface Attempted<T> {
   result: T;
   auditEvents: AuditedEvent[];
+  changes: AccessChange[];
   held?: Held;
 }
 
@@ -115,6 +124,7 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOpti
   const work = async (em: EntityManager) => {
       const now = new Date();
       const auditEvents: AuditedEvent[] = [];
+      const changes: AccessChange[] = [];
       const scope: ActionScope = {
         viewer,
         em,
@@ -129,8 +139,11 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOpti
         async audit(actionName, enterprise, details) {
           auditEvents.push(...(await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }])));
         },
+        changed(...recorded) {
+          changes.push(...recorded.map((change) => ({ ...change, at: now.toISOString() })));
+        },
       };
-      return { result: await action(scope), auditEvents };
+      return { result: await action(scope), auditEvents, changes };
   };
   const deadline = currentDeadline();
 

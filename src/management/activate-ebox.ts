@@ -14,6 +14,7 @@ export async function activateEBox(scope: ActionScope, input: { enterprise: stri
   if (existing?.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", "The enterprise's e-Box is already active");
   const active = { status: "ACTIVE" as const, activatedAt: scope.now, activatedById: scope.viewer.id, notificationEmail };
   const row = await scope.em.save(existing ? scope.em.merge(EBox, existing, active) : scope.em.create(EBox, { enterpriseId: enterprise.id, ...active }));
+  scope.changed({ kind: "EBOX", enterpriseId: enterprise.id });
   await scope.em.insert(EBoxMessage, {
     enterpriseId: enterprise.id,
     subject: "Welcome to your e-Box",

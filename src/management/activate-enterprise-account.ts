@@ -10,6 +10,7 @@ export async function activateEnterpriseAccount(scope: ActionScope, input: { ent
   if (enterprise.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", "The enterprise's account is already active");
   if (enterprise.status !== "PENDING_ACTIVATION") throw new ConflictError("NOT_PENDING_ACTIVATION", "The enterprise needs a main access manager before activation");
   await scope.em.update(Enterprise, { id: enterprise.id }, { status: "ACTIVE", updatedAt: scope.now });
+  scope.changed({ kind: "STATUS", enterpriseId: enterprise.id });
   const before = { status: enterprise.status };
   enterprise.status = "ACTIVE";
   await activateCapacityRow(scope, enterprise, enterprise.defaultCapacity);

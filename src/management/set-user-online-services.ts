@@ -15,6 +15,7 @@ export async function setUserOnlineServices(scope: ActionScope, input: { assignm
       services.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
     );
   }
+  scope.changed({ kind: "ASSIGNMENT", enterpriseId: enterprise.id, assignment: { personId: assignment.personId, role: assignment.role, capacityCode: assignment.capacityCode } });
   await scope.audit("MANAGE_USERS", enterprise, {
     mutation: "setUserOnlineServices",
     before: assignmentSummary(assignment, previous),
