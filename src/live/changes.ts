@@ -39,6 +39,8 @@ export interface ChangeFeed {
   publish(changes: readonly AccessChange[]): void;
   /** Calls the listener with each published batch, in this process; returns the unsubscribe. */
   subscribe(listener: ChangeListener): () => void;
+  /** Subscriptions listening in this process. */
+  subscribers(): number;
   /** Where the changes travel: "process" or "redis". */
   readonly transport: "process" | "redis";
   /** Where a subscription that fails to judge a change reports it. */
@@ -56,6 +58,10 @@ function bounded(changes: readonly AccessChange[]): AccessChange[] {
 class Listeners {
   private readonly listeners = new Set<ChangeListener>();
   constructor(private readonly logger: Logger) {}
+
+  get size(): number {
+    return this.listeners.size;
+  }
 
   add(listener: ChangeListener): () => void {
     this.listeners.add(listener);
@@ -86,6 +92,7 @@ export function inProcessFeed(logger: Logger): ChangeFeed {
       setImmediate(() => listeners.deliver(copy));
     },
     subscribe: (listener) => listeners.add(listener),
+    subscribers: () => listeners.size,
     async close() {},
   };
 }
@@ -134,6 +141,7 @@ export async function redisFeed({ url, publisher, prefix, logger }: { url: strin
       });
     },
     subscribe: (listener) => listeners.add(listener),
+    subscribers: () => listeners.size,
     async close() {
       subscriber.disconnect();
     },
