@@ -1,10 +1,17 @@
 import { createClient, type Client } from "graphql-ws";
 import { gql, type GraphQLClient } from "graphql-request";
 import WebSocket from "ws";
+import { accessChanges, LiveChangesError } from "../src/client";
+import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
+import { signDevToken } from "../src/identity/tokens";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
-import { ssin } from "./support/identities";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatted, enterpriseNumber, ssin } from "./support/identities";
+import { runScript } from "./support/processes";
 import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/redis";
 import { snapshot } from "./support/snapshot";
 
@@ -112,11 +119,12 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
   describeWithRedis("two gateways sharing Redis", () => {
     let a: TestGateway;
     let b: TestGateway;
+    let prefix: string;
     const open: Subscriber[] = [];
     const track = (s: Subscriber) => (open.push(s), s);
 
     beforeAll(async () => {
-      const prefix = uniqueRedisPrefix();
+      prefix = uniqueRedisPrefix();
       a = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix });
       b = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, DEV_KEY_FILE: a.config.devKeyFile }, { database: a.database });
     });
@@ -246,6 +254,36 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       expect(await staff.next()).toMatchObject({ enterprise: provider.display, kind: "MANDATE" });
     });
 
+    it("hears of the register import run as its own process: a new legal representative of their role, an enterprise's members of its new name", async () => {
+      const e = await a.seed.enterprise().build();
+      const newcomer = ssin();
+      const member = track(subscribe(a, await a.token(e.legalRepresentative), e.number));
+      // Subscribing makes the newcomer known (their first authenticated request), with no role anywhere yet.
+      const own = track(subscribe(a, await a.token(newcomer)));
+      await listening(a, 2);
+      const created = enterpriseNumber();
+      const file = join(mkdtempSync(join(tmpdir(), "live-register-")), "register.csv");
+      writeFileSync(
+        file,
+        [
+          "enterprise_number,name,default_capacity,legal_representative_ssin,given_name,family_name",
+          `${formatted(e.number)},Renamed by the register,EMPLOYER_NSSO,${e.legalRepresentative},Legal,Representative`,
+          `${formatted(created)},Nieuw BV,EMPLOYER_NSSO,${newcomer},Nina,Nieuw`,
+        ].join("\n") + "\n",
+      );
+      const finished = await runScript("src/cli/register-import.ts", [file], { DATABASE_URL: a.config.databaseUrl, NODE_ENV: "test", REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: "silent" });
+      expect(finished).toMatchObject({ code: 0 });
+      expect(await member.next()).toMatchObject({ enterprise: e.display, kind: "REGISTER" });
+      expect(await own.next()).toMatchObject({ enterprise: formatted(created), kind: "ASSIGNMENT" });
+      await quiet();
+      expect(member.events.map((x) => x.kind)).toEqual(["REGISTER"]);
+      // The new enterprise is theirs now: its creation reaches them too.
+      expect(own.events.map((x) => [x.enterprise, x.kind])).toEqual([
+        [formatted(created), "ASSIGNMENT"],
+        [formatted(created), "REGISTER"],
+      ]);
+    });
+
     it("closes a connection without a valid token with 4401, and one whose token expires with 4401 when it does", async () => {
       const missing = track(subscribe(a, null));
       expect(await missing.closed).toMatchObject({ code: 4401, reason: expect.stringMatching(/connectionParams\.authorization/) });
@@ -255,8 +293,6 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       expect(await forged.closed).toMatchObject({ code: 4401, reason: expect.stringMatching(/not valid/) });
 
       const e = await a.seed.enterprise().build();
-      const { signDevToken } = await import("../src/identity/tokens");
-      const { loadOrCreateDevKeys } = await import("../src/identity/dev-keys");
       const keys = await loadOrCreateDevKeys(a.config.devKeyFile);
       const expired = track(subscribe(a, await signDevToken(keys, { ssin: e.legalRepresentative, expiresIn: "-2m" })));
       expect(await expired.closed).toMatchObject({ code: 4401, reason: expect.stringMatching(/expired/) });
@@ -311,6 +347,29 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     });
     afterAll(async () => {
       if (!stopped) await gw?.stop();
+    });
+
+    it("is what the client package's accessChanges iterates, refusals thrown as LiveChangesError", async () => {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const url = gw.url.replace(/^http/, "ws");
+      const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
+      const stranger = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(ssin())}` } });
+      try {
+        const changes = accessChanges(client, { enterprise: e.number });
+        const first = changes.next();
+        await listening(gw, 1);
+        await (await gw.client(e.mainAccessManager!)).request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" });
+        expect((await first).value).toMatchObject({ enterprise: e.display, kind: "CAPACITY" });
+        await changes.return(undefined);
+        await listening(gw, 0);
+
+        const refused = accessChanges(stranger, { enterprise: e.number }).next();
+        await expect(refused).rejects.toBeInstanceOf(LiveChangesError);
+        await expect(refused).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "NOT_FOUND" }) })] });
+      } finally {
+        await client.dispose();
+        await stranger.dispose();
+      }
     });
 
     it("delivers in process, and closes the subscriptions when the gateway shuts down", async () => {
