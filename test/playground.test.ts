@@ -90,13 +90,17 @@ describe("the playground in a browser", () => {
         if (waited > 15_000) throw new Error(`the playground's subscription did not start: ${problems.join("; ")}`);
         await page.waitForTimeout(50);
       }
-      await (await gw.client(e.mainAccessManager!)).request(`mutation ($e: EnterpriseNumber!) { activateCapacity(enterprise: $e, capacity: "ENTERPRISE_WITHOUT_STAFF") { status } }`, { e: e.number });
+      // One change of one kind (GraphiQL shows a subscription's latest event): the e-Box activated.
+      await (await gw.client(e.legalRepresentative)).request(`mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`, { e: e.number });
       await page.locator(".graphiql-response", { hasText: e.display }).waitFor();
-      await page.locator(".graphiql-response", { hasText: "CAPACITY" }).waitFor();
+      await page.locator(".graphiql-response", { hasText: "EBOX" }).waitFor();
       expect(sockets).toEqual([`${gw.url.replace(/^http/, "ws")}`]);
 
       await page.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
-      await page.locator(".graphiql-explorer-root", { hasText: "myEnterprises" }).waitFor();
+      // The explorer shows the operation in the editor as a tree built from the schema: the subscription's field and what it selects.
+      await page.locator(".graphiql-explorer-root", { hasText: "accessChanged" }).waitFor();
+      const tree = await page.locator(".graphiql-explorer-root").innerText();
+      expect(tree).toMatch(/subscription[\s\S]*accessChanged[\s\S]*enterprise[\s\S]*kind/);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
