@@ -81,10 +81,16 @@ export const directlyResolvedFields = new Set<string>();
 function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   const storage = getMetadataStorage();
   const instances = new Map<ClassType, Record<string, (...params: unknown[]) => unknown>>();
-  for (const definition of storage.fieldResolvers) {
-    if (!resolvers.includes(definition.target as ClassType) || !definition.getObjectType) continue;
-    const objectClass = definition.getObjectType();
-    const typeName = storage.objectTypes.find((type) => type.target === objectClass)?.name;
+  // Object fields, and the subscription fields (their `resolve` maps each event the way a field resolver maps its root).
+  const definitions = [
+    ...storage.fieldResolvers.map((definition) => {
+      const objectClass = definition.getObjectType?.();
+      return { definition, typeName: objectClass ? storage.objectTypes.find((type) => type.target === objectClass)?.name : undefined };
+    }),
+    ...storage.subscriptions.map((definition) => ({ definition, typeName: schema.getSubscriptionType()?.name })),
+  ];
+  for (const { definition, typeName } of definitions) {
+    if (!resolvers.includes(definition.target as ClassType)) continue;
     const type = typeName ? schema.getType(typeName) : undefined;
     const field = isObjectType(type) ? type.getFields()[definition.schemaName] : undefined;
     if (!field) continue;

@@ -29,7 +29,6 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
-
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -87,9 +86,6 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EnterpriseUsers(variables: Operations.EnterpriseUsersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnterpriseUsersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnterpriseUsersQuery>({ document: Operations.EnterpriseUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnterpriseUsers', 'query', variables);
-    },
-    AccessChanged(variables?: Operations.AccessChangedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessChangedSubscription> {
-      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessChangedSubscription>({ document: Operations.AccessChangedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessChanged', 'subscription', variables);
     },
     MyRoles(variables?: Operations.MyRolesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyRolesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyRolesQuery>({ document: Operations.MyRolesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyRoles', 'query', variables);
