@@ -112,6 +112,7 @@ export async function startGateway({
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
   const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
+  if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
   const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
   const trusted = trustedDocuments({
     mode: config.trustedDocuments,

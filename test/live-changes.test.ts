@@ -341,6 +341,54 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     });
   });
 
+  describe("the upgrade and subscribe guards", () => {
+    let gw: TestGateway;
+    beforeAll(async () => {
+      gw = await startTestGateway(dialect, { RATE_LIMIT: "on", RATE_LIMIT_PER_CLIENT: "2", RATE_LIMIT_PER_VIEWER: "2", RATE_LIMIT_WINDOW: "600" });
+    });
+    afterAll(() => gw?.stop());
+
+    /** The HTTP status a WebSocket upgrade is answered with (101 when it opens). */
+    const upgrade = (headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(gw.url.replace(/^http/, "ws"), "graphql-transport-ws", { headers });
+        socket.on("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on("unexpected-response", (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.on("error", (error) => (error.message.includes("Unexpected server response") ? undefined : reject(error)));
+      });
+
+    it("refuses a page of another origin, counts connections against the client's quota and subscriptions against the viewer's", async () => {
+      // Refused before counting: another origin never costs the client a connection.
+      expect(await upgrade({ origin: "https://elsewhere.example" })).toBe(403);
+      const e = await gw.seed.enterprise().build();
+      const token = await gw.token(e.legalRepresentative);
+      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const ignore = { next: () => undefined, error: () => undefined, complete: () => undefined };
+      try {
+        // Two subscriptions start (they stay open, listening)...
+        const first = client.subscribe({ query: accessChanged }, ignore);
+        await listening(gw, 1);
+        const second = client.subscribe({ query: accessChanged }, ignore);
+        await listening(gw, 2);
+        const third = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
+        expect(third).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "RATE_LIMITED", scope: "viewer" }) })]);
+        first();
+        second();
+        // The client's first connection was the one above; a second opens; a third is over the quota.
+        expect(await upgrade({ origin: new URL(gw.url).origin })).toBe(101);
+        expect(await upgrade()).toBe(429);
+      } finally {
+        await client.dispose();
+      }
+    });
+  });
+
   describe("one gateway without Redis", () => {
     let gw: TestGateway;
     let stopped = false;
