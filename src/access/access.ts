@@ -295,10 +295,14 @@ export class Access {
     if (this.isOwnChange(change)) return true;
     switch (change.kind) {
       case "ASSIGNMENT":
+      // The register's own changes (a name, a default capacity) change no one's rights; its new legal representatives are ASSIGNMENT.
+      case "REGISTER":
         return false;
       case "MANDATE":
         return change.mandate ? (await this.sight(change.mandate.providerId)).providerStaff : false;
-      default:
+      case "CAPACITY":
+      case "STATUS":
+      case "EBOX":
         return (await this.visibleEnterpriseIds()).has(change.enterpriseId);
     }
   }
