@@ -1,7 +1,7 @@
 import { createClient, type Client } from "graphql-ws";
-import { gql, type GraphQLClient } from "graphql-request";
+import { gql, GraphQLClient } from "graphql-request";
 import WebSocket from "ws";
-import { accessChanges, LiveChangesError } from "../src/client";
+import { accessChanges, getSdk, LiveChangesError, persistedQueryFetch } from "../src/client";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
 import { describeEachDatabase } from "./support/databases";
@@ -380,6 +380,33 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
         // The client's first connection was the one above; a second opens; a third is over the quota.
         expect(await upgrade({ origin: new URL(gw.url).origin })).toBe(101);
         expect(await upgrade()).toBe(429);
+      } finally {
+        await client.dispose();
+      }
+    });
+  });
+
+  describe("a gateway running only trusted documents", () => {
+    let gw: TestGateway;
+    beforeAll(async () => {
+      gw = await startTestGateway(dialect, { TRUSTED_DOCUMENTS: "only" });
+    });
+    afterAll(() => gw?.stop());
+
+    it("runs the SDK's subscription (in its manifest) and refuses any other text with PERSISTED_QUERY_ONLY", async () => {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
+      try {
+        const refused = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged, variables: { enterprise: e.number } }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
+        expect(refused).toEqual([expect.objectContaining({ extensions: { code: "PERSISTED_QUERY_ONLY" } })]);
+        const changes = accessChanges(client, { enterprise: e.number });
+        const first = changes.next();
+        await listening(gw, 1);
+        // The change, by the SDK's trusted mutation sent by hash alone.
+        const sdk = getSdk(new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` }, fetch: persistedQueryFetch() }));
+        await sdk.ActivateEBox({ input: { enterprise: e.number, notificationEmail: "ebox@example.be" } });
+        expect((await first).value).toMatchObject({ enterprise: e.display, kind: "EBOX" });
+        await changes.return(undefined);
       } finally {
         await client.dispose();
       }
