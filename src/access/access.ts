@@ -294,8 +294,9 @@ export class Access {
     if (!this.viewer) return false;
     if (this.isOwnChange(change)) return true;
     switch (change.kind) {
+      // Others' assignments are not the viewer's rights; the register's own changes (a name, a default capacity) change
+      // no one's rights (its new legal representatives are ASSIGNMENT changes).
       case "ASSIGNMENT":
-      // The register's own changes (a name, a default capacity) change no one's rights; its new legal representatives are ASSIGNMENT.
       case "REGISTER":
         return false;
       case "MANDATE":
