@@ -386,6 +386,28 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     });
   });
 
+  describe("a gateway whose Redis is unreachable", () => {
+    let gw: TestGateway;
+    beforeAll(async () => {
+      // Nothing listens on port 9: every Redis command fails at once.
+      gw = await startTestGateway(dialect, { REDIS_URL: "redis://127.0.0.1:9", REDIS_PREFIX: uniqueRedisPrefix() });
+    });
+    afterAll(() => gw?.stop());
+
+    it("still delivers a change to the subscribers of the process that made it", async () => {
+      expect(gw.gateway.changes.transport).toBe("redis");
+      const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const lr = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
+      try {
+        await listening(gw, 1);
+        await (await gw.client(e.legalRepresentative)).request(gql`mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`, { e: e.number });
+        expect(await lr.next()).toMatchObject({ enterprise: e.display, kind: "EBOX" });
+      } finally {
+        await lr.dispose();
+      }
+    });
+  });
+
   describe("a gateway running only trusted documents", () => {
     let gw: TestGateway;
     beforeAll(async () => {

@@ -128,7 +128,9 @@ export async function redisFeed({ url, publisher, prefix, logger }: { url: strin
   });
   subscriber.connect().catch(() => undefined);
   const subscribed = subscriber.subscribe(channel).catch((error: unknown) => logger.warn({ err: error }, "could not subscribe to the access-change channel"));
-  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+  // Listening before the first request, when Redis is up; when it is not (the command connection found it down), the
+  // subscription follows as soon as it returns, without delaying the start again.
+  if (publisher.status === "ready") await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
   return {
     transport: "redis",
     logger,
