@@ -3,6 +3,7 @@ import { gql, GraphQLClient } from "graphql-request";
 import WebSocket from "ws";
 import { accessChanges, getSdk, LiveChangesError, persistedQueryFetch } from "../src/client";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
+import { maxSubscriptionsPerConnection } from "../src/http/live";
 import { signDevToken } from "../src/identity/tokens";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -466,6 +467,22 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
         await client.dispose();
         await stranger.dispose();
       }
+    });
+
+    it(`holds at most ${maxSubscriptionsPerConnection} subscriptions on one connection`, async () => {
+      const e = await gw.seed.enterprise().build();
+      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
+      const ignore = { next: () => undefined, error: () => undefined, complete: () => undefined };
+      try {
+        for (let i = 0; i < maxSubscriptionsPerConnection; i++) client.subscribe({ query: accessChanged }, ignore);
+        await listening(gw, maxSubscriptionsPerConnection);
+        const refused = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
+        expect(refused).toEqual([expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })]);
+        expect(gw.gateway.changes.subscribers()).toBe(maxSubscriptionsPerConnection);
+      } finally {
+        await client.dispose();
+      }
+      await listening(gw, 0);
     });
 
     it("delivers in process, and closes the subscriptions when the gateway shuts down", async () => {

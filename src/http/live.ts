@@ -207,7 +207,8 @@ export function liveServer({
       },
       async onSubscribe(ctx, id, payload) {
         const connection = (ctx.extra as LiveExtra).connection!;
-        if (Object.keys(ctx.subscriptions).length >= maxSubscriptionsPerConnection) {
+        // graphql-ws has already reserved this subscription's id among them.
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [badRequest(`At most ${maxSubscriptionsPerConnection} subscriptions per connection; complete one or open another connection`)];
         }
         const refused = await rateLimits.take("viewer", connection.viewer.ssin);
