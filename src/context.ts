@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
+import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -33,6 +34,8 @@ export interface Context {
   now: Date;
   /** The operation's `@language(code:)` directive, once the operation is resolved (src/http/operation-language.ts). */
   operationLanguage: Language | null;
+  /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
+  changes: ChangeFeed;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -67,6 +70,7 @@ export function createContext({
   catalog,
   clock = systemClock,
   acceptLanguage,
+  changes,
 }: {
   requestId: string;
   viewer: Person | null;
@@ -74,6 +78,7 @@ export function createContext({
   catalog: Catalog;
   clock?: Clock;
   acceptLanguage?: string;
+  changes: ChangeFeed;
 }): Context {
   const now = clock.now();
   return {
@@ -88,6 +93,7 @@ export function createContext({
     clock,
     now,
     operationLanguage: null,
+    changes,
   };
 }
 

@@ -20,11 +20,17 @@ export interface RateLimits {
   perClient: RequestHandler;
   /** Once the token is verified: one request of the viewer's quota; throws RateLimitedError (HTTP 429) when it is spent. */
   perViewer(subject: string, res: Response): Promise<void>;
+  /**
+   * One request of a quota outside HTTP requests (a WebSocket connection of a client address, a subscription of a
+   * viewer's national number): the refusal to report, or null when allowed.
+   */
+  take(scope: "client" | "viewer", key: string | undefined): Promise<RateLimitedError | null>;
 }
 
 const unlimited: RateLimits = {
   perClient: (_req, _res, next) => next(),
   perViewer: async () => undefined,
+  take: async () => null,
 };
 
 /**
@@ -116,6 +122,10 @@ export function createRateLimits({
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
+    },
+    async take(scope, key) {
+      const outcome = scope === "client" ? await take(clients, clientKey(key)) : await take(viewers, viewerKey(key ?? ""));
+      return outcome && !outcome.allowed ? new RateLimitedError(scope, Math.max(1, Math.ceil(outcome.state.msBeforeNext / 1000))) : null;
     },
   };
 }
