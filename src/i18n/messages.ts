@@ -597,10 +597,10 @@ export const messages = {
     DE: "Änderungen werden mit POST gesendet, nie mit GET",
   },
   "live.overHttp": {
-    EN: "Subscriptions run over WebSocket (the graphql-ws protocol) at this same address, not over HTTP",
-    NL: "Abonnementen lopen over WebSocket (het graphql-ws-protocol) op hetzelfde adres, niet over HTTP",
-    FR: "Les abonnements passent par WebSocket (le protocole graphql-ws) à cette même adresse, pas par HTTP",
-    DE: "Abonnements laufen über WebSocket (das graphql-ws-Protokoll) unter derselben Adresse, nicht über HTTP",
+    EN: "Subscriptions run over a WebSocket connection to this same address, not over HTTP",
+    NL: "Abonnementen lopen over een WebSocket-verbinding met hetzelfde adres, niet over HTTP",
+    FR: "Les abonnements passent par une connexion WebSocket à cette même adresse, pas par HTTP",
+    DE: "Abonnements laufen über eine WebSocket-Verbindung zu derselben Adresse, nicht über HTTP",
   },
   "live.onlySubscriptions": {
     EN: "Only subscriptions run over WebSocket; send queries and changes over HTTP to the same address",
