@@ -1,4 +1,7 @@
+import { print } from "graphql";
 import { GraphQLClient } from "graphql-request";
+import { DeleteEnterpriseAccessPreviewDocument } from "../src/client/generated/operations";
+import { snapshot } from "./support/snapshot";
 import { getSdk, type Sdk, type SdkFunctionWrapper } from "../src/client/generated/sdk";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -145,6 +148,34 @@ describeEachDatabase("the typed SDK", (dialect) => {
 
     const deleted = await legalRepresentative.DeleteEnterpriseAccess({ input: { enterprise: enterprise.number, reason: "The enterprise stopped" } });
     expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
+  });
+
+  it("previews appointments, a user and a deletion with the ...Preview operations: the real answer, the audit events in extensions, nothing changed", async () => {
+    const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const main = await sdkFor(enterprise.mainAccessManager!);
+    const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
+    const before = await snapshot(gw.dataSource);
+
+    const person = { ssin: ssin(), givenName: "Pia", familyName: "Preview" };
+    const newMain = await legalRepresentative.AppointMainAccessManagerPreview({ input: { enterprise: enterprise.number, person } });
+    expect(newMain.appointMainAccessManager).toMatchObject({ role: "MAIN_ACCESS_MANAGER", person: { ssin: person.ssin }, enterprise: { number: enterprise.display } });
+    const user = await main.AddUserPreview({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person } });
+    expect(user.addUser).toMatchObject({ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, onlineServices: [{ code: "DIMONA" }] });
+    const mandate = await legalRepresentative.AppointServiceProviderPreview({ input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } });
+    expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", provider: { number: provider.display } });
+    const deleted = await legalRepresentative.DeleteEnterpriseAccessPreview({ input: { enterprise: enterprise.number, reason: "Just looking" } });
+    expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
+    expect(await snapshot(gw.dataSource)).toEqual(before);
+
+    // The audit events a preview would write travel in the response's extensions (graphql-request's rawRequest).
+    const raw = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(enterprise.legalRepresentative)}` } });
+    const { data, extensions } = await raw.rawRequest<{ deleteEnterpriseAccess: { status: string } }>(print(DeleteEnterpriseAccessPreviewDocument), {
+      input: { enterprise: enterprise.number, reason: "Just looking" },
+    });
+    expect(data.deleteEnterpriseAccess.status).toBe("ACCESS_DELETED");
+    expect(extensions).toMatchObject({ dryRun: { rolledBack: true, auditEvents: [expect.objectContaining({ action: "DELETE_ENTERPRISE_ACCESS" })] } });
+    expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
   it("appoints access managers, users and a service provider until a date, extends a user, and lists what expires soon", async () => {

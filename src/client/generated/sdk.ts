@@ -37,6 +37,10 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -127,6 +131,18 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RoleAssignmentsAsOf(variables: Operations.RoleAssignmentsAsOfQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RoleAssignmentsAsOfQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RoleAssignmentsAsOfQuery>({ document: Operations.RoleAssignmentsAsOfDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RoleAssignmentsAsOf', 'query', variables);
+    },
+    AppointMainAccessManagerPreview(variables: Operations.AppointMainAccessManagerPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointMainAccessManagerPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointMainAccessManagerPreviewMutation>({ document: Operations.AppointMainAccessManagerPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointMainAccessManagerPreview', 'mutation', variables);
+    },
+    AddUserPreview(variables: Operations.AddUserPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUserPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUserPreviewMutation>({ document: Operations.AddUserPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUserPreview', 'mutation', variables);
+    },
+    AppointServiceProviderPreview(variables: Operations.AppointServiceProviderPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderPreviewMutation>({ document: Operations.AppointServiceProviderPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProviderPreview', 'mutation', variables);
+    },
+    DeleteEnterpriseAccessPreview(variables: Operations.DeleteEnterpriseAccessPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteEnterpriseAccessPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteEnterpriseAccessPreviewMutation>({ document: Operations.DeleteEnterpriseAccessPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteEnterpriseAccessPreview', 'mutation', variables);
     },
     AppointServiceProvider(variables: Operations.AppointServiceProviderMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderMutation>({ document: Operations.AppointServiceProviderDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProvider', 'mutation', variables);
