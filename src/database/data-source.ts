@@ -129,8 +129,12 @@ function sessionBounds({ statementTimeoutMs, lockWaitTimeoutS, idleTransactionTi
 /** What the answer to a statement may take beyond the server's own statement timeout before the client gives the connection up. */
 const answerGraceMs = 2_000;
 
+type DriverCommand = (...args: unknown[]) => { once(event: "end", listener: () => void): unknown };
+
 interface DriverConnection {
-  query(...args: unknown[]): { once(event: "end", listener: () => void): unknown };
+  query: DriverCommand;
+  /** A prepared statement: what the read side's hot statements use (src/model/row-reader.ts). */
+  execute: DriverCommand;
   promise(): { query(sql: string): Promise<unknown> };
 }
 
@@ -154,9 +158,8 @@ function boundSessions(dataSource: DataSource, statement: string, { statementTim
   const bounded = new WeakSet<DriverConnection>();
   const bound = async (connection: DriverConnection) => {
     if (bounded.has(connection)) return connection;
-    const query = connection.query.bind(connection);
-    connection.query = (...args: unknown[]) => {
-      const command = query(...args);
+    const guarded = (run: DriverCommand): DriverCommand => (...args) => {
+      const command = run(...args);
       const guard = setTimeout(
         () => abandonConnection(connection, "PROTOCOL_SEQUENCE_TIMEOUT", `The database did not answer within ${statementTimeoutMs + answerGraceMs} ms`),
         statementTimeoutMs + answerGraceMs,
@@ -164,6 +167,8 @@ function boundSessions(dataSource: DataSource, statement: string, { statementTim
       command.once("end", () => clearTimeout(guard));
       return command;
     };
+    connection.query = guarded(connection.query.bind(connection));
+    connection.execute = guarded(connection.execute.bind(connection));
     try {
       await connection.promise().query(statement);
     } catch (error) {

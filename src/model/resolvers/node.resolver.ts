@@ -2,9 +2,10 @@ import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Access } from "../../access/access";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
+import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
 import { decodeGlobalId, type NodeTypeName } from "../global-ids";
 import type { Loaders } from "../loaders";
+import { asInstance } from "../row-reader";
 import { Node } from "../types/node.type";
 
 /** The most ids one `nodes` call resolves: each id may cost a few look-ups, like an item of a page of 100. */
@@ -41,10 +42,20 @@ const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Ac
   },
 };
 
+/** The class of each Node type: the loaders answer plain rows, and the interface's type is resolved by class. */
+const classes: { [T in NodeTypeName]: abstract new () => Found } = {
+  Enterprise,
+  Person,
+  RoleAssignment,
+  ServiceProviderMandate,
+  EBoxMessage,
+  AuditEvent,
+};
+
 /** Unknown, malformed and invisible ids all answer null, so that an answer never tells which it was. */
 async function fetchNode(globalId: string, { access, loaders }: Context): Promise<Found | null> {
   const decoded = decodeGlobalId(globalId);
-  return decoded ? fetchers[decoded.type](decoded.id, loaders, access) : null;
+  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access)) : null;
 }
 
 /** Relay's refetch entry points. Who may call them is in src/access/shield.ts; what each id shows is asked of the access layer. */

@@ -1,0 +1,211 @@
+import type { Database, Statement } from "better-sqlite3";
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { dialectOf } from "../database/data-source";
+
+/**
+ * The read side's hot statements (src/model/loaders.ts, src/model/role-assignment-pages.ts): one prepared statement
+ * each, straight on the driver, answering plain objects. The SELECT list names every column after its entity
+ * property, so the driver's row is already the object the resolvers read; only booleans and dates are converted.
+ * The columns come from TypeORM's entity metadata, so the entities stay the one description of the tables; TypeORM
+ * itself keeps the writes, the migrations and everything off this path.
+ *
+ * The rows are typed as their entities but are not instances of them (no entity hydration): where a class matters,
+ * (a Node resolved by `node(id:)`), `asInstance` gives the row its class.
+ */
+
+/**
+ * What "current" means for the tables whose rows end, for every statement of this module that reads only current rows:
+ * the one place to change it (an expiry column joins here). `params` are bound where the condition stands.
+ */
+export const currentRow = {
+  roleAssignment: (alias: string): Condition => ({ sql: `${alias}.ended_at IS NULL`, params: [] }),
+  structuredMessagingConfig: (alias: string): Condition => ({ sql: `${alias}.ended_at IS NULL`, params: [] }),
+};
+
+export interface Condition {
+  sql: string;
+  params: readonly unknown[];
+}
+
+type Row = Record<string, unknown>;
+
+/** What a statement of the caller's own making needs of its table. */
+export type TableSql = Pick<TableShape, "table" | "columns" | "column">;
+
+/** A table as one statement reads it: its name and SELECT list, and the conversions its driver values need. */
+interface TableShape {
+  table: string;
+  /** The SELECT list for a table alias: `alias.person_id AS personId`, ... */
+  columns(alias: string): string;
+  /** The column of a property, escaped: `person_id` for personId. */
+  column(property: string): string;
+  /** Converts the driver's rows in place (booleans, dates) and returns them. */
+  hydrate(rows: Row[]): Row[];
+}
+
+const shapes = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, TableShape>>();
+
+/** SQLite stores TypeORM's datetimes as "YYYY-MM-DD HH:MM:SS.SSS" in UTC (and mysql2 answers Dates): the Date TypeORM would hydrate. */
+function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  let text = String(value);
+  if (/^\d\d\d\d-\d\d-\d\d \d\d:\d\d/.test(text)) text = text.replace(" ", "T");
+  if (/^\d\d\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d\d\d)?)?$/.test(text)) text += "Z";
+  return new Date(text);
+}
+
+function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): TableShape {
+  let byEntity = shapes.get(dataSource);
+  if (!byEntity) shapes.set(dataSource, (byEntity = new Map()));
+  let shape = byEntity.get(entity);
+  if (shape) return shape;
+  const metadata = dataSource.getMetadata(entity);
+  const escape = (name: string) => dataSource.driver.escape(name);
+  const columns = metadata.columns.map((c) => ({ column: c.databaseName, property: c.propertyName, type: c.type }));
+  const booleans = columns.filter((c) => c.type === "boolean" || c.type === Boolean).map((c) => c.property);
+  const dates = columns.filter((c) => c.type === "datetime" || c.type === Date).map((c) => c.property);
+  shape = {
+    table: escape(metadata.tableName),
+    columns: (alias) => columns.map((c) => `${alias}.${escape(c.column)} AS ${escape(c.property)}`).join(", "),
+    column(property) {
+      const found = columns.find((c) => c.property === property);
+      if (!found) throw new Error(`${metadata.name} has no property ${property}`);
+      return escape(found.column);
+    },
+    hydrate(rows) {
+      if (booleans.length === 0 && dates.length === 0) return rows;
+      for (const row of rows) {
+        for (const property of booleans) if (row[property] !== null) row[property] = Boolean(row[property]);
+        for (const property of dates) if (row[property] !== null) row[property] = toDate(row[property]);
+      }
+      return rows;
+    },
+  };
+  byEntity.set(entity, shape);
+  return shape;
+}
+
+/**
+ * An IN list padded to the next power of two by repeating its last key, so that a statement has a handful of shapes
+ * whatever the batch size: each shape is prepared once per connection, and MariaDB's prepared statements stay few.
+ */
+export function padded(keys: readonly unknown[]): unknown[] {
+  if (keys.length === 0) return [];
+  let size = 1;
+  while (size < keys.length) size *= 2;
+  const list = [...keys];
+  while (list.length < size) list.push(keys[keys.length - 1]);
+  return list;
+}
+
+export const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
+
+interface MysqlConnection {
+  execute(sql: string, values: unknown[], callback: (error: Error | null, rows: Row[]) => void): unknown;
+  release(): void;
+}
+
+interface MysqlDriver {
+  isReplicated: boolean;
+  obtainMasterConnection(): Promise<MysqlConnection>;
+  obtainSlaveConnection(): Promise<MysqlConnection>;
+}
+
+const sqliteStatements = new WeakMap<Database, Map<string, Statement>>();
+
+function sqliteRows(db: Database, sql: string, params: readonly unknown[]): Row[] {
+  let statements = sqliteStatements.get(db);
+  if (!statements) sqliteStatements.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement.all(...params) as Row[];
+}
+
+function mysqlRows(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  return new Promise((resolve, reject) => connection.execute(sql, [...params], (error, rows) => (error ? reject(error) : resolve(rows))));
+}
+
+/**
+ * Runs one SELECT where the manager reads: inside its transaction when it has one, else (as TypeORM's `find` does) on
+ * a connection of the replicas when they are configured, given back at once.
+ */
+async function select(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const dataSource = manager.connection;
+  dataSource.logger.logQuery(sql, params as unknown[]);
+  const runner = manager.queryRunner;
+  if (dialectOf(dataSource) === "sqlite") {
+    const db = (runner ? await runner.connect() : (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection) as Database;
+    return sqliteRows(db, sql, params);
+  }
+  if (runner) return mysqlRows((await runner.connect()) as MysqlConnection, sql, params);
+  const driver = dataSource.driver as unknown as MysqlDriver;
+  const connection = driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave" ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
+  try {
+    return await mysqlRows(connection, sql, params);
+  } finally {
+    connection.release();
+  }
+}
+
+/** The statements of one entity manager: what the loaders of a request (or of a transaction) read through. */
+export class RowReader {
+  private readonly statements = new Map<string, string>();
+
+  constructor(private readonly manager: EntityManager) {}
+
+  private shape(entity: EntityTarget<ObjectLiteral>): TableShape {
+    return shapeOf(this.manager.connection, entity);
+  }
+
+  /** A statement's text, built once per reader and key (and prepared once per connection by the driver). */
+  private sql(key: string, build: () => string): string {
+    let sql = this.statements.get(key);
+    if (sql === undefined) this.statements.set(key, (sql = build()));
+    return sql;
+  }
+
+  /**
+   * The rows whose properties are each one of their keys (`{ personId: [1, 2] }`), and meet the condition if one is
+   * given, ordered by id when asked.
+   */
+  async whereIn<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    lists: { [P in keyof T & string]?: readonly T[P][] },
+    { condition, orderById = false }: { condition?: (alias: string) => Condition; orderById?: boolean } = {},
+  ): Promise<T[]> {
+    const properties = Object.keys(lists) as (keyof T & string)[];
+    const padding = properties.map((property) => padded(lists[property]!));
+    if (padding.some((list) => list.length === 0)) return [];
+    const shape = this.shape(entity as EntityTarget<ObjectLiteral>);
+    const extra = condition?.("t");
+    const key = `${shape.table}|${properties.map((p, i) => `${p}:${padding[i].length}`).join(",")}|${extra?.sql ?? ""}|${orderById}`;
+    const sql = this.sql(key, () =>
+      [
+        `SELECT ${shape.columns("t")} FROM ${shape.table} t WHERE `,
+        properties.map((property, i) => `t.${shape.column(property)} IN (${placeholders(padding[i].length)})`).join(" AND "),
+        extra ? ` AND ${extra.sql}` : "",
+        orderById ? " ORDER BY t.id" : "",
+      ].join(""),
+    );
+    return shape.hydrate(await select(this.manager, sql, [...padding.flat(), ...(extra?.params ?? [])])) as T[];
+  }
+
+  /**
+   * A statement of the caller's own making: `build` gets the table's shape (its name, SELECT list and columns) once,
+   * and the text is kept under `key`, which must tell apart every text `build` can return (padded list lengths too).
+   */
+  async query<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string, build: (table: TableSql) => string, params: readonly unknown[]): Promise<T[]> {
+    const shape = this.shape(entity as EntityTarget<ObjectLiteral>);
+    return shape.hydrate(await select(this.manager, this.sql(key, () => build(shape)), params)) as T[];
+  }
+
+  /** As `query`, for rows that are no entity's (counts): answered as the driver gives them. */
+  async raw(entity: EntityTarget<ObjectLiteral>, key: string, build: (table: TableSql) => string, params: readonly unknown[]): Promise<Row[]> {
+    return select(this.manager, this.sql(key, () => build(this.shape(entity))), params);
+  }
+}
+
+/** Gives a row read here its entity's class, where a class is asked for (`instanceof`: type-graphql resolves an interface's type by it). */
+export function asInstance<T extends object>(entity: abstract new () => T, row: T | null): T | null {
+  return row === null || row instanceof entity ? row : Object.assign(Object.create(entity.prototype as object) as T, row);
+}
