@@ -2,6 +2,7 @@ import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import type { RequestDeadline } from "./http/request-deadline";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -11,6 +12,8 @@ import { createRoleAssignmentPages } from "./model/role-assignment-pages";
 /** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */
 export interface Context {
   requestId: string;
+  /** The request's deadline: a management action gives its transaction up when it passes. */
+  deadline: RequestDeadline | undefined;
   viewer: Person | null;
   dataSource: DataSource;
   /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
@@ -72,12 +75,14 @@ export function refreshAfterWrite(context: Context): void {
 
 export function createContext({
   requestId,
+  deadline,
   viewer,
   dataSource,
   catalog,
   acceptLanguage,
 }: {
   requestId: string;
+  deadline?: RequestDeadline;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
@@ -85,6 +90,7 @@ export function createContext({
 }): Context {
   return {
     requestId,
+    deadline,
     viewer,
     dataSource,
     catalog,

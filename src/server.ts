@@ -17,7 +17,7 @@ import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
-import { formatError, isPublicError } from "./http/format-error";
+import { formatError, isPublicError, withRequestIdOnMaskedErrors } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
@@ -25,8 +25,8 @@ import { RedisCache } from "./http/redis-cache";
 import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
-import { withRequestDeadline } from "./http/request-deadline";
-import { requestIdOf, requestScope } from "./http/request-id";
+import { deadlineOf, withRequestDeadline } from "./http/request-deadline";
+import { requestIdHeader, requestIdOf, requestIdOfError, tagWithRequestId } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -49,11 +49,13 @@ export interface Gateway {
 function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
     // A failure while building the context (the database gone while the viewer is looked up) has no request context yet.
+    // The context function tags what it throws with the request id (tagWithRequestId).
     async contextCreationDidFail({ error }) {
-      if (!isPublicError(error)) logger.error({ err: error }, "unexpected error");
+      const requestId = requestIdOfError(error);
+      if (!isPublicError(error)) logger.error({ requestId, err: error }, "unexpected error");
       const extensions = error instanceof GraphQLError ? error.extensions : {};
       const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
-      logger.info({ status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
+      logger.info({ requestId, status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
     },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -65,6 +67,7 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, operationName }) {
           const body = response.body.kind === "single" ? response.body.singleResult : undefined;
+          if (body?.errors) body.errors = withRequestIdOnMaskedErrors(body.errors, contextValue.requestId);
           logger.info(
             {
               requestId: contextValue.requestId,
@@ -163,22 +166,25 @@ export async function startGateway({
     responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
-    requestScope(),
+    requestIdHeader(),
     trusted.guard,
     withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
-        res.setHeader("x-request-id", requestId);
         const authorization = req.headers.authorization;
         let viewer = null;
         if (authorization !== undefined) {
-          const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
-          const identity = await verifier.verify(match[1]);
-          await rateLimits.perViewer(identity.ssin, res);
-          viewer = await personFor(dataSource, identity);
+          try {
+            const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+            if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
+            const identity = await verifier.verify(match[1]);
+            await rateLimits.perViewer(identity.ssin, res);
+            viewer = await personFor(dataSource, identity);
+          } catch (error) {
+            throw tagWithRequestId(error, requestId);
+          }
         }
-        return createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
+        return createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
       },
     })),
   );

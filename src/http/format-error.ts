@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { currentRequestId } from "./request-id";
+import { requestIdOfError } from "./request-id";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
 const publicCodes = new Set([
@@ -51,7 +51,9 @@ const bounded = (message: string) => (message.length > maxMessageLength ? `${mes
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
   if (!isPublicError(error)) {
-    const requestId = currentRequestId();
+    // Known here for a failure of context creation only; the other masked errors get it from the request's plugin
+    // (withRequestIdOnMaskedErrors), which has the request at hand.
+    const requestId = requestIdOfError(error);
     return { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) } };
   }
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -60,4 +62,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     if (field) extensions.field = field;
   }
   return { ...formatted, message: bounded(formatted.message), extensions };
+}
+
+/** A masked error's extensions, with the request id under which its details were logged. */
+export function withRequestIdOnMaskedErrors(errors: readonly GraphQLFormattedError[], requestId: string): GraphQLFormattedError[] {
+  return errors.map((e) => (e.extensions?.code === "INTERNAL_SERVER_ERROR" && e.extensions.requestId === undefined ? { ...e, extensions: { ...e.extensions, requestId } } : e));
 }

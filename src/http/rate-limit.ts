@@ -75,12 +75,12 @@ export function createRateLimits({
   const remainingOfClient = new WeakMap<Response, number>();
 
   /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (from: RateLimiterAbstract, key: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+  const take = async (from: RateLimiterAbstract, key: string, req: Request): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
     try {
       return { allowed: true, state: await from.consume(key) };
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
-      logger.warn({ err: outcome }, "rate limiter failed; request let through");
+      logger.warn({ requestId: requestIdOf(req), err: outcome }, "rate limiter failed; request let through");
       return null;
     }
   };
@@ -98,7 +98,7 @@ export function createRateLimits({
 
   return {
     perClient: async (req: Request, res: Response, next) => {
-      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress));
+      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), req);
       if (!outcome) return next();
       announce(res, quota.perClient, outcome.state);
       remainingOfClient.set(res, outcome.state.remainingPoints);
@@ -108,7 +108,7 @@ export function createRateLimits({
       res.status(429).json({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter } }] });
     },
     async perViewer(subject, res) {
-      const outcome = await take(viewers, viewerKey(subject));
+      const outcome = await take(viewers, viewerKey(subject), res.req);
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
@@ -7,7 +6,8 @@ const assigned = new WeakMap<IncomingMessage, string>();
 
 /**
  * The caller's X-Request-Id when it is a sane token (so traces join up across services), else a fresh UUID. The same
- * request always gets the same id, whichever layer asks first.
+ * request always gets the same id, whichever layer asks first. Code that serves the request passes it on explicitly
+ * (the GraphQL context's `requestId`): no AsyncLocalStorage on the request path.
  */
 export function requestIdOf(req: IncomingMessage): string {
   let id = assigned.get(req);
@@ -19,21 +19,27 @@ export function requestIdOf(req: IncomingMessage): string {
   return id;
 }
 
-const scope = new AsyncLocalStorage<{ requestId: string }>();
-
-/**
- * Serves the rest of the request inside its scope, so that code without the request at hand (the error masking, the
- * log lines of a request, Apollo's context-creation failures) knows its id.
- */
-export function requestScope(): RequestHandler {
+/** Answers every request of the route with its id, whatever answers it later. */
+export function requestIdHeader(): RequestHandler {
   return (req, res, next) => {
-    const requestId = requestIdOf(req);
-    res.setHeader("x-request-id", requestId);
-    scope.run({ requestId }, next);
+    res.setHeader("x-request-id", requestIdOf(req));
+    next();
   };
 }
 
-/** The id of the request being served, if any. */
-export function currentRequestId(): string | undefined {
-  return scope.getStore()?.requestId;
+const ofErrors = new WeakMap<object, string>();
+
+/**
+ * Marks an error thrown while serving a request with the request's id, for the code that later sees the error alone:
+ * Apollo reports a failure of context creation to its plugins and to formatError without the request.
+ */
+export function tagWithRequestId<E>(error: E, requestId: string): E {
+  if (typeof error === "object" && error !== null) ofErrors.set(error, requestId);
+  return error;
+}
+
+/** The request id an error was tagged with (or the error it wraps: Apollo wraps what the context function threw). */
+export function requestIdOfError(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  return ofErrors.get(error) ?? requestIdOfError((error as { originalError?: unknown }).originalError ?? null);
 }

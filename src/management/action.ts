@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
 import { AuditChainRaceError, appendAuditEvents, type AuditEventContent } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
-import { currentDeadline, type RequestDeadline } from "../http/request-deadline";
+import type { RequestDeadline } from "../http/request-deadline";
 import type { Catalog } from "../model/catalog";
 import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
@@ -102,6 +102,8 @@ interface ActionOptions {
   viewer: Person;
   catalog: Catalog;
   requestId: string | null;
+  /** The request's deadline (src/http/request-deadline.ts), when the action serves a request. */
+  deadline?: RequestDeadline;
 }
 
 interface Attempted<T> {
@@ -110,7 +112,7 @@ interface Attempted<T> {
   held?: Held;
 }
 
-async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
+async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const work = async (em: EntityManager) => {
       const now = new Date();
@@ -132,7 +134,6 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId }: ActionOpti
       };
       return { result: await action(scope), auditEvents };
   };
-  const deadline = currentDeadline();
 
   const started = Date.now();
   for (let attemptNumber = 1; ; attemptNumber++) {

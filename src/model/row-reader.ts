@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import { dialectOf } from "../database/data-source";
 
 /**
@@ -130,8 +130,17 @@ function mysqlRows(connection: MysqlConnection, sql: string, params: readonly un
  * a connection of the replicas when they are configured, given back at once.
  */
 async function select(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  manager.connection.logger.logQuery(sql, params as unknown[]);
+  try {
+    return await run(manager, sql, params);
+  } catch (error) {
+    // As TypeORM reports a failed statement: the driver's error with the statement and its parameters (masked in the logs).
+    throw error instanceof Error && !(error instanceof QueryFailedError) ? new QueryFailedError(sql, params as unknown[], error) : error;
+  }
+}
+
+async function run(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
   const dataSource = manager.connection;
-  dataSource.logger.logQuery(sql, params as unknown[]);
   const runner = manager.queryRunner;
   if (dialectOf(dataSource) === "sqlite") {
     const db = (runner ? await runner.connect() : (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection) as Database;
