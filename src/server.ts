@@ -101,6 +101,9 @@ export async function startGateway({
   const verifier = createTokenVerifier(config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) });
   const app = express();
   app.disable("x-powered-by");
+  // Express hashes every body it sends (sha1) for an ETag: a GraphQL POST answer is never revalidated, and hashing a
+  // 140 kB page costs as much as building it.
+  app.set("etag", false);
   const httpServer = createServer(app);
   app.set("trust proxy", config.trustProxy);
   // Node closes idle connections after 5 s by default: a load balancer (or client) that reuses one at that moment
@@ -120,7 +123,7 @@ export async function startGateway({
       : undefined,
   });
   const budgeted = withResponseBudget(schema);
-  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted }) : null;
+  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted, maxDocuments: config.compiledDocuments }) : null;
   const apollo = new ApolloServer<Context>({
     // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
     ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),

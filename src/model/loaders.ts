@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import {
   AuditEvent,
   EBox,
@@ -50,7 +50,8 @@ export function createLoaders(manager: EntityManager) {
     assignment: byKey((keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }), (a) => a.id),
     mandate: byKey((keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { id: keys }), (m) => m.id),
     eBoxMessage: byKey((keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }), (m) => m.id),
-    auditEvent: byKey((keys: readonly number[]) => rows.whereIn(AuditEvent, { id: keys }), (e) => e.id),
+    // Off the hot path (node(id:) only), and the audit chain works with the entity's Date: TypeORM reads it.
+    auditEvent: byKey((keys: readonly number[]) => manager.findBy(AuditEvent, { id: In([...keys]) }), (e) => e.id),
     /** The current assignments of a person, across enterprises. */
     assignmentsOfPerson: groupedByKey(
       (keys: readonly number[]) => rows.whereIn(RoleAssignment, { personId: keys }, { condition: currentRow.roleAssignment, orderById: true }),

@@ -1,11 +1,13 @@
 import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import { dialectOf } from "../database/data-source";
+import type { DateTime } from "./scalars";
 
 /**
  * The read side's hot statements (src/model/loaders.ts, src/model/role-assignment-pages.ts): one prepared statement
  * each, straight on the driver, answering plain objects. The SELECT list names every column after its entity
- * property, so the driver's row is already the object the resolvers read; only booleans and dates are converted.
+ * property, so the driver's row is already the object the resolvers read; only booleans and date-times (to ISO-8601
+ * strings, passed through to the answer) are converted.
  * The columns come from TypeORM's entity metadata, so the entities stay the one description of the tables; TypeORM
  * itself keeps the writes, the migrations and everything off this path.
  *
@@ -45,13 +47,26 @@ interface TableShape {
 
 const shapes = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, TableShape>>();
 
-/** SQLite stores TypeORM's datetimes as "YYYY-MM-DD HH:MM:SS.SSS" in UTC (and mysql2 answers Dates): the Date TypeORM would hydrate. */
-function toDate(value: unknown): Date {
-  if (value instanceof Date) return value;
-  let text = String(value);
-  if (/^\d\d\d\d-\d\d-\d\d \d\d:\d\d/.test(text)) text = text.replace(" ", "T");
-  if (/^\d\d\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d\d\d)?)?$/.test(text)) text += "Z";
-  return new Date(text);
+/**
+ * The ISO-8601 text of a stored date-time, which the read side passes through to the answer (the DateTime scalar
+ * writes such a string as it is): SQLite holds TypeORM's "YYYY-MM-DD HH:MM:SS.SSS" in UTC, mysql2 answers the same
+ * text (without ".SSS" when the milliseconds are 0) under `dateStrings`. Anything else is read as TypeORM would.
+ */
+export function isoDateTime(value: unknown): DateTime {
+  if (typeof value === "string" && value[10] === " ") {
+    if (value.length === 23) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
+    if (value.length === 19) return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+  }
+  let date: Date;
+  if (value instanceof Date) date = value;
+  else {
+    let text = String(value);
+    if (/^\d\d\d\d-\d\d-\d\d \d\d:\d\d/.test(text)) text = text.replace(" ", "T");
+    if (/^\d\d\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d\d\d)?)?$/.test(text)) text += "Z";
+    date = new Date(text);
+  }
+  // An invalid date stays a Date: the scalar refuses it as it always has.
+  return Number.isNaN(date.getTime()) ? date : date.toISOString();
 }
 
 function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): TableShape {
@@ -76,7 +91,7 @@ function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): T
       if (booleans.length === 0 && dates.length === 0) return rows;
       for (const row of rows) {
         for (const property of booleans) if (row[property] !== null) row[property] = Boolean(row[property]);
-        for (const property of dates) if (row[property] !== null) row[property] = toDate(row[property]);
+        for (const property of dates) if (row[property] !== null) row[property] = isoDateTime(row[property]);
       }
       return rows;
     },
@@ -101,7 +116,7 @@ export function padded(keys: readonly unknown[]): unknown[] {
 export const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 interface MysqlConnection {
-  execute(sql: string, values: unknown[], callback: (error: Error | null, rows: Row[]) => void): unknown;
+  execute(options: { sql: string; dateStrings: boolean }, values: unknown[], callback: (error: Error | null, rows: Row[]) => void): unknown;
   release(): void;
 }
 
@@ -122,7 +137,7 @@ function sqliteRows(db: Database, sql: string, params: readonly unknown[]): Row[
 }
 
 function mysqlRows(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<Row[]> {
-  return new Promise((resolve, reject) => connection.execute(sql, [...params], (error, rows) => (error ? reject(error) : resolve(rows))));
+  return new Promise((resolve, reject) => connection.execute({ sql, dateStrings: true }, [...params], (error, rows) => (error ? reject(error) : resolve(rows))));
 }
 
 /**

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { Role } from "../../access/role-tasks";
 import { RoleEnum } from "../enums";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { Node } from "../types/node.type";
 
 /**
@@ -38,10 +38,10 @@ export class RoleAssignment {
 
   @Field(() => DateTimeScalar, { description: "When the role was granted." })
   @Column({ name: "granted_at", type: "datetime" })
-  grantedAt: Date;
+  grantedAt: DateTime;
 
   @Column({ name: "ended_at", type: "datetime", nullable: true })
-  endedAt: Date | null;
+  endedAt: DateTime | null;
 
   @Column({ name: "ended_by_id", type: "int", nullable: true })
   endedById: number | null;
