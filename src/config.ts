@@ -59,6 +59,8 @@ export interface Config {
   compiledDocuments: number;
   /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
   corsOrigins: CorsOrigins;
+  /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
+  expirySweepSeconds: number;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -160,5 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
     compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
+    // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
+    expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),
   };
 }

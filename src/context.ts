@@ -1,5 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
+import type { Clock } from "./clock";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import type { RequestDeadline } from "./http/request-deadline";
@@ -28,6 +29,10 @@ export interface Context {
   dryRun: DryRun | null;
   /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
   acceptLanguage: Language | null;
+  /** The gateway's clock (src/clock.ts): management actions read their `now` from it. */
+  clock: Clock;
+  /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/access/validity.ts). */
+  now: Date;
 }
 
 const contractLanguages: readonly Language[] = ["NL", "FR", "DE", "EN"];
@@ -49,10 +54,10 @@ export function preferredLanguage(header: string | undefined): Language | null {
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
-function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null) {
-  const loaders = createLoaders(readManager);
+function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null, now: Date) {
+  const loaders = createLoaders(readManager, now);
   if (viewer) loaders.person.prime(viewer.id, viewer);
-  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager), access: new Access(viewer, loaders, catalog) };
+  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager, now), access: new Access(viewer, loaders, catalog) };
 }
 
 /**
@@ -66,11 +71,11 @@ export interface DryRun {
 
 /** A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards. */
 export function readInsideDryRun(context: Context, em: EntityManager): void {
-  Object.assign(context, readState(em, context.catalog, context.viewer));
+  Object.assign(context, readState(em, context.catalog, context.viewer, context.now));
 }
 
 export function refreshAfterWrite(context: Context): void {
-  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer));
+  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now));
 }
 
 export function createContext({
@@ -80,6 +85,7 @@ export function createContext({
   dataSource,
   catalog,
   acceptLanguage,
+  clock,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -87,17 +93,21 @@ export function createContext({
   dataSource: DataSource;
   catalog: Catalog;
   acceptLanguage?: string;
+  clock: Clock;
 }): Context {
+  const now = clock();
   return {
     requestId,
     deadline,
     viewer,
     dataSource,
     catalog,
-    ...readState(dataSource.manager, catalog, viewer),
+    ...readState(dataSource.manager, catalog, viewer, now),
     partialErrors: [],
     dryRun: null,
     acceptLanguage: preferredLanguage(acceptLanguage),
+    clock,
+    now,
   };
 }
 

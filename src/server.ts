@@ -35,6 +35,8 @@ import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
+import { systemClock, type Clock } from "./clock";
+import { startExpirySweep } from "./management/sweep-expired-rights";
 
 export interface Gateway {
   url: string;
@@ -90,10 +92,13 @@ export async function startGateway({
   dataSource,
   logger = createLogger({ level: config.logLevel }),
   schema = buildGatewaySchema(),
+  clock = systemClock,
 }: {
   config: Config;
   dataSource: DataSource;
   logger?: Logger;
+  /** What "now" is (src/clock.ts): tests pass a clock they can move past an expiry. */
+  clock?: Clock;
   /** The benchmark passes the schema without the shield to measure what the shield costs; everything else runs the default. */
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
@@ -187,13 +192,14 @@ export async function startGateway({
             throw tagWithRequestId(error, requestId);
           }
         }
-        return createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"] });
+        return createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
       },
     })),
   );
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const stopSweep = startExpirySweep({ dataSource, clock, intervalSeconds: config.expirySweepSeconds, logger });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   return {
@@ -202,6 +208,7 @@ export async function startGateway({
     verifier,
     ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}),
     async stop() {
+      await stopSweep();
       await apollo.stop();
       if (redis) await closeRedis(redis);
     },

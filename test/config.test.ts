@@ -32,6 +32,14 @@ describe("the configuration", () => {
     expect(() => loadConfig({ EXECUTION: "fast" })).toThrow(/EXECUTION/);
   });
 
+  it("sweeps expired rights every minute, never in tests unless asked, and takes another interval or 0 for never", () => {
+    expect(loadConfig({}).expirySweepSeconds).toBe(60);
+    expect(loadConfig({ NODE_ENV: "test" }).expirySweepSeconds).toBe(0);
+    expect(loadConfig({ NODE_ENV: "test", EXPIRY_SWEEP_SECONDS: "5" }).expirySweepSeconds).toBe(5);
+    expect(loadConfig({ EXPIRY_SWEEP_SECONDS: "0" }).expirySweepSeconds).toBe(0);
+    expect(() => loadConfig({ EXPIRY_SWEEP_SECONDS: "soon" })).toThrow(/EXPIRY_SWEEP_SECONDS/);
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ PLAYGROUND: "maybe" })).toThrow(/PLAYGROUND/);

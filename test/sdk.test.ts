@@ -147,6 +147,29 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
   });
 
+  it("appoints access managers, users and a service provider until a date, extends a user, and lists what expires soon", async () => {
+    const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const main = await sdkFor(enterprise.mainAccessManager!);
+    const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
+    const inDays = (n: number) => new Date(Date.now() + n * 24 * 60 * 60 * 1000).toISOString();
+    const manager = await main.AppointAccessManagerUntil({ enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: ssin(), givenName: "Tia", familyName: "Temp" }, validUntil: inDays(20) });
+    expect(manager.appointAccessManager).toMatchObject({ role: "ACCESS_MANAGER", validUntil: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    const user = await main.AddUserUntil({ enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: ssin(), givenName: "Ugo", familyName: "Until" }, onlineServices: ["DIMONA"], validUntil: inDays(5) });
+    const extended = await main.SetUserOnlineServicesUntil({ assignment: user.addUser.id, onlineServices: ["DIMONA", "DMFA"], validUntil: inDays(10) });
+    expect(extended.setUserOnlineServices.onlineServices).toEqual([{ code: "DIMONA" }, { code: "DMFA" }]);
+    const mandate = await legalRepresentative.AppointServiceProviderUntil({ enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO", validUntil: inDays(60) });
+    expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", validUntil: expect.any(String) });
+
+    const soon = await main.ExpiringRights({ enterprise: enterprise.number });
+    expect(soon.enterprise?.expiringSoon.map((item) => [item.kind, item.assignment?.id ?? item.mandate?.id])).toEqual([
+      ["ROLE_ASSIGNMENT", user.addUser.id],
+      ["ROLE_ASSIGNMENT", manager.appointAccessManager.id],
+    ]);
+    const later = await legalRepresentative.ExpiringRights({ enterprise: enterprise.number, within: 90 });
+    expect(later.enterprise?.expiringSoon.map((item) => item.kind)).toEqual(["ROLE_ASSIGNMENT", "ROLE_ASSIGNMENT", "SERVICE_PROVIDER_MANDATE"]);
+  });
+
   it("has run every operation of schema/operations successfully", () => {
     const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
     expect(everyOperation.length).toBeGreaterThanOrEqual(25);

@@ -197,6 +197,19 @@ export class Access {
     return this.viewer?.id === personId;
   }
 
+  /**
+   * What of the enterprise's expiring rights the viewer may list (Enterprise.expiringSoon): the people who may manage
+   * them. Legal representatives and the main access manager: every assignment and the mandates as client; an access
+   * manager: the assignments held in their own capacities, no mandate; anyone else: null (refused).
+   */
+  async expiringScope(enterpriseId: number): Promise<{ capacities: readonly string[] | null; mandates: boolean } | null> {
+    if (!this.viewer) return null;
+    const sight = await this.sight(enterpriseId);
+    if (sight.full) return { capacities: null, mandates: true };
+    if (sight.managedCapacities.size > 0) return { capacities: [...sight.managedCapacities].sort(), mandates: false };
+    return null;
+  }
+
   /** The current assignments of the enterprise that the viewer may list. */
   async assignmentScope(enterpriseId: number): Promise<AssignmentScope> {
     if (!this.viewer) return { kind: "none" };

@@ -154,6 +154,11 @@ export const fieldRules = {
     }),
   },
   Enterprise: {
+    expiringSoon: rule("readsExpiringRights", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
+      (await context.access.expiringScope(parent.id))
+        ? true
+        : new ForbiddenError("ROLE_LACKS_TASK", "Only a legal representative, the main access manager or an access manager may see which rights expire"),
+    ),
     auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.canReadAuditTrail(parent))
         ? true
@@ -172,7 +177,7 @@ export const ruleTree = {
 /** What a guarded object field answers when it is refused inside a mutation's answer. */
 const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
   EBox: { messages: emptyPage() },
-  Enterprise: { auditTrail: emptyPage() },
+  Enterprise: { auditTrail: emptyPage(), expiringSoon: [] },
 };
 
 /**

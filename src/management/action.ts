@@ -13,12 +13,15 @@ import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
+import { systemClock, type Clock } from "../clock";
+import { expireDueRights } from "./expire-rights";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
- * is written by a migration (actor null), not by a mutation.
+ * is written by a migration (actor null), not by a mutation; EXPIRE_RIGHT (actor null) by the first action or sweep
+ * that meets an expired assignment or mandate (src/management/expire-rights.ts).
  */
-export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES";
+export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES" | "EXPIRE_RIGHT";
 
 /** What one management action works with: the viewer, one transaction, and the access layer reading through it. */
 export interface ActionScope {
@@ -104,6 +107,8 @@ interface ActionOptions {
   requestId: string | null;
   /** The request's deadline (src/http/request-deadline.ts), when the action serves a request. */
   deadline?: RequestDeadline;
+  /** Where the action reads its `now` (default: the system's); the gateway passes its own (src/clock.ts). */
+  clock?: Clock;
 }
 
 interface Attempted<T> {
@@ -112,21 +117,29 @@ interface Attempted<T> {
   held?: Held;
 }
 
-async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
-  const mysql = dialectOf(dataSource) === "mysql";
+/** Locks enterprise rows for the rest of the transaction (MySQL), in id order, so that writers of one enterprise take turns. */
+export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: readonly number[]): Promise<void> {
+  if (dialectOf(em.connection) !== "mysql" || enterpriseIds.length === 0) return;
+  const ids = [...new Set(enterpriseIds)].sort((a, b) => a - b);
+  await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
+}
+
+async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const work = async (em: EntityManager) => {
-      const now = new Date();
+      const now = clock();
       const auditEvents: AuditedEvent[] = [];
       const scope: ActionScope = {
         viewer,
         em,
         catalog,
         now,
-        access: new Access(viewer, createLoaders(em), catalog),
+        access: new Access(viewer, createLoaders(em, now), catalog),
         async lock(...enterprises) {
-          if (!mysql) return;
           const ids = [...new Set(enterprises.map((e) => e.id))].sort((a, b) => a - b);
-          await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
+          await lockEnterpriseRows(em, ids);
+          // The first action that meets an expired right of these enterprises writes its end down (src/management/expire-rights.ts):
+          // from here on the action's own rules (an expired appointment blocks nothing) read plain ended rows.
+          auditEvents.push(...(await expireDueRights(em, { enterpriseIds: ids, now, requestId, by: "request" })));
         },
         async audit(actionName, enterprise, details) {
           auditEvents.push(...(await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }])));
@@ -134,6 +147,24 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline }: 
       };
       return { result: await action(scope), auditEvents };
   };
+  return inTransaction(dataSource, work, finish, deadline);
+}
+
+/**
+ * Work outside any viewer's action (the sweep of expired rights, src/management/sweep-expired-rights.ts), in one
+ * transaction with the same queueing (SQLite) and retries (deadlocks, the audit chain's race, SQLite busy) as an action.
+ */
+export async function runMaintenance<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return (await inTransaction(dataSource, async (em) => ({ result: await work(em), auditEvents: [] }), "commit")).result;
+}
+
+async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (em: EntityManager) => Promise<Attempted<T>>,
+  finish: Finish,
+  deadline?: RequestDeadline,
+): Promise<Attempted<T>> {
+  const mysql = dialectOf(dataSource) === "mysql";
 
   const started = Date.now();
   for (let attemptNumber = 1; ; attemptNumber++) {

@@ -1,19 +1,23 @@
 import type { ActionScope } from "./action";
-import { activeCapacities, assignmentSummary, grantRole, lockedEnterprise, personSummary, requireActiveCapacity, upsertPerson, validPerson, type PersonInput } from "./common";
+import { activeCapacities, assignmentSummary, grantRole, lockedEnterprise, personSummary, requireActiveCapacity, upsertPerson, validPerson, validValidUntil, type PersonInput } from "./common";
 import type { RoleAssignment } from "../model/entities";
 
-/** Appoints an access manager for one active capacity (SPEC rules 5 and 6). */
+/**
+ * Appoints an access manager for one active capacity (SPEC rules 5 and 6), until `validUntil` if given. Appointing
+ * someone who holds the role already is CONFLICT ALREADY_ASSIGNED, with or without an expiry: nothing is extended.
+ */
 export async function appointAccessManager(
   scope: ActionScope,
-  input: { enterprise: string; capacity: string; person: PersonInput },
+  input: { enterprise: string; capacity: string; person: PersonInput; validUntil?: Date | null },
 ): Promise<RoleAssignment> {
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
   const personInput = validPerson(input.person, "input.person");
+  const validUntil = validValidUntil(input.validUntil, scope.now);
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
   requireActiveCapacity(await activeCapacities(scope, enterprise), capacity.code);
   const person = await upsertPerson(scope, personInput);
-  const assignment = await grantRole(scope, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.code });
+  const assignment = await grantRole(scope, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.code, validUntil });
   await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, {
     mutation: "appointAccessManager",
     before: null,

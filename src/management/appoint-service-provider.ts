@@ -1,21 +1,31 @@
 import { IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { activeCapacities, findEnterprise, requireActiveCapacity } from "./common";
+import { activeCapacities, findEnterprise, requireActiveCapacity, validValidUntil } from "./common";
 import { BadUserInputError, ConflictError } from "../errors";
 import { providerCapacities } from "../model/catalog-data";
 import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../model/entities";
 
-const summary = (m: ServiceProviderMandate) => ({ id: m.id, clientId: m.clientId, providerId: m.providerId, capacity: m.capacityCode, status: m.status });
+const summary = (m: ServiceProviderMandate) => ({
+  id: m.id,
+  clientId: m.clientId,
+  providerId: m.providerId,
+  capacity: m.capacityCode,
+  status: m.status,
+  ...(m.validUntil ? { validUntil: m.validUntil } : {}),
+});
 
 /**
  * SPEC rule 7: the provider is another enterprise with an active provider capacity; the capacity must be active at
- * the client; one active mandate per (client, capacity), so a new appointment ends the old one.
+ * the client; one active mandate per (client, capacity), so a new appointment ends the old one. With `validUntil` the
+ * mandate expires then; appointing the provider that holds the mandate already is CONFLICT ALREADY_ASSIGNED, with or
+ * without an expiry (nothing is extended silently).
  */
 export async function appointServiceProvider(
   scope: ActionScope,
-  input: { enterprise: string; provider: string; capacity: string },
+  input: { enterprise: string; provider: string; capacity: string; validUntil?: Date | null },
 ): Promise<ServiceProviderMandate> {
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
+  const validUntil = validValidUntil(input.validUntil, scope.now);
   if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", "An enterprise cannot be its own service provider");
   const [clientFound, providerFound] = [await findEnterprise(scope, input.enterprise), await findEnterprise(scope, input.provider)];
   await scope.lock(clientFound, providerFound);
@@ -41,6 +51,7 @@ export async function appointServiceProvider(
       startsAt: scope.now,
       endedAt: null,
       endedById: null,
+      validUntil,
       activeKey: mandateActiveKey(fields),
     }),
   );

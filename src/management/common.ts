@@ -11,6 +11,7 @@ import {
 } from "../model/entities";
 import { parseEmail, parseName, type Checked } from "../model/identifiers";
 import type { Role } from "../access/role-tasks";
+import { latestValidUntil, maxValidityYears } from "../access/validity";
 import type { ActionScope } from "./action";
 
 /** A person named in an appointment, after validation. */
@@ -34,6 +35,18 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
     familyName: valid(parseName(input.familyName), `${field}.familyName`),
     email: input.email === undefined || input.email === null || input.email.trim() === "" ? null : valid(parseEmail(input.email), `${field}.email`),
   };
+}
+
+/**
+ * An optional expiry (issue 13, point 1): absent or null means none; otherwise after `now` and at most five years
+ * ahead. A malformed value never gets here: the DateTime scalar refuses it with the same code and field.
+ */
+export function validValidUntil(value: Date | null | undefined, now: Date, field = "input.validUntil"): Date | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, "validUntil is not a valid date-time");
+  if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, "validUntil must lie in the future");
+  if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, `validUntil may lie at most ${maxValidityYears} years ahead`);
+  return value;
 }
 
 export function validId(id: string, field: string): number {
@@ -109,7 +122,8 @@ export async function grantRole(
     capacityCode = null,
     onlineServices = [],
     automatic = false,
-  }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[]; automatic?: boolean },
+    validUntil = null,
+  }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[]; automatic?: boolean; validUntil?: Date | null },
 ): Promise<RoleAssignment> {
   const { em, viewer, now } = scope;
   if (await currentAssignment(scope, { enterpriseId: enterprise.id, role, personId: person.id, capacityCode })) {
@@ -123,6 +137,7 @@ export async function grantRole(
       grantedAt: now,
       endedAt: null,
       endedById: null,
+      validUntil,
       activeKey: assignmentActiveKey(fields),
       exclusiveKey: assignmentExclusiveKey(fields),
       automatic,
@@ -209,5 +224,6 @@ export const assignmentSummary = (a: RoleAssignment, onlineServices?: readonly s
   capacity: a.capacityCode,
   ...(onlineServices ? { onlineServices } : {}),
   ...(a.automatic ? { automatic: true } : {}),
+  ...(a.validUntil ? { validUntil: a.validUntil } : {}),
   endedAt: a.endedAt,
 });

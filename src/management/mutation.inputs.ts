@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from "type-graphql";
 import type { Channel, Language } from "../model/entities";
 import { ChannelEnum, LanguageEnum } from "../model/enums";
-import { EnterpriseNumberScalar, SsinScalar } from "../model/scalars";
+import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../model/scalars";
 import type { PersonInput as ValidatedPerson } from "./common";
 
 /**
@@ -12,6 +12,8 @@ import type { PersonInput as ValidatedPerson } from "./common";
 
 const enterpriseDescription = "The enterprise to act in, by its enterprise number.";
 const capacityDescription = "The capacity code, e.g. EMPLOYER_NSSO.";
+const validUntilDescription = (what: string) =>
+  `When ${what} expires: after now and at most 5 years ahead. From that instant on it counts as ended everywhere, with no one having to act. Omit it (or null) for no expiry.`;
 
 @InputType({ description: "A person named in an appointment. A known person keeps their own data; only names still empty are filled." })
 export class PersonInput implements ValidatedPerson {
@@ -49,6 +51,9 @@ export class AppointServiceProviderInput {
 
   @Field(() => String, { description: "The client's capacity (active at the client) in which the provider acts; a new mandate ends the previous one for it." })
   capacity: string;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: validUntilDescription("the mandate") })
+  validUntil?: Date | null;
 }
 
 @InputType({ description: "The activation of an enterprise's e-Box." })
@@ -79,6 +84,9 @@ export class AppointAccessManagerInput {
 
   @Field(() => PersonInput, { description: "The person to appoint." })
   person: PersonInput;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: validUntilDescription("the appointment") })
+  validUntil?: Date | null;
 }
 
 @InputType({ description: "A user to add to a capacity, with the online services granted." })
@@ -94,6 +102,9 @@ export class AddUserInput {
 
   @Field(() => [String], { description: "The online service codes granted; each must belong to the capacity." })
   onlineServices: string[];
+
+  @Field(() => DateTimeScalar, { nullable: true, description: validUntilDescription("the user's role") })
+  validUntil?: Date | null;
 }
 
 @InputType({ description: "The online services of a user, replacing those granted." })
@@ -103,6 +114,13 @@ export class SetUserOnlineServicesInput {
 
   @Field(() => [String], { description: "The online service codes granted from now on; each must belong to the assignment's capacity." })
   onlineServices: string[];
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "A new expiry of the user's role, replacing the one set (extending or shortening it): after now and at most 5 years ahead. Omit it (or null) to leave the expiry as it is.",
+  })
+  validUntil?: Date | null;
 }
 
 @InputType({ description: "The structured-messaging configuration of one capacity of an enterprise." })

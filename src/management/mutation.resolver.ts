@@ -38,7 +38,14 @@ import { updateMyAccount } from "./update-my-account";
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
 async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined): Promise<T> {
-  const options = { dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId, deadline: context.deadline };
+  const options = {
+    dataSource: context.dataSource,
+    viewer: context.viewer!,
+    catalog: context.catalog,
+    requestId: context.requestId,
+    deadline: context.deadline,
+    clock: context.clock,
+  };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", "A dry run must be the last mutation of its operation");
   if (!dryRun) {

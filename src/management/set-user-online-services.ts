@@ -1,13 +1,20 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, validServices } from "./common";
+import { assignmentSummary, validServices, validValidUntil } from "./common";
 import { lockedUserAssignment } from "./user-assignment";
-import { RoleAssignmentOnlineService, type RoleAssignment } from "../model/entities";
+import { RoleAssignment, RoleAssignmentOnlineService } from "../model/entities";
 
-/** Replaces the online services of a USER with services of their capacity. */
-export async function setUserOnlineServices(scope: ActionScope, input: { assignment: string; onlineServices: readonly string[] }): Promise<RoleAssignment> {
+/**
+ * Replaces the online services of a USER with services of their capacity; with `validUntil`, the assignment expires
+ * then instead (the one way to extend or shorten a user's right: adding them again is CONFLICT ALREADY_ASSIGNED).
+ */
+export async function setUserOnlineServices(
+  scope: ActionScope,
+  input: { assignment: string; onlineServices: readonly string[]; validUntil?: Date | null },
+): Promise<RoleAssignment> {
+  const validUntil = validValidUntil(input.validUntil, scope.now);
   const { assignment, enterprise } = await lockedUserAssignment(scope, input.assignment, "input.assignment");
   const services = validServices(scope, assignment.capacityCode!, input.onlineServices, "input.onlineServices");
-  const previous = (await scope.em.findBy(RoleAssignmentOnlineService, { assignmentId: assignment.id })).map((s) => s.onlineServiceCode);
+  const before = assignmentSummary(assignment, (await scope.em.findBy(RoleAssignmentOnlineService, { assignmentId: assignment.id })).map((s) => s.onlineServiceCode));
   await scope.em.delete(RoleAssignmentOnlineService, { assignmentId: assignment.id });
   if (services.length > 0) {
     await scope.em.insert(
@@ -15,9 +22,13 @@ export async function setUserOnlineServices(scope: ActionScope, input: { assignm
       services.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
     );
   }
+  if (validUntil) {
+    await scope.em.update(RoleAssignment, { id: assignment.id }, { validUntil });
+    assignment.validUntil = validUntil;
+  }
   await scope.audit("MANAGE_USERS", enterprise, {
     mutation: "setUserOnlineServices",
-    before: assignmentSummary(assignment, previous),
+    before,
     after: assignmentSummary(assignment, services),
   });
   return assignment;

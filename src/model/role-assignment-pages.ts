@@ -22,8 +22,9 @@ export interface RoleAssignmentPageKey {
 function filter(
   { role, capacity, visibleTo }: RoleAssignmentPageKey,
   enterpriseIds: unknown[],
+  now: Date,
 ): { shape: string; where: (table: TableSql) => string; params: unknown[] } {
-  const current = currentRow.roleAssignment("t");
+  const current = currentRow.roleAssignment("t", now);
   const wideRoles = [...enterpriseWideRoles];
   const capacities = visibleTo ? padded(visibleTo.capacities) : [];
   return {
@@ -50,10 +51,10 @@ function filter(
 }
 
 /**
- * Pages of current role assignments for many enterprises at once: one windowed statement for the rows of every page
- * and one for the counts, however many enterprises the request lists (no N+1).
+ * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: one windowed
+ * statement for the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
  */
-export function createRoleAssignmentPages(manager: EntityManager): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+export function createRoleAssignmentPages(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
   const rows = new RowReader(manager);
   return new DataLoader(
     async (keys) => {
@@ -65,7 +66,7 @@ export function createRoleAssignmentPages(manager: EntityManager): DataLoader<Ro
       const pages = new Map<string, Page<RoleAssignment>>();
       for (const group of groups.values()) {
         const { size, afterId } = group[0];
-        const { shape, where, params } = filter(group[0], padded([...new Set(group.map((k) => k.enterpriseId))]));
+        const { shape, where, params } = filter(group[0], padded([...new Set(group.map((k) => k.enterpriseId))]), now);
         const counted = await rows.raw(
           RoleAssignment,
           `count|${shape}`,

@@ -1,5 +1,6 @@
 import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import { currentAtPositionalSql } from "../access/validity";
 import { dialectOf } from "../database/data-source";
 import type { DateTime } from "./scalars";
 
@@ -16,13 +17,22 @@ import type { DateTime } from "./scalars";
  */
 
 /**
- * What "current" means for the tables whose rows end, for every statement of this module that reads only current rows:
- * the one place to change it (an expiry column joins here). `params` are bound where the condition stands.
+ * What "current" means for the tables whose rows end, for every statement of this module that reads only current rows.
+ * Assignments take it from src/access/validity.ts (current at `now`: not ended, not expired), the one definition.
+ * `params` are bound where the condition stands.
  */
 export const currentRow = {
-  roleAssignment: (alias: string): Condition => ({ sql: `${alias}.ended_at IS NULL`, params: [] }),
+  roleAssignment: (alias: string, now: Date): Condition => ({ sql: currentAtPositionalSql(alias), params: [storedDateTime(now)] }),
   structuredMessagingConfig: (alias: string): Condition => ({ sql: `${alias}.ended_at IS NULL`, params: [] }),
 };
+
+/**
+ * An instant as TypeORM stores a datetime ("YYYY-MM-DD HH:MM:SS.SSS", UTC): SQLite compares the stored text with it,
+ * MariaDB converts it to a DATETIME. (better-sqlite3 cannot bind a Date.)
+ */
+export function storedDateTime(at: Date): string {
+  return at.toISOString().replace("T", " ").slice(0, 23);
+}
 
 export interface Condition {
   sql: string;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import type { Clock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
 import { openDatabase } from "../../src/database/data-source";
 import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
@@ -36,10 +37,12 @@ export interface TestGatewayOptions {
   databaseUrl?: (url: string) => string;
   /** Serve this database (another gateway's) instead of a new one; the gateway that created it drops it. */
   database?: TestDatabase;
+  /** The gateway's clock (default: the system's); a TestClock lets a test move "now" without sleeping. */
+  clock?: Clock;
 }
 
 /** A real gateway on a real database, listening on a free port; one per test file. */
-export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url, database: shared }: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url, database: shared, clock }: TestGatewayOptions = {}): Promise<TestGateway> {
   const database: TestDatabase = shared ?? (await createTestDatabase(dialect));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -54,7 +57,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     ...env,
   });
   const dataSource = await openDatabase({ url: config.databaseUrl, deadlines: config.databaseDeadlines });
-  const gateway = await startGateway({ config, dataSource, logger });
+  const gateway = await startGateway({ config, dataSource, logger, clock });
   const catalog = await Catalog.load(dataSource);
   const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
   const token = async (ssin: string, names: { givenName?: string; familyName?: string } = {}) => {

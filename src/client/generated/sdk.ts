@@ -29,6 +29,11 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -86,6 +91,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EnterpriseUsers(variables: Operations.EnterpriseUsersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnterpriseUsersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnterpriseUsersQuery>({ document: Operations.EnterpriseUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnterpriseUsers', 'query', variables);
+    },
+    ExpiringRights(variables: Operations.ExpiringRightsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ExpiringRightsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ExpiringRightsQuery>({ document: Operations.ExpiringRightsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ExpiringRights', 'query', variables);
+    },
+    AppointAccessManagerUntil(variables: Operations.AppointAccessManagerUntilMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointAccessManagerUntilMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointAccessManagerUntilMutation>({ document: Operations.AppointAccessManagerUntilDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointAccessManagerUntil', 'mutation', variables);
+    },
+    AddUserUntil(variables: Operations.AddUserUntilMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUserUntilMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUserUntilMutation>({ document: Operations.AddUserUntilDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUserUntil', 'mutation', variables);
+    },
+    SetUserOnlineServicesUntil(variables: Operations.SetUserOnlineServicesUntilMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetUserOnlineServicesUntilMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetUserOnlineServicesUntilMutation>({ document: Operations.SetUserOnlineServicesUntilDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUserOnlineServicesUntil', 'mutation', variables);
+    },
+    AppointServiceProviderUntil(variables: Operations.AppointServiceProviderUntilMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderUntilMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderUntilMutation>({ document: Operations.AppointServiceProviderUntilDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProviderUntil', 'mutation', variables);
     },
     MyRoles(variables?: Operations.MyRolesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyRolesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyRolesQuery>({ document: Operations.MyRolesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyRoles', 'query', variables);

@@ -3,5 +3,6 @@ import { SeedCatalog1764300000001 } from "./1764300000001-seed-catalog";
 import { AutomaticAccessManagerProfiles1764300000002 } from "./1764300000002-automatic-access-manager-profiles";
 import { Utf8mb4Tables1764300000003 } from "./1764300000003-utf8mb4-tables";
 import { AuditChain1764300000004 } from "./1764300000004-audit-chain";
+import { ValidUntil1764300000005 } from "./1764300000005-valid-until";
 
-export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004];
+export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004, ValidUntil1764300000005];

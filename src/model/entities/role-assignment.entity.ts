@@ -46,6 +46,13 @@ export class RoleAssignment {
   @Column({ name: "ended_by_id", type: "int", nullable: true })
   endedById: number | null;
 
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the role expires: from that instant on it counts as ended everywhere. Null: it lasts until revoked.",
+  })
+  @Column({ name: "valid_until", type: "datetime", nullable: true })
+  validUntil: DateTime | null;
+
   @Column({ name: "active_key", type: "varchar", length: 120, nullable: true })
   activeKey: string | null;
 

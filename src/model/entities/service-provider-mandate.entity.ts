@@ -42,6 +42,13 @@ export class ServiceProviderMandate {
   @Column({ name: "ended_by_id", type: "int", nullable: true })
   endedById: number | null;
 
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the mandate expires: from that instant on it counts as ended (status ENDED, endedAt this instant). Null: it lasts until ended.",
+  })
+  @Column({ name: "valid_until", type: "datetime", nullable: true })
+  validUntil: DateTime | null;
+
   @Column({ name: "active_key", type: "varchar", length: 120, nullable: true })
   activeKey: string | null;
 }

@@ -9,6 +9,8 @@ import { AuditEventConnection, RoleAssignmentConnection } from "../types/connect
 import { keysetPage } from "./keyset-page";
 import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
+import { ExpiringRight } from "../types/expiring-right.type";
+import { expiringRights } from "../expiring-rights";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
@@ -101,6 +103,25 @@ export class EnterpriseResolver {
   async myTasks(@Root() e: Enterprise, @Ctx() { access }: Context): Promise<Task[]> {
     const decisions = await Promise.all(tasks.map((task) => access.decide(e, task)));
     return decisions.filter((d) => d.allowed).map((d) => d.task);
+  }
+
+  @FieldResolver(() => [ExpiringRight], {
+    description:
+      "The current role assignments and mandates (as client) that expire within the coming `within` days, soonest first, for those who may manage them: legal representatives and the main access manager see all; an access manager those of their own capacities (no mandates); others are refused (FORBIDDEN).",
+  })
+  async expiringSoon(
+    @Root() e: Enterprise,
+    @Arg("within", () => Int, { nullable: true, defaultValue: 30, description: "How many days ahead to look, 1 to 366." }) within: number | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100, description: "How many items to return at most (the soonest), 0 to 100." }) first: number | null | undefined,
+    @Ctx() { access, readManager, now }: Context,
+  ): Promise<ExpiringRight[]> {
+    const days = within ?? 30;
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new BadUserInputError("within", "within must be a number of days from 1 to 366");
+    const limit = pageSize(first ?? 100);
+    const scope = await access.expiringScope(e.id);
+    if (!scope) return [];
+    const until = new Date(now.getTime() + days * 24 * 60 * 60 * 1000);
+    return expiringRights(readManager, { enterpriseId: e.id, now, until, ...scope, limit });
   }
 
   @FieldResolver(() => AuditEventConnection, {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Access } from "../../access/access";
+import { isCurrentAt } from "../../access/validity";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
 import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
@@ -17,16 +18,16 @@ type Found = Enterprise | Person | RoleAssignment | ServiceProviderMandate | EBo
  * For each Node type: how to load its row, and the question the access layer answers for the field the global id
  * stands for (an Enterprise as `enterprise(number)` shows it, a RoleAssignment as `roleAssignments` does...).
  */
-const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Access) => Promise<Found | null> } = {
+const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Access, now: Date) => Promise<Found | null> } = {
   Enterprise: async (id, loaders, access) => {
     const enterprise = await loaders.enterprise.load(id);
     return enterprise && (await access.canSee(enterprise)) ? enterprise : null;
   },
   Person: async (id, loaders, access) => ((await access.canSeePerson(id)) ? loaders.person.load(id) : null),
-  RoleAssignment: async (id, loaders, access) => {
+  RoleAssignment: async (id, loaders, access, now) => {
     const assignment = await loaders.assignment.load(id);
-    // Only current assignments are listed anywhere; ended ones live on in the audit trail.
-    return assignment && assignment.endedAt === null && (await access.canSeeAssignment(assignment)) ? assignment : null;
+    // Only current assignments are listed anywhere (an expired one is ended); ended ones live on in the audit trail.
+    return assignment && isCurrentAt(assignment, now) && (await access.canSeeAssignment(assignment)) ? assignment : null;
   },
   ServiceProviderMandate: async (id, loaders, access) => {
     const mandate = await loaders.mandate.load(id);
@@ -53,9 +54,9 @@ const classes: { [T in NodeTypeName]: abstract new () => Found } = {
 };
 
 /** Unknown, malformed and invisible ids all answer null, so that an answer never tells which it was. */
-async function fetchNode(globalId: string, { access, loaders }: Context): Promise<Found | null> {
+async function fetchNode(globalId: string, { access, loaders, now }: Context): Promise<Found | null> {
   const decoded = decodeGlobalId(globalId);
-  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access)) : null;
+  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access, now)) : null;
 }
 
 /** Relay's refetch entry points. Who may call them is in src/access/shield.ts; what each id shows is asked of the access layer. */
