@@ -52,11 +52,17 @@ interface MysqlTarget {
   user: string;
   password: string;
   database: string;
+  /** A Unix socket of a server on this machine (`?socket=/run/mysqld/mysqld.sock`): host and port are then not used. */
+  socketPath?: string;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | ({ dialect: "mysql" } & MysqlTarget);
 
-/** Parses DATABASE_URL: `sqlite:PATH` (`sqlite::memory:` for a throwaway database) or `mysql://USER:PASS@HOST:PORT/DB`. */
+/**
+ * Parses DATABASE_URL: `sqlite:PATH` (`sqlite::memory:` for a throwaway database) or `mysql://USER:PASS@HOST:PORT/DB`,
+ * optionally `?socket=/PATH` for a server on this machine (a Unix socket costs the gateway about a tenth less CPU than
+ * loopback TCP).
+ */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length).replace(/^\/\//, "");
@@ -73,6 +79,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
     if (!parsed.hostname || !database) throw new DatabaseUrlError("DATABASE_URL must name a host and a database: mysql://USER:PASS@HOST:PORT/DB");
     const port = parsed.port ? Number(parsed.port) : 3306;
+    const unknown = [...parsed.searchParams.keys()].filter((name) => name !== "socket");
+    if (unknown.length > 0) throw new DatabaseUrlError(`DATABASE_URL knows one parameter, socket (got "${unknown[0].slice(0, 40)}")`);
+    const socketPath = parsed.searchParams.get("socket") ?? undefined;
+    if (socketPath !== undefined && !socketPath.startsWith("/")) throw new DatabaseUrlError("DATABASE_URL's socket must be an absolute path, e.g. ?socket=/run/mysqld/mysqld.sock");
     return {
       dialect: "mysql",
       host: parsed.hostname,
@@ -80,6 +90,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
       user: decodeURIComponent(parsed.username || "root"),
       password: decodeURIComponent(parsed.password),
       database,
+      ...(socketPath ? { socketPath } : {}),
     };
   }
   throw new DatabaseUrlError(`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(":")[0]}:...")`);
@@ -95,8 +106,8 @@ interface MysqlServer {
 }
 
 /** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"), and which deadlines it supports. */
-async function detectMysqlServer({ host, port, user, password, database }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
-  const connection = await createConnection({ host, port, user, password, database, connectTimeout });
+async function detectMysqlServer({ host, port, user, password, database, socketPath }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
+  const connection = await createConnection({ host, port, user, password, database, connectTimeout, ...(socketPath ? { socketPath } : {}) });
   try {
     const [rows] = await connection.query("SELECT VERSION() AS version");
     const version = String((rows as { version: string }[])[0]?.version ?? "");
@@ -244,8 +255,8 @@ async function describeDataSource({ url, replicaUrls = [], poolSize = 10, loggin
   return { options, sessionStatement: deadlines ? sessionBounds(deadlines, server) : null };
 }
 
-function typeormCredentials({ host, port, user, password, database }: MysqlTarget) {
-  return { host, port, username: user, password, database };
+function typeormCredentials({ host, port, user, password, database, socketPath }: MysqlTarget) {
+  return { host, port, username: user, password, database, ...(socketPath ? { socketPath } : {}) };
 }
 
 export function dialectOf(dataSource: DataSource): Dialect {
@@ -255,7 +266,8 @@ export function dialectOf(dataSource: DataSource): Dialect {
 /** Where DATABASE_URL points, for messages: never the password. */
 export function describeDatabase(url: string): string {
   const target = parseDatabaseUrl(url);
-  return target.dialect === "sqlite" ? `sqlite:${target.path}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+  if (target.dialect === "sqlite") return `sqlite:${target.path}`;
+  return target.socketPath ? `mysql://${target.user}@${target.host}/${target.database}?socket=${target.socketPath}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
 /**
