@@ -1,14 +1,15 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
-import type { Clock } from "./clock";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
+import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
 import { createLoaders, type Loaders } from "./model/loaders";
 import { createRoleAssignmentPages } from "./model/role-assignment-pages";
+import { chooseLanguage, preferredLanguage } from "./i18n/language";
 
 /** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */
 export interface Context {
@@ -20,6 +21,8 @@ export interface Context {
   /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
   readManager: EntityManager;
   catalog: Catalog;
+  /** The gateway's "now" (src/clock.ts): management actions record it, and `asOf` may not be later than it. */
+  clock: Clock;
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
@@ -27,30 +30,12 @@ export interface Context {
   partialErrors: GraphQLError[];
   /** A dry run's open transaction and the audit events it wrote: the answer is read inside it, then src/http/dry-run.ts rolls it back. */
   dryRun: DryRun | null;
-  /** From Accept-Language; names follow an explicit `language` argument first, then this, then the viewer's language. */
+  /** From Accept-Language; names and messages follow an explicit `language` argument first, then the operation's `@language`, then this, then the viewer's language. */
   acceptLanguage: Language | null;
-  /** The gateway's clock (src/clock.ts): management actions read their `now` from it. */
-  clock: Clock;
   /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/access/validity.ts). */
   now: Date;
-}
-
-const contractLanguages: readonly Language[] = ["NL", "FR", "DE", "EN"];
-
-/** The first supported language of an Accept-Language header, by quality (RFC 9110 12.5.4). */
-export function preferredLanguage(header: string | undefined): Language | null {
-  if (!header) return null;
-  const ranked = header
-    .split(",")
-    .slice(0, 20)
-    .map((part, index) => {
-      const [tag, ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { language: tag.trim().slice(0, 2).toUpperCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.q > 0 && contractLanguages.includes(entry.language as Language))
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  return (ranked[0]?.language as Language | undefined) ?? null;
+  /** The operation's `@language(code:)` directive, once the operation is resolved (src/http/operation-language.ts). */
+  operationLanguage: Language | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -84,18 +69,18 @@ export function createContext({
   viewer,
   dataSource,
   catalog,
+  clock = systemClock,
   acceptLanguage,
-  clock,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
+  clock?: Clock;
   acceptLanguage?: string;
-  clock: Clock;
 }): Context {
-  const now = clock();
+  const now = clock.now();
   return {
     requestId,
     deadline,
@@ -108,9 +93,18 @@ export function createContext({
     acceptLanguage: preferredLanguage(acceptLanguage),
     clock,
     now,
+    operationLanguage: null,
   };
 }
 
+/** The language of what the request reads (src/i18n/language.ts): names fall back to the portal's default, NL. */
 export function languageFor(context: Context, explicit: Language | null | undefined): Language {
-  return explicit ?? context.acceptLanguage ?? context.viewer?.language ?? "NL";
+  return chooseLanguage({ argument: explicit, ...requestLanguages(context) }, "NL");
 }
+
+/** The language of the request's messages: as names, but English when nothing names one (no viewer, no header). */
+export function messageLanguageFor(context: Context, explicit?: Language | null): Language {
+  return chooseLanguage({ argument: explicit, ...requestLanguages(context) }, "EN");
+}
+
+const requestLanguages = (context: Context) => ({ operation: context.operationLanguage, acceptLanguage: context.acceptLanguage, viewer: context.viewer?.language });

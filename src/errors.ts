@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { DecisionReason } from "./access/decision";
+import { englishText, message, type Message } from "./i18n/messages";
 
 /**
  * The error codes of the contract. Every error a client sees is one of these classes; anything else is masked as
@@ -24,37 +25,58 @@ export type ErrorCode =
  */
 export type UnauthenticatedReason = "TOKEN_MISSING" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "SUBJECT_INVALID";
 
-/** HTTP 401; the response carries WWW-Authenticate (RFC 6750), set by src/http/response-headers.ts. */
-export class UnauthenticatedError extends GraphQLError {
+/**
+ * An error a client sees: its message is a key of the catalogue (src/i18n/messages.ts) with parameters, never free
+ * text, so that src/http/format-error.ts can give it in the request's language. The GraphQL message is the English
+ * text (what the logs show); `extensions.messageKey` and `extensions.params` travel with it.
+ */
+export abstract class LocalizedError extends GraphQLError {
   constructor(
-    message = "A valid bearer token is required",
-    readonly reason: UnauthenticatedReason = "TOKEN_MISSING",
+    readonly localized: Message,
+    extensions: Record<string, unknown>,
   ) {
-    super(message, { extensions: { code: "UNAUTHENTICATED", reason, http: { status: 401 } } });
+    super(englishText(localized), { extensions: { ...extensions, messageKey: localized.key, params: localized.params } });
   }
 }
 
-export class ForbiddenError extends GraphQLError {
+const unauthenticatedMessages = {
+  TOKEN_MISSING: message("auth.tokenMissing"),
+  TOKEN_EXPIRED: message("auth.tokenExpired"),
+  TOKEN_INVALID: message("auth.tokenInvalid"),
+  SUBJECT_INVALID: message("auth.subjectInvalid"),
+} satisfies Record<UnauthenticatedReason, Message>;
+
+/** HTTP 401; the response carries WWW-Authenticate (RFC 6750), set by src/http/response-headers.ts. */
+export class UnauthenticatedError extends LocalizedError {
+  constructor(
+    readonly reason: UnauthenticatedReason = "TOKEN_MISSING",
+    localized: Message = unauthenticatedMessages[reason],
+  ) {
+    super(localized, { code: "UNAUTHENTICATED", reason, http: { status: 401 } });
+  }
+}
+
+export class ForbiddenError extends LocalizedError {
   constructor(
     readonly reason: DecisionReason,
-    message: string,
+    localized: Message,
   ) {
-    super(message, { extensions: { code: "FORBIDDEN", reason } });
+    super(localized, { code: "FORBIDDEN", reason });
   }
 }
 
-export class BadUserInputError extends GraphQLError {
+export class BadUserInputError extends LocalizedError {
   constructor(
     readonly field: string,
-    message: string,
+    localized: Message,
   ) {
-    super(message, { extensions: { code: "BAD_USER_INPUT", field } });
+    super(localized, { code: "BAD_USER_INPUT", field });
   }
 }
 
-export class NotFoundError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: "NOT_FOUND" } });
+export class NotFoundError extends LocalizedError {
+  constructor(localized: Message) {
+    super(localized, { code: "NOT_FOUND" });
   }
 }
 
@@ -67,40 +89,44 @@ export type ConflictReason =
   | "NOT_PENDING_ACTIVATION"
   | "MAIN_ACCESS_MANAGER_PROFILE";
 
-export class ConflictError extends GraphQLError {
+export class ConflictError extends LocalizedError {
   constructor(
     readonly reason: ConflictReason,
-    message: string,
+    localized: Message,
   ) {
-    super(message, { extensions: { code: "CONFLICT", reason } });
+    super(localized, { code: "CONFLICT", reason });
   }
 }
 
 /** TRUSTED_DOCUMENTS=only: the request carried document text instead of the hash of a trusted document. */
-export class PersistedQueryOnlyError extends GraphQLError {
+export class PersistedQueryOnlyError extends LocalizedError {
   constructor() {
-    super("This gateway runs only trusted documents: send extensions.persistedQuery.sha256Hash of a document of its manifest, without query text", {
-      extensions: { code: "PERSISTED_QUERY_ONLY" },
-    });
+    super(message("limits.persistedQueryOnly"), { code: "PERSISTED_QUERY_ONLY" });
   }
 }
 
+export type DocumentLimit = "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens" | "responseBytes";
+
 /** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */
-export class QueryTooComplexError extends GraphQLError {
-  constructor(limit: "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens" | "responseBytes", max: number, actual: number) {
-    super(`The document exceeds the ${limit} limit of ${max}`, {
-      extensions: { code: "QUERY_TOO_COMPLEX", limit, max, actual: Number.isFinite(actual) ? actual : null, http: { status: 400 } },
+export class QueryTooComplexError extends LocalizedError {
+  constructor(limit: DocumentLimit, max: number, actual: number) {
+    super(message(`limits.${limit}`, { max: Number.isFinite(max) ? max : "?" }), {
+      code: "QUERY_TOO_COMPLEX",
+      limit,
+      max,
+      actual: Number.isFinite(actual) ? actual : null,
+      http: { status: 400 },
     });
   }
 }
 
 /** Too many requests from one viewer or client in the window; retry after `retryAfter` seconds (HTTP 429). */
-export class RateLimitedError extends GraphQLError {
+export class RateLimitedError extends LocalizedError {
   constructor(
     readonly scope: "viewer" | "client",
     readonly retryAfter: number,
   ) {
-    super(`Too many requests; retry in ${retryAfter} s`, { extensions: { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } } });
+    super(message("limits.rateLimited", { retryAfter }), { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } });
   }
 }
 
@@ -110,12 +136,12 @@ export type TimeoutReason = "REQUEST_TIMEOUT" | "LOCK_WAIT_TIMEOUT" | "STATEMENT
  * The request, or a statement of it, ran out of time (README, "Deadlines"): nothing it did was committed, and the
  * same request may be sent again (HTTP 503 when it is the whole answer).
  */
-export class TimeoutError extends GraphQLError {
+export class TimeoutError extends LocalizedError {
   constructor(
     readonly reason: TimeoutReason,
-    message: string,
+    localized: Message,
   ) {
-    super(message, { extensions: { code: "TIMEOUT", reason, http: { status: 503 } } });
+    super(localized, { code: "TIMEOUT", reason, http: { status: 503 } });
   }
 }
 

@@ -1,9 +1,11 @@
-import { getNamedType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
+import { getNamedType, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
 import { buildSchemaSync, getMetadataStorage, type ClassType } from "type-graphql";
 import { applyShield } from "./access/shield";
 import { MutationResolver } from "./management/mutation.resolver";
+import { languageDirective } from "./model/language-directive";
 import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
 import { CapacityResolver } from "./model/resolvers/capacity.resolver";
+import { DecisionResolver } from "./model/resolvers/decision.resolver";
 import { EBoxResolver } from "./model/resolvers/ebox.resolver";
 import { EnterpriseCapacityResolver } from "./model/resolvers/enterprise-capacity.resolver";
 import { EBoxMessageResolver } from "./model/resolvers/ebox-message.resolver";
@@ -31,6 +33,7 @@ const resolvers: [ClassType, ...ClassType[]] = [
   RoleAssignmentResolver,
   CapacityResolver,
   OnlineServiceResolver,
+  DecisionResolver,
   ServiceProviderMandateResolver,
   EBoxResolver,
   EBoxMessageResolver,
@@ -100,7 +103,8 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
 
 /**
  * type-graphql gives the root types no description, and every type of this API has one. No other type refers to
- * Query or Mutation, so the two can be replaced by described copies (same fields, same resolvers).
+ * Query or Mutation, so the two can be replaced by described copies (same fields, same resolvers). The `@language`
+ * directive joins here too.
  */
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
@@ -109,7 +113,10 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const query = described(config.query, "What a caller can read: themself, the role-task table, the catalog, their enterprises and decisions.");
   const mutation = described(config.mutation, "The management actions, one per task of the role-task table (and updateMyAccount): each one transaction, audited.");
   const roots = new Set([config.query?.name, config.mutation?.name]);
-  return new GraphQLSchema({ ...config, query, mutation, types: config.types.filter((type) => !roots.has(type.name)) });
+  // The directive's argument is the schema's own Language enum, which exists only once type-graphql has built it.
+  const language = schema.getType("Language");
+  const directives = language instanceof GraphQLEnumType ? [...config.directives, languageDirective(language)] : config.directives;
+  return new GraphQLSchema({ ...config, query, mutation, directives, types: config.types.filter((type) => !roots.has(type.name)) });
 }
 
 /** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */

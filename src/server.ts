@@ -9,16 +9,18 @@ import express from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
-import { createContext, type Context } from "./context";
+import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
-import { formatError, isPublicError, withRequestIdOnMaskedErrors } from "./http/format-error";
+import { formatError, isPublicError } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
+import { operationLanguage } from "./http/operation-language";
 import { partialErrors } from "./http/partial-errors";
 import { playgroundRoutes } from "./http/playground";
 import { RedisCache } from "./http/redis-cache";
@@ -26,7 +28,7 @@ import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { deadlineOf, withRequestDeadline } from "./http/request-deadline";
-import { requestIdHeader, requestIdOf, requestIdOfError, tagWithRequestId } from "./http/request-id";
+import { bindMessageLanguage, requestIdOf, requestScope } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -35,8 +37,8 @@ import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
-import { systemClock, type Clock } from "./clock";
 import { startExpirySweep } from "./management/sweep-expired-rights";
+import { message } from "./i18n/messages";
 
 export interface Gateway {
   url: string;
@@ -51,13 +53,11 @@ export interface Gateway {
 function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
     // A failure while building the context (the database gone while the viewer is looked up) has no request context yet.
-    // The context function tags what it throws with the request id (tagWithRequestId).
     async contextCreationDidFail({ error }) {
-      const requestId = requestIdOfError(error);
-      if (!isPublicError(error)) logger.error({ requestId, err: error }, "unexpected error");
+      if (!isPublicError(error)) logger.error({ err: error }, "unexpected error");
       const extensions = error instanceof GraphQLError ? error.extensions : {};
       const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
-      logger.info({ requestId, status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
+      logger.info({ status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
     },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -69,7 +69,6 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
         },
         async willSendResponse({ response, operationName }) {
           const body = response.body.kind === "single" ? response.body.singleResult : undefined;
-          if (body?.errors) body.errors = withRequestIdOnMaskedErrors(body.errors, contextValue.requestId);
           logger.info(
             {
               requestId: contextValue.requestId,
@@ -150,6 +149,7 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      operationLanguage(),
       partialErrors(),
       dryRuns(),
       // Before the logging, so that the log names the refusal the client gets.
@@ -174,25 +174,24 @@ export async function startGateway({
     responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
-    requestIdHeader(),
+    requestScope(),
     trusted.guard,
     withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
+        res.setHeader("x-request-id", requestId);
         const authorization = req.headers.authorization;
         let viewer = null;
         if (authorization !== undefined) {
-          try {
-            const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-            if (!match) throw new UnauthenticatedError("The Authorization header must be: Bearer <token>", "TOKEN_INVALID");
-            const identity = await verifier.verify(match[1]);
-            await rateLimits.perViewer(identity.ssin, res);
-            viewer = await personFor(dataSource, identity);
-          } catch (error) {
-            throw tagWithRequestId(error, requestId);
-          }
+          const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+          if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
+          const identity = await verifier.verify(match[1]);
+          await rateLimits.perViewer(identity.ssin, res);
+          viewer = await personFor(dataSource, identity);
         }
-        return createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
+        const context = createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
+        bindMessageLanguage(() => messageLanguageFor(context));
+        return context;
       },
     })),
   );

@@ -41,7 +41,14 @@ describeWithRedis("automatic persisted queries", () => {
       const query = "query Anonymous { __typename }";
       const refused = await post({ query, extensions: persistedQuery(query) });
       expect(refused.status).toBe(401);
-      expect(refused.json).toEqual({ errors: [{ message: expect.stringMatching(/bearer token/), extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" } }] });
+      expect(refused.json).toEqual({
+        errors: [
+          {
+            message: expect.stringMatching(/bearer token/),
+            extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING", messageKey: "auth.registrationNeedsToken", params: {}, englishMessage: expect.stringMatching(/bearer token/) },
+          },
+        ],
+      });
       expect(await redis.exists(`${prefix}apq:${sha256Hex(query)}`)).toBe(0);
       expect(await post({ query })).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
       expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({ json: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
@@ -68,7 +75,14 @@ describeWithRedis("automatic persisted queries", () => {
       const query = padded(1, maxDocumentBytes + 100);
       const refused = await post({ query, extensions: persistedQuery(query) }, token);
       expect(refused.status).toBe(400);
-      expect(refused.json).toEqual({ errors: [{ message: expect.stringMatching(/at most 65536 bytes/), extensions: { code: "BAD_USER_INPUT", field: "query" } }] });
+      expect(refused.json).toEqual({
+        errors: [
+          {
+            message: expect.stringMatching(/at most 65536 bytes/),
+            extensions: { code: "BAD_USER_INPUT", field: "query", messageKey: "input.persistedQueryTooLarge", params: { max: 65536 }, englishMessage: expect.stringMatching(/at most 65536 bytes/) },
+          },
+        ],
+      });
       expect(await redis.exists(`${prefix}apq:${sha256Hex(query)}`)).toBe(0);
     });
 

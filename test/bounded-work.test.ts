@@ -144,7 +144,23 @@ describeEachDatabase("bounded work for a provider with 5,000 clients", (dialect)
     const mainAccessManager = await gw.token(provider.mainAccessManager!);
     const over = await graphql(gw.url, query, { token: mainAccessManager, variables: { number: provider.number } });
     expect(over.status).toBe(400);
-    expect(over.json).toEqual({ errors: [{ message: `The document exceeds the responseBytes limit of ${responseBudget}`, extensions: { code: "QUERY_TOO_COMPLEX", limit: "responseBytes", max: responseBudget, actual: null } }] });
+    // Worded in the viewer's language (NL until they choose another), the English beside it.
+    expect(over.json).toEqual({
+      errors: [
+        {
+          message: `Het antwoord zou groter zijn dan ${responseBudget} bytes; vraag minder elementen tegelijk`,
+          extensions: {
+            code: "QUERY_TOO_COMPLEX",
+            limit: "responseBytes",
+            max: responseBudget,
+            actual: null,
+            messageKey: "limits.responseBytes",
+            params: { max: responseBudget },
+            englishMessage: `The answer would be larger than ${responseBudget} bytes; ask for fewer items at once`,
+          },
+        },
+      ],
+    });
     expect(over.text.length).toBeLessThan(1_000);
     // The same list from the process with the default budget (2 MB) is sent whole, and is indeed larger than the small budget.
     const whole = await graphql(gateway.url, query, { token: mainAccessManager, variables: { number: provider.number } });

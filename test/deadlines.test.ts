@@ -60,7 +60,18 @@ describeEachDatabase("the request deadline", (dialect) => {
     }
     expect(answer.status).toBe(503);
     expect(answer.json?.errors).toEqual([
-      { message: expect.stringMatching(/did not finish within 1500 ms/), extensions: { code: "TIMEOUT", reason: "REQUEST_TIMEOUT", requestId: answer.headers.get("x-request-id") } },
+      // In the viewer's language (NL until they choose another), the English beside it.
+      {
+        message: "De aanvraag was niet klaar binnen 1500 ms; er is niets gewijzigd",
+        extensions: {
+          code: "TIMEOUT",
+          reason: "REQUEST_TIMEOUT",
+          requestId: answer.headers.get("x-request-id"),
+          messageKey: "timeout.request",
+          params: { timeoutMs: 1500 },
+          englishMessage: expect.stringMatching(/did not finish within 1500 ms/),
+        },
+      },
     ]);
     // Whatever the abandoned transaction had done is gone, now that nothing holds it any more.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -143,7 +154,17 @@ describeMysql("a gateway partitioned from the database in the middle of a transa
     const { answer: answerA, ms: msA } = await pendingA;
     expect(answerA.status).toBe(503);
     expect(answerA.json?.errors).toEqual([
-      { message: expect.stringMatching(/did not finish within 4000 ms/), extensions: { code: "TIMEOUT", reason: "REQUEST_TIMEOUT", requestId: answerA.headers.get("x-request-id") } },
+      {
+        message: "De aanvraag was niet klaar binnen 4000 ms; er is niets gewijzigd",
+        extensions: {
+          code: "TIMEOUT",
+          reason: "REQUEST_TIMEOUT",
+          requestId: answerA.headers.get("x-request-id"),
+          messageKey: "timeout.request",
+          params: { timeoutMs: 4000 },
+          englishMessage: expect.stringMatching(/did not finish within 4000 ms/),
+        },
+      },
     ]);
     expect(leaksIn(answerA.text)).toEqual([]);
     expect(msA).toBeLessThan(requestTimeoutMs + 5_000);

@@ -40,7 +40,7 @@ describeEachDatabase("rights that expire", (dialect) => {
   let gw: TestGateway;
   let provider: SeededEnterprise;
   beforeAll(async () => {
-    gw = await startTestGateway(dialect, {}, { clock: clock.now });
+    gw = await startTestGateway(dialect, {}, { clock });
     provider = await gw.seed.enterprise({ name: "Payroll Provider" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withAccessManager("SOCIAL_SERVICE_PROVIDER").build();
   });
   afterAll(() => gw?.stop());
@@ -199,11 +199,11 @@ describeEachDatabase("rights that expire", (dialect) => {
       );
       const [answers, swept] = await Promise.all([
         outcomes(requests),
-        Promise.all([sweepExpiredRights({ dataSource: gw.dataSource, clock: clock.now }), sweepExpiredRights({ dataSource: second, clock: clock.now }), sweepExpiredRights({ dataSource: second, clock: clock.now })]),
+        Promise.all([sweepExpiredRights({ dataSource: gw.dataSource, clock }), sweepExpiredRights({ dataSource: second, clock }), sweepExpiredRights({ dataSource: second, clock })]),
       ]);
       expect(answers).toEqual(["ok", "ok", "ok", "ok"]);
       expect(swept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(expiring.length);
-      expect(await sweepExpiredRights({ dataSource: second, clock: clock.now })).toBe(0);
+      expect(await sweepExpiredRights({ dataSource: second, clock })).toBe(0);
     } finally {
       await second.destroy();
     }
@@ -226,7 +226,7 @@ describeEachDatabase("rights that expire", (dialect) => {
     });
     clock.passes(until);
     // A second gateway on the same database, with its sweep every second (tests run none unless they ask).
-    const sweeping = await startTestGateway(dialect, { EXPIRY_SWEEP_SECONDS: "1" }, { database: gw.database, clock: clock.now });
+    const sweeping = await startTestGateway(dialect, { EXPIRY_SWEEP_SECONDS: "1" }, { database: gw.database, clock });
     try {
       const written = async () =>
         (await gw.dataSource.query("SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' AND enterprise_id = ?", [e.id])) as { details: string }[];
@@ -249,9 +249,9 @@ describeEachDatabase("rights that expire", (dialect) => {
       { value: new Date(now.getTime() - 60_000).toISOString(), message: /future/ },
       { value: now.toISOString().replace(/^\d{4}/, (y) => String(Number(y) - 1)), message: /future/ },
       { value: days(5 * 366, now), message: /5 years/ },
-      { value: "next tuesday", message: /DateTime/ },
-      { value: "2030-02-30T10:00:00Z", message: /DateTime/ },
-      { value: 12, message: /DateTime/ },
+      { value: "next tuesday", message: /date/i },
+      { value: "2030-02-30T10:00:00Z", message: /date/i },
+      { value: 12, message: /date/i },
     ];
     const requests = (validUntil: unknown) => [
       () => main.request(m.appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()), validUntil } }),
@@ -262,13 +262,14 @@ describeEachDatabase("rights that expire", (dialect) => {
     for (const { value, message } of bad) {
       for (const request of requests(value)) {
         const error = await expectRefusedUnchanged(gw.dataSource, request, { code: "BAD_USER_INPUT", field: "input.validUntil" });
-        expect(error.message).toMatch(message);
+        // The message is in the viewer's language (NL by default); the English text travels in extensions.
+        expect({ value, english: error.extensions?.englishMessage }).toEqual({ value, english: expect.stringMatching(message) });
       }
     }
     // Written inline in the document rather than as a variable: a bad literal fails validation, as for every scalar (README, errors).
     const inline = gql`mutation { addUser(input: { enterprise: "${e.number}", capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: "${ssin()}", givenName: "A", familyName: "B" }, validUntil: "soon" }) { id } }`;
     const before = await snapshot(gw.dataSource);
-    expect((await expectError(main.request(inline), { code: "GRAPHQL_VALIDATION_FAILED" })).message).toMatch(/validUntil|DateTime/);
+    expect((await expectError(main.request(inline), { code: "GRAPHQL_VALIDATION_FAILED" })).message).toMatch(/datum en tijd/);
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 

@@ -1,7 +1,6 @@
-import { maskedMessage } from "../src/http/format-error";
 import { describeEachDatabase, type DialectName } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { graphql, leaksIn, send } from "./support/http";
+import { graphql, leaksIn, maskedError, send } from "./support/http";
 import { ssin } from "./support/identities";
 import { captureLogs, type CapturedLogs } from "./support/logs";
 import { snapshot } from "./support/snapshot";
@@ -34,7 +33,7 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     await withoutTable("role_assignment", async () => {
       const answer = await graphql(gw.url, "{ myEnterprises { name } }", { token });
       const requestId = answer.headers.get("x-request-id");
-      expect(answer.json).toEqual({ data: null, errors: [{ message: maskedMessage, path: ["myEnterprises"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(answer.json).toEqual({ data: null, errors: [maskedError({ requestId, path: ["myEnterprises"], language: "NL" })] });
       expect(leaksIn(answer.text)).toEqual([]);
       const line = errorLineOf(requestId);
       expect(line?.err.message).toMatch(/role_assignment/);
@@ -50,7 +49,7 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
       const input = { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "Rule", familyName: "Failure" } };
       const answer = await graphql(gw.url, "mutation ($input: AddUserInput!) { addUser(input: $input) { id } }", { token, variables: { input } });
       const requestId = answer.headers.get("x-request-id");
-      expect(answer.json).toEqual({ data: null, errors: [{ message: maskedMessage, path: ["addUser"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(answer.json).toEqual({ data: null, errors: [maskedError({ requestId, path: ["addUser"], language: "NL" })] });
       expect(leaksIn(answer.text)).toEqual([]);
       expect(errorLineOf(requestId)?.err.message).toMatch(/role_assignment/);
     });
@@ -64,7 +63,7 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
       const answer = await graphql(gw.url, "{ me { ssin } }", { token });
       const requestId = answer.headers.get("x-request-id");
       expect(answer.status).toBe(500);
-      expect(answer.json).toEqual({ errors: [{ message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      expect(answer.json).toEqual({ errors: [maskedError({ requestId, language: "EN" })] });
       expect(leaksIn(answer.text)).toEqual([]);
       expect(errorLineOf(requestId)?.err.message).toMatch(/person/);
     });
@@ -84,7 +83,9 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
   it("keeps the codes of typed errors, never sends a stack trace, and logs a refusal before the operation with its status", async () => {
     const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
     expect(answer.status).toBe(401);
-    expect(answer.json?.errors).toEqual([{ message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" } }]);
+    expect(answer.json?.errors).toEqual([
+      { message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID", messageKey: "auth.tokenInvalid", params: {}, englishMessage: "The bearer token is not valid" } },
+    ]);
     expect(logs.lines()).toContainEqual(
       expect.objectContaining({ msg: "graphql request refused", requestId: answer.headers.get("x-request-id"), status: 401, errors: ["UNAUTHENTICATED"] }),
     );
@@ -149,7 +150,9 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     const padded = (bytes: number) => JSON.stringify({ query: "{ __typename }", extensions: { pad: "x".repeat(bytes) } });
     const tooLarge = await send(closed.url, { body: padded(3_000) });
     expect(tooLarge.status).toBe(413);
-    expect(tooLarge.json?.errors).toEqual([{ message: "The request body is larger than 2kb", extensions: { code: "PAYLOAD_TOO_LARGE" } }]);
+    expect(tooLarge.json?.errors).toEqual([
+      { message: "The request body is larger than 2kb", extensions: { code: "PAYLOAD_TOO_LARGE", messageKey: "http.bodyTooLarge", params: { limit: "2kb" }, englishMessage: "The request body is larger than 2kb" } },
+    ]);
     expect(tooLarge.headers.get("x-request-id")).toBeTruthy();
     expect((await send(closed.url, { body: padded(1_000) })).status).toBe(200);
     expect((await send(gw.url, { body: padded(110 * 1024) })).status).toBe(413);
@@ -158,7 +161,9 @@ describeEachDatabase("the HTTP surface", (dialect) => {
   it("answers 400 BAD_REQUEST to a body that is not JSON, or not UTF-8", async () => {
     const broken = await send(gw.url, { body: '{"query": "{ roleTasks { role } }"' });
     expect(broken.status).toBe(400);
-    expect(broken.json?.errors).toEqual([{ message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }]);
+    expect(broken.json?.errors).toEqual([
+      { message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST", messageKey: "http.bodyNotJson", params: {}, englishMessage: "The request body is not valid JSON" } },
+    ]);
     const latin1 = await send(gw.url, { body: '{"query": "{ __typename }"}', headers: { "content-type": "application/json; charset=latin1" } });
     expect(latin1.status).toBe(415);
     expect(latin1.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");

@@ -170,7 +170,11 @@ describeEachDatabase("the read side", (dialect) => {
       const lr = await gw.client(enterprise.legalRepresentative);
       // A literal is part of the document: Apollo reports it as a validation failure of the whole document.
       const error = await expectError(lr.request(`{ enterprise(number: "${withBadCheckDigits(enterprise.number)}") { name } }`), { code: "GRAPHQL_VALIDATION_FAILED" });
-      expect(error.message).toMatch(/check digits of the enterprise number do not match/);
+      // In the viewer's language (NL, as every person until they choose), with the English text beside it.
+      expect(error).toMatchObject({
+        message: "De controlecijfers van het ondernemingsnummer kloppen niet",
+        extensions: { messageKey: "check.enterpriseNumber.checkDigits", englishMessage: "The check digits of the enterprise number do not match" },
+      });
     });
 
     it("accept an SSIN with dots and a dash and by the born-2000 rule, return it as 11 digits, and refuse wrong check digits naming the input field", async () => {

@@ -170,6 +170,23 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(later.enterprise?.expiringSoon.map((item) => item.kind)).toEqual(["ROLE_ASSIGNMENT", "ROLE_ASSIGNMENT", "SERVICE_PROVIDER_MANDATE"]);
   });
 
+  it("asks what was true at a past instant: could I, could I have used DIMONA, and who held which role then", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+    const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
+    const before = new Date().toISOString();
+    await legalRepresentative.DeleteEnterpriseAccess({ input: { enterprise: enterprise.number, reason: "The enterprise stopped" } });
+
+    await expect(legalRepresentative.Can({ enterprise: enterprise.number, task: "ACTIVATE_EBOX" })).resolves.toMatchObject({ can: { allowed: false, reason: "ENTERPRISE_ACCESS_DELETED" } });
+    await expect(legalRepresentative.CanAsOf({ enterprise: enterprise.number, task: "ACTIVATE_EBOX", asOf: before })).resolves.toMatchObject({
+      can: { allowed: true, reason: "GRANTED_BY_ROLE", via: [{ role: "LEGAL_REPRESENTATIVE" }] },
+    });
+    await expect(legalRepresentative.CanUseOnlineServiceAsOf({ enterprise: enterprise.number, onlineService: "DIMONA", asOf: before })).resolves.toMatchObject({
+      canUseOnlineService: { allowed: false, reason: "ROLE_LACKS_TASK" },
+    });
+    const then = await legalRepresentative.RoleAssignmentsAsOf({ enterprise: enterprise.number, asOf: before, role: "USER" });
+    expect(then.enterprise?.roleAssignments).toMatchObject({ totalCount: 1, nodes: [{ role: "USER", person: { ssin: enterprise.users[0].ssin }, onlineServices: [{ code: "DIMONA" }] }] });
+  });
+
   it("has run every operation of schema/operations successfully", () => {
     const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
     expect(everyOperation.length).toBeGreaterThanOrEqual(25);

@@ -103,7 +103,14 @@ describe("TRUSTED_DOCUMENTS=only", () => {
     for (const query of [adHoc, print(operations.MyEnterprisesDocument)]) {
       const { status, body } = await post(gw, { query }, token);
       expect(status).toBe(400);
-      expect(body).toEqual({ errors: [{ message: expect.stringContaining("only trusted documents"), extensions: { code: "PERSISTED_QUERY_ONLY" } }] });
+      expect(body).toEqual({
+        errors: [
+          {
+            message: expect.stringContaining("only trusted documents"),
+            extensions: { code: "PERSISTED_QUERY_ONLY", messageKey: "limits.persistedQueryOnly", params: {}, englishMessage: expect.stringContaining("only trusted documents") },
+          },
+        ],
+      });
     }
     const url = new URL(gw.url);
     url.searchParams.set("query", "{ __typename }");

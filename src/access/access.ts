@@ -9,7 +9,7 @@ import { providerCapacities } from "../model/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
 import type { Loaders } from "../model/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
-import { auditReaderRoles, type Role, type Task } from "./role-tasks";
+import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
 import {
   assignmentScope,
   isProviderStaff,
@@ -22,6 +22,7 @@ import {
   type AssignmentScope,
   type Sight,
 } from "./visibility";
+import { message } from "../i18n/messages";
 
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
@@ -93,14 +94,14 @@ export class Access {
   /** Throws FORBIDDEN with the decision's reason unless the task is allowed. */
   async require(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<Decision<AssignmentGrant>> {
     const decision = await this.decide(enterprise, task, capacity);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason, decision.message);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason, decision.explanation);
     return decision;
   }
 
   async decideOnlineService(enterprise: Enterprise, serviceCode: string): Promise<Decision<AssignmentGrant>> {
     if (!this.viewer) return deny("USE_ONLINE_SERVICES", "NOT_AUTHENTICATED");
     const service = this.catalog.onlineServices.get(serviceCode);
-    if (!service) throw new BadUserInputError("onlineService", `Unknown online service "${serviceCode.slice(0, 60)}"`);
+    if (!service) throw new BadUserInputError("onlineService", message("input.unknownOnlineService", { value: serviceCode.slice(0, 60) }));
     const [grants, state, mandates] = await Promise.all([
       this.grants(),
       this.state(enterprise),
@@ -145,6 +146,12 @@ export class Access {
   async canReadAuditTrail(enterprise: Enterprise): Promise<boolean> {
     const grants = await this.grants();
     return grants.some((g) => g.enterpriseId === enterprise.id && auditReaderRoles.has(g.role));
+  }
+
+  /** Holds the viewer, now, a role in the enterprise that lets them ask what was true there at a past instant (`asOf`)? */
+  async canReadHistory(enterprise: Enterprise): Promise<boolean> {
+    const grants = await this.grants();
+    return grants.some((g) => g.enterpriseId === enterprise.id && historyReaderRoles.has(g.role));
   }
 
   /**
@@ -277,7 +284,7 @@ export class Access {
   /** The enterprise with this number if the viewer may see it; NOT_FOUND otherwise (existence is not disclosed). */
   async visibleEnterprise(number: string): Promise<Enterprise> {
     const enterprise = await this.loaders.enterpriseByNumber.load(number);
-    if (!enterprise || !(await this.canSee(enterprise))) throw new NotFoundError("No enterprise with this number is visible to you");
+    if (!enterprise || !(await this.canSee(enterprise))) throw new NotFoundError(message("notFound.enterpriseNotVisible"));
     return enterprise;
   }
 }

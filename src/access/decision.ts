@@ -1,4 +1,5 @@
 import type { EnterpriseStatus } from "../model/entities/enterprise.entity";
+import { message, type Message } from "../i18n/messages";
 import { enterpriseWideRoles, roleHasTask, taskScope, tasksBeforeActivation, type Role, type Task } from "./role-tasks";
 
 export const decisionReasons = [
@@ -12,6 +13,7 @@ export const decisionReasons = [
   "ENTERPRISE_ACCESS_DELETED",
   "EBOX_NOT_ACTIVATED",
   "ONLINE_SERVICE_NOT_GRANTED",
+  "NOT_HISTORY_READER",
 ] as const;
 export type DecisionReason = (typeof decisionReasons)[number];
 
@@ -42,25 +44,32 @@ export interface Decision<G extends Grant = Grant> {
   reason: DecisionReason;
   /** The assignments that grant the task; empty when denied. */
   via: G[];
-  message: string;
+  /** The reason as a message of the catalogue, worded in the caller's language where it is shown (Decision.message, FORBIDDEN). */
+  explanation: Message;
 }
 
-const messages: Record<DecisionReason, (task: Task) => string> = {
-  GRANTED_BY_ROLE: (task) => `Allowed: a role of yours includes ${task}.`,
-  GRANTED_BY_MANDATE: (task) => `Allowed through a service-provider mandate: your role at the provider includes ${task}.`,
-  NOT_AUTHENTICATED: () => "Sign in first: a valid bearer token is required.",
-  NO_ROLE_IN_ENTERPRISE: () => "You hold no role in this enterprise.",
-  ROLE_LACKS_TASK: (task) => `None of your roles in this enterprise includes ${task}.`,
-  CAPACITY_NOT_ACTIVE: () => "The capacity is not active for this enterprise.",
-  ENTERPRISE_NOT_ACTIVE: () => "The enterprise's account is not active yet.",
-  ENTERPRISE_ACCESS_DELETED: () => "The enterprise's access has been deleted.",
-  EBOX_NOT_ACTIVATED: () => "The enterprise's e-Box is not activated.",
-  ONLINE_SERVICE_NOT_GRANTED: () => "The online service is not granted to you for this enterprise.",
+const explanations: Record<DecisionReason, (task: Task) => Message> = {
+  GRANTED_BY_ROLE: (task) => message("decision.grantedByRole", { task }),
+  GRANTED_BY_MANDATE: (task) => message("decision.grantedByMandate", { task }),
+  NOT_AUTHENTICATED: () => message("decision.notAuthenticated"),
+  NO_ROLE_IN_ENTERPRISE: () => message("decision.noRoleInEnterprise"),
+  ROLE_LACKS_TASK: (task) => message("decision.roleLacksTask", { task }),
+  CAPACITY_NOT_ACTIVE: () => message("decision.capacityNotActive"),
+  ENTERPRISE_NOT_ACTIVE: () => message("decision.enterpriseNotActive"),
+  ENTERPRISE_ACCESS_DELETED: () => message("decision.enterpriseAccessDeleted"),
+  EBOX_NOT_ACTIVATED: () => message("decision.eBoxNotActivated"),
+  ONLINE_SERVICE_NOT_GRANTED: () => message("decision.onlineServiceNotGranted"),
+  NOT_HISTORY_READER: () => message("decision.notHistoryReader"),
 };
+
+/** The sentence for a reason, as a Decision's `message` and a FORBIDDEN error's message word it. */
+export function reasonMessage(reason: DecisionReason, task: Task): Message {
+  return explanations[reason](task);
+}
 
 function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
   const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";
-  return { allowed, task, reason, via: allowed ? via : [], message: messages[reason](task) };
+  return { allowed, task, reason, via: allowed ? via : [], explanation: explanations[reason](task) };
 }
 
 export function deny<G extends Grant>(task: Task, reason: DecisionReason): Decision<G> {

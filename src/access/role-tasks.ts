@@ -61,6 +61,9 @@ export const tasksBeforeActivation: ReadonlySet<Task> = new Set<Task>(["APPOINT_
 /** Roles that may read an enterprise's audit trail (SPEC, Enterprise.auditTrail). */
 export const auditReaderRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
 
+/** Roles, held now, that may ask what was true at a past instant (`asOf`, issue 13 point 2): who could do what, and who held which role. */
+export const historyReaderRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
+
 const tasksByRole = new Map<Role, ReadonlySet<Task>>(roles.map((role) => [role, new Set<Task>(roleTasks[role])]));
 
 export function roleHasTask(role: Role, task: Task): boolean {

@@ -6,7 +6,9 @@ import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
 import { emptyPage, type EBoxModel } from "../model/read-models";
 import type { Enterprise } from "../model/entities";
+import { notHistoryReader } from "./history";
 import type { Task } from "./role-tasks";
+import { message } from "../i18n/messages";
 
 /**
  * graphql-shield, built from the role-task table through the one decision function (src/access/decision.ts).
@@ -19,11 +21,11 @@ type Target = { enterprise: Enterprise; capacity: string | null } | GraphQLError
 type Locate = (args: Args, context: Context) => Promise<Target>;
 
 const numericId = (value: unknown, field: string): number | GraphQLError =>
-  typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, `${field} is not a valid id`);
+  typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, message("input.invalidId"));
 
 async function enterpriseNumbered(number: unknown, context: Context): Promise<Enterprise | GraphQLError> {
   const enterprise = typeof number === "string" ? await context.loaders.enterpriseByNumber.load(number) : null;
-  return enterprise ?? new NotFoundError("No enterprise with this number is known");
+  return enterprise ?? new NotFoundError(message("notFound.enterprise"));
 }
 
 /** The enterprise named by an argument (`enterprise` or `input.enterprise`), and the capacity argument if any. */
@@ -33,7 +35,7 @@ const byEnterprise: Locate = async (args, context) => {
   if (enterprise instanceof GraphQLError) return enterprise;
   const capacity = typeof source.capacity === "string" ? source.capacity.trim() : null;
   if (capacity !== null && !context.catalog.capacities.has(capacity)) {
-    return new BadUserInputError(args.input ? "input.capacity" : "capacity", `Unknown capacity "${capacity.slice(0, 60)}"`);
+    return new BadUserInputError(args.input ? "input.capacity" : "capacity", message("input.unknownCapacity", { value: capacity.slice(0, 60) }));
   }
   return { enterprise, capacity };
 };
@@ -51,7 +53,7 @@ const byAssignment: Locate = async (args, context) => {
   if (id instanceof GraphQLError) return id;
   const assignment = await context.loaders.assignment.load(id);
   const enterprise = assignment && (await context.loaders.enterprise.load(assignment.enterpriseId));
-  if (!assignment || !enterprise) return new NotFoundError("No role assignment with this id");
+  if (!assignment || !enterprise) return new NotFoundError(message("notFound.roleAssignment"));
   return { enterprise, capacity: assignment.capacityCode };
 };
 
@@ -61,7 +63,7 @@ const byMandateClient: Locate = async (args, context) => {
   if (id instanceof GraphQLError) return id;
   const mandate = await context.loaders.mandate.load(id);
   const enterprise = mandate && (await context.loaders.enterprise.load(mandate.clientId));
-  if (!mandate || !enterprise) return new NotFoundError("No service-provider mandate with this id");
+  if (!mandate || !enterprise) return new NotFoundError(message("notFound.mandate"));
   return { enterprise, capacity: null };
 };
 
@@ -87,6 +89,23 @@ const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_paren
   context.viewer ? true : new UnauthenticatedError(),
 );
 
+/**
+ * `asOf` (a point-in-time question) is for the enterprise's current legal representatives and main access manager
+ * (src/access/history.ts). Without `asOf` the field is open to any signed-in caller, as before. An unknown enterprise is
+ * refused like one where the caller holds no such role: the refusal tells nothing of its existence.
+ */
+const asksAsOf = (name: string, enterpriseOf: (parent: unknown, args: Args, context: Context) => Promise<Enterprise | null>): IRule =>
+  rule(name, { cache: "no_cache" })(async (parent: unknown, args: Args, context: Context) => {
+    if (!context.viewer) return new UnauthenticatedError();
+    if (args.asOf === undefined || args.asOf === null) return true;
+    const enterprise = await enterpriseOf(parent, args, context);
+    return enterprise && (await context.access.canReadHistory(enterprise)) ? true : notHistoryReader();
+  });
+
+const asksAsOfEnterpriseArgument = asksAsOf("asksAsOf:enterpriseArgument", async (_parent, args, context) =>
+  typeof args.enterprise === "string" ? context.loaders.enterpriseByNumber.load(args.enterprise) : null,
+);
+
 const performRules = new Map<string, IRule>();
 
 /** A rule that allows the operation when the decision function allows `task` where `locate` says it acts. One rule per pair: shield wants unique names. */
@@ -99,7 +118,7 @@ function performs(task: Task, locate: Locate): IRule {
     const target = await locate(args, context);
     if (target instanceof GraphQLError) return target;
     const decision = await context.access.decide(target.enterprise, task, target.capacity);
-    return decision.allowed ? true : new ForbiddenError(decision.reason, decision.message);
+    return decision.allowed ? true : new ForbiddenError(decision.reason, decision.explanation);
   });
   performRules.set(name, created);
   return created;
@@ -136,8 +155,8 @@ export const queryRules: Record<string, IRule> = {
   myEnterprises: isAuthenticated,
   myEnterprisesConnection: isAuthenticated,
   enterprise: isAuthenticated,
-  can: isAuthenticated,
-  canUseOnlineService: isAuthenticated,
+  can: asksAsOfEnterpriseArgument,
+  canUseOnlineService: asksAsOfEnterpriseArgument,
   // What each id shows is decided per object by the access layer (node.resolver.ts); the caller must be known.
   node: isAuthenticated,
   nodes: isAuthenticated,
@@ -148,21 +167,22 @@ export const fieldRules = {
   EBox: {
     messages: rule("readsEBox", { cache: "no_cache" })(async (parent: EBoxModel, _args, context: Context) => {
       const enterprise = await context.loaders.enterprise.load(parent.enterpriseId);
-      if (!enterprise) return new NotFoundError("No such enterprise");
+      if (!enterprise) return new NotFoundError(message("notFound.enterprise"));
       const decision = await context.access.decide(enterprise, "USE_EBOX");
-      return decision.allowed ? true : new ForbiddenError(decision.reason, decision.message);
+      return decision.allowed ? true : new ForbiddenError(decision.reason, decision.explanation);
     }),
   },
   Enterprise: {
     expiringSoon: rule("readsExpiringRights", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.expiringScope(parent.id))
         ? true
-        : new ForbiddenError("ROLE_LACKS_TASK", "Only a legal representative, the main access manager or an access manager may see which rights expire"),
+        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
     ),
+    roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
     auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.canReadAuditTrail(parent))
         ? true
-        : new ForbiddenError("ROLE_LACKS_TASK", "Only a legal representative or the main access manager may read the audit trail"),
+        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.auditTrail")),
     ),
   },
 };
@@ -177,7 +197,7 @@ export const ruleTree = {
 /** What a guarded object field answers when it is refused inside a mutation's answer. */
 const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
   EBox: { messages: emptyPage() },
-  Enterprise: { auditTrail: emptyPage(), expiringSoon: [] },
+  Enterprise: { roleAssignments: emptyPage(), auditTrail: emptyPage(), expiringSoon: [] },
 };
 
 /**
@@ -230,7 +250,7 @@ export function applyShield(schema: GraphQLSchema): GraphQLSchema {
   const generated = shield(ruleTree, {
     allowExternalErrors: true,
     fallbackRule: allow,
-    fallbackError: () => new ForbiddenError("ROLE_LACKS_TASK", "Not allowed"),
+    fallbackError: () => new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.notAllowed")),
   }).generate(schema) as Record<string, Record<string, unknown>>;
   const ruled: Record<string, Record<string, unknown>> = {};
   for (const [typeName, fields] of Object.entries(ruleTree)) {

@@ -16,7 +16,8 @@ export interface Validity {
   validUntil: DateTime | null;
 }
 
-const instant = (value: DateTime): number => (typeof value === "string" ? Date.parse(value) : value.getTime());
+/** The milliseconds of a date-time as read (the read side's ISO-8601 text, or a Date). */
+export const instant = (value: DateTime): number => (typeof value === "string" ? Date.parse(value) : value.getTime());
 
 export function isCurrentAt(row: Validity, at: Date): boolean {
   return row.endedAt === null && (row.validUntil === null || instant(row.validUntil) > at.getTime());

@@ -5,6 +5,7 @@ import { loadOrCreateDevKeys } from "../identity/dev-keys";
 import { signDevToken } from "../identity/tokens";
 import { parseName, parseSsin } from "../model/identifiers";
 import { bootstrap, runCommand } from "./bootstrap";
+import { englishProblem, englishText } from "../i18n/messages";
 
 runCommand(async () => {
   const { positionals, values } = parseArgs({
@@ -12,11 +13,11 @@ runCommand(async () => {
     options: { "given-name": { type: "string" }, "family-name": { type: "string" }, "expires-in": { type: "string", default: "12h" } },
   });
   const ssin = parseSsin(positionals[0] ?? "");
-  if (!ssin.ok) throw new Error(`usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? ssin.problem : "an SSIN is required"})`);
+  if (!ssin.ok) throw new Error(`usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? englishText(ssin.problem) : "an SSIN is required"})`);
   for (const option of ["given-name", "family-name"] as const) {
     const value = values[option];
     const checked = value === undefined ? null : parseName(value);
-    if (checked && !checked.ok) throw new Error(`--${option} ${checked.problem}`);
+    if (checked && !checked.ok) throw new Error(englishProblem(checked.problem, `--${option}`));
   }
   if (loadConfig().oidc) throw new Error("AUTH_ISSUER is set: tokens come from the identity provider, not from the gateway");
   const { config, dataSource } = await bootstrap();

@@ -14,6 +14,8 @@ import {
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { tasks } from "../access/role-tasks";
 import { QueryTooComplexError } from "../errors";
+import { inLanguage } from "./format-error";
+import { currentMessageLanguage } from "./request-id";
 
 export interface DocumentLimits {
   /** Deepest field nesting; a root field is at depth 1. */
@@ -47,7 +49,7 @@ export type KnownListSizes = ReadonlyMap<string, number>;
 /**
  * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
  * object's row) unless it is computed (`computedScalarCosts`); any other field costs 1 plus the cost of its selection times the number of items it may return:
- * `first` (the schema's default, 50, when absent) for a paginated field, the number of `ids` for `nodes(ids:)`, the
+ * `first` (the field's default when absent or null: 50, 100 for `expiringSoon`) for a paginated field, the number of `ids` for `nodes(ids:)`, the
  * real length for a list in `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The
  * edges (and nodes) of a connection are not multiplied again: their connection counted `first`.
  */
@@ -59,7 +61,9 @@ export const costEstimator =
     if (computed !== undefined) return computed;
     if (isLeafType(nullable)) return 0;
     if ("first" in args) {
-      const first = typeof args.first === "number" ? args.first : 50;
+      // `first: null` reads as the field's own default (its resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
+      const declared = field.args.find((a) => a.name === "first")?.defaultValue;
+      const first = typeof args.first === "number" ? args.first : typeof declared === "number" ? declared : 50;
       return 1 + Math.max(0, first) * childComplexity;
     }
     // `nodes(ids:)` returns one object per id asked (at most 100), whatever its list would be assumed to hold.
@@ -221,11 +225,14 @@ export function documentLimits<TContext extends object>(
         },
         async willSendResponse({ response }) {
           // The parser's token limit surfaces as a syntax error; name it as the limit it is.
-          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-          for (const error of errors ?? []) {
+          if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          const result = response.body.singleResult;
+          result.errors = result.errors!.map((error) => {
             const match = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage.exec(error.message) : null;
-            if (match) Object.assign(error.extensions!, { code: "QUERY_TOO_COMPLEX", limit: "tokens", max: Number(match[1]) });
-          }
+            if (!match) return error;
+            const { message: text, extensions } = new QueryTooComplexError("tokens", Number(match[1]), Number.NaN);
+            return inLanguage({ ...error, message: text, extensions: { ...error.extensions, ...extensions, http: undefined, actual: undefined } }, currentMessageLanguage());
+          });
         },
       };
     },

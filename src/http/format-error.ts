@@ -1,6 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { requestIdOfError } from "./request-id";
+import { formatMessage, isMessageKey, message, englishText, type MessageKey } from "../i18n/messages";
+import type { Language } from "../model/states";
+import { currentMessageLanguage, currentRequestId } from "./request-id";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
 const publicCodes = new Set([
@@ -21,7 +23,7 @@ const publicCodes = new Set([
   "BAD_REQUEST",
 ]);
 
-export const maskedMessage = "Unexpected error; it has been logged with the request id";
+export const maskedMessage = englishText(message("http.internal"));
 
 /** Names the input field of a variable that failed coercion: `Variable "$input" got invalid value ... at "input.person.ssin"`. */
 function fieldOfCoercionError(message: string): string | undefined {
@@ -48,23 +50,42 @@ function isUncodedRefusal(error: unknown): boolean {
 const maxMessageLength = 1000;
 const bounded = (message: string) => (message.length > maxMessageLength ? `${message.slice(0, maxMessageLength)}…` : message);
 
+/** Apollo's own refusals that a browser app may meet, by the start of their English text. */
+const apolloRefusals: readonly [RegExp, MessageKey][] = [
+  [/^This operation has been blocked as a potential Cross-Site Request Forgery/, "http.csrf"],
+  [/^GET requests only support query operations/, "http.changeOverGet"],
+];
+
+/**
+ * The error worded in `language`: `message` for people, and in `extensions` the stable `messageKey`, the `params`
+ * it interpolates (codes, not names) and the `englishMessage`, so that a front-end can word it itself. An error
+ * without a key of the catalogue (graphql-js's parse and validation errors, Apollo's protocol refusals: texts about
+ * the document, for its developer) keeps its English text.
+ */
+export function inLanguage<E extends { message: string; extensions?: Readonly<Record<string, unknown>> }>(error: E, language: Language): E {
+  const extensions = error.extensions ?? {};
+  const key = isMessageKey(extensions.messageKey) ? extensions.messageKey : apolloRefusals.find(([pattern]) => pattern.test(error.message))?.[1];
+  if (!key) return error;
+  const params = typeof extensions.params === "object" && extensions.params !== null ? (extensions.params as Record<string, unknown>) : {};
+  return {
+    ...error,
+    message: formatMessage({ key, params }, language),
+    extensions: { ...extensions, messageKey: key, params, englishMessage: formatMessage({ key, params }, "EN") },
+  };
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
+  const language = currentMessageLanguage();
   if (!isPublicError(error)) {
-    // Known here for a failure of context creation only; the other masked errors get it from the request's plugin
-    // (withRequestIdOnMaskedErrors), which has the request at hand.
-    const requestId = requestIdOfError(error);
-    return { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}) } };
+    const requestId = currentRequestId();
+    const masked = { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}), messageKey: "http.internal" } };
+    return inLanguage(masked, language);
   }
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
   if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
     const field = fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;
   }
-  return { ...formatted, message: bounded(formatted.message), extensions };
-}
-
-/** A masked error's extensions, with the request id under which its details were logged. */
-export function withRequestIdOnMaskedErrors(errors: readonly GraphQLFormattedError[], requestId: string): GraphQLFormattedError[] {
-  return errors.map((e) => (e.extensions?.code === "INTERNAL_SERVER_ERROR" && e.extensions.requestId === undefined ? { ...e, extensions: { ...e.extensions, requestId } } : e));
+  return inLanguage({ ...formatted, message: bounded(formatted.message), extensions }, language);
 }

@@ -1,15 +1,17 @@
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
-import { maskedMessage } from "./format-error";
+import { inLanguage, maskedMessage } from "./format-error";
 import { requestIdOf } from "./request-id";
+import { headerLanguage } from "../i18n/language";
+import { englishText, message, type Message } from "../i18n/messages";
 
 /** body-parser's failure types, as a client should read them. */
-const bodyProblems: Record<string, string> = {
-  "entity.parse.failed": "The request body is not valid JSON",
-  "charset.unsupported": "The request body must be UTF-8 JSON",
-  "encoding.unsupported": "The request body's Content-Encoding is not supported",
-  "request.aborted": "The request body was incomplete",
-  "request.size.invalid": "The request body was incomplete",
+const bodyProblems: Record<string, Message> = {
+  "entity.parse.failed": message("http.bodyNotJson"),
+  "charset.unsupported": message("http.bodyCharset"),
+  "encoding.unsupported": message("http.bodyEncoding"),
+  "request.aborted": message("http.bodyIncomplete"),
+  "request.size.invalid": message("http.bodyIncomplete"),
 };
 
 /**
@@ -22,13 +24,14 @@ export function httpErrors({ bodyLimit, logger }: { bodyLimit: string; logger: L
     const requestId = requestIdOf(req);
     res.setHeader("x-request-id", requestId);
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const language = headerLanguage(req.headers);
     if (status === 500) {
       logger.error({ requestId, err: error }, "unexpected error");
-      res.status(500).json({ errors: [{ message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      res.status(500).json({ errors: [inLanguage({ message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId, messageKey: "http.internal" } }, language)] });
       return;
     }
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
-    const message = status === 413 ? `The request body is larger than ${bodyLimit}` : (bodyProblems[error.type ?? ""] ?? "The request could not be read");
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    const problem = status === 413 ? message("http.bodyTooLarge", { limit: bodyLimit }) : (bodyProblems[error.type ?? ""] ?? message("http.bodyUnreadable"));
+    res.status(status).json({ errors: [inLanguage({ message: englishText(problem), extensions: { code, messageKey: problem.key, params: problem.params } }, language)] });
   };
 }

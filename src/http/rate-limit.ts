@@ -6,6 +6,8 @@ import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimitedError } from "../errors";
 import { requestIdOf } from "./request-id";
+import { inLanguage } from "./format-error";
+import { headerLanguage } from "../i18n/language";
 
 export interface RateLimitQuota {
   perViewer: number;
@@ -105,7 +107,9 @@ export function createRateLimits({
       if (outcome.allowed) return next();
       const error = refusal(res, "client", outcome.state);
       res.setHeader("x-request-id", requestIdOf(req));
-      res.status(429).json({ errors: [{ message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter } }] });
+      const { messageKey, params } = error.extensions;
+      const answer = { message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params } };
+      res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
     },
     async perViewer(subject, res) {
       const outcome = await take(viewers, viewerKey(subject), res.req);

@@ -2,7 +2,9 @@ import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { TimeoutError } from "../errors";
-import { requestIdOf } from "./request-id";
+import { currentMessageLanguage, requestIdOf } from "./request-id";
+import { message } from "../i18n/messages";
+import { inLanguage } from "./format-error";
 
 /**
  * The time a request has (REQUEST_TIMEOUT_MS). When it runs out the signal aborts: a management action still running
@@ -25,7 +27,7 @@ export class RequestDeadline {
   }
 
   expire(): void {
-    this.controller.abort(new TimeoutError("REQUEST_TIMEOUT", `The request did not finish within ${this.timeoutMs} ms; nothing it did was committed`));
+    this.controller.abort(new TimeoutError("REQUEST_TIMEOUT", message("timeout.request", { timeoutMs: this.timeoutMs })));
   }
 
   /** Runs a COMMIT after a last look at the deadline; while it is in flight the deadline does not answer for the request. */
@@ -62,7 +64,8 @@ export function withRequestDeadline({ timeoutMs, logger }: { timeoutMs: number; 
       const requestId = requestIdOf(req);
       const error = deadline.signal.reason as TimeoutError;
       logger.warn({ requestId, timeoutMs }, "request deadline passed");
-      res.status(503).json({ errors: [{ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId } }] });
+      const { messageKey, params } = error.extensions;
+      res.status(503).json({ errors: [inLanguage({ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } }, currentMessageLanguage())] });
     }, timeoutMs);
     res.once("close", () => clearTimeout(timer));
     deadlines.set(req, deadline);

@@ -1,13 +1,15 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
+import { preferredLanguage } from "../i18n/language";
+import type { Language } from "../model/states";
 
 const assigned = new WeakMap<IncomingMessage, string>();
 
 /**
  * The caller's X-Request-Id when it is a sane token (so traces join up across services), else a fresh UUID. The same
- * request always gets the same id, whichever layer asks first. Code that serves the request passes it on explicitly
- * (the GraphQL context's `requestId`): no AsyncLocalStorage on the request path.
+ * request always gets the same id, whichever layer asks first.
  */
 export function requestIdOf(req: IncomingMessage): string {
   let id = assigned.get(req);
@@ -19,27 +21,41 @@ export function requestIdOf(req: IncomingMessage): string {
   return id;
 }
 
-/** Answers every request of the route with its id, whatever answers it later. */
-export function requestIdHeader(): RequestHandler {
+interface RequestScope {
+  requestId: string;
+  /** Until the context exists: Accept-Language alone. */
+  acceptLanguage: Language | null;
+  /** Once the context exists: the language of its messages (src/context.ts, messageLanguageFor). */
+  messageLanguage?: () => Language;
+}
+
+const scope = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * Serves the rest of the request inside its scope, so that code without the request at hand (the error masking and
+ * wording, the log lines of a request, Apollo's context-creation failures) knows its id and language.
+ */
+export function requestScope(): RequestHandler {
   return (req, res, next) => {
-    res.setHeader("x-request-id", requestIdOf(req));
-    next();
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    scope.run({ requestId, acceptLanguage: preferredLanguage(req.headers["accept-language"]) }, next);
   };
 }
 
-const ofErrors = new WeakMap<object, string>();
-
-/**
- * Marks an error thrown while serving a request with the request's id, for the code that later sees the error alone:
- * Apollo reports a failure of context creation to its plugins and to formatError without the request.
- */
-export function tagWithRequestId<E>(error: E, requestId: string): E {
-  if (typeof error === "object" && error !== null) ofErrors.set(error, requestId);
-  return error;
+/** From the context's creation on, messages follow the context's language (its viewer and operation are known). */
+export function bindMessageLanguage(messageLanguage: () => Language): void {
+  const store = scope.getStore();
+  if (store) store.messageLanguage = messageLanguage;
 }
 
-/** The request id an error was tagged with (or the error it wraps: Apollo wraps what the context function threw). */
-export function requestIdOfError(error: unknown): string | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  return ofErrors.get(error) ?? requestIdOfError((error as { originalError?: unknown }).originalError ?? null);
+/** The language of the messages of the request being served: English outside a request or when nothing names one. */
+export function currentMessageLanguage(): Language {
+  const store = scope.getStore();
+  return store?.messageLanguage?.() ?? store?.acceptLanguage ?? "EN";
+}
+
+/** The id of the request being served, if any. */
+export function currentRequestId(): string | undefined {
+  return scope.getStore()?.requestId;
 }

@@ -7,6 +7,9 @@ import { InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from "@a
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ConfigError } from "../config";
 import { BadUserInputError, PersistedQueryOnlyError, UnauthenticatedError } from "../errors";
+import { message } from "../i18n/messages";
+import { currentMessageLanguage } from "./request-id";
+import { inLanguage } from "./format-error";
 
 /** sha256 (hex) -> document: the union of every trusted manifest. */
 export type TrustedDocumentManifest = ReadonlyMap<string, string>;
@@ -154,7 +157,8 @@ function registrations(req: Request, manifest: TrustedDocumentManifest): string[
  */
 function refuse(req: Request, res: Response, status: number, { message, extensions }: { message: string; extensions: Record<string, unknown> }): void {
   const mediaType = req.accepts(["application/json", "application/graphql-response+json"]) || "application/json";
-  res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors: [{ message, extensions: { ...extensions, http: undefined } }] }));
+  const refusal = inLanguage({ message, extensions: { ...extensions, http: undefined } }, currentMessageLanguage());
+  res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors: [refusal] }));
 }
 
 export interface TrustedDocuments {
@@ -202,10 +206,10 @@ export function trustedDocuments({
     const documents = registrations(req, manifest);
     if (documents.length === 0) return next();
     if (req.headers.authorization === undefined) {
-      return refuse(req, res, 401, new UnauthenticatedError("Registering a persisted query needs a bearer token; send the document without extensions.persistedQuery"));
+      return refuse(req, res, 401, new UnauthenticatedError("TOKEN_MISSING", message("auth.registrationNeedsToken")));
     }
     if (documents.some((document) => Buffer.byteLength(document, "utf8") > maxDocumentBytes)) {
-      return refuse(req, res, 400, new BadUserInputError("query", `A persisted query may be at most ${maxDocumentBytes} bytes; send a larger document without extensions.persistedQuery`));
+      return refuse(req, res, 400, new BadUserInputError("query", message("input.persistedQueryTooLarge", { max: maxDocumentBytes })));
     }
     next();
   };

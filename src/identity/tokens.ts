@@ -3,6 +3,7 @@ import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type J
 import { UnauthenticatedError, type UnauthenticatedReason } from "../errors";
 import { parseName, parseSsin } from "../model/identifiers";
 import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
+import { message, type Message } from "../i18n/messages";
 
 /** What the gateway takes from a verified token. */
 export interface Identity {
@@ -45,13 +46,13 @@ const claim = (payload: JWTPayload, name: string): string | null => {
 };
 
 /** What the client is told: which claim is wrong where that helps (an expired token, one that never expires), no more. */
-function refusal(error: unknown): { reason: UnauthenticatedReason; message: string } {
-  if (error instanceof errors.JWTExpired) return { reason: "TOKEN_EXPIRED", message: "The bearer token has expired" };
+function refusal(error: unknown): { reason: UnauthenticatedReason; localized: Message } {
+  if (error instanceof errors.JWTExpired) return { reason: "TOKEN_EXPIRED", localized: message("auth.tokenExpired") };
   // jose checks `exp` only when present; a token without one would be good for ever, once leaked.
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") {
-    return { reason: "TOKEN_INVALID", message: "The bearer token has no expiry (exp): tokens that never expire are refused" };
+    return { reason: "TOKEN_INVALID", localized: message("auth.tokenWithoutExpiry") };
   }
-  return { reason: "TOKEN_INVALID", message: "The bearer token is not valid" };
+  return { reason: "TOKEN_INVALID", localized: message("auth.tokenInvalid") };
 }
 
 /** How long a verified token is trusted without checking its signature again, at most (and never past its `exp`). */
@@ -105,11 +106,11 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
         // The caller's fault gets UNAUTHENTICATED; anything else (the key set unreachable, or not a key set) is the
         // gateway's trouble: it is masked and logged, and a client keeps a token that may well be good.
         if (!tokenProblems.some((problem) => error instanceof problem)) throw error;
-        const { reason, message } = refusal(error);
-        throw new UnauthenticatedError(message, reason);
+        const { reason, localized } = refusal(error);
+        throw new UnauthenticatedError(reason, localized);
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
-      if (!ssin.ok) throw new UnauthenticatedError("The bearer token's subject is not a valid national number", "SUBJECT_INVALID");
+      if (!ssin.ok) throw new UnauthenticatedError("SUBJECT_INVALID");
       const identity: Identity = Object.freeze({ ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") });
       // `exp` is required (requiredClaims), so it is a number here.
       verified.set(cacheKey, identity, payload.exp!);

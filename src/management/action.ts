@@ -15,6 +15,7 @@ import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from 
 import type { Task } from "../access/role-tasks";
 import { systemClock, type Clock } from "../clock";
 import { expireDueRights } from "./expire-rights";
+import { message } from "../i18n/messages";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
@@ -126,7 +127,7 @@ export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: reado
 
 async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const work = async (em: EntityManager) => {
-      const now = clock();
+      const now = clock.now();
       const auditEvents: AuditedEvent[] = [];
       const scope: ActionScope = {
         viewer,
@@ -197,7 +198,7 @@ async function inTransaction<T>(
         await new Promise((r) => setTimeout(r, Math.min(2 * attemptNumber, 10) + Math.random() * 5));
         continue;
       }
-      if (isUniqueViolation(error)) throw new ConflictError("CONCURRENT_UPDATE", "A concurrent request made the same change first");
+      if (isUniqueViolation(error)) throw new ConflictError("CONCURRENT_UPDATE", message("conflict.concurrentUpdate"));
       const timeout = asTimeout(error);
       if (timeout) throw timeout;
       throw error;
@@ -210,10 +211,10 @@ function asTimeout(error: unknown): TimeoutError | null {
   const e = error as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
   const code = e.driverError?.code ?? e.code ?? "";
   const errno = e.driverError?.errno ?? e.errno;
-  if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", "The enterprise stayed locked by another change for too long; nothing was changed");
+  if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", message("timeout.lockWait"));
   // MariaDB's max_statement_time (1969, which mysql2 has no name for), MySQL's max_execution_time (3024), and the
   // client's guard for an answer that never came.
-  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") return new TimeoutError("STATEMENT_TIMEOUT", "A statement took too long; nothing was changed");
+  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") return new TimeoutError("STATEMENT_TIMEOUT", message("timeout.statement"));
   return null;
 }
 

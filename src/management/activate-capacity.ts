@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { activateCapacityRow, activeCapacities, lockedEnterprise } from "./common";
 import { ConflictError } from "../errors";
 import type { EnterpriseCapacityModel } from "../model/read-models";
+import { message } from "../i18n/messages";
 
 /** SPEC rule 5: a capacity from the catalog becomes active; the main access manager becomes its access manager. */
 export async function activateCapacity(scope: ActionScope, input: { enterprise: string; capacity: string }): Promise<EnterpriseCapacityModel> {
@@ -9,7 +10,7 @@ export async function activateCapacity(scope: ActionScope, input: { enterprise: 
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "ACTIVATE_CAPACITY");
   if ((await activeCapacities(scope, enterprise)).some((c) => c.capacityCode === capacity.code)) {
-    throw new ConflictError("ALREADY_ACTIVE", `The enterprise already has ${capacity.code} active`);
+    throw new ConflictError("ALREADY_ACTIVE", message("conflict.capacityActive", { capacity: capacity.code }));
   }
   const row = await activateCapacityRow(scope, enterprise, capacity.code);
   await scope.audit("ACTIVATE_CAPACITY", enterprise, {

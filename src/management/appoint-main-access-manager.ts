@@ -1,3 +1,4 @@
+import { IsNull, Not } from "typeorm";
 import type { ActionScope } from "./action";
 import {
   assignmentSummary,
@@ -13,7 +14,9 @@ import {
   type PersonInput,
 } from "./common";
 import { ConflictError } from "../errors";
-import { Enterprise, type RoleAssignment } from "../model/entities";
+import { Enterprise, RoleAssignment } from "../model/entities";
+import { message } from "../i18n/messages";
+import { recordEnterpriseStatus } from "../model/history";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
@@ -26,18 +29,25 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   await scope.access.require(enterprise, "APPOINT_MAIN_ACCESS_MANAGER");
   const person = await upsertPerson(scope, personInput);
   const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
-  if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", "This person is already the main access manager");
+  if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.alreadyMainAccessManager"));
   const ending = previous ? await automaticProfiles(scope, { enterpriseId: enterprise.id, personId: previous.personId }) : [];
+  // Profiles of the new main access manager that would expire: the function takes them over (ensureMainAccessManagerProfiles).
+  const expiring = await scope.em.find(RoleAssignment, {
+    where: { enterpriseId: enterprise.id, personId: person.id, role: "ACCESS_MANAGER", endedAt: IsNull(), validUntil: Not(IsNull()) },
+    order: { id: "ASC" },
+  });
   const before = {
     status: enterprise.status,
     mainAccessManager: previous ? assignmentSummary(previous) : null,
     accessManagerProfiles: ending.map((p) => assignmentSummary(p)),
+    ...(expiring.length > 0 ? { expiringProfilesTakenOver: expiring.map((p) => assignmentSummary(p)) } : {}),
   };
   if (previous) await endAssignments(scope, [previous, ...ending]);
   const assignment = await grantRole(scope, { person, enterprise, role: "MAIN_ACCESS_MANAGER" });
   if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });
     enterprise.status = "PENDING_ACTIVATION";
+    await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "PENDING_ACTIVATION", at: scope.now });
   }
   const profiles = await ensureMainAccessManagerProfiles(scope, enterprise);
   await scope.audit("APPOINT_MAIN_ACCESS_MANAGER", enterprise, {

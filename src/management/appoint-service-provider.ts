@@ -4,6 +4,7 @@ import { activeCapacities, findEnterprise, requireActiveCapacity, validValidUnti
 import { BadUserInputError, ConflictError } from "../errors";
 import { providerCapacities } from "../model/catalog-data";
 import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../model/entities";
+import { message } from "../i18n/messages";
 
 const summary = (m: ServiceProviderMandate) => ({
   id: m.id,
@@ -26,7 +27,7 @@ export async function appointServiceProvider(
 ): Promise<ServiceProviderMandate> {
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
   const validUntil = validValidUntil(input.validUntil, scope.now);
-  if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", "An enterprise cannot be its own service provider");
+  if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", message("input.ownServiceProvider"));
   const [clientFound, providerFound] = [await findEnterprise(scope, input.enterprise), await findEnterprise(scope, input.provider)];
   await scope.lock(clientFound, providerFound);
   const client = await scope.em.findOneByOrFail(Enterprise, { id: clientFound.id });
@@ -35,10 +36,10 @@ export async function appointServiceProvider(
   requireActiveCapacity(await activeCapacities(scope, client), capacity.code);
   const providerActive = await scope.em.findBy(EnterpriseCapacity, { enterpriseId: provider.id, status: "ACTIVE" });
   if (provider.status !== "ACTIVE" || !providerActive.some((c) => providerCapacities.has(c.capacityCode))) {
-    throw new ConflictError("PROVIDER_NOT_QUALIFIED", "The provider needs an active social service provider or approved social secretariat capacity");
+    throw new ConflictError("PROVIDER_NOT_QUALIFIED", message("conflict.providerNotQualified"));
   }
   const previous = await scope.em.findOneBy(ServiceProviderMandate, { clientId: client.id, capacityCode: capacity.code, status: "ACTIVE", endedAt: IsNull() });
-  if (previous?.providerId === provider.id) throw new ConflictError("ALREADY_ASSIGNED", "This provider already holds the mandate for this capacity");
+  if (previous?.providerId === provider.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.providerAlreadyMandated"));
   if (previous) {
     await scope.em.update(ServiceProviderMandate, { id: previous.id }, { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null });
   }

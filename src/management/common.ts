@@ -9,10 +9,12 @@ import {
   assignmentActiveKey,
   assignmentExclusiveKey,
 } from "../model/entities";
+import { recordCapacityActive, recordOnlineServices } from "../model/history";
 import { parseEmail, parseName, type Checked } from "../model/identifiers";
 import type { Role } from "../access/role-tasks";
 import { latestValidUntil, maxValidityYears } from "../access/validity";
 import type { ActionScope } from "./action";
+import { labelled, message } from "../i18n/messages";
 
 /** A person named in an appointment, after validation. */
 export interface PersonInput {
@@ -24,7 +26,7 @@ export interface PersonInput {
 
 /** Returns the checked value or throws BAD_USER_INPUT naming the field. */
 export function valid<T>(checked: Checked<T>, field: string, label = field.split(".").at(-1)!): T {
-  if (!checked.ok) throw new BadUserInputError(field, `${label} ${checked.problem}`);
+  if (!checked.ok) throw new BadUserInputError(field, labelled(checked.problem, label));
   return checked.value;
 }
 
@@ -43,20 +45,20 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
  */
 export function validValidUntil(value: Date | null | undefined, now: Date, field = "input.validUntil"): Date | null {
   if (value === undefined || value === null) return null;
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, "validUntil is not a valid date-time");
-  if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, "validUntil must lie in the future");
-  if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, `validUntil may lie at most ${maxValidityYears} years ahead`);
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, message("input.validUntilInvalid"));
+  if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
+  if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
   return value;
 }
 
 export function validId(id: string, field: string): number {
-  if (!/^\d{1,15}$/.test(id.trim())) throw new BadUserInputError(field, `${field} is not a valid id`);
+  if (!/^\d{1,15}$/.test(id.trim())) throw new BadUserInputError(field, message("input.invalidId"));
   return Number(id.trim());
 }
 
 export async function findEnterprise({ em }: ActionScope, number: string): Promise<Enterprise> {
   const enterprise = await em.findOneBy(Enterprise, { number });
-  if (!enterprise) throw new NotFoundError("No enterprise with this number is known");
+  if (!enterprise) throw new NotFoundError(message("notFound.enterprise"));
   return enterprise;
 }
 
@@ -127,7 +129,7 @@ export async function grantRole(
 ): Promise<RoleAssignment> {
   const { em, viewer, now } = scope;
   if (await currentAssignment(scope, { enterpriseId: enterprise.id, role, personId: person.id, capacityCode })) {
-    throw new ConflictError("ALREADY_ASSIGNED", `The person already holds ${role}${capacityCode ? ` in ${capacityCode}` : ""} in this enterprise`);
+    throw new ConflictError("ALREADY_ASSIGNED", capacityCode ? message("conflict.roleHeldInCapacity", { role, capacity: capacityCode }) : message("conflict.roleHeld", { role }));
   }
   const fields = { personId: person.id, enterpriseId: enterprise.id, role, capacityCode };
   const assignment = await em.save(
@@ -148,6 +150,7 @@ export async function grantRole(
       RoleAssignmentOnlineService,
       onlineServices.map((code) => ({ assignmentId: assignment.id, onlineServiceCode: code })),
     );
+    await recordOnlineServices(em, { assignmentId: assignment.id, codes: onlineServices, at: now });
   }
   return assignment;
 }
@@ -165,7 +168,7 @@ export async function activeCapacities({ em }: ActionScope, enterprise: Enterpri
 
 export function requireActiveCapacity(active: readonly EnterpriseCapacity[], capacityCode: string): void {
   if (!active.some((c) => c.capacityCode === capacityCode)) {
-    throw new ForbiddenError("CAPACITY_NOT_ACTIVE", `The capacity ${capacityCode} is not active for this enterprise`);
+    throw new ForbiddenError("CAPACITY_NOT_ACTIVE", message("forbidden.capacityNotActive", { capacity: capacityCode }));
   }
 }
 
@@ -176,6 +179,7 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
   const active = { status: "ACTIVE" as const, activatedAt: now, activatedById: viewer.id };
   const row = existing ? em.merge(EnterpriseCapacity, existing, active) : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
   await em.save(row);
+  await recordCapacityActive(em, { enterpriseId: enterprise.id, capacityCode, at: now });
   await ensureMainAccessManagerProfiles(scope, enterprise);
   return row;
 }
@@ -183,20 +187,27 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
 /**
  * The main access manager is ACCESS_MANAGER of every active capacity (SPEC rule 2): where that profile is
  * missing, they are appointed, granted by themself, and the profile is marked automatic so that it ends with the
- * function. A profile they were appointed separately stays as it is.
+ * function. A profile they were appointed separately stays as it is, unless it has an expiry (`validUntil`): it would
+ * then end while they are still main access manager, and the one current profile a person may hold in a capacity
+ * leaves no room for the automatic one beside it, so it becomes the automatic profile (no expiry, ending with the
+ * function). Returns the profiles the function holds now that it did not hold before.
  */
 export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterprise: Enterprise): Promise<RoleAssignment[]> {
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   if (!main) return [];
   const person = await scope.em.findOneByOrFail(Person, { id: main.personId });
-  const created: RoleAssignment[] = [];
+  const taken: RoleAssignment[] = [];
   for (const capacity of await activeCapacities(scope, enterprise)) {
     const profile = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "ACCESS_MANAGER", personId: person.id, capacityCode: capacity.capacityCode });
     if (!profile) {
-      created.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
+      taken.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
+    } else if (profile.validUntil !== null) {
+      const byFunction = { automatic: true, validUntil: null };
+      await scope.em.update(RoleAssignment, { id: profile.id }, byFunction);
+      taken.push(Object.assign(profile, byFunction));
     }
   }
-  return created;
+  return taken;
 }
 
 /** The current ACCESS_MANAGER profiles a person holds in the enterprise because they are (or were) its main access manager. */
@@ -210,7 +221,7 @@ export function validServices(scope: ActionScope, capacityCode: string, codes: r
   const requested = new Set(codes.map((c) => c.trim()));
   const outside = [...requested].filter((c) => !offered.includes(c));
   if (outside.length > 0) {
-    throw new BadUserInputError(field, `Not online services of ${capacityCode}: ${outside.map((c) => c.slice(0, 40)).join(", ")}`);
+    throw new BadUserInputError(field, message("input.servicesOutsideCapacity", { capacity: capacityCode, onlineServices: outside.map((c) => c.slice(0, 40)) }));
   }
   return offered.filter((c) => requested.has(c));
 }

@@ -3,7 +3,9 @@ import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { dialectOf } from "../database/data-source";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
+import { recordAccessDeleted } from "../model/history";
 import { parseName } from "../model/identifiers";
+import { currentAtSql } from "../access/validity";
 
 /**
  * How many ids of ended assignments and mandates the audit event lists (the first ones by id), next to their
@@ -19,7 +21,9 @@ export const auditedIdsLimit = 100;
  * Assignments and mandates end with one UPDATE each, whatever their number. The assignments are guarded by the
  * enterprise lock; a mandate may be ended at the same moment by its other party, which locks only its own
  * enterprise, so the mandates are locked first and ended only while still ACTIVE: the event lists what this
- * action ended, never a mandate someone else ended.
+ * action ended, never a mandate someone else ended. A mandate that has expired (src/access/validity.ts) is over
+ * already: the lock wrote down those in which this enterprise is the client; one in which it is the provider is left
+ * to its client's next action or the sweep, which record it as expired (EXPIRE_RIGHT) rather than ended by this one.
  */
 export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterprise: string; reason: string }): Promise<Enterprise> {
   const reason = valid(parseName(input.reason, { max: 500 }), "input.reason", "reason");
@@ -42,7 +46,7 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
   const activeMandates = em
     .createQueryBuilder(ServiceProviderMandate, "m")
     .select("m.id", "id")
-    .where("m.status = 'ACTIVE'")
+    .where(currentAtSql("m"), { validAt: now })
     .andWhere(new Brackets((q) => q.where("m.clientId = :enterprise", { enterprise: enterprise.id }).orWhere("m.providerId = :enterprise", { enterprise: enterprise.id })))
     .orderBy("m.id");
   // SQLite runs one writer at a time and has no row locks; MariaDB locks each mandate row here until the commit.
@@ -53,7 +57,7 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
     .createQueryBuilder()
     .update(ServiceProviderMandate)
     .set({ status: "ENDED", endedAt: now, endedById: viewer.id, activeKey: null })
-    .where("status = 'ACTIVE' AND (client_id = :enterprise OR provider_id = :enterprise)", { enterprise: enterprise.id })
+    .where(`${currentAtSql("service_provider_mandate")} AND (client_id = :enterprise OR provider_id = :enterprise)`, { enterprise: enterprise.id, validAt: now })
     .execute();
 
   const eBox = await em.findOneBy(EBox, { enterpriseId: enterprise.id, status: "ACTIVE" });
@@ -63,6 +67,7 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
   const capacities = await em.findBy(EnterpriseCapacity, { enterpriseId: enterprise.id, status: "ACTIVE" });
   if (capacities.length > 0) await em.update(EnterpriseCapacity, { id: In(capacities.map((c) => c.id)) }, { status: "INACTIVE" });
   await em.update(Enterprise, { id: enterprise.id }, { status: "ACCESS_DELETED", updatedAt: now });
+  await recordAccessDeleted(em, { enterpriseId: enterprise.id, at: now });
   await scope.audit("DELETE_ENTERPRISE_ACCESS", enterprise, {
     mutation: "deleteEnterpriseAccess",
     reason,

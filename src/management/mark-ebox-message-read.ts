@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { lockedEnterprise, validId } from "./common";
 import { NotFoundError } from "../errors";
 import { EBoxMessage } from "../model/entities";
+import { message as text } from "../i18n/messages";
 
 /** Marks a message of the enterprise's e-Box read; marking it again keeps the first reading time. */
 export async function markEBoxMessageRead(scope: ActionScope, input: { enterprise: string; message: string }): Promise<EBoxMessage> {
@@ -9,7 +10,7 @@ export async function markEBoxMessageRead(scope: ActionScope, input: { enterpris
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "USE_EBOX");
   const message = await scope.em.findOneBy(EBoxMessage, { id, enterpriseId: enterprise.id });
-  if (!message) throw new NotFoundError("No message with this id in the enterprise's e-Box");
+  if (!message) throw new NotFoundError(text("notFound.eBoxMessage"));
   const before = { messageId: message.id, readAt: message.readAt };
   if (!message.readAt) {
     message.readAt = scope.now;

@@ -31,6 +31,7 @@ import { removeUser } from "./remove-user";
 import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
+import { message } from "../i18n/messages";
 
 /**
  * Runs a management action for the caller; the shield has already checked the task, the action checks it again under
@@ -47,7 +48,7 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
     clock: context.clock,
   };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
-  if (context.dryRun) throw new BadUserInputError("dryRun", "A dry run must be the last mutation of its operation");
+  if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));
   if (!dryRun) {
     const result = await runAction(options, action);
     refreshAfterWrite(context);

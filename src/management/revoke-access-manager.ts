@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { assignmentSummary, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
+import { message } from "../i18n/messages";
 
 /**
  * Ends an access manager's assignment. The main access manager's automatic profile stays while they are main access
@@ -11,16 +12,16 @@ import { Enterprise, RoleAssignment } from "../model/entities";
 export async function revokeAccessManager(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {
   const id = validId(input.assignment, "assignment");
   const found = await scope.em.findOneBy(RoleAssignment, { id });
-  if (!found || found.role !== "ACCESS_MANAGER") throw new NotFoundError("No access manager assignment with this id");
+  if (!found || found.role !== "ACCESS_MANAGER") throw new NotFoundError(message("notFound.accessManager"));
   const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
   await scope.lock(enterprise);
   await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
   const assignment = await scope.em.findOneByOrFail(RoleAssignment, { id });
-  if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", "This assignment has already ended");
+  if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", message("conflict.accessManagerEnded"));
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   const heldByMain = main?.personId === assignment.personId;
   if (assignment.automatic && heldByMain) {
-    throw new ConflictError("MAIN_ACCESS_MANAGER_PROFILE", "The main access manager is access manager of every active capacity; appoint another main access manager first");
+    throw new ConflictError("MAIN_ACCESS_MANAGER_PROFILE", message("conflict.mainAccessManagerProfile"));
   }
   const before = assignmentSummary(assignment);
   await endAssignments(scope, [assignment]);

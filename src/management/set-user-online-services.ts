@@ -2,6 +2,7 @@ import type { ActionScope } from "./action";
 import { assignmentSummary, validServices, validValidUntil } from "./common";
 import { lockedUserAssignment } from "./user-assignment";
 import { RoleAssignment, RoleAssignmentOnlineService } from "../model/entities";
+import { recordOnlineServices } from "../model/history";
 
 /**
  * Replaces the online services of a USER with services of their capacity; with `validUntil`, the assignment expires
@@ -26,6 +27,7 @@ export async function setUserOnlineServices(
     await scope.em.update(RoleAssignment, { id: assignment.id }, { validUntil });
     assignment.validUntil = validUntil;
   }
+  await recordOnlineServices(scope.em, { assignmentId: assignment.id, codes: services, at: scope.now });
   await scope.audit("MANAGE_USERS", enterprise, {
     mutation: "setUserOnlineServices",
     before,

@@ -13,7 +13,7 @@ const enterprisesPerSweep = 500;
  * expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
  */
 export async function sweepExpiredRights({ dataSource, clock = systemClock }: { dataSource: DataSource; clock?: Clock }): Promise<number> {
-  const now = clock();
+  const now = clock.now();
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, now, enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {

@@ -4,6 +4,7 @@ import { BadUserInputError } from "../errors";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./entities";
 import type { Language } from "./entities/person.entity";
 import type { Names } from "./catalog-data";
+import { message } from "../i18n/messages";
 
 /**
  * A capacity of the catalog. A type of its own, not the capacity table: the catalog is read once into memory, and
@@ -86,13 +87,13 @@ export class Catalog {
   /** The capacity with this code, or BAD_USER_INPUT naming `field`. */
   capacity(code: string, field = "capacity"): CatalogCapacity {
     const capacity = this.capacities.get(code.trim());
-    if (!capacity) throw new BadUserInputError(field, `Unknown capacity "${code.slice(0, 60)}": expected one of ${[...this.capacities.keys()].join(", ")}`);
+    if (!capacity) throw new BadUserInputError(field, message("input.unknownCapacity", { value: code.slice(0, 60) }));
     return capacity;
   }
 
   onlineService(code: string, field = "onlineService"): CatalogOnlineService {
     const service = this.onlineServices.get(code.trim());
-    if (!service) throw new BadUserInputError(field, `Unknown online service "${code.slice(0, 60)}"`);
+    if (!service) throw new BadUserInputError(field, message("input.unknownOnlineService", { value: code.slice(0, 60) }));
     return service;
   }
 

@@ -50,7 +50,7 @@ const languageDescriptions: Described<Language> = {
 export const LanguageEnum = enumOf(languages);
 registerEnumType(LanguageEnum, {
   name: "Language",
-  description: "A language of the portal: names of capacities and online services are given in each, and a person chooses one for their account.",
+  description: "A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account.",
   valuesConfig: languageDescriptions,
 });
 
@@ -124,6 +124,10 @@ const decisionReasonDescriptions: Described<DecisionReason> = {
   ENTERPRISE_ACCESS_DELETED: { description: "Denied: the enterprise's access has been deleted." },
   EBOX_NOT_ACTIVATED: { description: "Denied: the enterprise's e-Box is not activated." },
   ONLINE_SERVICE_NOT_GRANTED: { description: "Denied: the online service is not granted to the caller for the enterprise." },
+  NOT_HISTORY_READER: {
+    description:
+      "Refused (FORBIDDEN, never in a Decision): only the enterprise's current legal representatives and main access manager may ask with `asOf` what was true at a past instant.",
+  },
 };
 export const DecisionReasonEnum = enumOf(decisionReasons);
 registerEnumType(DecisionReasonEnum, {

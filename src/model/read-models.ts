@@ -5,6 +5,7 @@ import type { EBox } from "./entities";
 import { CapacityStatusEnum } from "./enums";
 import { DateTimeScalar, type DateTime } from "./scalars";
 import type { CapacityStatus } from "./states";
+import { message } from "../i18n/messages";
 
 /**
  * A capacity of the catalog as seen from one enterprise: every catalog capacity, ACTIVE or INACTIVE. A type of its
@@ -71,14 +72,14 @@ export function encodeCursor(id: number): string {
 export function decodeCursor(cursor: string | null | undefined, field = "after"): number | null {
   if (cursor === null || cursor === undefined) return null;
   const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match) throw new BadUserInputError(field, "The cursor is not one this API returned");
+  if (!match) throw new BadUserInputError(field, message("input.cursor"));
   return Number(match[1]);
 }
 
 export function pageSize(first: number | null | undefined, field = "first"): number {
   const size = first ?? 50;
   if (!Number.isInteger(size) || size < 0 || size > maxPageSize) {
-    throw new BadUserInputError(field, `first must be between 0 and ${maxPageSize}`);
+    throw new BadUserInputError(field, message("input.pageSize", { max: maxPageSize }));
   }
   return size;
 }

@@ -7,8 +7,11 @@ import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import { dialectOf, retryWhileBusy } from "../database/data-source";
 import type { Catalog } from "../model/catalog";
 import { appendAuditEvents } from "../audit/chain";
+import { systemClock, type Clock } from "../clock";
 import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
+import { recordRegistrations } from "../model/history";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
+import { englishProblem } from "../i18n/messages";
 
 export const registerColumns = ["enterprise_number", "name", "default_capacity", "legal_representative_ssin", "given_name", "family_name"] as const;
 
@@ -129,9 +132,9 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   const get = (column: string) => fields[column] ?? "";
   for (const column of registerColumns) if (get(column) === "") problems.push(`${column} is missing`);
   const number = parseEnterpriseNumber(get("enterprise_number"));
-  if (get("enterprise_number") !== "" && !number.ok) problems.push(`enterprise_number: ${number.problem}`);
+  if (get("enterprise_number") !== "" && !number.ok) problems.push(englishProblem(number.problem, "enterprise_number"));
   const ssin = parseSsin(get("legal_representative_ssin"));
-  if (get("legal_representative_ssin") !== "" && !ssin.ok) problems.push(`legal_representative_ssin: ${ssin.problem}`);
+  if (get("legal_representative_ssin") !== "" && !ssin.ok) problems.push(englishProblem(ssin.problem, "legal_representative_ssin"));
   if (get("default_capacity") !== "" && !catalog.capacities.has(get("default_capacity"))) {
     problems.push(`default_capacity: unknown capacity "${get("default_capacity").slice(0, 60)}"`);
   }
@@ -139,7 +142,7 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   const givenName = parseName(get("given_name"));
   const familyName = parseName(get("family_name"));
   for (const [column, checked] of [["name", name], ["given_name", givenName], ["family_name", familyName]] as const) {
-    if (get(column) !== "" && !checked.ok) problems.push(`${column} ${checked.problem}`);
+    if (get(column) !== "" && !checked.ok) problems.push(englishProblem(checked.problem, column));
   }
   if (problems.length > 0 || !number.ok || !ssin.ok || !name.ok || !givenName.ok || !familyName.ok) return { problems: problems.map((p) => `line ${line}: ${p}`) };
   return {
@@ -211,7 +214,11 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   }
   await insertMany(em, Enterprise, [...newEnterprises.values()]);
   summary.enterprisesCreated += newEnterprises.size;
-  if (newEnterprises.size > 0) for (const e of await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) })) enterprises.set(e.number, e);
+  if (newEnterprises.size > 0) {
+    const created = await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) });
+    for (const e of created) enterprises.set(e.number, e);
+    await recordRegistrations(em, created.map((e) => e.id), now);
+  }
 
   const ssins = [...new Set(batch.map((r) => r.ssin))];
   const persons = new Map((await em.findBy(Person, { ssin: In(ssins) })).map((p) => [p.ssin, p]));
@@ -329,11 +336,17 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
  * may be partial).
  */
 export async function importRegister(
-  { dataSource, catalog, file, progress = () => undefined }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress },
+  {
+    dataSource,
+    catalog,
+    file,
+    progress = () => undefined,
+    clock = systemClock,
+  }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress; /** The instant the import records (src/clock.ts). */ clock?: Clock },
 ): Promise<ImportSummary> {
   const { rows, enterprises } = await validate(file, catalog, progress);
   const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
-  const now = new Date();
+  const now = clock.now();
   const sqlite = dialectOf(dataSource) === "sqlite";
   let done = 0;
   for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {

@@ -4,10 +4,10 @@ import type { Clock } from "../../src/clock";
  * A clock a test moves by hand: the system's time plus an offset, so that what the seeds write with the real time
  * and what the gateway reads stay in order, and "a day later" costs no waiting.
  */
-export class TestClock {
+export class TestClock implements Clock {
   private offsetMs = 0;
 
-  readonly now: Clock = () => new Date(Date.now() + this.offsetMs);
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
 
   /** Moves "now" forward. */
   advance({ days = 0, hours = 0, seconds = 0 }: { days?: number; hours?: number; seconds?: number }): void {

@@ -37,7 +37,7 @@ export interface TestGatewayOptions {
   databaseUrl?: (url: string) => string;
   /** Serve this database (another gateway's) instead of a new one; the gateway that created it drops it. */
   database?: TestDatabase;
-  /** The gateway's clock (default: the system's); a TestClock lets a test move "now" without sleeping. */
+  /** The gateway's "now" (src/clock.ts), shared with the seed: a ManualClock replays history without sleeping. */
   clock?: Clock;
 }
 
@@ -71,7 +71,7 @@ export async function startTestGateway(dialect: DialectName, env: Record<string,
     catalog,
     config,
     gateway,
-    seed: new Seed(dataSource, catalog),
+    seed: new Seed(dataSource, catalog, clock),
     token,
     async client(ssin, headers = {}) {
       return new GraphQLClient(gateway.url, { headers: { ...(ssin ? { authorization: `Bearer ${await token(ssin)}` } : {}), ...headers } });

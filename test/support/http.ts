@@ -1,3 +1,6 @@
+import { maskedMessage } from "../../src/http/format-error";
+import { formatMessage } from "../../src/i18n/messages";
+import type { Language } from "../../src/model/states";
 export interface GraphQLErrorBody {
   message: string;
   path?: (string | number)[];
@@ -45,4 +48,13 @@ const leakMarkers: [string, RegExp][] = [
 /** The kinds of internals a response body shows, ignoring any text the request itself contained. */
 export function leaksIn(body: string, request = ""): string[] {
   return leakMarkers.filter(([, pattern]) => pattern.test(body) && !pattern.test(request)).map(([name]) => name);
+}
+
+/** The masked answer to an unexpected failure, worded in `language` (the viewer's, else Accept-Language, else English). */
+export function maskedError({ requestId, path, language = "EN" }: { requestId: string | null; path?: (string | number)[]; language?: Language }): GraphQLErrorBody {
+  return {
+    message: formatMessage({ key: "http.internal", params: {} }, language),
+    ...(path ? { path } : {}),
+    extensions: { code: "INTERNAL_SERVER_ERROR", requestId, messageKey: "http.internal", params: {}, englishMessage: maskedMessage },
+  };
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { systemClock, type Clock } from "../../src/clock";
 import { runAction, type ActionScope } from "../../src/management/action";
 import { activateCapacity } from "../../src/management/activate-capacity";
 import { activateEBox } from "../../src/management/activate-ebox";
@@ -8,6 +9,7 @@ import { appointAccessManager } from "../../src/management/appoint-access-manage
 import { appointMainAccessManager } from "../../src/management/appoint-main-access-manager";
 import { appointServiceProvider } from "../../src/management/appoint-service-provider";
 import type { Catalog } from "../../src/model/catalog";
+import { recordRegistrations } from "../../src/model/history";
 import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../../src/model/entities";
 import { enterpriseNumber, formatted, ssin } from "./identities";
 
@@ -33,12 +35,14 @@ export class Seed {
   constructor(
     readonly dataSource: DataSource,
     readonly catalog: Catalog,
+    /** The gateway's clock, so that seeded history and the gateway's agree on "now". */
+    readonly clock: Clock = systemClock,
   ) {}
 
   /** Runs an action as the person with this SSIN (created if unknown). */
   async as<T>(actorSsin: string, action: (scope: ActionScope) => Promise<T>): Promise<T> {
     const viewer = await this.person(actorSsin);
-    return runAction({ dataSource: this.dataSource, viewer, catalog: this.catalog, requestId: "seed" }, action);
+    return runAction({ dataSource: this.dataSource, viewer, catalog: this.catalog, requestId: "seed", clock: this.clock }, action);
   }
 
   async person(personSsin: string, names: { givenName?: string; familyName?: string } = {}): Promise<Person> {
@@ -124,7 +128,7 @@ export class EnterpriseBuilder {
     const number = enterpriseNumber();
     const legalRepresentative = this.options.legalRepresentative ?? ssin();
     const person = await this.seed.person(legalRepresentative, { givenName: "Legal", familyName: `Representative ${legalRepresentative.slice(-4)}` });
-    const now = new Date();
+    const now = this.seed.clock.now();
     const enterprise = await this.seed.dataSource.getRepository(Enterprise).save({
       number,
       name: this.options.name ?? `Enterprise ${number}`,
@@ -137,6 +141,7 @@ export class EnterpriseBuilder {
     await this.seed.dataSource
       .getRepository(RoleAssignment)
       .insert({ ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey: assignmentActiveKey(fields), exclusiveKey: null });
+    await recordRegistrations(this.seed.dataSource.manager, [enterprise.id], now);
     const state: SeededEnterprise = { id: enterprise.id, number, display: formatted(number), legalRepresentative, mainAccessManager: null, accessManagers: {}, users: [] };
     for (const step of this.steps) await step(state);
     return state;

@@ -12,6 +12,10 @@ const tables = [
   "structured_messaging_config",
   "audit_event",
   "audit_chain_head",
+  "enterprise_status_history",
+  "enterprise_capacity_history",
+  "ebox_history",
+  "role_assignment_online_service_history",
 ];
 
 /** Every row of every table of the model, to show that a refused request changed nothing (audit events included). */

@@ -34,6 +34,9 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -115,6 +118,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MyEnterprises(variables?: Operations.MyEnterprisesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyEnterprisesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyEnterprisesQuery>({ document: Operations.MyEnterprisesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyEnterprises', 'query', variables);
+    },
+    CanAsOf(variables: Operations.CanAsOfQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanAsOfQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanAsOfQuery>({ document: Operations.CanAsOfDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CanAsOf', 'query', variables);
+    },
+    CanUseOnlineServiceAsOf(variables: Operations.CanUseOnlineServiceAsOfQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanUseOnlineServiceAsOfQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanUseOnlineServiceAsOfQuery>({ document: Operations.CanUseOnlineServiceAsOfDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CanUseOnlineServiceAsOf', 'query', variables);
+    },
+    RoleAssignmentsAsOf(variables: Operations.RoleAssignmentsAsOfQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RoleAssignmentsAsOfQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RoleAssignmentsAsOfQuery>({ document: Operations.RoleAssignmentsAsOfDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RoleAssignmentsAsOf', 'query', variables);
     },
     AppointServiceProvider(variables: Operations.AppointServiceProviderMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderMutation>({ document: Operations.AppointServiceProviderDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProvider', 'mutation', variables);

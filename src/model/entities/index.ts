@@ -10,6 +10,7 @@ import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catal
 import { EBox, EBoxMessage } from "./ebox.entity";
 import { EnterpriseCapacity } from "./enterprise-capacity.entity";
 import { Enterprise } from "./enterprise.entity";
+import { CapacityActiveSpan, EBoxActiveSpan, EnterpriseStatusSpan, OnlineServiceGrantSpan } from "./history.entity";
 import { Person } from "./person.entity";
 import { RoleAssignment, RoleAssignmentOnlineService } from "./role-assignment.entity";
 import { ServiceProviderMandate } from "./service-provider-mandate.entity";
@@ -21,6 +22,7 @@ export * from "./catalog.entity";
 export * from "./ebox.entity";
 export * from "./enterprise-capacity.entity";
 export * from "./enterprise.entity";
+export * from "./history.entity";
 export * from "./person.entity";
 export * from "./role-assignment.entity";
 export * from "./service-provider-mandate.entity";
@@ -29,12 +31,16 @@ export * from "./structured-messaging-config.entity";
 export const entities = [
   AuditChainHead,
   AuditEvent,
+  CapacityActiveSpan,
   CapacityOnlineServiceRow,
   CapacityRow,
   EBox,
+  EBoxActiveSpan,
   EBoxMessage,
   Enterprise,
   EnterpriseCapacity,
+  EnterpriseStatusSpan,
+  OnlineServiceGrantSpan,
   OnlineServiceRow,
   Person,
   RoleAssignment,

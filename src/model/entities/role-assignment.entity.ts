@@ -61,6 +61,12 @@ export class RoleAssignment {
 
   @Column({ type: "boolean", default: false })
   automatic: boolean;
+
+  /**
+   * Set on an assignment read as of a past instant (src/model/history-loaders.ts): the online services a USER held
+   * then, which its `onlineServices` shows instead of today's. Not a column.
+   */
+  servicesAsOf?: readonly string[];
 }
 
 /** An online service granted to a USER assignment. */

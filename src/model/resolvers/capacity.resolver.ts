@@ -4,7 +4,7 @@ import { CatalogCapacity, CatalogOnlineService } from "../catalog";
 import type { Language } from "../entities";
 import { LanguageEnum } from "../enums";
 
-export const nameLanguageDescription = "The language of the name; without it, the request's Accept-Language, then the caller's own language.";
+export const nameLanguageDescription = "The language of the name; without it, the operation's @language, the request's Accept-Language, then the caller's own language.";
 
 @Resolver(() => CatalogCapacity)
 export class CapacityResolver {

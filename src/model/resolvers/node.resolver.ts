@@ -8,6 +8,7 @@ import { decodeGlobalId, type NodeTypeName } from "../global-ids";
 import type { Loaders } from "../loaders";
 import { asInstance } from "../row-reader";
 import { Node } from "../types/node.type";
+import { message } from "../../i18n/messages";
 
 /** The most ids one `nodes` call resolves: each id may cost a few look-ups, like an item of a page of 100. */
 export const maxNodeIds = 100;
@@ -78,7 +79,7 @@ export class NodeResolver {
     @Arg("ids", () => [ID], { description: `Global ids, as \`nodeId\` returned them; at most ${maxNodeIds}.` }) ids: string[],
     @Ctx() context: Context,
   ): Promise<(Found | null)[]> {
-    if (ids.length > maxNodeIds) throw new BadUserInputError("ids", `At most ${maxNodeIds} ids can be asked at once`);
+    if (ids.length > maxNodeIds) throw new BadUserInputError("ids", message("input.tooManyIds", { max: maxNodeIds }));
     return Promise.all(ids.map((id) => fetchNode(id, context)));
   }
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import { asOf as past, asOfDescription } from "./as-of";
 import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
@@ -6,10 +7,11 @@ import { CatalogCapacity, CatalogOnlineService } from "../catalog";
 import { Enterprise, Person } from "../entities";
 import { TaskEnum } from "../enums";
 import { decodeCursor, pageSize, toPage, type Page } from "../read-models";
-import { EnterpriseNumberScalar } from "../scalars";
+import { DateTimeScalar, EnterpriseNumberScalar } from "../scalars";
 import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { RoleDefinition } from "../types/role-definition.type";
+import { message } from "../../i18n/messages";
 
 /** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
 async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
@@ -63,7 +65,7 @@ export class QueryResolver {
       // The keyset is the cursor's enterprise number: the next page stays right when that enterprise has since
       // left the list (a mandate ended) or others joined it.
       const last = enterprises.find((e) => e.id === afterId) ?? (await context.loaders.enterprise.load(afterId));
-      if (!last) throw new BadUserInputError("after", "The cursor is not one this API returned");
+      if (!last) throw new BadUserInputError("after", message("input.cursor"));
       start = enterprises.findIndex((e) => e.number > last.number);
       if (start < 0) start = enterprises.length;
     }
@@ -79,7 +81,10 @@ export class QueryResolver {
     return enterprise && (await access.canSee(enterprise)) ? enterprise : null;
   }
 
-  @Query(() => Decision, { description: "May the caller perform the task in the enterprise (and capacity)? Never throws FORBIDDEN: ask before showing an action." })
+  @Query(() => Decision, {
+    description:
+      "May the caller perform the task in the enterprise (and capacity)? Never throws FORBIDDEN without `asOf`: ask before showing an action. With `asOf`: could the caller have, at that instant?",
+  })
   async can(
     @Arg("enterprise", () => EnterpriseNumberScalar, { description: "The enterprise to act in." }) number: string,
     @Arg("task", () => TaskEnum, { description: "The task to perform." }) task: Task,
@@ -88,10 +93,17 @@ export class QueryResolver {
       description: "For a capacity-scoped task, the capacity code to act in; without it, allowed if the caller may perform the task in at least one active capacity.",
     })
     capacity: string | null | undefined,
-    @Ctx() { access, loaders, catalog }: Context,
+    @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
+    @Ctx() context: Context,
   ): Promise<Decision> {
+    const { access, loaders, catalog } = context;
     const capacityCode = capacity ? catalog.capacity(capacity).code : null;
-    return access.decideIn(await loaders.enterpriseByNumber.load(number), task, capacityCode);
+    const enterprise = await loaders.enterpriseByNumber.load(number);
+    if (asOf && enterprise) {
+      const then = await past(context, enterprise, asOf);
+      return then.view.access.decide(then.enterprise, task, capacityCode);
+    }
+    return access.decideIn(enterprise, task, capacityCode);
   }
 
   @Query(() => Decision, {
@@ -100,9 +112,16 @@ export class QueryResolver {
   async canUseOnlineService(
     @Arg("enterprise", () => EnterpriseNumberScalar, { description: "The enterprise the service would be used for." }) number: string,
     @Arg("onlineService", () => String, { description: "The online service's code, e.g. DIMONA." }) onlineService: string,
-    @Ctx() { access, loaders, catalog }: Context,
+    @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
+    @Ctx() context: Context,
   ): Promise<Decision> {
+    const { access, loaders, catalog } = context;
     const service = catalog.onlineService(onlineService);
-    return access.decideOnlineServiceIn(await loaders.enterpriseByNumber.load(number), service.code);
+    const enterprise = await loaders.enterpriseByNumber.load(number);
+    if (asOf && enterprise) {
+      const then = await past(context, enterprise, asOf);
+      return then.view.access.decideOnlineService(then.enterprise, service.code);
+    }
+    return access.decideOnlineServiceIn(enterprise, service.code);
   }
 }

@@ -36,10 +36,12 @@ export class RoleAssignmentResolver {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
     if (a.role !== "USER") return [];
-    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => {
-      const granted = new Set(rows.map((s) => s.onlineServiceCode));
-      return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
-    });
+    const granted = (codes: readonly string[]) => {
+      const codeSet = new Set(codes);
+      return [...catalog.onlineServices.values()].filter((s) => codeSet.has(s.code));
+    };
+    if (a.servicesAsOf) return granted(a.servicesAsOf);
+    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => granted(rows.map((s) => s.onlineServiceCode)));
   }
 
   @FieldResolver(() => [TaskEnum], { description: "The tasks the role includes, from the role-task table." })

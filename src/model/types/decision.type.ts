@@ -1,10 +1,14 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Decision as AccessDecision, DecisionReason } from "../../access/decision";
 import type { Task } from "../../access/role-tasks";
+import type { Message } from "../../i18n/messages";
 import { RoleAssignment } from "../entities";
 import { DecisionReasonEnum, TaskEnum } from "../enums";
 
-/** The access layer's decision as the API shows it: every field is a plain property of what access.decide returns. */
+/**
+ * The access layer's decision as the API shows it: every field but `message` is a plain property of what
+ * access.decide returns; `message` words the explanation in the caller's language (decision.resolver.ts).
+ */
 @ObjectType({ description: "Why a task is allowed or denied, derived from the same rules that guard the mutations.", simpleResolvers: true })
 export class Decision implements AccessDecision<RoleAssignment> {
   @Field(() => Boolean, { description: "Whether the caller may perform the task; when false, the mutation would answer FORBIDDEN with `reason`." })
@@ -19,6 +23,5 @@ export class Decision implements AccessDecision<RoleAssignment> {
   @Field(() => [RoleAssignment], { description: "The assignments (and, through a mandate, the provider's assignments) that grant the task; empty when denied." })
   via: RoleAssignment[];
 
-  @Field(() => String, { description: "The reason in a sentence to show the caller." })
-  message: string;
+  explanation: Message;
 }

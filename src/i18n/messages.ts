@@ -1,0 +1,677 @@
+import type { Role, Task } from "../access/role-tasks";
+import { capacityCatalog, onlineServiceCatalog } from "../model/catalog-data";
+import type { Language } from "../model/states";
+import { fieldLabels, isFieldLabel, roleNames, taskNames, type FieldLabel, type Translated } from "./names";
+
+/**
+ * Every text the gateway shows a person, by a stable dotted key, in each language of the portal. `{name}` is a
+ * parameter: the same ones in every language (test/messages.test.ts checks), typed by their name (`ParamTypes`).
+ * Wording: the portal's own vocabulary, roles, tasks and capacities by their names (never their codes), no GraphQL.
+ * A new error adds its key here; the error classes of src/errors.ts take nothing else.
+ */
+export const messages = {
+  "auth.tokenMissing": {
+    EN: "Sign in first: a valid bearer token is required",
+    NL: "Meld u eerst aan: een geldig toegangstoken is vereist",
+    FR: "Connectez-vous d'abord : un jeton d'accès valide est requis",
+    DE: "Melden Sie sich zuerst an: Ein gültiges Zugriffstoken ist erforderlich",
+  },
+  "auth.tokenExpired": {
+    EN: "The bearer token has expired",
+    NL: "Uw toegangstoken is verlopen: meld u opnieuw aan",
+    FR: "Votre jeton d'accès a expiré : reconnectez-vous",
+    DE: "Ihr Zugriffstoken ist abgelaufen: Melden Sie sich erneut an",
+  },
+  "auth.tokenWithoutExpiry": {
+    EN: "The bearer token has no expiry (exp): tokens that never expire are refused",
+    NL: "Het toegangstoken heeft geen vervaldatum (exp): tokens die nooit verlopen, worden geweigerd",
+    FR: "Le jeton d'accès n'a pas de date d'expiration (exp) : les jetons qui n'expirent jamais sont refusés",
+    DE: "Das Zugriffstoken hat kein Ablaufdatum (exp): Tokens, die nie ablaufen, werden abgelehnt",
+  },
+  "auth.tokenInvalid": {
+    EN: "The bearer token is not valid",
+    NL: "Het toegangstoken is niet geldig: meld u opnieuw aan",
+    FR: "Le jeton d'accès n'est pas valide : reconnectez-vous",
+    DE: "Das Zugriffstoken ist ungültig: Melden Sie sich erneut an",
+  },
+  "auth.subjectInvalid": {
+    EN: "The bearer token's subject is not a valid national number",
+    NL: "Het toegangstoken hoort niet bij een geldig rijksregisternummer",
+    FR: "Le jeton d'accès ne désigne pas un numéro de registre national valide",
+    DE: "Das Zugriffstoken enthält keine gültige Nationalregisternummer",
+  },
+  "auth.headerMalformed": {
+    EN: "The Authorization header must be: Bearer <token>",
+    NL: "De Authorization-header moet de vorm Bearer <token> hebben",
+    FR: "L'en-tête Authorization doit avoir la forme Bearer <token>",
+    DE: "Der Authorization-Header muss die Form Bearer <token> haben",
+  },
+  "auth.registrationNeedsToken": {
+    EN: "Registering a persisted query needs a bearer token; send the document without extensions.persistedQuery",
+    NL: "Een persisted query registreren vereist een toegangstoken; stuur het document zonder extensions.persistedQuery",
+    FR: "L'enregistrement d'une requête persistée exige un jeton d'accès ; envoyez le document sans extensions.persistedQuery",
+    DE: "Das Registrieren einer gespeicherten Abfrage erfordert ein Zugriffstoken; senden Sie das Dokument ohne extensions.persistedQuery",
+  },
+
+  "decision.grantedByRole": {
+    EN: "Allowed: one of your roles includes the task “{task}”.",
+    NL: "Toegestaan: een van uw rollen omvat de taak ‘{task}’.",
+    FR: "Autorisé : l'un de vos rôles comprend la tâche « {task} ».",
+    DE: "Erlaubt: Eine Ihrer Rollen umfasst die Aufgabe „{task}“.",
+  },
+  "decision.grantedByMandate": {
+    EN: "Allowed through a service-provider mandate: your role at the service provider includes the task “{task}”.",
+    NL: "Toegestaan via een mandaat als dienstverlener: uw rol bij de dienstverlener omvat de taak ‘{task}’.",
+    FR: "Autorisé par un mandat de prestataire de services : votre rôle chez le prestataire comprend la tâche « {task} ».",
+    DE: "Erlaubt über ein Dienstleistermandat: Ihre Rolle beim Dienstleister umfasst die Aufgabe „{task}“.",
+  },
+  "decision.notAuthenticated": {
+    EN: "Sign in first.",
+    NL: "Meld u eerst aan.",
+    FR: "Connectez-vous d'abord.",
+    DE: "Melden Sie sich zuerst an.",
+  },
+  "decision.noRoleInEnterprise": {
+    EN: "You hold no role in this enterprise.",
+    NL: "U hebt geen rol in deze onderneming.",
+    FR: "Vous n'avez aucun rôle dans cette entreprise.",
+    DE: "Sie haben keine Rolle in diesem Unternehmen.",
+  },
+  "decision.roleLacksTask": {
+    EN: "None of your roles in this enterprise includes the task “{task}”.",
+    NL: "Geen van uw rollen in deze onderneming omvat de taak ‘{task}’.",
+    FR: "Aucun de vos rôles dans cette entreprise ne comprend la tâche « {task} ».",
+    DE: "Keine Ihrer Rollen in diesem Unternehmen umfasst die Aufgabe „{task}“.",
+  },
+  "decision.capacityNotActive": {
+    EN: "The capacity is not active for this enterprise.",
+    NL: "Deze hoedanigheid is niet actief voor deze onderneming.",
+    FR: "Cette qualité n'est pas active pour cette entreprise.",
+    DE: "Diese Eigenschaft ist für dieses Unternehmen nicht aktiv.",
+  },
+  "decision.enterpriseNotActive": {
+    EN: "The enterprise's account is not active yet.",
+    NL: "Het account van de onderneming is nog niet geactiveerd.",
+    FR: "Le compte de l'entreprise n'est pas encore activé.",
+    DE: "Das Konto des Unternehmens ist noch nicht aktiviert.",
+  },
+  "decision.enterpriseAccessDeleted": {
+    EN: "The enterprise's access has been deleted.",
+    NL: "De toegang van de onderneming is geschrapt.",
+    FR: "L'accès de l'entreprise a été supprimé.",
+    DE: "Der Zugang des Unternehmens wurde gelöscht.",
+  },
+  "decision.eBoxNotActivated": {
+    EN: "The enterprise's e-Box is not activated.",
+    NL: "De e-Box van de onderneming is niet geactiveerd.",
+    FR: "L'e-Box de l'entreprise n'est pas activée.",
+    DE: "Die e-Box des Unternehmens ist nicht aktiviert.",
+  },
+  "decision.onlineServiceNotGranted": {
+    EN: "The online service is not granted to you for this enterprise.",
+    NL: "Deze onlinedienst is u niet toegekend voor deze onderneming.",
+    FR: "Ce service en ligne ne vous est pas attribué pour cette entreprise.",
+    DE: "Dieser Online-Dienst ist Ihnen für dieses Unternehmen nicht zugewiesen.",
+  },
+
+  "decision.notHistoryReader": {
+    EN: "Only the enterprise's legal representatives and main access manager may ask what was true at a past instant.",
+    NL: "Alleen de wettelijk vertegenwoordigers en de hoofdtoegangsbeheerder van de onderneming mogen vragen wat op een vroeger tijdstip gold.",
+    FR: "Seuls les représentants légaux et le gestionnaire d'accès principal de l'entreprise peuvent demander ce qui valait à un instant passé.",
+    DE: "Nur die gesetzlichen Vertreter und der Hauptzugangsverwalter des Unternehmens dürfen fragen, was zu einem früheren Zeitpunkt galt.",
+  },
+
+  "forbidden.capacityNotActive": {
+    EN: "The capacity “{capacity}” is not active for this enterprise",
+    NL: "De hoedanigheid ‘{capacity}’ is niet actief voor deze onderneming",
+    FR: "La qualité « {capacity} » n'est pas active pour cette entreprise",
+    DE: "Die Eigenschaft „{capacity}“ ist für dieses Unternehmen nicht aktiv",
+  },
+  "forbidden.auditTrail": {
+    EN: "Only a legal representative or the main access manager may read the audit trail",
+    NL: "Alleen een wettelijk vertegenwoordiger of de hoofdtoegangsbeheerder mag het auditspoor inkijken",
+    FR: "Seuls un représentant légal ou le gestionnaire d'accès principal peuvent consulter la piste d'audit",
+    DE: "Nur ein gesetzlicher Vertreter oder der Hauptzugangsverwalter darf das Prüfprotokoll einsehen",
+  },
+  "forbidden.expiringRights": {
+    EN: "Only a legal representative, the main access manager or an access manager may see which rights expire",
+    NL: "Alleen een wettelijk vertegenwoordiger, de hoofdtoegangsbeheerder of een toegangsbeheerder mag zien welke rechten aflopen",
+    FR: "Seuls un représentant légal, le gestionnaire d'accès principal ou un gestionnaire d'accès peuvent voir quels droits expirent",
+    DE: "Nur ein gesetzlicher Vertreter, der Hauptzugangsverwalter oder ein Zugangsverwalter darf sehen, welche Rechte ablaufen",
+  },
+  "forbidden.notAllowed": {
+    EN: "You are not allowed to do this",
+    NL: "U mag dit niet doen",
+    FR: "Vous n'êtes pas autorisé à effectuer cette action",
+    DE: "Sie dürfen diese Aktion nicht ausführen",
+  },
+
+  "input.unknownCapacity": {
+    EN: "Unknown capacity “{value}”",
+    NL: "Onbekende hoedanigheid ‘{value}’",
+    FR: "Qualité inconnue : « {value} »",
+    DE: "Unbekannte Eigenschaft „{value}“",
+  },
+  "input.unknownOnlineService": {
+    EN: "Unknown online service “{value}”",
+    NL: "Onbekende onlinedienst ‘{value}’",
+    FR: "Service en ligne inconnu : « {value} »",
+    DE: "Unbekannter Online-Dienst „{value}“",
+  },
+  "input.servicesOutsideCapacity": {
+    EN: "These online services are not offered in the capacity “{capacity}”: {onlineServices}",
+    NL: "Deze onlinediensten horen niet bij de hoedanigheid ‘{capacity}’: {onlineServices}",
+    FR: "Ces services en ligne ne font pas partie de la qualité « {capacity} » : {onlineServices}",
+    DE: "Diese Online-Dienste gehören nicht zur Eigenschaft „{capacity}“: {onlineServices}",
+  },
+  "input.cursor": {
+    EN: "The cursor is not one this API returned",
+    NL: "Deze cursor komt niet van deze API",
+    FR: "Ce curseur n'a pas été renvoyé par cette API",
+    DE: "Dieser Cursor stammt nicht von dieser API",
+  },
+  "input.pageSize": {
+    EN: "A page holds between 0 and {max} items",
+    NL: "Een pagina bevat tussen 0 en {max} elementen",
+    FR: "Une page contient entre 0 et {max} éléments",
+    DE: "Eine Seite enthält zwischen 0 und {max} Einträge",
+  },
+  "input.tooManyIds": {
+    EN: "At most {max} identifiers can be asked at once",
+    NL: "Er kunnen hoogstens {max} identificaties tegelijk gevraagd worden",
+    FR: "Au plus {max} identifiants peuvent être demandés à la fois",
+    DE: "Höchstens {max} Kennungen können auf einmal abgefragt werden",
+  },
+  "input.invalidId": {
+    EN: "This is not a valid identifier",
+    NL: "Dit is geen geldige identificatie",
+    FR: "Ceci n'est pas un identifiant valide",
+    DE: "Dies ist keine gültige Kennung",
+  },
+  "input.ownServiceProvider": {
+    EN: "An enterprise cannot be its own service provider",
+    NL: "Een onderneming kan niet haar eigen dienstverlener zijn",
+    FR: "Une entreprise ne peut pas être son propre prestataire de services",
+    DE: "Ein Unternehmen kann nicht sein eigener Dienstleister sein",
+  },
+  "input.validUntilInvalid": {
+    EN: "The end date is not a valid date and time",
+    NL: "De einddatum is geen geldige datum en tijd",
+    FR: "La date de fin n'est pas une date et une heure valides",
+    DE: "Das Enddatum ist kein gültiges Datum mit Uhrzeit",
+  },
+  "input.validUntilPast": {
+    EN: "The end date must lie in the future",
+    NL: "De einddatum moet in de toekomst liggen",
+    FR: "La date de fin doit se situer dans le futur",
+    DE: "Das Enddatum muss in der Zukunft liegen",
+  },
+  "input.validUntilTooFar": {
+    EN: "The end date may lie at most {years} years ahead",
+    NL: "De einddatum mag hoogstens {years} jaar in de toekomst liggen",
+    FR: "La date de fin peut se situer au plus {years} ans dans le futur",
+    DE: "Das Enddatum darf höchstens {years} Jahre in der Zukunft liegen",
+  },
+  "input.expiringWithin": {
+    EN: "The period must be a number of days from 1 to 366",
+    NL: "De periode moet een aantal dagen van 1 tot 366 zijn",
+    FR: "La période doit être un nombre de jours de 1 à 366",
+    DE: "Der Zeitraum muss eine Anzahl von Tagen zwischen 1 und 366 sein",
+  },
+  "input.asOfInvalid": {
+    EN: "The instant asked about is not a valid date and time",
+    NL: "Het gevraagde tijdstip is geen geldige datum en tijd",
+    FR: "L'instant demandé n'est pas une date et une heure valides",
+    DE: "Der erfragte Zeitpunkt ist kein gültiges Datum mit Uhrzeit",
+  },
+  "input.asOfFuture": {
+    EN: "The instant asked about lies in the future: ask about an instant up to now",
+    NL: "Het gevraagde tijdstip ligt in de toekomst: vraag naar een tijdstip tot nu",
+    FR: "L'instant demandé se situe dans le futur : demandez un instant jusqu'à maintenant",
+    DE: "Der erfragte Zeitpunkt liegt in der Zukunft: Fragen Sie nach einem Zeitpunkt bis jetzt",
+  },
+  "input.asOfBeforeRecords": {
+    EN: "The records of this enterprise begin at {start}: ask about an instant from then on",
+    NL: "De gegevens van deze onderneming beginnen op {start}: vraag naar een tijdstip vanaf dan",
+    FR: "Les données de cette entreprise commencent le {start} : demandez un instant à partir de ce moment",
+    DE: "Die Aufzeichnungen dieses Unternehmens beginnen am {start}: Fragen Sie nach einem Zeitpunkt ab dann",
+  },
+  "input.asOfNoHistory": {
+    EN: "No history is kept of this enterprise",
+    NL: "Van deze onderneming wordt geen historiek bijgehouden",
+    FR: "Aucun historique n'est conservé pour cette entreprise",
+    DE: "Für dieses Unternehmen wird kein Verlauf geführt",
+  },
+  "input.dryRunNotLast": {
+    EN: "A dry run must be the last change of its request",
+    NL: "Een simulatie moet de laatste wijziging van de aanvraag zijn",
+    FR: "Une simulation doit être la dernière modification de la requête",
+    DE: "Ein Probelauf muss die letzte Änderung der Anfrage sein",
+  },
+  "input.persistedQueryTooLarge": {
+    EN: "A persisted query may be at most {max} bytes; send a larger document without extensions.persistedQuery",
+    NL: "Een persisted query mag hoogstens {max} bytes groot zijn; stuur een groter document zonder extensions.persistedQuery",
+    FR: "Une requête persistée fait au plus {max} octets ; envoyez un document plus grand sans extensions.persistedQuery",
+    DE: "Eine gespeicherte Abfrage darf höchstens {max} Bytes groß sein; senden Sie ein größeres Dokument ohne extensions.persistedQuery",
+  },
+
+  "check.dateTime.invalid": {
+    EN: "This is not a valid date and time (ISO 8601, e.g. 2027-03-01T00:00:00Z)",
+    NL: "Dit is geen geldige datum en tijd (ISO 8601, bv. 2027-03-01T00:00:00Z)",
+    FR: "Ceci n'est pas une date et une heure valides (ISO 8601, p. ex. 2027-03-01T00:00:00Z)",
+    DE: "Dies ist kein gültiges Datum mit Uhrzeit (ISO 8601, z. B. 2027-03-01T00:00:00Z)",
+  },
+  "check.enterpriseNumber.notText": {
+    EN: "An enterprise number must be given as text",
+    NL: "Een ondernemingsnummer moet als tekst worden opgegeven",
+    FR: "Un numéro d'entreprise doit être donné sous forme de texte",
+    DE: "Eine Unternehmensnummer muss als Text angegeben werden",
+  },
+  "check.enterpriseNumber.format": {
+    EN: "An enterprise number has 10 digits and starts with 0 or 1",
+    NL: "Een ondernemingsnummer heeft 10 cijfers en begint met 0 of 1",
+    FR: "Un numéro d'entreprise compte 10 chiffres et commence par 0 ou 1",
+    DE: "Eine Unternehmensnummer hat 10 Ziffern und beginnt mit 0 oder 1",
+  },
+  "check.enterpriseNumber.checkDigits": {
+    EN: "The check digits of the enterprise number do not match",
+    NL: "De controlecijfers van het ondernemingsnummer kloppen niet",
+    FR: "Les chiffres de contrôle du numéro d'entreprise ne correspondent pas",
+    DE: "Die Prüfziffern der Unternehmensnummer stimmen nicht",
+  },
+  "check.ssin.notText": {
+    EN: "A national number must be given as text",
+    NL: "Een rijksregisternummer moet als tekst worden opgegeven",
+    FR: "Un numéro de registre national doit être donné sous forme de texte",
+    DE: "Eine Nationalregisternummer muss als Text angegeben werden",
+  },
+  "check.ssin.format": {
+    EN: "A national number has 11 digits",
+    NL: "Een rijksregisternummer heeft 11 cijfers",
+    FR: "Un numéro de registre national compte 11 chiffres",
+    DE: "Eine Nationalregisternummer hat 11 Ziffern",
+  },
+  "check.ssin.checkDigits": {
+    EN: "The check digits of the national number do not match",
+    NL: "De controlecijfers van het rijksregisternummer kloppen niet",
+    FR: "Les chiffres de contrôle du numéro de registre national ne correspondent pas",
+    DE: "Die Prüfziffern der Nationalregisternummer stimmen nicht",
+  },
+  "check.text.empty": {
+    EN: "{label} must not be empty",
+    NL: "{label} mag niet leeg zijn",
+    FR: "{label} ne peut pas être vide",
+    DE: "{label} darf nicht leer sein",
+  },
+  "check.text.tooLong": {
+    EN: "{label} must be at most {max} characters",
+    NL: "{label} mag hoogstens {max} tekens bevatten",
+    FR: "{label} ne peut pas dépasser {max} caractères",
+    DE: "{label} darf höchstens {max} Zeichen lang sein",
+  },
+  "check.text.controlCharacters": {
+    EN: "{label} must not contain control characters",
+    NL: "{label} mag geen stuurtekens bevatten",
+    FR: "{label} ne peut pas contenir de caractères de contrôle",
+    DE: "{label} darf keine Steuerzeichen enthalten",
+  },
+  "check.text.bidiControls": {
+    EN: "{label} must not contain bidirectional control characters",
+    NL: "{label} mag geen tekens bevatten die de schrijfrichting wijzigen",
+    FR: "{label} ne peut pas contenir de caractères de contrôle bidirectionnels",
+    DE: "{label} darf keine Steuerzeichen für die Schreibrichtung enthalten",
+  },
+  "check.text.invalidUnicode": {
+    EN: "{label} must be valid Unicode text",
+    NL: "{label} moet geldige Unicode-tekst zijn",
+    FR: "{label} doit être un texte Unicode valide",
+    DE: "{label} muss gültiger Unicode-Text sein",
+  },
+  "check.text.invisible": {
+    EN: "{label} must not be only invisible characters",
+    NL: "{label} mag niet uit alleen onzichtbare tekens bestaan",
+    FR: "{label} ne peut pas se composer uniquement de caractères invisibles",
+    DE: "{label} darf nicht nur aus unsichtbaren Zeichen bestehen",
+  },
+  "check.email.invalid": {
+    EN: "{label} is not valid: expected an address such as name@example.be",
+    NL: "{label} is niet geldig: verwacht wordt een adres zoals naam@voorbeeld.be",
+    FR: "{label} n'est pas valide : une adresse telle que nom@exemple.be est attendue",
+    DE: "{label} ist ungültig: Erwartet wird eine Adresse wie name@beispiel.be",
+  },
+  "check.phone.invalid": {
+    EN: "{label} is not valid: use digits, spaces and an optional leading +",
+    NL: "{label} is niet geldig: gebruik cijfers, spaties en eventueel een + vooraan",
+    FR: "{label} n'est pas valide : utilisez des chiffres, des espaces et éventuellement un + au début",
+    DE: "{label} ist ungültig: Verwenden Sie Ziffern, Leerzeichen und optional ein vorangestelltes +",
+  },
+
+  "notFound.enterprise": {
+    EN: "No enterprise with this number is known",
+    NL: "Er is geen onderneming met dit nummer bekend",
+    FR: "Aucune entreprise n'est connue sous ce numéro",
+    DE: "Unter dieser Nummer ist kein Unternehmen bekannt",
+  },
+  "notFound.enterpriseNotVisible": {
+    EN: "No enterprise with this number is visible to you",
+    NL: "U ziet geen onderneming met dit nummer",
+    FR: "Aucune entreprise portant ce numéro ne vous est visible",
+    DE: "Für Sie ist kein Unternehmen mit dieser Nummer sichtbar",
+  },
+  "notFound.accessManager": {
+    EN: "No access manager with this identifier",
+    NL: "Er is geen toegangsbeheerder met deze identificatie",
+    FR: "Aucun gestionnaire d'accès ne porte cet identifiant",
+    DE: "Es gibt keinen Zugangsverwalter mit dieser Kennung",
+  },
+  "notFound.user": {
+    EN: "No user with this identifier",
+    NL: "Er is geen gebruiker met deze identificatie",
+    FR: "Aucun utilisateur ne porte cet identifiant",
+    DE: "Es gibt keinen Benutzer mit dieser Kennung",
+  },
+  "notFound.roleAssignment": {
+    EN: "No role with this identifier",
+    NL: "Er is geen rol met deze identificatie",
+    FR: "Aucun rôle ne porte cet identifiant",
+    DE: "Es gibt keine Rolle mit dieser Kennung",
+  },
+  "notFound.mandate": {
+    EN: "No service-provider mandate with this identifier",
+    NL: "Er is geen mandaat van een dienstverlener met deze identificatie",
+    FR: "Aucun mandat de prestataire de services ne porte cet identifiant",
+    DE: "Es gibt kein Dienstleistermandat mit dieser Kennung",
+  },
+  "notFound.eBoxMessage": {
+    EN: "No message with this identifier in the enterprise's e-Box",
+    NL: "Er is geen bericht met deze identificatie in de e-Box van de onderneming",
+    FR: "Aucun message ne porte cet identifiant dans l'e-Box de l'entreprise",
+    DE: "Keine Nachricht mit dieser Kennung in der e-Box des Unternehmens",
+  },
+
+  "conflict.accessManagerEnded": {
+    EN: "This access manager's appointment has already ended",
+    NL: "De aanstelling van deze toegangsbeheerder is al beëindigd",
+    FR: "La désignation de ce gestionnaire d'accès a déjà pris fin",
+    DE: "Die Ernennung dieses Zugangsverwalters ist bereits beendet",
+  },
+  "conflict.userEnded": {
+    EN: "This user has already been removed",
+    NL: "Deze gebruiker is al verwijderd",
+    FR: "Cet utilisateur a déjà été retiré",
+    DE: "Dieser Benutzer wurde bereits entfernt",
+  },
+  "conflict.mainAccessManagerProfile": {
+    EN: "The main access manager is access manager of every active capacity; appoint another main access manager first",
+    NL: "De hoofdtoegangsbeheerder is toegangsbeheerder van elke actieve hoedanigheid; stel eerst een andere hoofdtoegangsbeheerder aan",
+    FR: "Le gestionnaire d'accès principal est gestionnaire d'accès de chaque qualité active ; désignez d'abord un autre gestionnaire d'accès principal",
+    DE: "Der Hauptzugangsverwalter ist Zugangsverwalter jeder aktiven Eigenschaft; ernennen Sie zuerst einen anderen Hauptzugangsverwalter",
+  },
+  "conflict.eBoxActive": {
+    EN: "The enterprise's e-Box is already active",
+    NL: "De e-Box van de onderneming is al actief",
+    FR: "L'e-Box de l'entreprise est déjà active",
+    DE: "Die e-Box des Unternehmens ist bereits aktiv",
+  },
+  "conflict.alreadyMainAccessManager": {
+    EN: "This person is already the main access manager",
+    NL: "Deze persoon is al hoofdtoegangsbeheerder",
+    FR: "Cette personne est déjà gestionnaire d'accès principal",
+    DE: "Diese Person ist bereits Hauptzugangsverwalter",
+  },
+  "conflict.accountActive": {
+    EN: "The enterprise's account is already active",
+    NL: "Het account van de onderneming is al actief",
+    FR: "Le compte de l'entreprise est déjà actif",
+    DE: "Das Konto des Unternehmens ist bereits aktiv",
+  },
+  "conflict.notPendingActivation": {
+    EN: "The enterprise needs a main access manager before activation",
+    NL: "De onderneming heeft vóór de activering een hoofdtoegangsbeheerder nodig",
+    FR: "L'entreprise doit avoir un gestionnaire d'accès principal avant l'activation",
+    DE: "Das Unternehmen braucht vor der Aktivierung einen Hauptzugangsverwalter",
+  },
+  "conflict.concurrentUpdate": {
+    EN: "Another request made the same change first; nothing was changed",
+    NL: "Een andere aanvraag heeft dezelfde wijziging net eerder gedaan; er is niets gewijzigd",
+    FR: "Une autre requête a effectué la même modification juste avant ; rien n'a été modifié",
+    DE: "Eine andere Anfrage hat dieselbe Änderung kurz zuvor vorgenommen; nichts wurde geändert",
+  },
+  "conflict.roleHeld": {
+    EN: "The person already holds the role “{role}” in this enterprise",
+    NL: "Deze persoon heeft al de rol ‘{role}’ in deze onderneming",
+    FR: "Cette personne a déjà le rôle « {role} » dans cette entreprise",
+    DE: "Diese Person hat in diesem Unternehmen bereits die Rolle „{role}“",
+  },
+  "conflict.roleHeldInCapacity": {
+    EN: "The person already holds the role “{role}” for the capacity “{capacity}” in this enterprise",
+    NL: "Deze persoon heeft al de rol ‘{role}’ voor de hoedanigheid ‘{capacity}’ in deze onderneming",
+    FR: "Cette personne a déjà le rôle « {role} » pour la qualité « {capacity} » dans cette entreprise",
+    DE: "Diese Person hat in diesem Unternehmen bereits die Rolle „{role}“ für die Eigenschaft „{capacity}“",
+  },
+  "conflict.capacityActive": {
+    EN: "The capacity “{capacity}” is already active for this enterprise",
+    NL: "De hoedanigheid ‘{capacity}’ is al actief voor deze onderneming",
+    FR: "La qualité « {capacity} » est déjà active pour cette entreprise",
+    DE: "Die Eigenschaft „{capacity}“ ist für dieses Unternehmen bereits aktiv",
+  },
+  "conflict.providerNotQualified": {
+    EN: "The service provider needs an active capacity of social service provider or approved social secretariat",
+    NL: "De dienstverlener moet de hoedanigheid sociaal dienstverlener of erkend sociaal secretariaat actief hebben",
+    FR: "Le prestataire doit avoir une qualité active de prestataire de services sociaux ou de secrétariat social agréé",
+    DE: "Der Dienstleister braucht eine aktive Eigenschaft als sozialer Dienstleister oder zugelassenes Sozialsekretariat",
+  },
+  "conflict.providerAlreadyMandated": {
+    EN: "This service provider already holds the mandate for this capacity",
+    NL: "Deze dienstverlener heeft het mandaat voor deze hoedanigheid al",
+    FR: "Ce prestataire de services détient déjà le mandat pour cette qualité",
+    DE: "Dieser Dienstleister hat das Mandat für diese Eigenschaft bereits",
+  },
+  "conflict.mandateEnded": {
+    EN: "This mandate has already ended",
+    NL: "Dit mandaat is al beëindigd",
+    FR: "Ce mandat a déjà pris fin",
+    DE: "Dieses Mandat ist bereits beendet",
+  },
+
+  "timeout.request": {
+    EN: "The request did not finish within {timeoutMs} ms; nothing was changed",
+    NL: "De aanvraag was niet klaar binnen {timeoutMs} ms; er is niets gewijzigd",
+    FR: "La requête ne s'est pas terminée en {timeoutMs} ms ; rien n'a été modifié",
+    DE: "Die Anfrage wurde nicht innerhalb von {timeoutMs} ms abgeschlossen; nichts wurde geändert",
+  },
+  "timeout.lockWait": {
+    EN: "The enterprise stayed locked by another change for too long; nothing was changed",
+    NL: "De onderneming bleef te lang vergrendeld door een andere wijziging; er is niets gewijzigd",
+    FR: "L'entreprise est restée trop longtemps verrouillée par une autre modification ; rien n'a été modifié",
+    DE: "Das Unternehmen war zu lange durch eine andere Änderung gesperrt; nichts wurde geändert",
+  },
+  "timeout.statement": {
+    EN: "A step of the request took too long; nothing was changed",
+    NL: "Een stap van de aanvraag duurde te lang; er is niets gewijzigd",
+    FR: "Une étape de la requête a pris trop de temps ; rien n'a été modifié",
+    DE: "Ein Schritt der Anfrage dauerte zu lange; nichts wurde geändert",
+  },
+
+  "limits.depth": {
+    EN: "The request is nested too deeply: at most {max} levels",
+    NL: "De aanvraag is te diep genest: hoogstens {max} niveaus",
+    FR: "La requête est trop imbriquée : {max} niveaux au plus",
+    DE: "Die Anfrage ist zu tief verschachtelt: höchstens {max} Ebenen",
+  },
+  "limits.cost": {
+    EN: "The request asks for too much at once (its estimated cost is over {max}); ask for fewer items per page",
+    NL: "De aanvraag vraagt te veel tegelijk (geschatte kost boven {max}); vraag minder elementen per pagina",
+    FR: "La requête demande trop à la fois (coût estimé supérieur à {max}) ; demandez moins d'éléments par page",
+    DE: "Die Anfrage verlangt zu viel auf einmal (geschätzte Kosten über {max}); fragen Sie weniger Einträge pro Seite ab",
+  },
+  "limits.aliases": {
+    EN: "The request uses more than {max} aliases",
+    NL: "De aanvraag gebruikt meer dan {max} aliassen",
+    FR: "La requête utilise plus de {max} alias",
+    DE: "Die Anfrage verwendet mehr als {max} Aliasse",
+  },
+  "limits.rootFields": {
+    EN: "The request has more than {max} top-level fields",
+    NL: "De aanvraag heeft meer dan {max} velden op het hoogste niveau",
+    FR: "La requête compte plus de {max} champs de premier niveau",
+    DE: "Die Anfrage hat mehr als {max} Felder auf oberster Ebene",
+  },
+  "limits.fields": {
+    EN: "The request selects more than {max} fields",
+    NL: "De aanvraag selecteert meer dan {max} velden",
+    FR: "La requête sélectionne plus de {max} champs",
+    DE: "Die Anfrage wählt mehr als {max} Felder aus",
+  },
+  "limits.tokens": {
+    EN: "The request is too long: more than {max} tokens",
+    NL: "De aanvraag is te lang: meer dan {max} tokens",
+    FR: "La requête est trop longue : plus de {max} jetons",
+    DE: "Die Anfrage ist zu lang: mehr als {max} Token",
+  },
+  "limits.responseBytes": {
+    EN: "The answer would be larger than {max} bytes; ask for fewer items at once",
+    NL: "Het antwoord zou groter zijn dan {max} bytes; vraag minder elementen tegelijk",
+    FR: "La réponse dépasserait {max} octets ; demandez moins d'éléments à la fois",
+    DE: "Die Antwort wäre größer als {max} Bytes; fragen Sie weniger Einträge auf einmal ab",
+  },
+  "limits.rateLimited": {
+    EN: "Too many requests; retry in {retryAfter} s",
+    NL: "Te veel aanvragen; probeer opnieuw over {retryAfter} s",
+    FR: "Trop de requêtes ; réessayez dans {retryAfter} s",
+    DE: "Zu viele Anfragen; versuchen Sie es in {retryAfter} s erneut",
+  },
+  "limits.persistedQueryOnly": {
+    EN: "This gateway runs only trusted documents: send extensions.persistedQuery.sha256Hash of a document of its manifest, without query text",
+    NL: "Deze gateway voert alleen vertrouwde documenten uit: stuur extensions.persistedQuery.sha256Hash van een document uit zijn manifest, zonder de tekst van de query",
+    FR: "Cette passerelle n'exécute que des documents de confiance : envoyez extensions.persistedQuery.sha256Hash d'un document de son manifeste, sans le texte de la requête",
+    DE: "Dieses Gateway führt nur vertrauenswürdige Dokumente aus: Senden Sie extensions.persistedQuery.sha256Hash eines Dokuments seines Manifests, ohne den Abfragetext",
+  },
+
+  "http.bodyNotJson": {
+    EN: "The request body is not valid JSON",
+    NL: "De inhoud van de aanvraag is geen geldige JSON",
+    FR: "Le corps de la requête n'est pas du JSON valide",
+    DE: "Der Inhalt der Anfrage ist kein gültiges JSON",
+  },
+  "http.bodyCharset": {
+    EN: "The request body must be UTF-8 JSON",
+    NL: "De inhoud van de aanvraag moet JSON in UTF-8 zijn",
+    FR: "Le corps de la requête doit être du JSON en UTF-8",
+    DE: "Der Inhalt der Anfrage muss JSON in UTF-8 sein",
+  },
+  "http.bodyEncoding": {
+    EN: "The request body's Content-Encoding is not supported",
+    NL: "De Content-Encoding van de aanvraag wordt niet ondersteund",
+    FR: "Le Content-Encoding du corps de la requête n'est pas pris en charge",
+    DE: "Das Content-Encoding der Anfrage wird nicht unterstützt",
+  },
+  "http.bodyIncomplete": {
+    EN: "The request body was incomplete",
+    NL: "De inhoud van de aanvraag was onvolledig",
+    FR: "Le corps de la requête était incomplet",
+    DE: "Der Inhalt der Anfrage war unvollständig",
+  },
+  "http.bodyUnreadable": {
+    EN: "The request could not be read",
+    NL: "De aanvraag kon niet gelezen worden",
+    FR: "La requête n'a pas pu être lue",
+    DE: "Die Anfrage konnte nicht gelesen werden",
+  },
+  "http.bodyTooLarge": {
+    EN: "The request body is larger than {limit}",
+    NL: "De inhoud van de aanvraag is groter dan {limit}",
+    FR: "Le corps de la requête dépasse {limit}",
+    DE: "Der Inhalt der Anfrage ist größer als {limit}",
+  },
+  "http.csrf": {
+    EN: "This request has been blocked as a potential Cross-Site Request Forgery: send it with an Authorization header, a JSON Content-Type or an Apollo-Require-Preflight header",
+    NL: "Deze aanvraag is geblokkeerd als mogelijke cross-site request forgery: stuur ze met een Authorization-header, een JSON-Content-Type of een Apollo-Require-Preflight-header",
+    FR: "Cette requête a été bloquée comme possible falsification de requête intersite : envoyez-la avec un en-tête Authorization, un Content-Type JSON ou un en-tête Apollo-Require-Preflight",
+    DE: "Diese Anfrage wurde als mögliche Cross-Site-Request-Forgery blockiert: Senden Sie sie mit einem Authorization-Header, einem JSON-Content-Type oder einem Apollo-Require-Preflight-Header",
+  },
+  "http.changeOverGet": {
+    EN: "Changes are sent with POST, never with GET",
+    NL: "Wijzigingen worden met POST verstuurd, nooit met GET",
+    FR: "Les modifications s'envoient par POST, jamais par GET",
+    DE: "Änderungen werden mit POST gesendet, nie mit GET",
+  },
+  "http.internal": {
+    EN: "Unexpected error; it has been logged with the request id",
+    NL: "Onverwachte fout; ze is gelogd met de identificatie van de aanvraag",
+    FR: "Erreur inattendue ; elle a été journalisée avec l'identifiant de la requête",
+    DE: "Unerwarteter Fehler; er wurde mit der Kennung der Anfrage protokolliert",
+  },
+} as const satisfies Record<string, Translated>;
+
+export type MessageKey = keyof typeof messages;
+
+/** The parameters whose name says what they are: rendered by their name in the language, kept as codes in `params`. */
+interface ParamTypes {
+  task: Task;
+  role: Role;
+  /** A capacity code of the catalog. */
+  capacity: string;
+  /** Online-service codes (those of the catalog read by name, others as given). */
+  onlineServices: readonly string[];
+  label: FieldLabel;
+}
+
+type Placeholders<S extends string> = S extends `${string}{${infer P}}${infer Rest}` ? P | Placeholders<Rest> : never;
+type ParamValue<P extends string> = P extends keyof ParamTypes ? ParamTypes[P] : string | number;
+
+/** The parameters of a message, from its English template: `{task}` makes a `task: Task`. */
+export type ParamsOf<K extends MessageKey> = { [P in Placeholders<(typeof messages)[K]["EN"]>]: ParamValue<P> };
+
+/** A message to show, before its language is known: what errors and decisions carry. */
+export interface Message<K extends MessageKey = MessageKey> {
+  key: K;
+  params: ParamsOf<K>;
+}
+
+/** The message `key` with its parameters (none for a message without any). */
+export function message<K extends MessageKey>(key: K, ...[params]: keyof ParamsOf<K> extends never ? [] : [ParamsOf<K>]): Message<K> {
+  return { key, params: (params ?? {}) as ParamsOf<K> };
+}
+
+export const isMessageKey = (key: unknown): key is MessageKey => typeof key === "string" && Object.hasOwn(messages, key);
+
+const capacityNames = new Map(capacityCatalog.map((c) => [c.code, c.names]));
+const serviceNames = new Map(onlineServiceCatalog.map((s) => [s.code, s.names]));
+const listSeparator: Translated = { EN: ", ", NL: ", ", FR: ", ", DE: ", " };
+
+function render(name: string, value: unknown, language: Language): string {
+  switch (name) {
+    case "task":
+      return (taskNames as Record<string, Translated>)[String(value)]?.[language] ?? String(value);
+    case "role":
+      return (roleNames as Record<string, Translated>)[String(value)]?.[language] ?? String(value);
+    case "capacity":
+      return capacityNames.get(String(value))?.[language] ?? String(value);
+    case "label":
+      return (fieldLabels as Record<string, Translated>)[String(value)]?.[language] ?? fieldLabels.value[language];
+    case "onlineServices":
+      return (Array.isArray(value) ? value : [value]).map((code) => serviceNames.get(String(code))?.[language] ?? `“${String(code)}”`).join(listSeparator[language]);
+    default:
+      return String(value);
+  }
+}
+
+/** The message's text in `language`. A parameter missing from `params` reads as its name, so that a slip shows in tests. */
+export function formatMessage({ key, params }: { key: MessageKey; params: Readonly<Record<string, unknown>> }, language: Language): string {
+  return messages[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in params ? render(name, params[name], language) : placeholder));
+}
+
+export const englishText = (m: Message): string => formatMessage(m, "EN");
+
+/** A problem of a checked value said of the field a form labels `label` (a label without a name reads as "this value"). */
+export function labelled(problem: Message, label: string): Message {
+  if (!("label" in problem.params)) return problem;
+  return { ...problem, params: { ...problem.params, label: isFieldLabel(label) ? label : "value" } } as Message;
+}
+
+/** A checked value's problem in English for an operator, said of `subject` as given (a command-line option, a CSV column). */
+export function englishProblem(problem: Message, subject: string): string {
+  if (!("label" in problem.params)) return `${subject}: ${englishText(problem)}`;
+  return englishText(labelled(problem, "value")).replace(fieldLabels.value.EN, subject);
+}
