@@ -4,6 +4,7 @@ import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
+import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -36,6 +37,8 @@ export interface Context {
   now: Date;
   /** The operation's `@language(code:)` directive, once the operation is resolved (src/http/operation-language.ts). */
   operationLanguage: Language | null;
+  /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
+  changes: ChangeFeed;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -71,6 +74,7 @@ export function createContext({
   catalog,
   clock = systemClock,
   acceptLanguage,
+  changes,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -79,6 +83,7 @@ export function createContext({
   catalog: Catalog;
   clock?: Clock;
   acceptLanguage?: string;
+  changes: ChangeFeed;
 }): Context {
   const now = clock.now();
   return {
@@ -94,6 +99,7 @@ export function createContext({
     clock,
     now,
     operationLanguage: null,
+    changes,
   };
 }
 

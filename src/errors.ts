@@ -105,6 +105,13 @@ export class PersistedQueryOnlyError extends LocalizedError {
   }
 }
 
+/** A request the gateway cannot serve as sent (a subscription over HTTP, a query over the WebSocket): what to do instead. */
+export class BadRequestError extends LocalizedError {
+  constructor(localized: Message, httpStatus?: number) {
+    super(localized, { code: "BAD_REQUEST", ...(httpStatus ? { http: { status: httpStatus } } : {}) });
+  }
+}
+
 export type DocumentLimit = "depth" | "cost" | "aliases" | "rootFields" | "fields" | "tokens" | "responseBytes";
 
 /** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */

@@ -1,5 +1,5 @@
 import { getNamedType, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
-import { buildSchemaSync, getMetadataStorage, type ClassType } from "type-graphql";
+import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
 import { applyShield } from "./access/shield";
 import { MutationResolver } from "./management/mutation.resolver";
 import { languageDirective } from "./model/language-directive";
@@ -17,6 +17,7 @@ import { QueryResolver } from "./model/resolvers/query.resolver";
 import { RoleAssignmentResolver } from "./model/resolvers/role-assignment.resolver";
 import { ServiceProviderMandateResolver } from "./model/resolvers/service-provider-mandate.resolver";
 import { StructuredMessagingConfigResolver } from "./model/resolvers/structured-messaging-config.resolver";
+import { SubscriptionResolver } from "./model/resolvers/subscription.resolver";
 
 /**
  * The schema of the gateway, built by type-graphql from the classes of src/model (one class per type, one resolver
@@ -39,16 +40,30 @@ const resolvers: [ClassType, ...ClassType[]] = [
   EBoxMessageResolver,
   StructuredMessagingConfigResolver,
   AuditEventResolver,
+  SubscriptionResolver,
 ];
 
 let typed: GraphQLSchema | undefined;
+
+/**
+ * type-graphql wants a PubSub as soon as a subscription exists, for subscriptions by topic. Each subscription here has
+ * its own `subscribe` (src/live), which reads the gateway's change feed: topics are never used, and this says so.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("Subscriptions here have their own subscribe functions (src/live): nothing is published by topic");
+  },
+  subscribe() {
+    throw new Error("Subscriptions here have their own subscribe functions (src/live): nothing is subscribed by topic");
+  },
+};
 
 /**
  * The schema as the classes declare it, without the shield; built once per process (the classes do not change).
  * Validation is off: the management actions validate their input and answer BAD_USER_INPUT naming the field.
  */
 export function buildTypedSchema(): GraphQLSchema {
-  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false })));
+  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })));
   return typed;
 }
 
@@ -69,10 +84,16 @@ export const directlyResolvedFields = new Set<string>();
 function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
   const storage = getMetadataStorage();
   const instances = new Map<ClassType, Record<string, (...params: unknown[]) => unknown>>();
-  for (const definition of storage.fieldResolvers) {
-    if (!resolvers.includes(definition.target as ClassType) || !definition.getObjectType) continue;
-    const objectClass = definition.getObjectType();
-    const typeName = storage.objectTypes.find((type) => type.target === objectClass)?.name;
+  // Object fields, and the subscription fields (their `resolve` maps each event the way a field resolver maps its root).
+  const definitions = [
+    ...storage.fieldResolvers.map((definition) => {
+      const objectClass = definition.getObjectType?.();
+      return { definition, typeName: objectClass ? storage.objectTypes.find((type) => type.target === objectClass)?.name : undefined };
+    }),
+    ...storage.subscriptions.map((definition) => ({ definition, typeName: schema.getSubscriptionType()?.name })),
+  ];
+  for (const { definition, typeName } of definitions) {
+    if (!resolvers.includes(definition.target as ClassType)) continue;
     const type = typeName ? schema.getType(typeName) : undefined;
     const field = isObjectType(type) ? type.getFields()[definition.schemaName] : undefined;
     if (!field) continue;
@@ -103,8 +124,8 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
 
 /**
  * type-graphql gives the root types no description, and every type of this API has one. No other type refers to
- * Query or Mutation, so the two can be replaced by described copies (same fields, same resolvers). The `@language`
- * directive joins here too.
+ * Query, Mutation or Subscription, so the three can be replaced by described copies (same fields, same resolvers).
+ * The `@language` directive joins here too.
  */
 function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
@@ -112,11 +133,12 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
     type ? new GraphQLObjectType({ ...type.toConfig(), description }) : type;
   const query = described(config.query, "What a caller can read: themself, the role-task table, the catalog, their enterprises and decisions.");
   const mutation = described(config.mutation, "The management actions, one per task of the role-task table (and updateMyAccount): each one transaction, audited.");
-  const roots = new Set([config.query?.name, config.mutation?.name]);
+  const subscription = described(config.subscription, "Live changes, over graphql-ws (WebSocket) at the same URL as queries and mutations.");
+  const roots = new Set([config.query?.name, config.mutation?.name, config.subscription?.name]);
   // The directive's argument is the schema's own Language enum, which exists only once type-graphql has built it.
   const language = schema.getType("Language");
   const directives = language instanceof GraphQLEnumType ? [...config.directives, languageDirective(language)] : config.directives;
-  return new GraphQLSchema({ ...config, query, mutation, directives, types: config.types.filter((type) => !roots.has(type.name)) });
+  return new GraphQLSchema({ ...config, query, mutation, subscription, directives, types: config.types.filter((type) => !roots.has(type.name)) });
 }
 
 /** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */

@@ -17,6 +17,7 @@ import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
+import { liveServer, subscriptionsOverWebSocketOnly, type LiveServer } from "./http/live";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
@@ -39,11 +40,16 @@ import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
+import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
 
 export interface Gateway {
   url: string;
   httpServer: Server;
   verifier: TokenVerifier;
+  /** Subscriptions over graphql-ws on the same server and path (src/http/live.ts). */
+  live: LiveServer;
+  /** Where committed access changes travel: this process, or Redis when REDIS_URL is set. */
+  changes: ChangeFeed;
   /** With EXECUTION=jit: how many documents are compiled and kept. */
   compiledDocuments?: () => number;
   stop(): Promise<void>;
@@ -114,6 +120,9 @@ export async function startGateway({
   // gets a reset, so the server keeps them open longer than the balancer does.
   httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
+  // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
+  const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
+  if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
   const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
   const trusted = trustedDocuments({
     mode: config.trustedDocuments,
@@ -152,6 +161,7 @@ export async function startGateway({
       operationLanguage(),
       partialErrors(),
       dryRuns(),
+      subscriptionsOverWebSocketOnly(),
       // Before the logging, so that the log names the refusal the client gets.
       responseBudget({ maxBytes: config.maxResponseBytes }),
       requestLogging(logger),
@@ -189,26 +199,52 @@ export async function startGateway({
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
         }
-        const context = createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock });
+        const context = createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes });
         bindMessageLanguage(() => messageLanguageFor(context));
         return context;
       },
     })),
   );
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
+  const live = liveServer({
+    httpServer,
+    path: "/graphql",
+    schema,
+    verifier,
+    dataSource,
+    catalog,
+    clock,
+    feed: changes,
+    limits: config.limits,
+    rateLimits,
+    trusted,
+    corsOrigins: config.corsOrigins,
+    // As Express sees it (TRUST_PROXY): the upgrade request through Express's request prototype, which computes `ip`.
+    clientAddress: (request) => {
+      const view = Object.create(app.request) as express.Request;
+      Object.defineProperties(view, { headers: { value: request.headers }, socket: { value: request.socket }, connection: { value: request.socket } });
+      return view.ip ?? request.socket.remoteAddress;
+    },
+    logger,
+  });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  const stopSweep = startExpirySweep({ dataSource, clock, intervalSeconds: config.expirySweepSeconds, logger });
+  const stopSweep = startExpirySweep({ dataSource, clock, changes, intervalSeconds: config.expirySweepSeconds, logger });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   return {
     url: `http://${host}:${port}/graphql`,
     httpServer,
     verifier,
+    live,
+    changes,
     ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}),
     async stop() {
+      // Subscriptions first: their sockets are no longer the HTTP server's, so draining it would not close them.
+      await live.close();
       await stopSweep();
       await apollo.stop();
+      await changes.close();
       if (redis) await closeRedis(redis);
     },
   };

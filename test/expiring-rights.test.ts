@@ -30,6 +30,8 @@ const q = {
   nodeIdOf: gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(first: 100) { nodes { id nodeId } } } }`,
   mandates: gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { serviceProviders { id status validUntil endedAt } } }`,
   expiring: gql`query ($e: EnterpriseNumber!, $within: Int) { enterprise(number: $e) { expiringSoon(within: $within) { kind validUntil assignment { id } mandate { id } } } }`,
+  usersAsOf: gql`query ($e: EnterpriseNumber!, $asOf: DateTime) { enterprise(number: $e) { roleAssignments(asOf: $asOf, role: USER, first: 100) { nodes { id } } } }`,
+  canAsOf: gql`query ($e: EnterpriseNumber!, $t: Task!, $asOf: DateTime) { can(enterprise: $e, task: $t, asOf: $asOf) { allowed reason } }`,
   audit: gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { edges { node { action details actor { ssin } } } } } }`,
 };
 
@@ -317,6 +319,39 @@ describeEachDatabase("rights that expire", (dialect) => {
     clock.passes(soonUntil);
     expect(await listed(main)).toEqual([`mandate:${mandate}`, otherSoon]);
   });
+
+  it("answers asOf across an expiry: current before its validUntil, ended from that instant, whether or not the expiry is written down yet", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const lr = await gw.client(e.legalRepresentative);
+    const main = await gw.client(e.mainAccessManager!);
+    const userSsin = ssin();
+    const until = inDays(2);
+    const { addUser } = await main.request<{ addUser: { id: string } }>(m.addUser, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(userSsin), validUntil: until },
+    });
+    const whileCurrent = clock.now().toISOString();
+    clock.passes(until);
+    const justBefore = new Date(new Date(until).getTime() - 1).toISOString();
+    const afterExpiry = clock.now().toISOString();
+    const usersAsOf = async (asOf: string) =>
+      (await lr.request<{ enterprise: { roleAssignments: { nodes: { id: string }[] } } }>(q.usersAsOf, { e: e.number, asOf })).enterprise.roleAssignments.nodes.map((n) => n.id);
+    const answers = async () => ({
+      whileCurrent: await usersAsOf(whileCurrent),
+      justBefore: await usersAsOf(justBefore),
+      atExpiry: await usersAsOf(until),
+      afterExpiry: await usersAsOf(afterExpiry),
+    });
+    const expected = { whileCurrent: [addUser.id], justBefore: [addUser.id], atExpiry: [], afterExpiry: [] };
+    // Not written down yet: the reader's predicate alone ends it at its validUntil.
+    expect(await answers()).toEqual(expected);
+    // A management action of the enterprise writes the expiry down (ended_at = validUntil): the past reads the same.
+    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: person(ssin()) } });
+    expect((await expiryEvents(lr, e.number)).map((x) => x.details.after.id)).toEqual([Number(addUser.id)]);
+    expect(await answers()).toEqual(expected);
+    // The expired user may not ask about the past (not a legal representative or the main access manager).
+    const user = await gw.client(userSsin);
+    await expectError(user.request(q.canAsOf, { e: e.number, t: "MANAGE_USERS", asOf: whileCurrent }), { code: "FORBIDDEN", reason: "NOT_HISTORY_READER" });
+  }, 60_000);
 
   it("previews an appointment with validUntil as a dry run, answering as the real one and changing nothing", async () => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().build();

@@ -6,7 +6,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
 
 const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-const assets = ["react.js", "react-dom.js", "graphiql.js", "graphiql.css", "playground.js", "playground.css"];
+const assets = ["react.js", "react-dom.js", "graphiql.js", "graphiql.css", "graphql-ws.js", "explorer.js", "explorer.css", "playground.js", "playground.css"];
 
 /** Replaces the whole content of a CodeMirror editor as typed text. */
 async function replaceEditorText(page: Page, editor: string, text: string): Promise<void> {
@@ -47,7 +47,7 @@ describe("the playground in a browser", () => {
     await expect(page.locator(".playground-hint").innerText()).resolves.toContain("npm run token -- SSIN");
     const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
     await expect(page.locator(headersEditor).innerText()).resolves.toContain(tokenPlaceholder);
-    await expect(page.locator(".graphiql-tab").allInnerTexts()).resolves.toEqual(["MyEnterprises", "Can", "AppointMainAccessManager", "AccessManagerDashboard"]);
+    await expect(page.locator(".graphiql-tab").allInnerTexts()).resolves.toEqual(["MyEnterprises", "Can", "AppointMainAccessManager", "AccessManagerDashboard", "AccessChanged"]);
     // The schema loaded (introspection without a token): the documentation explorer lists the root types.
     await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
     await page.locator(".graphiql-doc-explorer", { hasText: "mutation: Mutation" }).waitFor();
@@ -65,6 +65,46 @@ describe("the playground in a browser", () => {
     expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("runs a subscription over WebSocket that receives the change a mutation makes, and opens the explorer panel", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(error.message));
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(socket.url()));
+    try {
+      await page.goto(gw.url);
+      await page.locator(".graphiql-container").waitFor();
+      const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
+      await replaceEditorText(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${await gw.token(e.legalRepresentative)}` }));
+      await replaceEditorText(page, ".graphiql-query-editor", `subscription Live { accessChanged(enterprise: "${e.number}") { enterprise kind at } }`);
+      await page.locator(".graphiql-tab-active", { hasText: "Live" }).waitFor();
+      await page.locator(".graphiql-execute-button").click();
+      for (let waited = 0; gw.gateway.changes.subscribers() < 1; waited += 50) {
+        if (waited > 15_000) throw new Error(`the playground's subscription did not start: ${problems.join("; ")}`);
+        await page.waitForTimeout(50);
+      }
+      // One change of one kind (GraphiQL shows a subscription's latest event): the e-Box activated.
+      await (await gw.client(e.legalRepresentative)).request(`mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`, { e: e.number });
+      await page.locator(".graphiql-response", { hasText: e.display }).waitFor();
+      await page.locator(".graphiql-response", { hasText: "EBOX" }).waitFor();
+      expect(sockets).toEqual([`${gw.url.replace(/^http/, "ws")}`]);
+
+      await page.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
+      // The explorer shows the operation in the editor as a tree built from the schema: the subscription's field and what it selects.
+      await page.locator(".graphiql-explorer-root", { hasText: "accessChanged" }).waitFor();
+      const tree = await page.locator(".graphiql-explorer-root").innerText();
+      expect(tree).toMatch(/subscription[\s\S]*accessChanged[\s\S]*enterprise[\s\S]*kind/);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
 

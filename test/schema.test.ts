@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { buildSchema, findBreakingChanges, isObjectType, parse, validate } from "graphql";
-import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules } from "../src/access/shield";
+import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules, subscriptionRules } from "../src/access/shield";
 import { buildGatewaySchema, buildTypedSchema, directlyResolvedFields, printSortedSchema } from "../src/schema";
 
 const root = join(__dirname, "..");
@@ -50,18 +50,22 @@ describe("the schema artefact", () => {
 describe("the shield", () => {
   const schema = buildGatewaySchema();
 
-  it("has a rule of its own for every Query and Mutation field (deny by default is kept)", () => {
+  it("has a rule of its own for every Query, Mutation and Subscription field (deny by default is kept)", () => {
     const query = schema.getQueryType()!;
     const mutation = schema.getMutationType()!;
+    const subscription = schema.getSubscriptionType()!;
     expect(Object.keys(queryRules).sort()).toEqual(Object.keys(query.getFields()).sort());
     expect(Object.keys(mutationRules).sort()).toEqual(Object.keys(mutation.getFields()).sort());
+    expect(Object.keys(subscriptionRules).sort()).toEqual(Object.keys(subscription.getFields()).sort());
   });
 
   it("stops the gateway at start-up when a Query or Mutation field has no rule", () => {
     const withNewQuery = buildSchema(emitted.replace(/^type Query \{$/m, "type Query {\n  unruled: String"));
     const withNewMutation = buildSchema(emitted.replace(/^type Mutation \{$/m, "type Mutation {\n  unruled: String"));
+    const withNewSubscription = buildSchema(emitted.replace(/^type Subscription \{$/m, "type Subscription {\n  unruled: String"));
     expect(() => assertEveryRootFieldRuled(withNewQuery)).toThrow("Query.unruled has no rule");
     expect(() => assertEveryRootFieldRuled(withNewMutation)).toThrow("Mutation.unruled has no rule");
+    expect(() => assertEveryRootFieldRuled(withNewSubscription)).toThrow("Subscription.unruled has no rule");
     expect(() => assertEveryRootFieldRuled(buildSchema(emitted))).not.toThrow();
   });
 

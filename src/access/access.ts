@@ -4,6 +4,7 @@
  * per-request access layer that gathers their inputs. Nothing outside this folder decides authorization.
  */
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
+import type { AccessChange } from "../live/changes";
 import type { Catalog } from "../model/catalog";
 import { providerCapacities } from "../model/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
@@ -275,6 +276,61 @@ export class Access {
     const enterprise = event.enterpriseId === null ? null : await this.loaders.enterprise.load(event.enterpriseId);
     if (!enterprise || !(await this.canSee(enterprise))) return false;
     return this.canReadAuditTrail(enterprise);
+  }
+
+  /**
+   * May the viewer learn of this change (Subscription.accessChanged)? Asked per change by an access layer made for it,
+   * so with the viewer's roles as they are now, not when they subscribed. A change of the viewer's own roles is theirs
+   * to know, even where it ends their sight of the enterprise. Otherwise the enterprise must be visible to them, and
+   * the change is seen as the queries show what it changed: an assignment by those who may list it, a mandate by those
+   * who see it, status and capacities by whoever sees the enterprise, the e-Box and the register's legal
+   * representatives by its members.
+   */
+  async seesChange(change: AccessChange): Promise<boolean> {
+    if (!this.viewer) return false;
+    if (this.isOwnChange(change)) return true;
+    const enterprise = await this.loaders.enterprise.load(change.enterpriseId);
+    if (!enterprise || !(await this.canSee(enterprise))) return false;
+    switch (change.kind) {
+      case "ASSIGNMENT":
+        return change.assignment ? this.canSeeAssignment({ enterpriseId: change.enterpriseId, ...change.assignment, role: change.assignment.role as Role }) : false;
+      case "MANDATE":
+        return change.mandate ? this.canSeeMandate(change.mandate) : false;
+      case "CAPACITY":
+      case "STATUS":
+        return true;
+      case "EBOX":
+      case "REGISTER":
+        return (await this.sight(change.enterpriseId)).member;
+    }
+  }
+
+  /**
+   * Does the change alter what the viewer may do (accessChanged without an enterprise)? Their own roles; a mandate of
+   * a provider whose staff they are; the status, capacities or e-Box of an enterprise they see (their decisions there
+   * depend on it). Ask `seesChange` first: this says what concerns them, not what they may see.
+   */
+  async changesOwnRights(change: AccessChange): Promise<boolean> {
+    if (!this.viewer) return false;
+    if (this.isOwnChange(change)) return true;
+    switch (change.kind) {
+      // Others' assignments are not the viewer's rights; the register's own changes (a name, a default capacity) change
+      // no one's rights (its new legal representatives are ASSIGNMENT changes).
+      case "ASSIGNMENT":
+      case "REGISTER":
+        return false;
+      case "MANDATE":
+        return change.mandate ? (await this.sight(change.mandate.providerId)).providerStaff : false;
+      case "CAPACITY":
+      case "STATUS":
+      case "EBOX":
+        return (await this.visibleEnterpriseIds()).has(change.enterpriseId);
+    }
+  }
+
+  private isOwnChange(change: AccessChange): boolean {
+    const id = this.viewer?.id;
+    return id !== undefined && (change.assignment?.personId === id || (change.personIds?.includes(id) ?? false));
   }
 
   async canSee(enterprise: Enterprise): Promise<boolean> {

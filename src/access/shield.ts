@@ -162,6 +162,11 @@ export const queryRules: Record<string, IRule> = {
   nodes: isAuthenticated,
 };
 
+/** Subscriptions: the viewer must be known; which events reach them is decided per event (Access.seesChange). */
+export const subscriptionRules: Record<string, IRule> = {
+  accessChanged: isAuthenticated,
+};
+
 /** Guarded object fields: readable only with the task (or roles) the SPEC names. */
 export const fieldRules = {
   EBox: {
@@ -191,6 +196,7 @@ export const ruleTree = {
   // Deny by default on the root types: a field without a rule of its own is refused.
   Query: { "*": deny, ...queryRules },
   Mutation: { "*": deny, ...mutationRules },
+  Subscription: { "*": deny, ...subscriptionRules },
   ...fieldRules,
 };
 
@@ -223,7 +229,7 @@ const partialInMutations = (refused: unknown): IMiddlewareFunction => async (res
 };
 
 /**
- * Deny by default holds only if every Query and Mutation field has a rule of its own: the `"*": deny` fallback would
+ * Deny by default holds only if every Query, Mutation and Subscription field has a rule of its own: the `"*": deny` fallback would
  * refuse a new field silently, and a rule for a field that no longer exists would guard nothing. Either is a
  * programming error, so the gateway refuses to start with it.
  */
@@ -232,6 +238,7 @@ export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
   for (const [type, rules] of [
     [schema.getQueryType(), queryRules],
     [schema.getMutationType(), mutationRules],
+    [schema.getSubscriptionType(), subscriptionRules],
   ] as const) {
     if (!type) continue;
     const fields = Object.keys(type.getFields());
@@ -245,6 +252,8 @@ export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
  * Applies the rules. graphql-shield wraps every field of every type (the fallback rule), which multiplies the
  * cost of large lists; only the fields that have a rule, and every field of the root types, get its middleware.
  */
+const rootTypeNames = new Set(["Query", "Mutation", "Subscription"]);
+
 export function applyShield(schema: GraphQLSchema): GraphQLSchema {
   assertEveryRootFieldRuled(schema);
   const generated = shield(ruleTree, {
@@ -254,7 +263,7 @@ export function applyShield(schema: GraphQLSchema): GraphQLSchema {
   }).generate(schema) as Record<string, Record<string, unknown>>;
   const ruled: Record<string, Record<string, unknown>> = {};
   for (const [typeName, fields] of Object.entries(ruleTree)) {
-    const keep = typeName === "Query" || typeName === "Mutation" ? Object.keys(generated[typeName]) : Object.keys(fields);
+    const keep = rootTypeNames.has(typeName) ? Object.keys(generated[typeName]) : Object.keys(fields);
     ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
   }
   const partial = Object.fromEntries(

@@ -1,14 +1,21 @@
 import "reflect-metadata";
+import { createLogger } from "../logger";
+import { redisFeed, type ChangeFeed } from "../live/changes";
+import { closeRedis, connectRedis } from "../redis";
 import { importRegister } from "../register/import-register";
 import { bootstrap, runCommand } from "./bootstrap";
 
 runCommand(async () => {
   const file = process.argv[2];
   if (!file) throw new Error("usage: npm run register:import -- FILE.csv");
-  const { dataSource, catalog } = await bootstrap();
+  const { config, dataSource, catalog } = await bootstrap();
+  // With REDIS_URL, the gateways' subscribers hear of each committed batch (Subscription.accessChanged).
+  const logger = createLogger({ level: config.logLevel });
+  const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
+  const changes: ChangeFeed | undefined = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : undefined;
   try {
     const started = Date.now();
-    const summary = await importRegister({ dataSource, catalog, file, progress: (message) => process.stderr.write(`${message}\n`) });
+    const summary = await importRegister({ dataSource, catalog, file, progress: (message) => process.stderr.write(`${message}\n`), changes });
     process.stdout.write(
       `Imported ${summary.rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `enterprises ${summary.enterprisesCreated} created, ${summary.enterprisesUpdated} updated; ` +
@@ -17,6 +24,8 @@ runCommand(async () => {
         `Longest transaction ${Math.round(summary.longestTransactionMs)} ms.\n`,
     );
   } finally {
+    await changes?.close();
+    if (redis) await closeRedis(redis);
     await dataSource.destroy();
   }
 });

@@ -205,11 +205,8 @@ export function documentLimits<TContext extends object>(
             shape = measureOperation(document, operation);
             shapes.set(operation, shape);
           }
-          if (shape.depth > limits.maxDepth) throw new QueryTooComplexError("depth", limits.maxDepth, shape.depth);
-          if (shape.rootFields > limits.maxRootFields) throw new QueryTooComplexError("rootFields", limits.maxRootFields, shape.rootFields);
-          if (shape.aliases > limits.maxAliases) throw new QueryTooComplexError("aliases", limits.maxAliases, shape.aliases);
+          assertShapeWithinLimits(shape, limits);
           const maxFields = expandedFieldsPerToken * limits.maxTokens;
-          if (shape.fields > maxFields) throw new QueryTooComplexError("fields", maxFields, shape.fields);
           const knownSizes = new Map<string, number>();
           const rootType = schema.getRootType(operation.operation)?.name;
           for (const name of rootFieldNames(document, operation)) {
@@ -237,6 +234,27 @@ export function documentLimits<TContext extends object>(
       };
     },
   };
+}
+
+function assertShapeWithinLimits(shape: Shape, limits: DocumentLimits): void {
+  if (shape.depth > limits.maxDepth) throw new QueryTooComplexError("depth", limits.maxDepth, shape.depth);
+  if (shape.rootFields > limits.maxRootFields) throw new QueryTooComplexError("rootFields", limits.maxRootFields, shape.rootFields);
+  if (shape.aliases > limits.maxAliases) throw new QueryTooComplexError("aliases", limits.maxAliases, shape.aliases);
+  const maxFields = expandedFieldsPerToken * limits.maxTokens;
+  if (shape.fields > maxFields) throw new QueryTooComplexError("fields", maxFields, shape.fields);
+}
+
+/**
+ * The same limits for an operation that does not come through Apollo (a subscription over graphql-ws,
+ * src/http/live.ts): throws QUERY_TOO_COMPLEX over any of them.
+ */
+export function assertWithinLimits(
+  limits: DocumentLimits,
+  { schema, document, operation, variables }: { schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> | undefined },
+): void {
+  assertShapeWithinLimits(measureOperation(document, operation), limits);
+  const cost = costOf(schema, document, operation, variables, expandedFieldsPerToken * limits.maxTokens, new Map());
+  if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
 }
 
 const nodeLimitMessage = /maximum allowed number of nodes/;

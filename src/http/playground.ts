@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import express, { type Request, type Response, type Router } from "express";
 import { print } from "graphql";
-import { AccessManagerDashboardDocument, AppointMainAccessManagerDocument, CanDocument, MyEnterprisesDocument } from "../client/generated/operations";
+import { AccessChangedDocument, AccessManagerDashboardDocument, AppointMainAccessManagerDocument, CanDocument, MyEnterprisesDocument } from "../client/generated/operations";
 import type { Config } from "../config";
 
 const endpoint = "/graphql";
@@ -21,6 +21,11 @@ const packagedAssets: Record<string, string> = {
   "react-dom.js": join(packageDir("react-dom"), "umd", "react-dom.production.min.js"),
   "graphiql.js": join(packageDir("graphiql"), "graphiql.min.js"),
   "graphiql.css": join(packageDir("graphiql"), "graphiql.min.css"),
+  // graphql-ws's browser client, for subscriptions (GraphiQL's fetcher takes it as `wsClient`).
+  "graphql-ws.js": join(packageDir("graphql-ws"), "umd", "graphql-ws.min.js"),
+  // The query builder panel; its UMD build reads React and GraphiQL from the page's globals.
+  "explorer.js": join(packageDir("@graphiql/plugin-explorer"), "dist", "index.umd.js"),
+  "explorer.css": join(packageDir("@graphiql/plugin-explorer"), "dist", "style.css"),
 };
 
 /**
@@ -43,7 +48,31 @@ const playgroundScript = `"use strict";
     },
   };
   let sharedHeaders = storage.read() || placeholderHeaders;
-  const send = GraphiQL.createFetcher({ url: config.endpoint });
+  /** The Authorization of the shared headers, unless it is still the placeholder. */
+  const authorization = () => {
+    try {
+      const headers = JSON.parse(sharedHeaders || "{}");
+      const value = Object.entries(headers).find(([name]) => name.toLowerCase() === "authorization")?.[1];
+      return typeof value === "string" && value !== config.tokenPlaceholder ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  /**
+   * Subscriptions go over graphql-ws to this same origin and path. The token travels in connectionParams, read when a
+   * connection opens: the client connects for the first subscription and closes after the last (lazy), so a token
+   * pasted later is the one the next subscription uses.
+   */
+  const wsClient = graphqlWs.createClient({
+    url: (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host + config.endpoint,
+    connectionParams: () => {
+      const value = authorization();
+      return value ? { authorization: value } : {};
+    },
+    retryAttempts: 0,
+  });
+  const send = GraphiQL.createFetcher({ url: config.endpoint, wsClient });
+  const explorer = GraphiQLPluginExplorer.explorerPlugin({ showAttribution: false });
   const fetcher = (params, options = {}) => {
     const headers = Object.fromEntries(Object.entries(options.headers ?? {}).filter(([, value]) => value !== config.tokenPlaceholder));
     return send(params, { ...options, headers });
@@ -74,7 +103,7 @@ const playgroundScript = `"use strict";
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(
       GraphiQL,
-      { fetcher, defaultTabs, defaultHeaders: sharedHeaders, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false },
+      { fetcher, defaultTabs, defaultHeaders: sharedHeaders, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false, plugins: [explorer] },
       React.createElement(GraphiQL.Footer, null, React.createElement(SharedHeaders)),
     ),
   );
@@ -101,6 +130,11 @@ const examples = [
     variables: { input: { enterprise: demoEnterprise, person: { ssin: "90011512363", givenName: "Pieter", familyName: "Peeters" } } },
   },
   { comment: "An access manager's view of an enterprise.", document: AccessManagerDashboardDocument, variables: { enterprise: demoEnterprise } },
+  {
+    comment: "Live changes (a subscription, over WebSocket): run it, then change something in another tab. Without `enterprise`: changes of your own rights.",
+    document: AccessChangedDocument,
+    variables: { enterprise: demoEnterprise },
+  },
 ].map(({ comment, document, variables }) => ({
   query: `# ${comment}\n# Paste a token into Headers below, then run (Ctrl-Enter).\n${print(document)}\n`,
   variables: variables ? JSON.stringify(variables, null, 2) : null,
@@ -121,6 +155,7 @@ function page({ hints, persistHeaders }: { hints: { text: string; warning?: bool
 <title>Secure access gateway: GraphQL playground</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetPath}/graphiql.css">
+<link rel="stylesheet" href="${assetPath}/explorer.css">
 <link rel="stylesheet" href="${assetPath}/playground.css">
 </head>
 <body>
@@ -130,13 +165,19 @@ ${banner}
 <script src="${assetPath}/react.js"></script>
 <script src="${assetPath}/react-dom.js"></script>
 <script src="${assetPath}/graphiql.js"></script>
+<script src="${assetPath}/graphql-ws.js"></script>
+<script src="${assetPath}/explorer.js"></script>
 <script src="${assetPath}/playground.js"></script>
 </body>
 </html>
 `;
 }
 
-/** Only what this server serves: scripts and styles from here, requests to here, fonts inlined by GraphiQL's CSS. */
+/**
+ * Only what this server serves: scripts and styles from here, requests to here, fonts inlined by GraphiQL's CSS.
+ * `connect-src 'self'` also covers the subscriptions' WebSocket to this origin (ws: or wss: to the same host, CSP
+ * Level 3), and no other.
+ */
 const contentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",

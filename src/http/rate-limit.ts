@@ -20,11 +20,17 @@ export interface RateLimits {
   perClient: RequestHandler;
   /** Once the token is verified: one request of the viewer's quota; throws RateLimitedError (HTTP 429) when it is spent. */
   perViewer(subject: string, res: Response): Promise<void>;
+  /**
+   * One request of a quota outside HTTP requests (a WebSocket connection of a client address, a subscription of a
+   * viewer's national number): the refusal to report, or null when allowed.
+   */
+  take(scope: "client" | "viewer", key: string | undefined): Promise<RateLimitedError | null>;
 }
 
 const unlimited: RateLimits = {
   perClient: (_req, _res, next) => next(),
   perViewer: async () => undefined,
+  take: async () => null,
 };
 
 /**
@@ -77,12 +83,12 @@ export function createRateLimits({
   const remainingOfClient = new WeakMap<Response, number>();
 
   /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (from: RateLimiterAbstract, key: string, req: Request): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+  const take = async (from: RateLimiterAbstract, key: string, requestId?: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
     try {
       return { allowed: true, state: await from.consume(key) };
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
-      logger.warn({ requestId: requestIdOf(req), err: outcome }, "rate limiter failed; request let through");
+      logger.warn({ requestId, err: outcome }, "rate limiter failed; request let through");
       return null;
     }
   };
@@ -100,7 +106,7 @@ export function createRateLimits({
 
   return {
     perClient: async (req: Request, res: Response, next) => {
-      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), req);
+      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), requestIdOf(req));
       if (!outcome) return next();
       announce(res, quota.perClient, outcome.state);
       remainingOfClient.set(res, outcome.state.remainingPoints);
@@ -112,10 +118,14 @@ export function createRateLimits({
       res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
     },
     async perViewer(subject, res) {
-      const outcome = await take(viewers, viewerKey(subject), res.req);
+      const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req));
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
+    },
+    async take(scope, key) {
+      const outcome = scope === "client" ? await take(clients, clientKey(key)) : await take(viewers, viewerKey(key ?? ""));
+      return outcome && !outcome.allowed ? new RateLimitedError(scope, Math.max(1, Math.ceil(outcome.state.msBeforeNext / 1000))) : null;
     },
   };
 }

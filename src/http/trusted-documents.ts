@@ -169,6 +169,11 @@ export interface TrustedDocuments {
    * otherwise refuses APQ registrations without a bearer token or over the size bound.
    */
   guard: RequestHandler;
+  /**
+   * For operations outside HTTP (subscriptions over graphql-ws): the document to run, from the text sent or the hash
+   * in `extensions.persistedQuery`; with TRUSTED_DOCUMENTS=only, a manifest document or PERSISTED_QUERY_ONLY.
+   */
+  documentOf(payload: { query?: unknown; extensions?: unknown }): string | PersistedQueryOnlyError;
 }
 
 /**
@@ -213,5 +218,12 @@ export function trustedDocuments({
     }
     next();
   };
-  return { persistedQueries: { cache, ttl: ttlSeconds }, guard };
+  const documentOf = ({ query, extensions }: { query?: unknown; extensions?: unknown }) => {
+    const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery?.sha256Hash;
+    const text = typeof query === "string" && query.length > 0 ? query : undefined;
+    const fromManifest = manifest.get(typeof hash === "string" ? hash : text !== undefined ? sha256Hex(text) : "");
+    if (mode === "only") return fromManifest ?? new PersistedQueryOnlyError();
+    return text ?? fromManifest ?? "";
+  };
+  return { persistedQueries: { cache, ttl: ttlSeconds }, guard, documentOf };
 }

@@ -596,6 +596,30 @@ export const messages = {
     FR: "Les modifications s'envoient par POST, jamais par GET",
     DE: "Änderungen werden mit POST gesendet, nie mit GET",
   },
+  "live.overHttp": {
+    EN: "Subscriptions run over a WebSocket connection to this same address, not over HTTP",
+    NL: "Abonnementen lopen over een WebSocket-verbinding met hetzelfde adres, niet over HTTP",
+    FR: "Les abonnements passent par une connexion WebSocket à cette même adresse, pas par HTTP",
+    DE: "Abonnements laufen über eine WebSocket-Verbindung zu derselben Adresse, nicht über HTTP",
+  },
+  "live.onlySubscriptions": {
+    EN: "Only subscriptions run over WebSocket; send queries and changes over HTTP to the same address",
+    NL: "Alleen abonnementen lopen over WebSocket; stuur vragen en wijzigingen over HTTP naar hetzelfde adres",
+    FR: "Seuls les abonnements passent par WebSocket ; envoyez les requêtes et les modifications par HTTP à la même adresse",
+    DE: "Nur Abonnements laufen über WebSocket; senden Sie Abfragen und Änderungen über HTTP an dieselbe Adresse",
+  },
+  "live.operationName": {
+    EN: "The request must name the operation to run (operationName)",
+    NL: "De aanvraag moet de uit te voeren bewerking noemen (operationName)",
+    FR: "La requête doit nommer l'opération à exécuter (operationName)",
+    DE: "Die Anfrage muss die auszuführende Operation nennen (operationName)",
+  },
+  "live.tooManySubscriptions": {
+    EN: "At most {max} subscriptions per connection; end one or open another connection",
+    NL: "Hoogstens {max} abonnementen per verbinding; beëindig er een of open een nieuwe verbinding",
+    FR: "Au plus {max} abonnements par connexion ; terminez-en un ou ouvrez une autre connexion",
+    DE: "Höchstens {max} Abonnements pro Verbindung; beenden Sie eines oder öffnen Sie eine weitere Verbindung",
+  },
   "http.internal": {
     EN: "Unexpected error; it has been logged with the request id",
     NL: "Onverwachte fout; ze is gelogd met de identificatie van de aanvraag",

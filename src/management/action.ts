@@ -14,8 +14,9 @@ import { createLoaders } from "../model/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
 import { systemClock, type Clock } from "../clock";
-import { expireDueRights } from "./expire-rights";
+import { expireDueRights, expiryChanges } from "./expire-rights";
 import { message } from "../i18n/messages";
+import type { AccessChange, ChangeFeed, RecordedChange } from "../live/changes";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
@@ -35,6 +36,8 @@ export interface ActionScope {
   lock(...enterprises: Enterprise[]): Promise<void>;
   /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
+  /** Records a change of someone's access (src/live/changes.ts), published to subscribers once the transaction has committed. */
+  changed(...changes: RecordedChange[]): void;
 }
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
@@ -75,7 +78,10 @@ const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
  * SQLite has one connection per process (TypeORM shares it), so transactions there take turns through a queue.
  */
 export async function runAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<T> {
-  return (await attempt(options, action, "commit")).result;
+  const { result, changes } = await attempt(options, action, "commit");
+  // Committed: subscribers may learn of it now (a dry run, previewAction, and a rolled-back action publish nothing).
+  options.changes?.publish(changes);
+  return result;
 }
 
 /** The audit event an action wrote (or, in a dry run, would write), as chained. */
@@ -110,11 +116,14 @@ interface ActionOptions {
   deadline?: RequestDeadline;
   /** Where the action reads its `now` (default: the system's); the gateway passes its own (src/clock.ts). */
   clock?: Clock;
+  /** Where committed changes are published (src/live/changes.ts); without one, nothing is. */
+  changes?: ChangeFeed;
 }
 
 interface Attempted<T> {
   result: T;
   auditEvents: AuditedEvent[];
+  changes: AccessChange[];
   held?: Held;
 }
 
@@ -129,6 +138,7 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, cl
   const work = async (em: EntityManager) => {
       const now = clock.now();
       const auditEvents: AuditedEvent[] = [];
+      const changes: AccessChange[] = [];
       const scope: ActionScope = {
         viewer,
         em,
@@ -140,13 +150,18 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, cl
           await lockEnterpriseRows(em, ids);
           // The first action that meets an expired right of these enterprises writes its end down (src/management/expire-rights.ts):
           // from here on the action's own rules (an expired appointment blocks nothing) read plain ended rows.
-          auditEvents.push(...(await expireDueRights(em, { enterpriseIds: ids, now, requestId, by: "request" })));
+          const expired = await expireDueRights(em, { enterpriseIds: ids, now, requestId, by: "request" });
+          auditEvents.push(...expired);
+          changes.push(...expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
         },
         async audit(actionName, enterprise, details) {
           auditEvents.push(...(await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }])));
         },
+        changed(...recorded) {
+          changes.push(...recorded.map((change) => ({ ...change, at: now.toISOString() })));
+        },
       };
-      return { result: await action(scope), auditEvents };
+      return { result: await action(scope), auditEvents, changes };
   };
   return inTransaction(dataSource, work, finish, deadline);
 }
@@ -156,7 +171,7 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, cl
  * transaction with the same queueing (SQLite) and retries (deadlocks, the audit chain's race, SQLite busy) as an action.
  */
 export async function runMaintenance<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return (await inTransaction(dataSource, async (em) => ({ result: await work(em), auditEvents: [] }), "commit")).result;
+  return (await inTransaction(dataSource, async (em) => ({ result: await work(em), auditEvents: [], changes: [] }), "commit")).result;
 }
 
 async function inTransaction<T>(

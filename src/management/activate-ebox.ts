@@ -17,6 +17,7 @@ export async function activateEBox(scope: ActionScope, input: { enterprise: stri
   const active = { status: "ACTIVE" as const, activatedAt: scope.now, activatedById: scope.viewer.id, notificationEmail };
   const row = await scope.em.save(existing ? scope.em.merge(EBox, existing, active) : scope.em.create(EBox, { enterpriseId: enterprise.id, ...active }));
   await recordEBoxActive(scope.em, { enterpriseId: enterprise.id, at: scope.now });
+  scope.changed({ kind: "EBOX", enterpriseId: enterprise.id });
   await scope.em.insert(EBoxMessage, {
     enterpriseId: enterprise.id,
     subject: "Welcome to your e-Box",

@@ -12,6 +12,7 @@ export async function activateEnterpriseAccount(scope: ActionScope, input: { ent
   if (enterprise.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", message("conflict.accountActive"));
   if (enterprise.status !== "PENDING_ACTIVATION") throw new ConflictError("NOT_PENDING_ACTIVATION", message("conflict.notPendingActivation"));
   await scope.em.update(Enterprise, { id: enterprise.id }, { status: "ACTIVE", updatedAt: scope.now });
+  scope.changed({ kind: "STATUS", enterpriseId: enterprise.id });
   const before = { status: enterprise.status };
   enterprise.status = "ACTIVE";
   await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "ACTIVE", at: scope.now });

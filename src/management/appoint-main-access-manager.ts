@@ -46,6 +46,7 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
   const assignment = await grantRole(scope, { person, enterprise, role: "MAIN_ACCESS_MANAGER" });
   if (enterprise.status === "REGISTERED" || enterprise.status === "ACCESS_DELETED") {
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "PENDING_ACTIVATION", updatedAt: scope.now });
+    scope.changed({ kind: "STATUS", enterpriseId: enterprise.id });
     enterprise.status = "PENDING_ACTIVATION";
     await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "PENDING_ACTIVATION", at: scope.now });
   }

@@ -56,6 +56,8 @@ export async function appointServiceProvider(
       activeKey: mandateActiveKey(fields),
     }),
   );
+  if (previous) scope.changed(...mandateChanges(previous));
+  scope.changed(...mandateChanges(mandate));
   await scope.audit("APPOINT_SERVICE_PROVIDER", client, {
     mutation: "appointServiceProvider",
     before: previous ? summary(previous) : null,
@@ -65,3 +67,12 @@ export async function appointServiceProvider(
 }
 
 export { summary as mandateSummary };
+
+/** A mandate's change, told on both sides: the client's and the provider's subscribers (src/live). */
+export function mandateChanges(m: Pick<ServiceProviderMandate, "clientId" | "providerId">) {
+  const mandate = { clientId: m.clientId, providerId: m.providerId };
+  return [
+    { kind: "MANDATE" as const, enterpriseId: m.clientId, mandate },
+    { kind: "MANDATE" as const, enterpriseId: m.providerId, mandate },
+  ];
+}

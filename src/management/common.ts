@@ -145,6 +145,7 @@ export async function grantRole(
       automatic,
     }),
   );
+  scope.changed({ kind: "ASSIGNMENT", enterpriseId: enterprise.id, assignment: { personId: person.id, role, capacityCode } });
   if (onlineServices.length > 0) {
     await em.insert(
       RoleAssignmentOnlineService,
@@ -160,6 +161,7 @@ export async function endAssignments(scope: ActionScope, assignments: readonly R
   const ended = { endedAt: scope.now, endedById: scope.viewer.id, activeKey: null, exclusiveKey: null };
   await scope.em.update(RoleAssignment, { id: In(assignments.map((a) => a.id)) }, ended);
   for (const a of assignments) Object.assign(a, ended);
+  scope.changed(...assignments.map((a) => ({ kind: "ASSIGNMENT" as const, enterpriseId: a.enterpriseId, assignment: { personId: a.personId, role: a.role, capacityCode: a.capacityCode } })));
 }
 
 export async function activeCapacities({ em }: ActionScope, enterprise: Enterprise): Promise<EnterpriseCapacity[]> {
@@ -180,6 +182,7 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
   const row = existing ? em.merge(EnterpriseCapacity, existing, active) : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
   await em.save(row);
   await recordCapacityActive(em, { enterpriseId: enterprise.id, capacityCode, at: now });
+  scope.changed({ kind: "CAPACITY", enterpriseId: enterprise.id });
   await ensureMainAccessManagerProfiles(scope, enterprise);
   return row;
 }

@@ -36,6 +36,8 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
       .createQueryBuilder(RoleAssignment, "a")
       .where("a.enterpriseId = :enterprise AND a.endedAt IS NULL AND a.role <> 'LEGAL_REPRESENTATIVE'", { enterprise: enterprise.id });
   const firstAssignments = await current().select("a.id", "id").orderBy("a.id").limit(auditedIdsLimit).getRawMany<{ id: number | string }>();
+  // Whose own roles end here: each of them is told (src/live), whatever they can still see of the enterprise afterwards.
+  const holders = (await current().select("a.personId", "personId").distinct(true).getRawMany<{ personId: number | string }>()).map((a) => Number(a.personId));
   const endedAssignments = await em
     .createQueryBuilder()
     .update(RoleAssignment)
@@ -46,13 +48,18 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
   const activeMandates = em
     .createQueryBuilder(ServiceProviderMandate, "m")
     .select("m.id", "id")
+    .addSelect("m.clientId", "clientId")
+    .addSelect("m.providerId", "providerId")
     .where(currentAtSql("m"), { validAt: now })
     .andWhere(new Brackets((q) => q.where("m.clientId = :enterprise", { enterprise: enterprise.id }).orWhere("m.providerId = :enterprise", { enterprise: enterprise.id })))
     .orderBy("m.id");
   // SQLite runs one writer at a time and has no row locks; MariaDB locks each mandate row here until the commit.
-  const mandateIds = (await (dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates).getRawMany<{ id: number | string }>()).map((m) =>
-    Number(m.id),
-  );
+  const lockedMandates = await (dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates).getRawMany<{
+    id: number | string;
+    clientId: number | string;
+    providerId: number | string;
+  }>();
+  const mandateIds = lockedMandates.map((m) => Number(m.id));
   const endedMandates = await em
     .createQueryBuilder()
     .update(ServiceProviderMandate)
@@ -68,6 +75,15 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
   if (capacities.length > 0) await em.update(EnterpriseCapacity, { id: In(capacities.map((c) => c.id)) }, { status: "INACTIVE" });
   await em.update(Enterprise, { id: enterprise.id }, { status: "ACCESS_DELETED", updatedAt: now });
   await recordAccessDeleted(em, { enterpriseId: enterprise.id, at: now });
+  scope.changed(
+    { kind: "STATUS", enterpriseId: enterprise.id, personIds: holders },
+    // The other party of each mandate learns of it too (the ended ones are among those locked: the UPDATE ends only ACTIVE ones).
+    ...lockedMandates.flatMap((m) => {
+      const mandate = { clientId: Number(m.clientId), providerId: Number(m.providerId) };
+      const other = mandate.clientId === enterprise.id ? mandate.providerId : mandate.clientId;
+      return [{ kind: "MANDATE" as const, enterpriseId: other, mandate }];
+    }),
+  );
   await scope.audit("DELETE_ENTERPRISE_ACCESS", enterprise, {
     mutation: "deleteEnterpriseAccess",
     reason,

@@ -1,5 +1,5 @@
 import type { ActionScope } from "./action";
-import { mandateSummary } from "./appoint-service-provider";
+import { mandateChanges, mandateSummary } from "./appoint-service-provider";
 import { validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, ServiceProviderMandate } from "../model/entities";
@@ -22,6 +22,7 @@ export async function endServiceProviderMandate(scope: ActionScope, input: { man
   const { affected } = await scope.em.update(ServiceProviderMandate, { id, status: "ACTIVE" }, ended);
   if (affected === 0) throw new ConflictError("ALREADY_ENDED", message("conflict.mandateEnded"));
   Object.assign(mandate, ended);
+  scope.changed(...mandateChanges(mandate));
   await scope.audit("APPOINT_SERVICE_PROVIDER", client, { mutation: "endServiceProviderMandate", before, after: mandateSummary(mandate) });
   return mandate;
 }

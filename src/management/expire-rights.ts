@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { dueAtSql } from "../access/validity";
 import { appendAuditEvents, type AuditEventContent } from "../audit/chain";
+import type { RecordedChange } from "../live/changes";
 import { RoleAssignment, ServiceProviderMandate } from "../model/entities";
 
 /** Who wrote an expiry down: the first management action that met it, or the sweep. Kept in the event's details. */
@@ -81,4 +82,27 @@ export async function enterprisesWithDueRights(em: EntityManager, now: Date, lim
     em.createQueryBuilder(ServiceProviderMandate, "m").select("DISTINCT m.client_id", "id").where(dueAtSql("m"), { validAt: now }).orderBy("id").limit(limit).getRawMany<{ id: number | string }>(),
   ]);
   return [...new Set([...assignments, ...mandates].map((r) => Number(r.id)))].sort((a, b) => a - b).slice(0, limit);
+}
+
+/**
+ * The access changes an expiry makes, for live subscribers (src/live/changes.ts), from the EXPIRE_RIGHT events that
+ * wrote it down: an assignment's end to its enterprise, a mandate's to its client and its provider. Published when
+ * the expiry is written down (by an action or the sweep), not at the instant itself: until then readers already see
+ * the right as ended, and the sweep bounds the delay (EXPIRY_SWEEP_SECONDS).
+ */
+export function expiryChanges(events: readonly Pick<AuditEventContent, "action" | "enterpriseId" | "details">[]): RecordedChange[] {
+  return events
+    .filter((e) => e.action === expireRightAction && e.enterpriseId !== null)
+    .flatMap((e): RecordedChange[] => {
+      const details = JSON.parse(e.details) as { kind: string; after: { personId?: number; role?: string; capacity?: string | null; clientId?: number; providerId?: number } };
+      const { after } = details;
+      if (details.kind === "ROLE_ASSIGNMENT") {
+        return [{ kind: "ASSIGNMENT", enterpriseId: e.enterpriseId!, assignment: { personId: after.personId!, role: after.role!, capacityCode: after.capacity ?? null } }];
+      }
+      const mandate = { clientId: after.clientId!, providerId: after.providerId! };
+      return [
+        { kind: "MANDATE", enterpriseId: mandate.clientId, mandate },
+        { kind: "MANDATE", enterpriseId: mandate.providerId, mandate },
+      ];
+    });
 }

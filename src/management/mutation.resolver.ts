@@ -46,6 +46,7 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
     requestId: context.requestId,
     deadline: context.deadline,
     clock: context.clock,
+    changes: context.changes,
   };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));

@@ -28,6 +28,7 @@ export async function setUserOnlineServices(
     assignment.validUntil = validUntil;
   }
   await recordOnlineServices(scope.em, { assignmentId: assignment.id, codes: services, at: scope.now });
+  scope.changed({ kind: "ASSIGNMENT", enterpriseId: enterprise.id, assignment: { personId: assignment.personId, role: assignment.role, capacityCode: assignment.capacityCode } });
   await scope.audit("MANAGE_USERS", enterprise, {
     mutation: "setUserOnlineServices",
     before,

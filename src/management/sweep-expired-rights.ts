@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import { lockEnterpriseRows, runMaintenance } from "./action";
-import { enterprisesWithDueRights, expireDueRights } from "./expire-rights";
+import type { ChangeFeed } from "../live/changes";
+import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */
 const enterprisesPerSweep = 500;
@@ -12,15 +13,18 @@ const enterprisesPerSweep = 500;
  * enterprise under the same enterprise lock as the management actions. Safe to run in several processes at once: each
  * expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
  */
-export async function sweepExpiredRights({ dataSource, clock = systemClock }: { dataSource: DataSource; clock?: Clock }): Promise<number> {
+export async function sweepExpiredRights({ dataSource, clock = systemClock, changes }: { dataSource: DataSource; clock?: Clock; changes?: ChangeFeed }): Promise<number> {
   const now = clock.now();
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, now, enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
-    written += await runMaintenance(dataSource, async (em) => {
+    const expired = await runMaintenance(dataSource, async (em) => {
       await lockEnterpriseRows(em, [enterpriseId]);
-      return (await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" })).length;
+      return expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" });
     });
+    // Committed: live subscribers learn of the ends (src/live/changes.ts).
+    changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
+    written += expired.length;
   }
   return written;
 }
@@ -29,12 +33,24 @@ export async function sweepExpiredRights({ dataSource, clock = systemClock }: { 
  * Runs the sweep every `intervalSeconds` (EXPIRY_SWEEP_SECONDS; 0: never), one sweep at a time; a failed sweep is
  * logged and the next one tries again. Returns the function that stops it.
  */
-export function startExpirySweep({ dataSource, clock, intervalSeconds, logger }: { dataSource: DataSource; clock?: Clock; intervalSeconds: number; logger: Logger }): () => Promise<void> {
+export function startExpirySweep({
+  dataSource,
+  clock,
+  changes,
+  intervalSeconds,
+  logger,
+}: {
+  dataSource: DataSource;
+  clock?: Clock;
+  changes?: ChangeFeed;
+  intervalSeconds: number;
+  logger: Logger;
+}): () => Promise<void> {
   if (intervalSeconds <= 0) return async () => {};
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = sweepExpiredRights({ dataSource, clock })
+    running = sweepExpiredRights({ dataSource, clock, changes })
       .then((written) => {
         if (written > 0) logger.info({ expired: written }, "expired rights written down");
       })

@@ -8,6 +8,7 @@ import { dialectOf, retryWhileBusy } from "../database/data-source";
 import type { Catalog } from "../model/catalog";
 import { appendAuditEvents } from "../audit/chain";
 import { systemClock, type Clock } from "../clock";
+import type { ChangeFeed, RecordedChange } from "../live/changes";
 import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
 import { recordRegistrations } from "../model/history";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
@@ -193,7 +194,7 @@ async function insertMany<T extends object>(em: EntityManager, target: new () =>
 }
 
 /** Applies one batch in a bounded number of statements, whatever its size: reads by key, multi-row inserts, rereads. */
-async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Counts, now: Date): Promise<void> {
+async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Counts, now: Date, changes: RecordedChange[]): Promise<void> {
   const events: { enterpriseNumber: string; details: object }[] = [];
   const numbers = [...new Set(batch.map((r) => r.enterpriseNumber))];
   const enterprises = new Map((await em.findBy(Enterprise, { number: In(numbers) })).map((e) => [e.number, e]));
@@ -257,6 +258,13 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
     [...assignments].map(([activeKey, { ssin: _ssin, enterpriseNumber: _number, ...fields }]) => ({ ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey, exclusiveKey: null })),
   );
   summary.legalRepresentativesCreated += assignments.size;
+  for (const { enterpriseId, personId } of assignments.values()) {
+    changes.push({ kind: "ASSIGNMENT", enterpriseId: enterpriseId!, assignment: { personId: personId!, role: "LEGAL_REPRESENTATIVE", capacityCode: null } });
+  }
+  // The events so far are the enterprises' own (created, renamed, another default capacity).
+  for (const number of new Set(events.map((e) => e.enterpriseNumber))) {
+    changes.push({ kind: "REGISTER", enterpriseId: enterprises.get(number)!.id });
+  }
   for (const { ssin, enterpriseNumber } of assignments.values()) {
     events.push({ enterpriseNumber, details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } } });
   }
@@ -289,7 +297,7 @@ const retryableMysqlErrors = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LO
 const maxMysqlAttempts = 5;
 
 /** One batch in its own transaction, run again when another process got in its way; returns what it changed once committed. */
-async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], now: Date, took: (ms: number) => void): Promise<Counts> {
+async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], now: Date, took: (ms: number) => void, changes: RecordedChange[]): Promise<Counts> {
   if (dialectOf(dataSource) === "sqlite") {
     const enterpriseTable = dataSource.driver.escape(dataSource.getMetadata(Enterprise).tableName);
     return retryWhileBusy(
@@ -300,7 +308,8 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
           await em.query(`UPDATE ${enterpriseTable} SET id = id WHERE 0`);
           const started = performance.now();
           const counts = noCounts();
-          await applyBatch(em, batch, counts, now);
+          changes.length = 0;
+          await applyBatch(em, batch, counts, now, changes);
           took(performance.now() - started);
           return counts;
         }),
@@ -312,7 +321,8 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
       const started = performance.now();
       const counts = await dataSource.transaction("READ COMMITTED", async (em) => {
         const counts = noCounts();
-        await applyBatch(em, batch, counts, now);
+        changes.length = 0;
+        await applyBatch(em, batch, counts, now, changes);
         return counts;
       });
       took(performance.now() - started);
@@ -342,7 +352,17 @@ export async function importRegister(
     file,
     progress = () => undefined,
     clock = systemClock,
-  }: { dataSource: DataSource; catalog: Catalog; file: string; progress?: Progress; /** The instant the import records (src/clock.ts). */ clock?: Clock },
+    changes: publish,
+  }: {
+    dataSource: DataSource;
+    catalog: Catalog;
+    file: string;
+    progress?: Progress;
+    /** The instant the import records (src/clock.ts). */
+    clock?: Clock;
+    /** Where each committed batch's changes are published (src/live/changes.ts): Redis, for the gateways that serve subscriptions. */
+    changes?: ChangeFeed;
+  },
 ): Promise<ImportSummary> {
   const { rows, enterprises } = await validate(file, catalog, progress);
   const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
@@ -351,7 +371,10 @@ export async function importRegister(
   let done = 0;
   for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {
     const started = performance.now();
-    const counts = await applyInOwnTransaction(dataSource, batch, now, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)));
+    const changes: RecordedChange[] = [];
+    const counts = await applyInOwnTransaction(dataSource, batch, now, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)), changes);
+    // Committed: the gateways' subscribers may learn of it (through Redis when the import runs as its own process).
+    publish?.publish(changes.map((change) => ({ ...change, at: now.toISOString() })));
     for (const key of Object.keys(counts) as (keyof Counts)[]) summary[key] += counts[key];
     done += batch.length;
     if (Math.floor(done / 10_000) > Math.floor((done - batch.length) / 10_000)) progress(`imported ${done} of ${rows} rows`);
