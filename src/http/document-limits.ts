@@ -216,8 +216,9 @@ export function documentLimits<TContext extends object>(
             const size = await sizeOf(contextValue).catch(() => null);
             if (size !== null) knownSizes.set(`${rootType}.${name}`, size);
           }
-          const inputs = JSON.stringify([request.variables ?? {}, [...knownSizes]]);
-          const cost = rememberedCost(inputs, operation, () => costOf(schema, document, operation, request.variables, maxFields, knownSizes));
+          const compute = () => costOf(schema, document, operation, request.variables, maxFields, knownSizes);
+          const inputs = costKey(request.variables, knownSizes);
+          const cost = inputs === null ? compute() : rememberedCost(inputs, operation, compute);
           if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
         },
         async willSendResponse({ response }) {
@@ -262,6 +263,15 @@ const nodeLimitMessage = /maximum allowed number of nodes/;
 /** The cost depends on the variables and the known list sizes: kept for inputs this small, this many per operation. */
 const maxCostKeyLength = 1024;
 const maxCostsPerOperation = 64;
+
+/** The variables and list sizes as a key; null for variables JSON cannot write (nested too deep for the stack: a hostile body). */
+function costKey(variables: Record<string, unknown> | undefined, knownSizes: KnownListSizes): string | null {
+  try {
+    return JSON.stringify([variables ?? {}, [...knownSizes]]);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Null when the variables do not fit the operation: execution then refuses them (BAD_USER_INPUT) before any resolver
