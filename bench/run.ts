@@ -232,6 +232,8 @@ async function main(): Promise<void> {
   const ratios: Record<string, number> = {
     "(b) SQLite / (a)": rate("(b) gateway myEnterprises, SQLite") / rate("(a) bare Apollo, from memory"),
     "1,000 rows SQLite / (a) 1,000 rows": rate("(c) 1,000 rows, SQLite, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory"),
+    "p99 (b) SQLite / p99 (a)": summary["(b) gateway myEnterprises, SQLite"].p99 / summary["(a) bare Apollo, from memory"].p99,
+    "p99 1,000 rows SQLite / p99 (a) 1,000 rows": summary["(c) 1,000 rows, SQLite, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99,
     "shield overhead, 20 rows, SQLite": 1 - rate("(c) 20 rows, SQLite, shield on") / rate("(c) 20 rows, SQLite, shield off"),
     "shield overhead, 1,000 rows, SQLite": 1 - rate("(c) 1,000 rows, SQLite, shield on") / rate("(c) 1,000 rows, SQLite, shield off"),
   };
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
     ratios["(b) MariaDB / (a)"] = rate("(b) gateway myEnterprises, MariaDB") / rate("(a) bare Apollo, from memory");
     ratios["1,000 rows MariaDB / (a) 1,000 rows"] = rate("(c) 1,000 rows, MariaDB, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory");
     ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
+    ratios["p99 1,000 rows MariaDB / p99 (a) 1,000 rows"] = summary["(c) 1,000 rows, MariaDB, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99;
     ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
     ratios["shield overhead, 1,000 rows, MariaDB"] = 1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
   }
@@ -273,7 +276,8 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
-    settings: { quick, rounds, seconds, connections },
+    // Every server runs under this NODE_ENV (the baselines too: it moves bare Apollo by about 20%).
+    settings: { quick, rounds, seconds, connections, nodeEnv: process.env.NODE_ENV ?? null, execution: process.env.EXECUTION ?? "jit" },
     scenarios: summary,
     ratios,
     sqlStatementsPerRequest: statements,

@@ -55,6 +55,8 @@ export interface Config {
   databaseDeadlines: DatabaseDeadlines;
   /** "jit": queries compiled by graphql-jit (src/http/compiled-execution.ts); "graphql-js": the reference executor. */
   execution: "jit" | "graphql-js";
+  /** With EXECUTION=jit: how many distinct documents stay compiled (least recently used dropped first). */
+  compiledDocuments: number;
   /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
@@ -158,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
     },
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
+    compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),

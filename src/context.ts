@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
+import type { RequestDeadline } from "./http/request-deadline";
 import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
@@ -14,6 +15,8 @@ import { chooseLanguage, preferredLanguage } from "./i18n/language";
 /** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */
 export interface Context {
   requestId: string;
+  /** The request's deadline: a management action gives its transaction up when it passes. */
+  deadline: RequestDeadline | undefined;
   viewer: Person | null;
   dataSource: DataSource;
   /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
@@ -65,6 +68,7 @@ export function refreshAfterWrite(context: Context): void {
 
 export function createContext({
   requestId,
+  deadline,
   viewer,
   dataSource,
   catalog,
@@ -73,6 +77,7 @@ export function createContext({
   changes,
 }: {
   requestId: string;
+  deadline?: RequestDeadline;
   viewer: Person | null;
   dataSource: DataSource;
   catalog: Catalog;
@@ -83,6 +88,7 @@ export function createContext({
   const now = clock.now();
   return {
     requestId,
+    deadline,
     viewer,
     dataSource,
     catalog,

@@ -28,7 +28,7 @@ import { RedisCache } from "./http/redis-cache";
 import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
-import { withRequestDeadline } from "./http/request-deadline";
+import { deadlineOf, withRequestDeadline } from "./http/request-deadline";
 import { bindMessageLanguage, requestIdOf, requestScope } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
@@ -111,6 +111,9 @@ export async function startGateway({
   const verifier = createTokenVerifier(config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) });
   const app = express();
   app.disable("x-powered-by");
+  // Express hashes every body it sends (sha1) for an ETag: a GraphQL POST answer is never revalidated, and hashing a
+  // 140 kB page costs as much as building it.
+  app.set("etag", false);
   const httpServer = createServer(app);
   app.set("trust proxy", config.trustProxy);
   // Node closes idle connections after 5 s by default: a load balancer (or client) that reuses one at that moment
@@ -133,7 +136,7 @@ export async function startGateway({
       : undefined,
   });
   const budgeted = withResponseBudget(schema);
-  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted }) : null;
+  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted, maxDocuments: config.compiledDocuments }) : null;
   const apollo = new ApolloServer<Context>({
     // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
     ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),
@@ -196,7 +199,7 @@ export async function startGateway({
           await rateLimits.perViewer(identity.ssin, res);
           viewer = await personFor(dataSource, identity);
         }
-        const context = createContext({ requestId, viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes });
+        const context = createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes });
         bindMessageLanguage(() => messageLanguageFor(context));
         return context;
       },

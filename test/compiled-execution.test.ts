@@ -66,4 +66,25 @@ describeEachDatabase("compiled execution (graphql-jit)", (dialect) => {
       expect(comparable(compiled)).toEqual(comparable(answered));
     }
   });
+
+  it("keeps at most COMPILED_DOCUMENTS documents compiled, and answers a document it dropped as before", async () => {
+    const bounded = await startTestGateway(dialect, { EXECUTION: "jit", COMPILED_DOCUMENTS: "3", DEV_KEY_FILE: jit.config.devKeyFile }, { database: jit.database });
+    try {
+      const e = await jit.seed.enterprise().withMainAccessManager().active().build();
+      const token = await jit.token(e.mainAccessManager!);
+      // Eight distinct documents (each operation name makes its own document), then the first again, dropped by then.
+      const documents = Array.from({ length: 8 }, (_, i) => `query Bounded${i} { myEnterprises { number name } }`);
+      const answers: string[] = [];
+      for (const [i, query] of documents.entries()) {
+        answers.push((await graphql(bounded.url, query, { token })).text);
+        expect(bounded.gateway.compiledDocuments?.()).toBe(Math.min(i + 1, 3));
+      }
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).toContain(e.number.replace(/^(\d{4})(\d{3})(\d{3})$/, "$1.$2.$3"));
+      expect((await graphql(bounded.url, documents[0], { token })).text).toBe(answers[0]);
+      expect(bounded.gateway.compiledDocuments?.()).toBe(3);
+    } finally {
+      await bounded.stop();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { IsNull, MoreThan, Or } from "typeorm";
+import type { DateTime } from "../model/scalars";
 
 /**
  * Rights that expire (issue 13, point 1): an assignment or mandate is current at instant T when it has not ended and
@@ -9,32 +10,43 @@ import { IsNull, MoreThan, Or } from "typeorm";
  * for TypeORM find options. Every reader of current assignments and mandates goes through one of them.
  */
 
-/** What the validity of an assignment or mandate depends on. */
+/** What the validity of an assignment or mandate depends on (date-times as read: a Date, or the read side's ISO-8601 text). */
 export interface Validity {
-  endedAt: Date | null;
-  validUntil: Date | null;
+  endedAt: DateTime | null;
+  validUntil: DateTime | null;
 }
 
+/** The milliseconds of a date-time as read (the read side's ISO-8601 text, or a Date). */
+export const instant = (value: DateTime): number => (typeof value === "string" ? Date.parse(value) : value.getTime());
+
 export function isCurrentAt(row: Validity, at: Date): boolean {
-  return row.endedAt === null && (row.validUntil === null || row.validUntil.getTime() > at.getTime());
+  return row.endedAt === null && (row.validUntil === null || instant(row.validUntil) > at.getTime());
 }
 
 /** Has the row expired by `at` without anything having ended it yet (what the expiry writes down)? */
 export function isDueAt(row: Validity, at: Date): boolean {
-  return row.endedAt === null && row.validUntil !== null && row.validUntil.getTime() <= at.getTime();
+  return row.endedAt === null && row.validUntil !== null && instant(row.validUntil) <= at.getTime();
 }
 
 /** When the row ended as of `at`: its `endedAt`, or its `validUntil` once that has passed; null while current. */
-export function endedAsOf(row: Validity, at: Date): Date | null {
+export function endedAsOf(row: Validity, at: Date): DateTime | null {
   return row.endedAt ?? (isDueAt(row, at) ? row.validUntil : null);
 }
+
+const currentAt = (alias: string, placeholder: string) =>
+  `(${alias}.ended_at IS NULL AND (${alias}.valid_until IS NULL OR ${alias}.valid_until > ${placeholder}))`;
 
 /**
  * The SQL predicate "current at :parameter" for the table alias (`ra`, `m`...), on the columns `ended_at` and
  * `valid_until` of role_assignment and service_provider_mandate. Bind `parameter` to the instant (a Date).
  */
 export function currentAtSql(alias: string, parameter = "validAt"): string {
-  return `(${alias}.ended_at IS NULL AND (${alias}.valid_until IS NULL OR ${alias}.valid_until > :${parameter}))`;
+  return currentAt(alias, `:${parameter}`);
+}
+
+/** `currentAtSql` with a positional parameter (`?`), for the read side's prepared statements (src/model/row-reader.ts). */
+export function currentAtPositionalSql(alias: string): string {
+  return currentAt(alias, "?");
 }
 
 /** The SQL predicate "expired by :parameter but not yet ended" (the rows the expiry ends), as `currentAtSql`. */

@@ -1,4 +1,5 @@
 import type { RoleAssignment, ServiceProviderMandate } from "../model/entities";
+import { instant } from "./validity";
 
 /**
  * THE predicate "was this assignment (or mandate) current at instant T", in SQL and in memory: begun at or before T,
@@ -16,6 +17,6 @@ export const wasCurrentAt = {
   holds(row: Pick<RoleAssignment, "grantedAt" | "endedAt" | "validUntil"> | Pick<ServiceProviderMandate, "startsAt" | "endedAt" | "validUntil">, at: Date): boolean {
     const start = "grantedAt" in row ? row.grantedAt : row.startsAt;
     const t = at.getTime();
-    return start.getTime() <= t && (row.endedAt === null || row.endedAt.getTime() > t) && (row.validUntil === null || row.validUntil.getTime() > t);
+    return instant(start) <= t && (row.endedAt === null || instant(row.endedAt) > t) && (row.validUntil === null || instant(row.validUntil) > t);
   },
 };

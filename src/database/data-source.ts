@@ -52,11 +52,17 @@ interface MysqlTarget {
   user: string;
   password: string;
   database: string;
+  /** A Unix socket of a server on this machine (`?socket=/run/mysqld/mysqld.sock`): host and port are then not used. */
+  socketPath?: string;
 }
 
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | ({ dialect: "mysql" } & MysqlTarget);
 
-/** Parses DATABASE_URL: `sqlite:PATH` (`sqlite::memory:` for a throwaway database) or `mysql://USER:PASS@HOST:PORT/DB`. */
+/**
+ * Parses DATABASE_URL: `sqlite:PATH` (`sqlite::memory:` for a throwaway database) or `mysql://USER:PASS@HOST:PORT/DB`,
+ * optionally `?socket=/PATH` for a server on this machine (a Unix socket costs the gateway about a tenth less CPU than
+ * loopback TCP).
+ */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (url.startsWith("sqlite:")) {
     const path = url.slice("sqlite:".length).replace(/^\/\//, "");
@@ -73,6 +79,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
     if (!parsed.hostname || !database) throw new DatabaseUrlError("DATABASE_URL must name a host and a database: mysql://USER:PASS@HOST:PORT/DB");
     const port = parsed.port ? Number(parsed.port) : 3306;
+    const unknown = [...parsed.searchParams.keys()].filter((name) => name !== "socket");
+    if (unknown.length > 0) throw new DatabaseUrlError(`DATABASE_URL knows one parameter, socket (got "${unknown[0].slice(0, 40)}")`);
+    const socketPath = parsed.searchParams.get("socket") ?? undefined;
+    if (socketPath !== undefined && !socketPath.startsWith("/")) throw new DatabaseUrlError("DATABASE_URL's socket must be an absolute path, e.g. ?socket=/run/mysqld/mysqld.sock");
     return {
       dialect: "mysql",
       host: parsed.hostname,
@@ -80,6 +90,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
       user: decodeURIComponent(parsed.username || "root"),
       password: decodeURIComponent(parsed.password),
       database,
+      ...(socketPath ? { socketPath } : {}),
     };
   }
   throw new DatabaseUrlError(`DATABASE_URL must start with sqlite: or mysql:// (got "${url.split(":")[0]}:...")`);
@@ -95,8 +106,8 @@ interface MysqlServer {
 }
 
 /** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"), and which deadlines it supports. */
-async function detectMysqlServer({ host, port, user, password, database }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
-  const connection = await createConnection({ host, port, user, password, database, connectTimeout });
+async function detectMysqlServer({ host, port, user, password, database, socketPath }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
+  const connection = await createConnection({ host, port, user, password, database, connectTimeout, ...(socketPath ? { socketPath } : {}) });
   try {
     const [rows] = await connection.query("SELECT VERSION() AS version");
     const version = String((rows as { version: string }[])[0]?.version ?? "");
@@ -129,8 +140,12 @@ function sessionBounds({ statementTimeoutMs, lockWaitTimeoutS, idleTransactionTi
 /** What the answer to a statement may take beyond the server's own statement timeout before the client gives the connection up. */
 const answerGraceMs = 2_000;
 
+type DriverCommand = (...args: unknown[]) => { once(event: "end", listener: () => void): unknown };
+
 interface DriverConnection {
-  query(...args: unknown[]): { once(event: "end", listener: () => void): unknown };
+  query: DriverCommand;
+  /** A prepared statement: what the read side's hot statements use (src/model/row-reader.ts). */
+  execute: DriverCommand;
   promise(): { query(sql: string): Promise<unknown> };
 }
 
@@ -154,9 +169,8 @@ function boundSessions(dataSource: DataSource, statement: string, { statementTim
   const bounded = new WeakSet<DriverConnection>();
   const bound = async (connection: DriverConnection) => {
     if (bounded.has(connection)) return connection;
-    const query = connection.query.bind(connection);
-    connection.query = (...args: unknown[]) => {
-      const command = query(...args);
+    const guarded = (run: DriverCommand): DriverCommand => (...args) => {
+      const command = run(...args);
       const guard = setTimeout(
         () => abandonConnection(connection, "PROTOCOL_SEQUENCE_TIMEOUT", `The database did not answer within ${statementTimeoutMs + answerGraceMs} ms`),
         statementTimeoutMs + answerGraceMs,
@@ -164,6 +178,8 @@ function boundSessions(dataSource: DataSource, statement: string, { statementTim
       command.once("end", () => clearTimeout(guard));
       return command;
     };
+    connection.query = guarded(connection.query.bind(connection));
+    connection.execute = guarded(connection.execute.bind(connection));
     try {
       await connection.promise().query(statement);
     } catch (error) {
@@ -229,7 +245,15 @@ async function describeDataSource({ url, replicaUrls = [], poolSize = 10, loggin
     timezone: "Z",
     charset: "utf8mb4_unicode_ci",
     poolSize,
-    extra: { connectionLimit: poolSize, enableKeepAlive: true, ...(deadlines ? { connectTimeout: deadlines.connectTimeoutMs } : {}) },
+    extra: {
+      connectionLimit: poolSize,
+      enableKeepAlive: true,
+      // The read side's prepared statements (src/model/row-reader.ts) stay prepared on each connection; the server
+      // counts them against max_prepared_stmt_count (16,382 by default) for all its clients together, so each
+      // connection keeps at most this many (least recently used closed first), far more than the shapes in use.
+      maxPreparedStatements: 128,
+      ...(deadlines ? { connectTimeout: deadlines.connectTimeoutMs } : {}),
+    },
     entities,
     migrations,
     migrationsRun: false,
@@ -239,8 +263,8 @@ async function describeDataSource({ url, replicaUrls = [], poolSize = 10, loggin
   return { options, sessionStatement: deadlines ? sessionBounds(deadlines, server) : null };
 }
 
-function typeormCredentials({ host, port, user, password, database }: MysqlTarget) {
-  return { host, port, username: user, password, database };
+function typeormCredentials({ host, port, user, password, database, socketPath }: MysqlTarget) {
+  return { host, port, username: user, password, database, ...(socketPath ? { socketPath } : {}) };
 }
 
 export function dialectOf(dataSource: DataSource): Dialect {
@@ -250,7 +274,8 @@ export function dialectOf(dataSource: DataSource): Dialect {
 /** Where DATABASE_URL points, for messages: never the password. */
 export function describeDatabase(url: string): string {
   const target = parseDatabaseUrl(url);
-  return target.dialect === "sqlite" ? `sqlite:${target.path}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+  if (target.dialect === "sqlite") return `sqlite:${target.path}`;
+  return target.socketPath ? `mysql://${target.user}@${target.host}/${target.database}?socket=${target.socketPath}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
 /**

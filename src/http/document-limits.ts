@@ -164,7 +164,7 @@ function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNo
  * Refuses an operation over a limit with QUERY_TOO_COMPLEX (HTTP 400, the limit and its maximum in the extensions),
  * after validation and before any resolver runs. Depth, aliases and root fields depend on the document only and are
  * remembered per parsed document (Apollo reuses the parsed document of a query it has seen); the cost depends on the
- * variables (`first: $n`) and is computed per request.
+ * variables (`first: $n`) and the known list sizes, and is remembered per parsed operation and such inputs.
  */
 export function documentLimits<TContext extends object>(
   limits: DocumentLimits,
@@ -181,6 +181,20 @@ export function documentLimits<TContext extends object>(
   } = {},
 ): ApolloServerPlugin<TContext> {
   const shapes = new WeakMap<OperationDefinitionNode, Shape>();
+  const costs = new WeakMap<OperationDefinitionNode, Map<string, number | null>>();
+  /** The cost of an operation for its inputs, remembered per parsed operation for small inputs (a bounded few each). */
+  const rememberedCost = (key: string, operation: OperationDefinitionNode, compute: () => number | null): number | null => {
+    if (key.length > maxCostKeyLength) return compute();
+    let known = costs.get(operation);
+    if (!known) costs.set(operation, (known = new Map()));
+    let cost = known.get(key);
+    if (cost === undefined) {
+      cost = compute();
+      if (known.size >= maxCostsPerOperation) known.delete(known.keys().next().value!);
+      known.set(key, cost);
+    }
+    return cost;
+  };
   return {
     async requestDidStart() {
       return {
@@ -202,7 +216,9 @@ export function documentLimits<TContext extends object>(
             const size = await sizeOf(contextValue).catch(() => null);
             if (size !== null) knownSizes.set(`${rootType}.${name}`, size);
           }
-          const cost = costOf(schema, document, operation, request.variables, maxFields, knownSizes);
+          const compute = () => costOf(schema, document, operation, request.variables, maxFields, knownSizes);
+          const inputs = costKey(request.variables, knownSizes);
+          const cost = inputs === null ? compute() : rememberedCost(inputs, operation, compute);
           if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
         },
         async willSendResponse({ response }) {
@@ -243,6 +259,19 @@ export function assertWithinLimits(
 }
 
 const nodeLimitMessage = /maximum allowed number of nodes/;
+
+/** The cost depends on the variables and the known list sizes: kept for inputs this small, this many per operation. */
+const maxCostKeyLength = 1024;
+const maxCostsPerOperation = 64;
+
+/** The variables and list sizes as a key; null for variables JSON cannot write (nested too deep for the stack: a hostile body). */
+function costKey(variables: Record<string, unknown> | undefined, knownSizes: KnownListSizes): string | null {
+  try {
+    return JSON.stringify([variables ?? {}, [...knownSizes]]);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Null when the variables do not fit the operation: execution then refuses them (BAD_USER_INPUT) before any resolver

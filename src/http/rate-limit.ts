@@ -83,12 +83,12 @@ export function createRateLimits({
   const remainingOfClient = new WeakMap<Response, number>();
 
   /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (from: RateLimiterAbstract, key: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+  const take = async (from: RateLimiterAbstract, key: string, requestId?: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
     try {
       return { allowed: true, state: await from.consume(key) };
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
-      logger.warn({ err: outcome }, "rate limiter failed; request let through");
+      logger.warn({ requestId, err: outcome }, "rate limiter failed; request let through");
       return null;
     }
   };
@@ -106,7 +106,7 @@ export function createRateLimits({
 
   return {
     perClient: async (req: Request, res: Response, next) => {
-      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress));
+      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), requestIdOf(req));
       if (!outcome) return next();
       announce(res, quota.perClient, outcome.state);
       remainingOfClient.set(res, outcome.state.remainingPoints);
@@ -118,7 +118,7 @@ export function createRateLimits({
       res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
     },
     async perViewer(subject, res) {
-      const outcome = await take(viewers, viewerKey(subject));
+      const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req));
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);

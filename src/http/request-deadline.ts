@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { TimeoutError } from "../errors";
@@ -42,11 +42,11 @@ export class RequestDeadline {
   }
 }
 
-const scope = new AsyncLocalStorage<RequestDeadline>();
+const deadlines = new WeakMap<IncomingMessage, RequestDeadline>();
 
-/** The deadline of the request being served, if any (the management actions read it without the request at hand). */
-export function currentDeadline(): RequestDeadline | undefined {
-  return scope.getStore();
+/** The deadline of a request served within withRequestDeadline: the context carries it to the management actions. */
+export function deadlineOf(req: IncomingMessage): RequestDeadline | undefined {
+  return deadlines.get(req);
 }
 
 /**
@@ -68,15 +68,14 @@ export function withRequestDeadline({ timeoutMs, logger }: { timeoutMs: number; 
       res.status(503).json({ errors: [inLanguage({ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } }, currentMessageLanguage())] });
     }, timeoutMs);
     res.once("close", () => clearTimeout(timer));
-    scope.run(deadline, () => {
-      // Apollo's express handler is async and reports its failures through its promise, not through next.
-      Promise.resolve(handler(req, res, next)).then(
-        () => clearTimeout(timer),
-        (error: unknown) => {
-          clearTimeout(timer);
-          if (!answered) next(error);
-        },
-      );
-    });
+    deadlines.set(req, deadline);
+    // Apollo's express handler is async and reports its failures through its promise, not through next.
+    Promise.resolve(handler(req, res, next)).then(
+      () => clearTimeout(timer),
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (!answered) next(error);
+      },
+    );
   };
 }

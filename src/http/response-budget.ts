@@ -10,8 +10,16 @@ interface Budget {
   exceeded: boolean;
 }
 
-/** The budget of each request in flight, by its context object. */
-const budgets = new WeakMap<object, Budget>();
+/** Where a request's budget is kept on its context object: read by every resolved field, so a property, not a WeakMap. */
+const budgetKey = Symbol("responseBudget");
+
+type Budgeted = { [budgetKey]?: Budget };
+
+function count(budget: Budget, info: GraphQLResolveInfo, value: unknown, leaf: boolean): unknown {
+  budget.bytes += sizeOf(info, value, leaf);
+  if (budget.bytes > budget.max) budget.exceeded = true;
+  return value;
+}
 
 /** What a resolved value adds to the JSON answer under its key: an estimate, on the high side for ASCII text. */
 function sizeOf(info: GraphQLResolveInfo, value: unknown, leaf: boolean): number {
@@ -39,17 +47,12 @@ export function withResponseBudget(schema: GraphQLSchema): GraphQLSchema {
     for (const field of Object.values(type.getFields())) {
       const resolve = field.resolve ?? defaultFieldResolver;
       const leaf = isLeafType(getNamedType(field.type));
-      field.resolve = (source, args, context: object, info) => {
-        const budget = budgets.get(context);
+      field.resolve = (source, args, context: Budgeted, info) => {
+        const budget = context[budgetKey];
         if (!budget) return resolve(source, args, context, info);
         if (budget.exceeded && !leaf) return Promise.reject(new QueryTooComplexError("responseBytes", Number.NaN, Number.NaN));
-        const count = (value: unknown) => {
-          budget.bytes += sizeOf(info, value, leaf);
-          if (budget.bytes > budget.max) budget.exceeded = true;
-          return value;
-        };
         const result: unknown = resolve(source, args, context, info);
-        return isPromise(result) ? result.then(count) : count(result);
+        return isPromise(result) ? result.then((value) => count(budget, info, value, leaf)) : count(budget, info, result, leaf);
       };
     }
   }
@@ -67,8 +70,8 @@ export function responseBudget({ maxBytes }: { maxBytes: number }): ApolloServer
   return {
     async requestDidStart({ contextValue }) {
       // The operations of a batch share their context, and so one budget: the whole answer is bounded.
-      const budget: Budget = budgets.get(contextValue) ?? { bytes: 0, exceeded: false, max: maxBytes };
-      budgets.set(contextValue, budget);
+      const budgeted = contextValue as Budgeted;
+      const budget: Budget = (budgeted[budgetKey] ??= { bytes: 0, exceeded: false, max: maxBytes });
       return {
         async willSendResponse({ response }) {
           if (!budget.exceeded || response.body.kind !== "single") return;

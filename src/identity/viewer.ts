@@ -1,16 +1,22 @@
 import type { DataSource } from "typeorm";
 import { primaryReader, retryWhileBusy } from "../database/data-source";
 import { Person } from "../model/entities";
+import { RowReader } from "../model/row-reader";
 import type { Identity } from "./tokens";
 
+const readers = new WeakMap<DataSource, RowReader>();
+
 /**
- * The person behind a verified token. A person seen for the first time is created from the token's name claims
- * (SPEC, Identity); two first requests racing each other meet at the unique SSIN and both get the same row.
+ * The person behind a verified token, looked up on every request with the read side's prepared statement. A person
+ * seen for the first time is created from the token's name claims (SPEC, Identity); two first requests racing each
+ * other meet at the unique SSIN and both get the same row.
  */
 export async function personFor(dataSource: DataSource, identity: Identity): Promise<Person> {
-  const repository = dataSource.getRepository(Person);
-  const existing = await repository.findOneBy({ ssin: identity.ssin });
+  let reader = readers.get(dataSource);
+  if (!reader) readers.set(dataSource, (reader = new RowReader(dataSource.manager)));
+  const [existing] = await reader.whereIn(Person, { ssin: [identity.ssin] });
   if (existing) return existing;
+  const repository = dataSource.getRepository(Person);
   try {
     // SQLite: another process (a register import) may hold the write lock for a moment.
     return await retryWhileBusy(() => repository.save(

@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
 import { AuditChainRaceError, appendAuditEvents, type AuditEventContent } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
-import { currentDeadline, type RequestDeadline } from "../http/request-deadline";
+import type { RequestDeadline } from "../http/request-deadline";
 import type { Catalog } from "../model/catalog";
 import { Enterprise, type Person } from "../model/entities";
 import { createLoaders } from "../model/loaders";
@@ -112,6 +112,8 @@ interface ActionOptions {
   viewer: Person;
   catalog: Catalog;
   requestId: string | null;
+  /** The request's deadline (src/http/request-deadline.ts), when the action serves a request. */
+  deadline?: RequestDeadline;
   /** Where the action reads its `now` (default: the system's); the gateway passes its own (src/clock.ts). */
   clock?: Clock;
   /** Where committed changes are published (src/live/changes.ts); without one, nothing is. */
@@ -132,7 +134,7 @@ export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: reado
   await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
 }
 
-async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
+async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const work = async (em: EntityManager) => {
       const now = clock.now();
       const auditEvents: AuditedEvent[] = [];
@@ -161,7 +163,7 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = syst
       };
       return { result: await action(scope), auditEvents, changes };
   };
-  return inTransaction(dataSource, work, finish);
+  return inTransaction(dataSource, work, finish, deadline);
 }
 
 /**
@@ -172,9 +174,13 @@ export async function runMaintenance<T>(dataSource: DataSource, work: (em: Entit
   return (await inTransaction(dataSource, async (em) => ({ result: await work(em), auditEvents: [], changes: [] }), "commit")).result;
 }
 
-async function inTransaction<T>(dataSource: DataSource, work: (em: EntityManager) => Promise<Attempted<T>>, finish: Finish): Promise<Attempted<T>> {
+async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (em: EntityManager) => Promise<Attempted<T>>,
+  finish: Finish,
+  deadline?: RequestDeadline,
+): Promise<Attempted<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
-  const deadline = currentDeadline();
 
   const started = Date.now();
   for (let attemptNumber = 1; ; attemptNumber++) {

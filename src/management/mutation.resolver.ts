@@ -39,7 +39,15 @@ import { message } from "../i18n/messages";
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
 async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined): Promise<T> {
-  const options = { dataSource: context.dataSource, viewer: context.viewer!, catalog: context.catalog, requestId: context.requestId, clock: context.clock, changes: context.changes };
+  const options = {
+    dataSource: context.dataSource,
+    viewer: context.viewer!,
+    catalog: context.catalog,
+    requestId: context.requestId,
+    deadline: context.deadline,
+    clock: context.clock,
+    changes: context.changes,
+  };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));
   if (!dryRun) {

@@ -38,8 +38,8 @@ export async function expiringRights(
         .getMany()
     : [];
   const items: ExpiringRight[] = [
-    ...(await assignmentQuery.getMany()).map((assignment) => ({ kind: "ROLE_ASSIGNMENT" as const, assignment, mandate: null, validUntil: assignment.validUntil! })),
-    ...mandateRows.map((mandate) => ({ kind: "SERVICE_PROVIDER_MANDATE" as const, assignment: null, mandate, validUntil: mandate.validUntil! })),
+    ...(await assignmentQuery.getMany()).map((assignment) => ({ kind: "ROLE_ASSIGNMENT" as const, assignment, mandate: null, validUntil: new Date(assignment.validUntil!) })),
+    ...mandateRows.map((mandate) => ({ kind: "SERVICE_PROVIDER_MANDATE" as const, assignment: null, mandate, validUntil: new Date(mandate.validUntil!) })),
   ];
   const rank = (i: ExpiringRight) => (i.kind === "ROLE_ASSIGNMENT" ? 0 : 1);
   const id = (i: ExpiringRight) => i.assignment?.id ?? i.mandate!.id;

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import { In, IsNull, type EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import {
   AuditEvent,
   EBox,
@@ -13,7 +13,8 @@ import {
   StructuredMessagingConfig,
 } from "./entities";
 import type { Role } from "../access/role-tasks";
-import { currentAtWhere, endedAsOf } from "../access/validity";
+import { endedAsOf } from "../access/validity";
+import { currentRow, RowReader } from "./row-reader";
 
 /** One row per key, in key order (DataLoader's contract); null where there is none. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -34,8 +35,6 @@ function groupedByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: 
   });
 }
 
-const ids = (keys: readonly number[]) => In([...keys]);
-
 export type RoleHoldersKey = `${number}:${Role}`;
 
 /**
@@ -53,53 +52,50 @@ const mandatesAsOf = (now: Date) => (rows: ServiceProviderMandate[]) => rows.map
 /**
  * The batched readers of one request (or one transaction: they read through the entity manager they are given), as
  * of the instant `now`: what has expired by then reads as ended. Created per request in the context, never shared
- * across callers.
+ * across callers. Each batch is one prepared statement answering plain rows (src/model/row-reader.ts).
  */
 export function createLoaders(manager: EntityManager, now: Date) {
-  const current = currentAtWhere(now);
+  const rows = new RowReader(manager);
+  const currentAssignment = (alias: string) => currentRow.roleAssignment(alias, now);
   return {
-    person: byKey((keys: readonly number[]) => manager.findBy(Person, { id: ids(keys) }), (p) => p.id),
-    enterprise: byKey((keys: readonly number[]) => manager.findBy(Enterprise, { id: ids(keys) }), (e) => e.id),
-    enterpriseByNumber: byKey((keys: readonly string[]) => manager.findBy(Enterprise, { number: In([...keys]) }), (e) => e.number),
-    assignment: byKey((keys: readonly number[]) => manager.findBy(RoleAssignment, { id: ids(keys) }), (a) => a.id),
-    mandate: byKey((keys: readonly number[]) => manager.findBy(ServiceProviderMandate, { id: ids(keys) }).then(mandatesAsOf(now)), (m) => m.id),
-    eBoxMessage: byKey((keys: readonly number[]) => manager.findBy(EBoxMessage, { id: ids(keys) }), (m) => m.id),
-    auditEvent: byKey((keys: readonly number[]) => manager.findBy(AuditEvent, { id: ids(keys) }), (e) => e.id),
+    person: byKey((keys: readonly number[]) => rows.whereIn(Person, { id: keys }), (p) => p.id),
+    enterprise: byKey((keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }), (e) => e.id),
+    enterpriseByNumber: byKey((keys: readonly string[]) => rows.whereIn(Enterprise, { number: keys }), (e) => e.number),
+    assignment: byKey((keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }), (a) => a.id),
+    mandate: byKey((keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { id: keys }).then(mandatesAsOf(now)), (m) => m.id),
+    eBoxMessage: byKey((keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }), (m) => m.id),
+    // Off the hot path (node(id:) only), and the audit chain works with the entity's Date: TypeORM reads it.
+    auditEvent: byKey((keys: readonly number[]) => manager.findBy(AuditEvent, { id: In([...keys]) }), (e) => e.id),
     /** The current assignments of a person, across enterprises. */
     assignmentsOfPerson: groupedByKey(
-      (keys: readonly number[]) => manager.find(RoleAssignment, { where: { personId: ids(keys), ...current }, order: { id: "ASC" } }),
+      (keys: readonly number[]) => rows.whereIn(RoleAssignment, { personId: keys }, { condition: currentAssignment, orderById: true }),
       (a) => a.personId,
     ),
     /** The current holders of a role in an enterprise, keyed "enterpriseId:ROLE". */
     roleHolders: groupedByKey(
       async (keys: readonly RoleHoldersKey[]) => {
         const pairs = keys.map((key) => key.split(":") as [string, Role]);
-        return manager.find(RoleAssignment, {
-          where: { enterpriseId: In([...new Set(pairs.map(([e]) => Number(e)))]), role: In([...new Set(pairs.map(([, r]) => r))]), ...current },
-          order: { id: "ASC" },
-        });
+        return rows.whereIn(
+          RoleAssignment,
+          { enterpriseId: [...new Set(pairs.map(([e]) => Number(e)))], role: [...new Set(pairs.map(([, r]) => r))] },
+          { condition: currentAssignment, orderById: true },
+        );
       },
       (a): RoleHoldersKey => `${a.enterpriseId}:${a.role}`,
     ),
-    onlineServicesOfAssignment: groupedByKey(
-      (keys: readonly number[]) => manager.find(RoleAssignmentOnlineService, { where: { assignmentId: ids(keys) } }),
-      (s) => s.assignmentId,
-    ),
-    capacitiesOfEnterprise: groupedByKey(
-      (keys: readonly number[]) => manager.find(EnterpriseCapacity, { where: { enterpriseId: ids(keys) }, order: { id: "ASC" } }),
-      (c) => c.enterpriseId,
-    ),
-    eBoxOfEnterprise: byKey((keys: readonly number[]) => manager.findBy(EBox, { enterpriseId: ids(keys) }), (b) => b.enterpriseId),
+    onlineServicesOfAssignment: groupedByKey((keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }), (s) => s.assignmentId),
+    capacitiesOfEnterprise: groupedByKey((keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }), (c) => c.enterpriseId),
+    eBoxOfEnterprise: byKey((keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }), (b) => b.enterpriseId),
     mandatesAsClient: groupedByKey(
-      (keys: readonly number[]) => manager.find(ServiceProviderMandate, { where: { clientId: ids(keys) }, order: { id: "ASC" } }).then(mandatesAsOf(now)),
+      (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { clientId: keys }, { orderById: true }).then(mandatesAsOf(now)),
       (m) => m.clientId,
     ),
     mandatesAsProvider: groupedByKey(
-      (keys: readonly number[]) => manager.find(ServiceProviderMandate, { where: { providerId: ids(keys) }, order: { id: "ASC" } }).then(mandatesAsOf(now)),
+      (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
       (m) => m.providerId,
     ),
     structuredMessagingOfEnterprise: groupedByKey(
-      (keys: readonly number[]) => manager.find(StructuredMessagingConfig, { where: { enterpriseId: ids(keys), endedAt: IsNull() }, order: { id: "ASC" } }),
+      (keys: readonly number[]) => rows.whereIn(StructuredMessagingConfig, { enterpriseId: keys }, { condition: currentRow.structuredMessagingConfig, orderById: true }),
       (c) => c.enterpriseId,
     ),
   };

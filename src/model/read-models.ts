@@ -3,7 +3,7 @@ import { Field, ObjectType } from "type-graphql";
 import { BadUserInputError } from "../errors";
 import type { EBox } from "./entities";
 import { CapacityStatusEnum } from "./enums";
-import { DateTimeScalar } from "./scalars";
+import { DateTimeScalar, type DateTime } from "./scalars";
 import type { CapacityStatus } from "./states";
 import { message } from "../i18n/messages";
 
@@ -23,7 +23,7 @@ export class EnterpriseCapacityModel {
   status: CapacityStatus;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When it was activated; null while INACTIVE." })
-  activatedAt: Date | null;
+  activatedAt: DateTime | null;
 
   activatedById: number | null;
 }

@@ -1,9 +1,9 @@
 import DataLoader from "dataloader";
-import { In, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { RoleAssignment } from "./entities";
 import { toPage, type Page } from "./read-models";
+import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
 import { enterpriseWideRoles, type Role } from "../access/role-tasks";
-import { currentAtSql } from "../access/validity";
 
 export interface RoleAssignmentPageKey {
   enterpriseId: number;
@@ -18,11 +18,44 @@ export interface RoleAssignmentPageKey {
   visibleTo: { personId: number; capacities: readonly string[] } | null;
 }
 
+/** The WHERE clause of a group of pages (alias t) and its parameters; `shape` tells apart the texts it can take. */
+function filter(
+  { role, capacity, visibleTo }: RoleAssignmentPageKey,
+  enterpriseIds: unknown[],
+  now: Date,
+): { shape: string; where: (table: TableSql) => string; params: unknown[] } {
+  const current = currentRow.roleAssignment("t", now);
+  const wideRoles = [...enterpriseWideRoles];
+  const capacities = visibleTo ? padded(visibleTo.capacities) : [];
+  return {
+    shape: `${enterpriseIds.length}|${role !== null}|${capacity !== null}|${visibleTo ? capacities.length : "all"}`,
+    where: ({ column }) =>
+      [
+        `t.${column("enterpriseId")} IN (${placeholders(enterpriseIds.length)}) AND ${current.sql}`,
+        role !== null ? ` AND t.${column("role")} = ?` : "",
+        capacity !== null ? ` AND t.${column("capacityCode")} = ?` : "",
+        visibleTo
+          ? ` AND (t.${column("role")} IN (${placeholders(wideRoles.length)}) OR t.${column("personId")} = ?` +
+            (capacities.length > 0 ? ` OR t.${column("capacityCode")} IN (${placeholders(capacities.length)})` : "") +
+            ")"
+          : "",
+      ].join(""),
+    params: [
+      ...enterpriseIds,
+      ...current.params,
+      ...(role !== null ? [role] : []),
+      ...(capacity !== null ? [capacity] : []),
+      ...(visibleTo ? [...wideRoles, visibleTo.personId, ...capacities] : []),
+    ],
+  };
+}
+
 /**
- * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: one windowed query for the ids of every page,
- * one for the rows and one for the counts, however many enterprises the request lists (no N+1).
+ * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: one windowed
+ * statement for the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
  */
 export function createRoleAssignmentPages(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+  const rows = new RowReader(manager);
   return new DataLoader(
     async (keys) => {
       const groups = new Map<string, RoleAssignmentPageKey[]>();
@@ -32,46 +65,29 @@ export function createRoleAssignmentPages(manager: EntityManager, now: Date): Da
       }
       const pages = new Map<string, Page<RoleAssignment>>();
       for (const group of groups.values()) {
-        const { role, capacity, size, afterId, visibleTo } = group[0];
-        const enterpriseIds = [...new Set(group.map((k) => k.enterpriseId))];
-        const filter = (qb: ReturnType<EntityManager["createQueryBuilder"]>) => {
-          qb.where("ra.enterprise_id IN (:...enterpriseIds)", { enterpriseIds }).andWhere(currentAtSql("ra"), { validAt: now });
-          if (role) qb.andWhere("ra.role = :role", { role });
-          if (capacity) qb.andWhere("ra.capacity_code = :capacity", { capacity });
-          if (visibleTo) {
-            const capacities = visibleTo.capacities.length > 0 ? " OR ra.capacity_code IN (:...visibleCapacities)" : "";
-            qb.andWhere(`(ra.role IN (:...enterpriseWideRoles) OR ra.person_id = :visiblePersonId${capacities})`, {
-              enterpriseWideRoles: [...enterpriseWideRoles],
-              visiblePersonId: visibleTo.personId,
-              visibleCapacities: visibleTo.capacities,
-            });
-          }
-          return qb;
-        };
-        const counted = await filter(manager.createQueryBuilder().from(RoleAssignment, "ra"))
-          .select("ra.enterprise_id", "enterpriseId")
-          .addSelect("COUNT(*)", "total")
-          .groupBy("ra.enterprise_id")
-          .getRawMany<{ enterpriseId: number | string; total: number | string }>();
+        const { size, afterId } = group[0];
+        const { shape, where, params } = filter(group[0], padded([...new Set(group.map((k) => k.enterpriseId))]), now);
+        const counted = await rows.raw(
+          RoleAssignment,
+          `count|${shape}`,
+          (table) => `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
+          params,
+        );
         const totals = new Map(counted.map((c) => [Number(c.enterpriseId), Number(c.total)]));
-        const windowed = filter(manager.createQueryBuilder().from(RoleAssignment, "ra"))
-          .select("ra.id", "id")
-          .addSelect("ROW_NUMBER() OVER (PARTITION BY ra.enterprise_id ORDER BY ra.id)", "rn");
-        if (afterId !== null) windowed.andWhere("ra.id > :afterId", { afterId });
         // Even for first: 0 one row is read: it tells whether there is a next page.
-        const idRows = await manager
-          .createQueryBuilder()
-          .select("w.id", "id")
-          .from(`(${windowed.getQuery()})`, "w")
-          .setParameters(windowed.getParameters())
-          .where("w.rn <= :limit", { limit: size + 1 })
-          .getRawMany<{ id: number | string }>();
-        const rows = idRows.length ? await manager.find(RoleAssignment, { where: { id: In(idRows.map((r) => Number(r.id))) }, order: { id: "ASC" } }) : [];
+        const found = await rows.query(
+          RoleAssignment,
+          `rows|${shape}|${afterId !== null}`,
+          (table) =>
+            `SELECT ${table.columns("w")} FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.${table.column("enterpriseId")} ORDER BY t.${table.column("id")}) AS rn` +
+            ` FROM ${table.table} t WHERE ${where(table)}${afterId !== null ? ` AND t.${table.column("id")} > ?` : ""}) w WHERE w.rn <= ? ORDER BY w.${table.column("id")}`,
+          [...params, ...(afterId !== null ? [afterId] : []), size + 1],
+        );
         for (const key of group) {
           pages.set(
             cacheKey(key),
             toPage(
-              rows.filter((r) => r.enterpriseId === key.enterpriseId),
+              found.filter((r) => r.enterpriseId === key.enterpriseId),
               size,
               totals.get(key.enterpriseId) ?? 0,
             ),

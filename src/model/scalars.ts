@@ -59,7 +59,14 @@ export const SsinScalar = stringScalar({
   notText: message("check.ssin.notText"),
 });
 
+/**
+ * A date-time as the model holds it: the ISO-8601 string the read side read (src/model/row-reader.ts), passed through
+ * to the answer as it is, or a Date where code made one (a management action's `now`).
+ */
+export type DateTime = Date | string;
+
 const dateTime = DateTimeResolver.toConfig();
+const isoDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** graphql-scalars' DateTime, its refusals worded like the other scalars' (its own text names the scalar: jargon). */
 const checkedDateTime =
   <A extends unknown[]>(parse: (...args: A) => unknown) =>
@@ -71,10 +78,15 @@ const checkedDateTime =
     }
   };
 
+/**
+ * graphql-scalars' DateTime, written out as a string: graphql-scalars answers a Date, which JSON.stringify turns into
+ * its toISOString(), so the answer is the same text; a string already in that form is not parsed again.
+ */
 export const DateTimeScalar = new GraphQLScalarType({
   ...dateTime,
   name: "DateTime",
   description: "An ISO-8601 date-time in UTC.",
+  serialize: (value: unknown): string => (typeof value === "string" && isoDateTime.test(value) ? value : (dateTime.serialize(value) as Date).toISOString()),
   parseValue: checkedDateTime(dateTime.parseValue!),
   parseLiteral: checkedDateTime(dateTime.parseLiteral!),
 });

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { eBoxStatuses, type EBoxStatus } from "../states";
 import { Node } from "../types/node.type";
 
@@ -19,7 +19,7 @@ export class EBox {
   status: EBoxStatus;
 
   @Column({ name: "activated_at", type: "datetime", nullable: true })
-  activatedAt: Date | null;
+  activatedAt: DateTime | null;
 
   @Column({ name: "activated_by_id", type: "int", nullable: true })
   activatedById: number | null;
@@ -49,9 +49,9 @@ export class EBoxMessage {
 
   @Field(() => DateTimeScalar, { description: "When the message arrived in the e-Box." })
   @Column({ name: "sent_at", type: "datetime" })
-  sentAt: Date;
+  sentAt: DateTime;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When it was first marked read; null while unread." })
   @Column({ name: "read_at", type: "datetime", nullable: true })
-  readAt: Date | null;
+  readAt: DateTime | null;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { capacityStatuses, type CapacityStatus } from "../states";
+import type { DateTime } from "../scalars";
 
 export { capacityStatuses, type CapacityStatus };
 
@@ -19,7 +20,7 @@ export class EnterpriseCapacity {
   status: CapacityStatus;
 
   @Column({ name: "activated_at", type: "datetime", nullable: true })
-  activatedAt: Date | null;
+  activatedAt: DateTime | null;
 
   @Column({ name: "activated_by_id", type: "int", nullable: true })
   activatedById: number | null;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { EnterpriseStatusEnum } from "../enums";
-import { EnterpriseNumberScalar } from "../scalars";
+import { EnterpriseNumberScalar, type DateTime } from "../scalars";
 import { enterpriseStatuses, type EnterpriseStatus } from "../states";
 import { Node } from "../types/node.type";
 
@@ -35,8 +35,8 @@ export class Enterprise {
   defaultCapacity: string;
 
   @Column({ name: "created_at", type: "datetime" })
-  createdAt: Date;
+  createdAt: DateTime;
 
   @Column({ name: "updated_at", type: "datetime" })
-  updatedAt: Date;
+  updatedAt: DateTime;
 }

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { SsinScalar } from "../scalars";
+import { SsinScalar, type DateTime } from "../scalars";
 import { languages, type Language } from "../states";
 import { Node } from "../types/node.type";
 
@@ -42,5 +42,5 @@ export class Person {
   language: Language;
 
   @Column({ name: "created_at", type: "datetime" })
-  createdAt: Date;
+  createdAt: DateTime;
 }

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { Role } from "../../access/role-tasks";
 import { RoleEnum } from "../enums";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { Node } from "../types/node.type";
 
 /**
@@ -38,10 +38,10 @@ export class RoleAssignment {
 
   @Field(() => DateTimeScalar, { description: "When the role was granted." })
   @Column({ name: "granted_at", type: "datetime" })
-  grantedAt: Date;
+  grantedAt: DateTime;
 
   @Column({ name: "ended_at", type: "datetime", nullable: true })
-  endedAt: Date | null;
+  endedAt: DateTime | null;
 
   @Column({ name: "ended_by_id", type: "int", nullable: true })
   endedById: number | null;
@@ -51,7 +51,7 @@ export class RoleAssignment {
     description: "When the role expires: from that instant on it counts as ended everywhere. Null: it lasts until revoked.",
   })
   @Column({ name: "valid_until", type: "datetime", nullable: true })
-  validUntil: Date | null;
+  validUntil: DateTime | null;
 
   @Column({ name: "active_key", type: "varchar", length: 120, nullable: true })
   activeKey: string | null;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { MandateStatusEnum } from "../enums";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { mandateStatuses, type MandateStatus } from "../states";
 import { Node } from "../types/node.type";
 
@@ -33,11 +33,11 @@ export class ServiceProviderMandate {
 
   @Field(() => DateTimeScalar, { description: "When the mandate took effect." })
   @Column({ name: "starts_at", type: "datetime" })
-  startsAt: Date;
+  startsAt: DateTime;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When the mandate ended; null while it is in force." })
   @Column({ name: "ended_at", type: "datetime", nullable: true })
-  endedAt: Date | null;
+  endedAt: DateTime | null;
 
   @Column({ name: "ended_by_id", type: "int", nullable: true })
   endedById: number | null;
@@ -47,7 +47,7 @@ export class ServiceProviderMandate {
     description: "When the mandate expires: from that instant on it counts as ended (status ENDED, endedAt this instant). Null: it lasts until ended.",
   })
   @Column({ name: "valid_until", type: "datetime", nullable: true })
-  validUntil: Date | null;
+  validUntil: DateTime | null;
 
   @Column({ name: "active_key", type: "varchar", length: 120, nullable: true })
   activeKey: string | null;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { ChannelEnum } from "../enums";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { channels, type Channel } from "../states";
 
 export { channels, type Channel };
@@ -35,9 +35,9 @@ export class StructuredMessagingConfig {
 
   @Field(() => DateTimeScalar, { description: "When it was last configured." })
   @Column({ name: "configured_at", type: "datetime" })
-  configuredAt: Date;
+  configuredAt: DateTime;
 
   /** Set when the enterprise's access is deleted; a later configuration reopens the row and keeps its sender number. */
   @Column({ name: "ended_at", type: "datetime", nullable: true })
-  endedAt: Date | null;
+  endedAt: DateTime | null;
 }

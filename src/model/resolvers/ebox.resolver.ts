@@ -3,7 +3,7 @@ import type { Context } from "../../context";
 import { EBoxMessage, Person, type EBox } from "../entities";
 import { EBoxStatusEnum } from "../enums";
 import { decodeCursor, EBoxModel, pageSize, type Page } from "../read-models";
-import { DateTimeScalar } from "../scalars";
+import { DateTimeScalar, type DateTime } from "../scalars";
 import { EBoxMessageConnection } from "../types/connections";
 import type { EBoxStatus } from "../states";
 import { keysetPage } from "./keyset-page";
@@ -21,7 +21,7 @@ export class EBoxResolver {
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true, description: "When it was activated; null while NOT_ACTIVATED." })
-  activatedAt(@Root() b: EBoxModel): Date | null {
+  activatedAt(@Root() b: EBoxModel): DateTime | null {
     return b.row?.status === "ACTIVE" ? b.row.activatedAt : null;
   }
 

@@ -3,9 +3,10 @@ import type { Access } from "../../access/access";
 import { isCurrentAt } from "../../access/validity";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
+import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
 import { decodeGlobalId, type NodeTypeName } from "../global-ids";
 import type { Loaders } from "../loaders";
+import { asInstance } from "../row-reader";
 import { Node } from "../types/node.type";
 import { message } from "../../i18n/messages";
 
@@ -43,10 +44,20 @@ const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Ac
   },
 };
 
+/** The class of each Node type: the loaders answer plain rows, and the interface's type is resolved by class. */
+const classes: { [T in NodeTypeName]: abstract new () => Found } = {
+  Enterprise,
+  Person,
+  RoleAssignment,
+  ServiceProviderMandate,
+  EBoxMessage,
+  AuditEvent,
+};
+
 /** Unknown, malformed and invisible ids all answer null, so that an answer never tells which it was. */
 async function fetchNode(globalId: string, { access, loaders, now }: Context): Promise<Found | null> {
   const decoded = decodeGlobalId(globalId);
-  return decoded ? fetchers[decoded.type](decoded.id, loaders, access, now) : null;
+  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access, now)) : null;
 }
 
 /** Relay's refetch entry points. Who may call them is in src/access/shield.ts; what each id shows is asked of the access layer. */

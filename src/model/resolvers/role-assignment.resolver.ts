@@ -14,14 +14,15 @@ export class RoleAssignmentResolver {
     return encodeGlobalId("RoleAssignment", a.id);
   }
 
+  // The loader's promise as it is (a row exists for every key of a current assignment): no async wrapper per row.
   @FieldResolver(() => Person, { description: "Who holds the role." })
-  async person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Person> {
-    return (await loaders.person.load(a.personId))!;
+  person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Person> {
+    return loaders.person.load(a.personId) as Promise<Person>;
   }
 
   @FieldResolver(() => Enterprise, { description: "The enterprise in which the role is held." })
-  async enterprise(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Enterprise> {
-    return (await loaders.enterprise.load(a.enterpriseId)) as Enterprise;
+  enterprise(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return loaders.enterprise.load(a.enterpriseId) as Promise<Enterprise>;
   }
 
   @FieldResolver(() => CatalogCapacity, { nullable: true, description: "Set for ACCESS_MANAGER and USER: the capacity the role is scoped to." })
@@ -30,13 +31,17 @@ export class RoleAssignmentResolver {
   }
 
   @FieldResolver(() => [CatalogOnlineService], { description: "USER: the online services granted; ACCESS_MANAGER: every online service of the capacity; others: empty." })
-  async onlineServices(@Root() a: RoleAssignment, @Ctx() { loaders, catalog }: Context): Promise<CatalogOnlineService[]> {
+  onlineServices(@Root() a: RoleAssignment, @Ctx() { loaders, catalog }: Context): CatalogOnlineService[] | Promise<CatalogOnlineService[]> {
     if (a.role === "ACCESS_MANAGER" && a.capacityCode) {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
     if (a.role !== "USER") return [];
-    const granted = new Set(a.servicesAsOf ?? (await loaders.onlineServicesOfAssignment.load(a.id)).map((s) => s.onlineServiceCode));
-    return [...catalog.onlineServices.values()].filter((s) => granted.has(s.code));
+    const granted = (codes: readonly string[]) => {
+      const codeSet = new Set(codes);
+      return [...catalog.onlineServices.values()].filter((s) => codeSet.has(s.code));
+    };
+    if (a.servicesAsOf) return granted(a.servicesAsOf);
+    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => granted(rows.map((s) => s.onlineServiceCode)));
   }
 
   @FieldResolver(() => [TaskEnum], { description: "The tasks the role includes, from the role-task table." })

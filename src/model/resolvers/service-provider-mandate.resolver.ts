@@ -13,13 +13,13 @@ export class ServiceProviderMandateResolver {
   }
 
   @FieldResolver(() => Enterprise, { description: "The enterprise the provider acts for." })
-  async client(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
-    return (await loaders.enterprise.load(m.clientId))!;
+  client(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return loaders.enterprise.load(m.clientId) as Promise<Enterprise>;
   }
 
   @FieldResolver(() => Enterprise, { description: "The service provider whose staff act for the client." })
-  async provider(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
-    return (await loaders.enterprise.load(m.providerId))!;
+  provider(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Enterprise> {
+    return loaders.enterprise.load(m.providerId) as Promise<Enterprise>;
   }
 
   @FieldResolver(() => CatalogCapacity, { description: "The client's capacity in which the provider acts." })
@@ -29,7 +29,7 @@ export class ServiceProviderMandateResolver {
 
   // Both parties know who appointed the provider (SPEC rule 14): the one person of the other party a mandate shows.
   @FieldResolver(() => Person, { description: "The client's legal representative who appointed the provider; both parties see who it was." })
-  async appointedBy(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Person> {
-    return (await loaders.person.load(m.appointedById))!;
+  appointedBy(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Person> {
+    return loaders.person.load(m.appointedById) as Promise<Person>;
   }
 }

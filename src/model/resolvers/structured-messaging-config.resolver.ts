@@ -17,7 +17,7 @@ export class StructuredMessagingConfigResolver {
 
   // Only those who configure the capacity see a configuration (Enterprise.structuredMessaging): they may know who did.
   @FieldResolver(() => Person, { description: "Who last configured it." })
-  async configuredBy(@Root() c: StructuredMessagingConfig, @Ctx() { loaders }: Context): Promise<Person> {
-    return (await loaders.person.load(c.configuredById))!;
+  configuredBy(@Root() c: StructuredMessagingConfig, @Ctx() { loaders }: Context): Promise<Person> {
+    return loaders.person.load(c.configuredById) as Promise<Person>;
   }
 }
