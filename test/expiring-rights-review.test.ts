@@ -1,4 +1,5 @@
 import { gql, type GraphQLClient } from "graphql-request";
+import { undoMigrationsThrough } from "./support/migrations";
 import { DataSource, In } from "typeorm";
 import { verifyAuditChains } from "../src/audit/verify";
 import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
@@ -348,9 +349,8 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
         expect(await indices("service_provider_mandate")).toEqual(expect.arrayContaining(["ix_mandate_client", "ix_mandate_provider"]));
         expect(await sweepExpiredRights({ dataSource: migrated })).toBe(0);
 
-        // The point-in-time history (migration 0007) came after these two: undo it first.
-        await migrated.undoLastMigration({ transaction: "each" });
-        await migrated.undoLastMigration({ transaction: "each" });
+        // Back to before the due-rights index (the migrations after it first).
+        await undoMigrationsThrough(migrated, "DueRightsIndex1764300000006");
         for (const table of ["role_assignment", "service_provider_mandate"]) {
           expect(await indices(table)).toContain(`ix_${table}_valid_until`);
           expect(await indices(table)).not.toContain(`ix_${table}_due`);

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { undoMigrationsThrough } from "./support/migrations";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
@@ -260,7 +261,7 @@ describeEachDatabase("point-in-time answers (asOf)", (dialect) => {
     const switchedOn = new Date(clock.now().getTime() - 2 * day);
     await gw.dataSource.query("INSERT INTO enterprise_capacity (enterprise_id, capacity_code, status, activated_at, activated_by_id) VALUES (?, 'APPROVED_SOCIAL_SECRETARIAT', 'ACTIVE', ?, NULL)", [provider.id, stored(switchedOn)]);
 
-    await gw.dataSource.undoLastMigration({ transaction: "each" });
+    await undoMigrationsThrough(gw.dataSource, "PointInTimeHistory1764300000007");
     await gw.dataSource.runMigrations({ transaction: "each" });
 
     const backFilled = await read();

@@ -23,7 +23,7 @@ export const capacityCatalog: readonly { code: string; names: Names; onlineServi
     code: "SOCIAL_SERVICE_PROVIDER",
     names: {
       NL: "Sociale dienstverlener",
-      FR: "Prestataire de services social",
+      FR: "Prestataire de services sociaux",
       DE: "Sozialer Dienstleister",
       EN: "Social service provider",
     },
