@@ -162,15 +162,15 @@ export async function startGateway({
       partialErrors(),
       dryRuns(),
       subscriptionsOverWebSocketOnly(),
-      // Before the logging, so that the log names the refusal the client gets.
       responseBudget({ maxBytes: config.maxResponseBytes }),
-      requestLogging(logger),
       documentLimits<Context>(config.limits, {
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
-      // Last: it reads the codes as the client gets them (the document limits rename a parse failure past the token limit).
+      // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
       legacyJsonStatus(),
+      // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
+      requestLogging(logger),
     ],
   });
   await apollo.start();

@@ -80,6 +80,16 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     );
   });
 
+  it("logs the status the client got: 200 for a legacy client's invalid document, 400 for one that reads graphql-response+json", async () => {
+    const token = await gw.token(ssin());
+    const legacy = await graphql(gw.url, "query Broken { me { nope } }", { token, headers: { accept: "application/json", "x-request-id": "legacy-0123456789" } });
+    const modern = await graphql(gw.url, "query Broken { me { nope } }", { token, headers: { accept: "application/graphql-response+json", "x-request-id": "modern-0123456789" } });
+    expect([legacy.status, modern.status]).toEqual([200, 400]);
+    const statusOf = (requestId: string) => (logs.lines() as { msg: string; requestId?: string; status?: number }[]).filter((l) => l.msg === "graphql request" && l.requestId === requestId).map((l) => l.status);
+    expect(statusOf("legacy-0123456789")).toEqual([200]);
+    expect(statusOf("modern-0123456789")).toEqual([400]);
+  });
+
   it("keeps the codes of typed errors, never sends a stack trace, and logs a refusal before the operation with its status", async () => {
     const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
     expect(answer.status).toBe(401);
