@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { gql } from "graphql-request";
-import { DataSource, MoreThan } from "typeorm";
+import { MoreThan } from "typeorm";
 import { appendAuditEvents, auditEventHash } from "../src/audit/chain";
 import { verifyAuditChains } from "../src/audit/verify";
 import { getSdk } from "../src/client/generated/sdk";
-import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
-import { migrations } from "../src/database/migrations";
+import { openDatabase } from "../src/database/data-source";
+import { databaseBefore } from "./support/migrations";
 import { AuditChainHead, AuditEvent, Enterprise } from "../src/model/entities";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -178,15 +178,7 @@ describeEachDatabase("the migration to the audit chain", (dialect) => {
   it("hashes the events already there in id order, one chain per enterprise and one outside any, and new events continue those chains", async () => {
     const database = await createTestDatabase(dialect);
     try {
-      const options = await buildDataSourceOptions({ url: database.url });
-      const previous = new DataSource({ ...options, migrations: migrations.slice(0, 4) });
-      await previous.initialize();
-      await previous.runMigrations({ transaction: "each" });
-      const insert = async (table: string, row: Record<string, string | number | null>) => {
-        const columns = Object.keys(row);
-        await previous.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
-        return Number((await previous.query(`SELECT MAX(id) AS id FROM ${table}`))[0].id);
-      };
+      const { dataSource: previous, insert } = await databaseBefore(database.url, "AuditChain1764300000004");
       const enterprise = () => insert("enterprise", { number: enterpriseNumber(), name: "E", status: "ACTIVE", default_capacity: "EMPLOYER_NSSO", created_at: "2026-01-01 12:00:00", updated_at: "2026-01-01 12:00:00" });
       const [a, b] = [await enterprise(), await enterprise()];
       const event = (enterpriseId: number | null, at: string, n: number) =>

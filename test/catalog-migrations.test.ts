@@ -3,7 +3,7 @@ import { buildDataSourceOptions } from "../src/database/data-source";
 import { migrations } from "../src/database/migrations";
 import { capacityCatalog } from "../src/model/catalog-data";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
-import { undoMigrationsThrough } from "./support/migrations";
+import { databaseBefore, undoMigrationsThrough } from "./support/migrations";
 
 const frenchName = async (dataSource: DataSource, code: string): Promise<string> =>
   ((await dataSource.query("SELECT name_fr FROM capacity WHERE code = ?", [code])) as { name_fr: string }[])[0].name_fr;
@@ -11,17 +11,14 @@ const frenchName = async (dataSource: DataSource, code: string): Promise<string>
 describeEachDatabase("catalog corrections", (dialect) => {
   it("renames the social service provider in French on a database seeded before, leaves an edited name alone, and undoes cleanly", async () => {
     const database = await createTestDatabase(dialect);
-    const options = await buildDataSourceOptions({ url: database.url });
-    const previous = new DataSource({ ...options, migrations: migrations.slice(0, migrations.findIndex((m) => m.name === "FrenchProviderName1764300000008")) });
+    const { dataSource: previous } = await databaseBefore(database.url, "FrenchProviderName1764300000008");
     try {
-      await previous.initialize();
-      await previous.runMigrations({ transaction: "each" });
       // What the seed wrote before the correction, and a name an operator chose for another capacity.
       await previous.query("UPDATE capacity SET name_fr = 'Prestataire de services social' WHERE code = 'SOCIAL_SERVICE_PROVIDER'");
       await previous.query("UPDATE capacity SET name_fr = 'Secrétariat social (agréé)' WHERE code = 'APPROVED_SOCIAL_SECRETARIAT'");
       await previous.destroy();
 
-      const migrated = new DataSource({ ...options, migrations });
+      const migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations });
       await migrated.initialize();
       try {
         await migrated.runMigrations({ transaction: "each" });

@@ -1,9 +1,8 @@
 import { gql, type GraphQLClient } from "graphql-request";
-import { undoMigrationsThrough } from "./support/migrations";
-import { DataSource, In } from "typeorm";
+import { databaseBefore, undoMigrationsThrough } from "./support/migrations";
+import { In } from "typeorm";
 import { verifyAuditChains } from "../src/audit/verify";
-import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
-import { migrations } from "../src/database/migrations";
+import { openDatabase } from "../src/database/data-source";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
 import { Catalog } from "../src/model/catalog";
 import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
@@ -280,15 +279,7 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
   it("add valid_until (null: no expiry) and the index of the rows due to a database with assignments and mandates, keep their rows and unique keys, and undo cleanly", async () => {
     const database = await createTestDatabase(dialect);
     try {
-      const options = await buildDataSourceOptions({ url: database.url });
-      const previous = new DataSource({ ...options, migrations: migrations.slice(0, 5) });
-      await previous.initialize();
-      await previous.runMigrations({ transaction: "each" });
-      const insert = async (table: string, row: Record<string, string | number | null>) => {
-        const columns = Object.keys(row);
-        await previous.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
-        return Number((await previous.query(`SELECT MAX(id) AS id FROM ${table}`))[0].id);
-      };
+      const { dataSource: previous, insert } = await databaseBefore(database.url, "ValidUntil1764300000005");
       const at = "2026-01-01 12:00:00";
       const enterprise = () => insert("enterprise", { number: enterpriseNumber(), name: "E", status: "ACTIVE", default_capacity: "EMPLOYER_NSSO", created_at: at, updated_at: at });
       const [client, provider] = [await enterprise(), await enterprise()];
