@@ -39,4 +39,12 @@ export class Enterprise {
 
   @Column({ name: "updated_at", type: "datetime" })
   updatedAt: DateTime;
+
+  /**
+   * Moved by the database, in the transaction of every change of what is shown as part of the enterprise
+   * (src/database/enterprise-versions.ts); never written by the application (`insert`/`update` false: a `save` of an
+   * entity read earlier would otherwise write an older version back). Not exposed.
+   */
+  @Column({ type: "int", unsigned: true, default: 0, insert: false, update: false })
+  version: number;
 }
