@@ -19,6 +19,9 @@ const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type 
  * - Time. A right with a `validUntil` reads as ended from that instant on (src/access/validity.ts) although nothing is
  *   written then; the version moves only when the expiry is written down (the next action of the enterprise, or the
  *   sweep). A cached read model must not outlive the earliest `validUntil` it holds.
+ * - Other enterprises seen from this one: a mandate's other party (its name, status, capacities, which the decision
+ *   through a mandate reads too) and `Person.roles`, which lists roles everywhere. Their changes move their own
+ *   enterprise's version: what is kept of them must be checked against that version.
  * - Ordering of reads. A reader that reads the version, then the data, and keeps the data under that version is safe
  *   (newer data under an older version is only a wasted entry); read the other way round, older data could be kept
  *   under the newer version.
