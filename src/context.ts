@@ -1,6 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
-import { primaryReader } from "./database/data-source";
+import { primaryReader, requestReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
@@ -19,7 +19,10 @@ export interface Context {
   deadline: RequestDeadline | undefined;
   viewer: Person | null;
   dataSource: DataSource;
-  /** What the read side reads through: the data source (its replicas when configured), the primary after a write. */
+  /**
+   * What the read side reads through: committed rows only, from the replicas when configured (the primary after a
+   * write), from SQLite's read connection (src/database/data-source.ts); inside its transaction for a dry run's answer.
+   */
   readManager: EntityManager;
   catalog: Catalog;
   /** The gateway's "now" (src/clock.ts): management actions record it, and `asOf` may not be later than it. */
@@ -92,7 +95,7 @@ export function createContext({
     viewer,
     dataSource,
     catalog,
-    ...readState(dataSource.manager, catalog, viewer, now),
+    ...readState(requestReader(dataSource).manager, catalog, viewer, now),
     partialErrors: [],
     dryRun: null,
     acceptLanguage: preferredLanguage(acceptLanguage),

@@ -1,5 +1,6 @@
 import { GraphQLClient, gql } from "graphql-request";
 import { roleTasks, roles } from "../src/access/role-tasks";
+import { requestReader } from "../src/database/data-source";
 import { capacityCatalog, onlineServiceCatalog } from "../src/model/catalog-data";
 import { withBadCheckDigits } from "./support/check-digits";
 import { describeEachDatabase } from "./support/databases";
@@ -345,14 +346,14 @@ describeEachDatabase("the read side", (dialect) => {
     `;
     type Wide = { myEnterprises: { number: string; roleAssignments: { totalCount: number; edges: unknown[] } }[] };
 
-    /** Runs the query and counts the SQL statements the gateway sends for it. */
+    /** Runs the query and counts the SQL statements the gateway sends for it (on SQLite, through either connection). */
     const statementsFor = async (client: GraphQLClient): Promise<{ statements: number; response: Wide }> => {
-      const logQuery = jest.spyOn(gw.dataSource.logger, "logQuery");
+      const logQueries = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) => jest.spyOn(logger, "logQuery"));
       try {
         const response = await client.request<Wide>(wideQuery);
-        return { statements: logQuery.mock.calls.length, response };
+        return { statements: logQueries.reduce((sum, logQuery) => sum + logQuery.mock.calls.length, 0), response };
       } finally {
-        logQuery.mockRestore();
+        for (const logQuery of logQueries) logQuery.mockRestore();
       }
     };
 

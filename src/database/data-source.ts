@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
-import { DataSource, type DataSourceOptions } from "typeorm";
+import type { Database } from "better-sqlite3";
+import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
 import { entities } from "../model/entities";
 import { migrations } from "./migrations";
 
@@ -303,9 +304,67 @@ export class ReplicatedDataSource extends DataSource {
   }
 }
 
-/** Where reads that must see the request's own writes go: the primary (the data source itself when there are no replicas). */
+/**
+ * An SQLite file database, with a second, read-only connection to the same file for the reads outside transactions.
+ * better-sqlite3 gives the data source one connection, which TypeORM shares for everything: while a management action
+ * is open on it (it awaits between statements; a dry run holds it while its answer is read), any other statement on
+ * it runs inside that transaction, so another request's reads would see its uncommitted writes (an access manager
+ * appointed by a dry run could act as one for a moment). The read connection reads the last committed state (WAL: it
+ * never waits for the writer, nor the writer for it), and it cannot write. `sqlite::memory:` has no such connection:
+ * a second connection would open another, empty database, so reads there share the one connection as before.
+ */
+export class SqliteFileDataSource extends DataSource {
+  constructor(
+    options: DataSourceOptions,
+    readonly reader: DataSource,
+  ) {
+    super(options);
+  }
+
+  override async initialize(): Promise<this> {
+    await super.initialize();
+    try {
+      await this.reader.initialize();
+    } catch (error) {
+      await super.destroy();
+      throw error;
+    }
+    return this;
+  }
+
+  override async destroy(): Promise<void> {
+    // The reader first: the last connection to close checkpoints the write-ahead log into the file.
+    if (this.reader.isInitialized) await this.reader.destroy();
+    await super.destroy();
+  }
+}
+
+/**
+ * Where a request reads outside a transaction: SQLite's read connection (committed rows only) for a file database,
+ * else the data source itself (TypeORM sends those reads to the replicas when they are configured). Reads inside a
+ * transaction (an action's own checks, a dry run's answer) go through that transaction's manager instead.
+ */
+export function requestReader(dataSource: DataSource): DataSource {
+  return dataSource instanceof SqliteFileDataSource ? dataSource.reader : dataSource;
+}
+
+/**
+ * Where reads that must see the request's own writes go: the primary (the data source itself when there are no
+ * replicas). On SQLite the read connection: once the write has committed, its next statement sees it.
+ */
 export function primaryReader(dataSource: DataSource): DataSource {
-  return dataSource instanceof ReplicatedDataSource ? dataSource.primaryReader : dataSource;
+  return dataSource instanceof ReplicatedDataSource ? dataSource.primaryReader : requestReader(dataSource);
+}
+
+/**
+ * The better-sqlite3 connection a read through `manager` runs on, for the read side's own statements
+ * (src/model/row-reader.ts): the transaction's when the manager has one (it sees its own writes), else the read
+ * connection of a file database (see SqliteFileDataSource). Null on MySQL/MariaDB.
+ */
+export function sqliteReadConnection(manager: EntityManager): Database | null {
+  if (dialectOf(manager.connection) !== "sqlite") return null;
+  const owner = manager.queryRunner ? manager.connection : requestReader(manager.connection);
+  return (owner.driver as unknown as { databaseConnection: Database }).databaseConnection;
 }
 
 async function newDataSource(settings: DataSourceSettings, build: (options: DataSourceOptions) => DataSource): Promise<DataSource> {
@@ -316,6 +375,20 @@ async function newDataSource(settings: DataSourceSettings, build: (options: Data
 }
 
 async function createDataSource(settings: DataSourceSettings): Promise<DataSource> {
+  const target = parseDatabaseUrl(settings.url);
+  if (target.dialect === "sqlite" && target.path !== ":memory:") {
+    const { options } = await describeDataSource(settings);
+    const reader = new DataSource({
+      ...options,
+      readonly: true,
+      fileMustExist: true,
+      enableWAL: false,
+      migrations: [],
+      // Readers do not wait in WAL mode, but for a moment while another connection opens or resets the log.
+      prepareDatabase: (db: { pragma(source: string): unknown }) => db.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`),
+    } as DataSourceOptions);
+    return new SqliteFileDataSource(options, reader);
+  }
   if (!settings.replicaUrls || settings.replicaUrls.length === 0) return newDataSource(settings, (options) => new DataSource(options));
   const readerPoolSize = Math.max(2, Math.ceil((settings.poolSize ?? 10) / 2));
   const reader = await newDataSource({ ...settings, replicaUrls: [], poolSize: readerPoolSize }, (options) => new DataSource(options));

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { primaryReader, retryWhileBusy } from "../database/data-source";
+import { requestReader } from "../database/data-source";
+import { runMaintenance } from "../management/action";
 import { Person } from "../model/entities";
 import { RowReader } from "../model/row-reader";
 import type { Identity } from "./tokens";
@@ -7,20 +8,25 @@ import type { Identity } from "./tokens";
 const readers = new WeakMap<DataSource, RowReader>();
 
 /**
- * The person behind a verified token, looked up on every request with the read side's prepared statement. A person
- * seen for the first time is created from the token's name claims (SPEC, Identity); two first requests racing each
- * other meet at the unique SSIN and both get the same row.
+ * The person behind a verified token, looked up on every request with the read side's prepared statement, among the
+ * committed rows only: a person an open transaction creates or changes (a dry run's appointment) is not yet anyone's.
+ * A person seen for the first time is created from the token's name claims (SPEC, Identity) in a transaction of its
+ * own that takes its turn with the management actions' (on SQLite one connection writes, and a statement sent beside
+ * an open transaction would run inside it), looking again inside it: two first requests racing each other meet at the
+ * unique SSIN and both get the same row, and a first request beside a transaction that creates the same person waits
+ * for it to end.
  */
 export async function personFor(dataSource: DataSource, identity: Identity): Promise<Person> {
   let reader = readers.get(dataSource);
-  if (!reader) readers.set(dataSource, (reader = new RowReader(dataSource.manager)));
+  if (!reader) readers.set(dataSource, (reader = new RowReader(requestReader(dataSource).manager)));
   const [existing] = await reader.whereIn(Person, { ssin: [identity.ssin] });
   if (existing) return existing;
-  const repository = dataSource.getRepository(Person);
-  try {
-    // SQLite: another process (a register import) may hold the write lock for a moment.
-    return await retryWhileBusy(() => repository.save(
-      repository.create({
+  // SQLite busy (another process, a register import, writing) and the SSIN race are retried there.
+  return runMaintenance(dataSource, async (em) => {
+    const winner = await em.findOneBy(Person, { ssin: identity.ssin });
+    if (winner) return winner;
+    return em.save(
+      em.create(Person, {
         ssin: identity.ssin,
         givenName: identity.givenName ?? "",
         familyName: identity.familyName ?? "",
@@ -29,11 +35,6 @@ export async function personFor(dataSource: DataSource, identity: Identity): Pro
         language: "NL",
         createdAt: new Date(),
       }),
-    ));
-  } catch (error) {
-    // The row that won may not have reached a replica yet: look for it on the primary.
-    const winner = await primaryReader(dataSource).getRepository(Person).findOneBy({ ssin: identity.ssin });
-    if (winner) return winner;
-    throw error;
-  }
+    );
+  });
 }

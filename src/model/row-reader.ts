@@ -1,7 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import { currentAtPositionalSql } from "../access/validity";
-import { dialectOf } from "../database/data-source";
+import { sqliteReadConnection } from "../database/data-source";
 import type { DateTime } from "./scalars";
 
 /**
@@ -171,7 +171,8 @@ function mysqlRows(connection: MysqlConnection, sql: string, params: readonly un
 
 /**
  * Runs one SELECT where the manager reads: inside its transaction when it has one, else (as TypeORM's `find` does) on
- * a connection of the replicas when they are configured, given back at once.
+ * a connection of the replicas when they are configured, given back at once; on SQLite on the read connection, which
+ * sees only committed rows (sqliteReadConnection, src/database/data-source.ts).
  */
 async function select(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
   manager.connection.logger.logQuery(sql, params as unknown[]);
@@ -186,12 +187,10 @@ async function select(manager: EntityManager, sql: string, params: readonly unkn
 }
 
 async function run(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const sqlite = sqliteReadConnection(manager);
+  if (sqlite) return sqliteRows(sqlite, sql, params);
   const dataSource = manager.connection;
   const runner = manager.queryRunner;
-  if (dialectOf(dataSource) === "sqlite") {
-    const db = (runner ? await runner.connect() : (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection) as Database;
-    return sqliteRows(db, sql, params);
-  }
   if (runner) return mysqlRows((await runner.connect()) as MysqlConnection, sql, params);
   const driver = dataSource.driver as unknown as MysqlDriver;
   const connection = driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave" ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
