@@ -4,6 +4,7 @@ import { primaryReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
+import type { RequestScope } from "./http/request-id";
 import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
@@ -39,6 +40,8 @@ export interface Context {
   operationLanguage: Language | null;
   /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
   changes: ChangeFeed;
+  /** The HTTP request served (src/http/request-id.ts), whose answers outside the pipeline follow this context's language; none for a subscription. */
+  requestScope?: RequestScope;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -75,6 +78,7 @@ export function createContext({
   clock = systemClock,
   acceptLanguage,
   changes,
+  requestScope,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -84,6 +88,7 @@ export function createContext({
   clock?: Clock;
   acceptLanguage?: string;
   changes: ChangeFeed;
+  requestScope?: RequestScope;
 }): Context {
   const now = clock.now();
   return {
@@ -100,6 +105,7 @@ export function createContext({
     now,
     operationLanguage: null,
     changes,
+    requestScope,
   };
 }
 
