@@ -4,6 +4,7 @@ import { primaryReader, requestReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
+import type { RequestScope } from "./http/request-id";
 import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
@@ -42,6 +43,8 @@ export interface Context {
   operationLanguage: Language | null;
   /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
   changes: ChangeFeed;
+  /** The HTTP request served (src/http/request-id.ts), whose answers outside the pipeline follow this context's language; none for a subscription. */
+  requestScope?: RequestScope;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -78,6 +81,7 @@ export function createContext({
   clock = systemClock,
   acceptLanguage,
   changes,
+  requestScope,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -87,6 +91,7 @@ export function createContext({
   clock?: Clock;
   acceptLanguage?: string;
   changes: ChangeFeed;
+  requestScope?: RequestScope;
 }): Context {
   const now = clock.now();
   return {
@@ -103,6 +108,7 @@ export function createContext({
     now,
     operationLanguage: null,
     changes,
+    requestScope,
   };
 }
 

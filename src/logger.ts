@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
-import { currentRequestId } from "./http/request-id";
 
 /** National numbers never reach the logs whole: any 11-digit run keeps its first two digits. */
 export function maskSsins(text: string): string {
@@ -24,9 +23,10 @@ export function maskDeep(value: unknown, depth = 0, seen = new WeakSet<object>()
 }
 
 /**
- * Structured JSON logs. Every line written while a request is served carries its request id; national numbers are
- * masked in the message and in every string of the logged object; tokens and Authorization headers are redacted.
- * `destination` is stdout unless given (the tests read the lines they cause).
+ * Structured JSON logs. A line written for a request names it: the caller passes its `requestId` (nothing finds the
+ * request by itself: no AsyncLocalStorage on the path of every request). National numbers are masked in the message
+ * and in every string of the logged object; tokens and Authorization headers are redacted. `destination` is stdout
+ * unless given (the tests read the lines they cause).
  */
 export function createLogger({ level, destination }: { level: string; destination?: DestinationStream }): Logger {
   const options: LoggerOptions = {
@@ -34,10 +34,6 @@ export function createLogger({ level, destination }: { level: string; destinatio
     base: { service: "secure-access-gateway", pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ["req.headers.authorization", "authorization", "token"], censor: "[redacted]" },
-    mixin: () => {
-      const requestId = currentRequestId();
-      return requestId === undefined ? {} : { requestId };
-    },
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => maskDeep(object) as Record<string, unknown>,

@@ -4,7 +4,6 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -13,6 +12,7 @@ import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
 import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
+import { apolloHandler } from "./http/apollo-handler";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
@@ -29,7 +29,7 @@ import { responseBudget, withResponseBudget } from "./http/response-budget";
 import { trustedDocuments } from "./http/trusted-documents";
 import { createRateLimits } from "./http/rate-limit";
 import { deadlineOf, withRequestDeadline } from "./http/request-deadline";
-import { bindMessageLanguage, requestIdOf, requestScope } from "./http/request-id";
+import { requestIdHeader, scopeOf } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
@@ -58,12 +58,9 @@ export interface Gateway {
 /** Logs each operation, and every masked error in full with its request id (the client sees only the id). */
 function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
-    // A failure while building the context (the database gone while the viewer is looked up) has no request context yet.
-    async contextCreationDidFail({ error }) {
-      if (!isPublicError(error)) logger.error({ err: error }, "unexpected error");
-      const extensions = error instanceof GraphQLError ? error.extensions : {};
-      const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
-      logger.info({ status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
+    // Apollo then answers a bare INTERNAL_SERVER_ERROR (src/http/apollo-handler.ts gives it the request id).
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      logger.error({ requestId: requestContext.contextValue.requestId, operationName: requestContext.operationName, err: error }, "unexpected error");
     },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -89,6 +86,18 @@ function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/**
+ * A request refused while its context was built (a bad token, the viewer's rate limit, the database gone while the
+ * viewer is looked up). Apollo's contextCreationDidFail does not say which request failed, so the context function
+ * logs it.
+ */
+function logRefusal(logger: Logger, error: unknown, requestId: string): void {
+  if (!isPublicError(error)) logger.error({ requestId, err: error }, "unexpected error");
+  const extensions = error instanceof GraphQLError ? error.extensions : {};
+  const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
+  logger.info({ requestId, status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");
 }
 
 /** Starts the gateway on an open, migrated database: HTTP server, health routes, Apollo with the shielded schema. */
@@ -158,7 +167,6 @@ export async function startGateway({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
-      operationLanguage(),
       partialErrors(),
       dryRuns(),
       subscriptionsOverWebSocketOnly(),
@@ -167,6 +175,8 @@ export async function startGateway({
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
+      // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
+      operationLanguage(),
       // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
       legacyJsonStatus(),
       // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
@@ -184,24 +194,28 @@ export async function startGateway({
     responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
-    requestScope(),
+    requestIdHeader(),
     trusted.guard,
-    withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, expressMiddleware(apollo, {
+    withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, apolloHandler(apollo, {
       context: async ({ req, res }) => {
-        const requestId = requestIdOf(req);
-        res.setHeader("x-request-id", requestId);
-        const authorization = req.headers.authorization;
-        let viewer = null;
-        if (authorization !== undefined) {
-          const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-          if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
-          const identity = await verifier.verify(match[1]);
-          await rateLimits.perViewer(identity.ssin, res);
-          viewer = await personFor(dataSource, identity);
+        const scope = scopeOf(req);
+        try {
+          const authorization = req.headers.authorization;
+          let viewer = null;
+          if (authorization !== undefined) {
+            const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+            if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
+            const identity = await verifier.verify(match[1]);
+            await rateLimits.perViewer(identity.ssin, res);
+            viewer = await personFor(dataSource, identity);
+          }
+          const context = createContext({ requestId: scope.requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes, requestScope: scope });
+          scope.bindMessageLanguage(() => messageLanguageFor(context));
+          return context;
+        } catch (error) {
+          logRefusal(logger, error, scope.requestId);
+          throw error;
         }
-        const context = createContext({ requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes });
-        bindMessageLanguage(() => messageLanguageFor(context));
-        return context;
       },
     })),
   );

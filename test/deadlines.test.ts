@@ -1,8 +1,7 @@
-import Database from "better-sqlite3";
-import { createConnection } from "mysql2/promise";
 import { AuditEvent, Person } from "../src/model/entities";
-import { describeEachDatabase, describeMysql, serverOptions, type DialectName } from "./support/databases";
+import { describeEachDatabase, describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { holdWrites } from "./support/hold-writes";
 import { graphql, leaksIn } from "./support/http";
 import { ssin } from "./support/identities";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
@@ -14,29 +13,6 @@ const userInput = (enterprise: string, personSsin: string) => ({
   onlineServices: ["DIMONA"],
   person: { ssin: personSsin, givenName: "Partitioned", familyName: "Person" },
 });
-
-/** Takes the enterprise's row (MySQL) or the database's write lock (SQLite) away from the gateway until `release`. */
-async function holdWrites(gw: TestGateway, dialect: DialectName, enterpriseId: number): Promise<{ release(): Promise<void> }> {
-  if (dialect === "sqlite") {
-    const other = new Database(gw.database.url.slice("sqlite:".length));
-    other.exec("BEGIN IMMEDIATE");
-    return {
-      release: async () => {
-        other.exec("ROLLBACK");
-        other.close();
-      },
-    };
-  }
-  const other = await createConnection({ ...serverOptions(), database: decodeURIComponent(new URL(gw.database.url).pathname.slice(1)) });
-  await other.beginTransaction();
-  await other.query("SELECT id FROM enterprise WHERE id = ? FOR UPDATE", [enterpriseId]);
-  return {
-    release: async () => {
-      await other.rollback();
-      await other.end();
-    },
-  };
-}
 
 describeEachDatabase("the request deadline", (dialect) => {
   const requestTimeoutMs = 1_500;

@@ -14,8 +14,6 @@ import {
 import { getComplexity, type ComplexityEstimator } from "graphql-query-complexity";
 import { tasks } from "../access/role-tasks";
 import { QueryTooComplexError } from "../errors";
-import { inLanguage } from "./format-error";
-import { currentMessageLanguage } from "./request-id";
 
 export interface DocumentLimits {
   /** Deepest field nesting; a root field is at depth 1. */
@@ -229,7 +227,8 @@ export function documentLimits<TContext extends object>(
             const match = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage.exec(error.message) : null;
             if (!match) return error;
             const { message: text, extensions } = new QueryTooComplexError("tokens", Number(match[1]), Number.NaN);
-            return inLanguage({ ...error, message: text, extensions: { ...error.extensions, ...extensions, http: undefined, actual: undefined } }, currentMessageLanguage());
+            // Worded for the request by src/http/operation-language.ts, which comes after.
+            return { ...error, message: text, extensions: { ...error.extensions, ...extensions, http: undefined, actual: undefined } };
           });
         },
       };

@@ -2,7 +2,6 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { formatMessage, isMessageKey, message, englishText, type MessageKey } from "../i18n/messages";
 import type { Language } from "../model/states";
-import { currentMessageLanguage, currentRequestId } from "./request-id";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
 const publicCodes = new Set([
@@ -74,18 +73,30 @@ export function inLanguage<E extends { message: string; extensions?: Readonly<Re
   };
 }
 
+/** The answer for an error no client may read: the message in `language`, and the id of the request it is logged under. */
+export function maskedError({ path, requestId }: { path?: GraphQLFormattedError["path"]; requestId?: string }, language: Language): GraphQLFormattedError {
+  return inLanguage({ message: maskedMessage, path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}), messageKey: "http.internal" } }, language);
+}
+
+/**
+ * Apollo's formatError. Apollo does not say which request an error belongs to, so this shapes it as no request's:
+ * masked, or kept with its field named and its message bounded, in English. `forRequest` then gives it the request's
+ * language and, masked, the request's id: the operation's plugin does that to every answer of a pipeline
+ * (src/http/operation-language.ts), src/http/apollo-handler.ts to the answers Apollo gives without one.
+ */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
-  const language = currentMessageLanguage();
-  if (!isPublicError(error)) {
-    const requestId = currentRequestId();
-    const masked = { message: maskedMessage, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}), messageKey: "http.internal" } };
-    return inLanguage(masked, language);
-  }
+  if (!isPublicError(error)) return maskedError({ path: formatted.path }, "EN");
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
   if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
     const field = fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;
   }
-  return inLanguage({ ...formatted, message: bounded(formatted.message), extensions }, language);
+  return inLanguage({ ...formatted, message: bounded(formatted.message), extensions }, "EN");
+}
+
+/** A formatted error as the request's answer: in its language, and a masked one with its id. Applying it twice changes nothing. */
+export function forRequest(error: GraphQLFormattedError, { requestId, language }: { requestId: string; language: Language }): GraphQLFormattedError {
+  if (error.extensions?.code === "INTERNAL_SERVER_ERROR") return maskedError({ path: error.path, requestId }, language);
+  return inLanguage(error, language);
 }

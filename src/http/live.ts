@@ -10,17 +10,19 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
 import type { Clock } from "../clock";
-import { createContext, type Context } from "../context";
+import { createContext, messageLanguageFor, type Context } from "../context";
 import { BadRequestError, QueryTooComplexError, UnauthenticatedError } from "../errors";
+import { chooseLanguage, preferredLanguage } from "../i18n/language";
 import { message } from "../i18n/messages";
 import type { TokenVerifier } from "../identity/tokens";
 import { personFor } from "../identity/viewer";
 import type { ChangeFeed } from "../live/changes";
 import type { Catalog } from "../model/catalog";
 import type { Person } from "../model/entities";
+import type { Language } from "../model/states";
 import type { CorsOrigins } from "./cors";
 import { assertWithinLimits, documentParseOptions, type DocumentLimits } from "./document-limits";
-import { formatError, isPublicError, maskedMessage } from "./format-error";
+import { formatError, inLanguage, isPublicError, maskedMessage } from "./format-error";
 import type { RateLimits } from "./rate-limit";
 import type { TrustedDocuments } from "./trusted-documents";
 
@@ -42,6 +44,9 @@ interface Connection {
 
 type LiveExtra = Extra & { connection?: Connection };
 
+/** A refusal before the subscription has its context: the connection's Accept-Language, then its viewer's language. */
+const connectionLanguage = (extra: LiveExtra): Language =>
+  chooseLanguage({ acceptLanguage: preferredLanguage(extra.request.headers["accept-language"]), viewer: extra.connection?.viewer.language }, "EN");
 
 /**
  * Refuses a subscription sent over HTTP (Apollo would run its resolver once as a query): a typed BAD_REQUEST that
@@ -153,10 +158,10 @@ export function liveServer({
   };
   httpServer.on("upgrade", onUpgrade);
 
-  /** Errors as over HTTP: typed ones as they are, anything else masked with an id that is logged with it. */
-  const mask = (errors: readonly GraphQLError[], requestId: string): GraphQLFormattedError[] =>
+  /** Errors as over HTTP: typed ones in the subscription's language, anything else masked with an id that is logged with it. */
+  const mask = (errors: readonly GraphQLError[], requestId: string, language: Language): GraphQLFormattedError[] =>
     errors.map((error) => {
-      if (isPublicError(error)) return formatError(error.toJSON(), error);
+      if (isPublicError(error)) return inLanguage(formatError(error.toJSON(), error), language);
       logger.error({ requestId, err: error.originalError ?? error }, "unexpected error");
       return { message: maskedMessage, path: error.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
     });
@@ -250,13 +255,13 @@ export function liveServer({
         logger.info({ requestId: contextValue.requestId, operationName: operation.name?.value, subscription: id }, "subscription started");
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      onNext(_ctx, _id, _payload, args, result: ExecutionResult) {
+      onNext(ctx, _id, _payload, args, result: ExecutionResult) {
         if (!result.errors) return undefined;
-        const requestId = (args.contextValue as Context | undefined)?.requestId ?? randomUUID();
-        return { ...result, errors: mask(result.errors, requestId) };
+        const context = args.contextValue as Context | undefined;
+        return { ...result, errors: mask(result.errors, context?.requestId ?? randomUUID(), context ? messageLanguageFor(context) : connectionLanguage(ctx.extra as LiveExtra)) };
       },
-      onError(_ctx, _id, _payload, errors) {
-        return mask(errors, randomUUID());
+      onError(ctx, _id, _payload, errors) {
+        return mask(errors, randomUUID(), connectionLanguage(ctx.extra as LiveExtra));
       },
     },
     wss,

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { TimeoutError } from "../errors";
-import { currentMessageLanguage, requestIdOf } from "./request-id";
+import { scopeOf } from "./request-id";
 import { message } from "../i18n/messages";
 import { inLanguage } from "./format-error";
 
@@ -61,11 +61,13 @@ export function withRequestDeadline({ timeoutMs, logger }: { timeoutMs: number; 
       deadline.expire();
       if (deadline.committing || res.headersSent) return;
       answered = true;
-      const requestId = requestIdOf(req);
+      // The request's language as far as it has got: its operation's once Apollo has read it, Accept-Language before.
+      const scope = scopeOf(req);
+      const { requestId } = scope;
       const error = deadline.signal.reason as TimeoutError;
       logger.warn({ requestId, timeoutMs }, "request deadline passed");
       const { messageKey, params } = error.extensions;
-      res.status(503).json({ errors: [inLanguage({ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } }, currentMessageLanguage())] });
+      res.status(503).json({ errors: [inLanguage({ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } }, scope.messageLanguage())] });
     }, timeoutMs);
     res.once("close", () => clearTimeout(timer));
     deadlines.set(req, deadline);

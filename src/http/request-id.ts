@@ -1,61 +1,59 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import { preferredLanguage } from "../i18n/language";
 import type { Language } from "../model/states";
 
-const assigned = new WeakMap<IncomingMessage, string>();
-
 /**
- * The caller's X-Request-Id when it is a sane token (so traces join up across services), else a fresh UUID. The same
- * request always gets the same id, whichever layer asks first.
+ * What the layers that answer a request outside GraphQL need to know of it (the deadline's TIMEOUT, Apollo's answers
+ * given without a request pipeline: src/http/apollo-handler.ts): its id, and the language of its messages as far as
+ * the request has got. Passed explicitly, from the request (`scopeOf`) or from its context (`requestScope`), never
+ * through an async context: the hooks of an AsyncLocalStorage cost every request 1 to 3% of its CPU.
  */
-export function requestIdOf(req: IncomingMessage): string {
-  let id = assigned.get(req);
-  if (id === undefined) {
-    const given = req.headers["x-request-id"];
-    id = typeof given === "string" && /^[A-Za-z0-9._:-]{8,64}$/.test(given) ? given : randomUUID();
-    assigned.set(req, id);
+export class RequestScope {
+  private boundLanguage: (() => Language) | undefined;
+
+  constructor(
+    readonly requestId: string,
+    private readonly acceptLanguage: string | undefined,
+  ) {}
+
+  /** From the context's creation on, messages follow the context's language (its viewer, then its operation's `@language`). */
+  bindMessageLanguage(messageLanguage: () => Language): void {
+    this.boundLanguage = messageLanguage;
   }
-  return id;
+
+  /** Until the context exists, Accept-Language alone (no viewer is known); English when nothing names a language. */
+  messageLanguage(): Language {
+    return this.boundLanguage?.() ?? preferredLanguage(this.acceptLanguage) ?? "EN";
+  }
 }
 
-interface RequestScope {
-  requestId: string;
-  /** Until the context exists: Accept-Language alone. */
-  acceptLanguage: Language | null;
-  /** Once the context exists: the language of its messages (src/context.ts, messageLanguageFor). */
-  messageLanguage?: () => Language;
-}
-
-const scope = new AsyncLocalStorage<RequestScope>();
+const scopes = new WeakMap<IncomingMessage, RequestScope>();
 
 /**
- * Serves the rest of the request inside its scope, so that code without the request at hand (the error masking and
- * wording, the log lines of a request, Apollo's context-creation failures) knows its id and language.
+ * The request's scope. Its id is the caller's X-Request-Id when it is a sane token (so traces join up across services),
+ * else a fresh UUID; the same request always gets the same scope, whichever layer asks first.
  */
-export function requestScope(): RequestHandler {
+export function scopeOf(req: IncomingMessage): RequestScope {
+  let scope = scopes.get(req);
+  if (scope === undefined) {
+    const given = req.headers["x-request-id"];
+    const id = typeof given === "string" && /^[A-Za-z0-9._:-]{8,64}$/.test(given) ? given : randomUUID();
+    scope = new RequestScope(id, req.headers["accept-language"]);
+    scopes.set(req, scope);
+  }
+  return scope;
+}
+
+export function requestIdOf(req: IncomingMessage): string {
+  return scopeOf(req).requestId;
+}
+
+/** Returns the request's id in X-Request-Id, whichever layer ends up answering. */
+export function requestIdHeader(): RequestHandler {
   return (req, res, next) => {
-    const requestId = requestIdOf(req);
-    res.setHeader("x-request-id", requestId);
-    scope.run({ requestId, acceptLanguage: preferredLanguage(req.headers["accept-language"]) }, next);
+    res.setHeader("x-request-id", requestIdOf(req));
+    next();
   };
-}
-
-/** From the context's creation on, messages follow the context's language (its viewer and operation are known). */
-export function bindMessageLanguage(messageLanguage: () => Language): void {
-  const store = scope.getStore();
-  if (store) store.messageLanguage = messageLanguage;
-}
-
-/** The language of the messages of the request being served: English outside a request or when nothing names one. */
-export function currentMessageLanguage(): Language {
-  const store = scope.getStore();
-  return store?.messageLanguage?.() ?? store?.acceptLanguage ?? "EN";
-}
-
-/** The id of the request being served, if any. */
-export function currentRequestId(): string | undefined {
-  return scope.getStore()?.requestId;
 }

@@ -1,8 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { defaultFieldResolver, getNamedType, isLeafType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { QueryTooComplexError } from "../errors";
-import { currentMessageLanguage } from "./request-id";
-import { inLanguage } from "./format-error";
 
 interface Budget {
   bytes: number;
@@ -77,7 +75,8 @@ export function responseBudget({ maxBytes }: { maxBytes: number }): ApolloServer
           if (!budget.exceeded || response.body.kind !== "single") return;
           const { message, extensions } = new QueryTooComplexError("responseBytes", maxBytes, Number.NaN);
           response.http.status = 400;
-          response.body.singleResult = { errors: [inLanguage({ message, extensions: { ...extensions, http: undefined } }, currentMessageLanguage())] };
+          // Worded for the request by src/http/operation-language.ts, which comes after.
+          response.body.singleResult = { errors: [{ message, extensions: { ...extensions, http: undefined } }] };
         },
       };
     },

@@ -8,7 +8,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ConfigError } from "../config";
 import { BadUserInputError, PersistedQueryOnlyError, UnauthenticatedError } from "../errors";
 import { message } from "../i18n/messages";
-import { currentMessageLanguage } from "./request-id";
+import { headerLanguage } from "../i18n/language";
 import { inLanguage } from "./format-error";
 
 /** sha256 (hex) -> document: the union of every trusted manifest. */
@@ -157,7 +157,8 @@ function registrations(req: Request, manifest: TrustedDocumentManifest): string[
  */
 function refuse(req: Request, res: Response, status: number, { message, extensions }: { message: string; extensions: Record<string, unknown> }): void {
   const mediaType = req.accepts(["application/json", "application/graphql-response+json"]) || "application/json";
-  const refusal = inLanguage({ message, extensions: { ...extensions, http: undefined } }, currentMessageLanguage());
+  // Before the context: no viewer is known, so Accept-Language alone.
+  const refusal = inLanguage({ message, extensions: { ...extensions, http: undefined } }, headerLanguage(req.headers));
   res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors: [refusal] }));
 }
 

@@ -35,8 +35,11 @@ export type RecordedChange = Omit<AccessChange, "at">;
 export type ChangeListener = (changes: readonly AccessChange[]) => void;
 
 export interface ChangeFeed {
-  /** Publishes committed changes to every process; never throws (a change lost to a Redis outage is logged). */
-  publish(changes: readonly AccessChange[]): void;
+  /**
+   * Publishes committed changes to every process; never throws (a change lost to a Redis outage is logged, with the id
+   * of the request that made the changes when one did).
+   */
+  publish(changes: readonly AccessChange[], requestId?: string | null): void;
   /** Calls the listener with each published batch, in this process; returns the unsubscribe. */
   subscribe(listener: ChangeListener): () => void;
   /** Subscriptions listening in this process. */
@@ -68,12 +71,12 @@ class Listeners {
     return () => this.listeners.delete(listener);
   }
 
-  deliver(changes: readonly AccessChange[]): void {
+  deliver(changes: readonly AccessChange[], requestId?: string | null): void {
     for (const listener of this.listeners) {
       try {
         listener(changes);
       } catch (error) {
-        this.logger.error({ err: error }, "access change listener failed");
+        this.logger.error({ requestId: requestId ?? undefined, err: error }, "access change listener failed");
       }
     }
   }
@@ -85,11 +88,11 @@ export function inProcessFeed(logger: Logger): ChangeFeed {
   return {
     transport: "process",
     logger,
-    publish(changes) {
+    publish(changes, requestId) {
       if (changes.length === 0) return;
       const copy = bounded(changes);
       // After the caller's answer: a slow subscriber never delays the mutation that caused the change.
-      setImmediate(() => listeners.deliver(copy));
+      setImmediate(() => listeners.deliver(copy, requestId));
     },
     subscribe: (listener) => listeners.add(listener),
     subscribers: () => listeners.size,
@@ -134,12 +137,12 @@ export async function redisFeed({ url, publisher, prefix, logger }: { url: strin
   return {
     transport: "redis",
     logger,
-    publish(changes) {
+    publish(changes, requestId) {
       if (changes.length === 0) return;
       const batch = bounded(changes);
       publisher.publish(channel, JSON.stringify(batch)).catch((error: unknown) => {
-        logger.warn({ err: error, changes: batch.length }, "redis unreachable: access changes delivered in this process only");
-        listeners.deliver(batch);
+        logger.warn({ requestId: requestId ?? undefined, err: error, changes: batch.length }, "redis unreachable: access changes delivered in this process only");
+        listeners.deliver(batch, requestId);
       });
     },
     subscribe: (listener) => listeners.add(listener),

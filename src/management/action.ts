@@ -80,7 +80,7 @@ const sqliteBusyDeadlineMs = 500 * sqliteBusyTimeoutMs;
 export async function runAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<T> {
   const { result, changes } = await attempt(options, action, "commit");
   // Committed: subscribers may learn of it now (a dry run, previewAction, and a rolled-back action publish nothing).
-  options.changes?.publish(changes);
+  options.changes?.publish(changes, options.requestId);
   return result;
 }
 
