@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
+import type { EnterpriseCacheSettings } from "./model/enterprise-cache";
 
 export class ConfigError extends Error {}
 
@@ -61,6 +62,8 @@ export interface Config {
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
   expirySweepSeconds: number;
+  /** The enterprise read models kept across requests (src/model/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
+  enterpriseCache: EnterpriseCacheSettings;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -164,5 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),
+    enterpriseCache: {
+      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, 200_000, "ENTERPRISE_CACHE_ROWS", { min: 0, max: 100_000_000 }),
+      maxAssignmentsPerEnterprise: integer(env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS, 5_000, "ENTERPRISE_CACHE_MAX_ASSIGNMENTS", { min: 1, max: 1_000_000 }),
+    },
   };
 }

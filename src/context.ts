@@ -9,7 +9,10 @@ import type { ChangeFeed } from "./live/changes";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
+import type { EnterpriseCache } from "./model/enterprise-cache";
 import { createLoaders, type Loaders } from "./model/loaders";
+import { isCurrentAt } from "./access/validity";
+import type { ViewerRows } from "./identity/viewer";
 import { createRoleAssignmentPages } from "./model/role-assignment-pages";
 import { chooseLanguage, preferredLanguage } from "./i18n/language";
 
@@ -45,13 +48,20 @@ export interface Context {
   changes: ChangeFeed;
   /** The HTTP request served (src/http/request-id.ts), whose answers outside the pipeline follow this context's language; none for a subscription. */
   requestScope?: RequestScope;
+  /** The enterprise read models kept across requests (src/model/enterprise-cache.ts); null when turned off. */
+  enterpriseCache: EnterpriseCache | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
-function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null, now: Date) {
-  const loaders = createLoaders(readManager, now);
+function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null, now: Date, cache: EnterpriseCache | null, viewerRows: ViewerRows | null = null) {
+  const loaders = createLoaders(readManager, now, cache);
   if (viewer) loaders.person.prime(viewer.id, viewer);
-  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager, now), access: new Access(viewer, loaders, catalog) };
+  if (viewer && viewerRows) {
+    // Read with the viewer (src/identity/viewer.ts), through the same reader: as the loaders would read them.
+    loaders.assignmentsOfPerson.prime(viewer.id, viewerRows.assignments.filter((a) => isCurrentAt(a, now)));
+    for (const enterprise of viewerRows.enterprises) loaders.enterprise.prime(enterprise.id, enterprise);
+  }
+  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager, now, loaders.models), access: new Access(viewer, loaders, catalog) };
 }
 
 /**
@@ -65,11 +75,11 @@ export interface DryRun {
 
 /** A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards. */
 export function readInsideDryRun(context: Context, em: EntityManager): void {
-  Object.assign(context, readState(em, context.catalog, context.viewer, context.now));
+  Object.assign(context, readState(em, context.catalog, context.viewer, context.now, context.enterpriseCache));
 }
 
 export function refreshAfterWrite(context: Context): void {
-  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now));
+  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache));
 }
 
 export function createContext({
@@ -82,6 +92,8 @@ export function createContext({
   acceptLanguage,
   changes,
   requestScope,
+  enterpriseCache = null,
+  viewerRows = null,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -92,6 +104,9 @@ export function createContext({
   acceptLanguage?: string;
   changes: ChangeFeed;
   requestScope?: RequestScope;
+  enterpriseCache?: EnterpriseCache | null;
+  /** The viewer's assignments and enterprises read with the viewer (src/identity/viewer.ts), so the loaders need not read them again. */
+  viewerRows?: ViewerRows | null;
 }): Context {
   const now = clock.now();
   return {
@@ -100,7 +115,7 @@ export function createContext({
     viewer,
     dataSource,
     catalog,
-    ...readState(requestReader(dataSource).manager, catalog, viewer, now),
+    ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
     partialErrors: [],
     dryRun: null,
     acceptLanguage: preferredLanguage(acceptLanguage),
@@ -109,6 +124,7 @@ export function createContext({
     operationLanguage: null,
     changes,
     requestScope,
+    enterpriseCache,
   };
 }
 

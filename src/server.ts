@@ -33,7 +33,7 @@ import { requestIdHeader, scopeOf } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
-import { personFor } from "./identity/viewer";
+import { viewerFor, type ViewerRows } from "./identity/viewer";
 import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
@@ -41,6 +41,7 @@ import { closeRedis, connectRedis } from "./redis";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
+import { enterpriseCacheFor } from "./model/enterprise-cache";
 
 export interface Gateway {
   url: string;
@@ -129,6 +130,8 @@ export async function startGateway({
   // gets a reset, so the server keeps them open longer than the balancer does.
   httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
+  // Enterprise read models, checked against the database's versions on every request (src/model/enterprise-cache.ts).
+  const enterpriseCache = enterpriseCacheFor(dataSource, config.enterpriseCache);
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
   const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
   if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
@@ -201,15 +204,27 @@ export async function startGateway({
         const scope = scopeOf(req);
         try {
           const authorization = req.headers.authorization;
-          let viewer = null;
+          let viewerRows: ViewerRows | null = null;
           if (authorization !== undefined) {
             const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
             if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
             const identity = await verifier.verify(match[1]);
             await rateLimits.perViewer(identity.ssin, res);
-            viewer = await personFor(dataSource, identity);
+            viewerRows = await viewerFor(dataSource, identity);
           }
-          const context = createContext({ requestId: scope.requestId, deadline: deadlineOf(req), viewer, dataSource, catalog, acceptLanguage: req.headers["accept-language"], clock, changes, requestScope: scope });
+          const context = createContext({
+            requestId: scope.requestId,
+            deadline: deadlineOf(req),
+            viewer: viewerRows?.person ?? null,
+            viewerRows,
+            dataSource,
+            catalog,
+            acceptLanguage: req.headers["accept-language"],
+            clock,
+            changes,
+            requestScope: scope,
+            enterpriseCache,
+          });
           scope.bindMessageLanguage(() => messageLanguageFor(context));
           return context;
         } catch (error) {

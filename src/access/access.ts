@@ -38,6 +38,9 @@ export class Access {
   private grantsOfViewer: Promise<AssignmentGrant[]> | undefined;
   private visible: Promise<Set<number>> | undefined;
   private readonly sights = new Map<number, Promise<Sight>>();
+  private readonly states = new Map<number, Promise<EnterpriseState>>();
+  /** Decisions already made, by the same key as `decisions`: what `decideAll` answers without a promise each. */
+  private readonly settled = new Map<string, Decision<AssignmentGrant>>();
 
   constructor(
     readonly viewer: Person | null,
@@ -66,7 +69,14 @@ export class Access {
     return Object.assign(Object.create(Object.getPrototypeOf(assignment)) as RoleAssignment, assignment, { onlineServices: new Set(codes) });
   }
 
-  async state(enterprise: Enterprise): Promise<EnterpriseState> {
+  /** The enterprise's state as the decisions read it, once per enterprise for the life of this access layer (as its loaders). */
+  state(enterprise: Enterprise): Promise<EnterpriseState> {
+    let state = this.states.get(enterprise.id);
+    if (!state) this.states.set(enterprise.id, (state = this.readState(enterprise)));
+    return state;
+  }
+
+  private async readState(enterprise: Enterprise): Promise<EnterpriseState> {
     const [capacities, eBox] = await Promise.all([
       this.loaders.capacitiesOfEnterprise.load(enterprise.id),
       this.loaders.eBoxOfEnterprise.load(enterprise.id),
@@ -90,6 +100,21 @@ export class Access {
       this.decisions.set(key, decision);
     }
     return decision;
+  }
+
+  /**
+   * `decide` for many tasks in one enterprise (myTasks): the viewer's grants and the enterprise's state are read once,
+   * then each task is decided by the same function, and remembered as `decide` remembers it.
+   */
+  async decideAll(enterprise: Enterprise, tasks: readonly Task[]): Promise<Decision<AssignmentGrant>[]> {
+    if (!this.viewer) return tasks.map((task) => deny<AssignmentGrant>(task, "NOT_AUTHENTICATED"));
+    const [grants, state] = await Promise.all([this.grants(), this.state(enterprise)]);
+    return tasks.map((task) => {
+      const key = `${enterprise.id}:${task}:`;
+      let decision = this.settled.get(key);
+      if (!decision) this.settled.set(key, (decision = decide({ task, enterprise: state, grants, capacity: undefined })));
+      return decision;
+    });
   }
 
   /** Throws FORBIDDEN with the decision's reason unless the task is allowed. */

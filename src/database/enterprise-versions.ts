@@ -18,13 +18,11 @@ const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type 
  *   (MySQL forbids a trigger from updating its own table).
  * - Time. A right with a `validUntil` reads as ended from that instant on (src/access/validity.ts) although nothing is
  *   written then; the version moves only when the expiry is written down (the next action of the enterprise, or the
- *   sweep). A cached read model must not outlive the earliest `validUntil` it holds.
- * - Other enterprises seen from this one: a mandate's other party (its name, status, capacities, which the decision
- *   through a mandate reads too) and `Person.roles`, which lists roles everywhere. Their changes move their own
- *   enterprise's version: what is kept of them must be checked against that version.
- * - Ordering of reads. A reader that reads the version, then the data, and keeps the data under that version is safe
- *   (newer data under an older version is only a wasted entry); read the other way round, older data could be kept
- *   under the newer version.
+ *   sweep). So the cache (src/model/enterprise-cache.ts) keeps every row not ended and each request keeps those
+ *   current at its own instant.
+ * - Ordering of reads. A label is only as good as the read behind it: the cache reads the versions and the rows in one
+ *   consistent snapshot (src/model/row-reader.ts, readSnapshot). Read in separate statements, a commit in between
+ *   could put older rows under a newer version.
  *
  * Each row write moves the version of every enterprise the row is shown in: on MySQL and SQLite triggers fire per
  * row, and an UPDATE moves both the old and the new row's enterprises (a key can change). The version only grows,

@@ -1,5 +1,18 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { defaultFieldResolver, getNamedType, isLeafType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isAbstractType,
+  isLeafType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
 import { QueryTooComplexError } from "../errors";
 
 interface Budget {
@@ -33,24 +46,98 @@ function sizeOf(info: GraphQLResolveInfo, value: unknown, leaf: boolean): number
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | null)?.then === "function";
 
+/** A leaf the budget does not wrap (no resolver of its own): counted by the field that resolves its object. */
+const plainLeaves = new WeakSet<GraphQLField<unknown, unknown>>();
+
+/** The plain leaves a field's selection reads of each object it resolves: the answer's key and the source property. */
+type LeafPlan = { key: number; property: string }[];
+
+const plans = new WeakMap<FieldNode, Map<string, LeafPlan>>();
+
 /**
- * Wraps every field's resolver so that a request with a budget (see `responseBudget`) counts what it resolves, and
+ * The plain leaves selected under `info`'s field on objects of `type` (fragments and inline fragments included; for
+ * an interface or union, those of every type condition: on the high side, as the estimate is meant to be).
+ */
+function leafPlan(info: GraphQLResolveInfo, type: GraphQLNamedType): LeafPlan {
+  let byType = plans.get(info.fieldNodes[0]);
+  if (!byType) plans.set(info.fieldNodes[0], (byType = new Map()));
+  let plan = byType.get(type.name);
+  if (plan) return plan;
+  plan = [];
+  const candidates = isAbstractType(type) ? info.schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
+  const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        const plain = candidates.some((candidate) => {
+          const field = candidate.getFields()[name];
+          return field !== undefined && plainLeaves.has(field as GraphQLField<unknown, unknown>);
+        });
+        if (plain) plan!.push({ key: (selection.alias?.value ?? name).length + 4, property: name });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        visit(info.fragments[selection.name.value]?.selectionSet, seen);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, new Set());
+  byType.set(type.name, plan);
+  return plan;
+}
+
+/** What the plain leaves of the resolved object(s) add to the answer (nested lists flattened). */
+function leavesOf(plan: LeafPlan, value: unknown): number {
+  if (plan.length === 0 || value === null || value === undefined || typeof value !== "object") return 0;
+  if (Array.isArray(value)) {
+    let bytes = 0;
+    for (const item of value) bytes += leavesOf(plan, item);
+    return bytes;
+  }
+  let bytes = 0;
+  for (const { key, property } of plan) bytes += key + valueSize((value as Record<string, unknown>)[property]);
+  return bytes;
+}
+
+function valueSize(value: unknown): number {
+  if (value === null || value === undefined) return 4;
+  if (typeof value === "string") return value.length + 2;
+  if (value instanceof Date) return 26;
+  if (typeof value === "function") return 0;
+  return String(value).length;
+}
+
+/**
+ * Wraps the fields' resolvers so that a request with a budget (see `responseBudget`) counts what it resolves, and
  * once over it resolves no further object or list: such a field fails at once, before its resolver reads anything.
  * The failure is a rejected promise, never a throw: a synchronous throw in the middle of a list would abandon the
  * promises of the items before it, which then reject unobserved.
+ * A leaf without a resolver of its own (a property of its object: most of them) is not wrapped, so that the executor
+ * reads it directly (a call per leaf was a tenth of a large answer's CPU): the field that resolves its object counts
+ * it, from the same property, when the object arrives.
  */
 export function withResponseBudget(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const resolve = field.resolve ?? defaultFieldResolver;
       const leaf = isLeafType(getNamedType(field.type));
+      if (leaf && !field.resolve) {
+        plainLeaves.add(field as GraphQLField<unknown, unknown>);
+        continue;
+      }
+      const resolve = field.resolve ?? defaultFieldResolver;
+      const named = getNamedType(field.type);
+      const counted = (budget: Budget, info: GraphQLResolveInfo, value: unknown): unknown => {
+        if (!leaf) budget.bytes += leavesOf(leafPlan(info, named), value);
+        return count(budget, info, value, leaf);
+      };
       field.resolve = (source, args, context: Budgeted, info) => {
         const budget = context[budgetKey];
         if (!budget) return resolve(source, args, context, info);
         if (budget.exceeded && !leaf) return Promise.reject(new QueryTooComplexError("responseBytes", Number.NaN, Number.NaN));
         const result: unknown = resolve(source, args, context, info);
-        return isPromise(result) ? result.then((value) => count(budget, info, value, leaf)) : count(budget, info, result, leaf);
+        return isPromise(result) ? result.then((value) => counted(budget, info, value)) : counted(budget, info, result);
       };
     }
   }

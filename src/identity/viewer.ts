@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { requestReader } from "../database/data-source";
 import { runMaintenance } from "../management/action";
-import { Person } from "../model/entities";
+import { Enterprise, Person, RoleAssignment } from "../model/entities";
 import { RowReader } from "../model/row-reader";
 import type { Identity } from "./tokens";
 
@@ -17,10 +17,48 @@ const readers = new WeakMap<DataSource, RowReader>();
  * for it to end.
  */
 export async function personFor(dataSource: DataSource, identity: Identity): Promise<Person> {
+  return (await viewerFor(dataSource, identity)).person;
+}
+
+/** The viewer, with what almost every request of theirs reads next: their assignments not ended, and those enterprises. */
+export interface ViewerRows {
+  person: Person;
+  /** Not ended, by id; the request keeps those current at its instant (src/context.ts). Empty for a person just created. */
+  assignments: RoleAssignment[];
+  /** The enterprises of `assignments` (with their versions: src/model/enterprise-cache.ts). */
+  enterprises: Enterprise[];
+}
+
+/**
+ * `personFor`, and in the same statement the viewer's assignments not ended and their enterprises, which the request
+ * would otherwise read with two more (its roles for every decision, the enterprises' rows for their versions).
+ */
+export async function viewerFor(dataSource: DataSource, identity: Identity): Promise<ViewerRows> {
   let reader = readers.get(dataSource);
   if (!reader) readers.set(dataSource, (reader = new RowReader(requestReader(dataSource).manager)));
-  const [existing] = await reader.whereIn(Person, { ssin: [identity.ssin] });
-  if (existing) return existing;
+  const rows = await reader.joined(
+    "viewer",
+    { p: Person, a: RoleAssignment, e: Enterprise },
+    ({ p, a, e }) =>
+      `SELECT ${p.prefixedColumns("p")}, ${a.prefixedColumns("a")}, ${e.prefixedColumns("e")} FROM ${p.table} p` +
+      ` LEFT JOIN ${a.table} a ON a.${a.column("personId")} = p.${p.column("id")} AND a.${a.column("endedAt")} IS NULL` +
+      ` LEFT JOIN ${e.table} e ON e.${e.column("id")} = a.${a.column("enterpriseId")}` +
+      ` WHERE p.${p.column("ssin")} = ? ORDER BY a.${a.column("id")}`,
+    [identity.ssin],
+  );
+  if (rows.length > 0) {
+    const enterprises = new Map<number, Enterprise>();
+    for (const row of rows) if (row.e) enterprises.set((row.e as unknown as Enterprise).id, row.e as unknown as Enterprise);
+    return {
+      person: rows[0].p as unknown as Person,
+      assignments: rows.flatMap((row) => (row.a ? [row.a as unknown as RoleAssignment] : [])),
+      enterprises: [...enterprises.values()],
+    };
+  }
+  return { person: await createPerson(dataSource, identity), assignments: [], enterprises: [] };
+}
+
+async function createPerson(dataSource: DataSource, identity: Identity): Promise<Person> {
   // SQLite busy (another process, a register import, writing) and the SSIN race are retried there.
   return runMaintenance(dataSource, async (em) => {
     const winner = await em.findOneBy(Person, { ssin: identity.ssin });

@@ -13,8 +13,9 @@ import {
   StructuredMessagingConfig,
 } from "./entities";
 import type { Role } from "../access/role-tasks";
-import { endedAsOf } from "../access/validity";
+import { endedAsOf, isCurrentAt } from "../access/validity";
 import { currentRow, RowReader } from "./row-reader";
+import type { EnterpriseCache, EnterpriseReadModel } from "./enterprise-cache";
 
 /** One row per key, in key order (DataLoader's contract); null where there is none. */
 function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -50,17 +51,90 @@ export function mandateAsOf(mandate: ServiceProviderMandate, now: Date): Service
 const mandatesAsOf = (now: Date) => (rows: ServiceProviderMandate[]) => rows.map((m) => mandateAsOf(m, now));
 
 /**
+ * What the request answers from the enterprise read models (src/model/enterprise-cache.ts): `models` gives each
+ * enterprise's model of exactly its row's version, or null where the request reads with its own statements.
+ */
+export interface RequestModels {
+  models: DataLoader<number, EnterpriseReadModel | null>;
+  /** The models this request was answered from, to find the people and online services of their assignments. */
+  answered: EnterpriseReadModel[];
+  /** The same, by enterprise id. */
+  answeredById: Map<number, EnterpriseReadModel>;
+}
+
+/**
+ * A loader keyed by enterprise (or by something of one enterprise) that answers from the enterprise's model when the
+ * request has one, and through `fallback` (its own statement) for the keys whose enterprise has none.
+ */
+export function fromModels<K, V>(
+  request: RequestModels | null,
+  enterpriseOf: (key: K) => number,
+  fromModel: (model: EnterpriseReadModel, key: K) => V,
+  fallback: DataLoader<K, V, unknown>,
+  options?: DataLoader.Options<K, V, unknown>,
+): DataLoader<K, V, unknown> {
+  if (request === null) return fallback;
+  return new DataLoader<K, V, unknown>(async (keys) => {
+    const models = await request.models.loadMany(keys.map(enterpriseOf));
+    const answers: (V | Error | undefined)[] = keys.map((key, i) => {
+      const model = models[i];
+      if (model instanceof Error) return model;
+      return model === null ? undefined : fromModel(model, key);
+    });
+    const rest = keys.filter((_, i) => answers[i] === undefined);
+    if (rest.length > 0) {
+      const read = await fallback.loadMany(rest);
+      let next = 0;
+      for (let i = 0; i < answers.length; i++) if (answers[i] === undefined) answers[i] = read[next++];
+    }
+    return answers as (V | Error)[];
+  }, options);
+}
+
+/** The rows of a key found in the models this request was answered (people, online services), the rest through `fallback`. */
+function seenInModels<K, V>(request: RequestModels | null, find: (model: EnterpriseReadModel, key: K) => V | undefined, fallback: DataLoader<K, V>): DataLoader<K, V> {
+  if (request === null) return fallback;
+  return new DataLoader<K, V>(async (keys) => {
+    const answers: (V | Error | undefined)[] = keys.map((key) => {
+      for (const model of request.answered) {
+        const found = find(model, key);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    });
+    const rest = keys.filter((_, i) => answers[i] === undefined);
+    if (rest.length > 0) {
+      const read = await fallback.loadMany(rest);
+      let next = 0;
+      for (let i = 0; i < answers.length; i++) if (answers[i] === undefined) answers[i] = read[next++];
+    }
+    return answers as (V | Error)[];
+  });
+}
+
+/**
  * The batched readers of one request (or one transaction: they read through the entity manager they are given), as
  * of the instant `now`: what has expired by then reads as ended. Created per request in the context, never shared
- * across callers. Each batch is one prepared statement answering plain rows (src/model/row-reader.ts).
+ * across callers. Each batch is one prepared statement answering plain rows (src/model/row-reader.ts), or, with an
+ * enterprise cache and outside a transaction, the enterprise's read model once its row shows which version is current.
  */
-export function createLoaders(manager: EntityManager, now: Date) {
+export function createLoaders(manager: EntityManager, now: Date, cache: EnterpriseCache | null = null) {
   const rows = new RowReader(manager);
   const currentAssignment = (alias: string) => currentRow.roleAssignment(alias, now);
+  const enterprise = byKey((keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }), (e) => e.id);
+  const enterpriseByNumber = byKey((keys: readonly string[]) => rows.whereIn(Enterprise, { number: keys }).then((found) => {
+    for (const e of found) enterprise.prime(e.id, e);
+    return found;
+  }), (e) => e.number);
+  // Inside a transaction (an action's checks, a dry run's answer) the request reads its own statements: the models are committed data only.
+  const answered: EnterpriseReadModel[] = [];
+  const answeredById = new Map<number, EnterpriseReadModel>();
+  const request: RequestModels | null = cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answered, answeredById), answered, answeredById };
+  const current = (model: EnterpriseReadModel) => model.assignments.filter((a) => isCurrentAt(a, now));
   return {
-    person: byKey((keys: readonly number[]) => rows.whereIn(Person, { id: keys }), (p) => p.id),
-    enterprise: byKey((keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }), (e) => e.id),
-    enterpriseByNumber: byKey((keys: readonly string[]) => rows.whereIn(Enterprise, { number: keys }), (e) => e.number),
+    person: seenInModels(request, (model, id: number) => model.persons.get(id), byKey((keys: readonly number[]) => rows.whereIn(Person, { id: keys }), (p) => p.id)),
+    enterprise,
+    enterpriseByNumber,
     assignment: byKey((keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }), (a) => a.id),
     mandate: byKey((keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { id: keys }).then(mandatesAsOf(now)), (m) => m.id),
     eBoxMessage: byKey((keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }), (m) => m.id),
@@ -72,33 +146,110 @@ export function createLoaders(manager: EntityManager, now: Date) {
       (a) => a.personId,
     ),
     /** The current holders of a role in an enterprise, keyed "enterpriseId:ROLE". */
-    roleHolders: groupedByKey(
-      async (keys: readonly RoleHoldersKey[]) => {
-        const pairs = keys.map((key) => key.split(":") as [string, Role]);
-        return rows.whereIn(
-          RoleAssignment,
-          { enterpriseId: [...new Set(pairs.map(([e]) => Number(e)))], role: [...new Set(pairs.map(([, r]) => r))] },
-          { condition: currentAssignment, orderById: true },
-        );
+    roleHolders: fromModels(
+      request,
+      (key: RoleHoldersKey) => Number(key.slice(0, key.indexOf(":"))),
+      (model, key) => {
+        const role = key.slice(key.indexOf(":") + 1);
+        return current(model).filter((a) => a.role === role);
       },
-      (a): RoleHoldersKey => `${a.enterpriseId}:${a.role}`,
+      groupedByKey(
+        async (keys: readonly RoleHoldersKey[]) => {
+          const pairs = keys.map((key) => key.split(":") as [string, Role]);
+          return rows.whereIn(
+            RoleAssignment,
+            { enterpriseId: [...new Set(pairs.map(([e]) => Number(e)))], role: [...new Set(pairs.map(([, r]) => r))] },
+            { condition: currentAssignment, orderById: true },
+          );
+        },
+        (a): RoleHoldersKey => `${a.enterpriseId}:${a.role}`,
+      ),
     ),
-    onlineServicesOfAssignment: groupedByKey((keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }), (s) => s.assignmentId),
-    capacitiesOfEnterprise: groupedByKey((keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }), (c) => c.enterpriseId),
-    eBoxOfEnterprise: byKey((keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }), (b) => b.enterpriseId),
-    mandatesAsClient: groupedByKey(
-      (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { clientId: keys }, { orderById: true }).then(mandatesAsOf(now)),
-      (m) => m.clientId,
+    onlineServicesOfAssignment: seenInModels(
+      request,
+      (model, id: number) => (model.assignmentsById.has(id) ? ((model.onlineServices.get(id) ?? []) as RoleAssignmentOnlineService[]) : undefined),
+      groupedByKey((keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }), (s) => s.assignmentId),
     ),
-    mandatesAsProvider: groupedByKey(
-      (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
-      (m) => m.providerId,
+    capacitiesOfEnterprise: fromModels(
+      request,
+      (id: number) => id,
+      (model) => model.capacities as EnterpriseCapacity[],
+      groupedByKey((keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }), (c) => c.enterpriseId),
     ),
-    structuredMessagingOfEnterprise: groupedByKey(
-      (keys: readonly number[]) => rows.whereIn(StructuredMessagingConfig, { enterpriseId: keys }, { condition: currentRow.structuredMessagingConfig, orderById: true }),
-      (c) => c.enterpriseId,
+    eBoxOfEnterprise: fromModels(
+      request,
+      (id: number) => id,
+      (model) => model.eBox,
+      byKey((keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }), (b) => b.enterpriseId),
     ),
+    mandatesAsClient: fromModels(
+      request,
+      (id: number) => id,
+      (model) => mandatesAsOf(now)(model.mandatesAsClient as ServiceProviderMandate[]),
+      groupedByKey(
+        (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { clientId: keys }, { orderById: true }).then(mandatesAsOf(now)),
+        (m) => m.clientId,
+      ),
+    ),
+    mandatesAsProvider: fromModels(
+      request,
+      (id: number) => id,
+      (model) => mandatesAsOf(now)(model.mandatesAsProvider as ServiceProviderMandate[]),
+      groupedByKey(
+        (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
+        (m) => m.providerId,
+      ),
+    ),
+    structuredMessagingOfEnterprise: fromModels(
+      request,
+      (id: number) => id,
+      (model) => model.structuredMessaging as StructuredMessagingConfig[],
+      groupedByKey(
+        (keys: readonly number[]) => rows.whereIn(StructuredMessagingConfig, { enterpriseId: keys }, { condition: currentRow.structuredMessagingConfig, orderById: true }),
+        (c) => c.enterpriseId,
+      ),
+    ),
+    /** The enterprise read models of this request (null without a cache, or inside a transaction). */
+    models: request,
+    /**
+     * What the request's models already hold, answered at once (no promise, no batch): the resolvers of large lists
+     * take it first and fall back on the loaders above. undefined: not known here.
+     */
+    known: {
+      person: (enterpriseId: number, personId: number): Person | undefined => request?.answeredById.get(enterpriseId)?.persons.get(personId),
+      onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
+        const model = request?.answeredById.get(enterpriseId);
+        return model?.assignmentsById.has(assignmentId) ? (model.onlineServices.get(assignmentId) ?? []) : undefined;
+      },
+    },
   };
+}
+
+/** Each enterprise's model of its row's version (the row read through `enterprise`, as the request reads it anyway). */
+function modelLoader(
+  manager: EntityManager,
+  cache: EnterpriseCache,
+  enterprise: DataLoader<number, Enterprise | null>,
+  answered: EnterpriseReadModel[],
+  answeredById: Map<number, EnterpriseReadModel>,
+): DataLoader<number, EnterpriseReadModel | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await enterprise.loadMany(ids);
+    const wanted = new Map<number, number>();
+    for (const row of rows) {
+      if (row instanceof Error) throw row;
+      if (row) wanted.set(row.id, Number(row.version));
+    }
+    const models = wanted.size > 0 ? await cache.modelsOf(manager, wanted) : new Map<number, EnterpriseReadModel | null>();
+    // Remembered for the people and online services of their assignments.
+    for (const model of models.values()) {
+      if (model && !answeredById.has(model.enterpriseId)) {
+        answered.push(model);
+        answeredById.set(model.enterpriseId, model);
+      }
+    }
+    return ids.map((id) => models.get(id) ?? null);
+  });
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -4,6 +4,9 @@ import { RoleAssignment } from "./entities";
 import { toPage, type Page } from "./read-models";
 import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
 import { enterpriseWideRoles, type Role } from "../access/role-tasks";
+import { isCurrentAt } from "../access/validity";
+import { answerOf, type EnterpriseReadModel } from "./enterprise-cache";
+import { fromModels, type RequestModels } from "./loaders";
 
 export interface RoleAssignmentPageKey {
   enterpriseId: number;
@@ -51,10 +54,43 @@ function filter(
 }
 
 /**
- * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: one windowed
- * statement for the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
+ * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: from the
+ * enterprise's read model when the request has one (src/model/enterprise-cache.ts), else one windowed statement for
+ * the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
  */
-export function createRoleAssignmentPages(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+export function createRoleAssignmentPages(manager: EntityManager, now: Date, models: RequestModels | null = null): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+  return fromModels(
+    models,
+    (key) => key.enterpriseId,
+    (model, key) => answerOf(model, `page|${cacheKey(key)}`, now, () => pageOfModel(model, key, now)),
+    pagesFromStatements(manager, now),
+    { cacheKeyFn: cacheKey },
+  );
+}
+
+/**
+ * The page of `key` from the enterprise's model: the same rows, order and count as the statements below (the
+ * model's assignments are those not ended, by id; the ones current at `now` are kept here, as their SQL does).
+ */
+function pageOfModel(model: EnterpriseReadModel, { role, capacity, size, afterId, visibleTo }: RoleAssignmentPageKey, now: Date): Page<RoleAssignment> {
+  const capacities = visibleTo ? new Set(visibleTo.capacities) : null;
+  const matching = model.assignments.filter(
+    (a) =>
+      isCurrentAt(a, now) &&
+      (role === null || a.role === role) &&
+      (capacity === null || a.capacityCode === capacity) &&
+      (visibleTo === null || enterpriseWideRoles.has(a.role) || a.personId === visibleTo.personId || (a.capacityCode !== null && capacities!.has(a.capacityCode))),
+  );
+  const rows: RoleAssignment[] = [];
+  for (const a of matching) {
+    if (afterId !== null && a.id <= afterId) continue;
+    rows.push(a);
+    if (rows.length > size) break;
+  }
+  return toPage(rows, size, matching.length);
+}
+
+function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
   const rows = new RowReader(manager);
   return new DataLoader(
     async (keys) => {

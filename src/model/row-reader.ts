@@ -53,6 +53,10 @@ interface TableShape {
   column(property: string): string;
   /** Converts the driver's rows in place (booleans, dates) and returns them. */
   hydrate(rows: Row[]): Row[];
+  /** The entity's properties, in the order of `columns`. */
+  properties: readonly string[];
+  /** The SELECT list under prefixed names, for a statement that reads several tables: `alias.person_id AS alias__personId`. */
+  prefixedColumns(alias: string): string;
 }
 
 const shapes = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, TableShape>>();
@@ -92,6 +96,8 @@ function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): T
   shape = {
     table: escape(metadata.tableName),
     columns: (alias) => columns.map((c) => `${alias}.${escape(c.column)} AS ${escape(c.property)}`).join(", "),
+    properties: columns.map((c) => c.property),
+    prefixedColumns: (alias) => columns.map((c) => `${alias}.${escape(c.column)} AS ${escape(`${alias}__${c.property}`)}`).join(", "),
     column(property) {
       const found = columns.find((c) => c.property === property);
       if (!found) throw new Error(`${metadata.name} has no property ${property}`);
@@ -126,6 +132,7 @@ export function padded(keys: readonly unknown[]): unknown[] {
 export const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 interface MysqlConnection {
+  query(sql: string, callback: (error: Error | null) => void): unknown;
   execute(options: { sql: string; dateStrings: boolean }, values: unknown[], callback: (error: Error | null, rows: Row[]) => void): unknown;
   release(): void;
 }
@@ -165,6 +172,11 @@ function sqliteRows(db: Database, sql: string, params: readonly unknown[]): Row[
   });
 }
 
+/** A statement that cannot be prepared (transaction control), as plain text. */
+function mysqlCommand(connection: MysqlConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.query(sql, (error) => (error ? reject(error) : resolve())));
+}
+
 function mysqlRows(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<Row[]> {
   return new Promise((resolve, reject) => connection.execute({ sql, dateStrings: true }, [...params], (error, rows) => (error ? reject(error) : resolve(rows))));
 }
@@ -201,17 +213,21 @@ async function run(manager: EntityManager, sql: string, params: readonly unknown
   }
 }
 
-/** The statements of one entity manager: what the loaders of a request (or of a transaction) read through. */
+/** The statements' texts by key, per data source: built once, prepared once per connection by the driver. */
 const texts = new WeakMap<DataSource, Map<string, string>>();
+
+function statementTexts(dataSource: DataSource): Map<string, string> {
+  let known = texts.get(dataSource);
+  if (!known) texts.set(dataSource, (known = new Map()));
+  return known;
+}
 
 export class RowReader {
   /** The statements' texts by key, shared by the readers of a data source (a reader lives for one request). */
   private readonly statements: Map<string, string>;
 
   constructor(private readonly manager: EntityManager) {
-    let known = texts.get(manager.connection);
-    if (!known) texts.set(manager.connection, (known = new Map()));
-    this.statements = known;
+    this.statements = statementTexts(manager.connection);
   }
 
   private shape(entity: EntityTarget<ObjectLiteral>): TableShape {
@@ -260,9 +276,105 @@ export class RowReader {
     return shape.hydrate(await select(this.manager, this.sql(key, () => build(shape)), params)) as T[];
   }
 
+  /**
+   * One statement over several tables (joins): `tables` names each table's alias and entity; `build` gets their shapes
+   * (use `prefixedColumns(alias)` in the SELECT list), and each row comes back split into one row per alias, converted
+   * as its entity's, or null where an outer join found none (its `id` is null).
+   */
+  async joined<A extends string>(key: string, tables: Record<A, EntityTarget<ObjectLiteral>>, build: (shapes: Record<A, TableSql & Pick<TableShape, "prefixedColumns">>) => string, params: readonly unknown[]): Promise<Record<A, Row | null>[]> {
+    const aliases = Object.keys(tables) as A[];
+    const shapes = Object.fromEntries(aliases.map((alias) => [alias, this.shape(tables[alias])])) as Record<A, TableShape>;
+    const rows = await select(this.manager, this.sql(key, () => build(shapes)), params);
+    const names = aliases.map((alias) => ({ alias, id: `${alias}__id`, shape: shapes[alias], prefixed: shapes[alias].properties.map((property) => `${alias}__${property}`) }));
+    return rows.map((row) => {
+      const split = {} as Record<A, Row | null>;
+      for (const { alias, id, shape, prefixed } of names) {
+        if (row[id] === null || row[id] === undefined) {
+          split[alias] = null;
+          continue;
+        }
+        const own: Row = {};
+        for (let i = 0; i < prefixed.length; i++) own[shape.properties[i]] = row[prefixed[i]];
+        split[alias] = shape.hydrate([own])[0];
+      }
+      return split;
+    });
+  }
+
   /** As `query`, for rows that are no entity's (counts): answered as the driver gives them. */
   async raw(entity: EntityTarget<ObjectLiteral>, key: string, build: (table: TableSql) => string, params: readonly unknown[]): Promise<Row[]> {
     return select(this.manager, this.sql(key, () => build(this.shape(entity))), params);
+  }
+}
+
+/** One read of a `RowReader.snapshot` plan: as `query` (rows of the entity, converted) or, with `raw`, as the driver answers. */
+export interface PlannedRead {
+  entity: EntityTarget<ObjectLiteral>;
+  key: string;
+  build: (table: TableSql) => string;
+  params: readonly unknown[];
+  raw?: boolean;
+}
+
+/** A sequence of reads, each chosen from the rows of the ones before: it yields a read and is given its rows back. */
+export type ReadPlan<T> = Generator<PlannedRead, T, Row[]>;
+
+/**
+ * Runs a plan of reads as one consistent snapshot of committed data, on one connection, outside any transaction of
+ * the caller: what src/model/enterprise-cache.ts labels with the enterprise versions it read in that snapshot.
+ * null when no such snapshot can be had here: the manager reads inside a transaction (an action's, a dry run's:
+ * uncommitted rows must never be labelled as committed), or the SQLite connection is inside one.
+ * SQLite: on the read connection, synchronously, in one deferred read transaction, so that nothing of this process
+ * runs in between and another process's commit lands either before or after it. MySQL/MariaDB: a REPEATABLE READ, READ ONLY transaction on one
+ * connection (a replica's when the manager reads from replicas), whatever the server's default isolation.
+ */
+export async function readSnapshot<T>(manager: EntityManager, plan: () => ReadPlan<T>): Promise<T | null> {
+  if (manager.queryRunner) return null;
+  const dataSource = manager.connection;
+  const sqlFor = (read: PlannedRead) => {
+    const shape = shapeOf(dataSource, read.entity);
+    const known = statementTexts(dataSource);
+    let sql = known.get(read.key);
+    if (sql === undefined) known.set(read.key, (sql = read.build(shape)));
+    return { sql, shape };
+  };
+  const db = sqliteReadConnection(manager);
+  if (db) {
+    // The read connection of a file database is never inside another's transaction; `sqlite::memory:` shares the one.
+    if (db.inTransaction) return null;
+    return db.transaction(() => {
+      const steps = plan();
+      let step = steps.next(undefined as unknown as Row[]);
+      while (!step.done) {
+        const { sql, shape } = sqlFor(step.value);
+        dataSource.logger.logQuery(sql, step.value.params as unknown[]);
+        const rows = sqliteRows(db, sql, step.value.params);
+        step = steps.next(step.value.raw ? rows : shape.hydrate(rows));
+      }
+      return step.value;
+    })();
+  }
+  const driver = dataSource.driver as unknown as MysqlDriver;
+  const connection = driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave" ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
+  let open = false;
+  try {
+    await mysqlCommand(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    await mysqlCommand(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    open = true;
+    const steps = plan();
+    let step = steps.next(undefined as unknown as Row[]);
+    while (!step.done) {
+      const { sql, shape } = sqlFor(step.value);
+      dataSource.logger.logQuery(sql, step.value.params as unknown[]);
+      const rows = await mysqlRows(connection, sql, step.value.params);
+      step = steps.next(step.value.raw ? rows : shape.hydrate(rows));
+    }
+    await mysqlCommand(connection, "COMMIT");
+    open = false;
+    return step.value;
+  } finally {
+    if (open) await mysqlCommand(connection, "ROLLBACK").catch(() => undefined);
+    connection.release();
   }
 }
 

@@ -1,11 +1,31 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { roleTasks, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
-import { CatalogCapacity, CatalogOnlineService } from "../catalog";
+import { CatalogCapacity, CatalogOnlineService, type Catalog } from "../catalog";
 import { Enterprise, Person, RoleAssignment } from "../entities";
 import { TaskEnum } from "../enums";
 import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
+
+const granted = new WeakMap<Catalog, Map<string, CatalogOnlineService[]>>();
+
+/**
+ * The catalog's online services among `codes`, in the catalog's order: one list per distinct set of codes, shared by
+ * every row that holds that set (a page of users holds a handful). Read-only.
+ */
+function grantedServices(catalog: Catalog, codes: readonly string[]): CatalogOnlineService[] {
+  let lists = granted.get(catalog);
+  if (!lists) granted.set(catalog, (lists = new Map()));
+  const key = codes.length === 1 ? codes[0] : [...codes].sort().join(",");
+  let list = lists.get(key);
+  if (!list) {
+    const codeSet = new Set(codes);
+    list = [...catalog.onlineServices.values()].filter((s) => codeSet.has(s.code));
+    // Bounded by the catalog's subsets in use; a catalog of n services has at most 2^n, in practice a few dozen.
+    if (lists.size < 4096) lists.set(key, list);
+  }
+  return list;
+}
 
 @Resolver(() => RoleAssignment)
 export class RoleAssignmentResolver {
@@ -14,10 +34,11 @@ export class RoleAssignmentResolver {
     return encodeGlobalId("RoleAssignment", a.id);
   }
 
-  // The loader's promise as it is (a row exists for every key of a current assignment): no async wrapper per row.
+  // From the enterprise's read model when the request has it (no promise per row), else the loader's promise as it
+  // is (a row exists for every key of a current assignment): no async wrapper per row.
   @FieldResolver(() => Person, { description: "Who holds the role." })
-  person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Promise<Person> {
-    return loaders.person.load(a.personId) as Promise<Person>;
+  person(@Root() a: RoleAssignment, @Ctx() { loaders }: Context): Person | Promise<Person> {
+    return loaders.known.person(a.enterpriseId, a.personId) ?? (loaders.person.load(a.personId) as Promise<Person>);
   }
 
   @FieldResolver(() => Enterprise, { description: "The enterprise in which the role is held." })
@@ -36,11 +57,10 @@ export class RoleAssignmentResolver {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
     if (a.role !== "USER") return [];
-    const granted = (codes: readonly string[]) => {
-      const codeSet = new Set(codes);
-      return [...catalog.onlineServices.values()].filter((s) => codeSet.has(s.code));
-    };
+    const granted = (codes: readonly string[]) => grantedServices(catalog, codes);
     if (a.servicesAsOf) return granted(a.servicesAsOf);
+    const known = loaders.known.onlineServices(a.enterpriseId, a.id);
+    if (known) return granted(known.map((s) => s.onlineServiceCode));
     return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => granted(rows.map((s) => s.onlineServiceCode)));
   }
 
