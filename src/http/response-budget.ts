@@ -52,16 +52,15 @@ const plainLeaves = new WeakSet<GraphQLField<unknown, unknown>>();
 /** The plain leaves a field's selection reads of each object it resolves: the answer's key and the source property. */
 type LeafPlan = { key: number; property: string }[];
 
-const plans = new WeakMap<FieldNode, Map<string, LeafPlan>>();
+/** By the field's node in its document: the node fixes the field and so its type (a document is parsed once, then cached). */
+const plans = new WeakMap<FieldNode, LeafPlan>();
 
 /**
  * The plain leaves selected under `info`'s field on objects of `type` (fragments and inline fragments included; for
  * an interface or union, those of every type condition: on the high side, as the estimate is meant to be).
  */
 function leafPlan(info: GraphQLResolveInfo, type: GraphQLNamedType): LeafPlan {
-  let byType = plans.get(info.fieldNodes[0]);
-  if (!byType) plans.set(info.fieldNodes[0], (byType = new Map()));
-  let plan = byType.get(type.name);
+  let plan = plans.get(info.fieldNodes[0]);
   if (plan) return plan;
   plan = [];
   const candidates = isAbstractType(type) ? info.schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
@@ -83,7 +82,7 @@ function leafPlan(info: GraphQLResolveInfo, type: GraphQLNamedType): LeafPlan {
     }
   };
   for (const node of info.fieldNodes) visit(node.selectionSet, new Set());
-  byType.set(type.name, plan);
+  plans.set(info.fieldNodes[0], plan);
   return plan;
 }
 

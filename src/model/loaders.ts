@@ -36,6 +36,8 @@ function groupedByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: 
   });
 }
 
+const noServices: readonly RoleAssignmentOnlineService[] = Object.freeze([]);
+
 export type RoleHoldersKey = `${number}:${Role}`;
 
 /**
@@ -219,7 +221,7 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
       person: (enterpriseId: number, personId: number): Person | undefined => request?.answeredById.get(enterpriseId)?.persons.get(personId),
       onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
         const model = request?.answeredById.get(enterpriseId);
-        return model?.assignmentsById.has(assignmentId) ? (model.onlineServices.get(assignmentId) ?? []) : undefined;
+        return model?.assignmentsById.has(assignmentId) ? (model.onlineServices.get(assignmentId) ?? noServices) : undefined;
       },
     },
   };

@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { roleTasks, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { CatalogCapacity, CatalogOnlineService, type Catalog } from "../catalog";
-import { Enterprise, Person, RoleAssignment } from "../entities";
+import { Enterprise, Person, RoleAssignment, type RoleAssignmentOnlineService } from "../entities";
 import { TaskEnum } from "../enums";
 import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
@@ -24,6 +24,15 @@ function grantedServices(catalog: Catalog, codes: readonly string[]): CatalogOnl
     // Bounded by the catalog's subsets in use; a catalog of n services has at most 2^n, in practice a few dozen.
     if (lists.size < 4096) lists.set(key, list);
   }
+  return list;
+}
+
+const grantedByRows = new WeakMap<readonly RoleAssignmentOnlineService[], CatalogOnlineService[]>();
+
+/** `grantedServices` of an enterprise read model's rows (frozen, shared by requests): remembered with the rows. */
+function grantedOfRows(catalog: Catalog, rows: readonly RoleAssignmentOnlineService[]): CatalogOnlineService[] {
+  let list = grantedByRows.get(rows);
+  if (!list) grantedByRows.set(rows, (list = grantedServices(catalog, rows.map((s) => s.onlineServiceCode))));
   return list;
 }
 
@@ -60,7 +69,7 @@ export class RoleAssignmentResolver {
     const granted = (codes: readonly string[]) => grantedServices(catalog, codes);
     if (a.servicesAsOf) return granted(a.servicesAsOf);
     const known = loaders.known.onlineServices(a.enterpriseId, a.id);
-    if (known) return granted(known.map((s) => s.onlineServiceCode));
+    if (known) return grantedOfRows(catalog, known);
     return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => granted(rows.map((s) => s.onlineServiceCode)));
   }
 
