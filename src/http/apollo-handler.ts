@@ -13,14 +13,12 @@ function httpGraphQLRequestOf(req: Request): HTTPGraphQLRequest {
   return { method: req.method.toUpperCase(), headers, search: query === -1 ? "" : req.url.slice(query), body: req.body };
 }
 
-type Answer = { errors?: GraphQLFormattedError[] };
-
-/** An answer of Apollo's (one result, or a batch's) with its errors given for the request. */
+/** An answer Apollo gave without a pipeline, its errors given for the request. A batch's answer comes from its pipelines. */
 function bodyForRequest(body: string, scope: RequestScope): string {
+  const answer = JSON.parse(body) as { errors?: GraphQLFormattedError[] } | unknown[];
+  if (Array.isArray(answer) || !answer.errors) return body;
   const request = { requestId: scope.requestId, language: scope.messageLanguage() };
-  const given = (answer: Answer): Answer => (answer.errors ? { ...answer, errors: answer.errors.map((error) => forRequest(error, request)) } : answer);
-  const parsed = JSON.parse(body) as Answer | Answer[];
-  return `${JSON.stringify(Array.isArray(parsed) ? parsed.map(given) : given(parsed))}\n`;
+  return `${JSON.stringify({ ...answer, errors: answer.errors.map((error) => forRequest(error, request)) })}\n`;
 }
 
 /**
