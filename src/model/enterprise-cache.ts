@@ -10,7 +10,7 @@ import {
   StructuredMessagingConfig,
 } from "./entities";
 import { instant } from "../access/validity";
-import { padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
+import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
 
 /**
  * Enterprise read models, kept across requests (issue 11, point 5): what the read side shows as part of one
@@ -179,9 +179,16 @@ export class EnterpriseCache {
       else missing.push(id);
     }
     if (missing.length === 0) return answers;
-    const read = await readSnapshot(manager, () => readModels(missing, this.settings.maxAssignmentsPerEnterprise));
+    // In parts of at most `maxKeysPerStatement` enterprises (each statement binds them, the mandates' twice): each part
+    // one snapshot, each model labelled with the versions of its own.
+    const read = new Map<number, EnterpriseReadModel>();
+    for (let from = 0; from < missing.length; from += maxKeysPerStatement / 2) {
+      const part = await readSnapshot(manager, () => readModels(missing.slice(from, from + maxKeysPerStatement / 2), this.settings.maxAssignmentsPerEnterprise));
+      if (part === null) break;
+      for (const [id, model] of part) read.set(id, model);
+    }
     for (const id of missing) {
-      const model = read?.get(id) ?? null;
+      const model = read.get(id) ?? null;
       if (model) this.keep(model);
       // A model of another version than the row the request read (a commit in between, or another replica): kept for
       // the requests that read its version, not taken by this one, which reads with its own statements.

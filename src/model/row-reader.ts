@@ -129,6 +129,9 @@ export function padded(keys: readonly unknown[]): unknown[] {
   return list;
 }
 
+/** The most keys one statement binds in one IN list (a power of two, so that padding stays within it). */
+export const maxKeysPerStatement = 4096;
+
 export const placeholders = (count: number) => Array.from({ length: count }, () => "?").join(", ");
 
 interface MysqlConnection {
@@ -251,6 +254,18 @@ export class RowReader {
     { condition, orderById = false }: { condition?: (alias: string) => Condition; orderById?: boolean } = {},
   ): Promise<T[]> {
     const properties = Object.keys(lists) as (keyof T & string)[];
+    // A list longer than a statement may bind (SQLite: 32,766 parameters; MariaDB: 65,535) is read in parts, each a
+    // statement of the largest shape, and the parts joined (in id order when asked): the same rows.
+    const longest = properties.reduce<(keyof T & string) | null>((found, p) => (lists[p]!.length > (found ? lists[found]!.length : maxKeysPerStatement) ? p : found), null);
+    if (longest !== null) {
+      const keys = lists[longest]!;
+      const parts: T[][] = [];
+      for (let from = 0; from < keys.length; from += maxKeysPerStatement) {
+        parts.push(await this.whereIn(entity, { ...lists, [longest]: keys.slice(from, from + maxKeysPerStatement) }, { condition, orderById }));
+      }
+      const rows = parts.flat();
+      return orderById ? rows.sort((a, b) => (a.id as number) - (b.id as number)) : rows;
+    }
     const padding = properties.map((property) => padded(lists[property]!));
     if (padding.some((list) => list.length === 0)) return [];
     const shape = this.shape(entity as EntityTarget<ObjectLiteral>);
