@@ -41,7 +41,8 @@ import { closeRedis, connectRedis } from "./redis";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
-import { enterpriseCacheFor } from "./model/enterprise-cache";
+import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
+import { missingVersionTriggers } from "./database/enterprise-versions";
 
 export interface Gateway {
   url: string;
@@ -53,6 +54,8 @@ export interface Gateway {
   changes: ChangeFeed;
   /** With EXECUTION=jit: how many documents are compiled and kept. */
   compiledDocuments?: () => number;
+  /** The enterprise read models this gateway keeps (src/model/enterprise-cache.ts); null when off or unsafe. */
+  enterpriseCache: EnterpriseCache | null;
   stop(): Promise<void>;
 }
 
@@ -131,7 +134,13 @@ export async function startGateway({
   httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   // Enterprise read models, checked against the database's versions on every request (src/model/enterprise-cache.ts).
-  const enterpriseCache = enterpriseCacheFor(dataSource, config.enterpriseCache);
+  // Only while the database moves those versions: a dump restored without its triggers would leave them still, and
+  // the models would never change again. Then the gateway reads everything with its own statements, and says why.
+  const missingTriggers = config.enterpriseCache.maxRows > 0 ? await missingVersionTriggers(dataSource) : [];
+  if (missingTriggers.length > 0) {
+    logger.error({ missingTriggers }, "enterprise version triggers are missing (migration 1764300000009): the enterprise read models are not kept");
+  }
+  const enterpriseCache = missingTriggers.length > 0 ? null : enterpriseCacheFor(dataSource, config.enterpriseCache);
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
   const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
   if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
@@ -268,6 +277,7 @@ export async function startGateway({
     live,
     changes,
     ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}),
+    enterpriseCache,
     async stop() {
       // Subscriptions first: their sockets are no longer the HTTP server's, so draining it would not close them.
       await live.close();

@@ -9,6 +9,7 @@ import { revokeAccessManager } from "../src/management/revoke-access-manager";
 import { setUserOnlineServices } from "../src/management/set-user-online-services";
 import { updateMyAccount } from "../src/management/update-my-account";
 import { activateCapacity } from "../src/management/activate-capacity";
+import { createVersionTriggers, dropVersionTriggers } from "../src/database/enterprise-versions";
 import { enterpriseCacheFor, type EnterpriseCache } from "../src/model/enterprise-cache";
 import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
 import { describeEachDatabase } from "./support/databases";
@@ -174,6 +175,24 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     } finally {
       await small.stop();
     }
+  });
+
+  it("keeps no model when the database does not move the versions (triggers missing), and still answers the same", async () => {
+    const runner = cached.dataSource.createQueryRunner();
+    await dropVersionTriggers(runner);
+    try {
+      const unsafe = await startTestGateway(dialect, {}, { database: cached.database, clock });
+      try {
+        expect(unsafe.gateway.enterpriseCache).toBeNull();
+        expect(await answers(unsafe)).toEqual(await answers(uncached));
+      } finally {
+        await unsafe.stop();
+      }
+    } finally {
+      await createVersionTriggers(runner);
+      await runner.release();
+    }
+    expect(cached.gateway.enterpriseCache).not.toBeNull();
   });
 
   it("never answers from a model older than what a concurrent writer has acknowledged", async () => {
