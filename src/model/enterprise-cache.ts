@@ -250,45 +250,25 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
   if (kept.length === 0) return models;
   const { list, marks } = idList(kept);
   const n = list.length;
-  const assignments = (yield read(
-    RoleAssignment,
-    `assignments|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("enterpriseId")} IN (${marks}) AND ${notEnded(t, "t")} ORDER BY t.${t.column("id")}`,
-    list,
-  )) as unknown as RoleAssignment[];
-  // The same assignments as a subquery (role_assignment's columns, named as in its migrations).
+  // One statement per table for all the kept enterprises: `SELECT <the entity's columns> FROM <its table> t WHERE ...`.
+  const rowsOf = (entity: PlannedRead["entity"], name: string, where: (t: TableSql) => string, params: readonly unknown[] = list) =>
+    read(entity, `${name}|${n}`, (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE ${where(t)}`, params);
+  const ofKept = (t: TableSql) => `t.${t.column("enterpriseId")} IN (${marks})`;
+  const byId = (t: TableSql) => ` ORDER BY t.${t.column("id")}`;
+  // The kept enterprises' assignments not ended, as a subquery (role_assignment's columns, named as in its migrations).
   const ofKeptAssignments = (column: "id" | "person_id") => `SELECT a.${column} FROM role_assignment a WHERE a.enterprise_id IN (${marks}) AND a.ended_at IS NULL`;
-  const services = (yield read(
-    RoleAssignmentOnlineService,
-    `services|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("assignmentId")} IN (${ofKeptAssignments("id")})`,
-    list,
-  )) as unknown as RoleAssignmentOnlineService[];
-  const persons = (yield read(
-    Person,
-    `persons|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("id")} IN (${ofKeptAssignments("person_id")})`,
-    list,
-  )) as unknown as Person[];
-  const capacities = (yield read(
-    EnterpriseCapacity,
-    `capacities|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("enterpriseId")} IN (${marks}) ORDER BY t.${t.column("id")}`,
-    list,
-  )) as unknown as EnterpriseCapacity[];
-  const eBoxes = (yield read(EBox, `ebox|${n}`, (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("enterpriseId")} IN (${marks})`, list)) as unknown as EBox[];
-  const mandates = (yield read(
+  const assignments = (yield rowsOf(RoleAssignment, "assignments", (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`)) as unknown as RoleAssignment[];
+  const services = (yield rowsOf(RoleAssignmentOnlineService, "services", (t) => `t.${t.column("assignmentId")} IN (${ofKeptAssignments("id")})`)) as unknown as RoleAssignmentOnlineService[];
+  const persons = (yield rowsOf(Person, "persons", (t) => `t.${t.column("id")} IN (${ofKeptAssignments("person_id")})`)) as unknown as Person[];
+  const capacities = (yield rowsOf(EnterpriseCapacity, "capacities", (t) => `${ofKept(t)}${byId(t)}`)) as unknown as EnterpriseCapacity[];
+  const eBoxes = (yield rowsOf(EBox, "ebox", ofKept)) as unknown as EBox[];
+  const mandates = (yield rowsOf(
     ServiceProviderMandate,
-    `mandates|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("clientId")} IN (${marks}) OR t.${t.column("providerId")} IN (${marks}) ORDER BY t.${t.column("id")}`,
+    "mandates",
+    (t) => `t.${t.column("clientId")} IN (${marks}) OR t.${t.column("providerId")} IN (${marks})${byId(t)}`,
     [...list, ...list],
   )) as unknown as ServiceProviderMandate[];
-  const configurations = (yield read(
-    StructuredMessagingConfig,
-    `messaging|${n}`,
-    (t) => `SELECT ${t.columns("t")} FROM ${t.table} t WHERE t.${t.column("enterpriseId")} IN (${marks}) AND ${notEnded(t, "t")} ORDER BY t.${t.column("id")}`,
-    list,
-  )) as unknown as StructuredMessagingConfig[];
+  const configurations = (yield rowsOf(StructuredMessagingConfig, "messaging", (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`)) as unknown as StructuredMessagingConfig[];
 
   const version = new Map(versions.map((v) => [Number(v.id), Number(v.version)]));
   const personById = new Map(persons.map((p) => [p.id, Object.freeze(p)]));

@@ -64,6 +64,17 @@ export interface RequestModels {
   answeredById: Map<number, EnterpriseReadModel>;
 }
 
+/** `answers`, with the keys it leaves undefined read through `fallback` (their own statements), in key order. */
+async function answeredOrThrough<K, V>(keys: readonly K[], answers: (V | Error | undefined)[], fallback: DataLoader<K, V, unknown>): Promise<(V | Error)[]> {
+  const rest = keys.filter((_, i) => answers[i] === undefined);
+  if (rest.length > 0) {
+    const read = await fallback.loadMany(rest);
+    let next = 0;
+    for (let i = 0; i < answers.length; i++) if (answers[i] === undefined) answers[i] = read[next++];
+  }
+  return answers as (V | Error)[];
+}
+
 /**
  * A loader keyed by enterprise (or by something of one enterprise) that answers from the enterprise's model when the
  * request has one, and through `fallback` (its own statement) for the keys whose enterprise has none.
@@ -83,13 +94,7 @@ export function fromModels<K, V>(
       if (model instanceof Error) return model;
       return model === null ? undefined : fromModel(model, key);
     });
-    const rest = keys.filter((_, i) => answers[i] === undefined);
-    if (rest.length > 0) {
-      const read = await fallback.loadMany(rest);
-      let next = 0;
-      for (let i = 0; i < answers.length; i++) if (answers[i] === undefined) answers[i] = read[next++];
-    }
-    return answers as (V | Error)[];
+    return answeredOrThrough(keys, answers, fallback);
   }, options);
 }
 
@@ -104,13 +109,7 @@ function seenInModels<K, V>(request: RequestModels | null, find: (model: Enterpr
       }
       return undefined;
     });
-    const rest = keys.filter((_, i) => answers[i] === undefined);
-    if (rest.length > 0) {
-      const read = await fallback.loadMany(rest);
-      let next = 0;
-      for (let i = 0; i < answers.length; i++) if (answers[i] === undefined) answers[i] = read[next++];
-    }
-    return answers as (V | Error)[];
+    return answeredOrThrough(keys, answers, fallback);
   });
 }
 
