@@ -143,12 +143,14 @@ async function prepareDatabase(url: string): Promise<BenchData> {
 
 async function mysqlUrl(): Promise<string | null> {
   const server = new URL(mysqlServer);
+  // `?socket=/run/mysqld/mysqld.sock`: the gateways reach the server through its Unix socket (as DATABASE_URL can).
+  const socket = server.searchParams.get("socket");
   try {
-    const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: server.username || "root", password: server.password });
+    const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: server.username || "root", password: server.password, ...(socket ? { socketPath: socket } : {}) });
     await admin.query("DROP DATABASE IF EXISTS gateway_bench");
     await admin.query("CREATE DATABASE gateway_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     await admin.end();
-    return `mysql://${server.username || "root"}:${server.password}@${server.hostname}:${server.port || 3306}/gateway_bench`;
+    return `mysql://${server.username || "root"}:${server.password}@${server.hostname}:${server.port || 3306}/gateway_bench${socket ? `?socket=${encodeURIComponent(socket)}` : ""}`;
   } catch (error) {
     process.stderr.write(`MySQL not reachable at ${mysqlServer} (${(error as Error).message}): the MariaDB rows are left out\n`);
     return null;

@@ -1,6 +1,6 @@
-import { GraphQLError, locatedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, locatedError, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { pathToArray } from "graphql/jsutils/Path";
-import { applyMiddleware, type IMiddleware, type IMiddlewareFunction } from "graphql-middleware";
+import { applyMiddleware, type IMiddleware } from "graphql-middleware";
 import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
@@ -212,7 +212,21 @@ const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fiel
  * answer through non-null parents. There the field answers empty and its refusal is reported as a partial error at
  * its path (context.partialErrors, added to the response by the server). In queries the refusal stands as it is.
  */
-const partialInMutations = (refused: unknown): IMiddlewareFunction => async (resolve, parent, args, context: Context, info) => {
+type FieldMiddleware = (
+  resolve: (parent: unknown, args: unknown, context: Context, info: GraphQLResolveInfo) => unknown,
+  parent: unknown,
+  args: unknown,
+  context: Context,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+const partialInMutations =
+  (refused: unknown): FieldMiddleware =>
+  // In queries the refusal stands as it is: the field's own resolution (a value or a promise), with no async wrapper.
+  (resolve, parent, args, context, info) =>
+    info.operation.operation === "mutation" ? partialInMutation(refused, resolve, parent, args, context, info) : resolve(parent, args, context, info);
+
+async function partialInMutation(refused: unknown, ...[resolve, parent, args, context, info]: Parameters<FieldMiddleware>): Promise<unknown> {
   let result: unknown;
   try {
     result = await resolve(parent, args, context, info);
@@ -223,10 +237,9 @@ const partialInMutations = (refused: unknown): IMiddlewareFunction => async (res
     if (result instanceof Error) throw result;
     return result;
   }
-  if (info.operation.operation !== "mutation") throw result;
   context.partialErrors.push(locatedError(result, info.fieldNodes, pathToArray(info.path)));
   return refused;
-};
+}
 
 /**
  * Deny by default holds only if every Query, Mutation and Subscription field has a rule of its own: the `"*": deny` fallback would
