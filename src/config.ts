@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
-import type { EnterpriseCacheSettings } from "./model/enterprise-cache";
+import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./model/enterprise-cache";
 
 export class ConfigError extends Error {}
 
@@ -168,8 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),
     enterpriseCache: {
-      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, 200_000, "ENTERPRISE_CACHE_ROWS", { min: 0, max: 100_000_000 }),
-      maxAssignmentsPerEnterprise: integer(env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS, 5_000, "ENTERPRISE_CACHE_MAX_ASSIGNMENTS", { min: 1, max: 1_000_000 }),
+      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", { min: 0, max: 100_000_000 }),
+      maxAssignmentsPerEnterprise: integer(env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS, defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise, "ENTERPRISE_CACHE_MAX_ASSIGNMENTS", { min: 1, max: 1_000_000 }),
     },
   };
 }

@@ -10,7 +10,7 @@ import { setUserOnlineServices } from "../src/management/set-user-online-service
 import { updateMyAccount } from "../src/management/update-my-account";
 import { activateCapacity } from "../src/management/activate-capacity";
 import { createVersionTriggers, dropVersionTriggers } from "../src/database/enterprise-versions";
-import { enterpriseCacheFor, type EnterpriseCache } from "../src/model/enterprise-cache";
+import type { EnterpriseCache } from "../src/model/enterprise-cache";
 import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -60,7 +60,7 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
   const clock = new TestClock();
   const viewers: string[] = [];
 
-  const cacheOf = (gw: TestGateway): EnterpriseCache => enterpriseCacheFor(gw.dataSource, gw.config.enterpriseCache)!;
+  const cacheOf = (gw: TestGateway): EnterpriseCache => gw.gateway.enterpriseCache!;
 
   async function answers(gw: TestGateway, enterprise = client): Promise<unknown[]> {
     return Promise.all(viewers.map(async (viewer) => (await gw.client(viewer)).request(everything, { e: enterprise.number })));
@@ -106,7 +106,7 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     expect(cacheOf(cached).stats.filled).toBe(stats.filled);
     expect(cacheOf(cached).stats.hits).toBeGreaterThan(stats.hits);
     // The gateway without a cache keeps nothing.
-    expect(enterpriseCacheFor(uncached.dataSource, uncached.config.enterpriseCache)).toBeNull();
+    expect(uncached.gateway.enterpriseCache).toBeNull();
   });
 
   it("shows every management action at once in every gateway, though none was told of it", async () => {
@@ -169,7 +169,7 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     try {
       const truth = await answers(uncached);
       expect(await answers(small)).toEqual(truth);
-      expect(enterpriseCacheFor(small.dataSource, small.config.enterpriseCache)!.size.models).toBeLessThanOrEqual(1);
+      expect(small.gateway.enterpriseCache!.size.models).toBeLessThanOrEqual(1);
       // The provider's enterprise (its legal representative, main access manager and one capacity's rows) is kept; the client's is not.
       expect(await answers(small, provider)).toEqual(await answers(uncached, provider));
     } finally {

@@ -38,6 +38,11 @@ function groupedByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: 
 
 const noServices: readonly RoleAssignmentOnlineService[] = Object.freeze([]);
 
+/** The online services of an assignment of the model (none: the shared empty list); undefined when it is not the model's. */
+function onlineServicesIn(model: EnterpriseReadModel, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
+  return model.assignmentsById.has(assignmentId) ? (model.onlineServices.get(assignmentId) ?? noServices) : undefined;
+}
+
 export type RoleHoldersKey = `${number}:${Role}`;
 
 /**
@@ -58,9 +63,7 @@ const mandatesAsOf = (now: Date) => (rows: ServiceProviderMandate[]) => rows.map
  */
 export interface RequestModels {
   models: DataLoader<number, EnterpriseReadModel | null>;
-  /** The models this request was answered from, to find the people and online services of their assignments. */
-  answered: EnterpriseReadModel[];
-  /** The same, by enterprise id. */
+  /** The models this request was answered from, by enterprise id: where the people and online services of their assignments are found. */
   answeredById: Map<number, EnterpriseReadModel>;
 }
 
@@ -103,7 +106,7 @@ function seenInModels<K, V>(request: RequestModels | null, find: (model: Enterpr
   if (request === null) return fallback;
   return new DataLoader<K, V>(async (keys) => {
     const answers: (V | Error | undefined)[] = keys.map((key) => {
-      for (const model of request.answered) {
+      for (const model of request.answeredById.values()) {
         const found = find(model, key);
         if (found !== undefined) return found;
       }
@@ -128,9 +131,10 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
     return found;
   }), (e) => e.number);
   // Inside a transaction (an action's checks, a dry run's answer) the request reads its own statements: the models are committed data only.
-  const answered: EnterpriseReadModel[] = [];
   const answeredById = new Map<number, EnterpriseReadModel>();
-  const request: RequestModels | null = cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answered, answeredById), answered, answeredById };
+  const request: RequestModels | null = cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answeredById), answeredById };
+  /** A loader keyed by enterprise id: from its model when the request has one, else through `fallback`. */
+  const ofEnterprise = <V>(fromModel: (model: EnterpriseReadModel) => V, fallback: DataLoader<number, V>) => fromModels(request, (id: number) => id, fromModel, fallback);
   const current = (model: EnterpriseReadModel) => model.assignments.filter((a) => isCurrentAt(a, now));
   return {
     person: seenInModels(request, (model, id: number) => model.persons.get(id), byKey((keys: readonly number[]) => rows.whereIn(Person, { id: keys }), (p) => p.id)),
@@ -168,42 +172,32 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
     ),
     onlineServicesOfAssignment: seenInModels(
       request,
-      (model, id: number) => (model.assignmentsById.has(id) ? ((model.onlineServices.get(id) ?? []) as RoleAssignmentOnlineService[]) : undefined),
+      (model, id: number) => onlineServicesIn(model, id) as RoleAssignmentOnlineService[] | undefined,
       groupedByKey((keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }), (s) => s.assignmentId),
     ),
-    capacitiesOfEnterprise: fromModels(
-      request,
-      (id: number) => id,
+    capacitiesOfEnterprise: ofEnterprise(
       (model) => model.capacities as EnterpriseCapacity[],
       groupedByKey((keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }), (c) => c.enterpriseId),
     ),
-    eBoxOfEnterprise: fromModels(
-      request,
-      (id: number) => id,
+    eBoxOfEnterprise: ofEnterprise(
       (model) => model.eBox,
       byKey((keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }), (b) => b.enterpriseId),
     ),
-    mandatesAsClient: fromModels(
-      request,
-      (id: number) => id,
+    mandatesAsClient: ofEnterprise(
       (model) => mandatesAsOf(now)(model.mandatesAsClient as ServiceProviderMandate[]),
       groupedByKey(
         (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { clientId: keys }, { orderById: true }).then(mandatesAsOf(now)),
         (m) => m.clientId,
       ),
     ),
-    mandatesAsProvider: fromModels(
-      request,
-      (id: number) => id,
+    mandatesAsProvider: ofEnterprise(
       (model) => mandatesAsOf(now)(model.mandatesAsProvider as ServiceProviderMandate[]),
       groupedByKey(
         (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
         (m) => m.providerId,
       ),
     ),
-    structuredMessagingOfEnterprise: fromModels(
-      request,
-      (id: number) => id,
+    structuredMessagingOfEnterprise: ofEnterprise(
       (model) => model.structuredMessaging as StructuredMessagingConfig[],
       groupedByKey(
         (keys: readonly number[]) => rows.whereIn(StructuredMessagingConfig, { enterpriseId: keys }, { condition: currentRow.structuredMessagingConfig, orderById: true }),
@@ -220,7 +214,7 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
       person: (enterpriseId: number, personId: number): Person | undefined => request?.answeredById.get(enterpriseId)?.persons.get(personId),
       onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
         const model = request?.answeredById.get(enterpriseId);
-        return model?.assignmentsById.has(assignmentId) ? (model.onlineServices.get(assignmentId) ?? noServices) : undefined;
+        return model && onlineServicesIn(model, assignmentId);
       },
     },
   };
@@ -231,7 +225,6 @@ function modelLoader(
   manager: EntityManager,
   cache: EnterpriseCache,
   enterprise: DataLoader<number, Enterprise | null>,
-  answered: EnterpriseReadModel[],
   answeredById: Map<number, EnterpriseReadModel>,
 ): DataLoader<number, EnterpriseReadModel | null> {
   return new DataLoader(async (ids) => {
@@ -243,12 +236,7 @@ function modelLoader(
     }
     const models = wanted.size > 0 ? await cache.modelsOf(manager, wanted) : new Map<number, EnterpriseReadModel | null>();
     // Remembered for the people and online services of their assignments.
-    for (const model of models.values()) {
-      if (model && !answeredById.has(model.enterpriseId)) {
-        answered.push(model);
-        answeredById.set(model.enterpriseId, model);
-      }
-    }
+    for (const model of models.values()) if (model && !answeredById.has(model.enterpriseId)) answeredById.set(model.enterpriseId, model);
     return ids.map((id) => models.get(id) ?? null);
   });
 }

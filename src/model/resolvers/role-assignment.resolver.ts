@@ -7,15 +7,15 @@ import { TaskEnum } from "../enums";
 import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../types/node.type";
 
-const granted = new WeakMap<Catalog, Map<string, CatalogOnlineService[]>>();
+const grantedLists = new WeakMap<Catalog, Map<string, CatalogOnlineService[]>>();
 
 /**
  * The catalog's online services among `codes`, in the catalog's order: one list per distinct set of codes, shared by
  * every row that holds that set (a page of users holds a handful). Read-only.
  */
 function grantedServices(catalog: Catalog, codes: readonly string[]): CatalogOnlineService[] {
-  let lists = granted.get(catalog);
-  if (!lists) granted.set(catalog, (lists = new Map()));
+  let lists = grantedLists.get(catalog);
+  if (!lists) grantedLists.set(catalog, (lists = new Map()));
   const key = codes.length === 1 ? codes[0] : [...codes].sort().join(",");
   let list = lists.get(key);
   if (!list) {
@@ -66,11 +66,10 @@ export class RoleAssignmentResolver {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
     if (a.role !== "USER") return [];
-    const granted = (codes: readonly string[]) => grantedServices(catalog, codes);
-    if (a.servicesAsOf) return granted(a.servicesAsOf);
+    if (a.servicesAsOf) return grantedServices(catalog, a.servicesAsOf);
     const known = loaders.known.onlineServices(a.enterpriseId, a.id);
     if (known) return grantedOfRows(catalog, known);
-    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => granted(rows.map((s) => s.onlineServiceCode)));
+    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => grantedServices(catalog, rows.map((s) => s.onlineServiceCode)));
   }
 
   @FieldResolver(() => [TaskEnum], { description: "The tasks the role includes, from the role-task table." })
