@@ -92,6 +92,43 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
     expect(await verify("0123456789")).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/check digits/) });
   });
 
+  it("audit:verify reports CHAIN_MISSING for an enterprise whose whole chain is gone and for a person whose account changes left no event, and exits non-zero", async () => {
+    // The register's rows alone (an enterprise and its legal representative, no event, as the seed makes them) need no chain.
+    const registered = await gw.seed.enterprise().build();
+    const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    const build = () => gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    const [headless, headed] = [await build(), await build()];
+    for (const e of [registered, headless, headed]) expect(await verify(e.number)).toMatchObject({ code: 0 });
+    expect(await verify(registered.number)).toMatchObject({ stdout: "OK: 0 events in 0 chains, 0 broken\n" });
+
+    const person = ssin();
+    await (await gw.client(person)).request(gql`mutation { updateMyAccount(input: { phone: "+32 2 555 01 23", language: FR }) { phone } }`);
+    const personId = (await gw.seed.person(person)).id;
+
+    await gw.dataSource.query("DELETE FROM audit_event WHERE enterprise_id IN (?, ?)", [headless.id, headed.id]);
+    await gw.dataSource.query("DELETE FROM audit_chain_head WHERE chain = ?", [`enterprise:${headless.id}`]);
+    await gw.dataSource.query("DELETE FROM audit_event WHERE enterprise_id IS NULL");
+    await gw.dataSource.query("DELETE FROM audit_chain_head WHERE chain = 'none'");
+
+    expect(await verify(headless.number)).toMatchObject({
+      code: 1,
+      stdout: `BROKEN enterprise ${headless.display}, event -: CHAIN_MISSING: the enterprise has assignments, capacities or mandates, and its chain has no event and no head: the chain was deleted\nBROKEN: 0 events in 1 chains, 1 broken\n`,
+    });
+    expect(await verify(headed.number)).toMatchObject({
+      code: 1,
+      stdout: `BROKEN enterprise ${headed.display}, event -: CHAIN_MISSING: the enterprise has assignments, capacities or mandates, and its chain has no event: the chain was deleted\nBROKEN: 0 events in 1 chains, 1 broken\n`,
+    });
+    const all = await verify();
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain(`BROKEN enterprise ${headless.display}, event -: CHAIN_MISSING`);
+    expect(all.stdout).toContain(`BROKEN enterprise ${headed.display}, event -: CHAIN_MISSING`);
+    expect(all.stdout).toContain(
+      `BROKEN events outside any enterprise, event -: CHAIN_MISSING: person ${personId} changed their account (phone or language), and no event of theirs is left in the chain of events outside any enterprise, which has no head: their events were deleted\n`,
+    );
+    expect(all.stdout).not.toContain(registered.display);
+    expect(all.stdout).not.toContain(provider.display);
+  });
+
   it("audit:export streams 100,000 events as NDJSON, oldest first, in bounded memory", async () => {
     const e = await gw.seed.enterprise().build();
     const total = 100_000;

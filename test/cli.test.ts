@@ -158,6 +158,9 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
     const lr = await client.request<{ enterprise: { legalRepresentatives: { ssin: string }[] } }>(gql`{ enterprise(number: "0123456749") { legalRepresentatives { ssin } } }`);
     expect(lr.enterprise.legalRepresentatives.map((p) => p.ssin)).toEqual(["85073003328", "90011512363"]);
     expect(await gateway!.stop("SIGTERM")).toBe(0);
+    // The demo register is chained as it is loaded: an untouched database verifies clean (no CHAIN_MISSING).
+    const verified = await runScript("src/cli/audit-verify.ts", [], { ...freshEnvironment, DATABASE_URL: `sqlite:${join(dir, "access.sqlite")}` });
+    expect(verified).toMatchObject({ code: 0, stderr: "", stdout: expect.stringMatching(/^OK: [1-9]\d* events in [1-9]\d* chains, 0 broken\n$/) });
   });
 
   it("refuses to start with a clear message when DATABASE_URL is not one it knows", async () => {
