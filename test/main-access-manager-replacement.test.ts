@@ -65,7 +65,8 @@ describeEachDatabase("replacing the main access manager", (dialect) => {
 
     const before = await snapshot(gw.dataSource);
     await expectError(old.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } }), { code: "FORBIDDEN" });
-    await expectError(old.request(m.removeUser, { a: String(e.users[0].assignmentId) }), { code: "FORBIDDEN" });
+    // They no longer see the enterprise: an assignment id of it reads as unknown to them.
+    await expectError(old.request(m.removeUser, { a: String(e.users[0].assignmentId) }), { code: "NOT_FOUND" });
     expect(await snapshot(gw.dataSource)).toEqual(before);
     expect(await old.request(q.eBox, { e: e.number })).toEqual({ enterprise: null });
     expect(await old.request(q.can, { e: e.number, c: "EMPLOYER_NSSO" })).toEqual({ can: { allowed: false } });

@@ -1,4 +1,5 @@
 import { gql, type GraphQLClient } from "graphql-request";
+import { EBoxMessage } from "../src/model/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError, expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
@@ -100,11 +101,45 @@ describeEachDatabase("the management rules", (dialect) => {
     const mine = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
     const theirs = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).withAccessManager("EMPLOYER_NSSO").build();
     const main = await gw.client(mine.mainAccessManager!);
-    await refused(main, m.removeUser, { a: String(theirs.users[0].assignmentId) }, { code: "FORBIDDEN", reason: "NO_ROLE_IN_ENTERPRISE" });
+    await refused(main, m.removeUser, { a: String(theirs.users[0].assignmentId) }, { code: "NOT_FOUND" });
     await refused(await gw.client(theirs.mainAccessManager!), m.revokeManager, { a: String(theirs.users[0].assignmentId) }, { code: "NOT_FOUND" });
     await refused(main, m.removeUser, { a: "999999999" }, { code: "NOT_FOUND" });
     await refused(main, m.removeUser, { a: "not-an-id" }, { code: "BAD_USER_INPUT", field: "assignment" });
     await refused(main, m.endMandate, { id: "999999999" }, { code: "NOT_FOUND" });
+  });
+
+  it("answers an id in an enterprise the caller cannot see exactly as an id that does not exist, on every mutation that takes one", async () => {
+    const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    const build = () =>
+      gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").withUser("EMPLOYER_NSSO", ["DIMONA"]).withEBox().withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    const [mine, theirs] = [await build(), await build()];
+    const mandateOf = async (e: typeof mine) =>
+      String((await gw.dataSource.query("SELECT id FROM service_provider_mandate WHERE client_id = ?", [e.id]))[0].id);
+    const messageOf = async (e: typeof mine) => {
+      const { identifiers } = await gw.dataSource.getRepository(EBoxMessage).insert({ enterpriseId: e.id, subject: "Subject", body: "Body", sentAt: new Date(), readAt: null });
+      return String(identifiers[0].id);
+    };
+    const managerOf = async (e: typeof mine) =>
+      String((await gw.dataSource.query("SELECT id FROM role_assignment WHERE enterprise_id = ? AND role = 'ACCESS_MANAGER' AND person_id = (SELECT id FROM person WHERE ssin = ?)", [e.id, e.accessManagers.EMPLOYER_NSSO]))[0].id);
+    const unknown = "999999999";
+    const [main, lr, manager] = [await gw.client(mine.mainAccessManager!), await gw.client(mine.legalRepresentative), await gw.client(mine.accessManagers.EMPLOYER_NSSO)];
+    const cases: [string, GraphQLClient, string, (id: string) => Record<string, unknown>, string][] = [
+      ["removeUser", main, m.removeUser, (a) => ({ a }), String(theirs.users[0].assignmentId)],
+      ["setUserOnlineServices", main, m.setServices, (a) => ({ input: { assignment: a, onlineServices: ["DMFA"] } }), String(theirs.users[0].assignmentId)],
+      ["revokeAccessManager", main, m.revokeManager, (a) => ({ a }), await managerOf(theirs)],
+      ["endServiceProviderMandate", lr, m.endMandate, (id) => ({ id }), await mandateOf(theirs)],
+      ["markEBoxMessageRead", manager, gql`mutation ($e: EnterpriseNumber!, $m: ID!) { markEBoxMessageRead(enterprise: $e, message: $m) { id } }`, (id) => ({ e: mine.number, m: id }), await messageOf(theirs)],
+    ];
+    const answer = async (client: GraphQLClient, document: string, variables: Record<string, unknown>) => {
+      const { message, extensions } = await expectRefusedUnchanged(gw.dataSource, () => client.request(document, variables), { code: "NOT_FOUND" });
+      return { message, code: extensions.code, reason: extensions.reason, messageKey: extensions.messageKey, params: extensions.params };
+    };
+    for (const [name, client, document, variables, hidden] of cases) {
+      expect({ name, answer: await answer(client, document, variables(hidden)) }).toEqual({ name, answer: await answer(client, document, variables(unknown)) });
+    }
+    // Whoever sees the enterprise knows the id is there: they are refused for what they lack, as before.
+    await refused(await gw.client(mine.users[0].ssin), m.removeUser, { a: String(mine.users[0].assignmentId) }, { code: "FORBIDDEN", reason: "ROLE_LACKS_TASK" });
+    await refused(await gw.client(mine.users[0].ssin), m.endMandate, { id: await mandateOf(mine) }, { code: "FORBIDDEN", reason: "ROLE_LACKS_TASK" });
   });
 
   it("appoints only a qualified provider, keeps one active mandate per capacity, and ends mandates", async () => {
@@ -128,7 +163,9 @@ describeEachDatabase("the management rules", (dialect) => {
     );
     expect(enterprise.serviceProviders.map((s) => s.status)).toEqual(["ENDED", "ACTIVE"]);
     await refused(lr, m.endMandate, { id: one.appointServiceProvider.id }, { code: "CONFLICT", reason: "ALREADY_ENDED" });
-    await refused(await gw.client(second.legalRepresentative), m.endMandate, { id: one.appointServiceProvider.id }, { code: "FORBIDDEN", reason: "NO_ROLE_IN_ENTERPRISE" });
+    // Another provider of the client sees neither the client nor this mandate: the id reads as unknown.
+    await refused(await gw.client(second.legalRepresentative), m.endMandate, { id: one.appointServiceProvider.id }, { code: "NOT_FOUND" });
+    await refused(await gw.client(first.legalRepresentative), m.endMandate, { id: one.appointServiceProvider.id }, { code: "FORBIDDEN", reason: "NO_ROLE_IN_ENTERPRISE" });
   });
 
   it("keeps a known person's own data and fills only names still empty", async () => {

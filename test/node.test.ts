@@ -194,6 +194,16 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
       [invisible, unknown, "not-a-global-id", "", "djE6RW50ZXJwcmlzZTpYWFg", encodeGlobalId("Enterprise", client.id).repeat(20)].map((id) => api.rawRequest(askNode, { id })),
     );
     for (const answer of answers) expect({ data: answer.data, errors: answer.errors }).toEqual({ data: { node: null }, errors: undefined });
+    // Each type's ids of an enterprise the caller cannot see, beside unknown ids of that type: the same answer.
+    const theirs = everyId.filter((id) => !typesOf([id]).has("Person") && !typesOf([id]).has("Enterprise"));
+    const unknownOfEachType = (["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"] as const).map((type) => encodeGlobalId(type, 987654321));
+    const visible = await visibleByNodes(client.users[0].ssin);
+    const hidden = theirs.filter((id) => !visible.has(id));
+    expect(typesOf(hidden)).toEqual(new Set(["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"]));
+    for (const id of [...hidden, ...unknownOfEachType]) {
+      const answer = await api.rawRequest(askNode, { id });
+      expect({ id, data: answer.data, errors: answer.errors }).toEqual({ id, data: { node: null }, errors: undefined });
+    }
   });
 
   it("refuses an anonymous caller and more than the bounded number of ids, changing nothing", async () => {

@@ -358,6 +358,20 @@ export class Access {
     return id !== undefined && (change.assignment?.personId === id || (change.personIds?.includes(id) ?? false));
   }
 
+  /**
+   * May the viewer learn that this assignment exists, where a mutation names it by id? Whoever sees its enterprise
+   * (they are then refused, if they are, for the task they lack), and its holder. Anyone else is answered as for an id
+   * that does not exist, so that an id tells nothing of an enterprise they cannot see.
+   */
+  async knowsOfAssignment(assignment: Pick<RoleAssignment, "enterpriseId" | "personId">): Promise<boolean> {
+    return this.isViewer(assignment.personId) || (await this.visibleEnterpriseIds()).has(assignment.enterpriseId);
+  }
+
+  /** May the viewer learn that this mandate exists (as `knowsOfAssignment`)? Whoever sees its client, and whoever sees the mandate itself. */
+  async knowsOfMandate(mandate: Pick<ServiceProviderMandate, "clientId" | "providerId">): Promise<boolean> {
+    return (await this.visibleEnterpriseIds()).has(mandate.clientId) || this.canSeeMandate(mandate);
+  }
+
   async canSee(enterprise: Enterprise): Promise<boolean> {
     return (await this.visibleEnterpriseIds()).has(enterprise.id);
   }

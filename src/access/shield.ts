@@ -53,7 +53,8 @@ const byAssignment: Locate = async (args, context) => {
   if (id instanceof GraphQLError) return id;
   const assignment = await context.loaders.assignment.load(id);
   const enterprise = assignment && (await context.loaders.enterprise.load(assignment.enterpriseId));
-  if (!assignment || !enterprise) return new NotFoundError(message("notFound.roleAssignment"));
+  // An id in an enterprise the caller cannot see reads as unknown: FORBIDDEN would tell that it exists, and where.
+  if (!assignment || !enterprise || !(await context.access.knowsOfAssignment(assignment))) return new NotFoundError(message("notFound.roleAssignment"));
   return { enterprise, capacity: assignment.capacityCode };
 };
 
@@ -63,7 +64,7 @@ const byMandateClient: Locate = async (args, context) => {
   if (id instanceof GraphQLError) return id;
   const mandate = await context.loaders.mandate.load(id);
   const enterprise = mandate && (await context.loaders.enterprise.load(mandate.clientId));
-  if (!mandate || !enterprise) return new NotFoundError(message("notFound.mandate"));
+  if (!mandate || !enterprise || !(await context.access.knowsOfMandate(mandate))) return new NotFoundError(message("notFound.mandate"));
   return { enterprise, capacity: null };
 };
 

@@ -9,7 +9,7 @@ import { message } from "../i18n/messages";
 export async function endServiceProviderMandate(scope: ActionScope, input: { mandate: string }): Promise<ServiceProviderMandate> {
   const id = validId(input.mandate, "mandate");
   const found = await scope.em.findOneBy(ServiceProviderMandate, { id });
-  if (!found) throw new NotFoundError(message("notFound.mandate"));
+  if (!found || !(await scope.access.knowsOfMandate(found))) throw new NotFoundError(message("notFound.mandate"));
   const client = await scope.em.findOneByOrFail(Enterprise, { id: found.clientId });
   await scope.lock(client);
   await scope.access.require(client, "APPOINT_SERVICE_PROVIDER");

@@ -12,7 +12,7 @@ import { message } from "../i18n/messages";
 export async function revokeAccessManager(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {
   const id = validId(input.assignment, "assignment");
   const found = await scope.em.findOneBy(RoleAssignment, { id });
-  if (!found || found.role !== "ACCESS_MANAGER") throw new NotFoundError(message("notFound.accessManager"));
+  if (!found || found.role !== "ACCESS_MANAGER" || !(await scope.access.knowsOfAssignment(found))) throw new NotFoundError(message("notFound.accessManager"));
   const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
   await scope.lock(enterprise);
   await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");

@@ -8,7 +8,7 @@ import { message } from "../i18n/messages";
 export async function lockedUserAssignment(scope: ActionScope, assignmentId: string, field: string): Promise<{ assignment: RoleAssignment; enterprise: Enterprise }> {
   const id = validId(assignmentId, field);
   const found = await scope.em.findOneBy(RoleAssignment, { id });
-  if (!found || found.role !== "USER") throw new NotFoundError(message("notFound.user"));
+  if (!found || found.role !== "USER" || !(await scope.access.knowsOfAssignment(found))) throw new NotFoundError(message("notFound.user"));
   const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
   await scope.lock(enterprise);
   await scope.access.require(enterprise, "MANAGE_USERS", found.capacityCode);
