@@ -4,7 +4,7 @@ import { GraphQLError } from "graphql";
 import { decisionReasons } from "../src/access/decision";
 import { roles, tasks } from "../src/access/role-tasks";
 import * as errors from "../src/errors";
-import { formatMessage, messages, type MessageKey } from "../src/i18n/messages";
+import { formatMessage, message, messages, type MessageKey } from "../src/i18n/messages";
 import { capacityCatalog } from "../src/model/catalog-data";
 import { languages, type Language } from "../src/model/states";
 import { describeEachDatabase } from "./support/databases";
@@ -54,6 +54,33 @@ describe("the message catalogue", () => {
     );
     expect([...templates, ...rendered].filter((text) => internalCode.test(text) || graphqlJargon.test(text))).toEqual([]);
     expect(rendered.filter((text) => /\{\w+\}/.test(text))).toEqual([]);
+  });
+
+  it("quotes every parameter that may echo a caller's value, in every language", () => {
+    const quoted = /[“‘«„"]\s?\{value\}\s?[”’»“"]/;
+    for (const key of keys.filter((k) => placeholdersOf(messages[k].EN).includes("value"))) {
+      for (const language of languages) expect({ key, language, quoted: quoted.test(messages[key][language]) }).toEqual({ key, language, quoted: true });
+    }
+  });
+
+  it("echoes a value cut, stripped of control and bidi-control characters, and never interpolates what it contains", () => {
+    const hostile = "<img src=x onerror=alert(1)>{task}\u202e";
+    const long = `${"A".repeat(5000)}B`;
+    const controls = "EMP\u0000LOYER\n\u001b[31m\u0085\u200f\u2066X\u2069";
+    for (const language of languages) {
+      const template = messages["input.unknownCapacity"][language];
+      expect(formatMessage(message("input.unknownCapacity", { value: hostile }), language)).toBe(template.replace("{value}", "<img src=x onerror=alert(1)>{task}"));
+      expect(formatMessage(message("input.unknownCapacity", { value: long }), language)).toBe(template.replace("{value}", `${"A".repeat(39)}…`));
+      expect(formatMessage(message("input.unknownCapacity", { value: controls }), language)).toBe(template.replace("{value}", "EMPLOYER[31mX"));
+      const services = formatMessage(message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", hostile] }), language);
+      expect(services).toContain("“<img src=x onerror=alert(1)>{task}”");
+      // eslint-disable-next-line no-control-regex
+      expect(services).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    }
+    // params: the sanitized value where the input is not valid for its type; a valid code as given.
+    expect(message("input.unknownCapacity", { value: hostile }).params).toEqual({ value: "<img src=x onerror=alert(1)>{task}" });
+    expect(message("forbidden.capacityNotActive", { capacity: "EMPLOYER_NSSO" }).params).toEqual({ capacity: "EMPLOYER_NSSO" });
+    expect(message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", long] }).params).toEqual({ capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", `${"A".repeat(39)}…`] });
   });
 
   it("has a message for every decision reason, used by the decision function", () => {
@@ -206,6 +233,30 @@ describeEachDatabase("messages in the user's language", (dialect) => {
         expect(await firstError(c, { directive: `@language(code: ${language})`, acceptLanguage: "en" })).toMatchObject(expected(c, language));
       }
     });
+  });
+
+  it("echoes an unknown capacity cut, stripped and quoted in every language, in the message and in params, and a refused variable without bidi controls", async () => {
+    const hostile = "<img src=x onerror=alert(1)>{task}\u202e";
+    const clean = "<img src=x onerror=alert(1)>{task}";
+    const appoint = `mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
+    const token = await gw.token(e.mainAccessManager!);
+    for (const [language, header] of [["EN", "en"], ["NL", "nl"], ["FR", "fr"], ["DE", "de"]] as const) {
+      for (const [capacity, echoed] of [[hostile, clean], [`${"<".repeat(100)}\u0007`, `${"<".repeat(39)}…`]]) {
+        const answer = await graphql(gw.url, appoint, {
+          variables: { input: { enterprise: e.number, capacity, person: { ssin: ssin(), givenName: "Eva", familyName: "Example" } } },
+          token,
+          headers: { "accept-language": header },
+        });
+        expect(answer.json?.errors?.[0]).toMatchObject({
+          message: messages["input.unknownCapacity"][language].replace("{value}", echoed),
+          extensions: { code: "BAD_USER_INPUT", field: "input.capacity", messageKey: "input.unknownCapacity", params: { value: echoed } },
+        });
+      }
+    }
+    // graphql-js words a refused variable itself, quoting it: the bidi override does not reach the client.
+    const refused = await graphql(gw.url, `mutation ($l: Language) { updateMyAccount(input: { language: $l }) { language } }`, { variables: { l: `NL\u202eXX` }, token });
+    expect(refused.json?.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(refused.text).not.toMatch(/\u202e|\\u202e/i);
   });
 
   it("words UNAUTHENTICATED by Accept-Language (no viewer, no operation yet), and in English when nothing names a language", async () => {

@@ -127,7 +127,7 @@ export class Access {
   async decideOnlineService(enterprise: Enterprise, serviceCode: string): Promise<Decision<AssignmentGrant>> {
     if (!this.viewer) return deny("USE_ONLINE_SERVICES", "NOT_AUTHENTICATED");
     const service = this.catalog.onlineServices.get(serviceCode);
-    if (!service) throw new BadUserInputError("onlineService", message("input.unknownOnlineService", { value: serviceCode.slice(0, 60) }));
+    if (!service) throw new BadUserInputError("onlineService", message("input.unknownOnlineService", { value: serviceCode }));
     const [grants, state, mandates] = await Promise.all([
       this.grants(),
       this.state(enterprise),

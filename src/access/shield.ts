@@ -35,7 +35,7 @@ const byEnterprise: Locate = async (args, context) => {
   if (enterprise instanceof GraphQLError) return enterprise;
   const capacity = typeof source.capacity === "string" ? source.capacity.trim() : null;
   if (capacity !== null && !context.catalog.capacities.has(capacity)) {
-    return new BadUserInputError(args.input ? "input.capacity" : "capacity", message("input.unknownCapacity", { value: capacity.slice(0, 60) }));
+    return new BadUserInputError(args.input ? "input.capacity" : "capacity", message("input.unknownCapacity", { value: capacity }));
   }
   return { enterprise, capacity };
 };

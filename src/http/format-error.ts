@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { formatMessage, isMessageKey, message, englishText, type MessageKey } from "../i18n/messages";
+import { formatMessage, isMessageKey, message, englishText, withoutControls, type MessageKey } from "../i18n/messages";
 import type { Language } from "../model/states";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
@@ -45,9 +45,15 @@ function isUncodedRefusal(error: unknown): boolean {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
-/** graphql-js quotes the offending value in its messages: a 90 kB string would come back whole. */
+/**
+ * graphql-js quotes the offending value in its messages: a 90 kB string would come back whole, a bidi override in it
+ * would reorder the text on screen. Its messages are not ours to interpolate, so they are cut and cleaned whole.
+ */
 const maxMessageLength = 1000;
-const bounded = (message: string) => (message.length > maxMessageLength ? `${message.slice(0, maxMessageLength)}…` : message);
+const bounded = (text: string) => {
+  const message = withoutControls(text);
+  return message.length > maxMessageLength ? `${message.slice(0, maxMessageLength)}…` : message;
+};
 
 /** Apollo's own refusals that a browser app may meet, by the start of their English text. */
 const apolloRefusals: readonly [RegExp, MessageKey][] = [

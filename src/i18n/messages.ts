@@ -653,9 +653,58 @@ export interface Message<K extends MessageKey = MessageKey> {
   params: ParamsOf<K>;
 }
 
-/** The message `key` with its parameters (none for a message without any). */
+/** The message `key` with its parameters (none for a message without any), each kept as given only if it is safe to echo (`safeParam`). */
 export function message<K extends MessageKey>(key: K, ...[params]: keyof ParamsOf<K> extends never ? [] : [ParamsOf<K>]): Message<K> {
-  return { key, params: (params ?? {}) as ParamsOf<K> };
+  return { key, params: Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, safeParam(name, value)])) as ParamsOf<K> };
+}
+
+/** The most code points of a caller's value a message echoes (a code of the catalogue has at most 40). */
+export const maxEchoLength = 40;
+// C0 and C1 control characters, and the bidi controls (marks, embeddings, overrides, isolates) that reorder on screen
+// what follows them: a refused value could otherwise make a message read as something else.
+// eslint-disable-next-line no-control-regex
+const unsafeInEcho = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A value as a message may echo it: without control or bidi-control characters, a lone surrogate replaced, and cut to
+ * `maxEchoLength` code points (the last one an ellipsis). Idempotent, so that params echoed once read the same again.
+ */
+export function echoed(value: unknown): string {
+  const points = [...withoutControls(String(value))];
+  return points.length > maxEchoLength ? `${points.slice(0, maxEchoLength - 1).join("")}…` : points.join("");
+}
+
+/** The text without control or bidi-control characters, a lone surrogate replaced: what a message may show of an input. */
+export function withoutControls(text: string): string {
+  return text.replace(unsafeInEcho, "").replace(/\p{Cs}/gu, "\ufffd");
+}
+
+/** Is `value` a code the catalogue knows for a parameter of this name: a caller's own input, valid for its type? */
+function isKnownCode(name: string, value: string): boolean {
+  switch (name) {
+    case "task":
+      return Object.hasOwn(taskNames, value);
+    case "role":
+      return Object.hasOwn(roleNames, value);
+    case "capacity":
+      return capacityNames.has(value);
+    case "onlineServices":
+      return serviceNames.has(value);
+    case "label":
+      return isFieldLabel(value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A parameter as `params` carries it (to the client, in `extensions.params`): a number, or a code of the catalogue for
+ * its name, as given; any other text (a refused value, an unknown code) echoed. The one place params are made safe.
+ */
+function safeParam(name: string, value: unknown): unknown {
+  if (typeof value === "number") return value;
+  if (Array.isArray(value)) return value.map((item) => safeParam(name, item));
+  return typeof value === "string" && isKnownCode(name, value) ? value : echoed(value);
 }
 
 export const isMessageKey = (key: unknown): key is MessageKey => typeof key === "string" && Object.hasOwn(messages, key);
@@ -664,24 +713,32 @@ const capacityNames = new Map(capacityCatalog.map((c) => [c.code, c.names]));
 const serviceNames = new Map(onlineServiceCatalog.map((s) => [s.code, s.names]));
 const listSeparator: Translated = { EN: ", ", NL: ", ", FR: ", ", DE: ", " };
 
+/**
+ * A parameter in the text: a code of the catalogue by its name in the language, anything else echoed (`echoed`), where
+ * the template quotes it (test/messages.test.ts checks that every template quotes `{value}`). Params that did not come
+ * through `message` (read back from an error's extensions) are echoed here all the same.
+ */
 function render(name: string, value: unknown, language: Language): string {
   switch (name) {
     case "task":
-      return (taskNames as Record<string, Translated>)[String(value)]?.[language] ?? String(value);
+      return (taskNames as Record<string, Translated>)[String(value)]?.[language] ?? echoed(value);
     case "role":
-      return (roleNames as Record<string, Translated>)[String(value)]?.[language] ?? String(value);
+      return (roleNames as Record<string, Translated>)[String(value)]?.[language] ?? echoed(value);
     case "capacity":
-      return capacityNames.get(String(value))?.[language] ?? String(value);
+      return capacityNames.get(String(value))?.[language] ?? echoed(value);
     case "label":
       return (fieldLabels as Record<string, Translated>)[String(value)]?.[language] ?? fieldLabels.value[language];
     case "onlineServices":
-      return (Array.isArray(value) ? value : [value]).map((code) => serviceNames.get(String(code))?.[language] ?? `“${String(code)}”`).join(listSeparator[language]);
+      return (Array.isArray(value) ? value : [value]).map((code) => serviceNames.get(String(code))?.[language] ?? `“${echoed(code)}”`).join(listSeparator[language]);
     default:
-      return String(value);
+      return echoed(value);
   }
 }
 
-/** The message's text in `language`. A parameter missing from `params` reads as its name, so that a slip shows in tests. */
+/**
+ * The message's text in `language`, plain text (never HTML). A parameter missing from `params` reads as its name, so
+ * that a slip shows in tests; the text of a parameter is never read again for placeholders (one pass of replace).
+ */
 export function formatMessage({ key, params }: { key: MessageKey; params: Readonly<Record<string, unknown>> }, language: Language): string {
   return messages[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in params ? render(name, params[name], language) : placeholder));
 }

@@ -224,7 +224,7 @@ export function validServices(scope: ActionScope, capacityCode: string, codes: r
   const requested = new Set(codes.map((c) => c.trim()));
   const outside = [...requested].filter((c) => !offered.includes(c));
   if (outside.length > 0) {
-    throw new BadUserInputError(field, message("input.servicesOutsideCapacity", { capacity: capacityCode, onlineServices: outside.map((c) => c.slice(0, 40)) }));
+    throw new BadUserInputError(field, message("input.servicesOutsideCapacity", { capacity: capacityCode, onlineServices: outside }));
   }
   return offered.filter((c) => requested.has(c));
 }

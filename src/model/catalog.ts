@@ -87,13 +87,13 @@ export class Catalog {
   /** The capacity with this code, or BAD_USER_INPUT naming `field`. */
   capacity(code: string, field = "capacity"): CatalogCapacity {
     const capacity = this.capacities.get(code.trim());
-    if (!capacity) throw new BadUserInputError(field, message("input.unknownCapacity", { value: code.slice(0, 60) }));
+    if (!capacity) throw new BadUserInputError(field, message("input.unknownCapacity", { value: code }));
     return capacity;
   }
 
   onlineService(code: string, field = "onlineService"): CatalogOnlineService {
     const service = this.onlineServices.get(code.trim());
-    if (!service) throw new BadUserInputError(field, message("input.unknownOnlineService", { value: code.slice(0, 60) }));
+    if (!service) throw new BadUserInputError(field, message("input.unknownOnlineService", { value: code }));
     return service;
   }
 

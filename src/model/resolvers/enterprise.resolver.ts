@@ -74,7 +74,7 @@ export class EnterpriseResolver {
     @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
     @Ctx() context: Context,
   ): Promise<Page<RoleAssignment>> {
-    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity.slice(0, 60) }));
+    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
     const size = pageSize(first);
     const afterId = decodeCursor(after);
     if (asOf) {
