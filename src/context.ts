@@ -71,11 +71,20 @@ function readState(readManager: EntityManager, catalog: Catalog, viewer: Person 
 export interface DryRun {
   auditEvents: AuditedEvent[];
   end(): Promise<void>;
+  /** The caller's access layer as it was before the preview: what it tells is judged by the rights the caller had, not those the preview gave. */
+  accessBefore: Access;
+  /** The people the preview names whom the caller could not see before it, with the names the caller sent (src/management/mutation.resolver.ts). */
+  standIns: readonly Person[];
 }
 
-/** A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards. */
-export function readInsideDryRun(context: Context, em: EntityManager): void {
-  Object.assign(context, readState(em, context.catalog, context.viewer, context.now, context.enterpriseCache));
+/**
+ * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards; the people of
+ * `standIns` are read as given (the names sent), wherever the answer names them.
+ */
+export function readInsideDryRun(context: Context, em: EntityManager, standIns: readonly Person[] = []): void {
+  const state = readState(em, context.catalog, context.viewer, context.now, context.enterpriseCache);
+  for (const person of standIns) state.loaders.person.prime(person.id, person);
+  Object.assign(context, state);
 }
 
 export function refreshAfterWrite(context: Context): void {

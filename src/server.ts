@@ -180,7 +180,7 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
-      dryRuns(),
+      dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),
       responseBudget({ maxBytes: config.maxResponseBytes }),
       documentLimits<Context>(config.limits, {

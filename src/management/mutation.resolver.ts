@@ -32,13 +32,16 @@ import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
 import { message } from "../i18n/messages";
+import { validPerson, type PersonInput } from "./common";
+import type { Access } from "../access/access";
+import type { EntityManager } from "typeorm";
 
 /**
  * Runs a management action for the caller; the shield has already checked the task, the action checks it again under
  * lock. A dry run does the same, but its transaction stays open while the answer is read inside it, and is rolled
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
-async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined): Promise<T> {
+async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined, { person }: { person?: PersonInput } = {}): Promise<T> {
   const options = {
     dataSource: context.dataSource,
     viewer: context.viewer!,
@@ -55,10 +58,27 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
     refreshAfterWrite(context);
     return result;
   }
+  const accessBefore = context.access;
   const preview = await previewAction(options, action);
-  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end };
-  readInsideDryRun(context, preview.em);
+  // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
+  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore, standIns: [] };
+  const standIn = person ? await standInFor(accessBefore, preview.em, validPerson(person, "input.person")) : null;
+  if (standIn) context.dryRun.standIns = [standIn];
+  readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
+}
+
+/**
+ * A preview that names someone by national number must not tell who exists, nor their names, without a trace: for a
+ * person the caller could not see before it (Access.canSeePerson, as `node(id:)` reads a person: themself, or someone
+ * holding an assignment the caller may list), it answers the names the caller sent, as it would for someone new. The
+ * real action answers the stored names, since the person then holds a role the caller sees, and its audit event says
+ * who asked.
+ */
+async function standInFor(accessBefore: Access, em: EntityManager, sent: PersonInput): Promise<Person | null> {
+  const person = await em.findOneBy(Person, { ssin: sent.ssin });
+  if (!person || (await accessBefore.canSeePerson(person.id))) return null;
+  return em.merge(Person, em.create(Person, person), { givenName: sent.givenName, familyName: sent.familyName });
 }
 
 const dryRunArg = {
@@ -81,7 +101,7 @@ export class MutationResolver {
     description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
   })
   appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun);
+    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
@@ -121,7 +141,7 @@ export class MutationResolver {
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
   appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointAccessManager(s, input), dryRun);
+    return run(ctx, (s) => appointAccessManager(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
@@ -131,7 +151,7 @@ export class MutationResolver {
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
   addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => addUser(s, input), dryRun);
+    return run(ctx, (s) => addUser(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
