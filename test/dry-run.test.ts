@@ -5,6 +5,7 @@ import { expectError, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
 import { captureLogs } from "./support/logs";
+import { encodeGlobalId } from "../src/model/global-ids";
 
 const person = (s: string) => ({ ssin: s, givenName: "Dora", familyName: "Dry" });
 
@@ -143,11 +144,11 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
   });
 
   describe("what a preview tells", () => {
-    const addUser = gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { person { ssin givenName familyName } } }`;
+    const addUser = gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { person { id nodeId ssin givenName familyName roles { role capacity { code } person { id } } } } }`;
     const appointManager = gql`mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) { appointAccessManager(input: $input, dryRun: $dryRun) { person { givenName familyName } } }`;
     const sent = { givenName: "Sent", familyName: "Guess" };
     const preview = async (client: GraphQLClient, document: string, variables: Record<string, unknown>) => {
-      const answer = await client.rawRequest<Record<string, { person: { givenName: string; familyName: string } }>>(document, { ...variables, dryRun: true });
+      const answer = await client.rawRequest<Record<string, { person: { id: string; nodeId: string; givenName: string; familyName: string; roles: { person: { id: string } }[] } }>>(document, { ...variables, dryRun: true });
       expect(answer.errors).toBeUndefined();
       return { person: Object.values(answer.data)[0].person, dryRun: (answer.extensions as { dryRun: DryRunExtension }).dryRun };
     };
@@ -163,6 +164,13 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
       const unknown = await preview(manager, addUser, { input: input(ssin()) });
       expect(existing.person).toMatchObject(sent);
       expect(unknown.person).toMatchObject(sent);
+      // Nor do its ids tell: the person is answered as someone new would be, under an id no one has yet.
+      const [{ max }] = await gw.dataSource.query("SELECT MAX(id) AS max FROM person");
+      for (const { person: p } of [existing, unknown]) {
+        expect(Number(p.id)).toBeGreaterThan(Number(max));
+        expect(p.nodeId).toBe(encodeGlobalId("Person", Number(p.id)));
+        expect(p.roles).toEqual([{ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, person: { id: p.id } }]);
+      }
       expect(namesIn(existing.dryRun)).toMatchObject(sent);
       expect(namesIn(unknown.dryRun)).toMatchObject(sent);
       // Nor does the enterprise's main access manager see them: the same answer to an appointment.

@@ -38,7 +38,7 @@ export function dryRuns({ logger }: { logger: Logger }): ApolloServerPlugin<Cont
               "dry run",
             );
             if (response.body.kind !== "single") return;
-            const names = new Map(dryRun.standIns.map((p) => [p.ssin, { givenName: p.givenName, familyName: p.familyName }]));
+            const names = new Map(dryRun.standIns.map(({ shown }) => [shown.ssin, { givenName: shown.givenName, familyName: shown.familyName }]));
             const auditEvents = [];
             for (const e of dryRun.auditEvents) {
               const enterprise = e.enterpriseId === null ? null : (enterprises.get(e.enterpriseId) ?? null);

@@ -1,7 +1,9 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { readInsideDryRun, refreshAfterWrite, type Context } from "../context";
+import { randomBytes } from "node:crypto";
+import { primaryReader } from "../database/data-source";
+import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
 import { BadUserInputError } from "../errors";
-import { EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
+import { defaultLanguage, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../model/read-models";
 import { EnterpriseNumberScalar } from "../model/scalars";
 import { previewAction, runAction, type ActionScope } from "./action";
@@ -58,27 +60,34 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
     refreshAfterWrite(context);
     return result;
   }
-  const accessBefore = context.access;
+  // Whether the person existed is asked of the primary (a replica behind would call them new); whom the caller saw, of
+  // the request's own access layer (behind, it sees fewer: more stand-ins, never fewer).
+  const before = { access: context.access, reader: primaryReader(context.dataSource).manager };
   const preview = await previewAction(options, action);
   // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
-  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore, standIns: [] };
-  const standIn = person ? await standInFor(accessBefore, preview.em, validPerson(person, "input.person")) : null;
+  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore: before.access, standIns: [] };
+  const standIn = person ? await standInFor(before, preview.em, validPerson(person, "input.person"), context.now) : null;
   if (standIn) context.dryRun.standIns = [standIn];
-  readInsideDryRun(context, preview.em, context.dryRun.standIns);
+  await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
 }
 
 /**
- * A preview that names someone by national number must not tell who exists, nor their names, without a trace: for a
- * person the caller could not see before it (Access.canSeePerson, as `node(id:)` reads a person: themself, or someone
- * holding an assignment the caller may list), it answers the names the caller sent, as it would for someone new. The
- * real action answers the stored names, since the person then holds a role the caller sees, and its audit event says
- * who asked.
+ * A preview that names someone by national number must not tell, without a trace, who exists nor their names: a person
+ * who existed before it and whom the caller could not see (Access.canSeePerson, as `node(id:)` reads a person:
+ * themself, or someone holding an assignment the caller may list) is shown as someone new would be, with the names
+ * the caller sent and an id no one has (a row inserted for it in the transaction that is rolled back: the id a new
+ * person would get, on either database). The real action answers the stored names and id: the person then holds a
+ * role the caller sees, and its audit event says who asked.
  */
-async function standInFor(accessBefore: Access, em: EntityManager, sent: PersonInput): Promise<Person | null> {
-  const person = await em.findOneBy(Person, { ssin: sent.ssin });
-  if (!person || (await accessBefore.canSeePerson(person.id))) return null;
-  return em.merge(Person, em.create(Person, person), { givenName: sent.givenName, familyName: sent.familyName });
+async function standInFor(before: { access: Access; reader: EntityManager }, em: EntityManager, sent: PersonInput, now: Date): Promise<StandIn | null> {
+  const existing = await before.reader.findOneBy(Person, { ssin: sent.ssin });
+  if (!existing || (await before.access.canSeePerson(existing.id))) return null;
+  const names = { givenName: sent.givenName, familyName: sent.familyName };
+  // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
+  const placeholder = `p${randomBytes(5).toString("hex")}`;
+  const { identifiers } = await em.insert(Person, { ssin: placeholder, ...names, email: null, phone: null, language: defaultLanguage, createdAt: now });
+  return { personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) };
 }
 
 const dryRunArg = {
