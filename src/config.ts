@@ -22,6 +22,8 @@ export interface Config {
   limits: { maxDepth: number; maxCost: number; maxAliases: number; maxRootFields: number; maxTokens: number };
   /** Accept a JSON array of operations in one request; each operation meets the limits on its own. */
   batchedRequests: boolean;
+  /** The most operations one batch may hold; a longer one is refused before any runs (src/http/batch-limit.ts). */
+  batchMaxOperations: number;
   /** Requests per window per viewer (token subject) and per client IP (src/http/rate-limit.ts). */
   rateLimitQuota: { perViewer: number; perClient: number; windowSeconds: number };
   /** Prefix of every Redis key, so that several deployments can share one Redis. */
@@ -135,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: integer(env.MAX_TOKENS, 2_000, "MAX_TOKENS", { min: 100, max: 1_000_000 }),
     },
     batchedRequests: flag(env.BATCHED_REQUESTS, false, "BATCHED_REQUESTS"),
+    batchMaxOperations: integer(env.BATCH_MAX_OPERATIONS, 10, "BATCH_MAX_OPERATIONS", { min: 1, max: 1_000 }),
     rateLimitQuota: {
       perViewer: integer(env.RATE_LIMIT_PER_VIEWER, 300, "RATE_LIMIT_PER_VIEWER", { min: 1, max: 1_000_000 }),
       perClient: integer(env.RATE_LIMIT_PER_CLIENT, 1_200, "RATE_LIMIT_PER_CLIENT", { min: 1, max: 1_000_000 }),

@@ -71,11 +71,29 @@ function readState(readManager: EntityManager, catalog: Catalog, viewer: Person 
 export interface DryRun {
   auditEvents: AuditedEvent[];
   end(): Promise<void>;
+  /** The caller's access layer as it was before the preview: what it tells is judged by the rights the caller had, not those the preview gave. */
+  accessBefore: Access;
+  /** The people the preview names whom the caller could not see before it, as it shows them (src/management/mutation.resolver.ts). */
+  standIns: readonly StandIn[];
 }
 
-/** A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards. */
-export function readInsideDryRun(context: Context, em: EntityManager): void {
-  Object.assign(context, readState(em, context.catalog, context.viewer, context.now, context.enterpriseCache));
+/** A person as a preview shows them: `shown` (the names sent, an id no one has) wherever the answer reads `personId`. */
+export interface StandIn {
+  personId: number;
+  shown: Person;
+}
+
+/**
+ * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards; the people of
+ * `standIns` are read as shown, by either id, with the roles of the person they stand for.
+ */
+export async function readInsideDryRun(context: Context, em: EntityManager, standIns: readonly StandIn[] = []): Promise<void> {
+  const state = readState(em, context.catalog, context.viewer, context.now, context.enterpriseCache);
+  for (const { personId, shown } of standIns) {
+    state.loaders.person.prime(personId, shown).prime(shown.id, shown);
+    state.loaders.assignmentsOfPerson.prime(shown.id, await state.loaders.assignmentsOfPerson.load(personId));
+  }
+  Object.assign(context, state);
 }
 
 export function refreshAfterWrite(context: Context): void {

@@ -13,6 +13,7 @@ import type { Config } from "./config";
 import { createContext, messageLanguageFor, type Context } from "./context";
 import { UnauthenticatedError } from "./errors";
 import { apolloHandler } from "./http/apollo-handler";
+import { batchLimit, operationsIn } from "./http/batch-limit";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
@@ -180,7 +181,7 @@ export async function startGateway({
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
       partialErrors(),
-      dryRuns(),
+      dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),
       responseBudget({ maxBytes: config.maxResponseBytes }),
       documentLimits<Context>(config.limits, {
@@ -207,6 +208,8 @@ export async function startGateway({
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
     requestIdHeader(),
+    // A batch: bounded, then each further operation counted as a request of the client (the viewer's, below).
+    ...(config.batchedRequests ? [batchLimit({ maxOperations: config.batchMaxOperations }), rateLimits.perBatch] : []),
     trusted.guard,
     withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, apolloHandler(apollo, {
       context: async ({ req, res }) => {
@@ -218,7 +221,7 @@ export async function startGateway({
             const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
             if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
             const identity = await verifier.verify(match[1]);
-            await rateLimits.perViewer(identity.ssin, res);
+            await rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
             viewerRows = await viewerFor(dataSource, identity);
           }
           const context = createContext({

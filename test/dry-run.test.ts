@@ -4,6 +4,8 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
+import { captureLogs } from "./support/logs";
+import { encodeGlobalId } from "../src/model/global-ids";
 
 const person = (s: string) => ({ ssin: s, givenName: "Dora", familyName: "Dry" });
 
@@ -27,7 +29,23 @@ const m = {
 
 interface DryRunExtension {
   rolledBack: boolean;
-  auditEvents: { action: string; enterprise: string | null; actor: string; details: { before: unknown; after: unknown }; previousHash: string | null; hash: string }[];
+  auditEvents: { action: string; enterprise: string | null; actor: string; details: { before: unknown; after: unknown }; previousHash?: string | null; hash?: string }[];
+}
+
+/** The database's ids in an audit event's details (`id`, `personId`...): a preview's details are these details without them. */
+function withoutIds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutIds);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => !isIdKey(k)).map(([k, v]) => [k, withoutIds(v)]));
+  return value;
+}
+
+const isIdKey = (key: string) => key === "id" || /Id$/.test(key);
+
+/** Every key of a JSON value, however deep. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]);
+  return [];
 }
 
 /**
@@ -60,8 +78,11 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     expect(rolledBack).toBe(true);
     expect(auditEvents).toHaveLength(1);
     const [written] = await gw.dataSource.query("SELECT action, details, previous_hash FROM audit_event ORDER BY id DESC LIMIT 1");
-    expect(auditEvents[0]).toMatchObject({ action, previousHash: written.previous_hash });
-    expect(masked(auditEvents[0].details)).toEqual(masked(JSON.parse(written.details)));
+    expect(auditEvents[0]).toMatchObject({ action });
+    // The chain's head only to the enterprise's audit readers (every caller here is one), never of the account chain.
+    if (action === "UPDATE_MY_ACCOUNT") expect(auditEvents[0]).not.toHaveProperty("previousHash");
+    else expect(auditEvents[0]).toMatchObject({ previousHash: written.previous_hash });
+    expect(masked(auditEvents[0].details)).toEqual(masked(withoutIds(JSON.parse(written.details))));
     return real.data;
   }
 
@@ -120,5 +141,92 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     }`;
     await expectError(main.request(both, { e: e.number }), { code: "BAD_USER_INPUT", field: "dryRun" });
     expect(await snapshot(gw.dataSource)).toEqual(before);
+  });
+
+  describe("what a preview tells", () => {
+    const addUser = gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { person { id nodeId ssin givenName familyName roles { role capacity { code } person { id } } } } }`;
+    const appointManager = gql`mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) { appointAccessManager(input: $input, dryRun: $dryRun) { person { givenName familyName } } }`;
+    const sent = { givenName: "Sent", familyName: "Guess" };
+    const preview = async (client: GraphQLClient, document: string, variables: Record<string, unknown>) => {
+      const answer = await client.rawRequest<Record<string, { person: { id: string; nodeId: string; givenName: string; familyName: string; roles: { person: { id: string } }[] } }>>(document, { ...variables, dryRun: true });
+      expect(answer.errors).toBeUndefined();
+      return { person: Object.values(answer.data)[0].person, dryRun: (answer.extensions as { dryRun: DryRunExtension }).dryRun };
+    };
+    const namesIn = (dryRun: DryRunExtension) => (dryRun.auditEvents[0].details.after as { person: { givenName: string; familyName: string } }).person;
+
+    it("answers a person the caller cannot see with the names sent, whether they exist or not, in the answer and in the audit event", async () => {
+      const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      const known = elsewhere.users[0].ssin;
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+      const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
+      const input = (s: string) => ({ enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: s, ...sent } });
+      const existing = await preview(manager, addUser, { input: input(known) });
+      const unknown = await preview(manager, addUser, { input: input(ssin()) });
+      expect(existing.person).toMatchObject(sent);
+      expect(unknown.person).toMatchObject(sent);
+      // Nor do its ids tell: the person is answered as someone new would be, under an id no one has yet.
+      const [{ max }] = await gw.dataSource.query("SELECT MAX(id) AS max FROM person");
+      for (const { person: p } of [existing, unknown]) {
+        expect(Number(p.id)).toBeGreaterThan(Number(max));
+        expect(p.nodeId).toBe(encodeGlobalId("Person", Number(p.id)));
+        expect(p.roles).toEqual([{ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, person: { id: p.id } }]);
+      }
+      expect(namesIn(existing.dryRun)).toMatchObject(sent);
+      expect(namesIn(unknown.dryRun)).toMatchObject(sent);
+      // Nor does the enterprise's main access manager see them: the same answer to an appointment.
+      const main = await preview(await gw.client(e.mainAccessManager!), appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: known, ...sent } } });
+      expect(main.person).toMatchObject(sent);
+    });
+
+    it("answers a person the caller already sees with their own names, as the real action does", async () => {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      const main = await gw.client(e.mainAccessManager!);
+      const stored = await gw.seed.person(e.users[0].ssin);
+      const answer = await preview(main, appointManager, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", person: { ssin: stored.ssin, ...sent } } });
+      expect(answer.person).toEqual({ givenName: stored.givenName, familyName: stored.familyName });
+      expect(namesIn(answer.dryRun)).toMatchObject({ givenName: stored.givenName, familyName: stored.familyName });
+    });
+
+    it("carries no database id in extensions.dryRun", async () => {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+      const lr = await gw.client(e.legalRepresentative);
+      const appointMain = await lr.rawRequest(m.appointMain, { input: { enterprise: e.number, person: person(ssin()) }, dryRun: true });
+      const user = await preview(await gw.client(e.accessManagers.EMPLOYER_NSSO), addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } });
+      for (const dryRun of [(appointMain.extensions as { dryRun: DryRunExtension }).dryRun, user.dryRun]) {
+        expect(dryRun.auditEvents.length).toBeGreaterThan(0);
+        expect(keysOf(dryRun).filter(isIdKey)).toEqual([]);
+      }
+    });
+
+    it("shows the chain's head only to the enterprise's audit readers, and never the account chain's", async () => {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+      const input = { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) };
+      const byManager = await preview(await gw.client(e.accessManagers.EMPLOYER_NSSO), addUser, { input });
+      const byMain = await preview(await gw.client(e.mainAccessManager!), addUser, { input });
+      expect(byManager.dryRun.auditEvents[0]).not.toHaveProperty("previousHash");
+      expect(byManager.dryRun.auditEvents[0]).not.toHaveProperty("hash");
+      expect(byMain.dryRun.auditEvents[0]).toMatchObject({ previousHash: expect.any(String), hash: expect.any(String) });
+      const account = await (await gw.client(e.mainAccessManager!)).rawRequest(m.updateMe, { input: { language: "FR" }, dryRun: true });
+      const [event] = (account.extensions as { dryRun: DryRunExtension }).dryRun.auditEvents;
+      expect(event).toMatchObject({ action: "UPDATE_MY_ACCOUNT" });
+      expect(event).not.toHaveProperty("previousHash");
+      expect(event).not.toHaveProperty("hash");
+    });
+  });
+});
+
+describe("dry runs in the logs", () => {
+  it("log each preview with its viewer and the mutation previewed", async () => {
+    const logs = captureLogs();
+    const gw = await startTestGateway("sqlite", {}, { logger: logs.logger });
+    try {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const main = await gw.client(e.mainAccessManager!);
+      await main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true });
+      const viewer = await gw.seed.person(e.mainAccessManager!);
+      expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: "dry run", viewerId: viewer.id, mutations: ["activateCapacity"], enterprises: [e.display] }));
+    } finally {
+      await gw.stop();
+    }
   });
 });

@@ -3,13 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientKey } from "../src/http/rate-limit";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { graphql, type HttpAnswer } from "./support/http";
+import { graphql, send, type HttpAnswer } from "./support/http";
+import { loadConfig } from "../src/config";
+import { formatMessage } from "../src/i18n/messages";
 import { ssin } from "./support/identities";
 import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/redis";
 
 // Rate limits sit in front of the database and never touch it: these suites run their gateways on SQLite only.
 
 const query = "{ roleTasks { role } }";
+const batchOf = (operations: number) => Array.from({ length: operations }, () => ({ query }));
 
 async function withGateway(env: Record<string, string>, body: (gw: TestGateway) => Promise<void>): Promise<void> {
   const gw = await startTestGateway("sqlite", { RATE_LIMIT: "on", RATE_LIMIT_WINDOW: "60", ...env });
@@ -88,6 +91,59 @@ describe("rate limits in one process (memory)", () => {
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(second.headers.get("ratelimit-limit")).toBeNull();
     }));
+
+  it("count a preview (dryRun) as one request of the viewer's quota, as the action itself", () =>
+    withGateway({ RATE_LIMIT_PER_VIEWER: "2", RATE_LIMIT_PER_CLIENT: "100" }, async (gw) => {
+      const token = await gw.token(ssin());
+      const preview = "mutation { updateMyAccount(input: { language: FR }, dryRun: true) { language } }";
+      const answers = [];
+      for (let i = 0; i < 2; i++) answers.push(quotaOf(await graphql(gw.url, preview, { token })));
+      expect(answers).toEqual([
+        { status: 200, limit: "2", remaining: "1" },
+        { status: 200, limit: "2", remaining: "0" },
+      ]);
+      expectRefused(await graphql(gw.url, preview, { token }), "viewer");
+    }));
+
+  it("count each operation of a batch against the viewer's and the client's quotas", async () => {
+    await withGateway({ BATCHED_REQUESTS: "on", RATE_LIMIT_PER_VIEWER: "5", RATE_LIMIT_PER_CLIENT: "100" }, async (gw) => {
+      const token = await gw.token(ssin());
+      const first = await send(gw.url, { body: batchOf(4), headers: { authorization: `Bearer ${token}` } });
+      expect(quotaOf(first)).toEqual({ status: 200, limit: "5", remaining: "1" });
+      expectRefused(await send(gw.url, { body: batchOf(2), headers: { authorization: `Bearer ${token}` } }), "viewer");
+    });
+    await withGateway({ BATCHED_REQUESTS: "on", RATE_LIMIT_PER_VIEWER: "100", RATE_LIMIT_PER_CLIENT: "5" }, async (gw) => {
+      const anyone = async () => ({ authorization: `Bearer ${await gw.token(ssin())}` });
+      expect(quotaOf(await send(gw.url, { body: batchOf(4), headers: await anyone() }))).toEqual({ status: 200, limit: "5", remaining: "1" });
+      expectRefused(await send(gw.url, { body: batchOf(2), headers: await anyone() }), "client");
+    });
+  });
+
+  it("refuse a batch longer than BATCH_MAX_OPERATIONS with 400 BAD_REQUEST before any operation runs", () =>
+    withGateway({ BATCHED_REQUESTS: "on", BATCH_MAX_OPERATIONS: "3", RATE_LIMIT_PER_VIEWER: "100", RATE_LIMIT_PER_CLIENT: "100" }, async (gw) => {
+      const viewer = ssin();
+      const token = await gw.token(viewer);
+      await graphql(gw.url, "{ me { language } }", { token });
+      const change = { query: "mutation { updateMyAccount(input: { language: FR }) { language } }" };
+      const answer = await send(gw.url, { body: [change, change, change, change], headers: { authorization: `Bearer ${token}`, "accept-language": "nl" } });
+      expect(answer.status).toBe(400);
+      expect(answer.json?.errors).toEqual([
+        {
+          message: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "NL"),
+          extensions: { code: "BAD_REQUEST", messageKey: "http.batchTooLong", params: { max: 3 }, englishMessage: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "EN") },
+        },
+      ]);
+      expect(answer.headers.get("x-request-id")).toEqual(expect.any(String));
+      expect((await graphql(gw.url, "{ me { language } }", { token })).json?.data).toEqual({ me: { language: "NL" } });
+      const allowed = await send(gw.url, { body: [change, change, change], headers: { authorization: `Bearer ${token}` } });
+      expect((JSON.parse(allowed.text) as unknown[]).length).toBe(3);
+    }));
+
+  it("allow ten operations in a batch unless BATCH_MAX_OPERATIONS says otherwise", () => {
+    expect(loadConfig({}).batchMaxOperations).toBe(10);
+    expect(loadConfig({ BATCH_MAX_OPERATIONS: "50" }).batchMaxOperations).toBe(50);
+    expect(() => loadConfig({ BATCH_MAX_OPERATIONS: "0" })).toThrow(/BATCH_MAX_OPERATIONS/);
+  });
 
   it("count an IPv6 client by its /64 network and an IPv4-mapped address as IPv4", () => {
     expect(clientKey("2001:db8:0:1:aaaa::1")).toBe("2001:db8:0:1::/64");

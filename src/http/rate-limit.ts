@@ -8,6 +8,7 @@ import { RateLimitedError } from "../errors";
 import { requestIdOf } from "./request-id";
 import { inLanguage } from "./format-error";
 import { headerLanguage } from "../i18n/language";
+import { operationsIn } from "./batch-limit";
 
 export interface RateLimitQuota {
   perViewer: number;
@@ -18,8 +19,16 @@ export interface RateLimitQuota {
 export interface RateLimits {
   /** Express middleware for /graphql, before the body is read: one request of the client IP's quota. */
   perClient: RequestHandler;
-  /** Once the token is verified: one request of the viewer's quota; throws RateLimitedError (HTTP 429) when it is spent. */
-  perViewer(subject: string, res: Response): Promise<void>;
+  /**
+   * Express middleware for /graphql once the body is read: the other operations of a batch, each one more request of
+   * the client IP's quota (the first was counted by `perClient`).
+   */
+  perBatch: RequestHandler;
+  /**
+   * Once the token is verified: one request of the viewer's quota per operation (a batch counts its length); throws
+   * RateLimitedError (HTTP 429) when it is spent.
+   */
+  perViewer(subject: string, res: Response, operations?: number): Promise<void>;
   /**
    * One request of a quota outside HTTP requests (a WebSocket connection of a client address, a subscription of a
    * viewer's national number): the refusal to report, or null when allowed.
@@ -29,6 +38,7 @@ export interface RateLimits {
 
 const unlimited: RateLimits = {
   perClient: (_req, _res, next) => next(),
+  perBatch: (_req, _res, next) => next(),
   perViewer: async () => undefined,
   take: async () => null,
 };
@@ -83,9 +93,9 @@ export function createRateLimits({
   const remainingOfClient = new WeakMap<Response, number>();
 
   /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (from: RateLimiterAbstract, key: string, requestId?: string): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+  const take = async (from: RateLimiterAbstract, key: string, requestId?: string, points = 1): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
     try {
-      return { allowed: true, state: await from.consume(key) };
+      return { allowed: true, state: await from.consume(key, points) };
     } catch (outcome) {
       if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
       logger.warn({ requestId, err: outcome }, "rate limiter failed; request let through");
@@ -104,21 +114,28 @@ export function createRateLimits({
     return error;
   };
 
+  /** Takes `points` of the client's quota: on, or answered 429 RATE_LIMITED. */
+  const chargeClient = async (req: Request, res: Response, next: () => void, points: number) => {
+    const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), requestIdOf(req), points);
+    if (!outcome) return next();
+    announce(res, quota.perClient, outcome.state);
+    remainingOfClient.set(res, outcome.state.remainingPoints);
+    if (outcome.allowed) return next();
+    const error = refusal(res, "client", outcome.state);
+    res.setHeader("x-request-id", requestIdOf(req));
+    const { messageKey, params } = error.extensions;
+    const answer = { message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params } };
+    res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
+  };
+
   return {
-    perClient: async (req: Request, res: Response, next) => {
-      const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), requestIdOf(req));
-      if (!outcome) return next();
-      announce(res, quota.perClient, outcome.state);
-      remainingOfClient.set(res, outcome.state.remainingPoints);
-      if (outcome.allowed) return next();
-      const error = refusal(res, "client", outcome.state);
-      res.setHeader("x-request-id", requestIdOf(req));
-      const { messageKey, params } = error.extensions;
-      const answer = { message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params } };
-      res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
+    perClient: (req, res, next) => chargeClient(req, res, next, 1),
+    perBatch: (req, res, next) => {
+      const operations = operationsIn(req.body as unknown);
+      return operations > 1 ? chargeClient(req, res, next, operations - 1) : next();
     },
-    async perViewer(subject, res) {
-      const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req));
+    async perViewer(subject, res, operations = 1) {
+      const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req), operations);
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);

@@ -584,6 +584,12 @@ export const messages = {
     FR: "Le corps de la requête dépasse {limit}",
     DE: "Der Inhalt der Anfrage ist größer als {limit}",
   },
+  "http.batchTooLong": {
+    EN: "A batch holds at most {max} operations; send the others in another request",
+    NL: "Een batch bevat hoogstens {max} bewerkingen; stuur de andere in een volgende aanvraag",
+    FR: "Un lot contient au plus {max} opérations ; envoyez les autres dans une autre requête",
+    DE: "Ein Stapel enthält höchstens {max} Operationen; senden Sie die übrigen in einer weiteren Anfrage",
+  },
   "http.csrf": {
     EN: "This request has been blocked as a potential Cross-Site Request Forgery: send it with an Authorization header, a JSON Content-Type or an Apollo-Require-Preflight header",
     NL: "Deze aanvraag is geblokkeerd als mogelijke cross-site request forgery: stuur ze met een Authorization-header, een JSON-Content-Type of een Apollo-Require-Preflight-header",

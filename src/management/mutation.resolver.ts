@@ -1,7 +1,9 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
-import { readInsideDryRun, refreshAfterWrite, type Context } from "../context";
+import { randomBytes } from "node:crypto";
+import { primaryReader } from "../database/data-source";
+import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
 import { BadUserInputError } from "../errors";
-import { EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
+import { defaultLanguage, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../model/read-models";
 import { EnterpriseNumberScalar } from "../model/scalars";
 import { previewAction, runAction, type ActionScope } from "./action";
@@ -32,13 +34,16 @@ import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
 import { message } from "../i18n/messages";
+import { validPerson, type PersonInput } from "./common";
+import type { Access } from "../access/access";
+import type { EntityManager } from "typeorm";
 
 /**
  * Runs a management action for the caller; the shield has already checked the task, the action checks it again under
  * lock. A dry run does the same, but its transaction stays open while the answer is read inside it, and is rolled
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
-async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined): Promise<T> {
+async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined, { person }: { person?: PersonInput } = {}): Promise<T> {
   const options = {
     dataSource: context.dataSource,
     viewer: context.viewer!,
@@ -55,10 +60,34 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
     refreshAfterWrite(context);
     return result;
   }
+  // Whether the person existed is asked of the primary (a replica behind would call them new); whom the caller saw, of
+  // the request's own access layer (behind, it sees fewer: more stand-ins, never fewer).
+  const before = { access: context.access, reader: primaryReader(context.dataSource).manager };
   const preview = await previewAction(options, action);
-  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end };
-  readInsideDryRun(context, preview.em);
+  // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
+  context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore: before.access, standIns: [] };
+  const standIn = person ? await standInFor(before, preview.em, validPerson(person, "input.person"), context.now) : null;
+  if (standIn) context.dryRun.standIns = [standIn];
+  await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
+}
+
+/**
+ * A preview that names someone by national number must not tell, without a trace, who exists nor their names: a person
+ * who existed before it and whom the caller could not see (Access.canSeePerson, as `node(id:)` reads a person:
+ * themself, or someone holding an assignment the caller may list) is shown as someone new would be, with the names
+ * the caller sent and an id no one has (a row inserted for it in the transaction that is rolled back: the id a new
+ * person would get, on either database). The real action answers the stored names and id: the person then holds a
+ * role the caller sees, and its audit event says who asked.
+ */
+async function standInFor(before: { access: Access; reader: EntityManager }, em: EntityManager, sent: PersonInput, now: Date): Promise<StandIn | null> {
+  const existing = await before.reader.findOneBy(Person, { ssin: sent.ssin });
+  if (!existing || (await before.access.canSeePerson(existing.id))) return null;
+  const names = { givenName: sent.givenName, familyName: sent.familyName };
+  // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
+  const placeholder = `p${randomBytes(5).toString("hex")}`;
+  const { identifiers } = await em.insert(Person, { ssin: placeholder, ...names, email: null, phone: null, language: defaultLanguage, createdAt: now });
+  return { personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) };
 }
 
 const dryRunArg = {
@@ -81,7 +110,7 @@ export class MutationResolver {
     description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
   })
   appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun);
+    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
@@ -121,7 +150,7 @@ export class MutationResolver {
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
   appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointAccessManager(s, input), dryRun);
+    return run(ctx, (s) => appointAccessManager(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
@@ -131,7 +160,7 @@ export class MutationResolver {
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
   addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => addUser(s, input), dryRun);
+    return run(ctx, (s) => addUser(s, input), dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
