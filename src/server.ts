@@ -42,7 +42,7 @@ import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
 import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
-import { missingVersionTriggers } from "./database/enterprise-versions";
+import { missingVersionTriggers, onVersionsLost, recordVersionsLost, trustVersionsAgain, versionsLost } from "./database/enterprise-versions";
 
 export interface Gateway {
   url: string;
@@ -136,11 +136,25 @@ export async function startGateway({
   // Enterprise read models, checked against the database's versions on every request (src/model/enterprise-cache.ts).
   // Only while the database moves those versions: a dump restored without its triggers would leave them still, and
   // the models would never change again. Then the gateway reads everything with its own statements, and says why.
-  const missingTriggers = config.enterpriseCache.maxRows > 0 ? await missingVersionTriggers(dataSource) : [];
+  // Found missing, it is recorded in the database, so that every gateway stops taking models too; found complete after
+  // a loss was recorded, every version is moved past the ones kept before and the models serve again (issue 18, point 2).
+  const keepsModels = config.enterpriseCache.maxRows > 0;
+  const missingTriggers = keepsModels ? await missingVersionTriggers(dataSource) : [];
   if (missingTriggers.length > 0) {
-    logger.error({ missingTriggers }, "enterprise version triggers are missing (migration 1764300000009): the enterprise read models are not kept");
+    logger.error({ missingTriggers }, "enterprise version triggers are missing (migrations 1764300000009, 1764300000010): no gateway keeps enterprise read models until they are back and a gateway starts");
+    await dataSource.transaction((em) => recordVersionsLost(em, { at: clock.now(), reason: `version triggers missing at a gateway's start (${missingTriggers.join(", ")})` }));
+  } else if (keepsModels) {
+    const lost = await versionsLost(dataSource.manager);
+    if (lost) {
+      await trustVersionsAgain(dataSource);
+      logger.warn({ lostAt: lost.at, reason: lost.reason }, "enterprise version triggers are all present again: every enterprise has a new version, and the enterprise read models are kept again");
+    }
   }
   const enterpriseCache = missingTriggers.length > 0 ? null : enterpriseCacheFor(dataSource, config.enterpriseCache);
+  const stopListening = onVersionsLost(dataSource, ({ reason, enterpriseIds, missingTriggers: missing, requestId }) => {
+    logger.error({ requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason }, "enterprise versions did not move with a change (version triggers lost?): no gateway keeps enterprise read models until the triggers are back and a gateway starts");
+    enterpriseCache?.clear();
+  });
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
   const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
   if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
@@ -197,7 +211,7 @@ export async function startGateway({
   });
   await apollo.start();
 
-  app.use(healthRoutes({ dataSource }));
+  app.use(healthRoutes({ dataSource, keepsModels }));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
   app.use("/graphql", cors({ origins: config.corsOrigins }));
   app.use(playgroundRoutes({ config }));
@@ -284,6 +298,7 @@ export async function startGateway({
       await stopSweep();
       await apollo.stop();
       await changes.close();
+      stopListening();
       if (redis) await closeRedis(redis);
     },
   };

@@ -296,7 +296,7 @@ describeEachDatabase("enterprise versions", (dialect) => {
     await (await gw.client(e.legalRepresentative)).request(m.appointMain, { input: { enterprise: e.number, person: person(ssin()) } });
     const row = await createLoaders(gw.dataSource.manager, clock.now()).enterprise.load(e.id);
     expect(typeof row!.version).toBe("number");
-    expect(row!.version).toBeGreaterThan(stale.version);
+    expect(row!.version).toBeGreaterThan(stale.version!);
     // A save of an entity read before the change must not write its older version back.
     await gw.dataSource.manager.save(Object.assign(stale, { name: "Saved Later" }));
     expect((await versions([e.id])).get(e.id)).toBe(row!.version);
