@@ -177,13 +177,12 @@ const definitionsOf = (names: readonly VersionedTableName[]): readonly Versioned
 
 /**
  * Creates the triggers of these versioned tables (all by default). A migration names the tables it versions, so that
- * replaying it later does not meet a table that a newer migration creates.
+ * replaying it later does not meet a table that a newer migration creates. Their step follows the schema:
+ * counters until migration 1764300000010 (which creates `enterprise_version_state` before its triggers), the clock
+ * from then on; so migration 1764300000009 replayed makes what it always made, and its INT column holds it.
  */
-export async function createVersionTriggers(
-  queryRunner: QueryRunner,
-  tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table),
-  step: VersionStep = "clock",
-): Promise<void> {
+export async function createVersionTriggers(queryRunner: QueryRunner, tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table)): Promise<void> {
+  const step: VersionStep = (await queryRunner.hasTable(versionStateTable)) ? "clock" : "counter";
   const dialect = dialectOf(queryRunner.connection);
   const restore = dialect === "mysql" ? await strictSqlMode(queryRunner) : async () => {};
   try {

@@ -21,9 +21,6 @@ const tables: readonly VersionedTableName[] = [
  * - Every enterprise gets such a version now: no counter value of before can name a state again.
  * - `enterprise_version_state` holds whether the versions are trusted; created trusted, since the triggers are just
  *   made.
- *
- * Migration 1764300000009, replayed on a new database, creates today's triggers on its INT column; this one follows it
- * at once, before any write.
  */
 export class EnterpriseVersionClock1764300000010 implements MigrationInterface {
   name = "EnterpriseVersionClock1764300000010";
@@ -32,22 +29,23 @@ export class EnterpriseVersionClock1764300000010 implements MigrationInterface {
     const sqlite = queryRunner.connection.options.type === "better-sqlite3";
     const dialect = sqlite ? "sqlite" : "mysql";
     if (!sqlite) await queryRunner.query("ALTER TABLE enterprise MODIFY version BIGINT UNSIGNED NOT NULL DEFAULT 0");
-    await dropVersionTriggers(queryRunner, tables);
-    await createVersionTriggers(queryRunner, tables, "clock");
-    await queryRunner.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")}`);
+    // The table first: createVersionTriggers makes clock triggers once it exists.
     await queryRunner.query(
       `CREATE TABLE ${versionStateTable} (id INTEGER NOT NULL PRIMARY KEY, lost_at ${sqlite ? "DATETIME" : "DATETIME(3)"} NULL, lost_reason VARCHAR(1000) NULL)`,
     );
     await queryRunner.query(`INSERT INTO ${versionStateTable} (id, lost_at, lost_reason) VALUES (1, NULL, NULL)`);
+    await dropVersionTriggers(queryRunner, tables);
+    await createVersionTriggers(queryRunner, tables);
+    await queryRunner.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")}`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const sqlite = queryRunner.connection.options.type === "better-sqlite3";
     await queryRunner.query(`DROP TABLE ${versionStateTable}`);
     await dropVersionTriggers(queryRunner, tables);
-    // Back to counters from 0, as migration 1764300000009 started them.
+    // Back to counters from 0, as migration 1764300000009 started them (without the table, the triggers count).
     await queryRunner.query("UPDATE enterprise SET version = 0");
     if (!sqlite) await queryRunner.query("ALTER TABLE enterprise MODIFY version INT UNSIGNED NOT NULL DEFAULT 0");
-    await createVersionTriggers(queryRunner, tables, "counter");
+    await createVersionTriggers(queryRunner, tables);
   }
 }
