@@ -42,7 +42,7 @@ import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
 import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
-import { missingVersionTriggers, onVersionsLost, recordVersionsLost, trustVersionsAgain, versionsLost } from "./database/enterprise-versions";
+import { checkVersionsAtStart, onVersionsLost } from "./database/enterprise-versions";
 
 export interface Gateway {
   url: string;
@@ -135,24 +135,23 @@ export async function startGateway({
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   // Enterprise read models, checked against the database's versions on every request (src/model/enterprise-cache.ts).
   // Only while the database moves those versions: a dump restored without its triggers would leave them still, and
-  // the models would never change again. Then the gateway reads everything with its own statements, and says why.
-  // Found missing, it is recorded in the database, so that every gateway stops taking models too; found complete after
-  // a loss was recorded, every version is moved past the ones kept before and the models serve again (issue 18, point 2).
+  // the models would never change again. Triggers found missing are created again, and every version is moved past
+  // the ones kept before (writes made without them left versions in place); if they cannot be, the loss is recorded in
+  // the database, so that no gateway takes a model, and this one keeps none (issue 18, point 2).
   const keepsModels = config.enterpriseCache.maxRows > 0;
-  const missingTriggers = keepsModels ? await missingVersionTriggers(dataSource) : [];
+  const atStart = keepsModels ? await checkVersionsAtStart(dataSource, { now: clock.now() }) : { recreated: [], missing: [], cleared: null };
+  const missingTriggers = atStart.missing;
   if (missingTriggers.length > 0) {
-    logger.error({ missingTriggers }, "enterprise version triggers are missing (migrations 1764300000009, 1764300000010): no gateway keeps enterprise read models until they are back and a gateway starts");
-    await dataSource.transaction((em) => recordVersionsLost(em, { at: clock.now(), reason: `version triggers missing at a gateway's start (${missingTriggers.join(", ")})` }));
-  } else if (keepsModels) {
-    const lost = await versionsLost(dataSource.manager);
-    if (lost) {
-      await trustVersionsAgain(dataSource);
-      logger.warn({ lostAt: lost.at, reason: lost.reason }, "enterprise version triggers are all present again: every enterprise has a new version, and the enterprise read models are kept again");
-    }
+    logger.error({ missingTriggers }, "enterprise version triggers are missing and could not be created (TRIGGER privilege?): no gateway keeps enterprise read models until a gateway starts with them present");
+  } else if (atStart.recreated.length > 0 || atStart.cleared) {
+    logger.warn(
+      { recreatedTriggers: atStart.recreated, lostAt: atStart.cleared?.at, lostReason: atStart.cleared?.reason },
+      "enterprise version triggers are all present again: every enterprise has a new version, and the enterprise read models are kept again",
+    );
   }
   const enterpriseCache = missingTriggers.length > 0 ? null : enterpriseCacheFor(dataSource, config.enterpriseCache);
   const stopListening = onVersionsLost(dataSource, ({ reason, enterpriseIds, missingTriggers: missing, requestId }) => {
-    logger.error({ requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason }, "enterprise versions did not move with a change (version triggers lost?): no gateway keeps enterprise read models until the triggers are back and a gateway starts");
+    logger.error({ requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason }, "enterprise versions did not move with a change (version triggers lost?): no gateway takes enterprise read models until a gateway starts again, which recreates the triggers");
     enterpriseCache?.clear();
   });
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.

@@ -181,13 +181,20 @@ const definitionsOf = (names: readonly VersionedTableName[]): readonly Versioned
  * counters until migration 1764300000010 (which creates `enterprise_version_state` before its triggers), the clock
  * from then on; so migration 1764300000009 replayed makes what it always made, and its INT column holds it.
  */
-export async function createVersionTriggers(queryRunner: QueryRunner, tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table)): Promise<void> {
+export async function createVersionTriggers(
+  queryRunner: QueryRunner,
+  tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table),
+  { only }: { only?: ReadonlySet<string> } = {},
+): Promise<void> {
   const step: VersionStep = (await queryRunner.hasTable(versionStateTable)) ? "clock" : "counter";
   const dialect = dialectOf(queryRunner.connection);
   const restore = dialect === "mysql" ? await strictSqlMode(queryRunner) : async () => {};
   try {
     for (const table of definitionsOf(tables)) {
-      for (const event of table.events) await queryRunner.query(versionTriggerSql(dialect, table, event, step));
+      for (const event of table.events) {
+        if (only && !only.has(versionTriggerName(table.table, event))) continue;
+        await queryRunner.query(versionTriggerSql(dialect, table, event, step));
+      }
     }
   } finally {
     await restore();
@@ -295,4 +302,44 @@ export function onVersionsLost(dataSource: DataSource, listener: VersionsLostLis
 
 export function reportVersionsLost(dataSource: DataSource, lost: Parameters<VersionsLostListener>[0]): void {
   for (const listener of lostListeners.get(dataSource) ?? []) listener(lost);
+}
+
+/** What a gateway's start found and did about the version triggers and the record of their loss. */
+export interface VersionsAtStart {
+  /** The triggers it found missing and created. */
+  recreated: string[];
+  /** The triggers still missing (they could not be created): the versions are recorded as lost. */
+  missing: string[];
+  /** The loss it found recorded, now cleared (null: none was). */
+  cleared: VersionsLost | null;
+}
+
+/**
+ * At a gateway's start (when it keeps read models): creates the version triggers found missing, then, if it created any
+ * or found a loss recorded, gives every enterprise a new version and trusts the versions again (writes made without
+ * the triggers left versions naming other content). Triggers it cannot create (no TRIGGER privilege) leave the loss
+ * recorded, so that no gateway takes a kept model.
+ */
+export async function checkVersionsAtStart(dataSource: DataSource, { now }: { now: Date }): Promise<VersionsAtStart> {
+  const found = await missingVersionTriggers(dataSource);
+  let missing = found;
+  if (found.length > 0) {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await createVersionTriggers(runner, undefined, { only: new Set(found) });
+    } catch {
+      // Reported below as the triggers still missing.
+    } finally {
+      await runner.release();
+    }
+    missing = await missingVersionTriggers(dataSource);
+  }
+  const recreated = found.filter((name) => !missing.includes(name));
+  if (missing.length > 0) {
+    await dataSource.transaction((em) => recordVersionsLost(em, { at: now, reason: `version triggers missing at a gateway's start (${missing.join(", ")})` }));
+    return { recreated, missing, cleared: null };
+  }
+  const lost = await versionsLost(dataSource.manager);
+  if (lost || recreated.length > 0) await trustVersionsAgain(dataSource);
+  return { recreated, missing, cleared: lost };
 }
