@@ -402,9 +402,11 @@ describeEachDatabase("the enterprise version migration", (dialect) => {
       expect(await versionsLost(db.manager)).toBeNull();
       await assign(db);
       expect(await version()).toBeGreaterThan(relabelled);
-      // Reset by hand to an old counter value: the next write still jumps past every label issued.
+      // Reset by hand to an old counter value: the next write still jumps past every label issued (once the clock has
+      // ticked since the last one: a millisecond on SQLite).
       const latest = await version();
       await db.query("UPDATE enterprise SET version = 1 WHERE id = ?", [enterpriseId]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
       await db.query("UPDATE person SET given_name = 'Again' WHERE id = ?", [personId]);
       expect(await version()).toBeGreaterThan(latest);
 

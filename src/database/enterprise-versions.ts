@@ -23,8 +23,8 @@ const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type 
  * one enterprise in a second), and an operator resetting the column to 0 (or any older value) does the same. Within
  * one history the value still only grows, and every write gives a new one, so the cache's "two newest versions of an
  * enterprise" are the two latest states of it. What this assumes: the clock of the database that writes (MariaDB's
- * UTC_TIMESTAMP(6), the SQLite process's clock) does not run back further than the time between a label being issued
- * and a restore being written over it; and a restore is a consistent copy (a dump taken in one snapshot restores each
+ * UTC_TIMESTAMP(6), to the microsecond; the SQLite process's clock, to the millisecond) has ticked between a label
+ * being issued and the first write after a restore, and does not run back further than that time; and a restore is a consistent copy (a dump taken in one snapshot restores each
  * enterprise with the version its rows had, a label naming exactly that content). A random label would not need the
  * clock, but it would lose the order the cache keeps its two newest versions by, and a replica read behind asks for
  * the older one. Writing a chosen version into `enterprise.version` by hand is not covered: that forges a label.
@@ -274,15 +274,23 @@ export async function recordVersionsLost(manager: Pick<EntityManager, "query">, 
   return true;
 }
 
+/** Enterprises relabelled per statement: each a short one, within a serving session's statement timeout. */
+const relabelBatch = 5_000;
+
 /**
  * Trusts the versions again once every trigger is back: gives every enterprise a version no model was kept under
  * (writes made while the triggers were missing left versions in place that now name other content), then clears the
- * record, in one transaction. The caller checks the triggers first.
+ * record. The loss is recorded first (if it was not), so that no model is taken while the versions are moved in
+ * batches. The caller checks the triggers first.
  */
-export async function trustVersionsAgain(dataSource: DataSource): Promise<void> {
+export async function trustVersionsAgain(dataSource: DataSource, { now, reason }: { now: Date; reason: string }): Promise<void> {
   const dialect = dialectOf(dataSource);
+  await dataSource.transaction((em) => recordVersionsLost(em, { at: now, reason }));
+  const [{ low, high }] = (await dataSource.query("SELECT MIN(id) AS low, MAX(id) AS high FROM enterprise")) as { low: number | null; high: number | null }[];
+  for (let from = Number(low ?? 1); low !== null && from <= Number(high); from += relabelBatch) {
+    await dataSource.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")} WHERE id >= ? AND id < ?`, [from, from + relabelBatch]);
+  }
   await dataSource.transaction(async (em) => {
-    await em.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")}`);
     await em.query(`DELETE FROM ${versionStateTable}`);
     await em.query(`INSERT INTO ${versionStateTable} (id, lost_at, lost_reason) VALUES (1, NULL, NULL)`);
   });
@@ -340,6 +348,6 @@ export async function checkVersionsAtStart(dataSource: DataSource, { now }: { no
     return { recreated, missing, cleared: null };
   }
   const lost = await versionsLost(dataSource.manager);
-  if (lost || recreated.length > 0) await trustVersionsAgain(dataSource);
+  if (lost || recreated.length > 0) await trustVersionsAgain(dataSource, { now, reason: `version triggers created again at a gateway's start (${recreated.join(", ")})` });
   return { recreated, missing, cleared: lost };
 }
