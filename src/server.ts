@@ -43,7 +43,7 @@ import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
 import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
-import { missingVersionTriggers } from "./database/enterprise-versions";
+import { checkVersionsAtStart, onVersionsLost } from "./database/enterprise-versions";
 
 export interface Gateway {
   url: string;
@@ -136,12 +136,25 @@ export async function startGateway({
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   // Enterprise read models, checked against the database's versions on every request (src/model/enterprise-cache.ts).
   // Only while the database moves those versions: a dump restored without its triggers would leave them still, and
-  // the models would never change again. Then the gateway reads everything with its own statements, and says why.
-  const missingTriggers = config.enterpriseCache.maxRows > 0 ? await missingVersionTriggers(dataSource) : [];
+  // the models would never change again. Triggers found missing are created again, and every version is moved past
+  // the ones kept before (writes made without them left versions in place); if they cannot be, the loss is recorded in
+  // the database, so that no gateway takes a model, and this one keeps none (issue 18, point 2).
+  const keepsModels = config.enterpriseCache.maxRows > 0;
+  const atStart = keepsModels ? await checkVersionsAtStart(dataSource, { now: clock.now() }) : { recreated: [], missing: [], cleared: null };
+  const missingTriggers = atStart.missing;
   if (missingTriggers.length > 0) {
-    logger.error({ missingTriggers }, "enterprise version triggers are missing (migration 1764300000009): the enterprise read models are not kept");
+    logger.error({ missingTriggers }, "enterprise version triggers are missing and could not be created (TRIGGER privilege?): no gateway keeps enterprise read models until a gateway starts with them present");
+  } else if (atStart.recreated.length > 0 || atStart.cleared) {
+    logger.warn(
+      { recreatedTriggers: atStart.recreated, lostAt: atStart.cleared?.at, lostReason: atStart.cleared?.reason },
+      "enterprise version triggers are all present again: every enterprise has a new version, and the enterprise read models are kept again",
+    );
   }
   const enterpriseCache = missingTriggers.length > 0 ? null : enterpriseCacheFor(dataSource, config.enterpriseCache);
+  const stopListening = onVersionsLost(dataSource, ({ reason, enterpriseIds, missingTriggers: missing, requestId }) => {
+    logger.error({ requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason }, "enterprise versions did not move with a change (version triggers lost?): no gateway takes enterprise read models until a gateway starts again, which recreates the triggers");
+    enterpriseCache?.clear();
+  });
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
   const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
   if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
@@ -198,7 +211,7 @@ export async function startGateway({
   });
   await apollo.start();
 
-  app.use(healthRoutes({ dataSource }));
+  app.use(healthRoutes({ dataSource, keepsModels }));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
   app.use("/graphql", cors({ origins: config.corsOrigins }));
   app.use(playgroundRoutes({ config }));
@@ -287,6 +300,7 @@ export async function startGateway({
       await stopSweep();
       await apollo.stop();
       await changes.close();
+      stopListening();
       if (redis) await closeRedis(redis);
     },
   };

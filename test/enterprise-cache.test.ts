@@ -9,7 +9,7 @@ import { revokeAccessManager } from "../src/management/revoke-access-manager";
 import { setUserOnlineServices } from "../src/management/set-user-online-services";
 import { updateMyAccount } from "../src/management/update-my-account";
 import { activateCapacity } from "../src/management/activate-capacity";
-import { createVersionTriggers, dropVersionTriggers } from "../src/database/enterprise-versions";
+import { dropVersionTriggers, missingVersionTriggers } from "../src/database/enterprise-versions";
 import type { EnterpriseCache } from "../src/model/enterprise-cache";
 import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
 import { describeEachDatabase } from "./support/databases";
@@ -177,22 +177,28 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     }
   });
 
-  it("keeps no model when the database does not move the versions (triggers missing), and still answers the same", async () => {
+  it("creates the version triggers again when a gateway starts without them, and moves every version past what was kept before", async () => {
+    await expectSameEverywhere();
     const runner = cached.dataSource.createQueryRunner();
-    await dropVersionTriggers(runner);
     try {
-      const unsafe = await startTestGateway(dialect, {}, { database: cached.database, clock });
-      try {
-        expect(unsafe.gateway.enterpriseCache).toBeNull();
-        expect(await answers(unsafe)).toEqual(await answers(uncached));
-      } finally {
-        await unsafe.stop();
-      }
+      await dropVersionTriggers(runner);
+      // Written while the versions stand still: the kept models no longer match the rows, and nothing tells them yet.
+      await cached.dataSource.query(`UPDATE person SET given_name = 'Unversioned' WHERE ssin = ?`, [client.accessManagers.EMPLOYER_NSSO]);
     } finally {
-      await createVersionTriggers(runner);
       await runner.release();
     }
-    expect(cached.gateway.enterpriseCache).not.toBeNull();
+    const restarted = await startTestGateway(dialect, {}, { database: cached.database, clock });
+    try {
+      expect(await missingVersionTriggers(cached.dataSource)).toEqual([]);
+      expect(restarted.gateway.enterpriseCache).not.toBeNull();
+      await expectSameEverywhere();
+      expect(await answers(restarted)).toEqual(await answers(uncached));
+      const hits = cacheOf(cached).stats.hits;
+      await expectSameEverywhere();
+      expect(cacheOf(cached).stats.hits).toBeGreaterThan(hits);
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it("never answers from a model older than what a concurrent writer has acknowledged", async () => {

@@ -11,6 +11,7 @@ import {
   unversionedTables,
   versionedTables,
   versionTriggerName,
+  versionsLost,
   type VersionedTableName,
 } from "../src/database/enterprise-versions";
 import { migrations } from "../src/database/migrations";
@@ -118,6 +119,8 @@ describeEachDatabase("enterprise versions", (dialect) => {
     await moves(() => lr.request(m.endMandate, { id: mandateId }), [e.id, provider.id]);
     await moves(() => lr.request(m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } }), [e.id, provider.id]);
     await moves(() => lr.request(m.deleteAccess, { input: { enterprise: e.number, reason: "Closing down" } }), [e.id, provider.id]);
+    // Each of them checked that the versions it had to move moved (src/management/versions-moved.ts), and none saw otherwise.
+    expect(await versionsLost(gw.dataSource.manager)).toBeNull();
   });
 
   it("moves nothing for a refused mutation, a dry run, or an account update that changes nothing", async () => {
@@ -185,6 +188,7 @@ describeEachDatabase("enterprise versions", (dialect) => {
     const otherMain = await gw.client(other.mainAccessManager!);
     await expectMoves(() => otherMain.request(m.markRead, { e: other.number, m: String(message.id) }), [other.id], [e.id]);
     await expectMoves(() => sweepExpiredRights({ dataSource: gw.dataSource, clock }), [e.id, provider.id], [other.id]);
+    expect(await versionsLost(gw.dataSource.manager)).toBeNull();
   });
 
   /** One plain SQL write and the enterprises whose versions it must move. */
@@ -296,7 +300,7 @@ describeEachDatabase("enterprise versions", (dialect) => {
     await (await gw.client(e.legalRepresentative)).request(m.appointMain, { input: { enterprise: e.number, person: person(ssin()) } });
     const row = await createLoaders(gw.dataSource.manager, clock.now()).enterprise.load(e.id);
     expect(typeof row!.version).toBe("number");
-    expect(row!.version).toBeGreaterThan(stale.version);
+    expect(row!.version).toBeGreaterThan(stale.version!);
     // A save of an entity read before the change must not write its older version back.
     await gw.dataSource.manager.save(Object.assign(stale, { name: "Saved Later" }));
     expect((await versions([e.id])).get(e.id)).toBe(row!.version);
@@ -315,10 +319,12 @@ describeEachDatabase("enterprise versions", (dialect) => {
         expect(modes.filter((t) => !t.mode.split(",").includes("STRICT_ALL_TABLES"))).toEqual([]);
 
         const e = await gw.seed.enterprise().build();
-        await runner.query("UPDATE enterprise SET version = 4294967295 WHERE id = ?", [e.id]);
+        const largest = "18446744073709551615";
+        const exactVersion = async () => String((await runner.query("SELECT CAST(version AS CHAR) AS version FROM enterprise WHERE id = ?", [e.id]))[0].version);
+        await runner.query(`UPDATE enterprise SET version = ${largest} WHERE id = ?`, [e.id]);
         // Clamped, the version would stay where it is and a cache would keep serving what it holds.
-        await expect(runner.query("UPDATE role_assignment SET granted_at = granted_at WHERE enterprise_id = ?", [e.id])).rejects.toThrow(/Out of range value for column 'version'/);
-        expect((await versions([e.id])).get(e.id)).toBe(4294967295);
+        await expect(runner.query("UPDATE role_assignment SET granted_at = granted_at WHERE enterprise_id = ?", [e.id])).rejects.toThrow(/out of range/i);
+        expect(await exactVersion()).toBe(largest);
       } finally {
         await runner.query("SET SESSION sql_mode = DEFAULT");
         await runner.release();
@@ -341,7 +347,8 @@ describeEachDatabase("the enterprise version migration", (dialect) => {
       await assign(previous);
       await previous.destroy();
 
-      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations });
+      // Through this migration only: the next one (1764300000010) moves versions past the clock instead of by one.
+      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations: migrations.slice(0, migrations.findIndex((m) => m.name === "EnterpriseVersion1764300000009") + 1) });
       await migrated.initialize();
       const db = migrated;
       const version = async () => Number((await db.query("SELECT version FROM enterprise WHERE id = ?", [enterpriseId]))[0].version);
@@ -362,6 +369,52 @@ describeEachDatabase("the enterprise version migration", (dialect) => {
       expect(await missingVersionTriggers(db)).toEqual([]);
       await db.query("DELETE FROM role_assignment WHERE enterprise_id = ?", [enterpriseId]);
       expect(await version()).toBe(3);
+    } finally {
+      if (previous.isInitialized) await previous.destroy();
+      if (migrated?.isInitialized) await migrated.destroy();
+      await database.drop();
+    }
+  });
+
+  it("moves every existing enterprise past the clock, makes clock triggers on a 64-bit column, trusts the versions, and undoes to counters", async () => {
+    const database = await createTestDatabase(dialect);
+    const { dataSource: previous, insert } = await databaseBefore(database.url, "EnterpriseVersionClock1764300000010");
+    const now = storedDateTime(new Date());
+    let migrated: DataSource | undefined;
+    try {
+      const enterpriseId = await insert("enterprise", { number: enterpriseNumber(), name: "Counted Enterprise", status: "REGISTERED", default_capacity: "EMPLOYER_NSSO", created_at: now, updated_at: now });
+      const personId = await insert("person", { ssin: ssin(), given_name: "Old", family_name: "Counter", language: "NL", created_at: now });
+      const assign = (db: DataSource) => db.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [personId, enterpriseId, now, 0]);
+      await assign(previous);
+      expect(Number((await previous.query("SELECT version FROM enterprise WHERE id = ?", [enterpriseId]))[0].version)).toBe(1);
+      await previous.destroy();
+
+      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations });
+      await migrated.initialize();
+      const db = migrated;
+      const version = async () => Number((await db.query("SELECT version FROM enterprise WHERE id = ?", [enterpriseId]))[0].version);
+      const started = Date.now() * 1000;
+      await db.runMigrations({ transaction: "each" });
+      const relabelled = await version();
+      expect(relabelled).toBeGreaterThanOrEqual(started - 60_000_000);
+      expect(Number.isSafeInteger(relabelled)).toBe(true);
+      expect(await missingVersionTriggers(db)).toEqual([]);
+      expect(await versionsLost(db.manager)).toBeNull();
+      await assign(db);
+      expect(await version()).toBeGreaterThan(relabelled);
+      // Reset by hand to an old counter value: the next write still jumps past every label issued (once the clock has
+      // ticked since the last one: a millisecond on SQLite).
+      const latest = await version();
+      await db.query("UPDATE enterprise SET version = 1 WHERE id = ?", [enterpriseId]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await db.query("UPDATE person SET given_name = 'Again' WHERE id = ?", [personId]);
+      expect(await version()).toBeGreaterThan(latest);
+
+      await undoMigrationsThrough(db, "EnterpriseVersionClock1764300000010");
+      expect(await version()).toBe(0);
+      await assign(db);
+      expect(await version()).toBe(1);
+      expect((await db.query("SELECT name FROM migrations WHERE name = 'EnterpriseVersionClock1764300000010'")).length).toBe(0);
     } finally {
       if (previous.isInitialized) await previous.destroy();
       if (migrated?.isInitialized) await migrated.destroy();

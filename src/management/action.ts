@@ -17,6 +17,7 @@ import { systemClock, type Clock } from "../clock";
 import { expireDueRights, expiryChanges } from "./expire-rights";
 import { message } from "../i18n/messages";
 import type { AccessChange, ChangeFeed, RecordedChange } from "../live/changes";
+import { expectVersionsMoved, rememberLockedVersions } from "./versions-moved";
 
 /**
  * An audit action: a task of the role-task table, or a named action outside it. END_FORMER_MAIN_ACCESS_MANAGER_PROFILES
@@ -129,9 +130,11 @@ interface Attempted<T> {
 
 /** Locks enterprise rows for the rest of the transaction (MySQL), in id order, so that writers of one enterprise take turns. */
 export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: readonly number[]): Promise<void> {
-  if (dialectOf(em.connection) !== "mysql" || enterpriseIds.length === 0) return;
+  if (enterpriseIds.length === 0) return;
   const ids = [...new Set(enterpriseIds)].sort((a, b) => a - b);
-  await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
+  // With their versions as the lock finds them, which the action's changes must move (src/management/versions-moved.ts).
+  const rows = em.createQueryBuilder(Enterprise, "e").select("e.id", "id").addSelect("e.version", "version").where("e.id IN (:...ids)", { ids }).orderBy("e.id");
+  rememberLockedVersions(em, await (dialectOf(em.connection) === "mysql" ? rows.setLock("pessimistic_write") : rows).getRawMany<{ id: number; version: unknown }>());
 }
 
 async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
@@ -161,7 +164,9 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, cl
           changes.push(...recorded.map((change) => ({ ...change, at: now.toISOString() })));
         },
       };
-      return { result: await action(scope), auditEvents, changes };
+      const result = await action(scope);
+      await expectVersionsMoved(dataSource, em, changes, { now, requestId });
+      return { result, auditEvents, changes };
   };
   return inTransaction(dataSource, work, finish, deadline);
 }

@@ -101,6 +101,9 @@ export const defaultEnterpriseCacheSettings: EnterpriseCacheSettings = { maxRows
 /**
  * The models of one database, in one process, least recently used first: per enterprise its newest version and the
  * one before (a request that reads a replica behind the primary asks for the older one until the replica catches up).
+ * Versions grow within one history of the database, so the two highest are its two latest states; after a restore the
+ * restored versions are lower than those kept from before, which are then never asked for again (the next change
+ * moves the version past them all) and age out.
  */
 export class EnterpriseCache {
   private readonly models = new Map<string, EnterpriseReadModel>();
@@ -159,6 +162,13 @@ export class EnterpriseCache {
     const versions = this.versions.get(enterpriseId)?.filter((v) => v !== version) ?? [];
     if (versions.length > 0) this.versions.set(enterpriseId, versions);
     else this.versions.delete(enterpriseId);
+  }
+
+  /** Drops every model (the versions are no longer trusted: src/database/enterprise-versions.ts). */
+  clear(): void {
+    this.models.clear();
+    this.versions.clear();
+    this.rows = 0;
   }
 
   get size(): { models: number; rows: number } {

@@ -232,7 +232,8 @@ function modelLoader(
     const wanted = new Map<number, number>();
     for (const row of rows) {
       if (row instanceof Error) throw row;
-      if (row) wanted.set(row.id, Number(row.version));
+      // null while the versions are not trusted (src/database/enterprise-versions.ts): no model, the request reads its own.
+      if (row && Number.isSafeInteger(row.version)) wanted.set(row.id, row.version!);
     }
     const models = wanted.size > 0 ? await cache.modelsOf(manager, wanted) : new Map<number, EnterpriseReadModel | null>();
     // Remembered for the people and online services of their assignments.

@@ -2,6 +2,7 @@ import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import { currentAtPositionalSql } from "../access/validity";
 import { sqliteReadConnection } from "../database/data-source";
+import { trustedVersionSql } from "../database/enterprise-versions";
 import type { DateTime } from "./scalars";
 
 /**
@@ -93,21 +94,28 @@ function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): T
   const columns = metadata.columns.map((c) => ({ column: c.databaseName, property: c.propertyName, type: c.type }));
   const booleans = columns.filter((c) => c.type === "boolean" || c.type === Boolean).map((c) => c.property);
   const dates = columns.filter((c) => c.type === "datetime" || c.type === Date).map((c) => c.property);
+  // mysql2 answers a BIGINT as a string; the only one, the enterprise version, stays far below 2^53.
+  const bigints = columns.filter((c) => c.type === "bigint").map((c) => c.property);
+  // An enterprise's version is read as null while the versions are not trusted (src/database/enterprise-versions.ts):
+  // every statement that reads a version for the kept read models tells in the same breath whether it may be used.
+  const read = (alias: string, column: string) =>
+    metadata.tableName === "enterprise" && column === "version" ? trustedVersionSql(`${alias}.${escape(column)}`) : `${alias}.${escape(column)}`;
   shape = {
     table: escape(metadata.tableName),
-    columns: (alias) => columns.map((c) => `${alias}.${escape(c.column)} AS ${escape(c.property)}`).join(", "),
+    columns: (alias) => columns.map((c) => `${read(alias, c.column)} AS ${escape(c.property)}`).join(", "),
     properties: columns.map((c) => c.property),
-    prefixedColumns: (alias) => columns.map((c) => `${alias}.${escape(c.column)} AS ${escape(`${alias}__${c.property}`)}`).join(", "),
+    prefixedColumns: (alias) => columns.map((c) => `${read(alias, c.column)} AS ${escape(`${alias}__${c.property}`)}`).join(", "),
     column(property) {
       const found = columns.find((c) => c.property === property);
       if (!found) throw new Error(`${metadata.name} has no property ${property}`);
       return escape(found.column);
     },
     hydrate(rows) {
-      if (booleans.length === 0 && dates.length === 0) return rows;
+      if (booleans.length === 0 && dates.length === 0 && bigints.length === 0) return rows;
       for (const row of rows) {
         for (const property of booleans) if (row[property] !== null) row[property] = Boolean(row[property]);
         for (const property of dates) if (row[property] !== null) row[property] = isoDateTime(row[property]);
+        for (const property of bigints) if (row[property] !== null) row[property] = Number(row[property]);
       }
       return rows;
     },

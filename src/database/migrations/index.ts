@@ -8,5 +8,6 @@ import { DueRightsIndex1764300000006 } from "./1764300000006-due-rights-index";
 import { PointInTimeHistory1764300000007 } from "./1764300000007-point-in-time-history";
 import { FrenchProviderName1764300000008 } from "./1764300000008-french-provider-name";
 import { EnterpriseVersion1764300000009 } from "./1764300000009-enterprise-version";
+import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-version-clock";
 
-export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004, ValidUntil1764300000005, DueRightsIndex1764300000006, PointInTimeHistory1764300000007, FrenchProviderName1764300000008, EnterpriseVersion1764300000009];
+export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004, ValidUntil1764300000005, DueRightsIndex1764300000006, PointInTimeHistory1764300000007, FrenchProviderName1764300000008, EnterpriseVersion1764300000009, EnterpriseVersionClock1764300000010];

@@ -43,8 +43,10 @@ export class Enterprise {
   /**
    * Moved by the database, in the transaction of every change of what is shown as part of the enterprise
    * (src/database/enterprise-versions.ts); never written by the application (`insert`/`update` false: a `save` of an
-   * entity read earlier would otherwise write an older version back). Not exposed.
+   * entity read earlier would otherwise write an older version back). Not exposed. A BIGINT on MySQL, which mysql2
+   * answers as a string: read as a number (about 1.8e15, exact below 2^53). The read side reads it as null while the
+   * versions are not trusted (trustedVersionSql).
    */
-  @Column({ type: "int", unsigned: true, default: 0, insert: false, update: false })
-  version: number;
+  @Column({ type: "bigint", unsigned: true, default: 0, insert: false, update: false, transformer: { from: (value: unknown) => (value === null || value === undefined ? null : Number(value)), to: (value: unknown) => value } })
+  version: number | null;
 }
