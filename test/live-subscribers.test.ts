@@ -138,6 +138,38 @@ describeEachDatabase("what a live subscriber costs (Subscription.accessChanged)"
       expect(received).toEqual([]);
     }, 120_000);
 
+    it("judges a change once for all of a viewer's subscriptions: twenty cost the statements of one", async () => {
+      const e = await a.seed.enterprise().withMainAccessManager().active().build();
+      const { client } = track(connect(a, await a.token(e.legalRepresentative)));
+      const received: number[] = [];
+      const listen = () => {
+        const index = received.push(0) - 1;
+        client.subscribe({ query: accessChanged, variables: { enterprise: e.number } }, { next: () => void (received[index] += 1), error: () => undefined, complete: () => undefined });
+      };
+      const main = await b.client(e.mainAccessManager!);
+      const addUser = () => main.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "New", familyName: "User" } } });
+      /** The statements this gateway sends while every subscription hears of one change. */
+      const statementsOfOneChange = (heard: number) =>
+        statementsDuring(a, async () => {
+          await addUser();
+          for (let waited = 0; !received.every((n) => n === heard); waited += 20) {
+            if (waited > 5_000) throw new Error(`events received: ${JSON.stringify(received)}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        });
+
+      listen();
+      await listening(a, 1);
+      const one = await statementsOfOneChange(1);
+      for (let i = 1; i < 20; i++) listen();
+      await listening(a, 20);
+      received.fill(1);
+      const twenty = await statementsOfOneChange(2);
+      console.log(`[${dialect}] statements to judge one change: ${one} for one subscription, ${twenty} for twenty of the same viewer`);
+      expect(one).toBeGreaterThan(0);
+      expect(twenty).toBe(one);
+    });
+
     it("tells a provider's staff member subscribed to a client that the mandate ended, then completes the subscription", async () => {
       const provider = await a.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withUser("SOCIAL_SERVICE_PROVIDER", ["DIMONA"]).build();
       const client = await a.seed.enterprise().withMainAccessManager().active().withServiceProvider(provider, "EMPLOYER_NSSO").build();

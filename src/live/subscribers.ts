@@ -69,7 +69,7 @@ export class LiveSubscribers {
       this.unread.add(subscriber);
     }
     const known = subscriber;
-    const subscription = new Subscription(viewer, enterprise, (ended) => this.remove(known, ended));
+    const subscription = new Subscription(enterprise, (ended) => this.remove(known, ended));
     known.subscriptions.add(subscription);
     this.listening += 1;
     // A first subscriber, or an enterprise their kept sight lacks (a change lost while Redis was down): read it again.

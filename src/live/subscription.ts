@@ -1,4 +1,4 @@
-import type { Enterprise, Person } from "../model/entities";
+import type { Enterprise } from "../model/entities";
 import type { AccessChangeEvent } from "../model/types/access-change.type";
 
 /** Events waiting for a subscriber that reads slower than changes come: beyond it, the oldest are dropped. */
@@ -17,7 +17,6 @@ export class Subscription implements AsyncIterableIterator<AccessChangeEvent> {
   private ended = false;
 
   constructor(
-    readonly viewer: Person,
     /** Only this enterprise's changes; without it, the changes of the viewer's own rights anywhere. */
     readonly enterprise: Enterprise | null,
     /** Called once, when the subscription stops listening (ended by the index, or by the client). */
