@@ -107,19 +107,22 @@ describeEachDatabase("what a live subscriber costs (Subscription.accessChanged)"
       const control = track(subscribe(b, await b.token(e.legalRepresentative), e.number));
       const attacker = await a.token(ssin());
       // The attack as found: 90 sockets of 20 subscriptions each; the caps let a few of them through.
-      const sockets = Array.from({ length: 90 }, () => track(connect(a, attacker)));
-      const accepted = [];
-      for (const socket of sockets) if ((await socket.outcome) === "acknowledged") accepted.push(socket.client);
+      const accepted: Client[] = [];
       const received: unknown[] = [];
-      const outcomes = await Promise.all(
-        accepted.flatMap((client) =>
-          Array.from({ length: 20 }, () => within(new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: (r: unknown) => received.push(r), error: resolve, complete: () => resolve("complete") })), 1_500, "listening")),
-        ),
-      );
-      const listeningCount = outcomes.filter((o) => o === "listening").length;
-      await listening(a, listeningCount);
+      let listeningCount = 0;
+      const setUp = await statementsDuring(a, async () => {
+        const sockets = Array.from({ length: 90 }, () => track(connect(a, attacker)));
+        for (const socket of sockets) if ((await socket.outcome) === "acknowledged") accepted.push(socket.client);
+        const outcomes = await Promise.all(
+          accepted.flatMap((client) =>
+            Array.from({ length: 20 }, () => within(new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: (r: unknown) => received.push(r), error: resolve, complete: () => resolve("complete") })), 1_500, "listening")),
+          ),
+        );
+        listeningCount = outcomes.filter((o) => o === "listening").length;
+        await listening(a, listeningCount);
+      });
       await listening(b, 1);
-      console.log(`[${dialect}] the attack: ${accepted.length} of 90 sockets accepted, ${listeningCount} of ${accepted.length * 20} subscriptions listening`);
+      console.log(`[${dialect}] the attack: ${accepted.length} of 90 sockets accepted, ${listeningCount} of ${accepted.length * 20} subscriptions listening, ${setUp} SQL statements to set it up`);
 
       const main = await b.client(e.mainAccessManager!);
       const statements = await statementsDuring(a, async () => {

@@ -47,11 +47,16 @@ const maxTimerMs = 2 ** 31 - 1;
 interface Connection {
   viewer: Person;
   expiry?: NodeJS.Timeout;
+}
+
+/** A connection counted against its viewer's cap, from the moment their token is verified until the socket closes. */
+interface Held {
+  ssin: string;
   /** The connection's subscriptions, those being started included (graphql-ws reserves each id first). */
   subscriptions(): number;
 }
 
-type LiveExtra = Extra & { connection?: Connection };
+type LiveExtra = Extra & { connection?: Connection; held?: Held };
 
 /** A refusal before the subscription has its context: the connection's Accept-Language, then its viewer's language. */
 const connectionLanguage = (extra: LiveExtra): Language =>
@@ -158,8 +163,8 @@ export function liveServer({
 }): LiveServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   const subscribers = new LiveSubscribers({ feed, dataSource, catalog, clock, logger });
-  /** The open connections of each viewer (by person id), for the caps per viewer. */
-  const viewers = new Map<number, Set<Connection>>();
+  /** The open connections of each viewer (by national number, as the rate limits count them), for the caps per viewer. */
+  const viewers = new Map<string, Set<Held>>();
   let closing = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -203,6 +208,14 @@ export function liveServer({
         let viewer: Person;
         try {
           const identity = await verifier.verify(bearer.token);
+          // Counted before the person is read: a connection over the cap costs the database nothing.
+          const theirs = viewers.get(identity.ssin) ?? new Set<Held>();
+          if (theirs.size >= perViewer.connections) {
+            socket.close(tooManyConnectionsClose, `Too many connections: at most ${perViewer.connections} connections per viewer at once`);
+            return false;
+          }
+          extra.held = { ssin: identity.ssin, subscriptions: () => Object.keys(ctx.subscriptions).length };
+          viewers.set(identity.ssin, theirs.add(extra.held));
           viewer = await personFor(dataSource, identity);
         } catch (error) {
           if (error instanceof UnauthenticatedError) {
@@ -213,14 +226,7 @@ export function liveServer({
           socket.close(CloseCode.InternalServerError, "Internal server error");
           return false;
         }
-        const theirs = viewers.get(viewer.id) ?? new Set<Connection>();
-        if (theirs.size >= perViewer.connections) {
-          socket.close(tooManyConnectionsClose, `Too many connections: at most ${perViewer.connections} connections per viewer at once`);
-          return false;
-        }
-        const connection: Connection = { viewer, subscriptions: () => Object.keys(ctx.subscriptions).length };
-        theirs.add(connection);
-        viewers.set(viewer.id, theirs);
+        const connection: Connection = { viewer };
         // Verified, so `exp` is there (required) and trustworthy.
         const expiresAt = (decodeJwt(bearer.token).exp ?? 0) * 1000;
         const arm = () => {
@@ -234,12 +240,12 @@ export function liveServer({
         return true;
       },
       onClose(ctx) {
-        const connection = (ctx.extra as LiveExtra).connection;
-        if (!connection) return;
-        if (connection.expiry) clearTimeout(connection.expiry);
-        const theirs = viewers.get(connection.viewer.id);
-        theirs?.delete(connection);
-        if (theirs?.size === 0) viewers.delete(connection.viewer.id);
+        const { connection, held } = ctx.extra as LiveExtra;
+        if (connection?.expiry) clearTimeout(connection.expiry);
+        if (!held) return;
+        const theirs = viewers.get(held.ssin);
+        theirs?.delete(held);
+        if (theirs?.size === 0) viewers.delete(held.ssin);
       },
       async onSubscribe(ctx, id, payload) {
         const connection = (ctx.extra as LiveExtra).connection!;
@@ -248,7 +254,7 @@ export function liveServer({
           return [new BadRequestError(message("live.tooManySubscriptions", { max: maxSubscriptionsPerConnection }))];
         }
         let held = 0;
-        for (const other of viewers.get(connection.viewer.id) ?? []) held += other.subscriptions();
+        for (const other of viewers.get(connection.viewer.ssin) ?? []) held += other.subscriptions();
         if (held > perViewer.subscriptions) {
           return [new BadRequestError(message("live.tooManySubscriptionsPerViewer", { max: perViewer.subscriptions }))];
         }

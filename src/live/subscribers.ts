@@ -15,6 +15,8 @@ interface Subscriber {
   subscriptions: Set<Subscription>;
   /** Null until read (or while a read fails): such a subscriber is judged on every change, which reads it again. */
   sight: LiveSight | null;
+  /** A read of their sight is waiting for its turn: the subscriptions that arrive meanwhile need no other. */
+  reading: boolean;
 }
 
 /** The people a change names as its own: whose roles it granted or ended. */
@@ -64,7 +66,7 @@ export class LiveSubscribers {
   subscribe({ viewer, enterprise }: { viewer: Person; enterprise: Enterprise | null }): Subscription {
     let subscriber = this.subscribers.get(viewer.id);
     if (!subscriber) {
-      subscriber = { person: viewer, subscriptions: new Set(), sight: null };
+      subscriber = { person: viewer, subscriptions: new Set(), sight: null, reading: false };
       this.subscribers.set(viewer.id, subscriber);
       this.unread.add(subscriber);
     }
@@ -73,7 +75,10 @@ export class LiveSubscribers {
     known.subscriptions.add(subscription);
     this.listening += 1;
     // A first subscriber, or an enterprise their kept sight lacks (a change lost while Redis was down): read it again.
-    if (!known.sight || (enterprise && !known.sight.visible.has(enterprise.id))) this.inTurn(() => this.read(known));
+    if (!known.reading && (!known.sight || (enterprise && !known.sight.visible.has(enterprise.id)))) {
+      known.reading = true;
+      this.inTurn(() => this.read(known));
+    }
     this.stopListening ??= this.options.feed.subscribe((changes) => this.inTurn(() => this.judge(changes)));
     return subscription;
   }
@@ -88,6 +93,7 @@ export class LiveSubscribers {
   }
 
   private async read(subscriber: Subscriber): Promise<void> {
+    subscriber.reading = false;
     if (this.subscribers.get(subscriber.person.id) !== subscriber) return;
     const sight = await this.access(subscriber.person).access.liveSight();
     this.keep(subscriber, sight);
