@@ -188,6 +188,20 @@ describeEachDatabase("what a live subscriber costs (Subscription.accessChanged)"
       expect(staff.errors).toEqual([]);
     });
 
+    it("completes a staff member's subscription to a client when their role at the provider ends, telling the change on their own subscription", async () => {
+      const provider = await a.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withUser("SOCIAL_SERVICE_PROVIDER", ["DIMONA"]).build();
+      const client = await a.seed.enterprise().withMainAccessManager().active().withServiceProvider(provider, "EMPLOYER_NSSO").build();
+      const token = await a.token(provider.users[0].ssin);
+      const staff = track(subscribe(a, token, client.number));
+      const own = track(subscribe(a, token));
+      await listening(a, 2);
+      await (await b.client(provider.mainAccessManager!)).request(m.removeUser, { a: String(provider.users[0].assignmentId) });
+      // The client's subscription hears only of the client: the change was the provider's.
+      expect(await within(staff.completed, 5_000, "still open")).toEqual([]);
+      expect(await own.next()).toMatchObject({ enterprise: provider.display, kind: "ASSIGNMENT" });
+      await listening(a, 1);
+    });
+
     it("ends a subscription to an enterprise with the subscriber's sight of it: their role removed, its access deleted", async () => {
       const e = await a.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).withUser("EMPLOYER_NSSO", ["DMFA"]).build();
       const removed = track(subscribe(a, await a.token(e.users[0].ssin), e.number));
