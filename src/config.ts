@@ -64,6 +64,8 @@ export interface Config {
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
   expirySweepSeconds: number;
+  /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
+  live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
   /** The enterprise read models kept across requests (src/model/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
 }
@@ -170,6 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),
+    live: {
+      maxConnectionsPerViewer: integer(env.LIVE_MAX_CONNECTIONS_PER_VIEWER, 5, "LIVE_MAX_CONNECTIONS_PER_VIEWER", { min: 1, max: 1_000 }),
+      maxSubscriptionsPerViewer: integer(env.LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER, 20, "LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER", { min: 1, max: 10_000 }),
+    },
     enterpriseCache: {
       maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", { min: 0, max: 100_000_000 }),
       maxAssignmentsPerEnterprise: integer(env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS, defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise, "ENTERPRISE_CACHE_MAX_ASSIGNMENTS", { min: 1, max: 1_000_000 }),

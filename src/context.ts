@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";
 import type { RequestScope } from "./http/request-id";
 import type { ChangeFeed } from "./live/changes";
+import type { LiveSubscribers } from "./live/subscribers";
 import type { AuditedEvent } from "./management/action";
 import type { Catalog } from "./model/catalog";
 import type { Language, Person } from "./model/entities/person.entity";
@@ -46,6 +47,8 @@ export interface Context {
   operationLanguage: Language | null;
   /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
   changes: ChangeFeed;
+  /** The live subscribers of this process (src/live/subscribers.ts): on a WebSocket subscription's context only. */
+  live: LiveSubscribers | null;
   /** The HTTP request served (src/http/request-id.ts), whose answers outside the pipeline follow this context's language; none for a subscription. */
   requestScope?: RequestScope;
   /** The enterprise read models kept across requests (src/model/enterprise-cache.ts); null when turned off. */
@@ -109,6 +112,7 @@ export function createContext({
   clock = systemClock,
   acceptLanguage,
   changes,
+  live = null,
   requestScope,
   enterpriseCache = null,
   viewerRows = null,
@@ -121,6 +125,7 @@ export function createContext({
   clock?: Clock;
   acceptLanguage?: string;
   changes: ChangeFeed;
+  live?: LiveSubscribers | null;
   requestScope?: RequestScope;
   enterpriseCache?: EnterpriseCache | null;
   /** The viewer's assignments and enterprises read with the viewer (src/identity/viewer.ts), so the loaders need not read them again. */
@@ -141,6 +146,7 @@ export function createContext({
     now,
     operationLanguage: null,
     changes,
+    live,
     requestScope,
     enterpriseCache,
   };

@@ -279,6 +279,7 @@ export async function startGateway({
       Object.defineProperties(view, { headers: { value: request.headers }, socket: { value: request.socket }, connection: { value: request.socket } });
       return view.ip ?? request.socket.remoteAddress;
     },
+    perViewer: { connections: config.live.maxConnectionsPerViewer, subscriptions: config.live.maxSubscriptionsPerViewer },
     logger,
   });
 

@@ -40,6 +40,13 @@ describe("the configuration", () => {
     expect(() => loadConfig({ EXPIRY_SWEEP_SECONDS: "soon" })).toThrow(/EXPIRY_SWEEP_SECONDS/);
   });
 
+  it("caps each viewer's live connections at 5 and subscriptions at 20 per process, and takes other caps", () => {
+    expect(loadConfig({}).live).toEqual({ maxConnectionsPerViewer: 5, maxSubscriptionsPerViewer: 20 });
+    expect(loadConfig({ LIVE_MAX_CONNECTIONS_PER_VIEWER: "2", LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "8" }).live).toEqual({ maxConnectionsPerViewer: 2, maxSubscriptionsPerViewer: 8 });
+    expect(() => loadConfig({ LIVE_MAX_CONNECTIONS_PER_VIEWER: "0" })).toThrow(/LIVE_MAX_CONNECTIONS_PER_VIEWER/);
+    expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "many" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER/);
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ PLAYGROUND: "maybe" })).toThrow(/PLAYGROUND/);

@@ -25,6 +25,15 @@ import {
 } from "./visibility";
 import { message } from "../i18n/messages";
 
+/**
+ * The enterprises whose changes may concern a live subscriber (src/live/subscribers.ts indexes subscribers by them):
+ * those they see, and among them the providers whose staff they are (a mandate of those changes what they see).
+ */
+export interface LiveSight {
+  visible: ReadonlySet<number>;
+  providerStaffOf: ReadonlySet<number>;
+}
+
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
 
@@ -200,6 +209,12 @@ export class Access {
     return visible;
   }
 
+  /** What the viewer sees now, as the index of live subscribers keeps it: from the same reads as `visibleEnterpriseIds`. */
+  async liveSight(): Promise<LiveSight> {
+    const [visible, grants] = await Promise.all([this.visibleEnterpriseIds(), this.grants()]);
+    return { visible, providerStaffOf: new Set(grants.filter(isProviderStaff).map((g) => g.enterpriseId)) };
+  }
+
   /** What the viewer's own roles let them see of the enterprise (visibility.ts). */
   sight(enterpriseId: number): Promise<Sight> {
     let sight = this.sights.get(enterpriseId);
@@ -350,6 +365,27 @@ export class Access {
       case "STATUS":
       case "EBOX":
         return (await this.visibleEnterpriseIds()).has(change.enterpriseId);
+    }
+  }
+
+  /**
+   * A change of an enterprise the viewer saw before it (`formerly`, the sight the live index kept) and no longer sees:
+   * may they learn of it, before Subscription.accessChanged(enterprise:) completes? What they saw of such a change
+   * until then: the enterprise's status and capacities, and the mandate through which they saw it as its provider's
+   * staff. Their own change is `seesChange`'s; others' assignments, the e-Box and the register are not told.
+   */
+  seesChangeThatEndedSight(change: AccessChange, formerly: LiveSight): boolean {
+    if (!this.viewer || !formerly.visible.has(change.enterpriseId)) return false;
+    switch (change.kind) {
+      case "STATUS":
+      case "CAPACITY":
+        return true;
+      case "MANDATE":
+        return change.mandate?.clientId === change.enterpriseId && formerly.providerStaffOf.has(change.mandate.providerId);
+      case "ASSIGNMENT":
+      case "EBOX":
+      case "REGISTER":
+        return false;
     }
   }
 

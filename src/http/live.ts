@@ -17,6 +17,7 @@ import { message } from "../i18n/messages";
 import type { TokenVerifier } from "../identity/tokens";
 import { personFor } from "../identity/viewer";
 import type { ChangeFeed } from "../live/changes";
+import { LiveSubscribers } from "../live/subscribers";
 import type { Catalog } from "../model/catalog";
 import type { Person } from "../model/entities";
 import type { Language } from "../model/states";
@@ -30,6 +31,12 @@ import type { TrustedDocuments } from "./trusted-documents";
 export const unauthorizedClose = 4401;
 /** The close reason when the token expires under an open connection. */
 export const tokenExpiredReason = "Unauthorized: the bearer token has expired";
+/**
+ * graphql-ws's close code for "too many" (TooManyInitialisationRequests), given to a viewer's connection beyond
+ * LIVE_MAX_CONNECTIONS_PER_VIEWER: 429 as over HTTP, and a code graphql-ws's client does not retry (another attempt
+ * would meet the same cap until one of the viewer's connections closes).
+ */
+export const tooManyConnectionsClose = 4429;
 /** Subscriptions one connection may hold at once. */
 export const maxSubscriptionsPerConnection = 20;
 /** A subscribe message is a document and its variables: bounded like a request body. */
@@ -42,7 +49,14 @@ interface Connection {
   expiry?: NodeJS.Timeout;
 }
 
-type LiveExtra = Extra & { connection?: Connection };
+/** A connection counted against its viewer's cap, from the moment their token is verified until the socket closes. */
+interface Held {
+  ssin: string;
+  /** The connection's subscriptions, those being started included (graphql-ws reserves each id first). */
+  subscriptions(): number;
+}
+
+type LiveExtra = Extra & { connection?: Connection; held?: Held };
 
 /** A refusal before the subscription has its context: the connection's Accept-Language, then its viewer's language. */
 const connectionLanguage = (extra: LiveExtra): Language =>
@@ -94,6 +108,8 @@ function bearerOf(params: ConnectionInitMessage["payload"]): { token: string } |
 export interface LiveServer {
   /** Open WebSocket connections. */
   connections(): number;
+  /** Subscriptions listening in this process. */
+  subscriptions(): number;
   /** Closes every connection (1001, going away) and stops accepting new ones. */
   close(): Promise<void>;
 }
@@ -105,7 +121,9 @@ export interface LiveServer {
  * subscriptions run over the socket (queries and mutations go over HTTP, with their limits, deadlines and dry runs),
  * each checked like an HTTP request: the token limit while parsing, validation, the document limits, trusted
  * documents, the viewer's rate limit; errors are masked as over HTTP. Connection attempts count against the client
- * address's quota.
+ * address's quota. A viewer holds at most `perViewer.connections` connections (beyond: closed with 4429) and
+ * `perViewer.subscriptions` subscriptions across them (beyond: BAD_REQUEST) in this process, so that no one person's
+ * sockets can take the process's memory and the database's time from the others.
  */
 export function liveServer({
   httpServer,
@@ -121,6 +139,7 @@ export function liveServer({
   trusted,
   corsOrigins,
   clientAddress,
+  perViewer,
   logger,
 }: {
   httpServer: Server;
@@ -138,9 +157,14 @@ export function liveServer({
   corsOrigins: CorsOrigins;
   /** The client's address as Express sees it (TRUST_PROXY), for the per-client quota. */
   clientAddress: (request: IncomingMessage) => string | undefined;
+  /** LIVE_MAX_CONNECTIONS_PER_VIEWER, LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER. */
+  perViewer: { connections: number; subscriptions: number };
   logger: Logger;
 }): LiveServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  const subscribers = new LiveSubscribers({ feed, dataSource, catalog, clock, logger });
+  /** The open connections of each viewer (by national number, as the rate limits count them), for the caps per viewer. */
+  const viewers = new Map<string, Set<Held>>();
   let closing = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -184,6 +208,14 @@ export function liveServer({
         let viewer: Person;
         try {
           const identity = await verifier.verify(bearer.token);
+          // Counted before the person is read: a connection over the cap costs the database nothing.
+          const theirs = viewers.get(identity.ssin) ?? new Set<Held>();
+          if (theirs.size >= perViewer.connections) {
+            socket.close(tooManyConnectionsClose, `Too many connections: at most ${perViewer.connections} connections per viewer at once`);
+            return false;
+          }
+          extra.held = { ssin: identity.ssin, subscriptions: () => Object.keys(ctx.subscriptions).length };
+          viewers.set(identity.ssin, theirs.add(extra.held));
           viewer = await personFor(dataSource, identity);
         } catch (error) {
           if (error instanceof UnauthenticatedError) {
@@ -208,14 +240,23 @@ export function liveServer({
         return true;
       },
       onClose(ctx) {
-        const connection = (ctx.extra as LiveExtra).connection;
+        const { connection, held } = ctx.extra as LiveExtra;
         if (connection?.expiry) clearTimeout(connection.expiry);
+        if (!held) return;
+        const theirs = viewers.get(held.ssin);
+        theirs?.delete(held);
+        if (theirs?.size === 0) viewers.delete(held.ssin);
       },
       async onSubscribe(ctx, id, payload) {
         const connection = (ctx.extra as LiveExtra).connection!;
         // graphql-ws has already reserved this subscription's id among them.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerConnection) {
           return [new BadRequestError(message("live.tooManySubscriptions", { max: maxSubscriptionsPerConnection }))];
+        }
+        let held = 0;
+        for (const other of viewers.get(connection.viewer.ssin) ?? []) held += other.subscriptions();
+        if (held > perViewer.subscriptions) {
+          return [new BadRequestError(message("live.tooManySubscriptionsPerViewer", { max: perViewer.subscriptions }))];
         }
         const refused = await rateLimits.take("viewer", connection.viewer.ssin);
         if (refused) return [refused];
@@ -251,6 +292,7 @@ export function liveServer({
           acceptLanguage: (ctx.extra as LiveExtra).request.headers["accept-language"],
           clock,
           changes: feed,
+          live: subscribers,
         });
         logger.info({ requestId: contextValue.requestId, operationName: operation.name?.value, subscription: id }, "subscription started");
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
@@ -269,6 +311,7 @@ export function liveServer({
 
   return {
     connections: () => wss.clients.size,
+    subscriptions: () => subscribers.subscriptions(),
     async close() {
       closing = true;
       httpServer.off("upgrade", onUpgrade);

@@ -626,6 +626,12 @@ export const messages = {
     FR: "Au plus {max} abonnements par connexion ; terminez-en un ou ouvrez une autre connexion",
     DE: "Höchstens {max} Abonnements pro Verbindung; beenden Sie eines oder öffnen Sie eine weitere Verbindung",
   },
+  "live.tooManySubscriptionsPerViewer": {
+    EN: "At most {max} subscriptions per person at once, across connections; end one first",
+    NL: "Hoogstens {max} abonnementen per persoon tegelijk, over alle verbindingen; beëindig er eerst een",
+    FR: "Au plus {max} abonnements par personne à la fois, toutes connexions confondues ; terminez-en d'abord un",
+    DE: "Höchstens {max} Abonnements pro Person gleichzeitig, über alle Verbindungen; beenden Sie zuerst eines",
+  },
   "http.internal": {
     EN: "Unexpected error; it has been logged with the request id",
     NL: "Onverwachte fout; ze is gelogd met de identificatie van de aanvraag",

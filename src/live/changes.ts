@@ -1,9 +1,10 @@
 /**
  * src/live: what changed, told to whoever subscribed (issue 13, point 5). A management action records its changes as
  * it writes them (ActionScope.changed) and src/management/action.ts publishes them once its transaction has committed;
- * the register import publishes each committed batch. A feed carries them to every subscription of every process:
- * in process by default, through Redis pub/sub when REDIS_URL is set (several workers, several gateways). Who may
- * learn of a change is decided per subscriber and per change by the access layer (src/access/access.ts), never here.
+ * the register import publishes each committed batch. A feed carries them to every process: in process by default,
+ * through Redis pub/sub when REDIS_URL is set (several workers, several gateways), where the index of live
+ * subscribers (subscribers.ts) listens. Who may learn of a change is decided per subscriber and per change by the
+ * access layer (src/access/access.ts), never here.
  */
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -42,7 +43,7 @@ export interface ChangeFeed {
   publish(changes: readonly AccessChange[], requestId?: string | null): void;
   /** Calls the listener with each published batch, in this process; returns the unsubscribe. */
   subscribe(listener: ChangeListener): () => void;
-  /** Subscriptions listening in this process. */
+  /** Listeners in this process: the index of live subscribers, while it has subscriptions. */
   subscribers(): number;
   /** Where the changes travel: "process" or "redis". */
   readonly transport: "process" | "redis";
