@@ -10,17 +10,18 @@ const enterprisesPerSweep = 500;
 
 /**
  * Writes down every expiry that no action has met yet (src/management/expire-rights.ts), one transaction per
- * enterprise under the same enterprise lock as the management actions. Safe to run in several processes at once: each
- * expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
+ * enterprise under the same enterprise lock as the management actions, at the instant that lock is held (as an action
+ * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
+ * once: each expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
  */
 export async function sweepExpiredRights({ dataSource, clock = systemClock, changes }: { dataSource: DataSource; clock?: Clock; changes?: ChangeFeed }): Promise<number> {
-  const now = clock.now();
-  const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, now, enterprisesPerSweep);
+  const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
-    const expired = await runMaintenance(dataSource, async (em) => {
+    const { expired, now } = await runMaintenance(dataSource, async (em) => {
       await lockEnterpriseRows(em, [enterpriseId]);
-      return expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" });
+      const now = clock.now();
+      return { expired: await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" }), now };
     });
     // Committed: live subscribers learn of the ends (src/live/changes.ts).
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
