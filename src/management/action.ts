@@ -40,8 +40,9 @@ export interface ActionScope {
    */
   readonly now: Date;
   /**
-   * Locks the enterprise rows for the rest of the transaction, in id order, so concurrent actions on one enterprise run
-   * one after the other, then takes the action's instant. Called once per action, with all its enterprises.
+   * Locks the enterprise rows (SQLite: the database's write lock) for the rest of the transaction, in id order, so
+   * concurrent actions on one enterprise run one after the other, then takes the action's instant. Called once per
+   * action, with all its enterprises.
    */
   lock(...enterprises: Enterprise[]): Promise<void>;
   /**
@@ -142,20 +143,21 @@ interface Attempted<T> {
   held?: Held;
 }
 
-/**
- * Locks enterprise rows for the rest of the transaction, so that writers of one enterprise take turns: on MySQL the
- * rows, in id order; on SQLite the database's one write lock (an UPDATE of no row takes it), here rather than at the
- * first write, so that what the caller decides next is decided while no other process can write (within the process,
- * its queue of transactions already keeps them apart).
- */
+/** Locks enterprise rows for the rest of the transaction (MySQL), in id order, so that writers of one enterprise take turns. */
 export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: readonly number[]): Promise<void> {
-  if (enterpriseIds.length === 0) return;
-  if (dialectOf(em.connection) === "sqlite") {
-    await em.query(`UPDATE ${em.connection.driver.escape(em.connection.getMetadata(Enterprise).tableName)} SET id = id WHERE 0`);
-    return;
-  }
+  if (dialectOf(em.connection) !== "mysql" || enterpriseIds.length === 0) return;
   const ids = [...new Set(enterpriseIds)].sort((a, b) => a - b);
   await em.createQueryBuilder(Enterprise, "e").select("e.id").where("e.id IN (:...ids)", { ids }).orderBy("e.id").setLock("pessimistic_write").getMany();
+}
+
+/**
+ * SQLite: takes the database's one write lock now (an UPDATE of no row does) rather than at the transaction's first
+ * write, so that what the caller decides next is decided while no other process can write; within the process, its
+ * queue of transactions already keeps them apart. (MySQL locks rows: lockEnterpriseRows.)
+ */
+export async function holdSqliteWriteLock(em: EntityManager): Promise<void> {
+  if (dialectOf(em.connection) !== "sqlite") return;
+  await em.query(`UPDATE ${em.connection.driver.escape(em.connection.getMetadata(Enterprise).tableName)} SET id = id WHERE 0`);
 }
 
 async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
@@ -181,6 +183,7 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, cl
         },
         async lock(...enterprises) {
           const ids = [...new Set(enterprises.map((e) => e.id))].sort((a, b) => a - b);
+          await holdSqliteWriteLock(em);
           await lockEnterpriseRows(em, ids);
           // The rows are held: what was decided before (the shield, rules of the input) is decided again at this instant,
           // with loaders that read at it.

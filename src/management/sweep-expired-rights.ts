@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
-import { lockEnterpriseRows, runMaintenance } from "./action";
+import { holdSqliteWriteLock, lockEnterpriseRows, runMaintenance } from "./action";
 import type { ChangeFeed } from "../live/changes";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
@@ -19,6 +19,7 @@ export async function sweepExpiredRights({ dataSource, clock = systemClock, chan
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
     const { expired, now } = await runMaintenance(dataSource, async (em) => {
+      await holdSqliteWriteLock(em);
       await lockEnterpriseRows(em, [enterpriseId]);
       const now = clock.now();
       return { expired: await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" }), now };
