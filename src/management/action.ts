@@ -30,11 +30,27 @@ export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_M
 export interface ActionScope {
   viewer: Person;
   em: EntityManager;
-  access: Access;
+  /** The access layer, deciding at `now`: rebuilt when `lock` takes the action's instant. */
+  readonly access: Access;
   catalog: Catalog;
-  now: Date;
-  /** Locks the enterprise rows for the rest of the transaction, in id order, so concurrent actions on one enterprise run one after the other. */
+  /**
+   * The action's instant (issue 18, point 3): taken again once `lock` holds the enterprise rows, so that the action is
+   * decided at, and records, an instant at which no right can have ended unseen while it waited for them (lock waits
+   * are retried up to the request's deadline). Before the lock, and in an action that locks nothing, the instant its
+   * transaction began (on SQLite, once the process's queue reached it).
+   */
+  readonly now: Date;
+  /**
+   * Locks the enterprise rows (SQLite: the database's write lock) for the rest of the transaction, in id order, so
+   * concurrent actions on one enterprise run one after the other, then takes the action's instant. Called once per
+   * action, with all its enterprises.
+   */
   lock(...enterprises: Enterprise[]): Promise<void>;
+  /**
+   * A rule of the action's input against its instant (a validUntil in the future): checked at once, so that bad input
+   * is refused before anything is locked, and again at the instant `lock` takes, which is the one the action is decided at.
+   */
+  atInstant(rule: (now: Date) => void): void;
   /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
   /** Records a change of someone's access (src/live/changes.ts), published to subscribers once the transaction has committed. */
@@ -137,20 +153,46 @@ export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: reado
   rememberLockedVersions(em, await (dialectOf(em.connection) === "mysql" ? rows.setLock("pessimistic_write") : rows).getRawMany<{ id: number; version: unknown }>());
 }
 
+/**
+ * SQLite: takes the database's one write lock now (an UPDATE of no row does) rather than at the transaction's first
+ * write, so that what the caller decides next is decided while no other process can write; within the process, its
+ * queue of transactions already keeps them apart. (MySQL locks rows: lockEnterpriseRows.)
+ */
+export async function holdSqliteWriteLock(em: EntityManager): Promise<void> {
+  if (dialectOf(em.connection) !== "sqlite") return;
+  await em.query(`UPDATE ${em.connection.driver.escape(em.connection.getMetadata(Enterprise).tableName)} SET id = id WHERE 0`);
+}
+
 async function attempt<T>({ dataSource, viewer, catalog, requestId, deadline, clock = systemClock }: ActionOptions, action: (scope: ActionScope) => Promise<T>, finish: Finish): Promise<Attempted<T>> {
   const work = async (em: EntityManager) => {
-      const now = clock.now();
+      let now = clock.now();
+      let access = new Access(viewer, createLoaders(em, now), catalog);
+      const rules: ((now: Date) => void)[] = [];
       const auditEvents: AuditedEvent[] = [];
       const changes: AccessChange[] = [];
       const scope: ActionScope = {
         viewer,
         em,
         catalog,
-        now,
-        access: new Access(viewer, createLoaders(em, now), catalog),
+        get now() {
+          return now;
+        },
+        get access() {
+          return access;
+        },
+        atInstant(rule) {
+          rule(now);
+          rules.push(rule);
+        },
         async lock(...enterprises) {
           const ids = [...new Set(enterprises.map((e) => e.id))].sort((a, b) => a - b);
+          await holdSqliteWriteLock(em);
           await lockEnterpriseRows(em, ids);
+          // The rows are held: what was decided before (the shield, rules of the input) is decided again at this instant,
+          // with loaders that read at it.
+          now = clock.now();
+          access = new Access(viewer, createLoaders(em, now), catalog);
+          for (const rule of rules) rule(now);
           // The first action that meets an expired right of these enterprises writes its end down (src/management/expire-rights.ts):
           // from here on the action's own rules (an expired appointment blocks nothing) read plain ended rows.
           const expired = await expireDueRights(em, { enterpriseIds: ids, now, requestId, by: "request" });

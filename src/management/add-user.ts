@@ -13,7 +13,7 @@ export async function addUser(
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
   const services = validServices(scope, capacity.code, input.onlineServices, "input.onlineServices");
   const personInput = validPerson(input.person, "input.person");
-  const validUntil = validValidUntil(input.validUntil, scope.now);
+  const validUntil = validValidUntil(scope, input.validUntil);
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "MANAGE_USERS", capacity.code);
   const person = await upsertPerson(scope, personInput);

@@ -12,7 +12,7 @@ export async function appointAccessManager(
 ): Promise<RoleAssignment> {
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
   const personInput = validPerson(input.person, "input.person");
-  const validUntil = validValidUntil(input.validUntil, scope.now);
+  const validUntil = validValidUntil(scope, input.validUntil);
   const enterprise = await lockedEnterprise(scope, input.enterprise);
   await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
   requireActiveCapacity(await activeCapacities(scope, enterprise), capacity.code);

@@ -26,7 +26,7 @@ export async function appointServiceProvider(
   input: { enterprise: string; provider: string; capacity: string; validUntil?: Date | null },
 ): Promise<ServiceProviderMandate> {
   const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
-  const validUntil = validValidUntil(input.validUntil, scope.now);
+  const validUntil = validValidUntil(scope, input.validUntil);
   if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", message("input.ownServiceProvider"));
   const [clientFound, providerFound] = [await findEnterprise(scope, input.enterprise), await findEnterprise(scope, input.provider)];
   await scope.lock(clientFound, providerFound);

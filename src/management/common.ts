@@ -40,14 +40,18 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
 }
 
 /**
- * An optional expiry (issue 13, point 1): absent or null means none; otherwise after `now` and at most five years
- * ahead. A malformed value never gets here: the DateTime scalar refuses it with the same code and field.
+ * An optional expiry (issue 13, point 1): absent or null means none; otherwise after the action's instant and at most
+ * five years ahead of it, checked at once and again at the instant the action is decided at (ActionScope.atInstant), so
+ * that an expiry that passed while the action waited for its lock is refused as one in the past. A malformed value
+ * never gets here: the DateTime scalar refuses it with the same code and field.
  */
-export function validValidUntil(value: Date | null | undefined, now: Date, field = "input.validUntil"): Date | null {
+export function validValidUntil(scope: Pick<ActionScope, "atInstant">, value: Date | null | undefined, field = "input.validUntil"): Date | null {
   if (value === undefined || value === null) return null;
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, message("input.validUntilInvalid"));
-  if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
-  if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
+  scope.atInstant((now) => {
+    if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
+    if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
+  });
   return value;
 }
 

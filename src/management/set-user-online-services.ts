@@ -12,7 +12,7 @@ export async function setUserOnlineServices(
   scope: ActionScope,
   input: { assignment: string; onlineServices: readonly string[]; validUntil?: Date | null },
 ): Promise<RoleAssignment> {
-  const validUntil = validValidUntil(input.validUntil, scope.now);
+  const validUntil = validValidUntil(scope, input.validUntil);
   const { assignment, enterprise } = await lockedUserAssignment(scope, input.assignment, "input.assignment");
   const services = validServices(scope, assignment.capacityCode!, input.onlineServices, "input.onlineServices");
   const before = assignmentSummary(assignment, (await scope.em.findBy(RoleAssignmentOnlineService, { assignmentId: assignment.id })).map((s) => s.onlineServiceCode));

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
-import { lockEnterpriseRows, runMaintenance } from "./action";
+import { holdSqliteWriteLock, lockEnterpriseRows, runMaintenance } from "./action";
 import type { ChangeFeed } from "../live/changes";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
@@ -10,17 +10,19 @@ const enterprisesPerSweep = 500;
 
 /**
  * Writes down every expiry that no action has met yet (src/management/expire-rights.ts), one transaction per
- * enterprise under the same enterprise lock as the management actions. Safe to run in several processes at once: each
- * expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
+ * enterprise under the same enterprise lock as the management actions, at the instant that lock is held (as an action
+ * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
+ * once: each expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
  */
 export async function sweepExpiredRights({ dataSource, clock = systemClock, changes }: { dataSource: DataSource; clock?: Clock; changes?: ChangeFeed }): Promise<number> {
-  const now = clock.now();
-  const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, now, enterprisesPerSweep);
+  const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
-    const expired = await runMaintenance(dataSource, async (em) => {
+    const { expired, now } = await runMaintenance(dataSource, async (em) => {
+      await holdSqliteWriteLock(em);
       await lockEnterpriseRows(em, [enterpriseId]);
-      return expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" });
+      const now = clock.now();
+      return { expired: await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" }), now };
     });
     // Committed: live subscribers learn of the ends (src/live/changes.ts).
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));

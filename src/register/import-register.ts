@@ -13,6 +13,7 @@ import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../mode
 import { recordRegistrations } from "../model/history";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
 import { englishProblem } from "../i18n/messages";
+import { lockEnterpriseRows } from "../management/action";
 
 export const registerColumns = ["enterprise_number", "name", "default_capacity", "legal_representative_ssin", "given_name", "family_name"] as const;
 
@@ -296,8 +297,12 @@ function* batches(enterprises: readonly EnterpriseRows[], batchSize: number): Ge
 const retryableMysqlErrors = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
 const maxMysqlAttempts = 5;
 
-/** One batch in its own transaction, run again when another process got in its way; returns what it changed once committed. */
-async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], now: Date, took: (ms: number) => void, changes: RecordedChange[]): Promise<Counts> {
+/**
+ * One batch in its own transaction, run again when another process got in its way; returns what it changed once
+ * committed, and the instant it recorded: taken once the batch holds its locks, as a management action's instant is
+ * (src/management/action.ts), so that a batch that waited for a gateway's action records no instant before it.
+ */
+async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], clock: Clock, took: (ms: number) => void, changes: RecordedChange[]): Promise<{ counts: Counts; now: Date }> {
   if (dialectOf(dataSource) === "sqlite") {
     const enterpriseTable = dataSource.driver.escape(dataSource.getMetadata(Enterprise).tableName);
     return retryWhileBusy(
@@ -306,12 +311,13 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
           // Take the write lock first (an UPDATE of no row does): the reads below then see the latest data, and the
           // transaction cannot fail later because a gateway wrote after it started reading.
           await em.query(`UPDATE ${enterpriseTable} SET id = id WHERE 0`);
+          const now = clock.now();
           const started = performance.now();
           const counts = noCounts();
           changes.length = 0;
           await applyBatch(em, batch, counts, now, changes);
           took(performance.now() - started);
-          return counts;
+          return { counts, now };
         }),
       { deadlineMs: 60_000 },
     );
@@ -319,14 +325,18 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
   for (let attempt = 1; ; attempt++) {
     try {
       const started = performance.now();
-      const counts = await dataSource.transaction("READ COMMITTED", async (em) => {
+      const applied = await dataSource.transaction("READ COMMITTED", async (em) => {
+        // The batch's enterprises already known, locked as an action locks them (in id order), so that the two take turns.
+        const known = await em.find(Enterprise, { select: { id: true }, where: { number: In([...new Set(batch.map((r) => r.enterpriseNumber))]) } });
+        await lockEnterpriseRows(em, known.map((e) => e.id));
+        const now = clock.now();
         const counts = noCounts();
         changes.length = 0;
         await applyBatch(em, batch, counts, now, changes);
-        return counts;
+        return { counts, now };
       });
       took(performance.now() - started);
-      return counts;
+      return applied;
     } catch (error) {
       const e = error as { code?: string; driverError?: { code?: string } };
       const code = e.driverError?.code ?? e.code ?? "";
@@ -358,7 +368,7 @@ export async function importRegister(
     catalog: Catalog;
     file: string;
     progress?: Progress;
-    /** The instant the import records (src/clock.ts). */
+    /** Where the import reads the instant it records (src/clock.ts): once per batch, when the batch holds its locks. */
     clock?: Clock;
     /** Where each committed batch's changes are published (src/live/changes.ts): Redis, for the gateways that serve subscriptions. */
     changes?: ChangeFeed;
@@ -366,13 +376,12 @@ export async function importRegister(
 ): Promise<ImportSummary> {
   const { rows, enterprises } = await validate(file, catalog, progress);
   const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
-  const now = clock.now();
   const sqlite = dialectOf(dataSource) === "sqlite";
   let done = 0;
   for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {
     const started = performance.now();
     const changes: RecordedChange[] = [];
-    const counts = await applyInOwnTransaction(dataSource, batch, now, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)), changes);
+    const { counts, now } = await applyInOwnTransaction(dataSource, batch, clock, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)), changes);
     // Committed: the gateways' subscribers may learn of it (through Redis when the import runs as its own process).
     publish?.publish(changes.map((change) => ({ ...change, at: now.toISOString() })));
     for (const key of Object.keys(counts) as (keyof Counts)[]) summary[key] += counts[key];
