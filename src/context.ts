@@ -39,6 +39,11 @@ export interface Context {
   partialErrors: GraphQLError[];
   /** A dry run's open transaction and the audit events it wrote: the answer is read inside it, then src/http/dry-run.ts rolls it back. */
   dryRun: DryRun | null;
+  /**
+   * The request is a batch of several operations. Apollo runs them at once on this one context, so a dry run's open
+   * transaction (which the context's reads switch to) and its end would be shared by operations that did not ask for it.
+   */
+  batched: boolean;
   /** From Accept-Language; names and messages follow an explicit `language` argument first, then the operation's `@language`, then this, then the viewer's language. */
   acceptLanguage: Language | null;
   /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/access/validity.ts). */
@@ -116,6 +121,7 @@ export function createContext({
   requestScope,
   enterpriseCache = null,
   viewerRows = null,
+  batched = false,
 }: {
   requestId: string;
   deadline?: RequestDeadline;
@@ -130,6 +136,8 @@ export function createContext({
   enterpriseCache?: EnterpriseCache | null;
   /** The viewer's assignments and enterprises read with the viewer (src/identity/viewer.ts), so the loaders need not read them again. */
   viewerRows?: ViewerRows | null;
+  /** The request is a batch of more than one operation. */
+  batched?: boolean;
 }): Context {
   const now = clock.now();
   return {
@@ -141,6 +149,7 @@ export function createContext({
     ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
     partialErrors: [],
     dryRun: null,
+    batched,
     acceptLanguage: preferredLanguage(acceptLanguage),
     clock,
     now,

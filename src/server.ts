@@ -249,6 +249,7 @@ export async function startGateway({
             changes,
             requestScope: scope,
             enterpriseCache,
+            batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
           });
           scope.bindMessageLanguage(() => messageLanguageFor(context));
           return context;

@@ -6,6 +6,7 @@ import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
 import { captureLogs } from "./support/logs";
 import { encodeGlobalId } from "../src/model/global-ids";
+import { send } from "./support/http";
 
 const person = (s: string) => ({ ssin: s, givenName: "Dora", familyName: "Dry" });
 
@@ -225,6 +226,30 @@ describe("dry runs in the logs", () => {
       await main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true });
       const viewer = await gw.seed.person(e.mainAccessManager!);
       expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: "dry run", viewerId: viewer.id, mutations: ["activateCapacity"], enterprises: [e.display] }));
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe("dry runs in a batch", () => {
+  it("refuses a dry run batched with other operations, which would share its open transaction, and changes nothing", async () => {
+    const gw = await startTestGateway("sqlite", { BATCHED_REQUESTS: "on" });
+    try {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const headers = { authorization: `Bearer ${await gw.token(e.mainAccessManager!)}` };
+      const preview = { query: m.activateCapacity, variables: { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true } };
+      const before = await snapshot(gw.dataSource);
+      const batch = await send(gw.url, { body: [{ query: "{ me { ssin } }" }, preview], headers });
+      expect(await snapshot(gw.dataSource)).toEqual(before);
+      const [read, refused] = batch.json as unknown as { data?: unknown; errors?: { extensions: Record<string, unknown> }[]; extensions?: unknown }[];
+      expect(read.errors).toBeUndefined();
+      expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", messageKey: "input.dryRunInBatch", field: "dryRun" }) })]);
+      expect(refused.extensions).toBeUndefined();
+      // Alone (a batch of one is one operation), the same preview runs.
+      const [alone] = (await send(gw.url, { body: [preview], headers })).json as unknown as { errors?: unknown; extensions?: { dryRun?: { rolledBack: boolean } } }[];
+      expect(alone.errors).toBeUndefined();
+      expect(alone.extensions?.dryRun?.rolledBack).toBe(true);
     } finally {
       await gw.stop();
     }

@@ -248,6 +248,12 @@ export const messages = {
     FR: "Une simulation doit être la dernière modification de la requête",
     DE: "Ein Probelauf muss die letzte Änderung der Anfrage sein",
   },
+  "input.dryRunInBatch": {
+    EN: "A dry run must be sent alone, not in a batch of several operations",
+    NL: "Een simulatie moet alleen verstuurd worden, niet in een reeks van meerdere bewerkingen",
+    FR: "Une simulation doit être envoyée seule, pas dans un lot de plusieurs opérations",
+    DE: "Ein Probelauf muss allein gesendet werden, nicht in einem Stapel mehrerer Operationen",
+  },
   "input.persistedQueryTooLarge": {
     EN: "A persisted query may be at most {max} bytes; send a larger document without extensions.persistedQuery",
     NL: "Een persisted query mag hoogstens {max} bytes groot zijn; stuur een groter document zonder extensions.persistedQuery",

@@ -55,6 +55,7 @@ async function run<T>(context: Context, action: (scope: ActionScope) => Promise<
   };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));
+  if (dryRun && context.batched) throw new BadUserInputError("dryRun", message("input.dryRunInBatch"));
   if (!dryRun) {
     const result = await runAction(options, action);
     refreshAfterWrite(context);
