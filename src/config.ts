@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
-import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./model/enterprise-cache";
+import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./read/enterprise-cache";
 
 export class ConfigError extends Error {}
 

@@ -10,8 +10,8 @@ import { setUserOnlineServices } from "../src/management/set-user-online-service
 import { updateMyAccount } from "../src/management/update-my-account";
 import { activateCapacity } from "../src/management/activate-capacity";
 import { dropVersionTriggers, missingVersionTriggers } from "../src/database/enterprise-versions";
-import type { EnterpriseCache } from "../src/model/enterprise-cache";
-import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
+import type { EnterpriseCache } from "../src/read/enterprise-cache";
+import { RoleAssignment, ServiceProviderMandate } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

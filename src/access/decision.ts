@@ -1,4 +1,4 @@
-import type { EnterpriseStatus } from "../model/entities/enterprise.entity";
+import type { EnterpriseStatus } from "../domain/entities/enterprise.entity";
 import { message, type Message } from "../i18n/messages";
 import { enterpriseWideRoles, roleHasTask, taskScope, tasksBeforeActivation, type Role, type Task } from "./role-tasks";
 

@@ -6,10 +6,10 @@
 import type { EntityManager } from "typeorm";
 import type { Clock } from "../clock";
 import { BadUserInputError, ForbiddenError } from "../errors";
-import type { Catalog } from "../model/catalog";
-import type { Enterprise, Person } from "../model/entities";
-import { createLoadersAsOf, historyStart } from "../model/history-loaders";
-import type { Loaders } from "../model/loaders";
+import type { Catalog } from "../domain/catalog";
+import type { Enterprise, Person } from "../domain/entities";
+import { createLoadersAsOf, historyStart } from "../read/history-loaders";
+import type { Loaders } from "../read/loaders";
 import { Access } from "./access";
 import { reasonMessage } from "./decision";
 import { message } from "../i18n/messages";

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
 import type { Database } from "better-sqlite3";
 import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
-import { entities } from "../model/entities";
+import { entities } from "../domain/entities";
 import { migrations } from "./migrations";
 
 export type Dialect = "sqlite" | "mysql";

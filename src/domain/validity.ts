@@ -1,5 +1,5 @@
 import { IsNull, MoreThan, Or } from "typeorm";
-import type { DateTime } from "../model/scalars";
+import type { DateTime } from "./scalars";
 
 /**
  * Rights that expire (issue 13, point 1): an assignment or mandate is current at instant T when it has not ended and

@@ -1,4 +1,4 @@
-import type { RoleAssignment, ServiceProviderMandate } from "../model/entities";
+import type { RoleAssignment, ServiceProviderMandate } from "./entities";
 import { instant } from "./validity";
 
 /**

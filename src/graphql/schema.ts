@@ -1,23 +1,23 @@
 import { getNamedType, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
 import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
-import { applyShield } from "./access/shield";
-import { MutationResolver } from "./management/mutation.resolver";
-import { languageDirective } from "./model/language-directive";
-import { AuditEventResolver } from "./model/resolvers/audit-event.resolver";
-import { CapacityResolver } from "./model/resolvers/capacity.resolver";
-import { DecisionResolver } from "./model/resolvers/decision.resolver";
-import { EBoxResolver } from "./model/resolvers/ebox.resolver";
-import { EnterpriseCapacityResolver } from "./model/resolvers/enterprise-capacity.resolver";
-import { EBoxMessageResolver } from "./model/resolvers/ebox-message.resolver";
-import { EnterpriseResolver } from "./model/resolvers/enterprise.resolver";
-import { NodeResolver } from "./model/resolvers/node.resolver";
-import { OnlineServiceResolver } from "./model/resolvers/online-service.resolver";
-import { PersonResolver } from "./model/resolvers/person.resolver";
-import { QueryResolver } from "./model/resolvers/query.resolver";
-import { RoleAssignmentResolver } from "./model/resolvers/role-assignment.resolver";
-import { ServiceProviderMandateResolver } from "./model/resolvers/service-provider-mandate.resolver";
-import { StructuredMessagingConfigResolver } from "./model/resolvers/structured-messaging-config.resolver";
-import { SubscriptionResolver } from "./model/resolvers/subscription.resolver";
+import { applyShield } from "./shield";
+import { MutationResolver } from "../management/mutation.resolver";
+import { languageDirective } from "./language-directive";
+import { AuditEventResolver } from "./resolvers/audit-event.resolver";
+import { CapacityResolver } from "./resolvers/capacity.resolver";
+import { DecisionResolver } from "./resolvers/decision.resolver";
+import { EBoxResolver } from "./resolvers/ebox.resolver";
+import { EnterpriseCapacityResolver } from "./resolvers/enterprise-capacity.resolver";
+import { EBoxMessageResolver } from "./resolvers/ebox-message.resolver";
+import { EnterpriseResolver } from "./resolvers/enterprise.resolver";
+import { NodeResolver } from "./resolvers/node.resolver";
+import { OnlineServiceResolver } from "./resolvers/online-service.resolver";
+import { PersonResolver } from "./resolvers/person.resolver";
+import { QueryResolver } from "./resolvers/query.resolver";
+import { RoleAssignmentResolver } from "./resolvers/role-assignment.resolver";
+import { ServiceProviderMandateResolver } from "./resolvers/service-provider-mandate.resolver";
+import { StructuredMessagingConfigResolver } from "./resolvers/structured-messaging-config.resolver";
+import { SubscriptionResolver } from "./resolvers/subscription.resolver";
 
 /**
  * The schema of the gateway, built by type-graphql from the classes of src/model (one class per type, one resolver

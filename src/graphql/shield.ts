@@ -4,10 +4,10 @@ import { applyMiddleware, type IMiddleware } from "graphql-middleware";
 import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
-import { emptyPage, type EBoxModel } from "../model/read-models";
-import type { Enterprise } from "../model/entities";
-import { notHistoryReader } from "./history";
-import type { Task } from "./role-tasks";
+import { emptyPage, type EBoxModel } from "../read/read-models";
+import type { Enterprise } from "../domain/entities";
+import { notHistoryReader } from "../access/history";
+import type { Task } from "../access/role-tasks";
 import { message } from "../i18n/messages";
 
 /**

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getDirectiveValues } from "graphql";
 import { messageLanguageFor, type Context } from "../context";
-import { languageDirectiveName } from "../model/language-directive";
-import type { Language } from "../model/states";
+import { languageDirectiveName } from "../graphql/language-directive";
+import type { Language } from "../domain/states";
 import { forRequest } from "./format-error";
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { RequestHandler } from "express";
 import { preferredLanguage } from "../i18n/language";
-import type { Language } from "../model/states";
+import type { Language } from "../domain/states";
 
 /**
  * What the layers that answer a request outside GraphQL need to know of it (the deadline's TIMEOUT, Apollo's answers

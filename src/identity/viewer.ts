@@ -1,8 +1,8 @@
 import type { DataSource } from "typeorm";
 import { requestReader } from "../database/data-source";
 import { runMaintenance } from "../management/action";
-import { Enterprise, Person, RoleAssignment } from "../model/entities";
-import { RowReader } from "../model/row-reader";
+import { Enterprise, Person, RoleAssignment } from "../domain/entities";
+import { RowReader } from "../read/row-reader";
 import type { Identity } from "./tokens";
 
 const readers = new WeakMap<DataSource, RowReader>();

@@ -2,10 +2,10 @@ import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { dialectOf } from "../database/data-source";
-import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
-import { recordAccessDeleted } from "../model/history";
-import { parseName } from "../model/identifiers";
-import { currentAtSql } from "../access/validity";
+import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
+import { recordAccessDeleted } from "../domain/history";
+import { parseName } from "../domain/identifiers";
+import { currentAtSql } from "../domain/validity";
 
 /**
  * How many ids of ended assignments and mandates the audit event lists (the first ones by id), next to their

@@ -1,8 +1,8 @@
 import type { EntityManager } from "typeorm";
-import { dueAtSql } from "../access/validity";
+import { dueAtSql } from "../domain/validity";
 import { appendAuditEvents, type AuditEventContent } from "../audit/chain";
-import type { RecordedChange } from "../live/changes";
-import { RoleAssignment, ServiceProviderMandate } from "../model/entities";
+import type { RecordedChange } from "../database/change-feed";
+import { RoleAssignment, ServiceProviderMandate } from "../domain/entities";
 
 /** Who wrote an expiry down: the first management action that met it, or the sweep. Kept in the event's details. */
 export type ExpiredBy = "request" | "sweep";

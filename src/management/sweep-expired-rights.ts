@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import { holdSqliteWriteLock, lockEnterpriseRows, runMaintenance } from "./action";
-import type { ChangeFeed } from "../live/changes";
+import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */

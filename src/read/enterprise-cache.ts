@@ -8,8 +8,8 @@ import {
   RoleAssignmentOnlineService,
   ServiceProviderMandate,
   StructuredMessagingConfig,
-} from "./entities";
-import { instant } from "../access/validity";
+} from "../domain/entities";
+import { instant } from "../domain/validity";
 import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
 
 /**

@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { RoleAssignment, ServiceProviderMandate } from "../entities";
-import { DateTimeScalar } from "../scalars";
+import { RoleAssignment, ServiceProviderMandate } from "../domain/entities";
+import { DateTimeScalar } from "../domain/scalars";
 
 export const expiringRightKinds = ["ROLE_ASSIGNMENT", "SERVICE_PROVIDER_MANDATE"] as const;
 export type ExpiringRightKind = (typeof expiringRightKinds)[number];

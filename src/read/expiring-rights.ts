@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
-import { currentAtSql } from "../access/validity";
-import { RoleAssignment, ServiceProviderMandate } from "./entities";
-import type { ExpiringRight } from "./types/expiring-right.type";
+import { currentAtSql } from "../domain/validity";
+import { RoleAssignment, ServiceProviderMandate } from "../domain/entities";
+import type { ExpiringRight } from "./expiring-right.type";
 
 /**
  * The rights of an enterprise current at `now` that expire by `until`, soonest first (then assignments before

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { In, type EntityManager } from "typeorm";
-import { wasCurrentAt } from "../access/was-current-at";
+import { wasCurrentAt } from "../domain/was-current-at";
 import type { Role } from "../access/role-tasks";
 import {
   CapacityActiveSpan,
@@ -13,10 +13,10 @@ import {
   RoleAssignment,
   RoleAssignmentOnlineService,
   ServiceProviderMandate,
-} from "./entities";
+} from "../domain/entities";
 import { createLoaders, type Loaders } from "./loaders";
 import type { Page } from "./read-models";
-import { keysetPage } from "./resolvers/keyset-page";
+import { keysetPage } from "./keyset-page";
 
 /**
  * The read side as of a past instant (point-in-time answers, src/access/history.ts): loaders shaped like today's

@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder } from "typeorm";
-import { toPage, type Page } from "../read-models";
+import { toPage, type Page } from "./read-models";
 
 /**
  * One page of a list ordered by id, after a keyset position: two statements (rows and count) however long the

@@ -11,9 +11,9 @@ import {
   RoleAssignmentOnlineService,
   ServiceProviderMandate,
   StructuredMessagingConfig,
-} from "./entities";
+} from "../domain/entities";
 import type { Role } from "../access/role-tasks";
-import { endedAsOf, isCurrentAt } from "../access/validity";
+import { endedAsOf, isCurrentAt } from "../domain/validity";
 import { currentRow, RowReader } from "./row-reader";
 import type { EnterpriseCache, EnterpriseReadModel } from "./enterprise-cache";
 

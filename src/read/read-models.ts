@@ -1,10 +1,10 @@
 import { Buffer } from "node:buffer";
 import { Field, ObjectType } from "type-graphql";
 import { BadUserInputError } from "../errors";
-import type { EBox } from "./entities";
-import { CapacityStatusEnum } from "./enums";
-import { DateTimeScalar, type DateTime } from "./scalars";
-import type { CapacityStatus } from "./states";
+import type { EBox } from "../domain/entities";
+import { CapacityStatusEnum } from "../domain/enums";
+import { DateTimeScalar, type DateTime } from "../domain/scalars";
+import type { CapacityStatus } from "../domain/states";
 import { message } from "../i18n/messages";
 
 /**

@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
-import { RoleAssignment } from "./entities";
+import { RoleAssignment } from "../domain/entities";
 import { toPage, type Page } from "./read-models";
 import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
 import { enterpriseWideRoles, type Role } from "../access/role-tasks";
-import { isCurrentAt } from "../access/validity";
+import { isCurrentAt } from "../domain/validity";
 import { answerOf, type EnterpriseReadModel } from "./enterprise-cache";
 import { fromModels, type RequestModels } from "./loaders";
 

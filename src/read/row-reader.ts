@@ -1,9 +1,9 @@
 import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
-import { currentAtPositionalSql } from "../access/validity";
+import { currentAtPositionalSql } from "../domain/validity";
 import { sqliteReadConnection } from "../database/data-source";
 import { trustedVersionSql } from "../database/enterprise-versions";
-import type { DateTime } from "./scalars";
+import type { DateTime } from "../domain/scalars";
 
 /**
  * The read side's hot statements (src/model/loaders.ts, src/model/role-assignment-pages.ts): one prepared statement

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { DateTimeScalar } from "../scalars";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 /** Table and type are one thing; the request id is for operators and stays in the table. */
 @Entity("audit_event")

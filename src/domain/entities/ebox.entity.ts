@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { DateTimeScalar, type DateTime } from "../scalars";
 import { eBoxStatuses, type EBoxStatus } from "../states";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 export { eBoxStatuses, type EBoxStatus };
 

@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { EnterpriseStatusEnum } from "../enums";
 import { EnterpriseNumberScalar, type DateTime } from "../scalars";
 import { enterpriseStatuses, type EnterpriseStatus } from "../states";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 export { enterpriseStatuses, type EnterpriseStatus };
 

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { SsinScalar, type DateTime } from "../scalars";
 import { languages, type Language } from "../states";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 export { languages, type Language };
 /** The portal's language for a person who has not chosen one. */

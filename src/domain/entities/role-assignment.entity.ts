@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { Role } from "../../access/role-tasks";
 import { RoleEnum } from "../enums";
 import { DateTimeScalar, type DateTime } from "../scalars";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 /**
  * A role held by a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity).

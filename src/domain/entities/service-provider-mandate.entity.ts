@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { MandateStatusEnum } from "../enums";
 import { DateTimeScalar, type DateTime } from "../scalars";
 import { mandateStatuses, type MandateStatus } from "../states";
-import { Node } from "../types/node.type";
+import { Node } from "../node.type";
 
 export { mandateStatuses, type MandateStatus };
 

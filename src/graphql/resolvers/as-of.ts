@@ -1,6 +1,6 @@
 import { enterpriseAsOf, pastView, type PastView } from "../../access/history";
 import type { Context } from "../../context";
-import type { Enterprise } from "../entities";
+import type { Enterprise } from "../../domain/entities";
 
 /** The `asOf` argument of the fields that answer as of a past instant (src/access/history.ts). */
 export const asOfDescription =

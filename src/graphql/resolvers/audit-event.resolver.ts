@@ -1,8 +1,8 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { AuditEvent, Enterprise, Person } from "../entities";
+import { AuditEvent, Enterprise, Person } from "../../domain/entities";
 import { encodeGlobalId } from "../global-ids";
-import { nodeIdDescription } from "../types/node.type";
+import { nodeIdDescription } from "../../domain/node.type";
 
 @Resolver(() => AuditEvent)
 export class AuditEventResolver {

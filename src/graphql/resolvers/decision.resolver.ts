@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { messageLanguageFor, type Context } from "../../context";
 import { formatMessage } from "../../i18n/messages";
-import type { Language } from "../entities";
-import { LanguageEnum } from "../enums";
+import type { Language } from "../../domain/entities";
+import { LanguageEnum } from "../../domain/enums";
 import { Decision } from "../types/decision.type";
 
 @Resolver(() => Decision)

@@ -1,7 +1,7 @@
 import { FieldResolver, ID, Resolver, Root } from "type-graphql";
-import { EBoxMessage } from "../entities";
+import { EBoxMessage } from "../../domain/entities";
 import { encodeGlobalId } from "../global-ids";
-import { nodeIdDescription } from "../types/node.type";
+import { nodeIdDescription } from "../../domain/node.type";
 
 @Resolver(() => EBoxMessage)
 export class EBoxMessageResolver {

@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { EBoxMessage, Person, type EBox } from "../entities";
-import { EBoxStatusEnum } from "../enums";
-import { decodeCursor, EBoxModel, pageSize, type Page } from "../read-models";
-import { DateTimeScalar, type DateTime } from "../scalars";
+import { EBoxMessage, Person, type EBox } from "../../domain/entities";
+import { EBoxStatusEnum } from "../../domain/enums";
+import { decodeCursor, EBoxModel, pageSize, type Page } from "../../read/read-models";
+import { DateTimeScalar, type DateTime } from "../../domain/scalars";
 import { EBoxMessageConnection } from "../types/connections";
-import type { EBoxStatus } from "../states";
-import { keysetPage } from "./keyset-page";
+import type { EBoxStatus } from "../../domain/states";
+import { keysetPage } from "../../read/keyset-page";
 
 /** The e-Box's row when it is active and the viewer may see the enterprise's configuration. */
 async function configuration(b: EBoxModel, { access }: Context): Promise<EBox | null> {

@@ -1,8 +1,8 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { CatalogCapacity } from "../catalog";
-import { Person } from "../entities";
-import { EnterpriseCapacityModel } from "../read-models";
+import { CatalogCapacity } from "../../domain/catalog";
+import { Person } from "../../domain/entities";
+import { EnterpriseCapacityModel } from "../../read/read-models";
 
 @Resolver(() => EnterpriseCapacityModel)
 export class EnterpriseCapacityResolver {

@@ -1,13 +1,13 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Access } from "../../access/access";
-import { isCurrentAt } from "../../access/validity";
+import { isCurrentAt } from "../../domain/validity";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../entities";
+import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
 import { decodeGlobalId, type NodeTypeName } from "../global-ids";
-import type { Loaders } from "../loaders";
-import { asInstance } from "../row-reader";
-import { Node } from "../types/node.type";
+import type { Loaders } from "../../read/loaders";
+import { asInstance } from "../../read/row-reader";
+import { Node } from "../../domain/node.type";
 import { message } from "../../i18n/messages";
 
 /** The most ids one `nodes` call resolves: each id may cost a few look-ups, like an item of a page of 100. */

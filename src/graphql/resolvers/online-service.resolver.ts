@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { languageFor, type Context } from "../../context";
-import { CatalogCapacity, CatalogOnlineService } from "../catalog";
-import type { Language } from "../entities";
-import { LanguageEnum } from "../enums";
+import { CatalogCapacity, CatalogOnlineService } from "../../domain/catalog";
+import type { Language } from "../../domain/entities";
+import { LanguageEnum } from "../../domain/enums";
 import { nameLanguageDescription } from "./capacity.resolver";
 
 @Resolver(() => CatalogOnlineService)

@@ -1,10 +1,10 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { defaultLanguage, Person, RoleAssignment, type Language } from "../entities";
-import { LanguageEnum } from "../enums";
-import { filterAsync } from "../read-models";
+import { defaultLanguage, Person, RoleAssignment, type Language } from "../../domain/entities";
+import { LanguageEnum } from "../../domain/enums";
+import { filterAsync } from "../../read/read-models";
 import { encodeGlobalId } from "../global-ids";
-import { nodeIdDescription } from "../types/node.type";
+import { nodeIdDescription } from "../../domain/node.type";
 
 /**
  * A person's own account data is theirs alone (SPEC rule 14). The contract makes `language` non-null, so others read

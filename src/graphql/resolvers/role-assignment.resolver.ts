@@ -1,11 +1,11 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { roleTasks, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
-import { CatalogCapacity, CatalogOnlineService, type Catalog } from "../catalog";
-import { Enterprise, Person, RoleAssignment, type RoleAssignmentOnlineService } from "../entities";
-import { TaskEnum } from "../enums";
+import { CatalogCapacity, CatalogOnlineService, type Catalog } from "../../domain/catalog";
+import { Enterprise, Person, RoleAssignment, type RoleAssignmentOnlineService } from "../../domain/entities";
+import { TaskEnum } from "../../domain/enums";
 import { encodeGlobalId } from "../global-ids";
-import { nodeIdDescription } from "../types/node.type";
+import { nodeIdDescription } from "../../domain/node.type";
 
 const grantedLists = new WeakMap<Catalog, Map<string, CatalogOnlineService[]>>();
 

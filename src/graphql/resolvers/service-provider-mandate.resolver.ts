@@ -1,9 +1,9 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { CatalogCapacity } from "../catalog";
-import { Enterprise, Person, ServiceProviderMandate } from "../entities";
+import { CatalogCapacity } from "../../domain/catalog";
+import { Enterprise, Person, ServiceProviderMandate } from "../../domain/entities";
 import { encodeGlobalId } from "../global-ids";
-import { nodeIdDescription } from "../types/node.type";
+import { nodeIdDescription } from "../../domain/node.type";
 
 @Resolver(() => ServiceProviderMandate)
 export class ServiceProviderMandateResolver {

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
-import { CatalogCapacity } from "../catalog";
-import { Person, StructuredMessagingConfig } from "../entities";
+import { CatalogCapacity } from "../../domain/catalog";
+import { Person, StructuredMessagingConfig } from "../../domain/entities";
 
 @Resolver(() => StructuredMessagingConfig)
 export class StructuredMessagingConfigResolver {

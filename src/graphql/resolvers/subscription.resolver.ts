@@ -2,7 +2,7 @@ import { Arg, Resolver, Root, Subscription, type SubscribeResolverData } from "t
 import type { Context } from "../../context";
 import { BadRequestError } from "../../errors";
 import { message } from "../../i18n/messages";
-import { EnterpriseNumberScalar } from "../scalars";
+import { EnterpriseNumberScalar } from "../../domain/scalars";
 import { AccessChangeEvent } from "../types/access-change.type";
 
 /**

@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import { accessChangeKinds, type AccessChangeKind } from "../../live/changes";
-import { DateTimeScalar, EnterpriseNumberScalar } from "../scalars";
+import { accessChangeKinds, type AccessChangeKind } from "../../database/change-feed";
+import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 
 export const AccessChangeKindEnum = Object.fromEntries(accessChangeKinds.map((kind) => [kind, kind])) as { [K in AccessChangeKind]: K };
 registerEnumType(AccessChangeKindEnum, {

@@ -1,4 +1,4 @@
-import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment } from "../entities";
+import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment } from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });

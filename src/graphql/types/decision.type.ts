@@ -2,8 +2,8 @@ import { Field, ObjectType } from "type-graphql";
 import type { Decision as AccessDecision, DecisionReason } from "../../access/decision";
 import type { Task } from "../../access/role-tasks";
 import type { Message } from "../../i18n/messages";
-import { RoleAssignment } from "../entities";
-import { DecisionReasonEnum, TaskEnum } from "../enums";
+import { RoleAssignment } from "../../domain/entities";
+import { DecisionReasonEnum, TaskEnum } from "../../domain/enums";
 
 /**
  * The access layer's decision as the API shows it: every field but `message` is a plain property of what

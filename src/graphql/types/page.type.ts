@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from "type-graphql";
-import type { Edge, Page } from "../read-models";
+import type { Edge, Page } from "../../read/read-models";
 
 @ObjectType({
   description: "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true. Complete for Relay's `@connection`.",

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Role, Task } from "../../access/role-tasks";
-import { RoleEnum, TaskEnum } from "../enums";
+import { RoleEnum, TaskEnum } from "../../domain/enums";
 
 @ObjectType({ description: "A row of the role-task table: a role and the tasks it includes.", simpleResolvers: true })
 export class RoleDefinition {
