@@ -66,7 +66,7 @@ export interface Config {
   expirySweepSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
-  /** The enterprise read models kept across requests (src/model/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
+  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
 }
 

@@ -19,7 +19,7 @@ import { TestClock } from "./support/clock";
 import type { SeededEnterprise } from "./support/seed";
 
 /**
- * The enterprise read models kept across requests (src/model/enterprise-cache.ts) answer exactly what the database
+ * The enterprise read models kept across requests (src/read/enterprise-cache.ts) answer exactly what the database
  * answers, at every step of an enterprise's life, in every gateway: three gateways on one database, two keeping
  * models (each its own, warmed before every change) and one reading everything with its own statements (the cache
  * off). Changes are made beside all of them (the actions run on their own data source, as another gateway or the

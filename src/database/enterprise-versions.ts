@@ -39,12 +39,12 @@ const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type 
  * What the guarantee does not cover:
  * - The enterprise's own row (number, name, status): it holds the version, is read fresh with it, and has no trigger
  *   (MySQL forbids a trigger from updating its own table).
- * - Time. A right with a `validUntil` reads as ended from that instant on (src/access/validity.ts) although nothing is
+ * - Time. A right with a `validUntil` reads as ended from that instant on (src/domain/validity.ts) although nothing is
  *   written then; the version moves only when the expiry is written down (the next action of the enterprise, or the
- *   sweep). So the cache (src/model/enterprise-cache.ts) keeps every row not ended and each request keeps those
+ *   sweep). So the cache (src/read/enterprise-cache.ts) keeps every row not ended and each request keeps those
  *   current at its own instant.
  * - Ordering of reads. A label is only as good as the read behind it: the cache reads the versions and the rows in one
- *   consistent snapshot (src/model/row-reader.ts, readSnapshot). Read in separate statements, a commit in between
+ *   consistent snapshot (src/read/row-reader.ts, readSnapshot). Read in separate statements, a commit in between
  *   could put older rows under a newer version.
  *
  * Each row write moves the version of every enterprise the row is shown in: on MySQL and SQLite triggers fire per

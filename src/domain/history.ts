@@ -3,7 +3,7 @@ import { CapacityActiveSpan, EBoxActiveSpan, EnterpriseStatusSpan, OnlineService
 import type { EnterpriseStatus } from "./states";
 
 /**
- * The writing half of the history tables (src/model/entities/history.entity.ts): each function closes the span that
+ * The writing half of the history tables (src/domain/entities/history.entity.ts): each function closes the span that
  * held until `at` and opens the one that holds from then, in the caller's transaction, so that a state and its history
  * never disagree. Every management action and the register import that change a state the decision reads call one.
  */

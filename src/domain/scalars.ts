@@ -60,7 +60,7 @@ export const SsinScalar = stringScalar({
 });
 
 /**
- * A date-time as the model holds it: the ISO-8601 string the read side read (src/model/row-reader.ts), passed through
+ * A date-time as the model holds it: the ISO-8601 string the read side read (src/read/row-reader.ts), passed through
  * to the answer as it is, or a Date where code made one (a management action's `now`).
  */
 export type DateTime = Date | string;

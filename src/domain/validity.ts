@@ -44,7 +44,7 @@ export function currentAtSql(alias: string, parameter = "validAt"): string {
   return currentAt(alias, `:${parameter}`);
 }
 
-/** `currentAtSql` with a positional parameter (`?`), for the read side's prepared statements (src/model/row-reader.ts). */
+/** `currentAtSql` with a positional parameter (`?`), for the read side's prepared statements (src/read/row-reader.ts). */
 export function currentAtPositionalSql(alias: string): string {
   return currentAt(alias, "?");
 }

@@ -3,7 +3,7 @@ import { instant } from "./validity";
 
 /**
  * THE predicate "was this assignment (or mandate) current at instant T", in SQL and in memory: begun at or before T,
- * not ended at T, and not expired at T (`valid_until`, src/access/validity.ts: an expired right counts as ended from its
+ * not ended at T, and not expired at T (`valid_until`, src/domain/validity.ts: an expired right counts as ended from its
  * `valid_until` on, whether or not the expiry has been written down yet). Every point-in-time read of assignments and
  * mandates goes through it.
  */

@@ -20,7 +20,7 @@ import { StructuredMessagingConfigResolver } from "./resolvers/structured-messag
 import { SubscriptionResolver } from "./resolvers/subscription.resolver";
 
 /**
- * The schema of the gateway, built by type-graphql from the classes of src/model (one class per type, one resolver
+ * The schema of the gateway, built by type-graphql from the classes of src/graphql and src/domain (one class per type, one resolver
  * class per type) and the mutation resolver of src/management, then guarded by the shield of src/access.
  * schema/schema.graphql is printed from it (`npm run schema`); nothing else describes the schema.
  */

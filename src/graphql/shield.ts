@@ -259,7 +259,7 @@ export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
     problems.push(...fields.filter((field) => !(field in rules)).map((field) => `${type.name}.${field} has no rule`));
     problems.push(...Object.keys(rules).filter((field) => !fields.includes(field)).map((field) => `the rule for ${type.name}.${field} guards no field`));
   }
-  if (problems.length > 0) throw new Error(`The shield does not match the schema: ${problems.join("; ")} (src/access/shield.ts)`);
+  if (problems.length > 0) throw new Error(`The shield does not match the schema: ${problems.join("; ")} (src/graphql/shield.ts)`);
 }
 
 /**

@@ -25,7 +25,7 @@ export interface ViewerRows {
   person: Person;
   /** Not ended, by id; the request keeps those current at its instant (src/context.ts). Empty for a person just created. */
   assignments: RoleAssignment[];
-  /** The enterprises of `assignments` (with their versions: src/model/enterprise-cache.ts). */
+  /** The enterprises of `assignments` (with their versions: src/read/enterprise-cache.ts). */
   enterprises: Enterprise[];
 }
 

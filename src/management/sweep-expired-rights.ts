@@ -24,7 +24,7 @@ export async function sweepExpiredRights({ dataSource, clock = systemClock, chan
       const now = clock.now();
       return { expired: await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" }), now };
     });
-    // Committed: live subscribers learn of the ends (src/live/changes.ts).
+    // Committed: live subscribers learn of the ends (src/database/change-feed.ts).
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     written += expired.length;
   }

@@ -21,7 +21,7 @@ import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRe
  * of those rows, whoever writes them (triggers, src/database/enterprise-versions.ts). A request reads each
  * enterprise's row fresh (with the viewer and the viewer's roles, in one statement: src/identity/viewer.ts; else one
  * batched, indexed statement) and takes a model only if the model's version is exactly the row's; a model is read
- * in one consistent snapshot together with the versions it is labelled with (src/model/row-reader.ts, readSnapshot),
+ * in one consistent snapshot together with the versions it is labelled with (src/read/row-reader.ts, readSnapshot),
  * never inside a transaction (an action's or a dry run's uncommitted rows), so a label never names rows other than
  * the ones committed at that version. So what a request decides on (the viewer's roles, the enterprise's row and its
  * model) is one committed state of the enterprise, and a write that a client has seen acknowledged has moved the
@@ -31,7 +31,7 @@ import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRe
  * that replay its rows, as MySQL's replication does, not a copy on which the triggers ran again.)
  *
  * Time: the model keeps every assignment and mandate not ended, and each request keeps those current at its own
- * instant (src/access/validity.ts, isCurrentAt), so an expiry needs no new version to be seen on time.
+ * instant (src/domain/validity.ts, isCurrentAt), so an expiry needs no new version to be seen on time.
  *
  * The rows are shared by concurrent requests: they are frozen, and nothing may change them (a copy is made where
  * a request needs another shape, as mandateAsOf does).

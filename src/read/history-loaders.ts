@@ -20,7 +20,7 @@ import { keysetPage } from "./keyset-page";
 
 /**
  * The read side as of a past instant (point-in-time answers, src/access/history.ts): loaders shaped like today's
- * (src/model/loaders.ts) whose rows are what the history tables and the kept rows of assignments and mandates say
+ * (src/read/loaders.ts) whose rows are what the history tables and the kept rows of assignments and mandates say
  * held at `asOf`. An access layer built on them feeds the one decision function the state as of then.
  *
  * Only the inputs of the decision are read as of `asOf` (enterprises and their status, capacities, e-Box, the viewer's

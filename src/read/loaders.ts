@@ -46,7 +46,7 @@ function onlineServicesIn(model: EnterpriseReadModel, assignmentId: number): rea
 export type RoleHoldersKey = `${number}:${Role}`;
 
 /**
- * A mandate as of `now`: one that has expired reads as ended at its `validUntil` (src/access/validity.ts), so that
+ * A mandate as of `now`: one that has expired reads as ended at its `validUntil` (src/domain/validity.ts), so that
  * everything that asks `status === "ACTIVE"` sees it ended without a job having run. The row is a copy.
  */
 export function mandateAsOf(mandate: ServiceProviderMandate, now: Date): ServiceProviderMandate {
@@ -58,7 +58,7 @@ export function mandateAsOf(mandate: ServiceProviderMandate, now: Date): Service
 const mandatesAsOf = (now: Date) => (rows: ServiceProviderMandate[]) => rows.map((m) => mandateAsOf(m, now));
 
 /**
- * What the request answers from the enterprise read models (src/model/enterprise-cache.ts): `models` gives each
+ * What the request answers from the enterprise read models (src/read/enterprise-cache.ts): `models` gives each
  * enterprise's model of exactly its row's version, or null where the request reads with its own statements.
  */
 export interface RequestModels {
@@ -119,7 +119,7 @@ function seenInModels<K, V>(request: RequestModels | null, find: (model: Enterpr
 /**
  * The batched readers of one request (or one transaction: they read through the entity manager they are given), as
  * of the instant `now`: what has expired by then reads as ended. Created per request in the context, never shared
- * across callers. Each batch is one prepared statement answering plain rows (src/model/row-reader.ts), or, with an
+ * across callers. Each batch is one prepared statement answering plain rows (src/read/row-reader.ts), or, with an
  * enterprise cache and outside a transaction, the enterprise's read model once its row shows which version is current.
  */
 export function createLoaders(manager: EntityManager, now: Date, cache: EnterpriseCache | null = null) {

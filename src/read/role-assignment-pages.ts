@@ -54,8 +54,8 @@ function filter(
 }
 
 /**
- * Pages of the role assignments current at `now` (src/access/validity.ts) for many enterprises at once: from the
- * enterprise's read model when the request has one (src/model/enterprise-cache.ts), else one windowed statement for
+ * Pages of the role assignments current at `now` (src/domain/validity.ts) for many enterprises at once: from the
+ * enterprise's read model when the request has one (src/read/enterprise-cache.ts), else one windowed statement for
  * the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
  */
 export function createRoleAssignmentPages(manager: EntityManager, now: Date, models: RequestModels | null = null): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {

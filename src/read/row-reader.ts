@@ -6,7 +6,7 @@ import { trustedVersionSql } from "../database/enterprise-versions";
 import type { DateTime } from "../domain/scalars";
 
 /**
- * The read side's hot statements (src/model/loaders.ts, src/model/role-assignment-pages.ts): one prepared statement
+ * The read side's hot statements (src/read/loaders.ts, src/read/role-assignment-pages.ts): one prepared statement
  * each, straight on the driver, answering plain objects. The SELECT list names every column after its entity
  * property, so the driver's row is already the object the resolvers read; only booleans and date-times (to ISO-8601
  * strings, passed through to the answer) are converted.
@@ -19,7 +19,7 @@ import type { DateTime } from "../domain/scalars";
 
 /**
  * What "current" means for the tables whose rows end, for every statement of this module that reads only current rows.
- * Assignments take it from src/access/validity.ts (current at `now`: not ended, not expired), the one definition.
+ * Assignments take it from src/domain/validity.ts (current at `now`: not ended, not expired), the one definition.
  * `params` are bound where the condition stands.
  */
 export const currentRow = {
@@ -344,7 +344,7 @@ export type ReadPlan<T> = Generator<PlannedRead, T, Row[]>;
 
 /**
  * Runs a plan of reads as one consistent snapshot of committed data, on one connection, outside any transaction of
- * the caller: what src/model/enterprise-cache.ts labels with the enterprise versions it read in that snapshot.
+ * the caller: what src/read/enterprise-cache.ts labels with the enterprise versions it read in that snapshot.
  * null when no such snapshot can be had here: the manager reads inside a transaction (an action's, a dry run's:
  * uncommitted rows must never be labelled as committed), or the SQLite connection is inside one.
  * SQLite: on the read connection, synchronously, in one deferred read transaction, so that nothing of this process

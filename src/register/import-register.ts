@@ -370,7 +370,7 @@ export async function importRegister(
     progress?: Progress;
     /** Where the import reads the instant it records (src/clock.ts): once per batch, when the batch holds its locks. */
     clock?: Clock;
-    /** Where each committed batch's changes are published (src/live/changes.ts): Redis, for the gateways that serve subscriptions. */
+    /** Where each committed batch's changes are published (src/database/change-feed.ts): Redis, for the gateways that serve subscriptions. */
     changes?: ChangeFeed;
   },
 ): Promise<ImportSummary> {

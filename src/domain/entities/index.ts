@@ -1,8 +1,7 @@
 /**
- * src/model: what exists. The entities (tables, and GraphQL types where table and type are one thing), the read models
- * and catalog types where they are not, the enums and scalars, and the read side: one resolver class per type whose
- * field resolvers read through the per-request loaders. It decides nothing about access: it asks src/access (through
- * the context's `access`), and imports from there only the role-task table and the decision's reasons.
+ * The entities: what exists, as tables, and as GraphQL types where the table and the type are one thing (the type-graphql
+ * decorators sit on the entity; the enums and scalars they name are registered in src/domain too, so that nothing here
+ * imports src/graphql). TypeORM is given this list.
  */
 import { AuditChainHead } from "./audit-chain-head.entity";
 import { AuditEvent } from "./audit-event.entity";

@@ -63,7 +63,7 @@ export class RoleAssignment {
   automatic: boolean;
 
   /**
-   * Set on an assignment read as of a past instant (src/model/history-loaders.ts): the online services a USER held
+   * Set on an assignment read as of a past instant (src/read/history-loaders.ts): the online services a USER held
    * then, which its `onlineServices` shows instead of today's. Not a column.
    */
   servicesAsOf?: readonly string[];

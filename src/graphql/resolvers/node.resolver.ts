@@ -60,7 +60,7 @@ async function fetchNode(globalId: string, { access, loaders, now }: Context): P
   return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access, now)) : null;
 }
 
-/** Relay's refetch entry points. Who may call them is in src/access/shield.ts; what each id shows is asked of the access layer. */
+/** Relay's refetch entry points. Who may call them is in src/graphql/shield.ts; what each id shows is asked of the access layer. */
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, {

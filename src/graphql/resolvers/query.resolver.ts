@@ -20,7 +20,7 @@ async function visibleEnterprises({ access, loaders }: Context): Promise<Enterpr
   return enterprises.sort((a, b) => a.number.localeCompare(b.number));
 }
 
-/** The entry points of the read side. Who may call each is in src/access/shield.ts (every field has its rule). */
+/** The entry points of the read side. Who may call each is in src/graphql/shield.ts (every field has its rule). */
 @Resolver()
 export class QueryResolver {
   @Query(() => Person, { description: "The authenticated caller: their account and their roles." })

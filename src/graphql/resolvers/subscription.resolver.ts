@@ -7,7 +7,7 @@ import { AccessChangeEvent } from "../types/access-change.type";
 
 /**
  * The subscription of src/live, served over graphql-ws at /graphql (src/http/live.ts). The shield requires a viewer
- * (src/access/shield.ts); which changes reach them is decided per change by the access layer, for each of the process's
+ * (src/graphql/shield.ts); which changes reach them is decided per change by the access layer, for each of the process's
  * subscribers at once (src/live/subscribers.ts).
  */
 async function subscribe({ args, context }: SubscribeResolverData<unknown, { enterprise?: string | null }, Context>) {
