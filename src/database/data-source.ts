@@ -4,9 +4,10 @@ import { createConnection } from "mysql2/promise";
 import type { Database } from "better-sqlite3";
 import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
 import { entities } from "../domain/entities";
+import type { Dialect } from "./dialect";
 import { migrations } from "./migrations";
 
-export type Dialect = "sqlite" | "mysql";
+export type { Dialect } from "./dialect";
 
 const sqliteMigrationBusyTimeoutMs = 5000;
 
