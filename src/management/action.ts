@@ -7,7 +7,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
 import { AuditChainRaceError, appendAuditEvents, type AuditEventContent } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
-import type { RequestDeadline } from "../http/request-deadline";
+import type { RequestDeadline } from "../database/request-deadline";
 import type { Catalog } from "../domain/catalog";
 import { Enterprise, type Person } from "../domain/entities";
 import { createLoaders } from "../read/loaders";
