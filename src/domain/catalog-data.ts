@@ -1,4 +1,4 @@
-import type { Language } from "./entities/person.entity";
+import type { Language } from "./states";
 
 /** The seeded catalog (SPEC, "Catalog"). Codes are stable; names are given in every contract language. */
 export type Names = Record<Language, string>;

@@ -1,11 +1,13 @@
 import { registerEnumType } from "type-graphql";
-import { decisionReasons, type DecisionReason } from "../access/decision";
-import { roleDescriptions, roles, tasks, type Role, type Task } from "../access/role-tasks";
+import { decisionReasons, type DecisionReason } from "./decision-reasons";
+import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
 import { capacityStatuses, channels, eBoxStatuses, enterpriseStatuses, languages, mandateStatuses, type CapacityStatus, type Channel, type EBoxStatus, type EnterpriseStatus, type Language, type MandateStatus } from "./states";
 
 /**
- * The GraphQL enums, each built from the constant that is its source (the role-task table for Role and Task, the
- * decision's reasons, states.ts for the rest). A value added to a constant without a description here does not compile.
+ * The GraphQL enums, each built from the constant that is its source (roles.ts for Role and Task, decision-reasons.ts,
+ * states.ts for the rest). A value added to a constant without a description here does not compile. They are registered
+ * here, beside their sources, and not in src/graphql, because the entities name them in their fields: what exists
+ * must not import the GraphQL surface to say what type a column has.
  */
 type Described<V extends string> = Record<V, { description: string }>;
 

@@ -1,4 +1,4 @@
-import type { Role, Task } from "../access/role-tasks";
+import type { Role, Task } from "../domain/roles";
 import { capacityCatalog, onlineServiceCatalog } from "../domain/catalog-data";
 import type { Language } from "../domain/states";
 import { fieldLabels, isFieldLabel, roleNames, taskNames, type FieldLabel, type Translated } from "./names";

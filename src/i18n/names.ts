@@ -1,4 +1,4 @@
-import type { Role, Task } from "../access/role-tasks";
+import type { Role, Task } from "../domain/roles";
 import type { Language } from "../domain/states";
 
 /** A word or label in every language of the portal. */

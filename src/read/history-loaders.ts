@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { In, type EntityManager } from "typeorm";
 import { wasCurrentAt } from "../domain/was-current-at";
-import type { Role } from "../access/role-tasks";
+import type { Role } from "../domain/roles";
 import {
   CapacityActiveSpan,
   EBox,

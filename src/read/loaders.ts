@@ -12,7 +12,7 @@ import {
   ServiceProviderMandate,
   StructuredMessagingConfig,
 } from "../domain/entities";
-import type { Role } from "../access/role-tasks";
+import type { Role } from "../domain/roles";
 import { endedAsOf, isCurrentAt } from "../domain/validity";
 import { currentRow, RowReader } from "./row-reader";
 import type { EnterpriseCache, EnterpriseReadModel } from "./enterprise-cache";

@@ -3,7 +3,7 @@ import type { EntityManager } from "typeorm";
 import { RoleAssignment } from "../domain/entities";
 import { toPage, type Page } from "./read-models";
 import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
-import { enterpriseWideRoles, type Role } from "../access/role-tasks";
+import { enterpriseWideRoles, type Role } from "../domain/roles";
 import { isCurrentAt } from "../domain/validity";
 import { answerOf, type EnterpriseReadModel } from "./enterprise-cache";
 import { fromModels, type RequestModels } from "./loaders";

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import type { Role } from "../../access/role-tasks";
+import type { Role } from "../roles";
 import { RoleEnum } from "../enums";
 import { DateTimeScalar, type DateTime } from "../scalars";
 import { Node } from "../node.type";
