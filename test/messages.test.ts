@@ -102,7 +102,7 @@ describe("the message catalogue", () => {
     // A GraphQLError built by hand would carry free text: only the scalars' refusals (keyed), the compiled executor's
     // rebuild (of an existing error) and the WebSocket's codes on graphql-js's own parse and validation errors do it.
     const handBuilt = sources.filter((s) => /new GraphQLError\(/.test(s.text)).map((s) => s.path.slice(s.path.lastIndexOf("src")));
-    expect(handBuilt.sort()).toEqual([join("src", "http", "compiled-execution.ts"), join("src", "http", "live.ts"), join("src", "model", "scalars.ts")]);
+    expect(handBuilt.sort()).toEqual([join("src", "domain", "scalars.ts"), join("src", "http", "compiled-execution.ts"), join("src", "http", "live.ts")]);
     expect(sources.find((s) => s.path.endsWith(join("http", "live.ts")))!.text.match(/new GraphQLError\((\w+)\.message, /g)).toHaveLength(2);
     expect(sources.find((s) => s.path.endsWith("scalars.ts"))!.text).toMatch(/new GraphQLError\(englishText\(problem\), \{ extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/);
   });
