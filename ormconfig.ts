@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { DataSource } from "typeorm";
-import { entities } from "./src/model/entities";
+import { entities } from "./src/domain/entities";
 import { migrations } from "./src/database/migrations";
 import { defaultDatabaseUrl, parseDatabaseUrl } from "./src/database/data-source";
 

@@ -10,7 +10,7 @@ import WebSocket from "ws";
 import { openDatabase } from "../src/database/data-source";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
-import { Catalog } from "../src/model/catalog";
+import { Catalog } from "../src/domain/catalog";
 import { ssin } from "../test/support/identities";
 import { Seed } from "../test/support/seed";
 

@@ -127,7 +127,7 @@ async function statementsPerRequest(url: string, operations: { name: string; bod
       if (!response.ok) throw new Error(`${op.name}: HTTP ${response.status}`);
       return logger.count - before;
     };
-    // The first request reads the enterprises' read models (src/model/enterprise-cache.ts); the next ones find them kept.
+    // The first request reads the enterprises' read models (src/read/enterprise-cache.ts); the next ones find them kept.
     const first = await send();
     counts[op.name] = { first, next: await send() };
   }

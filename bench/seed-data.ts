@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { Catalog } from "../src/model/catalog";
+import { Catalog } from "../src/domain/catalog";
 import { Seed } from "../test/support/seed";
 import { ssin } from "../test/support/identities";
 

@@ -7,7 +7,7 @@ import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSchema } from "graphql";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
-import { buildGatewaySchema } from "../src/schema";
+import { buildGatewaySchema } from "../src/graphql/schema";
 import { startGateway } from "../src/server";
 
 /**

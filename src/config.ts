@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
-import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./model/enterprise-cache";
+import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./read/enterprise-cache";
 
 export class ConfigError extends Error {}
 
@@ -66,7 +66,7 @@ export interface Config {
   expirySweepSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
-  /** The enterprise read models kept across requests (src/model/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
+  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
 }
 

@@ -3,18 +3,18 @@ import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader, requestReader } from "./database/data-source";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
-import type { RequestDeadline } from "./http/request-deadline";
-import type { RequestScope } from "./http/request-id";
-import type { ChangeFeed } from "./live/changes";
+import type { RequestDeadline } from "./database/request-deadline";
+import type { RequestScope } from "./i18n/request-scope";
+import type { ChangeFeed } from "./database/change-feed";
 import type { LiveSubscribers } from "./live/subscribers";
 import type { AuditedEvent } from "./management/action";
-import type { Catalog } from "./model/catalog";
-import type { Language, Person } from "./model/entities/person.entity";
-import type { EnterpriseCache } from "./model/enterprise-cache";
-import { createLoaders, type Loaders } from "./model/loaders";
-import { isCurrentAt } from "./access/validity";
+import type { Catalog } from "./domain/catalog";
+import type { Language, Person } from "./domain/entities/person.entity";
+import type { EnterpriseCache } from "./read/enterprise-cache";
+import { createLoaders, type Loaders } from "./read/loaders";
+import { isCurrentAt } from "./domain/validity";
 import type { ViewerRows } from "./identity/viewer";
-import { createRoleAssignmentPages } from "./model/role-assignment-pages";
+import { createRoleAssignmentPages } from "./read/role-assignment-pages";
 import { chooseLanguage, preferredLanguage } from "./i18n/language";
 
 /** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import type { DecisionReason } from "./access/decision";
+import type { DecisionReason } from "./domain/decision-reasons";
 import { englishText, message, type Message } from "./i18n/messages";
 
 /**

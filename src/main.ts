@@ -4,13 +4,13 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { runWorkers } from "./cluster";
-import { Enterprise } from "./model/entities";
+import { Enterprise } from "./domain/entities";
 import { loadConfig, type Config } from "./config";
 import { openDatabase } from "./database/data-source";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { signDevToken } from "./identity/tokens";
 import { createLogger } from "./logger";
-import { Catalog } from "./model/catalog";
+import { Catalog } from "./domain/catalog";
 import { importRegister } from "./register/import-register";
 import { startGateway } from "./server";
 

@@ -36,13 +36,13 @@ import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { viewerFor, type ViewerRows } from "./identity/viewer";
 import { createLogger } from "./logger";
-import { Catalog } from "./model/catalog";
-import { buildGatewaySchema } from "./schema";
+import { Catalog } from "./domain/catalog";
+import { buildGatewaySchema } from "./graphql/schema";
 import { closeRedis, connectRedis } from "./redis";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { message } from "./i18n/messages";
-import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
-import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
+import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
+import { enterpriseCacheFor, type EnterpriseCache } from "./read/enterprise-cache";
 import { checkVersionsAtStart, onVersionsLost } from "./database/enterprise-versions";
 
 export interface Gateway {

@@ -6,7 +6,7 @@ import { verifyAuditChains } from "../src/audit/verify";
 import { getSdk } from "../src/client/generated/sdk";
 import { openDatabase } from "../src/database/data-source";
 import { databaseBefore } from "./support/migrations";
-import { AuditChainHead, AuditEvent, Enterprise } from "../src/model/entities";
+import { AuditChainHead, AuditEvent, Enterprise } from "../src/domain/entities";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";

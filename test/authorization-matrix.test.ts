@@ -1,7 +1,7 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { IsNull } from "typeorm";
 import { roleTasks, roles, tasks, taskScope, type Role, type Task } from "../src/access/role-tasks";
-import { RoleAssignment } from "../src/model/entities";
+import { RoleAssignment } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { In } from "typeorm";
-import { Enterprise, RoleAssignment, ServiceProviderMandate, assignmentActiveKey, mandateActiveKey } from "../src/model/entities";
+import { Enterprise, RoleAssignment, ServiceProviderMandate, assignmentActiveKey, mandateActiveKey } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { spawnGateway, type GatewayProcess } from "./support/gateway-process";

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { buildDataSourceOptions } from "../src/database/data-source";
 import { migrations } from "../src/database/migrations";
-import { capacityCatalog } from "../src/model/catalog-data";
+import { capacityCatalog } from "../src/domain/catalog-data";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { databaseBefore, undoMigrationsThrough } from "./support/migrations";
 

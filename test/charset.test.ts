@@ -2,7 +2,7 @@ import { DataSource, type DataSourceOptions } from "typeorm";
 import { buildDataSourceOptions } from "../src/database/data-source";
 import { InitialSchema1764300000000 } from "../src/database/migrations/1764300000000-initial-schema";
 import { SeedCatalog1764300000001 } from "../src/database/migrations/1764300000001-seed-catalog";
-import { Person } from "../src/model/entities";
+import { Person } from "../src/domain/entities";
 import { createTestDatabase, describeEachDatabase, describeMysql, type DialectName, type TestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql } from "./support/http";

@@ -10,7 +10,7 @@ import { persistedExchange } from "@urql/exchange-persisted";
 import { Kind, parse, print, type DocumentNode } from "graphql";
 import { ConfigError } from "../src/config";
 import { loadManifests, sha256Hex } from "../src/http/trusted-documents";
-import { Person } from "../src/model/entities";
+import { Person } from "../src/domain/entities";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { projectRoot, runProcess } from "./support/processes";
 import { ssin } from "./support/identities";

@@ -1,4 +1,4 @@
-import { AuditEvent, Person } from "../src/model/entities";
+import { AuditEvent, Person } from "../src/domain/entities";
 import { describeEachDatabase, describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { holdWrites } from "./support/hold-writes";

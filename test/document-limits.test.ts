@@ -14,7 +14,7 @@ import {
   type GraphQLInputType,
   type OperationDefinitionNode,
 } from "graphql";
-import { buildGatewaySchema } from "../src/schema";
+import { buildGatewaySchema } from "../src/graphql/schema";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, send } from "./support/http";

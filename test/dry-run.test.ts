@@ -5,7 +5,7 @@ import { expectError, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
 import { captureLogs } from "./support/logs";
-import { encodeGlobalId } from "../src/model/global-ids";
+import { encodeGlobalId } from "../src/graphql/global-ids";
 import { send } from "./support/http";
 
 const person = (s: string) => ({ ssin: s, givenName: "Dora", familyName: "Dry" });

@@ -10,8 +10,8 @@ import { setUserOnlineServices } from "../src/management/set-user-online-service
 import { updateMyAccount } from "../src/management/update-my-account";
 import { activateCapacity } from "../src/management/activate-capacity";
 import { dropVersionTriggers, missingVersionTriggers } from "../src/database/enterprise-versions";
-import type { EnterpriseCache } from "../src/model/enterprise-cache";
-import { RoleAssignment, ServiceProviderMandate } from "../src/model/entities";
+import type { EnterpriseCache } from "../src/read/enterprise-cache";
+import { RoleAssignment, ServiceProviderMandate } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
@@ -19,7 +19,7 @@ import { TestClock } from "./support/clock";
 import type { SeededEnterprise } from "./support/seed";
 
 /**
- * The enterprise read models kept across requests (src/model/enterprise-cache.ts) answer exactly what the database
+ * The enterprise read models kept across requests (src/read/enterprise-cache.ts) answer exactly what the database
  * answers, at every step of an enterprise's life, in every gateway: three gateways on one database, two keeping
  * models (each its own, warmed before every change) and one reading everything with its own statements (the cache
  * off). Changes are made beside all of them (the actions run on their own data source, as another gateway or the

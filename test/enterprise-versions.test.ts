@@ -16,9 +16,9 @@ import {
 } from "../src/database/enterprise-versions";
 import { migrations } from "../src/database/migrations";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
-import { Enterprise, entities } from "../src/model/entities";
-import { createLoaders } from "../src/model/loaders";
-import { storedDateTime } from "../src/model/row-reader";
+import { Enterprise, entities } from "../src/domain/entities";
+import { createLoaders } from "../src/read/loaders";
+import { storedDateTime } from "../src/read/row-reader";
 import { TestClock } from "./support/clock";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";

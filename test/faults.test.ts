@@ -1,5 +1,5 @@
 import { createConnection, type Connection, type RowDataPacket } from "mysql2/promise";
-import { AuditEvent, Enterprise } from "../src/model/entities";
+import { AuditEvent, Enterprise } from "../src/domain/entities";
 import { describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, leaksIn, maskedError } from "./support/http";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { GraphQLClient, gql } from "graphql-request";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWTPayload } from "jose";
 import type { UnauthenticatedReason } from "../src/errors";
-import { Person } from "../src/model/entities";
+import { Person } from "../src/domain/entities";
 import { withBadCheckDigits } from "./support/check-digits";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gql } from "graphql-request";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
-import { AuditEvent, RoleAssignment } from "../src/model/entities";
+import { AuditEvent, RoleAssignment } from "../src/domain/entities";
 import { importRegister } from "../src/register/import-register";
 import { TestClock } from "./support/clock";
 import { describeEachDatabase } from "./support/databases";

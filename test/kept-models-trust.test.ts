@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { gql } from "graphql-request";
 import { createConnection, type RowDataPacket } from "mysql2/promise";
 import { createVersionTriggers, dropVersionTriggers } from "../src/database/enterprise-versions";
-import type { EnterpriseCache } from "../src/model/enterprise-cache";
+import type { EnterpriseCache } from "../src/read/enterprise-cache";
 import { describeEachDatabase, serverOptions, type DialectName } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

@@ -1,7 +1,7 @@
 import { GraphQLClient } from "graphql-request";
 import type { Language } from "../src/client/generated/operations";
 import { getSdk } from "../src/client/generated/sdk";
-import { capacityCatalog, onlineServiceCatalog } from "../src/model/catalog-data";
+import { capacityCatalog, onlineServiceCatalog } from "../src/domain/catalog-data";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

@@ -2,7 +2,7 @@ import { createClient, type Client } from "graphql-ws";
 import { gql } from "graphql-request";
 import WebSocket from "ws";
 import { requestReader } from "../src/database/data-source";
-import { ServiceProviderMandate } from "../src/model/entities";
+import { ServiceProviderMandate } from "../src/domain/entities";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
 import { TestClock } from "./support/clock";
 import { describeEachDatabase } from "./support/databases";

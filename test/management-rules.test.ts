@@ -1,5 +1,5 @@
 import { gql, type GraphQLClient } from "graphql-request";
-import { EBoxMessage } from "../src/model/entities";
+import { EBoxMessage } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError, expectRefusedUnchanged, type ExpectedError } from "./support/graphql";

@@ -5,8 +5,8 @@ import { decisionReasons } from "../src/access/decision";
 import { roles, tasks } from "../src/access/role-tasks";
 import * as errors from "../src/errors";
 import { formatMessage, message, messages, type MessageKey } from "../src/i18n/messages";
-import { capacityCatalog } from "../src/model/catalog-data";
-import { languages, type Language } from "../src/model/states";
+import { capacityCatalog } from "../src/domain/catalog-data";
+import { languages, type Language } from "../src/domain/states";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, send, type GraphQLErrorBody } from "./support/http";
@@ -102,7 +102,7 @@ describe("the message catalogue", () => {
     // A GraphQLError built by hand would carry free text: only the scalars' refusals (keyed), the compiled executor's
     // rebuild (of an existing error) and the WebSocket's codes on graphql-js's own parse and validation errors do it.
     const handBuilt = sources.filter((s) => /new GraphQLError\(/.test(s.text)).map((s) => s.path.slice(s.path.lastIndexOf("src")));
-    expect(handBuilt.sort()).toEqual([join("src", "http", "compiled-execution.ts"), join("src", "http", "live.ts"), join("src", "model", "scalars.ts")]);
+    expect(handBuilt.sort()).toEqual([join("src", "domain", "scalars.ts"), join("src", "http", "compiled-execution.ts"), join("src", "http", "live.ts")]);
     expect(sources.find((s) => s.path.endsWith(join("http", "live.ts")))!.text.match(/new GraphQLError\((\w+)\.message, /g)).toHaveLength(2);
     expect(sources.find((s) => s.path.endsWith("scalars.ts"))!.text).toMatch(/new GraphQLError\(englishText\(problem\), \{ extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/);
   });

@@ -1,8 +1,8 @@
 import { ClientError, gql, type GraphQLClient } from "graphql-request";
 import { removeUser } from "../src/management/remove-user";
-import { AuditEvent, EBoxMessage, RoleAssignment } from "../src/model/entities";
-import { encodeGlobalId, nodeTypeNames } from "../src/model/global-ids";
-import { maxNodeIds } from "../src/model/resolvers/node.resolver";
+import { AuditEvent, EBoxMessage, RoleAssignment } from "../src/domain/entities";
+import { encodeGlobalId, nodeTypeNames } from "../src/graphql/global-ids";
+import { maxNodeIds } from "../src/graphql/resolvers/node.resolver";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";

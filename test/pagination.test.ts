@@ -1,5 +1,5 @@
 import { gql } from "graphql-request";
-import { EBoxMessage } from "../src/model/entities";
+import { EBoxMessage } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

@@ -6,7 +6,7 @@ import { previewAction, runAction, type ActionScope } from "../src/management/ac
 import { addUser } from "../src/management/add-user";
 import { appointAccessManager } from "../src/management/appoint-access-manager";
 import { updateMyAccount } from "../src/management/update-my-account";
-import { Person, RoleAssignment } from "../src/model/entities";
+import { Person, RoleAssignment } from "../src/domain/entities";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";

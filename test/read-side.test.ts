@@ -1,7 +1,7 @@
 import { GraphQLClient, gql } from "graphql-request";
 import { roleTasks, roles } from "../src/access/role-tasks";
 import { requestReader } from "../src/database/data-source";
-import { capacityCatalog, onlineServiceCatalog } from "../src/model/catalog-data";
+import { capacityCatalog, onlineServiceCatalog } from "../src/domain/catalog-data";
 import { withBadCheckDigits } from "./support/check-digits";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { gql } from "graphql-request";
-import { Enterprise } from "../src/model/entities";
+import { Enterprise } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, send, type HttpAnswer } from "./support/http";

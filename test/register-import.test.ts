@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gql } from "graphql-request";
 import { openDatabase } from "../src/database/data-source";
-import { Enterprise, Person, RoleAssignment } from "../src/model/entities";
+import { Enterprise, Person, RoleAssignment } from "../src/domain/entities";
 import { withBadCheckDigits } from "./support/check-digits";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";

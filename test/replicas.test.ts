@@ -7,7 +7,7 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
-import { Catalog } from "../src/model/catalog";
+import { Catalog } from "../src/domain/catalog";
 import { startGateway, type Gateway } from "../src/server";
 import { createTestDatabase, describeMysql, serverOptions, type TestDatabase } from "./support/databases";
 import { graphql } from "./support/http";

@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { openDatabase } from "../src/database/data-source";
-import { Person } from "../src/model/entities";
-import { maxKeysPerStatement, RowReader } from "../src/model/row-reader";
+import { Person } from "../src/domain/entities";
+import { maxKeysPerStatement, RowReader } from "../src/read/row-reader";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "./support/databases";
 import { ssin } from "./support/identities";
 

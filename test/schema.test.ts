@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { buildSchema, findBreakingChanges, isObjectType, parse, validate } from "graphql";
-import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules, subscriptionRules } from "../src/access/shield";
-import { buildGatewaySchema, buildTypedSchema, directlyResolvedFields, printSortedSchema } from "../src/schema";
+import { assertEveryRootFieldRuled, fieldRules, mutationRules, queryRules, subscriptionRules } from "../src/graphql/shield";
+import { buildGatewaySchema, buildTypedSchema, directlyResolvedFields, printSortedSchema } from "../src/graphql/schema";
 
 const root = join(__dirname, "..");
 const emitted = readFileSync(join(root, "schema", "schema.graphql"), "utf8");

@@ -8,7 +8,7 @@ import manifestJson from "../src/client/generated/persisted-documents.json";
 import { getSdk } from "../src/client/generated/sdk";
 import { persistedQueryFetch } from "../src/client/persisted-fetch";
 import { ConfigError, loadConfig } from "../src/config";
-import { Person } from "../src/model/entities";
+import { Person } from "../src/domain/entities";
 import { loadManifest, sha256Hex } from "../src/http/trusted-documents";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";

@@ -2,7 +2,7 @@ import { ClientError, gql } from "graphql-request";
 import { getNamedType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
 import { addUser } from "../src/management/add-user";
 import { configureStructuredMessaging } from "../src/management/configure-structured-messaging";
-import { buildGatewaySchema } from "../src/schema";
+import { buildGatewaySchema } from "../src/graphql/schema";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";

@@ -4,11 +4,11 @@
  * per-request access layer that gathers their inputs. Nothing outside this folder decides authorization.
  */
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../errors";
-import type { AccessChange } from "../live/changes";
-import type { Catalog } from "../model/catalog";
-import { providerCapacities } from "../model/catalog-data";
-import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../model/entities";
-import type { Loaders } from "../model/loaders";
+import type { AccessChange } from "../database/change-feed";
+import type { Catalog } from "../domain/catalog";
+import { providerCapacities } from "../domain/catalog-data";
+import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../domain/entities";
+import type { Loaders } from "../read/loaders";
 import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
 import {

@@ -1,21 +1,9 @@
-import type { EnterpriseStatus } from "../model/entities/enterprise.entity";
+import type { EnterpriseStatus } from "../domain/states";
 import { message, type Message } from "../i18n/messages";
+import type { DecisionReason } from "../domain/decision-reasons";
 import { enterpriseWideRoles, roleHasTask, taskScope, tasksBeforeActivation, type Role, type Task } from "./role-tasks";
 
-export const decisionReasons = [
-  "GRANTED_BY_ROLE",
-  "GRANTED_BY_MANDATE",
-  "NOT_AUTHENTICATED",
-  "NO_ROLE_IN_ENTERPRISE",
-  "ROLE_LACKS_TASK",
-  "CAPACITY_NOT_ACTIVE",
-  "ENTERPRISE_NOT_ACTIVE",
-  "ENTERPRISE_ACCESS_DELETED",
-  "EBOX_NOT_ACTIVATED",
-  "ONLINE_SERVICE_NOT_GRANTED",
-  "NOT_HISTORY_READER",
-] as const;
-export type DecisionReason = (typeof decisionReasons)[number];
+export { decisionReasons, type DecisionReason } from "../domain/decision-reasons";
 
 /** What the decision needs of an assignment: the role-assignment entity satisfies it. */
 export interface Grant {

@@ -1,15 +1,15 @@
 /**
  * Point-in-time answers (issue 13, point 2): `can`, `canUseOnlineService` and `Enterprise.roleAssignments` asked
  * `asOf` a past instant. The answer is THE decision function (decision.ts) fed by an access layer (access.ts) whose
- * loaders read the state as of that instant (src/model/history-loaders.ts): no second rule engine.
+ * loaders read the state as of that instant (src/read/history-loaders.ts): no second rule engine.
  */
 import type { EntityManager } from "typeorm";
 import type { Clock } from "../clock";
 import { BadUserInputError, ForbiddenError } from "../errors";
-import type { Catalog } from "../model/catalog";
-import type { Enterprise, Person } from "../model/entities";
-import { createLoadersAsOf, historyStart } from "../model/history-loaders";
-import type { Loaders } from "../model/loaders";
+import type { Catalog } from "../domain/catalog";
+import type { Enterprise, Person } from "../domain/entities";
+import { createLoadersAsOf, historyStart } from "../read/history-loaders";
+import type { Loaders } from "../read/loaders";
 import { Access } from "./access";
 import { reasonMessage } from "./decision";
 import { message } from "../i18n/messages";

@@ -3,23 +3,9 @@
  * The shield rules, `Query.roleTasks`, `Enterprise.myTasks`, `Query.can` and the audit action names are all
  * derived from these constants, so they cannot disagree.
  */
-export const roles = ["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER", "ACCESS_MANAGER", "USER"] as const;
-export type Role = (typeof roles)[number];
+import { enterpriseWideRoles, isRole, isTask, roleDescriptions, roles, tasks, type Role, type Task } from "../domain/roles";
 
-export const tasks = [
-  "APPOINT_MAIN_ACCESS_MANAGER",
-  "APPOINT_SERVICE_PROVIDER",
-  "ACTIVATE_EBOX",
-  "DELETE_ENTERPRISE_ACCESS",
-  "ACTIVATE_ENTERPRISE_ACCOUNT",
-  "ACTIVATE_CAPACITY",
-  "MANAGE_USERS",
-  "APPOINT_ACCESS_MANAGER",
-  "USE_ONLINE_SERVICES",
-  "USE_EBOX",
-  "CONFIGURE_STRUCTURED_MESSAGES",
-] as const;
-export type Task = (typeof tasks)[number];
+export { enterpriseWideRoles, isRole, isTask, roleDescriptions, roles, tasks, type Role, type Task };
 
 export const roleTasks = {
   LEGAL_REPRESENTATIVE: ["APPOINT_MAIN_ACCESS_MANAGER", "APPOINT_SERVICE_PROVIDER", "ACTIVATE_EBOX", "DELETE_ENTERPRISE_ACCESS"],
@@ -27,18 +13,6 @@ export const roleTasks = {
   ACCESS_MANAGER: ["MANAGE_USERS", "USE_ONLINE_SERVICES", "USE_EBOX", "CONFIGURE_STRUCTURED_MESSAGES"],
   USER: ["USE_ONLINE_SERVICES", "USE_EBOX"],
 } as const satisfies Record<Role, readonly Task[]>;
-
-export const roleDescriptions = {
-  LEGAL_REPRESENTATIVE:
-    "Known from the enterprise register; appoints the main access manager and service providers, activates the e-Box, deletes the enterprise's access.",
-  MAIN_ACCESS_MANAGER:
-    "Activates the enterprise's account and capacities, appoints an access manager per capacity, manages users.",
-  ACCESS_MANAGER: "Manages the users of one capacity, uses its online services and the e-Box, configures structured messages.",
-  USER: "Uses the online services granted in one capacity and the enterprise's e-Box.",
-} as const satisfies Record<Role, string>;
-
-/** Roles held for the whole enterprise; the others are held for one capacity. */
-export const enterpriseWideRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
 
 /** A capacity-scoped task is allowed only in the capacity of the assignment that grants it (SPEC, "Scope"). */
 export const taskScope = {
@@ -68,14 +42,6 @@ const tasksByRole = new Map<Role, ReadonlySet<Task>>(roles.map((role) => [role, 
 
 export function roleHasTask(role: Role, task: Task): boolean {
   return tasksByRole.get(role)!.has(task);
-}
-
-export function isRole(value: string): value is Role {
-  return (roles as readonly string[]).includes(value);
-}
-
-export function isTask(value: string): value is Task {
-  return (tasks as readonly string[]).includes(value);
 }
 
 // A task that no role can perform is a hole in the table: fail at load time rather than deny silently forever.

@@ -1,4 +1,4 @@
-import { providerCapacities } from "../model/catalog-data";
+import { providerCapacities } from "../domain/catalog-data";
 import type { Grant } from "./decision";
 import { enterpriseWideRoles, type Role } from "./role-tasks";
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
-import { AuditChainHead, AuditEvent } from "../model/entities";
+import { AuditChainHead, AuditEvent } from "../domain/entities";
 
 /** What the hash covers: every column of the event except its own id (assigned by the database after the hash) and the hash itself. */
 export interface AuditEventContent {

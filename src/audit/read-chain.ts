@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { AuditEvent } from "../model/entities";
+import { AuditEvent } from "../domain/entities";
 
 /**
  * The audit events of one enterprise (or of all, `enterpriseId` undefined), in id order, a page at a time: a keyset

@@ -1,6 +1,6 @@
 import { In, type DataSource } from "typeorm";
-import { AuditChainHead, AuditEvent, Enterprise } from "../model/entities";
-import { formatEnterpriseNumber } from "../model/identifiers";
+import { AuditChainHead, AuditEvent, Enterprise } from "../domain/entities";
+import { formatEnterpriseNumber } from "../domain/identifiers";
 import { auditEventHash, chainOf } from "./chain";
 import { auditEventPages } from "./read-chain";
 

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { exportAuditTrail } from "../audit/export";
-import { formatEnterpriseNumber } from "../model/identifiers";
+import { formatEnterpriseNumber } from "../domain/identifiers";
 import { bootstrap, runCommand } from "./bootstrap";
 import { enterpriseArgument } from "./enterprise-argument";
 

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { DataSource } from "typeorm";
 import { loadConfig, type Config } from "../config";
 import { openDatabase } from "../database/data-source";
-import { Catalog } from "../model/catalog";
+import { Catalog } from "../domain/catalog";
 
 /** What every command starts with: the configuration and a migrated database (SPEC, Identity: every command migrates). */
 export async function bootstrap(): Promise<{ config: Config; dataSource: DataSource; catalog: Catalog }> {

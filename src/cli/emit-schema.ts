@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { printSortedSchema } from "../schema";
+import { printSortedSchema } from "../graphql/schema";
 
 const target = join(__dirname, "..", "..", "schema", "schema.graphql");
 writeFileSync(target, printSortedSchema() + "\n");

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
-import { Enterprise } from "../model/entities";
-import { formatEnterpriseNumber, parseEnterpriseNumber } from "../model/identifiers";
+import { Enterprise } from "../domain/entities";
+import { formatEnterpriseNumber, parseEnterpriseNumber } from "../domain/identifiers";
 import { englishProblem } from "../i18n/messages";
 
 /** The enterprise an operator named on the command line (with or without dots, BE prefix allowed), or an error saying why not. */

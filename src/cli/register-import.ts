@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { createLogger } from "../logger";
-import { redisFeed, type ChangeFeed } from "../live/changes";
+import { redisFeed, type ChangeFeed } from "../database/change-feed";
 import { closeRedis, connectRedis } from "../redis";
 import { importRegister } from "../register/import-register";
 import { bootstrap, runCommand } from "./bootstrap";

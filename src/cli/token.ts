@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
 import { loadOrCreateDevKeys } from "../identity/dev-keys";
 import { signDevToken } from "../identity/tokens";
-import { parseName, parseSsin } from "../model/identifiers";
+import { parseName, parseSsin } from "../domain/identifiers";
 import { bootstrap, runCommand } from "./bootstrap";
 import { englishProblem, englishText } from "../i18n/messages";
 

@@ -3,10 +3,11 @@ import { dirname, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
 import type { Database } from "better-sqlite3";
 import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
-import { entities } from "../model/entities";
+import { entities } from "../domain/entities";
+import type { Dialect } from "./dialect";
 import { migrations } from "./migrations";
 
-export type Dialect = "sqlite" | "mysql";
+export type { Dialect } from "./dialect";
 
 const sqliteMigrationBusyTimeoutMs = 5000;
 

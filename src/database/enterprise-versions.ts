@@ -1,8 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import type { Dialect } from "./data-source";
-
-// Not data-source.ts's dialectOf: that module loads the migrations, and a migration loads this one.
-const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql");
+import { dialectOf, type Dialect } from "./dialect";
 
 /**
  * Enterprise versions: the guarantee a cache of enterprise read models is built on (issue 11, point 5; issue 18).
@@ -39,12 +36,12 @@ const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type 
  * What the guarantee does not cover:
  * - The enterprise's own row (number, name, status): it holds the version, is read fresh with it, and has no trigger
  *   (MySQL forbids a trigger from updating its own table).
- * - Time. A right with a `validUntil` reads as ended from that instant on (src/access/validity.ts) although nothing is
+ * - Time. A right with a `validUntil` reads as ended from that instant on (src/domain/validity.ts) although nothing is
  *   written then; the version moves only when the expiry is written down (the next action of the enterprise, or the
- *   sweep). So the cache (src/model/enterprise-cache.ts) keeps every row not ended and each request keeps those
+ *   sweep). So the cache (src/read/enterprise-cache.ts) keeps every row not ended and each request keeps those
  *   current at its own instant.
  * - Ordering of reads. A label is only as good as the read behind it: the cache reads the versions and the rows in one
- *   consistent snapshot (src/model/row-reader.ts, readSnapshot). Read in separate statements, a commit in between
+ *   consistent snapshot (src/read/row-reader.ts, readSnapshot). Read in separate statements, a commit in between
  *   could put older rows under a newer version.
  *
  * Each row write moves the version of every enterprise the row is shown in: on MySQL and SQLite triggers fire per

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
 import type { Context } from "../context";
-import { Enterprise, Person } from "../model/entities";
-import { formatEnterpriseNumber } from "../model/identifiers";
+import { Enterprise, Person } from "../domain/entities";
+import { formatEnterpriseNumber } from "../domain/identifiers";
 import { expireRightAction } from "../management/expire-rights";
 
 /**

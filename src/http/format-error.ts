@@ -1,7 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { formatMessage, isMessageKey, message, englishText, withoutControls, type MessageKey } from "../i18n/messages";
-import type { Language } from "../model/states";
+import type { Language } from "../domain/states";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
 const publicCodes = new Set([

@@ -1,13 +1,13 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { getDirectiveValues } from "graphql";
 import { messageLanguageFor, type Context } from "../context";
-import { languageDirectiveName } from "../model/language-directive";
-import type { Language } from "../model/states";
+import { languageDirectiveName } from "../graphql/language-directive";
+import type { Language } from "../domain/states";
 import { forRequest } from "./format-error";
 
 /**
  * Words the request's messages in its context's language, and reads the operation's `@language(code:)` into that
- * context once Apollo knows the operation (src/model/language-directive.ts). Apollo runs each operation on a shallow
+ * context once Apollo knows the operation (src/graphql/language-directive.ts). Apollo runs each operation on a shallow
  * copy of the context the context function returned, so the language is bound to that copy here: the request's
  * answers given outside the pipeline (the deadline's TIMEOUT) follow it too. Apollo's formatError knows no request,
  * so the errors of the answer get their language and request id here, as it is sent: this plugin comes after every

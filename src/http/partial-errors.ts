@@ -3,7 +3,7 @@ import type { Context } from "../context";
 import { formatError } from "./format-error";
 
 /**
- * Adds the refusals that a mutation's answer collected (context.partialErrors, see src/access/shield.ts) to the
+ * Adds the refusals that a mutation's answer collected (context.partialErrors, see src/graphql/shield.ts) to the
  * response's errors, formatted like every other error, so the committed result and the refusal arrive together.
  */
 export function partialErrors(): ApolloServerPlugin<Context> {

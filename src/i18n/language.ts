@@ -1,4 +1,4 @@
-import { languages, type Language } from "../model/states";
+import { languages, type Language } from "../domain/states";
 
 /** The first supported language of an Accept-Language header, by quality (RFC 9110 12.5.4); `*` names none. */
 export function preferredLanguage(header: string | undefined): Language | null {

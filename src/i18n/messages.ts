@@ -1,6 +1,6 @@
-import type { Role, Task } from "../access/role-tasks";
-import { capacityCatalog, onlineServiceCatalog } from "../model/catalog-data";
-import type { Language } from "../model/states";
+import type { Role, Task } from "../domain/roles";
+import { capacityCatalog, onlineServiceCatalog } from "../domain/catalog-data";
+import type { Language } from "../domain/states";
 import { fieldLabels, isFieldLabel, roleNames, taskNames, type FieldLabel, type Translated } from "./names";
 
 /**

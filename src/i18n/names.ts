@@ -1,5 +1,5 @@
-import type { Role, Task } from "../access/role-tasks";
-import type { Language } from "../model/states";
+import type { Role, Task } from "../domain/roles";
+import type { Language } from "../domain/states";
 
 /** A word or label in every language of the portal. */
 export type Translated = Record<Language, string>;

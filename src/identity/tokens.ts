@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { UnauthenticatedError, type UnauthenticatedReason } from "../errors";
-import { parseName, parseSsin } from "../model/identifiers";
+import { parseName, parseSsin } from "../domain/identifiers";
 import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
 import { message, type Message } from "../i18n/messages";
 

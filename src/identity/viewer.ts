@@ -1,8 +1,8 @@
 import type { DataSource } from "typeorm";
 import { requestReader } from "../database/data-source";
 import { runMaintenance } from "../management/action";
-import { Enterprise, Person, RoleAssignment } from "../model/entities";
-import { RowReader } from "../model/row-reader";
+import { Enterprise, Person, RoleAssignment } from "../domain/entities";
+import { RowReader } from "../read/row-reader";
 import type { Identity } from "./tokens";
 
 const readers = new WeakMap<DataSource, RowReader>();
@@ -25,7 +25,7 @@ export interface ViewerRows {
   person: Person;
   /** Not ended, by id; the request keeps those current at its instant (src/context.ts). Empty for a person just created. */
   assignments: RoleAssignment[];
-  /** The enterprises of `assignments` (with their versions: src/model/enterprise-cache.ts). */
+  /** The enterprises of `assignments` (with their versions: src/read/enterprise-cache.ts). */
   enterprises: Enterprise[];
 }
 

@@ -3,10 +3,10 @@ import type { Logger } from "pino";
 import { Access, type LiveSight } from "../access/access";
 import type { Clock } from "../clock";
 import { primaryReader } from "../database/data-source";
-import type { Catalog } from "../model/catalog";
-import type { Enterprise, Person } from "../model/entities";
-import { createLoaders } from "../model/loaders";
-import type { AccessChange, ChangeFeed } from "./changes";
+import type { Catalog } from "../domain/catalog";
+import type { Enterprise, Person } from "../domain/entities";
+import { createLoaders } from "../read/loaders";
+import type { AccessChange, ChangeFeed } from "../database/change-feed";
 import { Subscription } from "./subscription";
 
 /** A viewer with live subscriptions in this process, and what they saw when last read. */

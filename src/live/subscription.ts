@@ -1,5 +1,5 @@
-import type { Enterprise } from "../model/entities";
-import type { AccessChangeEvent } from "../model/types/access-change.type";
+import type { Enterprise } from "../domain/entities";
+import type { AccessChangeEvent } from "../graphql/types/access-change.type";
 
 /** Events waiting for a subscriber that reads slower than changes come: beyond it, the oldest are dropped. */
 const maxQueued = 100;

@@ -7,16 +7,16 @@ import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
 import { AuditChainRaceError, appendAuditEvents, type AuditEventContent } from "../audit/chain";
 import { ConflictError, TimeoutError } from "../errors";
-import type { RequestDeadline } from "../http/request-deadline";
-import type { Catalog } from "../model/catalog";
-import { Enterprise, type Person } from "../model/entities";
-import { createLoaders } from "../model/loaders";
+import type { RequestDeadline } from "../database/request-deadline";
+import type { Catalog } from "../domain/catalog";
+import { Enterprise, type Person } from "../domain/entities";
+import { createLoaders } from "../read/loaders";
 import { abandonConnection, dialectOf, isSqliteBusy, sqliteBusyTimeoutMs } from "../database/data-source";
 import type { Task } from "../access/role-tasks";
 import { systemClock, type Clock } from "../clock";
 import { expireDueRights, expiryChanges } from "./expire-rights";
 import { message } from "../i18n/messages";
-import type { AccessChange, ChangeFeed, RecordedChange } from "../live/changes";
+import type { AccessChange, ChangeFeed, RecordedChange } from "../database/change-feed";
 import { expectVersionsMoved, rememberLockedVersions } from "./versions-moved";
 
 /**

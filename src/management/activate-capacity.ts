@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { activateCapacityRow, activeCapacities, lockedEnterprise } from "./common";
 import { ConflictError } from "../errors";
-import type { EnterpriseCapacityModel } from "../model/read-models";
+import type { EnterpriseCapacityModel } from "../read/read-models";
 import { message } from "../i18n/messages";
 
 /** SPEC rule 5: a capacity from the catalog becomes active; the main access manager becomes its access manager. */

@@ -1,10 +1,10 @@
 import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { ConflictError } from "../errors";
-import { EBox, EBoxMessage } from "../model/entities";
-import { recordEBoxActive } from "../model/history";
-import { parseEmail } from "../model/identifiers";
-import type { EBoxModel } from "../model/read-models";
+import { EBox, EBoxMessage } from "../domain/entities";
+import { recordEBoxActive } from "../domain/history";
+import { parseEmail } from "../domain/identifiers";
+import type { EBoxModel } from "../read/read-models";
 import { message } from "../i18n/messages";
 
 /** SPEC rule 8: one e-Box per enterprise, activated once by a legal representative; it delivers a welcome message. */

@@ -1,9 +1,9 @@
 import type { ActionScope } from "./action";
 import { activateCapacityRow, lockedEnterprise } from "./common";
 import { ConflictError } from "../errors";
-import { Enterprise } from "../model/entities";
+import { Enterprise } from "../domain/entities";
 import { message } from "../i18n/messages";
-import { recordEnterpriseStatus } from "../model/history";
+import { recordEnterpriseStatus } from "../domain/history";
 
 /** SPEC rule 3: PENDING_ACTIVATION becomes ACTIVE and the enterprise's default capacity (from the register) becomes active. */
 export async function activateEnterpriseAccount(scope: ActionScope, input: { enterprise: string }): Promise<Enterprise> {

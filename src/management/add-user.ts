@@ -1,6 +1,6 @@
 import type { ActionScope } from "./action";
 import { assignmentSummary, grantRole, lockedEnterprise, personSummary, upsertPerson, validPerson, validServices, validValidUntil, type PersonInput } from "./common";
-import type { RoleAssignment } from "../model/entities";
+import type { RoleAssignment } from "../domain/entities";
 
 /**
  * Adds a USER in one capacity with online services of that capacity (SPEC rules 5 and 6), until `validUntil` if

@@ -1,6 +1,6 @@
 import type { ActionScope } from "./action";
 import { activeCapacities, assignmentSummary, grantRole, lockedEnterprise, personSummary, requireActiveCapacity, upsertPerson, validPerson, validValidUntil, type PersonInput } from "./common";
-import type { RoleAssignment } from "../model/entities";
+import type { RoleAssignment } from "../domain/entities";
 
 /**
  * Appoints an access manager for one active capacity (SPEC rules 5 and 6), until `validUntil` if given. Appointing

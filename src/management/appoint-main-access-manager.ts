@@ -14,9 +14,9 @@ import {
   type PersonInput,
 } from "./common";
 import { ConflictError } from "../errors";
-import { Enterprise, RoleAssignment } from "../model/entities";
+import { Enterprise, RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
-import { recordEnterpriseStatus } from "../model/history";
+import { recordEnterpriseStatus } from "../domain/history";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose

@@ -2,8 +2,8 @@ import { IsNull } from "typeorm";
 import type { ActionScope } from "./action";
 import { activeCapacities, findEnterprise, requireActiveCapacity, validValidUntil } from "./common";
 import { BadUserInputError, ConflictError } from "../errors";
-import { providerCapacities } from "../model/catalog-data";
-import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../model/entities";
+import { providerCapacities } from "../domain/catalog-data";
+import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../domain/entities";
 import { message } from "../i18n/messages";
 
 const summary = (m: ServiceProviderMandate) => ({

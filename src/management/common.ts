@@ -8,11 +8,11 @@ import {
   RoleAssignmentOnlineService,
   assignmentActiveKey,
   assignmentExclusiveKey,
-} from "../model/entities";
-import { recordCapacityActive, recordOnlineServices } from "../model/history";
-import { parseEmail, parseName, type Checked } from "../model/identifiers";
+} from "../domain/entities";
+import { recordCapacityActive, recordOnlineServices } from "../domain/history";
+import { parseEmail, parseName, type Checked } from "../domain/identifiers";
 import type { Role } from "../access/role-tasks";
-import { latestValidUntil, maxValidityYears } from "../access/validity";
+import { latestValidUntil, maxValidityYears } from "../domain/validity";
 import type { ActionScope } from "./action";
 import { labelled, message } from "../i18n/messages";
 

@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
-import { StructuredMessagingConfig, type Channel } from "../model/entities";
-import { parseEmail } from "../model/identifiers";
+import { StructuredMessagingConfig, type Channel } from "../domain/entities";
+import { parseEmail } from "../domain/identifiers";
 
 const summary = (c: StructuredMessagingConfig | null) =>
   c && { capacity: c.capacityCode, channel: c.channel, senderNumber: c.senderNumber, technicalContactEmail: c.technicalContactEmail, endedAt: c.endedAt };

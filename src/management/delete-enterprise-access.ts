@@ -2,10 +2,10 @@ import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
 import { dialectOf } from "../database/data-source";
-import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
-import { recordAccessDeleted } from "../model/history";
-import { parseName } from "../model/identifiers";
-import { currentAtSql } from "../access/validity";
+import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
+import { recordAccessDeleted } from "../domain/history";
+import { parseName } from "../domain/identifiers";
+import { currentAtSql } from "../domain/validity";
 
 /**
  * How many ids of ended assignments and mandates the audit event lists (the first ones by id), next to their
@@ -21,7 +21,7 @@ export const auditedIdsLimit = 100;
  * Assignments and mandates end with one UPDATE each, whatever their number. The assignments are guarded by the
  * enterprise lock; a mandate may be ended at the same moment by its other party, which locks only its own
  * enterprise, so the mandates are locked first and ended only while still ACTIVE: the event lists what this
- * action ended, never a mandate someone else ended. A mandate that has expired (src/access/validity.ts) is over
+ * action ended, never a mandate someone else ended. A mandate that has expired (src/domain/validity.ts) is over
  * already: the lock wrote down those in which this enterprise is the client; one in which it is the provider is left
  * to its client's next action or the sweep, which record it as expired (EXPIRE_RIGHT) rather than ended by this one.
  */

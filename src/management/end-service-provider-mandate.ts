@@ -2,7 +2,7 @@ import type { ActionScope } from "./action";
 import { mandateChanges, mandateSummary } from "./appoint-service-provider";
 import { validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
-import { Enterprise, ServiceProviderMandate } from "../model/entities";
+import { Enterprise, ServiceProviderMandate } from "../domain/entities";
 import { message } from "../i18n/messages";
 
 /** Ends a mandate; the client's legal representative decides (APPOINT_SERVICE_PROVIDER). */

@@ -1,8 +1,8 @@
 import type { EntityManager } from "typeorm";
-import { dueAtSql } from "../access/validity";
+import { dueAtSql } from "../domain/validity";
 import { appendAuditEvents, type AuditEventContent } from "../audit/chain";
-import type { RecordedChange } from "../live/changes";
-import { RoleAssignment, ServiceProviderMandate } from "../model/entities";
+import type { RecordedChange } from "../database/change-feed";
+import { RoleAssignment, ServiceProviderMandate } from "../domain/entities";
 
 /** Who wrote an expiry down: the first management action that met it, or the sweep. Kept in the event's details. */
 export type ExpiredBy = "request" | "sweep";
@@ -12,7 +12,7 @@ export const expireRightAction = "EXPIRE_RIGHT";
 
 /**
  * Writes down the end of the assignments and mandates of these enterprises (mandates: as client) that have expired by
- * `now` (src/access/validity.ts), each with one EXPIRE_RIGHT audit event on the enterprise's chain, in the caller's
+ * `now` (src/domain/validity.ts), each with one EXPIRE_RIGHT audit event on the enterprise's chain, in the caller's
  * transaction. Readers never wait for this: they already see an expired row as ended. What it adds is the record, and
  * the release of the unique keys (`active_key`, `exclusive_key`) so that the right can be granted again.
  *
@@ -85,7 +85,7 @@ export async function enterprisesWithDueRights(em: EntityManager, now: Date, lim
 }
 
 /**
- * The access changes an expiry makes, for live subscribers (src/live/changes.ts), from the EXPIRE_RIGHT events that
+ * The access changes an expiry makes, for live subscribers (src/database/change-feed.ts), from the EXPIRE_RIGHT events that
  * wrote it down: an assignment's end to its enterprise, a mandate's to its client and its provider. Published when
  * the expiry is written down (by an action or the sweep), not at the instant itself: until then readers already see
  * the right as ended, and the sweep bounds the delay (EXPIRY_SWEEP_SECONDS).

@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { lockedEnterprise, validId } from "./common";
 import { NotFoundError } from "../errors";
-import { EBoxMessage } from "../model/entities";
+import { EBoxMessage } from "../domain/entities";
 import { message as text } from "../i18n/messages";
 
 /** Marks a message of the enterprise's e-Box read; marking it again keeps the first reading time. */

@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from "type-graphql";
-import type { Channel, Language } from "../model/entities";
-import { ChannelEnum, LanguageEnum } from "../model/enums";
-import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../model/scalars";
+import type { Channel, Language } from "../domain/entities";
+import { ChannelEnum, LanguageEnum } from "../domain/enums";
+import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../domain/scalars";
 import type { PersonInput as ValidatedPerson } from "./common";
 
 /**

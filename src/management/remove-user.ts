@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { assignmentSummary, endAssignments } from "./common";
 import { lockedUserAssignment } from "./user-assignment";
-import type { RoleAssignment } from "../model/entities";
+import type { RoleAssignment } from "../domain/entities";
 
 /** Ends a USER assignment; its history stays in the audit trail. */
 export async function removeUser(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {

@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { assignmentSummary, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
-import { Enterprise, RoleAssignment } from "../model/entities";
+import { Enterprise, RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
 
 /**

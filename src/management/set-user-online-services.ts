@@ -1,8 +1,8 @@
 import type { ActionScope } from "./action";
 import { assignmentSummary, validServices, validValidUntil } from "./common";
 import { lockedUserAssignment } from "./user-assignment";
-import { RoleAssignment, RoleAssignmentOnlineService } from "../model/entities";
-import { recordOnlineServices } from "../model/history";
+import { RoleAssignment, RoleAssignmentOnlineService } from "../domain/entities";
+import { recordOnlineServices } from "../domain/history";
 
 /**
  * Replaces the online services of a USER with services of their capacity; with `validUntil`, the assignment expires

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import { holdSqliteWriteLock, lockEnterpriseRows, runMaintenance } from "./action";
-import type { ChangeFeed } from "../live/changes";
+import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */
@@ -24,7 +24,7 @@ export async function sweepExpiredRights({ dataSource, clock = systemClock, chan
       const now = clock.now();
       return { expired: await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" }), now };
     });
-    // Committed: live subscribers learn of the ends (src/live/changes.ts).
+    // Committed: live subscribers learn of the ends (src/database/change-feed.ts).
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     written += expired.length;
   }

@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { valid } from "./common";
-import { Person, type Language } from "../model/entities/person.entity";
-import { parseEmail, parsePhone } from "../model/identifiers";
+import { Person, type Language } from "../domain/entities/person.entity";
+import { parseEmail, parsePhone } from "../domain/identifiers";
 
 /** Updates the caller's own contact data and language; an empty string clears e-mail or phone. */
 export async function updateMyAccount(scope: ActionScope, input: { email?: string | null; phone?: string | null; language?: Language | null }): Promise<Person> {

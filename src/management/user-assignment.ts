@@ -1,7 +1,7 @@
 import type { ActionScope } from "./action";
 import { validId } from "./common";
 import { ConflictError, NotFoundError } from "../errors";
-import { Enterprise, RoleAssignment } from "../model/entities";
+import { Enterprise, RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
 
 /** Finds a current USER assignment by id, locks its enterprise and checks MANAGE_USERS in its capacity. */

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { missingVersionTriggers, recordVersionsLost, reportVersionsLost } from "../database/enterprise-versions";
-import type { AccessChangeKind, RecordedChange } from "../live/changes";
+import type { AccessChangeKind, RecordedChange } from "../database/change-feed";
 
 /**
  * Issue 18, point 2: lost version triggers noticed at run time, by the next management action. An action locks the

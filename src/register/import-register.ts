@@ -5,13 +5,13 @@ import { createInterface } from "node:readline";
 import { parse as parseCsv } from "csv-parse/sync";
 import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
 import { dialectOf, retryWhileBusy } from "../database/data-source";
-import type { Catalog } from "../model/catalog";
+import type { Catalog } from "../domain/catalog";
 import { appendAuditEvents } from "../audit/chain";
 import { systemClock, type Clock } from "../clock";
-import type { ChangeFeed, RecordedChange } from "../live/changes";
-import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../model/entities";
-import { recordRegistrations } from "../model/history";
-import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../model/identifiers";
+import type { ChangeFeed, RecordedChange } from "../database/change-feed";
+import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../domain/entities";
+import { recordRegistrations } from "../domain/history";
+import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../domain/identifiers";
 import { englishProblem } from "../i18n/messages";
 import { lockEnterpriseRows } from "../management/action";
 
@@ -370,7 +370,7 @@ export async function importRegister(
     progress?: Progress;
     /** Where the import reads the instant it records (src/clock.ts): once per batch, when the batch holds its locks. */
     clock?: Clock;
-    /** Where each committed batch's changes are published (src/live/changes.ts): Redis, for the gateways that serve subscriptions. */
+    /** Where each committed batch's changes are published (src/database/change-feed.ts): Redis, for the gateways that serve subscriptions. */
     changes?: ChangeFeed;
   },
 ): Promise<ImportSummary> {

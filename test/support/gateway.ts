@@ -9,7 +9,7 @@ import { loadConfig, type Config } from "../../src/config";
 import { openDatabase } from "../../src/database/data-source";
 import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
 import { signDevToken } from "../../src/identity/tokens";
-import { Catalog } from "../../src/model/catalog";
+import { Catalog } from "../../src/domain/catalog";
 import { startGateway, type Gateway } from "../../src/server";
 import { createTestDatabase, type DialectName, type TestDatabase } from "./databases";
 import { Seed } from "./seed";

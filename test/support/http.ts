@@ -1,6 +1,6 @@
 import { maskedMessage } from "../../src/http/format-error";
 import { formatMessage } from "../../src/i18n/messages";
-import type { Language } from "../../src/model/states";
+import type { Language } from "../../src/domain/states";
 export interface GraphQLErrorBody {
   message: string;
   path?: (string | number)[];

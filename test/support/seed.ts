@@ -8,9 +8,9 @@ import { addUser } from "../../src/management/add-user";
 import { appointAccessManager } from "../../src/management/appoint-access-manager";
 import { appointMainAccessManager } from "../../src/management/appoint-main-access-manager";
 import { appointServiceProvider } from "../../src/management/appoint-service-provider";
-import type { Catalog } from "../../src/model/catalog";
-import { recordRegistrations } from "../../src/model/history";
-import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../../src/model/entities";
+import type { Catalog } from "../../src/domain/catalog";
+import { recordRegistrations } from "../../src/domain/history";
+import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../../src/domain/entities";
 import { enterpriseNumber, formatted, ssin } from "./identities";
 
 export interface SeededEnterprise {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { capacityCatalog, onlineServiceCatalog } from "../../model/catalog-data";
+import { capacityCatalog, onlineServiceCatalog } from "../../domain/catalog-data";
 
 /** Seeds the capacity and online-service catalog (SPEC, "Catalog"). A later catalog change is a new migration. */
 export class SeedCatalog1764300000001 implements MigrationInterface {

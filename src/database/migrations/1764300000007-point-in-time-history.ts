@@ -59,7 +59,7 @@ class SpanReplay {
 }
 
 /**
- * Issue 13, point 2: the history tables of point-in-time answers (src/model/entities/history.entity.ts), back-filled
+ * Issue 13, point 2: the history tables of point-in-time answers (src/domain/entities/history.entity.ts), back-filled
  * from what the database already holds, so that `asOf` answers for the past before this migration too.
  *
  * Role assignments and mandates need nothing: their rows stay, with granted_at/starts_at and ended_at. The rest is

@@ -1,0 +1,139 @@
+import { registerEnumType } from "type-graphql";
+import { decisionReasons, type DecisionReason } from "./decision-reasons";
+import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
+import { capacityStatuses, channels, eBoxStatuses, enterpriseStatuses, languages, mandateStatuses, type CapacityStatus, type Channel, type EBoxStatus, type EnterpriseStatus, type Language, type MandateStatus } from "./states";
+
+/**
+ * The GraphQL enums, each built from the constant that is its source (roles.ts for Role and Task, decision-reasons.ts,
+ * states.ts for the rest). A value added to a constant without a description here does not compile. They are registered
+ * here, beside their sources, and not in src/graphql, because the entities name them in their fields: what exists
+ * must not import the GraphQL surface to say what type a column has.
+ */
+type Described<V extends string> = Record<V, { description: string }>;
+
+/** The enum object type-graphql wants: each name maps to itself, as the values are the names everywhere else too. */
+function enumOf<V extends string>(values: readonly V[]): { [K in V]: K } {
+  return Object.fromEntries(values.map((value) => [value, value])) as { [K in V]: K };
+}
+
+export const RoleEnum = enumOf(roles);
+registerEnumType(RoleEnum, {
+  name: "Role",
+  description: "A role a person holds in an enterprise. Legal representatives and the main access manager hold it for the whole enterprise, access managers and users for one capacity.",
+  valuesConfig: Object.fromEntries(roles.map((role) => [role, { description: roleDescriptions[role] }])) as Described<Role>,
+});
+
+const taskDescriptions: Described<Task> = {
+  APPOINT_MAIN_ACCESS_MANAGER: { description: "Appoint or replace the enterprise's main access manager (appointMainAccessManager)." },
+  APPOINT_SERVICE_PROVIDER: { description: "Appoint a service provider for a capacity, or end its mandate (appointServiceProvider, endServiceProviderMandate)." },
+  ACTIVATE_EBOX: { description: "Activate the enterprise's e-Box with a notification address (activateEBox)." },
+  DELETE_ENTERPRISE_ACCESS: { description: "End every role, mandate and configuration of the enterprise, keeping its history (deleteEnterpriseAccess)." },
+  ACTIVATE_ENTERPRISE_ACCOUNT: { description: "Activate the enterprise's account and its default capacity (activateEnterpriseAccount)." },
+  ACTIVATE_CAPACITY: { description: "Activate a capacity of the catalog for the enterprise (activateCapacity)." },
+  MANAGE_USERS: { description: "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser)." },
+  APPOINT_ACCESS_MANAGER: { description: "Appoint or revoke an access manager of a capacity (appointAccessManager, revokeAccessManager)." },
+  USE_ONLINE_SERVICES: { description: "Use the online services granted in the capacity, for the enterprise or its clients (canUseOnlineService)." },
+  USE_EBOX: { description: "Read the enterprise's e-Box messages and mark them read (EBox.messages, markEBoxMessageRead)." },
+  CONFIGURE_STRUCTURED_MESSAGES: { description: "Configure the channel and technical contact of a capacity's structured messages (configureStructuredMessaging)." },
+};
+export const TaskEnum = enumOf(tasks);
+registerEnumType(TaskEnum, {
+  name: "Task",
+  description: "The tasks of the role-task table. Each management mutation names the task it needs; Query.can tells whether the caller may perform one.",
+  valuesConfig: taskDescriptions,
+});
+
+const languageDescriptions: Described<Language> = {
+  NL: { description: "Dutch." },
+  FR: { description: "French." },
+  DE: { description: "German." },
+  EN: { description: "English." },
+};
+export const LanguageEnum = enumOf(languages);
+registerEnumType(LanguageEnum, {
+  name: "Language",
+  description: "A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account.",
+  valuesConfig: languageDescriptions,
+});
+
+const enterpriseStatusDescriptions: Described<EnterpriseStatus> = {
+  REGISTERED: { description: "Known from the enterprise register; no main access manager yet." },
+  PENDING_ACTIVATION: { description: "A main access manager is appointed; the account is not yet activated." },
+  ACTIVE: { description: "The account is active: every task of the role-task table can be performed." },
+  ACCESS_DELETED: { description: "The legal representative deleted the enterprise's access: read-only, every role and grant ended." },
+};
+export const EnterpriseStatusEnum = enumOf(enterpriseStatuses);
+registerEnumType(EnterpriseStatusEnum, {
+  name: "EnterpriseStatus",
+  description: "Where an enterprise stands in its life in the portal; every task but appointing the main access manager and activating the account needs ACTIVE.",
+  valuesConfig: enterpriseStatusDescriptions,
+});
+
+const capacityStatusDescriptions: Described<CapacityStatus> = {
+  ACTIVE: { description: "Activated for the enterprise: access managers and users can be appointed in it." },
+  INACTIVE: { description: "Not activated for the enterprise (yet): no one holds a role in it." },
+};
+export const CapacityStatusEnum = enumOf(capacityStatuses);
+registerEnumType(CapacityStatusEnum, {
+  name: "CapacityStatus",
+  description: "Whether a capacity of the catalog is active for an enterprise.",
+  valuesConfig: capacityStatusDescriptions,
+});
+
+const mandateStatusDescriptions: Described<MandateStatus> = {
+  ACTIVE: { description: "The provider's staff act for the client in the mandate's capacity." },
+  ENDED: { description: "Ended by the client or replaced by a newer mandate for the same capacity; kept for the record." },
+};
+export const MandateStatusEnum = enumOf(mandateStatuses);
+registerEnumType(MandateStatusEnum, {
+  name: "MandateStatus",
+  description: "Whether a service-provider mandate is in force.",
+  valuesConfig: mandateStatusDescriptions,
+});
+
+const eBoxStatusDescriptions: Described<EBoxStatus> = {
+  NOT_ACTIVATED: { description: "Not activated (or deactivated when the enterprise's access was deleted): a legal representative can activate it." },
+  ACTIVE: { description: "Active: messages arrive and are readable with USE_EBOX." },
+};
+export const EBoxStatusEnum = enumOf(eBoxStatuses);
+registerEnumType(EBoxStatusEnum, {
+  name: "EBoxStatus",
+  description: "Whether an enterprise's e-Box is activated.",
+  valuesConfig: eBoxStatusDescriptions,
+});
+
+const channelDescriptions: Described<Channel> = {
+  SFTP: { description: "Files exchanged over SFTP." },
+  FTP: { description: "Files exchanged over FTP." },
+  SOAP: { description: "Messages exchanged through the SOAP web services." },
+  REST: { description: "Messages exchanged through the REST API." },
+};
+export const ChannelEnum = enumOf(channels);
+registerEnumType(ChannelEnum, {
+  name: "Channel",
+  description: "How an enterprise exchanges structured messages in a capacity.",
+  valuesConfig: channelDescriptions,
+});
+
+const decisionReasonDescriptions: Described<DecisionReason> = {
+  GRANTED_BY_ROLE: { description: "Allowed: a role of the caller in the enterprise includes the task." },
+  GRANTED_BY_MANDATE: { description: "Allowed through a service-provider mandate: the caller's role at the provider includes the task." },
+  NOT_AUTHENTICATED: { description: "Denied: no valid bearer token was presented." },
+  NO_ROLE_IN_ENTERPRISE: { description: "Denied: the caller holds no role in the enterprise (also answered for an enterprise that does not exist)." },
+  ROLE_LACKS_TASK: { description: "Denied: none of the caller's roles in the enterprise includes the task." },
+  CAPACITY_NOT_ACTIVE: { description: "Denied: the capacity is not active for the enterprise." },
+  ENTERPRISE_NOT_ACTIVE: { description: "Denied: the enterprise's account is not active yet." },
+  ENTERPRISE_ACCESS_DELETED: { description: "Denied: the enterprise's access has been deleted." },
+  EBOX_NOT_ACTIVATED: { description: "Denied: the enterprise's e-Box is not activated." },
+  ONLINE_SERVICE_NOT_GRANTED: { description: "Denied: the online service is not granted to the caller for the enterprise." },
+  NOT_HISTORY_READER: {
+    description:
+      "Refused (FORBIDDEN, never in a Decision): only the enterprise's current legal representatives and main access manager may ask with `asOf` what was true at a past instant.",
+  },
+};
+export const DecisionReasonEnum = enumOf(decisionReasons);
+registerEnumType(DecisionReasonEnum, {
+  name: "DecisionReason",
+  description: "Why a task is allowed or denied: a stable code to branch on (Decision.message words it for people).",
+  valuesConfig: decisionReasonDescriptions,
+});

@@ -1,0 +1,287 @@
+import { GraphQLError, locatedError, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import { pathToArray } from "graphql/jsutils/Path";
+import { applyMiddleware, type IMiddleware } from "graphql-middleware";
+import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
+import type { Context } from "../context";
+import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
+import { emptyPage, type EBoxModel } from "../read/read-models";
+import type { Enterprise } from "../domain/entities";
+import { notHistoryReader } from "../access/history";
+import type { Task } from "../access/role-tasks";
+import { message } from "../i18n/messages";
+
+/**
+ * graphql-shield, built from the role-task table through the one decision function (src/access/decision.ts).
+ * graphql-shield is unmaintained upstream: it is pinned, and this module is the only place that knows it.
+ */
+
+type Args = Record<string, unknown> & { input?: Record<string, unknown> };
+/** Where a guarded operation acts: the enterprise (and capacity), or the error that tells why there is none. */
+type Target = { enterprise: Enterprise; capacity: string | null } | GraphQLError;
+type Locate = (args: Args, context: Context) => Promise<Target>;
+
+const numericId = (value: unknown, field: string): number | GraphQLError =>
+  typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, message("input.invalidId"));
+
+async function enterpriseNumbered(number: unknown, context: Context): Promise<Enterprise | GraphQLError> {
+  const enterprise = typeof number === "string" ? await context.loaders.enterpriseByNumber.load(number) : null;
+  return enterprise ?? new NotFoundError(message("notFound.enterprise"));
+}
+
+/** The enterprise named by an argument (`enterprise` or `input.enterprise`), and the capacity argument if any. */
+const byEnterprise: Locate = async (args, context) => {
+  const source = args.input ?? args;
+  const enterprise = await enterpriseNumbered(source.enterprise, context);
+  if (enterprise instanceof GraphQLError) return enterprise;
+  const capacity = typeof source.capacity === "string" ? source.capacity.trim() : null;
+  if (capacity !== null && !context.catalog.capacities.has(capacity)) {
+    return new BadUserInputError(args.input ? "input.capacity" : "capacity", message("input.unknownCapacity", { value: capacity }));
+  }
+  return { enterprise, capacity };
+};
+
+/** The enterprise alone: for activateCapacity the capacity is what gets activated, not the scope of the task. */
+const byEnterpriseOnly: Locate = async (args, context) => {
+  const enterprise = await enterpriseNumbered(args.enterprise, context);
+  return enterprise instanceof GraphQLError ? enterprise : { enterprise, capacity: null };
+};
+
+/** The enterprise and capacity of the role assignment named by `assignment` or `input.assignment`. */
+const byAssignment: Locate = async (args, context) => {
+  const field = args.input ? "input.assignment" : "assignment";
+  const id = numericId((args.input ?? args).assignment, field);
+  if (id instanceof GraphQLError) return id;
+  const assignment = await context.loaders.assignment.load(id);
+  const enterprise = assignment && (await context.loaders.enterprise.load(assignment.enterpriseId));
+  // An id in an enterprise the caller cannot see reads as unknown: FORBIDDEN would tell that it exists, and where.
+  if (!assignment || !enterprise || !(await context.access.knowsOfAssignment(assignment))) return new NotFoundError(message("notFound.roleAssignment"));
+  return { enterprise, capacity: assignment.capacityCode };
+};
+
+/** The client enterprise of the mandate named by `mandate`. */
+const byMandateClient: Locate = async (args, context) => {
+  const id = numericId(args.mandate, "mandate");
+  if (id instanceof GraphQLError) return id;
+  const mandate = await context.loaders.mandate.load(id);
+  const enterprise = mandate && (await context.loaders.enterprise.load(mandate.clientId));
+  if (!mandate || !enterprise || !(await context.access.knowsOfMandate(mandate))) return new NotFoundError(message("notFound.mandate"));
+  return { enterprise, capacity: null };
+};
+
+type RuleCheck<P, A> = (parent: P, args: A, context: Context) => Promise<true | GraphQLError> | true | GraphQLError;
+
+/**
+ * graphql-shield's `rule`, except that a rule that throws (the database failing under it) does not become the fallback
+ * FORBIDDEN "Not allowed", unlogged: the failure is returned instead, then masked as INTERNAL_SERVER_ERROR and logged
+ * with the request id like any unexpected error. Every rule of this module is made with it.
+ */
+const rule =
+  (name: string, options: { cache: "contextual" | "no_cache" }) =>
+  <P, A>(check: RuleCheck<P, A>): IRule =>
+    shieldRule(name, options)(async (parent: P, args: A, context: Context): Promise<true | Error> => {
+      try {
+        return await check(parent, args, context);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+
+const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_parent, _args, context: Context) =>
+  context.viewer ? true : new UnauthenticatedError(),
+);
+
+/**
+ * `asOf` (a point-in-time question) is for the enterprise's current legal representatives and main access manager
+ * (src/access/history.ts). Without `asOf` the field is open to any signed-in caller, as before. An unknown enterprise is
+ * refused like one where the caller holds no such role: the refusal tells nothing of its existence.
+ */
+const asksAsOf = (name: string, enterpriseOf: (parent: unknown, args: Args, context: Context) => Promise<Enterprise | null>): IRule =>
+  rule(name, { cache: "no_cache" })(async (parent: unknown, args: Args, context: Context) => {
+    if (!context.viewer) return new UnauthenticatedError();
+    if (args.asOf === undefined || args.asOf === null) return true;
+    const enterprise = await enterpriseOf(parent, args, context);
+    return enterprise && (await context.access.canReadHistory(enterprise)) ? true : notHistoryReader();
+  });
+
+const asksAsOfEnterpriseArgument = asksAsOf("asksAsOf:enterpriseArgument", async (_parent, args, context) =>
+  typeof args.enterprise === "string" ? context.loaders.enterpriseByNumber.load(args.enterprise) : null,
+);
+
+const performRules = new Map<string, IRule>();
+
+/** A rule that allows the operation when the decision function allows `task` where `locate` says it acts. One rule per pair: shield wants unique names. */
+function performs(task: Task, locate: Locate): IRule {
+  const name = `performs:${task}:${locate.name || "inline"}`;
+  const existing = performRules.get(name);
+  if (existing) return existing;
+  const created = rule(name, { cache: "no_cache" })(async (_parent, args: Args, context: Context) => {
+    if (!context.viewer) return new UnauthenticatedError();
+    const target = await locate(args, context);
+    if (target instanceof GraphQLError) return target;
+    const decision = await context.access.decide(target.enterprise, task, target.capacity);
+    return decision.allowed ? true : new ForbiddenError(decision.reason, decision.explanation);
+  });
+  performRules.set(name, created);
+  return created;
+}
+
+/**
+ * Every mutation and the task it needs (SPEC, "Mutation / field | Task | Scope"). A mutation or query of the built
+ * schema without its own rule here stops the gateway at start-up (`applyShield`), and test/schema.test.ts proves the
+ * maps and the schema agree.
+ */
+export const mutationRules: Record<string, IRule> = {
+  appointMainAccessManager: performs("APPOINT_MAIN_ACCESS_MANAGER", byEnterprise),
+  appointServiceProvider: performs("APPOINT_SERVICE_PROVIDER", byEnterprise),
+  endServiceProviderMandate: performs("APPOINT_SERVICE_PROVIDER", byMandateClient),
+  activateEBox: performs("ACTIVATE_EBOX", byEnterprise),
+  deleteEnterpriseAccess: performs("DELETE_ENTERPRISE_ACCESS", byEnterprise),
+  activateEnterpriseAccount: performs("ACTIVATE_ENTERPRISE_ACCOUNT", byEnterprise),
+  activateCapacity: performs("ACTIVATE_CAPACITY", byEnterpriseOnly),
+  appointAccessManager: performs("APPOINT_ACCESS_MANAGER", byEnterprise),
+  revokeAccessManager: performs("APPOINT_ACCESS_MANAGER", byAssignment),
+  addUser: performs("MANAGE_USERS", byEnterprise),
+  setUserOnlineServices: performs("MANAGE_USERS", byAssignment),
+  removeUser: performs("MANAGE_USERS", byAssignment),
+  configureStructuredMessaging: performs("CONFIGURE_STRUCTURED_MESSAGES", byEnterprise),
+  markEBoxMessageRead: performs("USE_EBOX", byEnterprise),
+  updateMyAccount: isAuthenticated,
+};
+
+export const queryRules: Record<string, IRule> = {
+  me: isAuthenticated,
+  roleTasks: isAuthenticated,
+  capacities: isAuthenticated,
+  onlineServices: isAuthenticated,
+  myEnterprises: isAuthenticated,
+  myEnterprisesConnection: isAuthenticated,
+  enterprise: isAuthenticated,
+  can: asksAsOfEnterpriseArgument,
+  canUseOnlineService: asksAsOfEnterpriseArgument,
+  // What each id shows is decided per object by the access layer (node.resolver.ts); the caller must be known.
+  node: isAuthenticated,
+  nodes: isAuthenticated,
+};
+
+/** Subscriptions: the viewer must be known; which events reach them is decided per event (Access.seesChange). */
+export const subscriptionRules: Record<string, IRule> = {
+  accessChanged: isAuthenticated,
+};
+
+/** Guarded object fields: readable only with the task (or roles) the SPEC names. */
+export const fieldRules = {
+  EBox: {
+    messages: rule("readsEBox", { cache: "no_cache" })(async (parent: EBoxModel, _args, context: Context) => {
+      const enterprise = await context.loaders.enterprise.load(parent.enterpriseId);
+      if (!enterprise) return new NotFoundError(message("notFound.enterprise"));
+      const decision = await context.access.decide(enterprise, "USE_EBOX");
+      return decision.allowed ? true : new ForbiddenError(decision.reason, decision.explanation);
+    }),
+  },
+  Enterprise: {
+    expiringSoon: rule("readsExpiringRights", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
+      (await context.access.expiringScope(parent.id))
+        ? true
+        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
+    ),
+    roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
+    auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
+      (await context.access.canReadAuditTrail(parent))
+        ? true
+        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.auditTrail")),
+    ),
+  },
+};
+
+export const ruleTree = {
+  // Deny by default on the root types: a field without a rule of its own is refused.
+  Query: { "*": deny, ...queryRules },
+  Mutation: { "*": deny, ...mutationRules },
+  Subscription: { "*": deny, ...subscriptionRules },
+  ...fieldRules,
+};
+
+/** What a guarded object field answers when it is refused inside a mutation's answer. */
+const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
+  EBox: { messages: emptyPage() },
+  Enterprise: { roleAssignments: emptyPage(), auditTrail: emptyPage(), expiringSoon: [] },
+};
+
+/**
+ * A mutation that committed must answer with its result: a guarded field the caller may not read in its selection
+ * (an access manager asking for the audit trail of the enterprise they just changed) would otherwise null the whole
+ * answer through non-null parents. There the field answers empty and its refusal is reported as a partial error at
+ * its path (context.partialErrors, added to the response by the server). In queries the refusal stands as it is.
+ */
+type FieldMiddleware = (
+  resolve: (parent: unknown, args: unknown, context: Context, info: GraphQLResolveInfo) => unknown,
+  parent: unknown,
+  args: unknown,
+  context: Context,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+const partialInMutations =
+  (refused: unknown): FieldMiddleware =>
+  // In queries the refusal stands as it is: the field's own resolution (a value or a promise), with no async wrapper.
+  (resolve, parent, args, context, info) =>
+    info.operation.operation === "mutation" ? partialInMutation(refused, resolve, parent, args, context, info) : resolve(parent, args, context, info);
+
+async function partialInMutation(refused: unknown, ...[resolve, parent, args, context, info]: Parameters<FieldMiddleware>): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await resolve(parent, args, context, info);
+  } catch (error) {
+    result = error;
+  }
+  if (!(result instanceof ForbiddenError)) {
+    if (result instanceof Error) throw result;
+    return result;
+  }
+  context.partialErrors.push(locatedError(result, info.fieldNodes, pathToArray(info.path)));
+  return refused;
+}
+
+/**
+ * Deny by default holds only if every Query, Mutation and Subscription field has a rule of its own: the `"*": deny` fallback would
+ * refuse a new field silently, and a rule for a field that no longer exists would guard nothing. Either is a
+ * programming error, so the gateway refuses to start with it.
+ */
+export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
+  const problems: string[] = [];
+  for (const [type, rules] of [
+    [schema.getQueryType(), queryRules],
+    [schema.getMutationType(), mutationRules],
+    [schema.getSubscriptionType(), subscriptionRules],
+  ] as const) {
+    if (!type) continue;
+    const fields = Object.keys(type.getFields());
+    problems.push(...fields.filter((field) => !(field in rules)).map((field) => `${type.name}.${field} has no rule`));
+    problems.push(...Object.keys(rules).filter((field) => !fields.includes(field)).map((field) => `the rule for ${type.name}.${field} guards no field`));
+  }
+  if (problems.length > 0) throw new Error(`The shield does not match the schema: ${problems.join("; ")} (src/graphql/shield.ts)`);
+}
+
+/**
+ * Applies the rules. graphql-shield wraps every field of every type (the fallback rule), which multiplies the
+ * cost of large lists; only the fields that have a rule, and every field of the root types, get its middleware.
+ */
+const rootTypeNames = new Set(["Query", "Mutation", "Subscription"]);
+
+export function applyShield(schema: GraphQLSchema): GraphQLSchema {
+  assertEveryRootFieldRuled(schema);
+  const generated = shield(ruleTree, {
+    allowExternalErrors: true,
+    fallbackRule: allow,
+    fallbackError: () => new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.notAllowed")),
+  }).generate(schema) as Record<string, Record<string, unknown>>;
+  const ruled: Record<string, Record<string, unknown>> = {};
+  for (const [typeName, fields] of Object.entries(ruleTree)) {
+    const keep = rootTypeNames.has(typeName) ? Object.keys(generated[typeName]) : Object.keys(fields);
+    ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
+  }
+  const partial = Object.fromEntries(
+    Object.entries(refusedValues).map(([typeName, fields]) => [typeName, Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, partialInMutations(value)]))]),
+  );
+  return applyMiddleware(applyMiddleware(schema, ruled as IMiddleware), partial as IMiddleware);
+}

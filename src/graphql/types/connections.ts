@@ -1,0 +1,26 @@
+import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment } from "../../domain/entities";
+import { connectionTypes } from "./page.type";
+
+export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
+export const EBoxMessageConnection = connectionTypes(EBoxMessage, { name: "EBoxMessage", items: "e-Box messages (newest first)" });
+export const AuditEventConnection = connectionTypes(AuditEvent, { name: "AuditEvent", items: "audit events (oldest first)" });
+
+/**
+ * Bounded work per request (issue 9): a provider's staff can see thousands of client enterprises, and the unpaginated
+ * `myEnterprises` is costed at its real length, so nested lists under it are refused for them. This connection pages
+ * through the same enterprises, in the same order, with the keyset cursors of the other connections.
+ */
+export const EnterpriseConnection = connectionTypes(Enterprise, {
+  name: "Enterprise",
+  items: "enterprises the caller sees",
+  described: {
+    edge: "One enterprise of `myEnterprisesConnection`, with the cursor that resumes after it.",
+    cursor: "Opaque: pass it as `after` to continue after this enterprise.",
+    node: "The enterprise.",
+    connection: "A page of the enterprises the caller sees, ordered by enterprise number.",
+    edges: "The enterprises of this page.",
+    nodes: "The enterprises of this page, as in `edges` without their cursors.",
+    pageInfo: "Whether there is a page after this one, and the cursor to ask for it.",
+    totalCount: "How many enterprises the caller sees in all.",
+  },
+});
