@@ -10,15 +10,16 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "./clock";
 import type { Config } from "./config";
-import { createContext, messageLanguageFor, type Context } from "./context";
-import { UnauthenticatedError } from "./errors";
+import { contextBuilder, messageLanguageFor, type Context } from "./context";
 import { apolloHandler } from "./http/apollo-handler";
+import { authenticator, type Admission } from "./http/authenticate";
 import { batchLimit, operationsIn } from "./http/batch-limit";
 import { compiledExecution } from "./http/compiled-execution";
 import { cors } from "./http/cors";
 import { documentLimits, documentParseOptions } from "./http/document-limits";
 import { healthRoutes } from "./http/health";
-import { liveServer, subscriptionsOverWebSocketOnly, type LiveServer } from "./http/live";
+import { liveServer, type LiveServer } from "./http/live";
+import { subscriptionsOverWebSocketOnly } from "./http/subscriptions-over-websocket-only";
 import { httpErrors } from "./http/http-errors";
 import { formatError, isPublicError } from "./http/format-error";
 import { dryRuns } from "./http/dry-run";
@@ -34,13 +35,11 @@ import { requestIdHeader, scopeOf } from "./http/request-id";
 import { legacyJsonStatus, responseHeaders } from "./http/response-headers";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
-import { viewerFor, type ViewerRows } from "./identity/viewer";
 import { createLogger } from "./logger";
 import { Catalog } from "./model/catalog";
 import { buildGatewaySchema } from "./schema";
 import { closeRedis, connectRedis } from "./redis";
 import { startExpirySweep } from "./management/sweep-expired-rights";
-import { message } from "./i18n/messages";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./live/changes";
 import { enterpriseCacheFor, type EnterpriseCache } from "./model/enterprise-cache";
 import { checkVersionsAtStart, onVersionsLost } from "./database/enterprise-versions";
@@ -210,6 +209,10 @@ export async function startGateway({
     ],
   });
   await apollo.start();
+  const authenticate = authenticator({ verifier, dataSource });
+  const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache });
+  const admit: Admission<{ req: express.Request; res: express.Response }> = (identity, { req, res }) =>
+    rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
 
   app.use(healthRoutes({ dataSource, keepsModels }));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
@@ -225,30 +228,19 @@ export async function startGateway({
     ...(config.batchedRequests ? [batchLimit({ maxOperations: config.batchMaxOperations }), rateLimits.perBatch] : []),
     trusted.guard,
     withRequestDeadline({ timeoutMs: config.requestTimeoutMs, logger }, apolloHandler(apollo, {
-      context: async ({ req, res }) => {
+      context: async (request) => {
+        const { req } = request;
         const scope = scopeOf(req);
         try {
           const authorization = req.headers.authorization;
-          let viewerRows: ViewerRows | null = null;
-          if (authorization !== undefined) {
-            const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-            if (!match) throw new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
-            const identity = await verifier.verify(match[1]);
-            await rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
-            viewerRows = await viewerFor(dataSource, identity);
-          }
-          const context = createContext({
+          const viewerRows = authorization === undefined ? null : await authenticate(authorization, admit, request);
+          const context = buildContext({
             requestId: scope.requestId,
             deadline: deadlineOf(req),
             viewer: viewerRows?.person ?? null,
             viewerRows,
-            dataSource,
-            catalog,
             acceptLanguage: req.headers["accept-language"],
-            clock,
-            changes,
             requestScope: scope,
-            enterpriseCache,
             batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
           });
           scope.bindMessageLanguage(() => messageLanguageFor(context));
@@ -265,7 +257,8 @@ export async function startGateway({
     httpServer,
     path: "/graphql",
     schema,
-    verifier,
+    authenticate,
+    buildContext,
     dataSource,
     catalog,
     clock,
