@@ -114,7 +114,7 @@ export interface ContextServices {
   catalog: Catalog;
   clock: Clock;
   changes: ChangeFeed;
-  /** Null when turned off, or when the database cannot be trusted to move the versions (src/server.ts). */
+  /** Null when turned off, or when the database cannot be trusted to move the versions (src/http/kept-enterprise-models.ts). */
   enterpriseCache: EnterpriseCache | null;
 }
 

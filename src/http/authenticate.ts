@@ -6,7 +6,7 @@ import { viewerFor, type ViewerRows } from "../identity/viewer";
 
 /**
  * The refusal of an Authorization value that is not "Bearer <token>": the same UNAUTHENTICATED error for both
- * transports (HTTP answers it, the WebSocket words it as its close reason: src/http/live-connection.ts).
+ * transports (HTTP answers it, the WebSocket words it as its close reason: src/http/live-connections.ts).
  */
 export const malformedHeader = () => new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
 

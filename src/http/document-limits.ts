@@ -252,7 +252,7 @@ function assertShapeWithinLimits(shape: Shape, limits: DocumentLimits): void {
 
 /**
  * The same limits for an operation that does not come through Apollo (a subscription over graphql-ws,
- * src/http/live.ts): throws QUERY_TOO_COMPLEX over any of them.
+ * src/http/subscription-document.ts): throws QUERY_TOO_COMPLEX over any of them.
  */
 export function assertWithinLimits(
   limits: DocumentLimits,

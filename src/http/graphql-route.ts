@@ -39,7 +39,8 @@ export function graphqlRoute({
   buildContext: ContextBuilder;
   logger: Logger;
 }): RequestHandler[] {
-  const admit: Admission<HttpRequest> = (identity, { req, res }) => rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
+  const admit: Admission<HttpRequest> = (identity, { req, res }) =>
+    rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
   const context = async (request: HttpRequest): Promise<Context> => {
     const { req } = request;
     const scope = scopeOf(req);

@@ -62,7 +62,13 @@ export function liveSubscribe({
     if (refused) return [refused];
     const checked = checkDocument(payload);
     if (Array.isArray(checked)) return checked;
-    const contextValue = buildContext({ requestId: randomUUID(), viewer, viewerRows: null, acceptLanguage: extra.request.headers["accept-language"], live: subscribers });
+    const contextValue = buildContext({
+      requestId: randomUUID(),
+      viewer,
+      viewerRows: null,
+      acceptLanguage: extra.request.headers["accept-language"],
+      live: subscribers,
+    });
     logger.info({ requestId: contextValue.requestId, operationName: checked.operation.name?.value, subscription: id }, "subscription started");
     return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
   };

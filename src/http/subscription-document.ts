@@ -13,12 +13,21 @@ export interface CheckedSubscription {
 export type SubscriptionDocumentCheck = (payload: SubscribePayload) => CheckedSubscription | GraphQLError[];
 
 /**
- * The document of a subscribe message, checked as Apollo checks an HTTP request's with the same parts (src/server.ts):
- * the trusted documents (src/http/trusted-documents.ts), the parser's token limit (`documentParseOptions`), validation
- * against the same schema, then the document limits (src/http/document-limits.ts); the errors carry the codes HTTP
- * answers with. Only a subscription passes: queries and mutations go over HTTP, with their deadlines and dry runs.
+ * The document of a subscribe message, checked as Apollo checks an HTTP request's, with the same parts
+ * (src/http/apollo-server.ts): the trusted documents (src/http/trusted-documents.ts), the parser's token limit
+ * (`documentParseOptions`), validation against the same schema, then the document limits
+ * (src/http/document-limits.ts); the errors carry the codes HTTP answers with. Only a subscription passes: queries
+ * and mutations go over HTTP, with their deadlines and dry runs.
  */
-export function subscriptionDocumentCheck({ schema, limits, trusted }: { schema: GraphQLSchema; limits: DocumentLimits; trusted: TrustedDocuments }): SubscriptionDocumentCheck {
+export function subscriptionDocumentCheck({
+  schema,
+  limits,
+  trusted,
+}: {
+  schema: GraphQLSchema;
+  limits: DocumentLimits;
+  trusted: TrustedDocuments;
+}): SubscriptionDocumentCheck {
   const parseOptions = documentParseOptions(limits);
   return (payload) => {
     const source = trusted.documentOf(payload);
