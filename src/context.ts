@@ -2,7 +2,7 @@ import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader, requestReader } from "./database/data-source";
 import { Access } from "./access/access";
-import { systemClock, type Clock } from "./clock";
+import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";
 import type { RequestScope } from "./i18n/request-scope";
 import type { ChangeFeed } from "./database/change-feed";
@@ -108,56 +108,62 @@ export function refreshAfterWrite(context: Context): void {
   Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache));
 }
 
-export function createContext({
-  requestId,
-  deadline,
-  viewer,
-  dataSource,
-  catalog,
-  clock = systemClock,
-  acceptLanguage,
-  changes,
-  live = null,
-  requestScope,
-  enterpriseCache = null,
-  viewerRows = null,
-  batched = false,
-}: {
-  requestId: string;
-  deadline?: RequestDeadline;
-  viewer: Person | null;
+/** What every context of the gateway shares, given once when the gateway starts. */
+export interface ContextServices {
   dataSource: DataSource;
   catalog: Catalog;
-  clock?: Clock;
-  acceptLanguage?: string;
+  clock: Clock;
   changes: ChangeFeed;
-  live?: LiveSubscribers | null;
+  /** Null when turned off, or when the database cannot be trusted to move the versions (src/http/kept-enterprise-models.ts). */
+  enterpriseCache: EnterpriseCache | null;
+}
+
+/** What one HTTP request, or one subscription over the WebSocket, brings to its context. */
+export interface ContextRequest {
+  requestId: string;
+  viewer: Person | null;
+  /**
+   * The viewer's assignments and enterprises read with the viewer (src/identity/viewer.ts), so the loaders need not
+   * read them again; only when read for this request (src/http/live-subscribe.ts says why a subscription has none).
+   */
+  viewerRows: ViewerRows | null;
+  acceptLanguage: string | undefined;
+  /** Only an HTTP request has one (src/http/live-subscribe.ts says why a subscription has none). */
+  deadline?: RequestDeadline;
   requestScope?: RequestScope;
-  enterpriseCache?: EnterpriseCache | null;
-  /** The viewer's assignments and enterprises read with the viewer (src/identity/viewer.ts), so the loaders need not read them again. */
-  viewerRows?: ViewerRows | null;
   /** The request is a batch of more than one operation. */
   batched?: boolean;
-}): Context {
-  const now = clock.now();
-  return {
-    requestId,
-    deadline,
-    viewer,
-    dataSource,
-    catalog,
-    ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
-    partialErrors: [],
-    dryRun: null,
-    batched,
-    acceptLanguage: preferredLanguage(acceptLanguage),
-    clock,
-    now,
-    operationLanguage: null,
-    changes,
-    live,
-    requestScope,
-    enterpriseCache,
+  live?: LiveSubscribers | null;
+}
+
+export type ContextBuilder = (request: ContextRequest) => Context;
+
+/**
+ * The one way a context is made, for both transports: the gateway's services are bound once, so that neither
+ * transport can build a context without the enterprise read models or the clock the other one has.
+ */
+export function contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache }: ContextServices): ContextBuilder {
+  return ({ requestId, viewer, viewerRows, acceptLanguage, deadline, requestScope, batched = false, live = null }) => {
+    const now = clock.now();
+    return {
+      requestId,
+      deadline,
+      viewer,
+      dataSource,
+      catalog,
+      ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
+      partialErrors: [],
+      dryRun: null,
+      batched,
+      acceptLanguage: preferredLanguage(acceptLanguage),
+      clock,
+      now,
+      operationLanguage: null,
+      changes,
+      live,
+      requestScope,
+      enterpriseCache,
+    };
   };
 }
 

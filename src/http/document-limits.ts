@@ -139,6 +139,12 @@ export function documentParseOptions({ maxTokens }: DocumentLimits): ParseOption
 // graphql-js 16 words it "more that N tokens".
 const tokenLimitMessage = /^Syntax Error: Document contains more th(?:an|at) (\d+) tokens/;
 
+/** The token limit a parse failure names, when the parser stopped at it (both transports name it as that limit); else null. */
+export function tokenLimitOf(parseFailure: string): number | null {
+  const match = tokenLimitMessage.exec(parseFailure);
+  return match ? Number(match[1]) : null;
+}
+
 /** The names of the fields selected at the root of the operation, through fragments. */
 function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
   const names = new Set<string>();
@@ -224,9 +230,9 @@ export function documentLimits<TContext extends object>(
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
           const result = response.body.singleResult;
           result.errors = result.errors!.map((error) => {
-            const match = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitMessage.exec(error.message) : null;
-            if (!match) return error;
-            const { message: text, extensions } = new QueryTooComplexError("tokens", Number(match[1]), Number.NaN);
+            const limit = error.extensions?.code === "GRAPHQL_PARSE_FAILED" ? tokenLimitOf(error.message) : null;
+            if (limit === null) return error;
+            const { message: text, extensions } = new QueryTooComplexError("tokens", limit, Number.NaN);
             // Worded for the request by src/http/operation-language.ts, which comes after.
             return { ...error, message: text, extensions: { ...error.extensions, ...extensions, http: undefined, actual: undefined } };
           });
@@ -246,7 +252,7 @@ function assertShapeWithinLimits(shape: Shape, limits: DocumentLimits): void {
 
 /**
  * The same limits for an operation that does not come through Apollo (a subscription over graphql-ws,
- * src/http/live.ts): throws QUERY_TOO_COMPLEX over any of them.
+ * src/http/subscription-document.ts): throws QUERY_TOO_COMPLEX over any of them.
  */
 export function assertWithinLimits(
   limits: DocumentLimits,

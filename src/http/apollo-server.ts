@@ -1,0 +1,81 @@
+import type { Server } from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import type { Context } from "../context";
+import { compiledExecution } from "./compiled-execution";
+import { documentLimits, documentParseOptions } from "./document-limits";
+import { dryRuns } from "./dry-run";
+import { formatError } from "./format-error";
+import { operationLanguage } from "./operation-language";
+import { partialErrors } from "./partial-errors";
+import { requestLogging } from "./request-logging";
+import { responseBudget, withResponseBudget } from "./response-budget";
+import { legacyJsonStatus } from "./response-headers";
+import { subscriptionsOverWebSocketOnly } from "./subscriptions-over-websocket-only";
+import type { TrustedDocuments } from "./trusted-documents";
+
+/**
+ * Apollo Server for the HTTP transport, started: the schema with the response budget, executed by graphql-js or
+ * compiled (EXECUTION), and the plugins in the order their hooks must run. Its document check is Apollo's parse (with
+ * the token limit), validation and persisted queries, then the document limits; the WebSocket checks a subscription's
+ * document with the same parts (src/http/subscription-document.ts).
+ */
+export async function startApollo({
+  config,
+  schema,
+  httpServer,
+  trusted,
+  logger,
+}: {
+  config: Config;
+  schema: GraphQLSchema;
+  httpServer: Server;
+  trusted: TrustedDocuments;
+  logger: Logger;
+}): Promise<{ apollo: ApolloServer<Context>; compiledDocuments?: () => number }> {
+  const budgeted = withResponseBudget(schema);
+  const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted, maxDocuments: config.compiledDocuments }) : null;
+  const apollo = new ApolloServer<Context>({
+    // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
+    ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),
+    persistedQueries: trusted.persistedQueries,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    // The process drains and closes the database on SIGTERM itself (src/main.ts); Apollo's own handler would stop it twice.
+    stopOnTerminationSignals: false,
+    // Apollo blocks a "simple" request (one a browser sends cross-site without a preflight) unless it carries one of
+    // these headers. A request with Authorization cannot be simple, so a bearer-token client (urql's GET queries, a
+    // mobile APQ GET) needs no extra header; a mutation over GET stays refused (405) whatever it carries.
+    csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
+    allowBatchedHttpRequests: config.batchedRequests,
+    parseOptions: documentParseOptions(config.limits),
+    formatError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
+      partialErrors(),
+      dryRuns({ logger }),
+      subscriptionsOverWebSocketOnly(),
+      responseBudget({ maxBytes: config.maxResponseBytes }),
+      documentLimits<Context>(config.limits, {
+        // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
+        rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
+      }),
+      // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
+      operationLanguage(),
+      // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
+      legacyJsonStatus(),
+      // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
+      requestLogging(logger),
+    ],
+  });
+  await apollo.start();
+  return { apollo, ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}) };
+}

@@ -1,0 +1,125 @@
+import { CloseCode, type ConnectionInitMessage, type ServerOptions } from "graphql-ws";
+import type { Extra } from "graphql-ws/use/ws";
+import { decodeJwt } from "jose";
+import type { Logger } from "pino";
+import { UnauthenticatedError } from "../errors";
+import type { Identity } from "../identity/tokens";
+import type { Person } from "../domain/entities";
+import { bearerToken, isMalformedHeader, type Authenticate } from "./authenticate";
+
+/** graphql-ws's close code for a connection that is not (or no longer) authenticated. */
+export const unauthorizedClose = 4401;
+/** The close reason when the token expires under an open connection. */
+export const tokenExpiredReason = "Unauthorized: the bearer token has expired";
+/**
+ * graphql-ws's close code for "too many" (TooManyInitialisationRequests), given to a viewer's connection beyond
+ * LIVE_MAX_CONNECTIONS_PER_VIEWER: 429 as over HTTP, and a code graphql-ws's client does not retry (another attempt
+ * would meet the same cap until one of the viewer's connections closes).
+ */
+export const tooManyConnectionsClose = 4429;
+/** setTimeout's longest delay (about 24.8 days); a later expiry is waited for in steps. */
+const maxTimerMs = 2 ** 31 - 1;
+
+/** An authenticated connection: its viewer as they were when it opened. */
+export interface Connection {
+  viewer: Person;
+  expiry?: NodeJS.Timeout;
+}
+
+/** A connection counted against its viewer's cap, from the moment their token is verified until the socket closes. */
+interface Held {
+  ssin: string;
+  /** The connection's subscriptions, those being started included (graphql-ws reserves each id first). */
+  subscriptions(): number;
+}
+
+export type LiveExtra = Extra & { connection?: Connection; held?: Held };
+
+/** graphql-ws's options as the WebSocket server gives them (src/http/live.ts). */
+export type LiveOptions = ServerOptions<ConnectionInitMessage["payload"], Extra & Partial<{ connection?: Connection }>>;
+
+type ConnectContext = { connectionParams?: ConnectionInitMessage["payload"]; extra: unknown; subscriptions: Record<string, unknown> };
+
+/** Refused by the cap on a viewer's connections, before the database is asked anything. */
+class TooManyConnections extends Error {}
+
+/** The close reason of a connection refused as unauthenticated: what to send, in the words of `connectionParams`. */
+function unauthorizedReason(error: UnauthenticatedError): string {
+  if (isMalformedHeader(error)) return 'Unauthorized: connectionParams.authorization must be "Bearer <token>"';
+  return `Unauthorized: ${error.message}`.slice(0, 120);
+}
+
+/**
+ * The WebSocket's connections, authenticated once through the front door (src/http/authenticate.ts) by the bearer
+ * token in `connectionParams.authorization`: without a valid one the socket is closed with 4401, and again with 4401
+ * when the token expires. A viewer holds at most `maxPerViewer` connections in this process (beyond: closed with 4429),
+ * counted before their person is read, so that a connection over the cap costs the database nothing.
+ */
+export class LiveConnections {
+  /** The open connections of each viewer (by national number, as the rate limits count them). */
+  private readonly viewers = new Map<string, Set<Held>>();
+
+  constructor(private readonly options: { authenticate: Authenticate; maxPerViewer: number; logger: Logger }) {}
+
+  /** The subscriptions a viewer holds across their connections, those being started included. */
+  subscriptionsOf(ssin: string): number {
+    let held = 0;
+    for (const connection of this.viewers.get(ssin) ?? []) held += connection.subscriptions();
+    return held;
+  }
+
+  async open(ctx: ConnectContext): Promise<boolean> {
+    const extra = ctx.extra as LiveExtra;
+    const { socket } = extra;
+    const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+    if (header === undefined || header === null) {
+      socket.close(unauthorizedClose, 'Unauthorized: send connectionParams.authorization: "Bearer <token>"');
+      return false;
+    }
+    let viewer: Person;
+    try {
+      viewer = (await this.options.authenticate(header, this.admit, ctx)).person;
+    } catch (error) {
+      if (error instanceof TooManyConnections) socket.close(tooManyConnectionsClose, error.message);
+      else if (error instanceof UnauthenticatedError) socket.close(unauthorizedClose, unauthorizedReason(error));
+      else {
+        this.options.logger.error({ err: error }, "could not authenticate a WebSocket connection");
+        socket.close(CloseCode.InternalServerError, "Internal server error");
+      }
+      return false;
+    }
+    extra.connection = { viewer };
+    // Verified, so `exp` is there (required) and trustworthy.
+    this.closeAtExpiry(extra.connection, socket, (decodeJwt(bearerToken(header)).exp ?? 0) * 1000);
+    return true;
+  }
+
+  close(ctx: { extra: unknown }): void {
+    const { connection, held } = ctx.extra as LiveExtra;
+    if (connection?.expiry) clearTimeout(connection.expiry);
+    if (!held) return;
+    const theirs = this.viewers.get(held.ssin);
+    theirs?.delete(held);
+    if (theirs?.size === 0) this.viewers.delete(held.ssin);
+  }
+
+  /** The admission of a connection: within its viewer's cap, it counts against it until it closes. */
+  private readonly admit = (identity: Identity, ctx: ConnectContext): void => {
+    const theirs = this.viewers.get(identity.ssin) ?? new Set<Held>();
+    const max = this.options.maxPerViewer;
+    if (theirs.size >= max) throw new TooManyConnections(`Too many connections: at most ${max} connections per viewer at once`);
+    const held: Held = { ssin: identity.ssin, subscriptions: () => Object.keys(ctx.subscriptions).length };
+    (ctx.extra as LiveExtra).held = held;
+    this.viewers.set(identity.ssin, theirs.add(held));
+  };
+
+  private closeAtExpiry(connection: Connection, socket: LiveExtra["socket"], expiresAt: number): void {
+    const arm = () => {
+      const left = expiresAt - Date.now();
+      if (left <= 0) return socket.close(unauthorizedClose, tokenExpiredReason);
+      connection.expiry = setTimeout(arm, Math.min(left, maxTimerMs));
+      connection.expiry.unref();
+    };
+    arm();
+  }
+}
