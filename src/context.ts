@@ -1,6 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
-import { primaryReader, requestReader } from "./database/data-source";
+import { primaryReader, requestReader } from "./database/readers";
 import { Access } from "./access/access";
 import { systemClock, type Clock } from "./clock";
 import type { RequestDeadline } from "./http/request-deadline";

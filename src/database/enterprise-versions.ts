@@ -1,8 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import type { Dialect } from "./data-source";
-
-// Not data-source.ts's dialectOf: that module loads the migrations, and a migration loads this one.
-const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql");
+import { dialectOf, type Dialect } from "./dialect";
 
 /**
  * Enterprise versions: the guarantee a cache of enterprise read models is built on (issue 11, point 5; issue 18).

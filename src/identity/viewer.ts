@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { requestReader } from "../database/data-source";
+import { requestReader } from "../database/readers";
 import { runMaintenance } from "../management/action";
 import { Enterprise, Person, RoleAssignment } from "../model/entities";
 import { RowReader } from "../model/row-reader";
