@@ -33,9 +33,17 @@ export interface RetryPolicy {
   failure?(error: unknown): unknown;
 }
 
+/** Where the transaction stands after failed attempt number `attempt`: how long since the first began, and whether a request's deadline bounds it. */
+interface Failed {
+  attempt: number;
+  elapsedMs: number;
+  underDeadline: boolean;
+}
+
 /** The retry of `policy` that runs the transaction again after `error`, if any. */
-export function retryFor(policy: RetryPolicy, error: unknown, { attempt, elapsedMs, underDeadline }: { attempt: number; elapsedMs: number; underDeadline: boolean }): Retry | undefined {
-  return policy.retries.find((retry) => retry.of(error) && ("forMs" in retry ? elapsedMs < retry.forMs : (retry.untilDeadline && underDeadline) || attempt < retry.attempts));
+export function retryFor(policy: RetryPolicy, error: unknown, { attempt, elapsedMs, underDeadline }: Failed): Retry | undefined {
+  const allows = (retry: Retry) => ("forMs" in retry ? elapsedMs < retry.forMs : (retry.untilDeadline && underDeadline) || attempt < retry.attempts);
+  return policy.retries.find((retry) => retry.of(error) && allows(retry));
 }
 
 const contention = new Set([
@@ -65,7 +73,9 @@ function asTimeout(error: unknown): TimeoutError | null {
   if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", message("timeout.lockWait"));
   // MariaDB's max_statement_time (1969, which mysql2 has no name for), MySQL's max_execution_time (3024), and the
   // client's guard for an answer that never came.
-  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") return new TimeoutError("STATEMENT_TIMEOUT", message("timeout.statement"));
+  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") {
+    return new TimeoutError("STATEMENT_TIMEOUT", message("timeout.statement"));
+  }
   return null;
 }
 
@@ -76,24 +86,38 @@ function asTimeout(error: unknown): TimeoutError | null {
  */
 const action: RetryPolicy = {
   retries: [
-    { of: (error) => contention.has(driverCode(error)), attempts: 4, untilDeadline: true, backoffMs: (attempt) => Math.min(200, 5 * attempt + Math.random() * 20) },
+    {
+      of: (error) => contention.has(driverCode(error)),
+      attempts: 4,
+      untilDeadline: true,
+      backoffMs: (attempt) => Math.min(200, 5 * attempt + Math.random() * 20),
+    },
     { of: isPersonSsinRace, attempts: 4, backoffMs: (attempt) => 5 * attempt + Math.random() * 20 },
     { of: isSqliteBusy, forMs: 500 * sqliteBusyTimeoutMs, backoffMs: sqliteBusyBackoffMs },
   ],
-  failure: (error) => (isUniqueViolation(error) ? new ConflictError("CONCURRENT_UPDATE", message("conflict.concurrentUpdate")) : (asTimeout(error) ?? error)),
+  failure(error) {
+    if (isUniqueViolation(error)) return new ConflictError("CONCURRENT_UPDATE", message("conflict.concurrentUpdate"));
+    return asTimeout(error) ?? error;
+  },
 };
 
-/** A batch of the register import: a row a gateway committed under it (a first sign-in), a deadlock or a lock wait, five attempts; SQLite busy for a minute. */
+/** A gateway committed a row the batch read as missing (a first sign-in of a person in the file), or a lock wait went wrong. */
+const importConflicts = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
+
+/** A batch of the register import: its MySQL conflicts five attempts, SQLite busy for a minute; any other failure stops the import. */
 const registerImport: RetryPolicy = {
   retries: [
-    { of: (error) => ["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"].includes(driverCode(error)), attempts: 5, backoffMs: (attempt) => 10 * attempt + Math.random() * 20 },
+    { of: (error) => importConflicts.has(driverCode(error)), attempts: 5, backoffMs: (attempt) => 10 * attempt + Math.random() * 20 },
     { of: isSqliteBusy, forMs: 60_000, backoffMs: sqliteBusyBackoffMs },
   ],
   // A batch applied twice changes nothing the second time.
   idempotent: true,
 };
 
-/** The writers' policies, by the writer. Maintenance (the sweep of expired rights) and a first sign-in serve no request: an action's policy, whose deadline-bound retries then stop at four attempts. */
+/**
+ * The writers' policies, by the writer. Maintenance (the sweep of expired rights) and a first sign-in serve no request:
+ * they run under an action's policy, whose deadline-bound retries then stop at four attempts.
+ */
 export const policies = {
   action,
   maintenance: action,
