@@ -92,6 +92,10 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
   return turn;
 }
 
+/**
+ * The attempts of one unit of work, each a transaction of its own, until one succeeds or the policy retries a failure
+ * no more. A passed deadline ends them, and so does a COMMIT of unknown outcome unless the policy's work is idempotent.
+ */
 async function retried<T>({ dataSource, policy, deadline }: TransactionOptions, work: (em: EntityManager) => Promise<T>, finish: Finish): Promise<Done<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const started = Date.now();
