@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { entities } from "./src/domain/entities";
 import { migrations } from "./src/database/migrations";
-import { defaultDatabaseUrl, parseDatabaseUrl } from "./src/database/data-source";
+import { defaultDatabaseUrl, parseDatabaseUrl } from "./src/database/database-url";
 
 /**
  * The data source for TypeORM's CLI (`npx typeorm -d ormconfig.ts migration:show`). The gateway and the commands

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from "node:path";
-import { defaultDatabaseUrl, parseDatabaseUrl, type DatabaseDeadlines } from "./database/data-source";
+import { defaultDatabaseUrl, parseDatabaseUrl } from "./database/database-url";
+import { type DatabaseDeadlines } from "./database/mysql-sessions";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
 import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./read/enterprise-cache";
 

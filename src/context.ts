@@ -1,6 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
-import { primaryReader, requestReader } from "./database/data-source";
+import { primaryReader, requestReader } from "./database/readers";
 import { Access } from "./access/access";
 import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";

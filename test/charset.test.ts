@@ -1,5 +1,5 @@
 import { DataSource, type DataSourceOptions } from "typeorm";
-import { buildDataSourceOptions } from "../src/database/data-source";
+import { buildDataSourceOptions } from "../src/database/data-source-options";
 import { InitialSchema1764300000000 } from "../src/database/migrations/1764300000000-initial-schema";
 import { SeedCatalog1764300000001 } from "../src/database/migrations/1764300000001-seed-catalog";
 import { Person } from "../src/domain/entities";

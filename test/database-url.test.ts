@@ -1,6 +1,6 @@
 import { gql } from "graphql-request";
 import { createConnection } from "mysql2/promise";
-import { describeDatabase, parseDatabaseUrl } from "../src/database/data-source";
+import { describeDatabase, parseDatabaseUrl } from "../src/database/database-url";
 import { describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 

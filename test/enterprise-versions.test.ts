@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gql } from "graphql-request";
 import { DataSource } from "typeorm";
-import { buildDataSourceOptions } from "../src/database/data-source";
+import { buildDataSourceOptions } from "../src/database/data-source-options";
 import {
   createVersionTriggers,
   dropVersionTriggers,

@@ -1,7 +1,7 @@
 import { createClient, type Client } from "graphql-ws";
 import { gql } from "graphql-request";
 import WebSocket from "ws";
-import { requestReader } from "../src/database/data-source";
+import { requestReader } from "../src/database/readers";
 import { ServiceProviderMandate } from "../src/domain/entities";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
 import { TestClock } from "./support/clock";

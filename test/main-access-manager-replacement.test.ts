@@ -1,6 +1,7 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { DataSource } from "typeorm";
-import { buildDataSourceOptions, openDatabase } from "../src/database/data-source";
+import { buildDataSourceOptions } from "../src/database/data-source-options";
+import { openDatabase } from "../src/database/data-source";
 import { migrations } from "../src/database/migrations";
 import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";

@@ -1,7 +1,8 @@
 import { gql } from "graphql-request";
 import { GraphQLClient } from "graphql-request";
 import type { EntityManager } from "typeorm";
-import { openDatabase, primaryReader, requestReader, sqliteReadConnection } from "../src/database/data-source";
+import { openDatabase } from "../src/database/data-source";
+import { primaryReader, requestReader, sqliteReadConnection } from "../src/database/readers";
 import { previewAction, runAction, type ActionScope } from "../src/management/action";
 import { addUser } from "../src/management/add-user";
 import { appointAccessManager } from "../src/management/appoint-access-manager";

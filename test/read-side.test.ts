@@ -1,6 +1,6 @@
 import { GraphQLClient, gql } from "graphql-request";
 import { roleTasks, roles } from "../src/access/role-tasks";
-import { requestReader } from "../src/database/data-source";
+import { requestReader } from "../src/database/readers";
 import { capacityCatalog, onlineServiceCatalog } from "../src/domain/catalog-data";
 import { withBadCheckDigits } from "./support/check-digits";
 import { describeEachDatabase } from "./support/databases";

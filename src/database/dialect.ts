@@ -1,6 +1,8 @@
 import type { DataSource } from "typeorm";
 
-/** The two databases the gateway runs on. Its own module, below data-source.ts, which loads the migrations that use it. */
 export type Dialect = "sqlite" | "mysql";
 
-export const dialectOf = (dataSource: DataSource): Dialect => (dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql");
+/** Which database a data source speaks to: better-sqlite3, or MySQL/MariaDB. Imports nothing else of src/database, so that the migrations may use it. */
+export function dialectOf(dataSource: DataSource): Dialect {
+  return dataSource.options.type === "better-sqlite3" ? "sqlite" : "mysql";
+}

@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import express from "express";
 import type { DataSource } from "typeorm";
-import { primaryReader } from "../database/data-source";
+import { primaryReader } from "../database/readers";
 import { versionsLost } from "../database/enterprise-versions";
 
 /**

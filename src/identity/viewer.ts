@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
-import { requestReader } from "../database/data-source";
-import { runMaintenance } from "../management/action";
+import { requestReader } from "../database/readers";
+import { policies } from "../database/retry-policies";
+import { runTransaction } from "../database/transaction";
 import { Enterprise, Person, RoleAssignment } from "../domain/entities";
 import { RowReader } from "../read/row-reader";
 import type { Identity } from "./tokens";
@@ -60,7 +61,7 @@ export async function viewerFor(dataSource: DataSource, identity: Identity): Pro
 
 async function createPerson(dataSource: DataSource, identity: Identity): Promise<Person> {
   // SQLite busy (another process, a register import, writing) and the SSIN race are retried there.
-  return runMaintenance(dataSource, async (em) => {
+  return runTransaction({ dataSource, policy: policies.firstSignIn }, async (em) => {
     const winner = await em.findOneBy(Person, { ssin: identity.ssin });
     if (winner) return winner;
     return em.save(

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { Access, type LiveSight } from "../access/access";
 import type { Clock } from "../clock";
-import { primaryReader } from "../database/data-source";
+import { primaryReader } from "../database/readers";
 import type { Catalog } from "../domain/catalog";
 import type { Enterprise, Person } from "../domain/entities";
 import { createLoaders } from "../read/loaders";

@@ -1,7 +1,7 @@
 import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
 import { lockedEnterprise, valid } from "./common";
-import { dialectOf } from "../database/data-source";
+import { dialectOf } from "../database/dialect";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
 import { recordAccessDeleted } from "../domain/history";
 import { parseName } from "../domain/identifiers";

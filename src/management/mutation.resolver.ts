@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { randomBytes } from "node:crypto";
-import { primaryReader } from "../database/data-source";
+import { primaryReader } from "../database/readers";
 import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
 import { BadUserInputError } from "../errors";
 import { defaultLanguage, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";

@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
-import { holdSqliteWriteLock, lockEnterpriseRows, runMaintenance } from "./action";
+import { policies } from "../database/retry-policies";
+import { runTransaction } from "../database/transaction";
+import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 
@@ -18,7 +20,7 @@ export async function sweepExpiredRights({ dataSource, clock = systemClock, chan
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
-    const { expired, now } = await runMaintenance(dataSource, async (em) => {
+    const { expired, now } = await runTransaction({ dataSource, policy: policies.maintenance }, async (em) => {
       await holdSqliteWriteLock(em);
       await lockEnterpriseRows(em, [enterpriseId]);
       const now = clock.now();

@@ -1,7 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { QueryFailedError, type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
 import { currentAtPositionalSql } from "../domain/validity";
-import { sqliteReadConnection } from "../database/data-source";
+import { sqliteReadConnection } from "../database/readers";
 import { trustedVersionSql } from "../database/enterprise-versions";
 import type { DateTime } from "../domain/scalars";
 

@@ -4,7 +4,9 @@ import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parse as parseCsv } from "csv-parse/sync";
 import { In, IsNull, type DataSource, type EntityManager } from "typeorm";
-import { dialectOf, retryWhileBusy } from "../database/data-source";
+import { dialectOf } from "../database/dialect";
+import { policies } from "../database/retry-policies";
+import { runTransaction } from "../database/transaction";
 import type { Catalog } from "../domain/catalog";
 import { appendAuditEvents } from "../audit/chain";
 import { systemClock, type Clock } from "../clock";
@@ -13,7 +15,7 @@ import { Enterprise, Person, RoleAssignment, assignmentActiveKey } from "../doma
 import { recordRegistrations } from "../domain/history";
 import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } from "../domain/identifiers";
 import { englishProblem } from "../i18n/messages";
-import { lockEnterpriseRows } from "../management/action";
+import { holdSqliteWriteLock, lockEnterpriseRows } from "../management/enterprise-lock";
 
 export const registerColumns = ["enterprise_number", "name", "default_capacity", "legal_representative_ssin", "given_name", "family_name"] as const;
 
@@ -293,57 +295,34 @@ function* batches(enterprises: readonly EnterpriseRows[], batchSize: number): Ge
   if (batch.length > 0) yield batch;
 }
 
-/** A gateway committed a row the batch read as missing (a first sign-in of a person in the file), or a lock wait went wrong: the batch runs again. */
-const retryableMysqlErrors = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
-const maxMysqlAttempts = 5;
-
 /**
- * One batch in its own transaction, run again when another process got in its way; returns what it changed once
- * committed, and the instant it recorded: taken once the batch holds its locks, as a management action's instant is
+ * One batch in its own transaction, run again when another process got in its way (policies.import: a row a gateway
+ * committed that the batch read as missing, a deadlock, SQLite busy); returns what it changed once committed, and the
+ * instant it recorded: taken once the batch holds its locks, as a management action's instant is
  * (src/management/action.ts), so that a batch that waited for a gateway's action records no instant before it.
  */
 async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], clock: Clock, took: (ms: number) => void, changes: RecordedChange[]): Promise<{ counts: Counts; now: Date }> {
-  if (dialectOf(dataSource) === "sqlite") {
-    const enterpriseTable = dataSource.driver.escape(dataSource.getMetadata(Enterprise).tableName);
-    return retryWhileBusy(
-      () =>
-        dataSource.transaction(async (em) => {
-          // Take the write lock first (an UPDATE of no row does): the reads below then see the latest data, and the
-          // transaction cannot fail later because a gateway wrote after it started reading.
-          await em.query(`UPDATE ${enterpriseTable} SET id = id WHERE 0`);
-          const now = clock.now();
-          const started = performance.now();
-          const counts = noCounts();
-          changes.length = 0;
-          await applyBatch(em, batch, counts, now, changes);
-          took(performance.now() - started);
-          return { counts, now };
-        }),
-      { deadlineMs: 60_000 },
-    );
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const started = performance.now();
-      const applied = await dataSource.transaction("READ COMMITTED", async (em) => {
-        // The batch's enterprises already known, locked as an action locks them (in id order), so that the two take turns.
-        const known = await em.find(Enterprise, { select: { id: true }, where: { number: In([...new Set(batch.map((r) => r.enterpriseNumber))]) } });
-        await lockEnterpriseRows(em, known.map((e) => e.id));
-        const now = clock.now();
-        const counts = noCounts();
-        changes.length = 0;
-        await applyBatch(em, batch, counts, now, changes);
-        return { counts, now };
-      });
-      took(performance.now() - started);
-      return applied;
-    } catch (error) {
-      const e = error as { code?: string; driverError?: { code?: string } };
-      const code = e.driverError?.code ?? e.code ?? "";
-      if (!retryableMysqlErrors.has(code) || attempt >= maxMysqlAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+  const sqlite = dialectOf(dataSource) === "sqlite";
+  let started = 0;
+  const applied = await runTransaction({ dataSource, policy: policies.import }, async (em) => {
+    started = performance.now();
+    if (sqlite) {
+      // The write lock first: the reads below then see the latest data, and the transaction cannot fail later because
+      // a gateway wrote after it started reading.
+      await holdSqliteWriteLock(em);
+    } else {
+      // The batch's enterprises already known, locked as an action locks them (in id order), so that the two take turns.
+      const known = await em.find(Enterprise, { select: { id: true }, where: { number: In([...new Set(batch.map((r) => r.enterpriseNumber))]) } });
+      await lockEnterpriseRows(em, known.map((e) => e.id));
     }
-  }
+    const now = clock.now();
+    const counts = noCounts();
+    changes.length = 0;
+    await applyBatch(em, batch, counts, now, changes);
+    return { counts, now };
+  });
+  took(performance.now() - started);
+  return applied;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { buildDataSourceOptions } from "../../src/database/data-source";
+import { buildDataSourceOptions } from "../../src/database/data-source-options";
 import { migrations } from "../../src/database/migrations";
 
 /**

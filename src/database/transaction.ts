@@ -1,0 +1,181 @@
+/**
+ * The one way the gateway writes: a unit of work in one transaction on its own query runner, run again as the
+ * caller's retry policy says (src/database/retry-policies.ts). The runner owns what every writer needs alike: the
+ * isolation level, SQLite's turns, the request's deadline, the meaning of a failed COMMIT, and holding a transaction
+ * open for a dry run.
+ */
+import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import type { RequestDeadline } from "./request-deadline";
+import { dialectOf } from "./dialect";
+import { abandonConnection } from "./mysql-sessions";
+import { retryFor, type RetryPolicy } from "./retry-policies";
+
+export interface TransactionOptions {
+  dataSource: DataSource;
+  /** Which failures run the work again, how often and how far apart. */
+  policy: RetryPolicy;
+  /**
+   * The request's deadline (src/http/request-deadline.ts), when the work serves a request: when it passes, the MySQL
+   * connection is abandoned and no COMMIT is sent any more; failures are retried no further.
+   */
+  deadline?: RequestDeadline;
+}
+
+/** A transaction done and not committed: its connection stays open so that its result can be read inside it. */
+export interface HeldTransaction<T> {
+  result: T;
+  /** The open transaction's manager, for reading the database as the work left it. */
+  em: EntityManager;
+  /** Rolls the transaction back and gives its connection back; call once the result has been read. */
+  end(): Promise<void>;
+}
+
+/** Runs `work` in one transaction and commits it; a failure rolls everything back, and `options.policy` says whether it runs again. */
+export async function runTransaction<T>(options: TransactionOptions, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return (await retried(options, work, "commit")).result;
+}
+
+/**
+ * Runs `work` as runTransaction does (the same retries, refused the same way) but leaves the transaction open instead
+ * of committing it, until `end()` rolls it back. On SQLite the process's other transactions wait for that end (they
+ * take their turns behind it); on MySQL the rows it wrote stay locked until then.
+ */
+export async function holdTransaction<T>(options: TransactionOptions, work: (em: EntityManager) => Promise<T>): Promise<HeldTransaction<T>> {
+  const { result, held } = await retried(options, work, "hold");
+  return { result, em: held!.em, end: held!.end };
+}
+
+type Finish = "commit" | "hold";
+
+interface Held {
+  em: EntityManager;
+  end(): Promise<void>;
+  /** Resolves once `end` has rolled back and released the connection. */
+  ended: Promise<void>;
+}
+
+interface Done<T> {
+  result: T;
+  held?: Held;
+}
+
+/**
+ * A COMMIT sent to a server whose answer was lost may have committed: never retried as a failure (unless the work may
+ * run twice, `RetryPolicy.idempotent`), nor called a TIMEOUT, but masked and logged.
+ */
+class CommitOutcomeUnknown extends Error {
+  constructor(cause: unknown) {
+    super("The COMMIT failed without an answer from the database: the action may or may not have been committed", { cause });
+  }
+}
+
+/**
+ * What a failed COMMIT means, decided here only: the request's deadline refusing to send it, or SQLite's COMMIT (local,
+ * so its failure is a definite one), is that failure; anything else from the server leaves the outcome unknown.
+ */
+function commitFailure(error: unknown, dataSource: DataSource, deadline: RequestDeadline | undefined): unknown {
+  if ((deadline && error === deadline.signal.reason) || dialectOf(dataSource) === "sqlite") return error;
+  return new CommitOutcomeUnknown(error);
+}
+
+/** SQLite has one connection per process (TypeORM shares it), so its transactions take turns through this queue. */
+const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise<Done<T>> {
+  const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+  const turn = previous.then(run, run);
+  // A held (dry-run) transaction keeps its turn until it ends.
+  sqliteQueues.set(
+    dataSource,
+    turn.then((done) => done.held?.ended, () => undefined),
+  );
+  return turn;
+}
+
+/**
+ * The attempts of one unit of work, each a transaction of its own, until one succeeds or the policy retries a failure
+ * no more. A passed deadline ends them, and so does a COMMIT of unknown outcome unless the policy's work is idempotent.
+ */
+async function retried<T>({ dataSource, policy, deadline }: TransactionOptions, work: (em: EntityManager) => Promise<T>, finish: Finish): Promise<Done<T>> {
+  const mysql = dialectOf(dataSource) === "mysql";
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
+      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish }, work);
+      const once = () => transaction({ dataSource, deadline, finish }, work);
+      return await inTurn(dataSource, once);
+    } catch (caught) {
+      const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
+      if (error instanceof CommitOutcomeUnknown) throw error;
+      if (deadline?.signal.aborted) throw deadline.signal.reason;
+      const retry = retryFor(policy, error, { attempt, elapsedMs: Date.now() - started, underDeadline: deadline !== undefined });
+      if (!retry) throw policy.failure ? policy.failure(error) : error;
+      await new Promise((resolve) => setTimeout(resolve, retry.backoffMs(attempt)));
+    }
+  }
+}
+
+/**
+ * One transaction on its own query runner, so that the request's deadline can reach it: when the deadline passes,
+ * the MySQL connection is abandoned (the server rolls back the transaction of a closed connection; a ROLLBACK sent on
+ * a partitioned connection would wait for ever), and the COMMIT is only sent while the deadline has not passed. Held
+ * (a dry run), it is neither committed nor released: `held.end()` rolls it back and releases it.
+ */
+async function transaction<T>(
+  { dataSource, deadline, isolation, finish }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
+  work: (em: EntityManager) => Promise<T>,
+): Promise<Done<T>> {
+  deadline?.signal.throwIfAborted();
+  const runner = dataSource.createQueryRunner("master");
+  let connection: unknown;
+  let held = false;
+  // SQLite's one connection is the process's, and its statements do not wait on the network: the COMMIT check suffices there.
+  const abandon = () => {
+    if (dialectOf(dataSource) === "mysql" && !deadline?.committing) abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
+  };
+  const close = async () => {
+    deadline?.signal.removeEventListener("abort", abandon);
+    await runner.release();
+  };
+  try {
+    connection = await runner.connect();
+    // The deadline may have passed while the request waited for a connection of the pool.
+    deadline?.signal.throwIfAborted();
+    deadline?.signal.addEventListener("abort", abandon, { once: true });
+    await runner.startTransaction(isolation);
+    const result = await work(runner.manager);
+    if (finish === "hold") {
+      held = true;
+      return { result, held: holdOpen(runner, close) };
+    }
+    try {
+      await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
+    } catch (error) {
+      throw commitFailure(error, dataSource, deadline);
+    }
+    return { result };
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    if (!held) await close();
+  }
+}
+
+/** The open transaction of a dry run, and the one way to end it: a rollback, then the connection given back. */
+function holdOpen(runner: QueryRunner, close: () => Promise<void>): Held {
+  let ended!: () => void;
+  const endedPromise = new Promise<void>((resolve) => (ended = resolve));
+  let ending: Promise<void> | undefined;
+  const end = () =>
+    (ending ??= (async () => {
+      try {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      } finally {
+        await close();
+        ended();
+      }
+    })());
+  return { em: runner.manager, end, ended: endedPromise };
+}
