@@ -1,5 +1,7 @@
 import type { ActionScope } from "./action";
-import { activateCapacityRow, activeCapacities, lockedEnterprise } from "./common";
+import { activeCapacities } from "./capacities";
+import { activateCapacityRow } from "./capacity-activation";
+import { lockedEnterprise } from "./locked-enterprise";
 import { ConflictError } from "../errors";
 import type { EnterpriseCapacityModel } from "../model/read-models";
 import { message } from "../i18n/messages";

@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { lockedEnterprise, valid } from "./common";
+import { lockedEnterprise } from "./locked-enterprise";
+import { valid } from "./valid-input";
 import { ConflictError } from "../errors";
 import { EBox, EBoxMessage } from "../model/entities";
 import { recordEBoxActive } from "../model/history";

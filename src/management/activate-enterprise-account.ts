@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { activateCapacityRow, lockedEnterprise } from "./common";
+import { activateCapacityRow } from "./capacity-activation";
+import { lockedEnterprise } from "./locked-enterprise";
 import { ConflictError } from "../errors";
 import { Enterprise } from "../model/entities";
 import { message } from "../i18n/messages";

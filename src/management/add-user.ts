@@ -1,5 +1,9 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, grantRole, lockedEnterprise, personSummary, upsertPerson, validPerson, validServices, validValidUntil, type PersonInput } from "./common";
+import { assignmentSummary, personSummary } from "./audit-summaries";
+import { grantRole } from "./role-grants";
+import { lockedEnterprise } from "./locked-enterprise";
+import { upsertPerson } from "./upsert-person";
+import { validPerson, validServices, validValidUntil, type PersonInput } from "./valid-input";
 import type { RoleAssignment } from "../model/entities";
 
 /**

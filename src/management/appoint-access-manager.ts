@@ -1,5 +1,10 @@
 import type { ActionScope } from "./action";
-import { activeCapacities, assignmentSummary, grantRole, lockedEnterprise, personSummary, requireActiveCapacity, upsertPerson, validPerson, validValidUntil, type PersonInput } from "./common";
+import { activeCapacities, requireActiveCapacity } from "./capacities";
+import { assignmentSummary, personSummary } from "./audit-summaries";
+import { grantRole } from "./role-grants";
+import { lockedEnterprise } from "./locked-enterprise";
+import { upsertPerson } from "./upsert-person";
+import { validPerson, validValidUntil, type PersonInput } from "./valid-input";
 import type { RoleAssignment } from "../model/entities";
 
 /**

@@ -1,18 +1,10 @@
 import { IsNull, Not } from "typeorm";
 import type { ActionScope } from "./action";
-import {
-  assignmentSummary,
-  automaticProfiles,
-  currentAssignment,
-  endAssignments,
-  ensureMainAccessManagerProfiles,
-  grantRole,
-  lockedEnterprise,
-  personSummary,
-  upsertPerson,
-  validPerson,
-  type PersonInput,
-} from "./common";
+import { assignmentSummary, personSummary } from "./audit-summaries";
+import { automaticProfiles, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, grantRole } from "./role-grants";
+import { lockedEnterprise } from "./locked-enterprise";
+import { upsertPerson } from "./upsert-person";
+import { validPerson, type PersonInput } from "./valid-input";
 import { ConflictError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
 import { message } from "../i18n/messages";

@@ -1,6 +1,8 @@
 import { IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { activeCapacities, findEnterprise, requireActiveCapacity, validValidUntil } from "./common";
+import { activeCapacities, requireActiveCapacity } from "./capacities";
+import { findEnterprise } from "./locked-enterprise";
+import { validValidUntil } from "./valid-input";
 import { BadUserInputError, ConflictError } from "../errors";
 import { providerCapacities } from "../model/catalog-data";
 import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../model/entities";

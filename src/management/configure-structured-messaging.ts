@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { lockedEnterprise, valid } from "./common";
+import { lockedEnterprise } from "./locked-enterprise";
+import { valid } from "./valid-input";
 import { StructuredMessagingConfig, type Channel } from "../model/entities";
 import { parseEmail } from "../model/identifiers";
 

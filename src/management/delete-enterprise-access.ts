@@ -1,6 +1,7 @@
 import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { lockedEnterprise, valid } from "./common";
+import { lockedEnterprise } from "./locked-enterprise";
+import { valid } from "./valid-input";
 import { dialectOf } from "../database/data-source";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../model/entities";
 import { recordAccessDeleted } from "../model/history";

@@ -1,6 +1,6 @@
 import type { ActionScope } from "./action";
 import { mandateChanges, mandateSummary } from "./appoint-service-provider";
-import { validId } from "./common";
+import { validId } from "./valid-input";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, ServiceProviderMandate } from "../model/entities";
 import { message } from "../i18n/messages";

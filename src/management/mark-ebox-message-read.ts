@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { lockedEnterprise, validId } from "./common";
+import { lockedEnterprise } from "./locked-enterprise";
+import { validId } from "./valid-input";
 import { NotFoundError } from "../errors";
 import { EBoxMessage } from "../model/entities";
 import { message as text } from "../i18n/messages";

@@ -34,7 +34,7 @@ import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { updateMyAccount } from "./update-my-account";
 import { message } from "../i18n/messages";
-import { validPerson, type PersonInput } from "./common";
+import { validPerson, type PersonInput } from "./valid-input";
 import type { Access } from "../access/access";
 import type { EntityManager } from "typeorm";
 

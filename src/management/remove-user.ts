@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, endAssignments } from "./common";
+import { assignmentSummary } from "./audit-summaries";
+import { endAssignments } from "./role-grants";
 import { lockedUserAssignment } from "./user-assignment";
 import type { RoleAssignment } from "../model/entities";
 

@@ -1,5 +1,7 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, validId } from "./common";
+import { assignmentSummary } from "./audit-summaries";
+import { currentAssignment, endAssignments, ensureMainAccessManagerProfiles } from "./role-grants";
+import { validId } from "./valid-input";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
 import { message } from "../i18n/messages";

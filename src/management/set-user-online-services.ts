@@ -1,5 +1,6 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, validServices, validValidUntil } from "./common";
+import { assignmentSummary } from "./audit-summaries";
+import { validServices, validValidUntil } from "./valid-input";
 import { lockedUserAssignment } from "./user-assignment";
 import { RoleAssignment, RoleAssignmentOnlineService } from "../model/entities";
 import { recordOnlineServices } from "../model/history";

@@ -1,5 +1,5 @@
 import type { ActionScope } from "./action";
-import { valid } from "./common";
+import { valid } from "./valid-input";
 import { Person, type Language } from "../model/entities/person.entity";
 import { parseEmail, parsePhone } from "../model/identifiers";
 

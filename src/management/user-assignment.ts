@@ -1,5 +1,5 @@
 import type { ActionScope } from "./action";
-import { validId } from "./common";
+import { validId } from "./valid-input";
 import { ConflictError, NotFoundError } from "../errors";
 import { Enterprise, RoleAssignment } from "../model/entities";
 import { message } from "../i18n/messages";
