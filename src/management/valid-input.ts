@@ -48,9 +48,15 @@ export function validValidUntil(scope: Pick<ActionScope, "atInstant">, value: Da
   return value;
 }
 
+/** An id argument: digits only (BAD_USER_INPUT naming the field). The shield reads ids with it too (src/management/target.ts). */
+export function idArgument(value: unknown, field: string): number | BadUserInputError {
+  return typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, message("input.invalidId"));
+}
+
 export function validId(id: string, field: string): number {
-  if (!/^\d{1,15}$/.test(id.trim())) throw new BadUserInputError(field, message("input.invalidId"));
-  return Number(id.trim());
+  const checked = idArgument(id, field);
+  if (checked instanceof BadUserInputError) throw checked;
+  return checked;
 }
 
 /** The services of a USER, checked against the capacity (SPEC rule 5), without duplicates, in catalog order. */
