@@ -7,11 +7,14 @@ import type { Place, Target } from "./target";
 type AuditDetails = { before: unknown; after: unknown } & Record<string, unknown>;
 
 /** What an action's `run` is handed besides its scope: the rest of its declaration, applied. */
-export interface Act<L, C> {
+export interface Act<L, C> extends Audits {
   /** The capacity the arguments name, already checked (when the target reads one). */
   readonly capacity: C;
   /** Reads where the action acts (its enterprise locked, read once) and requires the declared task there (FORBIDDEN otherwise). */
   locate(): Promise<L>;
+}
+
+interface Audits {
   /** Writes the action's audit event, in its transaction: the declared task (or named action) and mutation, with these details. */
   audit(enterprise: Enterprise | null, details: AuditDetails): Promise<void>;
 }
@@ -31,7 +34,7 @@ interface SelfDeclaration<I, R> {
   task: null;
   /** The audit event's action. */
   audit: Exclude<AuditAction, Task>;
-  run(scope: ActionScope, input: I, act: Act<never, undefined>): Promise<R>;
+  run(scope: ActionScope, input: I, act: Audits): Promise<R>;
 }
 
 /**
@@ -54,20 +57,24 @@ export type MutationAction<I = never, R = unknown> = ((scope: ActionScope, input
 export function mutationAction<I, R, L extends Place, C>(declaration: TaskDeclaration<I, R, L, C>): MutationAction<I, R>;
 export function mutationAction<I, R>(declaration: SelfDeclaration<I, R>): MutationAction<I, R>;
 export function mutationAction<I, R>(declaration: TaskDeclaration<I, R, Place, unknown> | SelfDeclaration<I, R>): MutationAction<I, R> {
-  const { mutation, task } = declaration;
-  const target = declaration.task === null ? null : declaration.target;
-  const auditAction: AuditAction = declaration.task === null ? declaration.audit : declaration.task;
-  const perform = (scope: ActionScope, input: I): Promise<R> => {
-    const act: Act<Place, unknown> = {
-      capacity: target?.capacity(input, scope.catalog),
+  const { mutation } = declaration;
+  const audits = (scope: ActionScope, action: AuditAction): Audits["audit"] => (enterprise, details) => scope.audit(action, enterprise, { mutation, ...details });
+  if (declaration.task === null) {
+    const { audit: auditAction, run } = declaration;
+    const perform = (scope: ActionScope, input: I) => run(scope, input, { audit: audits(scope, auditAction) });
+    return Object.assign(perform, { mutation, task: null, target: null, auditAction });
+  }
+  const { task, target, run } = declaration;
+  // Async: a refused capacity rejects the action's promise, as any other refusal of its input does.
+  const perform = async (scope: ActionScope, input: I) =>
+    run(scope, input, {
+      capacity: target.capacity(input, scope.catalog),
       async locate() {
-        const located = await target!.lock(scope, input);
-        await scope.access.require(located.enterprise, task!, located.capacity);
+        const located = await target.lock(scope, input);
+        await scope.access.require(located.enterprise, task, located.capacity);
         return located;
       },
-      audit: (enterprise, details) => scope.audit(auditAction, enterprise, { mutation, ...details }),
-    };
-    return declaration.run(scope, input, act as never);
-  };
-  return Object.assign(perform, { mutation, task, target, auditAction });
+      audit: audits(scope, task),
+    });
+  return Object.assign(perform, { mutation, task, target, auditAction: task });
 }
