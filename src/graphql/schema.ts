@@ -2,6 +2,7 @@ import { getNamedType, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, isInpu
 import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
 import { applyShield } from "./shield";
 import { MutationResolver } from "../management/mutation.resolver";
+import { mutationRules } from "./mutation-rules";
 import { languageDirective } from "./language-directive";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver";
 import { CapacityResolver } from "./resolvers/capacity.resolver";
@@ -144,7 +145,7 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
 /** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */
 export function buildGatewaySchema({ shield = true }: { shield?: boolean } = {}): GraphQLSchema {
   const schema = buildTypedSchema();
-  return shield ? applyShield(schema) : schema;
+  return shield ? applyShield(schema, mutationRules) : schema;
 }
 
 /** The artefact committed as schema/schema.graphql: sorted so that diffs show real changes only. */

@@ -3,7 +3,7 @@ import { pathToArray } from "graphql/jsutils/Path";
 import { applyMiddleware, type IMiddleware } from "graphql-middleware";
 import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
-import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
 import { emptyPage, type EBoxModel } from "../read/read-models";
 import type { Enterprise } from "../domain/entities";
 import { notHistoryReader } from "../access/history";
@@ -15,58 +15,14 @@ import { message } from "../i18n/messages";
  * graphql-shield is unmaintained upstream: it is pinned, and this module is the only place that knows it.
  */
 
-type Args = Record<string, unknown> & { input?: Record<string, unknown> };
-/** Where a guarded operation acts: the enterprise (and capacity), or the error that tells why there is none. */
-type Target = { enterprise: Enterprise; capacity: string | null } | GraphQLError;
-type Locate = (args: Args, context: Context) => Promise<Target>;
-
-const numericId = (value: unknown, field: string): number | GraphQLError =>
-  typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, message("input.invalidId"));
-
-async function enterpriseNumbered(number: unknown, context: Context): Promise<Enterprise | GraphQLError> {
-  const enterprise = typeof number === "string" ? await context.loaders.enterpriseByNumber.load(number) : null;
-  return enterprise ?? new NotFoundError(message("notFound.enterprise"));
+type Args = Record<string, unknown>;
+/** Where a guarded mutation acts, as its declaration reads it from the arguments (src/management/target.ts), or the error that tells why nowhere. */
+type Place = { enterprise: Enterprise; capacity: string | null } | GraphQLError;
+/** How a mutation's declaration finds where it acts, before the action: named, so that each rule has a name of its own. */
+export interface Locate {
+  readonly name: string;
+  find(args: Args, context: Context): Promise<Place>;
 }
-
-/** The enterprise named by an argument (`enterprise` or `input.enterprise`), and the capacity argument if any. */
-const byEnterprise: Locate = async (args, context) => {
-  const source = args.input ?? args;
-  const enterprise = await enterpriseNumbered(source.enterprise, context);
-  if (enterprise instanceof GraphQLError) return enterprise;
-  const capacity = typeof source.capacity === "string" ? source.capacity.trim() : null;
-  if (capacity !== null && !context.catalog.capacities.has(capacity)) {
-    return new BadUserInputError(args.input ? "input.capacity" : "capacity", message("input.unknownCapacity", { value: capacity }));
-  }
-  return { enterprise, capacity };
-};
-
-/** The enterprise alone: for activateCapacity the capacity is what gets activated, not the scope of the task. */
-const byEnterpriseOnly: Locate = async (args, context) => {
-  const enterprise = await enterpriseNumbered(args.enterprise, context);
-  return enterprise instanceof GraphQLError ? enterprise : { enterprise, capacity: null };
-};
-
-/** The enterprise and capacity of the role assignment named by `assignment` or `input.assignment`. */
-const byAssignment: Locate = async (args, context) => {
-  const field = args.input ? "input.assignment" : "assignment";
-  const id = numericId((args.input ?? args).assignment, field);
-  if (id instanceof GraphQLError) return id;
-  const assignment = await context.loaders.assignment.load(id);
-  const enterprise = assignment && (await context.loaders.enterprise.load(assignment.enterpriseId));
-  // An id in an enterprise the caller cannot see reads as unknown: FORBIDDEN would tell that it exists, and where.
-  if (!assignment || !enterprise || !(await context.access.knowsOfAssignment(assignment))) return new NotFoundError(message("notFound.roleAssignment"));
-  return { enterprise, capacity: assignment.capacityCode };
-};
-
-/** The client enterprise of the mandate named by `mandate`. */
-const byMandateClient: Locate = async (args, context) => {
-  const id = numericId(args.mandate, "mandate");
-  if (id instanceof GraphQLError) return id;
-  const mandate = await context.loaders.mandate.load(id);
-  const enterprise = mandate && (await context.loaders.enterprise.load(mandate.clientId));
-  if (!mandate || !enterprise || !(await context.access.knowsOfMandate(mandate))) return new NotFoundError(message("notFound.mandate"));
-  return { enterprise, capacity: null };
-};
 
 type RuleCheck<P, A> = (parent: P, args: A, context: Context) => Promise<true | GraphQLError> | true | GraphQLError;
 
@@ -86,7 +42,7 @@ const rule =
       }
     });
 
-const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_parent, _args, context: Context) =>
+export const isAuthenticated = rule("isAuthenticated", { cache: "contextual" })((_parent, _args, context: Context) =>
   context.viewer ? true : new UnauthenticatedError(),
 );
 
@@ -109,14 +65,17 @@ const asksAsOfEnterpriseArgument = asksAsOf("asksAsOf:enterpriseArgument", async
 
 const performRules = new Map<string, IRule>();
 
-/** A rule that allows the operation when the decision function allows `task` where `locate` says it acts. One rule per pair: shield wants unique names. */
-function performs(task: Task, locate: Locate): IRule {
-  const name = `performs:${task}:${locate.name || "inline"}`;
+/**
+ * A mutation's rule: it allows the operation when the decision function allows `task` where `locate` says it acts.
+ * Built from each mutation's declaration (src/management/registry.ts). One rule per pair: shield wants unique names.
+ */
+export function performs(task: Task, locate: Locate): IRule {
+  const name = `performs:${task}:${locate.name}`;
   const existing = performRules.get(name);
   if (existing) return existing;
   const created = rule(name, { cache: "no_cache" })(async (_parent, args: Args, context: Context) => {
     if (!context.viewer) return new UnauthenticatedError();
-    const target = await locate(args, context);
+    const target = await locate.find(args, context);
     if (target instanceof GraphQLError) return target;
     const decision = await context.access.decide(target.enterprise, task, target.capacity);
     return decision.allowed ? true : new ForbiddenError(decision.reason, decision.explanation);
@@ -124,29 +83,6 @@ function performs(task: Task, locate: Locate): IRule {
   performRules.set(name, created);
   return created;
 }
-
-/**
- * Every mutation and the task it needs (SPEC, "Mutation / field | Task | Scope"). A mutation or query of the built
- * schema without its own rule here stops the gateway at start-up (`applyShield`), and test/schema.test.ts proves the
- * maps and the schema agree.
- */
-export const mutationRules: Record<string, IRule> = {
-  appointMainAccessManager: performs("APPOINT_MAIN_ACCESS_MANAGER", byEnterprise),
-  appointServiceProvider: performs("APPOINT_SERVICE_PROVIDER", byEnterprise),
-  endServiceProviderMandate: performs("APPOINT_SERVICE_PROVIDER", byMandateClient),
-  activateEBox: performs("ACTIVATE_EBOX", byEnterprise),
-  deleteEnterpriseAccess: performs("DELETE_ENTERPRISE_ACCESS", byEnterprise),
-  activateEnterpriseAccount: performs("ACTIVATE_ENTERPRISE_ACCOUNT", byEnterprise),
-  activateCapacity: performs("ACTIVATE_CAPACITY", byEnterpriseOnly),
-  appointAccessManager: performs("APPOINT_ACCESS_MANAGER", byEnterprise),
-  revokeAccessManager: performs("APPOINT_ACCESS_MANAGER", byAssignment),
-  addUser: performs("MANAGE_USERS", byEnterprise),
-  setUserOnlineServices: performs("MANAGE_USERS", byAssignment),
-  removeUser: performs("MANAGE_USERS", byAssignment),
-  configureStructuredMessaging: performs("CONFIGURE_STRUCTURED_MESSAGES", byEnterprise),
-  markEBoxMessageRead: performs("USE_EBOX", byEnterprise),
-  updateMyAccount: isAuthenticated,
-};
 
 export const queryRules: Record<string, IRule> = {
   me: isAuthenticated,
@@ -193,13 +129,16 @@ export const fieldRules = {
   },
 };
 
-export const ruleTree = {
+/** The mutations' rules: one per mutation, built from its declaration (src/management/registry.ts), which lies above this layer. */
+export type MutationRules = Readonly<Record<string, IRule>>;
+
+const ruleTree = (mutationRules: MutationRules) => ({
   // Deny by default on the root types: a field without a rule of its own is refused.
   Query: { "*": deny, ...queryRules },
   Mutation: { "*": deny, ...mutationRules },
   Subscription: { "*": deny, ...subscriptionRules },
   ...fieldRules,
-};
+});
 
 /** What a guarded object field answers when it is refused inside a mutation's answer. */
 const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
@@ -247,7 +186,7 @@ async function partialInMutation(refused: unknown, ...[resolve, parent, args, co
  * refuse a new field silently, and a rule for a field that no longer exists would guard nothing. Either is a
  * programming error, so the gateway refuses to start with it.
  */
-export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
+export function assertEveryRootFieldRuled(schema: GraphQLSchema, mutationRules: MutationRules): void {
   const problems: string[] = [];
   for (const [type, rules] of [
     [schema.getQueryType(), queryRules],
@@ -268,15 +207,16 @@ export function assertEveryRootFieldRuled(schema: GraphQLSchema): void {
  */
 const rootTypeNames = new Set(["Query", "Mutation", "Subscription"]);
 
-export function applyShield(schema: GraphQLSchema): GraphQLSchema {
-  assertEveryRootFieldRuled(schema);
-  const generated = shield(ruleTree, {
+export function applyShield(schema: GraphQLSchema, mutationRules: MutationRules): GraphQLSchema {
+  assertEveryRootFieldRuled(schema, mutationRules);
+  const rules = ruleTree(mutationRules);
+  const generated = shield(rules, {
     allowExternalErrors: true,
     fallbackRule: allow,
     fallbackError: () => new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.notAllowed")),
   }).generate(schema) as Record<string, Record<string, unknown>>;
   const ruled: Record<string, Record<string, unknown>> = {};
-  for (const [typeName, fields] of Object.entries(ruleTree)) {
+  for (const [typeName, fields] of Object.entries(rules)) {
     const keep = rootTypeNames.has(typeName) ? Object.keys(generated[typeName]) : Object.keys(fields);
     ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
   }

@@ -1,27 +1,34 @@
-import type { ActionScope } from "./action";
-import { assignmentSummary, grantRole, lockedEnterprise, personSummary, upsertPerson, validPerson, validServices, validValidUntil, type PersonInput } from "./common";
+import { assignmentSummary, personSummary } from "./audit-summaries";
+import { grantRole } from "./role-grants";
+import { upsertPerson } from "./upsert-person";
+import { validPerson, validServices, validValidUntil, type PersonInput } from "./valid-input";
 import type { RoleAssignment } from "../domain/entities";
+import { mutationAction } from "./mutation-action";
+import { inEnterprise } from "./target";
 
 /**
  * Adds a USER in one capacity with online services of that capacity (SPEC rules 5 and 6), until `validUntil` if
  * given. A user's expiry changes through setUserOnlineServices, never by adding them again (CONFLICT ALREADY_ASSIGNED).
  */
-export async function addUser(
-  scope: ActionScope,
-  input: { enterprise: string; capacity: string; person: PersonInput; onlineServices: readonly string[]; validUntil?: Date | null },
-): Promise<RoleAssignment> {
-  const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
-  const services = validServices(scope, capacity.code, input.onlineServices, "input.onlineServices");
-  const personInput = validPerson(input.person, "input.person");
-  const validUntil = validValidUntil(scope, input.validUntil);
-  const enterprise = await lockedEnterprise(scope, input.enterprise);
-  await scope.access.require(enterprise, "MANAGE_USERS", capacity.code);
-  const person = await upsertPerson(scope, personInput);
-  const assignment = await grantRole(scope, { person, enterprise, role: "USER", capacityCode: capacity.code, onlineServices: services, validUntil });
-  await scope.audit("MANAGE_USERS", enterprise, {
-    mutation: "addUser",
-    before: null,
-    after: { ...assignmentSummary(assignment, services), person: personSummary(person) },
-  });
-  return assignment;
-}
+export const addUser = mutationAction({
+  mutation: "addUser",
+  task: "MANAGE_USERS",
+  target: inEnterprise({ of: "input", capacity: true }),
+  async run(
+    scope,
+    input: { enterprise: string; capacity: string; person: PersonInput; onlineServices: readonly string[]; validUntil?: Date | null },
+    act,
+  ): Promise<RoleAssignment> {
+    const services = validServices(scope, act.capacity.code, input.onlineServices, "input.onlineServices");
+    const personInput = validPerson(input.person, "input.person");
+    const validUntil = validValidUntil(scope, input.validUntil);
+    const { enterprise } = await act.locate();
+    const person = await upsertPerson(scope, personInput);
+    const assignment = await grantRole(scope, { person, enterprise, role: "USER", capacityCode: act.capacity.code, onlineServices: services, validUntil });
+    await act.audit(enterprise, {
+      before: null,
+      after: { ...assignmentSummary(assignment, services), person: personSummary(person) },
+    });
+    return assignment;
+  },
+});

@@ -1,32 +1,31 @@
 import { IsNull, Not } from "typeorm";
 import type { ActionScope } from "./action";
-import {
-  assignmentSummary,
-  automaticProfiles,
-  currentAssignment,
-  endAssignments,
-  ensureMainAccessManagerProfiles,
-  grantRole,
-  lockedEnterprise,
-  personSummary,
-  upsertPerson,
-  validPerson,
-  type PersonInput,
-} from "./common";
+import { assignmentSummary, personSummary } from "./audit-summaries";
+import { automaticProfiles, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, grantRole } from "./role-grants";
+import { upsertPerson } from "./upsert-person";
+import { validPerson, type PersonInput } from "./valid-input";
 import { ConflictError } from "../errors";
 import { Enterprise, RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
 import { recordEnterpriseStatus } from "../domain/history";
+import { mutationAction, type Act } from "./mutation-action";
+import { inEnterprise, type Place } from "./target";
 
 /**
  * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
  * automatic ACCESS_MANAGER profiles end with the function (profiles appointed separately stay), and the new one
  * receives theirs. Appointing registers the enterprise (REGISTERED or ACCESS_DELETED becomes PENDING_ACTIVATION).
  */
-export async function appointMainAccessManager(scope: ActionScope, input: { enterprise: string; person: PersonInput }): Promise<RoleAssignment> {
+export const appointMainAccessManager = mutationAction({
+  mutation: "appointMainAccessManager",
+  task: "APPOINT_MAIN_ACCESS_MANAGER",
+  target: inEnterprise({ of: "input" }),
+  run,
+});
+
+async function run(scope: ActionScope, input: { enterprise: string; person: PersonInput }, act: Act<Place, undefined>): Promise<RoleAssignment> {
   const personInput = validPerson(input.person, "input.person");
-  const enterprise = await lockedEnterprise(scope, input.enterprise);
-  await scope.access.require(enterprise, "APPOINT_MAIN_ACCESS_MANAGER");
+  const { enterprise } = await act.locate();
   const person = await upsertPerson(scope, personInput);
   const previous = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   if (previous?.personId === person.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.alreadyMainAccessManager"));
@@ -51,8 +50,7 @@ export async function appointMainAccessManager(scope: ActionScope, input: { ente
     await recordEnterpriseStatus(scope.em, { enterpriseId: enterprise.id, status: "PENDING_ACTIVATION", at: scope.now });
   }
   const profiles = await ensureMainAccessManagerProfiles(scope, enterprise);
-  await scope.audit("APPOINT_MAIN_ACCESS_MANAGER", enterprise, {
-    mutation: "appointMainAccessManager",
+  await act.audit(enterprise, {
     before,
     after: {
       status: enterprise.status,

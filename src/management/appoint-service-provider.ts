@@ -1,6 +1,11 @@
 import { IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { activeCapacities, findEnterprise, requireActiveCapacity, validValidUntil } from "./common";
+import { activeCapacities, requireActiveCapacity } from "./capacities";
+import { lockedEnterprises } from "./locked-enterprise";
+import { mutationAction, type Act } from "./mutation-action";
+import { inEnterprise, type Place, type Target } from "./target";
+import type { CatalogCapacity } from "../domain/catalog";
+import { validValidUntil } from "./valid-input";
 import { BadUserInputError, ConflictError } from "../errors";
 import { providerCapacities } from "../domain/catalog-data";
 import { Enterprise, EnterpriseCapacity, ServiceProviderMandate, mandateActiveKey } from "../domain/entities";
@@ -21,18 +26,33 @@ const summary = (m: ServiceProviderMandate) => ({
  * mandate expires then; appointing the provider that holds the mandate already is CONFLICT ALREADY_ASSIGNED, with or
  * without an expiry (nothing is extended silently).
  */
-export async function appointServiceProvider(
-  scope: ActionScope,
-  input: { enterprise: string; provider: string; capacity: string; validUntil?: Date | null },
-): Promise<ServiceProviderMandate> {
-  const capacity = scope.catalog.capacity(input.capacity, "input.capacity");
+export const appointServiceProvider = mutationAction({
+  mutation: "appointServiceProvider",
+  task: "APPOINT_SERVICE_PROVIDER",
+  target: clientAndProvider(),
+  run,
+});
+
+type Input = { enterprise: string; provider: string; capacity: string; validUntil?: Date | null };
+
+/** The client (`input.enterprise`), where the task is decided, in `input.capacity`; in the action, its provider is locked with it. */
+function clientAndProvider(): Target<Input, Place & { provider: Enterprise }, CatalogCapacity> {
+  const client = inEnterprise({ of: "input", capacity: true });
+  return {
+    ...client,
+    name: "clientAndProvider(input.enterprise, input.capacity, input.provider)",
+    async lock(scope, input) {
+      const [enterprise, provider] = await lockedEnterprises(scope, [input.enterprise, input.provider]);
+      return { enterprise, capacity: input.capacity.trim(), provider };
+    },
+  };
+}
+
+async function run(scope: ActionScope, input: Input, act: Act<Place & { provider: Enterprise }, CatalogCapacity>): Promise<ServiceProviderMandate> {
+  const capacity = act.capacity;
   const validUntil = validValidUntil(scope, input.validUntil);
   if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", message("input.ownServiceProvider"));
-  const [clientFound, providerFound] = [await findEnterprise(scope, input.enterprise), await findEnterprise(scope, input.provider)];
-  await scope.lock(clientFound, providerFound);
-  const client = await scope.em.findOneByOrFail(Enterprise, { id: clientFound.id });
-  const provider = await scope.em.findOneByOrFail(Enterprise, { id: providerFound.id });
-  await scope.access.require(client, "APPOINT_SERVICE_PROVIDER");
+  const { enterprise: client, provider } = await act.locate();
   requireActiveCapacity(await activeCapacities(scope, client), capacity.code);
   const providerActive = await scope.em.findBy(EnterpriseCapacity, { enterpriseId: provider.id, status: "ACTIVE" });
   if (provider.status !== "ACTIVE" || !providerActive.some((c) => providerCapacities.has(c.capacityCode))) {
@@ -58,8 +78,7 @@ export async function appointServiceProvider(
   );
   if (previous) scope.changed(...mandateChanges(previous));
   scope.changed(...mandateChanges(mandate));
-  await scope.audit("APPOINT_SERVICE_PROVIDER", client, {
-    mutation: "appointServiceProvider",
+  await act.audit(client, {
     before: previous ? summary(previous) : null,
     after: { ...summary(mandate), providerNumber: provider.number },
   });

@@ -1,6 +1,8 @@
 import { Brackets, In, IsNull } from "typeorm";
 import type { ActionScope } from "./action";
-import { lockedEnterprise, valid } from "./common";
+import { mutationAction, type Act } from "./mutation-action";
+import { inEnterprise, type Place } from "./target";
+import { valid } from "./valid-input";
 import { dialectOf } from "../database/dialect";
 import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
 import { recordAccessDeleted } from "../domain/history";
@@ -25,10 +27,16 @@ export const auditedIdsLimit = 100;
  * already: the lock wrote down those in which this enterprise is the client; one in which it is the provider is left
  * to its client's next action or the sweep, which record it as expired (EXPIRE_RIGHT) rather than ended by this one.
  */
-export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterprise: string; reason: string }): Promise<Enterprise> {
+export const deleteEnterpriseAccess = mutationAction({
+  mutation: "deleteEnterpriseAccess",
+  task: "DELETE_ENTERPRISE_ACCESS",
+  target: inEnterprise({ of: "input" }),
+  run,
+});
+
+async function run(scope: ActionScope, input: { enterprise: string; reason: string }, act: Act<Place, undefined>): Promise<Enterprise> {
   const reason = valid(parseName(input.reason, { max: 500 }), "input.reason", "reason");
-  const enterprise = await lockedEnterprise(scope, input.enterprise);
-  await scope.access.require(enterprise, "DELETE_ENTERPRISE_ACCESS");
+  const { enterprise } = await act.locate();
   const { em, now, viewer } = scope;
 
   const current = () =>
@@ -84,8 +92,7 @@ export async function deleteEnterpriseAccess(scope: ActionScope, input: { enterp
       return [{ kind: "MANDATE" as const, enterpriseId: other, mandate }];
     }),
   );
-  await scope.audit("DELETE_ENTERPRISE_ACCESS", enterprise, {
-    mutation: "deleteEnterpriseAccess",
+  await act.audit(enterprise, {
     reason,
     before: {
       status: enterprise.status,

@@ -2,7 +2,7 @@ import { Field, ID, InputType } from "type-graphql";
 import type { Channel, Language } from "../domain/entities";
 import { ChannelEnum, LanguageEnum } from "../domain/enums";
 import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../domain/scalars";
-import type { PersonInput as ValidatedPerson } from "./common";
+import type { PersonInput as ValidatedPerson } from "./valid-input";
 
 /**
  * The inputs of the management mutations, one class per GraphQL input type. They carry no validation of their own:

@@ -6,18 +6,7 @@ import { BadUserInputError } from "../errors";
 import { defaultLanguage, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../read/read-models";
 import { EnterpriseNumberScalar } from "../domain/scalars";
-import { previewAction, runAction, type ActionScope } from "./action";
-import { activateCapacity } from "./activate-capacity";
-import { activateEBox } from "./activate-ebox";
-import { activateEnterpriseAccount } from "./activate-enterprise-account";
-import { addUser } from "./add-user";
-import { appointAccessManager } from "./appoint-access-manager";
-import { appointMainAccessManager } from "./appoint-main-access-manager";
-import { appointServiceProvider } from "./appoint-service-provider";
-import { configureStructuredMessaging } from "./configure-structured-messaging";
-import { deleteEnterpriseAccess } from "./delete-enterprise-access";
-import { endServiceProviderMandate } from "./end-service-provider-mandate";
-import { markEBoxMessageRead } from "./mark-ebox-message-read";
+import { previewAction, runAction } from "./action";
 import {
   ActivateEBoxInput,
   AddUserInput,
@@ -29,12 +18,10 @@ import {
   SetUserOnlineServicesInput,
   UpdateMyAccountInput,
 } from "./mutation.inputs";
-import { removeUser } from "./remove-user";
-import { revokeAccessManager } from "./revoke-access-manager";
-import { setUserOnlineServices } from "./set-user-online-services";
-import { updateMyAccount } from "./update-my-account";
+import { mutationActions } from "./registry";
+import type { MutationAction } from "./mutation-action";
 import { message } from "../i18n/messages";
-import { validPerson, type PersonInput } from "./common";
+import { validPerson, type PersonInput } from "./valid-input";
 import type { Access } from "../access/access";
 import type { EntityManager } from "typeorm";
 
@@ -43,7 +30,8 @@ import type { EntityManager } from "typeorm";
  * lock. A dry run does the same, but its transaction stays open while the answer is read inside it, and is rolled
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
-async function run<T>(context: Context, action: (scope: ActionScope) => Promise<T>, dryRun: boolean | null | undefined, { person }: { person?: PersonInput } = {}): Promise<T> {
+async function run<I, T>(context: Context, declared: MutationAction<I, T>, input: I, dryRun: boolean | null | undefined, { person }: { person?: PersonInput } = {}): Promise<T> {
+  const action = (scope: Parameters<typeof declared>[0]) => declared(scope, input);
   const options = {
     dataSource: context.dataSource,
     viewer: context.viewer!,
@@ -102,8 +90,9 @@ const enterpriseArg = { description: "The enterprise to act in, by its enterpris
 const assignmentArg = { description: "The role assignment's id." };
 
 /**
- * One mutation per management action: map the arguments, call the action in src/management, return its result. The
- * task each one needs is in src/access/shield.ts; the action checks it again inside its transaction.
+ * One mutation per management action: the GraphQL declaration (arguments, descriptions) of each action of
+ * src/management/registry.ts, which calls it with its arguments and returns its result. What each one needs, the task
+ * and where, is in the action's own declaration; the shield's rule and the action's decision are both built from it.
  */
 @Resolver()
 export class MutationResolver {
@@ -111,32 +100,32 @@ export class MutationResolver {
     description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
   })
   appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointMainAccessManager(s, input), dryRun, { person: input.person });
+    return run(ctx, mutationActions.appointMainAccessManager, input, dryRun, { person: input.person });
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
   appointServiceProvider(@Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointServiceProvider(s, input), dryRun);
+    return run(ctx, mutationActions.appointServiceProvider, input, dryRun);
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative of the client: end a service-provider mandate." })
   endServiceProviderMandate(@Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => endServiceProviderMandate(s, { mandate }), dryRun);
+    return run(ctx, mutationActions.endServiceProviderMandate, { mandate }, dryRun);
   }
 
   @Mutation(() => EBoxModel, { description: "Legal representative: activate the enterprise's e-Box, once; it receives a welcome message." })
   activateEBox(@Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => activateEBox(s, input), dryRun);
+    return run(ctx, mutationActions.activateEBox, input, dryRun);
   }
 
   @Mutation(() => Enterprise, { description: "Legal representative: delete the enterprise's access. Nothing is physically deleted: history stays in the audit trail." })
   deleteEnterpriseAccess(@Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => deleteEnterpriseAccess(s, input), dryRun);
+    return run(ctx, mutationActions.deleteEnterpriseAccess, input, dryRun);
   }
 
   @Mutation(() => Enterprise, { description: "Main access manager: activate the enterprise's account (PENDING_ACTIVATION becomes ACTIVE) and its default capacity." })
   activateEnterpriseAccount(@Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => activateEnterpriseAccount(s, { enterprise }), dryRun);
+    return run(ctx, mutationActions.activateEnterpriseAccount, { enterprise }, dryRun);
   }
 
   @Mutation(() => EnterpriseCapacityModel, { description: "Main access manager: activate a capacity of the catalog for the enterprise." })
@@ -146,32 +135,32 @@ export class MutationResolver {
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => activateCapacity(s, { enterprise, capacity }), dryRun);
+    return run(ctx, mutationActions.activateCapacity, { enterprise, capacity }, dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
   appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => appointAccessManager(s, input), dryRun, { person: input.person });
+    return run(ctx, mutationActions.appointAccessManager, input, dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
   revokeAccessManager(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => revokeAccessManager(s, { assignment }), dryRun);
+    return run(ctx, mutationActions.revokeAccessManager, { assignment }, dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
   addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => addUser(s, input), dryRun, { person: input.person });
+    return run(ctx, mutationActions.addUser, input, dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
   setUserOnlineServices(@Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." }) input: SetUserOnlineServicesInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => setUserOnlineServices(s, input), dryRun);
+    return run(ctx, mutationActions.setUserOnlineServices, input, dryRun);
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: remove a user; answers the ended assignment." })
   removeUser(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => removeUser(s, { assignment }), dryRun);
+    return run(ctx, mutationActions.removeUser, { assignment }, dryRun);
   }
 
   @Mutation(() => StructuredMessagingConfig, { description: "Access manager: configure the structured messages of a capacity; the sender number is assigned once and kept." })
@@ -180,7 +169,7 @@ export class MutationResolver {
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => configureStructuredMessaging(s, input), dryRun);
+    return run(ctx, mutationActions.configureStructuredMessaging, input, dryRun);
   }
 
   @Mutation(() => EBoxMessage, { description: "User or access manager with USE_EBOX: mark an e-Box message read." })
@@ -190,11 +179,11 @@ export class MutationResolver {
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
-    return run(ctx, (s) => markEBoxMessageRead(s, { enterprise, message }), dryRun);
+    return run(ctx, mutationActions.markEBoxMessageRead, { enterprise, message }, dryRun);
   }
 
   @Mutation(() => Person, { description: "Any authenticated person: change their own e-mail, phone or language." })
   updateMyAccount(@Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
-    return run(ctx, (s) => updateMyAccount(s, input), dryRun);
+    return run(ctx, mutationActions.updateMyAccount, input, dryRun);
   }
 }

@@ -1,7 +1,10 @@
 import type { ActionScope } from "./action";
-import { assignmentSummary, currentAssignment, endAssignments, ensureMainAccessManagerProfiles, validId } from "./common";
-import { ConflictError, NotFoundError } from "../errors";
-import { Enterprise, RoleAssignment } from "../domain/entities";
+import { mutationAction, type Act } from "./mutation-action";
+import { ofAssignment, type Place } from "./target";
+import { assignmentSummary } from "./audit-summaries";
+import { currentAssignment, endAssignments, ensureMainAccessManagerProfiles } from "./role-grants";
+import { ConflictError } from "../errors";
+import type { RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
 
 /**
@@ -9,14 +12,15 @@ import { message } from "../i18n/messages";
  * manager (SPEC rule 2). A profile the main access manager was appointed separately may end; their automatic one
  * takes its place in the same transaction, since the function makes them access manager of every active capacity.
  */
-export async function revokeAccessManager(scope: ActionScope, input: { assignment: string }): Promise<RoleAssignment> {
-  const id = validId(input.assignment, "assignment");
-  const found = await scope.em.findOneBy(RoleAssignment, { id });
-  if (!found || found.role !== "ACCESS_MANAGER" || !(await scope.access.knowsOfAssignment(found))) throw new NotFoundError(message("notFound.accessManager"));
-  const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
-  await scope.lock(enterprise);
-  await scope.access.require(enterprise, "APPOINT_ACCESS_MANAGER");
-  const assignment = await scope.em.findOneByOrFail(RoleAssignment, { id });
+export const revokeAccessManager = mutationAction({
+  mutation: "revokeAccessManager",
+  task: "APPOINT_ACCESS_MANAGER",
+  target: ofAssignment({ role: "ACCESS_MANAGER", notFound: () => message("notFound.accessManager") }),
+  run,
+});
+
+async function run(scope: ActionScope, _input: { assignment: string }, act: Act<Place & { assignment: RoleAssignment }, undefined>): Promise<RoleAssignment> {
+  const { assignment, enterprise } = await act.locate();
   if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", message("conflict.accessManagerEnded"));
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
   const heldByMain = main?.personId === assignment.personId;
@@ -26,8 +30,7 @@ export async function revokeAccessManager(scope: ActionScope, input: { assignmen
   const before = assignmentSummary(assignment);
   await endAssignments(scope, [assignment]);
   const replacedBy = heldByMain ? await ensureMainAccessManagerProfiles(scope, enterprise) : [];
-  await scope.audit("APPOINT_ACCESS_MANAGER", enterprise, {
-    mutation: "revokeAccessManager",
+  await act.audit(enterprise, {
     before,
     after: { ...assignmentSummary(assignment), ...(replacedBy.length > 0 ? { replacedBy: replacedBy.map((p) => assignmentSummary(p)) } : {}) },
   });

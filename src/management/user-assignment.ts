@@ -1,18 +1,12 @@
-import type { ActionScope } from "./action";
-import { validId } from "./common";
-import { ConflictError, NotFoundError } from "../errors";
-import { Enterprise, RoleAssignment } from "../domain/entities";
+import { ConflictError } from "../errors";
+import type { RoleAssignment } from "../domain/entities";
 import { message } from "../i18n/messages";
+import { ofAssignment } from "./target";
 
-/** Finds a current USER assignment by id, locks its enterprise and checks MANAGE_USERS in its capacity. */
-export async function lockedUserAssignment(scope: ActionScope, assignmentId: string, field: string): Promise<{ assignment: RoleAssignment; enterprise: Enterprise }> {
-  const id = validId(assignmentId, field);
-  const found = await scope.em.findOneBy(RoleAssignment, { id });
-  if (!found || found.role !== "USER" || !(await scope.access.knowsOfAssignment(found))) throw new NotFoundError(message("notFound.user"));
-  const enterprise = await scope.em.findOneByOrFail(Enterprise, { id: found.enterpriseId });
-  await scope.lock(enterprise);
-  await scope.access.require(enterprise, "MANAGE_USERS", found.capacityCode);
-  const assignment = await scope.em.findOneByOrFail(RoleAssignment, { id });
+/** A current USER assignment named by its id (`assignment`, or `input.assignment`); MANAGE_USERS is decided in its capacity. */
+export const ofUserAssignment = (of?: "input") => ofAssignment({ of, role: "USER", notFound: () => message("notFound.user") });
+
+/** A user removed since the caller read the id (before the lock) is CONFLICT: there is nothing left to change. */
+export function requireCurrentUser(assignment: RoleAssignment): void {
   if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", message("conflict.userEnded"));
-  return { assignment, enterprise };
 }
