@@ -26,7 +26,7 @@ export interface Context {
   dataSource: DataSource;
   /**
    * What the read side reads through: committed rows only, from the replicas when configured (the primary after a
-   * write), from SQLite's read connection (src/database/data-source.ts); inside its transaction for a dry run's answer.
+   * write), from SQLite's read connection (src/database/readers.ts); inside its transaction for a dry run's answer.
    */
   readManager: EntityManager;
   catalog: Catalog;
@@ -35,7 +35,7 @@ export interface Context {
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
-  /** Refusals of guarded fields inside a mutation's answer, reported beside the committed result (src/access/shield.ts). */
+  /** Refusals of guarded fields inside a mutation's answer, reported beside the committed result (src/graphql/shield.ts). */
   partialErrors: GraphQLError[];
   /** A dry run's open transaction and the audit events it wrote: the answer is read inside it, then src/http/dry-run.ts rolls it back. */
   dryRun: DryRun | null;
@@ -46,17 +46,17 @@ export interface Context {
   batched: boolean;
   /** From Accept-Language; names and messages follow an explicit `language` argument first, then the operation's `@language`, then this, then the viewer's language. */
   acceptLanguage: Language | null;
-  /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/access/validity.ts). */
+  /** The instant the request is answered as of, read once from the clock: an expired right is ended from then on (src/domain/validity.ts). */
   now: Date;
   /** The operation's `@language(code:)` directive, once the operation is resolved (src/http/operation-language.ts). */
   operationLanguage: Language | null;
-  /** Where committed access changes are published and subscriptions listen (src/live/changes.ts). */
+  /** Where committed access changes are published and subscriptions listen (src/database/change-feed.ts). */
   changes: ChangeFeed;
   /** The live subscribers of this process (src/live/subscribers.ts): on a WebSocket subscription's context only. */
   live: LiveSubscribers | null;
   /** The HTTP request served (src/http/request-id.ts), whose answers outside the pipeline follow this context's language; none for a subscription. */
   requestScope?: RequestScope;
-  /** The enterprise read models kept across requests (src/model/enterprise-cache.ts); null when turned off. */
+  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts); null when turned off. */
   enterpriseCache: EnterpriseCache | null;
 }
 

@@ -40,7 +40,7 @@ export interface Gateway {
   changes: ChangeFeed;
   /** With EXECUTION=jit: how many documents are compiled and kept. */
   compiledDocuments?: () => number;
-  /** The enterprise read models this gateway keeps (src/model/enterprise-cache.ts); null when off or unsafe. */
+  /** The enterprise read models this gateway keeps (src/read/enterprise-cache.ts); null when off or unsafe. */
   enterpriseCache: EnterpriseCache | null;
   stop(): Promise<void>;
 }

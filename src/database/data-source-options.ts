@@ -61,7 +61,7 @@ export async function describeDataSource({ url, replicaUrls = [], poolSize = 10,
     extra: {
       connectionLimit: poolSize,
       enableKeepAlive: true,
-      // The read side's prepared statements (src/model/row-reader.ts) stay prepared on each connection; the server
+      // The read side's prepared statements (src/read/row-reader.ts) stay prepared on each connection; the server
       // counts them against max_prepared_stmt_count (16,382 by default) for all its clients together, so each
       // connection keeps at most this many (least recently used closed first), far more than the shapes in use.
       maxPreparedStatements: 128,

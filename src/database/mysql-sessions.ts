@@ -51,7 +51,7 @@ type DriverCommand = (...args: unknown[]) => { once(event: "end", listener: () =
 
 interface DriverConnection {
   query: DriverCommand;
-  /** A prepared statement: what the read side's hot statements use (src/model/row-reader.ts). */
+  /** A prepared statement: what the read side's hot statements use (src/read/row-reader.ts). */
   execute: DriverCommand;
   promise(): { query(sql: string): Promise<unknown> };
 }

@@ -82,7 +82,7 @@ export function primaryReader(dataSource: DataSource): DataSource {
 
 /**
  * The better-sqlite3 connection a read through `manager` runs on, for the read side's own statements
- * (src/model/row-reader.ts): the transaction's when the manager has one (it sees its own writes), else the read
+ * (src/read/row-reader.ts): the transaction's when the manager has one (it sees its own writes), else the read
  * connection of a file database (see SqliteFileDataSource). Null on MySQL/MariaDB.
  */
 export function sqliteReadConnection(manager: EntityManager): Database | null {

@@ -3,7 +3,7 @@ import { message } from "../i18n/messages";
 
 /**
  * The time a request has (REQUEST_TIMEOUT_MS). When it runs out the signal aborts: a management action still running
- * gives up its transaction (src/management/action.ts), and the request answers TIMEOUT at once, unless a COMMIT is
+ * gives up its transaction (src/database/transaction.ts), and the request answers TIMEOUT at once, unless a COMMIT is
  * already on its way to the database: then the commit's outcome is the answer, so that a request answered TIMEOUT
  * never commits afterwards.
  */

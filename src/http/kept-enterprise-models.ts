@@ -6,7 +6,7 @@ import { checkVersionsAtStart, onVersionsLost } from "../database/enterprise-ver
 import { enterpriseCacheFor, type EnterpriseCache } from "../read/enterprise-cache";
 
 /**
- * The enterprise read models this gateway keeps (src/model/enterprise-cache.ts), checked against the database's
+ * The enterprise read models this gateway keeps (src/read/enterprise-cache.ts), checked against the database's
  * versions on every request. Only while the database moves those versions: a dump restored without its triggers
  * would leave them still, and the models would never change again. Triggers found missing are created again, and
  * every version is moved past the ones kept before (writes made without them left versions in place); if they cannot

@@ -20,7 +20,7 @@ export const maxSubscriptionsPerConnection = 20;
  *
  * Two things an HTTP request's context has, a subscription's has not, on purpose:
  * - The viewer's rows (assignments, enterprises) prefetched with the viewer. The rows read when the connection opened
- *   may be hours old, and decisions must be taken on the rows as they are (src/model/enterprise-cache.ts); reading them
+ *   may be hours old, and decisions must be taken on the rows as they are (src/read/enterprise-cache.ts); reading them
  *   again for each subscription costs a statement that the loaders make only when a subscription to an enterprise
  *   needs them (a subscription to one's own rights reads nothing until a change arrives), which would quadruple what
  *   a viewer's sockets cost the database to set up.

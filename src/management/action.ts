@@ -1,7 +1,8 @@
 /**
- * src/management: what one does. One file per management action, named after it: a plain function of the viewer, one
- * transaction and a typed input that checks the state rules, writes, and audits in the same transaction. Only
- * mutation.resolver.ts and mutation.inputs.ts know GraphQL: they map arguments to an action and return its result.
+ * src/management: what one does. One file per management action, named after its mutation and declared once
+ * (mutation-action.ts: its task, where it acts, what it does), run in one transaction (src/database/transaction.ts)
+ * that checks the state rules, writes, and audits. This file is what an action sees of that transaction: its scope.
+ * Only mutation.resolver.ts and mutation.inputs.ts know GraphQL: they map arguments to an action and return its result.
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { Access } from "../access/access";
@@ -53,7 +54,7 @@ export interface ActionScope {
   atInstant(rule: (now: Date) => void): void;
   /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
-  /** Records a change of someone's access (src/live/changes.ts), published to subscribers once the transaction has committed. */
+  /** Records a change of someone's access (src/database/change-feed.ts), published to subscribers once the transaction has committed. */
   changed(...changes: RecordedChange[]): void;
 }
 
@@ -103,7 +104,7 @@ interface ActionOptions {
   deadline?: RequestDeadline;
   /** Where the action reads its `now` (default: the system's); the gateway passes its own (src/clock.ts). */
   clock?: Clock;
-  /** Where committed changes are published (src/live/changes.ts); without one, nothing is. */
+  /** Where committed changes are published (src/database/change-feed.ts); without one, nothing is. */
   changes?: ChangeFeed;
 }
 

@@ -13,7 +13,7 @@ import { idArgument, validId } from "./valid-input";
 /**
  * Where a management action acts, read from its mutation's arguments: declared once per action (src/management/registry.ts)
  * and read twice from the same declaration, with the same checks of the same arguments. Before the action, the
- * shield reads it through the request's loaders to decide the task (src/access/shield.ts); inside the action's
+ * shield reads it through the request's loaders to decide the task (src/graphql/shield.ts); inside the action's
  * transaction, `lock` reads it again with its enterprise locked, read once, under the lock, and the task is decided again there.
  */
 export interface Target<I, L extends Place = Place, C = undefined> {

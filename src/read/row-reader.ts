@@ -195,7 +195,7 @@ function mysqlRows(connection: MysqlConnection, sql: string, params: readonly un
 /**
  * Runs one SELECT where the manager reads: inside its transaction when it has one, else (as TypeORM's `find` does) on
  * a connection of the replicas when they are configured, given back at once; on SQLite on the read connection, which
- * sees only committed rows (sqliteReadConnection, src/database/data-source.ts).
+ * sees only committed rows (sqliteReadConnection, src/database/readers.ts).
  */
 async function select(manager: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
   manager.connection.logger.logQuery(sql, params as unknown[]);

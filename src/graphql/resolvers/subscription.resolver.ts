@@ -11,7 +11,7 @@ import { AccessChangeEvent } from "../types/access-change.type";
  * subscribers at once (src/live/subscribers.ts).
  */
 async function subscribe({ args, context }: SubscribeResolverData<unknown, { enterprise?: string | null }, Context>) {
-  // Only the WebSocket server gives a context its subscribers (src/http/live.ts refuses a subscription over HTTP first).
+  // Only the WebSocket server gives a context its subscribers (src/http/subscriptions-over-websocket-only.ts refuses a subscription over HTTP first).
   if (!context.live) throw new BadRequestError(message("live.overHttp"), 400);
   const enterprise = args.enterprise ? await context.access.visibleEnterprise(args.enterprise) : null;
   return context.live.subscribe({ viewer: context.viewer!, enterprise });
