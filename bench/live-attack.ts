@@ -15,7 +15,7 @@ import { ssin } from "../test/support/identities";
 import { Seed } from "../test/support/seed";
 
 /**
- * What the subscription attack of issue 18 (finding 4) does to everyone else:
+ * What a flood of subscriptions from a person with no role does to everyone else:
  *   node -r @swc-node/register bench/live-attack.ts [sqlite|mysql]
  * A gateway in its own process (bench/server.ts) on a fresh database; from this process, a simple query
  * (`myEnterprises { number name }`, LIVE_ATTACK_CONNECTIONS=4 connections) measured for LIVE_ATTACK_SECONDS (10) in

@@ -99,7 +99,7 @@ describeEachDatabase("the permission matrix", (dialect) => {
     if (role === "USER") builder.withUser(capacity, ["DIMONA"], subject);
     const enterprise = await builder.build();
     if (role === "MAIN_ACCESS_MANAGER") {
-      // The main access manager is also access manager of each capacity (SPEC rule 2); the matrix looks at the role alone.
+      // The main access manager is also access manager of each capacity; the matrix looks at the role alone.
       const person = await gw.seed.person(subject);
       await gw.dataSource.getRepository(RoleAssignment).update(
         { enterpriseId: enterprise.id, personId: person.id, role: "ACCESS_MANAGER", endedAt: IsNull() },

@@ -21,7 +21,7 @@ const appointManager = gql`mutation ($input: AppointAccessManagerInput!) { appoi
 const appointProvider = gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id } }`;
 
 /**
- * SPEC rule 12 under concurrent requests: never two main access managers, never two active mandates for one
+ * The invariants under concurrent requests: never two main access managers, never two active mandates for one
  * (client, capacity), never a duplicate assignment; the losers get CONFLICT, never a 500.
  */
 async function raceInvariants({ dataSource, seed, clients }: { dataSource: DataSource; seed: Seed; clients: (ssin: string) => Promise<GraphQLClient[]> }) {

@@ -59,7 +59,7 @@ describe("the decision function", () => {
       expect(ask([])).toMatchObject({ allowed: false, reason: "NO_ROLE_IN_ENTERPRISE" });
     });
 
-    it("grants a provider's staff the services of the mandate's capacity (SPEC rule 7)", () => {
+    it("grants a provider's staff the services of the mandate's capacity", () => {
       const staff = grant("USER", "SOCIAL_SERVICE_PROVIDER", ["DIMONA"], 2, 9);
       expect(ask([staff], [{ capacityCode: "EMPLOYER_NSSO", provider, providerGrants: [staff] }])).toMatchObject({ allowed: true, reason: "GRANTED_BY_MANDATE" });
       const notGranted = grant("USER", "SOCIAL_SERVICE_PROVIDER", ["DMFA"], 2, 9);
@@ -95,7 +95,7 @@ describeEachDatabase("decisions over HTTP", (dialect) => {
       input: { enterprise: e.number, person: { ssin: ssin(), givenName: "Next", familyName: "Main" } },
     });
     // The same viewer in a new request: the decision follows the new state, in which the replaced main access
-    // manager lost their automatic access manager profiles with the function (SPEC rule 2).
+    // manager lost their automatic access manager profiles with the function.
     await expect(main.request(can, { e: e.number })).resolves.toEqual({ can: { allowed: false, reason: "NO_ROLE_IN_ENTERPRISE" }, enterprise: null });
   });
 

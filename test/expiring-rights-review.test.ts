@@ -16,7 +16,7 @@ import { enterpriseNumber, ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
 
 /**
- * The attacker's and production reviewer's pass over rights that expire (issue 13, point 1): every path that could
+ * The attacker's and production reviewer's pass over rights that expire: every path that could
  * still treat an expired row as current, or record its end as something else than the expiry.
  */
 
@@ -106,7 +106,7 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     await lr.request(m.appointMain, { input: { enterprise: e.number, person: person(nextMain) } });
     clock.passes(until);
 
-    // SPEC rule 2: the main access manager is access manager of every active capacity, whatever expiry the profile
+    // The main access manager is access manager of every active capacity, whatever expiry the profile
     // they held before had.
     const newMain = await gw.client(nextMain);
     expect((await newMain.request<{ canUseOnlineService: unknown }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService).toEqual({ allowed: true, reason: "GRANTED_BY_ROLE" });

@@ -124,7 +124,7 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
     expect((await fetch(new URL("/healthz", gw.url))).status).toBe(200);
     expect((await fetch(new URL("/readyz", gw.url))).status).toBe(200);
     // The legal representative, not the main access manager: a generated appointMainAccessManager may have replaced
-    // the latter, and with the function they lose every role in the enterprise (SPEC rule 2).
+    // the latter, and with the function they lose every role in the enterprise.
     const after = await graphql(gw.url, "{ myEnterprises { number } }", { token: cast.tokens.legalRepresentative });
     expect(after.json?.data?.myEnterprises).toEqual([expect.objectContaining({ number: expect.any(String) }), expect.objectContaining({ number: expect.any(String) })]);
    // 2,000 requests: about 50 s on a quiet 2-core machine; the margin is for a busy one.

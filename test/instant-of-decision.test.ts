@@ -15,7 +15,7 @@ import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
 
 /**
- * Issue 18, point 3: an action is decided, and recorded, at the instant its enterprise's lock is held, not when it was
+ * An action is decided, and recorded, at the instant its enterprise's lock is held, not when it was
  * sent. Each test holds the enterprise's lock (MySQL: its row; SQLite: the database's write lock) while something waits
  * for it, moves the gateway's clock on, then lets go.
  */

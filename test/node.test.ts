@@ -10,7 +10,7 @@ import { ssin } from "./support/identities";
 import type { SeededEnterprise } from "./support/seed";
 
 /**
- * Relay's object identification (issue 12, point 5): `node(id:)` and `nodes(ids:)` show an object exactly where the
+ * Relay's object identification: `node(id:)` and `nodes(ids:)` show an object exactly where the
  * fields that list it would. Each viewer walks every field that lists a Node type (and nothing that shows a person
  * outside an assignment: a Person's node is as narrow as the lists of assignments); the global ids they meet there
  * must be exactly those that `nodes` answers them, out of every global id of the scenario.

@@ -16,7 +16,7 @@ const messagesPage = gql`
 `;
 type Page<Node = { id: string }> = { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Node }[] };
 
-/** Keyset cursors (issue 4): rows added while a client pages through a list neither repeat nor hide the others. */
+/** Keyset cursors: rows added while a client pages through a list neither repeat nor hide the others. */
 describeEachDatabase("pagination", (dialect) => {
   let gw: TestGateway;
   beforeAll(async () => {

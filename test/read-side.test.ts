@@ -24,7 +24,7 @@ describeEachDatabase("the read side", (dialect) => {
   const myEnterprises = async (viewer: string) =>
     (await (await gw.client(viewer)).request<{ myEnterprises: { number: string }[] }>(gql`{ myEnterprises { number } }`)).myEnterprises.map((e) => e.number);
 
-  describe("visibility of an enterprise (SPEC rule 14)", () => {
+  describe("visibility of an enterprise, on a need-to-know basis", () => {
     let provider: SeededEnterprise;
     let client: SeededEnterprise;
     beforeAll(async () => {
@@ -90,7 +90,7 @@ describeEachDatabase("the read side", (dialect) => {
       );
       expect(fromProvider.enterprise.clients).toEqual([{ client: hidden(client, "Client Bakery", { serviceProviders: [{ provider: { number: provider.display } }] }) }]);
 
-      // The provider's staff act for the client, and still see none of its people (SPEC rule 14).
+      // The provider's staff act for the client, and still see none of its people.
       const fromStaff = await (await gw.client(provider.accessManagers.SOCIAL_SERVICE_PROVIDER)).request<{
         enterprise: { clients: { client: { legalRepresentatives: { ssin: string }[]; roleAssignments: { totalCount: number } } }[] };
       }>(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { clients { client { legalRepresentatives { ssin } roleAssignments { totalCount } } } } }`, { e: provider.number });
@@ -203,7 +203,7 @@ describeEachDatabase("the read side", (dialect) => {
   });
 
   describe("the role-task table and the catalog", () => {
-    it("answers roleTasks with the table of src/access/role-tasks.ts, which is the SPEC's table", async () => {
+    it("answers roleTasks with the table of src/access/role-tasks.ts, role by role as the policy reads", async () => {
       const viewer = await gw.client(ssin());
       const { roleTasks: answered } = await viewer.request<{ roleTasks: { role: string; tasks: string[] }[] }>(gql`{ roleTasks { role tasks } }`);
       expect(answered).toEqual(roles.map((role) => ({ role, tasks: [...roleTasks[role]] })));

@@ -8,7 +8,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import type { SeededEnterprise } from "./support/seed";
 
 /**
- * Relay can be used (issue 12, point 5): relay-compiler compiles the operations of test/fixtures/relay (connections
+ * Relay can be used: relay-compiler compiles the operations of test/fixtures/relay (connections
  * with `@connection`, fragments with `@refetchable`, `node(id:)`) against the emitted schema, with the fixture's own
  * config (`nodeInterfaceIdField: "nodeId"`); and the operations it writes are answered by a real gateway.
  */

@@ -1,8 +1,8 @@
 import { roleTasks, tasks, roles, taskScope } from "../src/access/role-tasks";
 
-/** The table of SPEC, pinned as it reads there: a change to the policy must change this test too. */
+/** The role-task table pinned a second time, role by role as the policy reads: a change to the policy must change this test too. */
 describe("the role-task table", () => {
-  it("is the table of the specification", () => {
+  it("gives each role the tasks of the policy, in its order", () => {
     expect(roleTasks).toEqual({
       LEGAL_REPRESENTATIVE: ["APPOINT_MAIN_ACCESS_MANAGER", "APPOINT_SERVICE_PROVIDER", "ACTIVATE_EBOX", "DELETE_ENTERPRISE_ACCESS"],
       MAIN_ACCESS_MANAGER: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER"],

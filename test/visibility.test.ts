@@ -10,7 +10,7 @@ import { ssin } from "./support/identities";
 import type { SeededEnterprise } from "./support/seed";
 
 /**
- * Who sees which person, on every path (SPEC rule 14, issue 9): the documents below reach every field of the schema
+ * Who sees which person, on every path, on a need-to-know basis: the documents below reach every field of the schema
  * that returns a Person, and each kind of viewer walks them. What a viewer may see is stated as the set of national
  * numbers the answer contains.
  */
@@ -95,7 +95,7 @@ describe("the visibility documents", () => {
   });
 });
 
-describeEachDatabase("who sees which person (SPEC rule 14)", (dialect) => {
+describeEachDatabase("who sees which person", (dialect) => {
   let gw: TestGateway;
   let provider: SeededEnterprise;
   let client: SeededEnterprise;

@@ -190,7 +190,7 @@ export class Access {
   }
 
   /**
-   * The enterprises the viewer may see (SPEC rule 14): those where they hold a role, and the clients of the
+   * The enterprises the viewer may see: those where they hold a role, and the clients of the
    * providers whose staff they are (ACCESS_MANAGER or USER in a provider capacity).
    */
   visibleEnterpriseIds(): Promise<Set<number>> {

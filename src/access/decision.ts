@@ -18,7 +18,7 @@ export interface ServiceGrant extends Grant {
   onlineServices: ReadonlySet<string>;
 }
 
-/** The state of the enterprise that gates tasks (SPEC rules 4, 5, 8). */
+/** The state of the enterprise that gates tasks: most need it ACTIVE, capacity tasks an active capacity, USE_EBOX an active e-Box. */
 export interface EnterpriseState {
   id: number;
   status: EnterpriseStatus;
@@ -100,7 +100,7 @@ export function decide<G extends Grant>({
   if (gate) return answer(task, gate);
   let via = holding;
   if (capacityScoped) {
-    // Without a capacity: allowed when some active capacity is in reach of the viewer's roles (SPEC, "Decisions").
+    // Without a capacity: allowed when some active capacity is in reach of the viewer's roles.
     via = capacity
       ? enterprise.activeCapacities.has(capacity)
         ? holding
@@ -112,7 +112,7 @@ export function decide<G extends Grant>({
   return answer(task, "GRANTED_BY_ROLE", via);
 }
 
-/** May the viewer use the online service for the enterprise, directly or through a service-provider mandate (SPEC rule 7)? */
+/** May the viewer use the online service for the enterprise, directly or through a service-provider mandate, whose provider's staff may use the services of its capacity? */
 export interface MandateAccess<G extends ServiceGrant> {
   capacityCode: string;
   provider: EnterpriseState;

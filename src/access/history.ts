@@ -1,5 +1,5 @@
 /**
- * Point-in-time answers (issue 13, point 2): `can`, `canUseOnlineService` and `Enterprise.roleAssignments` asked
+ * Point-in-time answers: `can`, `canUseOnlineService` and `Enterprise.roleAssignments` asked
  * `asOf` a past instant. The answer is THE decision function (decision.ts) fed by an access layer (access.ts) whose
  * loaders read the state as of that instant (src/read/history-loaders.ts): no second rule engine.
  */

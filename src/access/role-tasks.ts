@@ -1,5 +1,5 @@
 /**
- * The role-task table: the one source of truth for authorization (SPEC, "The role-task table").
+ * The role-task table: the one source of truth for authorization.
  * The shield rules, `Query.roleTasks`, `Enterprise.myTasks`, `Query.can` and the audit action names are all
  * derived from these constants, so they cannot disagree.
  */
@@ -14,7 +14,7 @@ export const roleTasks = {
   USER: ["USE_ONLINE_SERVICES", "USE_EBOX"],
 } as const satisfies Record<Role, readonly Task[]>;
 
-/** A capacity-scoped task is allowed only in the capacity of the assignment that grants it (SPEC, "Scope"). */
+/** A capacity-scoped task is allowed only in the capacity of the assignment that grants it. */
 export const taskScope = {
   APPOINT_MAIN_ACCESS_MANAGER: "enterprise",
   APPOINT_SERVICE_PROVIDER: "enterprise",
@@ -29,13 +29,13 @@ export const taskScope = {
   CONFIGURE_STRUCTURED_MESSAGES: "capacity",
 } as const satisfies Record<Task, "enterprise" | "capacity">;
 
-/** Tasks that are allowed before the enterprise is ACTIVE (SPEC rule 4); every other task needs an ACTIVE enterprise. */
+/** Tasks that are allowed before the enterprise is ACTIVE; every other task needs an ACTIVE enterprise. */
 export const tasksBeforeActivation: ReadonlySet<Task> = new Set<Task>(["APPOINT_MAIN_ACCESS_MANAGER", "ACTIVATE_ENTERPRISE_ACCOUNT"]);
 
-/** Roles that may read an enterprise's audit trail (SPEC, Enterprise.auditTrail). */
+/** Roles that may read an enterprise's audit trail: holding either of them in it is enough. */
 export const auditReaderRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
 
-/** Roles, held now, that may ask what was true at a past instant (`asOf`, issue 13 point 2): who could do what, and who held which role. */
+/** Roles, held now, that may ask what was true at a past instant (`asOf`): who could do what, and who held which role. */
 export const historyReaderRoles: ReadonlySet<Role> = new Set<Role>(["LEGAL_REPRESENTATIVE", "MAIN_ACCESS_MANAGER"]);
 
 const tasksByRole = new Map<Role, ReadonlySet<Task>>(roles.map((role) => [role, new Set<Task>(roleTasks[role])]));

@@ -3,7 +3,7 @@ import type { Grant } from "./decision";
 import { enterpriseWideRoles, type Role } from "./role-tasks";
 
 /**
- * Who sees what of an enterprise (SPEC rule 14, need to know). The pure half of the visibility rules: the access
+ * Who sees what of an enterprise, on a need-to-know basis. The pure half of the visibility rules: the access
  * layer (access.ts) gathers the viewer's assignments and mandates and asks these functions; resolvers ask the access
  * layer and never decide on their own.
  *
@@ -39,7 +39,7 @@ export function sightOf(grants: readonly Grant[], enterpriseId: number): Sight {
   };
 }
 
-/** A role that makes its holder act for the provider's clients (SPEC rule 7). */
+/** A role that makes its holder act for the provider's clients. */
 export function isProviderStaff(grant: Pick<Grant, "role" | "capacityCode">): boolean {
   return grant.role !== "MAIN_ACCESS_MANAGER" && grant.role !== "LEGAL_REPRESENTATIVE" && grant.capacityCode !== null && providerCapacities.has(grant.capacityCode);
 }

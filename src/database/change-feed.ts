@@ -1,5 +1,5 @@
 /**
- * src/live: what changed, told to whoever subscribed (issue 13, point 5). A management action records its changes as
+ * src/live: what changed, told to whoever subscribed. A management action records its changes as
  * it writes them (ActionScope.changed) and src/management/action.ts publishes them once its transaction has committed;
  * the register import publishes each committed batch. A feed carries them to every process: in process by default,
  * through Redis pub/sub when REDIS_URL is set (several workers, several gateways), where the index of live

@@ -40,7 +40,7 @@ async function createDataSource(settings: DataSourceSettings): Promise<DataSourc
   return newDataSource(settings, (options) => new ReplicatedDataSource(options, reader));
 }
 
-/** Opens the database and brings its schema up to date: every command migrates the database it opens (SPEC, Identity). */
+/** Opens the database and brings its schema up to date: every command migrates the database it opens, so each works first on a fresh machine. */
 export async function openDatabase(settings: DataSourceSettings): Promise<DataSource> {
   if (settings.deadlines && parseDatabaseUrl(settings.url).dialect === "mysql") {
     // A migration may run statements far longer than a request's (converting a large table): it runs unbounded, on

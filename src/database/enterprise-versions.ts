@@ -2,7 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { dialectOf, type Dialect } from "./dialect";
 
 /**
- * Enterprise versions: the guarantee a cache of enterprise read models is built on (issue 11, point 5; issue 18).
+ * Enterprise versions: the guarantee a cache of enterprise read models is built on.
  *
  * **Every committed change of data shown as part of an enterprise moves `enterprise.version` to a value that no
  * state of that enterprise ever had before, in the same transaction, whoever writes it**: the management actions, the
@@ -11,7 +11,7 @@ import { dialectOf, type Dialect } from "./dialect";
  * version, and one indexed read of the row tells. Database triggers do it (migrations 1764300000009 and
  * 1764300000010), not application code, because not every writer is this application.
  *
- * The label (issue 18, point 1): each trigger sets `version = GREATEST(version + 1, <the database's clock in
+ * The label: each trigger sets `version = GREATEST(version + 1, <the database's clock in
  * microseconds since 1970>)`, a 64-bit value about 1.8e15 today (far below 2^53: JavaScript reads it exactly). Not a
  * per-enterprise counter: a restore, a point-in-time recovery or a failover to a replica that was behind moves a
  * counter back, and the next writes reach the same numbers again with other content, which a process keeping a model
@@ -26,7 +26,7 @@ import { dialectOf, type Dialect } from "./dialect";
  * clock, but it would lose the order the cache keeps its two newest versions by, and a replica read behind asks for
  * the older one. Writing a chosen version into `enterprise.version` by hand is not covered: that forges a label.
  *
- * Lost triggers (issue 18, point 2): a dump restored without its triggers (`--skip-triggers`), or a table rebuilt
+ * Lost triggers: a dump restored without its triggers (`--skip-triggers`), or a table rebuilt
  * without them, leaves versions still while data changes. Every management action checks, before its COMMIT, that
  * the versions of the enterprises it changed moved (src/management/versions-moved.ts); one that did not records it in
  * `enterprise_version_state`, in the same transaction, and every read of a version on the read side reads it as null
@@ -229,7 +229,7 @@ async function strictSqlMode(queryRunner: QueryRunner): Promise<() => Promise<vo
 }
 
 /**
- * Whether the versions can be trusted, database-wide (issue 18, point 2): one row (id 1) whose `lost_at` is null while
+ * Whether the versions can be trusted, database-wide: one row (id 1) whose `lost_at` is null while
  * they can. Set by the first action that sees a version that did not move, or by a start that finds triggers missing;
  * cleared by `trustVersionsAgain`. No row at all reads as not trusted.
  */

@@ -1,6 +1,6 @@
 import type { Language } from "./states";
 
-/** The seeded catalog (SPEC, "Catalog"). Codes are stable; names are given in every contract language. */
+/** The seeded catalog. Codes are stable; names are given in every contract language. */
 export type Names = Record<Language, string>;
 
 export const capacityCatalog: readonly { code: string; names: Names; onlineServices: readonly string[] }[] = [
@@ -71,5 +71,5 @@ export const onlineServiceCatalog: readonly { code: string; names: Names }[] = [
   { code: "LIMOSA", names: { NL: "Limosa", FR: "Limosa", DE: "Limosa", EN: "Limosa" } },
 ];
 
-/** Capacities whose holders may act as another enterprise's service provider (SPEC rule 7). */
+/** Capacities whose holders may act as another enterprise's service provider. */
 export const providerCapacities: ReadonlySet<string> = new Set(["SOCIAL_SERVICE_PROVIDER", "APPROVED_SOCIAL_SECRETARIAT"]);

@@ -1,7 +1,7 @@
 import { message, type Message } from "../i18n/messages";
 
 /**
- * Belgian identifiers and the bounded strings of the model (SPEC rule 13). Pure functions: each returns the
+ * Belgian identifiers and the bounded strings of the model, checked before any work. Pure functions: each returns the
  * normalized value or a short reason (a message of the catalogue, said of "this value" until a caller names the field), so the GraphQL scalars, the register import and the token checks share them.
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: Message };

@@ -2,7 +2,7 @@ import { IsNull, MoreThan, Or } from "typeorm";
 import type { DateTime } from "./scalars";
 
 /**
- * Rights that expire (issue 13, point 1): an assignment or mandate is current at instant T when it has not ended and
+ * Rights that expire: an assignment or mandate is current at instant T when it has not ended and
  * its `validUntil`, if any, lies after T. An expired row counts as ended at its `validUntil` from that instant on,
  * whether or not anything has yet written `ended_at` (src/management/expire-rights.ts does that, with its audit event).
  *
@@ -59,7 +59,7 @@ export function currentAtWhere(at: Date) {
   return { endedAt: IsNull(), validUntil: Or(IsNull(), MoreThan(at)) };
 }
 
-/** The furthest a `validUntil` may lie ahead: five years (issue 13). */
+/** The furthest a `validUntil` may lie ahead: five years. */
 export const maxValidityYears = 5;
 
 export function latestValidUntil(now: Date): Date {

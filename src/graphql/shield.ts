@@ -104,7 +104,7 @@ export const subscriptionRules: Record<string, IRule> = {
   accessChanged: isAuthenticated,
 };
 
-/** Guarded object fields: readable only with the task (or roles) the SPEC names. */
+/** Guarded object fields: readable only with the task (or roles) that the role-task table (src/access/role-tasks.ts) names. */
 export const fieldRules = {
   EBox: {
     messages: rule("readsEBox", { cache: "no_cache" })(async (parent: EBoxModel, _args, context: Context) => {

@@ -37,7 +37,7 @@ const tokenProblems = [
 const oidcAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
 const clockToleranceSeconds = 30;
 
-/** A name claim as the model stores names (SPEC rule 13): trimmed, at most 100 characters, no control characters; else absent. */
+/** A name claim as the model stores names: trimmed, at most 100 characters, no control characters; else absent. */
 const claim = (payload: JWTPayload, name: string): string | null => {
   const value = payload[name];
   if (typeof value !== "string") return null;

@@ -11,11 +11,11 @@ const readers = new WeakMap<DataSource, RowReader>();
 /**
  * The person behind a verified token, looked up on every request with the read side's prepared statement, among the
  * committed rows only: a person an open transaction creates or changes (a dry run's appointment) is not yet anyone's.
- * A person seen for the first time is created from the token's name claims (SPEC, Identity) in a transaction of its
- * own that takes its turn with the management actions' (on SQLite one connection writes, and a statement sent beside
- * an open transaction would run inside it), looking again inside it: two first requests racing each other meet at the
- * unique SSIN and both get the same row, and a first request beside a transaction that creates the same person waits
- * for it to end.
+ * A person seen for the first time is created from the token's name claims (`given_name`, `family_name`) in a
+ * transaction of its own that takes its turn with the management actions' (on SQLite one connection writes, and a
+ * statement sent beside an open transaction would run inside it), looking again inside it: two first requests racing
+ * each other meet at the unique SSIN and both get the same row, and a first request beside a transaction that creates
+ * the same person waits for it to end.
  */
 export async function personFor(dataSource: DataSource, identity: Identity): Promise<Person> {
   return (await viewerFor(dataSource, identity)).person;

@@ -25,10 +25,10 @@ function namedIn(change: AccessChange): number[] {
 }
 
 /**
- * The live subscribers of this process, indexed by the enterprises they see (Subscription.accessChanged; issue 18,
- * point 4). Each published batch is judged once per subscriber it may concern, never per subscription, and never
- * for anyone else: a change reaches the judgement of the viewers who see its enterprise, who are staff of its
- * mandate's provider, or whom it names. A viewer with no role and no mandate costs no statement per change, whatever
+ * The live subscribers of this process, indexed by the enterprises they see (Subscription.accessChanged).
+ * Each published batch is judged once per subscriber it may concern, never per subscription, and never for anyone
+ * else: a change reaches the judgement of the viewers who see its enterprise, who are staff of its mandate's provider,
+ * or whom it names. A viewer with no role and no mandate costs no statement per change, whatever
  * the number of their subscriptions. The judgement is the access layer's, with an access layer made for the batch
  * that reads the primary (a replica may not have the change yet): the viewer's roles as they are when the change
  * arrives. It also re-reads what the viewer sees, so the index follows their own access: a change that could alter it

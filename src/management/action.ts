@@ -35,7 +35,7 @@ export interface ActionScope {
   readonly access: Access;
   catalog: Catalog;
   /**
-   * The action's instant (issue 18, point 3): taken again once `lock` holds the enterprise rows, so that the action is
+   * The action's instant: taken again once `lock` holds the enterprise rows, so that the action is
    * decided at, and records, an instant at which no right can have ended unseen while it waited for them (lock waits
    * are retried up to the request's deadline). Before the lock, and in an action that locks nothing, the instant its
    * transaction began (on SQLite, once the process's queue reached it).
@@ -52,7 +52,7 @@ export interface ActionScope {
    * is refused before anything is locked, and again at the instant `lock` takes, which is the one the action is decided at.
    */
   atInstant(rule: (now: Date) => void): void;
-  /** Records the action's audit event in the same transaction (SPEC rule 11), chained to the enterprise's previous event (src/audit/chain.ts). */
+  /** Records the action's audit event in the same transaction as its change (a failed action writes none), chained to the enterprise's previous event (src/audit/chain.ts). */
   audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
   /** Records a change of someone's access (src/database/change-feed.ts), published to subscribers once the transaction has committed. */
   changed(...changes: RecordedChange[]): void;
@@ -86,7 +86,7 @@ export interface PreviewedAction<T> {
 }
 
 /**
- * A dry run (issue 13, point 3): the same checks and writes as runAction, the same retries, refused the same way, but
+ * A dry run: the same checks and writes as runAction, the same retries, refused the same way, but
  * the transaction is left open instead of committed, until `end()` rolls it back. On SQLite the process's other
  * actions wait for that end (they queue behind it); on MySQL the rows it wrote stay locked until then.
  */

@@ -7,7 +7,7 @@ import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
 /**
- * SPEC rule 5: a capacity from the catalog becomes active; the main access manager becomes its access manager. The
+ * A capacity from the catalog becomes active; the main access manager becomes its access manager. The
  * capacity is what the action activates, not a scope of its task: the target reads the enterprise alone.
  */
 export const activateCapacity = mutationAction({

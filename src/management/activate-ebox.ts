@@ -8,7 +8,7 @@ import { message } from "../i18n/messages";
 import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
-/** SPEC rule 8: one e-Box per enterprise, activated once by a legal representative; it delivers a welcome message. */
+/** One e-Box per enterprise, activated once by a legal representative; it delivers a welcome message. */
 export const activateEBox = mutationAction({
   mutation: "activateEBox",
   task: "ACTIVATE_EBOX",

@@ -6,7 +6,7 @@ import { recordEnterpriseStatus } from "../domain/history";
 import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
-/** SPEC rule 3: PENDING_ACTIVATION becomes ACTIVE and the enterprise's default capacity (from the register) becomes active. */
+/** PENDING_ACTIVATION becomes ACTIVE and the enterprise's default capacity (from the register) becomes active. */
 export const activateEnterpriseAccount = mutationAction({
   mutation: "activateEnterpriseAccount",
   task: "ACTIVATE_ENTERPRISE_ACCOUNT",

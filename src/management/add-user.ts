@@ -7,7 +7,7 @@ import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
 /**
- * Adds a USER in one capacity with online services of that capacity (SPEC rules 5 and 6), until `validUntil` if
+ * Adds a USER in one active capacity with online services of that capacity, until `validUntil` if
  * given. A user's expiry changes through setUserOnlineServices, never by adding them again (CONFLICT ALREADY_ASSIGNED).
  */
 export const addUser = mutationAction({

@@ -8,7 +8,7 @@ import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
 /**
- * Appoints an access manager for one active capacity (SPEC rules 5 and 6), until `validUntil` if given. Appointing
+ * Appoints an access manager for one active capacity, until `validUntil` if given. Appointing
  * someone who holds the role already is CONFLICT ALREADY_ASSIGNED, with or without an expiry: nothing is extended.
  */
 export const appointAccessManager = mutationAction({

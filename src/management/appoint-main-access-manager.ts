@@ -12,7 +12,7 @@ import { mutationAction, type Act } from "./mutation-action";
 import { inEnterprise, type Place } from "./target";
 
 /**
- * SPEC rule 2: exactly one main access manager at a time; a new appointment replaces the previous one, whose
+ * Exactly one main access manager at a time; a new appointment replaces the previous one, whose
  * automatic ACCESS_MANAGER profiles end with the function (profiles appointed separately stay), and the new one
  * receives theirs. Appointing registers the enterprise (REGISTERED or ACCESS_DELETED becomes PENDING_ACTIVATION).
  */

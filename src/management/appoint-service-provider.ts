@@ -21,7 +21,7 @@ const summary = (m: ServiceProviderMandate) => ({
 });
 
 /**
- * SPEC rule 7: the provider is another enterprise with an active provider capacity; the capacity must be active at
+ * The provider is another enterprise with an active provider capacity; the capacity must be active at
  * the client; one active mandate per (client, capacity), so a new appointment ends the old one. With `validUntil` the
  * mandate expires then; appointing the provider that holds the mandate already is CONFLICT ALREADY_ASSIGNED, with or
  * without an expiry (nothing is extended silently).

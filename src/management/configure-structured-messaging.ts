@@ -7,10 +7,10 @@ import { inEnterprise } from "./target";
 const summary = (c: StructuredMessagingConfig | null) =>
   c && { capacity: c.capacityCode, channel: c.channel, senderNumber: c.senderNumber, technicalContactEmail: c.technicalContactEmail, endedAt: c.endedAt };
 
-/** The sender number: assigned once from the row's id (unique in the database) and kept on reconfiguration (SPEC rule 9). */
+/** The sender number: assigned once from the row's id (unique in the database) and kept on reconfiguration. */
 export const senderNumberOf = (id: number) => `SM${String(id).padStart(8, "0")}`;
 
-/** SPEC rule 9: one configuration per (enterprise, capacity). */
+/** One configuration per (enterprise, capacity): a later call reconfigures it. */
 export const configureStructuredMessaging = mutationAction({
   mutation: "configureStructuredMessaging",
   task: "CONFIGURE_STRUCTURED_MESSAGES",

@@ -16,7 +16,7 @@ import { currentAtSql } from "../domain/validity";
 export const auditedIdsLimit = 100;
 
 /**
- * SPEC rule 10: ends every role assignment except the legal representatives', every mandate in either direction,
+ * Ends every role assignment except the legal representatives', every mandate in either direction,
  * the e-Box and the structured-messaging configurations, and sets ACCESS_DELETED. Nothing is physically deleted.
  * The capacities become INACTIVE too, so that a re-registration starts from the default capacity again.
  *

@@ -6,7 +6,7 @@ import type { PersonInput as ValidatedPerson } from "./valid-input";
 
 /**
  * The inputs of the management mutations, one class per GraphQL input type. They carry no validation of their own:
- * the actions check their input and answer BAD_USER_INPUT naming the field (SPEC rule 13), so type-graphql's
+ * the actions check their input and answer BAD_USER_INPUT naming the field, before any work, so type-graphql's
  * validation is off and adds no error shape of its own.
  */
 

@@ -9,8 +9,8 @@ import { message } from "../i18n/messages";
 
 /**
  * Ends an access manager's assignment. The main access manager's automatic profile stays while they are main access
- * manager (SPEC rule 2). A profile the main access manager was appointed separately may end; their automatic one
- * takes its place in the same transaction, since the function makes them access manager of every active capacity.
+ * manager: the function makes them access manager of every active capacity. A profile the main access manager was
+ * appointed separately may end; their automatic one takes its place in the same transaction.
  */
 export const revokeAccessManager = mutationAction({
   mutation: "revokeAccessManager",

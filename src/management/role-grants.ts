@@ -23,7 +23,7 @@ export async function currentAssignment(
   });
 }
 
-/** Grants a role; holding it already in that scope is CONFLICT (SPEC rule 6). The unique active key backs this up under concurrency. */
+/** Grants a role; holding it already in that scope is CONFLICT. The unique active key backs this up under concurrency. */
 export async function grantRole(
   scope: ActionScope,
   {
@@ -74,7 +74,7 @@ export async function endAssignments(scope: ActionScope, assignments: readonly R
 }
 
 /**
- * The main access manager is ACCESS_MANAGER of every active capacity (SPEC rule 2): where that profile is
+ * The main access manager is ACCESS_MANAGER of every active capacity: where that profile is
  * missing, they are appointed, granted by themself, and the profile is marked automatic so that it ends with the
  * function. A profile they were appointed separately stays as it is, unless it has an expiry (`validUntil`): it would
  * then end while they are still main access manager, and the one current profile a person may hold in a capacity

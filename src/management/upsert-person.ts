@@ -4,7 +4,7 @@ import type { PersonInput } from "./valid-input";
 
 /**
  * Finds the person by SSIN or creates them. A known person keeps their own data, except names still empty
- * (first seen through a token without name claims), which the appointment fills (SPEC rule 6). Their e-mail is
+ * (first seen through a token without name claims), which the appointment fills. Their e-mail is
  * never filled, even when empty: whoever knows a national number could otherwise point someone's mail at themself.
  */
 export async function upsertPerson({ em, now }: ActionScope, input: PersonInput): Promise<Person> {

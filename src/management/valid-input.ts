@@ -33,7 +33,7 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
 }
 
 /**
- * An optional expiry (issue 13, point 1): absent or null means none; otherwise after the action's instant and at most
+ * An optional expiry: absent or null means none; otherwise after the action's instant and at most
  * five years ahead of it, checked at once and again at the instant the action is decided at (ActionScope.atInstant), so
  * that an expiry that passed while the action waited for its lock is refused as one in the past. A malformed value
  * never gets here: the DateTime scalar refuses it with the same code and field.
@@ -59,7 +59,7 @@ export function validId(id: string, field: string): number {
   return checked;
 }
 
-/** The services of a USER, checked against the capacity (SPEC rule 5), without duplicates, in catalog order. */
+/** The services of a USER, checked against the capacity (each must belong to it), without duplicates, in catalog order. */
 export function validServices(scope: ActionScope, capacityCode: string, codes: readonly string[], field: string): string[] {
   const offered = scope.catalog.capacity(capacityCode).onlineServiceCodes;
   const requested = new Set(codes.map((c) => c.trim()));

@@ -3,7 +3,7 @@ import { missingVersionTriggers, recordVersionsLost, reportVersionsLost } from "
 import type { AccessChangeKind, RecordedChange } from "../database/change-feed";
 
 /**
- * Issue 18, point 2: lost version triggers noticed at run time, by the next management action. An action locks the
+ * Lost version triggers noticed at run time, by the next management action. An action locks the
  * enterprises it changes (ActionScope.lock), and the versions are read then (`rememberLockedVersions`); before its
  * COMMIT, each locked enterprise that the action recorded a change of (ActionScope.changed) must have a version that
  * moved. One that did not means a write whose triggers did not run: the versions are recorded as lost in the same

@@ -13,7 +13,7 @@ import { instant } from "../domain/validity";
 import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
 
 /**
- * Enterprise read models, kept across requests (issue 11, point 5): what the read side shows as part of one
+ * Enterprise read models, kept across requests: what the read side shows as part of one
  * enterprise (its assignments not ended, their online services and people, its capacities, e-Box, mandates and
  * structured-messaging configurations), labelled with the enterprise's `version`.
  *

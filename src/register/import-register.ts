@@ -106,7 +106,7 @@ async function* csvLines(file: string): AsyncGenerator<CsvLine> {
   }
 }
 
-/** The rows of the file after its header, each checked on its own (SPEC rule 1); a bad header stops everything at once. */
+/** The rows of the file after its header, each checked on its own; a bad header stops everything at once. */
 async function* checkedRows(file: string, catalog: Catalog): AsyncGenerator<{ line: number; row?: RegisterRow; problems: string[] }> {
   let header: string[] | null = null;
   for await (const record of csvLines(file)) {
@@ -232,7 +232,7 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
     if (!person) {
       if (!newPersons.has(row.ssin)) newPersons.set(row.ssin, { ssin: row.ssin, givenName: row.givenName, familyName: row.familyName, email: null, phone: null, language: "NL", createdAt: now });
     } else if (person.givenName === "" || person.familyName === "") {
-      // A known person keeps their own data; only names still empty are filled (SPEC rule 6).
+      // A known person keeps their own data; only names still empty are filled.
       const fill = { givenName: person.givenName || row.givenName, familyName: person.familyName || row.familyName };
       await em.update(Person, { id: person.id }, fill);
       Object.assign(person, fill);
@@ -326,7 +326,7 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
 }
 
 /**
- * Imports the enterprise register (SPEC rule 1). The file is checked whole before anything is written: one bad row
+ * Imports the enterprise register. The file is checked whole before anything is written: one bad row
  * rejects it and changes nothing. It is then applied in short transactions of whole enterprises (`batchSizes` rows
  * each), so that a live gateway never waits long for a lock: readers see the enterprises of the file appear in
  * the order they first appear in it, each one complete with its legal representatives, their persons and the audit

@@ -11,7 +11,7 @@ export interface Event {
   at: string;
 }
 
-/** Generous: the issue asks for 1 s; the machine is shared and slow, so the bound only catches a change never delivered. */
+/** Generous: a change should reach its subscribers within 1 s; the machine is shared and slow, so the bound only catches a change never delivered. */
 export const deliveryBoundMs = 5_000;
 /** How long a subscriber is watched for what must not reach it, after the positive control on the same timeline has arrived. */
 export const quietMs = 500;

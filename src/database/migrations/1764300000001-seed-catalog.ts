@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { capacityCatalog, onlineServiceCatalog } from "../../domain/catalog-data";
 
-/** Seeds the capacity and online-service catalog (SPEC, "Catalog"). A later catalog change is a new migration. */
+/** Seeds the capacity and online-service catalog, with stable codes. A later catalog change is a new migration. */
 export class SeedCatalog1764300000001 implements MigrationInterface {
   name = "SeedCatalog1764300000001";
 

@@ -11,11 +11,11 @@ interface ProfileRow {
 }
 
 /**
- * SPEC rule 2: the ACCESS_MANAGER profiles a main access manager holds because of that function end when they are
- * replaced. Until now nothing told those automatic profiles from ones appointed separately, and replacement left
- * them in place. This adds `role_assignment.automatic`, marks the existing automatic profiles as well as the data
- * allows, and ends those still held by people who are no longer main access manager, with one audit event (actor
- * null) per enterprise it changes.
+ * The ACCESS_MANAGER profiles a main access manager holds because of that function belong to the function: they end
+ * when that person is replaced. Until now nothing told those automatic profiles from ones appointed separately, and
+ * replacement left them in place. This adds `role_assignment.automatic`, marks the existing automatic profiles as well
+ * as the data allows, and ends those still held by people who are no longer main access manager, with one audit event
+ * (actor null) per enterprise it changes.
  *
  * Inference: a profile is automatic when its holder granted it to themself while they were main access manager of
  * that enterprise. Only a main access manager may appoint access managers, and a main access manager always had
@@ -70,7 +70,7 @@ export class AutomaticAccessManagerProfiles1764300000002 implements MigrationInt
       });
       const details = {
         migration: this.name,
-        reason: "Automatic access manager profiles of a former main access manager (SPEC rule 2)",
+        reason: "Automatic access manager profiles of a former main access manager end with the function",
         before: { accessManagerProfiles: profiles.map((p) => summary(p, null)) },
         after: { accessManagerProfiles: profiles.map((p) => summary(p, `${now.replace(" ", "T")}Z`)) },
       };

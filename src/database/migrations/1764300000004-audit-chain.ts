@@ -21,7 +21,7 @@ function storedDate(value: string | Date): Date {
 const nullableNumber = (value: number | string | null) => (value === null ? null : Number(value));
 
 /**
- * Issue 13, point 4: audit events become a hash chain per enterprise (src/audit/chain.ts). Adds `hash` and
+ * Audit events become a hash chain per enterprise (src/audit/chain.ts). Adds `hash` and
  * `previous_hash`, hashes the events already there in id order (those of the register import and of migration
  * 1764300000002 included), then makes `hash` required and records each chain's head. Reads in pages by id, so a
  * large trail is back-filled in bounded memory (one last hash per chain).

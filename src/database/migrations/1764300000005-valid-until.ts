@@ -1,7 +1,7 @@
 import { type MigrationInterface, type QueryRunner, TableColumn, TableIndex } from "typeorm";
 
 /**
- * Issue 13, point 1: rights that expire. `valid_until` on role assignments and mandates, nullable (no expiry), with
+ * Rights that expire: `valid_until` on role assignments and mandates, nullable (no expiry), with
  * the type and precision of `ended_at` (SQLite datetime text; MySQL DATETIME(3)); an index on it for the sweep that
  * finds the rows that have expired but are not ended yet (src/management/expire-rights.ts).
  */

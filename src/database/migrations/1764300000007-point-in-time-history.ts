@@ -59,12 +59,12 @@ class SpanReplay {
 }
 
 /**
- * Issue 13, point 2: the history tables of point-in-time answers (src/domain/entities/history.entity.ts), back-filled
+ * The history tables of point-in-time answers (src/domain/entities/history.entity.ts), back-filled
  * from what the database already holds, so that `asOf` answers for the past before this migration too.
  *
  * Role assignments and mandates need nothing: their rows stay, with granted_at/starts_at and ended_at. The rest is
  * replayed per enterprise from its audit events, which every management action wrote in the transaction of its change,
- * with the very instant it recorded (SPEC rule 11):
+ * with the very instant it recorded:
  * - status: REGISTERED from `created_at`, then each event's `after.status` (appointMainAccessManager,
  *   activateEnterpriseAccount, deleteEnterpriseAccess) from its instant;
  * - capacities: active from activateCapacity (`after.capacity`) and activateEnterpriseAccount

@@ -16,7 +16,7 @@ const tables: readonly VersionedTableName[] = [
 ];
 
 /**
- * Issue 11, point 5: `enterprise.version`, moved by triggers in the transaction of every change of data shown as part
+ * `enterprise.version`, moved by triggers in the transaction of every change of data shown as part
  * of the enterprise, whoever writes it (src/database/enterprise-versions.ts states the guarantee and generates the
  * triggers). The column is added in place, not through TypeORM's addColumn, which on SQLite copies the whole table:
  * SQLite adds a NOT NULL column with a constant default without touching the rows, and so do MariaDB 10.3+ and MySQL 8

@@ -13,7 +13,7 @@ const tables: readonly VersionedTableName[] = [
 ];
 
 /**
- * Issue 18, points 1 and 2: enterprise versions that a restore cannot bring back, and a record of their loss.
+ * Enterprise versions that a restore cannot bring back, and a record of their loss.
  *
  * - The triggers move a version past the database's clock in microseconds instead of by one
  *   (src/database/enterprise-versions.ts says why), so the column is BIGINT UNSIGNED on MySQL (a table copy of

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import type { EnterpriseStatus } from "../states";
 
 /**
- * The history the decision needs to answer as of a past instant (issue 13, point 2) where the current tables keep
+ * The history the decision needs to answer as of a past instant where the current tables keep
  * only the present: each row is a span `[validFrom, validTo)` during which a state held; `validTo` is null while it
  * still holds. Written in the transaction of the action (or register import) that changes the state, through
  * src/domain/history.ts; read through src/read/history-loaders.ts. Role assignments and mandates need no table of

@@ -10,7 +10,7 @@ export const defaultLanguage: Language = "NL";
 
 /**
  * Table and type are one thing: ssin and names are exposed as stored; e-mail, phone and language are the owner's alone
- * (SPEC rule 14), so they are field resolvers of PersonResolver that ask the access layer, not plain fields.
+ * (null to anyone else), so they are field resolvers of PersonResolver that ask the access layer, not plain fields.
  */
 @Entity("person")
 @ObjectType({ implements: Node, description: "A person known by their national number: a legal representative, a manager or a user of one or more enterprises.", simpleResolvers: true })
@@ -23,7 +23,7 @@ export class Person {
   @Column({ type: "varchar", length: 11, unique: true })
   ssin: string;
 
-  /** Empty until known: a person first seen through a token without name claims (SPEC rule 6). */
+  /** Empty until known: a person first seen through a token without name claims; an appointment fills them. */
   @Field(() => String, { description: "The given name; empty until known (a person first seen through a token without name claims)." })
   @Column({ name: "given_name", type: "varchar", length: 100, default: "" })
   givenName: string;

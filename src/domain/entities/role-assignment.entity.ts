@@ -9,9 +9,9 @@ import { Node } from "../node.type";
  * A role held by a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity).
  * Ending an assignment sets `endedAt` and clears both keys; rows are never deleted.
  * `activeKey` is unique while the assignment is current, so the database refuses a duplicate assignment;
- * `exclusiveKey` is set only on the current main access manager, so it refuses a second one (SPEC rule 12).
- * `automatic` marks the ACCESS_MANAGER profiles held because one is main access manager (SPEC rule 2): they end when
- * the main access manager is replaced, while profiles appointed separately stay. Not exposed in GraphQL.
+ * `exclusiveKey` is set only on the current main access manager, so it refuses a second one, even under concurrent
+ * requests. `automatic` marks the ACCESS_MANAGER profiles held because one is main access manager: they end when the
+ * main access manager is replaced, while profiles appointed separately stay. Not exposed in GraphQL.
  */
 @Entity("role_assignment")
 @ObjectType({ implements: Node, description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })

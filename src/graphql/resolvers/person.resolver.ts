@@ -7,7 +7,7 @@ import { encodeGlobalId } from "../global-ids";
 import { nodeIdDescription } from "../../domain/node.type";
 
 /**
- * A person's own account data is theirs alone (SPEC rule 14). The contract makes `language` non-null, so others read
+ * A person's own account data is theirs alone: null to anyone else. The contract makes `language` non-null, so others read
  * the portal's default language rather than the person's choice.
  */
 @Resolver(() => Person)

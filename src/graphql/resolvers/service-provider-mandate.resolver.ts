@@ -27,7 +27,7 @@ export class ServiceProviderMandateResolver {
     return catalog.capacities.get(m.capacityCode)!;
   }
 
-  // Both parties know who appointed the provider (SPEC rule 14): the one person of the other party a mandate shows.
+  // Both parties know who appointed the provider: the one person of the other party a mandate shows.
   @FieldResolver(() => Person, { description: "The client's legal representative who appointed the provider; both parties see who it was." })
   appointedBy(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Person> {
     return loaders.person.load(m.appointedById) as Promise<Person>;

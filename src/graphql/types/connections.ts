@@ -6,7 +6,7 @@ export const EBoxMessageConnection = connectionTypes(EBoxMessage, { name: "EBoxM
 export const AuditEventConnection = connectionTypes(AuditEvent, { name: "AuditEvent", items: "audit events (oldest first)" });
 
 /**
- * Bounded work per request (issue 9): a provider's staff can see thousands of client enterprises, and the unpaginated
+ * Bounded work per request: a provider's staff can see thousands of client enterprises, and the unpaginated
  * `myEnterprises` is costed at its real length, so nested lists under it are refused for them. This connection pages
  * through the same enterprises, in the same order, with the keyset cursors of the other connections.
  */
