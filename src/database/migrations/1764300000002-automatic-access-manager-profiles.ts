@@ -70,7 +70,8 @@ export class AutomaticAccessManagerProfiles1764300000002 implements MigrationInt
       });
       const details = {
         migration: this.name,
-        reason: "Automatic access manager profiles of a former main access manager end with the function",
+        // The text every database that ran this migration holds: kept as written, although it names a document outside the repository.
+        reason: "Automatic access manager profiles of a former main access manager (SPEC rule 2)",
         before: { accessManagerProfiles: profiles.map((p) => summary(p, null)) },
         after: { accessManagerProfiles: profiles.map((p) => summary(p, `${now.replace(" ", "T")}Z`)) },
       };
