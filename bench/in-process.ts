@@ -27,9 +27,15 @@ import { seedBenchData } from "./seed-data";
  */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const requests = Number(process.env.BENCH_REQUESTS ?? 200);
-const variants = (process.env.BENCH_VARIANTS ?? "EXECUTION=jit;EXECUTION=graphql-js")
-  .split(";")
-  .map((variant) => ({ name: variant, env: Object.fromEntries(variant.split(",").filter(Boolean).map((pair) => pair.split("=") as [string, string])) }));
+const variants = (process.env.BENCH_VARIANTS ?? "EXECUTION=jit;EXECUTION=graphql-js").split(";").map((variant) => ({
+  name: variant,
+  env: Object.fromEntries(
+    variant
+      .split(",")
+      .filter(Boolean)
+      .map((pair) => pair.split("=") as [string, string]),
+  ),
+}));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -45,7 +51,16 @@ async function main(): Promise<void> {
 
   const gateways: Record<string, { url: string; stop(): Promise<void> }> = {};
   for (const variant of variants) {
-    const config = loadConfig({ DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", RATE_LIMIT: "off", DEMO_DATA: "off", DEV_KEY_FILE: keyFile, ...variant.env });
+    const config = loadConfig({
+      DATABASE_URL: url,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      RATE_LIMIT: "off",
+      DEMO_DATA: "off",
+      DEV_KEY_FILE: keyFile,
+      ...variant.env,
+    });
     gateways[variant.name] = await startGateway({ config, dataSource: await openDatabase({ url: config.databaseUrl }) });
   }
   const scenarios = [
@@ -60,7 +75,11 @@ async function main(): Promise<void> {
     )),
   ];
   const send = async (gateway: { url: string }, { body, token: bearer }: (typeof scenarios)[number]) => {
-    const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body });
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body,
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
     return text;
@@ -72,7 +91,11 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const answers = await Promise.all(variants.map((variant) => send(gateways[variant.name], scenario)));
     if (answers.some((answer) => answer !== answers[0])) throw new Error(`${scenario.name}: the variants answer differently`);
-    const server = new ApolloServer({ schema: sdl, rootValue: (JSON.parse(answers[0]) as { data: unknown }).data, plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()] });
+    const server = new ApolloServer({
+      schema: sdl,
+      rootValue: (JSON.parse(answers[0]) as { data: unknown }).data,
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    });
     const { url: bareUrl } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
     bare[scenario.name] = { url: bareUrl, stop: () => server.stop() };
     const bareAnswer = await send(bare[scenario.name], scenario);
@@ -93,7 +116,10 @@ async function main(): Promise<void> {
         const cpuPerRequest = (used.user + used.system) / 1e3 / requests;
         // Round 0 warms up (compilation, JIT of V8, prepared statements).
         if (round > 0) {
-          for (const [kind, value] of [["wall", perRequest], ["cpu", cpuPerRequest]] as const) {
+          for (const [kind, value] of [
+            ["wall", perRequest],
+            ["cpu", cpuPerRequest],
+          ] as const) {
             const key = `${scenario.name}|${name}|${kind}`;
             timings.set(key, [...(timings.get(key) ?? []), value]);
           }

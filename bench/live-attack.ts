@@ -36,7 +36,12 @@ const keyFile = join(work, "dev-signing-key.json");
 async function databaseUrl(): Promise<string> {
   if (dialect === "sqlite") return `sqlite:${join(work, "access.sqlite")}`;
   const server = new URL(mysqlServer);
-  const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: server.username || "root", password: server.password });
+  const admin = await createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: server.username || "root",
+    password: server.password,
+  });
   await admin.query("DROP DATABASE IF EXISTS gateway_live_attack");
   await admin.query("CREATE DATABASE gateway_live_attack CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
   await admin.end();
@@ -88,7 +93,12 @@ async function main(): Promise<void> {
       headers: { "content-type": "application/json", authorization: `Bearer ${readerToken}` },
       body: JSON.stringify({ query: "{ myEnterprises { number name } }" }),
     });
-    return { p50: result.latency.p50, p99: result.latency.p99, requestsPerSecond: Math.round(result.requests.average), failed: result.non2xx + result.errors };
+    return {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      requestsPerSecond: Math.round(result.requests.average),
+      failed: result.non2xx + result.errors,
+    };
   };
 
   /** Unrelated changes, one after the other, until stopped: each adds a user to an enterprise the attacker never sees. */
@@ -102,7 +112,14 @@ async function main(): Promise<void> {
           headers: { "content-type": "application/json", authorization: `Bearer ${managerToken}` },
           body: JSON.stringify({
             query: "mutation ($input: AddUserInput!) { addUser(input: $input) { id } }",
-            variables: { input: { enterprise: changed.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "New", familyName: `User ${made}` } } },
+            variables: {
+              input: {
+                enterprise: changed.number,
+                capacity: "EMPLOYER_NSSO",
+                onlineServices: ["DIMONA"],
+                person: { ssin: ssin(), givenName: "New", familyName: `User ${made}` },
+              },
+            },
           }),
         });
         if (!answer.ok || ((await answer.json()) as { errors?: unknown }).errors) throw new Error("a change failed");
@@ -121,7 +138,13 @@ async function main(): Promise<void> {
     const stop = withChanges ? changes() : null;
     const result = await load();
     const made = stop ? await stop() : 0;
-    phases.push({ phase: name, ...result, changes: made, changesPerSecond: Math.round((made / seconds) * 10) / 10, gatewayRssMb: Math.round(rssMb(gateway.child.pid!)) });
+    phases.push({
+      phase: name,
+      ...result,
+      changes: made,
+      changesPerSecond: Math.round((made / seconds) * 10) / 10,
+      gatewayRssMb: Math.round(rssMb(gateway.child.pid!)),
+    });
   };
 
   await load(); // warm-up
@@ -133,7 +156,14 @@ async function main(): Promise<void> {
   let acknowledged = 0;
   await Promise.all(
     Array.from({ length: 90 }, async () => {
-      const client = createClient({ url: gateway.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { authorization: `Bearer ${attacker}` }, onNonLazyError: () => undefined });
+      const client = createClient({
+        url: gateway.url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        lazy: false,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${attacker}` },
+        onNonLazyError: () => undefined,
+      });
       sockets.push(client);
       const opened = await new Promise<boolean>((resolve) => {
         client.on("connected", () => resolve(true));
@@ -155,8 +185,13 @@ async function main(): Promise<void> {
   await measure("changes under the attack", true);
 
   process.stdout.write(`${dialect}, ${checkout}: ${acknowledged} of 90 attacking sockets accepted, 20 subscriptions asked on each\n`);
-  process.stdout.write("| phase | p50 ms | p99 ms | req/s | failed | changes made (/s) | gateway RSS MB |\n|---|---|---|---|---|---|---|\n");
-  for (const p of phases) process.stdout.write(`| ${p.phase} | ${p.p50} | ${p.p99} | ${p.requestsPerSecond} | ${p.failed} | ${p.changes} (${p.changesPerSecond}) | ${p.gatewayRssMb} |\n`);
+  process.stdout.write(
+    "| phase | p50 ms | p99 ms | req/s | failed | changes made (/s) | gateway RSS MB |\n|---|---|---|---|---|---|---|\n",
+  );
+  for (const p of phases)
+    process.stdout.write(
+      `| ${p.phase} | ${p.p50} | ${p.p99} | ${p.requestsPerSecond} | ${p.failed} | ${p.changes} (${p.changesPerSecond}) | ${p.gatewayRssMb} |\n`,
+    );
   await Promise.all(sockets.map((s) => s.dispose()));
   gateway.child.kill("SIGINT");
 }

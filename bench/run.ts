@@ -114,17 +114,32 @@ class CountingLogger implements TypeOrmLogger {
 }
 
 /** SQL statements for one request of each operation, through an in-process gateway whose data source counts them. */
-async function statementsPerRequest(url: string, operations: { name: string; body: string; token: string }[]): Promise<Record<string, { first: number; next: number }>> {
+async function statementsPerRequest(
+  url: string,
+  operations: { name: string; body: string; token: string }[],
+): Promise<Record<string, { first: number; next: number }>> {
   const logger = new CountingLogger();
   const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
   await dataSource.initialize();
-  const config = loadConfig({ DATABASE_URL: url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", RATE_LIMIT: "off", DEV_KEY_FILE: keyFile, DEMO_DATA: "off" });
+  const config = loadConfig({
+    DATABASE_URL: url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT: "off",
+    DEV_KEY_FILE: keyFile,
+    DEMO_DATA: "off",
+  });
   const gateway = await startGateway({ config, dataSource });
   const counts: Record<string, { first: number; next: number }> = {};
   for (const op of operations) {
     const send = async () => {
       const before = logger.count;
-      const response = await fetch(gateway.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` }, body: op.body });
+      const response = await fetch(gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` },
+        body: op.body,
+      });
       if (!response.ok) throw new Error(`${op.name}: HTTP ${response.status}`);
       return logger.count - before;
     };
@@ -149,7 +164,13 @@ async function mysqlUrl(): Promise<string | null> {
   // `?socket=/run/mysqld/mysqld.sock`: the gateways reach the server through its Unix socket (as DATABASE_URL can).
   const socket = server.searchParams.get("socket");
   try {
-    const admin = await createConnection({ host: server.hostname, port: Number(server.port || 3306), user: server.username || "root", password: server.password, ...(socket ? { socketPath: socket } : {}) });
+    const admin = await createConnection({
+      host: server.hostname,
+      port: Number(server.port || 3306),
+      user: server.username || "root",
+      password: server.password,
+      ...(socket ? { socketPath: socket } : {}),
+    });
     await admin.query("DROP DATABASE IF EXISTS gateway_bench");
     await admin.query("CREATE DATABASE gateway_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     await admin.end();
@@ -184,7 +205,11 @@ async function main(): Promise<void> {
   const viewerToken = await token(sqliteData.viewer);
   const bigViewerToken = await token(sqliteData.bigViewer);
   const startBaseline = async (file: string, query: string, bearer: string) => {
-    const captured = await fetch(servers.sqliteOn.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: body(query) });
+    const captured = await fetch(servers.sqliteOn.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+      body: body(query),
+    });
     const capturedJson = (await captured.json()) as { data: Record<string, unknown> };
     writeFileSync(join(work, file), JSON.stringify(capturedJson.data));
     return startServer(["baseline", join(work, file)]);
@@ -196,8 +221,18 @@ async function main(): Promise<void> {
     { name: "(a) bare Apollo, from memory", server: servers.baseline, body: body(myEnterprisesQuery) },
     { name: "(a) bare Apollo, 1,000 rows, from memory", server: servers.baselineRows, body: body(assignmentListQuery) },
     { name: "(b) gateway myEnterprises, SQLite", server: servers.sqliteOn, body: body(myEnterprisesQuery), token: viewerToken },
-    { name: "(c) 20 rows, SQLite, shield on", server: servers.sqliteOn, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
-    { name: "(c) 20 rows, SQLite, shield off", server: servers.sqliteOff, body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }), token: viewerToken },
+    {
+      name: "(c) 20 rows, SQLite, shield on",
+      server: servers.sqliteOn,
+      body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }),
+      token: viewerToken,
+    },
+    {
+      name: "(c) 20 rows, SQLite, shield off",
+      server: servers.sqliteOff,
+      body: body(twentyRowsQuery, { e: sqliteData.twentyRowsEnterprise }),
+      token: viewerToken,
+    },
     { name: "(c) 1,000 rows, SQLite, shield on", server: servers.sqliteOn, body: body(assignmentListQuery), token: bigViewerToken },
     { name: "(c) 1,000 rows, SQLite, shield off", server: servers.sqliteOff, body: body(assignmentListQuery), token: bigViewerToken },
   ];
@@ -205,10 +240,30 @@ async function main(): Promise<void> {
     const mysqlViewer = await token(mysqlData.viewer);
     scenarios.push(
       { name: "(b) gateway myEnterprises, MariaDB", server: servers.mysqlOn, body: body(myEnterprisesQuery), token: mysqlViewer },
-      { name: "(c) 20 rows, MariaDB, shield on", server: servers.mysqlOn, body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }), token: mysqlViewer },
-      { name: "(c) 20 rows, MariaDB, shield off", server: servers.mysqlOff, body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }), token: mysqlViewer },
-      { name: "(c) 1,000 rows, MariaDB, shield on", server: servers.mysqlOn, body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
-      { name: "(c) 1,000 rows, MariaDB, shield off", server: servers.mysqlOff, body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
+      {
+        name: "(c) 20 rows, MariaDB, shield on",
+        server: servers.mysqlOn,
+        body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }),
+        token: mysqlViewer,
+      },
+      {
+        name: "(c) 20 rows, MariaDB, shield off",
+        server: servers.mysqlOff,
+        body: body(twentyRowsQuery, { e: mysqlData.twentyRowsEnterprise }),
+        token: mysqlViewer,
+      },
+      {
+        name: "(c) 1,000 rows, MariaDB, shield on",
+        server: servers.mysqlOn,
+        body: body(assignmentListQuery),
+        token: await token(mysqlData.bigViewer),
+      },
+      {
+        name: "(c) 1,000 rows, MariaDB, shield off",
+        server: servers.mysqlOff,
+        body: body(assignmentListQuery),
+        token: await token(mysqlData.bigViewer),
+      },
     );
   }
 
@@ -238,7 +293,15 @@ async function main(): Promise<void> {
   const summary = Object.fromEntries(
     scenarios.map((s) => {
       const runs = measured.get(s.name)!;
-      return [s.name, { reqPerSec: median(runs.map((r) => r.requests)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((n, r) => n + r.non2xx, 0) }];
+      return [
+        s.name,
+        {
+          reqPerSec: median(runs.map((r) => r.requests)),
+          p50: median(runs.map((r) => r.p50)),
+          p99: median(runs.map((r) => r.p99)),
+          errors: runs.reduce((n, r) => n + r.non2xx, 0),
+        },
+      ];
     }),
   );
   const rate = (name: string) => summary[name]?.reqPerSec ?? NaN;
@@ -246,17 +309,21 @@ async function main(): Promise<void> {
     "(b) SQLite / (a)": rate("(b) gateway myEnterprises, SQLite") / rate("(a) bare Apollo, from memory"),
     "1,000 rows SQLite / (a) 1,000 rows": rate("(c) 1,000 rows, SQLite, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory"),
     "p99 (b) SQLite / p99 (a)": summary["(b) gateway myEnterprises, SQLite"].p99 / summary["(a) bare Apollo, from memory"].p99,
-    "p99 1,000 rows SQLite / p99 (a) 1,000 rows": summary["(c) 1,000 rows, SQLite, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99,
+    "p99 1,000 rows SQLite / p99 (a) 1,000 rows":
+      summary["(c) 1,000 rows, SQLite, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99,
     "shield overhead, 20 rows, SQLite": 1 - rate("(c) 20 rows, SQLite, shield on") / rate("(c) 20 rows, SQLite, shield off"),
     "shield overhead, 1,000 rows, SQLite": 1 - rate("(c) 1,000 rows, SQLite, shield on") / rate("(c) 1,000 rows, SQLite, shield off"),
   };
   if (mysqlData) {
     ratios["(b) MariaDB / (a)"] = rate("(b) gateway myEnterprises, MariaDB") / rate("(a) bare Apollo, from memory");
-    ratios["1,000 rows MariaDB / (a) 1,000 rows"] = rate("(c) 1,000 rows, MariaDB, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory");
+    ratios["1,000 rows MariaDB / (a) 1,000 rows"] =
+      rate("(c) 1,000 rows, MariaDB, shield on") / rate("(a) bare Apollo, 1,000 rows, from memory");
     ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
-    ratios["p99 1,000 rows MariaDB / p99 (a) 1,000 rows"] = summary["(c) 1,000 rows, MariaDB, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99;
+    ratios["p99 1,000 rows MariaDB / p99 (a) 1,000 rows"] =
+      summary["(c) 1,000 rows, MariaDB, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99;
     ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
-    ratios["shield overhead, 1,000 rows, MariaDB"] = 1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
+    ratios["shield overhead, 1,000 rows, MariaDB"] =
+      1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");
   }
 
   for (const name of Object.keys(summary).filter((n) => n.endsWith(" [compare]"))) {
@@ -294,7 +361,13 @@ async function main(): Promise<void> {
     scenarios: summary,
     ratios,
     sqlStatementsPerRequest: statements,
-    heap: { target: heapScenario.name, requests: heapRequests, afterTenThousandMB: heapAt10k / 2 ** 20, afterHundredThousandMB: heapAt100k / 2 ** 20, growth: heapAt100k / heapAt10k - 1 },
+    heap: {
+      target: heapScenario.name,
+      requests: heapRequests,
+      afterTenThousandMB: heapAt10k / 2 ** 20,
+      afterHundredThousandMB: heapAt100k / 2 ** 20,
+      growth: heapAt100k / heapAt10k - 1,
+    },
   };
   // A quick run is a check during development, not a measurement to keep: its results stay beside its databases.
   const resultsFile = quick ? join(work, "results.json") : join(__dirname, "results.json");

@@ -22,10 +22,24 @@ async function main(): Promise<void> {
   if (kind === "baseline") {
     const rootValue = JSON.parse(readFileSync(arg, "utf8")) as Record<string, unknown>;
     const schema = buildSchema(readFileSync(join(__dirname, "..", "schema", "schema.graphql"), "utf8"));
-    const server = new ApolloServer({ schema, rootValue, plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()] });
+    const server = new ApolloServer({
+      schema,
+      rootValue,
+      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    });
     ({ url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } }));
   } else {
-    const config = loadConfig({ ...process.env, DATABASE_URL: arg, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", RATE_LIMIT: "off", DEMO_DATA: "off", PLAYGROUND: "off", INTROSPECTION: "off" });
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: arg,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      RATE_LIMIT: "off",
+      DEMO_DATA: "off",
+      PLAYGROUND: "off",
+      INTROSPECTION: "off",
+    });
     const dataSource = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
     ({ url } = await startGateway({ config, dataSource, schema: buildGatewaySchema({ shield: shield !== "off" }) }));
   }

@@ -54,7 +54,8 @@ function plugin(_schema, documents) {
     if (!document) continue;
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) continue;
-      if (definition.kind !== Kind.OPERATION_DEFINITION) throw new Error(`${location}: trusted documents hold operations and fragments, found ${definition.kind}`);
+      if (definition.kind !== Kind.OPERATION_DEFINITION)
+        throw new Error(`${location}: trusted documents hold operations and fragments, found ${definition.kind}`);
       if (!definition.name) throw new Error(`${location}: every trusted operation needs a name`);
       if (names.has(definition.name.value)) throw new Error(`${location}: the operation name ${definition.name.value} is used twice`);
       names.add(definition.name.value);

@@ -6,7 +6,17 @@ import type { Logger } from "pino";
  * robin), replaces a worker that dies, and on SIGTERM or SIGINT lets every worker drain its requests before exiting.
  * Resolves with the port once every worker listens; a worker that dies before that fails the start.
  */
-export function runWorkers({ workers, logger, restartDelayMs = 1000, drainTimeoutMs = 15_000 }: { workers: number; logger: Logger; restartDelayMs?: number; drainTimeoutMs?: number }): Promise<number> {
+export function runWorkers({
+  workers,
+  logger,
+  restartDelayMs = 1000,
+  drainTimeoutMs = 15_000,
+}: {
+  workers: number;
+  logger: Logger;
+  restartDelayMs?: number;
+  drainTimeoutMs?: number;
+}): Promise<number> {
   let stopping = false;
   let started = false;
   const stop = (signal: NodeJS.Signals) => {

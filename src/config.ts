@@ -81,7 +81,8 @@ const flag = (value: string | undefined, fallback: boolean, name: string): boole
 const integer = (value: string | undefined, fallback: number, name: string, { min = 0, max = 65535 } = {}): number => {
   if (value === undefined || value === "") return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
   return parsed;
 };
 
@@ -114,17 +115,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const target = parseDatabaseUrl(databaseUrl);
   const authVariables = [env.AUTH_ISSUER, env.AUTH_AUDIENCE, env.AUTH_JWKS_URL];
   const someAuth = authVariables.some(Boolean);
-  if (someAuth && !authVariables.every(Boolean)) throw new ConfigError("AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together: set all three or none");
+  if (someAuth && !authVariables.every(Boolean))
+    throw new ConfigError("AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together: set all three or none");
   const oidc = someAuth ? { issuer: env.AUTH_ISSUER!, audience: env.AUTH_AUDIENCE!, jwksUrl: env.AUTH_JWKS_URL! } : null;
   const production = oidc !== null || env.NODE_ENV === "production";
   // A production gateway that signs its own tokens would let anyone who can read its key file act as anyone.
-  if (env.NODE_ENV === "production" && !oidc) throw new ConfigError("NODE_ENV=production needs AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: development tokens are refused in production");
+  if (env.NODE_ENV === "production" && !oidc)
+    throw new ConfigError(
+      "NODE_ENV=production needs AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: development tokens are refused in production",
+    );
   const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
   return {
     port: integer(env.PORT, 4000, "PORT"),
     host: env.HOST || "0.0.0.0",
     databaseUrl,
-    replicaUrls: (env.DATABASE_REPLICA_URLS ?? "").split(",").map((u) => u.trim()).filter(Boolean),
+    replicaUrls: (env.DATABASE_REPLICA_URLS ?? "")
+      .split(",")
+      .map((u) => u.trim())
+      .filter(Boolean),
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, "DATABASE_POOL_SIZE", { min: 1, max: 500 }),
     oidc,
     devKeyFile: env.DEV_KEY_FILE || join(dataDir, "dev-signing-key.json"),
@@ -155,7 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
     trustedDocumentsManifests: env.TRUSTED_DOCUMENTS_MANIFEST
-      ? env.TRUSTED_DOCUMENTS_MANIFEST.split(",").map((file) => file.trim()).filter(Boolean)
+      ? env.TRUSTED_DOCUMENTS_MANIFEST.split(",")
+          .map((file) => file.trim())
+          .filter(Boolean)
       : [join(__dirname, "client", "generated", "persisted-documents.json")],
     apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
     apqMaxDocumentBytes: integer(env.APQ_MAX_DOCUMENT_BYTES, 16_384, "APQ_MAX_DOCUMENT_BYTES", { min: 256, max: 1_048_576 }),
@@ -165,21 +175,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseDeadlines: {
       statementTimeoutMs: integer(env.DATABASE_STATEMENT_TIMEOUT_MS, 5_000, "DATABASE_STATEMENT_TIMEOUT_MS", { min: 100, max: 3_600_000 }),
       lockWaitTimeoutS: integer(env.DATABASE_LOCK_WAIT_TIMEOUT_S, 3, "DATABASE_LOCK_WAIT_TIMEOUT_S", { min: 1, max: 3_600 }),
-      idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", { min: 1, max: 3_600 }),
+      idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", {
+        min: 1,
+        max: 3_600,
+      }),
       connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
     },
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
     compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
-    expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", { min: 0, max: 86_400 }),
+    expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", {
+      min: 0,
+      max: 86_400,
+    }),
     live: {
       maxConnectionsPerViewer: integer(env.LIVE_MAX_CONNECTIONS_PER_VIEWER, 5, "LIVE_MAX_CONNECTIONS_PER_VIEWER", { min: 1, max: 1_000 }),
-      maxSubscriptionsPerViewer: integer(env.LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER, 20, "LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER", { min: 1, max: 10_000 }),
+      maxSubscriptionsPerViewer: integer(env.LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER, 20, "LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER", {
+        min: 1,
+        max: 10_000,
+      }),
     },
     enterpriseCache: {
-      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", { min: 0, max: 100_000_000 }),
-      maxAssignmentsPerEnterprise: integer(env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS, defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise, "ENTERPRISE_CACHE_MAX_ASSIGNMENTS", { min: 1, max: 1_000_000 }),
+      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", {
+        min: 0,
+        max: 100_000_000,
+      }),
+      maxAssignmentsPerEnterprise: integer(
+        env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS,
+        defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise,
+        "ENTERPRISE_CACHE_MAX_ASSIGNMENTS",
+        { min: 1, max: 1_000_000 },
+      ),
     },
   };
 }

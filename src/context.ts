@@ -61,15 +61,30 @@ export interface Context {
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
-function readState(readManager: EntityManager, catalog: Catalog, viewer: Person | null, now: Date, cache: EnterpriseCache | null, viewerRows: ViewerRows | null = null) {
+function readState(
+  readManager: EntityManager,
+  catalog: Catalog,
+  viewer: Person | null,
+  now: Date,
+  cache: EnterpriseCache | null,
+  viewerRows: ViewerRows | null = null,
+) {
   const loaders = createLoaders(readManager, now, cache);
   if (viewer) loaders.person.prime(viewer.id, viewer);
   if (viewer && viewerRows) {
     // Read with the viewer (src/identity/viewer.ts), through the same reader: as the loaders would read them.
-    loaders.assignmentsOfPerson.prime(viewer.id, viewerRows.assignments.filter((a) => isCurrentAt(a, now)));
+    loaders.assignmentsOfPerson.prime(
+      viewer.id,
+      viewerRows.assignments.filter((a) => isCurrentAt(a, now)),
+    );
     for (const enterprise of viewerRows.enterprises) loaders.enterprise.prime(enterprise.id, enterprise);
   }
-  return { readManager, loaders, roleAssignmentPages: createRoleAssignmentPages(readManager, now, loaders.models), access: new Access(viewer, loaders, catalog) };
+  return {
+    readManager,
+    loaders,
+    roleAssignmentPages: createRoleAssignmentPages(readManager, now, loaders.models),
+    access: new Access(viewer, loaders, catalog),
+  };
 }
 
 /**
@@ -105,7 +120,10 @@ export async function readInsideDryRun(context: Context, em: EntityManager, stan
 }
 
 export function refreshAfterWrite(context: Context): void {
-  Object.assign(context, readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache));
+  Object.assign(
+    context,
+    readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache),
+  );
 }
 
 /** What every context of the gateway shares, given once when the gateway starts. */
@@ -177,4 +195,8 @@ export function messageLanguageFor(context: Context, explicit?: Language | null)
   return chooseLanguage({ argument: explicit, ...requestLanguages(context) }, "EN");
 }
 
-const requestLanguages = (context: Context) => ({ operation: context.operationLanguage, acceptLanguage: context.acceptLanguage, viewer: context.viewer?.language });
+const requestLanguages = (context: Context) => ({
+  operation: context.operationLanguage,
+  acceptLanguage: context.acceptLanguage,
+  viewer: context.viewer?.language,
+});

@@ -42,7 +42,8 @@ export function createLogger({ level, destination }: { level: string; destinatio
       logMethod(args, method) {
         // pino takes the message of `logger.error({ err })` from the error itself, past the formatters: mask it here.
         const [first] = args;
-        const implicitMessage = args.length === 1 && typeof first === "object" && first !== null && (first as { err?: unknown }).err instanceof Error;
+        const implicitMessage =
+          args.length === 1 && typeof first === "object" && first !== null && (first as { err?: unknown }).err instanceof Error;
         const masked = args.map((a) => (typeof a === "string" ? maskSsins(a) : a));
         if (implicitMessage) masked.push(maskSsins((first as { err: Error }).err.message));
         method.apply(this, masked as Parameters<typeof method>);

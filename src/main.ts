@@ -19,7 +19,11 @@ const demoLegalRepresentative = { ssin: "85073003328", givenName: "An", familyNa
 
 async function loadDemoData(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
   if (config.demoData && (await dataSource.getRepository(Enterprise).count()) === 0) {
-    const summary = await importRegister({ dataSource, catalog: await Catalog.load(dataSource), file: join(__dirname, "register", "demo-register.csv") });
+    const summary = await importRegister({
+      dataSource,
+      catalog: await Catalog.load(dataSource),
+      file: join(__dirname, "register", "demo-register.csv"),
+    });
     logger.info(summary, "loaded the demo register into the empty database");
   }
 }
@@ -28,7 +32,9 @@ async function announce(config: Config, url: string): Promise<void> {
   process.stdout.write(`\nSecure access gateway: ${url}\n`);
   if (!config.oidc) {
     const token = await signDevToken(await loadOrCreateDevKeys(config.devKeyFile), demoLegalRepresentative);
-    process.stdout.write(`Development token of a demo legal representative (${demoLegalRepresentative.givenName} ${demoLegalRepresentative.familyName}):\n  Authorization: Bearer ${token}\nMore: npm run token -- SSIN\n\n`);
+    process.stdout.write(
+      `Development token of a demo legal representative (${demoLegalRepresentative.givenName} ${demoLegalRepresentative.familyName}):\n  Authorization: Bearer ${token}\nMore: npm run token -- SSIN\n\n`,
+    );
   }
 }
 
@@ -45,7 +51,12 @@ async function main(): Promise<void> {
     await announce(config, `http://${host}:${port}/graphql`);
     return;
   }
-  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, poolSize: config.databasePoolSize, deadlines: config.databaseDeadlines });
+  const dataSource = await openDatabase({
+    url: config.databaseUrl,
+    replicaUrls: config.replicaUrls,
+    poolSize: config.databasePoolSize,
+    deadlines: config.databaseDeadlines,
+  });
   if (cluster.isPrimary) await loadDemoData(config, dataSource, logger);
   const gateway = await startGateway({ config, dataSource, logger });
   logger.info({ url: gateway.url }, "gateway ready");

@@ -7,7 +7,15 @@ import type { Logger } from "pino";
  * can use it through src/http/redis-cache.ts). Commands fail at once while it is down instead of queueing, so each
  * user falls back (rate limits to the process's memory) and no request waits on Redis. It reconnects by itself.
  */
-export async function connectRedis({ url, logger, readyTimeoutMs = 3000 }: { url: string; logger: Logger; readyTimeoutMs?: number }): Promise<Redis> {
+export async function connectRedis({
+  url,
+  logger,
+  readyTimeoutMs = 3000,
+}: {
+  url: string;
+  logger: Logger;
+  readyTimeoutMs?: number;
+}): Promise<Redis> {
   const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
   let up = false;
   client.on("ready", () => {

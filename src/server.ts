@@ -55,7 +55,12 @@ function trustedDocumentsFor(config: Config, redis: Redis | null): TrustedDocume
     ttlSeconds: config.apqTtlSeconds,
     // In Redis the bound is in entries: as many of the largest documents as fit in APQ_CACHE_MB.
     sharedCache: redis
-      ? new RedisCache({ client: redis, prefix: `${config.redisPrefix}apq:`, defaultTtlSeconds: config.apqTtlSeconds, maxEntries: Math.max(1, Math.floor(config.apqCacheBytes / config.apqMaxDocumentBytes)) })
+      ? new RedisCache({
+          client: redis,
+          prefix: `${config.redisPrefix}apq:`,
+          defaultTtlSeconds: config.apqTtlSeconds,
+          maxEntries: Math.max(1, Math.floor(config.apqCacheBytes / config.apqMaxDocumentBytes)),
+        })
       : undefined,
   });
 }
@@ -81,14 +86,24 @@ export async function startGateway({
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
   const catalog = await Catalog.load(dataSource);
-  const verifier = createTokenVerifier(config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) });
+  const verifier = createTokenVerifier(
+    config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) },
+  );
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const models = await keptEnterpriseModels({ dataSource, config, clock, logger });
   // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
-  const changes = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : inProcessFeed(logger);
+  const changes = redis
+    ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger })
+    : inProcessFeed(logger);
   if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
-  const rateLimits = createRateLimits({ enabled: config.rateLimit, quota: config.rateLimitQuota, redis, prefix: config.redisPrefix, logger });
+  const rateLimits = createRateLimits({
+    enabled: config.rateLimit,
+    quota: config.rateLimitQuota,
+    redis,
+    prefix: config.redisPrefix,
+    logger,
+  });
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
   const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });

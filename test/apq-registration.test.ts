@@ -23,7 +23,12 @@ describeWithRedis("automatic persisted queries", () => {
 
     beforeAll(async () => {
       prefix = uniqueRedisPrefix();
-      gw = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, APQ_CACHE_MB: "1", APQ_MAX_DOCUMENT_BYTES: String(maxDocumentBytes) });
+      gw = await startTestGateway(dialect, {
+        REDIS_URL: testRedisUrl,
+        REDIS_PREFIX: prefix,
+        APQ_CACHE_MB: "1",
+        APQ_MAX_DOCUMENT_BYTES: String(maxDocumentBytes),
+      });
       redis = new Redis(testRedisUrl);
       token = await gw.token(ssin());
     });
@@ -34,7 +39,8 @@ describeWithRedis("automatic persisted queries", () => {
       await gw?.stop();
     });
 
-    const post = (body: unknown, bearer?: string): Promise<HttpAnswer> => send(gw.url, { body, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    const post = (body: unknown, bearer?: string): Promise<HttpAnswer> =>
+      send(gw.url, { body, headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
     const storedDocuments = async () => (await redis.keys(`${prefix}apq:*`)).filter((key) => !key.endsWith("~index"));
 
     it("refuses an anonymous registration with UNAUTHENTICATED and stores nothing, but runs the same text without a hash", async () => {
@@ -45,13 +51,21 @@ describeWithRedis("automatic persisted queries", () => {
         errors: [
           {
             message: expect.stringMatching(/bearer token/),
-            extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING", messageKey: "auth.registrationNeedsToken", params: {}, englishMessage: expect.stringMatching(/bearer token/) },
+            extensions: {
+              code: "UNAUTHENTICATED",
+              reason: "TOKEN_MISSING",
+              messageKey: "auth.registrationNeedsToken",
+              params: {},
+              englishMessage: expect.stringMatching(/bearer token/),
+            },
           },
         ],
       });
       expect(await redis.exists(`${prefix}apq:${sha256Hex(query)}`)).toBe(0);
       expect(await post({ query })).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
-      expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({ json: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
+      expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({
+        json: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+      });
     });
 
     it("refuses a registration with an invalid token with UNAUTHENTICATED and stores nothing", async () => {
@@ -64,11 +78,17 @@ describeWithRedis("automatic persisted queries", () => {
 
     it("registers a signed-in caller's document for APQ_TTL (one hour by default), then runs it by hash", async () => {
       const query = "query Registered { __typename }";
-      expect(await post({ query, extensions: persistedQuery(query) }, token)).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
+      expect(await post({ query, extensions: persistedQuery(query) }, token)).toMatchObject({
+        status: 200,
+        json: { data: { __typename: "Query" } },
+      });
       const ttl = await redis.ttl(`${prefix}apq:${sha256Hex(query)}`);
       expect(ttl).toBeGreaterThan(3_500);
       expect(ttl).toBeLessThanOrEqual(3_600);
-      expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
+      expect(await post({ extensions: persistedQuery(query) }, token)).toMatchObject({
+        status: 200,
+        json: { data: { __typename: "Query" } },
+      });
     });
 
     it("refuses a document over APQ_MAX_DOCUMENT_BYTES with BAD_USER_INPUT and stores nothing", async () => {
@@ -79,7 +99,13 @@ describeWithRedis("automatic persisted queries", () => {
         errors: [
           {
             message: expect.stringMatching(/at most 65536 bytes/),
-            extensions: { code: "BAD_USER_INPUT", field: "query", messageKey: "input.persistedQueryTooLarge", params: { max: 65536 }, englishMessage: expect.stringMatching(/at most 65536 bytes/) },
+            extensions: {
+              code: "BAD_USER_INPUT",
+              field: "query",
+              messageKey: "input.persistedQueryTooLarge",
+              params: { max: 65536 },
+              englishMessage: expect.stringMatching(/at most 65536 bytes/),
+            },
           },
         ],
       });
@@ -96,7 +122,10 @@ describeWithRedis("automatic persisted queries", () => {
       const bytes = (await Promise.all(stored.map((key) => redis.strlen(key)))).reduce((a, b) => a + b, 0);
       expect(bytes).toBeLessThanOrEqual(1024 * 1024);
       expect(await redis.exists(`${prefix}apq:${sha256Hex(documents[0])}`)).toBe(0);
-      expect(await post({ extensions: persistedQuery(documents.at(-1)!) }, token)).toMatchObject({ status: 200, json: { data: { __typename: "Query" } } });
+      expect(await post({ extensions: persistedQuery(documents.at(-1)!) }, token)).toMatchObject({
+        status: 200,
+        json: { data: { __typename: "Query" } },
+      });
     });
   });
 });

@@ -24,15 +24,29 @@ function layerErrors(cases: Case[]): string[][] {
       .then((results) => results.map(([result]) => result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message)))
       .then((errors) => process.stdout.write(JSON.stringify(errors)));`;
   const absolute = cases.map(({ code, filePath }) => ({ code, filePath: join(root, filePath) }));
-  return JSON.parse(execFileSync(process.execPath, ["-e", script, JSON.stringify(absolute)], { cwd: root, encoding: "utf8" })) as string[][];
+  return JSON.parse(
+    execFileSync(process.execPath, ["-e", script, JSON.stringify(absolute)], { cwd: root, encoding: "utf8" }),
+  ) as string[][];
 }
 
 describe("the layer rules", () => {
   const cases = {
-    domainImportsContext: { code: 'import type { Context } from "../context";\nexport type Seen = Context;\n', filePath: "src/domain/x.ts" },
-    kernelImportsReadType: { code: 'import type { Loaders } from "../read/loaders";\nexport type Seen = Loaders;\n', filePath: "src/i18n/x.ts" },
-    kernelImportsEntities: { code: 'import { entities } from "../domain/entities";\nexport const seen = entities;\n', filePath: "src/i18n/x.ts" },
-    accessImportsAction: { code: 'import { runAction } from "../management/action";\nexport const seen = runAction;\n', filePath: "src/access/x.ts" },
+    domainImportsContext: {
+      code: 'import type { Context } from "../context";\nexport type Seen = Context;\n',
+      filePath: "src/domain/x.ts",
+    },
+    kernelImportsReadType: {
+      code: 'import type { Loaders } from "../read/loaders";\nexport type Seen = Loaders;\n',
+      filePath: "src/i18n/x.ts",
+    },
+    kernelImportsEntities: {
+      code: 'import { entities } from "../domain/entities";\nexport const seen = entities;\n',
+      filePath: "src/i18n/x.ts",
+    },
+    accessImportsAction: {
+      code: 'import { runAction } from "../management/action";\nexport const seen = runAction;\n',
+      filePath: "src/access/x.ts",
+    },
     domainImportsBelow: {
       code: 'import { languages } from "./states";\nimport { message } from "../i18n/messages";\nexport const seen = [languages, message];\n',
       filePath: "src/domain/x.ts",

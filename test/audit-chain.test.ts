@@ -14,7 +14,22 @@ import { enterpriseNumber, ssin } from "./support/identities";
 import { projectRoot, runScript, type Environment } from "./support/processes";
 import type { SeededEnterprise } from "./support/seed";
 
-const trail = gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { edges { node { id action hash previousHash } } } } }`;
+const trail = gql`
+  query ($e: EnterpriseNumber!) {
+    enterprise(number: $e) {
+      auditTrail(first: 100) {
+        edges {
+          node {
+            id
+            action
+            hash
+            previousHash
+          }
+        }
+      }
+    }
+  }
+`;
 
 describeEachDatabase("the tamper-evident audit trail", (dialect) => {
   let gw: TestGateway;
@@ -25,7 +40,8 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
   });
   afterAll(() => gw?.stop());
 
-  const eventsOf = (e: SeededEnterprise) => gw.dataSource.getRepository(AuditEvent).find({ where: { enterpriseId: e.id }, order: { id: "ASC" } });
+  const eventsOf = (e: SeededEnterprise) =>
+    gw.dataSource.getRepository(AuditEvent).find({ where: { enterpriseId: e.id }, order: { id: "ASC" } });
   const verify = (...args: string[]) => runScript("src/cli/audit-verify.ts", args, env);
 
   it("links every event of an enterprise to the one before it, and shows hash and previousHash to the audit trail's readers only", async () => {
@@ -40,20 +56,43 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
     });
     // The hash is the documented one, recomputed from the stored row.
     for (const row of await eventsOf(e)) expect(auditEventHash(row, row.previousHash)).toBe(row.hash);
-    expect(await gw.dataSource.getRepository(AuditChainHead).findOneByOrFail({ chain: `enterprise:${e.id}` })).toMatchObject({ lastHash: nodes[2].hash });
+    expect(await gw.dataSource.getRepository(AuditChainHead).findOneByOrFail({ chain: `enterprise:${e.id}` })).toMatchObject({
+      lastHash: nodes[2].hash,
+    });
 
     await expect((await gw.client(ssin())).request(trail, { e: e.number })).resolves.toEqual({ enterprise: null });
-    await expectError((await gw.client(e.accessManagers.EMPLOYER_NSSO)).request(trail, { e: e.number }), { code: "FORBIDDEN", reason: "ROLE_LACKS_TASK" });
+    await expectError((await gw.client(e.accessManagers.EMPLOYER_NSSO)).request(trail, { e: e.number }), {
+      code: "FORBIDDEN",
+      reason: "ROLE_LACKS_TASK",
+    });
   });
 
   it("keeps one unbroken chain per enterprise, and one for events outside any enterprise, under concurrent actions", async () => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().build();
     const main = await gw.client(e.mainAccessManager!);
-    const appoint = gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
-    const updateMe = gql`mutation ($input: UpdateMyAccountInput!) { updateMyAccount(input: $input) { email } }`;
+    const appoint = gql`
+      mutation ($input: AppointAccessManagerInput!) {
+        appointAccessManager(input: $input) {
+          id
+        }
+      }
+    `;
+    const updateMe = gql`
+      mutation ($input: UpdateMyAccountInput!) {
+        updateMyAccount(input: $input) {
+          email
+        }
+      }
+    `;
     const people = Array.from({ length: 6 }, () => ssin());
     await Promise.all([
-      ...people.map((p) => main.request(appoint, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: p, givenName: "Ann", familyName: "Lee" } } }).catch(() => null)),
+      ...people.map((p) =>
+        main
+          .request(appoint, {
+            input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: p, givenName: "Ann", familyName: "Lee" } },
+          })
+          .catch(() => null),
+      ),
       ...people.map(async (p, i) => (await gw.client(p)).request(updateMe, { input: { email: `person${i}@example.be` } })),
     ]);
     const events = await eventsOf(e);
@@ -65,20 +104,34 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
   });
 
   it("audit:verify names an edited event, a deleted one and a deleted last one, each in its enterprise, and exits non-zero", async () => {
-    const build = () => gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("EMPLOYER_NSSO").build();
+    const build = () =>
+      gw.seed
+        .enterprise()
+        .withMainAccessManager()
+        .active()
+        .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+        .withAccessManager("EMPLOYER_NSSO")
+        .build();
     const [edited, deleted, truncated, intact] = [await build(), await build(), await build(), await build()];
     const [editedEvents, deletedEvents, truncatedEvents] = [await eventsOf(edited), await eventsOf(deleted), await eventsOf(truncated)];
     expect(editedEvents.length).toBeGreaterThanOrEqual(4);
 
-    await gw.dataSource.query("UPDATE audit_event SET details = ? WHERE id = ?", [editedEvents[1].details.replace("{", '{"forged":true,'), editedEvents[1].id]);
+    await gw.dataSource.query("UPDATE audit_event SET details = ? WHERE id = ?", [
+      editedEvents[1].details.replace("{", '{"forged":true,'),
+      editedEvents[1].id,
+    ]);
     await gw.dataSource.query("DELETE FROM audit_event WHERE id = ?", [deletedEvents[2].id]);
     await gw.dataSource.query("DELETE FROM audit_event WHERE id = ?", [truncatedEvents[truncatedEvents.length - 1].id]);
 
     const all = await verify();
     expect(all.code).not.toBe(0);
     expect(all.stdout).toContain(`BROKEN enterprise ${edited.display}, event ${editedEvents[1].id}: CONTENT_EDITED`);
-    expect(all.stdout).toContain(`BROKEN enterprise ${deleted.display}, event ${deletedEvents[3].id}: EVENT_MISSING: an event between event ${deletedEvents[1].id} and event ${deletedEvents[3].id} is missing`);
-    expect(all.stdout).toContain(`BROKEN enterprise ${truncated.display}, event ${truncatedEvents[truncatedEvents.length - 2].id}: HEAD_MISMATCH`);
+    expect(all.stdout).toContain(
+      `BROKEN enterprise ${deleted.display}, event ${deletedEvents[3].id}: EVENT_MISSING: an event between event ${deletedEvents[1].id} and event ${deletedEvents[3].id} is missing`,
+    );
+    expect(all.stdout).toContain(
+      `BROKEN enterprise ${truncated.display}, event ${truncatedEvents[truncatedEvents.length - 2].id}: HEAD_MISMATCH`,
+    );
     expect(all.stdout).not.toContain(intact.display);
     expect(all.stderr).toMatch(/The audit trail is broken in 3 chain\(s\)/);
 
@@ -88,7 +141,10 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
       `BROKEN enterprise ${edited.display}, event ${editedEvents[1].id}: CONTENT_EDITED: event ${editedEvents[1].id} no longer matches its hash: its content was edited`,
       `BROKEN: ${editedEvents.length} events in 1 chains, 1 broken`,
     ]);
-    expect(await verify(intact.display)).toMatchObject({ code: 0, stdout: `OK: ${(await eventsOf(intact)).length} events in 1 chains, 0 broken\n` });
+    expect(await verify(intact.display)).toMatchObject({
+      code: 0,
+      stdout: `OK: ${(await eventsOf(intact)).length} events in 1 chains, 0 broken\n`,
+    });
     expect(await verify("0123456789")).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/check digits/) });
   });
 
@@ -96,13 +152,28 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
     // The register's rows alone (an enterprise and its legal representative, no event, as the seed makes them) need no chain.
     const registered = await gw.seed.enterprise().build();
     const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
-    const build = () => gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    const build = () =>
+      gw.seed
+        .enterprise()
+        .withMainAccessManager()
+        .active()
+        .withAccessManager("EMPLOYER_NSSO")
+        .withServiceProvider(provider, "EMPLOYER_NSSO")
+        .build();
     const [headless, headed] = [await build(), await build()];
     for (const e of [registered, headless, headed]) expect(await verify(e.number)).toMatchObject({ code: 0 });
     expect(await verify(registered.number)).toMatchObject({ stdout: "OK: 0 events in 0 chains, 0 broken\n" });
 
     const person = ssin();
-    await (await gw.client(person)).request(gql`mutation { updateMyAccount(input: { phone: "+32 2 555 01 23", language: FR }) { phone } }`);
+    await (
+      await gw.client(person)
+    ).request(gql`
+      mutation {
+        updateMyAccount(input: { phone: "+32 2 555 01 23", language: FR }) {
+          phone
+        }
+      }
+    `);
     const personId = (await gw.seed.person(person)).id;
 
     await gw.dataSource.query("DELETE FROM audit_event WHERE enterprise_id IN (?, ?)", [headless.id, headed.id]);
@@ -139,7 +210,14 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
       for (let offset = 0; offset < total; offset += 1000) {
         const rows = [];
         for (let i = offset; i < offset + 1000; i++) {
-          const content = { enterpriseId: e.id, at: new Date(start + i * 1000), actorId: null, action: "REGISTER_IMPORT", requestId: `bulk-${i}`, details: JSON.stringify({ before: null, after: { n: i } }) };
+          const content = {
+            enterpriseId: e.id,
+            at: new Date(start + i * 1000),
+            actorId: null,
+            action: "REGISTER_IMPORT",
+            requestId: `bulk-${i}`,
+            details: JSON.stringify({ before: null, after: { n: i } }),
+          };
           const hash = auditEventHash(content, previousHash);
           rows.push({ ...content, previousHash, hash });
           previousHash = hash;
@@ -151,8 +229,18 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
 
     const exported = await exportAndCount([e.number]);
     expect(exported).toMatchObject({ code: 0, lines: total });
-    expect(JSON.parse(exported.first)).toMatchObject({ enterprise: e.display, action: "REGISTER_IMPORT", requestId: "bulk-0", previousHash: null, details: '{"before":null,"after":{"n":0}}' });
-    expect(JSON.parse(exported.last)).toMatchObject({ requestId: `bulk-${total - 1}`, hash: previousHash, at: new Date(start + (total - 1) * 1000).toISOString() });
+    expect(JSON.parse(exported.first)).toMatchObject({
+      enterprise: e.display,
+      action: "REGISTER_IMPORT",
+      requestId: "bulk-0",
+      previousHash: null,
+      details: '{"before":null,"after":{"n":0}}',
+    });
+    expect(JSON.parse(exported.last)).toMatchObject({
+      requestId: `bulk-${total - 1}`,
+      hash: previousHash,
+      at: new Date(start + (total - 1) * 1000).toISOString(),
+    });
 
     const since = await exportAndCount([e.display, "--since", new Date(start + (total - 10) * 1000).toISOString()]);
     expect(since).toMatchObject({ code: 0, lines: 10 });
@@ -161,13 +249,19 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
     // latitude (holding the trail would add its 35 MB of text and several times that as entities).
     const tenth = await exportAndCount([e.number, "--since", new Date(start + (total - total / 10) * 1000).toISOString()]);
     expect(tenth).toMatchObject({ code: 0, lines: total / 10 });
-    process.stderr.write(`audit:export [${dialect}]: max RSS ${mb(exported.maxRss)} MB for ${total} events, ${mb(tenth.maxRss)} MB for ${total / 10}\n`);
+    process.stderr.write(
+      `audit:export [${dialect}]: max RSS ${mb(exported.maxRss)} MB for ${total} events, ${mb(tenth.maxRss)} MB for ${total / 10}\n`,
+    );
     // The exporter runs with its old space capped (exportHeapMb): holding the trail would not fit. Peak RSS then
     // depends on when the collector runs (the machine's load moves it): the bound only catches what was held.
     expect(exported.maxRss - tenth.maxRss).toBeLessThan(64 * 1024 * 1024);
 
     expect(await verify(e.number)).toMatchObject({ code: 0, stdout: `OK: ${total} events in 1 chains, 0 broken\n` });
-    expect(await runScript("src/cli/audit-export.ts", [e.number, "--since", "yesterday"], env)).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/--since must be an ISO 8601 date/) });
+    expect(await runScript("src/cli/audit-export.ts", [e.number, "--since", "yesterday"], env)).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: expect.stringMatching(/--since must be an ISO 8601 date/),
+    });
     expect(await gw.dataSource.getRepository(Enterprise).countBy({ id: e.id })).toBe(1);
     // Five child processes over 100,000 rows on a shared machine: room to finish, not a speed bound.
   }, 300_000);
@@ -181,13 +275,27 @@ describeEachDatabase("the tamper-evident audit trail", (dialect) => {
   const exportHeapMb = 64;
 
   /** Runs audit:export, counting its lines as they come (never holding its output), with the child's peak memory. */
-  function exportAndCount(args: string[]): Promise<{ code: number | null; lines: number; first: string; last: string; maxRss: number; stderr: string }> {
+  function exportAndCount(
+    args: string[],
+  ): Promise<{ code: number | null; lines: number; first: string; last: string; maxRss: number; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [`--max-old-space-size=${exportHeapMb}`, "-r", "@swc-node/register", "-r", "./test/support/max-rss.ts", "src/cli/audit-export.ts", ...args], {
-        cwd: projectRoot,
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          `--max-old-space-size=${exportHeapMb}`,
+          "-r",
+          "@swc-node/register",
+          "-r",
+          "./test/support/max-rss.ts",
+          "src/cli/audit-export.ts",
+          ...args,
+        ],
+        {
+          cwd: projectRoot,
+          env: { ...process.env, ...env },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       let lines = 0;
       let first = "";
       let tail = "";
@@ -216,11 +324,31 @@ describeEachDatabase("the migration to the audit chain", (dialect) => {
     const database = await createTestDatabase(dialect);
     try {
       const { dataSource: previous, insert } = await databaseBefore(database.url, "AuditChain1764300000004");
-      const enterprise = () => insert("enterprise", { number: enterpriseNumber(), name: "E", status: "ACTIVE", default_capacity: "EMPLOYER_NSSO", created_at: "2026-01-01 12:00:00", updated_at: "2026-01-01 12:00:00" });
+      const enterprise = () =>
+        insert("enterprise", {
+          number: enterpriseNumber(),
+          name: "E",
+          status: "ACTIVE",
+          default_capacity: "EMPLOYER_NSSO",
+          created_at: "2026-01-01 12:00:00",
+          updated_at: "2026-01-01 12:00:00",
+        });
       const [a, b] = [await enterprise(), await enterprise()];
       const event = (enterpriseId: number | null, at: string, n: number) =>
-        insert("audit_event", { at, actor_id: null, action: "REGISTER_IMPORT", enterprise_id: enterpriseId, request_id: n % 2 ? `r${n}` : null, details: JSON.stringify({ before: null, after: { n, name: "Łukasz" } }) });
-      const ids = [await event(a, "2026-01-01 12:00:00", 1), await event(b, "2026-01-01 12:00:01.250", 2), await event(null, "2026-01-02 08:30:00.5", 3), await event(a, "2026-01-03 09:00:00.999", 4)];
+        insert("audit_event", {
+          at,
+          actor_id: null,
+          action: "REGISTER_IMPORT",
+          enterprise_id: enterpriseId,
+          request_id: n % 2 ? `r${n}` : null,
+          details: JSON.stringify({ before: null, after: { n, name: "Łukasz" } }),
+        });
+      const ids = [
+        await event(a, "2026-01-01 12:00:00", 1),
+        await event(b, "2026-01-01 12:00:01.250", 2),
+        await event(null, "2026-01-02 08:30:00.5", 3),
+        await event(a, "2026-01-03 09:00:00.999", 4),
+      ];
       await previous.destroy();
 
       const migrated = await openDatabase({ url: database.url });

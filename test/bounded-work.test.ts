@@ -40,14 +40,29 @@ async function insertClients(gw: TestGateway, provider: SeededEnterprise): Promi
   const appointer = await gw.seed.person(provider.legalRepresentative);
   for (let start = 0; start < clientCount; start += 500) {
     const numbers = Array.from({ length: Math.min(500, clientCount - start) }, () => enterpriseNumber());
-    await gw.dataSource
-      .getRepository(Enterprise)
-      .insert(numbers.map((number) => ({ number, name: `Client ${number}`, status: "ACTIVE" as const, defaultCapacity: "EMPLOYER_NSSO", createdAt: now, updatedAt: now })));
+    await gw.dataSource.getRepository(Enterprise).insert(
+      numbers.map((number) => ({
+        number,
+        name: `Client ${number}`,
+        status: "ACTIVE" as const,
+        defaultCapacity: "EMPLOYER_NSSO",
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
     const clients = await gw.dataSource.getRepository(Enterprise).findBy({ number: In(numbers) });
     await gw.dataSource.getRepository(RoleAssignment).insert(
       clients.map((client) => {
         const fields = { personId: representative.id, enterpriseId: client.id, role: "LEGAL_REPRESENTATIVE" as const, capacityCode: null };
-        return { ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey: assignmentActiveKey(fields), exclusiveKey: null };
+        return {
+          ...fields,
+          grantedById: null,
+          grantedAt: now,
+          endedAt: null,
+          endedById: null,
+          activeKey: assignmentActiveKey(fields),
+          exclusiveKey: null,
+        };
       }),
     );
     await gw.dataSource.getRepository(ServiceProviderMandate).insert(
@@ -96,7 +111,9 @@ describeEachDatabase("bounded work for a provider with 5,000 clients", (dialect)
     const answer = await graphql(gateway.url, everyClientWithItsPeople, { token });
     expect(answer.status).toBe(400);
     expect(answer.json?.data).toBeUndefined();
-    expect(answer.json?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX", limit: "cost", max: 20_000 }) })]);
+    expect(answer.json?.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX", limit: "cost", max: 20_000 }) }),
+    ]);
     // 5,001 enterprises (the provider and its clients) times a page of 100.
     expect(answer.json?.errors?.[0].extensions?.actual).toBeGreaterThan((clientCount + 1) * 100);
   });
@@ -180,7 +197,9 @@ describeEachDatabase("bounded work for a provider with 5,000 clients", (dialect)
       ...Array.from({ length: 8 }, () => graphql(gateway.url, "{ myEnterprises { number myTasks } }", { token })),
       ...Array.from({ length: 8 }, () => graphql(gateway.url, "{ myEnterprises { id number name status } }", { token })),
       ...Array.from({ length: 8 }, () => graphql(gateway.url, page, { token })),
-      ...Array.from({ length: 8 }, () => graphql(gateway.url, clientsOfProvider, { token: mainAccessManager, variables: { number: provider.number } })),
+      ...Array.from({ length: 8 }, () =>
+        graphql(gateway.url, clientsOfProvider, { token: mainAccessManager, variables: { number: provider.number } }),
+      ),
     ]);
     // Refused before execution: the pages of people, and the tasks (11 decisions each) of 5,001 enterprises.
     expect(answers.slice(0, 16).map((a) => a.json?.errors?.[0].extensions?.limit)).toEqual(Array(16).fill("cost"));

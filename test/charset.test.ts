@@ -18,10 +18,15 @@ const familyName = "Żółć 😀";
 async function olderDatabase(dialect: DialectName, { knownSsin }: { knownSsin: string }): Promise<TestDatabase> {
   const database = await createTestDatabase(dialect, { characterSet: "latin1 COLLATE latin1_swedish_ci" });
   if (dialect === "mysql") {
-    const older = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations: [InitialSchema1764300000000, SeedCatalog1764300000001] } as DataSourceOptions);
+    const older = new DataSource({
+      ...(await buildDataSourceOptions({ url: database.url })),
+      migrations: [InitialSchema1764300000000, SeedCatalog1764300000001],
+    } as DataSourceOptions);
     await older.initialize();
     await older.runMigrations();
-    await older.query("INSERT INTO person (ssin, given_name, family_name, language, created_at) VALUES (?, 'Zoë', 'Müller', 'NL', NOW())", [knownSsin]);
+    await older.query("INSERT INTO person (ssin, given_name, family_name, language, created_at) VALUES (?, 'Zoë', 'Müller', 'NL', NOW())", [
+      knownSsin,
+    ]);
     await older.destroy();
   }
   return database;
@@ -42,10 +47,21 @@ describeEachDatabase("names beyond latin1", (dialect) => {
   it("stores and returns a person named Łukasz Żółć 😀 exactly, in a database created latin1", async () => {
     const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
     const added = ssin();
-    const answer = await graphql(gw.url, "mutation ($input: AddUserInput!) { addUser(input: $input) { person { ssin givenName familyName } } }", {
-      token: await gw.token(enterprise.mainAccessManager!),
-      variables: { input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: added, givenName, familyName } } },
-    });
+    const answer = await graphql(
+      gw.url,
+      "mutation ($input: AddUserInput!) { addUser(input: $input) { person { ssin givenName familyName } } }",
+      {
+        token: await gw.token(enterprise.mainAccessManager!),
+        variables: {
+          input: {
+            enterprise: enterprise.number,
+            capacity: "EMPLOYER_NSSO",
+            onlineServices: ["DIMONA"],
+            person: { ssin: added, givenName, familyName },
+          },
+        },
+      },
+    );
     expect(answer.json).toEqual({ data: { addUser: { person: { ssin: expect.any(String), givenName, familyName } } } });
 
     const me = await graphql(gw.url, "{ me { givenName familyName } }", { token: await gw.token(added) });
@@ -73,8 +89,13 @@ describeMysql("the utf8mb4 migration [mysql]", () => {
     );
     expect(tables.length).toBeGreaterThanOrEqual(10);
     expect(tables.filter((table) => table.collation !== "utf8mb4_unicode_ci")).toEqual([]);
-    const [defaults]: { charset: string }[] = await gw.dataSource.query("SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()");
+    const [defaults]: { charset: string }[] = await gw.dataSource.query(
+      "SELECT DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()",
+    );
     expect(defaults.charset).toBe("utf8mb4");
-    expect(await gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: knownSsin })).toMatchObject({ givenName: "Zoë", familyName: "Müller" });
+    expect(await gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: knownSsin })).toMatchObject({
+      givenName: "Zoë",
+      familyName: "Müller",
+    });
   });
 });

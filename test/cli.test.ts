@@ -48,7 +48,17 @@ describeEachDatabase("the token command", (dialect) => {
     const gw = await startTestGateway(dialect, { DEV_KEY_FILE: env.DEV_KEY_FILE! });
     try {
       const client = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${finished.stdout.trim()}` } });
-      await expect(client.request(gql`{ me { ssin givenName familyName } }`)).resolves.toEqual({ me: { ssin: person, givenName: "Ines", familyName: "Claes" } });
+      await expect(
+        client.request(gql`
+          {
+            me {
+              ssin
+              givenName
+              familyName
+            }
+          }
+        `),
+      ).resolves.toEqual({ me: { ssin: person, givenName: "Ines", familyName: "Claes" } });
     } finally {
       await gw.stop();
     }
@@ -56,7 +66,11 @@ describeEachDatabase("the token command", (dialect) => {
 
   it("accepts an SSIN written with dots and a dash, and prints it normalized in the token", async () => {
     const person = ssin({ born2000: true });
-    const finished = await runScript("src/cli/token.ts", [`${person.slice(0, 2)}.${person.slice(2, 4)}.${person.slice(4, 6)}-${person.slice(6, 9)}.${person.slice(9)}`], env);
+    const finished = await runScript(
+      "src/cli/token.ts",
+      [`${person.slice(0, 2)}.${person.slice(2, 4)}.${person.slice(4, 6)}-${person.slice(6, 9)}.${person.slice(9)}`],
+      env,
+    );
     expect(finished.code).toBe(0);
     const [, payload] = finished.stdout.trim().split(".");
     expect(JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))).toMatchObject({ sub: person });
@@ -68,7 +82,11 @@ describeEachDatabase("the token command", (dialect) => {
     ["no SSIN", () => [], /usage: npm run token -- SSIN/],
     ["an option it does not know", (s: string) => [s, "--name", "X"], /Unknown option '--name'/],
     ["an empty given name", (s: string) => [s, "--given-name", " "], /--given-name must not be empty/],
-    ["a family name over 100 characters", (s: string) => [s, "--family-name", "F".repeat(101)], /--family-name must be at most 100 characters/],
+    [
+      "a family name over 100 characters",
+      (s: string) => [s, "--family-name", "F".repeat(101)],
+      /--family-name must be at most 100 characters/,
+    ],
   ])("refuses %s with a message on stderr, nothing on stdout and a non-zero exit", async (_case, args, message) => {
     const finished = await runScript("src/cli/token.ts", args(ssin()), env);
     expect(finished.code).not.toBe(0);
@@ -119,14 +137,38 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const start = async (port: number) => {
-    gateway = startScript("src/main.ts", [], { ...freshEnvironment, DATABASE_URL: `sqlite:${join(dir, "access.sqlite")}`, PORT: String(port) });
+    gateway = startScript("src/main.ts", [], {
+      ...freshEnvironment,
+      DATABASE_URL: `sqlite:${join(dir, "access.sqlite")}`,
+      PORT: String(port),
+    });
     const [, token] = await gateway.waitForOutput(/Authorization: Bearer (\S+)\n/);
     return { token, base: `http://127.0.0.1:${port}` };
   };
 
-  const demoQuery = gql`{ me { ssin roles { role enterprise { number name status } } } myEnterprises { number } }`;
+  const demoQuery = gql`
+    {
+      me {
+        ssin
+        roles {
+          role
+          enterprise {
+            number
+            name
+            status
+          }
+        }
+      }
+      myEnterprises {
+        number
+      }
+    }
+  `;
   const demoAnswer = {
-    me: { ssin: "85073003328", roles: [{ role: "LEGAL_REPRESENTATIVE", enterprise: { number: "0123.456.749", name: "Bakkerij Peeters BV", status: "REGISTERED" } }] },
+    me: {
+      ssin: "85073003328",
+      roles: [{ role: "LEGAL_REPRESENTATIVE", enterprise: { number: "0123.456.749", name: "Bakkerij Peeters BV", status: "REGISTERED" } }],
+    },
     myEnterprises: [{ number: "0123.456.749" }],
   };
   let firstToken: string;
@@ -155,16 +197,35 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
     const { base } = await start(port);
     const client = new GraphQLClient(`${base}/graphql`, { headers: { authorization: `Bearer ${firstToken}` } });
     await expect(client.request(demoQuery)).resolves.toEqual(demoAnswer);
-    const lr = await client.request<{ enterprise: { legalRepresentatives: { ssin: string }[] } }>(gql`{ enterprise(number: "0123456749") { legalRepresentatives { ssin } } }`);
+    const lr = await client.request<{ enterprise: { legalRepresentatives: { ssin: string }[] } }>(gql`
+      {
+        enterprise(number: "0123456749") {
+          legalRepresentatives {
+            ssin
+          }
+        }
+      }
+    `);
     expect(lr.enterprise.legalRepresentatives.map((p) => p.ssin)).toEqual(["85073003328", "90011512363"]);
     expect(await gateway!.stop("SIGTERM")).toBe(0);
     // The demo register is chained as it is loaded: an untouched database verifies clean (no CHAIN_MISSING).
-    const verified = await runScript("src/cli/audit-verify.ts", [], { ...freshEnvironment, DATABASE_URL: `sqlite:${join(dir, "access.sqlite")}` });
-    expect(verified).toMatchObject({ code: 0, stderr: "", stdout: expect.stringMatching(/^OK: [1-9]\d* events in [1-9]\d* chains, 0 broken\n$/) });
+    const verified = await runScript("src/cli/audit-verify.ts", [], {
+      ...freshEnvironment,
+      DATABASE_URL: `sqlite:${join(dir, "access.sqlite")}`,
+    });
+    expect(verified).toMatchObject({
+      code: 0,
+      stderr: "",
+      stdout: expect.stringMatching(/^OK: [1-9]\d* events in [1-9]\d* chains, 0 broken\n$/),
+    });
   });
 
   it("refuses to start with a clear message when DATABASE_URL is not one it knows", async () => {
-    const finished = await runScript("src/main.ts", [], { ...freshEnvironment, DATABASE_URL: "postgres://localhost/access", PORT: String(await freePort()) });
+    const finished = await runScript("src/main.ts", [], {
+      ...freshEnvironment,
+      DATABASE_URL: "postgres://localhost/access",
+      PORT: String(await freePort()),
+    });
     expect(finished.code).not.toBe(0);
     expect(finished.stderr).toMatch(/DATABASE_URL must start with sqlite: or mysql:\/\//);
   });

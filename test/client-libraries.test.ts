@@ -19,7 +19,9 @@ import { ssin } from "./support/identities";
 
 /** Our own manifest builder, the codegen plugin (plain JavaScript). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { plugin: buildOurManifest } = require("../codegen/persisted-documents.js") as { plugin: (schema: unknown, documents: { document: DocumentNode; location: string }[]) => string };
+const { plugin: buildOurManifest } = require("../codegen/persisted-documents.js") as {
+  plugin: (schema: unknown, documents: { document: DocumentNode; location: string }[]) => string;
+};
 
 const fixtures = join(__dirname, "fixtures", "client-documents");
 const fixtureText = (name: string) => readFileSync(join(fixtures, name), "utf8");
@@ -40,14 +42,23 @@ beforeAll(async () => {
   // Apollo's tool, as a web app runs it: every .graphql of the app, fragments included, through Apollo Client's transforms.
   apolloManifest = (await generatePersistedQueryManifest({ documents: [join(fixtures, "*.graphql")] }, undefined)) as ApolloManifest;
   writeFileSync(apolloManifestFile, JSON.stringify(apolloManifest));
-  ourManifest = JSON.parse(buildOurManifest(null, readdirSync(fixtures).map((file) => ({ document: parse(fixtureText(file)), location: file })))) as Record<string, string>;
+  ourManifest = JSON.parse(
+    buildOurManifest(
+      null,
+      readdirSync(fixtures).map((file) => ({ document: parse(fixtureText(file)), location: file })),
+    ),
+  ) as Record<string, string>;
   writeFileSync(ourManifestFile, JSON.stringify(ourManifest));
 });
 
 describe("the manifests real clients are built with", () => {
   it("are Apollo's format with __typename added and fragments included, keyed by the sha256 of each body", () => {
     expect(apolloManifest.format).toBe("apollo-persisted-query-manifest");
-    expect(apolloManifest.operations.map(({ name, type }) => `${type} ${name}`).sort()).toEqual(["mutation FixtureUpdateEmail", "query FixtureMe", "query FixtureMyEnterprises"]);
+    expect(apolloManifest.operations.map(({ name, type }) => `${type} ${name}`).sort()).toEqual([
+      "mutation FixtureUpdateEmail",
+      "query FixtureMe",
+      "query FixtureMyEnterprises",
+    ]);
     const enterprises = apolloManifest.operations.find(({ name }) => name === "FixtureMyEnterprises")!;
     expect(enterprises.body).toContain("fragment FixtureEnterpriseSummary on Enterprise");
     expect(enterprises.body).toContain("__typename");
@@ -64,11 +75,19 @@ describe("the manifests real clients are built with", () => {
     // The codegen CLI is ESM-only under jest: it runs as the npm script does, on the fixtures.
     const config = join(scratch, "codegen.yml");
     const typed = join(scratch, "typed.ts");
-    writeFileSync(config, JSON.stringify({ schema: join(projectRoot, "schema", "schema.graphql"), generates: { [typed]: { documents: join(fixtures, "*.graphql"), plugins: ["typescript-operations", "typed-document-node"] } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        schema: join(projectRoot, "schema", "schema.graphql"),
+        generates: { [typed]: { documents: join(fixtures, "*.graphql"), plugins: ["typescript-operations", "typed-document-node"] } },
+      }),
+    );
     const run = await runProcess("npx", ["graphql-codegen", "--config", config], {});
     expect(run).toMatchObject({ code: 0 });
     const content = readFileSync(typed, "utf8");
-    const typedDocuments = [...content.matchAll(/export const \w+Document = (\{.*\}) as unknown as DocumentNode/g)].map(([, json]) => JSON.parse(json) as DocumentNode);
+    const typedDocuments = [...content.matchAll(/export const \w+Document = (\{.*\}) as unknown as DocumentNode/g)].map(
+      ([, json]) => JSON.parse(json) as DocumentNode,
+    );
     expect(typedDocuments).toHaveLength(3);
     for (const document of typedDocuments) expect(ourManifest[sha256Hex(print(document))]).toBe(print(document));
   });
@@ -81,14 +100,21 @@ describe("the manifests real clients are built with", () => {
 
   it("stop the start with the manifest's path and its bad entry when one is malformed", () => {
     const tampered = join(scratch, "tampered.json");
-    const operations = apolloManifest.operations.map((operation, index) => (index === 1 ? { ...operation, body: `${operation.body} ` } : operation));
+    const operations = apolloManifest.operations.map((operation, index) =>
+      index === 1 ? { ...operation, body: `${operation.body} ` } : operation,
+    );
     writeFileSync(tampered, JSON.stringify({ ...apolloManifest, operations }));
     const bad = apolloManifest.operations[1];
     expect(() => loadManifests([ourManifestFile, tampered])).toThrow(ConfigError);
-    expect(() => loadManifests([ourManifestFile, tampered])).toThrow(`TRUSTED_DOCUMENTS_MANIFEST: ${tampered}: the operation #1 (${bad.name}, id ${bad.id}) is not keyed by the sha256 of its document`);
+    expect(() => loadManifests([ourManifestFile, tampered])).toThrow(
+      `TRUSTED_DOCUMENTS_MANIFEST: ${tampered}: the operation #1 (${bad.name}, id ${bad.id}) is not keyed by the sha256 of its document`,
+    );
 
     const cases: [unknown, string][] = [
-      [{ format: "apollo-persisted-query-manifest", version: 2, operations: [] }, 'format "apollo-persisted-query-manifest" version 2 is not understood'],
+      [
+        { format: "apollo-persisted-query-manifest", version: 2, operations: [] },
+        'format "apollo-persisted-query-manifest" version 2 is not understood',
+      ],
       [[apolloManifest.operations[0].body], "neither an Apollo persisted-query manifest nor a JSON object of sha256 to document"],
       [{ [sha256Hex("query Broken {")]: "query Broken {" }, `the entry ${sha256Hex("query Broken {")} does not parse`],
       [{ [sha256Hex("fragment F on Person { ssin }")]: "fragment F on Person { ssin }" }, "holds no operation"],
@@ -98,13 +124,17 @@ describe("the manifests real clients are built with", () => {
       writeFileSync(tampered, JSON.stringify(content));
       expect(() => loadManifests([tampered])).toThrow(message);
     }
-    expect(() => loadManifests([join(scratch, "missing.json")])).toThrow(`TRUSTED_DOCUMENTS_MANIFEST: ${join(scratch, "missing.json")}: cannot read it`);
+    expect(() => loadManifests([join(scratch, "missing.json")])).toThrow(
+      `TRUSTED_DOCUMENTS_MANIFEST: ${join(scratch, "missing.json")}: cannot read it`,
+    );
   });
 
   it("keep the gateway from starting when one of the listed manifests is malformed", async () => {
     const broken = join(scratch, "broken.json");
     writeFileSync(broken, JSON.stringify({ [sha256Hex("query A { me { ssin } }")]: "query B { me { email } }" }));
-    await expect(startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: `${apolloManifestFile},${broken}` })).rejects.toThrow(
+    await expect(
+      startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: `${apolloManifestFile},${broken}` }),
+    ).rejects.toThrow(
       `TRUSTED_DOCUMENTS_MANIFEST: ${broken}: the entry ${sha256Hex("query A { me { ssin } }")} is not keyed by the sha256 of its document`,
     );
   });
@@ -113,7 +143,10 @@ describe("the manifests real clients are built with", () => {
 describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mobile app's manifest", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: `${apolloManifestFile}, ${ourManifestFile}` });
+    gw = await startTestGateway("sqlite", {
+      TRUSTED_DOCUMENTS: "only",
+      TRUSTED_DOCUMENTS_MANIFEST: `${apolloManifestFile}, ${ourManifestFile}`,
+    });
   });
   afterAll(() => gw?.stop());
 
@@ -132,7 +165,12 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     });
     const persisted = new PersistedQueryLink(
       listed
-        ? generatePersistedQueryIdsFromManifest({ loadManifest: () => apolloManifest as Parameters<typeof generatePersistedQueryIdsFromManifest>[0]["loadManifest"] extends () => infer M ? Awaited<M> : never })
+        ? generatePersistedQueryIdsFromManifest({
+            loadManifest: () =>
+              apolloManifest as Parameters<typeof generatePersistedQueryIdsFromManifest>[0]["loadManifest"] extends () => infer M
+                ? Awaited<M>
+                : never,
+          })
         : { sha256: async (text: string) => sha256Hex(text) },
     );
     return new ApolloClient({ link: persisted.concat(http), cache: new InMemoryCache() });
@@ -146,8 +184,13 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     const me = await client.query({ query: gql(fixtureText("me.graphql")) });
     expect(me.data).toEqual({ me: { __typename: "Person", ssin: enterprise.legalRepresentative, givenName: expect.any(String) } });
     const mine = await client.query({ query: gql(fixtureText("enterprises.graphql")) });
-    expect(mine.data).toEqual({ myEnterprises: [{ __typename: "Enterprise", number: enterprise.display, name: expect.any(String), status: expect.any(String) }] });
-    const updated = await client.mutate({ mutation: gql(fixtureText("update-account.graphql")), variables: { email: "apollo@example.be" } });
+    expect(mine.data).toEqual({
+      myEnterprises: [{ __typename: "Enterprise", number: enterprise.display, name: expect.any(String), status: expect.any(String) }],
+    });
+    const updated = await client.mutate({
+      mutation: gql(fixtureText("update-account.graphql")),
+      variables: { email: "apollo@example.be" },
+    });
     expect(updated.data).toMatchObject({ updateMyAccount: { ssin: enterprise.legalRepresentative, email: "apollo@example.be" } });
 
     expect(sent).toHaveLength(3);
@@ -160,7 +203,13 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     // The hash is unknown (PERSISTED_QUERY_NOT_FOUND), so the link sends the text: refused in the media type it asked for.
     const sent: string[] = [];
     const client = apolloClient(await gw.token(person), sent, { listed: false });
-    const sneaky = gql`mutation Sneaky { updateMyAccount(input: { email: "sneaky@example.be" }) { email } }`;
+    const sneaky = gql`
+      mutation Sneaky {
+        updateMyAccount(input: { email: "sneaky@example.be" }) {
+          email
+        }
+      }
+    `;
     const refusal = await client.mutate({ mutation: sneaky }).then(
       () => null,
       (error: unknown) => error,
@@ -173,7 +222,10 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
   /** urql 6 set up from its docs, hashes generated at build time: the manifest's hash for each operation name. */
   function urqlClient(token: string, sent: string[] = []): Client {
     const hashByName = new Map(
-      Object.entries(ourManifest).map(([hash, document]) => [parse(document).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!.name!.value, hash]),
+      Object.entries(ourManifest).map(([hash, document]) => [
+        parse(document).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!.name!.value,
+        hash,
+      ]),
     );
     return new Client({
       url: gw.url,
@@ -208,11 +260,14 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     expect(me.data).toMatchObject({ me: { ssin: enterprise.legalRepresentative } });
     const mine = await client.query(urqlGql(fixtureText("enterprises.graphql")), {}).toPromise();
     expect(mine.error).toBeUndefined();
-    expect(mine.data).toMatchObject({ myEnterprises: [{ number: enterprise.display, name: expect.any(String), status: expect.any(String) }] });
+    expect(mine.data).toMatchObject({
+      myEnterprises: [{ number: enterprise.display, name: expect.any(String), status: expect.any(String) }],
+    });
     const updated = await client.mutation(urqlGql(fixtureText("update-account.graphql")), { email: "urql@example.be" }).toPromise();
     expect(updated.data).toMatchObject({ updateMyAccount: { email: "urql@example.be" } });
     expect(sent).toHaveLength(3);
-    for (const body of sent) expect(JSON.parse(body)).toMatchObject({ extensions: { persistedQuery: { sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
+    for (const body of sent)
+      expect(JSON.parse(body)).toMatchObject({ extensions: { persistedQuery: { sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
     for (const body of sent) expect(JSON.parse(body)).not.toHaveProperty("query");
   });
 
@@ -225,7 +280,11 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
 
   it("answers a refusal as application/graphql-response+json to a client that prefers it, and as application/json otherwise", async () => {
     const ask = (accept: string | undefined) =>
-      fetch(gw.url, { method: "POST", headers: { "content-type": "application/json", ...(accept ? { accept } : {}) }, body: JSON.stringify({ query: "{ __typename }" }) });
+      fetch(gw.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(accept ? { accept } : {}) },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
     const preferred = await ask("application/graphql-response+json, application/json;q=0.9");
     expect(preferred.status).toBe(400);
     expect(preferred.headers.get("content-type")).toBe("application/graphql-response+json; charset=utf-8");

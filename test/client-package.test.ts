@@ -63,7 +63,17 @@ export async function misuse(): Promise<number> {
 // The consumer checks the package's declarations too (skipLibCheck off); the misuse needs only its own errors.
 const consumerTsconfig = (files: string[], { skipLibCheck = false } = {}) =>
   JSON.stringify({
-    compilerOptions: { target: "ES2022", module: "node20", moduleResolution: "node16", lib: ["ES2023", "DOM"], strict: true, types: ["node"], outDir: "dist", rootDir: "src", skipLibCheck },
+    compilerOptions: {
+      target: "ES2022",
+      module: "node20",
+      moduleResolution: "node16",
+      lib: ["ES2023", "DOM"],
+      strict: true,
+      types: ["node"],
+      outDir: "dist",
+      rootDir: "src",
+      skipLibCheck,
+    },
     files,
   });
 
@@ -80,26 +90,64 @@ describe("the client package @secure-access/client", () => {
 
   beforeAll(async () => {
     succeeded("npm run build:client", await runProcess("npm", ["run", "build:client"], {}));
-    const packed = succeeded("npm pack", await runProcess("npm", ["pack", "--json", "--pack-destination", scratch, "./packages/client"], {}));
+    const packed = succeeded(
+      "npm pack",
+      await runProcess("npm", ["pack", "--json", "--pack-destination", scratch, "./packages/client"], {}),
+    );
     const [{ filename }] = JSON.parse(packed.stdout) as { filename: string }[];
     mkdirSync(join(consumer, "src"), { recursive: true });
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
     // Offline: the tarball is the only thing to install; its peers are the consumer's own, linked from here afterwards.
-    succeeded("npm install", await runProcess("npm", ["install", "--prefix", consumer, "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", join(scratch, filename)], {}));
+    succeeded(
+      "npm install",
+      await runProcess(
+        "npm",
+        [
+          "install",
+          "--prefix",
+          consumer,
+          "--offline",
+          "--no-audit",
+          "--no-fund",
+          "--ignore-scripts",
+          "--legacy-peer-deps",
+          join(scratch, filename),
+        ],
+        {},
+      ),
+    );
     for (const dependency of ["graphql", "graphql-request", "@graphql-typed-document-node/core", "@types/node"]) linkDependency(dependency);
     installed = join(consumer, "node_modules", "@secure-access", "client");
-    gw = await startTestGateway("sqlite", { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: join(installed, "dist", "persisted-documents.json") });
+    gw = await startTestGateway("sqlite", {
+      TRUSTED_DOCUMENTS: "only",
+      TRUSTED_DOCUMENTS_MANIFEST: join(installed, "dist", "persisted-documents.json"),
+    });
   }, 180_000);
   afterAll(() => gw?.stop());
 
   it("installs from its tarball with compiled JavaScript, declarations, the schema and the manifest", () => {
-    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as { name: string; dependencies?: unknown; peerDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+      name: string;
+      dependencies?: unknown;
+      peerDependencies: Record<string, string>;
+    };
     expect(manifest.name).toBe("@secure-access/client");
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual(["@graphql-typed-document-node/core", "graphql", "graphql-request"]);
-    for (const file of ["index.js", "index.d.ts", "generated/sdk.js", "generated/sdk.d.ts", "generated/operations.d.ts", "persisted-fetch.js", "schema.graphql", "persisted-documents.json"]) {
+    for (const file of [
+      "index.js",
+      "index.d.ts",
+      "generated/sdk.js",
+      "generated/sdk.d.ts",
+      "generated/operations.d.ts",
+      "persisted-fetch.js",
+      "schema.graphql",
+      "persisted-documents.json",
+    ]) {
       expect(() => readFileSync(join(installed, "dist", file))).not.toThrow();
     }
-    expect(readFileSync(join(installed, "dist", "schema.graphql"), "utf8")).toBe(readFileSync(join(projectRoot, "schema", "schema.graphql"), "utf8"));
+    expect(readFileSync(join(installed, "dist", "schema.graphql"), "utf8")).toBe(
+      readFileSync(join(projectRoot, "schema", "schema.graphql"), "utf8"),
+    );
   });
 
   it("type-checks a consumer and refuses one that passes a wrong variable or misreads a result", async () => {
@@ -117,7 +165,18 @@ describe("the client package @secure-access/client", () => {
 
   it("runs the consumer against a gateway that trusts only the manifest the package ships", async () => {
     const enterprise = await gw.seed.enterprise().build();
-    const run = succeeded("the consumer", await runProcess(process.execPath, [join(consumer, "dist", "main.js")], { GATEWAY_URL: gw.url, TOKEN: await gw.token(enterprise.legalRepresentative) }));
-    expect(JSON.parse(run.stdout)).toEqual({ numbers: [enterprise.display], capacities: gw.catalog.capacities.size, documentInManifest: true, schemaHasQuery: true });
+    const run = succeeded(
+      "the consumer",
+      await runProcess(process.execPath, [join(consumer, "dist", "main.js")], {
+        GATEWAY_URL: gw.url,
+        TOKEN: await gw.token(enterprise.legalRepresentative),
+      }),
+    );
+    expect(JSON.parse(run.stdout)).toEqual({
+      numbers: [enterprise.display],
+      capacities: gw.catalog.capacities.size,
+      documentInManifest: true,
+      schemaHasQuery: true,
+    });
   });
 });

@@ -61,7 +61,13 @@ describeMysql("the gateway as several processes on one port [mysql]", () => {
         graphql(gateway.url, "mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { role } }", {
           token,
           headers: { "x-request-id": requestId },
-          variables: { input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: manager, givenName: "Race", familyName: "Winner" } } },
+          variables: {
+            input: {
+              enterprise: enterprise.number,
+              capacity: "EMPLOYER_NSSO",
+              person: { ssin: manager, givenName: "Race", familyName: "Winner" },
+            },
+          },
         }),
       ),
     );
@@ -72,15 +78,26 @@ describeMysql("the gateway as several processes on one port [mysql]", () => {
     expect(outcomes.filter((o) => o === "CONFLICT")).toHaveLength(15);
 
     const person = await dataSource.getRepository(Person).findOneByOrFail({ ssin: manager });
-    expect(await dataSource.getRepository(RoleAssignment).countBy({ personId: person.id, enterpriseId: enterprise.id, role: "ACCESS_MANAGER", endedAt: IsNull() })).toBe(1);
+    expect(
+      await dataSource
+        .getRepository(RoleAssignment)
+        .countBy({ personId: person.id, enterpriseId: enterprise.id, role: "ACCESS_MANAGER", endedAt: IsNull() }),
+    ).toBe(1);
     expect(await dataSource.getRepository(AuditEvent).countBy({ enterpriseId: enterprise.id })).toBe(auditBefore + 1);
 
-    const servedBy = new Set(linesOf(gateway).filter((line) => line.msg === "graphql request" && requestIds.includes(line.requestId!)).map((line) => line.pid));
+    const servedBy = new Set(
+      linesOf(gateway)
+        .filter((line) => line.msg === "graphql request" && requestIds.includes(line.requestId!))
+        .map((line) => line.pid),
+    );
     expect(servedBy.size).toBe(2);
   });
 
   it("replaces a worker that dies, and keeps answering", async () => {
-    const workers = () => linesOf(gateway).filter((line) => line.msg === "worker listening").map((line) => line.workerPid!);
+    const workers = () =>
+      linesOf(gateway)
+        .filter((line) => line.msg === "worker listening")
+        .map((line) => line.workerPid!);
     const [victim] = workers();
     process.kill(victim, "SIGKILL");
     for (let attempt = 0; attempt < 100 && workers().length < 3; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -16,31 +16,67 @@ import { ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
 import type { DataSource } from "typeorm";
 
-const appointMain = gql`mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { id } }`;
-const appointManager = gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
-const appointProvider = gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id } }`;
+const appointMain = gql`
+  mutation ($input: AppointMainAccessManagerInput!) {
+    appointMainAccessManager(input: $input) {
+      id
+    }
+  }
+`;
+const appointManager = gql`
+  mutation ($input: AppointAccessManagerInput!) {
+    appointAccessManager(input: $input) {
+      id
+    }
+  }
+`;
+const appointProvider = gql`
+  mutation ($input: AppointServiceProviderInput!) {
+    appointServiceProvider(input: $input) {
+      id
+    }
+  }
+`;
 
 /**
  * The invariants under concurrent requests: never two main access managers, never two active mandates for one
  * (client, capacity), never a duplicate assignment; the losers get CONFLICT, never a 500.
  */
-async function raceInvariants({ dataSource, seed, clients }: { dataSource: DataSource; seed: Seed; clients: (ssin: string) => Promise<GraphQLClient[]> }) {
+async function raceInvariants({
+  dataSource,
+  seed,
+  clients,
+}: {
+  dataSource: DataSource;
+  seed: Seed;
+  clients: (ssin: string) => Promise<GraphQLClient[]>;
+}) {
   const enterprise: SeededEnterprise = await seed.enterprise().withMainAccessManager().active().build();
-  const providers = await Promise.all([1, 2, 3, 4].map(() => seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build()));
+  const providers = await Promise.all(
+    [1, 2, 3, 4].map(() => seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build()),
+  );
   const lr = await clients(enterprise.legalRepresentative);
-  const auditBefore = await dataSource.getRepository(AuditEvent).countBy({ enterpriseId: enterprise.id, action: "APPOINT_MAIN_ACCESS_MANAGER" });
+  const auditBefore = await dataSource
+    .getRepository(AuditEvent)
+    .countBy({ enterpriseId: enterprise.id, action: "APPOINT_MAIN_ACCESS_MANAGER" });
 
   const replacements = await outcomes(
     Array.from({ length: 24 }, (_, i) =>
-      lr[i % lr.length].request(appointMain, { input: { enterprise: enterprise.number, person: { ssin: ssin(), givenName: "Racer", familyName: `Number ${i}` } } }),
+      lr[i % lr.length].request(appointMain, {
+        input: { enterprise: enterprise.number, person: { ssin: ssin(), givenName: "Racer", familyName: `Number ${i}` } },
+      }),
     ),
   );
   expect(replacements.every((o) => o === "ok" || o.startsWith("CONFLICT"))).toBe(true);
-  const mains = await dataSource.getRepository(RoleAssignment).findBy({ enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER", endedAt: IsNull() });
+  const mains = await dataSource
+    .getRepository(RoleAssignment)
+    .findBy({ enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER", endedAt: IsNull() });
   expect(mains).toHaveLength(1);
   const wins = replacements.filter((o) => o === "ok").length;
   expect(wins).toBeGreaterThan(0);
-  expect(await dataSource.getRepository(AuditEvent).countBy({ enterpriseId: enterprise.id, action: "APPOINT_MAIN_ACCESS_MANAGER" })).toBe(auditBefore + wins);
+  expect(await dataSource.getRepository(AuditEvent).countBy({ enterpriseId: enterprise.id, action: "APPOINT_MAIN_ACCESS_MANAGER" })).toBe(
+    auditBefore + wins,
+  );
 
   // The new main access manager appoints; the old one no longer may.
   const current = (await dataSource.query(`SELECT ssin FROM person WHERE id = ${mains[0].personId}`))[0].ssin as string;
@@ -48,19 +84,37 @@ async function raceInvariants({ dataSource, seed, clients }: { dataSource: DataS
   const twin = ssin();
   const identical = await outcomes(
     Array.from({ length: 16 }, (_, i) =>
-      newMain[i % newMain.length].request(appointManager, { input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: twin, givenName: "Twin", familyName: "Manager" } } }),
+      newMain[i % newMain.length].request(appointManager, {
+        input: {
+          enterprise: enterprise.number,
+          capacity: "EMPLOYER_NSSO",
+          person: { ssin: twin, givenName: "Twin", familyName: "Manager" },
+        },
+      }),
     ),
   );
   expect(identical.filter((o) => o === "ok")).toHaveLength(1);
-  expect(identical.filter((o) => o !== "ok").every((o) => o === "CONFLICT:ALREADY_ASSIGNED" || o === "CONFLICT:CONCURRENT_UPDATE")).toBe(true);
+  expect(identical.filter((o) => o !== "ok").every((o) => o === "CONFLICT:ALREADY_ASSIGNED" || o === "CONFLICT:CONCURRENT_UPDATE")).toBe(
+    true,
+  );
   const twinPerson = await seed.person(twin);
-  expect(await dataSource.getRepository(RoleAssignment).countBy({ enterpriseId: enterprise.id, personId: twinPerson.id, endedAt: IsNull() })).toBe(1);
+  expect(
+    await dataSource.getRepository(RoleAssignment).countBy({ enterpriseId: enterprise.id, personId: twinPerson.id, endedAt: IsNull() }),
+  ).toBe(1);
 
   const mandates = await outcomes(
-    Array.from({ length: 16 }, (_, i) => lr[i % lr.length].request(appointProvider, { input: { enterprise: enterprise.number, provider: providers[i % 4].number, capacity: "EMPLOYER_NSSO" } })),
+    Array.from({ length: 16 }, (_, i) =>
+      lr[i % lr.length].request(appointProvider, {
+        input: { enterprise: enterprise.number, provider: providers[i % 4].number, capacity: "EMPLOYER_NSSO" },
+      }),
+    ),
   );
   expect(mandates.every((o) => o === "ok" || o.startsWith("CONFLICT"))).toBe(true);
-  expect(await dataSource.getRepository(ServiceProviderMandate).countBy({ clientId: enterprise.id, capacityCode: "EMPLOYER_NSSO", status: "ACTIVE" })).toBe(1);
+  expect(
+    await dataSource
+      .getRepository(ServiceProviderMandate)
+      .countBy({ clientId: enterprise.id, capacityCode: "EMPLOYER_NSSO", status: "ACTIVE" }),
+  ).toBe(1);
 }
 
 describeEachDatabase("concurrent requests on one gateway", (dialect) => {

@@ -10,9 +10,19 @@ describe("the configuration", () => {
   });
 
   it("turns the playground, introspection and demo data off in production unless asked for", () => {
-    const production = loadConfig({ AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "gateway", AUTH_JWKS_URL: "https://idp.example.be/jwks" });
+    const production = loadConfig({
+      AUTH_ISSUER: "https://idp.example.be",
+      AUTH_AUDIENCE: "gateway",
+      AUTH_JWKS_URL: "https://idp.example.be/jwks",
+    });
     expect(production).toMatchObject({ playground: false, introspection: false, demoData: false });
-    expect(loadConfig({})).toMatchObject({ playground: true, introspection: true, demoData: true, port: 4000, databaseUrl: "sqlite:data/access.sqlite" });
+    expect(loadConfig({})).toMatchObject({
+      playground: true,
+      introspection: true,
+      demoData: true,
+      port: 4000,
+      databaseUrl: "sqlite:data/access.sqlite",
+    });
   });
 
   it("bounds requests and database sessions by default, and takes other bounds", () => {
@@ -20,8 +30,17 @@ describe("the configuration", () => {
       requestTimeoutMs: 10_000,
       databaseDeadlines: { statementTimeoutMs: 5_000, lockWaitTimeoutS: 3, idleTransactionTimeoutS: 5, connectTimeoutMs: 5_000 },
     });
-    const tuned = loadConfig({ REQUEST_TIMEOUT_MS: "2500", DATABASE_STATEMENT_TIMEOUT_MS: "1500", DATABASE_LOCK_WAIT_TIMEOUT_S: "2", DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "4", DATABASE_CONNECT_TIMEOUT_MS: "800" });
-    expect(tuned).toMatchObject({ requestTimeoutMs: 2_500, databaseDeadlines: { statementTimeoutMs: 1_500, lockWaitTimeoutS: 2, idleTransactionTimeoutS: 4, connectTimeoutMs: 800 } });
+    const tuned = loadConfig({
+      REQUEST_TIMEOUT_MS: "2500",
+      DATABASE_STATEMENT_TIMEOUT_MS: "1500",
+      DATABASE_LOCK_WAIT_TIMEOUT_S: "2",
+      DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "4",
+      DATABASE_CONNECT_TIMEOUT_MS: "800",
+    });
+    expect(tuned).toMatchObject({
+      requestTimeoutMs: 2_500,
+      databaseDeadlines: { statementTimeoutMs: 1_500, lockWaitTimeoutS: 2, idleTransactionTimeoutS: 4, connectTimeoutMs: 800 },
+    });
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "0" })).toThrow(/REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_LOCK_WAIT_TIMEOUT_S: "never" })).toThrow(/DATABASE_LOCK_WAIT_TIMEOUT_S/);
   });
@@ -42,7 +61,10 @@ describe("the configuration", () => {
 
   it("caps each viewer's live connections at 5 and subscriptions at 20 per process, and takes other caps", () => {
     expect(loadConfig({}).live).toEqual({ maxConnectionsPerViewer: 5, maxSubscriptionsPerViewer: 20 });
-    expect(loadConfig({ LIVE_MAX_CONNECTIONS_PER_VIEWER: "2", LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "8" }).live).toEqual({ maxConnectionsPerViewer: 2, maxSubscriptionsPerViewer: 8 });
+    expect(loadConfig({ LIVE_MAX_CONNECTIONS_PER_VIEWER: "2", LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "8" }).live).toEqual({
+      maxConnectionsPerViewer: 2,
+      maxSubscriptionsPerViewer: 8,
+    });
     expect(() => loadConfig({ LIVE_MAX_CONNECTIONS_PER_VIEWER: "0" })).toThrow(/LIVE_MAX_CONNECTIONS_PER_VIEWER/);
     expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "many" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER/);
   });

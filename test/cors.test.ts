@@ -10,12 +10,21 @@ import { ssin } from "./support/identities";
 
 const production = { AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "gateway", AUTH_JWKS_URL: "https://idp.example.be/jwks" };
 const me = "query Me { me { ssin } }";
-const corsHeaderNames = ["access-control-allow-origin", "access-control-expose-headers", "access-control-allow-methods", "access-control-allow-headers", "access-control-max-age", "access-control-allow-credentials"];
+const corsHeaderNames = [
+  "access-control-allow-origin",
+  "access-control-expose-headers",
+  "access-control-allow-methods",
+  "access-control-allow-headers",
+  "access-control-max-age",
+  "access-control-allow-credentials",
+];
 const corsHeadersOf = (headers: Headers) => corsHeaderNames.filter((name) => headers.has(name));
 
 /** A page server on its own port of 127.0.0.1: a second origin for the browser. */
 async function startPageServer(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>portal</title><p>portal</p>"));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end("<!doctype html><title>portal</title><p>portal</p>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
@@ -24,20 +33,27 @@ const close = (server: Server | undefined) => new Promise<void>((resolve) => (se
 describe("CORS_ORIGINS", () => {
   it("is same-origin only when unset, takes a list of exact origins, and takes * in development only", () => {
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    expect(loadConfig({ CORS_ORIGINS: "http://localhost:5173, https://portal.example.be" }).corsOrigins).toEqual(["http://localhost:5173", "https://portal.example.be"]);
+    expect(loadConfig({ CORS_ORIGINS: "http://localhost:5173, https://portal.example.be" }).corsOrigins).toEqual([
+      "http://localhost:5173",
+      "https://portal.example.be",
+    ]);
     expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toBe("*");
     expect(loadConfig({ ...production, CORS_ORIGINS: "https://portal.example.be" }).corsOrigins).toEqual(["https://portal.example.be"]);
     expect(() => loadConfig({ ...production, CORS_ORIGINS: "*" })).toThrow(ConfigError);
     expect(() => loadConfig({ ...production, CORS_ORIGINS: "*" })).toThrow(/CORS_ORIGINS/);
   });
 
-  it.each(["https://portal.example.be/", "https://portal.example.be/app", "portal.example.be", "ftp://portal.example.be", "*, https://portal.example.be", "HTTPS://Portal.example.be"])(
-    "refuses %s at start-up, naming it",
-    (value) => {
-      expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(ConfigError);
-      expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
-    },
-  );
+  it.each([
+    "https://portal.example.be/",
+    "https://portal.example.be/app",
+    "portal.example.be",
+    "ftp://portal.example.be",
+    "*, https://portal.example.be",
+    "HTTPS://Portal.example.be",
+  ])("refuses %s at start-up, naming it", (value) => {
+    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
+  });
 });
 
 describe("CORS over HTTP", () => {
@@ -62,7 +78,10 @@ describe("CORS over HTTP", () => {
   });
 
   const preflight = (url: string, origin: string, method = "POST") =>
-    send(url, { method: "OPTIONS", headers: { origin, "access-control-request-method": method, "access-control-request-headers": "authorization,content-type" } });
+    send(url, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": method, "access-control-request-headers": "authorization,content-type" },
+    });
 
   it("answers a preflight of an allowed origin for POST and GET, cached, without credentials", async () => {
     for (const method of ["POST", "GET"]) {
@@ -79,10 +98,20 @@ describe("CORS over HTTP", () => {
   });
 
   it("exposes the request id and the rate-limit headers to an allowed origin", async () => {
-    const answer = await send(open.url, { body: { query: me }, headers: { origin: "http://localhost:5173", authorization: await bearer(open) } });
+    const answer = await send(open.url, {
+      body: { query: me },
+      headers: { origin: "http://localhost:5173", authorization: await bearer(open) },
+    });
     expect(answer.json?.data).toEqual({ me: { ssin: person } });
     expect(answer.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-    expect(answer.headers.get("access-control-expose-headers")?.split(", ")).toEqual(["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After"]);
+    expect(answer.headers.get("access-control-expose-headers")?.split(", ")).toEqual([
+      "X-Request-Id",
+      "RateLimit-Limit",
+      "RateLimit-Remaining",
+      "RateLimit-Reset",
+      "RateLimit-Policy",
+      "Retry-After",
+    ]);
   });
 
   it("gives an origin that is not allowed no CORS headers and otherwise the same answer", async () => {
@@ -149,9 +178,19 @@ describe("CORS in a browser", () => {
               const headers = { authorization: `Bearer ${token}`, accept: "application/graphql-response+json, application/json" };
               const response =
                 method === "POST"
-                  ? await fetch(url, { method, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ query }) })
+                  ? await fetch(url, {
+                      method,
+                      headers: { ...headers, "content-type": "application/json" },
+                      body: JSON.stringify({ query }),
+                    })
                   : await fetch(`${url}?query=${encodeURIComponent(query)}`, { headers });
-              return { ok: true, status: response.status, body: await response.json(), requestId: response.headers.get("x-request-id"), remaining: response.headers.get("ratelimit-remaining") };
+              return {
+                ok: true,
+                status: response.status,
+                body: await response.json(),
+                requestId: response.headers.get("x-request-id"),
+                remaining: response.headers.get("ratelimit-remaining"),
+              };
             } catch (error) {
               return { ok: false, error: String(error) };
             }

@@ -19,7 +19,11 @@ describeEachDatabase("the request deadline", (dialect) => {
   let gw: TestGateway;
   beforeAll(async () => {
     // The lock wait (MySQL) is longer than the request's deadline, so the deadline is what ends the wait.
-    gw = await startTestGateway(dialect, { REQUEST_TIMEOUT_MS: String(requestTimeoutMs), DATABASE_LOCK_WAIT_TIMEOUT_S: "20", DATABASE_STATEMENT_TIMEOUT_MS: "30000" });
+    gw = await startTestGateway(dialect, {
+      REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
+      DATABASE_LOCK_WAIT_TIMEOUT_S: "20",
+      DATABASE_STATEMENT_TIMEOUT_MS: "30000",
+    });
   });
   afterAll(() => gw?.stop());
 
@@ -62,22 +66,36 @@ describeEachDatabase("the request deadline", (dialect) => {
 describeMysql("the bounds of a gateway's database sessions [mysql]", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway("mysql", { DATABASE_STATEMENT_TIMEOUT_MS: "2500", DATABASE_LOCK_WAIT_TIMEOUT_S: "4", DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "6" });
+    gw = await startTestGateway("mysql", {
+      DATABASE_STATEMENT_TIMEOUT_MS: "2500",
+      DATABASE_LOCK_WAIT_TIMEOUT_S: "4",
+      DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "6",
+    });
   });
   afterAll(() => gw?.stop());
 
   it("sets the statement timeout, the lock wait and the idle-in-transaction bound on every session", async () => {
     const sessions = await Promise.all(
-      [1, 2, 3].map(() => gw.dataSource.query("SELECT @@SESSION.max_statement_time AS statement, @@SESSION.innodb_lock_wait_timeout AS lockWait, @@SESSION.idle_transaction_timeout AS idle, SLEEP(0.2) AS pause")),
+      [1, 2, 3].map(() =>
+        gw.dataSource.query(
+          "SELECT @@SESSION.max_statement_time AS statement, @@SESSION.innodb_lock_wait_timeout AS lockWait, @@SESSION.idle_transaction_timeout AS idle, SLEEP(0.2) AS pause",
+        ),
+      ),
     );
     for (const [row] of sessions as { statement: string | number; lockWait: string | number; idle: string | number }[][]) {
-      expect({ statement: Number(row.statement), lockWait: Number(row.lockWait), idle: Number(row.idle) }).toEqual({ statement: 2.5, lockWait: 4, idle: 6 });
+      expect({ statement: Number(row.statement), lockWait: Number(row.lockWait), idle: Number(row.idle) }).toEqual({
+        statement: 2.5,
+        lockWait: 4,
+        idle: 6,
+      });
     }
   });
 
   it("has the server end a statement that runs over the statement timeout", async () => {
     // MariaDB's sequence engine: a join of ten billion row pairs, which no statement of the gateway comes near.
-    await expect(gw.dataSource.query("SELECT COUNT(*) AS pairs FROM seq_1_to_100000 a JOIN seq_1_to_100000 b ON a.seq + b.seq = 7")).rejects.toMatchObject({ driverError: { errno: 1969 } });
+    await expect(
+      gw.dataSource.query("SELECT COUNT(*) AS pairs FROM seq_1_to_100000 a JOIN seq_1_to_100000 b ON a.seq + b.seq = 7"),
+    ).rejects.toMatchObject({ driverError: { errno: 1969 } });
   });
 });
 
@@ -112,7 +130,10 @@ describeMysql("a gateway partitioned from the database in the middle of a transa
 
     proxy.blackhole({ when: /INSERT INTO `audit_event`/ });
     const startedA = Date.now();
-    const pendingA = graphql(a.url, addUser, { token: await a.token(manager), variables: { input: userInput(enterprise.number, lostSsin) } }).then((answer) => ({
+    const pendingA = graphql(a.url, addUser, {
+      token: await a.token(manager),
+      variables: { input: userInput(enterprise.number, lostSsin) },
+    }).then((answer) => ({
       answer,
       ms: Date.now() - startedA,
     }));
@@ -121,7 +142,10 @@ describeMysql("a gateway partitioned from the database in the middle of a transa
 
     // A holds the enterprise's row lock on the server, and will never say anything more about it.
     const startedB = Date.now();
-    const answerB = await graphql(b.url, addUser, { token: await b.token(manager), variables: { input: userInput(enterprise.number, servedSsin) } });
+    const answerB = await graphql(b.url, addUser, {
+      token: await b.token(manager),
+      variables: { input: userInput(enterprise.number, servedSsin) },
+    });
     const msB = Date.now() - startedB;
     expect(answerB.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
     // Defaults: the server ends A's idle transaction after 5 s, B's lock waits of 3 s are retried; far below 30 s.
@@ -151,7 +175,10 @@ describeMysql("a gateway partitioned from the database in the middle of a transa
     expect(await b.dataSource.getRepository(AuditEvent).countBy({ requestId: answerB.headers.get("x-request-id")! })).toBe(1);
 
     // The partitioned gateway serves again once the network is back, on fresh connections.
-    const again = await graphql(a.url, addUser, { token: await a.token(manager), variables: { input: userInput(enterprise.number, lostSsin) } });
+    const again = await graphql(a.url, addUser, {
+      token: await a.token(manager),
+      variables: { input: userInput(enterprise.number, lostSsin) },
+    });
     expect(again.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
   });
 });

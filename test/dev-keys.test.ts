@@ -29,7 +29,9 @@ describe("the development signing key", () => {
     for (let round = 1; round <= 5; round++) {
       const file = join(dir, `round-${round}`, "dev-signing-key.json");
       const at = String(Date.now() + 2500);
-      const finished = await Promise.all(Array.from({ length: 6 }, () => runProcess(process.execPath, ["-r", "@swc-node/register", "-e", worker, file, at], {})));
+      const finished = await Promise.all(
+        Array.from({ length: 6 }, () => runProcess(process.execPath, ["-r", "@swc-node/register", "-e", worker, file, at], {})),
+      );
       for (const { code, stderr } of finished) expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
       const keys = new Set(finished.map((f) => f.stdout));
       expect(keys.size).toBe(1);

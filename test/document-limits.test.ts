@@ -48,7 +48,8 @@ function sampleValue(type: GraphQLInputType, unknownEnterprise: string): unknown
   const nullable = getNullableType(type);
   if (isListType(nullable)) return [sampleValue(nullable.ofType, unknownEnterprise)];
   const named = getNamedType(nullable);
-  if (isInputObjectType(named)) return Object.fromEntries(Object.values(named.getFields()).map((f) => [f.name, sampleValue(f.type, unknownEnterprise)]));
+  if (isInputObjectType(named))
+    return Object.fromEntries(Object.values(named.getFields()).map((f) => [f.name, sampleValue(f.type, unknownEnterprise)]));
   if (isEnumType(named)) return named.getValues()[0].value;
   const scalars: Record<string, unknown> = { EnterpriseNumber: unknownEnterprise, Ssin: ssin(), Int: 10, Boolean: true, ID: "1" };
   return scalars[named.name] ?? (named.name === "String" ? "DIMONA" : "1");
@@ -64,9 +65,15 @@ function sdkOperations(): { name: string; document: string; variables: Record<st
         .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
         .map((operation) => ({
           name: operation.name?.value ?? file,
-          document: print({ kind: Kind.DOCUMENT, definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] }),
+          document: print({
+            kind: Kind.DOCUMENT,
+            definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+          }),
           variables: Object.fromEntries(
-            (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, sampleValue(typeFromAST(schema, v.type as never) as GraphQLInputType, unknownEnterprise)]),
+            (operation.variableDefinitions ?? []).map((v) => [
+              v.variable.name.value,
+              sampleValue(typeFromAST(schema, v.type as never) as GraphQLInputType, unknownEnterprise),
+            ]),
           ),
         }));
     });
@@ -82,7 +89,13 @@ describeEachDatabase("document limits", (dialect) => {
   let token: string;
   beforeAll(async () => {
     gw = await startTestGateway(dialect);
-    enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+    enterprise = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withAccessManager("EMPLOYER_NSSO")
+      .withUser("EMPLOYER_NSSO", ["DIMONA"])
+      .build();
     token = await gw.token(enterprise.mainAccessManager!);
   });
   afterAll(() => gw?.stop());
@@ -90,7 +103,9 @@ describeEachDatabase("document limits", (dialect) => {
   const expectRefused = (answer: Awaited<ReturnType<typeof graphql>>, limit: string, max: number) => {
     expect(answer.status).toBe(400);
     expect(answer.json?.data).toBeUndefined();
-    expect(answer.json?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX", limit, max }) })]);
+    expect(answer.json?.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX", limit, max }) }),
+    ]);
   };
 
   it("let the full myEnterprises query with 20 role assignments per enterprise through", async () => {
@@ -111,7 +126,10 @@ describeEachDatabase("document limits", (dialect) => {
   });
 
   it("let a development IDE's introspection query through", async () => {
-    const answer = await graphql(gw.url, getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true }));
+    const answer = await graphql(
+      gw.url,
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true }),
+    );
     expect(answer.json?.errors).toBeUndefined();
     expect(answer.json?.data?.__schema).toBeDefined();
   });
@@ -122,8 +140,20 @@ describeEachDatabase("document limits", (dialect) => {
   });
 
   it("count the depth that fragments add", async () => {
-    const deep = "fragment Deep on Person { roles { enterprise { eBox { activatedBy { roles { grantedBy { roles { person { roles { id } } } } } } } } } }";
-    const answer = await graphql(gw.url, `{ me { ...Deep } } ${deep}`, { token });
+    const deep =
+      "fragment Deep on Person { roles { enterprise { eBox { activatedBy { roles { grantedBy { roles { person { roles { id } } } } } } } } } }";
+    const answer = await graphql(
+      gw.url,
+      `
+        {
+          me {
+            ...Deep
+          }
+        }
+        ${deep}
+      `,
+      { token },
+    );
     expectRefused(answer, "depth", 10);
   });
 
@@ -156,7 +186,8 @@ describeEachDatabase("document limits", (dialect) => {
 
   it("count an absent first as the schema's default of 50", async () => {
     const token = await tokenOfTen();
-    const query = (first: string) => `{ myEnterprises { roleAssignments${first} { edges { node { person { roles { enterprise { legalRepresentatives { roles { id } } } } } } } } } }`;
+    const query = (first: string) =>
+      `{ myEnterprises { roleAssignments${first} { edges { node { person { roles { enterprise { legalRepresentatives { roles { id } } } } } } } } } }`;
     const absent = await graphql(gw.url, query(""), { token });
     const fifty = await graphql(gw.url, query("(first: 50)"), { token });
     expectRefused(absent, "cost", 20_000);
@@ -191,9 +222,23 @@ describeEachDatabase("document limits", (dialect) => {
 
   it("refuse fragments that expand exponentially without expanding them", async () => {
     const levels = 40;
-    const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Person { ${i === levels - 1 ? "id" : `...F${i + 1} ...F${i + 1}`} }`);
+    const fragments = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Person { ${i === levels - 1 ? "id" : `...F${i + 1} ...F${i + 1}`} }`,
+    );
     const started = process.hrtime.bigint();
-    const answer = await graphql(gw.url, `{ me { ...F0 } } ${fragments.join(" ")}`, { token });
+    const answer = await graphql(
+      gw.url,
+      `
+        {
+          me {
+            ...F0
+          }
+        }
+        ${fragments.join(" ")}
+      `,
+      { token },
+    );
     console.log(`exponential fragments refused in ${Number(process.hrtime.bigint() - started) / 1e6} ms`);
     expect(answer.status).toBe(400);
     expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", limit: "fields", max: 10_000 });
@@ -205,15 +250,47 @@ describeEachDatabase("document limits", (dialect) => {
     const before = await snapshot(gw.dataSource);
     const answer = await graphql(
       gw.url,
-      `mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { enterprise { roleAssignments { edges { node { person { roles { enterprise { legalRepresentatives { roles { enterprise { name } } } } } } } } } } } }`,
-      { token: lrToken, variables: { input: { enterprise: target.number, person: { ssin: ssin(), givenName: "Deep", familyName: "Query" } } } },
+      `
+        mutation ($input: AppointMainAccessManagerInput!) {
+          appointMainAccessManager(input: $input) {
+            enterprise {
+              roleAssignments {
+                edges {
+                  node {
+                    person {
+                      roles {
+                        enterprise {
+                          legalRepresentatives {
+                            roles {
+                              enterprise {
+                                name
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      {
+        token: lrToken,
+        variables: { input: { enterprise: target.number, person: { ssin: ssin(), givenName: "Deep", familyName: "Query" } } },
+      },
     );
     expectRefused(answer, "depth", 10);
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
   it("refuse a batch of operations in one request while batching is off", async () => {
-    const answer = await send(gw.url, { body: [{ query: "{ __typename }" }, { query: "{ __typename }" }], headers: { authorization: `Bearer ${token}` } });
+    const answer = await send(gw.url, {
+      body: [{ query: "{ __typename }" }, { query: "{ __typename }" }],
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(answer.status).toBe(400);
     expect(answer.json?.errors?.[0]).toMatchObject({ message: "Operation batching disabled.", extensions: { code: "BAD_REQUEST" } });
   });
@@ -222,7 +299,14 @@ describeEachDatabase("document limits", (dialect) => {
 describeEachDatabase("document limits from the environment", (dialect) => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway(dialect, { MAX_DEPTH: "3", MAX_COST: "5", MAX_ALIASES: "1", MAX_ROOT_FIELDS: "2", MAX_TOKENS: "100", BATCHED_REQUESTS: "on" });
+    gw = await startTestGateway(dialect, {
+      MAX_DEPTH: "3",
+      MAX_COST: "5",
+      MAX_ALIASES: "1",
+      MAX_ROOT_FIELDS: "2",
+      MAX_TOKENS: "100",
+      BATCHED_REQUESTS: "on",
+    });
   });
   afterAll(() => gw?.stop());
 
@@ -238,7 +322,10 @@ describeEachDatabase("document limits from the environment", (dialect) => {
 
   it("answer a batch with one result per operation when batching is on, each within the limits", async () => {
     const token = await gw.token(ssin());
-    const answer = await send(gw.url, { body: [{ query: "{ roleTasks { role } }" }, { query: "{ me { roles { enterprise { name } } } }" }], headers: { authorization: `Bearer ${token}` } });
+    const answer = await send(gw.url, {
+      body: [{ query: "{ roleTasks { role } }" }, { query: "{ me { roles { enterprise { name } } } }" }],
+      headers: { authorization: `Bearer ${token}` },
+    });
     const results = JSON.parse(answer.text) as { data?: unknown; errors?: { extensions: { code: string } }[] }[];
     expect(results).toHaveLength(2);
     expect(results[0].data).toEqual({ roleTasks: expect.any(Array) });

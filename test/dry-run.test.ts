@@ -11,32 +11,181 @@ import { send } from "./support/http";
 const person = (s: string) => ({ ssin: s, givenName: "Dora", familyName: "Dry" });
 
 const m = {
-  appointMain: gql`mutation ($input: AppointMainAccessManagerInput!, $dryRun: Boolean) { appointMainAccessManager(input: $input, dryRun: $dryRun) { id role person { ssin givenName } enterprise { number status } } }`,
-  activateAccount: gql`mutation ($e: EnterpriseNumber!, $dryRun: Boolean) { activateEnterpriseAccount(enterprise: $e, dryRun: $dryRun) { status capacities { capacity { code } status } myTasks } }`,
-  activateCapacity: gql`mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) { activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) { capacity { code } status } }`,
-  appointManager: gql`mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) { appointAccessManager(input: $input, dryRun: $dryRun) { id person { ssin familyName } capacity { code } } }`,
-  addUser: gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { id person { ssin } onlineServices { code } } }`,
-  setServices: gql`mutation ($input: SetUserOnlineServicesInput!, $dryRun: Boolean) { setUserOnlineServices(input: $input, dryRun: $dryRun) { id onlineServices { code } } }`,
-  removeUser: gql`mutation ($a: ID!, $dryRun: Boolean) { removeUser(assignment: $a, dryRun: $dryRun) { id role } }`,
-  revokeManager: gql`mutation ($a: ID!, $dryRun: Boolean) { revokeAccessManager(assignment: $a, dryRun: $dryRun) { id role } }`,
-  activateEBox: gql`mutation ($input: ActivateEBoxInput!, $dryRun: Boolean) { activateEBox(input: $input, dryRun: $dryRun) { status notificationEmail } }`,
-  markRead: gql`mutation ($e: EnterpriseNumber!, $m: ID!, $dryRun: Boolean) { markEBoxMessageRead(enterprise: $e, message: $m, dryRun: $dryRun) { id readAt } }`,
-  configure: gql`mutation ($input: ConfigureStructuredMessagingInput!, $dryRun: Boolean) { configureStructuredMessaging(input: $input, dryRun: $dryRun) { channel senderNumber technicalContactEmail } }`,
-  appointProvider: gql`mutation ($input: AppointServiceProviderInput!, $dryRun: Boolean) { appointServiceProvider(input: $input, dryRun: $dryRun) { id status provider { number } } }`,
-  endMandate: gql`mutation ($id: ID!, $dryRun: Boolean) { endServiceProviderMandate(mandate: $id, dryRun: $dryRun) { id status } }`,
-  updateMe: gql`mutation ($input: UpdateMyAccountInput!, $dryRun: Boolean) { updateMyAccount(input: $input, dryRun: $dryRun) { email language } }`,
-  deleteAccess: gql`mutation ($input: DeleteEnterpriseAccessInput!, $dryRun: Boolean) { deleteEnterpriseAccess(input: $input, dryRun: $dryRun) { status } }`,
+  appointMain: gql`
+    mutation ($input: AppointMainAccessManagerInput!, $dryRun: Boolean) {
+      appointMainAccessManager(input: $input, dryRun: $dryRun) {
+        id
+        role
+        person {
+          ssin
+          givenName
+        }
+        enterprise {
+          number
+          status
+        }
+      }
+    }
+  `,
+  activateAccount: gql`
+    mutation ($e: EnterpriseNumber!, $dryRun: Boolean) {
+      activateEnterpriseAccount(enterprise: $e, dryRun: $dryRun) {
+        status
+        capacities {
+          capacity {
+            code
+          }
+          status
+        }
+        myTasks
+      }
+    }
+  `,
+  activateCapacity: gql`
+    mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) {
+      activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) {
+        capacity {
+          code
+        }
+        status
+      }
+    }
+  `,
+  appointManager: gql`
+    mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) {
+      appointAccessManager(input: $input, dryRun: $dryRun) {
+        id
+        person {
+          ssin
+          familyName
+        }
+        capacity {
+          code
+        }
+      }
+    }
+  `,
+  addUser: gql`
+    mutation ($input: AddUserInput!, $dryRun: Boolean) {
+      addUser(input: $input, dryRun: $dryRun) {
+        id
+        person {
+          ssin
+        }
+        onlineServices {
+          code
+        }
+      }
+    }
+  `,
+  setServices: gql`
+    mutation ($input: SetUserOnlineServicesInput!, $dryRun: Boolean) {
+      setUserOnlineServices(input: $input, dryRun: $dryRun) {
+        id
+        onlineServices {
+          code
+        }
+      }
+    }
+  `,
+  removeUser: gql`
+    mutation ($a: ID!, $dryRun: Boolean) {
+      removeUser(assignment: $a, dryRun: $dryRun) {
+        id
+        role
+      }
+    }
+  `,
+  revokeManager: gql`
+    mutation ($a: ID!, $dryRun: Boolean) {
+      revokeAccessManager(assignment: $a, dryRun: $dryRun) {
+        id
+        role
+      }
+    }
+  `,
+  activateEBox: gql`
+    mutation ($input: ActivateEBoxInput!, $dryRun: Boolean) {
+      activateEBox(input: $input, dryRun: $dryRun) {
+        status
+        notificationEmail
+      }
+    }
+  `,
+  markRead: gql`
+    mutation ($e: EnterpriseNumber!, $m: ID!, $dryRun: Boolean) {
+      markEBoxMessageRead(enterprise: $e, message: $m, dryRun: $dryRun) {
+        id
+        readAt
+      }
+    }
+  `,
+  configure: gql`
+    mutation ($input: ConfigureStructuredMessagingInput!, $dryRun: Boolean) {
+      configureStructuredMessaging(input: $input, dryRun: $dryRun) {
+        channel
+        senderNumber
+        technicalContactEmail
+      }
+    }
+  `,
+  appointProvider: gql`
+    mutation ($input: AppointServiceProviderInput!, $dryRun: Boolean) {
+      appointServiceProvider(input: $input, dryRun: $dryRun) {
+        id
+        status
+        provider {
+          number
+        }
+      }
+    }
+  `,
+  endMandate: gql`
+    mutation ($id: ID!, $dryRun: Boolean) {
+      endServiceProviderMandate(mandate: $id, dryRun: $dryRun) {
+        id
+        status
+      }
+    }
+  `,
+  updateMe: gql`
+    mutation ($input: UpdateMyAccountInput!, $dryRun: Boolean) {
+      updateMyAccount(input: $input, dryRun: $dryRun) {
+        email
+        language
+      }
+    }
+  `,
+  deleteAccess: gql`
+    mutation ($input: DeleteEnterpriseAccessInput!, $dryRun: Boolean) {
+      deleteEnterpriseAccess(input: $input, dryRun: $dryRun) {
+        status
+      }
+    }
+  `,
 };
 
 interface DryRunExtension {
   rolledBack: boolean;
-  auditEvents: { action: string; enterprise: string | null; actor: string; details: { before: unknown; after: unknown }; previousHash?: string | null; hash?: string }[];
+  auditEvents: {
+    action: string;
+    enterprise: string | null;
+    actor: string;
+    details: { before: unknown; after: unknown };
+    previousHash?: string | null;
+    hash?: string;
+  }[];
 }
 
 /** The database's ids in an audit event's details (`id`, `personId`...): a preview's details are these details without them. */
 function withoutIds(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutIds);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => !isIdKey(k)).map(([k, v]) => [k, withoutIds(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !isIdKey(k))
+        .map(([k, v]) => [k, withoutIds(v)]),
+    );
   return value;
 }
 
@@ -55,7 +204,13 @@ function keysOf(value: unknown): string[] {
  */
 function masked(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(masked);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === "id" || k === "senderNumber" || /(Id|At)$/.test(k) ? (v === null ? null : "*") : masked(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === "id" || k === "senderNumber" || /(Id|At)$/.test(k) ? (v === null ? null : "*") : masked(v),
+      ]),
+    );
   return value;
 }
 
@@ -104,16 +259,36 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     const main = await gw.client(mainSsin);
     await dryThenReal(main, m.activateAccount, { e: e.number }, "ACTIVATE_ENTERPRISE_ACCOUNT");
     await dryThenReal(main, m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }, "ACTIVATE_CAPACITY");
-    const manager = await dryThenReal<{ appointAccessManager: { id: string } }>(main, m.appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()) } }, "APPOINT_ACCESS_MANAGER");
-    const user = await dryThenReal<{ addUser: { id: string } }>(main, m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } }, "MANAGE_USERS");
+    const manager = await dryThenReal<{ appointAccessManager: { id: string } }>(
+      main,
+      m.appointManager,
+      { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()) } },
+      "APPOINT_ACCESS_MANAGER",
+    );
+    const user = await dryThenReal<{ addUser: { id: string } }>(
+      main,
+      m.addUser,
+      { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } },
+      "MANAGE_USERS",
+    );
     await dryThenReal(main, m.setServices, { input: { assignment: user.addUser.id, onlineServices: ["DMFA", "DRS"] } }, "MANAGE_USERS");
     await dryThenReal(main, m.removeUser, { a: user.addUser.id }, "MANAGE_USERS");
     await dryThenReal(main, m.revokeManager, { a: manager.appointAccessManager.id }, "APPOINT_ACCESS_MANAGER");
     await dryThenReal(lr, m.activateEBox, { input: { enterprise: e.number, notificationEmail: "ebox@example.be" } }, "ACTIVATE_EBOX");
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
     await dryThenReal(main, m.markRead, { e: e.number, m: String(message.id) }, "USE_EBOX");
-    await dryThenReal(main, m.configure, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" } }, "CONFIGURE_STRUCTURED_MESSAGES");
-    const mandate = await dryThenReal<{ appointServiceProvider: { id: string } }>(lr, m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } }, "APPOINT_SERVICE_PROVIDER");
+    await dryThenReal(
+      main,
+      m.configure,
+      { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" } },
+      "CONFIGURE_STRUCTURED_MESSAGES",
+    );
+    const mandate = await dryThenReal<{ appointServiceProvider: { id: string } }>(
+      lr,
+      m.appointProvider,
+      { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } },
+      "APPOINT_SERVICE_PROVIDER",
+    );
     await dryThenReal(lr, m.endMandate, { id: mandate.appointServiceProvider.id }, "APPOINT_SERVICE_PROVIDER");
     await dryThenReal(main, m.updateMe, { input: { email: "dora@example.be", language: "FR" } }, "UPDATE_MY_ACCOUNT");
     await dryThenReal(lr, m.deleteAccess, { input: { enterprise: e.number, reason: "Closing down" } }, "DELETE_ENTERPRISE_ACCESS");
@@ -121,14 +296,33 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
 
   it("refuses a dry run exactly as the real action, and changes nothing either way", async () => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().build();
-    await refusedAlike(await gw.client(e.mainAccessManager!), m.activateAccount, { e: e.number }, { code: "CONFLICT", reason: "ALREADY_ACTIVE" });
+    await refusedAlike(
+      await gw.client(e.mainAccessManager!),
+      m.activateAccount,
+      { e: e.number },
+      { code: "CONFLICT", reason: "ALREADY_ACTIVE" },
+    );
     const stranger = await gw.client(ssin());
     // Signing in for the first time creates the person: done before, so that only the mutations are compared.
-    await stranger.request(gql`{ me { ssin } }`);
+    await stranger.request(gql`
+      {
+        me {
+          ssin
+        }
+      }
+    `);
     await refusedAlike(stranger, m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }, { code: "FORBIDDEN" });
-    await refusedAlike(await gw.client(e.mainAccessManager!), m.activateCapacity, { e: e.number, c: "NO_SUCH_CAPACITY" }, { code: "BAD_USER_INPUT", field: "capacity" });
+    await refusedAlike(
+      await gw.client(e.mainAccessManager!),
+      m.activateCapacity,
+      { e: e.number, c: "NO_SUCH_CAPACITY" },
+      { code: "BAD_USER_INPUT", field: "capacity" },
+    );
     const before = await snapshot(gw.dataSource);
-    await expectError((await gw.client(e.mainAccessManager!)).request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: "yes" }), { code: "BAD_USER_INPUT", field: "dryRun" });
+    await expectError(
+      (await gw.client(e.mainAccessManager!)).request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: "yes" }),
+      { code: "BAD_USER_INPUT", field: "dryRun" },
+    );
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
@@ -136,31 +330,78 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().build();
     const main = await gw.client(e.mainAccessManager!);
     const before = await snapshot(gw.dataSource);
-    const both = gql`mutation ($e: EnterpriseNumber!) {
-      dry: activateCapacity(enterprise: $e, capacity: "ENTERPRISE_WITHOUT_STAFF", dryRun: true) { status }
-      real: updateMyAccount(input: { language: DE }) { language }
-    }`;
+    const both = gql`
+      mutation ($e: EnterpriseNumber!) {
+        dry: activateCapacity(enterprise: $e, capacity: "ENTERPRISE_WITHOUT_STAFF", dryRun: true) {
+          status
+        }
+        real: updateMyAccount(input: { language: DE }) {
+          language
+        }
+      }
+    `;
     await expectError(main.request(both, { e: e.number }), { code: "BAD_USER_INPUT", field: "dryRun" });
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
   describe("what a preview tells", () => {
-    const addUser = gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { person { id nodeId ssin givenName familyName roles { role capacity { code } person { id } } } } }`;
-    const appointManager = gql`mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) { appointAccessManager(input: $input, dryRun: $dryRun) { person { givenName familyName } } }`;
+    const addUser = gql`
+      mutation ($input: AddUserInput!, $dryRun: Boolean) {
+        addUser(input: $input, dryRun: $dryRun) {
+          person {
+            id
+            nodeId
+            ssin
+            givenName
+            familyName
+            roles {
+              role
+              capacity {
+                code
+              }
+              person {
+                id
+              }
+            }
+          }
+        }
+      }
+    `;
+    const appointManager = gql`
+      mutation ($input: AppointAccessManagerInput!, $dryRun: Boolean) {
+        appointAccessManager(input: $input, dryRun: $dryRun) {
+          person {
+            givenName
+            familyName
+          }
+        }
+      }
+    `;
     const sent = { givenName: "Sent", familyName: "Guess" };
     const preview = async (client: GraphQLClient, document: string, variables: Record<string, unknown>) => {
-      const answer = await client.rawRequest<Record<string, { person: { id: string; nodeId: string; givenName: string; familyName: string; roles: { person: { id: string } }[] } }>>(document, { ...variables, dryRun: true });
+      const answer = await client.rawRequest<
+        Record<
+          string,
+          { person: { id: string; nodeId: string; givenName: string; familyName: string; roles: { person: { id: string } }[] } }
+        >
+      >(document, { ...variables, dryRun: true });
       expect(answer.errors).toBeUndefined();
       return { person: Object.values(answer.data)[0].person, dryRun: (answer.extensions as { dryRun: DryRunExtension }).dryRun };
     };
-    const namesIn = (dryRun: DryRunExtension) => (dryRun.auditEvents[0].details.after as { person: { givenName: string; familyName: string } }).person;
+    const namesIn = (dryRun: DryRunExtension) =>
+      (dryRun.auditEvents[0].details.after as { person: { givenName: string; familyName: string } }).person;
 
     it("answers a person the caller cannot see with the names sent, whether they exist or not, in the answer and in the audit event", async () => {
       const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
       const known = elsewhere.users[0].ssin;
       const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
       const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
-      const input = (s: string) => ({ enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: s, ...sent } });
+      const input = (s: string) => ({
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: s, ...sent },
+      });
       const existing = await preview(manager, addUser, { input: input(known) });
       const unknown = await preview(manager, addUser, { input: input(ssin()) });
       expect(existing.person).toMatchObject(sent);
@@ -175,15 +416,25 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
       expect(namesIn(existing.dryRun)).toMatchObject(sent);
       expect(namesIn(unknown.dryRun)).toMatchObject(sent);
       // Nor does the enterprise's main access manager see them: the same answer to an appointment.
-      const main = await preview(await gw.client(e.mainAccessManager!), appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: known, ...sent } } });
+      const main = await preview(await gw.client(e.mainAccessManager!), appointManager, {
+        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: known, ...sent } },
+      });
       expect(main.person).toMatchObject(sent);
     });
 
     it("answers a person the caller already sees with their own names, as the real action does", async () => {
-      const e = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      const e = await gw.seed
+        .enterprise()
+        .withMainAccessManager()
+        .active()
+        .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+        .withUser("EMPLOYER_NSSO", ["DIMONA"])
+        .build();
       const main = await gw.client(e.mainAccessManager!);
       const stored = await gw.seed.person(e.users[0].ssin);
-      const answer = await preview(main, appointManager, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", person: { ssin: stored.ssin, ...sent } } });
+      const answer = await preview(main, appointManager, {
+        input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", person: { ssin: stored.ssin, ...sent } },
+      });
       expect(answer.person).toEqual({ givenName: stored.givenName, familyName: stored.familyName });
       expect(namesIn(answer.dryRun)).toMatchObject({ givenName: stored.givenName, familyName: stored.familyName });
     });
@@ -192,7 +443,9 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
       const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
       const lr = await gw.client(e.legalRepresentative);
       const appointMain = await lr.rawRequest(m.appointMain, { input: { enterprise: e.number, person: person(ssin()) }, dryRun: true });
-      const user = await preview(await gw.client(e.accessManagers.EMPLOYER_NSSO), addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } });
+      const user = await preview(await gw.client(e.accessManagers.EMPLOYER_NSSO), addUser, {
+        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
+      });
       for (const dryRun of [(appointMain.extensions as { dryRun: DryRunExtension }).dryRun, user.dryRun]) {
         expect(dryRun.auditEvents.length).toBeGreaterThan(0);
         expect(keysOf(dryRun).filter(isIdKey)).toEqual([]);
@@ -225,7 +478,9 @@ describe("dry runs in the logs", () => {
       const main = await gw.client(e.mainAccessManager!);
       await main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true });
       const viewer = await gw.seed.person(e.mainAccessManager!);
-      expect(logs.lines()).toContainEqual(expect.objectContaining({ msg: "dry run", viewerId: viewer.id, mutations: ["activateCapacity"], enterprises: [e.display] }));
+      expect(logs.lines()).toContainEqual(
+        expect.objectContaining({ msg: "dry run", viewerId: viewer.id, mutations: ["activateCapacity"], enterprises: [e.display] }),
+      );
     } finally {
       await gw.stop();
     }
@@ -242,12 +497,23 @@ describe("dry runs in a batch", () => {
       const before = await snapshot(gw.dataSource);
       const batch = await send(gw.url, { body: [{ query: "{ me { ssin } }" }, preview], headers });
       expect(await snapshot(gw.dataSource)).toEqual(before);
-      const [read, refused] = batch.json as unknown as { data?: unknown; errors?: { extensions: Record<string, unknown> }[]; extensions?: unknown }[];
+      const [read, refused] = batch.json as unknown as {
+        data?: unknown;
+        errors?: { extensions: Record<string, unknown> }[];
+        extensions?: unknown;
+      }[];
       expect(read.errors).toBeUndefined();
-      expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", messageKey: "input.dryRunInBatch", field: "dryRun" }) })]);
+      expect(refused.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: "BAD_USER_INPUT", messageKey: "input.dryRunInBatch", field: "dryRun" }),
+        }),
+      ]);
       expect(refused.extensions).toBeUndefined();
       // Alone (a batch of one is one operation), the same preview runs.
-      const [alone] = (await send(gw.url, { body: [preview], headers })).json as unknown as { errors?: unknown; extensions?: { dryRun?: { rolledBack: boolean } } }[];
+      const [alone] = (await send(gw.url, { body: [preview], headers })).json as unknown as {
+        errors?: unknown;
+        extensions?: { dryRun?: { rolledBack: boolean } };
+      }[];
       expect(alone.errors).toBeUndefined();
       expect(alone.extensions?.dryRun?.rolledBack).toBe(true);
     } finally {

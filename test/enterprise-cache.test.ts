@@ -32,21 +32,113 @@ const everything = gql`
       name
       status
       myTasks
-      legalRepresentatives { givenName familyName }
-      mainAccessManager { givenName familyName email }
-      capacities { capacity { code } status activatedAt }
-      eBox { status notificationEmail activatedBy { givenName } }
-      serviceProviders { status capacity { code } provider { number name } endedAt validUntil }
-      clients { status capacity { code } client { number } }
-      structuredMessaging { capacity { code } channel technicalContactEmail senderNumber configuredBy { givenName } }
+      legalRepresentatives {
+        givenName
+        familyName
+      }
+      mainAccessManager {
+        givenName
+        familyName
+        email
+      }
+      capacities {
+        capacity {
+          code
+        }
+        status
+        activatedAt
+      }
+      eBox {
+        status
+        notificationEmail
+        activatedBy {
+          givenName
+        }
+      }
+      serviceProviders {
+        status
+        capacity {
+          code
+        }
+        provider {
+          number
+          name
+        }
+        endedAt
+        validUntil
+      }
+      clients {
+        status
+        capacity {
+          code
+        }
+        client {
+          number
+        }
+      }
+      structuredMessaging {
+        capacity {
+          code
+        }
+        channel
+        technicalContactEmail
+        senderNumber
+        configuredBy {
+          givenName
+        }
+      }
       all: roleAssignments(first: 100) {
         totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { cursor node { id role grantedAt validUntil person { givenName familyName } capacity { code } onlineServices { code } } }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            role
+            grantedAt
+            validUntil
+            person {
+              givenName
+              familyName
+            }
+            capacity {
+              code
+            }
+            onlineServices {
+              code
+            }
+          }
+        }
       }
-      firstTwo: roleAssignments(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id } }
-      users: roleAssignments(first: 100, role: USER) { totalCount nodes { id person { givenName } } }
-      employer: roleAssignments(first: 100, capacity: "EMPLOYER_NSSO") { totalCount nodes { id role } }
+      firstTwo: roleAssignments(first: 2) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+        }
+      }
+      users: roleAssignments(first: 100, role: USER) {
+        totalCount
+        nodes {
+          id
+          person {
+            givenName
+          }
+        }
+      }
+      employer: roleAssignments(first: 100, capacity: "EMPLOYER_NSSO") {
+        totalCount
+        nodes {
+          id
+          role
+        }
+      }
     }
   }
 `;
@@ -79,7 +171,12 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     cached = await startTestGateway(dialect, {}, { clock });
     other = await startTestGateway(dialect, {}, { database: cached.database, clock });
     uncached = await startTestGateway(dialect, { ENTERPRISE_CACHE_ROWS: "0" }, { database: cached.database, clock });
-    provider = await cached.seed.enterprise({ name: "Payroll Cache" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    provider = await cached.seed
+      .enterprise({ name: "Payroll Cache" })
+      .withMainAccessManager()
+      .active()
+      .withCapacity("SOCIAL_SERVICE_PROVIDER")
+      .build();
     client = await cached.seed
       .enterprise({ name: "Bakkerij Cache" })
       .withMainAccessManager()
@@ -90,7 +187,14 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
       .withEBox()
       .withServiceProvider(provider, "EMPLOYER_NSSO")
       .build();
-    viewers.push(client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO, client.users[0].ssin, provider.legalRepresentative, ssin());
+    viewers.push(
+      client.legalRepresentative,
+      client.mainAccessManager!,
+      client.accessManagers.EMPLOYER_NSSO,
+      client.users[0].ssin,
+      provider.legalRepresentative,
+      ssin(),
+    );
   });
 
   afterAll(async () => {
@@ -112,24 +216,66 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
   it("shows every management action at once in every gateway, though none was told of it", async () => {
     const main = client.mainAccessManager!;
     const steps: [string, () => Promise<unknown>][] = [
-      ["add a user", () => cached.seed.as(main, (s) => addUser(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: { ssin: ssin(), givenName: "New", familyName: "User" } }))],
-      ["change a user's online services", () => cached.seed.as(main, (s) => setUserOnlineServices(s, { assignment: String(client.users[0].assignmentId), onlineServices: ["DMFA"] }))],
+      [
+        "add a user",
+        () =>
+          cached.seed.as(main, (s) =>
+            addUser(s, {
+              enterprise: client.number,
+              capacity: "EMPLOYER_NSSO",
+              onlineServices: ["DMFA"],
+              person: { ssin: ssin(), givenName: "New", familyName: "User" },
+            }),
+          ),
+      ],
+      [
+        "change a user's online services",
+        () =>
+          cached.seed.as(main, (s) =>
+            setUserOnlineServices(s, { assignment: String(client.users[0].assignmentId), onlineServices: ["DMFA"] }),
+          ),
+      ],
       ["remove a user", () => cached.seed.as(main, (s) => removeUser(s, { assignment: String(client.users[1].assignmentId) }))],
-      ["activate a capacity", () => cached.seed.as(main, (s) => activateCapacity(s, { enterprise: client.number, capacity: "ENTERPRISE_WITHOUT_STAFF" }))],
-      ["configure structured messaging", () => cached.seed.as(main, (s) => configureStructuredMessaging(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", channel: "SFTP", technicalContactEmail: "tech@example.be" }))],
+      [
+        "activate a capacity",
+        () => cached.seed.as(main, (s) => activateCapacity(s, { enterprise: client.number, capacity: "ENTERPRISE_WITHOUT_STAFF" })),
+      ],
+      [
+        "configure structured messaging",
+        () =>
+          cached.seed.as(main, (s) =>
+            configureStructuredMessaging(s, {
+              enterprise: client.number,
+              capacity: "EMPLOYER_NSSO",
+              channel: "SFTP",
+              technicalContactEmail: "tech@example.be",
+            }),
+          ),
+      ],
       [
         "appoint and revoke an access manager",
         async () => {
-          const appointed = await cached.seed.as(main, (s) => appointAccessManager(s, { enterprise: client.number, capacity: "ENTERPRISE_WITHOUT_STAFF", person: { ssin: ssin(), givenName: "Short", familyName: "Lived" } }));
+          const appointed = await cached.seed.as(main, (s) =>
+            appointAccessManager(s, {
+              enterprise: client.number,
+              capacity: "ENTERPRISE_WITHOUT_STAFF",
+              person: { ssin: ssin(), givenName: "Short", familyName: "Lived" },
+            }),
+          );
           await expectSameEverywhere();
           await cached.seed.as(main, (s) => revokeAccessManager(s, { assignment: String(appointed.id) }));
         },
       ],
-      ["the main access manager changes their e-mail (a person, shown in the enterprise)", () => cached.seed.as(main, (s) => updateMyAccount(s, { email: "main.manager@example.be" }))],
+      [
+        "the main access manager changes their e-mail (a person, shown in the enterprise)",
+        () => cached.seed.as(main, (s) => updateMyAccount(s, { email: "main.manager@example.be" })),
+      ],
       [
         "end the service provider's mandate (client and provider both change)",
         async () => {
-          const mandate = await cached.dataSource.getRepository(ServiceProviderMandate).findOneByOrFail({ clientId: client.id, providerId: provider.id });
+          const mandate = await cached.dataSource
+            .getRepository(ServiceProviderMandate)
+            .findOneByOrFail({ clientId: client.id, providerId: provider.id });
           await cached.seed.as(client.legalRepresentative, (s) => endServiceProviderMandate(s, { mandate: String(mandate.id) }));
         },
       ],
@@ -145,7 +291,9 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     await expectSameEverywhere();
     await cached.dataSource.query(`UPDATE person SET given_name = 'Renamed' WHERE ssin = ?`, [client.accessManagers.EMPLOYER_NSSO]);
     await expectSameEverywhere();
-    const first = await uncached.dataSource.getRepository(RoleAssignment).findOneOrFail({ where: { enterpriseId: client.id, role: "USER", endedAt: IsNull() }, order: { id: "ASC" } });
+    const first = await uncached.dataSource
+      .getRepository(RoleAssignment)
+      .findOneOrFail({ where: { enterpriseId: client.id, role: "USER", endedAt: IsNull() }, order: { id: "ASC" } });
     await cached.dataSource.query(`DELETE FROM role_assignment_online_service WHERE assignment_id = ?`, [first.id]);
     await expectSameEverywhere();
   });
@@ -153,12 +301,24 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
   it("ends an expired right at its instant with no write and no new model", async () => {
     const main = client.mainAccessManager!;
     const validUntil = new Date(clock.now().getTime() + 2 * 24 * 3600 * 1000);
-    await cached.seed.as(main, (s) => addUser(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], validUntil, person: { ssin: ssin(), givenName: "Temporary", familyName: "User" } }));
+    await cached.seed.as(main, (s) =>
+      addUser(s, {
+        enterprise: client.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        validUntil,
+        person: { ssin: ssin(), givenName: "Temporary", familyName: "User" },
+      }),
+    );
     await expectSameEverywhere();
-    const before = (await (await cached.client(main)).request<{ enterprise: { all: { totalCount: number } } }>(everything, { e: client.number })).enterprise.all.totalCount;
+    const before = (
+      await (await cached.client(main)).request<{ enterprise: { all: { totalCount: number } } }>(everything, { e: client.number })
+    ).enterprise.all.totalCount;
     const filled = cacheOf(cached).stats.filled;
     clock.passes(validUntil);
-    const after = (await (await cached.client(main)).request<{ enterprise: { all: { totalCount: number } } }>(everything, { e: client.number })).enterprise.all.totalCount;
+    const after = (
+      await (await cached.client(main)).request<{ enterprise: { all: { totalCount: number } } }>(everything, { e: client.number })
+    ).enterprise.all.totalCount;
     expect(after).toBe(before - 1);
     expect(cacheOf(cached).stats.filled).toBe(filled);
     await expectSameEverywhere();
@@ -211,7 +371,14 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     })();
     try {
       for (let i = 0; i < 6; i++) {
-        const added = await cached.seed.as(main, (s) => addUser(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: { ssin: ssin(), givenName: `Race${i}`, familyName: "User" } }));
+        const added = await cached.seed.as(main, (s) =>
+          addUser(s, {
+            enterprise: client.number,
+            capacity: "EMPLOYER_NSSO",
+            onlineServices: ["DMFA"],
+            person: { ssin: ssin(), givenName: `Race${i}`, familyName: "User" },
+          }),
+        );
         const seen = await reader.request<{ enterprise: { all: { edges: { node: { id: string } }[] } } }>(everything, { e: client.number });
         expect(seen.enterprise.all.edges.map((e) => e.node.id)).toContain(String(added.id));
       }

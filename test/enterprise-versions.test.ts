@@ -31,21 +31,111 @@ import type { SeededEnterprise } from "./support/seed";
 const person = (s: string) => ({ ssin: s, givenName: "Vera", familyName: "Version" });
 
 const m = {
-  appointMain: gql`mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { id } }`,
-  activateAccount: gql`mutation ($e: EnterpriseNumber!) { activateEnterpriseAccount(enterprise: $e) { status } }`,
-  activateCapacity: gql`mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) { activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) { status } }`,
-  appointManager: gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`,
-  addUser: gql`mutation ($input: AddUserInput!, $dryRun: Boolean) { addUser(input: $input, dryRun: $dryRun) { id } }`,
-  setServices: gql`mutation ($input: SetUserOnlineServicesInput!) { setUserOnlineServices(input: $input) { id } }`,
-  removeUser: gql`mutation ($a: ID!) { removeUser(assignment: $a) { id } }`,
-  revokeManager: gql`mutation ($a: ID!) { revokeAccessManager(assignment: $a) { id } }`,
-  activateEBox: gql`mutation ($input: ActivateEBoxInput!) { activateEBox(input: $input) { status } }`,
-  markRead: gql`mutation ($e: EnterpriseNumber!, $m: ID!) { markEBoxMessageRead(enterprise: $e, message: $m) { id } }`,
-  configure: gql`mutation ($input: ConfigureStructuredMessagingInput!) { configureStructuredMessaging(input: $input) { senderNumber } }`,
-  appointProvider: gql`mutation ($input: AppointServiceProviderInput!, $dryRun: Boolean) { appointServiceProvider(input: $input, dryRun: $dryRun) { id } }`,
-  endMandate: gql`mutation ($id: ID!) { endServiceProviderMandate(mandate: $id) { status } }`,
-  updateMe: gql`mutation ($input: UpdateMyAccountInput!) { updateMyAccount(input: $input) { language } }`,
-  deleteAccess: gql`mutation ($input: DeleteEnterpriseAccessInput!) { deleteEnterpriseAccess(input: $input) { status } }`,
+  appointMain: gql`
+    mutation ($input: AppointMainAccessManagerInput!) {
+      appointMainAccessManager(input: $input) {
+        id
+      }
+    }
+  `,
+  activateAccount: gql`
+    mutation ($e: EnterpriseNumber!) {
+      activateEnterpriseAccount(enterprise: $e) {
+        status
+      }
+    }
+  `,
+  activateCapacity: gql`
+    mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) {
+      activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) {
+        status
+      }
+    }
+  `,
+  appointManager: gql`
+    mutation ($input: AppointAccessManagerInput!) {
+      appointAccessManager(input: $input) {
+        id
+      }
+    }
+  `,
+  addUser: gql`
+    mutation ($input: AddUserInput!, $dryRun: Boolean) {
+      addUser(input: $input, dryRun: $dryRun) {
+        id
+      }
+    }
+  `,
+  setServices: gql`
+    mutation ($input: SetUserOnlineServicesInput!) {
+      setUserOnlineServices(input: $input) {
+        id
+      }
+    }
+  `,
+  removeUser: gql`
+    mutation ($a: ID!) {
+      removeUser(assignment: $a) {
+        id
+      }
+    }
+  `,
+  revokeManager: gql`
+    mutation ($a: ID!) {
+      revokeAccessManager(assignment: $a) {
+        id
+      }
+    }
+  `,
+  activateEBox: gql`
+    mutation ($input: ActivateEBoxInput!) {
+      activateEBox(input: $input) {
+        status
+      }
+    }
+  `,
+  markRead: gql`
+    mutation ($e: EnterpriseNumber!, $m: ID!) {
+      markEBoxMessageRead(enterprise: $e, message: $m) {
+        id
+      }
+    }
+  `,
+  configure: gql`
+    mutation ($input: ConfigureStructuredMessagingInput!) {
+      configureStructuredMessaging(input: $input) {
+        senderNumber
+      }
+    }
+  `,
+  appointProvider: gql`
+    mutation ($input: AppointServiceProviderInput!, $dryRun: Boolean) {
+      appointServiceProvider(input: $input, dryRun: $dryRun) {
+        id
+      }
+    }
+  `,
+  endMandate: gql`
+    mutation ($id: ID!) {
+      endServiceProviderMandate(mandate: $id) {
+        status
+      }
+    }
+  `,
+  updateMe: gql`
+    mutation ($input: UpdateMyAccountInput!) {
+      updateMyAccount(input: $input) {
+        language
+      }
+    }
+  `,
+  deleteAccess: gql`
+    mutation ($input: DeleteEnterpriseAccessInput!) {
+      deleteEnterpriseAccess(input: $input) {
+        status
+      }
+    }
+  `,
 };
 
 const days = (n: number, from: Date) => new Date(from.getTime() + n * 24 * 60 * 60 * 1000).toISOString();
@@ -59,12 +149,20 @@ describeEachDatabase("enterprise versions", (dialect) => {
   beforeAll(async () => {
     gw = await startTestGateway(dialect, {}, { clock });
     bystander = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
-    provider = await gw.seed.enterprise({ name: "Versioned Provider" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
+    provider = await gw.seed
+      .enterprise({ name: "Versioned Provider" })
+      .withMainAccessManager()
+      .active()
+      .withCapacity("SOCIAL_SERVICE_PROVIDER")
+      .build();
   });
   afterAll(() => gw?.stop());
 
   const versions = async (ids: readonly number[]): Promise<Map<number, number>> => {
-    const rows: { id: number | string; version: number }[] = await gw.dataSource.query(`SELECT id, version FROM enterprise WHERE id IN (${ids.map(() => "?").join(", ")})`, [...ids]);
+    const rows: { id: number | string; version: number }[] = await gw.dataSource.query(
+      `SELECT id, version FROM enterprise WHERE id IN (${ids.map(() => "?").join(", ")})`,
+      [...ids],
+    );
     return new Map(rows.map((r) => [Number(r.id), Number(r.version)]));
   };
 
@@ -96,11 +194,19 @@ describeEachDatabase("enterprise versions", (dialect) => {
     await moves(() => main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }), [e.id]);
     let managerId = "";
     await moves(async () => {
-      managerId = (await main.request<{ appointAccessManager: { id: string } }>(m.appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()) } })).appointAccessManager.id;
+      managerId = (
+        await main.request<{ appointAccessManager: { id: string } }>(m.appointManager, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(ssin()) },
+        })
+      ).appointAccessManager.id;
     }, [e.id]);
     let userId = "";
     await moves(async () => {
-      userId = (await main.request<{ addUser: { id: string } }>(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) } })).addUser.id;
+      userId = (
+        await main.request<{ addUser: { id: string } }>(m.addUser, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
+        })
+      ).addUser.id;
     }, [e.id]);
     await moves(() => main.request(m.setServices, { input: { assignment: userId, onlineServices: ["DMFA", "DRS"] } }), [e.id]);
     await moves(() => main.request(m.removeUser, { a: userId }), [e.id]);
@@ -109,15 +215,28 @@ describeEachDatabase("enterprise versions", (dialect) => {
     // Reading a message changes only the message, which is not part of the read model (unversionedTables).
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
     await moves(() => main.request(m.markRead, { e: e.number, m: String(message.id) }), []);
-    await moves(() => main.request(m.configure, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" } }), [e.id]);
+    await moves(
+      () =>
+        main.request(m.configure, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" },
+        }),
+      [e.id],
+    );
     let mandateId = "";
     await moves(async () => {
-      mandateId = (await lr.request<{ appointServiceProvider: { id: string } }>(m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } })).appointServiceProvider.id;
+      mandateId = (
+        await lr.request<{ appointServiceProvider: { id: string } }>(m.appointProvider, {
+          input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
+        })
+      ).appointServiceProvider.id;
     }, [e.id, provider.id]);
     // Their roles in both enterprises, and the provider that shows them as the mandate's appointedBy.
     await moves(() => lr.request(m.updateMe, { input: { language: "FR" } }), [e.id, elsewhere.id, provider.id]);
     await moves(() => lr.request(m.endMandate, { id: mandateId }), [e.id, provider.id]);
-    await moves(() => lr.request(m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } }), [e.id, provider.id]);
+    await moves(
+      () => lr.request(m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } }),
+      [e.id, provider.id],
+    );
     await moves(() => lr.request(m.deleteAccess, { input: { enterprise: e.number, reason: "Closing down" } }), [e.id, provider.id]);
     // Each of them checked that the versions it had to move moved (src/management/versions-moved.ts), and none saw otherwise.
     expect(await versionsLost(gw.dataSource.manager)).toBeNull();
@@ -129,17 +248,58 @@ describeEachDatabase("enterprise versions", (dialect) => {
     const lr = await gw.client(e.legalRepresentative);
     const stranger = await gw.client(ssin());
     // Signing in for the first time creates the person, part of no enterprise yet.
-    await expectMoves(() => stranger.request(gql`{ me { ssin } }`), [], [e.id]);
-    await expectMoves(() => expectError(main.request(m.activateAccount, { e: e.number }), { code: "CONFLICT", reason: "ALREADY_ACTIVE" }), [], [e.id]);
-    await expectMoves(() => expectError(stranger.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }), { code: "FORBIDDEN" }), [], [e.id]);
     await expectMoves(
-      () => expectError(main.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["NO_SUCH_SERVICE"], person: person(ssin()) } }), { code: "BAD_USER_INPUT" }),
+      () =>
+        stranger.request(gql`
+          {
+            me {
+              ssin
+            }
+          }
+        `),
+      [],
+      [e.id],
+    );
+    await expectMoves(
+      () => expectError(main.request(m.activateAccount, { e: e.number }), { code: "CONFLICT", reason: "ALREADY_ACTIVE" }),
+      [],
+      [e.id],
+    );
+    await expectMoves(
+      () => expectError(stranger.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" }), { code: "FORBIDDEN" }),
+      [],
+      [e.id],
+    );
+    await expectMoves(
+      () =>
+        expectError(
+          main.request(m.addUser, {
+            input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["NO_SUCH_SERVICE"], person: person(ssin()) },
+          }),
+          { code: "BAD_USER_INPUT" },
+        ),
       [],
       [e.id],
     );
     await expectMoves(() => main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true }), [], [e.id]);
-    await expectMoves(() => main.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) }, dryRun: true }), [], [e.id]);
-    await expectMoves(() => lr.request(m.appointProvider, { input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" }, dryRun: true }), [], [e.id]);
+    await expectMoves(
+      () =>
+        main.request(m.addUser, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
+          dryRun: true,
+        }),
+      [],
+      [e.id],
+    );
+    await expectMoves(
+      () =>
+        lr.request(m.appointProvider, {
+          input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
+          dryRun: true,
+        }),
+      [],
+      [e.id],
+    );
     await expectMoves(() => main.request(m.updateMe, { input: {} }), [], [e.id]);
   });
 
@@ -173,11 +333,21 @@ describeEachDatabase("enterprise versions", (dialect) => {
     const e = await gw.seed.enterprise().withMainAccessManager().active().withEBox().build();
     const other = await gw.seed.enterprise().withMainAccessManager().active().withEBox().build();
     for (const enterprise of [e, other]) {
-      await (await gw.client(enterprise.mainAccessManager!)).request(m.addUser, {
-        input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()), validUntil: days(1, clock.now()) },
+      await (
+        await gw.client(enterprise.mainAccessManager!)
+      ).request(m.addUser, {
+        input: {
+          enterprise: enterprise.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DIMONA"],
+          person: person(ssin()),
+          validUntil: days(1, clock.now()),
+        },
       });
     }
-    await (await gw.client(e.legalRepresentative)).request(m.appointProvider, {
+    await (
+      await gw.client(e.legalRepresentative)
+    ).request(m.appointProvider, {
       input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO", validUntil: days(1, clock.now()) },
     });
     // Readers see the rights ended from the instant on, but nothing is written then: no version moves (a cache must
@@ -204,27 +374,50 @@ describeEachDatabase("enterprise versions", (dialect) => {
     const someone = (await gw.seed.person(ssin())).id;
     const insertedId = async (table: string) => Number((await gw.dataSource.query(`SELECT MAX(id) AS id FROM ${table}`))[0].id);
     const assignmentIn = async (enterpriseId: number) => {
-      await gw.dataSource.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [someone, enterpriseId, now, 0]);
+      await gw.dataSource.query(
+        "INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)",
+        [someone, enterpriseId, now, 0],
+      );
       return insertedId("role_assignment");
     };
     // Typed by the list: a table added to versionedTables does not compile until it is written here.
     const writes: Record<VersionedTableName, () => Promise<Write[]>> = {
       role_assignment: async () => [
-        { sql: "INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", params: [someone, a.id, now, 0], moves: [a.id] },
-        { sql: "UPDATE role_assignment SET enterprise_id = ? WHERE enterprise_id = ? AND role = 'USER'", params: [b.id, a.id], moves: [a.id, b.id] },
+        {
+          sql: "INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)",
+          params: [someone, a.id, now, 0],
+          moves: [a.id],
+        },
+        {
+          sql: "UPDATE role_assignment SET enterprise_id = ? WHERE enterprise_id = ? AND role = 'USER'",
+          params: [b.id, a.id],
+          moves: [a.id, b.id],
+        },
         { sql: "UPDATE role_assignment SET role = 'USER' WHERE enterprise_id = ? AND role = 'USER'", params: [b.id], moves: [b.id] },
         { sql: "DELETE FROM role_assignment WHERE enterprise_id = ? AND role = 'USER'", params: [b.id], moves: [b.id] },
       ],
       role_assignment_online_service: async () => {
         const [inA, inB] = [await assignmentIn(a.id), await assignmentIn(b.id)];
         return [
-          { sql: "INSERT INTO role_assignment_online_service (assignment_id, online_service_code) VALUES (?, 'DIMONA')", params: [inA], moves: [a.id] },
-          { sql: "UPDATE role_assignment_online_service SET assignment_id = ? WHERE assignment_id = ?", params: [inB, inA], moves: [a.id, b.id] },
+          {
+            sql: "INSERT INTO role_assignment_online_service (assignment_id, online_service_code) VALUES (?, 'DIMONA')",
+            params: [inA],
+            moves: [a.id],
+          },
+          {
+            sql: "UPDATE role_assignment_online_service SET assignment_id = ? WHERE assignment_id = ?",
+            params: [inB, inA],
+            moves: [a.id, b.id],
+          },
           { sql: "DELETE FROM role_assignment_online_service WHERE assignment_id = ?", params: [inB], moves: [b.id] },
         ];
       },
       enterprise_capacity: async () => [
-        { sql: "INSERT INTO enterprise_capacity (enterprise_id, capacity_code, status) VALUES (?, 'EMPLOYER_NSSO', 'ACTIVE')", params: [a.id], moves: [a.id] },
+        {
+          sql: "INSERT INTO enterprise_capacity (enterprise_id, capacity_code, status) VALUES (?, 'EMPLOYER_NSSO', 'ACTIVE')",
+          params: [a.id],
+          moves: [a.id],
+        },
         { sql: "UPDATE enterprise_capacity SET enterprise_id = ? WHERE enterprise_id = ?", params: [b.id, a.id], moves: [a.id, b.id] },
         { sql: "DELETE FROM enterprise_capacity WHERE enterprise_id = ?", params: [b.id], moves: [b.id] },
       ],
@@ -248,15 +441,26 @@ describeEachDatabase("enterprise versions", (dialect) => {
           params: [a.id, someone, now],
           moves: [a.id],
         },
-        { sql: "UPDATE structured_messaging_config SET enterprise_id = ? WHERE enterprise_id = ?", params: [b.id, a.id], moves: [a.id, b.id] },
+        {
+          sql: "UPDATE structured_messaging_config SET enterprise_id = ? WHERE enterprise_id = ?",
+          params: [b.id, a.id],
+          moves: [a.id, b.id],
+        },
         { sql: "DELETE FROM structured_messaging_config WHERE enterprise_id = ?", params: [b.id], moves: [b.id] },
       ],
       person: async () => {
-        const insert: Write = { sql: "INSERT INTO person (ssin, given_name, family_name, language, created_at) VALUES (?, 'Plain', 'Sql', 'NL', ?)", params: [ssin(), now], moves: [] };
+        const insert: Write = {
+          sql: "INSERT INTO person (ssin, given_name, family_name, language, created_at) VALUES (?, 'Plain', 'Sql', 'NL', ?)",
+          params: [ssin(), now],
+          moves: [],
+        };
         await gw.dataSource.query(insert.sql, insert.params);
         const id = await insertedId("person");
         // A role in a (ended: still shown as of then), and the appointer of b's mandate with c, which c shows.
-        await gw.dataSource.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, ended_at, automatic) VALUES (?, ?, 'USER', ?, ?, ?)", [id, a.id, now, now, 0]);
+        await gw.dataSource.query(
+          "INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, ended_at, automatic) VALUES (?, ?, 'USER', ?, ?, ?)",
+          [id, a.id, now, now, 0],
+        );
         await gw.dataSource.query(
           "INSERT INTO service_provider_mandate (client_id, provider_id, capacity_code, status, appointed_by_id, starts_at) VALUES (?, ?, 'EMPLOYER_NSSO', 'ACTIVE', ?, ?)",
           [b.id, c.id, id, now],
@@ -276,7 +480,11 @@ describeEachDatabase("enterprise versions", (dialect) => {
 
   it("places every table that names an enterprise or an assignment: versioned, or not part of the read model for a stated reason", async () => {
     const keys = new Set(["enterprise_id", "client_id", "provider_id", "assignment_id"]);
-    const tables = new Map(entities.map((entity) => gw.dataSource.getMetadata(entity)).map((meta) => [meta.tableName, new Set(meta.columns.map((c) => c.databaseName))]));
+    const tables = new Map(
+      entities
+        .map((entity) => gw.dataSource.getMetadata(entity))
+        .map((meta) => [meta.tableName, new Set(meta.columns.map((c) => c.databaseName))]),
+    );
     const versioned = new Set<string>(versionedTables.map((t) => t.table));
     const naming = [...tables].filter(([, columns]) => [...columns].some((column) => keys.has(column))).map(([table]) => table);
     expect(naming.filter((table) => !versioned.has(table) && !(table in unversionedTables))).toEqual([]);
@@ -286,7 +494,9 @@ describeEachDatabase("enterprise versions", (dialect) => {
     for (const { table, enterprises } of versionedTables) {
       for (const e of enterprises) {
         expect([table, tables.get(table)?.has(e.column)]).toEqual([table, true]);
-        if ("through" in e) for (const column of [e.through.match, e.through.enterprise]) expect([e.through.table, tables.get(e.through.table)?.has(column)]).toEqual([e.through.table, true]);
+        if ("through" in e)
+          for (const column of [e.through.match, e.through.enterprise])
+            expect([e.through.table, tables.get(e.through.table)?.has(column)]).toEqual([e.through.table, true]);
       }
     }
     // After every migration, newer ones included (on SQLite, rebuilding a table drops its triggers).
@@ -315,15 +525,20 @@ describeEachDatabase("enterprise versions", (dialect) => {
         await dropVersionTriggers(runner);
         await createVersionTriggers(runner);
         expect((await runner.query("SELECT @@SESSION.sql_mode AS mode"))[0].mode).toBe("");
-        const modes: { mode: string }[] = await runner.query("SELECT SQL_MODE AS mode FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()");
+        const modes: { mode: string }[] = await runner.query(
+          "SELECT SQL_MODE AS mode FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()",
+        );
         expect(modes.filter((t) => !t.mode.split(",").includes("STRICT_ALL_TABLES"))).toEqual([]);
 
         const e = await gw.seed.enterprise().build();
         const largest = "18446744073709551615";
-        const exactVersion = async () => String((await runner.query("SELECT CAST(version AS CHAR) AS version FROM enterprise WHERE id = ?", [e.id]))[0].version);
+        const exactVersion = async () =>
+          String((await runner.query("SELECT CAST(version AS CHAR) AS version FROM enterprise WHERE id = ?", [e.id]))[0].version);
         await runner.query(`UPDATE enterprise SET version = ${largest} WHERE id = ?`, [e.id]);
         // Clamped, the version would stay where it is and a cache would keep serving what it holds.
-        await expect(runner.query("UPDATE role_assignment SET granted_at = granted_at WHERE enterprise_id = ?", [e.id])).rejects.toThrow(/out of range/i);
+        await expect(runner.query("UPDATE role_assignment SET granted_at = granted_at WHERE enterprise_id = ?", [e.id])).rejects.toThrow(
+          /out of range/i,
+        );
         expect(await exactVersion()).toBe(largest);
       } finally {
         await runner.query("SET SESSION sql_mode = DEFAULT");
@@ -341,14 +556,30 @@ describeEachDatabase("the enterprise version migration", (dialect) => {
     const now = storedDateTime(new Date());
     let migrated: DataSource | undefined;
     try {
-      const enterpriseId = await insert("enterprise", { number: enterpriseNumber(), name: "Old Enterprise", status: "REGISTERED", default_capacity: "EMPLOYER_NSSO", created_at: now, updated_at: now });
+      const enterpriseId = await insert("enterprise", {
+        number: enterpriseNumber(),
+        name: "Old Enterprise",
+        status: "REGISTERED",
+        default_capacity: "EMPLOYER_NSSO",
+        created_at: now,
+        updated_at: now,
+      });
       const personId = await insert("person", { ssin: ssin(), given_name: "Old", family_name: "Person", language: "NL", created_at: now });
-      const assign = (db: DataSource) => db.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [personId, enterpriseId, now, 0]);
+      const assign = (db: DataSource) =>
+        db.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [
+          personId,
+          enterpriseId,
+          now,
+          0,
+        ]);
       await assign(previous);
       await previous.destroy();
 
       // Through this migration only: the next one (1764300000010) moves versions past the clock instead of by one.
-      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations: migrations.slice(0, migrations.findIndex((m) => m.name === "EnterpriseVersion1764300000009") + 1) });
+      migrated = new DataSource({
+        ...(await buildDataSourceOptions({ url: database.url })),
+        migrations: migrations.slice(0, migrations.findIndex((m) => m.name === "EnterpriseVersion1764300000009") + 1),
+      });
       await migrated.initialize();
       const db = migrated;
       const version = async () => Number((await db.query("SELECT version FROM enterprise WHERE id = ?", [enterpriseId]))[0].version);
@@ -382,9 +613,22 @@ describeEachDatabase("the enterprise version migration", (dialect) => {
     const now = storedDateTime(new Date());
     let migrated: DataSource | undefined;
     try {
-      const enterpriseId = await insert("enterprise", { number: enterpriseNumber(), name: "Counted Enterprise", status: "REGISTERED", default_capacity: "EMPLOYER_NSSO", created_at: now, updated_at: now });
+      const enterpriseId = await insert("enterprise", {
+        number: enterpriseNumber(),
+        name: "Counted Enterprise",
+        status: "REGISTERED",
+        default_capacity: "EMPLOYER_NSSO",
+        created_at: now,
+        updated_at: now,
+      });
       const personId = await insert("person", { ssin: ssin(), given_name: "Old", family_name: "Counter", language: "NL", created_at: now });
-      const assign = (db: DataSource) => db.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [personId, enterpriseId, now, 0]);
+      const assign = (db: DataSource) =>
+        db.query("INSERT INTO role_assignment (person_id, enterprise_id, role, granted_at, automatic) VALUES (?, ?, 'USER', ?, ?)", [
+          personId,
+          enterpriseId,
+          now,
+          0,
+        ]);
       await assign(previous);
       expect(Number((await previous.query("SELECT version FROM enterprise WHERE id = ?", [enterpriseId]))[0].version)).toBe(1);
       await previous.destroy();

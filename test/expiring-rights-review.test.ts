@@ -23,19 +23,94 @@ import { Seed, type SeededEnterprise } from "./support/seed";
 const person = (s: string) => ({ ssin: s, givenName: "Tim", familyName: "Limited" });
 
 const m = {
-  appointManager: gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id validUntil } }`,
-  appointMain: gql`mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { id } }`,
-  addUser: gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id validUntil } }`,
-  setServices: gql`mutation ($input: SetUserOnlineServicesInput!) { setUserOnlineServices(input: $input) { id validUntil } }`,
-  removeUser: gql`mutation ($assignment: ID!) { removeUser(assignment: $assignment) { id } }`,
-  appointProvider: gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id status validUntil } }`,
-  deleteAccess: gql`mutation ($input: DeleteEnterpriseAccessInput!) { deleteEnterpriseAccess(input: $input) { status } }`,
+  appointManager: gql`
+    mutation ($input: AppointAccessManagerInput!) {
+      appointAccessManager(input: $input) {
+        id
+        validUntil
+      }
+    }
+  `,
+  appointMain: gql`
+    mutation ($input: AppointMainAccessManagerInput!) {
+      appointMainAccessManager(input: $input) {
+        id
+      }
+    }
+  `,
+  addUser: gql`
+    mutation ($input: AddUserInput!) {
+      addUser(input: $input) {
+        id
+        validUntil
+      }
+    }
+  `,
+  setServices: gql`
+    mutation ($input: SetUserOnlineServicesInput!) {
+      setUserOnlineServices(input: $input) {
+        id
+        validUntil
+      }
+    }
+  `,
+  removeUser: gql`
+    mutation ($assignment: ID!) {
+      removeUser(assignment: $assignment) {
+        id
+      }
+    }
+  `,
+  appointProvider: gql`
+    mutation ($input: AppointServiceProviderInput!) {
+      appointServiceProvider(input: $input) {
+        id
+        status
+        validUntil
+      }
+    }
+  `,
+  deleteAccess: gql`
+    mutation ($input: DeleteEnterpriseAccessInput!) {
+      deleteEnterpriseAccess(input: $input) {
+        status
+      }
+    }
+  `,
 };
 
 const q = {
-  can: gql`query ($e: EnterpriseNumber!, $t: Task!, $c: String) { can(enterprise: $e, task: $t, capacity: $c) { allowed reason } }`,
-  canUse: gql`query ($e: EnterpriseNumber!, $s: String!) { canUseOnlineService(enterprise: $e, onlineService: $s) { allowed reason } }`,
-  audit: gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { nodes { action details actor { ssin } } } } }`,
+  can: gql`
+    query ($e: EnterpriseNumber!, $t: Task!, $c: String) {
+      can(enterprise: $e, task: $t, capacity: $c) {
+        allowed
+        reason
+      }
+    }
+  `,
+  canUse: gql`
+    query ($e: EnterpriseNumber!, $s: String!) {
+      canUseOnlineService(enterprise: $e, onlineService: $s) {
+        allowed
+        reason
+      }
+    }
+  `,
+  audit: gql`
+    query ($e: EnterpriseNumber!) {
+      enterprise(number: $e) {
+        auditTrail(first: 100) {
+          nodes {
+            action
+            details
+            actor {
+              ssin
+            }
+          }
+        }
+      }
+    }
+  `,
 };
 
 const days = (n: number, from: Date) => new Date(from.getTime() + n * 24 * 60 * 60 * 1000).toISOString();
@@ -62,7 +137,13 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
       details: JSON.parse(n.details) as Record<string, unknown>,
     }));
   const newProvider = (): Promise<SeededEnterprise> =>
-    gw.seed.enterprise({ name: "Payroll Provider" }).withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withAccessManager("SOCIAL_SERVICE_PROVIDER").build();
+    gw.seed
+      .enterprise({ name: "Payroll Provider" })
+      .withMainAccessManager()
+      .active()
+      .withCapacity("SOCIAL_SERVICE_PROVIDER")
+      .withAccessManager("SOCIAL_SERVICE_PROVIDER")
+      .build();
 
   it("a provider that deletes its access does not record a mandate that had already expired as ended by it; the expiry is written once, on the client's trail", async () => {
     const provider = await newProvider();
@@ -78,7 +159,9 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     const providerLr = await gw.client(provider.legalRepresentative);
     await providerLr.request(m.deleteAccess, { input: { enterprise: provider.number, reason: "Closing down" } });
     const mandateRow = async () => {
-      const [row] = await gw.dataSource.query("SELECT status, ended_at, ended_by_id FROM service_provider_mandate WHERE id = ?", [Number(mandate.id)]);
+      const [row] = await gw.dataSource.query("SELECT status, ended_at, ended_by_id FROM service_provider_mandate WHERE id = ?", [
+        Number(mandate.id),
+      ]);
       return { status: row.status as string, endedAt: instant(dialect, row.ended_at), endedById: row.ended_by_id as number | null };
     };
     // The deletion did not end it (it was over before), nor count it among what it ended.
@@ -91,9 +174,17 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     expect(await mandateRow()).toEqual({ status: "ENDED", endedAt: until, endedById: null });
     const expiries = (await trail(clientLr, client.number)).filter((x) => x.action === "EXPIRE_RIGHT");
     expect(expiries).toEqual([
-      { action: "EXPIRE_RIGHT", actor: null, details: expect.objectContaining({ kind: "SERVICE_PROVIDER_MANDATE", after: expect.objectContaining({ id: Number(mandate.id), endedAt: until }) }) },
+      {
+        action: "EXPIRE_RIGHT",
+        actor: null,
+        details: expect.objectContaining({
+          kind: "SERVICE_PROVIDER_MANDATE",
+          after: expect.objectContaining({ id: Number(mandate.id), endedAt: until }),
+        }),
+      },
     ]);
-    for (const id of [client.id, provider.id]) expect((await verifyAuditChains({ dataSource: gw.dataSource, enterpriseId: id })).broken).toEqual([]);
+    for (const id of [client.id, provider.id])
+      expect((await verifyAuditChains({ dataSource: gw.dataSource, enterpriseId: id })).broken).toEqual([]);
   });
 
   it("a main access manager whose separately appointed access-manager profile had an expiry stays access manager of that capacity after it", async () => {
@@ -102,28 +193,42 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     const lr = await gw.client(e.legalRepresentative);
     const nextMain = ssin();
     const until = inDays(3);
-    await main.request(m.appointManager, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(nextMain), validUntil: until } });
+    await main.request(m.appointManager, {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(nextMain), validUntil: until },
+    });
     await lr.request(m.appointMain, { input: { enterprise: e.number, person: person(nextMain) } });
     clock.passes(until);
 
     // The main access manager is access manager of every active capacity, whatever expiry the profile
     // they held before had.
     const newMain = await gw.client(nextMain);
-    expect((await newMain.request<{ canUseOnlineService: unknown }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService).toEqual({ allowed: true, reason: "GRANTED_BY_ROLE" });
-    expect((await newMain.request<{ can: unknown }>(q.can, { e: e.number, t: "CONFIGURE_STRUCTURED_MESSAGES", c: "EMPLOYER_NSSO" })).can).toEqual({ allowed: true, reason: "GRANTED_BY_ROLE" });
+    expect((await newMain.request<{ canUseOnlineService: unknown }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService).toEqual({
+      allowed: true,
+      reason: "GRANTED_BY_ROLE",
+    });
+    expect(
+      (await newMain.request<{ can: unknown }>(q.can, { e: e.number, t: "CONFIGURE_STRUCTURED_MESSAGES", c: "EMPLOYER_NSSO" })).can,
+    ).toEqual({ allowed: true, reason: "GRANTED_BY_ROLE" });
     const rows: { automatic: number | boolean; valid_until: unknown; ended_at: unknown }[] = await gw.dataSource.query(
       "SELECT ra.automatic, ra.valid_until, ra.ended_at FROM role_assignment ra JOIN person p ON p.id = ra.person_id WHERE p.ssin = ? AND ra.role = 'ACCESS_MANAGER' AND ra.enterprise_id = ?",
       [nextMain, e.id],
     );
     // One profile, held by the function (it ends when they are replaced), and no expiry left to take it away.
-    expect(rows.map((r) => ({ automatic: Boolean(Number(r.automatic)), validUntil: r.valid_until, endedAt: r.ended_at }))).toEqual([{ automatic: true, validUntil: null, endedAt: null }]);
+    expect(rows.map((r) => ({ automatic: Boolean(Number(r.automatic)), validUntil: r.valid_until, endedAt: r.ended_at }))).toEqual([
+      { automatic: true, validUntil: null, endedAt: null },
+    ]);
 
     const appointed = (await trail(lr, e.number)).filter((x) => x.action === "APPOINT_MAIN_ACCESS_MANAGER").at(-1)!;
-    expect(appointed.details.before).toMatchObject({ expiringProfilesTakenOver: [expect.objectContaining({ role: "ACCESS_MANAGER", capacity: "EMPLOYER_NSSO", validUntil: until })] });
+    expect(appointed.details.before).toMatchObject({
+      expiringProfilesTakenOver: [expect.objectContaining({ role: "ACCESS_MANAGER", capacity: "EMPLOYER_NSSO", validUntil: until })],
+    });
 
     // Replaced, they lose the profile with the function, as any automatic profile.
     await lr.request(m.appointMain, { input: { enterprise: e.number, person: person(ssin()) } });
-    expect(((await newMain.request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService).allowed).toBe(false);
+    expect(
+      (await newMain.request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService
+        .allowed,
+    ).toBe(false);
   });
 
   it("no one revives an expired user: not by setting a new validUntil, not by removing them, and a validUntil of exactly now is refused", async () => {
@@ -136,31 +241,71 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     });
     clock.passes(until);
     const ended = { code: "CONFLICT", reason: "ALREADY_ENDED" };
-    await expectError(main.request(m.setServices, { input: { assignment: user.id, onlineServices: ["DIMONA"], validUntil: inDays(30) } }), ended);
+    await expectError(
+      main.request(m.setServices, { input: { assignment: user.id, onlineServices: ["DIMONA"], validUntil: inDays(30) } }),
+      ended,
+    );
     await expectError(main.request(m.removeUser, { assignment: user.id }), ended);
     // A refused action changes nothing, not even the write-down of the expiry it met (the next successful one does that).
-    const [row] = await gw.dataSource.query("SELECT ended_at, ended_by_id, valid_until FROM role_assignment WHERE id = ?", [Number(user.id)]);
-    expect({ endedAt: row.ended_at, endedById: row.ended_by_id, validUntil: instant(dialect, row.valid_until) }).toEqual({ endedAt: null, endedById: null, validUntil: until });
-    expect(((await (await gw.client(userSsin)).request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService).allowed).toBe(false);
+    const [row] = await gw.dataSource.query("SELECT ended_at, ended_by_id, valid_until FROM role_assignment WHERE id = ?", [
+      Number(user.id),
+    ]);
+    expect({ endedAt: row.ended_at, endedById: row.ended_by_id, validUntil: instant(dialect, row.valid_until) }).toEqual({
+      endedAt: null,
+      endedById: null,
+      validUntil: until,
+    });
+    expect(
+      (await (await gw.client(userSsin)).request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" }))
+        .canUseOnlineService.allowed,
+    ).toBe(false);
 
     // "Now" is the gateway's clock, which the test holds still for this request: a validUntil equal to it is not in the future.
     const frozen = clock.now();
     const still = await startTestGateway(dialect, {}, { database: gw.database, clock: { now: () => frozen } });
     try {
-      const atNow = await (await still.client(e.mainAccessManager!)).request(m.addUser, {
-        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()), validUntil: frozen.toISOString() },
-      }).catch((error: unknown) => error);
-      expect(atNow).toMatchObject({ response: { errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", field: "input.validUntil" }) })] } });
+      const atNow = await (
+        await still.client(e.mainAccessManager!)
+      )
+        .request(m.addUser, {
+          input: {
+            enterprise: e.number,
+            capacity: "EMPLOYER_NSSO",
+            onlineServices: ["DIMONA"],
+            person: person(ssin()),
+            validUntil: frozen.toISOString(),
+          },
+        })
+        .catch((error: unknown) => error);
+      expect(atNow).toMatchObject({
+        response: {
+          errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", field: "input.validUntil" }) })],
+        },
+      });
       // Five years to the millisecond, in UTC, is the furthest allowed; one millisecond more is refused.
       const latest = new Date(frozen.getTime());
       latest.setUTCFullYear(latest.getUTCFullYear() + 5);
       const stillMain = await still.client(e.mainAccessManager!);
       await expectError(
-        stillMain.request(m.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()), validUntil: new Date(latest.getTime() + 1).toISOString() } }),
+        stillMain.request(m.addUser, {
+          input: {
+            enterprise: e.number,
+            capacity: "EMPLOYER_NSSO",
+            onlineServices: ["DIMONA"],
+            person: person(ssin()),
+            validUntil: new Date(latest.getTime() + 1).toISOString(),
+          },
+        }),
         { code: "BAD_USER_INPUT", field: "input.validUntil" },
       );
       const { addUser: furthest } = await stillMain.request<{ addUser: { validUntil: string } }>(m.addUser, {
-        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()), validUntil: latest.toISOString() },
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DIMONA"],
+          person: person(ssin()),
+          validUntil: latest.toISOString(),
+        },
       });
       expect(furthest.validUntil).toBe(latest.toISOString());
     } finally {
@@ -173,8 +318,16 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
     const until = new Date(clock.now().getTime() + 60 * 60 * 1000);
     until.setUTCMilliseconds(0);
     const userSsin = ssin();
-    await (await gw.client(e.mainAccessManager!)).request(m.addUser, {
-      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(userSsin), validUntil: until.toISOString() },
+    await (
+      await gw.client(e.mainAccessManager!)
+    ).request(m.addUser, {
+      input: {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: person(userSsin),
+        validUntil: until.toISOString(),
+      },
     });
     let at = new Date(until.getTime() - 1);
     const exact = await startTestGateway(dialect, {}, { database: gw.database, clock: { now: () => at } });
@@ -183,10 +336,23 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
       const main = await exact.client(e.mainAccessManager!);
       const state = async () => ({
         // In memory: the decision over the loaders' rows.
-        allowed: (await user.request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" })).canUseOnlineService.allowed,
+        allowed: (await user.request<{ canUseOnlineService: { allowed: boolean } }>(q.canUse, { e: e.number, s: "DIMONA" }))
+          .canUseOnlineService.allowed,
         // In SQL: the page of current assignments and its count.
-        listed: (await main.request<{ enterprise: { roleAssignments: { totalCount: number } } }>(gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: USER) { totalCount } } }`, { e: e.number }))
-          .enterprise.roleAssignments.totalCount,
+        listed: (
+          await main.request<{ enterprise: { roleAssignments: { totalCount: number } } }>(
+            gql`
+              query ($e: EnterpriseNumber!) {
+                enterprise(number: $e) {
+                  roleAssignments(role: USER) {
+                    totalCount
+                  }
+                }
+              }
+            `,
+            { e: e.number },
+          )
+        ).enterprise.roleAssignments.totalCount,
       });
       expect(await state()).toEqual({ allowed: true, listed: 1 });
       at = until;
@@ -197,33 +363,108 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
   });
 
   it("expiringSoon shows an access manager no one outside their capacities: not as the holder, not as who granted, not through the holder's other roles", async () => {
-    const e = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("EMPLOYER_NSSO").build();
+    const e = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+      .withAccessManager("EMPLOYER_NSSO")
+      .build();
     const main = await gw.client(e.mainAccessManager!);
     // A second access manager of EMPLOYER_NSSO adds an expiring user, then leaves the capacity; they stay a user elsewhere.
     const formerSsin = ssin();
     const { appointAccessManager: former } = await main.request<{ appointAccessManager: { id: string } }>(m.appointManager, {
       input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: person(formerSsin) },
     });
-    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(formerSsin) } });
-    const userSsin = ssin();
-    await (await gw.client(formerSsin)).request(m.addUser, {
-      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(userSsin), validUntil: inDays(5) },
+    await main.request(m.addUser, {
+      input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(formerSsin) },
     });
-    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(userSsin) } });
-    await main.request(gql`mutation ($assignment: ID!) { revokeAccessManager(assignment: $assignment) { id } }`, { assignment: former.id });
+    const userSsin = ssin();
+    await (
+      await gw.client(formerSsin)
+    ).request(m.addUser, {
+      input: {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: person(userSsin),
+        validUntil: inDays(5),
+      },
+    });
+    await main.request(m.addUser, {
+      input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(userSsin) },
+    });
+    await main.request(
+      gql`
+        mutation ($assignment: ID!) {
+          revokeAccessManager(assignment: $assignment) {
+            id
+          }
+        }
+      `,
+      { assignment: former.id },
+    );
 
     const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
     const { enterprise } = await manager.request<{ enterprise: { expiringSoon: unknown[] } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon { assignment { capacity { code } person { ssin email roles { capacity { code } } } grantedBy { ssin } } mandate { id } } } }`,
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            expiringSoon {
+              assignment {
+                capacity {
+                  code
+                }
+                person {
+                  ssin
+                  email
+                  roles {
+                    capacity {
+                      code
+                    }
+                  }
+                }
+                grantedBy {
+                  ssin
+                }
+              }
+              mandate {
+                id
+              }
+            }
+          }
+        }
+      `,
       { e: e.number },
     );
     expect(enterprise.expiringSoon).toEqual([
       // The user's role in ENTERPRISE_WITHOUT_STAFF is not theirs to see; the former manager now holds no role they may list.
-      { assignment: { capacity: { code: "EMPLOYER_NSSO" }, person: { ssin: userSsin, email: null, roles: [{ capacity: { code: "EMPLOYER_NSSO" } }] }, grantedBy: null }, mandate: null },
+      {
+        assignment: {
+          capacity: { code: "EMPLOYER_NSSO" },
+          person: { ssin: userSsin, email: null, roles: [{ capacity: { code: "EMPLOYER_NSSO" } }] },
+          grantedBy: null,
+        },
+        mandate: null,
+      },
     ]);
     // The main access manager sees who granted it.
-    const { enterprise: full } = await main.request<{ enterprise: { expiringSoon: { assignment: { grantedBy: { ssin: string } | null } }[] } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon { assignment { grantedBy { ssin } } } } }`,
+    const { enterprise: full } = await main.request<{
+      enterprise: { expiringSoon: { assignment: { grantedBy: { ssin: string } | null } }[] };
+    }>(
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            expiringSoon {
+              assignment {
+                grantedBy {
+                  ssin
+                }
+              }
+            }
+          }
+        }
+      `,
       { e: e.number },
     );
     expect(full.expiringSoon).toEqual([{ assignment: { grantedBy: { ssin: formerSsin } } }]);
@@ -239,15 +480,34 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
       .build();
     const main = await gw.client(e.mainAccessManager!);
     const until = inDays(1);
-    await main.request(m.addUser, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"], person: person(ssin()), validUntil: until } });
+    await main.request(m.addUser, {
+      input: {
+        enterprise: e.number,
+        capacity: "ENTERPRISE_WITHOUT_STAFF",
+        onlineServices: ["LIMOSA"],
+        person: person(ssin()),
+        validUntil: until,
+      },
+    });
     clock.passes(until);
     type Preview = { dryRun: { auditEvents: { action: string; details: Record<string, unknown> }[] } };
     const dryAdd = async (client: GraphQLClient) =>
-      ((
-        await client.rawRequest(gql`mutation ($input: AddUserInput!) { addUser(input: $input, dryRun: true) { id } }`, {
-          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
-        })
-      ).extensions as Preview).dryRun.auditEvents.map((x) => x.action);
+      (
+        (
+          await client.rawRequest(
+            gql`
+              mutation ($input: AddUserInput!) {
+                addUser(input: $input, dryRun: true) {
+                  id
+                }
+              }
+            `,
+            {
+              input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
+            },
+          )
+        ).extensions as Preview
+      ).dryRun.auditEvents.map((x) => x.action);
 
     // The access manager of EMPLOYER_NSSO does not see the users of ENTERPRISE_WITHOUT_STAFF, nor their expiry.
     expect(await dryAdd(await gw.client(e.accessManagers.EMPLOYER_NSSO))).toEqual(["MANAGE_USERS"]);
@@ -261,9 +521,14 @@ describeEachDatabase("rights that expire, reviewed", (dialect) => {
       const client = await tight.client(ssin());
       const costOf = async (first: string) =>
         (
-          await expectError(client.request(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon${first} { assignment { id } } } }`, { e: enterpriseNumber() }), {
-            code: "QUERY_TOO_COMPLEX",
-          })
+          await expectError(
+            client.request(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon${first} { assignment { id } } } }`, {
+              e: enterpriseNumber(),
+            }),
+            {
+              code: "QUERY_TOO_COMPLEX",
+            },
+          )
         ).extensions.actual;
       // enterprise (1) + expiringSoon (1) + one assignment per item, up to 100 by default.
       expect(await costOf("")).toBe(102);
@@ -281,9 +546,25 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
     try {
       const { dataSource: previous, insert } = await databaseBefore(database.url, "ValidUntil1764300000005");
       const at = "2026-01-01 12:00:00";
-      const enterprise = () => insert("enterprise", { number: enterpriseNumber(), name: "E", status: "ACTIVE", default_capacity: "EMPLOYER_NSSO", created_at: at, updated_at: at });
+      const enterprise = () =>
+        insert("enterprise", {
+          number: enterpriseNumber(),
+          name: "E",
+          status: "ACTIVE",
+          default_capacity: "EMPLOYER_NSSO",
+          created_at: at,
+          updated_at: at,
+        });
       const [client, provider] = [await enterprise(), await enterprise()];
-      const personId = await insert("person", { ssin: ssin(), given_name: "A", family_name: "B", email: null, phone: null, language: "NL", created_at: at });
+      const personId = await insert("person", {
+        ssin: ssin(),
+        given_name: "A",
+        family_name: "B",
+        email: null,
+        phone: null,
+        language: "NL",
+        created_at: at,
+      });
       const key = `${client}:USER:EMPLOYER_NSSO:${personId}`;
       const assignment = await insert("role_assignment", {
         person_id: personId,
@@ -297,7 +578,10 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
         active_key: key,
         exclusive_key: null,
       });
-      await previous.query("INSERT INTO role_assignment_online_service (assignment_id, online_service_code) VALUES (?, ?)", [assignment, "DIMONA"]);
+      await previous.query("INSERT INTO role_assignment_online_service (assignment_id, online_service_code) VALUES (?, ?)", [
+        assignment,
+        "DIMONA",
+      ]);
       const mandate = await insert("service_provider_mandate", {
         client_id: client,
         provider_id: provider,
@@ -314,13 +598,27 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
       const migrated = await openDatabase({ url: database.url });
       try {
         const [a] = await migrated.query("SELECT id, active_key, ended_at, valid_until FROM role_assignment WHERE id = ?", [assignment]);
-        expect({ id: Number(a.id), activeKey: a.active_key, endedAt: a.ended_at, validUntil: a.valid_until }).toEqual({ id: assignment, activeKey: key, endedAt: null, validUntil: null });
+        expect({ id: Number(a.id), activeKey: a.active_key, endedAt: a.ended_at, validUntil: a.valid_until }).toEqual({
+          id: assignment,
+          activeKey: key,
+          endedAt: null,
+          validUntil: null,
+        });
         const [md] = await migrated.query("SELECT id, status, valid_until FROM service_provider_mandate WHERE id = ?", [mandate]);
-        expect({ id: Number(md.id), status: md.status, validUntil: md.valid_until }).toEqual({ id: mandate, status: "ACTIVE", validUntil: null });
-        expect(await migrated.query("SELECT assignment_id FROM role_assignment_online_service WHERE assignment_id = ?", [assignment])).toHaveLength(1);
+        expect({ id: Number(md.id), status: md.status, validUntil: md.valid_until }).toEqual({
+          id: mandate,
+          status: "ACTIVE",
+          validUntil: null,
+        });
+        expect(
+          await migrated.query("SELECT assignment_id FROM role_assignment_online_service WHERE assignment_id = ?", [assignment]),
+        ).toHaveLength(1);
         // The unique keys survived the change of the table (SQLite rebuilds it to add a column).
         await expect(
-          migrated.query("INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, active_key, automatic) VALUES (?, ?, 'USER', 'EMPLOYER_NSSO', ?, ?, 0)", [personId, client, at, key]),
+          migrated.query(
+            "INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, active_key, automatic) VALUES (?, ?, 'USER', 'EMPLOYER_NSSO', ?, ?, 0)",
+            [personId, client, at, key],
+          ),
         ).rejects.toThrow(/UNIQUE|Duplicate/i);
         // The index of the rows due (0006) replaced the one on valid_until alone, and the sweep finds nothing to end in rows without an expiry.
         const indices = async (table: string) => {
@@ -336,7 +634,9 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
           expect(await indices(table)).not.toContain(`ix_${table}_valid_until`);
         }
         // The indexes the readers use survived as well.
-        expect(await indices("role_assignment")).toEqual(expect.arrayContaining(["ix_role_assignment_person", "ix_role_assignment_enterprise"]));
+        expect(await indices("role_assignment")).toEqual(
+          expect.arrayContaining(["ix_role_assignment_person", "ix_role_assignment_enterprise"]),
+        );
         expect(await indices("service_provider_mandate")).toEqual(expect.arrayContaining(["ix_mandate_client", "ix_mandate_provider"]));
         expect(await sweepExpiredRights({ dataSource: migrated })).toBe(0);
 
@@ -349,7 +649,8 @@ describeEachDatabase("the migrations to rights that expire", (dialect) => {
         await migrated.undoLastMigration({ transaction: "each" });
         const undone = migrated.createQueryRunner();
         try {
-          for (const table of ["role_assignment", "service_provider_mandate"]) expect(await undone.hasColumn(table, "valid_until")).toBe(false);
+          for (const table of ["role_assignment", "service_provider_mandate"])
+            expect(await undone.hasColumn(table, "valid_until")).toBe(false);
         } finally {
           await undone.release();
         }
@@ -383,7 +684,15 @@ describeEachDatabase("the sweep of expired rights in two gateway processes", (di
       const assignmentIds: number[] = [];
       const mandateIds: number[] = [];
       for (let i = 0; i < 6; i++) {
-        const e = await seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).withUser("EMPLOYER_NSSO", ["DMFA"]).withAccessManager("EMPLOYER_NSSO").withServiceProvider(provider, "EMPLOYER_NSSO").build();
+        const e = await seed
+          .enterprise()
+          .withMainAccessManager()
+          .active()
+          .withUser("EMPLOYER_NSSO", ["DIMONA"])
+          .withUser("EMPLOYER_NSSO", ["DMFA"])
+          .withAccessManager("EMPLOYER_NSSO")
+          .withServiceProvider(provider, "EMPLOYER_NSSO")
+          .build();
         assignmentIds.push(...e.users.map((u) => u.assignmentId));
         mandateIds.push(Number((await dataSource.query("SELECT id FROM service_provider_mandate WHERE client_id = ?", [e.id]))[0].id));
       }
@@ -392,22 +701,42 @@ describeEachDatabase("the sweep of expired rights in two gateway processes", (di
       await dataSource.getRepository(RoleAssignment).update({ id: In(assignmentIds) }, { validUntil: expired });
       await dataSource.getRepository(ServiceProviderMandate).update({ id: In(mandateIds) }, { validUntil: expired });
 
-      gateways.push(...(await Promise.all([1, 2].map(() => spawnGateway({ DATABASE_URL: database.url, EXPIRY_SWEEP_SECONDS: "1", LOG_LEVEL: "error" })))));
+      gateways.push(
+        ...(await Promise.all(
+          [1, 2].map(() => spawnGateway({ DATABASE_URL: database.url, EXPIRY_SWEEP_SECONDS: "1", LOG_LEVEL: "error" })),
+        )),
+      );
       const due = async () =>
-        Number((await dataSource.query("SELECT COUNT(*) AS n FROM role_assignment WHERE valid_until IS NOT NULL AND ended_at IS NULL"))[0].n) +
-        Number((await dataSource.query("SELECT COUNT(*) AS n FROM service_provider_mandate WHERE valid_until IS NOT NULL AND ended_at IS NULL"))[0].n);
+        Number(
+          (await dataSource.query("SELECT COUNT(*) AS n FROM role_assignment WHERE valid_until IS NOT NULL AND ended_at IS NULL"))[0].n,
+        ) +
+        Number(
+          (
+            await dataSource.query("SELECT COUNT(*) AS n FROM service_provider_mandate WHERE valid_until IS NOT NULL AND ended_at IS NULL")
+          )[0].n,
+        );
       // Generous: each process sweeps every second, and a loaded machine may delay both.
       for (let waited = 0; (await due()) > 0 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
       expect(await due()).toBe(0);
 
-      const events: { details: string }[] = await dataSource.query("SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' ORDER BY id");
+      const events: { details: string }[] = await dataSource.query(
+        "SELECT details FROM audit_event WHERE action = 'EXPIRE_RIGHT' ORDER BY id",
+      );
       const written = events.map((x) => JSON.parse(x.details) as { kind: string; expiredBy: string; after: { id: number } });
       expect(written.every((x) => x.expiredBy === "sweep")).toBe(true);
-      const ids = (kind: string) => written.filter((x) => x.kind === kind).map((x) => x.after.id).sort((a, b) => a - b);
+      const ids = (kind: string) =>
+        written
+          .filter((x) => x.kind === kind)
+          .map((x) => x.after.id)
+          .sort((a, b) => a - b);
       expect(ids("ROLE_ASSIGNMENT")).toEqual([...assignmentIds].sort((a, b) => a - b));
       expect(ids("SERVICE_PROVIDER_MANDATE")).toEqual([...mandateIds].sort((a, b) => a - b));
       // What an operator runs: `npm run audit:verify` over the whole database.
-      const verified = await runScript("src/cli/audit-verify.ts", [], { DATABASE_URL: database.url, NODE_ENV: "test", LOG_LEVEL: "silent" });
+      const verified = await runScript("src/cli/audit-verify.ts", [], {
+        DATABASE_URL: database.url,
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+      });
       expect(verified).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK: \d+ events in \d+ chains, 0 broken\n$/) });
       for (const g of gateways) expect(g.output()).not.toMatch(/sweep of expired rights failed/);
     } finally {

@@ -78,7 +78,10 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     try {
       const pending = graphql(gw.url, appoint, { token, variables: { input } });
       const waiting = async () => {
-        const [rows] = await admin.query<RowDataPacket[]>("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'INSERT INTO `audit_event`%'", [database]);
+        const [rows] = await admin.query<RowDataPacket[]>(
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'INSERT INTO `audit_event`%'",
+          [database],
+        );
         killed = rows.length > 0 ? Number(rows[0].ID) : null;
         return killed !== null;
       };
@@ -99,7 +102,9 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     expect(await readiness()).toBe(200);
 
     const retried = await graphql(gw.url, appoint, { token, variables: { input } });
-    expect(retried.json).toEqual({ data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER", enterprise: { status: "PENDING_ACTIVATION" } } } });
+    expect(retried.json).toEqual({
+      data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER", enterprise: { status: "PENDING_ACTIVATION" } } },
+    });
     const stored = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number: enterprise.number });
     expect(await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: stored.id })).toBe(1);
   });

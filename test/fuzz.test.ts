@@ -43,7 +43,10 @@ async function forgedTokens(gw: TestGateway, subject: string): Promise<string[]>
     `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: subject, iss: devIssuer, aud: devAudience, exp: 4_102_444_800 })}.`,
     await claims().setAudience(devAudience).setExpirationTime("1h").sign(foreign.privateKey),
     `${header}.${base64url({ sub: ssin(), iss: devIssuer, aud: devAudience, exp: 4_102_444_800 })}.${signature}`,
-    await claims().setAudience(devAudience).setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(keys.privateKey),
+    await claims()
+      .setAudience(devAudience)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(keys.privateKey),
     await claims().setAudience("another-service").setExpirationTime("1h").sign(keys.privateKey),
     `${valid}x`,
   ];
@@ -118,7 +121,9 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
     );
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`fuzz [${dialect}]: ${cases} cases in ${seconds.toFixed(1)} s, ${accepted} mutations accepted; ${[...kinds].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
+    console.log(
+      `fuzz [${dialect}]: ${cases} cases in ${seconds.toFixed(1)} s, ${accepted} mutations accepted; ${[...kinds].map(([k, n]) => `${k}: ${n}`).join(", ")}`,
+    );
     expect(cases).toBe(runs);
 
     expect((await fetch(new URL("/healthz", gw.url))).status).toBe(200);
@@ -126,8 +131,11 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
     // The legal representative, not the main access manager: a generated appointMainAccessManager may have replaced
     // the latter, and with the function they lose every role in the enterprise.
     const after = await graphql(gw.url, "{ myEnterprises { number } }", { token: cast.tokens.legalRepresentative });
-    expect(after.json?.data?.myEnterprises).toEqual([expect.objectContaining({ number: expect.any(String) }), expect.objectContaining({ number: expect.any(String) })]);
-   // 2,000 requests: about 50 s on a quiet 2-core machine; the margin is for a busy one.
+    expect(after.json?.data?.myEnterprises).toEqual([
+      expect.objectContaining({ number: expect.any(String) }),
+      expect.objectContaining({ number: expect.any(String) }),
+    ]);
+    // 2,000 requests: about 50 s on a quiet 2-core machine; the margin is for a busy one.
   }, 240_000);
 
   it("refuses an enterprise number with altered check digits before the mutation runs, naming the variable", async () => {

@@ -19,7 +19,9 @@ describe("GraphQL over HTTP conformance (graphql-http's audits)", () => {
     };
     const results: { id: string; name: string; result: AuditResult }[] = [];
     for (const audit of serverAudits({ url: gw.url, fetchFn })) results.push({ id: audit.id, name: audit.name, result: await audit.fn() });
-    const failed = results.filter((r) => r.result.status !== "ok" && !r.name.startsWith("MAY")).map((r) => `${r.name}: ${r.result.status === "ok" ? "" : r.result.reason}`);
+    const failed = results
+      .filter((r) => r.result.status !== "ok" && !r.name.startsWith("MAY"))
+      .map((r) => `${r.name}: ${r.result.status === "ok" ? "" : r.result.reason}`);
     const count = (level: string) => results.filter((r) => r.name.startsWith(level));
     expect(failed).toEqual([]);
     expect(count("MUST").length).toBe(13);

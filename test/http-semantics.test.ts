@@ -10,7 +10,9 @@ import { ssin } from "./support/identities";
 const graphqlResponseJson = "application/graphql-response+json";
 const me = "query Me { me { ssin email } }";
 const get = (gw: TestGateway, params: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpAnswer> => {
-  const search = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const search = new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
   return send(`${gw.url}?${search}`, { method: "GET", headers });
 };
 const csrfMessage = /Cross-Site Request Forgery/;
@@ -37,7 +39,15 @@ describe("GET queries and CSRF prevention that fit bearer tokens", () => {
         return fetch(input, init);
       },
     });
-    await expect(client.request(gql`query Me { me { ssin } }`)).resolves.toEqual({ me: { ssin: person } });
+    await expect(
+      client.request(gql`
+        query Me {
+          me {
+            ssin
+          }
+        }
+      `),
+    ).resolves.toEqual({ me: { ssin: person } });
     expect(methods).toEqual(["GET"]);
   });
 
@@ -111,39 +121,99 @@ describe("media types of answers and refusals", () => {
   it.each([
     ["a document that does not parse", { query: "{ me {" }, "GRAPHQL_PARSE_FAILED"],
     ["a document that does not validate", { query: "{ noSuchField }" }, "GRAPHQL_VALIDATION_FAILED"],
-    ["variables that do not coerce", { query: "query ($shown: Boolean!) { __typename @include(if: $shown) }", variables: { shown: "yes" } }, "BAD_USER_INPUT"],
+    [
+      "variables that do not coerce",
+      { query: "query ($shown: Boolean!) { __typename @include(if: $shown) }", variables: { shown: "yes" } },
+      "BAD_USER_INPUT",
+    ],
   ])("answers %s with 200 to an application/json client and 400 to an application/graphql-response+json one", async (_case, body, code) => {
     const legacy = await send(gw.url, { body, headers: { accept: "application/json", authorization: `Bearer ${token}` } });
-    expect({ status: legacy.status, type: legacy.headers.get("content-type"), code: legacy.json?.errors?.[0].extensions?.code }).toEqual({ status: 200, type: "application/json; charset=utf-8", code });
+    expect({ status: legacy.status, type: legacy.headers.get("content-type"), code: legacy.json?.errors?.[0].extensions?.code }).toEqual({
+      status: 200,
+      type: "application/json; charset=utf-8",
+      code,
+    });
     const modern = await send(gw.url, { body, headers: { accept: graphqlResponseJson, authorization: `Bearer ${token}` } });
-    expect({ status: modern.status, type: modern.headers.get("content-type"), code: modern.json?.errors?.[0].extensions?.code }).toEqual({ status: 400, type: `${graphqlResponseJson}; charset=utf-8`, code });
+    expect({ status: modern.status, type: modern.headers.get("content-type"), code: modern.json?.errors?.[0].extensions?.code }).toEqual({
+      status: 400,
+      type: `${graphqlResponseJson}; charset=utf-8`,
+      code,
+    });
   });
 
   it("sends every refusal in the media type the client asked for", async () => {
     const accept = { accept: `${graphqlResponseJson}, application/json;q=0.9` };
     const refusals: [string, Promise<HttpAnswer>, number, string][] = [
       ["CSRF", get(gw, { query: "{ __typename }" }, accept), 400, "BAD_REQUEST"],
-      ["GET mutation", get(gw, { query: "mutation { updateMyAccount(input: {}) { ssin } }" }, { ...accept, authorization: `Bearer ${token}` }), 405, "BAD_REQUEST"],
+      [
+        "GET mutation",
+        get(gw, { query: "mutation { updateMyAccount(input: {}) { ssin } }" }, { ...accept, authorization: `Bearer ${token}` }),
+        405,
+        "BAD_REQUEST",
+      ],
       ["malformed JSON", send(gw.url, { body: "{", headers: accept }), 400, "BAD_REQUEST"],
-      ["invalid token", send(gw.url, { body: { query: me }, headers: { ...accept, authorization: "Bearer nope" } }), 401, "UNAUTHENTICATED"],
-      ["document over a limit", send(gw.url, { body: { query: "{ myEnterprises { mainAccessManager { ssin } } }" }, headers: { ...accept, authorization: `Bearer ${token}` } }), 400, "QUERY_TOO_COMPLEX"],
-      ["document text where only trusted documents run", send(trustedOnly.url, { body: { query: "{ __typename }" }, headers: accept }), 400, "PERSISTED_QUERY_ONLY"],
-      ["body over the limit", send(gw.url, { body: { query: `{ __typename } #${"x".repeat(200_000)}` }, headers: accept }), 413, "PAYLOAD_TOO_LARGE"],
-      ["APQ registration without a token", send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex("{ __typename }") } } }, headers: accept }), 401, "UNAUTHENTICATED"],
+      [
+        "invalid token",
+        send(gw.url, { body: { query: me }, headers: { ...accept, authorization: "Bearer nope" } }),
+        401,
+        "UNAUTHENTICATED",
+      ],
+      [
+        "document over a limit",
+        send(gw.url, {
+          body: { query: "{ myEnterprises { mainAccessManager { ssin } } }" },
+          headers: { ...accept, authorization: `Bearer ${token}` },
+        }),
+        400,
+        "QUERY_TOO_COMPLEX",
+      ],
+      [
+        "document text where only trusted documents run",
+        send(trustedOnly.url, { body: { query: "{ __typename }" }, headers: accept }),
+        400,
+        "PERSISTED_QUERY_ONLY",
+      ],
+      [
+        "body over the limit",
+        send(gw.url, { body: { query: `{ __typename } #${"x".repeat(200_000)}` }, headers: accept }),
+        413,
+        "PAYLOAD_TOO_LARGE",
+      ],
+      [
+        "APQ registration without a token",
+        send(gw.url, {
+          body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex("{ __typename }") } } },
+          headers: accept,
+        }),
+        401,
+        "UNAUTHENTICATED",
+      ],
     ];
     for (const [name, answer, status, code] of refusals) {
       const { status: actual, headers, json } = await answer;
-      expect({ name, status: actual, type: headers.get("content-type"), codes: json?.errors?.map((e) => e.extensions?.code) }).toEqual({ name, status, type: `${graphqlResponseJson}; charset=utf-8`, codes: [code] });
+      expect({ name, status: actual, type: headers.get("content-type"), codes: json?.errors?.map((e) => e.extensions?.code) }).toEqual({
+        name,
+        status,
+        type: `${graphqlResponseJson}; charset=utf-8`,
+        codes: [code],
+      });
     }
     await send(limited.url, { body: { query: "{ __typename }" } });
     const rateLimited = await send(limited.url, { body: { query: "{ __typename }" }, headers: accept });
-    expect({ status: rateLimited.status, type: rateLimited.headers.get("content-type"), code: rateLimited.json?.errors?.[0].extensions?.code }).toEqual({
+    expect({
+      status: rateLimited.status,
+      type: rateLimited.headers.get("content-type"),
+      code: rateLimited.json?.errors?.[0].extensions?.code,
+    }).toEqual({
       status: 429,
       type: `${graphqlResponseJson}; charset=utf-8`,
       code: "RATE_LIMITED",
     });
     const legacy = await send(limited.url, { body: { query: "{ __typename }" }, headers: { accept: "application/json" } });
-    expect({ status: legacy.status, type: legacy.headers.get("content-type") }).toEqual({ status: 429, type: "application/json; charset=utf-8" });
+    expect({ status: legacy.status, type: legacy.headers.get("content-type") }).toEqual({
+      status: 429,
+      type: "application/json; charset=utf-8",
+    });
   });
 });
 
@@ -163,7 +233,14 @@ describe("identity errors and caching over HTTP", () => {
   });
 
   const signed = async (claims: { sub: string; exp: number }) =>
-    new SignJWT({}).setProtectedHeader({ alg: devAlgorithm }).setSubject(claims.sub).setIssuer(devIssuer).setAudience(devAudience).setIssuedAt(claims.exp - 60).setExpirationTime(claims.exp).sign((await loadOrCreateDevKeys(gw.config.devKeyFile)).privateKey);
+    new SignJWT({})
+      .setProtectedHeader({ alg: devAlgorithm })
+      .setSubject(claims.sub)
+      .setIssuer(devIssuer)
+      .setAudience(devAudience)
+      .setIssuedAt(claims.exp - 60)
+      .setExpirationTime(claims.exp)
+      .sign((await loadOrCreateDevKeys(gw.config.devKeyFile)).privateKey);
 
   it("answers a request without a token that needs one with 401, TOKEN_MISSING and a WWW-Authenticate challenge without error", async () => {
     const answer = await send(gw.url, { body: { query: me } });
@@ -175,12 +252,23 @@ describe("identity errors and caching over HTTP", () => {
 
   it.each([
     ["an expired token", async () => signed({ sub: person, exp: Math.floor(Date.now() / 1000) - 3600 }), "TOKEN_EXPIRED"],
-    ["a tampered token", async () => `${(await signed({ sub: person, exp: Math.floor(Date.now() / 1000) + 600 })).slice(0, -4)}AAAA`, "TOKEN_INVALID"],
-    ["a subject that is no national number", async () => signed({ sub: "12345", exp: Math.floor(Date.now() / 1000) + 600 }), "SUBJECT_INVALID"],
+    [
+      "a tampered token",
+      async () => `${(await signed({ sub: person, exp: Math.floor(Date.now() / 1000) + 600 })).slice(0, -4)}AAAA`,
+      "TOKEN_INVALID",
+    ],
+    [
+      "a subject that is no national number",
+      async () => signed({ sub: "12345", exp: Math.floor(Date.now() / 1000) + 600 }),
+      "SUBJECT_INVALID",
+    ],
     ["a header that is not Bearer", async () => null, "TOKEN_INVALID"],
   ])("answers %s with 401, its reason and WWW-Authenticate error=invalid_token", async (_case, makeToken, reason) => {
     const token = await makeToken();
-    const answer = await send(gw.url, { body: { query: me }, headers: { authorization: token ? `Bearer ${token}` : "Basic dXNlcjpwYXNz" } });
+    const answer = await send(gw.url, {
+      body: { query: me },
+      headers: { authorization: token ? `Bearer ${token}` : "Basic dXNlcjpwYXNz" },
+    });
     expect(answer.status).toBe(401);
     expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "UNAUTHENTICATED", reason });
     expect(answer.headers.get("www-authenticate")).toBe('Bearer realm="secure-access-gateway", error="invalid_token"');
@@ -197,7 +285,10 @@ describe("identity errors and caching over HTTP", () => {
   });
 
   it("adds Origin to Vary when CORS_ORIGINS decides by origin", async () => {
-    const answer = await send(cors.url, { body: { query: me }, headers: { authorization: `Bearer ${await cors.token(person)}`, origin: "http://portal.example.be" } });
+    const answer = await send(cors.url, {
+      body: { query: me },
+      headers: { authorization: `Bearer ${await cors.token(person)}`, origin: "http://portal.example.be" },
+    });
     expect(answer.json?.data).toEqual({ me: { ssin: person, email: null } });
     expect(answer.headers.get("vary")).toBe("Origin, Authorization, Accept-Language");
     expect(answer.headers.get("access-control-allow-origin")).toBe("http://portal.example.be");

@@ -11,7 +11,15 @@ import { expectError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { freePort } from "./support/processes";
 
-const me = gql`{ me { ssin givenName familyName } }`;
+const me = gql`
+  {
+    me {
+      ssin
+      givenName
+      familyName
+    }
+  }
+`;
 
 /** An OpenID Connect provider in miniature: a key set served over HTTP on 127.0.0.1, and the key that signs its tokens. */
 interface IdentityProvider {
@@ -19,7 +27,10 @@ interface IdentityProvider {
   issuer: string;
   audience: string;
   jwksUrl: string;
-  sign(claims: JWTPayload, options?: { key?: CryptoKey; kid?: string; issuer?: string; audience?: string; expiresAt?: number | null; issuedAt?: number }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { key?: CryptoKey; kid?: string; issuer?: string; audience?: string; expiresAt?: number | null; issuedAt?: number },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -86,9 +97,24 @@ describeEachDatabase("identity with development tokens", (dialect) => {
 
   it("lets an anonymous caller ask only __typename", async () => {
     const anonymous = new GraphQLClient(gw.url);
-    await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
+    await expect(
+      anonymous.request(gql`
+        {
+          __typename
+        }
+      `),
+    ).resolves.toEqual({ __typename: "Query" });
     await expectError(anonymous.request(me), { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
-    await expectError(anonymous.request(gql`{ capacities { code } }`), { code: "UNAUTHENTICATED" });
+    await expectError(
+      anonymous.request(gql`
+        {
+          capacities {
+            code
+          }
+        }
+      `),
+      { code: "UNAUTHENTICATED" },
+    );
   });
 
   it("refuses a token signed with another development key, and a token that is not a JWT", async () => {
@@ -146,22 +172,50 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
 
   it("lets an anonymous caller ask only __typename", async () => {
     const anonymous = new GraphQLClient(gw.url);
-    await expect(anonymous.request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
-    await expectError(anonymous.request(gql`{ me { ssin } }`), { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" });
+    await expect(
+      anonymous.request(gql`
+        {
+          __typename
+        }
+      `),
+    ).resolves.toEqual({ __typename: "Query" });
+    await expectError(
+      anonymous.request(gql`
+        {
+          me {
+            ssin
+          }
+        }
+      `),
+      { code: "UNAUTHENTICATED", reason: "TOKEN_MISSING" },
+    );
   });
 
   describe("refuses, as UNAUTHENTICATED and without creating the person,", () => {
     const now = () => Math.floor(Date.now() / 1000);
     const refused: [string, (person: string) => Promise<string>, UnauthenticatedReason][] = [
       ["an expired token", (person) => idp.sign({ sub: person }, { issuedAt: now() - 7200, expiresAt: now() - 3600 }), "TOKEN_EXPIRED"],
-      ["a token without an expiry (no exp claim)", (person) => idp.sign({ sub: person, given_name: "Forever", family_name: "Valid" }, { expiresAt: null }), "TOKEN_INVALID"],
-      ["an unsigned token (alg: none)", async (person) => `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`, "TOKEN_INVALID"],
+      [
+        "a token without an expiry (no exp claim)",
+        (person) => idp.sign({ sub: person, given_name: "Forever", family_name: "Valid" }, { expiresAt: null }),
+        "TOKEN_INVALID",
+      ],
+      [
+        "an unsigned token (alg: none)",
+        async (person) =>
+          `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ sub: person, iss: idp.issuer, aud: idp.audience, iat: now(), exp: now() + 300 })}.`,
+        "TOKEN_INVALID",
+      ],
       [
         "a token signed with a foreign key under the provider's key id",
         async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey }),
         "TOKEN_INVALID",
       ],
-      ["a token signed with a foreign key unknown to the key set", async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey, kid: "foreign" }), "TOKEN_INVALID"],
+      [
+        "a token signed with a foreign key unknown to the key set",
+        async (person) => idp.sign({ sub: person }, { key: (await generateKeyPair("RS256")).privateKey, kid: "foreign" }),
+        "TOKEN_INVALID",
+      ],
       [
         "a token signed with a shared secret (HS256)",
         async (person) =>
@@ -174,9 +228,17 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
             .sign(new TextEncoder().encode("a-shared-secret-of-at-least-32-bytes!")),
         "TOKEN_INVALID",
       ],
-      ["a token of another issuer", (person) => idp.sign({ sub: person }, { issuer: "https://idp.example.org/realms/other" }), "TOKEN_INVALID"],
+      [
+        "a token of another issuer",
+        (person) => idp.sign({ sub: person }, { issuer: "https://idp.example.org/realms/other" }),
+        "TOKEN_INVALID",
+      ],
       ["a token for another audience", (person) => idp.sign({ sub: person }, { audience: "another-service" }), "TOKEN_INVALID"],
-      ["a token whose signature was tampered with", async (person) => (await idp.sign({ sub: person })).replace(/.{4}$/, "AAAA"), "TOKEN_INVALID"],
+      [
+        "a token whose signature was tampered with",
+        async (person) => (await idp.sign({ sub: person })).replace(/.{4}$/, "AAAA"),
+        "TOKEN_INVALID",
+      ],
     ];
 
     it.each(refused)("%s, with reason %s", async (_case, makeToken, reason) => {
@@ -188,16 +250,25 @@ describeEachDatabase("identity with an OpenID Connect provider", (dialect) => {
     });
 
     it("a token without an expiry, saying so", async () => {
-      const refusal = await expectError(bearer(gw, await idp.sign({ sub: ssin() }, { expiresAt: null })).request(me), { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
+      const refusal = await expectError(bearer(gw, await idp.sign({ sub: ssin() }, { expiresAt: null })).request(me), {
+        code: "UNAUTHENTICATED",
+        reason: "TOKEN_INVALID",
+      });
       expect(refusal.message).toBe("The bearer token has no expiry (exp): tokens that never expire are refused");
     });
 
     it("a token whose subject is not a valid national number", async () => {
       const before = await personCount(gw);
       for (const sub of [withBadCheckDigits(ssin()), "12345", "abcdefghijk", ""]) {
-        await expectError(bearer(gw, await idp.sign({ sub, given_name: "Bad", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED", reason: "SUBJECT_INVALID" });
+        await expectError(bearer(gw, await idp.sign({ sub, given_name: "Bad", family_name: "Subject" })).request(me), {
+          code: "UNAUTHENTICATED",
+          reason: "SUBJECT_INVALID",
+        });
       }
-      await expectError(bearer(gw, await idp.sign({ given_name: "No", family_name: "Subject" })).request(me), { code: "UNAUTHENTICATED", reason: "SUBJECT_INVALID" });
+      await expectError(bearer(gw, await idp.sign({ given_name: "No", family_name: "Subject" })).request(me), {
+        code: "UNAUTHENTICATED",
+        reason: "SUBJECT_INVALID",
+      });
       expect(await personCount(gw)).toBe(before);
     });
 
@@ -231,7 +302,13 @@ describe("identity when the provider's key set cannot be read", () => {
       const error = await expectError(bearer(gw, await idp.sign({ sub: person })).request(me), { code: "INTERNAL_SERVER_ERROR" });
       expect(error.message).not.toMatch(/jwks|fetch|ECONNREFUSED/i);
       expect(await personCount(gw, person)).toBe(0);
-      await expect(new GraphQLClient(gw.url).request(gql`{ __typename }`)).resolves.toEqual({ __typename: "Query" });
+      await expect(
+        new GraphQLClient(gw.url).request(gql`
+          {
+            __typename
+          }
+        `),
+      ).resolves.toEqual({ __typename: "Query" });
     } finally {
       await gw.stop();
     }

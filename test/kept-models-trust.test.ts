@@ -14,10 +14,25 @@ import type { SeededEnterprise } from "./support/seed";
 
 const users = gql`
   query Users($e: EnterpriseNumber!) {
-    enterprise(number: $e) { roleAssignments(first: 100, role: USER) { nodes { person { givenName familyName } } } }
+    enterprise(number: $e) {
+      roleAssignments(first: 100, role: USER) {
+        nodes {
+          person {
+            givenName
+            familyName
+          }
+        }
+      }
+    }
   }
 `;
-const addUser = gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`;
+const addUser = gql`
+  mutation ($input: AddUserInput!) {
+    addUser(input: $input) {
+      id
+    }
+  }
+`;
 
 const databaseOf = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
 const sqlitePath = (url: string) => url.slice("sqlite:".length);
@@ -58,7 +73,10 @@ async function copyOf(dialect: DialectName, url: string): Promise<DatabaseCopy> 
   const live = databaseOf(url);
   const copy = `${live}_copy`;
   const admin = await createConnection(serverOptions());
-  const [tables] = await admin.query<RowDataPacket[]>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'", [live]);
+  const [tables] = await admin.query<RowDataPacket[]>(
+    "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
+    [live],
+  );
   const names = tables.map((t) => String(t.name)).sort((a, b) => Number(a === "enterprise") - Number(b === "enterprise"));
   try {
     await admin.query(`CREATE DATABASE \`${copy}\``);
@@ -106,9 +124,12 @@ describeEachDatabase("kept read models and the state they were read from", (dial
     await a?.stop();
   });
 
-  const version = async (e: SeededEnterprise): Promise<number> => Number((await a.dataSource.query("SELECT version FROM enterprise WHERE id = ?", [e.id]))[0].version);
+  const version = async (e: SeededEnterprise): Promise<number> =>
+    Number((await a.dataSource.query("SELECT version FROM enterprise WHERE id = ?", [e.id]))[0].version);
   const userNames = async (gw: TestGateway, e: SeededEnterprise): Promise<string[]> => {
-    const answer = await (await gw.client(e.mainAccessManager!)).request<{ enterprise: { roleAssignments: { nodes: { person: { familyName: string } }[] } } }>(users, { e: e.number });
+    const answer = await (
+      await gw.client(e.mainAccessManager!)
+    ).request<{ enterprise: { roleAssignments: { nodes: { person: { familyName: string } }[] } } }>(users, { e: e.number });
     return answer.enterprise.roleAssignments.nodes.map((n) => n.person.familyName).sort();
   };
   const readiness = async (gw: TestGateway) => {
@@ -121,8 +142,15 @@ describeEachDatabase("kept read models and the state they were read from", (dial
     const [assignment] = await a.dataSource.query("SELECT id FROM role_assignment WHERE enterprise_id = ? AND role = 'USER'", [e.id]);
     const copy = await copyOf(dialect, a.database.url);
     try {
-      await (await a.client(e.mainAccessManager!)).request(addUser, {
-        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "Gone", familyName: "After Restore" } },
+      await (
+        await a.client(e.mainAccessManager!)
+      ).request(addUser, {
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DIMONA"],
+          person: { ssin: ssin(), givenName: "Gone", familyName: "After Restore" },
+        },
       });
       expect(await userNames(b, e)).toContain("After Restore");
       const hits = cacheOf(b).stats.hits;
@@ -152,14 +180,24 @@ describeEachDatabase("kept read models and the state they were read from", (dial
     const runner = a.dataSource.createQueryRunner();
     try {
       await dropVersionTriggers(runner);
-      await (await a.client(e.mainAccessManager!)).request(addUser, {
-        input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "Seen", familyName: "Without Triggers" } },
+      await (
+        await a.client(e.mainAccessManager!)
+      ).request(addUser, {
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DIMONA"],
+          person: { ssin: ssin(), givenName: "Seen", familyName: "Without Triggers" },
+        },
       });
       const hits = [cacheOf(a).stats.hits, cacheOf(b).stats.hits];
       expect(await userNames(a, e)).toContain("Without Triggers");
       expect(await userNames(b, e)).toContain("Without Triggers");
       // A change made now, beside every gateway, shows at once too: nothing is answered from a kept model.
-      await a.dataSource.query("UPDATE person SET family_name = 'Renamed Meanwhile' WHERE id = (SELECT person_id FROM role_assignment WHERE enterprise_id = ? AND role = 'USER' ORDER BY id LIMIT 1)", [e.id]);
+      await a.dataSource.query(
+        "UPDATE person SET family_name = 'Renamed Meanwhile' WHERE id = (SELECT person_id FROM role_assignment WHERE enterprise_id = ? AND role = 'USER' ORDER BY id LIMIT 1)",
+        [e.id],
+      );
       expect(await userNames(b, e)).toContain("Renamed Meanwhile");
       expect(await userNames(a, e)).toContain("Renamed Meanwhile");
       expect([cacheOf(a).stats.hits, cacheOf(b).stats.hits]).toEqual(hits);

@@ -18,9 +18,17 @@ describeEachDatabase("the language of catalog names", (dialect) => {
   afterAll(() => gw?.stop());
 
   /** The EMPLOYER_NSSO and DRS names that a viewer whose own language is German sees. */
-  async function namesSeen({ acceptLanguage, language }: { acceptLanguage?: string; language?: Language }): Promise<{ capacity: string; service: string }> {
+  async function namesSeen({
+    acceptLanguage,
+    language,
+  }: {
+    acceptLanguage?: string;
+    language?: Language;
+  }): Promise<{ capacity: string; service: string }> {
     const person = ssin();
-    const client = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(person)}`, ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) } });
+    const client = new GraphQLClient(gw.url, {
+      headers: { authorization: `Bearer ${await gw.token(person)}`, ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) },
+    });
     const sdk = getSdk(client);
     await sdk.UpdateMyAccount({ input: { language: "DE" } });
     const { capacities } = await sdk.Catalog({ language });
@@ -37,11 +45,17 @@ describeEachDatabase("the language of catalog names", (dialect) => {
   });
 
   it("follows the language argument over Accept-Language and the viewer's language", async () => {
-    await expect(namesSeen({ acceptLanguage: "fr-BE", language: "EN" })).resolves.toEqual({ capacity: employerNames.EN, service: drsNames.EN });
+    await expect(namesSeen({ acceptLanguage: "fr-BE", language: "EN" })).resolves.toEqual({
+      capacity: employerNames.EN,
+      service: drsNames.EN,
+    });
   });
 
   it("takes the best-rated supported language of Accept-Language, skipping unsupported ones", async () => {
-    await expect(namesSeen({ acceptLanguage: "es, nl;q=0.5, en;q=0.8" })).resolves.toEqual({ capacity: employerNames.EN, service: drsNames.EN });
+    await expect(namesSeen({ acceptLanguage: "es, nl;q=0.5, en;q=0.8" })).resolves.toEqual({
+      capacity: employerNames.EN,
+      service: drsNames.EN,
+    });
   });
 
   it("falls back to the viewer's language when Accept-Language names no supported language", async () => {

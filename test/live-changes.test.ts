@@ -20,10 +20,34 @@ import { TestClock } from "./support/clock";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
 
 const m = {
-  activateCapacity: gql`mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) { activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) { status } }`,
-  removeUser: gql`mutation ($a: ID!) { removeUser(assignment: $a) { id } }`,
-  deleteAccess: gql`mutation ($input: DeleteEnterpriseAccessInput!, $dryRun: Boolean) { deleteEnterpriseAccess(input: $input, dryRun: $dryRun) { status } }`,
-  appointManager: gql`mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`,
+  activateCapacity: gql`
+    mutation ($e: EnterpriseNumber!, $c: String!, $dryRun: Boolean) {
+      activateCapacity(enterprise: $e, capacity: $c, dryRun: $dryRun) {
+        status
+      }
+    }
+  `,
+  removeUser: gql`
+    mutation ($a: ID!) {
+      removeUser(assignment: $a) {
+        id
+      }
+    }
+  `,
+  deleteAccess: gql`
+    mutation ($input: DeleteEnterpriseAccessInput!, $dryRun: Boolean) {
+      deleteEnterpriseAccess(input: $input, dryRun: $dryRun) {
+        status
+      }
+    }
+  `,
+  appointManager: gql`
+    mutation ($input: AppointAccessManagerInput!) {
+      appointAccessManager(input: $input) {
+        id
+      }
+    }
+  `,
 };
 
 describeEachDatabase("live access changes (Subscription.accessChanged over graphql-ws)", (dialect) => {
@@ -37,7 +61,11 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     beforeAll(async () => {
       prefix = uniqueRedisPrefix();
       a = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix });
-      b = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, DEV_KEY_FILE: a.config.devKeyFile }, { database: a.database });
+      b = await startTestGateway(
+        dialect,
+        { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, DEV_KEY_FILE: a.config.devKeyFile },
+        { database: a.database },
+      );
     });
     afterEach(async () => {
       await Promise.all(open.splice(0).map((s) => s.dispose()));
@@ -64,7 +92,9 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       const event = await lr.next();
       expect(event).toMatchObject({ enterprise: e.display, kind: "CAPACITY" });
       expect(new Date(event.at).getTime()).toBeLessThanOrEqual(answered);
-      console.log(`[${dialect}] access change delivered across gateways ${event.receivedAt - sent} ms after the mutation was sent (${event.receivedAt - answered} ms after its answer)`);
+      console.log(
+        `[${dialect}] access change delivered across gateways ${event.receivedAt - sent} ms after the mutation was sent (${event.receivedAt - answered} ms after its answer)`,
+      );
       expect(event.receivedAt - sent).toBeLessThan(deliveryBoundMs);
 
       // Positive control on the same timeline: a change in F reaches the stranger, after E's would have.
@@ -117,12 +147,24 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     });
 
     it("shows an assignment's change only to those who may list it: not to a user of another capacity", async () => {
-      const e = await a.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      const e = await a.seed
+        .enterprise()
+        .withMainAccessManager()
+        .active()
+        .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+        .withUser("EMPLOYER_NSSO", ["DIMONA"])
+        .build();
       const user = track(subscribe(a, await a.token(e.users[0].ssin), e.number));
       const control = track(subscribe(a, await a.token(e.legalRepresentative), e.number));
       await listening(a, 2);
       const main = await b.client(e.mainAccessManager!);
-      await main.request(m.appointManager, { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", person: { ssin: ssin(), givenName: "New", familyName: "Manager" } } });
+      await main.request(m.appointManager, {
+        input: {
+          enterprise: e.number,
+          capacity: "ENTERPRISE_WITHOUT_STAFF",
+          person: { ssin: ssin(), givenName: "New", familyName: "Manager" },
+        },
+      });
       expect(await control.next()).toMatchObject({ enterprise: e.display, kind: "ASSIGNMENT" });
       // Then a change the user may see, on the same timeline.
       await main.request(m.activateCapacity, { e: e.number, c: "APPROVED_SOCIAL_SECRETARIAT" });
@@ -138,13 +180,25 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       const lrClient = await b.client(e.legalRepresentative);
       const main = await b.client(e.mainAccessManager!);
       const before = await snapshot(b.dataSource);
-      const dry = await lrClient.rawRequest<{ deleteEnterpriseAccess: { status: string } }>(m.deleteAccess, { input: { enterprise: e.number, reason: "Preview" }, dryRun: true });
+      const dry = await lrClient.rawRequest<{ deleteEnterpriseAccess: { status: string } }>(m.deleteAccess, {
+        input: { enterprise: e.number, reason: "Preview" },
+        dryRun: true,
+      });
       expect(dry.data.deleteEnterpriseAccess.status).toBe("ACCESS_DELETED");
       await main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF", dryRun: true });
       // Refused (the capacity is not active): rolled back.
-      await expectError(main.request(m.appointManager, { input: { enterprise: e.number, capacity: "SOCIAL_SERVICE_PROVIDER", person: { ssin: ssin(), givenName: "No", familyName: "Body" } } }), {
-        code: "FORBIDDEN",
-      });
+      await expectError(
+        main.request(m.appointManager, {
+          input: {
+            enterprise: e.number,
+            capacity: "SOCIAL_SERVICE_PROVIDER",
+            person: { ssin: ssin(), givenName: "No", familyName: "Body" },
+          },
+        }),
+        {
+          code: "FORBIDDEN",
+        },
+      );
       expect(await snapshot(b.dataSource)).toEqual(before);
       // The positive control: the real change after them is all there is (the capacity, and the main access manager's profile in it).
       await main.request(m.activateCapacity, { e: e.number, c: "ENTERPRISE_WITHOUT_STAFF" });
@@ -154,7 +208,13 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     });
 
     it("tells everyone who held a role of an enterprise whose access is deleted, and its provider's staff of the mandate that ended", async () => {
-      const provider = await a.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").withUser("SOCIAL_SERVICE_PROVIDER", ["DIMONA"]).build();
+      const provider = await a.seed
+        .enterprise()
+        .withMainAccessManager()
+        .active()
+        .withCapacity("SOCIAL_SERVICE_PROVIDER")
+        .withUser("SOCIAL_SERVICE_PROVIDER", ["DIMONA"])
+        .build();
       const e = await a.seed.enterprise().withMainAccessManager().active().withServiceProvider(provider, "EMPLOYER_NSSO").build();
       const main = track(subscribe(a, await a.token(e.mainAccessManager!)));
       const staff = track(subscribe(a, await a.token(provider.users[0].ssin)));
@@ -181,7 +241,13 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
           `${formatted(created)},Nieuw BV,EMPLOYER_NSSO,${newcomer},Nina,Nieuw`,
         ].join("\n") + "\n",
       );
-      const finished = await runScript("src/cli/register-import.ts", [file], { DATABASE_URL: a.config.databaseUrl, NODE_ENV: "test", REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: "silent" });
+      const finished = await runScript("src/cli/register-import.ts", [file], {
+        DATABASE_URL: a.config.databaseUrl,
+        NODE_ENV: "test",
+        REDIS_URL: testRedisUrl,
+        REDIS_PREFIX: prefix,
+        LOG_LEVEL: "silent",
+      });
       expect(finished).toMatchObject({ code: 0 });
       expect(await member.next()).toMatchObject({ enterprise: e.display, kind: "REGISTER" });
       expect(await own.next()).toMatchObject({ enterprise: formatted(created), kind: "ASSIGNMENT" });
@@ -216,18 +282,38 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     it("runs only subscriptions over the socket, within the document limits, and refuses a subscription over HTTP with a typed error", async () => {
       const e = await a.seed.enterprise().build();
       const token = await a.token(e.legalRepresentative);
-      const client = createClient({ url: a.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createClient({
+        url: a.url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       const run = (query: string) =>
         new Promise<unknown[]>((resolve) => {
           const errors: unknown[] = [];
-          client.subscribe({ query }, { next: (r) => errors.push(...(r.errors ?? [])), error: (error) => resolve([...errors, ...(Array.isArray(error) ? error : [error])]), complete: () => resolve(errors) });
+          client.subscribe(
+            { query },
+            {
+              next: (r) => errors.push(...(r.errors ?? [])),
+              error: (error) => resolve([...errors, ...(Array.isArray(error) ? error : [error])]),
+              complete: () => resolve(errors),
+            },
+          );
         });
       try {
-        expect(await run("{ me { ssin } }")).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_REQUEST" }) })]);
-        expect(await run("subscription { accessChanged { nope } }")).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_VALIDATION_FAILED" }) })]);
-        expect(await run("subscription {")).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_PARSE_FAILED" }) })]);
+        expect(await run("{ me { ssin } }")).toEqual([
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_REQUEST" }) }),
+        ]);
+        expect(await run("subscription { accessChanged { nope } }")).toEqual([
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_VALIDATION_FAILED" }) }),
+        ]);
+        expect(await run("subscription {")).toEqual([
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "GRAPHQL_PARSE_FAILED" }) }),
+        ]);
         const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: kind`).join(" ");
-        expect(await run(`subscription { accessChanged { ${aliases} } }`)).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX" }) })]);
+        expect(await run(`subscription { accessChanged { ${aliases} } }`)).toEqual([
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "QUERY_TOO_COMPLEX" }) }),
+        ]);
       } finally {
         await client.dispose();
       }
@@ -240,16 +326,34 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       });
       expect(answer.status).toBe(400);
       const body = (await answer.json()) as { errors: { message: string; extensions: { code: string } }[] };
-      expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/WebSocket/), extensions: expect.objectContaining({ code: "BAD_REQUEST" }) })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/WebSocket/),
+          extensions: expect.objectContaining({ code: "BAD_REQUEST" }),
+        }),
+      ]);
       // The same gateway still answers queries.
-      expect(await http.request(gql`{ me { ssin } }`)).toEqual({ me: { ssin: e.legalRepresentative } });
+      expect(
+        await http.request(gql`
+          {
+            me {
+              ssin
+            }
+          }
+        `),
+      ).toEqual({ me: { ssin: e.legalRepresentative } });
     });
   });
 
   describe("the upgrade and subscribe guards", () => {
     let gw: TestGateway;
     beforeAll(async () => {
-      gw = await startTestGateway(dialect, { RATE_LIMIT: "on", RATE_LIMIT_PER_CLIENT: "2", RATE_LIMIT_PER_VIEWER: "2", RATE_LIMIT_WINDOW: "600" });
+      gw = await startTestGateway(dialect, {
+        RATE_LIMIT: "on",
+        RATE_LIMIT_PER_CLIENT: "2",
+        RATE_LIMIT_PER_VIEWER: "2",
+        RATE_LIMIT_WINDOW: "600",
+      });
     });
     afterAll(() => gw?.stop());
 
@@ -273,7 +377,12 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       expect(await upgrade({ origin: "https://elsewhere.example" })).toBe(403);
       const e = await gw.seed.enterprise().build();
       const token = await gw.token(e.legalRepresentative);
-      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createClient({
+        url: gw.url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       const ignore = { next: () => undefined, error: () => undefined, complete: () => undefined };
       try {
         // Two subscriptions start (they stay open, listening)...
@@ -281,8 +390,12 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
         await listening(gw, 1);
         const second = client.subscribe({ query: accessChanged }, ignore);
         await listening(gw, 2);
-        const third = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
-        expect(third).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "RATE_LIMITED", scope: "viewer" }) })]);
+        const third = await new Promise<unknown>((resolve) =>
+          client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }),
+        );
+        expect(third).toEqual([
+          expect.objectContaining({ extensions: expect.objectContaining({ code: "RATE_LIMITED", scope: "viewer" }) }),
+        ]);
         first();
         second();
         // The client's first connection was the one above; a second opens; a third is over the quota.
@@ -308,7 +421,18 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       const lr = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
       try {
         await listening(gw, 1);
-        await (await gw.client(e.legalRepresentative)).request(gql`mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`, { e: e.number });
+        await (
+          await gw.client(e.legalRepresentative)
+        ).request(
+          gql`
+            mutation ($e: EnterpriseNumber!) {
+              activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) {
+                status
+              }
+            }
+          `,
+          { e: e.number },
+        );
         expect(await lr.next()).toMatchObject({ enterprise: e.display, kind: "EBOX" });
       } finally {
         await lr.dispose();
@@ -325,15 +449,30 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
 
     it("runs the SDK's subscription (in its manifest) and refuses any other text with PERSISTED_QUERY_ONLY", async () => {
       const e = await gw.seed.enterprise().withMainAccessManager().active().build();
-      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
+      const client = createClient({
+        url: gw.url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` },
+      });
       try {
-        const refused = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged, variables: { enterprise: e.number } }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
+        const refused = await new Promise<unknown>((resolve) =>
+          client.subscribe(
+            { query: accessChanged, variables: { enterprise: e.number } },
+            { next: () => undefined, error: resolve, complete: () => resolve("complete") },
+          ),
+        );
         expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "PERSISTED_QUERY_ONLY" }) })]);
         const changes = accessChanges(client, { enterprise: e.number });
         const first = changes.next();
         await listening(gw, 1);
         // The change, by the SDK's trusted mutation sent by hash alone.
-        const sdk = getSdk(new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` }, fetch: persistedQueryFetch() }));
+        const sdk = getSdk(
+          new GraphQLClient(gw.url, {
+            headers: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` },
+            fetch: persistedQueryFetch(),
+          }),
+        );
         await sdk.ActivateEBox({ input: { enterprise: e.number, notificationEmail: "ebox@example.be" } });
         expect((await first).value).toMatchObject({ enterprise: e.display, kind: "EBOX" });
         await changes.return(undefined);
@@ -356,8 +495,18 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     it("is what the client package's accessChanges iterates, refusals thrown as LiveChangesError", async () => {
       const e = await gw.seed.enterprise().withMainAccessManager().active().build();
       const url = gw.url.replace(/^http/, "ws");
-      const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
-      const stranger = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(ssin())}` } });
+      const client = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` },
+      });
+      const stranger = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${await gw.token(ssin())}` },
+      });
       try {
         const changes = accessChanges(client, { enterprise: e.number });
         const first = changes.next();
@@ -369,7 +518,9 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
 
         const refused = accessChanges(stranger, { enterprise: e.number }).next();
         await expect(refused).rejects.toBeInstanceOf(LiveChangesError);
-        await expect(refused).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "NOT_FOUND" }) })] });
+        await expect(refused).rejects.toMatchObject({
+          errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "NOT_FOUND" }) })],
+        });
       } finally {
         await client.dispose();
         await stranger.dispose();
@@ -378,12 +529,19 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
 
     it(`holds at most ${maxSubscriptionsPerConnection} subscriptions on one connection`, async () => {
       const e = await gw.seed.enterprise().build();
-      const client = createClient({ url: gw.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` } });
+      const client = createClient({
+        url: gw.url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${await gw.token(e.legalRepresentative)}` },
+      });
       const ignore = { next: () => undefined, error: () => undefined, complete: () => undefined };
       try {
         for (let i = 0; i < maxSubscriptionsPerConnection; i++) client.subscribe({ query: accessChanged }, ignore);
         await listening(gw, maxSubscriptionsPerConnection);
-        const refused = await new Promise<unknown>((resolve) => client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }));
+        const refused = await new Promise<unknown>((resolve) =>
+          client.subscribe({ query: accessChanged }, { next: () => undefined, error: resolve, complete: () => resolve("complete") }),
+        );
         expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_REQUEST" }) })]);
         expect(gw.gateway.live.subscriptions()).toBe(maxSubscriptionsPerConnection);
       } finally {
@@ -420,12 +578,34 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
     it("publishes an expiry when it is written down, by the sweep or by the enterprise's next action", async () => {
       const e = await gw.seed.enterprise().withMainAccessManager().active().build();
       const main = await gw.client(e.mainAccessManager!);
-      const addUser = gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`;
+      const addUser = gql`
+        mutation ($input: AddUserInput!) {
+          addUser(input: $input) {
+            id
+          }
+        }
+      `;
       const until = (days: number) => new Date(clock.now().getTime() + days * 24 * 60 * 60 * 1000).toISOString();
       const first = until(1);
-      await main.request(addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "A", familyName: "B" }, validUntil: first } });
+      await main.request(addUser, {
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DIMONA"],
+          person: { ssin: ssin(), givenName: "A", familyName: "B" },
+          validUntil: first,
+        },
+      });
       const second = until(2);
-      await main.request(addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: { ssin: ssin(), givenName: "C", familyName: "D" }, validUntil: second } });
+      await main.request(addUser, {
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          onlineServices: ["DMFA"],
+          person: { ssin: ssin(), givenName: "C", familyName: "D" },
+          validUntil: second,
+        },
+      });
       const lr = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
       try {
         await listening(gw, 1);

@@ -4,10 +4,34 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { outcomes } from "./support/graphql";
 import { ssin } from "./support/identities";
 
-const addUser = gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`;
-const deleteAccess = gql`mutation ($input: DeleteEnterpriseAccessInput!) { deleteEnterpriseAccess(input: $input) { status } }`;
-const endMandate = gql`mutation ($id: ID!) { endServiceProviderMandate(mandate: $id) { status } }`;
-const appointProvider = gql`mutation ($input: AppointServiceProviderInput!) { appointServiceProvider(input: $input) { id } }`;
+const addUser = gql`
+  mutation ($input: AddUserInput!) {
+    addUser(input: $input) {
+      id
+    }
+  }
+`;
+const deleteAccess = gql`
+  mutation ($input: DeleteEnterpriseAccessInput!) {
+    deleteEnterpriseAccess(input: $input) {
+      status
+    }
+  }
+`;
+const endMandate = gql`
+  mutation ($id: ID!) {
+    endServiceProviderMandate(mandate: $id) {
+      status
+    }
+  }
+`;
+const appointProvider = gql`
+  mutation ($input: AppointServiceProviderInput!) {
+    appointServiceProvider(input: $input) {
+      id
+    }
+  }
+`;
 
 describeEachDatabase("management actions racing each other", (dialect) => {
   let gw: TestGateway;
@@ -23,14 +47,26 @@ describeEachDatabase("management actions racing each other", (dialect) => {
       const newcomer = ssin();
       const results = await outcomes(
         enterprises.map((e, i) =>
-          clients[i].request(addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: newcomer, givenName: "New", familyName: "Comer" } } }),
+          clients[i].request(addUser, {
+            input: {
+              enterprise: e.number,
+              capacity: "EMPLOYER_NSSO",
+              onlineServices: ["DIMONA"],
+              person: { ssin: newcomer, givenName: "New", familyName: "Comer" },
+            },
+          }),
         ),
       );
       expect(results).toEqual(enterprises.map(() => "ok"));
       const people: { id: number }[] = await gw.dataSource.query("SELECT id FROM person WHERE ssin = ?", [newcomer]);
       expect(people).toHaveLength(1);
-      const assignments = await gw.dataSource.query("SELECT enterprise_id FROM role_assignment WHERE person_id = ? AND role = 'USER' AND ended_at IS NULL", [people[0].id]);
-      expect(assignments.map((a: { enterprise_id: number }) => Number(a.enterprise_id)).sort((a: number, b: number) => a - b)).toEqual(enterprises.map((e) => e.id).sort((a, b) => a - b));
+      const assignments = await gw.dataSource.query(
+        "SELECT enterprise_id FROM role_assignment WHERE person_id = ? AND role = 'USER' AND ended_at IS NULL",
+        [people[0].id],
+      );
+      expect(assignments.map((a: { enterprise_id: number }) => Number(a.enterprise_id)).sort((a: number, b: number) => a - b)).toEqual(
+        enterprises.map((e) => e.id).sort((a, b) => a - b),
+      );
     }
   });
 
@@ -43,7 +79,13 @@ describeEachDatabase("management actions racing each other", (dialect) => {
         const { appointServiceProvider } = await clientLr.request<{ appointServiceProvider: { id: string } }>(appointProvider, {
           input: { enterprise: client.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
         });
-        return { provider, client, clientLr, providerLr: await gw.client(provider.legalRepresentative), mandate: Number(appointServiceProvider.id) };
+        return {
+          provider,
+          client,
+          clientLr,
+          providerLr: await gw.client(provider.legalRepresentative),
+          mandate: Number(appointServiceProvider.id),
+        };
       }),
     );
     const results = await outcomes(
@@ -60,7 +102,8 @@ describeEachDatabase("management actions racing each other", (dialect) => {
     for (const [i, p] of pairs.entries()) {
       const claims = events.filter((event) => {
         const details = JSON.parse(event.details) as { mutation: string; before: { id?: number; mandates?: number[] } };
-        if (details.mutation === "deleteEnterpriseAccess") return Number(event.enterprise_id) === p.provider.id && details.before.mandates?.includes(p.mandate);
+        if (details.mutation === "deleteEnterpriseAccess")
+          return Number(event.enterprise_id) === p.provider.id && details.before.mandates?.includes(p.mandate);
         return details.mutation === "endServiceProviderMandate" && details.before.id === p.mandate;
       });
       expect(claims).toHaveLength(1);

@@ -5,7 +5,8 @@ import { ssin } from "./support/identities";
 import { captureLogs, type CapturedLogs } from "./support/logs";
 import { snapshot } from "./support/snapshot";
 
-const renameTable = (dialect: DialectName, from: string, to: string) => (dialect === "sqlite" ? `ALTER TABLE ${from} RENAME TO ${to}` : `RENAME TABLE ${from} TO ${to}`);
+const renameTable = (dialect: DialectName, from: string, to: string) =>
+  dialect === "sqlite" ? `ALTER TABLE ${from} RENAME TO ${to}` : `RENAME TABLE ${from} TO ${to}`;
 
 describeEachDatabase("masking of unexpected errors", (dialect) => {
   let gw: TestGateway;
@@ -25,7 +26,9 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
       await gw.dataSource.query(renameTable(dialect, `${table}_gone`, table));
     }
   };
-  const errorLineOf = (requestId: string | null) => logs.lines().find((line) => line.requestId === requestId && line.level === "error") as { err: { message: string; stack: string } } | undefined;
+  const errorLineOf = (requestId: string | null) =>
+    logs.lines().find((line) => line.requestId === requestId && line.level === "error") as
+      { err: { message: string; stack: string } } | undefined;
 
   it("answers a resolver's database failure with INTERNAL_SERVER_ERROR and a request id, and logs the full error under that id", async () => {
     const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
@@ -34,7 +37,10 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     await withoutTable("enterprise_capacity", async () => {
       const answer = await graphql(gw.url, "{ myEnterprises { name capacities { status } } }", { token });
       const requestId = answer.headers.get("x-request-id");
-      expect(answer.json).toEqual({ data: null, errors: [maskedError({ requestId, path: ["myEnterprises", 0, "capacities"], language: "NL" })] });
+      expect(answer.json).toEqual({
+        data: null,
+        errors: [maskedError({ requestId, path: ["myEnterprises", 0, "capacities"], language: "NL" })],
+      });
       expect(leaksIn(answer.text)).toEqual([]);
       const line = errorLineOf(requestId);
       expect(line?.err.message).toMatch(/enterprise_capacity/);
@@ -48,8 +54,16 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     const before = await snapshot(gw.dataSource);
     // The rule reads the enterprise's capacities (the viewer's roles come with the viewer).
     await withoutTable("enterprise_capacity", async () => {
-      const input = { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: ssin(), givenName: "Rule", familyName: "Failure" } };
-      const answer = await graphql(gw.url, "mutation ($input: AddUserInput!) { addUser(input: $input) { id } }", { token, variables: { input } });
+      const input = {
+        enterprise: enterprise.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: ssin(), givenName: "Rule", familyName: "Failure" },
+      };
+      const answer = await graphql(gw.url, "mutation ($input: AddUserInput!) { addUser(input: $input) { id } }", {
+        token,
+        variables: { input },
+      });
       const requestId = answer.headers.get("x-request-id");
       expect(answer.json).toEqual({ data: null, errors: [maskedError({ requestId, path: ["addUser"], language: "NL" })] });
       expect(leaksIn(answer.text)).toEqual([]);
@@ -75,19 +89,37 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
   });
 
   it("logs every request with its id, operation name, duration and status", async () => {
-    const answer = await graphql(gw.url, "query RoleTable { roleTasks { role } }", { token: await gw.token(ssin()), headers: { "x-request-id": "trace-0123456789" } });
+    const answer = await graphql(gw.url, "query RoleTable { roleTasks { role } }", {
+      token: await gw.token(ssin()),
+      headers: { "x-request-id": "trace-0123456789" },
+    });
     expect(answer.headers.get("x-request-id")).toBe("trace-0123456789");
     expect(logs.lines()).toContainEqual(
-      expect.objectContaining({ msg: "graphql request", requestId: "trace-0123456789", operationName: "RoleTable", status: 200, durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        msg: "graphql request",
+        requestId: "trace-0123456789",
+        operationName: "RoleTable",
+        status: 200,
+        durationMs: expect.any(Number),
+      }),
     );
   });
 
   it("logs the status the client got: 200 for a legacy client's invalid document, 400 for one that reads graphql-response+json", async () => {
     const token = await gw.token(ssin());
-    const legacy = await graphql(gw.url, "query Broken { me { nope } }", { token, headers: { accept: "application/json", "x-request-id": "legacy-0123456789" } });
-    const modern = await graphql(gw.url, "query Broken { me { nope } }", { token, headers: { accept: "application/graphql-response+json", "x-request-id": "modern-0123456789" } });
+    const legacy = await graphql(gw.url, "query Broken { me { nope } }", {
+      token,
+      headers: { accept: "application/json", "x-request-id": "legacy-0123456789" },
+    });
+    const modern = await graphql(gw.url, "query Broken { me { nope } }", {
+      token,
+      headers: { accept: "application/graphql-response+json", "x-request-id": "modern-0123456789" },
+    });
     expect([legacy.status, modern.status]).toEqual([200, 400]);
-    const statusOf = (requestId: string) => (logs.lines() as { msg: string; requestId?: string; status?: number }[]).filter((l) => l.msg === "graphql request" && l.requestId === requestId).map((l) => l.status);
+    const statusOf = (requestId: string) =>
+      (logs.lines() as { msg: string; requestId?: string; status?: number }[])
+        .filter((l) => l.msg === "graphql request" && l.requestId === requestId)
+        .map((l) => l.status);
     expect(statusOf("legacy-0123456789")).toEqual([200]);
     expect(statusOf("modern-0123456789")).toEqual([400]);
   });
@@ -96,10 +128,24 @@ describeEachDatabase("masking of unexpected errors", (dialect) => {
     const answer = await graphql(gw.url, "{ me { ssin } }", { token: "not-a-token" });
     expect(answer.status).toBe(401);
     expect(answer.json?.errors).toEqual([
-      { message: "The bearer token is not valid", extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID", messageKey: "auth.tokenInvalid", params: {}, englishMessage: "The bearer token is not valid" } },
+      {
+        message: "The bearer token is not valid",
+        extensions: {
+          code: "UNAUTHENTICATED",
+          reason: "TOKEN_INVALID",
+          messageKey: "auth.tokenInvalid",
+          params: {},
+          englishMessage: "The bearer token is not valid",
+        },
+      },
     ]);
     expect(logs.lines()).toContainEqual(
-      expect.objectContaining({ msg: "graphql request refused", requestId: answer.headers.get("x-request-id"), status: 401, errors: ["UNAUTHENTICATED"] }),
+      expect.objectContaining({
+        msg: "graphql request refused",
+        requestId: answer.headers.get("x-request-id"),
+        status: 401,
+        errors: ["UNAUTHENTICATED"],
+      }),
     );
   });
 });
@@ -139,7 +185,10 @@ describeEachDatabase("the HTTP surface", (dialect) => {
 
     const asForm = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain" } });
     expect(asForm.status).toBe(400);
-    expect(asForm.json?.errors?.[0]).toMatchObject({ message: expect.stringContaining("Cross-Site Request Forgery"), extensions: { code: "BAD_REQUEST" } });
+    expect(asForm.json?.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("Cross-Site Request Forgery"),
+      extensions: { code: "BAD_REQUEST" },
+    });
 
     const asLink = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET" });
     expect(asLink.status).toBe(400);
@@ -147,12 +196,21 @@ describeEachDatabase("the HTTP surface", (dialect) => {
 
     // A request with Authorization is not a simple request (a browser preflights it), so CSRF prevention lets it
     // through; a text/plain body is still not read, and a mutation over GET is still 405.
-    const formWithToken = await send(gw.url, { body: JSON.stringify({ query: mutation }), headers: { "content-type": "text/plain", authorization: `Bearer ${token}` } });
+    const formWithToken = await send(gw.url, {
+      body: JSON.stringify({ query: mutation }),
+      headers: { "content-type": "text/plain", authorization: `Bearer ${token}` },
+    });
     expect(formWithToken.status).toBe(400);
     expect(formWithToken.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
-    const linkWithToken = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}` } });
+    const linkWithToken = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(linkWithToken.status).toBe(405);
-    const preflighted = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, { method: "GET", headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" } });
+    const preflighted = await send(`${gw.url}?query=${encodeURIComponent(mutation)}`, {
+      method: "GET",
+      headers: { authorization: `Bearer ${token}`, "apollo-require-preflight": "true" },
+    });
     expect(preflighted.status).toBe(405);
 
     expect(await snapshot(gw.dataSource)).toEqual(before);
@@ -163,7 +221,15 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     const tooLarge = await send(closed.url, { body: padded(3_000) });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.json?.errors).toEqual([
-      { message: "The request body is larger than 2kb", extensions: { code: "PAYLOAD_TOO_LARGE", messageKey: "http.bodyTooLarge", params: { limit: "2kb" }, englishMessage: "The request body is larger than 2kb" } },
+      {
+        message: "The request body is larger than 2kb",
+        extensions: {
+          code: "PAYLOAD_TOO_LARGE",
+          messageKey: "http.bodyTooLarge",
+          params: { limit: "2kb" },
+          englishMessage: "The request body is larger than 2kb",
+        },
+      },
     ]);
     expect(tooLarge.headers.get("x-request-id")).toBeTruthy();
     expect((await send(closed.url, { body: padded(1_000) })).status).toBe(200);
@@ -174,9 +240,20 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     const broken = await send(gw.url, { body: '{"query": "{ roleTasks { role } }"' });
     expect(broken.status).toBe(400);
     expect(broken.json?.errors).toEqual([
-      { message: "The request body is not valid JSON", extensions: { code: "BAD_REQUEST", messageKey: "http.bodyNotJson", params: {}, englishMessage: "The request body is not valid JSON" } },
+      {
+        message: "The request body is not valid JSON",
+        extensions: {
+          code: "BAD_REQUEST",
+          messageKey: "http.bodyNotJson",
+          params: {},
+          englishMessage: "The request body is not valid JSON",
+        },
+      },
     ]);
-    const latin1 = await send(gw.url, { body: '{"query": "{ __typename }"}', headers: { "content-type": "application/json; charset=latin1" } });
+    const latin1 = await send(gw.url, {
+      body: '{"query": "{ __typename }"}',
+      headers: { "content-type": "application/json; charset=latin1" },
+    });
     expect(latin1.status).toBe(415);
     expect(latin1.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
   });
@@ -194,7 +271,9 @@ describeEachDatabase("the HTTP surface", (dialect) => {
   });
 
   it("names Apollo's own refusals BAD_REQUEST instead of masking them", async () => {
-    const answer = await send(gw.url, { body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } } });
+    const answer = await send(gw.url, {
+      body: { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } },
+    });
     expect(answer.status).toBe(400);
     expect(answer.json?.errors?.[0].extensions?.code).toBe("BAD_REQUEST");
   });

@@ -44,7 +44,12 @@ describe("the message catalogue", () => {
     const templates = keys.flatMap((key) => languages.map((language) => messages[key][language]));
     // Every parameter filled: tasks, roles and capacities each in turn, the rest with a plain sample.
     const filled = (key: MessageKey, named: Record<string, unknown>) =>
-      Object.fromEntries(placeholdersOf(messages[key].EN).map((name) => [name, name in named ? named[name] : name === "onlineServices" ? ["DIMONA", "NOPE"] : name === "label" ? "givenName" : 7]));
+      Object.fromEntries(
+        placeholdersOf(messages[key].EN).map((name) => [
+          name,
+          name in named ? named[name] : name === "onlineServices" ? ["DIMONA", "NOPE"] : name === "label" ? "givenName" : 7,
+        ]),
+      );
     const rendered = keys.flatMap((key) =>
       languages.flatMap((language) => [
         ...tasks.map((task) => formatMessage({ key, params: filled(key, { task }) }, language)),
@@ -59,7 +64,8 @@ describe("the message catalogue", () => {
   it("quotes every parameter that may echo a caller's value, in every language", () => {
     const quoted = /[“‘«„"]\s?\{value\}\s?[”’»“"]/;
     for (const key of keys.filter((k) => placeholdersOf(messages[k].EN).includes("value"))) {
-      for (const language of languages) expect({ key, language, quoted: quoted.test(messages[key][language]) }).toEqual({ key, language, quoted: true });
+      for (const language of languages)
+        expect({ key, language, quoted: quoted.test(messages[key][language]) }).toEqual({ key, language, quoted: true });
     }
   });
 
@@ -69,10 +75,19 @@ describe("the message catalogue", () => {
     const controls = "EMP\u0000LOYER\n\u001b[31m\u0085\u200f\u2066X\u2069";
     for (const language of languages) {
       const template = messages["input.unknownCapacity"][language];
-      expect(formatMessage(message("input.unknownCapacity", { value: hostile }), language)).toBe(template.replace("{value}", "<img src=x onerror=alert(1)>{task}"));
-      expect(formatMessage(message("input.unknownCapacity", { value: long }), language)).toBe(template.replace("{value}", `${"A".repeat(39)}…`));
-      expect(formatMessage(message("input.unknownCapacity", { value: controls }), language)).toBe(template.replace("{value}", "EMPLOYER[31mX"));
-      const services = formatMessage(message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", hostile] }), language);
+      expect(formatMessage(message("input.unknownCapacity", { value: hostile }), language)).toBe(
+        template.replace("{value}", "<img src=x onerror=alert(1)>{task}"),
+      );
+      expect(formatMessage(message("input.unknownCapacity", { value: long }), language)).toBe(
+        template.replace("{value}", `${"A".repeat(39)}…`),
+      );
+      expect(formatMessage(message("input.unknownCapacity", { value: controls }), language)).toBe(
+        template.replace("{value}", "EMPLOYER[31mX"),
+      );
+      const services = formatMessage(
+        message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", hostile] }),
+        language,
+      );
       expect(services).toContain("“<img src=x onerror=alert(1)>{task}”");
       // eslint-disable-next-line no-control-regex
       expect(services).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
@@ -80,7 +95,10 @@ describe("the message catalogue", () => {
     // params: the sanitized value where the input is not valid for its type; a valid code as given.
     expect(message("input.unknownCapacity", { value: hostile }).params).toEqual({ value: "<img src=x onerror=alert(1)>{task}" });
     expect(message("forbidden.capacityNotActive", { capacity: "EMPLOYER_NSSO" }).params).toEqual({ capacity: "EMPLOYER_NSSO" });
-    expect(message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", long] }).params).toEqual({ capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", `${"A".repeat(39)}…`] });
+    expect(message("input.servicesOutsideCapacity", { capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA", long] }).params).toEqual({
+      capacity: "EMPLOYER_NSSO",
+      onlineServices: ["DIMONA", `${"A".repeat(39)}…`],
+    });
   });
 
   it("has a message for every decision reason, used by the decision function", () => {
@@ -89,24 +107,43 @@ describe("the message catalogue", () => {
   });
 
   it("has no key that the code never uses", () => {
-    const code = sources.filter((s) => !s.path.endsWith(join("i18n", "messages.ts"))).map((s) => s.text).join("\n");
+    const code = sources
+      .filter((s) => !s.path.endsWith(join("i18n", "messages.ts")))
+      .map((s) => s.text)
+      .join("\n");
     // QueryTooComplexError names its key after the limit: `limits.${limit}`.
     const unused = keys.filter((key) => !code.includes(`"${key}"`) && !(key.startsWith("limits.") && code.includes("`limits.${limit}`")));
     expect(unused).toEqual([]);
   });
 
   it("makes every error class a client sees take a key of the catalogue, never free text", () => {
-    const classes = Object.entries(errors).filter(([, value]) => typeof value === "function" && value.prototype instanceof GraphQLError && value !== errors.LocalizedError);
+    const classes = Object.entries(errors).filter(
+      ([, value]) => typeof value === "function" && value.prototype instanceof GraphQLError && value !== errors.LocalizedError,
+    );
     expect(classes.length).toBeGreaterThanOrEqual(9);
-    expect(classes.filter(([, value]) => !((value as { prototype: unknown }).prototype instanceof errors.LocalizedError)).map(([name]) => name)).toEqual([]);
+    expect(
+      classes.filter(([, value]) => !((value as { prototype: unknown }).prototype instanceof errors.LocalizedError)).map(([name]) => name),
+    ).toEqual([]);
     // A GraphQLError built by hand would carry free text: only the scalars' refusals (keyed), the compiled executor's
     // rebuild (of an existing error) and the WebSocket's codes on graphql-js's own parse and validation errors do it.
     const handBuilt = sources.filter((s) => /new GraphQLError\(/.test(s.text)).map((s) => s.path.slice(s.path.lastIndexOf("src")));
-    expect(handBuilt.sort()).toEqual([join("src", "domain", "scalars.ts"), join("src", "http", "compiled-execution.ts"), join("src", "http", "subscription-document.ts")]);
+    expect(handBuilt.sort()).toEqual([
+      join("src", "domain", "scalars.ts"),
+      join("src", "http", "compiled-execution.ts"),
+      join("src", "http", "subscription-document.ts"),
+    ]);
     // Read without line breaks and indentation, so that the formatter's wrapping does not matter.
-    const flat = (path: string) => sources.find((s) => s.path.endsWith(path))!.text.replace(/\s+/g, " ").replace(/\( /g, "(").replace(/,? \)/g, ")").replace(/,? \}/g, " }");
+    const flat = (path: string) =>
+      sources
+        .find((s) => s.path.endsWith(path))!
+        .text.replace(/\s+/g, " ")
+        .replace(/\( /g, "(")
+        .replace(/,? \)/g, ")")
+        .replace(/,? \}/g, " }");
     expect(flat(join("http", "subscription-document.ts")).match(/new GraphQLError\((\w+)\.message, /g)).toHaveLength(2);
-    expect(flat("scalars.ts")).toMatch(/new GraphQLError\(englishText\(problem\), \{ extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/);
+    expect(flat("scalars.ts")).toMatch(
+      /new GraphQLError\(englishText\(problem\), \{ extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/,
+    );
   });
 });
 
@@ -126,7 +163,8 @@ interface Case {
 const management: Case[] = [
   {
     name: "FORBIDDEN (a task the role lacks)",
-    document: (d) => `mutation ($e: EnterpriseNumber!) ${d} { activateCapacity(enterprise: $e, capacity: "SOCIAL_SERVICE_PROVIDER") { status } }`,
+    document: (d) =>
+      `mutation ($e: EnterpriseNumber!) ${d} { activateCapacity(enterprise: $e, capacity: "SOCIAL_SERVICE_PROVIDER") { status } }`,
     as: (e) => e.legalRepresentative,
     key: "decision.roleLacksTask",
     params: { task: "ACTIVATE_CAPACITY" },
@@ -203,7 +241,10 @@ describeEachDatabase("messages in the user's language", (dialect) => {
   });
   afterAll(() => gw?.stop());
 
-  async function firstError(c: Case, { directive = "", acceptLanguage }: { directive?: string; acceptLanguage?: string }): Promise<GraphQLErrorBody> {
+  async function firstError(
+    c: Case,
+    { directive = "", acceptLanguage }: { directive?: string; acceptLanguage?: string },
+  ): Promise<GraphQLErrorBody> {
     const answer = await graphql(gw.url, c.document(directive), {
       variables: { e: e.number, ...c.variables?.(e) },
       token: await gw.token(c.as(e)),
@@ -215,7 +256,12 @@ describeEachDatabase("messages in the user's language", (dialect) => {
 
   const expected = (c: Case, language: Language) => ({
     message: formatMessage({ key: c.key, params: c.params }, language),
-    extensions: { ...c.extensions, messageKey: c.key, params: c.params, englishMessage: formatMessage({ key: c.key, params: c.params }, "EN") },
+    extensions: {
+      ...c.extensions,
+      messageKey: c.key,
+      params: c.params,
+      englishMessage: formatMessage({ key: c.key, params: c.params }, "EN"),
+    },
   });
 
   describe.each([
@@ -223,7 +269,11 @@ describeEachDatabase("messages in the user's language", (dialect) => {
     ["read", reads],
   ])("errors of the %s path", (_path, cases) => {
     it.each(cases)("$name: in NL, FR and DE by Accept-Language, with the English text and stable codes in extensions", async (c) => {
-      for (const [language, header] of [["NL", "nl-BE,nl;q=0.9"], ["FR", "fr-BE"], ["DE", "de, en;q=0.5"]] as const) {
+      for (const [language, header] of [
+        ["NL", "nl-BE,nl;q=0.9"],
+        ["FR", "fr-BE"],
+        ["DE", "de, en;q=0.5"],
+      ] as const) {
         expect(await firstError(c, { acceptLanguage: header })).toMatchObject(expected(c, language));
       }
       const [language, text] = c.sample;
@@ -232,7 +282,9 @@ describeEachDatabase("messages in the user's language", (dialect) => {
 
     it.each(cases)("$name: in NL, FR and DE by the operation's @language, over Accept-Language", async (c) => {
       for (const language of ["NL", "FR", "DE"] as const) {
-        expect(await firstError(c, { directive: `@language(code: ${language})`, acceptLanguage: "en" })).toMatchObject(expected(c, language));
+        expect(await firstError(c, { directive: `@language(code: ${language})`, acceptLanguage: "en" })).toMatchObject(
+          expected(c, language),
+        );
       }
     });
   });
@@ -242,8 +294,16 @@ describeEachDatabase("messages in the user's language", (dialect) => {
     const clean = "<img src=x onerror=alert(1)>{task}";
     const appoint = `mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { id } }`;
     const token = await gw.token(e.mainAccessManager!);
-    for (const [language, header] of [["EN", "en"], ["NL", "nl"], ["FR", "fr"], ["DE", "de"]] as const) {
-      for (const [capacity, echoed] of [[hostile, clean], [`${"<".repeat(100)}\u0007`, `${"<".repeat(39)}…`]]) {
+    for (const [language, header] of [
+      ["EN", "en"],
+      ["NL", "nl"],
+      ["FR", "fr"],
+      ["DE", "de"],
+    ] as const) {
+      for (const [capacity, echoed] of [
+        [hostile, clean],
+        [`${"<".repeat(100)}\u0007`, `${"<".repeat(39)}…`],
+      ]) {
         const answer = await graphql(gw.url, appoint, {
           variables: { input: { enterprise: e.number, capacity, person: { ssin: ssin(), givenName: "Eva", familyName: "Example" } } },
           token,
@@ -256,7 +316,17 @@ describeEachDatabase("messages in the user's language", (dialect) => {
       }
     }
     // graphql-js words a refused variable itself, quoting it: the bidi override does not reach the client.
-    const refused = await graphql(gw.url, `mutation ($l: Language) { updateMyAccount(input: { language: $l }) { language } }`, { variables: { l: `NL\u202eXX` }, token });
+    const refused = await graphql(
+      gw.url,
+      `
+        mutation ($l: Language) {
+          updateMyAccount(input: { language: $l }) {
+            language
+          }
+        }
+      `,
+      { variables: { l: `NL\u202eXX` }, token },
+    );
     expect(refused.json?.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(refused.text).not.toMatch(/\u202e|\\u202e/i);
   });
@@ -266,39 +336,95 @@ describeEachDatabase("messages in the user's language", (dialect) => {
     const tokenInvalid = { key: "auth.tokenInvalid" as const, params: {} };
     for (const language of ["NL", "FR", "DE"] as const) {
       expect((await refused({ "accept-language": language.toLowerCase() })).json?.errors).toEqual([
-        { message: formatMessage(tokenInvalid, language), extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID", messageKey: "auth.tokenInvalid", params: {}, englishMessage: "The bearer token is not valid" } },
+        {
+          message: formatMessage(tokenInvalid, language),
+          extensions: {
+            code: "UNAUTHENTICATED",
+            reason: "TOKEN_INVALID",
+            messageKey: "auth.tokenInvalid",
+            params: {},
+            englishMessage: "The bearer token is not valid",
+          },
+        },
       ]);
     }
-    expect((await refused({ "accept-language": "fr" })).json?.errors?.[0].message).toBe("Le jeton d'accès n'est pas valide : reconnectez-vous");
+    expect((await refused({ "accept-language": "fr" })).json?.errors?.[0].message).toBe(
+      "Le jeton d'accès n'est pas valide : reconnectez-vous",
+    );
     expect((await refused({})).json?.errors?.[0].message).toBe("The bearer token is not valid");
-    expect((await graphql(gw.url, "{ me { ssin } }")).json?.errors?.[0]).toMatchObject({ message: "Sign in first: a valid bearer token is required", extensions: { code: "UNAUTHENTICATED", messageKey: "auth.tokenMissing" } });
+    expect((await graphql(gw.url, "{ me { ssin } }")).json?.errors?.[0]).toMatchObject({
+      message: "Sign in first: a valid bearer token is required",
+      extensions: { code: "UNAUTHENTICATED", messageKey: "auth.tokenMissing" },
+    });
   });
 
   it("words a viewer's messages in their own language when neither the operation nor Accept-Language names one", async () => {
     const person = ssin();
     const token = await gw.token(person);
-    await graphql(gw.url, `mutation { updateMyAccount(input: { language: DE }) { language } }`, { token });
-    const answer = await graphql(gw.url, `query ($e: EnterpriseNumber!) { can(enterprise: $e, task: ACTIVATE_EBOX) { reason message } }`, {
-      variables: { e: e.number },
+    await graphql(
+      gw.url,
+      `
+        mutation {
+          updateMyAccount(input: { language: DE }) {
+            language
+          }
+        }
+      `,
+      { token },
+    );
+    const answer = await graphql(
+      gw.url,
+      `
+        query ($e: EnterpriseNumber!) {
+          can(enterprise: $e, task: ACTIVATE_EBOX) {
+            reason
+            message
+          }
+        }
+      `,
+      {
+        variables: { e: e.number },
+        token,
+      },
+    );
+    expect(answer.json?.data?.can).toEqual({ reason: "NO_ROLE_IN_ENTERPRISE", message: "Sie haben keine Rolle in diesem Unternehmen." });
+    const other = await graphql(gw.url, `mutation { activateCapacity(enterprise: "${e.number}", capacity: "EMPLOYER_NSSO") { status } }`, {
       token,
     });
-    expect(answer.json?.data?.can).toEqual({ reason: "NO_ROLE_IN_ENTERPRISE", message: "Sie haben keine Rolle in diesem Unternehmen." });
-    const other = await graphql(gw.url, `mutation { activateCapacity(enterprise: "${e.number}", capacity: "EMPLOYER_NSSO") { status } }`, { token });
-    expect(other.json?.errors?.[0]).toMatchObject({ message: "Sie haben keine Rolle in diesem Unternehmen.", extensions: { code: "FORBIDDEN", reason: "NO_ROLE_IN_ENTERPRISE", englishMessage: "You hold no role in this enterprise." } });
+    expect(other.json?.errors?.[0]).toMatchObject({
+      message: "Sie haben keine Rolle in diesem Unternehmen.",
+      extensions: { code: "FORBIDDEN", reason: "NO_ROLE_IN_ENTERPRISE", englishMessage: "You hold no role in this enterprise." },
+    });
   });
 
   describe("Decision.message", () => {
     const sentences: Record<Language, { denied: string; allowed: string }> = {
-      EN: { denied: "None of your roles in this enterprise includes the task “Activate a capacity”.", allowed: "Allowed: one of your roles includes the task “Activate the e-Box”." },
-      NL: { denied: "Geen van uw rollen in deze onderneming omvat de taak ‘Hoedanigheid activeren’.", allowed: "Toegestaan: een van uw rollen omvat de taak ‘e-Box activeren’." },
-      FR: { denied: "Aucun de vos rôles dans cette entreprise ne comprend la tâche « Activer une qualité ».", allowed: "Autorisé : l'un de vos rôles comprend la tâche « Activer l'e-Box »." },
-      DE: { denied: "Keine Ihrer Rollen in diesem Unternehmen umfasst die Aufgabe „Eigenschaft aktivieren“.", allowed: "Erlaubt: Eine Ihrer Rollen umfasst die Aufgabe „e-Box aktivieren“." },
+      EN: {
+        denied: "None of your roles in this enterprise includes the task “Activate a capacity”.",
+        allowed: "Allowed: one of your roles includes the task “Activate the e-Box”.",
+      },
+      NL: {
+        denied: "Geen van uw rollen in deze onderneming omvat de taak ‘Hoedanigheid activeren’.",
+        allowed: "Toegestaan: een van uw rollen omvat de taak ‘e-Box activeren’.",
+      },
+      FR: {
+        denied: "Aucun de vos rôles dans cette entreprise ne comprend la tâche « Activer une qualité ».",
+        allowed: "Autorisé : l'un de vos rôles comprend la tâche « Activer l'e-Box ».",
+      },
+      DE: {
+        denied: "Keine Ihrer Rollen in diesem Unternehmen umfasst die Aufgabe „Eigenschaft aktivieren“.",
+        allowed: "Erlaubt: Eine Ihrer Rollen umfasst die Aufgabe „e-Box aktivieren“.",
+      },
     };
     const ask = async (selection: string, { directive = "", acceptLanguage }: { directive?: string; acceptLanguage?: string } = {}) => {
       const answer = await graphql(
         gw.url,
         `query ($e: EnterpriseNumber!) ${directive} { denied: can(enterprise: $e, task: ACTIVATE_CAPACITY) { reason ${selection} } allowed: can(enterprise: $e, task: ACTIVATE_EBOX) { reason ${selection} } }`,
-        { variables: { e: e.number }, token: await gw.token(e.legalRepresentative), headers: acceptLanguage ? { "accept-language": acceptLanguage } : {} },
+        {
+          variables: { e: e.number },
+          token: await gw.token(e.legalRepresentative),
+          headers: acceptLanguage ? { "accept-language": acceptLanguage } : {},
+        },
       );
       const data = answer.json?.data as { denied: { reason: string; message: string }; allowed: { reason: string; message: string } };
       expect([data.denied.reason, data.allowed.reason]).toEqual(["ROLE_LACKS_TASK", "GRANTED_BY_ROLE"]);
@@ -306,22 +432,40 @@ describeEachDatabase("messages in the user's language", (dialect) => {
     };
 
     it.each(languages)("in %s by its language argument, over the operation's @language and Accept-Language", async (language) => {
-      await expect(ask(`message(language: ${language})`, { directive: "@language(code: NL)", acceptLanguage: "fr" })).resolves.toEqual(sentences[language]);
+      await expect(ask(`message(language: ${language})`, { directive: "@language(code: NL)", acceptLanguage: "fr" })).resolves.toEqual(
+        sentences[language],
+      );
     });
 
     it.each(languages)("in %s by Accept-Language and by @language", async (language) => {
       await expect(ask("message", { acceptLanguage: language.toLowerCase() })).resolves.toEqual(sentences[language]);
-      await expect(ask("message", { directive: `@language(code: ${language})`, acceptLanguage: language === "EN" ? "de" : "en" })).resolves.toEqual(sentences[language]);
+      await expect(
+        ask("message", { directive: `@language(code: ${language})`, acceptLanguage: language === "EN" ? "de" : "en" }),
+      ).resolves.toEqual(sentences[language]);
     });
   });
 
   it("words refusals made before GraphQL (an unreadable body, a forged-looking GET) by Accept-Language", async () => {
     const broken = await send(gw.url, { body: "{ not json", headers: { "accept-language": "fr-BE" } });
     expect(broken.json?.errors).toEqual([
-      { message: "Le corps de la requête n'est pas du JSON valide", extensions: { code: "BAD_REQUEST", messageKey: "http.bodyNotJson", params: {}, englishMessage: "The request body is not valid JSON" } },
+      {
+        message: "Le corps de la requête n'est pas du JSON valide",
+        extensions: {
+          code: "BAD_REQUEST",
+          messageKey: "http.bodyNotJson",
+          params: {},
+          englishMessage: "The request body is not valid JSON",
+        },
+      },
     ]);
-    const blocked = await send(`${gw.url}?query=${encodeURIComponent("{ roleTasks { role } }")}`, { method: "GET", headers: { "accept-language": "nl" } });
+    const blocked = await send(`${gw.url}?query=${encodeURIComponent("{ roleTasks { role } }")}`, {
+      method: "GET",
+      headers: { "accept-language": "nl" },
+    });
     expect(blocked.status).toBe(400);
-    expect(blocked.json?.errors?.[0]).toMatchObject({ message: formatMessage({ key: "http.csrf", params: {} }, "NL"), extensions: { code: "BAD_REQUEST", messageKey: "http.csrf" } });
+    expect(blocked.json?.errors?.[0]).toMatchObject({
+      message: formatMessage({ key: "http.csrf", params: {} }, "NL"),
+      extensions: { code: "BAD_REQUEST", messageKey: "http.csrf" },
+    });
   });
 });

@@ -80,7 +80,12 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
       [last],
     );
     const action = mutationActions[field];
-    expect({ field, tasks: [...tasks], deciders: deciders.size, audited: events.map((e) => [e.action, JSON.parse(e.details).mutation]) }).toEqual({
+    expect({
+      field,
+      tasks: [...tasks],
+      deciders: deciders.size,
+      audited: events.map((e) => [e.action, JSON.parse(e.details).mutation]),
+    }).toEqual({
       field,
       tasks: action.task ? [action.task] : [],
       deciders: action.task ? 2 : 0,
@@ -111,7 +116,9 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
     await run(lr, "activateEBox", { input: { enterprise: e.number, notificationEmail: "ebox@example.be" } });
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
     await run(main, "markEBoxMessageRead", { e: e.number, m: String(message.id) });
-    await run(main, "configureStructuredMessaging", { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" } });
+    await run(main, "configureStructuredMessaging", {
+      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", channel: "SOAP", technicalContactEmail: "it@example.be" },
+    });
     const mandate = await run<{ appointServiceProvider: { id: string } }>(lr, "appointServiceProvider", {
       input: { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
     });

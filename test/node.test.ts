@@ -28,8 +28,22 @@ const walkEnterprise = `
 const walkMessages = `query Messages($e: EnterpriseNumber!) { enterprise(number: $e) { eBox { messages(first: 100) { nodes { nodeId } } } } }`;
 const walkAudit = `query Audit($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { nodes { nodeId } } } }`;
 const walkMe = `{ me { nodeId roles { nodeId enterprise { nodeId } } } }`;
-const askNodes = gql`query Nodes($ids: [ID!]!) { nodes(ids: $ids) { __typename nodeId } }`;
-const askNode = gql`query Node($id: ID!) { node(id: $id) { __typename nodeId } }`;
+const askNodes = gql`
+  query Nodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      nodeId
+    }
+  }
+`;
+const askNode = gql`
+  query Node($id: ID!) {
+    node(id: $id) {
+      __typename
+      nodeId
+    }
+  }
+`;
 
 type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 
@@ -84,17 +98,35 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
       .withEBox()
       .withServiceProvider(provider, "EMPLOYER_NSSO")
       .build();
-    otherClient = await gw.seed.enterprise({ name: "Other Client" }).withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DMFA"]).withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    otherClient = await gw.seed
+      .enterprise({ name: "Other Client" })
+      .withMainAccessManager()
+      .active()
+      .withUser("EMPLOYER_NSSO", ["DMFA"])
+      .withServiceProvider(provider, "EMPLOYER_NSSO")
+      .build();
     stranger = ssin();
     for (const e of [client, provider]) {
-      await gw.seed.dataSource.getRepository(EBoxMessage).insert({ enterpriseId: e.id, subject: `For ${e.number}`, body: "Body", sentAt: new Date(), readAt: null });
+      await gw.seed.dataSource
+        .getRepository(EBoxMessage)
+        .insert({ enterpriseId: e.id, subject: `For ${e.number}`, body: "Body", sentAt: new Date(), readAt: null });
     }
     // An ended assignment and an audit event outside any enterprise: rows that exist, that no list shows.
     const removed = client.users[1];
     await gw.seed.as(client.mainAccessManager!, (s) => removeUser(s, { assignment: String(removed.assignmentId) }));
-    await (await gw.client(stranger)).request(gql`mutation { updateMyAccount(input: { language: FR }) { id } }`);
+    await (
+      await gw.client(stranger)
+    ).request(gql`
+      mutation {
+        updateMyAccount(input: { language: FR }) {
+          id
+        }
+      }
+    `);
     const ownEvent = await gw.dataSource.getRepository(AuditEvent).findOneByOrFail({ action: "UPDATE_MY_ACCOUNT" });
-    expect(await gw.dataSource.getRepository(RoleAssignment).findOneByOrFail({ id: removed.assignmentId })).toMatchObject({ endedAt: expect.any(Date) });
+    expect(await gw.dataSource.getRepository(RoleAssignment).findOneByOrFail({ id: removed.assignmentId })).toMatchObject({
+      endedAt: expect.any(Date),
+    });
     shownToNoOne = [encodeGlobalId("RoleAssignment", removed.assignmentId), encodeGlobalId("AuditEvent", ownEvent.id)];
 
     const seen = new Set<string>(shownToNoOne);
@@ -105,7 +137,12 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
 
   const enterprises = () => [client, provider, otherClient];
   const everyone = () => [
-    ...enterprises().flatMap((e) => [e.legalRepresentative, e.mainAccessManager!, ...Object.values(e.accessManagers), ...e.users.map((u) => u.ssin)]),
+    ...enterprises().flatMap((e) => [
+      e.legalRepresentative,
+      e.mainAccessManager!,
+      ...Object.values(e.accessManagers),
+      ...e.users.map((u) => u.ssin),
+    ]),
     stranger,
   ];
 
@@ -120,7 +157,9 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
   }
 
   async function visibleByNodes(viewer: string): Promise<Set<string>> {
-    const { nodes } = await (await gw.client(viewer)).request<{ nodes: ({ __typename: string; nodeId: string } | null)[] }>(askNodes, { ids: everyId });
+    const { nodes } = await (
+      await gw.client(viewer)
+    ).request<{ nodes: ({ __typename: string; nodeId: string } | null)[] }>(askNodes, { ids: everyId });
     expect(nodes).toHaveLength(everyId.length);
     nodes.forEach((node, i) => {
       if (node) expect(node.nodeId).toBe(everyId[i]);
@@ -145,7 +184,13 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
 
   it("answers a stranger null for every object but their own person, whatever its type", async () => {
     const api = await gw.client(stranger);
-    const { me } = await api.request<{ me: { nodeId: string } }>(gql`{ me { nodeId } }`);
+    const { me } = await api.request<{ me: { nodeId: string } }>(gql`
+      {
+        me {
+          nodeId
+        }
+      }
+    `);
     expect(await visibleByNodes(stranger)).toEqual(new Set([me.nodeId]));
     for (const id of everyId) {
       const { node } = await api.request<{ node: unknown }>(askNode, { id });
@@ -179,7 +224,17 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     const appointer = encodeGlobalId("Person", (await gw.seed.person(client.legalRepresentative)).id);
     const providerLegal = await gw.client(provider.legalRepresentative);
     const { node: mandate } = await providerLegal.request<{ node: { appointedBy: { nodeId: string } } | null }>(
-      gql`query ($id: ID!) { node(id: $id) { ... on ServiceProviderMandate { appointedBy { nodeId } } } }`,
+      gql`
+        query ($id: ID!) {
+          node(id: $id) {
+            ... on ServiceProviderMandate {
+              appointedBy {
+                nodeId
+              }
+            }
+          }
+        }
+      `,
       { id: clientMandates[0] },
     );
     expect(mandate?.appointedBy.nodeId).toBe(appointer);
@@ -191,12 +246,16 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     const invisible = encodeGlobalId("Enterprise", otherClient.id);
     const unknown = encodeGlobalId("Person", 987654321);
     const answers = await Promise.all(
-      [invisible, unknown, "not-a-global-id", "", "djE6RW50ZXJwcmlzZTpYWFg", encodeGlobalId("Enterprise", client.id).repeat(20)].map((id) => api.rawRequest(askNode, { id })),
+      [invisible, unknown, "not-a-global-id", "", "djE6RW50ZXJwcmlzZTpYWFg", encodeGlobalId("Enterprise", client.id).repeat(20)].map((id) =>
+        api.rawRequest(askNode, { id }),
+      ),
     );
     for (const answer of answers) expect({ data: answer.data, errors: answer.errors }).toEqual({ data: { node: null }, errors: undefined });
     // Each type's ids of an enterprise the caller cannot see, beside unknown ids of that type: the same answer.
     const theirs = everyId.filter((id) => !typesOf([id]).has("Person") && !typesOf([id]).has("Enterprise"));
-    const unknownOfEachType = (["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"] as const).map((type) => encodeGlobalId(type, 987654321));
+    const unknownOfEachType = (["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"] as const).map((type) =>
+      encodeGlobalId(type, 987654321),
+    );
     const visible = await visibleByNodes(client.users[0].ssin);
     const hidden = theirs.filter((id) => !visible.has(id));
     expect(typesOf(hidden)).toEqual(new Set(["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"]));

@@ -6,7 +6,17 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
 
 const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-const assets = ["react.js", "react-dom.js", "graphiql.js", "graphiql.css", "graphql-ws.js", "explorer.js", "explorer.css", "playground.js", "playground.css"];
+const assets = [
+  "react.js",
+  "react-dom.js",
+  "graphiql.js",
+  "graphiql.css",
+  "graphql-ws.js",
+  "explorer.js",
+  "explorer.css",
+  "playground.js",
+  "playground.css",
+];
 
 /** Replaces the whole content of a CodeMirror editor as typed text. */
 async function replaceEditorText(page: Page, editor: string, text: string): Promise<void> {
@@ -16,7 +26,11 @@ async function replaceEditorText(page: Page, editor: string, text: string): Prom
 }
 
 /** Production needs an identity provider; these tests never present a token, so its key set is never fetched. */
-const productionIdentity = { AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "secure-access-gateway", AUTH_JWKS_URL: "http://127.0.0.1:9/jwks.json" };
+const productionIdentity = {
+  AUTH_ISSUER: "https://idp.example.be",
+  AUTH_AUDIENCE: "secure-access-gateway",
+  AUTH_JWKS_URL: "http://127.0.0.1:9/jwks.json",
+};
 
 describe("the playground in a browser", () => {
   let gw: TestGateway;
@@ -47,7 +61,13 @@ describe("the playground in a browser", () => {
     await expect(page.locator(".playground-hint").innerText()).resolves.toContain("npm run token -- SSIN");
     const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
     await expect(page.locator(headersEditor).innerText()).resolves.toContain(tokenPlaceholder);
-    await expect(page.locator(".graphiql-tab").allInnerTexts()).resolves.toEqual(["MyEnterprises", "Can", "AppointMainAccessManager", "AccessManagerDashboard", "AccessChanged"]);
+    await expect(page.locator(".graphiql-tab").allInnerTexts()).resolves.toEqual([
+      "MyEnterprises",
+      "Can",
+      "AppointMainAccessManager",
+      "AccessManagerDashboard",
+      "AccessChanged",
+    ]);
     // The schema loaded (introspection without a token): the documentation explorer lists the root types.
     await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
     await page.locator(".graphiql-doc-explorer", { hasText: "mutation: Mutation" }).waitFor();
@@ -59,7 +79,9 @@ describe("the playground in a browser", () => {
 
     const response = page.locator(".graphiql-response", { hasText: person });
     await response.waitFor();
-    const shown = await response.locator(".CodeMirror").evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+    const shown = await response
+      .locator(".CodeMirror")
+      .evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
     expect(JSON.parse(shown)).toEqual({ data: { me: { ssin: person } } });
     expect(requested.length).toBeGreaterThan(assets.length);
     expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
@@ -83,7 +105,11 @@ describe("the playground in a browser", () => {
       await page.locator(".graphiql-container").waitFor();
       const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
       await replaceEditorText(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${await gw.token(e.legalRepresentative)}` }));
-      await replaceEditorText(page, ".graphiql-query-editor", `subscription Live { accessChanged(enterprise: "${e.number}") { enterprise kind at } }`);
+      await replaceEditorText(
+        page,
+        ".graphiql-query-editor",
+        `subscription Live { accessChanged(enterprise: "${e.number}") { enterprise kind at } }`,
+      );
       await page.locator(".graphiql-tab-active", { hasText: "Live" }).waitFor();
       await page.locator(".graphiql-execute-button").click();
       for (let waited = 0; gw.gateway.changes.subscribers() < 1; waited += 50) {
@@ -91,7 +117,12 @@ describe("the playground in a browser", () => {
         await page.waitForTimeout(50);
       }
       // One change of one kind (GraphiQL shows a subscription's latest event): the e-Box activated.
-      await (await gw.client(e.legalRepresentative)).request(`mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`, { e: e.number });
+      await (
+        await gw.client(e.legalRepresentative)
+      ).request(
+        `mutation ($e: EnterpriseNumber!) { activateEBox(input: { enterprise: $e, notificationEmail: "ebox@example.be" }) { status } }`,
+        { e: e.number },
+      );
       await page.locator(".graphiql-response", { hasText: e.display }).waitFor();
       await page.locator(".graphiql-response", { hasText: "EBOX" }).waitFor();
       expect(sockets).toEqual([`${gw.url.replace(/^http/, "ws")}`]);
@@ -119,8 +150,14 @@ describe("the playground's headers in a browser", () => {
 
   const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
   const headersShown = (page: Page) =>
-    page.locator(`${headersEditor} .CodeMirror`).evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
-  const stored = (page: Page) => page.evaluate((key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key), headersStorageKey);
+    page
+      .locator(`${headersEditor} .CodeMirror`)
+      .evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+  const stored = (page: Page) =>
+    page.evaluate(
+      (key) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(key),
+      headersStorageKey,
+    );
   /** GraphiQL restores its tabs after the first render: waits until the headers editor shows what is expected. */
   const headersBecome = async (page: Page, expected: (shown: string) => boolean) => {
     for (let attempt = 0; attempt < 50 && !expected(await headersShown(page)); attempt++) await page.waitForTimeout(100);
@@ -138,7 +175,8 @@ describe("the playground's headers in a browser", () => {
       const page = await context.newPage();
       const encodings = new Map<string, string | undefined>();
       page.on("response", (response) => {
-        if (response.url().includes("/playground/assets/")) encodings.set(response.url().split("/").at(-1)!, response.headers()["content-encoding"]);
+        if (response.url().includes("/playground/assets/"))
+          encodings.set(response.url().split("/").at(-1)!, response.headers()["content-encoding"]);
       });
       await page.goto(gw.url);
       await page.locator(".graphiql-container").waitFor();
@@ -157,7 +195,9 @@ describe("the playground's headers in a browser", () => {
       await replaceEditorText(page, ".graphiql-query-editor", "query Who { me { ssin } }");
       // GraphiQL parses the document after a pause; the tab's title shows the operation it will send.
       await page.locator(".graphiql-tab-active", { hasText: "Who" }).waitFor();
-      const answered = page.waitForResponse((response) => response.request().method() === "POST" && (response.request().postData() ?? "").includes("Who"));
+      const answered = page.waitForResponse(
+        (response) => response.request().method() === "POST" && (response.request().postData() ?? "").includes("Who"),
+      );
       await page.locator(".graphiql-execute-button").click();
       await expect((await answered).json()).resolves.toEqual({ data: { me: { ssin: person } } });
       await page.locator(".graphiql-response", { hasText: person }).waitFor();
@@ -195,7 +235,9 @@ describe("the playground over HTTP", () => {
   it("serves a JSON client at /graphql as the API, not the page", async () => {
     const gw = await startTestGateway("sqlite");
     try {
-      const response = await fetch(`${gw.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { accept: "application/json", "apollo-require-preflight": "true" } });
+      const response = await fetch(`${gw.url}?query=${encodeURIComponent("{ __typename }")}`, {
+        headers: { accept: "application/json", "apollo-require-preflight": "true" },
+      });
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
       await expect(response.json()).resolves.toEqual({ data: { __typename: "Query" } });
     } finally {
@@ -217,11 +259,17 @@ describe("the playground over HTTP", () => {
             get(url, { headers: { "accept-encoding": "gzip, deflate, br" } }, (response) => {
               const chunks: Buffer[] = [];
               response.on("data", (chunk: Buffer) => chunks.push(chunk));
-              response.on("end", () => resolve({ encoding: response.headers["content-encoding"], vary: response.headers.vary, bytes: Buffer.concat(chunks) }));
+              response.on("end", () =>
+                resolve({ encoding: response.headers["content-encoding"], vary: response.headers.vary, bytes: Buffer.concat(chunks) }),
+              );
             }).on("error", reject),
           );
         });
-        expect({ asset, encoding: compressed.encoding, vary: compressed.vary }).toEqual({ asset, encoding: "gzip", vary: "Accept-Encoding" });
+        expect({ asset, encoding: compressed.encoding, vary: compressed.vary }).toEqual({
+          asset,
+          encoding: "gzip",
+          vary: "Accept-Encoding",
+        });
         expect(gunzipSync(compressed.bytes).equals(body)).toBe(true);
         // graphiql.css is mostly inlined fonts, which compress little; the scripts shrink to a fraction.
         expect(compressed.bytes.length).toBeLessThan(asset.endsWith(".js") && body.length > 10_000 ? body.length / 2 : body.length);

@@ -23,7 +23,11 @@ async function withGateway(env: Record<string, string>, body: (gw: TestGateway) 
   }
 }
 
-const quotaOf = (answer: HttpAnswer) => ({ status: answer.status, limit: answer.headers.get("ratelimit-limit"), remaining: answer.headers.get("ratelimit-remaining") });
+const quotaOf = (answer: HttpAnswer) => ({
+  status: answer.status,
+  limit: answer.headers.get("ratelimit-limit"),
+  remaining: answer.headers.get("ratelimit-remaining"),
+});
 
 function expectRefused(answer: HttpAnswer, scope: "viewer" | "client") {
   expect(answer.status).toBe(429);
@@ -72,7 +76,8 @@ describe("rate limits in one process (memory)", () => {
   it("ignore X-Forwarded-For unless TRUST_PROXY says which proxy may set it", async () => {
     await withGateway({ RATE_LIMIT_PER_CLIENT: "2" }, async (gw) => {
       const statuses = [];
-      for (const address of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) statuses.push((await graphql(gw.url, "{ __typename }", { headers: { "x-forwarded-for": address } })).status);
+      for (const address of ["203.0.113.1", "203.0.113.2", "203.0.113.3"])
+        statuses.push((await graphql(gw.url, "{ __typename }", { headers: { "x-forwarded-for": address } })).status);
       expect(statuses).toEqual([200, 200, 429]);
     });
     await withGateway({ RATE_LIMIT_PER_CLIENT: "2", TRUST_PROXY: "loopback" }, async (gw) => {
@@ -114,30 +119,45 @@ describe("rate limits in one process (memory)", () => {
     });
     await withGateway({ BATCHED_REQUESTS: "on", RATE_LIMIT_PER_VIEWER: "100", RATE_LIMIT_PER_CLIENT: "5" }, async (gw) => {
       const anyone = async () => ({ authorization: `Bearer ${await gw.token(ssin())}` });
-      expect(quotaOf(await send(gw.url, { body: batchOf(4), headers: await anyone() }))).toEqual({ status: 200, limit: "5", remaining: "1" });
+      expect(quotaOf(await send(gw.url, { body: batchOf(4), headers: await anyone() }))).toEqual({
+        status: 200,
+        limit: "5",
+        remaining: "1",
+      });
       expectRefused(await send(gw.url, { body: batchOf(2), headers: await anyone() }), "client");
     });
   });
 
   it("refuse a batch longer than BATCH_MAX_OPERATIONS with 400 BAD_REQUEST before any operation runs", () =>
-    withGateway({ BATCHED_REQUESTS: "on", BATCH_MAX_OPERATIONS: "3", RATE_LIMIT_PER_VIEWER: "100", RATE_LIMIT_PER_CLIENT: "100" }, async (gw) => {
-      const viewer = ssin();
-      const token = await gw.token(viewer);
-      await graphql(gw.url, "{ me { language } }", { token });
-      const change = { query: "mutation { updateMyAccount(input: { language: FR }) { language } }" };
-      const answer = await send(gw.url, { body: [change, change, change, change], headers: { authorization: `Bearer ${token}`, "accept-language": "nl" } });
-      expect(answer.status).toBe(400);
-      expect(answer.json?.errors).toEqual([
-        {
-          message: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "NL"),
-          extensions: { code: "BAD_REQUEST", messageKey: "http.batchTooLong", params: { max: 3 }, englishMessage: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "EN") },
-        },
-      ]);
-      expect(answer.headers.get("x-request-id")).toEqual(expect.any(String));
-      expect((await graphql(gw.url, "{ me { language } }", { token })).json?.data).toEqual({ me: { language: "NL" } });
-      const allowed = await send(gw.url, { body: [change, change, change], headers: { authorization: `Bearer ${token}` } });
-      expect((JSON.parse(allowed.text) as unknown[]).length).toBe(3);
-    }));
+    withGateway(
+      { BATCHED_REQUESTS: "on", BATCH_MAX_OPERATIONS: "3", RATE_LIMIT_PER_VIEWER: "100", RATE_LIMIT_PER_CLIENT: "100" },
+      async (gw) => {
+        const viewer = ssin();
+        const token = await gw.token(viewer);
+        await graphql(gw.url, "{ me { language } }", { token });
+        const change = { query: "mutation { updateMyAccount(input: { language: FR }) { language } }" };
+        const answer = await send(gw.url, {
+          body: [change, change, change, change],
+          headers: { authorization: `Bearer ${token}`, "accept-language": "nl" },
+        });
+        expect(answer.status).toBe(400);
+        expect(answer.json?.errors).toEqual([
+          {
+            message: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "NL"),
+            extensions: {
+              code: "BAD_REQUEST",
+              messageKey: "http.batchTooLong",
+              params: { max: 3 },
+              englishMessage: formatMessage({ key: "http.batchTooLong", params: { max: 3 } }, "EN"),
+            },
+          },
+        ]);
+        expect(answer.headers.get("x-request-id")).toEqual(expect.any(String));
+        expect((await graphql(gw.url, "{ me { language } }", { token })).json?.data).toEqual({ me: { language: "NL" } });
+        const allowed = await send(gw.url, { body: [change, change, change], headers: { authorization: `Bearer ${token}` } });
+        expect((JSON.parse(allowed.text) as unknown[]).length).toBe(3);
+      },
+    ));
 
   it("allow ten operations in a batch unless BATCH_MAX_OPERATIONS says otherwise", () => {
     expect(loadConfig({}).batchMaxOperations).toBe(10);

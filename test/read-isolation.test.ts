@@ -22,19 +22,94 @@ import type { SeededEnterprise } from "./support/seed";
  * writes through one connection, the transaction's; the read side reads through a connection of its own.
  */
 const q = {
-  asLegalRepresentative: gql`query ($e: EnterpriseNumber!) {
-    enterprise(number: $e) { status mainAccessManager { ssin } roleAssignments(first: 100) { totalCount nodes { role person { ssin givenName } capacity { code } } } auditTrail(first: 100) { totalCount } }
-  }`,
-  asCandidate: gql`query ($e: EnterpriseNumber!) {
-    me { ssin givenName email language }
-    myEnterprises { number }
-    enterprise(number: $e) { number myTasks }
-    manage: can(enterprise: $e, task: MANAGE_USERS, capacity: "EMPLOYER_NSSO") { allowed reason }
-    appoint: can(enterprise: $e, task: APPOINT_ACCESS_MANAGER) { allowed reason }
-  }`,
-  addUser: gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`,
-  me: gql`{ me { ssin givenName familyName email language } }`,
-  addUserAnswer: gql`mutation ($input: AddUserInput!) { addUser(input: $input) { person { ssin } enterprise { roleAssignments(first: 100, role: USER) { totalCount nodes { person { ssin } } } } } }`,
+  asLegalRepresentative: gql`
+    query ($e: EnterpriseNumber!) {
+      enterprise(number: $e) {
+        status
+        mainAccessManager {
+          ssin
+        }
+        roleAssignments(first: 100) {
+          totalCount
+          nodes {
+            role
+            person {
+              ssin
+              givenName
+            }
+            capacity {
+              code
+            }
+          }
+        }
+        auditTrail(first: 100) {
+          totalCount
+        }
+      }
+    }
+  `,
+  asCandidate: gql`
+    query ($e: EnterpriseNumber!) {
+      me {
+        ssin
+        givenName
+        email
+        language
+      }
+      myEnterprises {
+        number
+      }
+      enterprise(number: $e) {
+        number
+        myTasks
+      }
+      manage: can(enterprise: $e, task: MANAGE_USERS, capacity: "EMPLOYER_NSSO") {
+        allowed
+        reason
+      }
+      appoint: can(enterprise: $e, task: APPOINT_ACCESS_MANAGER) {
+        allowed
+        reason
+      }
+    }
+  `,
+  addUser: gql`
+    mutation ($input: AddUserInput!) {
+      addUser(input: $input) {
+        id
+      }
+    }
+  `,
+  me: gql`
+    {
+      me {
+        ssin
+        givenName
+        familyName
+        email
+        language
+      }
+    }
+  `,
+  addUserAnswer: gql`
+    mutation ($input: AddUserInput!) {
+      addUser(input: $input) {
+        person {
+          ssin
+        }
+        enterprise {
+          roleAssignments(first: 100, role: USER) {
+            totalCount
+            nodes {
+              person {
+                ssin
+              }
+            }
+          }
+        }
+      }
+    }
+  `,
 };
 
 class RolledBack extends Error {}
@@ -48,7 +123,12 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
   });
   afterAll(() => gw?.stop());
 
-  const options = async (actorSsin: string) => ({ dataSource: gw.dataSource, viewer: await gw.seed.person(actorSsin), catalog: gw.catalog, requestId: "held-open" });
+  const options = async (actorSsin: string) => ({
+    dataSource: gw.dataSource,
+    viewer: await gw.seed.person(actorSsin),
+    catalog: gw.catalog,
+    requestId: "held-open",
+  });
 
   /**
    * Runs an action whose transaction stays open after its writes until the test commits or rolls it back: a request
@@ -93,10 +173,19 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     await gw.seed.person(candidate, { givenName: "Cand", familyName: "Idate" });
     const candidateClient = await gw.client(candidate);
     const before = { candidate: await candidateView(candidateClient), legalRepresentative: await legalRepresentativeView() };
-    expect(before.candidate).toMatchObject({ myEnterprises: [], enterprise: null, manage: { allowed: false }, appoint: { allowed: false } });
+    expect(before.candidate).toMatchObject({
+      myEnterprises: [],
+      enterprise: null,
+      manage: { allowed: false },
+      appoint: { allowed: false },
+    });
 
     const preview = await previewAction(await options(e.mainAccessManager!), (s) =>
-      appointAccessManager(s, { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: candidate, givenName: "Cand", familyName: "Idate" } }),
+      appointAccessManager(s, {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        person: { ssin: candidate, givenName: "Cand", familyName: "Idate" },
+      }),
     );
     try {
       // The transaction holds the appointment (so there is something not to see) ...
@@ -108,7 +197,14 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
       expect(await legalRepresentativeView()).toEqual(before.legalRepresentative);
       // The shield decides on committed roles: refused at once (on SQLite it would otherwise queue behind the dry run).
       await expectError(
-        candidateClient.request(q.addUser, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: [], person: { ssin: ssin(), givenName: "Not", familyName: "Added" } } }),
+        candidateClient.request(q.addUser, {
+          input: {
+            enterprise: e.number,
+            capacity: "EMPLOYER_NSSO",
+            onlineServices: [],
+            person: { ssin: ssin(), givenName: "Not", familyName: "Added" },
+          },
+        }),
         { code: "FORBIDDEN" },
       );
     } finally {
@@ -122,9 +218,18 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     const [kept, dropped] = [ssin(), ssin()];
     for (const s of [kept, dropped]) await gw.seed.person(s);
     const [keptClient, droppedClient] = [await gw.client(kept), await gw.client(dropped)];
-    const before = { kept: await candidateView(keptClient), dropped: await candidateView(droppedClient), legalRepresentative: await legalRepresentativeView() };
+    const before = {
+      kept: await candidateView(keptClient),
+      dropped: await candidateView(droppedClient),
+      legalRepresentative: await legalRepresentativeView(),
+    };
 
-    const appoint = (who: string) => (s: ActionScope) => appointAccessManager(s, { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: who, givenName: "Held", familyName: "Open" } });
+    const appoint = (who: string) => (s: ActionScope) =>
+      appointAccessManager(s, {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        person: { ssin: who, givenName: "Held", familyName: "Open" },
+      });
     const rolledBack = await openAction(e.mainAccessManager!, appoint(dropped));
     try {
       expect(await rolledBack.em.countBy(RoleAssignment, { id: rolledBack.result.id })).toBe(1);
@@ -146,9 +251,18 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     }
     expect(await committed.end("commit")).toBe("committed");
     // Committed: the next read of any request sees it (on SQLite the read connection reads the last commit).
-    expect(await candidateView(keptClient)).toMatchObject({ myEnterprises: [{ number: e.display }], enterprise: { number: e.display }, manage: { allowed: true }, appoint: { allowed: false } });
+    expect(await candidateView(keptClient)).toMatchObject({
+      myEnterprises: [{ number: e.display }],
+      enterprise: { number: e.display },
+      manage: { allowed: true },
+      appoint: { allowed: false },
+    });
     const after = await legalRepresentativeView();
-    expect(after.enterprise.roleAssignments.nodes).toContainEqual({ role: "ACCESS_MANAGER", person: { ssin: kept, givenName: "Test" }, capacity: { code: "EMPLOYER_NSSO" } });
+    expect(after.enterprise.roleAssignments.nodes).toContainEqual({
+      role: "ACCESS_MANAGER",
+      person: { ssin: kept, givenName: "Test" },
+      capacity: { code: "EMPLOYER_NSSO" },
+    });
     expect(after.enterprise.roleAssignments.totalCount).toBe(before.legalRepresentative.enterprise.roleAssignments.totalCount + 1);
     expect(after.enterprise.roleAssignments.nodes.map((n: { person: { ssin: string } }) => n.person.ssin)).not.toContain(dropped);
   });
@@ -157,11 +271,19 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     const mainAccessManager = await gw.client(e.mainAccessManager!);
     const user = ssin();
     const { addUser: answer } = await mainAccessManager.request(q.addUserAnswer, {
-      input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: [], person: { ssin: user, givenName: "Just", familyName: "Committed" } },
+      input: {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: [],
+        person: { ssin: user, givenName: "Just", familyName: "Committed" },
+      },
     });
     expect(answer.person).toEqual({ ssin: user });
     expect(answer.enterprise.roleAssignments.nodes).toContainEqual({ person: { ssin: user } });
-    expect(await candidateView(await gw.client(user))).toMatchObject({ myEnterprises: [{ number: e.display }], enterprise: { number: e.display } });
+    expect(await candidateView(await gw.client(user))).toMatchObject({
+      myEnterprises: [{ number: e.display }],
+      enterprise: { number: e.display },
+    });
   });
 
   it("the viewer lookup of a token reads the person as committed, not as an open transaction changed them", async () => {
@@ -170,7 +292,9 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     const client = await gw.client(viewer);
     const before = await client.request(q.me);
     expect(before).toEqual({ me: { ssin: viewer, givenName: "Vera", familyName: "Viewer", email: null, language: "NL" } });
-    const preview = await previewAction(await options(viewer), (s) => updateMyAccount(s, { email: "uncommitted@example.be", language: "FR" }));
+    const preview = await previewAction(await options(viewer), (s) =>
+      updateMyAccount(s, { email: "uncommitted@example.be", language: "FR" }),
+    );
     try {
       expect(await preview.em.findOneByOrFail(Person, { ssin: viewer })).toMatchObject({ email: "uncommitted@example.be", language: "FR" });
       expect(await client.request(q.me)).toEqual(before);
@@ -183,10 +307,16 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
   it("a first request beside an open transaction creates its person once that has ended: not the transaction's, and not inside it", async () => {
     const newcomer = ssin();
     const stranger = ssin();
-    const clientOf = async (who: string, givenName: string) => new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(who, { givenName, familyName: "Newcomer" })}` } });
+    const clientOf = async (who: string, givenName: string) =>
+      new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(who, { givenName, familyName: "Newcomer" })}` } });
     const [newcomerClient, strangerClient] = [await clientOf(newcomer, "Nina"), await clientOf(stranger, "Stan")];
     const held = await openAction(e.mainAccessManager!, (s) =>
-      addUser(s, { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: [], person: { ssin: newcomer, givenName: "Held", familyName: "Open" } }),
+      addUser(s, {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: [],
+        person: { ssin: newcomer, givenName: "Held", familyName: "Open" },
+      }),
     );
     let firsts!: Promise<unknown>[];
     try {
@@ -202,7 +332,12 @@ describeEachDatabase("reads beside another request's open transaction", (dialect
     } finally {
       expect(await held.end("rollBack")).toBe("rolled back");
     }
-    const nothing = { myEnterprises: [], enterprise: null, manage: expect.objectContaining({ allowed: false }), appoint: expect.objectContaining({ allowed: false }) };
+    const nothing = {
+      myEnterprises: [],
+      enterprise: null,
+      manage: expect.objectContaining({ allowed: false }),
+      appoint: expect.objectContaining({ allowed: false }),
+    };
     expect(await Promise.all(firsts)).toEqual([
       { me: { ssin: newcomer, givenName: "Nina", email: null, language: "NL" }, ...nothing },
       { me: { ssin: stranger, givenName: "Stan", email: null, language: "NL" }, ...nothing },

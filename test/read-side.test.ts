@@ -10,7 +10,14 @@ import { enterpriseNumber, ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
 import type { SeededEnterprise } from "./support/seed";
 
-const enterpriseQuery = gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { number name } }`;
+const enterpriseQuery = gql`
+  query ($e: EnterpriseNumber!) {
+    enterprise(number: $e) {
+      number
+      name
+    }
+  }
+`;
 
 describeEachDatabase("the read side", (dialect) => {
   let gw: TestGateway;
@@ -20,9 +27,20 @@ describeEachDatabase("the read side", (dialect) => {
   afterAll(() => gw?.stop());
 
   const sees = async (viewer: string, number: string) =>
-    (await (await gw.client(viewer)).request<{ enterprise: { number: string } | null }>(enterpriseQuery, { e: number })).enterprise?.number ?? null;
+    (await (await gw.client(viewer)).request<{ enterprise: { number: string } | null }>(enterpriseQuery, { e: number })).enterprise
+      ?.number ?? null;
   const myEnterprises = async (viewer: string) =>
-    (await (await gw.client(viewer)).request<{ myEnterprises: { number: string }[] }>(gql`{ myEnterprises { number } }`)).myEnterprises.map((e) => e.number);
+    (
+      await (
+        await gw.client(viewer)
+      ).request<{ myEnterprises: { number: string }[] }>(gql`
+        {
+          myEnterprises {
+            number
+          }
+        }
+      `)
+    ).myEnterprises.map((e) => e.number);
 
   describe("visibility of an enterprise, on a need-to-know basis", () => {
     let provider: SeededEnterprise;
@@ -53,7 +71,12 @@ describeEachDatabase("the read side", (dialect) => {
     });
 
     it("is visible to its legal representative, main access manager, access manager and user", async () => {
-      for (const viewer of [client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO, client.users[0].ssin]) {
+      for (const viewer of [
+        client.legalRepresentative,
+        client.mainAccessManager!,
+        client.accessManagers.EMPLOYER_NSSO,
+        client.users[0].ssin,
+      ]) {
         expect(await sees(viewer, client.number)).toBe(client.display);
         expect(await myEnterprises(viewer)).toEqual([client.display]);
       }
@@ -79,21 +102,34 @@ describeEachDatabase("the read side", (dialect) => {
         eBox: { notificationEmail: null, activatedBy: null },
         ...mandates,
       });
-      const fromClient = await (await gw.client(client.legalRepresentative)).request<{ enterprise: { serviceProviders: { provider: unknown }[] } }>(
+      const fromClient = await (
+        await gw.client(client.legalRepresentative)
+      ).request<{ enterprise: { serviceProviders: { provider: unknown }[] } }>(
         `query ($e: EnterpriseNumber!) { enterprise(number: $e) { serviceProviders { provider { ${partnerFields} } } } }`,
         { e: client.number },
       );
-      expect(fromClient.enterprise.serviceProviders).toEqual([{ provider: hidden(provider, "Payroll Provider", { clients: [{ client: { number: client.display } }] }) }]);
-      const fromProvider = await (await gw.client(provider.legalRepresentative)).request<{ enterprise: { clients: { client: unknown }[] } }>(
+      expect(fromClient.enterprise.serviceProviders).toEqual([
+        { provider: hidden(provider, "Payroll Provider", { clients: [{ client: { number: client.display } }] }) },
+      ]);
+      const fromProvider = await (
+        await gw.client(provider.legalRepresentative)
+      ).request<{ enterprise: { clients: { client: unknown }[] } }>(
         `query ($e: EnterpriseNumber!) { enterprise(number: $e) { clients { client { ${partnerFields} } } } }`,
         { e: provider.number },
       );
-      expect(fromProvider.enterprise.clients).toEqual([{ client: hidden(client, "Client Bakery", { serviceProviders: [{ provider: { number: provider.display } }] }) }]);
+      expect(fromProvider.enterprise.clients).toEqual([
+        { client: hidden(client, "Client Bakery", { serviceProviders: [{ provider: { number: provider.display } }] }) },
+      ]);
 
       // The provider's staff act for the client, and still see none of its people.
-      const fromStaff = await (await gw.client(provider.accessManagers.SOCIAL_SERVICE_PROVIDER)).request<{
+      const fromStaff = await (
+        await gw.client(provider.accessManagers.SOCIAL_SERVICE_PROVIDER)
+      ).request<{
         enterprise: { clients: { client: { legalRepresentatives: { ssin: string }[]; roleAssignments: { totalCount: number } } }[] };
-      }>(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { clients { client { legalRepresentatives { ssin } roleAssignments { totalCount } } } } }`, { e: provider.number });
+      }>(
+        `query ($e: EnterpriseNumber!) { enterprise(number: $e) { clients { client { legalRepresentatives { ssin } roleAssignments { totalCount } } } } }`,
+        { e: provider.number },
+      );
       expect(fromStaff.enterprise.clients).toEqual([{ client: { legalRepresentatives: [], roleAssignments: { totalCount: 0 } } }]);
     });
 
@@ -110,11 +146,29 @@ describeEachDatabase("the read side", (dialect) => {
 
       const lr = await gw.client(client.legalRepresentative);
       const { enterprise } = await lr.request<{ enterprise: { serviceProviders: { id: string; status: string }[] } }>(
-        gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { serviceProviders { id status } } }`,
+        gql`
+          query ($e: EnterpriseNumber!) {
+            enterprise(number: $e) {
+              serviceProviders {
+                id
+                status
+              }
+            }
+          }
+        `,
         { e: client.number },
       );
       const [mandate] = enterprise.serviceProviders.filter((m) => m.status === "ACTIVE");
-      await lr.request(gql`mutation ($m: ID!) { endServiceProviderMandate(mandate: $m) { status } }`, { m: mandate.id });
+      await lr.request(
+        gql`
+          mutation ($m: ID!) {
+            endServiceProviderMandate(mandate: $m) {
+              status
+            }
+          }
+        `,
+        { m: mandate.id },
+      );
       for (const viewer of staff) {
         expect(await sees(viewer, client.number)).toBeNull();
         expect(await myEnterprises(viewer)).toEqual([provider.display]);
@@ -126,16 +180,55 @@ describeEachDatabase("the read side", (dialect) => {
       const first = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"], both).build();
       const second = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DMFA"], both).build();
       const rolesSeenBy = async (viewer: string) => {
-        const response = await (await gw.client(viewer)).request<{
-          enterprise: { roleAssignments: { edges: { node: { person: { ssin: string; roles: { role: string; enterprise: { number: string } }[] } } }[] } };
+        const response = await (
+          await gw.client(viewer)
+        ).request<{
+          enterprise: {
+            roleAssignments: { edges: { node: { person: { ssin: string; roles: { role: string; enterprise: { number: string } }[] } } }[] };
+          };
         }>(
-          gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: USER) { edges { node { person { ssin roles { role enterprise { number } } } } } } } }`,
+          gql`
+            query ($e: EnterpriseNumber!) {
+              enterprise(number: $e) {
+                roleAssignments(role: USER) {
+                  edges {
+                    node {
+                      person {
+                        ssin
+                        roles {
+                          role
+                          enterprise {
+                            number
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          `,
           { e: first.number },
         );
         return response.enterprise.roleAssignments.edges.map((e) => e.node.person);
       };
-      expect(await rolesSeenBy(first.legalRepresentative)).toEqual([{ ssin: both, roles: [{ role: "USER", enterprise: { number: first.display } }] }]);
-      const own = await (await gw.client(both)).request<{ me: { roles: { role: string; enterprise: { number: string } }[] } }>(gql`{ me { roles { role enterprise { number } } } }`);
+      expect(await rolesSeenBy(first.legalRepresentative)).toEqual([
+        { ssin: both, roles: [{ role: "USER", enterprise: { number: first.display } }] },
+      ]);
+      const own = await (
+        await gw.client(both)
+      ).request<{ me: { roles: { role: string; enterprise: { number: string } }[] } }>(gql`
+        {
+          me {
+            roles {
+              role
+              enterprise {
+                number
+              }
+            }
+          }
+        }
+      `);
       expect(own.me.roles).toEqual([
         { role: "USER", enterprise: { number: first.display } },
         { role: "USER", enterprise: { number: second.display } },
@@ -161,42 +254,76 @@ describeEachDatabase("the read side", (dialect) => {
       await expectError(lr.request(enterpriseQuery, { e: withBadCheckDigits(enterprise.number) }), { code: "BAD_USER_INPUT", field: "e" });
       await expectError(lr.request(enterpriseQuery, { e: enterprise.number.slice(1) }), { code: "BAD_USER_INPUT", field: "e" });
       await expectError(lr.request(enterpriseQuery, { e: 123456749 }), { code: "BAD_USER_INPUT", field: "e" });
-      await expectError(lr.request(gql`query ($e: EnterpriseNumber!, $t: Task!) { can(enterprise: $e, task: $t) { allowed } }`, { e: withBadCheckDigits(enterprise.number), t: "ACTIVATE_EBOX" }), {
-        code: "BAD_USER_INPUT",
-        field: "e",
-      });
+      await expectError(
+        lr.request(
+          gql`
+            query ($e: EnterpriseNumber!, $t: Task!) {
+              can(enterprise: $e, task: $t) {
+                allowed
+              }
+            }
+          `,
+          { e: withBadCheckDigits(enterprise.number), t: "ACTIVATE_EBOX" },
+        ),
+        {
+          code: "BAD_USER_INPUT",
+          field: "e",
+        },
+      );
     });
 
     it("refuse an enterprise number with wrong check digits written in the query itself, before anything runs", async () => {
       const lr = await gw.client(enterprise.legalRepresentative);
       // A literal is part of the document: Apollo reports it as a validation failure of the whole document.
-      const error = await expectError(lr.request(`{ enterprise(number: "${withBadCheckDigits(enterprise.number)}") { name } }`), { code: "GRAPHQL_VALIDATION_FAILED" });
+      const error = await expectError(lr.request(`{ enterprise(number: "${withBadCheckDigits(enterprise.number)}") { name } }`), {
+        code: "GRAPHQL_VALIDATION_FAILED",
+      });
       // In the viewer's language (NL, as every person until they choose), with the English text beside it.
       expect(error).toMatchObject({
         message: "De controlecijfers van het ondernemingsnummer kloppen niet",
-        extensions: { messageKey: "check.enterpriseNumber.checkDigits", englishMessage: "The check digits of the enterprise number do not match" },
+        extensions: {
+          messageKey: "check.enterpriseNumber.checkDigits",
+          englishMessage: "The check digits of the enterprise number do not match",
+        },
       });
     });
 
     it("accept an SSIN with dots and a dash and by the born-2000 rule, return it as 11 digits, and refuse wrong check digits naming the input field", async () => {
       const lr = await gw.client(enterprise.legalRepresentative);
-      const appoint = gql`mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { person { ssin } } }`;
+      const appoint = gql`
+        mutation ($input: AppointMainAccessManagerInput!) {
+          appointMainAccessManager(input: $input) {
+            person {
+              ssin
+            }
+          }
+        }
+      `;
       const historic = ssin();
       const dotted = `${historic.slice(0, 2)}.${historic.slice(2, 4)}.${historic.slice(4, 6)}-${historic.slice(6, 9)}.${historic.slice(9)}`;
-      await expect(lr.request(appoint, { input: { enterprise: enterprise.number, person: { ssin: dotted, givenName: "Dot", familyName: "Ted" } } })).resolves.toEqual({
+      await expect(
+        lr.request(appoint, { input: { enterprise: enterprise.number, person: { ssin: dotted, givenName: "Dot", familyName: "Ted" } } }),
+      ).resolves.toEqual({
         appointMainAccessManager: { person: { ssin: historic } },
       });
       const born2000 = ssin({ born2000: true });
-      await expect(lr.request(appoint, { input: { enterprise: enterprise.number, person: { ssin: born2000, givenName: "Young", familyName: "Person" } } })).resolves.toEqual({
+      await expect(
+        lr.request(appoint, {
+          input: { enterprise: enterprise.number, person: { ssin: born2000, givenName: "Young", familyName: "Person" } },
+        }),
+      ).resolves.toEqual({
         appointMainAccessManager: { person: { ssin: born2000 } },
       });
 
       const before = await snapshot(gw.dataSource);
       for (const bad of [withBadCheckDigits(ssin()), withBadCheckDigits(ssin({ born2000: true })), "1234567890", "abcdefghijk"]) {
-        await expectError(lr.request(appoint, { input: { enterprise: enterprise.number, person: { ssin: bad, givenName: "Bad", familyName: "Ssin" } } }), {
-          code: "BAD_USER_INPUT",
-          field: "input.person.ssin",
-        });
+        await expectError(
+          lr.request(appoint, { input: { enterprise: enterprise.number, person: { ssin: bad, givenName: "Bad", familyName: "Ssin" } } }),
+          {
+            code: "BAD_USER_INPUT",
+            field: "input.person.ssin",
+          },
+        );
       }
       expect(await snapshot(gw.dataSource)).toEqual(before);
     });
@@ -205,11 +332,24 @@ describeEachDatabase("the read side", (dialect) => {
   describe("the role-task table and the catalog", () => {
     it("answers roleTasks with the table of src/access/role-tasks.ts, role by role as the policy reads", async () => {
       const viewer = await gw.client(ssin());
-      const { roleTasks: answered } = await viewer.request<{ roleTasks: { role: string; tasks: string[] }[] }>(gql`{ roleTasks { role tasks } }`);
+      const { roleTasks: answered } = await viewer.request<{ roleTasks: { role: string; tasks: string[] }[] }>(gql`
+        {
+          roleTasks {
+            role
+            tasks
+          }
+        }
+      `);
       expect(answered).toEqual(roles.map((role) => ({ role, tasks: [...roleTasks[role]] })));
       expect(answered).toEqual([
-        { role: "LEGAL_REPRESENTATIVE", tasks: ["APPOINT_MAIN_ACCESS_MANAGER", "APPOINT_SERVICE_PROVIDER", "ACTIVATE_EBOX", "DELETE_ENTERPRISE_ACCESS"] },
-        { role: "MAIN_ACCESS_MANAGER", tasks: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER"] },
+        {
+          role: "LEGAL_REPRESENTATIVE",
+          tasks: ["APPOINT_MAIN_ACCESS_MANAGER", "APPOINT_SERVICE_PROVIDER", "ACTIVATE_EBOX", "DELETE_ENTERPRISE_ACCESS"],
+        },
+        {
+          role: "MAIN_ACCESS_MANAGER",
+          tasks: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER"],
+        },
         { role: "ACCESS_MANAGER", tasks: ["MANAGE_USERS", "USE_ONLINE_SERVICES", "USE_EBOX", "CONFIGURE_STRUCTURED_MESSAGES"] },
         { role: "USER", tasks: ["USE_ONLINE_SERVICES", "USE_EBOX"] },
       ]);
@@ -217,8 +357,21 @@ describeEachDatabase("the read side", (dialect) => {
 
     const catalogQuery = gql`
       query ($l: Language) {
-        capacities { code name(language: $l) onlineServices { code name(language: $l) } }
-        onlineServices { code name(language: $l) capacities { code } }
+        capacities {
+          code
+          name(language: $l)
+          onlineServices {
+            code
+            name(language: $l)
+          }
+        }
+        onlineServices {
+          code
+          name(language: $l)
+          capacities {
+            code
+          }
+        }
       }
     `;
     type CatalogAnswer = {
@@ -230,7 +383,9 @@ describeEachDatabase("the read side", (dialect) => {
       capacities: capacityCatalog.map((c) => ({
         code: c.code,
         name: c.names[language],
-        onlineServices: onlineServiceCatalog.filter((s) => c.onlineServices.includes(s.code)).map((s) => ({ code: s.code, name: s.names[language] })),
+        onlineServices: onlineServiceCatalog
+          .filter((s) => c.onlineServices.includes(s.code))
+          .map((s) => ({ code: s.code, name: s.names[language] })),
       })),
       onlineServices: onlineServiceCatalog.map((s) => ({
         code: s.code,
@@ -239,10 +394,13 @@ describeEachDatabase("the read side", (dialect) => {
       })),
     });
 
-    it.each(["NL", "FR", "DE", "EN"] as const)("names capacities and online services in %s when the language argument asks", async (language) => {
-      const viewer = await gw.client(ssin());
-      await expect(viewer.request(catalogQuery, { l: language })).resolves.toEqual(expectedCatalog(language));
-    });
+    it.each(["NL", "FR", "DE", "EN"] as const)(
+      "names capacities and online services in %s when the language argument asks",
+      async (language) => {
+        const viewer = await gw.client(ssin());
+        await expect(viewer.request(catalogQuery, { l: language })).resolves.toEqual(expectedCatalog(language));
+      },
+    );
 
     it.each([
       ["fr-BE,fr;q=0.9,en;q=0.8", "FR"],
@@ -257,10 +415,18 @@ describeEachDatabase("the read side", (dialect) => {
     });
 
     it("prefers the language argument to the Accept-Language header, and uses the viewer's language without either", async () => {
-      await expect((await gw.client(ssin(), { "accept-language": "fr-BE" })).request(catalogQuery, { l: "DE" })).resolves.toEqual(expectedCatalog("DE"));
+      await expect((await gw.client(ssin(), { "accept-language": "fr-BE" })).request(catalogQuery, { l: "DE" })).resolves.toEqual(
+        expectedCatalog("DE"),
+      );
       await expect((await gw.client(ssin())).request(catalogQuery)).resolves.toEqual(expectedCatalog("NL"));
       const english = await gw.client(ssin());
-      await english.request(gql`mutation { updateMyAccount(input: { language: EN }) { language } }`);
+      await english.request(gql`
+        mutation {
+          updateMyAccount(input: { language: EN }) {
+            language
+          }
+        }
+      `);
       await expect(english.request(catalogQuery)).resolves.toEqual(expectedCatalog("EN"));
     });
   });
@@ -274,14 +440,37 @@ describeEachDatabase("the read side", (dialect) => {
       for (let i = 0; i < 7; i++) builder = builder.withUser("EMPLOYER_NSSO", ["DIMONA"]);
       enterprise = await builder.build();
       lr = await gw.client(enterprise.legalRepresentative);
-      const rows: { id: number | string }[] = await gw.dataSource.query("SELECT id FROM role_assignment WHERE enterprise_id = ? AND ended_at IS NULL ORDER BY id", [enterprise.id]);
+      const rows: { id: number | string }[] = await gw.dataSource.query(
+        "SELECT id FROM role_assignment WHERE enterprise_id = ? AND ended_at IS NULL ORDER BY id",
+        [enterprise.id],
+      );
       ids = rows.map((r) => String(r.id));
     });
 
-    type Page = { roleAssignments: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: { id: string } }[] } };
+    type Page = {
+      roleAssignments: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: { cursor: string; node: { id: string } }[];
+      };
+    };
     const pageQuery = gql`
       query ($e: EnterpriseNumber!, $first: Int, $after: String, $role: Role) {
-        enterprise(number: $e) { roleAssignments(first: $first, after: $after, role: $role) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }
+        enterprise(number: $e) {
+          roleAssignments(first: $first, after: $after, role: $role) {
+            totalCount
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+            edges {
+              cursor
+              node {
+                id
+              }
+            }
+          }
+        }
       }
     `;
     const page = async (variables: { first?: number; after?: string | null; role?: string }) =>
@@ -317,7 +506,11 @@ describeEachDatabase("the read side", (dialect) => {
     });
 
     it("answers first: 0 with the total and no rows", async () => {
-      await expect(page({ first: 0 })).resolves.toEqual({ totalCount: ids.length, pageInfo: { hasNextPage: true, endCursor: null }, edges: [] });
+      await expect(page({ first: 0 })).resolves.toEqual({
+        totalCount: ids.length,
+        pageInfo: { hasNextPage: true, endCursor: null },
+        edges: [],
+      });
     });
 
     it("refuses a page larger than 100, a negative one, and a cursor it did not hand out, as BAD_USER_INPUT", async () => {
@@ -333,13 +526,40 @@ describeEachDatabase("the read side", (dialect) => {
     const wideQuery = gql`
       {
         myEnterprises {
-          number name myTasks
-          legalRepresentatives { givenName }
-          mainAccessManager { ssin }
-          capacities { capacity { code } status }
+          number
+          name
+          myTasks
+          legalRepresentatives {
+            givenName
+          }
+          mainAccessManager {
+            ssin
+          }
+          capacities {
+            capacity {
+              code
+            }
+            status
+          }
           roleAssignments(first: 20) {
             totalCount
-            edges { node { role person { ssin } capacity { code } onlineServices { code } grantedBy { ssin } } }
+            edges {
+              node {
+                role
+                person {
+                  ssin
+                }
+                capacity {
+                  code
+                }
+                onlineServices {
+                  code
+                }
+                grantedBy {
+                  ssin
+                }
+              }
+            }
           }
         }
       }
@@ -348,7 +568,9 @@ describeEachDatabase("the read side", (dialect) => {
 
     /** Runs the query and counts the SQL statements the gateway sends for it (on SQLite, through either connection). */
     const statementsFor = async (client: GraphQLClient): Promise<{ statements: number; response: Wide }> => {
-      const logQueries = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) => jest.spyOn(logger, "logQuery"));
+      const logQueries = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
+        jest.spyOn(logger, "logQuery"),
+      );
       try {
         const response = await client.request<Wide>(wideQuery);
         return { statements: logQueries.reduce((sum, logQuery) => sum + logQuery.mock.calls.length, 0), response };

@@ -61,7 +61,9 @@ describeWithRedis("the Redis cache for persisted queries", () => {
             body: JSON.stringify(body),
           })
         ).json();
-      expect(await post(second, { extensions: { persistedQuery } })).toMatchObject({ errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] });
+      expect(await post(second, { extensions: { persistedQuery } })).toMatchObject({
+        errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }],
+      });
       expect(await post(first, { query, extensions: { persistedQuery } })).toMatchObject({ data: { capacities: expect.any(Array) } });
       expect(await post(second, { extensions: { persistedQuery } })).toMatchObject({ data: { capacities: expect.any(Array) } });
     } finally {

@@ -47,7 +47,8 @@ interface StatementPrototype {
  * loop for exactly as long as a call lasts, busy waits included.
  */
 function timeSqliteStatements(gw: TestGateway): { longestMs: () => number; restore: () => void } {
-  const connection = (gw.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): StatementPrototype } }).databaseConnection;
+  const connection = (gw.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): StatementPrototype } })
+    .databaseConnection;
   const prototype = Object.getPrototypeOf(connection.prepare("SELECT 1")) as StatementPrototype;
   const original = { run: prototype.run, all: prototype.all };
   let longest = 0;
@@ -76,75 +77,101 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("leaves every live request answered within a second, without error, while a large file is imported", async () => {
-    const unrelated = await gw.seed.enterprise().withMainAccessManager().active().build();
-    const mainToken = await gw.token(unrelated.mainAccessManager!);
-    const rows = rowsByHand || fileRows[dialect];
-    const { file, people, enterprises } = largeRegisterFile(dir, rows);
-    const statements = dialect === "sqlite" ? timeSqliteStatements(gw) : null;
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
+  it(
+    "leaves every live request answered within a second, without error, while a large file is imported",
+    async () => {
+      const unrelated = await gw.seed.enterprise().withMainAccessManager().active().build();
+      const mainToken = await gw.token(unrelated.mainAccessManager!);
+      const rows = rowsByHand || fileRows[dialect];
+      const { file, people, enterprises } = largeRegisterFile(dir, rows);
+      const statements = dialect === "sqlite" ? timeSqliteStatements(gw) : null;
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
 
-    const answers: { what: string; ms: number; answer: HttpAnswer }[] = [];
-    const timed = async (what: string, request: () => Promise<HttpAnswer>) => {
-      const started = performance.now();
-      const answer = await request();
-      answers.push({ what, ms: performance.now() - started, answer });
-    };
-    let finished = false;
-    const importing = runScript("src/cli/register-import.ts", [file], { DATABASE_URL: gw.config.databaseUrl, NODE_ENV: "test" }).finally(() => {
-      finished = true;
-    });
-    let midImport = 0;
-    let signedIn = 0;
-    try {
-      while (!finished) {
-        // A person of the file signs in for the first time (people in file order, half-way through the ones seen so far).
-        const imported = await gw.dataSource.getRepository(Enterprise).countBy({ status: "REGISTERED" });
-        if (imported > 0 && imported < enterprises) midImport++;
-        const person = people[Math.min(people.length - 1, imported * 2 + 40 + signedIn++)]!;
-        const token = await gw.token(person);
-        await Promise.all([
-          timed("first sign-in of a person in the file", () => graphql(gw.url, "{ me { ssin } }", { token })),
-          timed("/healthz", () => send(gw.url.replace(/\/graphql$/, "/healthz"), { method: "GET" })),
-          timed("addUser on an unrelated enterprise", () =>
-            graphql(gw.url, gql`mutation ($input: AddUserInput!) { addUser(input: $input) { id } }`, {
-              token: mainToken,
-              variables: { input: { enterprise: unrelated.number, capacity: "EMPLOYER_NSSO", onlineServices: [], person: { ssin: ssin(), givenName: "Live", familyName: "Request" } } },
-            }),
-          ),
-        ]);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      const answers: { what: string; ms: number; answer: HttpAnswer }[] = [];
+      const timed = async (what: string, request: () => Promise<HttpAnswer>) => {
+        const started = performance.now();
+        const answer = await request();
+        answers.push({ what, ms: performance.now() - started, answer });
+      };
+      let finished = false;
+      const importing = runScript("src/cli/register-import.ts", [file], { DATABASE_URL: gw.config.databaseUrl, NODE_ENV: "test" }).finally(
+        () => {
+          finished = true;
+        },
+      );
+      let midImport = 0;
+      let signedIn = 0;
+      try {
+        while (!finished) {
+          // A person of the file signs in for the first time (people in file order, half-way through the ones seen so far).
+          const imported = await gw.dataSource.getRepository(Enterprise).countBy({ status: "REGISTERED" });
+          if (imported > 0 && imported < enterprises) midImport++;
+          const person = people[Math.min(people.length - 1, imported * 2 + 40 + signedIn++)]!;
+          const token = await gw.token(person);
+          await Promise.all([
+            timed("first sign-in of a person in the file", () => graphql(gw.url, "{ me { ssin } }", { token })),
+            timed("/healthz", () => send(gw.url.replace(/\/graphql$/, "/healthz"), { method: "GET" })),
+            timed("addUser on an unrelated enterprise", () =>
+              graphql(
+                gw.url,
+                gql`
+                  mutation ($input: AddUserInput!) {
+                    addUser(input: $input) {
+                      id
+                    }
+                  }
+                `,
+                {
+                  token: mainToken,
+                  variables: {
+                    input: {
+                      enterprise: unrelated.number,
+                      capacity: "EMPLOYER_NSSO",
+                      onlineServices: [],
+                      person: { ssin: ssin(), givenName: "Live", familyName: "Request" },
+                    },
+                  },
+                },
+              ),
+            ),
+          ]);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        loop.disable();
+        statements?.restore();
       }
-    } finally {
-      loop.disable();
-      statements?.restore();
-    }
-    const imported = await importing;
-    expect(imported.stderr).not.toMatch(/rejected|Error/);
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(new RegExp(`Imported ${rows} rows .*enterprises ${enterprises} created`));
+      const imported = await importing;
+      expect(imported.stderr).not.toMatch(/rejected|Error/);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(new RegExp(`Imported ${rows} rows .*enterprises ${enterprises} created`));
 
-    // The requests ran while the import was writing, not only before or after it.
-    expect(midImport).toBeGreaterThanOrEqual(5);
-    const failed = answers.filter(({ answer }) => answer.status !== 200 || answer.json?.errors !== undefined);
-    expect(failed.map(({ what, answer }) => `${what}: ${answer.status} ${answer.text.slice(0, 200)}`)).toEqual([]);
-    const slowest = answers.reduce((a, b) => (b.ms > a.ms ? b : a));
-    process.stderr.write(
-      `[${dialect}] ${imported.stdout.trim()}\n[${dialect}] ${answers.length} live requests (${midImport} rounds mid-import): slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}); ` +
-        `event loop delay max ${(loop.max / 1e6).toFixed(0)} ms${statements ? `; longest SQLite call ${statements.longestMs().toFixed(0)} ms` : ""}\n`,
-    );
-    // Within a second of waiting on the import. The gateway runs in this process: the longest stretch during which the
-    // process could not run at all (the event-loop delay: on a quiet machine a few ms, on an overloaded one up to a
-    // second, MySQL included where no database call is synchronous) is not time spent waiting on the import, so it
-    // is taken off; what blocks the loop from inside (SQLite calls) is bounded on its own just below.
-    const stalledMs = loop.max / 1e6;
-    expect({ slowest: slowest.what, withinOneSecond: slowest.ms - stalledMs < 1000 }).toEqual({ slowest: slowest.what, withinOneSecond: true });
-    // The direct measure of blocking: how long the longest synchronous SQLite call kept this process's event loop. The
-    // event-loop delay is only reported: on an overloaded machine it also counts the time the process was not
-    // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous).
-    if (statements) expect(statements.longestMs()).toBeLessThan(100);
-  }, rowsByHand ? 30 * rowsByHand : 120_000);
+      // The requests ran while the import was writing, not only before or after it.
+      expect(midImport).toBeGreaterThanOrEqual(5);
+      const failed = answers.filter(({ answer }) => answer.status !== 200 || answer.json?.errors !== undefined);
+      expect(failed.map(({ what, answer }) => `${what}: ${answer.status} ${answer.text.slice(0, 200)}`)).toEqual([]);
+      const slowest = answers.reduce((a, b) => (b.ms > a.ms ? b : a));
+      process.stderr.write(
+        `[${dialect}] ${imported.stdout.trim()}\n[${dialect}] ${answers.length} live requests (${midImport} rounds mid-import): slowest ${slowest.ms.toFixed(0)} ms (${slowest.what}); ` +
+          `event loop delay max ${(loop.max / 1e6).toFixed(0)} ms${statements ? `; longest SQLite call ${statements.longestMs().toFixed(0)} ms` : ""}\n`,
+      );
+      // Within a second of waiting on the import. The gateway runs in this process: the longest stretch during which the
+      // process could not run at all (the event-loop delay: on a quiet machine a few ms, on an overloaded one up to a
+      // second, MySQL included where no database call is synchronous) is not time spent waiting on the import, so it
+      // is taken off; what blocks the loop from inside (SQLite calls) is bounded on its own just below.
+      const stalledMs = loop.max / 1e6;
+      expect({ slowest: slowest.what, withinOneSecond: slowest.ms - stalledMs < 1000 }).toEqual({
+        slowest: slowest.what,
+        withinOneSecond: true,
+      });
+      // The direct measure of blocking: how long the longest synchronous SQLite call kept this process's event loop. The
+      // event-loop delay is only reported: on an overloaded machine it also counts the time the process was not
+      // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous).
+      if (statements) expect(statements.longestMs()).toBeLessThan(100);
+    },
+    rowsByHand ? 30 * rowsByHand : 120_000,
+  );
 
   it("leaves whole enterprises when killed part-way, and the same file imported again finishes the job", async () => {
     const { file, enterprises } = largeRegisterFile(dir, 6000, "Killed");
@@ -172,7 +199,11 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
     const again = await runScript("src/cli/register-import.ts", [file], { DATABASE_URL: gw.config.databaseUrl, NODE_ENV: "test" });
     expect(again.code).toBe(0);
     const remaining = enterprises - partly.length;
-    expect(again.stdout).toMatch(new RegExp(`enterprises ${remaining} created, 0 updated; persons ${2 * remaining} created, 0 updated; legal representatives ${2 * remaining} created\\.`));
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `enterprises ${remaining} created, 0 updated; persons ${2 * remaining} created, 0 updated; legal representatives ${2 * remaining} created\\.`,
+      ),
+    );
     const whole = await imported();
     expect(whole).toHaveLength(enterprises);
     expect(whole.filter((e) => Number(e.lrs) !== 2 || Number(e.events) !== 3)).toEqual([]);

@@ -46,33 +46,83 @@ describeEachDatabase("the register import command", (dialect) => {
     registerFile([
       header,
       csvRecord([formatted(bakery.number), "Bakkerij De Korst, BV", "EMPLOYER_NSSO", bakery.lr1, "Ann", "Peeters"]),
-      csvRecord([bakery.number, "Bakkerij De Korst, BV", "EMPLOYER_NSSO", `${bakery.lr2.slice(0, 6)}-${bakery.lr2.slice(6, 9)}.${bakery.lr2.slice(9)}`, "Lars", "Peeters"]),
+      csvRecord([
+        bakery.number,
+        "Bakkerij De Korst, BV",
+        "EMPLOYER_NSSO",
+        `${bakery.lr2.slice(0, 6)}-${bakery.lr2.slice(6, 9)}.${bakery.lr2.slice(9)}`,
+        "Lars",
+        "Peeters",
+      ]),
       csvRecord([`BE ${selfEmployed.number}`, "Jan Janssens", "ENTERPRISE_WITHOUT_STAFF", selfEmployed.lr, "Jan", "Janssens"]),
     ]);
 
   it("imports a good file: enterprises REGISTERED, legal representatives as role assignments granted by the register", async () => {
     const finished = await importRegister(gw.config.databaseUrl, goodFile());
     expect(finished).toMatchObject({ code: 0 });
-    expect(finished.stdout).toMatch(/Imported 3 rows .*enterprises 2 created, 0 updated; persons 3 created, 0 updated; legal representatives 3 created\./);
+    expect(finished.stdout).toMatch(
+      /Imported 3 rows .*enterprises 2 created, 0 updated; persons 3 created, 0 updated; legal representatives 3 created\./,
+    );
 
     const lr = await gw.client(bakery.lr2);
     const seen = await lr.request<{
       me: { ssin: string; givenName: string; roles: { role: string; capacity: null; grantedBy: null; enterprise: { number: string } }[] };
-      enterprise: { name: string; status: string; legalRepresentatives: { ssin: string; givenName: string }[]; roleAssignments: { totalCount: number; edges: { node: { role: string; person: { ssin: string }; grantedBy: null } }[] } };
+      enterprise: {
+        name: string;
+        status: string;
+        legalRepresentatives: { ssin: string; givenName: string }[];
+        roleAssignments: { totalCount: number; edges: { node: { role: string; person: { ssin: string }; grantedBy: null } }[] };
+      };
     }>(
       gql`
         query ($e: EnterpriseNumber!) {
-          me { ssin givenName roles { role capacity { code } grantedBy { ssin } enterprise { number } } }
+          me {
+            ssin
+            givenName
+            roles {
+              role
+              capacity {
+                code
+              }
+              grantedBy {
+                ssin
+              }
+              enterprise {
+                number
+              }
+            }
+          }
           enterprise(number: $e) {
-            name status
-            legalRepresentatives { ssin givenName }
-            roleAssignments { totalCount edges { node { role person { ssin } grantedBy { ssin } } } }
+            name
+            status
+            legalRepresentatives {
+              ssin
+              givenName
+            }
+            roleAssignments {
+              totalCount
+              edges {
+                node {
+                  role
+                  person {
+                    ssin
+                  }
+                  grantedBy {
+                    ssin
+                  }
+                }
+              }
+            }
           }
         }
       `,
       { e: bakery.number },
     );
-    expect(seen.me).toEqual({ ssin: bakery.lr2, givenName: "Lars", roles: [{ role: "LEGAL_REPRESENTATIVE", capacity: null, grantedBy: null, enterprise: { number: formatted(bakery.number) } }] });
+    expect(seen.me).toEqual({
+      ssin: bakery.lr2,
+      givenName: "Lars",
+      roles: [{ role: "LEGAL_REPRESENTATIVE", capacity: null, grantedBy: null, enterprise: { number: formatted(bakery.number) } }],
+    });
     expect(seen.enterprise).toEqual({
       name: "Bakkerij De Korst, BV",
       status: "REGISTERED",
@@ -88,8 +138,17 @@ describeEachDatabase("the register import command", (dialect) => {
         ],
       },
     });
-    const selfEmployedSeen = await (await gw.client(selfEmployed.lr)).request<{ enterprise: { status: string; name: string } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { status name } }`,
+    const selfEmployedSeen = await (
+      await gw.client(selfEmployed.lr)
+    ).request<{ enterprise: { status: string; name: string } }>(
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            status
+            name
+          }
+        }
+      `,
       { e: selfEmployed.number },
     );
     expect(selfEmployedSeen.enterprise).toEqual({ status: "REGISTERED", name: "Jan Janssens" });
@@ -183,9 +242,28 @@ describeEachDatabase("the register import command", (dialect) => {
   it("accepts the same names saved as UTF-8", async () => {
     const number = enterpriseNumber();
     const lr = ssin();
-    expect((await importRegister(gw.config.databaseUrl, registerFile([header, csvRecord([number, "Secrétariat Démo ASBL", "EMPLOYER_NSSO", lr, "Hélène", "Zoë"])]))).code).toBe(0);
-    const seen = await (await gw.client(lr)).request<{ enterprise: { name: string; legalRepresentatives: { givenName: string; familyName: string }[] } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { name legalRepresentatives { givenName familyName } } }`,
+    expect(
+      (
+        await importRegister(
+          gw.config.databaseUrl,
+          registerFile([header, csvRecord([number, "Secrétariat Démo ASBL", "EMPLOYER_NSSO", lr, "Hélène", "Zoë"])]),
+        )
+      ).code,
+    ).toBe(0);
+    const seen = await (
+      await gw.client(lr)
+    ).request<{ enterprise: { name: string; legalRepresentatives: { givenName: string; familyName: string }[] } }>(
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            name
+            legalRepresentatives {
+              givenName
+              familyName
+            }
+          }
+        }
+      `,
       { e: number },
     );
     expect(seen.enterprise).toEqual({ name: "Secrétariat Démo ASBL", legalRepresentatives: [{ givenName: "Hélène", familyName: "Zoë" }] });
@@ -212,9 +290,24 @@ describeEachDatabase("the register import command", (dialect) => {
     const number = enterpriseNumber();
     const known = ssin();
     const firstSeenByToken = ssin();
-    expect((await importRegister(gw.config.databaseUrl, registerFile([header, csvRecord([number, "Old Name BV", "EMPLOYER_NSSO", known, "Known", "Person"])]))).code).toBe(0);
+    expect(
+      (
+        await importRegister(
+          gw.config.databaseUrl,
+          registerFile([header, csvRecord([number, "Old Name BV", "EMPLOYER_NSSO", known, "Known", "Person"])]),
+        )
+      ).code,
+    ).toBe(0);
     // A person who has only shown a token without name claims: their names are still empty.
-    await (await gw.client(firstSeenByToken)).request(gql`{ me { ssin } }`);
+    await (
+      await gw.client(firstSeenByToken)
+    ).request(gql`
+      {
+        me {
+          ssin
+        }
+      }
+    `);
 
     const finished = await importRegister(
       gw.config.databaseUrl,
@@ -226,8 +319,24 @@ describeEachDatabase("the register import command", (dialect) => {
     );
     expect(finished.code).toBe(0);
     expect(finished.stdout).toMatch(/enterprises 0 created, 1 updated; persons 0 created, 1 updated; legal representatives 1 created\./);
-    const seen = await (await gw.client(known)).request<{ enterprise: { name: string; status: string; legalRepresentatives: { ssin: string; givenName: string; familyName: string }[] } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { name status legalRepresentatives { ssin givenName familyName } } }`,
+    const seen = await (
+      await gw.client(known)
+    ).request<{
+      enterprise: { name: string; status: string; legalRepresentatives: { ssin: string; givenName: string; familyName: string }[] };
+    }>(
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            name
+            status
+            legalRepresentatives {
+              ssin
+              givenName
+              familyName
+            }
+          }
+        }
+      `,
       { e: number },
     );
     expect(seen.enterprise).toEqual({
@@ -244,22 +353,39 @@ describeEachDatabase("the register import command", (dialect) => {
     const cases: [string, () => string, RegExp][] = [
       [
         "a quoted field that is never closed",
-        () => registerFile([header, csvRecord([enterpriseNumber(), "Open", "EMPLOYER_NSSO", ssin(), "Quote", "Field"]), `${enterpriseNumber()},"Never closed,EMPLOYER_NSSO,${ssin()},A,B`]),
+        () =>
+          registerFile([
+            header,
+            csvRecord([enterpriseNumber(), "Open", "EMPLOYER_NSSO", ssin(), "Quote", "Field"]),
+            `${enterpriseNumber()},"Never closed,EMPLOYER_NSSO,${ssin()},A,B`,
+          ]),
         /line 3.*quot/i,
       ],
       [
         "a header without a column",
-        () => registerFile(["enterprise_number,name,default_capacity,legal_representative_ssin,given_name", csvRecord([enterpriseNumber(), "No family", "EMPLOYER_NSSO", ssin(), "Given"])]),
+        () =>
+          registerFile([
+            "enterprise_number,name,default_capacity,legal_representative_ssin,given_name",
+            csvRecord([enterpriseNumber(), "No family", "EMPLOYER_NSSO", ssin(), "Given"]),
+          ]),
         /line 1: .*family_name/,
       ],
       [
         "a header without a column, on a file whose rows have every field",
-        () => registerFile(["enterprise_number,name,default_capacity,legal_representative_ssin,given_name", csvRecord([enterpriseNumber(), "No family", "EMPLOYER_NSSO", ssin(), "Given", "Family"])]),
+        () =>
+          registerFile([
+            "enterprise_number,name,default_capacity,legal_representative_ssin,given_name",
+            csvRecord([enterpriseNumber(), "No family", "EMPLOYER_NSSO", ssin(), "Given", "Family"]),
+          ]),
         /line 1: .*family_name/,
       ],
       [
         "a header that names a column twice",
-        () => registerFile([`${header},given_name`, csvRecord([enterpriseNumber(), "Twice", "EMPLOYER_NSSO", ssin(), "Given", "Family", "Again"])]),
+        () =>
+          registerFile([
+            `${header},given_name`,
+            csvRecord([enterpriseNumber(), "Twice", "EMPLOYER_NSSO", ssin(), "Given", "Family", "Again"]),
+          ]),
         /line 1: .*header names given_name more than once/,
       ],
       ["a header alone", () => registerFile([header]), /no rows/i],
@@ -281,7 +407,6 @@ describeEachDatabase("the register import command", (dialect) => {
       expect(finished.code).not.toBe(0);
       expect(finished.stderr).toMatch(/usage: npm run register:import -- FILE\.csv/);
     });
-
   });
 
   it("imports a generated file of 3,000 rows into a database it migrates first", async () => {
@@ -291,12 +416,24 @@ describeEachDatabase("the register import command", (dialect) => {
       const lines = [header];
       for (let i = 0; i < enterprises; i++) {
         const number = enterpriseNumber();
-        for (let lr = 0; lr < 2; lr++) lines.push(csvRecord([number, `Generated ${i}`, i % 2 ? "ENTERPRISE_WITHOUT_STAFF" : "EMPLOYER_NSSO", ssin({ born2000: lr === 1 }), `Given ${i}`, `Family ${lr}`]));
+        for (let lr = 0; lr < 2; lr++)
+          lines.push(
+            csvRecord([
+              number,
+              `Generated ${i}`,
+              i % 2 ? "ENTERPRISE_WITHOUT_STAFF" : "EMPLOYER_NSSO",
+              ssin({ born2000: lr === 1 }),
+              `Given ${i}`,
+              `Family ${lr}`,
+            ]),
+          );
       }
       const finished = await importRegister(database.url, registerFile(lines));
       expect(finished.stderr).toBe("");
       expect(finished.code).toBe(0);
-      expect(finished.stdout).toMatch(/Imported 3000 rows .*enterprises 1500 created, 0 updated; persons 3000 created, 0 updated; legal representatives 3000 created\./);
+      expect(finished.stdout).toMatch(
+        /Imported 3000 rows .*enterprises 1500 created, 0 updated; persons 3000 created, 0 updated; legal representatives 3000 created\./,
+      );
       const dataSource = await openDatabase({ url: database.url });
       try {
         expect(await dataSource.getRepository(Enterprise).countBy({ status: "REGISTERED" })).toBe(enterprises);

@@ -28,7 +28,9 @@ function compile(schemaFile: string): { status: number | null; output: string; a
     mkdirSync(join(project, "__generated__"));
     const run = spawnSync(relayCompiler, [], { cwd: project, encoding: "utf8", timeout: 60_000 });
     const generated = join(project, "__generated__");
-    const artifacts = new Map(readdirSync(generated).map((file) => [file.replace(/\.graphql\.js$/, ""), readFileSync(join(generated, file), "utf8")]));
+    const artifacts = new Map(
+      readdirSync(generated).map((file) => [file.replace(/\.graphql\.js$/, ""), readFileSync(join(generated, file), "utf8")]),
+    );
     return { status: run.status, output: `${run.stdout}${run.stderr}`, artifacts };
   } finally {
     rmSync(project, { recursive: true, force: true });
@@ -46,7 +48,10 @@ const compiled = compile(join(root, "schema", "schema.graphql"));
 
 describe("relay-compiler", () => {
   it("compiles the fixture's connections, refetchable fragments and node query against the emitted schema", () => {
-    expect({ status: compiled.status, output: compiled.output }).toEqual({ status: 0, output: expect.stringContaining("Compilation completed") });
+    expect({ status: compiled.status, output: compiled.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining("Compilation completed"),
+    });
     expect([...compiled.artifacts.keys()].filter((name) => name.endsWith("Query")).sort()).toEqual([
       "RelayAuditTrailPaginationQuery",
       "RelayAuditTrailQuery",
@@ -68,7 +73,9 @@ describe("relay-compiler", () => {
     const emitted = parse(readFileSync(join(root, "schema", "schema.graphql"), "utf8"));
     const forwardOnly = visit(emitted, {
       ObjectTypeDefinition: (type) =>
-        type.name.value === "PageInfo" ? { ...type, fields: type.fields?.filter((f) => !["hasPreviousPage", "startCursor"].includes(f.name.value)) } : undefined,
+        type.name.value === "PageInfo"
+          ? { ...type, fields: type.fields?.filter((f) => !["hasPreviousPage", "startCursor"].includes(f.name.value)) }
+          : undefined,
     });
     const folder = mkdtempSync(join(tmpdir(), "relay-schema-"));
     try {
@@ -87,7 +94,14 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
   let enterprise: SeededEnterprise;
   beforeAll(async () => {
     gw = await startTestGateway(dialect);
-    enterprise = await gw.seed.enterprise({ name: "Relay Bakery" }).withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).withUser("EMPLOYER_NSSO", ["DMFA"]).withEBox().build();
+    enterprise = await gw.seed
+      .enterprise({ name: "Relay Bakery" })
+      .withMainAccessManager()
+      .active()
+      .withUser("EMPLOYER_NSSO", ["DIMONA"])
+      .withUser("EMPLOYER_NSSO", ["DMFA"])
+      .withEBox()
+      .build();
   });
   afterAll(() => gw?.stop());
 
@@ -95,7 +109,9 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
 
   it("answers the compiled list query, then pages the refetchable fragment of an enterprise through node(id:)", async () => {
     const api = await gw.client(enterprise.mainAccessManager!);
-    const list = await api.request<{ myEnterprisesConnection: Connection & { totalCount: number } }>(operationText(compiled.artifacts.get("RelayEnterpriseListQuery")));
+    const list = await api.request<{ myEnterprisesConnection: Connection & { totalCount: number } }>(
+      operationText(compiled.artifacts.get("RelayEnterpriseListQuery")),
+    );
     expect(list.myEnterprisesConnection.totalCount).toBe(1);
     const nodeId = list.myEnterprisesConnection.edges[0].node.nodeId;
 
@@ -103,7 +119,8 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const { node }: { node: { __typename: string; nodeId: string; roleAssignments: Connection & { totalCount: number } } } = await api.request(pageQuery, { nodeId, first: 1, after });
+      const { node }: { node: { __typename: string; nodeId: string; roleAssignments: Connection & { totalCount: number } } } =
+        await api.request(pageQuery, { nodeId, first: 1, after });
       expect(node).toMatchObject({ __typename: "Enterprise", nodeId });
       seen.push(...node.roleAssignments.edges.map((edge) => edge.node.nodeId));
       if (!node.roleAssignments.pageInfo.hasNextPage) break;
@@ -113,7 +130,10 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThanOrEqual(4);
 
-    const audit = await api.request<{ node: { __typename: string; auditTrail: Connection } }>(operationText(compiled.artifacts.get("RelayAuditTrailQuery")), { id: nodeId });
+    const audit = await api.request<{ node: { __typename: string; auditTrail: Connection } }>(
+      operationText(compiled.artifacts.get("RelayAuditTrailQuery")),
+      { id: nodeId },
+    );
     expect(audit.node.__typename).toBe("Enterprise");
     expect(audit.node.auditTrail.edges.length).toBeGreaterThan(0);
   });
@@ -122,11 +142,23 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
     const api = await gw.client(enterprise.mainAccessManager!);
     const query = `query ($e: EnterpriseNumber!, $after: String) { enterprise(number: $e) { roleAssignments(first: 2, after: $after) {
       nodes { nodeId } edges { cursor node { nodeId } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
-    type Page = { nodes: { nodeId: string }[]; edges: { cursor: string; node: { nodeId: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
-    const first = (await api.request<{ enterprise: { roleAssignments: Page } }>(query, { e: enterprise.number })).enterprise.roleAssignments;
+    type Page = {
+      nodes: { nodeId: string }[];
+      edges: { cursor: string; node: { nodeId: string } }[];
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    };
+    const first = (await api.request<{ enterprise: { roleAssignments: Page } }>(query, { e: enterprise.number })).enterprise
+      .roleAssignments;
     expect(first.nodes).toEqual(first.edges.map((edge) => edge.node));
-    expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: first.edges[0].cursor, endCursor: first.edges[1].cursor });
-    const empty = (await api.request<{ enterprise: { roleAssignments: Page } }>(query.replace("first: 2", "first: 0"), { e: enterprise.number })).enterprise.roleAssignments;
+    expect(first.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: first.edges[0].cursor,
+      endCursor: first.edges[1].cursor,
+    });
+    const empty = (
+      await api.request<{ enterprise: { roleAssignments: Page } }>(query.replace("first: 2", "first: 0"), { e: enterprise.number })
+    ).enterprise.roleAssignments;
     expect(empty).toMatchObject({ nodes: [], edges: [], pageInfo: { hasPreviousPage: false, startCursor: null, endCursor: null } });
   });
 });

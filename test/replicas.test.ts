@@ -34,21 +34,30 @@ describeMysql("read replicas [mysql]", () => {
   const replicate = async () => {
     const admin = await createConnection(serverOptions());
     try {
-      const [tables] = await admin.query<RowDataPacket[]>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?", [databaseOf(primary.url)]);
+      const [tables] = await admin.query<RowDataPacket[]>(
+        "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?",
+        [databaseOf(primary.url)],
+      );
       await admin.query("SET FOREIGN_KEY_CHECKS = 0");
       // The enterprise rows last: copying the other tables fires the replica's version triggers (real replication
       // replays the primary's rows, triggers included, and ends on the primary's versions, which this restores).
       tables.sort((a, b) => Number(a.name === "enterprise") - Number(b.name === "enterprise"));
       for (const { name } of tables) {
         await admin.query(`DELETE FROM \`${databaseOf(replica.url)}\`.\`${name}\``);
-        await admin.query(`INSERT INTO \`${databaseOf(replica.url)}\`.\`${name}\` SELECT * FROM \`${databaseOf(primary.url)}\`.\`${name}\``);
+        await admin.query(
+          `INSERT INTO \`${databaseOf(replica.url)}\`.\`${name}\` SELECT * FROM \`${databaseOf(primary.url)}\`.\`${name}\``,
+        );
       }
     } finally {
       await admin.end();
     }
   };
   const accessManagers = async () => {
-    const answer = await graphql(gateway.url, "query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: ACCESS_MANAGER) { totalCount } } }", { token, variables: { e: enterprise.number } });
+    const answer = await graphql(
+      gateway.url,
+      "query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: ACCESS_MANAGER) { totalCount } } }",
+      { token, variables: { e: enterprise.number } },
+    );
     return (answer.json?.data?.enterprise as { roleAssignments: { totalCount: number } }).roleAssignments.totalCount;
   };
 
@@ -86,9 +95,22 @@ describeMysql("read replicas [mysql]", () => {
     const answer = await graphql(
       gateway.url,
       "mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { role person { ssin } enterprise { roleAssignments(role: ACCESS_MANAGER) { totalCount } } } }",
-      { token, variables: { input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: manager, givenName: "Read", familyName: "Primary" } } } },
+      {
+        token,
+        variables: {
+          input: {
+            enterprise: enterprise.number,
+            capacity: "EMPLOYER_NSSO",
+            person: { ssin: manager, givenName: "Read", familyName: "Primary" },
+          },
+        },
+      },
     );
-    expect(answer.json).toEqual({ data: { appointAccessManager: { role: "ACCESS_MANAGER", person: { ssin: manager }, enterprise: { roleAssignments: { totalCount: 2 } } } } });
+    expect(answer.json).toEqual({
+      data: {
+        appointAccessManager: { role: "ACCESS_MANAGER", person: { ssin: manager }, enterprise: { roleAssignments: { totalCount: 2 } } },
+      },
+    });
 
     const [row] = await seeding.query("SELECT COUNT(*) AS n FROM role_assignment WHERE role = 'ACCESS_MANAGER' AND ended_at IS NULL");
     expect(Number(row.n)).toBe(2);

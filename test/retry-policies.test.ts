@@ -29,8 +29,12 @@ describe("the writers' retry policies", () => {
 
   it("turn an action's other refused unique key into CONFLICT and a lock wait past its retries into TIMEOUT", () => {
     expect(retries(policies.action, failure("ER_DUP_ENTRY", "Duplicate entry for key 'uq_mandate_active'"))).toBe(false);
-    expect(policies.action.failure!(failure("ER_DUP_ENTRY"))).toMatchObject({ extensions: { code: "CONFLICT", reason: "CONCURRENT_UPDATE" } });
-    expect(policies.action.failure!(failure("ER_LOCK_WAIT_TIMEOUT"))).toMatchObject({ extensions: { code: "TIMEOUT", reason: "LOCK_WAIT_TIMEOUT" } });
+    expect(policies.action.failure!(failure("ER_DUP_ENTRY"))).toMatchObject({
+      extensions: { code: "CONFLICT", reason: "CONCURRENT_UPDATE" },
+    });
+    expect(policies.action.failure!(failure("ER_LOCK_WAIT_TIMEOUT"))).toMatchObject({
+      extensions: { code: "TIMEOUT", reason: "LOCK_WAIT_TIMEOUT" },
+    });
     const other = new Error("anything else");
     expect(policies.action.failure!(other)).toBe(other);
   });

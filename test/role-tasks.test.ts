@@ -16,6 +16,10 @@ describe("the role-task table", () => {
   });
 
   it("scopes user management, online services and structured messages to a capacity, everything else to the enterprise", () => {
-    expect(tasks.filter((t) => taskScope[t] === "capacity")).toEqual(["MANAGE_USERS", "USE_ONLINE_SERVICES", "CONFIGURE_STRUCTURED_MESSAGES"]);
+    expect(tasks.filter((t) => taskScope[t] === "capacity")).toEqual([
+      "MANAGE_USERS",
+      "USE_ONLINE_SERVICES",
+      "CONFIGURE_STRUCTURED_MESSAGES",
+    ]);
   });
 });

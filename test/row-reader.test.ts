@@ -18,7 +18,15 @@ describeEachDatabase("row reader: batches longer than a statement binds", (diale
     database = await createTestDatabase(dialect);
     dataSource = await openDatabase({ url: database.url });
     for (let i = 0; i < 5; i++) {
-      const person = await dataSource.getRepository(Person).save({ ssin: ssin(), givenName: "Batch", familyName: `Person ${i}`, email: null, phone: null, language: "NL", createdAt: new Date() });
+      const person = await dataSource.getRepository(Person).save({
+        ssin: ssin(),
+        givenName: "Batch",
+        familyName: `Person ${i}`,
+        email: null,
+        phone: null,
+        language: "NL",
+        createdAt: new Date(),
+      });
       ids.push(person.id);
     }
   });

@@ -43,7 +43,10 @@ describe("the schema artefact", () => {
   it("has generated code that matches it (run `npm run codegen` after a change)", () => {
     // --check exits non-zero when a generated file would change.
     expect(() =>
-      execFileSync(join(root, "node_modules", ".bin", "graphql-codegen"), ["--config", "codegen.yml", "--check"], { cwd: root, stdio: "pipe" }),
+      execFileSync(join(root, "node_modules", ".bin", "graphql-codegen"), ["--config", "codegen.yml", "--check"], {
+        cwd: root,
+        stdio: "pipe",
+      }),
     ).not.toThrow();
   });
 });
@@ -83,8 +86,16 @@ describe("the typed schema", () => {
   it("calls every field resolver of the object types directly, not through type-graphql's per-call handler", () => {
     const schema = buildTypedSchema();
     const resolved = Object.values(schema.getTypeMap())
-      .filter((type) => isObjectType(type) && !type.name.startsWith("__") && type !== schema.getQueryType() && type !== schema.getMutationType())
-      .flatMap((type) => (isObjectType(type) ? Object.values(type.getFields()).filter((f) => f.resolve).map((f) => `${type.name}.${f.name}`) : []));
+      .filter(
+        (type) => isObjectType(type) && !type.name.startsWith("__") && type !== schema.getQueryType() && type !== schema.getMutationType(),
+      )
+      .flatMap((type) =>
+        isObjectType(type)
+          ? Object.values(type.getFields())
+              .filter((f) => f.resolve)
+              .map((f) => `${type.name}.${f.name}`)
+          : [],
+      );
     expect(resolved.length).toBeGreaterThan(30);
     expect(resolved.filter((field) => !directlyResolvedFields.has(field))).toEqual([]);
   });

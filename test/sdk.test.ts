@@ -30,7 +30,10 @@ describeEachDatabase("the typed SDK", (dialect) => {
     const user = await sdkFor(enterprise.users[0].ssin);
 
     const catalog = await user.Catalog({ language: "EN" });
-    expect(catalog.capacities.find((c) => c.code === "EMPLOYER_NSSO")).toMatchObject({ name: "Employer NSSO", onlineServices: expect.arrayContaining([{ code: "DIMONA", name: expect.any(String) }]) });
+    expect(catalog.capacities.find((c) => c.code === "EMPLOYER_NSSO")).toMatchObject({
+      name: "Employer NSSO",
+      onlineServices: expect.arrayContaining([{ code: "DIMONA", name: expect.any(String) }]),
+    });
     const table = await user.RoleTasks();
     expect(table.roleTasks.find((r) => r.role === "USER")?.tasks).toEqual(["USE_ONLINE_SERVICES", "USE_EBOX"]);
 
@@ -39,11 +42,30 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(mine.me.ssin).toBe(enterprise.mainAccessManager);
     // USE_EBOX is not among the tasks: the e-Box is not activated yet.
     expect(mine.myEnterprises).toEqual([
-      { id: expect.any(String), number: enterprise.display, name: expect.any(String), status: "ACTIVE", myTasks: ["ACTIVATE_ENTERPRISE_ACCOUNT", "ACTIVATE_CAPACITY", "MANAGE_USERS", "APPOINT_ACCESS_MANAGER", "USE_ONLINE_SERVICES", "CONFIGURE_STRUCTURED_MESSAGES"] },
+      {
+        id: expect.any(String),
+        number: enterprise.display,
+        name: expect.any(String),
+        status: "ACTIVE",
+        myTasks: [
+          "ACTIVATE_ENTERPRISE_ACCOUNT",
+          "ACTIVATE_CAPACITY",
+          "MANAGE_USERS",
+          "APPOINT_ACCESS_MANAGER",
+          "USE_ONLINE_SERVICES",
+          "CONFIGURE_STRUCTURED_MESSAGES",
+        ],
+      },
     ]);
 
     const roles = await user.MyRoles();
-    expect(roles.me.roles).toEqual([expect.objectContaining({ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, enterprise: { number: enterprise.display, name: expect.any(String) } })]);
+    expect(roles.me.roles).toEqual([
+      expect.objectContaining({
+        role: "USER",
+        capacity: { code: "EMPLOYER_NSSO" },
+        enterprise: { number: enterprise.display, name: expect.any(String) },
+      }),
+    ]);
     const updated = await user.UpdateMyAccount({ input: { email: "user@example.be", language: "FR" } });
     expect(updated.updateMyAccount).toMatchObject({ email: "user@example.be", language: "FR" });
   });
@@ -52,8 +74,14 @@ describeEachDatabase("the typed SDK", (dialect) => {
     const enterprise = await gw.seed.enterprise({ defaultCapacity: "EMPLOYER_NSSO" }).build();
     const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
     const mainSsin = ssin();
-    const appointed = await legalRepresentative.AppointMainAccessManager({ input: { enterprise: enterprise.number, person: { ssin: mainSsin, givenName: "Mira", familyName: "Main" } } });
-    expect(appointed.appointMainAccessManager).toMatchObject({ role: "MAIN_ACCESS_MANAGER", person: { ssin: mainSsin }, enterprise: { status: "PENDING_ACTIVATION" } });
+    const appointed = await legalRepresentative.AppointMainAccessManager({
+      input: { enterprise: enterprise.number, person: { ssin: mainSsin, givenName: "Mira", familyName: "Main" } },
+    });
+    expect(appointed.appointMainAccessManager).toMatchObject({
+      role: "MAIN_ACCESS_MANAGER",
+      person: { ssin: mainSsin },
+      enterprise: { status: "PENDING_ACTIVATION" },
+    });
 
     const main = await sdkFor(mainSsin);
     const activated = await main.ActivateEnterpriseAccount({ enterprise: enterprise.number });
@@ -62,8 +90,18 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(capacity.activateCapacity).toMatchObject({ status: "ACTIVE", capacity: { code: "ENTERPRISE_WITHOUT_STAFF" } });
 
     const managerSsin = ssin();
-    const manager = await main.AppointAccessManager({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: managerSsin, givenName: "Toon", familyName: "Manager" } } });
-    expect(manager.appointAccessManager).toMatchObject({ role: "ACCESS_MANAGER", capacity: { code: "EMPLOYER_NSSO" }, person: { ssin: managerSsin } });
+    const manager = await main.AppointAccessManager({
+      input: {
+        enterprise: enterprise.number,
+        capacity: "EMPLOYER_NSSO",
+        person: { ssin: managerSsin, givenName: "Toon", familyName: "Manager" },
+      },
+    });
+    expect(manager.appointAccessManager).toMatchObject({
+      role: "ACCESS_MANAGER",
+      capacity: { code: "EMPLOYER_NSSO" },
+      person: { ssin: managerSsin },
+    });
 
     const dashboard = await (await sdkFor(managerSsin)).AccessManagerDashboard({ enterprise: enterprise.number, language: "NL" });
     expect(dashboard.enterprise).toMatchObject({
@@ -75,7 +113,12 @@ describeEachDatabase("the typed SDK", (dialect) => {
       structuredMessaging: [],
     });
     expect(dashboard.enterprise?.accessManagers.edges.map((e) => e.node.person.ssin)).toContain(managerSsin);
-    expect(dashboard.enterprise?.capacities.filter((c) => c.status === "ACTIVE").map((c) => c.capacity.name).sort()).toEqual(["Onderneming zonder personeel", "Werkgever RSZ"]);
+    expect(
+      dashboard.enterprise?.capacities
+        .filter((c) => c.status === "ACTIVE")
+        .map((c) => c.capacity.name)
+        .sort(),
+    ).toEqual(["Onderneming zonder personeel", "Werkgever RSZ"]);
 
     const revoked = await main.RevokeAccessManager({ assignment: manager.appointAccessManager.id });
     expect(revoked.revokeAccessManager).toEqual({ id: manager.appointAccessManager.id, role: "ACCESS_MANAGER" });
@@ -88,17 +131,30 @@ describeEachDatabase("the typed SDK", (dialect) => {
       "APPOINT_ACCESS_MANAGER",
       "APPOINT_ACCESS_MANAGER",
     ]);
-    const chain = (await legalRepresentative.AuditChain({ enterprise: enterprise.number, first: 10 })).enterprise!.auditTrail.edges.map((e) => e.node);
+    const chain = (await legalRepresentative.AuditChain({ enterprise: enterprise.number, first: 10 })).enterprise!.auditTrail.edges.map(
+      (e) => e.node,
+    );
     expect(chain.map((e) => e.id)).toEqual(trail.enterprise?.auditTrail.edges.map((e) => e.node.id));
     chain.forEach((e, i) => expect(e.previousHash).toBe(i === 0 ? null : chain[i - 1].hash));
   });
 
   it("manages the users of a capacity with their online services, and answers the decision queries", async () => {
-    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("EMPLOYER_NSSO").build();
+    const enterprise = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+      .withAccessManager("EMPLOYER_NSSO")
+      .build();
     const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
     const userSsin = ssin();
     const added = await manager.AddUser({
-      input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: userSsin, givenName: "Uma", familyName: "User" } },
+      input: {
+        enterprise: enterprise.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: userSsin, givenName: "Uma", familyName: "User" },
+      },
     });
     expect(added.addUser).toMatchObject({ role: "USER", onlineServices: [{ code: "DIMONA" }], tasks: ["USE_ONLINE_SERVICES", "USE_EBOX"] });
     const changed = await manager.SetUserOnlineServices({ input: { assignment: added.addUser.id, onlineServices: ["DMFA", "DIMONA"] } });
@@ -109,16 +165,27 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(users.enterprise?.users.edges[0].node).toMatchObject({
       capacity: { code: "EMPLOYER_NSSO", name: "Employeur ONSS" },
       person: { ssin: userSsin, givenName: "Uma" },
-      onlineServices: [{ code: "DIMONA", name: expect.any(String) }, { code: "DMFA", name: expect.any(String) }],
+      onlineServices: [
+        { code: "DIMONA", name: expect.any(String) },
+        { code: "DMFA", name: expect.any(String) },
+      ],
     });
     const otherCapacity = await manager.EnterpriseUsers({ enterprise: enterprise.number, capacity: "ENTERPRISE_WITHOUT_STAFF" });
     expect(otherCapacity.enterprise?.users.totalCount).toBe(0);
 
     const user = await sdkFor(userSsin);
-    await expect(user.Can({ enterprise: enterprise.number, task: "USE_ONLINE_SERVICES", capacity: "EMPLOYER_NSSO" })).resolves.toMatchObject({ can: { allowed: true, reason: "GRANTED_BY_ROLE" } });
-    await expect(user.Can({ enterprise: enterprise.number, task: "MANAGE_USERS" })).resolves.toMatchObject({ can: { allowed: false, reason: "ROLE_LACKS_TASK", via: [] } });
-    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DMFA" })).resolves.toMatchObject({ canUseOnlineService: { allowed: true, reason: "GRANTED_BY_ROLE" } });
-    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DRS" })).resolves.toMatchObject({ canUseOnlineService: { allowed: false, reason: "ONLINE_SERVICE_NOT_GRANTED" } });
+    await expect(
+      user.Can({ enterprise: enterprise.number, task: "USE_ONLINE_SERVICES", capacity: "EMPLOYER_NSSO" }),
+    ).resolves.toMatchObject({ can: { allowed: true, reason: "GRANTED_BY_ROLE" } });
+    await expect(user.Can({ enterprise: enterprise.number, task: "MANAGE_USERS" })).resolves.toMatchObject({
+      can: { allowed: false, reason: "ROLE_LACKS_TASK", via: [] },
+    });
+    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DMFA" })).resolves.toMatchObject({
+      canUseOnlineService: { allowed: true, reason: "GRANTED_BY_ROLE" },
+    });
+    await expect(user.CanUseOnlineService({ enterprise: enterprise.number, onlineService: "DRS" })).resolves.toMatchObject({
+      canUseOnlineService: { allowed: false, reason: "ONLINE_SERVICE_NOT_GRANTED" },
+    });
 
     const removed = await manager.RemoveUser({ assignment: added.addUser.id });
     expect(removed.removeUser).toEqual({ id: added.addUser.id, role: "USER" });
@@ -138,15 +205,29 @@ describeEachDatabase("the typed SDK", (dialect) => {
     const read = await manager.MarkEBoxMessageRead({ enterprise: enterprise.number, message: first!.id });
     expect(read.markEBoxMessageRead).toEqual({ id: first!.id, readAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
 
-    const configured = await manager.ConfigureStructuredMessaging({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", channel: "SFTP", technicalContactEmail: "it@example.be" } });
-    expect(configured.configureStructuredMessaging).toMatchObject({ channel: "SFTP", capacity: { code: "EMPLOYER_NSSO" }, senderNumber: expect.any(String) });
+    const configured = await manager.ConfigureStructuredMessaging({
+      input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", channel: "SFTP", technicalContactEmail: "it@example.be" },
+    });
+    expect(configured.configureStructuredMessaging).toMatchObject({
+      channel: "SFTP",
+      capacity: { code: "EMPLOYER_NSSO" },
+      senderNumber: expect.any(String),
+    });
 
-    const mandate = await legalRepresentative.AppointServiceProvider({ input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } });
-    expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", client: { number: enterprise.display }, provider: { number: provider.display } });
+    const mandate = await legalRepresentative.AppointServiceProvider({
+      input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
+    });
+    expect(mandate.appointServiceProvider).toMatchObject({
+      status: "ACTIVE",
+      client: { number: enterprise.display },
+      provider: { number: provider.display },
+    });
     const ended = await legalRepresentative.EndServiceProviderMandate({ mandate: mandate.appointServiceProvider.id });
     expect(ended.endServiceProviderMandate).toMatchObject({ status: "ENDED", endedAt: expect.any(String) });
 
-    const deleted = await legalRepresentative.DeleteEnterpriseAccess({ input: { enterprise: enterprise.number, reason: "The enterprise stopped" } });
+    const deleted = await legalRepresentative.DeleteEnterpriseAccess({
+      input: { enterprise: enterprise.number, reason: "The enterprise stopped" },
+    });
     expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
   });
 
@@ -159,22 +240,37 @@ describeEachDatabase("the typed SDK", (dialect) => {
 
     const person = { ssin: ssin(), givenName: "Pia", familyName: "Preview" };
     const newMain = await legalRepresentative.AppointMainAccessManagerPreview({ input: { enterprise: enterprise.number, person } });
-    expect(newMain.appointMainAccessManager).toMatchObject({ role: "MAIN_ACCESS_MANAGER", person: { ssin: person.ssin }, enterprise: { number: enterprise.display } });
-    const user = await main.AddUserPreview({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person } });
+    expect(newMain.appointMainAccessManager).toMatchObject({
+      role: "MAIN_ACCESS_MANAGER",
+      person: { ssin: person.ssin },
+      enterprise: { number: enterprise.display },
+    });
+    const user = await main.AddUserPreview({
+      input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person },
+    });
     expect(user.addUser).toMatchObject({ role: "USER", capacity: { code: "EMPLOYER_NSSO" }, onlineServices: [{ code: "DIMONA" }] });
-    const mandate = await legalRepresentative.AppointServiceProviderPreview({ input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" } });
+    const mandate = await legalRepresentative.AppointServiceProviderPreview({
+      input: { enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO" },
+    });
     expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", provider: { number: provider.display } });
-    const deleted = await legalRepresentative.DeleteEnterpriseAccessPreview({ input: { enterprise: enterprise.number, reason: "Just looking" } });
+    const deleted = await legalRepresentative.DeleteEnterpriseAccessPreview({
+      input: { enterprise: enterprise.number, reason: "Just looking" },
+    });
     expect(deleted.deleteEnterpriseAccess).toEqual({ number: enterprise.display, status: "ACCESS_DELETED" });
     expect(await snapshot(gw.dataSource)).toEqual(before);
 
     // The audit events a preview would write travel in the response's extensions (graphql-request's rawRequest).
     const raw = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(enterprise.legalRepresentative)}` } });
-    const { data, extensions } = await raw.rawRequest<{ deleteEnterpriseAccess: { status: string } }>(print(DeleteEnterpriseAccessPreviewDocument), {
-      input: { enterprise: enterprise.number, reason: "Just looking" },
-    });
+    const { data, extensions } = await raw.rawRequest<{ deleteEnterpriseAccess: { status: string } }>(
+      print(DeleteEnterpriseAccessPreviewDocument),
+      {
+        input: { enterprise: enterprise.number, reason: "Just looking" },
+      },
+    );
     expect(data.deleteEnterpriseAccess.status).toBe("ACCESS_DELETED");
-    expect(extensions).toMatchObject({ dryRun: { rolledBack: true, auditEvents: [expect.objectContaining({ action: "DELETE_ENTERPRISE_ACCESS" })] } });
+    expect(extensions).toMatchObject({
+      dryRun: { rolledBack: true, auditEvents: [expect.objectContaining({ action: "DELETE_ENTERPRISE_ACCESS" })] },
+    });
     expect(await snapshot(gw.dataSource)).toEqual(before);
   });
 
@@ -184,12 +280,32 @@ describeEachDatabase("the typed SDK", (dialect) => {
     const main = await sdkFor(enterprise.mainAccessManager!);
     const legalRepresentative = await sdkFor(enterprise.legalRepresentative);
     const inDays = (n: number) => new Date(Date.now() + n * 24 * 60 * 60 * 1000).toISOString();
-    const manager = await main.AppointAccessManagerUntil({ enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: ssin(), givenName: "Tia", familyName: "Temp" }, validUntil: inDays(20) });
+    const manager = await main.AppointAccessManagerUntil({
+      enterprise: enterprise.number,
+      capacity: "EMPLOYER_NSSO",
+      person: { ssin: ssin(), givenName: "Tia", familyName: "Temp" },
+      validUntil: inDays(20),
+    });
     expect(manager.appointAccessManager).toMatchObject({ role: "ACCESS_MANAGER", validUntil: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
-    const user = await main.AddUserUntil({ enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", person: { ssin: ssin(), givenName: "Ugo", familyName: "Until" }, onlineServices: ["DIMONA"], validUntil: inDays(5) });
-    const extended = await main.SetUserOnlineServicesUntil({ assignment: user.addUser.id, onlineServices: ["DIMONA", "DMFA"], validUntil: inDays(10) });
+    const user = await main.AddUserUntil({
+      enterprise: enterprise.number,
+      capacity: "EMPLOYER_NSSO",
+      person: { ssin: ssin(), givenName: "Ugo", familyName: "Until" },
+      onlineServices: ["DIMONA"],
+      validUntil: inDays(5),
+    });
+    const extended = await main.SetUserOnlineServicesUntil({
+      assignment: user.addUser.id,
+      onlineServices: ["DIMONA", "DMFA"],
+      validUntil: inDays(10),
+    });
     expect(extended.setUserOnlineServices.onlineServices).toEqual([{ code: "DIMONA" }, { code: "DMFA" }]);
-    const mandate = await legalRepresentative.AppointServiceProviderUntil({ enterprise: enterprise.number, provider: provider.number, capacity: "EMPLOYER_NSSO", validUntil: inDays(60) });
+    const mandate = await legalRepresentative.AppointServiceProviderUntil({
+      enterprise: enterprise.number,
+      provider: provider.number,
+      capacity: "EMPLOYER_NSSO",
+      validUntil: inDays(60),
+    });
     expect(mandate.appointServiceProvider).toMatchObject({ status: "ACTIVE", validUntil: expect.any(String) });
 
     const soon = await main.ExpiringRights({ enterprise: enterprise.number });
@@ -198,7 +314,11 @@ describeEachDatabase("the typed SDK", (dialect) => {
       ["ROLE_ASSIGNMENT", manager.appointAccessManager.id],
     ]);
     const later = await legalRepresentative.ExpiringRights({ enterprise: enterprise.number, within: 90 });
-    expect(later.enterprise?.expiringSoon.map((item) => item.kind)).toEqual(["ROLE_ASSIGNMENT", "ROLE_ASSIGNMENT", "SERVICE_PROVIDER_MANDATE"]);
+    expect(later.enterprise?.expiringSoon.map((item) => item.kind)).toEqual([
+      "ROLE_ASSIGNMENT",
+      "ROLE_ASSIGNMENT",
+      "SERVICE_PROVIDER_MANDATE",
+    ]);
   });
 
   it("asks what was true at a past instant: could I, could I have used DIMONA, and who held which role then", async () => {
@@ -207,15 +327,24 @@ describeEachDatabase("the typed SDK", (dialect) => {
     const before = new Date().toISOString();
     await legalRepresentative.DeleteEnterpriseAccess({ input: { enterprise: enterprise.number, reason: "The enterprise stopped" } });
 
-    await expect(legalRepresentative.Can({ enterprise: enterprise.number, task: "ACTIVATE_EBOX" })).resolves.toMatchObject({ can: { allowed: false, reason: "ENTERPRISE_ACCESS_DELETED" } });
-    await expect(legalRepresentative.CanAsOf({ enterprise: enterprise.number, task: "ACTIVATE_EBOX", asOf: before })).resolves.toMatchObject({
+    await expect(legalRepresentative.Can({ enterprise: enterprise.number, task: "ACTIVATE_EBOX" })).resolves.toMatchObject({
+      can: { allowed: false, reason: "ENTERPRISE_ACCESS_DELETED" },
+    });
+    await expect(
+      legalRepresentative.CanAsOf({ enterprise: enterprise.number, task: "ACTIVATE_EBOX", asOf: before }),
+    ).resolves.toMatchObject({
       can: { allowed: true, reason: "GRANTED_BY_ROLE", via: [{ role: "LEGAL_REPRESENTATIVE" }] },
     });
-    await expect(legalRepresentative.CanUseOnlineServiceAsOf({ enterprise: enterprise.number, onlineService: "DIMONA", asOf: before })).resolves.toMatchObject({
+    await expect(
+      legalRepresentative.CanUseOnlineServiceAsOf({ enterprise: enterprise.number, onlineService: "DIMONA", asOf: before }),
+    ).resolves.toMatchObject({
       canUseOnlineService: { allowed: false, reason: "ROLE_LACKS_TASK" },
     });
     const then = await legalRepresentative.RoleAssignmentsAsOf({ enterprise: enterprise.number, asOf: before, role: "USER" });
-    expect(then.enterprise?.roleAssignments).toMatchObject({ totalCount: 1, nodes: [{ role: "USER", person: { ssin: enterprise.users[0].ssin }, onlineServices: [{ code: "DIMONA" }] }] });
+    expect(then.enterprise?.roleAssignments).toMatchObject({
+      totalCount: 1,
+      nodes: [{ role: "USER", person: { ssin: enterprise.users[0].ssin }, onlineServices: [{ code: "DIMONA" }] }],
+    });
   });
 
   it("has run every operation of schema/operations successfully", () => {

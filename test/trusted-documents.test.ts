@@ -71,13 +71,18 @@ describe("TRUSTED_DOCUMENTS=only", () => {
   it("runs the SDK's queries and mutations for a client that sends only hashes", async () => {
     const enterprise = await gw.seed.enterprise().build();
     const sent: string[] = [];
-    const client = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(enterprise.legalRepresentative)}` }, fetch: persistedQueryFetch({ fetch: recordingFetch(sent) }) });
+    const client = new GraphQLClient(gw.url, {
+      headers: { authorization: `Bearer ${await gw.token(enterprise.legalRepresentative)}` },
+      fetch: persistedQueryFetch({ fetch: recordingFetch(sent) }),
+    });
     const sdk = getSdk(client);
 
     const mine = await sdk.MyEnterprises();
     expect(mine.myEnterprises.map((e) => e.number)).toEqual([enterprise.display]);
     const mainSsin = ssin();
-    const appointed = await sdk.AppointMainAccessManager({ input: { enterprise: enterprise.number, person: { ssin: mainSsin, givenName: "Mira", familyName: "Main" } } });
+    const appointed = await sdk.AppointMainAccessManager({
+      input: { enterprise: enterprise.number, person: { ssin: mainSsin, givenName: "Mira", familyName: "Main" } },
+    });
     expect(appointed.appointMainAccessManager.person.ssin).toBe(mainSsin);
 
     expect(sent).toHaveLength(2);
@@ -92,7 +97,9 @@ describe("TRUSTED_DOCUMENTS=only", () => {
     const document = print(operations.RoleTasksDocument);
     const url = new URL(gw.url);
     url.searchParams.set("extensions", JSON.stringify(persistedQuery(document)));
-    const response = await fetch(url, { headers: { authorization: `Bearer ${await gw.token(ssin())}`, "apollo-require-preflight": "true" } });
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${await gw.token(ssin())}`, "apollo-require-preflight": "true" },
+    });
     const body = (await response.json()) as GraphQLBody;
     expect(body.errors).toBeUndefined();
     expect(body.data?.roleTasks).toHaveLength(4);
@@ -107,7 +114,12 @@ describe("TRUSTED_DOCUMENTS=only", () => {
         errors: [
           {
             message: expect.stringContaining("only trusted documents"),
-            extensions: { code: "PERSISTED_QUERY_ONLY", messageKey: "limits.persistedQueryOnly", params: {}, englishMessage: expect.stringContaining("only trusted documents") },
+            extensions: {
+              code: "PERSISTED_QUERY_ONLY",
+              messageKey: "limits.persistedQueryOnly",
+              params: {},
+              englishMessage: expect.stringContaining("only trusted documents"),
+            },
           },
         ],
       });
@@ -123,17 +135,28 @@ describe("TRUSTED_DOCUMENTS=only", () => {
     const person = ssin();
     await gw.seed.person(person);
     const mutation = 'mutation Sneaky { updateMyAccount(input: { email: "sneaky@example.be" }) { email } }';
-    await expect(post(gw, { query: mutation }, await gw.token(person))).resolves.toMatchObject({ status: 400, body: { errors: [{ extensions: { code: "PERSISTED_QUERY_ONLY" } }] } });
+    await expect(post(gw, { query: mutation }, await gw.token(person))).resolves.toMatchObject({
+      status: 400,
+      body: { errors: [{ extensions: { code: "PERSISTED_QUERY_ONLY" } }] },
+    });
     await expect(gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: person })).resolves.toMatchObject({ email: null });
   });
 
   it("refuses an unknown hash with PERSISTED_QUERY_NOT_FOUND, and lets no client register one", async () => {
     const token = await gw.token(ssin());
     const byHash = { extensions: persistedQuery(adHoc) };
-    await expect(post(gw, byHash, token)).resolves.toEqual({ status: 200, body: { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
+    await expect(post(gw, byHash, token)).resolves.toEqual({
+      status: 200,
+      body: { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+    });
     // What an APQ client sends next: the text with its hash. Refused, so the hash stays unknown.
-    await expect(post(gw, { query: adHoc, ...byHash }, token)).resolves.toMatchObject({ status: 400, body: { errors: [{ extensions: { code: "PERSISTED_QUERY_ONLY" } }] } });
-    await expect(post(gw, byHash, token)).resolves.toMatchObject({ body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
+    await expect(post(gw, { query: adHoc, ...byHash }, token)).resolves.toMatchObject({
+      status: 400,
+      body: { errors: [{ extensions: { code: "PERSISTED_QUERY_ONLY" } }] },
+    });
+    await expect(post(gw, byHash, token)).resolves.toMatchObject({
+      body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+    });
   });
 });
 
@@ -146,26 +169,45 @@ describe("automatic persisted queries (TRUSTED_DOCUMENTS off, the default)", () 
 
   it("runs ad-hoc document text", async () => {
     const person = ssin();
-    await expect(post(gw, { query: adHoc }, await gw.token(person))).resolves.toEqual({ status: 200, body: { data: { me: { ssin: person, givenName: expect.any(String) } } } });
+    await expect(post(gw, { query: adHoc }, await gw.token(person))).resolves.toEqual({
+      status: 200,
+      body: { data: { me: { ssin: person, givenName: expect.any(String) } } },
+    });
   });
 
   it("runs the manifest's documents by hash without registering them first", async () => {
-    const client = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(ssin())}` }, fetch: persistedQueryFetch() });
-    await expect(getSdk(client).RoleTasks()).resolves.toMatchObject({ roleTasks: expect.arrayContaining([expect.objectContaining({ role: "USER" })]) });
+    const client = new GraphQLClient(gw.url, {
+      headers: { authorization: `Bearer ${await gw.token(ssin())}` },
+      fetch: persistedQueryFetch(),
+    });
+    await expect(getSdk(client).RoleTasks()).resolves.toMatchObject({
+      roleTasks: expect.arrayContaining([expect.objectContaining({ role: "USER" })]),
+    });
   });
 
   it("registers a document sent with its hash after PERSISTED_QUERY_NOT_FOUND, then runs it by hash alone", async () => {
     const person = ssin();
     const token = await gw.token(person);
     const query = `query Registered { me { ssin } }`;
-    await expect(post(gw, { extensions: persistedQuery(query) }, token)).resolves.toMatchObject({ body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
-    await expect(post(gw, { query, extensions: persistedQuery(query) }, token)).resolves.toEqual({ status: 200, body: { data: { me: { ssin: person } } } });
-    await expect(post(gw, { extensions: persistedQuery(query) }, token)).resolves.toEqual({ status: 200, body: { data: { me: { ssin: person } } } });
+    await expect(post(gw, { extensions: persistedQuery(query) }, token)).resolves.toMatchObject({
+      body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+    });
+    await expect(post(gw, { query, extensions: persistedQuery(query) }, token)).resolves.toEqual({
+      status: 200,
+      body: { data: { me: { ssin: person } } },
+    });
+    await expect(post(gw, { extensions: persistedQuery(query) }, token)).resolves.toEqual({
+      status: 200,
+      body: { data: { me: { ssin: person } } },
+    });
   });
 
   it("lets the SDK register and reuse its documents through the APQ fetch", async () => {
     const sent: string[] = [];
-    const client = new GraphQLClient(gw.url, { headers: { authorization: `Bearer ${await gw.token(ssin())}` }, fetch: persistedQueryFetch({ mode: "apq", fetch: recordingFetch(sent) }) });
+    const client = new GraphQLClient(gw.url, {
+      headers: { authorization: `Bearer ${await gw.token(ssin())}` },
+      fetch: persistedQueryFetch({ mode: "apq", fetch: recordingFetch(sent) }),
+    });
     const document = "query Extra { capacities { code } }";
     await expect(client.request(document)).resolves.toMatchObject({ capacities: expect.any(Array) });
     await expect(client.request(document)).resolves.toMatchObject({ capacities: expect.any(Array) });
@@ -176,9 +218,20 @@ describe("automatic persisted queries (TRUSTED_DOCUMENTS off, the default)", () 
   it("keeps the cache of registered documents bounded (APQ_CACHE_MB), evicting the least recently used", async () => {
     const token = await gw.token(ssin());
     // 25 documents of about 50 kB overflow a 1 MB cache.
-    const documents = Array.from({ length: 25 }, (_, i) => `# ${String(i).padStart(2, "0")} ${"x".repeat(50_000)}\nquery Padded${i} { __typename }`);
-    for (const query of documents) await expect(post(gw, { query, extensions: persistedQuery(query) }, token)).resolves.toMatchObject({ status: 200, body: { data: { __typename: "Query" } } });
-    await expect(post(gw, { extensions: persistedQuery(documents[0]) }, token)).resolves.toMatchObject({ body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
-    await expect(post(gw, { extensions: persistedQuery(documents[24]) }, token)).resolves.toMatchObject({ body: { data: { __typename: "Query" } } });
+    const documents = Array.from(
+      { length: 25 },
+      (_, i) => `# ${String(i).padStart(2, "0")} ${"x".repeat(50_000)}\nquery Padded${i} { __typename }`,
+    );
+    for (const query of documents)
+      await expect(post(gw, { query, extensions: persistedQuery(query) }, token)).resolves.toMatchObject({
+        status: 200,
+        body: { data: { __typename: "Query" } },
+      });
+    await expect(post(gw, { extensions: persistedQuery(documents[0]) }, token)).resolves.toMatchObject({
+      body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+    });
+    await expect(post(gw, { extensions: persistedQuery(documents[24]) }, token)).resolves.toMatchObject({
+      body: { data: { __typename: "Query" } },
+    });
   });
 });

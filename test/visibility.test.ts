@@ -79,7 +79,8 @@ type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 function people(answer: Json, found = new Map<string, { email: Json; phone: Json; language: Json }>()) {
   if (Array.isArray(answer)) for (const item of answer) people(item, found);
   else if (answer && typeof answer === "object") {
-    if (typeof answer.ssin === "string") found.set(answer.ssin, { email: answer.email ?? null, phone: answer.phone ?? null, language: answer.language ?? null });
+    if (typeof answer.ssin === "string")
+      found.set(answer.ssin, { email: answer.email ?? null, phone: answer.phone ?? null, language: answer.language ?? null });
     for (const value of Object.values(answer)) people(value, found);
   }
   return found;
@@ -128,24 +129,49 @@ describeEachDatabase("who sees which person", (dialect) => {
       .withEBox("bakery-ebox@example.be")
       .withServiceProvider(provider, "EMPLOYER_NSSO")
       .build();
-    otherClient = await gw.seed.enterprise({ name: "Other Client" }).withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DMFA"]).withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    otherClient = await gw.seed
+      .enterprise({ name: "Other Client" })
+      .withMainAccessManager()
+      .active()
+      .withUser("EMPLOYER_NSSO", ["DMFA"])
+      .withServiceProvider(provider, "EMPLOYER_NSSO")
+      .build();
     addedByManager = ssin();
     await gw.seed.as(client.accessManagers.EMPLOYER_NSSO, (s) =>
-      addUser(s, { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DMFA"], person: { ssin: addedByManager, givenName: "Added", familyName: "By Manager" } }),
+      addUser(s, {
+        enterprise: client.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DMFA"],
+        person: { ssin: addedByManager, givenName: "Added", familyName: "By Manager" },
+      }),
     );
     for (const capacity of ["EMPLOYER_NSSO", "ENTERPRISE_WITHOUT_STAFF"]) {
       await gw.seed.as(client.accessManagers[capacity], (s) =>
-        configureStructuredMessaging(s, { enterprise: client.number, capacity, channel: "SFTP", technicalContactEmail: `tech-${capacity.toLowerCase()}@example.be` }),
+        configureStructuredMessaging(s, {
+          enterprise: client.number,
+          capacity,
+          channel: "SFTP",
+          technicalContactEmail: `tech-${capacity.toLowerCase()}@example.be`,
+        }),
       );
     }
     // Account data that only its owner may read.
     for (const owner of [client.users[0].ssin, client.legalRepresentative, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
-      await (await gw.client(owner)).request(gql`mutation { updateMyAccount(input: { email: "owner@example.be", phone: "+32 2 123 45 67", language: DE }) { id } }`);
+      await (
+        await gw.client(owner)
+      ).request(gql`
+        mutation {
+          updateMyAccount(input: { email: "owner@example.be", phone: "+32 2 123 45 67", language: DE }) {
+            id
+          }
+        }
+      `);
     }
   });
   afterAll(() => gw?.stop());
 
-  const walk = async (viewer: string, number: string) => (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number });
+  const walk = async (viewer: string, number: string) =>
+    (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number });
   const seenBy = async (viewer: string, number = client.number) => people((await walk(viewer, number)) as Json);
   const ssins = (seen: Map<string, unknown>) => [...seen.keys()].sort();
   const clientPeople = () => [
@@ -165,9 +191,18 @@ describeEachDatabase("who sees which person", (dialect) => {
 
   it("shows an access manager the people of their own capacity, the legal representatives and the main access manager, no one else", async () => {
     const manager = client.accessManagers.EMPLOYER_NSSO;
-    const expected = [client.legalRepresentative, client.mainAccessManager!, manager, client.users.find((u) => u.capacity === "EMPLOYER_NSSO")!.ssin, addedByManager];
+    const expected = [
+      client.legalRepresentative,
+      client.mainAccessManager!,
+      manager,
+      client.users.find((u) => u.capacity === "EMPLOYER_NSSO")!.ssin,
+      addedByManager,
+    ];
     expect(ssins(await seenBy(manager))).toEqual(expected.sort());
-    const answer = (await walk(manager, client.number)).enterprise as { structuredMessaging: { capacity: { code: string } }[]; eBox: { notificationEmail: string | null } };
+    const answer = (await walk(manager, client.number)).enterprise as {
+      structuredMessaging: { capacity: { code: string } }[];
+      eBox: { notificationEmail: string | null };
+    };
     expect(answer.structuredMessaging.map((c) => c.capacity.code)).toEqual(["EMPLOYER_NSSO"]);
     expect(answer.eBox.notificationEmail).toBeNull();
   });
@@ -207,30 +242,54 @@ describeEachDatabase("who sees which person", (dialect) => {
       });
       expect((answer.capacities as { activatedBy: unknown }[]).every((c) => c.activatedBy === null)).toBe(true);
       // The mandate, with the client's legal representative who appointed it: the one person of the client they see.
-      expect(answer.serviceProviders).toEqual([expect.objectContaining({ status: "ACTIVE", appointedBy: expect.objectContaining({ ssin: client.legalRepresentative }) })]);
-      expect(ssins(people(answer as Json))).toEqual(expect.not.arrayContaining(clientPeople().filter((p) => p !== client.legalRepresentative)));
+      expect(answer.serviceProviders).toEqual([
+        expect.objectContaining({ status: "ACTIVE", appointedBy: expect.objectContaining({ ssin: client.legalRepresentative }) }),
+      ]);
+      expect(ssins(people(answer as Json))).toEqual(
+        expect.not.arrayContaining(clientPeople().filter((p) => p !== client.legalRepresentative)),
+      );
     }
   });
 
   it("shows a provider's staff member without any online service their own assignment, the legal representatives and the main access manager of the provider, no colleague", async () => {
     expect(ssins(await seenBy(providerUserWithoutServices, provider.number))).toEqual(
-      [provider.legalRepresentative, provider.mainAccessManager!, providerUserWithoutServices, ...[client, otherClient].map((c) => c.legalRepresentative)].sort(),
+      [
+        provider.legalRepresentative,
+        provider.mainAccessManager!,
+        providerUserWithoutServices,
+        ...[client, otherClient].map((c) => c.legalRepresentative),
+      ].sort(),
     );
   });
 
   it("shows the client's legal representative the provider by number, name, status and capacities, and only their own mandate with it", async () => {
-    const answer = (await walk(client.legalRepresentative, client.number)).enterprise as { serviceProviders: { provider: Record<string, Json> }[] };
+    const answer = (await walk(client.legalRepresentative, client.number)).enterprise as {
+      serviceProviders: { provider: Record<string, Json> }[];
+    };
     const { provider: seen } = answer.serviceProviders[0];
-    expect(seen).toMatchObject({ number: provider.display, name: "Payroll Bureau", legalRepresentatives: [], mainAccessManager: null, roleAssignments: { totalCount: 0, edges: [] } });
+    expect(seen).toMatchObject({
+      number: provider.display,
+      name: "Payroll Bureau",
+      legalRepresentatives: [],
+      mainAccessManager: null,
+      roleAssignments: { totalCount: 0, edges: [] },
+    });
     expect(seen.clients).toEqual([expect.objectContaining({ client: { number: client.display } })]);
     expect(ssins(people(seen as Json))).toEqual([client.legalRepresentative]);
   });
 
   it("shows the provider's legal representative its clients as parties of a mandate only", async () => {
-    const answer = (await walk(provider.legalRepresentative, provider.number)).enterprise as { clients: { client: Record<string, Json> }[] };
+    const answer = (await walk(provider.legalRepresentative, provider.number)).enterprise as {
+      clients: { client: Record<string, Json> }[];
+    };
     expect(answer.clients.map((m) => m.client.number).sort()).toEqual([client.display, otherClient.display].sort());
     for (const { client: seen } of answer.clients) {
-      expect(seen).toMatchObject({ legalRepresentatives: [], mainAccessManager: null, roleAssignments: { totalCount: 0 }, structuredMessaging: [] });
+      expect(seen).toMatchObject({
+        legalRepresentatives: [],
+        mainAccessManager: null,
+        roleAssignments: { totalCount: 0 },
+        structuredMessaging: [],
+      });
     }
     // The client is not one of theirs: it stays invisible by number.
     expect((await walk(provider.legalRepresentative, client.number)).enterprise).toBeNull();
@@ -245,7 +304,11 @@ describeEachDatabase("who sees which person", (dialect) => {
     for (const viewer of [client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]) {
       const seen = await seenBy(viewer);
       expect(seen.get(owner)).toEqual({ email: null, phone: null, language: "NL" });
-      expect(seen.get(viewer === client.legalRepresentative ? client.mainAccessManager! : client.legalRepresentative)).toEqual({ email: null, phone: null, language: "NL" });
+      expect(seen.get(viewer === client.legalRepresentative ? client.mainAccessManager! : client.legalRepresentative)).toEqual({
+        email: null,
+        phone: null,
+        language: "NL",
+      });
     }
     expect((await seenBy(owner)).get(owner)).toEqual({ email: "owner@example.be", phone: "+32 2 123 45 67", language: "DE" });
     const me = await (await gw.client(owner)).request<{ me: Json }>(walkMe);
@@ -254,7 +317,9 @@ describeEachDatabase("who sees which person", (dialect) => {
 
   it("lets the audit trail's readers see every actor, and no one else read it", async () => {
     const audit = await (await gw.client(client.mainAccessManager!)).request<{ enterprise: Json }>(walkAudit, { e: client.number });
-    expect(ssins(people(audit as Json))).toEqual(expect.arrayContaining([client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]));
+    expect(ssins(people(audit as Json))).toEqual(
+      expect.arrayContaining([client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]),
+    );
     for (const viewer of [client.accessManagers.EMPLOYER_NSSO, client.users[0].ssin, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
       await expectError((await gw.client(viewer)).request(walkAudit, { e: client.number }), { code: "FORBIDDEN" });
     }
@@ -262,7 +327,9 @@ describeEachDatabase("who sees which person", (dialect) => {
 
   it("names only the viewer's own assignments in a decision", async () => {
     const user = client.users[0].ssin;
-    const { can } = await (await gw.client(user)).request<{ can: { allowed: boolean; via: { person: { ssin: string }; grantedBy: { ssin: string } | null }[] } }>(walkDecision, {
+    const { can } = await (
+      await gw.client(user)
+    ).request<{ can: { allowed: boolean; via: { person: { ssin: string }; grantedBy: { ssin: string } | null }[] } }>(walkDecision, {
       e: client.number,
     });
     expect(can.allowed).toBe(true);
@@ -274,23 +341,61 @@ describeEachDatabase("who sees which person", (dialect) => {
   it("answers a manager who adds a known person without that person's account data, and without their roles elsewhere", async () => {
     const victim = client.users[0].ssin;
     const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().build();
-    const answer = await (await gw.client(elsewhere.mainAccessManager!)).request<{ addUser: Json }>(walkMutation, {
-      input: { enterprise: elsewhere.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: victim, givenName: "Any", familyName: "Name", email: "attacker@example.be" } },
+    const answer = await (
+      await gw.client(elsewhere.mainAccessManager!)
+    ).request<{ addUser: Json }>(walkMutation, {
+      input: {
+        enterprise: elsewhere.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: victim, givenName: "Any", familyName: "Name", email: "attacker@example.be" },
+      },
     });
     expect(people(answer.addUser).get(victim)).toEqual({ email: null, phone: null, language: "NL" });
-    const roles = await (await gw.client(elsewhere.mainAccessManager!)).request<{ enterprise: { roleAssignments: { edges: { node: { person: { ssin: string; roles: { enterprise: { number: string } }[] } } }[] } } }>(
-      gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: USER) { edges { node { person { ssin roles { enterprise { number } } } } } } } }`,
+    const roles = await (
+      await gw.client(elsewhere.mainAccessManager!)
+    ).request<{
+      enterprise: { roleAssignments: { edges: { node: { person: { ssin: string; roles: { enterprise: { number: string } }[] } } }[] } };
+    }>(
+      gql`
+        query ($e: EnterpriseNumber!) {
+          enterprise(number: $e) {
+            roleAssignments(role: USER) {
+              edges {
+                node {
+                  person {
+                    ssin
+                    roles {
+                      enterprise {
+                        number
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { e: elsewhere.number },
     );
-    expect(roles.enterprise.roleAssignments.edges.map((e) => e.node.person)).toEqual([{ ssin: victim, roles: [{ enterprise: { number: elsewhere.display } }] }]);
+    expect(roles.enterprise.roleAssignments.edges.map((e) => e.node.person)).toEqual([
+      { ssin: victim, roles: [{ enterprise: { number: elsewhere.display } }] },
+    ]);
   });
 
   it("shows the legal representative who activates the e-Box its address and themself as activator", async () => {
     const fresh = await gw.seed.enterprise().withMainAccessManager().active().build();
-    const { activateEBox } = await (await gw.client(fresh.legalRepresentative)).request<{ activateEBox: Json }>(walkEBox, {
+    const { activateEBox } = await (
+      await gw.client(fresh.legalRepresentative)
+    ).request<{ activateEBox: Json }>(walkEBox, {
       input: { enterprise: fresh.number, notificationEmail: "fresh@example.be" },
     });
-    expect(activateEBox).toMatchObject({ status: "ACTIVE", notificationEmail: "fresh@example.be", activatedBy: { ssin: fresh.legalRepresentative } });
+    expect(activateEBox).toMatchObject({
+      status: "ACTIVE",
+      notificationEmail: "fresh@example.be",
+      activatedBy: { ssin: fresh.legalRepresentative },
+    });
   });
 
   describe("a committed mutation whose answer asks for a field the caller may not read", () => {
@@ -299,26 +404,74 @@ describeEachDatabase("who sees which person", (dialect) => {
       const added = ssin();
       let caught: unknown;
       try {
-        await (await gw.client(manager)).request(
-          gql`mutation ($input: AddUserInput!) { addUser(input: $input) { role person { ssin } enterprise { number auditTrail { totalCount } } } }`,
-          { input: { enterprise: client.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: { ssin: added, givenName: "Partial", familyName: "Answer" } } },
+        await (
+          await gw.client(manager)
+        ).request(
+          gql`
+            mutation ($input: AddUserInput!) {
+              addUser(input: $input) {
+                role
+                person {
+                  ssin
+                }
+                enterprise {
+                  number
+                  auditTrail {
+                    totalCount
+                  }
+                }
+              }
+            }
+          `,
+          {
+            input: {
+              enterprise: client.number,
+              capacity: "EMPLOYER_NSSO",
+              onlineServices: ["DIMONA"],
+              person: { ssin: added, givenName: "Partial", familyName: "Answer" },
+            },
+          },
         );
       } catch (error) {
         caught = error;
       }
       expect(caught).toBeInstanceOf(ClientError);
-      const { data, errors } = (caught as ClientError).response as unknown as { data: Json; errors: { path: Json; extensions: Record<string, Json> }[] };
-      expect(data).toEqual({ addUser: { role: "USER", person: { ssin: added }, enterprise: { number: client.display, auditTrail: { totalCount: 0 } } } });
-      expect(errors).toEqual([expect.objectContaining({ path: ["addUser", "enterprise", "auditTrail"], extensions: expect.objectContaining({ code: "FORBIDDEN" }) })]);
+      const { data, errors } = (caught as ClientError).response as unknown as {
+        data: Json;
+        errors: { path: Json; extensions: Record<string, Json> }[];
+      };
+      expect(data).toEqual({
+        addUser: { role: "USER", person: { ssin: added }, enterprise: { number: client.display, auditTrail: { totalCount: 0 } } },
+      });
+      expect(errors).toEqual([
+        expect.objectContaining({
+          path: ["addUser", "enterprise", "auditTrail"],
+          extensions: expect.objectContaining({ code: "FORBIDDEN" }),
+        }),
+      ]);
       // Committed: the user is there.
       const seen = await seenBy(manager);
       expect(seen.has(added)).toBe(true);
     });
 
     it("keeps refusing the same field in a query", async () => {
-      await expectError((await gw.client(client.accessManagers.EMPLOYER_NSSO)).request(gql`query ($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail { totalCount } } }`, { e: client.number }), {
-        code: "FORBIDDEN",
-      });
+      await expectError(
+        (await gw.client(client.accessManagers.EMPLOYER_NSSO)).request(
+          gql`
+            query ($e: EnterpriseNumber!) {
+              enterprise(number: $e) {
+                auditTrail {
+                  totalCount
+                }
+              }
+            }
+          `,
+          { e: client.number },
+        ),
+        {
+          code: "FORBIDDEN",
+        },
+      );
     });
   });
 });

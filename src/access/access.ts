@@ -75,7 +75,9 @@ export class Access {
         : assignment.role === "USER"
           ? (await this.loaders.onlineServicesOfAssignment.load(assignment.id)).map((s) => s.onlineServiceCode)
           : [];
-    return Object.assign(Object.create(Object.getPrototypeOf(assignment)) as RoleAssignment, assignment, { onlineServices: new Set(codes) });
+    return Object.assign(Object.create(Object.getPrototypeOf(assignment)) as RoleAssignment, assignment, {
+      onlineServices: new Set(codes),
+    });
   }
 
   /** The enterprise's state as the decisions read it, once per enterprise for the life of this access layer (as its loaders). */
@@ -104,7 +106,9 @@ export class Access {
     let decision = this.decisions.get(key);
     if (!decision) {
       decision = this.viewer
-        ? Promise.all([this.grants(), this.state(enterprise)]).then(([grants, state]) => decide({ task, enterprise: state, grants, capacity }))
+        ? Promise.all([this.grants(), this.state(enterprise)]).then(([grants, state]) =>
+            decide({ task, enterprise: state, grants, capacity }),
+          )
         : Promise.resolve(deny<AssignmentGrant>(task, "NOT_AUTHENTICATED"));
       this.decisions.set(key, decision);
     }
@@ -149,7 +153,9 @@ export class Access {
           const provider = await this.loaders.enterprise.load(m.providerId);
           return {
             capacityCode: m.capacityCode,
-            provider: provider ? await this.state(provider) : { id: m.providerId, status: "ACCESS_DELETED" as const, activeCapacities: new Set<string>(), eBoxActive: false },
+            provider: provider
+              ? await this.state(provider)
+              : { id: m.providerId, status: "ACCESS_DELETED" as const, activeCapacities: new Set<string>(), eBoxActive: false },
             providerGrants: grants.filter((g) => g.enterpriseId === m.providerId),
           };
         }),
@@ -174,7 +180,9 @@ export class Access {
 
   /** `decideOnlineService` for an enterprise the caller named, which may not exist (as `decideIn`). */
   decideOnlineServiceIn(enterprise: Enterprise | null, serviceCode: string): Promise<Decision<AssignmentGrant>> {
-    return enterprise ? this.decideOnlineService(enterprise, serviceCode) : Promise.resolve(deny<AssignmentGrant>("USE_ONLINE_SERVICES", "NO_ROLE_IN_ENTERPRISE"));
+    return enterprise
+      ? this.decideOnlineService(enterprise, serviceCode)
+      : Promise.resolve(deny<AssignmentGrant>("USE_ONLINE_SERVICES", "NO_ROLE_IN_ENTERPRISE"));
   }
 
   /** Holds the viewer a role in the enterprise that lets them read its audit trail? */
@@ -201,9 +209,7 @@ export class Access {
   private async findVisibleEnterpriseIds(): Promise<Set<number>> {
     const grants = await this.grants();
     const visible = new Set(grants.map((g) => g.enterpriseId));
-    const providerIds = [
-      ...new Set(grants.filter(isProviderStaff).map((g) => g.enterpriseId)),
-    ];
+    const providerIds = [...new Set(grants.filter(isProviderStaff).map((g) => g.enterpriseId))];
     const mandates = (await this.loaders.mandatesAsProvider.loadMany(providerIds)).flatMap((m) => (m instanceof Error ? [] : m));
     for (const m of mandates) if (m.status === "ACTIVE") visible.add(m.clientId);
     return visible;
@@ -236,7 +242,10 @@ export class Access {
   }
 
   /** The configurations of the enterprise's capacities that the viewer may see: those of the capacities they configure. */
-  async visibleCapacityConfigurations<T extends { capacityCode: string }>(enterpriseId: number, configurations: readonly T[]): Promise<T[]> {
+  async visibleCapacityConfigurations<T extends { capacityCode: string }>(
+    enterpriseId: number,
+    configurations: readonly T[],
+  ): Promise<T[]> {
     const sight = await this.sight(enterpriseId);
     return configurations.filter((c) => seesCapacityConfiguration(sight, c.capacityCode));
   }
@@ -264,7 +273,12 @@ export class Access {
     return assignmentScope(await this.sight(enterpriseId), this.viewer.id);
   }
 
-  async canSeeAssignment(assignment: { enterpriseId: number; personId: number; role: Role; capacityCode: string | null }): Promise<boolean> {
+  async canSeeAssignment(assignment: {
+    enterpriseId: number;
+    personId: number;
+    role: Role;
+    capacityCode: string | null;
+  }): Promise<boolean> {
     if (this.isViewer(assignment.personId)) return true;
     return scopeIncludes(await this.assignmentScope(assignment.enterpriseId), assignment);
   }
@@ -333,7 +347,9 @@ export class Access {
     if (!enterprise || !(await this.canSee(enterprise))) return false;
     switch (change.kind) {
       case "ASSIGNMENT":
-        return change.assignment ? this.canSeeAssignment({ enterpriseId: change.enterpriseId, ...change.assignment, role: change.assignment.role as Role }) : false;
+        return change.assignment
+          ? this.canSeeAssignment({ enterpriseId: change.enterpriseId, ...change.assignment, role: change.assignment.role as Role })
+          : false;
       case "MANDATE":
         return change.mandate ? this.canSeeMandate(change.mandate) : false;
       case "CAPACITY":

@@ -105,7 +105,9 @@ export function decide<G extends Grant>({
       ? enterprise.activeCapacities.has(capacity)
         ? holding
         : []
-      : holding.filter((g) => (enterpriseWideRoles.has(g.role) ? enterprise.activeCapacities.size > 0 : enterprise.activeCapacities.has(g.capacityCode ?? "")));
+      : holding.filter((g) =>
+          enterpriseWideRoles.has(g.role) ? enterprise.activeCapacities.size > 0 : enterprise.activeCapacities.has(g.capacityCode ?? ""),
+        );
     if (via.length === 0) return answer(task, "CAPACITY_NOT_ACTIVE");
   }
   if (task === "USE_EBOX" && !enterprise.eBoxActive) return answer(task, "EBOX_NOT_ACTIVATED");
@@ -154,7 +156,9 @@ export function decideOnlineService<G extends ServiceGrant>({
   // The provider's staff: its ACCESS_MANAGERs and USERs in a provider capacity that is active at the provider.
   const staffOf = (m: MandateAccess<G>) => {
     const qualifying = new Set([...providerCapacities].filter((c) => m.provider.activeCapacities.has(c)));
-    return m.providerGrants.filter((g) => g.enterpriseId === m.provider.id && g.capacityCode !== null && qualifying.has(g.capacityCode) && roleHasTask(g.role, task));
+    return m.providerGrants.filter(
+      (g) => g.enterpriseId === m.provider.id && g.capacityCode !== null && qualifying.has(g.capacityCode) && roleHasTask(g.role, task),
+    );
   };
   if (!gate) {
     for (const mandate of mandates) {

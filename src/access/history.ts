@@ -37,7 +37,10 @@ export interface PastView {
  * An access layer whose every input is read as of `instant`: its `decide` and `decideOnlineService` answer as of then.
  * One per request and instant (the caller keeps it), so that the questions of one request about one instant are batched.
  */
-export function pastView({ viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock }, instant: Date): PastView {
+export function pastView(
+  { viewer, manager, catalog, clock }: { viewer: Person | null; manager: EntityManager; catalog: Catalog; clock: Clock },
+  instant: Date,
+): PastView {
   const at = checkAsOf(instant, clock);
   const loaders = createLoadersAsOf(manager, at);
   return { at, loaders, access: new Access(viewer, loaders, catalog) };

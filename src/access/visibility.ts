@@ -41,7 +41,12 @@ export function sightOf(grants: readonly Grant[], enterpriseId: number): Sight {
 
 /** A role that makes its holder act for the provider's clients. */
 export function isProviderStaff(grant: Pick<Grant, "role" | "capacityCode">): boolean {
-  return grant.role !== "MAIN_ACCESS_MANAGER" && grant.role !== "LEGAL_REPRESENTATIVE" && grant.capacityCode !== null && providerCapacities.has(grant.capacityCode);
+  return (
+    grant.role !== "MAIN_ACCESS_MANAGER" &&
+    grant.role !== "LEGAL_REPRESENTATIVE" &&
+    grant.capacityCode !== null &&
+    providerCapacities.has(grant.capacityCode)
+  );
 }
 
 /** The assignments of an enterprise the viewer may list: all, none, or those matching a filter. */
@@ -79,7 +84,8 @@ export const seesLeadership = (sight: Sight): boolean => sight.member;
 export const seesEnterpriseConfiguration = (sight: Sight): boolean => sight.full;
 
 /** A structured-messaging configuration: configuration of its capacity, for whoever configures it there. */
-export const seesCapacityConfiguration = (sight: Sight, capacityCode: string): boolean => sight.full || sight.managedCapacities.has(capacityCode);
+export const seesCapacityConfiguration = (sight: Sight, capacityCode: string): boolean =>
+  sight.full || sight.managedCapacities.has(capacityCode);
 
 /**
  * A service-provider mandate is seen by the client's legal representatives and main access manager, the provider's

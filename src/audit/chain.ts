@@ -29,7 +29,16 @@ const format = "audit-event/1";
  * An array, not an object, so that no key order is involved; ids are the database's (numbers, or null).
  */
 export function auditEventHash(content: AuditEventContent, previousHash: string | null): string {
-  const canonical = JSON.stringify([format, content.enterpriseId, content.at.toISOString(), content.actorId, content.action, content.requestId, content.details, previousHash]);
+  const canonical = JSON.stringify([
+    format,
+    content.enterpriseId,
+    content.at.toISOString(),
+    content.actorId,
+    content.action,
+    content.requestId,
+    content.details,
+    previousHash,
+  ]);
   return createHash("sha256").update(canonical, "utf8").digest("hex");
 }
 
@@ -57,7 +66,10 @@ export class AuditChainRaceError extends Error {
  * predecessor committed. The head's guarded update is the backstop: it changes nothing unless the head is still what
  * was read. Returns the inserted events, chained, in order.
  */
-export async function appendAuditEvents(em: EntityManager, events: readonly AuditEventContent[]): Promise<(AuditEventContent & { previousHash: string | null; hash: string })[]> {
+export async function appendAuditEvents(
+  em: EntityManager,
+  events: readonly AuditEventContent[],
+): Promise<(AuditEventContent & { previousHash: string | null; hash: string })[]> {
   if (events.length === 0) return [];
   const chains = [...new Set(events.map((e) => chainOf(e.enterpriseId)))].sort();
   const heads = await lockHeads(em, chains);
@@ -71,7 +83,10 @@ export async function appendAuditEvents(em: EntityManager, events: readonly Audi
   });
   // One multi-row insert: auto-increment ids follow the rows' order, and the chain's order is its ids' order.
   await em.createQueryBuilder().insert().into(AuditEvent).values(rows).updateEntity(false).execute();
-  await moveHeads(em, chains.map((chain) => ({ chain, before: read.get(chain) ?? null, after: heads.get(chain)! })));
+  await moveHeads(
+    em,
+    chains.map((chain) => ({ chain, before: read.get(chain) ?? null, after: heads.get(chain)! })),
+  );
   return rows;
 }
 
@@ -79,14 +94,23 @@ export async function appendAuditEvents(em: EntityManager, events: readonly Audi
 async function lockHeads(em: EntityManager, chains: readonly string[]): Promise<Map<string, string | null>> {
   const mysql = em.connection.options.type !== "better-sqlite3";
   const select = async (keys: readonly string[]) => {
-    const query = em.createQueryBuilder(AuditChainHead, "h").where({ chain: In(keys) }).orderBy("h.chain");
+    const query = em
+      .createQueryBuilder(AuditChainHead, "h")
+      .where({ chain: In(keys) })
+      .orderBy("h.chain");
     return (mysql ? query.setLock("pessimistic_write") : query).getMany();
   };
   const heads = new Map((await select(chains)).map((h) => [h.chain, h.lastHash]));
   const missing = chains.filter((c) => !heads.has(c));
   if (missing.length === 0) return heads;
   try {
-    await em.createQueryBuilder().insert().into(AuditChainHead).values(missing.map((chain) => ({ chain, lastHash: null }))).updateEntity(false).execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(AuditChainHead)
+      .values(missing.map((chain) => ({ chain, lastHash: null })))
+      .updateEntity(false)
+      .execute();
     for (const chain of missing) heads.set(chain, null);
   } catch (error) {
     // Another transaction created one of these heads first and has committed it (MySQL made this insert wait for

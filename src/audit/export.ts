@@ -7,10 +7,21 @@ import { auditEventPages } from "./read-chain";
  * trail's length. Each line carries every field the hash covers (README, "Access over time"), so the export can be
  * verified without the database. Returns the number of events written.
  */
-export async function exportAuditTrail(
-  { dataSource, enterpriseId, enterpriseNumber, since, write, pageSize = 1000 }:
-  { dataSource: DataSource; enterpriseId: number; enterpriseNumber: string; since?: Date; write: (chunk: string) => Promise<void>; pageSize?: number },
-): Promise<number> {
+export async function exportAuditTrail({
+  dataSource,
+  enterpriseId,
+  enterpriseNumber,
+  since,
+  write,
+  pageSize = 1000,
+}: {
+  dataSource: DataSource;
+  enterpriseId: number;
+  enterpriseNumber: string;
+  since?: Date;
+  write: (chunk: string) => Promise<void>;
+  pageSize?: number;
+}): Promise<number> {
   let count = 0;
   for await (const page of auditEventPages({ dataSource, enterpriseId, since, pageSize })) {
     let chunk = "";

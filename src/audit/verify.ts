@@ -48,7 +48,15 @@ interface ChainState {
  * Recomputes the audit chains (all of them, or the enterprise's) in id order, a page at a time, and names the first
  * broken link of each. Memory holds one page and one state per chain.
  */
-export async function verifyAuditChains({ dataSource, enterpriseId, pageSize = 1000 }: { dataSource: DataSource; enterpriseId?: number; pageSize?: number }): Promise<VerifyReport> {
+export async function verifyAuditChains({
+  dataSource,
+  enterpriseId,
+  pageSize = 1000,
+}: {
+  dataSource: DataSource;
+  enterpriseId?: number;
+  pageSize?: number;
+}): Promise<VerifyReport> {
   const states = new Map<string, ChainState>();
   const breaks: Omit<BrokenLink, "enterprise" | "personId">[] = [];
   let events = 0;
@@ -69,7 +77,9 @@ export async function verifyAuditChains({ dataSource, enterpriseId, pageSize = 1
       state.lastId = event.id;
     }
   }
-  const heads = await dataSource.getRepository(AuditChainHead).find(enterpriseId === undefined ? {} : { where: { chain: chainOf(enterpriseId) } });
+  const heads = await dataSource
+    .getRepository(AuditChainHead)
+    .find(enterpriseId === undefined ? {} : { where: { chain: chainOf(enterpriseId) } });
   for (const head of heads) {
     const state = states.get(head.chain);
     if (state?.broken || (state?.lastHash ?? null) === head.lastHash) continue;
@@ -85,7 +95,12 @@ export async function verifyAuditChains({ dataSource, enterpriseId, pageSize = 1
   const headed = new Set(heads.map((h) => h.chain));
   for (const [chain, state] of states) {
     if (!state.broken && state.lastHash !== null && !headed.has(chain)) {
-      breaks.push({ chain, eventId: state.lastId, kind: "HEAD_MISMATCH", message: "the chain has events but no head: its head row was deleted" });
+      breaks.push({
+        chain,
+        eventId: state.lastId,
+        kind: "HEAD_MISMATCH",
+        message: "the chain has events but no head: its head row was deleted",
+      });
     }
   }
   // A chain deleted with its head leaves nothing to recompute: what tells it was there is the rows it recorded. Its
@@ -124,7 +139,13 @@ export async function verifyAuditChains({ dataSource, enterpriseId, pageSize = 1
  * - a person whose phone or language is set (only `updateMyAccount` sets them) and who is the actor of no event in
  *   the chain outside any enterprise. An e-mail is not telling: an appointment may set it, in an enterprise's chain.
  */
-async function missingChains({ dataSource, enterpriseId }: { dataSource: DataSource; enterpriseId?: number }): Promise<{ enterprises: Set<string>; persons: number[] }> {
+async function missingChains({
+  dataSource,
+  enterpriseId,
+}: {
+  dataSource: DataSource;
+  enterpriseId?: number;
+}): Promise<{ enterprises: Set<string>; persons: number[] }> {
   const oneEnterprise = enterpriseId === undefined ? "" : "AND e.id = ?";
   const enterprises: { id: number | string }[] = await dataSource.query(
     `SELECT e.id AS id FROM enterprise e
@@ -147,7 +168,15 @@ async function missingChains({ dataSource, enterpriseId }: { dataSource: DataSou
   return { enterprises: new Set(enterprises.map((e) => chainOf(Number(e.id)))), persons: persons.map((p) => Number(p.id)) };
 }
 
-async function checkLink({ dataSource, event, state }: { dataSource: DataSource; event: AuditEvent; state: ChainState }): Promise<Pick<BrokenLink, "kind" | "message"> | null> {
+async function checkLink({
+  dataSource,
+  event,
+  state,
+}: {
+  dataSource: DataSource;
+  event: AuditEvent;
+  state: ChainState;
+}): Promise<Pick<BrokenLink, "kind" | "message"> | null> {
   if (auditEventHash(event, event.previousHash) !== event.hash) {
     return { kind: "CONTENT_EDITED", message: `event ${event.id} no longer matches its hash: its content was edited` };
   }
@@ -161,13 +190,16 @@ async function checkLink({ dataSource, event, state }: { dataSource: DataSource;
     .createQueryBuilder(AuditEvent, "e")
     .select("e.id", "id")
     .where("e.hash = :hash", { hash: event.previousHash })
-    .andWhere(event.enterpriseId === null ? "e.enterprise_id IS NULL" : "e.enterprise_id = :enterpriseId", { enterpriseId: event.enterpriseId })
+    .andWhere(event.enterpriseId === null ? "e.enterprise_id IS NULL" : "e.enterprise_id = :enterpriseId", {
+      enterpriseId: event.enterpriseId,
+    })
     .orderBy("e.id")
     .limit(1)
     .getRawOne<{ id: number | string }>();
   if (!predecessor) return { kind: "EVENT_MISSING", message: `an event between ${after} and event ${event.id} is missing: it was deleted` };
   const predecessorId = Number(predecessor.id);
-  if (predecessorId > event.id) return { kind: "ORDER_BROKEN", message: `event ${event.id} follows event ${predecessorId}, which comes after it` };
+  if (predecessorId > event.id)
+    return { kind: "ORDER_BROKEN", message: `event ${event.id} follows event ${predecessorId}, which comes after it` };
   return { kind: "FORKED", message: `event ${event.id} follows event ${predecessorId}, as an earlier event does: the chain forked` };
 }
 
@@ -176,7 +208,8 @@ async function withEnterpriseNumbers(dataSource: DataSource, breaks: Omit<Broken
   const ids = [...new Set(breaks.map((b) => idOf(b.chain)).filter((id) => id !== null))];
   const numbers = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 1000) {
-    for (const e of await dataSource.getRepository(Enterprise).findBy({ id: In(ids.slice(i, i + 1000)) })) numbers.set(e.id, formatEnterpriseNumber(e.number));
+    for (const e of await dataSource.getRepository(Enterprise).findBy({ id: In(ids.slice(i, i + 1000)) }))
+      numbers.set(e.id, formatEnterpriseNumber(e.number));
   }
   return breaks.map((b) => {
     const id = idOf(b.chain);

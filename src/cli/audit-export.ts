@@ -26,7 +26,13 @@ runCommand(async () => {
   const { dataSource } = await bootstrap();
   try {
     const enterprise = await enterpriseArgument(dataSource, positionals[0]);
-    const count = await exportAuditTrail({ dataSource, enterpriseId: enterprise.id, enterpriseNumber: formatEnterpriseNumber(enterprise.number), since, write: writeOut });
+    const count = await exportAuditTrail({
+      dataSource,
+      enterpriseId: enterprise.id,
+      enterpriseNumber: formatEnterpriseNumber(enterprise.number),
+      since,
+      write: writeOut,
+    });
     process.stderr.write(`Exported ${count} audit events\n`);
   } finally {
     await dataSource.destroy();

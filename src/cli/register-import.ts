@@ -12,10 +12,18 @@ runCommand(async () => {
   // With REDIS_URL, the gateways' subscribers hear of each committed batch (Subscription.accessChanged).
   const logger = createLogger({ level: config.logLevel });
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
-  const changes: ChangeFeed | undefined = redis ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger }) : undefined;
+  const changes: ChangeFeed | undefined = redis
+    ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger })
+    : undefined;
   try {
     const started = Date.now();
-    const summary = await importRegister({ dataSource, catalog, file, progress: (message) => process.stderr.write(`${message}\n`), changes });
+    const summary = await importRegister({
+      dataSource,
+      catalog,
+      file,
+      progress: (message) => process.stderr.write(`${message}\n`),
+      changes,
+    });
     process.stdout.write(
       `Imported ${summary.rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `enterprises ${summary.enterprisesCreated} created, ${summary.enterprisesUpdated} updated; ` +

@@ -13,7 +13,10 @@ runCommand(async () => {
     options: { "given-name": { type: "string" }, "family-name": { type: "string" }, "expires-in": { type: "string", default: "12h" } },
   });
   const ssin = parseSsin(positionals[0] ?? "");
-  if (!ssin.ok) throw new Error(`usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? englishText(ssin.problem) : "an SSIN is required"})`);
+  if (!ssin.ok)
+    throw new Error(
+      `usage: npm run token -- SSIN [--given-name X --family-name Y] (${positionals[0] ? englishText(ssin.problem) : "an SSIN is required"})`,
+    );
   for (const option of ["given-name", "family-name"] as const) {
     const value = values[option];
     const checked = value === undefined ? null : parseName(value);
@@ -23,6 +26,11 @@ runCommand(async () => {
   const { config, dataSource } = await bootstrap();
   await dataSource.destroy();
   const keys = await loadOrCreateDevKeys(config.devKeyFile);
-  const token = await signDevToken(keys, { ssin: ssin.value, givenName: values["given-name"], familyName: values["family-name"], expiresIn: values["expires-in"] });
+  const token = await signDevToken(keys, {
+    ssin: ssin.value,
+    givenName: values["given-name"],
+    familyName: values["family-name"],
+    expiresIn: values["expires-in"],
+  });
   process.stdout.write(`${token}\n`);
 });

@@ -6,7 +6,10 @@ import { AccessChangedDocument, type AccessChangedSubscription, type AccessChang
  * as ws:// or wss:// and `connectionParams: { authorization: "Bearer <token>" }`): its `iterate`.
  */
 export interface LiveClient {
-  iterate(request: { query: string; variables?: Record<string, unknown> | null }): AsyncIterableIterator<{ data?: unknown; errors?: readonly unknown[] }>;
+  iterate(request: {
+    query: string;
+    variables?: Record<string, unknown> | null;
+  }): AsyncIterableIterator<{ data?: unknown; errors?: readonly unknown[] }>;
 }
 
 /** A subscription refused or failed: the GraphQL errors the gateway sent (code in each one's `extensions`). */
@@ -21,7 +24,10 @@ export class LiveChangesError extends Error {
  * enterprise }))`. Ends when the client completes or the socket closes; a refusal (NOT_FOUND, UNAUTHENTICATED) is
  * thrown as LiveChangesError. Breaking out of the loop unsubscribes.
  */
-export async function* accessChanges(client: LiveClient, variables: AccessChangedSubscriptionVariables = {}): AsyncGenerator<AccessChangedSubscription["accessChanged"]> {
+export async function* accessChanges(
+  client: LiveClient,
+  variables: AccessChangedSubscriptionVariables = {},
+): AsyncGenerator<AccessChangedSubscription["accessChanged"]> {
   for await (const result of client.iterate({ query: print(AccessChangedDocument), variables })) {
     if (result.errors && result.errors.length > 0) throw new LiveChangesError(result.errors);
     const data = result.data as AccessChangedSubscription | null | undefined;

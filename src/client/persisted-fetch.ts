@@ -4,7 +4,10 @@
  * documents of the generated SDK are in its manifest. "apq" sends the text once more when the gateway does not know
  * the hash yet (PERSISTED_QUERY_NOT_FOUND), which registers it. Runs wherever WebCrypto does (Node 20, browsers).
  */
-export function persistedQueryFetch({ mode = "hash-only", fetch: base = globalThis.fetch }: { mode?: "hash-only" | "apq"; fetch?: typeof fetch } = {}): typeof fetch {
+export function persistedQueryFetch({
+  mode = "hash-only",
+  fetch: base = globalThis.fetch,
+}: { mode?: "hash-only" | "apq"; fetch?: typeof fetch } = {}): typeof fetch {
   return async (input, init) => {
     const request = typeof init?.body === "string" ? parseOperation(init.body) : null;
     if (!request) return base(input, init);
@@ -25,7 +28,9 @@ interface Operation {
 function parseOperation(body: string): Operation | null {
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === "object" && parsed !== null && "query" in parsed && typeof parsed.query === "string" ? (parsed as Operation) : null;
+    return typeof parsed === "object" && parsed !== null && "query" in parsed && typeof parsed.query === "string"
+      ? (parsed as Operation)
+      : null;
   } catch {
     return null;
   }

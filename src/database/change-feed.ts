@@ -56,7 +56,9 @@ export interface ChangeFeed {
 const maxPersonIdsPerChange = 10_000;
 
 function bounded(changes: readonly AccessChange[]): AccessChange[] {
-  return changes.map((c) => (c.personIds && c.personIds.length > maxPersonIdsPerChange ? { ...c, personIds: c.personIds.slice(0, maxPersonIdsPerChange) } : c));
+  return changes.map((c) =>
+    c.personIds && c.personIds.length > maxPersonIdsPerChange ? { ...c, personIds: c.personIds.slice(0, maxPersonIdsPerChange) } : c,
+  );
 }
 
 class Listeners {
@@ -107,7 +109,11 @@ function parseBatch(message: string): AccessChange[] | null {
     if (!Array.isArray(value)) return null;
     return value.filter(
       (c): c is AccessChange =>
-        typeof c === "object" && c !== null && Number.isInteger((c as AccessChange).enterpriseId) && accessChangeKinds.includes((c as AccessChange).kind) && typeof (c as AccessChange).at === "string",
+        typeof c === "object" &&
+        c !== null &&
+        Number.isInteger((c as AccessChange).enterpriseId) &&
+        accessChangeKinds.includes((c as AccessChange).kind) &&
+        typeof (c as AccessChange).at === "string",
     );
   } catch {
     return null;
@@ -119,7 +125,17 @@ function parseBatch(message: string): AccessChange[] | null {
  * connection subscribes (a subscribing connection can send nothing else). A publish reaches every process, this one
  * included, through Redis. While Redis is unreachable a publish is delivered in this process only, and logged.
  */
-export async function redisFeed({ url, publisher, prefix, logger }: { url: string; publisher: Redis; prefix: string; logger: Logger }): Promise<ChangeFeed> {
+export async function redisFeed({
+  url,
+  publisher,
+  prefix,
+  logger,
+}: {
+  url: string;
+  publisher: Redis;
+  prefix: string;
+  logger: Logger;
+}): Promise<ChangeFeed> {
   const channel = `${prefix}access-changes`;
   const listeners = new Listeners(logger);
   // The offline queue stays on here: the SUBSCRIBE waits for the connection, and ioredis subscribes again after a reconnection.
@@ -131,7 +147,9 @@ export async function redisFeed({ url, publisher, prefix, logger }: { url: strin
     if (changes && changes.length > 0) listeners.deliver(changes);
   });
   subscriber.connect().catch(() => undefined);
-  const subscribed = subscriber.subscribe(channel).catch((error: unknown) => logger.warn({ err: error }, "could not subscribe to the access-change channel"));
+  const subscribed = subscriber
+    .subscribe(channel)
+    .catch((error: unknown) => logger.warn({ err: error }, "could not subscribe to the access-change channel"));
   // Listening before the first request, when Redis is up; when it is not (the command connection found it down), the
   // subscription follows as soon as it returns, without delaying the start again.
   if (publisher.status === "ready") await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
@@ -142,7 +160,10 @@ export async function redisFeed({ url, publisher, prefix, logger }: { url: strin
       if (changes.length === 0) return;
       const batch = bounded(changes);
       publisher.publish(channel, JSON.stringify(batch)).catch((error: unknown) => {
-        logger.warn({ requestId: requestId ?? undefined, err: error, changes: batch.length }, "redis unreachable: access changes delivered in this process only");
+        logger.warn(
+          { requestId: requestId ?? undefined, err: error, changes: batch.length },
+          "redis unreachable: access changes delivered in this process only",
+        );
         listeners.deliver(batch, requestId);
       });
     },

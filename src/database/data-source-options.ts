@@ -23,7 +23,13 @@ export async function buildDataSourceOptions(settings: DataSourceSettings): Prom
 }
 
 /** The TypeORM options, and for MySQL/MariaDB the statement that bounds each session when deadlines are asked for. */
-export async function describeDataSource({ url, replicaUrls = [], poolSize = 10, logging = false, deadlines }: DataSourceSettings): Promise<{ options: DataSourceOptions; sessionStatement: string | null }> {
+export async function describeDataSource({
+  url,
+  replicaUrls = [],
+  poolSize = 10,
+  logging = false,
+  deadlines,
+}: DataSourceSettings): Promise<{ options: DataSourceOptions; sessionStatement: string | null }> {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") {
     if (replicaUrls.length > 0) throw new DatabaseUrlError("DATABASE_REPLICA_URLS needs a mysql:// DATABASE_URL");

@@ -54,10 +54,15 @@ export async function openDatabase(settings: DataSourceSettings): Promise<DataSo
 async function openOnly(settings: DataSourceSettings, { migrate }: { migrate: boolean }): Promise<DataSource> {
   const where = describeDatabase(settings.url);
   // A driver's own message ("connect ECONNREFUSED 127.0.0.1:3306") does not say which setting to look at.
-  const opening = (step: string) => (error: unknown): never => {
-    if (error instanceof DatabaseUrlError) throw error;
-    throw new DatabaseOpenError(`Cannot ${step} the database of DATABASE_URL (${where}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  };
+  const opening =
+    (step: string) =>
+    (error: unknown): never => {
+      if (error instanceof DatabaseUrlError) throw error;
+      throw new DatabaseOpenError(
+        `Cannot ${step} the database of DATABASE_URL (${where}): ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    };
   const dataSource = await createDataSource(settings).catch(opening("open"));
   await dataSource.initialize().catch(opening("open"));
   if (!migrate) return dataSource;

@@ -34,12 +34,14 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
       throw new DatabaseUrlError("DATABASE_URL is not a valid URL: expected mysql://USER:PASS@HOST:PORT/DB");
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ""));
-    if (!parsed.hostname || !database) throw new DatabaseUrlError("DATABASE_URL must name a host and a database: mysql://USER:PASS@HOST:PORT/DB");
+    if (!parsed.hostname || !database)
+      throw new DatabaseUrlError("DATABASE_URL must name a host and a database: mysql://USER:PASS@HOST:PORT/DB");
     const port = parsed.port ? Number(parsed.port) : 3306;
     const unknown = [...parsed.searchParams.keys()].filter((name) => name !== "socket");
     if (unknown.length > 0) throw new DatabaseUrlError(`DATABASE_URL knows one parameter, socket (got "${unknown[0].slice(0, 40)}")`);
     const socketPath = parsed.searchParams.get("socket") ?? undefined;
-    if (socketPath !== undefined && !socketPath.startsWith("/")) throw new DatabaseUrlError("DATABASE_URL's socket must be an absolute path, e.g. ?socket=/run/mysqld/mysqld.sock");
+    if (socketPath !== undefined && !socketPath.startsWith("/"))
+      throw new DatabaseUrlError("DATABASE_URL's socket must be an absolute path, e.g. ?socket=/run/mysqld/mysqld.sock");
     return {
       dialect: "mysql",
       host: parsed.hostname,
@@ -57,5 +59,7 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 export function describeDatabase(url: string): string {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") return `sqlite:${target.path}`;
-  return target.socketPath ? `mysql://${target.user}@${target.host}/${target.database}?socket=${target.socketPath}` : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
+  return target.socketPath
+    ? `mysql://${target.user}@${target.host}/${target.database}?socket=${target.socketPath}`
+    : `mysql://${target.user}@${target.host}:${target.port}/${target.database}`;
 }

@@ -129,7 +129,9 @@ export type VersionStep = "clock" | "counter";
 
 /** The database's clock in microseconds since 1970, UTC whatever the session's time zone. */
 function clockMicrosSql(dialect: Dialect): string {
-  return dialect === "mysql" ? "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))" : "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
+  return dialect === "mysql"
+    ? "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))"
+    : "CAST(unixepoch('subsec') * 1000000 AS INTEGER)";
 }
 
 /** The next version after `column`'s: see the comment at the top. */
@@ -145,7 +147,9 @@ function bumpStatements(dialect: Dialect, { enterprises }: VersionedTable, event
   const own = enterprises.filter((e) => !("through" in e));
   const statements: string[] = [];
   if (own.length > 0) {
-    statements.push(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version", step)} WHERE id IN (${own.map((e) => keys(e.column)).join(", ")})`);
+    statements.push(
+      `UPDATE enterprise SET version = ${nextVersionSql(dialect, "version", step)} WHERE id IN (${own.map((e) => keys(e.column)).join(", ")})`,
+    );
   }
   for (const e of enterprises) {
     if (!("through" in e)) continue;
@@ -199,14 +203,20 @@ export async function createVersionTriggers(
 }
 
 /** Drops the triggers of these versioned tables (all by default), whether or not they exist. */
-export async function dropVersionTriggers(queryRunner: QueryRunner, tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table)): Promise<void> {
+export async function dropVersionTriggers(
+  queryRunner: QueryRunner,
+  tables: readonly VersionedTableName[] = versionedTables.map((t) => t.table),
+): Promise<void> {
   for (const table of definitionsOf(tables)) {
     for (const event of table.events) await queryRunner.query(`DROP TRIGGER IF EXISTS ${versionTriggerName(table.table, event)}`);
   }
 }
 
 /** The names of the version triggers this database lacks (none when the guarantee holds): for tests and start-up checks. */
-export async function missingVersionTriggers(dataSource: DataSource, manager: Pick<EntityManager, "query"> = dataSource.manager): Promise<string[]> {
+export async function missingVersionTriggers(
+  dataSource: DataSource,
+  manager: Pick<EntityManager, "query"> = dataSource.manager,
+): Promise<string[]> {
   const rows: { name: string }[] =
     dialectOf(dataSource) === "mysql"
       ? await manager.query("SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")
@@ -265,9 +275,15 @@ export async function versionsLost(manager: Pick<EntityManager, "query">): Promi
  * Records in the caller's transaction that the versions are not trusted, unless already recorded: true when this call
  * recorded it (the caller tells the process and logs it once).
  */
-export async function recordVersionsLost(manager: Pick<EntityManager, "query">, { at, reason }: { at: Date; reason: string }): Promise<boolean> {
+export async function recordVersionsLost(
+  manager: Pick<EntityManager, "query">,
+  { at, reason }: { at: Date; reason: string },
+): Promise<boolean> {
   if ((await versionsLost(manager)) !== null) return false;
-  await manager.query(`UPDATE ${versionStateTable} SET lost_at = ?, lost_reason = ? WHERE id = 1`, [at.toISOString().replace("T", " ").slice(0, 23), reason.slice(0, 1000)]);
+  await manager.query(`UPDATE ${versionStateTable} SET lost_at = ?, lost_reason = ? WHERE id = 1`, [
+    at.toISOString().replace("T", " ").slice(0, 23),
+    reason.slice(0, 1000),
+  ]);
   return true;
 }
 
@@ -283,9 +299,15 @@ const relabelBatch = 5_000;
 export async function trustVersionsAgain(dataSource: DataSource, { now, reason }: { now: Date; reason: string }): Promise<void> {
   const dialect = dialectOf(dataSource);
   await dataSource.transaction((em) => recordVersionsLost(em, { at: now, reason }));
-  const [{ low, high }] = (await dataSource.query("SELECT MIN(id) AS low, MAX(id) AS high FROM enterprise")) as { low: number | null; high: number | null }[];
+  const [{ low, high }] = (await dataSource.query("SELECT MIN(id) AS low, MAX(id) AS high FROM enterprise")) as {
+    low: number | null;
+    high: number | null;
+  }[];
   for (let from = Number(low ?? 1); low !== null && from <= Number(high); from += relabelBatch) {
-    await dataSource.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")} WHERE id >= ? AND id < ?`, [from, from + relabelBatch]);
+    await dataSource.query(`UPDATE enterprise SET version = ${nextVersionSql(dialect, "version")} WHERE id >= ? AND id < ?`, [
+      from,
+      from + relabelBatch,
+    ]);
   }
   await dataSource.transaction(async (em) => {
     await em.query(`DELETE FROM ${versionStateTable}`);
@@ -293,7 +315,9 @@ export async function trustVersionsAgain(dataSource: DataSource, { now, reason }
   });
 }
 
-export type VersionsLostListener = (lost: VersionsLost & { enterpriseIds: readonly number[]; missingTriggers: readonly string[]; requestId: string | null }) => void;
+export type VersionsLostListener = (
+  lost: VersionsLost & { enterpriseIds: readonly number[]; missingTriggers: readonly string[]; requestId: string | null },
+) => void;
 
 const lostListeners = new WeakMap<object, Set<VersionsLostListener>>();
 
@@ -341,10 +365,13 @@ export async function checkVersionsAtStart(dataSource: DataSource, { now }: { no
   }
   const recreated = found.filter((name) => !missing.includes(name));
   if (missing.length > 0) {
-    await dataSource.transaction((em) => recordVersionsLost(em, { at: now, reason: `version triggers missing at a gateway's start (${missing.join(", ")})` }));
+    await dataSource.transaction((em) =>
+      recordVersionsLost(em, { at: now, reason: `version triggers missing at a gateway's start (${missing.join(", ")})` }),
+    );
     return { recreated, missing, cleared: null };
   }
   const lost = await versionsLost(dataSource.manager);
-  if (lost || recreated.length > 0) await trustVersionsAgain(dataSource, { now, reason: `version triggers created again at a gateway's start (${recreated.join(", ")})` });
+  if (lost || recreated.length > 0)
+    await trustVersionsAgain(dataSource, { now, reason: `version triggers created again at a gateway's start (${recreated.join(", ")})` });
   return { recreated, missing, cleared: lost };
 }

@@ -13,13 +13,27 @@ export interface MysqlServer {
 }
 
 /** Reads the server's version so that TypeORM gets the right driver flavour ("mariadb" vs "mysql"), and which deadlines it supports. */
-export async function detectMysqlServer({ host, port, user, password, database, socketPath }: MysqlTarget, connectTimeout = 10_000): Promise<MysqlServer> {
-  const connection = await createConnection({ host, port, user, password, database, connectTimeout, ...(socketPath ? { socketPath } : {}) });
+export async function detectMysqlServer(
+  { host, port, user, password, database, socketPath }: MysqlTarget,
+  connectTimeout = 10_000,
+): Promise<MysqlServer> {
+  const connection = await createConnection({
+    host,
+    port,
+    user,
+    password,
+    database,
+    connectTimeout,
+    ...(socketPath ? { socketPath } : {}),
+  });
   try {
     const [rows] = await connection.query("SELECT VERSION() AS version");
     const version = String((rows as { version: string }[])[0]?.version ?? "");
     const [variables] = await connection.query("SHOW VARIABLES WHERE Variable_name IN (?)", [deadlineVariables]);
-    return { flavour: /mariadb/i.test(version) ? "mariadb" : "mysql", variables: new Set((variables as { Variable_name: string }[]).map((v) => v.Variable_name)) };
+    return {
+      flavour: /mariadb/i.test(version) ? "mariadb" : "mysql",
+      variables: new Set((variables as { Variable_name: string }[]).map((v) => v.Variable_name)),
+    };
   } finally {
     await connection.end();
   }
@@ -36,7 +50,10 @@ export interface DatabaseDeadlines {
 }
 
 /** The statement that bounds one session, with only the variables this server knows. */
-export function sessionBounds({ statementTimeoutMs, lockWaitTimeoutS, idleTransactionTimeoutS }: DatabaseDeadlines, { variables }: MysqlServer): string {
+export function sessionBounds(
+  { statementTimeoutMs, lockWaitTimeoutS, idleTransactionTimeoutS }: DatabaseDeadlines,
+  { variables }: MysqlServer,
+): string {
   const settings = [`innodb_lock_wait_timeout = ${lockWaitTimeoutS}`];
   if (variables.has("max_statement_time")) settings.push(`max_statement_time = ${statementTimeoutMs / 1000}`);
   else if (variables.has("max_execution_time")) settings.push(`max_execution_time = ${statementTimeoutMs}`);
@@ -72,19 +89,29 @@ export function abandonConnection(connection: unknown, code: string, message: st
  * on the connection (the next statement waits behind it for ever), so the guard abandons the connection instead.
  */
 export function boundSessions(dataSource: DataSource, statement: string, { statementTimeoutMs }: DatabaseDeadlines): void {
-  const driver = dataSource.driver as unknown as { obtainMasterConnection(): Promise<DriverConnection>; obtainSlaveConnection(): Promise<DriverConnection> };
+  const driver = dataSource.driver as unknown as {
+    obtainMasterConnection(): Promise<DriverConnection>;
+    obtainSlaveConnection(): Promise<DriverConnection>;
+  };
   const bounded = new WeakSet<DriverConnection>();
   const bound = async (connection: DriverConnection) => {
     if (bounded.has(connection)) return connection;
-    const guarded = (run: DriverCommand): DriverCommand => (...args) => {
-      const command = run(...args);
-      const guard = setTimeout(
-        () => abandonConnection(connection, "PROTOCOL_SEQUENCE_TIMEOUT", `The database did not answer within ${statementTimeoutMs + answerGraceMs} ms`),
-        statementTimeoutMs + answerGraceMs,
-      ).unref();
-      command.once("end", () => clearTimeout(guard));
-      return command;
-    };
+    const guarded =
+      (run: DriverCommand): DriverCommand =>
+      (...args) => {
+        const command = run(...args);
+        const guard = setTimeout(
+          () =>
+            abandonConnection(
+              connection,
+              "PROTOCOL_SEQUENCE_TIMEOUT",
+              `The database did not answer within ${statementTimeoutMs + answerGraceMs} ms`,
+            ),
+          statementTimeoutMs + answerGraceMs,
+        ).unref();
+        command.once("end", () => clearTimeout(guard));
+        return command;
+      };
     connection.query = guarded(connection.query.bind(connection));
     connection.execute = guarded(connection.execute.bind(connection));
     try {

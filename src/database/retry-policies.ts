@@ -42,7 +42,8 @@ interface Failed {
 
 /** The retry of `policy` that runs the transaction again after `error`, if any. */
 export function retryFor(policy: RetryPolicy, error: unknown, { attempt, elapsedMs, underDeadline }: Failed): Retry | undefined {
-  const allows = (retry: Retry) => ("forMs" in retry ? elapsedMs < retry.forMs : (retry.untilDeadline && underDeadline) || attempt < retry.attempts);
+  const allows = (retry: Retry) =>
+    "forMs" in retry ? elapsedMs < retry.forMs : (retry.untilDeadline && underDeadline) || attempt < retry.attempts;
   return policy.retries.find((retry) => retry.of(error) && allows(retry));
 }
 

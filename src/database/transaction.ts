@@ -40,7 +40,10 @@ export async function runTransaction<T>(options: TransactionOptions, work: (em: 
  * of committing it, until `end()` rolls it back. On SQLite the process's other transactions wait for that end (they
  * take their turns behind it); on MySQL the rows it wrote stay locked until then.
  */
-export async function holdTransaction<T>(options: TransactionOptions, work: (em: EntityManager) => Promise<T>): Promise<HeldTransaction<T>> {
+export async function holdTransaction<T>(
+  options: TransactionOptions,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<HeldTransaction<T>> {
   const { result, held } = await retried(options, work, "hold");
   return { result, em: held!.em, end: held!.end };
 }
@@ -87,7 +90,10 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
   // A held (dry-run) transaction keeps its turn until it ends.
   sqliteQueues.set(
     dataSource,
-    turn.then((done) => done.held?.ended, () => undefined),
+    turn.then(
+      (done) => done.held?.ended,
+      () => undefined,
+    ),
   );
   return turn;
 }
@@ -96,7 +102,11 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
  * The attempts of one unit of work, each a transaction of its own, until one succeeds or the policy retries a failure
  * no more. A passed deadline ends them, and so does a COMMIT of unknown outcome unless the policy's work is idempotent.
  */
-async function retried<T>({ dataSource, policy, deadline }: TransactionOptions, work: (em: EntityManager) => Promise<T>, finish: Finish): Promise<Done<T>> {
+async function retried<T>(
+  { dataSource, policy, deadline }: TransactionOptions,
+  work: (em: EntityManager) => Promise<T>,
+  finish: Finish,
+): Promise<Done<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
@@ -123,7 +133,12 @@ async function retried<T>({ dataSource, policy, deadline }: TransactionOptions, 
  * (a dry run), it is neither committed nor released: `held.end()` rolls it back and releases it.
  */
 async function transaction<T>(
-  { dataSource, deadline, isolation, finish }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
+  {
+    dataSource,
+    deadline,
+    isolation,
+    finish,
+  }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
   work: (em: EntityManager) => Promise<T>,
 ): Promise<Done<T>> {
   deadline?.signal.throwIfAborted();
@@ -132,7 +147,8 @@ async function transaction<T>(
   let held = false;
   // SQLite's one connection is the process's, and its statements do not wait on the network: the COMMIT check suffices there.
   const abandon = () => {
-    if (dialectOf(dataSource) === "mysql" && !deadline?.committing) abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
+    if (dialectOf(dataSource) === "mysql" && !deadline?.committing)
+      abandonConnection(connection, "ER_REQUEST_DEADLINE", "The request's deadline passed");
   };
   const close = async () => {
     deadline?.signal.removeEventListener("abort", abandon);

@@ -10,7 +10,10 @@ import { message } from "../i18n/messages";
  * A capacity of the catalog. A type of its own, not the capacity table: the catalog is read once into memory, and
  * the API gives one name in the caller's language where the table has a column per language.
  */
-@ObjectType("Capacity", { description: "A capacity (hoedanigheid) in which an enterprise acts towards social security: employer, enterprise without staff, ...", simpleResolvers: true })
+@ObjectType("Capacity", {
+  description: "A capacity (hoedanigheid) in which an enterprise acts towards social security: employer, enterprise without staff, ...",
+  simpleResolvers: true,
+})
 export class CatalogCapacity {
   kind: "capacity";
 
@@ -22,11 +25,16 @@ export class CatalogCapacity {
 }
 
 /** An online service of the catalog; a type of its own for the same reasons as CatalogCapacity. */
-@ObjectType("OnlineService", { description: "An online service of social security (Dimona, DmfA, ...), used in the capacities that offer it.", simpleResolvers: true })
+@ObjectType("OnlineService", {
+  description: "An online service of social security (Dimona, DmfA, ...), used in the capacities that offer it.",
+  simpleResolvers: true,
+})
 export class CatalogOnlineService {
   kind: "onlineService";
 
-  @Field(() => String, { description: "The stable code of the online service, e.g. DIMONA: pass it where an argument names an online service." })
+  @Field(() => String, {
+    description: "The stable code of the online service, e.g. DIMONA: pass it where an argument names an online service.",
+  })
   code: string;
 
   names: Names;

@@ -1,7 +1,20 @@
 import { registerEnumType } from "type-graphql";
 import { decisionReasons, type DecisionReason } from "./decision-reasons";
 import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
-import { capacityStatuses, channels, eBoxStatuses, enterpriseStatuses, languages, mandateStatuses, type CapacityStatus, type Channel, type EBoxStatus, type EnterpriseStatus, type Language, type MandateStatus } from "./states";
+import {
+  capacityStatuses,
+  channels,
+  eBoxStatuses,
+  enterpriseStatuses,
+  languages,
+  mandateStatuses,
+  type CapacityStatus,
+  type Channel,
+  type EBoxStatus,
+  type EnterpriseStatus,
+  type Language,
+  type MandateStatus,
+} from "./states";
 
 /**
  * The GraphQL enums, each built from the constant that is its source (roles.ts for Role and Task, decision-reasons.ts,
@@ -19,27 +32,39 @@ function enumOf<V extends string>(values: readonly V[]): { [K in V]: K } {
 export const RoleEnum = enumOf(roles);
 registerEnumType(RoleEnum, {
   name: "Role",
-  description: "A role a person holds in an enterprise. Legal representatives and the main access manager hold it for the whole enterprise, access managers and users for one capacity.",
+  description:
+    "A role a person holds in an enterprise. Legal representatives and the main access manager hold it for the whole enterprise, access managers and users for one capacity.",
   valuesConfig: Object.fromEntries(roles.map((role) => [role, { description: roleDescriptions[role] }])) as Described<Role>,
 });
 
 const taskDescriptions: Described<Task> = {
   APPOINT_MAIN_ACCESS_MANAGER: { description: "Appoint or replace the enterprise's main access manager (appointMainAccessManager)." },
-  APPOINT_SERVICE_PROVIDER: { description: "Appoint a service provider for a capacity, or end its mandate (appointServiceProvider, endServiceProviderMandate)." },
+  APPOINT_SERVICE_PROVIDER: {
+    description: "Appoint a service provider for a capacity, or end its mandate (appointServiceProvider, endServiceProviderMandate).",
+  },
   ACTIVATE_EBOX: { description: "Activate the enterprise's e-Box with a notification address (activateEBox)." },
-  DELETE_ENTERPRISE_ACCESS: { description: "End every role, mandate and configuration of the enterprise, keeping its history (deleteEnterpriseAccess)." },
+  DELETE_ENTERPRISE_ACCESS: {
+    description: "End every role, mandate and configuration of the enterprise, keeping its history (deleteEnterpriseAccess).",
+  },
   ACTIVATE_ENTERPRISE_ACCOUNT: { description: "Activate the enterprise's account and its default capacity (activateEnterpriseAccount)." },
   ACTIVATE_CAPACITY: { description: "Activate a capacity of the catalog for the enterprise (activateCapacity)." },
-  MANAGE_USERS: { description: "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser)." },
+  MANAGE_USERS: {
+    description: "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser).",
+  },
   APPOINT_ACCESS_MANAGER: { description: "Appoint or revoke an access manager of a capacity (appointAccessManager, revokeAccessManager)." },
-  USE_ONLINE_SERVICES: { description: "Use the online services granted in the capacity, for the enterprise or its clients (canUseOnlineService)." },
+  USE_ONLINE_SERVICES: {
+    description: "Use the online services granted in the capacity, for the enterprise or its clients (canUseOnlineService).",
+  },
   USE_EBOX: { description: "Read the enterprise's e-Box messages and mark them read (EBox.messages, markEBoxMessageRead)." },
-  CONFIGURE_STRUCTURED_MESSAGES: { description: "Configure the channel and technical contact of a capacity's structured messages (configureStructuredMessaging)." },
+  CONFIGURE_STRUCTURED_MESSAGES: {
+    description: "Configure the channel and technical contact of a capacity's structured messages (configureStructuredMessaging).",
+  },
 };
 export const TaskEnum = enumOf(tasks);
 registerEnumType(TaskEnum, {
   name: "Task",
-  description: "The tasks of the role-task table. Each management mutation names the task it needs; Query.can tells whether the caller may perform one.",
+  description:
+    "The tasks of the role-task table. Each management mutation names the task it needs; Query.can tells whether the caller may perform one.",
   valuesConfig: taskDescriptions,
 });
 
@@ -52,7 +77,8 @@ const languageDescriptions: Described<Language> = {
 export const LanguageEnum = enumOf(languages);
 registerEnumType(LanguageEnum, {
   name: "Language",
-  description: "A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account.",
+  description:
+    "A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account.",
   valuesConfig: languageDescriptions,
 });
 
@@ -65,7 +91,8 @@ const enterpriseStatusDescriptions: Described<EnterpriseStatus> = {
 export const EnterpriseStatusEnum = enumOf(enterpriseStatuses);
 registerEnumType(EnterpriseStatusEnum, {
   name: "EnterpriseStatus",
-  description: "Where an enterprise stands in its life in the portal; every task but appointing the main access manager and activating the account needs ACTIVE.",
+  description:
+    "Where an enterprise stands in its life in the portal; every task but appointing the main access manager and activating the account needs ACTIVE.",
   valuesConfig: enterpriseStatusDescriptions,
 });
 
@@ -92,7 +119,9 @@ registerEnumType(MandateStatusEnum, {
 });
 
 const eBoxStatusDescriptions: Described<EBoxStatus> = {
-  NOT_ACTIVATED: { description: "Not activated (or deactivated when the enterprise's access was deleted): a legal representative can activate it." },
+  NOT_ACTIVATED: {
+    description: "Not activated (or deactivated when the enterprise's access was deleted): a legal representative can activate it.",
+  },
   ACTIVE: { description: "Active: messages arrive and are readable with USE_EBOX." },
 };
 export const EBoxStatusEnum = enumOf(eBoxStatuses);
@@ -119,7 +148,9 @@ const decisionReasonDescriptions: Described<DecisionReason> = {
   GRANTED_BY_ROLE: { description: "Allowed: a role of the caller in the enterprise includes the task." },
   GRANTED_BY_MANDATE: { description: "Allowed through a service-provider mandate: the caller's role at the provider includes the task." },
   NOT_AUTHENTICATED: { description: "Denied: no valid bearer token was presented." },
-  NO_ROLE_IN_ENTERPRISE: { description: "Denied: the caller holds no role in the enterprise (also answered for an enterprise that does not exist)." },
+  NO_ROLE_IN_ENTERPRISE: {
+    description: "Denied: the caller holds no role in the enterprise (also answered for an enterprise that does not exist).",
+  },
   ROLE_LACKS_TASK: { description: "Denied: none of the caller's roles in the enterprise includes the task." },
   CAPACITY_NOT_ACTIVE: { description: "Denied: the capacity is not active for the enterprise." },
   ENTERPRISE_NOT_ACTIVE: { description: "Denied: the enterprise's account is not active yet." },

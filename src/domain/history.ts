@@ -9,7 +9,10 @@ import type { EnterpriseStatus } from "./states";
  */
 
 /** The enterprise's status from `at` on; nothing happens when it already has that status. */
-export async function recordEnterpriseStatus(em: EntityManager, { enterpriseId, status, at }: { enterpriseId: number; status: EnterpriseStatus; at: Date }): Promise<void> {
+export async function recordEnterpriseStatus(
+  em: EntityManager,
+  { enterpriseId, status, at }: { enterpriseId: number; status: EnterpriseStatus; at: Date },
+): Promise<void> {
   const open = await em.findOneBy(EnterpriseStatusSpan, { enterpriseId, validTo: IsNull() });
   if (open?.status === status) return;
   if (open) await em.update(EnterpriseStatusSpan, { id: open.id }, { validTo: at });
@@ -29,7 +32,10 @@ export async function recordRegistrations(em: EntityManager, enterpriseIds: read
 }
 
 /** The capacity is active from `at` (kept as it is when it already was). */
-export async function recordCapacityActive(em: EntityManager, { enterpriseId, capacityCode, at }: { enterpriseId: number; capacityCode: string; at: Date }): Promise<void> {
+export async function recordCapacityActive(
+  em: EntityManager,
+  { enterpriseId, capacityCode, at }: { enterpriseId: number; capacityCode: string; at: Date },
+): Promise<void> {
   if (await em.existsBy(CapacityActiveSpan, { enterpriseId, capacityCode, validTo: IsNull() })) return;
   await em.insert(CapacityActiveSpan, { enterpriseId, capacityCode, validFrom: at, validTo: null });
 }
@@ -48,12 +54,19 @@ export async function recordAccessDeleted(em: EntityManager, { enterpriseId, at 
 }
 
 /** The online services of a USER assignment from `at` on: those no longer granted end, new ones begin, the others go on. */
-export async function recordOnlineServices(em: EntityManager, { assignmentId, codes, at }: { assignmentId: number; codes: readonly string[]; at: Date }): Promise<void> {
+export async function recordOnlineServices(
+  em: EntityManager,
+  { assignmentId, codes, at }: { assignmentId: number; codes: readonly string[]; at: Date },
+): Promise<void> {
   const open = await em.findBy(OnlineServiceGrantSpan, { assignmentId, validTo: IsNull() });
   const wanted = new Set(codes);
   const ending = open.filter((s) => !wanted.has(s.onlineServiceCode));
   if (ending.length > 0) await em.update(OnlineServiceGrantSpan, { id: In(ending.map((s) => s.id)) }, { validTo: at });
   const held = new Set(open.map((s) => s.onlineServiceCode));
   const beginning = [...wanted].filter((code) => !held.has(code));
-  if (beginning.length > 0) await em.insert(OnlineServiceGrantSpan, beginning.map((onlineServiceCode) => ({ assignmentId, onlineServiceCode, validFrom: at, validTo: null })));
+  if (beginning.length > 0)
+    await em.insert(
+      OnlineServiceGrantSpan,
+      beginning.map((onlineServiceCode) => ({ assignmentId, onlineServiceCode, validFrom: at, validTo: null })),
+    );
 }

@@ -50,7 +50,8 @@ export function parseName(input: string, { max = 100 }: { max?: number } = {}): 
   if (value.length === 0) return { ok: false, problem: message("check.text.empty", { label: "value" }) };
   if ([...value].length > max) return { ok: false, problem: message("check.text.tooLong", { label: "value", max }) };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return { ok: false, problem: message("check.text.controlCharacters", { label: "value" }) };
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(value))
+    return { ok: false, problem: message("check.text.controlCharacters", { label: "value" }) };
   if (bidiControls.test(value)) return { ok: false, problem: message("check.text.bidiControls", { label: "value" }) };
   // A lone surrogate is not a character at all; MariaDB's utf8mb4 would refuse it with an error.
   if (/\p{Cs}/u.test(value)) return { ok: false, problem: message("check.text.invalidUnicode", { label: "value" }) };
@@ -59,7 +60,8 @@ export function parseName(input: string, { max = 100 }: { max?: number } = {}): 
 }
 
 // A pragmatic address check: one @, a dotted domain, no spaces; the full RFC 5322 grammar admits addresses no mail system delivers.
-const emailPattern = /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const emailPattern =
+  /^[^\s@"<>()[\]\\,;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 export function parseEmail(input: string): Checked<string> {
   const value = input.trim();

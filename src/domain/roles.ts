@@ -24,8 +24,7 @@ export type Task = (typeof tasks)[number];
 export const roleDescriptions = {
   LEGAL_REPRESENTATIVE:
     "Known from the enterprise register; appoints the main access manager and service providers, activates the e-Box, deletes the enterprise's access.",
-  MAIN_ACCESS_MANAGER:
-    "Activates the enterprise's account and capacities, appoints an access manager per capacity, manages users.",
+  MAIN_ACCESS_MANAGER: "Activates the enterprise's account and capacities, appoints an access manager per capacity, manages users.",
   ACCESS_MANAGER: "Manages the users of one capacity, uses its online services and the e-Box, configures structured messages.",
   USER: "Uses the online services granted in one capacity and the enterprise's e-Box.",
 } as const satisfies Record<Role, string>;

@@ -86,7 +86,8 @@ export const DateTimeScalar = new GraphQLScalarType({
   ...dateTime,
   name: "DateTime",
   description: "An ISO-8601 date-time in UTC.",
-  serialize: (value: unknown): string => (typeof value === "string" && isoDateTime.test(value) ? value : (dateTime.serialize(value) as Date).toISOString()),
+  serialize: (value: unknown): string =>
+    typeof value === "string" && isoDateTime.test(value) ? value : (dateTime.serialize(value) as Date).toISOString(),
   parseValue: checkedDateTime(dateTime.parseValue!),
   parseLiteral: checkedDateTime(dateTime.parseLiteral!),
 });

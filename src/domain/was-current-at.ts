@@ -14,9 +14,14 @@ export const wasCurrentAt = {
     return `(${alias}.${start} <= :asOf AND (${alias}.ended_at IS NULL OR ${alias}.ended_at > :asOf) AND (${alias}.valid_until IS NULL OR ${alias}.valid_until > :asOf))`;
   },
   /** The same condition on a row in memory. */
-  holds(row: Pick<RoleAssignment, "grantedAt" | "endedAt" | "validUntil"> | Pick<ServiceProviderMandate, "startsAt" | "endedAt" | "validUntil">, at: Date): boolean {
+  holds(
+    row: Pick<RoleAssignment, "grantedAt" | "endedAt" | "validUntil"> | Pick<ServiceProviderMandate, "startsAt" | "endedAt" | "validUntil">,
+    at: Date,
+  ): boolean {
     const start = "grantedAt" in row ? row.grantedAt : row.startsAt;
     const t = at.getTime();
-    return instant(start) <= t && (row.endedAt === null || instant(row.endedAt) > t) && (row.validUntil === null || instant(row.validUntil) > t);
+    return (
+      instant(start) <= t && (row.endedAt === null || instant(row.endedAt) > t) && (row.validUntil === null || instant(row.validUntil) > t)
+    );
   },
 };

@@ -7,5 +7,8 @@ import { isAuthenticated, performs, type MutationRules } from "./shield";
  * because the shield belongs to it and the actions below know nothing of it.
  */
 export const mutationRules: MutationRules = Object.fromEntries(
-  Object.values(mutationActions).map((action) => [action.mutation, action.target ? performs(action.task!, action.target) : isAuthenticated]),
+  Object.values(mutationActions).map((action) => [
+    action.mutation,
+    action.target ? performs(action.task!, action.target) : isAuthenticated,
+  ]),
 );

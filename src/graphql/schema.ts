@@ -1,4 +1,14 @@
-import { getNamedType, GraphQLEnumType, GraphQLObjectType, GraphQLSchema, isInputObjectType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLFieldResolver } from "graphql";
+import {
+  getNamedType,
+  GraphQLEnumType,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isInputObjectType,
+  isObjectType,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLFieldResolver,
+} from "graphql";
 import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
 import { applyShield } from "./shield";
 import { MutationResolver } from "../management/mutation.resolver";
@@ -64,7 +74,9 @@ const noTopics: PubSub = {
  * Validation is off: the management actions validate their input and answer BAD_USER_INPUT naming the field.
  */
 export function buildTypedSchema(): GraphQLSchema {
-  typed ??= describeRootTypes(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })));
+  typed ??= describeRootTypes(
+    directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })),
+  );
   return typed;
 }
 
@@ -117,7 +129,11 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
     field.resolve =
       direct.length === 2
         ? (root, args, context, info) => method.call(instance, first(root, args, context, info), second(root, args, context, info))
-        : (root, args, context, info) => method.apply(instance, direct.map((getter) => getter(root, args, context, info)));
+        : (root, args, context, info) =>
+            method.apply(
+              instance,
+              direct.map((getter) => getter(root, args, context, info)),
+            );
     directlyResolvedFields.add(`${typeName}.${definition.schemaName}`);
   }
   return schema;
@@ -132,14 +148,30 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
   const described = (type: GraphQLObjectType | null | undefined, description: string) =>
     type ? new GraphQLObjectType({ ...type.toConfig(), description }) : type;
-  const query = described(config.query, "What a caller can read: themself, the role-task table, the catalog, their enterprises and decisions.");
-  const mutation = described(config.mutation, "The management actions, one per task of the role-task table (and updateMyAccount): each one transaction, audited.");
-  const subscription = described(config.subscription, "Live changes, over graphql-ws (WebSocket) at the same URL as queries and mutations.");
+  const query = described(
+    config.query,
+    "What a caller can read: themself, the role-task table, the catalog, their enterprises and decisions.",
+  );
+  const mutation = described(
+    config.mutation,
+    "The management actions, one per task of the role-task table (and updateMyAccount): each one transaction, audited.",
+  );
+  const subscription = described(
+    config.subscription,
+    "Live changes, over graphql-ws (WebSocket) at the same URL as queries and mutations.",
+  );
   const roots = new Set([config.query?.name, config.mutation?.name, config.subscription?.name]);
   // The directive's argument is the schema's own Language enum, which exists only once type-graphql has built it.
   const language = schema.getType("Language");
   const directives = language instanceof GraphQLEnumType ? [...config.directives, languageDirective(language)] : config.directives;
-  return new GraphQLSchema({ ...config, query, mutation, subscription, directives, types: config.types.filter((type) => !roots.has(type.name)) });
+  return new GraphQLSchema({
+    ...config,
+    query,
+    mutation,
+    subscription,
+    directives,
+    types: config.types.filter((type) => !roots.has(type.name)),
+  });
 }
 
 /** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */

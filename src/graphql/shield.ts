@@ -34,7 +34,10 @@ type RuleCheck<P, A> = (parent: P, args: A, context: Context) => Promise<true | 
 const rule =
   (name: string, options: { cache: "contextual" | "no_cache" }) =>
   <P, A>(check: RuleCheck<P, A>): IRule =>
-    shieldRule(name, options)(async (parent: P, args: A, context: Context): Promise<true | Error> => {
+    shieldRule(
+      name,
+      options,
+    )(async (parent: P, args: A, context: Context): Promise<true | Error> => {
       try {
         return await check(parent, args, context);
       } catch (error) {
@@ -116,15 +119,11 @@ export const fieldRules = {
   },
   Enterprise: {
     expiringSoon: rule("readsExpiringRights", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
-      (await context.access.expiringScope(parent.id))
-        ? true
-        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
+      (await context.access.expiringScope(parent.id)) ? true : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
     ),
     roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
     auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
-      (await context.access.canReadAuditTrail(parent))
-        ? true
-        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.auditTrail")),
+      (await context.access.canReadAuditTrail(parent)) ? true : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.auditTrail")),
     ),
   },
 };
@@ -164,9 +163,14 @@ const partialInMutations =
   (refused: unknown): FieldMiddleware =>
   // In queries the refusal stands as it is: the field's own resolution (a value or a promise), with no async wrapper.
   (resolve, parent, args, context, info) =>
-    info.operation.operation === "mutation" ? partialInMutation(refused, resolve, parent, args, context, info) : resolve(parent, args, context, info);
+    info.operation.operation === "mutation"
+      ? partialInMutation(refused, resolve, parent, args, context, info)
+      : resolve(parent, args, context, info);
 
-async function partialInMutation(refused: unknown, ...[resolve, parent, args, context, info]: Parameters<FieldMiddleware>): Promise<unknown> {
+async function partialInMutation(
+  refused: unknown,
+  ...[resolve, parent, args, context, info]: Parameters<FieldMiddleware>
+): Promise<unknown> {
   let result: unknown;
   try {
     result = await resolve(parent, args, context, info);
@@ -196,7 +200,11 @@ export function assertEveryRootFieldRuled(schema: GraphQLSchema, mutationRules: 
     if (!type) continue;
     const fields = Object.keys(type.getFields());
     problems.push(...fields.filter((field) => !(field in rules)).map((field) => `${type.name}.${field} has no rule`));
-    problems.push(...Object.keys(rules).filter((field) => !fields.includes(field)).map((field) => `the rule for ${type.name}.${field} guards no field`));
+    problems.push(
+      ...Object.keys(rules)
+        .filter((field) => !fields.includes(field))
+        .map((field) => `the rule for ${type.name}.${field} guards no field`),
+    );
   }
   if (problems.length > 0) throw new Error(`The shield does not match the schema: ${problems.join("; ")} (src/graphql/shield.ts)`);
 }
@@ -221,7 +229,10 @@ export function applyShield(schema: GraphQLSchema, mutationRules: MutationRules)
     ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
   }
   const partial = Object.fromEntries(
-    Object.entries(refusedValues).map(([typeName, fields]) => [typeName, Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, partialInMutations(value)]))]),
+    Object.entries(refusedValues).map(([typeName, fields]) => [
+      typeName,
+      Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, partialInMutations(value)])),
+    ]),
   );
   return applyMiddleware(applyMiddleware(schema, ruled as IMiddleware), partial as IMiddleware);
 }

@@ -10,7 +10,8 @@ import { viewerFor, type ViewerRows } from "../identity/viewer";
  */
 export const malformedHeader = () => new UnauthenticatedError("TOKEN_INVALID", message("auth.headerMalformed"));
 
-export const isMalformedHeader = (error: unknown): boolean => error instanceof UnauthenticatedError && error.localized.key === "auth.headerMalformed";
+export const isMalformedHeader = (error: unknown): boolean =>
+  error instanceof UnauthenticatedError && error.localized.key === "auth.headerMalformed";
 
 const bearer = /^Bearer\s+(\S+)\s*$/i;
 

@@ -1,6 +1,14 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
-import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import {
+  execute,
+  getVariableValues,
+  GraphQLError,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from "graphql";
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
 type GatewayRequestContext = Parameters<NonNullable<Awaited<ReturnType<GatewayInterface["load"]>>["executor"]>>[0];

@@ -48,7 +48,10 @@ export function cors({ origins }: { origins: CorsOrigins }): RequestHandler {
 
 /** Parses CORS_ORIGINS: exact origins (scheme, host, port), or "*" where `wildcardAllowed`; throws a message naming the bad entry. */
 export function parseCorsOrigins(value: string | undefined, { wildcardAllowed }: { wildcardAllowed: boolean }): CorsOrigins {
-  const entries = (value ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+  const entries = (value ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (entries.includes("*")) {
     if (entries.length > 1) throw new Error(`CORS_ORIGINS is either "*" or a list of origins (got "${value}")`);
     if (!wildcardAllowed) throw new Error('CORS_ORIGINS="*" is for development: name the origins in production');
@@ -62,7 +65,10 @@ export function parseCorsOrigins(value: string | undefined, { wildcardAllowed }:
       origin = null;
     }
     // A browser sends the origin without path or trailing slash, lower-case: anything else would never match.
-    if (origin !== entry || !/^https?:/.test(entry)) throw new Error(`CORS_ORIGINS entries are origins such as https://portal.example.be, without path or trailing slash (got "${entry}")`);
+    if (origin !== entry || !/^https?:/.test(entry))
+      throw new Error(
+        `CORS_ORIGINS entries are origins such as https://portal.example.be, without path or trailing slash (got "${entry}")`,
+      );
   }
   return entries;
 }

@@ -96,7 +96,8 @@ const empty: Shape = { depth: 0, aliases: 0, rootFields: 0, fields: 0 };
  */
 export function measureOperation(document: DocumentNode, operation: OperationDefinitionNode): Shape {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const measured = new Map<string, Shape>();
 
   const measure = (selectionSet: SelectionSetNode): Shape => {
@@ -155,7 +156,9 @@ function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNo
       else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
       else if (!visited.has(selection.name.value)) {
         visited.add(selection.name.value);
-        const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+        const fragment = document.definitions.find(
+          (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
+        );
         if (fragment) walk(fragment.selectionSet);
       }
     }
@@ -256,7 +259,12 @@ function assertShapeWithinLimits(shape: Shape, limits: DocumentLimits): void {
  */
 export function assertWithinLimits(
   limits: DocumentLimits,
-  { schema, document, operation, variables }: { schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> | undefined },
+  {
+    schema,
+    document,
+    operation,
+    variables,
+  }: { schema: GraphQLSchema; document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> | undefined },
 ): void {
   assertShapeWithinLimits(measureOperation(document, operation), limits);
   const cost = costOf(schema, document, operation, variables, expandedFieldsPerToken * limits.maxTokens, new Map());

@@ -27,7 +27,8 @@ export function dryRuns({ logger }: { logger: Logger }): ApolloServerPlugin<Cont
           try {
             const em = contextValue.readManager;
             const enterprises = new Map<number, Enterprise | null>();
-            for (const id of new Set(dryRun.auditEvents.map((e) => e.enterpriseId))) if (id !== null) enterprises.set(id, await em.findOneBy(Enterprise, { id }));
+            for (const id of new Set(dryRun.auditEvents.map((e) => e.enterpriseId)))
+              if (id !== null) enterprises.set(id, await em.findOneBy(Enterprise, { id }));
             logger.info(
               {
                 requestId: contextValue.requestId,
@@ -38,7 +39,9 @@ export function dryRuns({ logger }: { logger: Logger }): ApolloServerPlugin<Cont
               "dry run",
             );
             if (response.body.kind !== "single") return;
-            const names = new Map(dryRun.standIns.map(({ shown }) => [shown.ssin, { givenName: shown.givenName, familyName: shown.familyName }]));
+            const names = new Map(
+              dryRun.standIns.map(({ shown }) => [shown.ssin, { givenName: shown.givenName, familyName: shown.familyName }]),
+            );
             const auditEvents = [];
             for (const e of dryRun.auditEvents) {
               const enterprise = e.enterpriseId === null ? null : (enterprises.get(e.enterpriseId) ?? null);

@@ -69,7 +69,9 @@ const apolloRefusals: readonly [RegExp, MessageKey][] = [
  */
 export function inLanguage<E extends { message: string; extensions?: Readonly<Record<string, unknown>> }>(error: E, language: Language): E {
   const extensions = error.extensions ?? {};
-  const key = isMessageKey(extensions.messageKey) ? extensions.messageKey : apolloRefusals.find(([pattern]) => pattern.test(error.message))?.[1];
+  const key = isMessageKey(extensions.messageKey)
+    ? extensions.messageKey
+    : apolloRefusals.find(([pattern]) => pattern.test(error.message))?.[1];
   if (!key) return error;
   const params = typeof extensions.params === "object" && extensions.params !== null ? (extensions.params as Record<string, unknown>) : {};
   return {
@@ -80,8 +82,18 @@ export function inLanguage<E extends { message: string; extensions?: Readonly<Re
 }
 
 /** The answer for an error no client may read: the message in `language`, and the id of the request it is logged under. */
-export function maskedError({ path, requestId }: { path?: GraphQLFormattedError["path"]; requestId?: string }, language: Language): GraphQLFormattedError {
-  return inLanguage({ message: maskedMessage, path, extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}), messageKey: "http.internal" } }, language);
+export function maskedError(
+  { path, requestId }: { path?: GraphQLFormattedError["path"]; requestId?: string },
+  language: Language,
+): GraphQLFormattedError {
+  return inLanguage(
+    {
+      message: maskedMessage,
+      path,
+      extensions: { code: "INTERNAL_SERVER_ERROR", ...(requestId ? { requestId } : {}), messageKey: "http.internal" },
+    },
+    language,
+  );
 }
 
 /**
@@ -102,7 +114,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 /** A formatted error as the request's answer: in its language, and a masked one with its id. Applying it twice changes nothing. */
-export function forRequest(error: GraphQLFormattedError, { requestId, language }: { requestId: string; language: Language }): GraphQLFormattedError {
+export function forRequest(
+  error: GraphQLFormattedError,
+  { requestId, language }: { requestId: string; language: Language },
+): GraphQLFormattedError {
   if (error.extensions?.code === "INTERNAL_SERVER_ERROR") return maskedError({ path: error.path, requestId }, language);
   return inLanguage(error, language);
 }

@@ -11,7 +11,15 @@ import { versionsLost } from "../database/enterprise-versions";
  * statements, only slower, and the state is the database's, so every gateway reports it at once; answering 503 would
  * take every gateway out of the balancer together, an outage for what is a loss of speed.
  */
-export function healthRoutes({ dataSource, keepsModels = false, timeoutMs = 2000 }: { dataSource: DataSource; keepsModels?: boolean; timeoutMs?: number }): Router {
+export function healthRoutes({
+  dataSource,
+  keepsModels = false,
+  timeoutMs = 2000,
+}: {
+  dataSource: DataSource;
+  keepsModels?: boolean;
+  timeoutMs?: number;
+}): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

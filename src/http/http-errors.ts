@@ -27,11 +27,25 @@ export function httpErrors({ bodyLimit, logger }: { bodyLimit: string; logger: L
     const language = headerLanguage(req.headers);
     if (status === 500) {
       logger.error({ requestId, err: error }, "unexpected error");
-      res.status(500).json({ errors: [inLanguage({ message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId, messageKey: "http.internal" } }, language)] });
+      res.status(500).json({
+        errors: [
+          inLanguage(
+            { message: maskedMessage, extensions: { code: "INTERNAL_SERVER_ERROR", requestId, messageKey: "http.internal" } },
+            language,
+          ),
+        ],
+      });
       return;
     }
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
-    const problem = status === 413 ? message("http.bodyTooLarge", { limit: bodyLimit }) : (bodyProblems[error.type ?? ""] ?? message("http.bodyUnreadable"));
-    res.status(status).json({ errors: [inLanguage({ message: englishText(problem), extensions: { code, messageKey: problem.key, params: problem.params } }, language)] });
+    const problem =
+      status === 413
+        ? message("http.bodyTooLarge", { limit: bodyLimit })
+        : (bodyProblems[error.type ?? ""] ?? message("http.bodyUnreadable"));
+    res.status(status).json({
+      errors: [
+        inLanguage({ message: englishText(problem), extensions: { code, messageKey: problem.key, params: problem.params } }, language),
+      ],
+    });
   };
 }

@@ -6,7 +6,11 @@ import type { Config } from "../config";
  * The Express app and the HTTP server it answers on, with the settings every route shares, and the client's address
  * of an upgrade request as Express would see it (TRUST_PROXY), for the WebSocket's per-client quota.
  */
-export function httpServerFor(config: Config): { app: Express; httpServer: Server; clientAddress: (request: IncomingMessage) => string | undefined } {
+export function httpServerFor(config: Config): {
+  app: Express;
+  httpServer: Server;
+  clientAddress: (request: IncomingMessage) => string | undefined;
+} {
   const app = express();
   app.disable("x-powered-by");
   // Express hashes every body it sends (sha1) for an ETag: a GraphQL POST answer is never revalidated, and hashing a
@@ -20,7 +24,11 @@ export function httpServerFor(config: Config): { app: Express; httpServer: Serve
   // The upgrade request through Express's request prototype, which computes `ip`.
   const clientAddress = (request: IncomingMessage) => {
     const view = Object.create(app.request) as express.Request;
-    Object.defineProperties(view, { headers: { value: request.headers }, socket: { value: request.socket }, connection: { value: request.socket } });
+    Object.defineProperties(view, {
+      headers: { value: request.headers },
+      socket: { value: request.socket },
+      connection: { value: request.socket },
+    });
     return view.ip ?? request.socket.remoteAddress;
   };
   return { app, httpServer, clientAddress };

@@ -25,10 +25,15 @@ export async function keptEnterpriseModels({
   logger: Logger;
 }): Promise<{ enterpriseCache: EnterpriseCache | null; keepsModels: boolean; stop: () => void }> {
   const keepsModels = config.enterpriseCache.maxRows > 0;
-  const atStart = keepsModels ? await checkVersionsAtStart(dataSource, { now: clock.now() }) : { recreated: [], missing: [], cleared: null };
+  const atStart = keepsModels
+    ? await checkVersionsAtStart(dataSource, { now: clock.now() })
+    : { recreated: [], missing: [], cleared: null };
   const missingTriggers = atStart.missing;
   if (missingTriggers.length > 0) {
-    logger.error({ missingTriggers }, "enterprise version triggers are missing and could not be created (TRIGGER privilege?): no gateway keeps enterprise read models until a gateway starts with them present");
+    logger.error(
+      { missingTriggers },
+      "enterprise version triggers are missing and could not be created (TRIGGER privilege?): no gateway keeps enterprise read models until a gateway starts with them present",
+    );
   } else if (atStart.recreated.length > 0 || atStart.cleared) {
     logger.warn(
       { recreatedTriggers: atStart.recreated, lostAt: atStart.cleared?.at, lostReason: atStart.cleared?.reason },
@@ -37,7 +42,10 @@ export async function keptEnterpriseModels({
   }
   const enterpriseCache = missingTriggers.length > 0 ? null : enterpriseCacheFor(dataSource, config.enterpriseCache);
   const stop = onVersionsLost(dataSource, ({ reason, enterpriseIds, missingTriggers: missing, requestId }) => {
-    logger.error({ requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason }, "enterprise versions did not move with a change (version triggers lost?): no gateway takes enterprise read models until a gateway starts again, which recreates the triggers");
+    logger.error(
+      { requestId: requestId ?? undefined, enterpriseIds, missingTriggers: missing, reason },
+      "enterprise versions did not move with a change (version triggers lost?): no gateway takes enterprise read models until a gateway starts again, which recreates the triggers",
+    );
     enterpriseCache?.clear();
   });
   return { enterpriseCache, keepsModels, stop };

@@ -11,7 +11,10 @@ import type { LiveOptions } from "./live-connections";
 
 /** A refusal before the subscription has its context: the connection's Accept-Language, then its viewer's language. */
 export const connectionLanguage = (extra: Extra & { connection?: { viewer: Person } }): Language =>
-  chooseLanguage({ acceptLanguage: preferredLanguage(extra.request.headers["accept-language"]), viewer: extra.connection?.viewer.language }, "EN");
+  chooseLanguage(
+    { acceptLanguage: preferredLanguage(extra.request.headers["accept-language"]), viewer: extra.connection?.viewer.language },
+    "EN",
+  );
 
 /**
  * The errors a subscription is sent, as over HTTP: typed ones in the subscription's language (its context's, else the
@@ -28,7 +31,14 @@ export function liveErrors(logger: Logger): Pick<LiveOptions, "onNext" | "onErro
     onNext(ctx, _id, _payload, args, result: ExecutionResult) {
       if (!result.errors) return undefined;
       const context = args.contextValue as Context | undefined;
-      return { ...result, errors: mask(result.errors, context?.requestId ?? randomUUID(), context ? messageLanguageFor(context) : connectionLanguage(ctx.extra)) };
+      return {
+        ...result,
+        errors: mask(
+          result.errors,
+          context?.requestId ?? randomUUID(),
+          context ? messageLanguageFor(context) : connectionLanguage(ctx.extra),
+        ),
+      };
     },
     onError(ctx, _id, _payload, errors) {
       return mask(errors, randomUUID(), connectionLanguage(ctx.extra));

@@ -69,7 +69,10 @@ export function liveSubscribe({
       acceptLanguage: extra.request.headers["accept-language"],
       live: subscribers,
     });
-    logger.info({ requestId: contextValue.requestId, operationName: checked.operation.name?.value, subscription: id }, "subscription started");
+    logger.info(
+      { requestId: contextValue.requestId, operationName: checked.operation.name?.value, subscription: id },
+      "subscription started",
+    );
     return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
   };
 }

@@ -17,7 +17,13 @@ function originAllowed(request: IncomingMessage, origins: CorsOrigins): boolean 
 }
 
 function refuseUpgrade(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
-  const lines = [`HTTP/1.1 ${status} ${text}`, "Connection: close", "Content-Type: text/plain; charset=utf-8", `Content-Length: ${Buffer.byteLength(text)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `HTTP/1.1 ${status} ${text}`,
+    "Connection: close",
+    "Content-Type: text/plain; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   socket.end(`${lines.join("\r\n")}\r\n\r\n${text}`);
 }
 

@@ -4,7 +4,13 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import express, { type Request, type Response, type Router } from "express";
 import { print } from "graphql";
-import { AccessChangedDocument, AccessManagerDashboardDocument, AppointMainAccessManagerDocument, CanDocument, MyEnterprisesDocument } from "../client/generated/operations";
+import {
+  AccessChangedDocument,
+  AccessManagerDashboardDocument,
+  AppointMainAccessManagerDocument,
+  CanDocument,
+  MyEnterprisesDocument,
+} from "../client/generated/operations";
 import type { Config } from "../config";
 
 const endpoint = "/graphql";
@@ -123,15 +129,24 @@ const demoEnterprise = "0123.456.749";
 /** The example tabs: documents of the SDK's operations (schema/operations), with variables for the demo register. */
 const examples = [
   { comment: "My enterprises, and the tasks I may perform in each.", document: MyEnterprisesDocument, variables: null },
-  { comment: "May I appoint a main access manager here? A decision says why, and never throws FORBIDDEN.", document: CanDocument, variables: { enterprise: demoEnterprise, task: "APPOINT_MAIN_ACCESS_MANAGER" } },
+  {
+    comment: "May I appoint a main access manager here? A decision says why, and never throws FORBIDDEN.",
+    document: CanDocument,
+    variables: { enterprise: demoEnterprise, task: "APPOINT_MAIN_ACCESS_MANAGER" },
+  },
   {
     comment: "A legal representative appoints (or replaces) the main access manager.",
     document: AppointMainAccessManagerDocument,
     variables: { input: { enterprise: demoEnterprise, person: { ssin: "90011512363", givenName: "Pieter", familyName: "Peeters" } } },
   },
-  { comment: "An access manager's view of an enterprise.", document: AccessManagerDashboardDocument, variables: { enterprise: demoEnterprise } },
   {
-    comment: "Live changes (a subscription, over WebSocket): run it, then change something in another tab. Without `enterprise`: changes of your own rights.",
+    comment: "An access manager's view of an enterprise.",
+    document: AccessManagerDashboardDocument,
+    variables: { enterprise: demoEnterprise },
+  },
+  {
+    comment:
+      "Live changes (a subscription, over WebSocket): run it, then change something in another tab. Without `enterprise`: changes of your own rights.",
     document: AccessChangedDocument,
     variables: { enterprise: demoEnterprise },
   },
@@ -197,7 +212,11 @@ const contentSecurityPolicy = [
  */
 function compressedAssets() {
   const compressed = new Map<string, Promise<{ plain: Buffer; gzipped: Buffer }>>();
-  return async (req: Request, res: Response, { name, load, type, cacheControl }: { name: string; load: () => Promise<Buffer>; type: string; cacheControl: string }) => {
+  return async (
+    req: Request,
+    res: Response,
+    { name, load, type, cacheControl }: { name: string; load: () => Promise<Buffer>; type: string; cacheControl: string },
+  ) => {
     let entry = compressed.get(name);
     if (!entry) {
       entry = load().then(async (plain) => ({ plain, gzipped: await promisify(gzip)(plain) }));
@@ -227,7 +246,10 @@ export function playgroundRoutes({ config }: { config: Pick<Config, "playground"
     });
   }
   if (config.trustedDocuments === "only") {
-    hints.push({ text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.", warning: true });
+    hints.push({
+      text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.",
+      warning: true,
+    });
   }
   // Development only: a token kept in the browser outlives the session (see playgroundScript).
   const html = page({ hints, persistHeaders: config.oidc === null });
@@ -235,19 +257,37 @@ export function playgroundRoutes({ config }: { config: Pick<Config, "playground"
 
   router.get(endpoint, (req, res, next) => {
     if (!prefersHtml(req)) return next();
-    res.set({ "content-security-policy": contentSecurityPolicy, "x-content-type-options": "nosniff", "cache-control": "no-cache" }).type("html").send(html);
+    res
+      .set({ "content-security-policy": contentSecurityPolicy, "x-content-type-options": "nosniff", "cache-control": "no-cache" })
+      .type("html")
+      .send(html);
   });
   router.get(`${assetPath}/playground.js`, (req, res, next) => {
-    sendAsset(req, res, { name: "playground.js", load: async () => Buffer.from(playgroundScript), type: "js", cacheControl: "no-cache" }).catch(next);
+    sendAsset(req, res, {
+      name: "playground.js",
+      load: async () => Buffer.from(playgroundScript),
+      type: "js",
+      cacheControl: "no-cache",
+    }).catch(next);
   });
   router.get(`${assetPath}/playground.css`, (req, res, next) => {
-    sendAsset(req, res, { name: "playground.css", load: async () => Buffer.from(playgroundStyle), type: "css", cacheControl: "no-cache" }).catch(next);
+    sendAsset(req, res, {
+      name: "playground.css",
+      load: async () => Buffer.from(playgroundStyle),
+      type: "css",
+      cacheControl: "no-cache",
+    }).catch(next);
   });
   router.get(`${assetPath}/:name`, (req, res, next) => {
     const name = req.params.name;
     const file = Object.hasOwn(packagedAssets, name) ? packagedAssets[name] : undefined;
     if (!file) return next();
-    sendAsset(req, res, { name, load: () => readFile(file), type: name.endsWith(".css") ? "css" : "js", cacheControl: "public, max-age=86400" }).catch(next);
+    sendAsset(req, res, {
+      name,
+      load: () => readFile(file),
+      type: name.endsWith(".css") ? "css" : "js",
+      cacheControl: "public, max-age=86400",
+    }).catch(next);
   });
   return router;
 }

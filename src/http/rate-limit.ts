@@ -56,7 +56,10 @@ export function clientKey(address: string | undefined): string {
   const headGroups = head ? head.split(":") : [];
   const tailGroups = address.includes("::") ? (tail ? tail.split(":") : []) : [];
   const groups = [...headGroups, ...Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups];
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /** Viewers are counted under a hash of their national number, which never reaches Redis. */
@@ -86,14 +89,26 @@ export function createRateLimits({
   const limiter = (name: string, points: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: quota.windowSeconds });
     if (!redis) return memory;
-    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rate:${name}`, points, duration: quota.windowSeconds, insuranceLimiter: memory, rejectIfRedisNotReady: true });
+    return new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}rate:${name}`,
+      points,
+      duration: quota.windowSeconds,
+      insuranceLimiter: memory,
+      rejectIfRedisNotReady: true,
+    });
   };
   const clients = limiter("client", quota.perClient);
   const viewers = limiter("viewer", quota.perViewer);
   const remainingOfClient = new WeakMap<Response, number>();
 
   /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (from: RateLimiterAbstract, key: string, requestId?: string, points = 1): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
+  const take = async (
+    from: RateLimiterAbstract,
+    key: string,
+    requestId?: string,
+    points = 1,
+  ): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
     try {
       return { allowed: true, state: await from.consume(key, points) };
     } catch (outcome) {
@@ -124,7 +139,10 @@ export function createRateLimits({
     const error = refusal(res, "client", outcome.state);
     res.setHeader("x-request-id", requestIdOf(req));
     const { messageKey, params } = error.extensions;
-    const answer = { message: error.message, extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params } };
+    const answer = {
+      message: error.message,
+      extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params },
+    };
     res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
   };
 
@@ -137,7 +155,8 @@ export function createRateLimits({
     async perViewer(subject, res, operations = 1) {
       const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req), operations);
       if (!outcome) return;
-      if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed) announce(res, quota.perViewer, outcome.state);
+      if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed)
+        announce(res, quota.perViewer, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
     },
     async take(scope, key) {

@@ -38,7 +38,17 @@ export class RedisCache implements KeyValueCache<string> {
   private readonly defaultTtlSeconds: number;
   private readonly maxEntries: number | null;
 
-  constructor({ client, prefix, defaultTtlSeconds = 3_600, maxEntries = null }: { client: Redis; prefix: string; defaultTtlSeconds?: number; maxEntries?: number | null }) {
+  constructor({
+    client,
+    prefix,
+    defaultTtlSeconds = 3_600,
+    maxEntries = null,
+  }: {
+    client: Redis;
+    prefix: string;
+    defaultTtlSeconds?: number;
+    maxEntries?: number | null;
+  }) {
     this.client = client;
     this.prefix = prefix;
     this.defaultTtlSeconds = defaultTtlSeconds;
@@ -62,7 +72,8 @@ export class RedisCache implements KeyValueCache<string> {
     const ttl = options?.ttl && options.ttl > 0 ? Math.ceil(options.ttl) : this.defaultTtlSeconds;
     try {
       if (this.maxEntries === null) await this.client.set(this.prefix + key, value, "EX", ttl);
-      else await this.client.eval(boundedSet, 2, this.indexKey, this.prefix + key, value, ttl, Date.now(), key, this.maxEntries, this.prefix);
+      else
+        await this.client.eval(boundedSet, 2, this.indexKey, this.prefix + key, value, ttl, Date.now(), key, this.maxEntries, this.prefix);
     } catch {
       // A cache write that fails is a later miss, not an error.
     }

@@ -31,7 +31,14 @@ export function withRequestDeadline({ timeoutMs, logger }: { timeoutMs: number; 
       const error = deadline.signal.reason as TimeoutError;
       logger.warn({ requestId, timeoutMs }, "request deadline passed");
       const { messageKey, params } = error.extensions;
-      res.status(503).json({ errors: [inLanguage({ message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } }, scope.messageLanguage())] });
+      res.status(503).json({
+        errors: [
+          inLanguage(
+            { message: error.message, extensions: { code: "TIMEOUT", reason: error.reason, requestId, messageKey, params } },
+            scope.messageLanguage(),
+          ),
+        ],
+      });
     }, timeoutMs);
     res.once("close", () => clearTimeout(timer));
     deadlines.set(req, deadline);

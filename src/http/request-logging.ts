@@ -9,14 +9,18 @@ export function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
   return {
     // Apollo then answers a bare INTERNAL_SERVER_ERROR (src/http/apollo-handler.ts gives it the request id).
     async unexpectedErrorProcessingRequest({ requestContext, error }) {
-      logger.error({ requestId: requestContext.contextValue.requestId, operationName: requestContext.operationName, err: error }, "unexpected error");
+      logger.error(
+        { requestId: requestContext.contextValue.requestId, operationName: requestContext.operationName, err: error },
+        "unexpected error",
+      );
     },
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            if (!isPublicError(error)) logger.error({ requestId: contextValue.requestId, operationName, err: error.originalError ?? error }, "unexpected error");
+            if (!isPublicError(error))
+              logger.error({ requestId: contextValue.requestId, operationName, err: error.originalError ?? error }, "unexpected error");
           }
         },
         async willSendResponse({ response, operationName }) {

@@ -61,7 +61,11 @@ export function responseHeaders({ realm }: { realm: string }): RequestHandler {
     res.vary("Accept-Language");
     const withToken = req.headers.authorization !== undefined;
     if (withToken) res.setHeader("Cache-Control", "private, no-store");
-    beforeHead(res, (status) => (status === 401 ? ["WWW-Authenticate", withToken ? `Bearer realm="${realm}", error="invalid_token"` : `Bearer realm="${realm}"`] : null));
+    beforeHead(res, (status) =>
+      status === 401
+        ? ["WWW-Authenticate", withToken ? `Bearer realm="${realm}", error="invalid_token"` : `Bearer realm="${realm}"`]
+        : null,
+    );
     next();
   };
 }

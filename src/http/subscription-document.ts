@@ -1,4 +1,12 @@
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import { BadRequestError, QueryTooComplexError } from "../errors";
 import { message } from "../i18n/messages";
@@ -39,10 +47,15 @@ export function subscriptionDocumentCheck({
       if (!(error instanceof GraphQLError)) throw error;
       const tokens = tokenLimitOf(error.message);
       // graphql-js's own words about the document (as over HTTP), with its code; the token limit named as the limit it is.
-      return [tokens !== null ? new QueryTooComplexError("tokens", tokens, Number.NaN) : new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+      return [
+        tokens !== null
+          ? new QueryTooComplexError("tokens", tokens, Number.NaN)
+          : new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+      ];
     }
     const invalid = validate(schema, document);
-    if (invalid.length > 0) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+    if (invalid.length > 0)
+      return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new BadRequestError(message("live.operationName"))];
     if (operation.operation !== "subscription") return [new BadRequestError(message("live.onlySubscriptions"))];

@@ -36,11 +36,18 @@ function manifestEntries(parsed: unknown, fail: (problem: string) => never): Man
   if (!isRecord(parsed)) return fail("neither an Apollo persisted-query manifest nor a JSON object of sha256 to document");
   if ("format" in parsed) {
     if (parsed.format !== "apollo-persisted-query-manifest" || parsed.version !== 1 || !Array.isArray(parsed.operations)) {
-      return fail(`format ${JSON.stringify(parsed.format)} version ${JSON.stringify(parsed.version)} is not understood; only "apollo-persisted-query-manifest" version 1 with an operations list is understood`);
+      return fail(
+        `format ${JSON.stringify(parsed.format)} version ${JSON.stringify(parsed.version)} is not understood; only "apollo-persisted-query-manifest" version 1 with an operations list is understood`,
+      );
     }
     return parsed.operations.map((operation: unknown, index) => {
       if (!isRecord(operation)) return fail(`the operation #${index} is not an object`);
-      return { label: `operation #${index} (${String(operation.name)}, id ${String(operation.id).slice(0, 80)})`, hash: operation.id, document: operation.body, operation: { name: operation.name, type: operation.type } };
+      return {
+        label: `operation #${index} (${String(operation.name)}, id ${String(operation.id).slice(0, 80)})`,
+        hash: operation.id,
+        document: operation.body,
+        operation: { name: operation.name, type: operation.type },
+      };
     });
   }
   return Object.entries(parsed).map(([hash, document]) => ({ label: `entry ${hash.slice(0, 80)}`, hash, document }));
@@ -121,13 +128,15 @@ class TrustedDocumentCache implements KeyValueCache<string> {
 /** A request that carries document text, in a JSON body (single or batched) or a GET query string. */
 function carriesDocumentText(req: Request): boolean {
   const operations: unknown[] = Array.isArray(req.body) ? req.body : [req.body];
-  if (operations.some((op) => typeof op === "object" && op !== null && "query" in op && op.query !== undefined && op.query !== null)) return true;
+  if (operations.some((op) => typeof op === "object" && op !== null && "query" in op && op.query !== undefined && op.query !== null))
+    return true;
   return new URL(req.originalUrl, "http://gateway").searchParams.has("query");
 }
 
 /** The operations of a request, from a JSON body (single or batched) or a GET query string. */
 function operationsOf(req: Request): { query?: unknown; extensions?: unknown }[] {
-  if (req.method !== "GET") return (Array.isArray(req.body) ? req.body : [req.body]).filter((op): op is object => typeof op === "object" && op !== null);
+  if (req.method !== "GET")
+    return (Array.isArray(req.body) ? req.body : [req.body]).filter((op): op is object => typeof op === "object" && op !== null);
   const params = new URL(req.originalUrl, "http://gateway").searchParams;
   let extensions: unknown;
   try {
@@ -155,11 +164,19 @@ function registrations(req: Request, manifest: TrustedDocumentManifest): string[
  * A refusal in the media type the client asked for (GraphQL over HTTP): `application/graphql-response+json` when it
  * prefers that (Apollo Client 4, urql), else `application/json`; a client sent the other one shows only "status 400".
  */
-function refuse(req: Request, res: Response, status: number, { message, extensions }: { message: string; extensions: Record<string, unknown> }): void {
+function refuse(
+  req: Request,
+  res: Response,
+  status: number,
+  { message, extensions }: { message: string; extensions: Record<string, unknown> },
+): void {
   const mediaType = req.accepts(["application/json", "application/graphql-response+json"]) || "application/json";
   // Before the context: no viewer is known, so Accept-Language alone.
   const refusal = inLanguage({ message, extensions: { ...extensions, http: undefined } }, headerLanguage(req.headers));
-  res.status(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify({ errors: [refusal] }));
+  res
+    .status(status)
+    .type(`${mediaType}; charset=utf-8`)
+    .send(JSON.stringify({ errors: [refusal] }));
 }
 
 export interface TrustedDocuments {

@@ -673,7 +673,10 @@ export interface Message<K extends MessageKey = MessageKey> {
 
 /** The message `key` with its parameters (none for a message without any), each kept as given only if it is safe to echo (`safeParam`). */
 export function message<K extends MessageKey>(key: K, ...[params]: keyof ParamsOf<K> extends never ? [] : [ParamsOf<K>]): Message<K> {
-  return { key, params: Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, safeParam(name, value)])) as ParamsOf<K> };
+  return {
+    key,
+    params: Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, safeParam(name, value)])) as ParamsOf<K>,
+  };
 }
 
 /** The most code points of a caller's value a message echoes (a code of the catalogue has at most 40). */
@@ -747,7 +750,9 @@ function render(name: string, value: unknown, language: Language): string {
     case "label":
       return (fieldLabels as Record<string, Translated>)[String(value)]?.[language] ?? fieldLabels.value[language];
     case "onlineServices":
-      return (Array.isArray(value) ? value : [value]).map((code) => serviceNames.get(String(code))?.[language] ?? `“${echoed(code)}”`).join(listSeparator[language]);
+      return (Array.isArray(value) ? value : [value])
+        .map((code) => serviceNames.get(String(code))?.[language] ?? `“${echoed(code)}”`)
+        .join(listSeparator[language]);
     default:
       return echoed(value);
   }
@@ -758,7 +763,9 @@ function render(name: string, value: unknown, language: Language): string {
  * that a slip shows in tests; the text of a parameter is never read again for placeholders (one pass of replace).
  */
 export function formatMessage({ key, params }: { key: MessageKey; params: Readonly<Record<string, unknown>> }, language: Language): string {
-  return messages[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in params ? render(name, params[name], language) : placeholder));
+  return messages[key][language].replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    name in params ? render(name, params[name], language) : placeholder,
+  );
 }
 
 export const englishText = (m: Message): string => formatMessage(m, "EN");

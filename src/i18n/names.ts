@@ -6,8 +6,18 @@ export type Translated = Record<Language, string>;
 
 /** Roles as the portal names them, written as labels (messages quote them, so no article or case ending is needed). */
 export const roleNames = {
-  LEGAL_REPRESENTATIVE: { EN: "Legal representative", NL: "Wettelijk vertegenwoordiger", FR: "Représentant légal", DE: "Gesetzlicher Vertreter" },
-  MAIN_ACCESS_MANAGER: { EN: "Main access manager", NL: "Hoofdtoegangsbeheerder", FR: "Gestionnaire d'accès principal", DE: "Hauptzugangsverwalter" },
+  LEGAL_REPRESENTATIVE: {
+    EN: "Legal representative",
+    NL: "Wettelijk vertegenwoordiger",
+    FR: "Représentant légal",
+    DE: "Gesetzlicher Vertreter",
+  },
+  MAIN_ACCESS_MANAGER: {
+    EN: "Main access manager",
+    NL: "Hoofdtoegangsbeheerder",
+    FR: "Gestionnaire d'accès principal",
+    DE: "Hauptzugangsverwalter",
+  },
   ACCESS_MANAGER: { EN: "Access manager", NL: "Toegangsbeheerder", FR: "Gestionnaire d'accès", DE: "Zugangsverwalter" },
   USER: { EN: "User", NL: "Gebruiker", FR: "Utilisateur", DE: "Benutzer" },
 } as const satisfies Record<Role, Translated>;
@@ -20,7 +30,12 @@ export const taskNames = {
     FR: "Désigner le gestionnaire d'accès principal",
     DE: "Hauptzugangsverwalter ernennen",
   },
-  APPOINT_SERVICE_PROVIDER: { EN: "Appoint a service provider", NL: "Dienstverlener aanstellen", FR: "Désigner un prestataire de services", DE: "Dienstleister ernennen" },
+  APPOINT_SERVICE_PROVIDER: {
+    EN: "Appoint a service provider",
+    NL: "Dienstverlener aanstellen",
+    FR: "Désigner un prestataire de services",
+    DE: "Dienstleister ernennen",
+  },
   ACTIVATE_EBOX: { EN: "Activate the e-Box", NL: "e-Box activeren", FR: "Activer l'e-Box", DE: "e-Box aktivieren" },
   DELETE_ENTERPRISE_ACCESS: {
     EN: "Delete the enterprise's access",
@@ -36,8 +51,18 @@ export const taskNames = {
   },
   ACTIVATE_CAPACITY: { EN: "Activate a capacity", NL: "Hoedanigheid activeren", FR: "Activer une qualité", DE: "Eigenschaft aktivieren" },
   MANAGE_USERS: { EN: "Manage users", NL: "Gebruikers beheren", FR: "Gérer les utilisateurs", DE: "Benutzer verwalten" },
-  APPOINT_ACCESS_MANAGER: { EN: "Appoint an access manager", NL: "Toegangsbeheerder aanstellen", FR: "Désigner un gestionnaire d'accès", DE: "Zugangsverwalter ernennen" },
-  USE_ONLINE_SERVICES: { EN: "Use online services", NL: "Onlinediensten gebruiken", FR: "Utiliser les services en ligne", DE: "Online-Dienste nutzen" },
+  APPOINT_ACCESS_MANAGER: {
+    EN: "Appoint an access manager",
+    NL: "Toegangsbeheerder aanstellen",
+    FR: "Désigner un gestionnaire d'accès",
+    DE: "Zugangsverwalter ernennen",
+  },
+  USE_ONLINE_SERVICES: {
+    EN: "Use online services",
+    NL: "Onlinediensten gebruiken",
+    FR: "Utiliser les services en ligne",
+    DE: "Online-Dienste nutzen",
+  },
   USE_EBOX: { EN: "Use the e-Box", NL: "e-Box gebruiken", FR: "Utiliser l'e-Box", DE: "e-Box nutzen" },
   CONFIGURE_STRUCTURED_MESSAGES: {
     EN: "Configure structured messages",
@@ -56,7 +81,12 @@ export const fieldLabels = {
   givenName: { EN: "The first name", NL: "De voornaam", FR: "Le prénom", DE: "Der Vorname" },
   familyName: { EN: "The last name", NL: "De familienaam", FR: "Le nom de famille", DE: "Der Nachname" },
   email: { EN: "The e-mail address", NL: "Het e-mailadres", FR: "L'adresse e-mail", DE: "Die E-Mail-Adresse" },
-  notificationEmail: { EN: "The notification address", NL: "Het notificatieadres", FR: "L'adresse de notification", DE: "Die Benachrichtigungsadresse" },
+  notificationEmail: {
+    EN: "The notification address",
+    NL: "Het notificatieadres",
+    FR: "L'adresse de notification",
+    DE: "Die Benachrichtigungsadresse",
+  },
   technicalContactEmail: {
     EN: "The technical contact's e-mail address",
     NL: "Het e-mailadres van het technisch contact",

@@ -13,8 +13,7 @@ export interface Identity {
 }
 
 export type IdentityConfig =
-  | { mode: "development"; keys: DevKeys }
-  | { mode: "oidc"; issuer: string; audience: string; jwksUrl: string; algorithms?: string[] };
+  { mode: "development"; keys: DevKeys } | { mode: "oidc"; issuer: string; audience: string; jwksUrl: string; algorithms?: string[] };
 
 export interface TokenVerifier {
   mode: IdentityConfig["mode"];
@@ -88,11 +87,25 @@ class VerifiedTokens {
 export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
   const verified = new VerifiedTokens();
   const key: JWTVerifyGetKey | DevKeys["publicKey"] =
-    config.mode === "development" ? config.keys.publicKey : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    config.mode === "development"
+      ? config.keys.publicKey
+      : createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const options =
     config.mode === "development"
-      ? { issuer: devIssuer, audience: devAudience, algorithms: [devAlgorithm], clockTolerance: clockToleranceSeconds, requiredClaims: ["exp"] }
-      : { issuer: config.issuer, audience: config.audience, algorithms: config.algorithms ?? oidcAlgorithms, clockTolerance: clockToleranceSeconds, requiredClaims: ["exp"] };
+      ? {
+          issuer: devIssuer,
+          audience: devAudience,
+          algorithms: [devAlgorithm],
+          clockTolerance: clockToleranceSeconds,
+          requiredClaims: ["exp"],
+        }
+      : {
+          issuer: config.issuer,
+          audience: config.audience,
+          algorithms: config.algorithms ?? oidcAlgorithms,
+          clockTolerance: clockToleranceSeconds,
+          requiredClaims: ["exp"],
+        };
   return {
     mode: config.mode,
     async verify(token) {
@@ -111,7 +124,11 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
       if (!ssin.ok) throw new UnauthenticatedError("SUBJECT_INVALID");
-      const identity: Identity = Object.freeze({ ssin: ssin.value, givenName: claim(payload, "given_name"), familyName: claim(payload, "family_name") });
+      const identity: Identity = Object.freeze({
+        ssin: ssin.value,
+        givenName: claim(payload, "given_name"),
+        familyName: claim(payload, "family_name"),
+      });
       // `exp` is required (requiredClaims), so it is a number here.
       verified.set(cacheKey, identity, payload.exp!);
       return identity;

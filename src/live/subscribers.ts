@@ -84,7 +84,9 @@ export class LiveSubscribers {
   }
 
   private inTurn(work: () => Promise<void>): void {
-    this.turn = this.turn.then(work).catch((error: unknown) => this.options.logger.error({ err: error }, "could not judge an access change for its subscribers"));
+    this.turn = this.turn
+      .then(work)
+      .catch((error: unknown) => this.options.logger.error({ err: error }, "could not judge an access change for its subscribers"));
   }
 
   private access(person: Person): { access: Access; loaders: ReturnType<typeof createLoaders> } {
@@ -111,13 +113,19 @@ export class LiveSubscribers {
     for (const change of changes) {
       route(this.byEnterprise.get(change.enterpriseId) ?? [], change);
       if (change.mandate) route(this.byEnterprise.get(change.mandate.providerId) ?? [], change);
-      route(namedIn(change).flatMap((id) => this.subscribers.get(id) ?? []), change);
+      route(
+        namedIn(change).flatMap((id) => this.subscribers.get(id) ?? []),
+        change,
+      );
       route(this.unread, change);
     }
     await Promise.all(
       [...concerned].map(([subscriber, theirs]) =>
         this.judgeFor(subscriber, theirs).catch((error: unknown) =>
-          this.options.logger.error({ err: error, subscriptions: subscriber.subscriptions.size }, "could not judge an access change for a subscriber"),
+          this.options.logger.error(
+            { err: error, subscriptions: subscriber.subscriptions.size },
+            "could not judge an access change for a subscriber",
+          ),
         ),
       ),
     );
@@ -167,7 +175,8 @@ export class LiveSubscribers {
     }
     subscriber.sight = sight;
     this.unread.delete(subscriber);
-    for (const subscription of [...subscriber.subscriptions]) if (subscription.enterprise && !sight.visible.has(subscription.enterprise.id)) subscription.end();
+    for (const subscription of [...subscriber.subscriptions])
+      if (subscription.enterprise && !sight.visible.has(subscription.enterprise.id)) subscription.end();
   }
 
   private unindex(subscriber: Subscriber, enterpriseId: number): void {

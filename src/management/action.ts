@@ -53,7 +53,11 @@ export interface ActionScope {
    */
   atInstant(rule: (now: Date) => void): void;
   /** Records the action's audit event in the same transaction as its change (a failed action writes none), chained to the enterprise's previous event (src/audit/chain.ts). */
-  audit(action: AuditAction, enterprise: Enterprise | null, details: { before: unknown; after: unknown } & Record<string, unknown>): Promise<void>;
+  audit(
+    action: AuditAction,
+    enterprise: Enterprise | null,
+    details: { before: unknown; after: unknown } & Record<string, unknown>,
+  ): Promise<void>;
   /** Records a change of someone's access (src/database/change-feed.ts), published to subscribers once the transaction has committed. */
   changed(...changes: RecordedChange[]): void;
 }
@@ -120,7 +124,11 @@ function transactionOf({ dataSource, deadline }: ActionOptions): TransactionOpti
 }
 
 /** One attempt of the action in the transaction `em`: its scope, the action, and the check that the versions it locked moved. */
-async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions, em: EntityManager, action: (scope: ActionScope) => Promise<T>): Promise<Attempted<T>> {
+async function attempt<T>(
+  { dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions,
+  em: EntityManager,
+  action: (scope: ActionScope) => Promise<T>,
+): Promise<Attempted<T>> {
   let now = clock.now();
   let access = new Access(viewer, createLoaders(em, now), catalog);
   const rules: ((now: Date) => void)[] = [];
@@ -156,7 +164,18 @@ async function attempt<T>({ dataSource, viewer, catalog, requestId, clock = syst
       changes.push(...expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     },
     async audit(actionName, enterprise, details) {
-      auditEvents.push(...(await appendAuditEvents(em, [{ at: now, actorId: viewer.id, action: actionName, enterpriseId: enterprise?.id ?? null, requestId, details: JSON.stringify(details) }])));
+      auditEvents.push(
+        ...(await appendAuditEvents(em, [
+          {
+            at: now,
+            actorId: viewer.id,
+            action: actionName,
+            enterpriseId: enterprise?.id ?? null,
+            requestId,
+            details: JSON.stringify(details),
+          },
+        ])),
+      );
     },
     changed(...recorded) {
       changes.push(...recorded.map((change) => ({ ...change, at: now.toISOString() })));

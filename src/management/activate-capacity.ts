@@ -25,6 +25,12 @@ export const activateCapacity = mutationAction({
       before: { capacity: capacity.code, status: "INACTIVE" },
       after: { capacity: capacity.code, status: "ACTIVE" },
     });
-    return { enterpriseId: enterprise.id, capacityCode: row.capacityCode, status: row.status, activatedAt: row.activatedAt, activatedById: row.activatedById };
+    return {
+      enterpriseId: enterprise.id,
+      capacityCode: row.capacityCode,
+      status: row.status,
+      activatedAt: row.activatedAt,
+      activatedById: row.activatedById,
+    };
   },
 });

@@ -19,7 +19,9 @@ export const activateEBox = mutationAction({
     const existing = await scope.em.findOneBy(EBox, { enterpriseId: enterprise.id });
     if (existing?.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", message("conflict.eBoxActive"));
     const active = { status: "ACTIVE" as const, activatedAt: scope.now, activatedById: scope.viewer.id, notificationEmail };
-    const row = await scope.em.save(existing ? scope.em.merge(EBox, existing, active) : scope.em.create(EBox, { enterpriseId: enterprise.id, ...active }));
+    const row = await scope.em.save(
+      existing ? scope.em.merge(EBox, existing, active) : scope.em.create(EBox, { enterpriseId: enterprise.id, ...active }),
+    );
     await recordEBoxActive(scope.em, { enterpriseId: enterprise.id, at: scope.now });
     scope.changed({ kind: "EBOX", enterpriseId: enterprise.id });
     await scope.em.insert(EBoxMessage, {

@@ -14,7 +14,8 @@ export const activateEnterpriseAccount = mutationAction({
   async run(scope, _input: { enterprise: string }, act): Promise<Enterprise> {
     const { enterprise } = await act.locate();
     if (enterprise.status === "ACTIVE") throw new ConflictError("ALREADY_ACTIVE", message("conflict.accountActive"));
-    if (enterprise.status !== "PENDING_ACTIVATION") throw new ConflictError("NOT_PENDING_ACTIVATION", message("conflict.notPendingActivation"));
+    if (enterprise.status !== "PENDING_ACTIVATION")
+      throw new ConflictError("NOT_PENDING_ACTIVATION", message("conflict.notPendingActivation"));
     await scope.em.update(Enterprise, { id: enterprise.id }, { status: "ACTIVE", updatedAt: scope.now });
     scope.changed({ kind: "STATUS", enterpriseId: enterprise.id });
     const before = { status: enterprise.status };

@@ -24,7 +24,14 @@ export const addUser = mutationAction({
     const validUntil = validValidUntil(scope, input.validUntil);
     const { enterprise } = await act.locate();
     const person = await upsertPerson(scope, personInput);
-    const assignment = await grantRole(scope, { person, enterprise, role: "USER", capacityCode: act.capacity.code, onlineServices: services, validUntil });
+    const assignment = await grantRole(scope, {
+      person,
+      enterprise,
+      role: "USER",
+      capacityCode: act.capacity.code,
+      onlineServices: services,
+      validUntil,
+    });
     await act.audit(enterprise, {
       before: null,
       after: { ...assignmentSummary(assignment, services), person: personSummary(person) },

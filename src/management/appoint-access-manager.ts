@@ -15,7 +15,11 @@ export const appointAccessManager = mutationAction({
   mutation: "appointAccessManager",
   task: "APPOINT_ACCESS_MANAGER",
   target: inEnterprise({ of: "input", capacity: true }),
-  async run(scope, input: { enterprise: string; capacity: string; person: PersonInput; validUntil?: Date | null }, act): Promise<RoleAssignment> {
+  async run(
+    scope,
+    input: { enterprise: string; capacity: string; person: PersonInput; validUntil?: Date | null },
+    act,
+  ): Promise<RoleAssignment> {
     const capacity = act.capacity;
     const personInput = validPerson(input.person, "input.person");
     const validUntil = validValidUntil(scope, input.validUntil);

@@ -23,7 +23,11 @@ export const appointMainAccessManager = mutationAction({
   run,
 });
 
-async function run(scope: ActionScope, input: { enterprise: string; person: PersonInput }, act: Act<Place, undefined>): Promise<RoleAssignment> {
+async function run(
+  scope: ActionScope,
+  input: { enterprise: string; person: PersonInput },
+  act: Act<Place, undefined>,
+): Promise<RoleAssignment> {
   const personInput = validPerson(input.person, "input.person");
   const { enterprise } = await act.locate();
   const person = await upsertPerson(scope, personInput);

@@ -48,7 +48,11 @@ function clientAndProvider(): Target<Input, Place & { provider: Enterprise }, Ca
   };
 }
 
-async function run(scope: ActionScope, input: Input, act: Act<Place & { provider: Enterprise }, CatalogCapacity>): Promise<ServiceProviderMandate> {
+async function run(
+  scope: ActionScope,
+  input: Input,
+  act: Act<Place & { provider: Enterprise }, CatalogCapacity>,
+): Promise<ServiceProviderMandate> {
   const capacity = act.capacity;
   const validUntil = validValidUntil(scope, input.validUntil);
   if (input.provider === input.enterprise) throw new BadUserInputError("input.provider", message("input.ownServiceProvider"));
@@ -58,10 +62,19 @@ async function run(scope: ActionScope, input: Input, act: Act<Place & { provider
   if (provider.status !== "ACTIVE" || !providerActive.some((c) => providerCapacities.has(c.capacityCode))) {
     throw new ConflictError("PROVIDER_NOT_QUALIFIED", message("conflict.providerNotQualified"));
   }
-  const previous = await scope.em.findOneBy(ServiceProviderMandate, { clientId: client.id, capacityCode: capacity.code, status: "ACTIVE", endedAt: IsNull() });
+  const previous = await scope.em.findOneBy(ServiceProviderMandate, {
+    clientId: client.id,
+    capacityCode: capacity.code,
+    status: "ACTIVE",
+    endedAt: IsNull(),
+  });
   if (previous?.providerId === provider.id) throw new ConflictError("ALREADY_ASSIGNED", message("conflict.providerAlreadyMandated"));
   if (previous) {
-    await scope.em.update(ServiceProviderMandate, { id: previous.id }, { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null });
+    await scope.em.update(
+      ServiceProviderMandate,
+      { id: previous.id },
+      { status: "ENDED", endedAt: scope.now, endedById: scope.viewer.id, activeKey: null },
+    );
   }
   const fields = { clientId: client.id, providerId: provider.id, capacityCode: capacity.code };
   const mandate = await scope.em.save(

@@ -8,11 +8,12 @@ export async function activateCapacityRow(scope: ActionScope, enterprise: Enterp
   const { em, viewer, now } = scope;
   const existing = await em.findOneBy(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode });
   const active = { status: "ACTIVE" as const, activatedAt: now, activatedById: viewer.id };
-  const row = existing ? em.merge(EnterpriseCapacity, existing, active) : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
+  const row = existing
+    ? em.merge(EnterpriseCapacity, existing, active)
+    : em.create(EnterpriseCapacity, { enterpriseId: enterprise.id, capacityCode, ...active });
   await em.save(row);
   await recordCapacityActive(em, { enterpriseId: enterprise.id, capacityCode, at: now });
   scope.changed({ kind: "CAPACITY", enterpriseId: enterprise.id });
   await ensureMainAccessManagerProfiles(scope, enterprise);
   return row;
 }
-

@@ -4,7 +4,14 @@ import { mutationAction, type Act } from "./mutation-action";
 import { inEnterprise, type Place } from "./target";
 import { valid } from "./valid-input";
 import { dialectOf } from "../database/dialect";
-import { EBox, Enterprise, EnterpriseCapacity, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
+import {
+  EBox,
+  Enterprise,
+  EnterpriseCapacity,
+  RoleAssignment,
+  ServiceProviderMandate,
+  StructuredMessagingConfig,
+} from "../domain/entities";
 import { recordAccessDeleted } from "../domain/history";
 import { parseName } from "../domain/identifiers";
 import { currentAtSql } from "../domain/validity";
@@ -43,9 +50,15 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
     em
       .createQueryBuilder(RoleAssignment, "a")
       .where("a.enterpriseId = :enterprise AND a.endedAt IS NULL AND a.role <> 'LEGAL_REPRESENTATIVE'", { enterprise: enterprise.id });
-  const firstAssignments = await current().select("a.id", "id").orderBy("a.id").limit(auditedIdsLimit).getRawMany<{ id: number | string }>();
+  const firstAssignments = await current()
+    .select("a.id", "id")
+    .orderBy("a.id")
+    .limit(auditedIdsLimit)
+    .getRawMany<{ id: number | string }>();
   // Whose own roles end here: each of them is told (src/live), whatever they can still see of the enterprise afterwards.
-  const holders = (await current().select("a.personId", "personId").distinct(true).getRawMany<{ personId: number | string }>()).map((a) => Number(a.personId));
+  const holders = (await current().select("a.personId", "personId").distinct(true).getRawMany<{ personId: number | string }>()).map((a) =>
+    Number(a.personId),
+  );
   const endedAssignments = await em
     .createQueryBuilder()
     .update(RoleAssignment)
@@ -59,10 +72,18 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
     .addSelect("m.clientId", "clientId")
     .addSelect("m.providerId", "providerId")
     .where(currentAtSql("m"), { validAt: now })
-    .andWhere(new Brackets((q) => q.where("m.clientId = :enterprise", { enterprise: enterprise.id }).orWhere("m.providerId = :enterprise", { enterprise: enterprise.id })))
+    .andWhere(
+      new Brackets((q) =>
+        q
+          .where("m.clientId = :enterprise", { enterprise: enterprise.id })
+          .orWhere("m.providerId = :enterprise", { enterprise: enterprise.id }),
+      ),
+    )
     .orderBy("m.id");
   // SQLite runs one writer at a time and has no row locks; MariaDB locks each mandate row here until the commit.
-  const lockedMandates = await (dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates).getRawMany<{
+  const lockedMandates = await (
+    dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates
+  ).getRawMany<{
     id: number | string;
     clientId: number | string;
     providerId: number | string;
@@ -72,7 +93,10 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
     .createQueryBuilder()
     .update(ServiceProviderMandate)
     .set({ status: "ENDED", endedAt: now, endedById: viewer.id, activeKey: null })
-    .where(`${currentAtSql("service_provider_mandate")} AND (client_id = :enterprise OR provider_id = :enterprise)`, { enterprise: enterprise.id, validAt: now })
+    .where(`${currentAtSql("service_provider_mandate")} AND (client_id = :enterprise OR provider_id = :enterprise)`, {
+      enterprise: enterprise.id,
+      validAt: now,
+    })
     .execute();
 
   const eBox = await em.findOneBy(EBox, { enterpriseId: enterprise.id, status: "ACTIVE" });

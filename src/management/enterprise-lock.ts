@@ -12,8 +12,16 @@ export async function lockEnterpriseRows(em: EntityManager, enterpriseIds: reado
   if (enterpriseIds.length === 0) return;
   const ids = [...new Set(enterpriseIds)].sort((a, b) => a - b);
   // With their versions as the lock finds them, which the action's changes must move (src/management/versions-moved.ts).
-  const rows = em.createQueryBuilder(Enterprise, "e").select("e.id", "id").addSelect("e.version", "version").where("e.id IN (:...ids)", { ids }).orderBy("e.id");
-  rememberLockedVersions(em, await (dialectOf(em.connection) === "mysql" ? rows.setLock("pessimistic_write") : rows).getRawMany<{ id: number; version: unknown }>());
+  const rows = em
+    .createQueryBuilder(Enterprise, "e")
+    .select("e.id", "id")
+    .addSelect("e.version", "version")
+    .where("e.id IN (:...ids)", { ids })
+    .orderBy("e.id");
+  rememberLockedVersions(
+    em,
+    await (dialectOf(em.connection) === "mysql" ? rows.setLock("pessimistic_write") : rows).getRawMany<{ id: number; version: unknown }>(),
+  );
 }
 
 /**

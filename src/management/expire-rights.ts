@@ -58,7 +58,13 @@ export async function expireDueRights(
       .execute();
     if (affected !== 1) continue;
     const summary = { id: a.id, personId: a.personId, role: a.role, capacity: a.capacityCode, validUntil: a.validUntil };
-    events.push(event(a.enterpriseId, { kind: "ROLE_ASSIGNMENT", before: { ...summary, endedAt: null }, after: { ...summary, endedAt: a.validUntil } }));
+    events.push(
+      event(a.enterpriseId, {
+        kind: "ROLE_ASSIGNMENT",
+        before: { ...summary, endedAt: null },
+        after: { ...summary, endedAt: a.validUntil },
+      }),
+    );
   }
   for (const m of mandates) {
     const { affected } = await em
@@ -70,7 +76,13 @@ export async function expireDueRights(
       .execute();
     if (affected !== 1) continue;
     const summary = { id: m.id, clientId: m.clientId, providerId: m.providerId, capacity: m.capacityCode, validUntil: m.validUntil };
-    events.push(event(m.clientId, { kind: "SERVICE_PROVIDER_MANDATE", before: { ...summary, status: "ACTIVE", endedAt: null }, after: { ...summary, status: "ENDED", endedAt: m.validUntil } }));
+    events.push(
+      event(m.clientId, {
+        kind: "SERVICE_PROVIDER_MANDATE",
+        before: { ...summary, status: "ACTIVE", endedAt: null },
+        after: { ...summary, status: "ENDED", endedAt: m.validUntil },
+      }),
+    );
   }
   return appendAuditEvents(em, events);
 }
@@ -78,8 +90,20 @@ export async function expireDueRights(
 /** The enterprises with rights that have expired by `now` and are not written down yet (at most `limit`, lowest ids first). */
 export async function enterprisesWithDueRights(em: EntityManager, now: Date, limit: number): Promise<number[]> {
   const [assignments, mandates] = await Promise.all([
-    em.createQueryBuilder(RoleAssignment, "ra").select("DISTINCT ra.enterprise_id", "id").where(dueAtSql("ra"), { validAt: now }).orderBy("id").limit(limit).getRawMany<{ id: number | string }>(),
-    em.createQueryBuilder(ServiceProviderMandate, "m").select("DISTINCT m.client_id", "id").where(dueAtSql("m"), { validAt: now }).orderBy("id").limit(limit).getRawMany<{ id: number | string }>(),
+    em
+      .createQueryBuilder(RoleAssignment, "ra")
+      .select("DISTINCT ra.enterprise_id", "id")
+      .where(dueAtSql("ra"), { validAt: now })
+      .orderBy("id")
+      .limit(limit)
+      .getRawMany<{ id: number | string }>(),
+    em
+      .createQueryBuilder(ServiceProviderMandate, "m")
+      .select("DISTINCT m.client_id", "id")
+      .where(dueAtSql("m"), { validAt: now })
+      .orderBy("id")
+      .limit(limit)
+      .getRawMany<{ id: number | string }>(),
   ]);
   return [...new Set([...assignments, ...mandates].map((r) => Number(r.id)))].sort((a, b) => a - b).slice(0, limit);
 }
@@ -94,10 +118,19 @@ export function expiryChanges(events: readonly Pick<AuditEventContent, "action" 
   return events
     .filter((e) => e.action === expireRightAction && e.enterpriseId !== null)
     .flatMap((e): RecordedChange[] => {
-      const details = JSON.parse(e.details) as { kind: string; after: { personId?: number; role?: string; capacity?: string | null; clientId?: number; providerId?: number } };
+      const details = JSON.parse(e.details) as {
+        kind: string;
+        after: { personId?: number; role?: string; capacity?: string | null; clientId?: number; providerId?: number };
+      };
       const { after } = details;
       if (details.kind === "ROLE_ASSIGNMENT") {
-        return [{ kind: "ASSIGNMENT", enterpriseId: e.enterpriseId!, assignment: { personId: after.personId!, role: after.role!, capacityCode: after.capacity ?? null } }];
+        return [
+          {
+            kind: "ASSIGNMENT",
+            enterpriseId: e.enterpriseId!,
+            assignment: { personId: after.personId!, role: after.role!, capacityCode: after.capacity ?? null },
+          },
+        ];
       }
       const mandate = { clientId: after.clientId!, providerId: after.providerId! };
       return [

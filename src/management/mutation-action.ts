@@ -58,7 +58,10 @@ export function mutationAction<I, R, L extends Place, C>(declaration: TaskDeclar
 export function mutationAction<I, R>(declaration: SelfDeclaration<I, R>): MutationAction<I, R>;
 export function mutationAction<I, R>(declaration: TaskDeclaration<I, R, Place, unknown> | SelfDeclaration<I, R>): MutationAction<I, R> {
   const { mutation } = declaration;
-  const audits = (scope: ActionScope, action: AuditAction): Audits["audit"] => (enterprise, details) => scope.audit(action, enterprise, { mutation, ...details });
+  const audits =
+    (scope: ActionScope, action: AuditAction): Audits["audit"] =>
+    (enterprise, details) =>
+      scope.audit(action, enterprise, { mutation, ...details });
   if (declaration.task === null) {
     const { audit: auditAction, run } = declaration;
     const perform = (scope: ActionScope, input: I) => run(scope, input, { audit: audits(scope, auditAction) });

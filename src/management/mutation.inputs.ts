@@ -26,7 +26,10 @@ export class PersonInput implements ValidatedPerson {
   @Field(() => String, { description: "The family name, 1 to 100 characters." })
   familyName: string;
 
-  @Field(() => String, { nullable: true, description: "An e-mail address for a person not yet known; a known person's address is never changed by someone else." })
+  @Field(() => String, {
+    nullable: true,
+    description: "An e-mail address for a person not yet known; a known person's address is never changed by someone else.",
+  })
   email?: string | null;
 }
 
@@ -45,11 +48,14 @@ export class AppointServiceProviderInput {
   enterprise: string;
 
   @Field(() => EnterpriseNumberScalar, {
-    description: "The provider's enterprise number: another registered enterprise with an active SOCIAL_SERVICE_PROVIDER or APPROVED_SOCIAL_SECRETARIAT capacity.",
+    description:
+      "The provider's enterprise number: another registered enterprise with an active SOCIAL_SERVICE_PROVIDER or APPROVED_SOCIAL_SECRETARIAT capacity.",
   })
   provider: string;
 
-  @Field(() => String, { description: "The client's capacity (active at the client) in which the provider acts; a new mandate ends the previous one for it." })
+  @Field(() => String, {
+    description: "The client's capacity (active at the client) in which the provider acts; a new mandate ends the previous one for it.",
+  })
   capacity: string;
 
   @Field(() => DateTimeScalar, { nullable: true, description: validUntilDescription("the mandate") })
@@ -65,7 +71,10 @@ export class ActivateEBoxInput {
   notificationEmail: string;
 }
 
-@InputType({ description: "The deletion of an enterprise's access: every role but the legal representatives', every mandate, the e-Box and configurations end." })
+@InputType({
+  description:
+    "The deletion of an enterprise's access: every role but the legal representatives', every mandate, the e-Box and configurations end.",
+})
 export class DeleteEnterpriseAccessInput {
   @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
   enterprise: string;
@@ -140,10 +149,16 @@ export class ConfigureStructuredMessagingInput {
 
 @InputType({ description: "Changes to the caller's own account; a field left out stays as it is." })
 export class UpdateMyAccountInput {
-  @Field(() => String, { nullable: true, description: "The new e-mail address; an empty string clears it, null or absent leaves it as it is." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The new e-mail address; an empty string clears it, null or absent leaves it as it is.",
+  })
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The new phone number; an empty string clears it, null or absent leaves it as it is." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The new phone number; an empty string clears it, null or absent leaves it as it is.",
+  })
   phone?: string | null;
 
   @Field(() => LanguageEnum, { nullable: true, description: "The new language of the portal." })

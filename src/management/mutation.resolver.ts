@@ -3,7 +3,15 @@ import { randomBytes } from "node:crypto";
 import { primaryReader } from "../database/readers";
 import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
 import { BadUserInputError } from "../errors";
-import { defaultLanguage, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../domain/entities";
+import {
+  defaultLanguage,
+  EBoxMessage,
+  Enterprise,
+  Person,
+  RoleAssignment,
+  ServiceProviderMandate,
+  StructuredMessagingConfig,
+} from "../domain/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../read/read-models";
 import { EnterpriseNumberScalar } from "../domain/scalars";
 import { previewAction, runAction } from "./action";
@@ -30,7 +38,13 @@ import type { EntityManager } from "typeorm";
  * lock. A dry run does the same, but its transaction stays open while the answer is read inside it, and is rolled
  * back before the response leaves (src/http/dry-run.ts), which then carries the audit event it would have written.
  */
-async function run<I, T>(context: Context, declared: MutationAction<I, T>, input: I, dryRun: boolean | null | undefined, { person }: { person?: PersonInput } = {}): Promise<T> {
+async function run<I, T>(
+  context: Context,
+  declared: MutationAction<I, T>,
+  input: I,
+  dryRun: boolean | null | undefined,
+  { person }: { person?: PersonInput } = {},
+): Promise<T> {
   const action = (scope: Parameters<typeof declared>[0]) => declared(scope, input);
   const options = {
     dataSource: context.dataSource,
@@ -69,13 +83,25 @@ async function run<I, T>(context: Context, declared: MutationAction<I, T>, input
  * person would get, on either database). The real action answers the stored names and id: the person then holds a
  * role the caller sees, and its audit event says who asked.
  */
-async function standInFor(before: { access: Access; reader: EntityManager }, em: EntityManager, sent: PersonInput, now: Date): Promise<StandIn | null> {
+async function standInFor(
+  before: { access: Access; reader: EntityManager },
+  em: EntityManager,
+  sent: PersonInput,
+  now: Date,
+): Promise<StandIn | null> {
   const existing = await before.reader.findOneBy(Person, { ssin: sent.ssin });
   if (!existing || (await before.access.canSeePerson(existing.id))) return null;
   const names = { givenName: sent.givenName, familyName: sent.familyName };
   // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
   const placeholder = `p${randomBytes(5).toString("hex")}`;
-  const { identifiers } = await em.insert(Person, { ssin: placeholder, ...names, email: null, phone: null, language: defaultLanguage, createdAt: now });
+  const { identifiers } = await em.insert(Person, {
+    ssin: placeholder,
+    ...names,
+    email: null,
+    phone: null,
+    language: defaultLanguage,
+    createdAt: now,
+  });
   return { personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) };
 }
 
@@ -97,34 +123,65 @@ const assignmentArg = { description: "The role assignment's id." };
 @Resolver()
 export class MutationResolver {
   @Mutation(() => RoleAssignment, {
-    description: "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
+    description:
+      "Legal representative: appoint the enterprise's main access manager, replacing the current one. A REGISTERED enterprise becomes PENDING_ACTIVATION.",
   })
-  appointMainAccessManager(@Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  appointMainAccessManager(
+    @Arg("input", () => AppointMainAccessManagerInput, { description: "Where and whom." }) input: AppointMainAccessManagerInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.appointMainAccessManager, input, dryRun, { person: input.person });
   }
 
-  @Mutation(() => ServiceProviderMandate, { description: "Legal representative: let another enterprise's staff act for this one in a capacity." })
-  appointServiceProvider(@Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => ServiceProviderMandate, {
+    description: "Legal representative: let another enterprise's staff act for this one in a capacity.",
+  })
+  appointServiceProvider(
+    @Arg("input", () => AppointServiceProviderInput, { description: "Client, provider and capacity." }) input: AppointServiceProviderInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.appointServiceProvider, input, dryRun);
   }
 
   @Mutation(() => ServiceProviderMandate, { description: "Legal representative of the client: end a service-provider mandate." })
-  endServiceProviderMandate(@Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  endServiceProviderMandate(
+    @Arg("mandate", () => ID, { description: "The mandate's id." }) mandate: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.endServiceProviderMandate, { mandate }, dryRun);
   }
 
   @Mutation(() => EBoxModel, { description: "Legal representative: activate the enterprise's e-Box, once; it receives a welcome message." })
-  activateEBox(@Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  activateEBox(
+    @Arg("input", () => ActivateEBoxInput, { description: "The enterprise and its notification address." }) input: ActivateEBoxInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.activateEBox, input, dryRun);
   }
 
-  @Mutation(() => Enterprise, { description: "Legal representative: delete the enterprise's access. Nothing is physically deleted: history stays in the audit trail." })
-  deleteEnterpriseAccess(@Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => Enterprise, {
+    description: "Legal representative: delete the enterprise's access. Nothing is physically deleted: history stays in the audit trail.",
+  })
+  deleteEnterpriseAccess(
+    @Arg("input", () => DeleteEnterpriseAccessInput, { description: "The enterprise and the reason." }) input: DeleteEnterpriseAccessInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.deleteEnterpriseAccess, input, dryRun);
   }
 
-  @Mutation(() => Enterprise, { description: "Main access manager: activate the enterprise's account (PENDING_ACTIVATION becomes ACTIVE) and its default capacity." })
-  activateEnterpriseAccount(@Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => Enterprise, {
+    description: "Main access manager: activate the enterprise's account (PENDING_ACTIVATION becomes ACTIVE) and its default capacity.",
+  })
+  activateEnterpriseAccount(
+    @Arg("enterprise", () => EnterpriseNumberScalar, enterpriseArg) enterprise: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.activateEnterpriseAccount, { enterprise }, dryRun);
   }
 
@@ -139,33 +196,63 @@ export class MutationResolver {
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: appoint an access manager of an active capacity." })
-  appointAccessManager(@Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  appointAccessManager(
+    @Arg("input", () => AppointAccessManagerInput, { description: "Where, in which capacity, and whom." }) input: AppointAccessManagerInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.appointAccessManager, input, dryRun, { person: input.person });
   }
 
   @Mutation(() => RoleAssignment, { description: "Main access manager: revoke an access manager; answers the ended assignment." })
-  revokeAccessManager(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  revokeAccessManager(
+    @Arg("assignment", () => ID, assignmentArg) assignment: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.revokeAccessManager, { assignment }, dryRun);
   }
 
-  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: add a user with the online services granted." })
-  addUser(@Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => RoleAssignment, {
+    description: "Main access manager or access manager of the capacity: add a user with the online services granted.",
+  })
+  addUser(
+    @Arg("input", () => AddUserInput, { description: "Where, in which capacity, whom, and which online services." }) input: AddUserInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.addUser, input, dryRun, { person: input.person });
   }
 
-  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: replace the online services granted to a user." })
-  setUserOnlineServices(@Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." }) input: SetUserOnlineServicesInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => RoleAssignment, {
+    description: "Main access manager or access manager of the capacity: replace the online services granted to a user.",
+  })
+  setUserOnlineServices(
+    @Arg("input", () => SetUserOnlineServicesInput, { description: "The user's assignment and the online services." })
+    input: SetUserOnlineServicesInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.setUserOnlineServices, input, dryRun);
   }
 
-  @Mutation(() => RoleAssignment, { description: "Main access manager or access manager of the capacity: remove a user; answers the ended assignment." })
-  removeUser(@Arg("assignment", () => ID, assignmentArg) assignment: string, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  @Mutation(() => RoleAssignment, {
+    description: "Main access manager or access manager of the capacity: remove a user; answers the ended assignment.",
+  })
+  removeUser(
+    @Arg("assignment", () => ID, assignmentArg) assignment: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.removeUser, { assignment }, dryRun);
   }
 
-  @Mutation(() => StructuredMessagingConfig, { description: "Access manager: configure the structured messages of a capacity; the sender number is assigned once and kept." })
+  @Mutation(() => StructuredMessagingConfig, {
+    description: "Access manager: configure the structured messages of a capacity; the sender number is assigned once and kept.",
+  })
   configureStructuredMessaging(
-    @Arg("input", () => ConfigureStructuredMessagingInput, { description: "Where, for which capacity, and how." }) input: ConfigureStructuredMessagingInput,
+    @Arg("input", () => ConfigureStructuredMessagingInput, { description: "Where, for which capacity, and how." })
+    input: ConfigureStructuredMessagingInput,
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ) {
@@ -183,7 +270,11 @@ export class MutationResolver {
   }
 
   @Mutation(() => Person, { description: "Any authenticated person: change their own e-mail, phone or language." })
-  updateMyAccount(@Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput, @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null, @Ctx() ctx: Context) {
+  updateMyAccount(
+    @Arg("input", () => UpdateMyAccountInput, { description: "What to change." }) input: UpdateMyAccountInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
     return run(ctx, mutationActions.updateMyAccount, input, dryRun);
   }
 }

@@ -41,5 +41,6 @@ export const mutationActions = {
 
 // Each action under the name of its own mutation: a copied file that kept its model's name would run under another field.
 for (const [field, action] of Object.entries(mutationActions)) {
-  if (action.mutation !== field) throw new Error(`The action listed as ${field} declares the mutation ${action.mutation} (src/management/registry.ts)`);
+  if (action.mutation !== field)
+    throw new Error(`The action listed as ${field} declares the mutation ${action.mutation} (src/management/registry.ts)`);
 }

@@ -19,7 +19,11 @@ export const revokeAccessManager = mutationAction({
   run,
 });
 
-async function run(scope: ActionScope, _input: { assignment: string }, act: Act<Place & { assignment: RoleAssignment }, undefined>): Promise<RoleAssignment> {
+async function run(
+  scope: ActionScope,
+  _input: { assignment: string },
+  act: Act<Place & { assignment: RoleAssignment }, undefined>,
+): Promise<RoleAssignment> {
   const { assignment, enterprise } = await act.locate();
   if (assignment.endedAt) throw new ConflictError("ALREADY_ENDED", message("conflict.accessManagerEnded"));
   const main = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "MAIN_ACCESS_MANAGER" });
@@ -32,7 +36,10 @@ async function run(scope: ActionScope, _input: { assignment: string }, act: Act<
   const replacedBy = heldByMain ? await ensureMainAccessManagerProfiles(scope, enterprise) : [];
   await act.audit(enterprise, {
     before,
-    after: { ...assignmentSummary(assignment), ...(replacedBy.length > 0 ? { replacedBy: replacedBy.map((p) => assignmentSummary(p)) } : {}) },
+    after: {
+      ...assignmentSummary(assignment),
+      ...(replacedBy.length > 0 ? { replacedBy: replacedBy.map((p) => assignmentSummary(p)) } : {}),
+    },
   });
   return assignment;
 }

@@ -1,6 +1,13 @@
 import { In, IsNull } from "typeorm";
 import { ConflictError } from "../errors";
-import { Enterprise, Person, RoleAssignment, RoleAssignmentOnlineService, assignmentActiveKey, assignmentExclusiveKey } from "../domain/entities";
+import {
+  Enterprise,
+  Person,
+  RoleAssignment,
+  RoleAssignmentOnlineService,
+  assignmentActiveKey,
+  assignmentExclusiveKey,
+} from "../domain/entities";
 import { recordOnlineServices } from "../domain/history";
 import type { Role } from "../access/role-tasks";
 import type { ActionScope } from "./action";
@@ -34,11 +41,22 @@ export async function grantRole(
     onlineServices = [],
     automatic = false,
     validUntil = null,
-  }: { person: Person; enterprise: Enterprise; role: Role; capacityCode?: string | null; onlineServices?: readonly string[]; automatic?: boolean; validUntil?: Date | null },
+  }: {
+    person: Person;
+    enterprise: Enterprise;
+    role: Role;
+    capacityCode?: string | null;
+    onlineServices?: readonly string[];
+    automatic?: boolean;
+    validUntil?: Date | null;
+  },
 ): Promise<RoleAssignment> {
   const { em, viewer, now } = scope;
   if (await currentAssignment(scope, { enterpriseId: enterprise.id, role, personId: person.id, capacityCode })) {
-    throw new ConflictError("ALREADY_ASSIGNED", capacityCode ? message("conflict.roleHeldInCapacity", { role, capacity: capacityCode }) : message("conflict.roleHeld", { role }));
+    throw new ConflictError(
+      "ALREADY_ASSIGNED",
+      capacityCode ? message("conflict.roleHeldInCapacity", { role, capacity: capacityCode }) : message("conflict.roleHeld", { role }),
+    );
   }
   const fields = { personId: person.id, enterpriseId: enterprise.id, role, capacityCode };
   const assignment = await em.save(
@@ -70,7 +88,13 @@ export async function endAssignments(scope: ActionScope, assignments: readonly R
   const ended = { endedAt: scope.now, endedById: scope.viewer.id, activeKey: null, exclusiveKey: null };
   await scope.em.update(RoleAssignment, { id: In(assignments.map((a) => a.id)) }, ended);
   for (const a of assignments) Object.assign(a, ended);
-  scope.changed(...assignments.map((a) => ({ kind: "ASSIGNMENT" as const, enterpriseId: a.enterpriseId, assignment: { personId: a.personId, role: a.role, capacityCode: a.capacityCode } })));
+  scope.changed(
+    ...assignments.map((a) => ({
+      kind: "ASSIGNMENT" as const,
+      enterpriseId: a.enterpriseId,
+      assignment: { personId: a.personId, role: a.role, capacityCode: a.capacityCode },
+    })),
+  );
 }
 
 /**
@@ -87,9 +111,19 @@ export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterp
   const person = await scope.em.findOneByOrFail(Person, { id: main.personId });
   const taken: RoleAssignment[] = [];
   for (const capacity of await activeCapacities(scope, enterprise)) {
-    const profile = await currentAssignment(scope, { enterpriseId: enterprise.id, role: "ACCESS_MANAGER", personId: person.id, capacityCode: capacity.capacityCode });
+    const profile = await currentAssignment(scope, {
+      enterpriseId: enterprise.id,
+      role: "ACCESS_MANAGER",
+      personId: person.id,
+      capacityCode: capacity.capacityCode,
+    });
     if (!profile) {
-      taken.push(await grantRole({ ...scope, viewer: person }, { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true }));
+      taken.push(
+        await grantRole(
+          { ...scope, viewer: person },
+          { person, enterprise, role: "ACCESS_MANAGER", capacityCode: capacity.capacityCode, automatic: true },
+        ),
+      );
     } else if (profile.validUntil !== null) {
       const byFunction = { automatic: true, validUntil: null };
       await scope.em.update(RoleAssignment, { id: profile.id }, byFunction);
@@ -100,7 +134,12 @@ export async function ensureMainAccessManagerProfiles(scope: ActionScope, enterp
 }
 
 /** The current ACCESS_MANAGER profiles a person holds in the enterprise because they are (or were) its main access manager. */
-export async function automaticProfiles({ em }: ActionScope, { enterpriseId, personId }: { enterpriseId: number; personId: number }): Promise<RoleAssignment[]> {
-  return em.find(RoleAssignment, { where: { enterpriseId, personId, role: "ACCESS_MANAGER", automatic: true, endedAt: IsNull() }, order: { id: "ASC" } });
+export async function automaticProfiles(
+  { em }: ActionScope,
+  { enterpriseId, personId }: { enterpriseId: number; personId: number },
+): Promise<RoleAssignment[]> {
+  return em.find(RoleAssignment, {
+    where: { enterpriseId, personId, role: "ACCESS_MANAGER", automatic: true, endedAt: IsNull() },
+    order: { id: "ASC" },
+  });
 }
-

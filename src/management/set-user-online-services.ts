@@ -13,12 +13,19 @@ export const setUserOnlineServices = mutationAction({
   mutation: "setUserOnlineServices",
   task: "MANAGE_USERS",
   target: ofUserAssignment("input"),
-  async run(scope, input: { assignment: string; onlineServices: readonly string[]; validUntil?: Date | null }, act): Promise<RoleAssignment> {
+  async run(
+    scope,
+    input: { assignment: string; onlineServices: readonly string[]; validUntil?: Date | null },
+    act,
+  ): Promise<RoleAssignment> {
     const validUntil = validValidUntil(scope, input.validUntil);
     const { assignment, enterprise } = await act.locate();
     requireCurrentUser(assignment);
     const services = validServices(scope, assignment.capacityCode!, input.onlineServices, "input.onlineServices");
-    const before = assignmentSummary(assignment, (await scope.em.findBy(RoleAssignmentOnlineService, { assignmentId: assignment.id })).map((s) => s.onlineServiceCode));
+    const before = assignmentSummary(
+      assignment,
+      (await scope.em.findBy(RoleAssignmentOnlineService, { assignmentId: assignment.id })).map((s) => s.onlineServiceCode),
+    );
     await scope.em.delete(RoleAssignmentOnlineService, { assignmentId: assignment.id });
     if (services.length > 0) {
       await scope.em.insert(
@@ -31,7 +38,11 @@ export const setUserOnlineServices = mutationAction({
       assignment.validUntil = validUntil;
     }
     await recordOnlineServices(scope.em, { assignmentId: assignment.id, codes: services, at: scope.now });
-    scope.changed({ kind: "ASSIGNMENT", enterpriseId: enterprise.id, assignment: { personId: assignment.personId, role: assignment.role, capacityCode: assignment.capacityCode } });
+    scope.changed({
+      kind: "ASSIGNMENT",
+      enterpriseId: enterprise.id,
+      assignment: { personId: assignment.personId, role: assignment.role, capacityCode: assignment.capacityCode },
+    });
     await act.audit(enterprise, {
       before,
       after: assignmentSummary(assignment, services),

@@ -16,7 +16,15 @@ const enterprisesPerSweep = 500;
  * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
  * once: each expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
  */
-export async function sweepExpiredRights({ dataSource, clock = systemClock, changes }: { dataSource: DataSource; clock?: Clock; changes?: ChangeFeed }): Promise<number> {
+export async function sweepExpiredRights({
+  dataSource,
+  clock = systemClock,
+  changes,
+}: {
+  dataSource: DataSource;
+  clock?: Clock;
+  changes?: ChangeFeed;
+}): Promise<number> {
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {

@@ -68,7 +68,11 @@ function orThrow<T>(checked: T | GraphQLError): T {
  */
 export function inEnterprise(options?: Of & { capacity?: false }): Target<{ enterprise: string }, Place, undefined>;
 export function inEnterprise(options: Of & { capacity: true }): Target<{ enterprise: string; capacity: string }, Place, CatalogCapacity>;
-export function inEnterprise({ of, capacity: scoped = false }: Of & { capacity?: boolean } = {}): Target<{ enterprise: string; capacity?: string }, Place, CatalogCapacity | undefined> {
+export function inEnterprise({ of, capacity: scoped = false }: Of & { capacity?: boolean } = {}): Target<
+  { enterprise: string; capacity?: string },
+  Place,
+  CatalogCapacity | undefined
+> {
   const capacityField = fieldOf(of, "capacity");
   return {
     name: `inEnterprise(${fieldOf(of, "enterprise")}${scoped ? `, ${capacityField}` : ""})`,
@@ -92,7 +96,11 @@ export function inEnterprise({ of, capacity: scoped = false }: Of & { capacity?:
  * An id the caller does not know of reads as unknown: FORBIDDEN would tell that it exists, and where. Before the
  * action any assignment is looked at (NOT_FOUND as a role assignment); in it, one of another role is NOT_FOUND as `notFound` says.
  */
-export function ofAssignment({ of, role, notFound }: Of & { role: Role; notFound: () => Message }): Target<{ assignment: string }, Place & { assignment: RoleAssignment }> {
+export function ofAssignment({
+  of,
+  role,
+  notFound,
+}: Of & { role: Role; notFound: () => Message }): Target<{ assignment: string }, Place & { assignment: RoleAssignment }> {
   const field = fieldOf(of, "assignment");
   return {
     name: `ofAssignment(${field})`,
@@ -101,7 +109,8 @@ export function ofAssignment({ of, role, notFound }: Of & { role: Role; notFound
       if (id instanceof GraphQLError) return id;
       const assignment = await loaders.assignment.load(id);
       const enterprise = assignment && (await loaders.enterprise.load(assignment.enterpriseId));
-      if (!assignment || !enterprise || !(await access.knowsOfAssignment(assignment))) return new NotFoundError(message("notFound.roleAssignment"));
+      if (!assignment || !enterprise || !(await access.knowsOfAssignment(assignment)))
+        return new NotFoundError(message("notFound.roleAssignment"));
       return { enterprise, capacity: assignment.capacityCode };
     },
     capacity: () => undefined,

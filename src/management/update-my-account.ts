@@ -10,8 +10,10 @@ export const updateMyAccount = mutationAction({
   audit: "UPDATE_MY_ACCOUNT",
   async run(scope, input: { email?: string | null; phone?: string | null; language?: Language | null }, act): Promise<Person> {
     const changes: Partial<Person> = {};
-    if (input.email !== undefined && input.email !== null) changes.email = input.email.trim() === "" ? null : valid(parseEmail(input.email), "input.email", "email");
-    if (input.phone !== undefined && input.phone !== null) changes.phone = input.phone.trim() === "" ? null : valid(parsePhone(input.phone), "input.phone", "phone");
+    if (input.email !== undefined && input.email !== null)
+      changes.email = input.email.trim() === "" ? null : valid(parseEmail(input.email), "input.email", "email");
+    if (input.phone !== undefined && input.phone !== null)
+      changes.phone = input.phone.trim() === "" ? null : valid(parsePhone(input.phone), "input.phone", "phone");
     if (input.language !== undefined && input.language !== null) changes.language = input.language;
     const person = await scope.em.findOneByOrFail(Person, { id: scope.viewer.id });
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, person[k as keyof Person]]));

@@ -30,4 +30,3 @@ export async function upsertPerson({ em, now }: ActionScope, input: PersonInput)
   }
   return existing;
 }
-

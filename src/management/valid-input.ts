@@ -28,7 +28,10 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
     ssin: input.ssin,
     givenName: valid(parseName(input.givenName), `${field}.givenName`),
     familyName: valid(parseName(input.familyName), `${field}.familyName`),
-    email: input.email === undefined || input.email === null || input.email.trim() === "" ? null : valid(parseEmail(input.email), `${field}.email`),
+    email:
+      input.email === undefined || input.email === null || input.email.trim() === ""
+        ? null
+        : valid(parseEmail(input.email), `${field}.email`),
   };
 }
 
@@ -38,19 +41,26 @@ export function validPerson(input: PersonInput, field: string): PersonInput {
  * that an expiry that passed while the action waited for its lock is refused as one in the past. A malformed value
  * never gets here: the DateTime scalar refuses it with the same code and field.
  */
-export function validValidUntil(scope: Pick<ActionScope, "atInstant">, value: Date | null | undefined, field = "input.validUntil"): Date | null {
+export function validValidUntil(
+  scope: Pick<ActionScope, "atInstant">,
+  value: Date | null | undefined,
+  field = "input.validUntil",
+): Date | null {
   if (value === undefined || value === null) return null;
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, message("input.validUntilInvalid"));
   scope.atInstant((now) => {
     if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
-    if (value.getTime() > latestValidUntil(now).getTime()) throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
+    if (value.getTime() > latestValidUntil(now).getTime())
+      throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
   });
   return value;
 }
 
 /** An id argument: digits only (BAD_USER_INPUT naming the field). The shield reads ids with it too (src/management/target.ts). */
 export function idArgument(value: unknown, field: string): number | BadUserInputError {
-  return typeof value === "string" && /^\d{1,15}$/.test(value.trim()) ? Number(value) : new BadUserInputError(field, message("input.invalidId"));
+  return typeof value === "string" && /^\d{1,15}$/.test(value.trim())
+    ? Number(value)
+    : new BadUserInputError(field, message("input.invalidId"));
 }
 
 export function validId(id: string, field: string): number {
@@ -69,4 +79,3 @@ export function validServices(scope: ActionScope, capacityCode: string, codes: r
   }
   return offered.filter((c) => requested.has(c));
 }
-

@@ -25,17 +25,26 @@ export function rememberLockedVersions(em: EntityManager, rows: readonly { id: n
 }
 
 /** Before COMMIT: the locked enterprises that `changes` changed have moved, or the versions are recorded as lost. */
-export async function expectVersionsMoved(dataSource: DataSource, em: EntityManager, changes: readonly RecordedChange[], { now, requestId }: { now: Date; requestId: string | null }): Promise<void> {
+export async function expectVersionsMoved(
+  dataSource: DataSource,
+  em: EntityManager,
+  changes: readonly RecordedChange[],
+  { now, requestId }: { now: Date; requestId: string | null },
+): Promise<void> {
   const before = lockedVersions.get(em);
   if (!before) return;
   const ids = [...new Set(changes.filter((c) => versionedKinds.has(c.kind)).map((c) => c.enterpriseId))].filter((id) => before.has(id));
   if (ids.length === 0) return;
-  const rows: { id: number | string; version: unknown }[] = await em.query(`SELECT id, version FROM enterprise WHERE id IN (${ids.map(() => "?").join(", ")})`, ids);
+  const rows: { id: number | string; version: unknown }[] = await em.query(
+    `SELECT id, version FROM enterprise WHERE id IN (${ids.map(() => "?").join(", ")})`,
+    ids,
+  );
   const unmoved = rows.filter((row) => String(row.version) === before.get(Number(row.id))).map((row) => Number(row.id));
   if (unmoved.length === 0) return;
   const missingTriggers = await missingVersionTriggers(dataSource, em);
   const reason =
     `the version of enterprise ${unmoved.join(", ")} did not move with a change` +
     (missingTriggers.length > 0 ? `: version triggers missing (${missingTriggers.join(", ")})` : " although its version triggers exist");
-  if (await recordVersionsLost(em, { at: now, reason })) reportVersionsLost(dataSource, { at: now, reason, enterpriseIds: unmoved, missingTriggers, requestId });
+  if (await recordVersionsLost(em, { at: now, reason }))
+    reportVersionsLost(dataSource, { at: now, reason, enterpriseIds: unmoved, missingTriggers, requestId });
 }

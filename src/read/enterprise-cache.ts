@@ -193,7 +193,9 @@ export class EnterpriseCache {
     // one snapshot, each model labelled with the versions of its own.
     const read = new Map<number, EnterpriseReadModel>();
     for (let from = 0; from < missing.length; from += maxKeysPerStatement / 2) {
-      const part = await readSnapshot(manager, () => readModels(missing.slice(from, from + maxKeysPerStatement / 2), this.settings.maxAssignmentsPerEnterprise));
+      const part = await readSnapshot(manager, () =>
+        readModels(missing.slice(from, from + maxKeysPerStatement / 2), this.settings.maxAssignmentsPerEnterprise),
+      );
       if (part === null) break;
       for (const [id, model] of part) read.set(id, model);
     }
@@ -229,7 +231,13 @@ function idList(ids: readonly number[]): { list: unknown[]; marks: string } {
 /** "Not ended" (the model keeps what may still be current at some instant; each request applies its own). */
 const notEnded = (table: TableSql, alias: string) => `${alias}.${table.column("endedAt")} IS NULL`;
 
-function read(entity: PlannedRead["entity"], key: string, build: PlannedRead["build"], params: readonly unknown[], raw = false): PlannedRead {
+function read(
+  entity: PlannedRead["entity"],
+  key: string,
+  build: PlannedRead["build"],
+  params: readonly unknown[],
+  raw = false,
+): PlannedRead {
   return { entity, key: `model|${key}`, build, params, raw };
 }
 
@@ -242,7 +250,8 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
   const versions: Row[] = yield read(
     Enterprise,
     `versions|${all.list.length}`,
-    (t) => `SELECT t.${t.column("id")} AS id, t.${t.column("version")} AS version FROM ${t.table} t WHERE t.${t.column("id")} IN (${all.marks})`,
+    (t) =>
+      `SELECT t.${t.column("id")} AS id, t.${t.column("version")} AS version FROM ${t.table} t WHERE t.${t.column("id")} IN (${all.marks})`,
     all.list,
     true,
   );
@@ -266,10 +275,23 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
   const ofKept = (t: TableSql) => `t.${t.column("enterpriseId")} IN (${marks})`;
   const byId = (t: TableSql) => ` ORDER BY t.${t.column("id")}`;
   // The kept enterprises' assignments not ended, as a subquery (role_assignment's columns, named as in its migrations).
-  const ofKeptAssignments = (column: "id" | "person_id") => `SELECT a.${column} FROM role_assignment a WHERE a.enterprise_id IN (${marks}) AND a.ended_at IS NULL`;
-  const assignments = (yield rowsOf(RoleAssignment, "assignments", (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`)) as unknown as RoleAssignment[];
-  const services = (yield rowsOf(RoleAssignmentOnlineService, "services", (t) => `t.${t.column("assignmentId")} IN (${ofKeptAssignments("id")})`)) as unknown as RoleAssignmentOnlineService[];
-  const persons = (yield rowsOf(Person, "persons", (t) => `t.${t.column("id")} IN (${ofKeptAssignments("person_id")})`)) as unknown as Person[];
+  const ofKeptAssignments = (column: "id" | "person_id") =>
+    `SELECT a.${column} FROM role_assignment a WHERE a.enterprise_id IN (${marks}) AND a.ended_at IS NULL`;
+  const assignments = (yield rowsOf(
+    RoleAssignment,
+    "assignments",
+    (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`,
+  )) as unknown as RoleAssignment[];
+  const services = (yield rowsOf(
+    RoleAssignmentOnlineService,
+    "services",
+    (t) => `t.${t.column("assignmentId")} IN (${ofKeptAssignments("id")})`,
+  )) as unknown as RoleAssignmentOnlineService[];
+  const persons = (yield rowsOf(
+    Person,
+    "persons",
+    (t) => `t.${t.column("id")} IN (${ofKeptAssignments("person_id")})`,
+  )) as unknown as Person[];
   const capacities = (yield rowsOf(EnterpriseCapacity, "capacities", (t) => `${ofKept(t)}${byId(t)}`)) as unknown as EnterpriseCapacity[];
   const eBoxes = (yield rowsOf(EBox, "ebox", ofKept)) as unknown as EBox[];
   const mandates = (yield rowsOf(
@@ -278,7 +300,11 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
     (t) => `t.${t.column("clientId")} IN (${marks}) OR t.${t.column("providerId")} IN (${marks})${byId(t)}`,
     [...list, ...list],
   )) as unknown as ServiceProviderMandate[];
-  const configurations = (yield rowsOf(StructuredMessagingConfig, "messaging", (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`)) as unknown as StructuredMessagingConfig[];
+  const configurations = (yield rowsOf(
+    StructuredMessagingConfig,
+    "messaging",
+    (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`,
+  )) as unknown as StructuredMessagingConfig[];
 
   const version = new Map(versions.map((v) => [Number(v.id), Number(v.version)]));
   const personById = new Map(persons.map((p) => [p.id, Object.freeze(p)]));
@@ -317,7 +343,15 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
       weight: 0,
       answers: new Map(),
     };
-    model.weight = 1 + own.length + serviceRows + ownPersons.size + model.capacities.length + model.mandatesAsClient.length + model.mandatesAsProvider.length + model.structuredMessaging.length;
+    model.weight =
+      1 +
+      own.length +
+      serviceRows +
+      ownPersons.size +
+      model.capacities.length +
+      model.mandatesAsClient.length +
+      model.mandatesAsProvider.length +
+      model.structuredMessaging.length;
     models.set(id, model);
   }
   return models;

@@ -5,7 +5,10 @@ import { DateTimeScalar } from "../domain/scalars";
 export const expiringRightKinds = ["ROLE_ASSIGNMENT", "SERVICE_PROVIDER_MANDATE"] as const;
 export type ExpiringRightKind = (typeof expiringRightKinds)[number];
 
-export const ExpiringRightKindEnum = { ROLE_ASSIGNMENT: "ROLE_ASSIGNMENT", SERVICE_PROVIDER_MANDATE: "SERVICE_PROVIDER_MANDATE" } as const satisfies { [K in ExpiringRightKind]: K };
+export const ExpiringRightKindEnum = {
+  ROLE_ASSIGNMENT: "ROLE_ASSIGNMENT",
+  SERVICE_PROVIDER_MANDATE: "SERVICE_PROVIDER_MANDATE",
+} as const satisfies { [K in ExpiringRightKind]: K };
 registerEnumType(ExpiringRightKindEnum, {
   name: "ExpiringRightKind",
   description: "What kind of right expires.",
@@ -16,12 +19,18 @@ registerEnumType(ExpiringRightKindEnum, {
 });
 
 /** One item of Enterprise.expiringSoon: an assignment or a mandate that is current and has an expiry within the window. */
-@ObjectType({ description: "A current right of the enterprise that expires soon: a role assignment or a service-provider mandate, with its expiry.", simpleResolvers: true })
+@ObjectType({
+  description: "A current right of the enterprise that expires soon: a role assignment or a service-provider mandate, with its expiry.",
+  simpleResolvers: true,
+})
 export class ExpiringRight {
   @Field(() => ExpiringRightKindEnum, { description: "Whether `assignment` or `mandate` is set." })
   kind: ExpiringRightKind;
 
-  @Field(() => RoleAssignment, { nullable: true, description: "The role assignment that expires; null when `kind` is SERVICE_PROVIDER_MANDATE." })
+  @Field(() => RoleAssignment, {
+    nullable: true,
+    description: "The role assignment that expires; null when `kind` is SERVICE_PROVIDER_MANDATE.",
+  })
   assignment: RoleAssignment | null;
 
   @Field(() => ServiceProviderMandate, { nullable: true, description: "The mandate that expires; null when `kind` is ROLE_ASSIGNMENT." })

@@ -11,7 +11,14 @@ import type { ExpiringRight } from "./expiring-right.type";
  */
 export async function expiringRights(
   manager: EntityManager,
-  { enterpriseId, now, until, capacities, mandates, limit }: { enterpriseId: number; now: Date; until: Date; capacities: readonly string[] | null; mandates: boolean; limit: number },
+  {
+    enterpriseId,
+    now,
+    until,
+    capacities,
+    mandates,
+    limit,
+  }: { enterpriseId: number; now: Date; until: Date; capacities: readonly string[] | null; mandates: boolean; limit: number },
 ): Promise<ExpiringRight[]> {
   if (limit === 0) return [];
   const assignmentQuery = manager
@@ -38,8 +45,18 @@ export async function expiringRights(
         .getMany()
     : [];
   const items: ExpiringRight[] = [
-    ...(await assignmentQuery.getMany()).map((assignment) => ({ kind: "ROLE_ASSIGNMENT" as const, assignment, mandate: null, validUntil: new Date(assignment.validUntil!) })),
-    ...mandateRows.map((mandate) => ({ kind: "SERVICE_PROVIDER_MANDATE" as const, assignment: null, mandate, validUntil: new Date(mandate.validUntil!) })),
+    ...(await assignmentQuery.getMany()).map((assignment) => ({
+      kind: "ROLE_ASSIGNMENT" as const,
+      assignment,
+      mandate: null,
+      validUntil: new Date(assignment.validUntil!),
+    })),
+    ...mandateRows.map((mandate) => ({
+      kind: "SERVICE_PROVIDER_MANDATE" as const,
+      assignment: null,
+      mandate,
+      validUntil: new Date(mandate.validUntil!),
+    })),
   ];
   const rank = (i: ExpiringRight) => (i.kind === "ROLE_ASSIGNMENT" ? 0 : 1);
   const id = (i: ExpiringRight) => i.assignment?.id ?? i.mandate!.id;

@@ -59,7 +59,11 @@ async function servicesAt(manager: EntityManager, assignmentIds: readonly number
 /** Marks USER assignments read as of `asOf` with the services they held then (RoleAssignment.servicesAsOf). */
 async function withServicesAsOf(manager: EntityManager, assignments: RoleAssignment[], asOf: Date): Promise<RoleAssignment[]> {
   const users = assignments.filter((a) => a.role === "USER");
-  const spans = await servicesAt(manager, users.map((a) => a.id), asOf);
+  const spans = await servicesAt(
+    manager,
+    users.map((a) => a.id),
+    asOf,
+  );
   for (const a of users) a.servicesAsOf = spans.filter((s) => s.assignmentId === a.id).map((s) => s.onlineServiceCode);
   return assignments;
 }
@@ -84,8 +88,14 @@ export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
       .map((m) => Object.assign(m, { status: "ACTIVE" as const }));
   return {
     ...live,
-    enterprise: single(async (keys: readonly number[]) => enterprisesAt(manager, await manager.findBy(Enterprise, { id: In([...keys]) }), asOf), (e) => e.id),
-    enterpriseByNumber: single(async (keys: readonly string[]) => enterprisesAt(manager, await manager.findBy(Enterprise, { number: In([...keys]) }), asOf), (e) => e.number),
+    enterprise: single(
+      async (keys: readonly number[]) => enterprisesAt(manager, await manager.findBy(Enterprise, { id: In([...keys]) }), asOf),
+      (e) => e.id,
+    ),
+    enterpriseByNumber: single(
+      async (keys: readonly string[]) => enterprisesAt(manager, await manager.findBy(Enterprise, { number: In([...keys]) }), asOf),
+      (e) => e.number,
+    ),
     assignmentsOfPerson: grouped(
       async (keys: readonly number[]) =>
         withServicesAsOf(
@@ -102,7 +112,9 @@ export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
     ),
     onlineServicesOfAssignment: grouped(
       async (keys: readonly number[]): Promise<RoleAssignmentOnlineService[]> =>
-        (await servicesAt(manager, keys, asOf)).map((s) => Object.assign(new RoleAssignmentOnlineService(), { assignmentId: s.assignmentId, onlineServiceCode: s.onlineServiceCode })),
+        (await servicesAt(manager, keys, asOf)).map((s) =>
+          Object.assign(new RoleAssignmentOnlineService(), { assignmentId: s.assignmentId, onlineServiceCode: s.onlineServiceCode }),
+        ),
       (s) => s.assignmentId,
     ),
     capacitiesOfEnterprise: grouped(
@@ -115,7 +127,14 @@ export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
             .orderBy("c.id")
             .getMany()
         ).map((c) =>
-          Object.assign(new EnterpriseCapacity(), { id: c.id, enterpriseId: c.enterpriseId, capacityCode: c.capacityCode, status: "ACTIVE" as const, activatedAt: c.validFrom, activatedById: null }),
+          Object.assign(new EnterpriseCapacity(), {
+            id: c.id,
+            enterpriseId: c.enterpriseId,
+            capacityCode: c.capacityCode,
+            status: "ACTIVE" as const,
+            activatedAt: c.validFrom,
+            activatedById: null,
+          }),
         ),
       (c) => c.enterpriseId,
     ),
@@ -127,7 +146,16 @@ export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
             .where("b.enterprise_id IN (:...ids)", { ids: [...keys] })
             .andWhere(spanHolds("b"), { asOf })
             .getMany()
-        ).map((b) => Object.assign(new EBox(), { id: b.id, enterpriseId: b.enterpriseId, status: "ACTIVE" as const, activatedAt: b.validFrom, activatedById: null, notificationEmail: null })),
+        ).map((b) =>
+          Object.assign(new EBox(), {
+            id: b.id,
+            enterpriseId: b.enterpriseId,
+            status: "ACTIVE" as const,
+            activatedAt: b.validFrom,
+            activatedById: null,
+            notificationEmail: null,
+          }),
+        ),
       (b) => b.enterpriseId,
     ),
     mandatesAsClient: grouped(mandatesAt("clientId"), (m) => m.clientId),
@@ -144,13 +172,22 @@ export async function historyStart(manager: EntityManager, enterpriseId: number)
 /** One page of the role assignments of an enterprise that were current at `asOf`, oldest first, USERs with their services of then. */
 export async function roleAssignmentsAsOf(
   manager: EntityManager,
-  { enterpriseId, role, capacity, size, afterId, asOf }: { enterpriseId: number; role: Role | null; capacity: string | null; size: number; afterId: number | null; asOf: Date },
+  {
+    enterpriseId,
+    role,
+    capacity,
+    size,
+    afterId,
+    asOf,
+  }: { enterpriseId: number; role: Role | null; capacity: string | null; size: number; afterId: number | null; asOf: Date },
 ): Promise<Page<RoleAssignment>> {
-  const query = manager.createQueryBuilder(RoleAssignment, "row").where("row.enterprise_id = :enterpriseId", { enterpriseId }).andWhere(wasCurrentAt.sql("row", "role_assignment"), { asOf });
+  const query = manager
+    .createQueryBuilder(RoleAssignment, "row")
+    .where("row.enterprise_id = :enterpriseId", { enterpriseId })
+    .andWhere(wasCurrentAt.sql("row", "role_assignment"), { asOf });
   if (role) query.andWhere("row.role = :role", { role });
   if (capacity) query.andWhere("row.capacity_code = :capacity", { capacity });
   const page = await keysetPage(query, { size, afterId, direction: "ASC" });
   await withServicesAsOf(manager, page.nodes, asOf);
   return page;
 }
-

@@ -10,7 +10,10 @@ export async function keysetPage<T extends { id: number }>(
   { size, afterId, direction }: { size: number; afterId: number | null; direction: "ASC" | "DESC" },
 ): Promise<Page<T>> {
   const totalCount = await query.clone().getCount();
-  const paged = query.clone().orderBy("row.id", direction).take(size + 1);
+  const paged = query
+    .clone()
+    .orderBy("row.id", direction)
+    .take(size + 1);
   if (afterId !== null) paged.andWhere(direction === "ASC" ? "row.id > :afterId" : "row.id < :afterId", { afterId });
   // Even for first: 0 one row is read: it tells whether there is a next page.
   const rows = await paged.getMany();

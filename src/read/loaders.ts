@@ -68,7 +68,11 @@ export interface RequestModels {
 }
 
 /** `answers`, with the keys it leaves undefined read through `fallback` (their own statements), in key order. */
-async function answeredOrThrough<K, V>(keys: readonly K[], answers: (V | Error | undefined)[], fallback: DataLoader<K, V, unknown>): Promise<(V | Error)[]> {
+async function answeredOrThrough<K, V>(
+  keys: readonly K[],
+  answers: (V | Error | undefined)[],
+  fallback: DataLoader<K, V, unknown>,
+): Promise<(V | Error)[]> {
   const rest = keys.filter((_, i) => answers[i] === undefined);
   if (rest.length > 0) {
     const read = await fallback.loadMany(rest);
@@ -102,7 +106,11 @@ export function fromModels<K, V>(
 }
 
 /** The rows of a key found in the models this request was answered (people, online services), the rest through `fallback`. */
-function seenInModels<K, V>(request: RequestModels | null, find: (model: EnterpriseReadModel, key: K) => V | undefined, fallback: DataLoader<K, V>): DataLoader<K, V> {
+function seenInModels<K, V>(
+  request: RequestModels | null,
+  find: (model: EnterpriseReadModel, key: K) => V | undefined,
+  fallback: DataLoader<K, V>,
+): DataLoader<K, V> {
   if (request === null) return fallback;
   return new DataLoader<K, V>(async (keys) => {
     const answers: (V | Error | undefined)[] = keys.map((key) => {
@@ -125,26 +133,54 @@ function seenInModels<K, V>(request: RequestModels | null, find: (model: Enterpr
 export function createLoaders(manager: EntityManager, now: Date, cache: EnterpriseCache | null = null) {
   const rows = new RowReader(manager);
   const currentAssignment = (alias: string) => currentRow.roleAssignment(alias, now);
-  const enterprise = byKey((keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }), (e) => e.id);
-  const enterpriseByNumber = byKey((keys: readonly string[]) => rows.whereIn(Enterprise, { number: keys }).then((found) => {
-    for (const e of found) enterprise.prime(e.id, e);
-    return found;
-  }), (e) => e.number);
+  const enterprise = byKey(
+    (keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }),
+    (e) => e.id,
+  );
+  const enterpriseByNumber = byKey(
+    (keys: readonly string[]) =>
+      rows.whereIn(Enterprise, { number: keys }).then((found) => {
+        for (const e of found) enterprise.prime(e.id, e);
+        return found;
+      }),
+    (e) => e.number,
+  );
   // Inside a transaction (an action's checks, a dry run's answer) the request reads its own statements: the models are committed data only.
   const answeredById = new Map<number, EnterpriseReadModel>();
-  const request: RequestModels | null = cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answeredById), answeredById };
+  const request: RequestModels | null =
+    cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answeredById), answeredById };
   /** A loader keyed by enterprise id: from its model when the request has one, else through `fallback`. */
-  const ofEnterprise = <V>(fromModel: (model: EnterpriseReadModel) => V, fallback: DataLoader<number, V>) => fromModels(request, (id: number) => id, fromModel, fallback);
+  const ofEnterprise = <V>(fromModel: (model: EnterpriseReadModel) => V, fallback: DataLoader<number, V>) =>
+    fromModels(request, (id: number) => id, fromModel, fallback);
   const current = (model: EnterpriseReadModel) => model.assignments.filter((a) => isCurrentAt(a, now));
   return {
-    person: seenInModels(request, (model, id: number) => model.persons.get(id), byKey((keys: readonly number[]) => rows.whereIn(Person, { id: keys }), (p) => p.id)),
+    person: seenInModels(
+      request,
+      (model, id: number) => model.persons.get(id),
+      byKey(
+        (keys: readonly number[]) => rows.whereIn(Person, { id: keys }),
+        (p) => p.id,
+      ),
+    ),
     enterprise,
     enterpriseByNumber,
-    assignment: byKey((keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }), (a) => a.id),
-    mandate: byKey((keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { id: keys }).then(mandatesAsOf(now)), (m) => m.id),
-    eBoxMessage: byKey((keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }), (m) => m.id),
+    assignment: byKey(
+      (keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }),
+      (a) => a.id,
+    ),
+    mandate: byKey(
+      (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { id: keys }).then(mandatesAsOf(now)),
+      (m) => m.id,
+    ),
+    eBoxMessage: byKey(
+      (keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }),
+      (m) => m.id,
+    ),
     // Off the hot path (node(id:) only), and the audit chain works with the entity's Date: TypeORM reads it.
-    auditEvent: byKey((keys: readonly number[]) => manager.findBy(AuditEvent, { id: In([...keys]) }), (e) => e.id),
+    auditEvent: byKey(
+      (keys: readonly number[]) => manager.findBy(AuditEvent, { id: In([...keys]) }),
+      (e) => e.id,
+    ),
     /** The current assignments of a person, across enterprises. */
     assignmentsOfPerson: groupedByKey(
       (keys: readonly number[]) => rows.whereIn(RoleAssignment, { personId: keys }, { condition: currentAssignment, orderById: true }),
@@ -173,15 +209,24 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
     onlineServicesOfAssignment: seenInModels(
       request,
       (model, id: number) => onlineServicesIn(model, id) as RoleAssignmentOnlineService[] | undefined,
-      groupedByKey((keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }), (s) => s.assignmentId),
+      groupedByKey(
+        (keys: readonly number[]) => rows.whereIn(RoleAssignmentOnlineService, { assignmentId: keys }),
+        (s) => s.assignmentId,
+      ),
     ),
     capacitiesOfEnterprise: ofEnterprise(
       (model) => model.capacities as EnterpriseCapacity[],
-      groupedByKey((keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }), (c) => c.enterpriseId),
+      groupedByKey(
+        (keys: readonly number[]) => rows.whereIn(EnterpriseCapacity, { enterpriseId: keys }, { orderById: true }),
+        (c) => c.enterpriseId,
+      ),
     ),
     eBoxOfEnterprise: ofEnterprise(
       (model) => model.eBox,
-      byKey((keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }), (b) => b.enterpriseId),
+      byKey(
+        (keys: readonly number[]) => rows.whereIn(EBox, { enterpriseId: keys }),
+        (b) => b.enterpriseId,
+      ),
     ),
     mandatesAsClient: ofEnterprise(
       (model) => mandatesAsOf(now)(model.mandatesAsClient as ServiceProviderMandate[]),
@@ -193,14 +238,20 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
     mandatesAsProvider: ofEnterprise(
       (model) => mandatesAsOf(now)(model.mandatesAsProvider as ServiceProviderMandate[]),
       groupedByKey(
-        (keys: readonly number[]) => rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
+        (keys: readonly number[]) =>
+          rows.whereIn(ServiceProviderMandate, { providerId: keys }, { orderById: true }).then(mandatesAsOf(now)),
         (m) => m.providerId,
       ),
     ),
     structuredMessagingOfEnterprise: ofEnterprise(
       (model) => model.structuredMessaging as StructuredMessagingConfig[],
       groupedByKey(
-        (keys: readonly number[]) => rows.whereIn(StructuredMessagingConfig, { enterpriseId: keys }, { condition: currentRow.structuredMessagingConfig, orderById: true }),
+        (keys: readonly number[]) =>
+          rows.whereIn(
+            StructuredMessagingConfig,
+            { enterpriseId: keys },
+            { condition: currentRow.structuredMessagingConfig, orderById: true },
+          ),
         (c) => c.enterpriseId,
       ),
     ),
@@ -211,7 +262,8 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
      * take it first and fall back on the loaders above. undefined: not known here.
      */
     known: {
-      person: (enterpriseId: number, personId: number): Person | undefined => request?.answeredById.get(enterpriseId)?.persons.get(personId),
+      person: (enterpriseId: number, personId: number): Person | undefined =>
+        request?.answeredById.get(enterpriseId)?.persons.get(personId),
       onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
         const model = request?.answeredById.get(enterpriseId);
         return model && onlineServicesIn(model, assignmentId);

@@ -32,7 +32,9 @@ export class EnterpriseCapacityModel {
  * The e-Box of an enterprise; `row` is null until it is first activated. A type of its own: every enterprise has an
  * e-Box in the API, and what the row holds is shown only to those who see the enterprise's configuration.
  */
-@ObjectType("EBox", { description: "The enterprise's e-Box: the electronic mailbox in which social-security institutions send it messages." })
+@ObjectType("EBox", {
+  description: "The enterprise's e-Box: the electronic mailbox in which social-security institutions send it messages.",
+})
 export class EBoxModel {
   enterpriseId: number;
   row: EBox | null;
@@ -59,7 +61,12 @@ export interface Page<T> {
 
 /** A page of nothing: what a list answers to a caller who may see none of it. */
 export function emptyPage<T>(): Page<T> {
-  return { edges: [], nodes: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, totalCount: 0 };
+  return {
+    edges: [],
+    nodes: [],
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    totalCount: 0,
+  };
 }
 
 export const maxPageSize = 100;
@@ -89,6 +96,11 @@ export function toPage<T extends { id: number }>(rows: T[], size: number, totalC
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
   // Lists page forward only (first/after): Relay's connection spec lets such a server answer hasPreviousPage false.
-  const pageInfo = { hasNextPage: rows.length > size, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+  const pageInfo = {
+    hasNextPage: rows.length > size,
+    hasPreviousPage: false,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
   return { edges, nodes, pageInfo, totalCount };
 }

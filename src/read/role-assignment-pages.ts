@@ -58,7 +58,11 @@ function filter(
  * enterprise's read model when the request has one (src/read/enterprise-cache.ts), else one windowed statement for
  * the rows of every page and one for the counts, however many enterprises the request lists (no N+1).
  */
-export function createRoleAssignmentPages(manager: EntityManager, now: Date, models: RequestModels | null = null): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
+export function createRoleAssignmentPages(
+  manager: EntityManager,
+  now: Date,
+  models: RequestModels | null = null,
+): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
   return fromModels(
     models,
     (key) => key.enterpriseId,
@@ -72,14 +76,21 @@ export function createRoleAssignmentPages(manager: EntityManager, now: Date, mod
  * The page of `key` from the enterprise's model: the same rows, order and count as the statements below (the
  * model's assignments are those not ended, by id; the ones current at `now` are kept here, as their SQL does).
  */
-function pageOfModel(model: EnterpriseReadModel, { role, capacity, size, afterId, visibleTo }: RoleAssignmentPageKey, now: Date): Page<RoleAssignment> {
+function pageOfModel(
+  model: EnterpriseReadModel,
+  { role, capacity, size, afterId, visibleTo }: RoleAssignmentPageKey,
+  now: Date,
+): Page<RoleAssignment> {
   const capacities = visibleTo ? new Set(visibleTo.capacities) : null;
   const matching = model.assignments.filter(
     (a) =>
       isCurrentAt(a, now) &&
       (role === null || a.role === role) &&
       (capacity === null || a.capacityCode === capacity) &&
-      (visibleTo === null || enterpriseWideRoles.has(a.role) || a.personId === visibleTo.personId || (a.capacityCode !== null && capacities!.has(a.capacityCode))),
+      (visibleTo === null ||
+        enterpriseWideRoles.has(a.role) ||
+        a.personId === visibleTo.personId ||
+        (a.capacityCode !== null && capacities!.has(a.capacityCode))),
   );
   const rows: RoleAssignment[] = [];
   for (const a of matching) {
@@ -106,7 +117,8 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
         const counted = await rows.raw(
           RoleAssignment,
           `count|${shape}`,
-          (table) => `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
+          (table) =>
+            `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
           params,
         );
         const totals = new Map(counted.map((c) => [Number(c.enterpriseId), Number(c.total)]));

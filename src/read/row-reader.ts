@@ -99,7 +99,9 @@ function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): T
   // An enterprise's version is read as null while the versions are not trusted (src/database/enterprise-versions.ts):
   // every statement that reads a version for the kept read models tells in the same breath whether it may be used.
   const read = (alias: string, column: string) =>
-    metadata.tableName === "enterprise" && column === "version" ? trustedVersionSql(`${alias}.${escape(column)}`) : `${alias}.${escape(column)}`;
+    metadata.tableName === "enterprise" && column === "version"
+      ? trustedVersionSql(`${alias}.${escape(column)}`)
+      : `${alias}.${escape(column)}`;
   shape = {
     table: escape(metadata.tableName),
     columns: (alias) => columns.map((c) => `${read(alias, c.column)} AS ${escape(c.property)}`).join(", "),
@@ -189,7 +191,9 @@ function mysqlCommand(connection: MysqlConnection, sql: string): Promise<void> {
 }
 
 function mysqlRows(connection: MysqlConnection, sql: string, params: readonly unknown[]): Promise<Row[]> {
-  return new Promise((resolve, reject) => connection.execute({ sql, dateStrings: true }, [...params], (error, rows) => (error ? reject(error) : resolve(rows))));
+  return new Promise((resolve, reject) =>
+    connection.execute({ sql, dateStrings: true }, [...params], (error, rows) => (error ? reject(error) : resolve(rows))),
+  );
 }
 
 /**
@@ -216,7 +220,10 @@ async function run(manager: EntityManager, sql: string, params: readonly unknown
   const runner = manager.queryRunner;
   if (runner) return mysqlRows((await runner.connect()) as MysqlConnection, sql, params);
   const driver = dataSource.driver as unknown as MysqlDriver;
-  const connection = driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave" ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
+  const connection =
+    driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave"
+      ? await driver.obtainSlaveConnection()
+      : await driver.obtainMasterConnection();
   try {
     return await mysqlRows(connection, sql, params);
   } finally {
@@ -264,12 +271,17 @@ export class RowReader {
     const properties = Object.keys(lists) as (keyof T & string)[];
     // A list longer than a statement may bind (SQLite: 32,766 parameters; MariaDB: 65,535) is read in parts, each a
     // statement of the largest shape, and the parts joined (in id order when asked): the same rows.
-    const longest = properties.reduce<(keyof T & string) | null>((found, p) => (lists[p]!.length > (found ? lists[found]!.length : maxKeysPerStatement) ? p : found), null);
+    const longest = properties.reduce<(keyof T & string) | null>(
+      (found, p) => (lists[p]!.length > (found ? lists[found]!.length : maxKeysPerStatement) ? p : found),
+      null,
+    );
     if (longest !== null) {
       const keys = lists[longest]!;
       const parts: T[][] = [];
       for (let from = 0; from < keys.length; from += maxKeysPerStatement) {
-        parts.push(await this.whereIn(entity, { ...lists, [longest]: keys.slice(from, from + maxKeysPerStatement) }, { condition, orderById }));
+        parts.push(
+          await this.whereIn(entity, { ...lists, [longest]: keys.slice(from, from + maxKeysPerStatement) }, { condition, orderById }),
+        );
       }
       const rows = parts.flat();
       return orderById ? rows.sort((a, b) => (a.id as number) - (b.id as number)) : rows;
@@ -294,9 +306,20 @@ export class RowReader {
    * A statement of the caller's own making: `build` gets the table's shape (its name, SELECT list and columns) once,
    * and the text is kept under `key`, which must tell apart every text `build` can return (padded list lengths too).
    */
-  async query<T extends ObjectLiteral>(entity: EntityTarget<T>, key: string, build: (table: TableSql) => string, params: readonly unknown[]): Promise<T[]> {
+  async query<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    key: string,
+    build: (table: TableSql) => string,
+    params: readonly unknown[],
+  ): Promise<T[]> {
     const shape = this.shape(entity as EntityTarget<ObjectLiteral>);
-    return shape.hydrate(await select(this.manager, this.sql(key, () => build(shape)), params)) as T[];
+    return shape.hydrate(
+      await select(
+        this.manager,
+        this.sql(key, () => build(shape)),
+        params,
+      ),
+    ) as T[];
   }
 
   /**
@@ -304,11 +327,25 @@ export class RowReader {
    * (use `prefixedColumns(alias)` in the SELECT list), and each row comes back split into one row per alias, converted
    * as its entity's, or null where an outer join found none (its `id` is null).
    */
-  async joined<A extends string>(key: string, tables: Record<A, EntityTarget<ObjectLiteral>>, build: (shapes: Record<A, TableSql & Pick<TableShape, "prefixedColumns">>) => string, params: readonly unknown[]): Promise<Record<A, Row | null>[]> {
+  async joined<A extends string>(
+    key: string,
+    tables: Record<A, EntityTarget<ObjectLiteral>>,
+    build: (shapes: Record<A, TableSql & Pick<TableShape, "prefixedColumns">>) => string,
+    params: readonly unknown[],
+  ): Promise<Record<A, Row | null>[]> {
     const aliases = Object.keys(tables) as A[];
     const shapes = Object.fromEntries(aliases.map((alias) => [alias, this.shape(tables[alias])])) as Record<A, TableShape>;
-    const rows = await select(this.manager, this.sql(key, () => build(shapes)), params);
-    const names = aliases.map((alias) => ({ alias, id: `${alias}__id`, shape: shapes[alias], prefixed: shapes[alias].properties.map((property) => `${alias}__${property}`) }));
+    const rows = await select(
+      this.manager,
+      this.sql(key, () => build(shapes)),
+      params,
+    );
+    const names = aliases.map((alias) => ({
+      alias,
+      id: `${alias}__id`,
+      shape: shapes[alias],
+      prefixed: shapes[alias].properties.map((property) => `${alias}__${property}`),
+    }));
     return rows.map((row) => {
       const split = {} as Record<A, Row | null>;
       for (const { alias, id, shape, prefixed } of names) {
@@ -325,8 +362,17 @@ export class RowReader {
   }
 
   /** As `query`, for rows that are no entity's (counts): answered as the driver gives them. */
-  async raw(entity: EntityTarget<ObjectLiteral>, key: string, build: (table: TableSql) => string, params: readonly unknown[]): Promise<Row[]> {
-    return select(this.manager, this.sql(key, () => build(this.shape(entity))), params);
+  async raw(
+    entity: EntityTarget<ObjectLiteral>,
+    key: string,
+    build: (table: TableSql) => string,
+    params: readonly unknown[],
+  ): Promise<Row[]> {
+    return select(
+      this.manager,
+      this.sql(key, () => build(this.shape(entity))),
+      params,
+    );
   }
 }
 
@@ -378,7 +424,10 @@ export async function readSnapshot<T>(manager: EntityManager, plan: () => ReadPl
     })();
   }
   const driver = dataSource.driver as unknown as MysqlDriver;
-  const connection = driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave" ? await driver.obtainSlaveConnection() : await driver.obtainMasterConnection();
+  const connection =
+    driver.isReplicated && dataSource.defaultReplicationModeForReads() === "slave"
+      ? await driver.obtainSlaveConnection()
+      : await driver.obtainMasterConnection();
   let open = false;
   try {
     await mysqlCommand(connection, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");

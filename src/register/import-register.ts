@@ -17,7 +17,14 @@ import { formatEnterpriseNumber, parseEnterpriseNumber, parseName, parseSsin } f
 import { englishProblem } from "../i18n/messages";
 import { holdSqliteWriteLock, lockEnterpriseRows } from "../management/enterprise-lock";
 
-export const registerColumns = ["enterprise_number", "name", "default_capacity", "legal_representative_ssin", "given_name", "family_name"] as const;
+export const registerColumns = [
+  "enterprise_number",
+  "name",
+  "default_capacity",
+  "legal_representative_ssin",
+  "given_name",
+  "family_name",
+] as const;
 
 interface RegisterRow {
   line: number;
@@ -114,21 +121,31 @@ async function* checkedRows(file: string, catalog: Catalog): AsyncGenerator<{ li
       if ("problem" in record) throw new RegisterImportError([`line ${record.line}: the header is not valid (${record.problem})`]);
       header = record.fields;
       const missing = registerColumns.filter((c) => !header!.includes(c));
-      if (missing.length > 0) throw new RegisterImportError([`line ${record.line}: the header lacks ${missing.join(", ")} (expected ${registerColumns.join(",")})`]);
+      if (missing.length > 0)
+        throw new RegisterImportError([
+          `line ${record.line}: the header lacks ${missing.join(", ")} (expected ${registerColumns.join(",")})`,
+        ]);
       const twice = header.filter((column, i) => header!.indexOf(column) !== i);
-      if (twice.length > 0) throw new RegisterImportError([`line ${record.line}: the header names ${[...new Set(twice)].join(", ")} more than once`]);
+      if (twice.length > 0)
+        throw new RegisterImportError([`line ${record.line}: the header names ${[...new Set(twice)].join(", ")} more than once`]);
       continue;
     }
     if ("problem" in record) {
       yield { line: record.line, problems: [`line ${record.line}: ${record.problem}`] };
     } else if (record.fields.length !== header.length) {
-      yield { line: record.line, problems: [`line ${record.line}: expected ${header.length} fields as in the header, got ${record.fields.length}`] };
+      yield {
+        line: record.line,
+        problems: [`line ${record.line}: expected ${header.length} fields as in the header, got ${record.fields.length}`],
+      };
     } else {
       const fields = Object.fromEntries(header.map((column, i) => [column, record.fields[i]]));
       yield { line: record.line, ...checkRow(record.line, fields, catalog) };
     }
   }
-  if (header === null) throw new RegisterImportError([`the file is empty: expected the header ${registerColumns.join(",")} and one row per legal representative`]);
+  if (header === null)
+    throw new RegisterImportError([
+      `the file is empty: expected the header ${registerColumns.join(",")} and one row per legal representative`,
+    ]);
 }
 
 function checkRow(line: number, fields: Record<string, string>, catalog: Catalog): { row?: RegisterRow; problems: string[] } {
@@ -145,13 +162,26 @@ function checkRow(line: number, fields: Record<string, string>, catalog: Catalog
   const name = parseName(get("name"), { max: 200 });
   const givenName = parseName(get("given_name"));
   const familyName = parseName(get("family_name"));
-  for (const [column, checked] of [["name", name], ["given_name", givenName], ["family_name", familyName]] as const) {
+  for (const [column, checked] of [
+    ["name", name],
+    ["given_name", givenName],
+    ["family_name", familyName],
+  ] as const) {
     if (get(column) !== "" && !checked.ok) problems.push(englishProblem(checked.problem, column));
   }
-  if (problems.length > 0 || !number.ok || !ssin.ok || !name.ok || !givenName.ok || !familyName.ok) return { problems: problems.map((p) => `line ${line}: ${p}`) };
+  if (problems.length > 0 || !number.ok || !ssin.ok || !name.ok || !givenName.ok || !familyName.ok)
+    return { problems: problems.map((p) => `line ${line}: ${p}`) };
   return {
     problems: [],
-    row: { line, enterpriseNumber: number.value, name: name.value, defaultCapacity: get("default_capacity"), ssin: ssin.value, givenName: givenName.value, familyName: familyName.value },
+    row: {
+      line,
+      enterpriseNumber: number.value,
+      name: name.value,
+      defaultCapacity: get("default_capacity"),
+      ssin: ssin.value,
+      givenName: givenName.value,
+      familyName: familyName.value,
+    },
   };
 }
 
@@ -174,14 +204,19 @@ async function validate(file: string, catalog: Catalog, progress: Progress): Pro
     const row = checked.row;
     if (row) {
       const seen = enterprises.get(row.enterpriseNumber);
-      if (!seen) enterprises.set(row.enterpriseNumber, { name: row.name, defaultCapacity: row.defaultCapacity, line: checked.line, rows: [row] });
+      if (!seen)
+        enterprises.set(row.enterpriseNumber, { name: row.name, defaultCapacity: row.defaultCapacity, line: checked.line, rows: [row] });
       else if (seen.name !== row.name || seen.defaultCapacity !== row.defaultCapacity) {
-        problems.push(`line ${checked.line}: enterprise ${formatEnterpriseNumber(row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`);
+        problems.push(
+          `line ${checked.line}: enterprise ${formatEnterpriseNumber(row.enterpriseNumber)} has another name or default capacity than on line ${seen.line}`,
+        );
       } else seen.rows.push(row);
       const person = persons.get(row.ssin);
       if (!person) persons.set(row.ssin, { givenName: row.givenName, familyName: row.familyName, line: checked.line });
       else if (person.givenName !== row.givenName || person.familyName !== row.familyName) {
-        problems.push(`line ${checked.line}: the legal representative's SSIN has other names than on line ${person.line} ("${row.givenName} ${row.familyName}" vs "${person.givenName} ${person.familyName}")`);
+        problems.push(
+          `line ${checked.line}: the legal representative's SSIN has other names than on line ${person.line} ("${row.givenName} ${row.familyName}" vs "${person.givenName} ${person.familyName}")`,
+        );
       }
     }
     if (rows % 10_000 === 0) progress(`checked ${rows} rows`);
@@ -193,7 +228,14 @@ async function validate(file: string, catalog: Catalog, progress: Progress): Pro
 
 /** Inserts many rows in one statement, without reading generated ids back (the caller rereads by natural key). */
 async function insertMany<T extends object>(em: EntityManager, target: new () => T, rows: Partial<T>[]): Promise<void> {
-  if (rows.length > 0) await em.createQueryBuilder().insert().into(target).values(rows as never).updateEntity(false).execute();
+  if (rows.length > 0)
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(target)
+      .values(rows as never)
+      .updateEntity(false)
+      .execute();
 }
 
 /** Applies one batch in a bounded number of statements, whatever its size: reads by key, multi-row inserts, rereads. */
@@ -206,14 +248,27 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
     const existing = enterprises.get(row.enterpriseNumber);
     if (!existing) {
       if (newEnterprises.has(row.enterpriseNumber)) continue;
-      newEnterprises.set(row.enterpriseNumber, { number: row.enterpriseNumber, name: row.name, status: "REGISTERED", defaultCapacity: row.defaultCapacity, createdAt: now, updatedAt: now });
-      events.push({ enterpriseNumber: row.enterpriseNumber, details: { source: "register", before: null, after: { name: row.name, defaultCapacity: row.defaultCapacity } } });
+      newEnterprises.set(row.enterpriseNumber, {
+        number: row.enterpriseNumber,
+        name: row.name,
+        status: "REGISTERED",
+        defaultCapacity: row.defaultCapacity,
+        createdAt: now,
+        updatedAt: now,
+      });
+      events.push({
+        enterpriseNumber: row.enterpriseNumber,
+        details: { source: "register", before: null, after: { name: row.name, defaultCapacity: row.defaultCapacity } },
+      });
     } else if (existing.name !== row.name || existing.defaultCapacity !== row.defaultCapacity) {
       const before = { name: existing.name, defaultCapacity: existing.defaultCapacity };
       await em.update(Enterprise, { id: existing.id }, { name: row.name, defaultCapacity: row.defaultCapacity, updatedAt: now });
       Object.assign(existing, { name: row.name, defaultCapacity: row.defaultCapacity });
       summary.enterprisesUpdated++;
-      events.push({ enterpriseNumber: row.enterpriseNumber, details: { source: "register", before, after: { name: row.name, defaultCapacity: row.defaultCapacity } } });
+      events.push({
+        enterpriseNumber: row.enterpriseNumber,
+        details: { source: "register", before, after: { name: row.name, defaultCapacity: row.defaultCapacity } },
+      });
     }
   }
   await insertMany(em, Enterprise, [...newEnterprises.values()]);
@@ -221,7 +276,11 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   if (newEnterprises.size > 0) {
     const created = await em.findBy(Enterprise, { number: In([...newEnterprises.keys()]) });
     for (const e of created) enterprises.set(e.number, e);
-    await recordRegistrations(em, created.map((e) => e.id), now);
+    await recordRegistrations(
+      em,
+      created.map((e) => e.id),
+      now,
+    );
   }
 
   const ssins = [...new Set(batch.map((r) => r.ssin))];
@@ -230,7 +289,16 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   for (const row of batch) {
     const person = persons.get(row.ssin);
     if (!person) {
-      if (!newPersons.has(row.ssin)) newPersons.set(row.ssin, { ssin: row.ssin, givenName: row.givenName, familyName: row.familyName, email: null, phone: null, language: "NL", createdAt: now });
+      if (!newPersons.has(row.ssin))
+        newPersons.set(row.ssin, {
+          ssin: row.ssin,
+          givenName: row.givenName,
+          familyName: row.familyName,
+          email: null,
+          phone: null,
+          language: "NL",
+          createdAt: now,
+        });
     } else if (person.givenName === "" || person.familyName === "") {
       // A known person keeps their own data; only names still empty are filled.
       const fill = { givenName: person.givenName || row.givenName, familyName: person.familyName || row.familyName };
@@ -242,7 +310,14 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   // INSERT IGNORE: a person of the batch may sign in for the first time through a gateway between the read above and
   // this insert (MySQL); the reread below then finds their row, and names still empty are filled next time.
   if (newPersons.size > 0) {
-    const inserted = await em.createQueryBuilder().insert().into(Person).values([...newPersons.values()]).orIgnore().updateEntity(false).execute();
+    const inserted = await em
+      .createQueryBuilder()
+      .insert()
+      .into(Person)
+      .values([...newPersons.values()])
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
     const affected = (inserted.raw as { affectedRows?: number } | undefined)?.affectedRows;
     summary.personsCreated += typeof affected === "number" ? affected : newPersons.size;
   }
@@ -250,7 +325,12 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
 
   const assignments = new Map<string, Partial<RoleAssignment> & { ssin: string; enterpriseNumber: string }>();
   for (const row of batch) {
-    const fields = { enterpriseId: enterprises.get(row.enterpriseNumber)!.id, role: "LEGAL_REPRESENTATIVE" as const, capacityCode: null, personId: persons.get(row.ssin)!.id };
+    const fields = {
+      enterpriseId: enterprises.get(row.enterpriseNumber)!.id,
+      role: "LEGAL_REPRESENTATIVE" as const,
+      capacityCode: null,
+      personId: persons.get(row.ssin)!.id,
+    };
     assignments.set(assignmentActiveKey(fields), { ...fields, ssin: row.ssin, enterpriseNumber: row.enterpriseNumber });
   }
   const held = await em.findBy(RoleAssignment, { activeKey: In([...assignments.keys()]), endedAt: IsNull() });
@@ -258,29 +338,57 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
   await insertMany(
     em,
     RoleAssignment,
-    [...assignments].map(([activeKey, { ssin: _ssin, enterpriseNumber: _number, ...fields }]) => ({ ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey, exclusiveKey: null })),
+    [...assignments].map(([activeKey, { ssin: _ssin, enterpriseNumber: _number, ...fields }]) => ({
+      ...fields,
+      grantedById: null,
+      grantedAt: now,
+      endedAt: null,
+      endedById: null,
+      activeKey,
+      exclusiveKey: null,
+    })),
   );
   summary.legalRepresentativesCreated += assignments.size;
   for (const { enterpriseId, personId } of assignments.values()) {
-    changes.push({ kind: "ASSIGNMENT", enterpriseId: enterpriseId!, assignment: { personId: personId!, role: "LEGAL_REPRESENTATIVE", capacityCode: null } });
+    changes.push({
+      kind: "ASSIGNMENT",
+      enterpriseId: enterpriseId!,
+      assignment: { personId: personId!, role: "LEGAL_REPRESENTATIVE", capacityCode: null },
+    });
   }
   // The events so far are the enterprises' own (created, renamed, another default capacity).
   for (const number of new Set(events.map((e) => e.enterpriseNumber))) {
     changes.push({ kind: "REGISTER", enterpriseId: enterprises.get(number)!.id });
   }
   for (const { ssin, enterpriseNumber } of assignments.values()) {
-    events.push({ enterpriseNumber, details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } } });
+    events.push({
+      enterpriseNumber,
+      details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } },
+    });
   }
   // Chained like a gateway's events (src/audit/chain.ts): the heads of the batch's enterprises are locked, in one
   // statement, and the events go in with one more.
   await appendAuditEvents(
     em,
-    events.map((e) => ({ at: now, actorId: null, action: "REGISTER_IMPORT", requestId: null, enterpriseId: enterprises.get(e.enterpriseNumber)!.id, details: JSON.stringify(e.details) })),
+    events.map((e) => ({
+      at: now,
+      actorId: null,
+      action: "REGISTER_IMPORT",
+      requestId: null,
+      enterpriseId: enterprises.get(e.enterpriseNumber)!.id,
+      details: JSON.stringify(e.details),
+    })),
   );
 }
 
 type Counts = Omit<ImportSummary, "rows" | "longestTransactionMs">;
-const noCounts = (): Counts => ({ enterprisesCreated: 0, enterprisesUpdated: 0, personsCreated: 0, personsUpdated: 0, legalRepresentativesCreated: 0 });
+const noCounts = (): Counts => ({
+  enterprisesCreated: 0,
+  enterprisesUpdated: 0,
+  personsCreated: 0,
+  personsUpdated: 0,
+  legalRepresentativesCreated: 0,
+});
 
 /** Whole enterprises, about `batchSize` rows at a time: an enterprise is never split over two transactions. */
 function* batches(enterprises: readonly EnterpriseRows[], batchSize: number): Generator<RegisterRow[]> {
@@ -301,7 +409,13 @@ function* batches(enterprises: readonly EnterpriseRows[], batchSize: number): Ge
  * instant it recorded: taken once the batch holds its locks, as a management action's instant is
  * (src/management/action.ts), so that a batch that waited for a gateway's action records no instant before it.
  */
-async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[], clock: Clock, took: (ms: number) => void, changes: RecordedChange[]): Promise<{ counts: Counts; now: Date }> {
+async function applyInOwnTransaction(
+  dataSource: DataSource,
+  batch: RegisterRow[],
+  clock: Clock,
+  took: (ms: number) => void,
+  changes: RecordedChange[],
+): Promise<{ counts: Counts; now: Date }> {
   const sqlite = dialectOf(dataSource) === "sqlite";
   let started = 0;
   const applied = await runTransaction({ dataSource, policy: policies.import }, async (em) => {
@@ -312,8 +426,14 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
       await holdSqliteWriteLock(em);
     } else {
       // The batch's enterprises already known, locked as an action locks them (in id order), so that the two take turns.
-      const known = await em.find(Enterprise, { select: { id: true }, where: { number: In([...new Set(batch.map((r) => r.enterpriseNumber))]) } });
-      await lockEnterpriseRows(em, known.map((e) => e.id));
+      const known = await em.find(Enterprise, {
+        select: { id: true },
+        where: { number: In([...new Set(batch.map((r) => r.enterpriseNumber))]) },
+      });
+      await lockEnterpriseRows(
+        em,
+        known.map((e) => e.id),
+      );
     }
     const now = clock.now();
     const counts = noCounts();
@@ -334,25 +454,23 @@ async function applyInOwnTransaction(dataSource: DataSource, batch: RegisterRow[
  * (idempotent: a batch already applied changes nothing). Legal representatives absent from the file are kept (a file
  * may be partial).
  */
-export async function importRegister(
-  {
-    dataSource,
-    catalog,
-    file,
-    progress = () => undefined,
-    clock = systemClock,
-    changes: publish,
-  }: {
-    dataSource: DataSource;
-    catalog: Catalog;
-    file: string;
-    progress?: Progress;
-    /** Where the import reads the instant it records (src/clock.ts): once per batch, when the batch holds its locks. */
-    clock?: Clock;
-    /** Where each committed batch's changes are published (src/database/change-feed.ts): Redis, for the gateways that serve subscriptions. */
-    changes?: ChangeFeed;
-  },
-): Promise<ImportSummary> {
+export async function importRegister({
+  dataSource,
+  catalog,
+  file,
+  progress = () => undefined,
+  clock = systemClock,
+  changes: publish,
+}: {
+  dataSource: DataSource;
+  catalog: Catalog;
+  file: string;
+  progress?: Progress;
+  /** Where the import reads the instant it records (src/clock.ts): once per batch, when the batch holds its locks. */
+  clock?: Clock;
+  /** Where each committed batch's changes are published (src/database/change-feed.ts): Redis, for the gateways that serve subscriptions. */
+  changes?: ChangeFeed;
+}): Promise<ImportSummary> {
   const { rows, enterprises } = await validate(file, catalog, progress);
   const summary: ImportSummary = { rows, longestTransactionMs: 0, ...noCounts() };
   const sqlite = dialectOf(dataSource) === "sqlite";
@@ -360,7 +478,13 @@ export async function importRegister(
   for (const batch of batches(enterprises, batchSizes[dialectOf(dataSource)])) {
     const started = performance.now();
     const changes: RecordedChange[] = [];
-    const { counts, now } = await applyInOwnTransaction(dataSource, batch, clock, (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)), changes);
+    const { counts, now } = await applyInOwnTransaction(
+      dataSource,
+      batch,
+      clock,
+      (ms) => (summary.longestTransactionMs = Math.max(summary.longestTransactionMs, ms)),
+      changes,
+    );
     // Committed: the gateways' subscribers may learn of it (through Redis when the import runs as its own process).
     publish?.publish(changes.map((change) => ({ ...change, at: now.toISOString() })));
     for (const key of Object.keys(counts) as (keyof Counts)[]) summary[key] += counts[key];

@@ -21,7 +21,12 @@ export const mysqlRequired = process.env.REQUIRE_MYSQL === "1";
 
 export function serverOptions() {
   const url = new URL(mysqlServer);
-  return { host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || "root"), password: decodeURIComponent(url.password) };
+  return {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || "root"),
+    password: decodeURIComponent(url.password),
+  };
 }
 
 let reachable: Promise<boolean> | undefined;
@@ -41,7 +46,10 @@ export function mysqlReachable(): Promise<boolean> {
 }
 
 /** A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. */
-export async function createTestDatabase(dialect: DialectName, { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci" }: { characterSet?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DialectName,
+  { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci" }: { characterSet?: string } = {},
+): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
     return { url: `sqlite:${join(dir, "access.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
@@ -76,7 +84,9 @@ export function describeMysql(title: string, body: () => void): void {
   mysqlDescribe(title, () => {
     beforeAll(async () => {
       if (!(await mysqlReachable())) {
-        throw new Error(`The MySQL server at ${mysqlServer} cannot be reached; set SKIP_MYSQL=1 to skip the MySQL suites on a machine without one`);
+        throw new Error(
+          `The MySQL server at ${mysqlServer} cannot be reached; set SKIP_MYSQL=1 to skip the MySQL suites on a machine without one`,
+        );
       }
     });
     body();

@@ -42,7 +42,11 @@ export interface TestGatewayOptions {
 }
 
 /** A real gateway on a real database, listening on a free port; one per test file. */
-export async function startTestGateway(dialect: DialectName, env: Record<string, string> = {}, { logger, databaseUrl = (url) => url, database: shared, clock }: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  { logger, databaseUrl = (url) => url, database: shared, clock }: TestGatewayOptions = {},
+): Promise<TestGateway> {
   const database: TestDatabase = shared ?? (await createTestDatabase(dialect));
   const config = loadConfig({
     NODE_ENV: "test",

@@ -9,14 +9,18 @@ export interface ExpectedError {
 }
 
 /** Awaits a request that must fail and returns its first error, after checking its code (and reason, field). */
-export async function expectError(request: Promise<unknown>, expected: ExpectedError): Promise<{ message: string; extensions: Record<string, unknown> }> {
+export async function expectError(
+  request: Promise<unknown>,
+  expected: ExpectedError,
+): Promise<{ message: string; extensions: Record<string, unknown> }> {
   let caught: unknown;
   try {
     await request;
   } catch (error) {
     caught = error;
   }
-  if (!(caught instanceof ClientError)) throw new Error(`Expected a GraphQL error ${expected.code}, got ${caught ? String(caught) : "success"}`);
+  if (!(caught instanceof ClientError))
+    throw new Error(`Expected a GraphQL error ${expected.code}, got ${caught ? String(caught) : "success"}`);
   const first = caught.response.errors?.[0] as { message: string; extensions: Record<string, unknown> } | undefined;
   expect(first?.extensions).toMatchObject({
     code: expected.code,
@@ -31,7 +35,8 @@ export async function outcomes(requests: Promise<unknown>[]): Promise<string[]> 
   const settled = await Promise.allSettled(requests);
   return settled.map((s) => {
     if (s.status === "fulfilled") return "ok";
-    const error = (s.reason as { response?: { errors?: { extensions?: { code?: string; reason?: string } }[] } }).response?.errors?.[0]?.extensions;
+    const error = (s.reason as { response?: { errors?: { extensions?: { code?: string; reason?: string } }[] } }).response?.errors?.[0]
+      ?.extensions;
     return error ? `${error.code}${error.reason ? `:${error.reason}` : ""}` : `transport:${String(s.reason)}`;
   });
 }

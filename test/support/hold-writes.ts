@@ -39,10 +39,12 @@ export async function holdWrites(gw: Pick<TestGateway, "database">, dialect: Dia
       // Other suites share the server: only a wait in this test's database counts.
       const waiting = async () =>
         Number(
-          ((await other.query(
-            "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?",
-            [database],
-          )) as unknown as [{ n: number | string }[]])[0][0].n,
+          (
+            (await other.query(
+              "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?",
+              [database],
+            )) as unknown as [{ n: number | string }[]]
+          )[0][0].n,
         );
       // InnoDB refreshes INNODB_TRX only when it was not read for 100 ms: a faster poll would read the same cache for ever.
       for (let waited = 0; (await waiting()) === 0; waited += 150) {

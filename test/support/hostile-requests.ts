@@ -25,13 +25,19 @@ export interface Cast {
   ssin: string;
 }
 
-export const validEnterpriseNumber = (n: string): boolean => /^[01]\d{9}$/.test(n) && 97 - (Number(n.slice(0, 8)) % 97) === Number(n.slice(8));
+export const validEnterpriseNumber = (n: string): boolean =>
+  /^[01]\d{9}$/.test(n) && 97 - (Number(n.slice(0, 8)) % 97) === Number(n.slice(8));
 
 export const validSsin = (s: string): boolean =>
-  /^\d{11}$/.test(s) && [BigInt(s.slice(0, 9)), 2_000_000_000n + BigInt(s.slice(0, 9))].some((body) => 97n - (body % 97n) === BigInt(s.slice(9)));
+  /^\d{11}$/.test(s) &&
+  [BigInt(s.slice(0, 9)), 2_000_000_000n + BigInt(s.slice(0, 9))].some((body) => 97n - (body % 97n) === BigInt(s.slice(9)));
 
 /** One altered digit, two swapped neighbours, or other check digits: the errors check digits exist to catch. */
-const digitMutation = fc.record({ how: fc.constantFrom("substitute", "transpose", "check"), position: fc.nat(), shift: fc.integer({ min: 1, max: 9 }) });
+const digitMutation = fc.record({
+  how: fc.constantFrom("substitute", "transpose", "check"),
+  position: fc.nat(),
+  shift: fc.integer({ min: 1, max: 9 }),
+});
 
 function mutate(number: string, { how, position, shift }: { how: string; position: number; shift: number }): string {
   const digits = number.split("");
@@ -53,7 +59,22 @@ function mutate(number: string, { how, position, shift }: { how: string; positio
 const hugeNumbers = fc.constantFrom(1e308, -1e308, 2 ** 53 + 1, 2 ** 31, -(2 ** 31) - 1, 0.5, -0, Number.MIN_VALUE, 1e21);
 const awkwardStrings = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("\u0000", "a\u0000b", "\uD800", "\uDFFF", "\u202E", "   ", "", "null", "0", "' OR 1=1 --", "<script>", "../../etc/passwd", "%00", "\r\n"),
+  fc.constantFrom(
+    "\u0000",
+    "a\u0000b",
+    "\uD800",
+    "\uDFFF",
+    "\u202E",
+    "   ",
+    "",
+    "null",
+    "0",
+    "' OR 1=1 --",
+    "<script>",
+    "../../etc/passwd",
+    "%00",
+    "\r\n",
+  ),
   fc.integer({ min: 101, max: 5_000 }).map((n) => "x".repeat(n)),
 );
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -65,7 +86,12 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const json = (value: unknown) => JSON.stringify(value);
-const post = (kind: string, body: string | Uint8Array, headers: Record<string, string> = {}, expected?: HostileRequest["expected"]): HostileRequest => ({
+const post = (
+  kind: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+  expected?: HostileRequest["expected"],
+): HostileRequest => ({
   kind,
   method: "POST",
   search: "",
@@ -91,8 +117,45 @@ const operations = [
 ];
 const variableNames = ["e", "n", "a", "t", "c", "l", "input"];
 
-const graphqlTokens = ["{", "}", "(", ")", ":", "$e", "...", "@include(if: true)", "@skip", "query", "mutation", "subscription", "fragment F on Person", "on", "me", "ssin", "roles",
-  "enterprise", "__schema", "__type", '"str"', '"""block"""', "1", "1e999", "-0", "[", "]", "=", "!", "#c\n", "\u0000", "\uFEFF", "F", "...F", "id", "first: 100000", "a:"];
+const graphqlTokens = [
+  "{",
+  "}",
+  "(",
+  ")",
+  ":",
+  "$e",
+  "...",
+  "@include(if: true)",
+  "@skip",
+  "query",
+  "mutation",
+  "subscription",
+  "fragment F on Person",
+  "on",
+  "me",
+  "ssin",
+  "roles",
+  "enterprise",
+  "__schema",
+  "__type",
+  '"str"',
+  '"""block"""',
+  "1",
+  "1e999",
+  "-0",
+  "[",
+  "]",
+  "=",
+  "!",
+  "#c\n",
+  "\u0000",
+  "\uFEFF",
+  "F",
+  "...F",
+  "id",
+  "first: 100000",
+  "a:",
+];
 
 export function hostileRequests(cast: Cast): fc.Arbitrary<HostileRequest> {
   const anyViewer = fc.constantFrom<Record<string, string>>(
@@ -107,12 +170,10 @@ export function hostileRequests(cast: Cast): fc.Arbitrary<HostileRequest> {
 
   const rawBytes = fc.uint8Array({ maxLength: 400 }).map((bytes) => post("invalid UTF-8 and raw bytes", bytes));
   const garbageText = fc.string({ unit: "binary", maxLength: 300 }).map((text) => post("random text", text));
-  const truncated = fc
-    .tuple(fc.constantFrom(...operations), fc.nat())
-    .map(([query, cut]) => {
-      const full = json({ query, variables: { e: cast.enterprise } });
-      return post("truncated JSON", full.slice(0, cut % full.length));
-    });
+  const truncated = fc.tuple(fc.constantFrom(...operations), fc.nat()).map(([query, cut]) => {
+    const full = json({ query, variables: { e: cast.enterprise } });
+    return post("truncated JSON", full.slice(0, cut % full.length));
+  });
   const jsonOfWrongShape = fc.jsonValue({ maxDepth: 4 }).map((value) => post("JSON of the wrong shape", json(value)));
   const wrongFields = fc
     .record({ query: hostileValue, variables: hostileValue, operationName: hostileValue, extensions: hostileValue }, { requiredKeys: [] })
@@ -120,24 +181,34 @@ export function hostileRequests(cast: Cast): fc.Arbitrary<HostileRequest> {
   const randomDocument = fc
     .tuple(fc.array(fc.constantFrom(...graphqlTokens), { maxLength: 60 }), anyViewer)
     .map(([tokens, viewer]) => post("random document", json({ query: tokens.join(" ") }), viewer));
-  const braceBomb = fc.integer({ min: 1, max: 60_000 }).map((n) => post("nested braces", json({ query: "{".repeat(n) + "}".repeat(n) }), bearer(cast.tokens.stranger)));
+  const braceBomb = fc
+    .integer({ min: 1, max: 60_000 })
+    .map((n) => post("nested braces", json({ query: "{".repeat(n) + "}".repeat(n) }), bearer(cast.tokens.stranger)));
   const chain = ["roles", "enterprise", "legalRepresentatives"];
   const deepDocument = fc.integer({ min: 1, max: 400 }).map((depth) => {
     let selection = "id";
     for (let level = depth; level >= 1; level--) selection = `${chain[level % 3]} { ${selection} }`;
     return post("deep document", json({ query: `{ me { ${selection} } }` }), bearer(cast.tokens.mainAccessManager));
   });
-  const wideDocument = fc
-    .tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom("alias", "repeat", "root"))
-    .map(([n, how]) => {
-      const fields = Array.from({ length: n }, (_, i) => (how === "alias" ? `a${i}: ssin` : how === "repeat" ? "ssin" : `r${i}: roleTasks { role }`)).join(" ");
-      return post("wide document", json({ query: how === "root" ? `{ ${fields} }` : `{ me { ${fields} } }` }), bearer(cast.tokens.mainAccessManager));
-    });
+  const wideDocument = fc.tuple(fc.integer({ min: 1, max: 3_000 }), fc.constantFrom("alias", "repeat", "root")).map(([n, how]) => {
+    const fields = Array.from({ length: n }, (_, i) =>
+      how === "alias" ? `a${i}: ssin` : how === "repeat" ? "ssin" : `r${i}: roleTasks { role }`,
+    ).join(" ");
+    return post(
+      "wide document",
+      json({ query: how === "root" ? `{ ${fields} }` : `{ me { ${fields} } }` }),
+      bearer(cast.tokens.mainAccessManager),
+    );
+  });
   // Written as text: nesting this deep is more than JSON.stringify's recursion takes, not more than a client can send.
   const deepJson = fc
     .tuple(fc.constantFrom(...operations), fc.constantFrom("[", '{"a":'), fc.integer({ min: 1_000, max: 40_000 }))
     .map(([query, open, depth]) =>
-      post("deeply nested JSON", `{"query":${json(query)},"variables":{"input":${open.repeat(depth)}1${(open === "[" ? "]" : "}").repeat(depth)}}}`, bearer(cast.tokens.mainAccessManager)),
+      post(
+        "deeply nested JSON",
+        `{"query":${json(query)},"variables":{"input":${open.repeat(depth)}1${(open === "[" ? "]" : "}").repeat(depth)}}}`,
+        bearer(cast.tokens.mainAccessManager),
+      ),
     );
   const wrongVariables = fc
     .tuple(fc.constantFrom(...operations), fc.dictionary(fc.constantFrom(...variableNames), hostileValue, { maxKeys: 4 }), anyViewer)
@@ -168,20 +239,47 @@ export function hostileRequests(cast: Cast): fc.Arbitrary<HostileRequest> {
           ? { query: operations[10], variables: { input: { enterprise: written, notificationEmail: "ebox@example.be" } } }
           : {
               query: operations[5],
-              variables: { input: { enterprise: target === "enterprise" ? written : cast.otherEnterprise, person: { ssin: target === "ssin" ? written : cast.ssin, givenName: "Check", familyName: "Digits" } } },
+              variables: {
+                input: {
+                  enterprise: target === "enterprise" ? written : cast.otherEnterprise,
+                  person: { ssin: target === "ssin" ? written : cast.ssin, givenName: "Check", familyName: "Digits" },
+                },
+              },
             };
-      return post("altered check digits", json(input), bearer(cast.tokens.legalRepresentative), valid ? undefined : { code: "BAD_USER_INPUT", field: true });
+      return post(
+        "altered check digits",
+        json(input),
+        bearer(cast.tokens.legalRepresentative),
+        valid ? undefined : { code: "BAD_USER_INPUT", field: true },
+      );
     });
   // Random tokens keep to visible ASCII: anything else cannot be put in a header by a client, or reaches no server.
   const forgedToken = fc
-    .tuple(fc.oneof(fc.constantFrom(...cast.tokens.forged), fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 4_000 }).map((s) => s.replace(/[^!-~]/g, "x"))), fc.constantFrom(...operations))
-    .map(([token, query]) => post("forged token", json({ query, variables: { e: cast.enterprise } }), bearer(token), { code: "UNAUTHENTICATED" }));
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(...cast.tokens.forged),
+        fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 4_000 }).map((s) => s.replace(/[^!-~]/g, "x")),
+      ),
+      fc.constantFrom(...operations),
+    )
+    .map(([token, query]) =>
+      post("forged token", json({ query, variables: { e: cast.enterprise } }), bearer(token), { code: "UNAUTHENTICATED" }),
+    );
   const otherTransports = fc
-    .tuple(fc.constantFrom(...operations, "{ me { ssin } }"), fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/graphql", ""), fc.boolean())
+    .tuple(
+      fc.constantFrom(...operations, "{ me { ssin } }"),
+      fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/graphql", ""),
+      fc.boolean(),
+    )
     .map(([query, contentType, asGet]): HostileRequest => {
       const headers = { ...bearer(cast.tokens.legalRepresentative), ...(contentType ? { "content-type": contentType } : {}) };
       return asGet
-        ? { kind: "GET or simple content type", method: "GET", search: `?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(json({ e: cast.enterprise }))}`, headers }
+        ? {
+            kind: "GET or simple content type",
+            method: "GET",
+            search: `?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(json({ e: cast.enterprise }))}`,
+            headers,
+          }
         : { kind: "GET or simple content type", method: "POST", search: "", headers, body: json({ query }) };
     });
 

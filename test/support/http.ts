@@ -17,7 +17,10 @@ export interface HttpAnswer {
 }
 
 /** Sends a request to the gateway exactly as given (any body: an object as JSON, a string or bytes as they are; JSON content type unless overridden). */
-export async function send(url: string, { body, headers = {}, method = "POST" }: { body?: unknown; headers?: Record<string, string>; method?: string } = {}): Promise<HttpAnswer> {
+export async function send(
+  url: string,
+  { body, headers = {}, method = "POST" }: { body?: unknown; headers?: Record<string, string>; method?: string } = {},
+): Promise<HttpAnswer> {
   const raw = body === undefined || typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
   const contentType: Record<string, string> = raw === undefined ? {} : { "content-type": "application/json" };
   const response = await fetch(url, { method, headers: { ...contentType, ...headers }, body: raw as string | Uint8Array | undefined });
@@ -32,7 +35,11 @@ export async function send(url: string, { body, headers = {}, method = "POST" }:
 }
 
 /** A GraphQL request as a client sends it: `{ query, variables }`, with the viewer's token when given. */
-export function graphql(url: string, query: string, { variables, token, headers = {} }: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+export function graphql(
+  url: string,
+  query: string,
+  { variables, token, headers = {} }: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
   return send(url, { body: { query, variables }, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 }
 
@@ -51,7 +58,15 @@ export function leaksIn(body: string, request = ""): string[] {
 }
 
 /** The masked answer to an unexpected failure, worded in `language` (the viewer's, else Accept-Language, else English). */
-export function maskedError({ requestId, path, language = "EN" }: { requestId: string | null; path?: (string | number)[]; language?: Language }): GraphQLErrorBody {
+export function maskedError({
+  requestId,
+  path,
+  language = "EN",
+}: {
+  requestId: string | null;
+  path?: (string | number)[];
+  language?: Language;
+}): GraphQLErrorBody {
   return {
     message: formatMessage({ key: "http.internal", params: {} }, language),
     ...(path ? { path } : {}),

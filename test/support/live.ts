@@ -29,7 +29,12 @@ export interface Subscriber {
 }
 
 /** A graphql-ws client (with the `ws` implementation) subscribed to accessChanged, recording what it receives. */
-export function subscribe(gw: TestGateway, token: string | null, enterprise?: string, connectionParams?: Record<string, unknown>): Subscriber {
+export function subscribe(
+  gw: TestGateway,
+  token: string | null,
+  enterprise?: string,
+  connectionParams?: Record<string, unknown>,
+): Subscriber {
   const events: Subscriber["events"] = [];
   const errors: unknown[] = [];
   let closedWith!: (event: { code: number; reason: string }) => void;
@@ -78,7 +83,8 @@ export function subscribe(gw: TestGateway, token: string | null, enterprise?: st
         const found = events.find(predicate);
         if (found) return found;
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no event within ${timeoutMs} ms; received ${JSON.stringify(events)}, errors ${JSON.stringify(errors)}`);
+        if (left <= 0)
+          throw new Error(`no event within ${timeoutMs} ms; received ${JSON.stringify(events)}, errors ${JSON.stringify(errors)}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => {

@@ -23,7 +23,10 @@ export type Row = Record<string, string | number | null>;
  * A database migrated up to, not including, the migration named: the shape a migration's test starts from. `insert`
  * writes a row with a plain INSERT (today's entities may not fit the old tables) and answers its id.
  */
-export async function databaseBefore(url: string, name: string): Promise<{ dataSource: DataSource; insert(table: string, row: Row): Promise<number> }> {
+export async function databaseBefore(
+  url: string,
+  name: string,
+): Promise<{ dataSource: DataSource; insert(table: string, row: Row): Promise<number> }> {
   const index = migrations.findIndex((m) => m.name === name);
   if (index < 0) throw new Error(`no migration named ${name}`);
   const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), migrations: migrations.slice(0, index) });
@@ -31,7 +34,10 @@ export async function databaseBefore(url: string, name: string): Promise<{ dataS
   await dataSource.runMigrations({ transaction: "each" });
   const insert = async (table: string, row: Row) => {
     const columns = Object.keys(row);
-    await dataSource.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
+    await dataSource.query(
+      `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      Object.values(row),
+    );
     return Number((await dataSource.query(`SELECT MAX(id) AS id FROM ${table}`))[0].id);
   };
   return { dataSource, insert };

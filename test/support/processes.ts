@@ -18,9 +18,14 @@ const scriptArguments = (script: string, args: readonly string[]) => ["-r", "@sw
 /** Runs a command in the project directory and waits for it to exit (an `undefined` in `env` removes that variable). */
 export function runProcess(command: string, args: readonly string[], env: Environment): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(command, [...args], { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      command,
+      [...args],
+      { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -41,7 +46,11 @@ export interface RunningProcess {
 
 /** Starts a long-running entry point (the gateway) as its own process. */
 export function startScript(script: string, args: readonly string[], env: Environment): RunningProcess {
-  const child = spawn(process.execPath, scriptArguments(script, args), { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, scriptArguments(script, args), {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

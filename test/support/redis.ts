@@ -26,7 +26,10 @@ export function describeWithRedis(title: string, body: () => void): void {
   redisDescribe(`${title} [redis]`, () => {
     beforeAll(async () => {
       const problem = await redisReachable();
-      if (problem) throw new Error(`The Redis server at ${testRedisUrl} cannot be reached (${problem}); set SKIP_REDIS=1 to skip the Redis suites on a machine without one`);
+      if (problem)
+        throw new Error(
+          `The Redis server at ${testRedisUrl} cannot be reached (${problem}); set SKIP_REDIS=1 to skip the Redis suites on a machine without one`,
+        );
     });
     body();
   });

@@ -50,7 +50,15 @@ export class Seed {
     const existing = await repository.findOneBy({ ssin: personSsin });
     if (existing) return existing;
     return repository.save(
-      repository.create({ ssin: personSsin, givenName: names.givenName ?? "Test", familyName: names.familyName ?? `Person ${personSsin.slice(-4)}`, email: null, phone: null, language: "NL", createdAt: new Date() }),
+      repository.create({
+        ssin: personSsin,
+        givenName: names.givenName ?? "Test",
+        familyName: names.familyName ?? `Person ${personSsin.slice(-4)}`,
+        email: null,
+        phone: null,
+        language: "NL",
+        createdAt: new Date(),
+      }),
     );
   }
 
@@ -75,7 +83,10 @@ export class EnterpriseBuilder {
   withMainAccessManager(mainSsin: string = ssin()): this {
     return this.step(async (state) => {
       await this.seed.as(state.legalRepresentative, (s) =>
-        appointMainAccessManager(s, { enterprise: state.number, person: { ssin: mainSsin, givenName: "Main", familyName: `Manager ${mainSsin.slice(-4)}` } }),
+        appointMainAccessManager(s, {
+          enterprise: state.number,
+          person: { ssin: mainSsin, givenName: "Main", familyName: `Manager ${mainSsin.slice(-4)}` },
+        }),
       );
       state.mainAccessManager = mainSsin;
     });
@@ -96,7 +107,11 @@ export class EnterpriseBuilder {
   withAccessManager(capacity: string, managerSsin: string = ssin()): this {
     return this.step(async (state) => {
       await this.seed.as(state.mainAccessManager!, (s) =>
-        appointAccessManager(s, { enterprise: state.number, capacity, person: { ssin: managerSsin, givenName: "Access", familyName: `Manager ${managerSsin.slice(-4)}` } }),
+        appointAccessManager(s, {
+          enterprise: state.number,
+          capacity,
+          person: { ssin: managerSsin, givenName: "Access", familyName: `Manager ${managerSsin.slice(-4)}` },
+        }),
       );
       state.accessManagers[capacity] = managerSsin;
     });
@@ -105,7 +120,12 @@ export class EnterpriseBuilder {
   withUser(capacity: string, onlineServices: string[], userSsin: string = ssin()): this {
     return this.step(async (state) => {
       const assignment = await this.seed.as(state.mainAccessManager!, (s) =>
-        addUser(s, { enterprise: state.number, capacity, onlineServices, person: { ssin: userSsin, givenName: "User", familyName: `Number ${userSsin.slice(-4)}` } }),
+        addUser(s, {
+          enterprise: state.number,
+          capacity,
+          onlineServices,
+          person: { ssin: userSsin, givenName: "User", familyName: `Number ${userSsin.slice(-4)}` },
+        }),
       );
       state.users.push({ ssin: userSsin, capacity, assignmentId: assignment.id, onlineServices });
     });
@@ -119,7 +139,9 @@ export class EnterpriseBuilder {
 
   withServiceProvider(provider: SeededEnterprise, capacity: string): this {
     return this.step(async (state) => {
-      await this.seed.as(state.legalRepresentative, (s) => appointServiceProvider(s, { enterprise: state.number, provider: provider.number, capacity }));
+      await this.seed.as(state.legalRepresentative, (s) =>
+        appointServiceProvider(s, { enterprise: state.number, provider: provider.number, capacity }),
+      );
     });
   }
 
@@ -127,7 +149,10 @@ export class EnterpriseBuilder {
   async build(): Promise<SeededEnterprise> {
     const number = enterpriseNumber();
     const legalRepresentative = this.options.legalRepresentative ?? ssin();
-    const person = await this.seed.person(legalRepresentative, { givenName: "Legal", familyName: `Representative ${legalRepresentative.slice(-4)}` });
+    const person = await this.seed.person(legalRepresentative, {
+      givenName: "Legal",
+      familyName: `Representative ${legalRepresentative.slice(-4)}`,
+    });
     const now = this.seed.clock.now();
     const enterprise = await this.seed.dataSource.getRepository(Enterprise).save({
       number,
@@ -138,11 +163,25 @@ export class EnterpriseBuilder {
       updatedAt: now,
     });
     const fields = { personId: person.id, enterpriseId: enterprise.id, role: "LEGAL_REPRESENTATIVE" as const, capacityCode: null };
-    await this.seed.dataSource
-      .getRepository(RoleAssignment)
-      .insert({ ...fields, grantedById: null, grantedAt: now, endedAt: null, endedById: null, activeKey: assignmentActiveKey(fields), exclusiveKey: null });
+    await this.seed.dataSource.getRepository(RoleAssignment).insert({
+      ...fields,
+      grantedById: null,
+      grantedAt: now,
+      endedAt: null,
+      endedById: null,
+      activeKey: assignmentActiveKey(fields),
+      exclusiveKey: null,
+    });
     await recordRegistrations(this.seed.dataSource.manager, [enterprise.id], now);
-    const state: SeededEnterprise = { id: enterprise.id, number, display: formatted(number), legalRepresentative, mainAccessManager: null, accessManagers: {}, users: [] };
+    const state: SeededEnterprise = {
+      id: enterprise.id,
+      number,
+      display: formatted(number),
+      legalRepresentative,
+      mainAccessManager: null,
+      accessManagers: {},
+      users: [],
+    };
     for (const step of this.steps) await step(state);
     return state;
   }

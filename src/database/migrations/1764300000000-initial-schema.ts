@@ -43,7 +43,15 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "enterprise",
-        columns: [id(), str("number", 10), str("name", 200), str("status", 24), str("default_capacity", 40), time("created_at"), time("updated_at")],
+        columns: [
+          id(),
+          str("number", 10),
+          str("name", 200),
+          str("status", 24),
+          str("default_capacity", 40),
+          time("created_at"),
+          time("updated_at"),
+        ],
         uniques: [{ name: "uq_enterprise_number", columnNames: ["number"] }],
       }),
     );
@@ -51,7 +59,10 @@ export class InitialSchema1764300000000 implements MigrationInterface {
       new Table({ name: "capacity", columns: [{ ...str("code", 40), isPrimary: true }, { name: "position", type: "int" }, ...names()] }),
     );
     await queryRunner.createTable(
-      new Table({ name: "online_service", columns: [{ ...str("code", 40), isPrimary: true }, { name: "position", type: "int" }, ...names()] }),
+      new Table({
+        name: "online_service",
+        columns: [{ ...str("code", 40), isPrimary: true }, { name: "position", type: "int" }, ...names()],
+      }),
     );
     await queryRunner.createTable(
       new Table({
@@ -65,7 +76,14 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "enterprise_capacity",
-        columns: [id(), ref("enterprise_id"), str("capacity_code", 40), str("status", 16), time("activated_at", true), ref("activated_by_id", true)],
+        columns: [
+          id(),
+          ref("enterprise_id"),
+          str("capacity_code", 40),
+          str("status", 16),
+          time("activated_at", true),
+          ref("activated_by_id", true),
+        ],
         uniques: [{ name: "uq_enterprise_capacity", columnNames: ["enterprise_id", "capacity_code"] }],
       }),
     );
@@ -129,7 +147,14 @@ export class InitialSchema1764300000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: "ebox",
-        columns: [id(), ref("enterprise_id"), str("status", 16), time("activated_at", true), ref("activated_by_id", true), str("notification_email", 254, true)],
+        columns: [
+          id(),
+          ref("enterprise_id"),
+          str("status", 16),
+          time("activated_at", true),
+          ref("activated_by_id", true),
+          str("notification_email", 254, true),
+        ],
         uniques: [{ name: "uq_ebox_enterprise", columnNames: ["enterprise_id"] }],
       }),
     );
@@ -139,7 +164,10 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         columns: [id(), ref("enterprise_id"), str("subject", 200), { name: "body", type: "text" }, time("sent_at"), time("read_at", true)],
       }),
     );
-    await queryRunner.createIndex("ebox_message", new TableIndex({ name: "ix_ebox_message_enterprise", columnNames: ["enterprise_id", "id"] }));
+    await queryRunner.createIndex(
+      "ebox_message",
+      new TableIndex({ name: "ix_ebox_message_enterprise", columnNames: ["enterprise_id", "id"] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: "structured_messaging_config",
@@ -174,7 +202,10 @@ export class InitialSchema1764300000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex("audit_event", new TableIndex({ name: "ix_audit_event_enterprise", columnNames: ["enterprise_id", "id"] }));
+    await queryRunner.createIndex(
+      "audit_event",
+      new TableIndex({ name: "ix_audit_event_enterprise", columnNames: ["enterprise_id", "id"] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -9,7 +9,10 @@ export class SeedCatalog1764300000001 implements MigrationInterface {
     // Plain parameterized INSERTs: a migration must not depend on today's entity classes.
     const insert = async (table: string, row: Record<string, string | number>) => {
       const columns = Object.keys(row);
-      await queryRunner.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
+      await queryRunner.query(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+        Object.values(row),
+      );
     };
     const named = (code: string, position: number, n: Record<"NL" | "FR" | "DE" | "EN", string>) => ({
       code,
@@ -22,7 +25,8 @@ export class SeedCatalog1764300000001 implements MigrationInterface {
     for (const [i, s] of onlineServiceCatalog.entries()) await insert("online_service", named(s.code, i, s.names));
     for (const [i, c] of capacityCatalog.entries()) {
       await insert("capacity", named(c.code, i, c.names));
-      for (const service of c.onlineServices) await insert("capacity_online_service", { capacity_code: c.code, online_service_code: service });
+      for (const service of c.onlineServices)
+        await insert("capacity_online_service", { capacity_code: c.code, online_service_code: service });
     }
   }
 

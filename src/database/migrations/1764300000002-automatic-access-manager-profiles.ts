@@ -25,7 +25,10 @@ export class AutomaticAccessManagerProfiles1764300000002 implements MigrationInt
   name = "AutomaticAccessManagerProfiles1764300000002";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn("role_assignment", new TableColumn({ name: "automatic", type: "boolean", isNullable: false, default: "0" }));
+    await queryRunner.addColumn(
+      "role_assignment",
+      new TableColumn({ name: "automatic", type: "boolean", isNullable: false, default: "0" }),
+    );
 
     // Ids first, then UPDATE by id: MariaDB refuses an UPDATE whose subquery reads the table being updated.
     const automatic: { id: number }[] = await queryRunner.query(
@@ -75,12 +78,10 @@ export class AutomaticAccessManagerProfiles1764300000002 implements MigrationInt
         before: { accessManagerProfiles: profiles.map((p) => summary(p, null)) },
         after: { accessManagerProfiles: profiles.map((p) => summary(p, `${now.replace(" ", "T")}Z`)) },
       };
-      await queryRunner.query("INSERT INTO audit_event (at, actor_id, action, enterprise_id, request_id, details) VALUES (?, NULL, ?, ?, NULL, ?)", [
-        now,
-        endFormerMainAccessManagerProfiles,
-        enterpriseId,
-        JSON.stringify(details),
-      ]);
+      await queryRunner.query(
+        "INSERT INTO audit_event (at, actor_id, action, enterprise_id, request_id, details) VALUES (?, NULL, ?, ?, NULL, ?)",
+        [now, endFormerMainAccessManagerProfiles, enterpriseId, JSON.stringify(details)],
+      );
     }
   }
 

@@ -44,7 +44,7 @@ export class AuditChain1764300000004 implements MigrationInterface {
       }),
     );
     const heads = new Map<string, string>();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows: EventRow[] = await queryRunner.query(
         `SELECT id, at, actor_id, action, enterprise_id, request_id, details FROM audit_event WHERE id > ? ORDER BY id LIMIT ${pageSize}`,
         [after],
@@ -54,7 +54,14 @@ export class AuditChain1764300000004 implements MigrationInterface {
         const chain = chainOf(enterpriseId);
         const previousHash = heads.get(chain) ?? null;
         const hash = auditEventHash(
-          { enterpriseId, at: storedDate(row.at), actorId: nullableNumber(row.actor_id), action: row.action, requestId: row.request_id, details: row.details },
+          {
+            enterpriseId,
+            at: storedDate(row.at),
+            actorId: nullableNumber(row.actor_id),
+            action: row.action,
+            requestId: row.request_id,
+            details: row.details,
+          },
           previousHash,
         );
         await queryRunner.query("UPDATE audit_event SET hash = ?, previous_hash = ? WHERE id = ?", [hash, previousHash, Number(row.id)]);
@@ -63,8 +70,13 @@ export class AuditChain1764300000004 implements MigrationInterface {
       if (rows.length < pageSize) break;
       after = Number(rows[rows.length - 1].id);
     }
-    for (const [chain, lastHash] of heads) await queryRunner.query("INSERT INTO audit_chain_head (chain, last_hash) VALUES (?, ?)", [chain, lastHash]);
-    await queryRunner.changeColumn("audit_event", "hash", new TableColumn({ name: "hash", type: "varchar", length: "64", isNullable: false }));
+    for (const [chain, lastHash] of heads)
+      await queryRunner.query("INSERT INTO audit_chain_head (chain, last_hash) VALUES (?, ?)", [chain, lastHash]);
+    await queryRunner.changeColumn(
+      "audit_event",
+      "hash",
+      new TableColumn({ name: "hash", type: "varchar", length: "64", isNullable: false }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -10,7 +10,12 @@ export class ValidUntil1764300000005 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const sqlite = queryRunner.connection.options.type === "better-sqlite3";
-    const column = () => new TableColumn(sqlite ? { name: "valid_until", type: "datetime", isNullable: true } : { name: "valid_until", type: "datetime", precision: 3, isNullable: true });
+    const column = () =>
+      new TableColumn(
+        sqlite
+          ? { name: "valid_until", type: "datetime", isNullable: true }
+          : { name: "valid_until", type: "datetime", precision: 3, isNullable: true },
+      );
     for (const table of ["role_assignment", "service_provider_mandate"]) {
       await queryRunner.addColumn(table, column());
       await queryRunner.createIndex(table, new TableIndex({ name: `ix_${table}_valid_until`, columnNames: ["valid_until"] }));

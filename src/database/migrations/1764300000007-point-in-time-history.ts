@@ -92,17 +92,38 @@ export class PointInTimeHistory1764300000007 implements MigrationInterface {
       sqlite ? { name, type: "datetime", isNullable: nullable } : { name, type: "datetime", precision: 3, isNullable: nullable };
     const span = [time("valid_from"), time("valid_to", true)];
     const tables: [string, TableColumnOptions[], string][] = [
-      ["enterprise_status_history", [{ name: "enterprise_id", type: "int" }, { name: "status", type: "varchar", length: "24" }], "enterprise_id"],
-      ["enterprise_capacity_history", [{ name: "enterprise_id", type: "int" }, { name: "capacity_code", type: "varchar", length: "40" }], "enterprise_id"],
+      [
+        "enterprise_status_history",
+        [
+          { name: "enterprise_id", type: "int" },
+          { name: "status", type: "varchar", length: "24" },
+        ],
+        "enterprise_id",
+      ],
+      [
+        "enterprise_capacity_history",
+        [
+          { name: "enterprise_id", type: "int" },
+          { name: "capacity_code", type: "varchar", length: "40" },
+        ],
+        "enterprise_id",
+      ],
       ["ebox_history", [{ name: "enterprise_id", type: "int" }], "enterprise_id"],
-      ["role_assignment_online_service_history", [{ name: "assignment_id", type: "int" }, { name: "online_service_code", type: "varchar", length: "40" }], "assignment_id"],
+      [
+        "role_assignment_online_service_history",
+        [
+          { name: "assignment_id", type: "int" },
+          { name: "online_service_code", type: "varchar", length: "40" },
+        ],
+        "assignment_id",
+      ],
     ];
     for (const [name, columns, key] of tables) {
       await queryRunner.createTable(new Table({ name, columns: [id(), ...columns, ...span] }));
       await queryRunner.createIndex(name, new TableIndex({ name: `ix_${name}_${key}`, columnNames: [key, "valid_from"] }));
     }
     const migrated = new Date();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const enterprises: EnterpriseRow[] = await queryRunner.query(
         `SELECT id, status, created_at, updated_at FROM enterprise WHERE id > ? ORDER BY id LIMIT ${pageSize}`,
         [after],
@@ -124,10 +145,11 @@ export class PointInTimeHistory1764300000007 implements MigrationInterface {
        ORDER BY id`,
       ids,
     );
-    const capacityRows: { enterprise_id: number | string; capacity_code: string; status: string; activated_at: string | Date | null }[] = await queryRunner.query(
-      `SELECT enterprise_id, capacity_code, status, activated_at FROM enterprise_capacity WHERE enterprise_id IN (${marks})`,
-      ids,
-    );
+    const capacityRows: { enterprise_id: number | string; capacity_code: string; status: string; activated_at: string | Date | null }[] =
+      await queryRunner.query(
+        `SELECT enterprise_id, capacity_code, status, activated_at FROM enterprise_capacity WHERE enterprise_id IN (${marks})`,
+        ids,
+      );
     const eBoxRows: { enterprise_id: number | string; status: string; activated_at: string | Date | null }[] = await queryRunner.query(
       `SELECT enterprise_id, status, activated_at FROM ebox WHERE enterprise_id IN (${marks})`,
       ids,
@@ -144,7 +166,12 @@ export class PointInTimeHistory1764300000007 implements MigrationInterface {
         )
       : [];
 
-    const parsed = events.map((e) => ({ enterpriseId: Number(e.enterprise_id), at: storedDate(e.at), action: e.action, details: JSON.parse(e.details) as Details }));
+    const parsed = events.map((e) => ({
+      enterpriseId: Number(e.enterprise_id),
+      at: storedDate(e.at),
+      action: e.action,
+      details: JSON.parse(e.details) as Details,
+    }));
     const statusRows: unknown[][] = [];
     const capacitySpans: unknown[][] = [];
     const eBoxSpans: unknown[][] = [];
@@ -166,7 +193,8 @@ export class PointInTimeHistory1764300000007 implements MigrationInterface {
           status.begin((current = next), at);
         }
         if (action === "ACTIVATE_CAPACITY" && typeof details.after?.capacity === "string") capacities.begin(details.after.capacity, at);
-        if (action === "ACTIVATE_ENTERPRISE_ACCOUNT" && typeof details.after?.activatedCapacity === "string") capacities.begin(details.after.activatedCapacity, at);
+        if (action === "ACTIVATE_ENTERPRISE_ACCOUNT" && typeof details.after?.activatedCapacity === "string")
+          capacities.begin(details.after.activatedCapacity, at);
         if (action === "ACTIVATE_EBOX") eBox.begin("e-Box", at);
         if (action === "DELETE_ENTERPRISE_ACCESS") {
           capacities.endAll(at);
@@ -200,21 +228,41 @@ export class PointInTimeHistory1764300000007 implements MigrationInterface {
           for (const code of [...services.open.keys()]) if (!codes.includes(code)) services.end(code, at);
           for (const code of codes) services.begin(code, at);
         };
-        set(stringList(added?.details.after?.onlineServices) ?? stringList(firstSet?.details.before?.onlineServices) ?? now, storedDate(user.granted_at));
-        for (const e of changes) if (e.details.mutation === "setUserOnlineServices") set(stringList(e.details.after?.onlineServices) ?? [], e.at);
+        set(
+          stringList(added?.details.after?.onlineServices) ?? stringList(firstSet?.details.before?.onlineServices) ?? now,
+          storedDate(user.granted_at),
+        );
+        for (const e of changes)
+          if (e.details.mutation === "setUserOnlineServices") set(stringList(e.details.after?.onlineServices) ?? [], e.at);
         const replayed = [...services.open.keys()];
         if (replayed.length !== now.length || replayed.some((code) => !now.includes(code))) set(now, migrated);
         for (const s of services.spans()) serviceSpans.push([assignmentId, s.key, sqlDate(s.from), s.to && sqlDate(s.to)]);
       }
     }
     await insertRows(queryRunner, "enterprise_status_history", ["enterprise_id", "status", "valid_from", "valid_to"], statusRows);
-    await insertRows(queryRunner, "enterprise_capacity_history", ["enterprise_id", "capacity_code", "valid_from", "valid_to"], capacitySpans);
+    await insertRows(
+      queryRunner,
+      "enterprise_capacity_history",
+      ["enterprise_id", "capacity_code", "valid_from", "valid_to"],
+      capacitySpans,
+    );
     await insertRows(queryRunner, "ebox_history", ["enterprise_id", "valid_from", "valid_to"], eBoxSpans);
-    await insertRows(queryRunner, "role_assignment_online_service_history", ["assignment_id", "online_service_code", "valid_from", "valid_to"], serviceSpans);
+    await insertRows(
+      queryRunner,
+      "role_assignment_online_service_history",
+      ["assignment_id", "online_service_code", "valid_from", "valid_to"],
+      serviceSpans,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const name of ["role_assignment_online_service_history", "ebox_history", "enterprise_capacity_history", "enterprise_status_history"]) await queryRunner.dropTable(name);
+    for (const name of [
+      "role_assignment_online_service_history",
+      "ebox_history",
+      "enterprise_capacity_history",
+      "enterprise_status_history",
+    ])
+      await queryRunner.dropTable(name);
   }
 }
 

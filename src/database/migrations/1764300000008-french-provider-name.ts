@@ -9,10 +9,18 @@ export class FrenchProviderName1764300000008 implements MigrationInterface {
   name = "FrenchProviderName1764300000008";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("UPDATE capacity SET name_fr = ? WHERE code = ? AND name_fr = ?", ["Prestataire de services sociaux", "SOCIAL_SERVICE_PROVIDER", "Prestataire de services social"]);
+    await queryRunner.query("UPDATE capacity SET name_fr = ? WHERE code = ? AND name_fr = ?", [
+      "Prestataire de services sociaux",
+      "SOCIAL_SERVICE_PROVIDER",
+      "Prestataire de services social",
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query("UPDATE capacity SET name_fr = ? WHERE code = ? AND name_fr = ?", ["Prestataire de services social", "SOCIAL_SERVICE_PROVIDER", "Prestataire de services sociaux"]);
+    await queryRunner.query("UPDATE capacity SET name_fr = ? WHERE code = ? AND name_fr = ?", [
+      "Prestataire de services social",
+      "SOCIAL_SERVICE_PROVIDER",
+      "Prestataire de services sociaux",
+    ]);
   }
 }

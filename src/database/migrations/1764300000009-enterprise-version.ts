@@ -32,7 +32,10 @@ export class EnterpriseVersion1764300000009 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const sqlite = queryRunner.connection.options.type === "better-sqlite3";
     await queryRunner.query(`ALTER TABLE enterprise ADD COLUMN version ${sqlite ? "INTEGER" : "INT UNSIGNED"} NOT NULL DEFAULT 0`);
-    await queryRunner.createIndex("service_provider_mandate", new TableIndex({ name: "ix_mandate_appointed_by", columnNames: ["appointed_by_id"] }));
+    await queryRunner.createIndex(
+      "service_provider_mandate",
+      new TableIndex({ name: "ix_mandate_appointed_by", columnNames: ["appointed_by_id"] }),
+    );
     await createVersionTriggers(queryRunner, tables);
   }
 

@@ -1,5 +1,11 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
-import { createVersionTriggers, dropVersionTriggers, nextVersionSql, versionStateTable, type VersionedTableName } from "../enterprise-versions";
+import {
+  createVersionTriggers,
+  dropVersionTriggers,
+  nextVersionSql,
+  versionStateTable,
+  type VersionedTableName,
+} from "../enterprise-versions";
 
 /** The tables versioned when this migration runs, named here for the same reason as in migration 1764300000009. */
 const tables: readonly VersionedTableName[] = [

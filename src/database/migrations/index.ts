@@ -10,4 +10,16 @@ import { FrenchProviderName1764300000008 } from "./1764300000008-french-provider
 import { EnterpriseVersion1764300000009 } from "./1764300000009-enterprise-version";
 import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-version-clock";
 
-export const migrations = [InitialSchema1764300000000, SeedCatalog1764300000001, AutomaticAccessManagerProfiles1764300000002, Utf8mb4Tables1764300000003, AuditChain1764300000004, ValidUntil1764300000005, DueRightsIndex1764300000006, PointInTimeHistory1764300000007, FrenchProviderName1764300000008, EnterpriseVersion1764300000009, EnterpriseVersionClock1764300000010];
+export const migrations = [
+  InitialSchema1764300000000,
+  SeedCatalog1764300000001,
+  AutomaticAccessManagerProfiles1764300000002,
+  Utf8mb4Tables1764300000003,
+  AuditChain1764300000004,
+  ValidUntil1764300000005,
+  DueRightsIndex1764300000006,
+  PointInTimeHistory1764300000007,
+  FrenchProviderName1764300000008,
+  EnterpriseVersion1764300000009,
+  EnterpriseVersionClock1764300000010,
+];

@@ -5,7 +5,11 @@ import { Node } from "../node.type";
 
 /** Table and type are one thing; the request id is for operators and stays in the table. */
 @Entity("audit_event")
-@ObjectType({ implements: Node, description: "One successful management action, written in the same transaction as its change: who did what, where, and what changed.", simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: "One successful management action, written in the same transaction as its change: who did what, where, and what changed.",
+  simpleResolvers: true,
+})
 export class AuditEvent {
   @Field(() => ID, { description: "The event's id." })
   @PrimaryGeneratedColumn()
@@ -18,7 +22,9 @@ export class AuditEvent {
   @Column({ name: "actor_id", type: "int", nullable: true })
   actorId: number | null;
 
-  @Field(() => String, { description: "The mutation's task, or another action name for actions outside the table (e.g. UPDATE_MY_ACCOUNT)." })
+  @Field(() => String, {
+    description: "The mutation's task, or another action name for actions outside the table (e.g. UPDATE_MY_ACCOUNT).",
+  })
   @Column({ type: "varchar", length: 64 })
   action: string;
 
@@ -35,7 +41,7 @@ export class AuditEvent {
 
   @Field(() => String, {
     description:
-      "sha256 (hex) of this event's content and of previousHash: the link that makes the trail tamper-evident. Recompute it as described in the README (\"Access over time\"); `npm run audit:verify` does.",
+      'sha256 (hex) of this event\'s content and of previousHash: the link that makes the trail tamper-evident. Recompute it as described in the README ("Access over time"); `npm run audit:verify` does.',
   })
   @Column({ type: "varchar", length: 64 })
   hash: string;

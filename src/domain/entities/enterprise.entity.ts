@@ -12,7 +12,12 @@ export { enterpriseStatuses, type EnterpriseStatus };
  * stays in the table; everything else of an enterprise is resolved through its resolver class.
  */
 @Entity("enterprise")
-@ObjectType({ implements: Node, description: "An enterprise known from the enterprise register (KBO/BCE), with the people, capacities and mandates of its access management.", simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description:
+    "An enterprise known from the enterprise register (KBO/BCE), with the people, capacities and mandates of its access management.",
+  simpleResolvers: true,
+})
 export class Enterprise {
   @Field(() => ID, { description: "The enterprise's id in this API; stable, but use `number` to name the enterprise to people." })
   @PrimaryGeneratedColumn()
@@ -47,6 +52,16 @@ export class Enterprise {
    * answers as a string: read as a number (about 1.8e15, exact below 2^53). The read side reads it as null while the
    * versions are not trusted (trustedVersionSql).
    */
-  @Column({ type: "bigint", unsigned: true, default: 0, insert: false, update: false, transformer: { from: (value: unknown) => (value === null || value === undefined ? null : Number(value)), to: (value: unknown) => value } })
+  @Column({
+    type: "bigint",
+    unsigned: true,
+    default: 0,
+    insert: false,
+    update: false,
+    transformer: {
+      from: (value: unknown) => (value === null || value === undefined ? null : Number(value)),
+      to: (value: unknown) => value,
+    },
+  })
   version: number | null;
 }

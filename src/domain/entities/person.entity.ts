@@ -13,7 +13,11 @@ export const defaultLanguage: Language = "NL";
  * (null to anyone else), so they are field resolvers of PersonResolver that ask the access layer, not plain fields.
  */
 @Entity("person")
-@ObjectType({ implements: Node, description: "A person known by their national number: a legal representative, a manager or a user of one or more enterprises.", simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: "A person known by their national number: a legal representative, a manager or a user of one or more enterprises.",
+  simpleResolvers: true,
+})
 export class Person {
   @Field(() => ID, { description: "The person's id in this API." })
   @PrimaryGeneratedColumn()

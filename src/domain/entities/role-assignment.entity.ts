@@ -14,7 +14,12 @@ import { Node } from "../node.type";
  * main access manager is replaced, while profiles appointed separately stay. Not exposed in GraphQL.
  */
 @Entity("role_assignment")
-@ObjectType({ implements: Node, description: "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.", simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description:
+    "A current role of a person in an enterprise (and, for ACCESS_MANAGER and USER, in one capacity). Ended assignments live on in the audit trail.",
+  simpleResolvers: true,
+})
 export class RoleAssignment {
   @Field(() => ID, { description: "The assignment's id: pass it to revokeAccessManager, setUserOnlineServices or removeUser." })
   @PrimaryGeneratedColumn()

@@ -9,7 +9,12 @@ export { mandateStatuses, type MandateStatus };
 
 /** `activeKey` ("client:capacity") is unique while the mandate is active: one active mandate per (client, capacity). */
 @Entity("service_provider_mandate")
-@ObjectType({ implements: Node, description: "A mandate by which a client enterprise lets a service provider (a payroll bureau, a social secretariat) act for it in one capacity.", simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description:
+    "A mandate by which a client enterprise lets a service provider (a payroll bureau, a social secretariat) act for it in one capacity.",
+  simpleResolvers: true,
+})
 export class ServiceProviderMandate {
   @Field(() => ID, { description: "The mandate's id: pass it to endServiceProviderMandate." })
   @PrimaryGeneratedColumn()
@@ -44,7 +49,8 @@ export class ServiceProviderMandate {
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: "When the mandate expires: from that instant on it counts as ended (status ENDED, endedAt this instant). Null: it lasts until ended.",
+    description:
+      "When the mandate expires: from that instant on it counts as ended (status ENDED, endedAt this instant). Null: it lasts until ended.",
   })
   @Column({ name: "valid_until", type: "datetime", nullable: true })
   validUntil: DateTime | null;

@@ -8,7 +8,10 @@ export { channels, type Channel };
 
 /** One row per (enterprise, capacity), unique; the sender number is assigned at the first configuration and kept. */
 @Entity("structured_messaging_config")
-@ObjectType({ description: "How an enterprise exchanges structured messages in one capacity: channel, sender number and technical contact.", simpleResolvers: true })
+@ObjectType({
+  description: "How an enterprise exchanges structured messages in one capacity: channel, sender number and technical contact.",
+  simpleResolvers: true,
+})
 export class StructuredMessagingConfig {
   @PrimaryGeneratedColumn()
   id: number;

@@ -4,7 +4,8 @@ import { CatalogCapacity, CatalogOnlineService } from "../../domain/catalog";
 import type { Language } from "../../domain/entities";
 import { LanguageEnum } from "../../domain/enums";
 
-export const nameLanguageDescription = "The language of the name; without it, the operation's @language, the request's Accept-Language, then the caller's own language.";
+export const nameLanguageDescription =
+  "The language of the name; without it, the operation's @language, the request's Accept-Language, then the caller's own language.";
 
 @Resolver(() => CatalogCapacity)
 export class CapacityResolver {

@@ -13,7 +13,8 @@ export class DecisionResolver {
   })
   message(
     @Root() d: Decision,
-    @Arg("language", () => LanguageEnum, { nullable: true, description: "The language of the sentence." }) language: Language | null | undefined,
+    @Arg("language", () => LanguageEnum, { nullable: true, description: "The language of the sentence." })
+    language: Language | null | undefined,
     @Ctx() context: Context,
   ): string {
     return formatMessage(d.explanation, messageLanguageFor(context, language));

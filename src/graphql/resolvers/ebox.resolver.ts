@@ -25,7 +25,10 @@ export class EBoxResolver {
     return b.row?.status === "ACTIVE" ? b.row.activatedAt : null;
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: "Who activated it; only legal representatives and the main access manager see it, null to others." })
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: "Who activated it; only legal representatives and the main access manager see it, null to others.",
+  })
   async activatedBy(@Root() b: EBoxModel, @Ctx() context: Context): Promise<Person | null> {
     const row = await configuration(b, context);
     return row?.activatedById ? context.loaders.person.load(row.activatedById) : null;
@@ -40,11 +43,15 @@ export class EBoxResolver {
   }
 
   // Newest first, as an inbox reads.
-  @FieldResolver(() => EBoxMessageConnection, { description: "The messages, newest first. Readable with USE_EBOX once the e-Box is active." })
+  @FieldResolver(() => EBoxMessageConnection, {
+    description: "The messages, newest first. Readable with USE_EBOX once the e-Box is active.",
+  })
   messages(
     @Root() b: EBoxModel,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many messages to return, 0 to 100." }) first: number | null | undefined,
-    @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit it for the first page." }) after: string | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many messages to return, 0 to 100." })
+    first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit it for the first page." })
+    after: string | null | undefined,
     @Ctx() { readManager }: Context,
   ): Promise<Page<EBoxMessage>> {
     return keysetPage(readManager.createQueryBuilder(EBoxMessage, "row").where("row.enterprise_id = :id", { id: b.enterpriseId }), {

@@ -11,7 +11,10 @@ export class EnterpriseCapacityResolver {
     return catalog.capacities.get(c.capacityCode)!;
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: "Who activated it; null while INACTIVE, and to those who may not see that person (the other party of a mandate)." })
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: "Who activated it; null while INACTIVE, and to those who may not see that person (the other party of a mandate).",
+  })
   async activatedBy(@Root() c: EnterpriseCapacityModel, @Ctx() { access, loaders }: Context): Promise<Person | null> {
     return c.activatedById && (await access.canSeePersonIn(c.enterpriseId, c.activatedById)) ? loaders.person.load(c.activatedById) : null;
   }

@@ -32,21 +32,28 @@ export class EnterpriseResolver {
     return encodeGlobalId("Enterprise", e.id);
   }
 
-  @FieldResolver(() => [Person], { description: "The enterprise's legal representatives, from the register. Empty to those who hold no role in it." })
+  @FieldResolver(() => [Person], {
+    description: "The enterprise's legal representatives, from the register. Empty to those who hold no role in it.",
+  })
   async legalRepresentatives(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<Person[]> {
     if (!(await access.seesLeadershipOf(e.id))) return [];
     const holders = await loaders.roleHolders.load(`${e.id}:LEGAL_REPRESENTATIVE`);
     return (await loaders.person.loadMany(holders.map((h) => h.personId))).filter(present<Person>);
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: "The main access manager; null until one is appointed, and to those who hold no role in the enterprise." })
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: "The main access manager; null until one is appointed, and to those who hold no role in the enterprise.",
+  })
   async mainAccessManager(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<Person | null> {
     if (!(await access.seesLeadershipOf(e.id))) return null;
     const [main] = await loaders.roleHolders.load(`${e.id}:MAIN_ACCESS_MANAGER`);
     return main ? loaders.person.load(main.personId) : null;
   }
 
-  @FieldResolver(() => [EnterpriseCapacityModel], { description: "Every capacity of the catalog, with whether it is active for this enterprise." })
+  @FieldResolver(() => [EnterpriseCapacityModel], {
+    description: "Every capacity of the catalog, with whether it is active for this enterprise.",
+  })
   async capacities(@Root() e: Enterprise, @Ctx() { loaders, catalog }: Context): Promise<EnterpriseCapacityModel[]> {
     const rows = new Map((await loaders.capacitiesOfEnterprise.load(e.id)).map((r) => [r.capacityCode, r]));
     return [...catalog.capacities.values()].map((c) => {
@@ -68,32 +75,52 @@ export class EnterpriseResolver {
   async roleAssignments(
     @Root() e: Enterprise,
     @Arg("role", () => RoleEnum, { nullable: true, description: "Only assignments of this role." }) role: Role | null | undefined,
-    @Arg("capacity", () => String, { nullable: true, description: "Only assignments in this capacity (a capacity code)." }) capacity: string | null | undefined,
+    @Arg("capacity", () => String, { nullable: true, description: "Only assignments in this capacity (a capacity code)." })
+    capacity: string | null | undefined,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
     @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
     @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
     @Ctx() context: Context,
   ): Promise<Page<RoleAssignment>> {
-    if (capacity && !context.catalog.capacities.has(capacity)) throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
+    if (capacity && !context.catalog.capacities.has(capacity))
+      throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
     const size = pageSize(first);
     const afterId = decodeCursor(after);
     if (asOf) {
       // The shield let only a current legal representative or main access manager this far: they see every assignment.
       const { view } = await past(context, e, asOf);
-      return roleAssignmentsAsOf(context.readManager, { enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, asOf: view.at });
+      return roleAssignmentsAsOf(context.readManager, {
+        enterpriseId: e.id,
+        role: role ?? null,
+        capacity: capacity ?? null,
+        size,
+        afterId,
+        asOf: view.at,
+      });
     }
     const scope = await context.access.assignmentScope(e.id);
     if (scope.kind === "none") return emptyPage();
     const visibleTo = scope.kind === "all" ? null : { personId: scope.personId, capacities: scope.capacities };
-    return context.roleAssignmentPages.load({ enterpriseId: e.id, role: role ?? null, capacity: capacity ?? null, size, afterId, visibleTo });
+    return context.roleAssignmentPages.load({
+      enterpriseId: e.id,
+      role: role ?? null,
+      capacity: capacity ?? null,
+      size,
+      afterId,
+      visibleTo,
+    });
   }
 
-  @FieldResolver(() => [ServiceProviderMandate], { description: "Mandates in which this enterprise is the client: the service providers acting for it." })
+  @FieldResolver(() => [ServiceProviderMandate], {
+    description: "Mandates in which this enterprise is the client: the service providers acting for it.",
+  })
   async serviceProviders(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
     return filterAsync(await loaders.mandatesAsClient.load(e.id), (m) => access.canSeeMandate(m));
   }
 
-  @FieldResolver(() => [ServiceProviderMandate], { description: "Mandates in which this enterprise is the service provider: the clients it acts for." })
+  @FieldResolver(() => [ServiceProviderMandate], {
+    description: "Mandates in which this enterprise is the service provider: the clients it acts for.",
+  })
   async clients(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
     return filterAsync(await loaders.mandatesAsProvider.load(e.id), (m) => access.canSeeMandate(m));
   }
@@ -104,13 +131,16 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => [StructuredMessagingConfig], {
-    description: "The structured-messaging configuration of each capacity that has one, for those who configure it (or see all of the enterprise).",
+    description:
+      "The structured-messaging configuration of each capacity that has one, for those who configure it (or see all of the enterprise).",
   })
   async structuredMessaging(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<StructuredMessagingConfig[]> {
     return access.visibleCapacityConfigurations(e.id, await loaders.structuredMessagingOfEnterprise.load(e.id));
   }
 
-  @FieldResolver(() => [TaskEnum], { description: "The tasks that the caller may perform in this enterprise, from the role-task table: show the actions these allow." })
+  @FieldResolver(() => [TaskEnum], {
+    description: "The tasks that the caller may perform in this enterprise, from the role-task table: show the actions these allow.",
+  })
   async myTasks(@Root() e: Enterprise, @Ctx() { access }: Context): Promise<Task[]> {
     const decisions = await access.decideAll(e, tasks);
     return decisions.filter((d) => d.allowed).map((d) => d.task);
@@ -122,8 +152,14 @@ export class EnterpriseResolver {
   })
   async expiringSoon(
     @Root() e: Enterprise,
-    @Arg("within", () => Int, { nullable: true, defaultValue: 30, description: "How many days ahead to look, 1 to 366." }) within: number | null | undefined,
-    @Arg("first", () => Int, { nullable: true, defaultValue: 100, description: "How many items to return at most (the soonest), 0 to 100." }) first: number | null | undefined,
+    @Arg("within", () => Int, { nullable: true, defaultValue: 30, description: "How many days ahead to look, 1 to 366." })
+    within: number | null | undefined,
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: 100,
+      description: "How many items to return at most (the soonest), 0 to 100.",
+    })
+    first: number | null | undefined,
     @Ctx() { access, readManager, now }: Context,
   ): Promise<ExpiringRight[]> {
     const days = within ?? 30;

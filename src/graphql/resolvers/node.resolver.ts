@@ -65,9 +65,13 @@ async function fetchNode(globalId: string, { access, loaders, now }: Context): P
 export class NodeResolver {
   @Query(() => Node, {
     nullable: true,
-    description: "The object with this global id (`nodeId`), if the caller may see it where the API lists it; null for an unknown, malformed or invisible id alike.",
+    description:
+      "The object with this global id (`nodeId`), if the caller may see it where the API lists it; null for an unknown, malformed or invisible id alike.",
   })
-  node(@Arg("id", () => ID, { description: "A global id, as `nodeId` returned it." }) id: string, @Ctx() context: Context): Promise<Found | null> {
+  node(
+    @Arg("id", () => ID, { description: "A global id, as `nodeId` returned it." }) id: string,
+    @Ctx() context: Context,
+  ): Promise<Found | null> {
     return fetchNode(id, context);
   }
 

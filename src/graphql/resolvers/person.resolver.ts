@@ -17,17 +17,25 @@ export class PersonResolver {
     return encodeGlobalId("Person", p.id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The person's e-mail address. Only the person themself reads it; null to everyone else." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The person's e-mail address. Only the person themself reads it; null to everyone else.",
+  })
   email(@Root() p: Person, @Ctx() { access }: Context): string | null {
     return access.isViewer(p.id) ? p.email : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The person's phone number. Only the person themself reads it; null to everyone else." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The person's phone number. Only the person themself reads it; null to everyone else.",
+  })
   phone(@Root() p: Person, @Ctx() { access }: Context): string | null {
     return access.isViewer(p.id) ? p.phone : null;
   }
 
-  @FieldResolver(() => LanguageEnum, { description: "The person's language. Only the person themself reads their choice; others read the portal's default, NL." })
+  @FieldResolver(() => LanguageEnum, {
+    description: "The person's language. Only the person themself reads their choice; others read the portal's default, NL.",
+  })
   language(@Root() p: Person, @Ctx() { access }: Context): Language {
     return access.isViewer(p.id) ? p.language : defaultLanguage;
   }

@@ -43,7 +43,9 @@ export class QueryResolver {
     return [...catalog.onlineServices.values()];
   }
 
-  @Query(() => [Enterprise], { description: "Enterprises in which the caller holds any role (or acts for as a service provider's staff), by enterprise number." })
+  @Query(() => [Enterprise], {
+    description: "Enterprises in which the caller holds any role (or acts for as a service provider's staff), by enterprise number.",
+  })
   myEnterprises(@Ctx() context: Context): Promise<Enterprise[]> {
     return visibleEnterprises(context);
   }
@@ -53,8 +55,10 @@ export class QueryResolver {
       "The enterprises of `myEnterprises`, a page at a time (ordered by enterprise number): for callers who see many, such as a service provider's staff.",
   })
   async myEnterprisesConnection(
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many enterprises to return, from 0 to 100." }) first: number | null | undefined,
-    @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page: the page starts after that enterprise." }) after: string | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many enterprises to return, from 0 to 100." })
+    first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page: the page starts after that enterprise." })
+    after: string | null | undefined,
     @Ctx() context: Context,
   ): Promise<Page<Enterprise>> {
     const size = pageSize(first);
@@ -72,9 +76,13 @@ export class QueryResolver {
     return toPage(enterprises.slice(start, start + size + 1), size, enterprises.length);
   }
 
-  @Query(() => Enterprise, { nullable: true, description: "The enterprise with this number. Null where it does not exist or the caller holds no role in it." })
+  @Query(() => Enterprise, {
+    nullable: true,
+    description: "The enterprise with this number. Null where it does not exist or the caller holds no role in it.",
+  })
   async enterprise(
-    @Arg("number", () => EnterpriseNumberScalar, { description: "The enterprise number, with or without dots, spaces or BE prefix." }) number: string,
+    @Arg("number", () => EnterpriseNumberScalar, { description: "The enterprise number, with or without dots, spaces or BE prefix." })
+    number: string,
     @Ctx() { access, loaders }: Context,
   ): Promise<Enterprise | null> {
     const enterprise = await loaders.enterpriseByNumber.load(number);
@@ -90,7 +98,8 @@ export class QueryResolver {
     @Arg("task", () => TaskEnum, { description: "The task to perform." }) task: Task,
     @Arg("capacity", () => String, {
       nullable: true,
-      description: "For a capacity-scoped task, the capacity code to act in; without it, allowed if the caller may perform the task in at least one active capacity.",
+      description:
+        "For a capacity-scoped task, the capacity code to act in; without it, allowed if the caller may perform the task in at least one active capacity.",
     })
     capacity: string | null | undefined,
     @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
@@ -107,7 +116,8 @@ export class QueryResolver {
   }
 
   @Query(() => Decision, {
-    description: "May the caller use the online service for the enterprise, directly or through a service-provider mandate? For downstream online services.",
+    description:
+      "May the caller use the online service for the enterprise, directly or through a service-provider mandate? For downstream online services.",
   })
   async canUseOnlineService(
     @Arg("enterprise", () => EnterpriseNumberScalar, { description: "The enterprise the service would be used for." }) number: string,

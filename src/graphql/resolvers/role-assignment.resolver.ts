@@ -32,7 +32,14 @@ const grantedByRows = new WeakMap<readonly RoleAssignmentOnlineService[], Catalo
 /** `grantedServices` of an enterprise read model's rows (frozen, shared by requests): remembered with the rows. */
 function grantedOfRows(catalog: Catalog, rows: readonly RoleAssignmentOnlineService[]): CatalogOnlineService[] {
   let list = grantedByRows.get(rows);
-  if (!list) grantedByRows.set(rows, (list = grantedServices(catalog, rows.map((s) => s.onlineServiceCode))));
+  if (!list)
+    grantedByRows.set(
+      rows,
+      (list = grantedServices(
+        catalog,
+        rows.map((s) => s.onlineServiceCode),
+      )),
+    );
   return list;
 }
 
@@ -55,13 +62,21 @@ export class RoleAssignmentResolver {
     return loaders.enterprise.load(a.enterpriseId) as Promise<Enterprise>;
   }
 
-  @FieldResolver(() => CatalogCapacity, { nullable: true, description: "Set for ACCESS_MANAGER and USER: the capacity the role is scoped to." })
+  @FieldResolver(() => CatalogCapacity, {
+    nullable: true,
+    description: "Set for ACCESS_MANAGER and USER: the capacity the role is scoped to.",
+  })
   capacity(@Root() a: RoleAssignment, @Ctx() { catalog }: Context): CatalogCapacity | null {
     return a.capacityCode ? catalog.capacities.get(a.capacityCode)! : null;
   }
 
-  @FieldResolver(() => [CatalogOnlineService], { description: "USER: the online services granted; ACCESS_MANAGER: every online service of the capacity; others: empty." })
-  onlineServices(@Root() a: RoleAssignment, @Ctx() { loaders, catalog }: Context): CatalogOnlineService[] | Promise<CatalogOnlineService[]> {
+  @FieldResolver(() => [CatalogOnlineService], {
+    description: "USER: the online services granted; ACCESS_MANAGER: every online service of the capacity; others: empty.",
+  })
+  onlineServices(
+    @Root() a: RoleAssignment,
+    @Ctx() { loaders, catalog }: Context,
+  ): CatalogOnlineService[] | Promise<CatalogOnlineService[]> {
     if (a.role === "ACCESS_MANAGER" && a.capacityCode) {
       return catalog.capacities.get(a.capacityCode)!.onlineServiceCodes.map((code) => catalog.onlineServices.get(code)!);
     }
@@ -69,7 +84,12 @@ export class RoleAssignmentResolver {
     if (a.servicesAsOf) return grantedServices(catalog, a.servicesAsOf);
     const known = loaders.known.onlineServices(a.enterpriseId, a.id);
     if (known) return grantedOfRows(catalog, known);
-    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) => grantedServices(catalog, rows.map((s) => s.onlineServiceCode)));
+    return loaders.onlineServicesOfAssignment.load(a.id).then((rows) =>
+      grantedServices(
+        catalog,
+        rows.map((s) => s.onlineServiceCode),
+      ),
+    );
   }
 
   @FieldResolver(() => [TaskEnum], { description: "The tasks the role includes, from the role-task table." })

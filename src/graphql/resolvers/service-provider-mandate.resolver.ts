@@ -28,7 +28,9 @@ export class ServiceProviderMandateResolver {
   }
 
   // Both parties know who appointed the provider: the one person of the other party a mandate shows.
-  @FieldResolver(() => Person, { description: "The client's legal representative who appointed the provider; both parties see who it was." })
+  @FieldResolver(() => Person, {
+    description: "The client's legal representative who appointed the provider; both parties see who it was.",
+  })
   appointedBy(@Root() m: ServiceProviderMandate, @Ctx() { loaders }: Context): Promise<Person> {
     return loaders.person.load(m.appointedById) as Promise<Person>;
   }

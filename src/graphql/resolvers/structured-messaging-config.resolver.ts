@@ -10,7 +10,9 @@ export class StructuredMessagingConfigResolver {
     return catalog.capacities.get(c.capacityCode)!;
   }
 
-  @FieldResolver(() => String, { description: "The sender number the system assigned at the first configuration; it stays the same on reconfiguration." })
+  @FieldResolver(() => String, {
+    description: "The sender number the system assigned at the first configuration; it stays the same on reconfiguration.",
+  })
   senderNumber(@Root() c: StructuredMessagingConfig): string {
     return c.senderNumber ?? "";
   }

@@ -26,7 +26,10 @@ export class SubscriptionResolver {
   })
   accessChanged(
     @Root() event: AccessChangeEvent,
-    @Arg("enterprise", () => EnterpriseNumberScalar, { nullable: true, description: "Only this enterprise's changes (NOT_FOUND unless you may see it); omit for the changes of your own rights anywhere." })
+    @Arg("enterprise", () => EnterpriseNumberScalar, {
+      nullable: true,
+      description: "Only this enterprise's changes (NOT_FOUND unless you may see it); omit for the changes of your own rights anywhere.",
+    })
     _enterprise: string | null,
   ): AccessChangeEvent {
     return event;

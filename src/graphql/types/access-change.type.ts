@@ -17,7 +17,10 @@ registerEnumType(AccessChangeKindEnum, {
 });
 
 /** One change, as Subscription.accessChanged pushes it: where, what kind, when. Never who or what exactly: ask the queries, which apply the visibility rules. */
-@ObjectType({ description: "A change of access in an enterprise the subscriber may see, pushed once it is committed.", simpleResolvers: true })
+@ObjectType({
+  description: "A change of access in an enterprise the subscriber may see, pushed once it is committed.",
+  simpleResolvers: true,
+})
 export class AccessChangeEvent {
   @Field(() => EnterpriseNumberScalar, { description: "The enterprise where access changed, formatted as 0123.456.749." })
   enterprise: string;

@@ -2,7 +2,8 @@ import { Field, Int, ObjectType, type ClassType } from "type-graphql";
 import type { Edge, Page } from "../../read/read-models";
 
 @ObjectType({
-  description: "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true. Complete for Relay's `@connection`.",
+  description:
+    "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true. Complete for Relay's `@connection`.",
   simpleResolvers: true,
 })
 export class PageInfo {
@@ -10,14 +11,18 @@ export class PageInfo {
   hasNextPage: boolean;
 
   @Field(() => Boolean, {
-    description: "Always false: lists page forward only (`first`/`after`), and Relay's connection spec lets such a list answer false even after a cursor.",
+    description:
+      "Always false: lists page forward only (`first`/`after`), and Relay's connection spec lets such a list answer false even after a cursor.",
   })
   hasPreviousPage: boolean;
 
   @Field(() => String, { nullable: true, description: "The cursor of the first item of this page; null when the page is empty." })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true, description: "The cursor of the last item of this page, to pass as `after`; null when the page is empty." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The cursor of the last item of this page, to pass as `after`; null when the page is empty.",
+  })
   endCursor: string | null;
 }
 
@@ -35,7 +40,9 @@ export function connectionTypes<T extends object>(
 
   @ObjectType(`${name}Edge`, { description: description("edge", `One of the ${items} of a page, with its cursor.`), simpleResolvers: true })
   class EdgeType implements Edge<T> {
-    @Field(() => String, { description: description("cursor", "An opaque position in the list: pass it as `after` to get the items that follow this one.") })
+    @Field(() => String, {
+      description: description("cursor", "An opaque position in the list: pass it as `after` to get the items that follow this one."),
+    })
     cursor: string;
 
     @Field(() => node, { description: description("node", `One of the ${items}.`) })
