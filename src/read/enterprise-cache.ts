@@ -265,8 +265,24 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
   );
   const size = new Map(sizes.map((s) => [Number(s.enterpriseId), Number(s.total)]));
   const kept = versions.map((v) => Number(v.id)).filter((id) => (size.get(id) ?? 0) <= maxAssignments);
-  const models = new Map<number, EnterpriseReadModel>();
-  if (kept.length === 0) return models;
+  if (kept.length === 0) return new Map<number, EnterpriseReadModel>();
+  const rows = yield* readModelRows(kept);
+  return modelsFromRows(kept, versions, rows);
+}
+
+/** The rows of the kept enterprises' models, as read, before they are split per enterprise and frozen. */
+interface ModelRows {
+  assignments: RoleAssignment[];
+  services: RoleAssignmentOnlineService[];
+  persons: Person[];
+  capacities: EnterpriseCapacity[];
+  eBoxes: EBox[];
+  mandates: ServiceProviderMandate[];
+  configurations: StructuredMessagingConfig[];
+}
+
+/** The reads of the rows of the `kept` enterprises' models. */
+function* readModelRows(kept: readonly number[]): ReadPlan<ModelRows> {
   const { list, marks } = idList(kept);
   const n = list.length;
   // One statement per table for all the kept enterprises: `SELECT <the entity's columns> FROM <its table> t WHERE ...`.
@@ -305,7 +321,13 @@ function* readModels(ids: readonly number[], maxAssignments: number): ReadPlan<M
     "messaging",
     (t) => `${ofKept(t)} AND ${notEnded(t, "t")}${byId(t)}`,
   )) as unknown as StructuredMessagingConfig[];
+  return { assignments, services, persons, capacities, eBoxes, mandates, configurations };
+}
 
+/** The model of each `kept` enterprise, labelled with the version read in the same snapshot as `rows`; their rows frozen. */
+function modelsFromRows(kept: readonly number[], versions: Row[], rows: ModelRows): Map<number, EnterpriseReadModel> {
+  const { assignments, services, persons, capacities, eBoxes, mandates, configurations } = rows;
+  const models = new Map<number, EnterpriseReadModel>();
   const version = new Map(versions.map((v) => [Number(v.id), Number(v.version)]));
   const personById = new Map(persons.map((p) => [p.id, Object.freeze(p)]));
   const servicesOf = new Map<number, RoleAssignmentOnlineService[]>();

@@ -80,6 +80,55 @@ async function enterprisesAt(manager: EntityManager, found: Enterprise[], asOf: 
   return found.filter((e) => statusOf.has(e.id)).map((e) => Object.assign(e, { status: statusOf.get(e.id)! }));
 }
 
+/** The capacities of each enterprise active at `asOf`, as rows of today's shape (from their activity spans). */
+function capacitiesActiveAt(manager: EntityManager, asOf: Date): DataLoader<number, EnterpriseCapacity[]> {
+  return grouped(
+    async (keys: readonly number[]): Promise<EnterpriseCapacity[]> =>
+      (
+        await manager
+          .createQueryBuilder(CapacityActiveSpan, "c")
+          .where("c.enterprise_id IN (:...ids)", { ids: [...keys] })
+          .andWhere(spanHolds("c"), { asOf })
+          .orderBy("c.id")
+          .getMany()
+      ).map((c) =>
+        Object.assign(new EnterpriseCapacity(), {
+          id: c.id,
+          enterpriseId: c.enterpriseId,
+          capacityCode: c.capacityCode,
+          status: "ACTIVE" as const,
+          activatedAt: c.validFrom,
+          activatedById: null,
+        }),
+      ),
+    (c) => c.enterpriseId,
+  );
+}
+
+/** The e-Box of each enterprise active at `asOf`, as a row of today's shape (from its activity span); null: none then. */
+function eBoxActiveAt(manager: EntityManager, asOf: Date): DataLoader<number, EBox | null> {
+  return single(
+    async (keys: readonly number[]): Promise<EBox[]> =>
+      (
+        await manager
+          .createQueryBuilder(EBoxActiveSpan, "b")
+          .where("b.enterprise_id IN (:...ids)", { ids: [...keys] })
+          .andWhere(spanHolds("b"), { asOf })
+          .getMany()
+      ).map((b) =>
+        Object.assign(new EBox(), {
+          id: b.id,
+          enterpriseId: b.enterpriseId,
+          status: "ACTIVE" as const,
+          activatedAt: b.validFrom,
+          activatedById: null,
+          notificationEmail: null,
+        }),
+      ),
+    (b) => b.enterpriseId,
+  );
+}
+
 export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
   const live = createLoaders(manager, asOf);
   const mandatesAt = (column: "clientId" | "providerId") => async (keys: readonly number[]) =>
@@ -117,47 +166,8 @@ export function createLoadersAsOf(manager: EntityManager, asOf: Date): Loaders {
         ),
       (s) => s.assignmentId,
     ),
-    capacitiesOfEnterprise: grouped(
-      async (keys: readonly number[]): Promise<EnterpriseCapacity[]> =>
-        (
-          await manager
-            .createQueryBuilder(CapacityActiveSpan, "c")
-            .where("c.enterprise_id IN (:...ids)", { ids: [...keys] })
-            .andWhere(spanHolds("c"), { asOf })
-            .orderBy("c.id")
-            .getMany()
-        ).map((c) =>
-          Object.assign(new EnterpriseCapacity(), {
-            id: c.id,
-            enterpriseId: c.enterpriseId,
-            capacityCode: c.capacityCode,
-            status: "ACTIVE" as const,
-            activatedAt: c.validFrom,
-            activatedById: null,
-          }),
-        ),
-      (c) => c.enterpriseId,
-    ),
-    eBoxOfEnterprise: single(
-      async (keys: readonly number[]): Promise<EBox[]> =>
-        (
-          await manager
-            .createQueryBuilder(EBoxActiveSpan, "b")
-            .where("b.enterprise_id IN (:...ids)", { ids: [...keys] })
-            .andWhere(spanHolds("b"), { asOf })
-            .getMany()
-        ).map((b) =>
-          Object.assign(new EBox(), {
-            id: b.id,
-            enterpriseId: b.enterpriseId,
-            status: "ACTIVE" as const,
-            activatedAt: b.validFrom,
-            activatedById: null,
-            notificationEmail: null,
-          }),
-        ),
-      (b) => b.enterpriseId,
-    ),
+    capacitiesOfEnterprise: capacitiesActiveAt(manager, asOf),
+    eBoxOfEnterprise: eBoxActiveAt(manager, asOf),
     mandatesAsClient: grouped(mandatesAt("clientId"), (m) => m.clientId),
     mandatesAsProvider: grouped(mandatesAt("providerId"), (m) => m.providerId),
   };

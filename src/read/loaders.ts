@@ -132,7 +132,6 @@ function seenInModels<K, V>(
  */
 export function createLoaders(manager: EntityManager, now: Date, cache: EnterpriseCache | null = null) {
   const rows = new RowReader(manager);
-  const currentAssignment = (alias: string) => currentRow.roleAssignment(alias, now);
   const enterprise = byKey(
     (keys: readonly number[]) => rows.whereIn(Enterprise, { id: keys }),
     (e) => e.id,
@@ -149,10 +148,6 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
   const answeredById = new Map<number, EnterpriseReadModel>();
   const request: RequestModels | null =
     cache === null || manager.queryRunner ? null : { models: modelLoader(manager, cache, enterprise, answeredById), answeredById };
-  /** A loader keyed by enterprise id: from its model when the request has one, else through `fallback`. */
-  const ofEnterprise = <V>(fromModel: (model: EnterpriseReadModel) => V, fallback: DataLoader<number, V>) =>
-    fromModels(request, (id: number) => id, fromModel, fallback);
-  const current = (model: EnterpriseReadModel) => model.assignments.filter((a) => isCurrentAt(a, now));
   return {
     person: seenInModels(
       request,
@@ -164,6 +159,22 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
     ),
     enterprise,
     enterpriseByNumber,
+    ...rowsById(rows, manager, now),
+    ...assignmentLoaders(rows, request, now),
+    ...enterpriseContentLoaders(rows, request, now),
+    /** The enterprise read models of this request (null without a cache, or inside a transaction). */
+    models: request,
+    /**
+     * What the request's models already hold, answered at once (no promise, no batch): the resolvers of large lists
+     * take it first and fall back on the loaders above. undefined: not known here.
+     */
+    known: knownInModels(request),
+  };
+}
+
+/** The rows read by their own id, always with their own statements. */
+function rowsById(rows: RowReader, manager: EntityManager, now: Date) {
+  return {
     assignment: byKey(
       (keys: readonly number[]) => rows.whereIn(RoleAssignment, { id: keys }),
       (a) => a.id,
@@ -181,6 +192,14 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
       (keys: readonly number[]) => manager.findBy(AuditEvent, { id: In([...keys]) }),
       (e) => e.id,
     ),
+  };
+}
+
+/** The role assignments current at `now` of a person or of a role in an enterprise, and their online services. */
+function assignmentLoaders(rows: RowReader, request: RequestModels | null, now: Date) {
+  const currentAssignment = (alias: string) => currentRow.roleAssignment(alias, now);
+  const current = (model: EnterpriseReadModel) => model.assignments.filter((a) => isCurrentAt(a, now));
+  return {
     /** The current assignments of a person, across enterprises. */
     assignmentsOfPerson: groupedByKey(
       (keys: readonly number[]) => rows.whereIn(RoleAssignment, { personId: keys }, { condition: currentAssignment, orderById: true }),
@@ -214,6 +233,15 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
         (s) => s.assignmentId,
       ),
     ),
+  };
+}
+
+/** What an enterprise holds (capacities, e-Box, mandates both ways, structured messaging), keyed by its id. */
+function enterpriseContentLoaders(rows: RowReader, request: RequestModels | null, now: Date) {
+  /** A loader keyed by enterprise id: from its model when the request has one, else through `fallback`. */
+  const ofEnterprise = <V>(fromModel: (model: EnterpriseReadModel) => V, fallback: DataLoader<number, V>) =>
+    fromModels(request, (id: number) => id, fromModel, fallback);
+  return {
     capacitiesOfEnterprise: ofEnterprise(
       (model) => model.capacities as EnterpriseCapacity[],
       groupedByKey(
@@ -255,19 +283,16 @@ export function createLoaders(manager: EntityManager, now: Date, cache: Enterpri
         (c) => c.enterpriseId,
       ),
     ),
-    /** The enterprise read models of this request (null without a cache, or inside a transaction). */
-    models: request,
-    /**
-     * What the request's models already hold, answered at once (no promise, no batch): the resolvers of large lists
-     * take it first and fall back on the loaders above. undefined: not known here.
-     */
-    known: {
-      person: (enterpriseId: number, personId: number): Person | undefined =>
-        request?.answeredById.get(enterpriseId)?.persons.get(personId),
-      onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
-        const model = request?.answeredById.get(enterpriseId);
-        return model && onlineServicesIn(model, assignmentId);
-      },
+  };
+}
+
+/** A person, or an assignment's online services, as the request's models hold them (the `known` of createLoaders). */
+function knownInModels(request: RequestModels | null) {
+  return {
+    person: (enterpriseId: number, personId: number): Person | undefined => request?.answeredById.get(enterpriseId)?.persons.get(personId),
+    onlineServices(enterpriseId: number, assignmentId: number): readonly RoleAssignmentOnlineService[] | undefined {
+      const model = request?.answeredById.get(enterpriseId);
+      return model && onlineServicesIn(model, assignmentId);
     },
   };
 }
