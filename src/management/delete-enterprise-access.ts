@@ -44,8 +44,39 @@ export const deleteEnterpriseAccess = mutationAction({
 async function run(scope: ActionScope, input: { enterprise: string; reason: string }, act: Act<Place, undefined>): Promise<Enterprise> {
   const reason = valid(parseName(input.reason, { max: 500 }), "input.reason", "reason");
   const { enterprise } = await act.locate();
-  const { em, now, viewer } = scope;
+  const { em, now } = scope;
+  const { firstAssignments, holders, endedAssignments } = await endAssignments(scope, enterprise);
+  const { lockedMandates, endedMandates } = await endMandates(scope, enterprise);
+  const mandateIds = lockedMandates.map((m) => Number(m.id));
+  const eBox = await em.findOneBy(EBox, { enterpriseId: enterprise.id, status: "ACTIVE" });
+  if (eBox) await em.update(EBox, { id: eBox.id }, { status: "NOT_ACTIVATED" });
+  const configs = await em.findBy(StructuredMessagingConfig, { enterpriseId: enterprise.id, endedAt: IsNull() });
+  if (configs.length > 0) await em.update(StructuredMessagingConfig, { id: In(configs.map((c) => c.id)) }, { endedAt: now });
+  const capacities = await em.findBy(EnterpriseCapacity, { enterpriseId: enterprise.id, status: "ACTIVE" });
+  if (capacities.length > 0) await em.update(EnterpriseCapacity, { id: In(capacities.map((c) => c.id)) }, { status: "INACTIVE" });
+  await em.update(Enterprise, { id: enterprise.id }, { status: "ACCESS_DELETED", updatedAt: now });
+  await recordAccessDeleted(em, { enterpriseId: enterprise.id, at: now });
+  announce(scope, enterprise, holders, lockedMandates);
+  await act.audit(enterprise, {
+    reason,
+    before: {
+      status: enterprise.status,
+      assignments: firstAssignments.map((a) => Number(a.id)),
+      assignmentCount: endedAssignments.affected ?? firstAssignments.length,
+      mandates: mandateIds.slice(0, auditedIdsLimit),
+      mandateCount: endedMandates.affected ?? mandateIds.length,
+      listedIds: `the first ${auditedIdsLimit} by id`,
+      eBox: eBox ? "ACTIVE" : "NOT_ACTIVATED",
+      structuredMessaging: configs.map((c) => c.capacityCode),
+      capacities: capacities.map((c) => c.capacityCode),
+    },
+    after: { status: "ACCESS_DELETED" },
+  });
+  return em.findOneByOrFail(Enterprise, { id: enterprise.id });
+}
 
+/** Ends the enterprise's current assignments but the legal representatives'; reads first the ids the event lists and whose roles end. */
+async function endAssignments({ em, now, viewer }: ActionScope, enterprise: Enterprise) {
   const current = () =>
     em
       .createQueryBuilder(RoleAssignment, "a")
@@ -65,7 +96,17 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
     .set({ endedAt: now, endedById: viewer.id, activeKey: null, exclusiveKey: null })
     .where("enterprise_id = :enterprise AND ended_at IS NULL AND role <> 'LEGAL_REPRESENTATIVE'", { enterprise: enterprise.id })
     .execute();
+  return { firstAssignments, holders, endedAssignments };
+}
 
+interface LockedMandate {
+  id: number | string;
+  clientId: number | string;
+  providerId: number | string;
+}
+
+/** Locks the mandates still current in either direction, then ends those still ACTIVE. */
+async function endMandates({ em, now, viewer }: ActionScope, enterprise: Enterprise) {
   const activeMandates = em
     .createQueryBuilder(ServiceProviderMandate, "m")
     .select("m.id", "id")
@@ -83,12 +124,7 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
   // SQLite runs one writer at a time and has no row locks; MariaDB locks each mandate row here until the commit.
   const lockedMandates = await (
     dialectOf(em.connection) === "mysql" ? activeMandates.setLock("pessimistic_write") : activeMandates
-  ).getRawMany<{
-    id: number | string;
-    clientId: number | string;
-    providerId: number | string;
-  }>();
-  const mandateIds = lockedMandates.map((m) => Number(m.id));
+  ).getRawMany<LockedMandate>();
   const endedMandates = await em
     .createQueryBuilder()
     .update(ServiceProviderMandate)
@@ -98,15 +134,11 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
       validAt: now,
     })
     .execute();
+  return { lockedMandates, endedMandates };
+}
 
-  const eBox = await em.findOneBy(EBox, { enterpriseId: enterprise.id, status: "ACTIVE" });
-  if (eBox) await em.update(EBox, { id: eBox.id }, { status: "NOT_ACTIVATED" });
-  const configs = await em.findBy(StructuredMessagingConfig, { enterpriseId: enterprise.id, endedAt: IsNull() });
-  if (configs.length > 0) await em.update(StructuredMessagingConfig, { id: In(configs.map((c) => c.id)) }, { endedAt: now });
-  const capacities = await em.findBy(EnterpriseCapacity, { enterpriseId: enterprise.id, status: "ACTIVE" });
-  if (capacities.length > 0) await em.update(EnterpriseCapacity, { id: In(capacities.map((c) => c.id)) }, { status: "INACTIVE" });
-  await em.update(Enterprise, { id: enterprise.id }, { status: "ACCESS_DELETED", updatedAt: now });
-  await recordAccessDeleted(em, { enterpriseId: enterprise.id, at: now });
+/** Tells the holders of the ended roles, and the other party of each mandate, once the action commits. */
+function announce(scope: ActionScope, enterprise: Enterprise, holders: number[], lockedMandates: LockedMandate[]): void {
   scope.changed(
     { kind: "STATUS", enterpriseId: enterprise.id, personIds: holders },
     // The other party of each mandate learns of it too (the ended ones are among those locked: the UPDATE ends only ACTIVE ones).
@@ -116,20 +148,4 @@ async function run(scope: ActionScope, input: { enterprise: string; reason: stri
       return [{ kind: "MANDATE" as const, enterpriseId: other, mandate }];
     }),
   );
-  await act.audit(enterprise, {
-    reason,
-    before: {
-      status: enterprise.status,
-      assignments: firstAssignments.map((a) => Number(a.id)),
-      assignmentCount: endedAssignments.affected ?? firstAssignments.length,
-      mandates: mandateIds.slice(0, auditedIdsLimit),
-      mandateCount: endedMandates.affected ?? mandateIds.length,
-      listedIds: `the first ${auditedIdsLimit} by id`,
-      eBox: eBox ? "ACTIVE" : "NOT_ACTIVATED",
-      structuredMessaging: configs.map((c) => c.capacityCode),
-      capacities: capacities.map((c) => c.capacityCode),
-    },
-    after: { status: "ACCESS_DELETED" },
-  });
-  return em.findOneByOrFail(Enterprise, { id: enterprise.id });
 }

@@ -238,9 +238,58 @@ async function insertMany<T extends object>(em: EntityManager, target: new () =>
       .execute();
 }
 
+/** An audit event of the batch, before its enterprise's id is known (a new enterprise has none until it is reread). */
+type BatchEvent = { enterpriseNumber: string; details: object };
+
+/** A legal representative's assignment to insert, with the natural keys its change and event name. */
+type NewAssignment = Partial<RoleAssignment> & { ssin: string; enterpriseNumber: string };
+
 /** Applies one batch in a bounded number of statements, whatever its size: reads by key, multi-row inserts, rereads. */
 async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Counts, now: Date, changes: RecordedChange[]): Promise<void> {
-  const events: { enterpriseNumber: string; details: object }[] = [];
+  const events: BatchEvent[] = [];
+  const enterprises = await applyEnterprises(em, batch, summary, now, events);
+  const persons = await applyPersons(em, batch, summary, now);
+  const assignments = await applyLegalRepresentatives(em, batch, enterprises, persons, summary, now);
+  for (const { enterpriseId, personId } of assignments.values()) {
+    changes.push({
+      kind: "ASSIGNMENT",
+      enterpriseId: enterpriseId!,
+      assignment: { personId: personId!, role: "LEGAL_REPRESENTATIVE", capacityCode: null },
+    });
+  }
+  // The events so far are the enterprises' own (created, renamed, another default capacity).
+  for (const number of new Set(events.map((e) => e.enterpriseNumber))) {
+    changes.push({ kind: "REGISTER", enterpriseId: enterprises.get(number)!.id });
+  }
+  for (const { ssin, enterpriseNumber } of assignments.values()) {
+    events.push({
+      enterpriseNumber,
+      details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } },
+    });
+  }
+  // Chained like a gateway's events (src/audit/chain.ts): the heads of the batch's enterprises are locked, in one
+  // statement, and the events go in with one more.
+  await appendAuditEvents(
+    em,
+    events.map((e) => ({
+      at: now,
+      actorId: null,
+      action: "REGISTER_IMPORT",
+      requestId: null,
+      enterpriseId: enterprises.get(e.enterpriseNumber)!.id,
+      details: JSON.stringify(e.details),
+    })),
+  );
+}
+
+/** Creates the batch's new enterprises and updates those whose name or default capacity changed; returns them all by number. */
+async function applyEnterprises(
+  em: EntityManager,
+  batch: RegisterRow[],
+  summary: Counts,
+  now: Date,
+  events: BatchEvent[],
+): Promise<Map<string, Enterprise>> {
   const numbers = [...new Set(batch.map((r) => r.enterpriseNumber))];
   const enterprises = new Map((await em.findBy(Enterprise, { number: In(numbers) })).map((e) => [e.number, e]));
   const newEnterprises = new Map<string, Partial<Enterprise>>();
@@ -282,7 +331,11 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
       now,
     );
   }
+  return enterprises;
+}
 
+/** Creates the batch's new persons and fills the names still empty of known ones; returns them all by SSIN. */
+async function applyPersons(em: EntityManager, batch: RegisterRow[], summary: Counts, now: Date): Promise<Map<string, Person>> {
   const ssins = [...new Set(batch.map((r) => r.ssin))];
   const persons = new Map((await em.findBy(Person, { ssin: In(ssins) })).map((p) => [p.ssin, p]));
   const newPersons = new Map<string, Partial<Person>>();
@@ -322,8 +375,19 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
     summary.personsCreated += typeof affected === "number" ? affected : newPersons.size;
   }
   if (newPersons.size > 0) for (const p of await em.findBy(Person, { ssin: In([...newPersons.keys()]) })) persons.set(p.ssin, p);
+  return persons;
+}
 
-  const assignments = new Map<string, Partial<RoleAssignment> & { ssin: string; enterpriseNumber: string }>();
+/** Appoints each row's person legal representative of its enterprise unless they already are; returns the assignments created. */
+async function applyLegalRepresentatives(
+  em: EntityManager,
+  batch: RegisterRow[],
+  enterprises: Map<string, Enterprise>,
+  persons: Map<string, Person>,
+  summary: Counts,
+  now: Date,
+): Promise<Map<string, NewAssignment>> {
+  const assignments = new Map<string, NewAssignment>();
   for (const row of batch) {
     const fields = {
       enterpriseId: enterprises.get(row.enterpriseNumber)!.id,
@@ -349,36 +413,7 @@ async function applyBatch(em: EntityManager, batch: RegisterRow[], summary: Coun
     })),
   );
   summary.legalRepresentativesCreated += assignments.size;
-  for (const { enterpriseId, personId } of assignments.values()) {
-    changes.push({
-      kind: "ASSIGNMENT",
-      enterpriseId: enterpriseId!,
-      assignment: { personId: personId!, role: "LEGAL_REPRESENTATIVE", capacityCode: null },
-    });
-  }
-  // The events so far are the enterprises' own (created, renamed, another default capacity).
-  for (const number of new Set(events.map((e) => e.enterpriseNumber))) {
-    changes.push({ kind: "REGISTER", enterpriseId: enterprises.get(number)!.id });
-  }
-  for (const { ssin, enterpriseNumber } of assignments.values()) {
-    events.push({
-      enterpriseNumber,
-      details: { source: "register", before: null, after: { legalRepresentative: `${ssin.slice(0, 6)}*****` } },
-    });
-  }
-  // Chained like a gateway's events (src/audit/chain.ts): the heads of the batch's enterprises are locked, in one
-  // statement, and the events go in with one more.
-  await appendAuditEvents(
-    em,
-    events.map((e) => ({
-      at: now,
-      actorId: null,
-      action: "REGISTER_IMPORT",
-      requestId: null,
-      enterpriseId: enterprises.get(e.enterpriseNumber)!.id,
-      details: JSON.stringify(e.details),
-    })),
-  );
+  return assignments;
 }
 
 type Counts = Omit<ImportSummary, "rows" | "longestTransactionMs">;
