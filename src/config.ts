@@ -93,7 +93,6 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
   return found;
 };
 
-/** TRUST_PROXY: unset or off (the socket's peer is the client), on (every proxy), a hop count, or addresses/subnets for Express. */
 const corsOrigins = (value: string | undefined, production: boolean): CorsOrigins => {
   try {
     return parseCorsOrigins(value, { wildcardAllowed: !production });
@@ -102,6 +101,7 @@ const corsOrigins = (value: string | undefined, production: boolean): CorsOrigin
   }
 };
 
+/** TRUST_PROXY: unset or off (the socket's peer is the client), on (every proxy), a hop count, or addresses/subnets for Express. */
 const trustProxy = (value: string | undefined): boolean | number | string => {
   if (value === undefined || value === "" || /^(off|false|no)$/i.test(value)) return false;
   if (/^(on|true|yes)$/i.test(value)) return true;
@@ -109,51 +109,120 @@ const trustProxy = (value: string | undefined): boolean | number | string => {
   return value;
 };
 
-/** Reads the configuration from the environment (README, "Configuration"); a bad value stops the process with its name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
-  const target = parseDatabaseUrl(databaseUrl);
+const commaList = (value: string): string[] =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: the OIDC provider whose tokens are accepted, or null for development tokens. */
+function identity(env: NodeJS.ProcessEnv): Config["oidc"] {
   const authVariables = [env.AUTH_ISSUER, env.AUTH_AUDIENCE, env.AUTH_JWKS_URL];
   const someAuth = authVariables.some(Boolean);
   if (someAuth && !authVariables.every(Boolean))
     throw new ConfigError("AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together: set all three or none");
   const oidc = someAuth ? { issuer: env.AUTH_ISSUER!, audience: env.AUTH_AUDIENCE!, jwksUrl: env.AUTH_JWKS_URL! } : null;
-  const production = oidc !== null || env.NODE_ENV === "production";
   // A production gateway that signs its own tokens would let anyone who can read its key file act as anyone.
   if (env.NODE_ENV === "production" && !oidc)
     throw new ConfigError(
       "NODE_ENV=production needs AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: development tokens are refused in production",
     );
+  return oidc;
+}
+
+/** DATABASE_URL, DATABASE_REPLICA_URLS and DATABASE_POOL_SIZE. */
+function database(env: NodeJS.ProcessEnv, databaseUrl: string): Pick<Config, "databaseUrl" | "replicaUrls" | "databasePoolSize"> {
+  return {
+    databaseUrl,
+    replicaUrls: commaList(env.DATABASE_REPLICA_URLS ?? ""),
+    databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, "DATABASE_POOL_SIZE", { min: 1, max: 500 }),
+  };
+}
+
+function documentLimits(env: NodeJS.ProcessEnv): Config["limits"] {
+  return {
+    maxDepth: integer(env.MAX_DEPTH, 10, "MAX_DEPTH", { min: 2, max: 100 }),
+    maxCost: integer(env.MAX_COST, 20_000, "MAX_COST", { min: 1, max: 10_000_000 }),
+    maxAliases: integer(env.MAX_ALIASES, 20, "MAX_ALIASES", { min: 0, max: 10_000 }),
+    maxRootFields: integer(env.MAX_ROOT_FIELDS, 10, "MAX_ROOT_FIELDS", { min: 1, max: 10_000 }),
+    maxTokens: integer(env.MAX_TOKENS, 2_000, "MAX_TOKENS", { min: 100, max: 1_000_000 }),
+  };
+}
+
+function rateLimitQuota(env: NodeJS.ProcessEnv): Config["rateLimitQuota"] {
+  return {
+    perViewer: integer(env.RATE_LIMIT_PER_VIEWER, 300, "RATE_LIMIT_PER_VIEWER", { min: 1, max: 1_000_000 }),
+    perClient: integer(env.RATE_LIMIT_PER_CLIENT, 1_200, "RATE_LIMIT_PER_CLIENT", { min: 1, max: 1_000_000 }),
+    windowSeconds: integer(env.RATE_LIMIT_WINDOW, 60, "RATE_LIMIT_WINDOW", { min: 1, max: 86_400 }),
+  };
+}
+
+/** TRUSTED_DOCUMENTS_MANIFEST: comma-separated files; unset, the SDK's manifest that codegen writes. */
+const trustedDocumentsManifests = (value: string | undefined): string[] =>
+  value ? commaList(value) : [join(__dirname, "client", "generated", "persisted-documents.json")];
+
+function databaseDeadlines(env: NodeJS.ProcessEnv): DatabaseDeadlines {
+  return {
+    statementTimeoutMs: integer(env.DATABASE_STATEMENT_TIMEOUT_MS, 5_000, "DATABASE_STATEMENT_TIMEOUT_MS", { min: 100, max: 3_600_000 }),
+    lockWaitTimeoutS: integer(env.DATABASE_LOCK_WAIT_TIMEOUT_S, 3, "DATABASE_LOCK_WAIT_TIMEOUT_S", { min: 1, max: 3_600 }),
+    idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", {
+      min: 1,
+      max: 3_600,
+    }),
+    connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
+  };
+}
+
+function liveLimits(env: NodeJS.ProcessEnv): Config["live"] {
+  return {
+    maxConnectionsPerViewer: integer(env.LIVE_MAX_CONNECTIONS_PER_VIEWER, 5, "LIVE_MAX_CONNECTIONS_PER_VIEWER", { min: 1, max: 1_000 }),
+    maxSubscriptionsPerViewer: integer(env.LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER, 20, "LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER", {
+      min: 1,
+      max: 10_000,
+    }),
+  };
+}
+
+function enterpriseCache(env: NodeJS.ProcessEnv): EnterpriseCacheSettings {
+  return {
+    maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", {
+      min: 0,
+      max: 100_000_000,
+    }),
+    maxAssignmentsPerEnterprise: integer(
+      env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS,
+      defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise,
+      "ENTERPRISE_CACHE_MAX_ASSIGNMENTS",
+      { min: 1, max: 1_000_000 },
+    ),
+  };
+}
+
+/**
+ * Reads the configuration from the environment (README, "Configuration"); a bad value stops the process with its name.
+ * The settings are read in the order of the fields below, so that of several bad values the first one named is always
+ * the same.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
+  const target = parseDatabaseUrl(databaseUrl);
+  const oidc = identity(env);
+  const production = oidc !== null || env.NODE_ENV === "production";
   const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
   return {
     port: integer(env.PORT, 4000, "PORT"),
     host: env.HOST || "0.0.0.0",
-    databaseUrl,
-    replicaUrls: (env.DATABASE_REPLICA_URLS ?? "")
-      .split(",")
-      .map((u) => u.trim())
-      .filter(Boolean),
-    databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, "DATABASE_POOL_SIZE", { min: 1, max: 500 }),
+    ...database(env, databaseUrl),
     oidc,
     devKeyFile: env.DEV_KEY_FILE || join(dataDir, "dev-signing-key.json"),
     playground: flag(env.PLAYGROUND, !production, "PLAYGROUND"),
     introspection: flag(env.INTROSPECTION, !production, "INTROSPECTION"),
     rateLimit: flag(env.RATE_LIMIT, true, "RATE_LIMIT"),
     bodyLimit: env.BODY_LIMIT || "100kb",
-    limits: {
-      maxDepth: integer(env.MAX_DEPTH, 10, "MAX_DEPTH", { min: 2, max: 100 }),
-      maxCost: integer(env.MAX_COST, 20_000, "MAX_COST", { min: 1, max: 10_000_000 }),
-      maxAliases: integer(env.MAX_ALIASES, 20, "MAX_ALIASES", { min: 0, max: 10_000 }),
-      maxRootFields: integer(env.MAX_ROOT_FIELDS, 10, "MAX_ROOT_FIELDS", { min: 1, max: 10_000 }),
-      maxTokens: integer(env.MAX_TOKENS, 2_000, "MAX_TOKENS", { min: 100, max: 1_000_000 }),
-    },
+    limits: documentLimits(env),
     batchedRequests: flag(env.BATCHED_REQUESTS, false, "BATCHED_REQUESTS"),
     batchMaxOperations: integer(env.BATCH_MAX_OPERATIONS, 10, "BATCH_MAX_OPERATIONS", { min: 1, max: 1_000 }),
-    rateLimitQuota: {
-      perViewer: integer(env.RATE_LIMIT_PER_VIEWER, 300, "RATE_LIMIT_PER_VIEWER", { min: 1, max: 1_000_000 }),
-      perClient: integer(env.RATE_LIMIT_PER_CLIENT, 1_200, "RATE_LIMIT_PER_CLIENT", { min: 1, max: 1_000_000 }),
-      windowSeconds: integer(env.RATE_LIMIT_WINDOW, 60, "RATE_LIMIT_WINDOW", { min: 1, max: 86_400 }),
-    },
+    rateLimitQuota: rateLimitQuota(env),
     redisPrefix: env.REDIS_PREFIX ?? "gateway:",
     trustProxy: trustProxy(env.TRUST_PROXY),
     keepAliveTimeoutMs: integer(env.KEEP_ALIVE_TIMEOUT, 65, "KEEP_ALIVE_TIMEOUT", { min: 1, max: 3_600 }) * 1000,
@@ -162,25 +231,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || null,
     demoData: flag(env.DEMO_DATA, target.dialect === "sqlite" && !production, "DEMO_DATA"),
     trustedDocuments: oneOf(env.TRUSTED_DOCUMENTS, ["off", "only"] as const, "off", "TRUSTED_DOCUMENTS"),
-    trustedDocumentsManifests: env.TRUSTED_DOCUMENTS_MANIFEST
-      ? env.TRUSTED_DOCUMENTS_MANIFEST.split(",")
-          .map((file) => file.trim())
-          .filter(Boolean)
-      : [join(__dirname, "client", "generated", "persisted-documents.json")],
+    trustedDocumentsManifests: trustedDocumentsManifests(env.TRUSTED_DOCUMENTS_MANIFEST),
     apqCacheBytes: integer(env.APQ_CACHE_MB, 16, "APQ_CACHE_MB", { min: 1, max: 1024 }) * 1024 * 1024,
     apqMaxDocumentBytes: integer(env.APQ_MAX_DOCUMENT_BYTES, 16_384, "APQ_MAX_DOCUMENT_BYTES", { min: 256, max: 1_048_576 }),
     apqTtlSeconds: integer(env.APQ_TTL, 3_600, "APQ_TTL", { min: 1, max: 604_800 }),
     maxResponseBytes: integer(env.MAX_RESPONSE_BYTES, 2_097_152, "MAX_RESPONSE_BYTES", { min: 1_024, max: 1_073_741_824 }),
     requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 10_000, "REQUEST_TIMEOUT_MS", { min: 100, max: 600_000 }),
-    databaseDeadlines: {
-      statementTimeoutMs: integer(env.DATABASE_STATEMENT_TIMEOUT_MS, 5_000, "DATABASE_STATEMENT_TIMEOUT_MS", { min: 100, max: 3_600_000 }),
-      lockWaitTimeoutS: integer(env.DATABASE_LOCK_WAIT_TIMEOUT_S, 3, "DATABASE_LOCK_WAIT_TIMEOUT_S", { min: 1, max: 3_600 }),
-      idleTransactionTimeoutS: integer(env.DATABASE_IDLE_TRANSACTION_TIMEOUT_S, 5, "DATABASE_IDLE_TRANSACTION_TIMEOUT_S", {
-        min: 1,
-        max: 3_600,
-      }),
-      connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
-    },
+    databaseDeadlines: databaseDeadlines(env),
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
     compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
@@ -189,24 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       min: 0,
       max: 86_400,
     }),
-    live: {
-      maxConnectionsPerViewer: integer(env.LIVE_MAX_CONNECTIONS_PER_VIEWER, 5, "LIVE_MAX_CONNECTIONS_PER_VIEWER", { min: 1, max: 1_000 }),
-      maxSubscriptionsPerViewer: integer(env.LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER, 20, "LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER", {
-        min: 1,
-        max: 10_000,
-      }),
-    },
-    enterpriseCache: {
-      maxRows: integer(env.ENTERPRISE_CACHE_ROWS, defaultEnterpriseCacheSettings.maxRows, "ENTERPRISE_CACHE_ROWS", {
-        min: 0,
-        max: 100_000_000,
-      }),
-      maxAssignmentsPerEnterprise: integer(
-        env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS,
-        defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise,
-        "ENTERPRISE_CACHE_MAX_ASSIGNMENTS",
-        { min: 1, max: 1_000_000 },
-      ),
-    },
+    live: liveLimits(env),
+    enterpriseCache: enterpriseCache(env),
   };
 }

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Express } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -17,7 +18,7 @@ import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
 import { liveServer, type LiveServer } from "./http/live";
 import { playgroundRoutes } from "./http/playground";
-import { createRateLimits } from "./http/rate-limit";
+import { createRateLimits, type RateLimits } from "./http/rate-limit";
 import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments, type TrustedDocuments } from "./http/trusted-documents";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
@@ -65,6 +66,73 @@ function trustedDocumentsFor(config: Config, redis: Redis | null): TrustedDocume
   });
 }
 
+/** Rate limits (RATE_LIMIT), whose counts every process shares through Redis when there is one. */
+function rateLimitsFor(config: Config, redis: Redis | null, logger: Logger): RateLimits {
+  return createRateLimits({
+    enabled: config.rateLimit,
+    quota: config.rateLimitQuota,
+    redis,
+    prefix: config.redisPrefix,
+    logger,
+  });
+}
+
+async function changeFeedFor(config: Config, redis: Redis | null, logger: Logger): Promise<ChangeFeed> {
+  // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
+  const changes = redis
+    ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger })
+    : inProcessFeed(logger);
+  if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
+  return changes;
+}
+
+/** The Express app's routes, in the order they are matched: health, CORS, playground, GraphQL, then the error answers. */
+function mountRoutes(
+  app: Express,
+  { dataSource, keepsModels, ...graphql }: Parameters<typeof graphqlRoute>[0] & { dataSource: DataSource; keepsModels: boolean },
+): void {
+  const { config, logger } = graphql;
+  app.use(healthRoutes({ dataSource, keepsModels }));
+  // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
+  app.use("/graphql", cors({ origins: config.corsOrigins }));
+  app.use(playgroundRoutes({ config }));
+  app.use("/graphql", ...graphqlRoute(graphql));
+  app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
+}
+
+/** Listens on HOST and PORT; the GraphQL endpoint's URL, on localhost when the server listens on every address. */
+async function listen(httpServer: Server, config: Config): Promise<string> {
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  return `http://${host}:${port}/graphql`;
+}
+
+/** Stops what the gateway started, then closes its Redis connection. */
+async function stopGateway({
+  live,
+  stopSweep,
+  apollo,
+  changes,
+  models,
+  redis,
+}: {
+  live: LiveServer;
+  stopSweep: () => Promise<void>;
+  apollo: { stop(): Promise<void> };
+  changes: ChangeFeed;
+  models: { stop(): void };
+  redis: Redis | null;
+}): Promise<void> {
+  // Subscriptions first: their sockets are no longer the HTTP server's, so draining it would not close them.
+  await live.close();
+  await stopSweep();
+  await apollo.stop();
+  await changes.close();
+  models.stop();
+  if (redis) await closeRedis(redis);
+}
+
 /**
  * Starts the gateway on an open, migrated database: one HTTP server answering GraphQL over HTTP (Apollo) and
  * subscriptions over graphql-ws at the same path, both through one front door (src/http/authenticate.ts) and one
@@ -92,29 +160,24 @@ export async function startGateway({
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const models = await keptEnterpriseModels({ dataSource, config, clock, logger });
-  // Access changes reach the subscriptions of every worker and gateway through Redis; without it, this process's only.
-  const changes = redis
-    ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger })
-    : inProcessFeed(logger);
-  if (!redis && config.workers > 1) logger.warn("without REDIS_URL, a subscriber hears only of the changes made by its own worker");
-  const rateLimits = createRateLimits({
-    enabled: config.rateLimit,
-    quota: config.rateLimitQuota,
-    redis,
-    prefix: config.redisPrefix,
-    logger,
-  });
+  const changes = await changeFeedFor(config, redis, logger);
+  const rateLimits = rateLimitsFor(config, redis, logger);
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
   const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
-  app.use(healthRoutes({ dataSource, keepsModels: models.keepsModels }));
-  // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
-  app.use("/graphql", cors({ origins: config.corsOrigins }));
-  app.use(playgroundRoutes({ config }));
-  app.use("/graphql", ...graphqlRoute({ config, apollo, rateLimits, trusted, authenticate, buildContext, logger }));
-  app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
+  mountRoutes(app, {
+    dataSource,
+    keepsModels: models.keepsModels,
+    config,
+    apollo,
+    rateLimits,
+    trusted,
+    authenticate,
+    buildContext,
+    logger,
+  });
   const live = liveServer({
     httpServer,
     path: "/graphql",
@@ -134,26 +197,16 @@ export async function startGateway({
     logger,
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const url = await listen(httpServer, config);
   const stopSweep = startExpirySweep({ dataSource, clock, changes, intervalSeconds: config.expirySweepSeconds, logger });
-  const { port } = httpServer.address() as AddressInfo;
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   return {
-    url: `http://${host}:${port}/graphql`,
+    url,
     httpServer,
     verifier,
     live,
     changes,
     ...(compiledDocuments ? { compiledDocuments } : {}),
     enterpriseCache: models.enterpriseCache,
-    async stop() {
-      // Subscriptions first: their sockets are no longer the HTTP server's, so draining it would not close them.
-      await live.close();
-      await stopSweep();
-      await apollo.stop();
-      await changes.close();
-      models.stop();
-      if (redis) await closeRedis(redis);
-    },
+    stop: () => stopGateway({ live, stopSweep, apollo, changes, models, redis }),
   };
 }

@@ -65,6 +65,61 @@ export function clientKey(address: string | undefined): string {
 /** Viewers are counted under a hash of their national number, which never reaches Redis. */
 const viewerKey = (subject: string) => createHash("sha256").update(subject).digest("base64url").slice(0, 22);
 
+/** A fixed-window limiter; with Redis, shared by every process, and counting in memory while Redis is unreachable. */
+function limiter(name: string, points: number, windowSeconds: number, redis: Redis | null, prefix: string): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}rate:${name}`,
+    points,
+    duration: windowSeconds,
+    insuranceLimiter: memory,
+    rejectIfRedisNotReady: true,
+  });
+}
+
+/** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
+async function takePoints(
+  from: RateLimiterAbstract,
+  key: string,
+  logger: Logger,
+  requestId?: string,
+  points = 1,
+): Promise<{ allowed: boolean; state: RateLimiterRes } | null> {
+  try {
+    return { allowed: true, state: await from.consume(key, points) };
+  } catch (outcome) {
+    if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
+    logger.warn({ requestId, err: outcome }, "rate limiter failed; request let through");
+    return null;
+  }
+}
+
+function announce(res: Response, limit: number, windowSeconds: number, state: RateLimiterRes): void {
+  res.setHeader("RateLimit-Limit", String(limit));
+  res.setHeader("RateLimit-Remaining", String(Math.max(0, state.remainingPoints)));
+  res.setHeader("RateLimit-Reset", String(Math.ceil(state.msBeforeNext / 1000)));
+  res.setHeader("RateLimit-Policy", `${limit};w=${windowSeconds}`);
+}
+
+function refusal(res: Response, scope: "client" | "viewer", state: RateLimiterRes): RateLimitedError {
+  const error = new RateLimitedError(scope, Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+  res.setHeader("Retry-After", String(error.retryAfter));
+  return error;
+}
+
+/** HTTP 429 with the RATE_LIMITED error, in the request's language: the client's quota is spent before GraphQL runs. */
+function answerClientRefused(req: Request, res: Response, error: RateLimitedError): void {
+  res.setHeader("x-request-id", requestIdOf(req));
+  const { messageKey, params } = error.extensions;
+  const answer = {
+    message: error.message,
+    extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params },
+  };
+  res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
+}
+
 /**
  * Rate limits per client IP and per viewer (token subject), in fixed windows. In memory by default; with Redis, every
  * process of the deployment counts against the same quota, and while Redis is unreachable each process counts on its
@@ -86,64 +141,18 @@ export function createRateLimits({
   logger: Logger;
 }): RateLimits {
   if (!enabled) return unlimited;
-  const limiter = (name: string, points: number): RateLimiterAbstract => {
-    const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: quota.windowSeconds });
-    if (!redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}rate:${name}`,
-      points,
-      duration: quota.windowSeconds,
-      insuranceLimiter: memory,
-      rejectIfRedisNotReady: true,
-    });
-  };
-  const clients = limiter("client", quota.perClient);
-  const viewers = limiter("viewer", quota.perViewer);
+  const clients = limiter("client", quota.perClient, quota.windowSeconds, redis, prefix);
+  const viewers = limiter("viewer", quota.perViewer, quota.windowSeconds, redis, prefix);
   const remainingOfClient = new WeakMap<Response, number>();
-
-  /** Null when the limiter itself failed: the request then goes through (a broken limiter must not take the API down). */
-  const take = async (
-    from: RateLimiterAbstract,
-    key: string,
-    requestId?: string,
-    points = 1,
-  ): Promise<{ allowed: boolean; state: RateLimiterRes } | null> => {
-    try {
-      return { allowed: true, state: await from.consume(key, points) };
-    } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) return { allowed: false, state: outcome };
-      logger.warn({ requestId, err: outcome }, "rate limiter failed; request let through");
-      return null;
-    }
-  };
-  const announce = (res: Response, limit: number, state: RateLimiterRes) => {
-    res.setHeader("RateLimit-Limit", String(limit));
-    res.setHeader("RateLimit-Remaining", String(Math.max(0, state.remainingPoints)));
-    res.setHeader("RateLimit-Reset", String(Math.ceil(state.msBeforeNext / 1000)));
-    res.setHeader("RateLimit-Policy", `${limit};w=${quota.windowSeconds}`);
-  };
-  const refusal = (res: Response, scope: "client" | "viewer", state: RateLimiterRes) => {
-    const error = new RateLimitedError(scope, Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
-    res.setHeader("Retry-After", String(error.retryAfter));
-    return error;
-  };
 
   /** Takes `points` of the client's quota: on, or answered 429 RATE_LIMITED. */
   const chargeClient = async (req: Request, res: Response, next: () => void, points: number) => {
-    const outcome = await take(clients, clientKey(req.ip ?? req.socket.remoteAddress), requestIdOf(req), points);
+    const outcome = await takePoints(clients, clientKey(req.ip ?? req.socket.remoteAddress), logger, requestIdOf(req), points);
     if (!outcome) return next();
-    announce(res, quota.perClient, outcome.state);
+    announce(res, quota.perClient, quota.windowSeconds, outcome.state);
     remainingOfClient.set(res, outcome.state.remainingPoints);
     if (outcome.allowed) return next();
-    const error = refusal(res, "client", outcome.state);
-    res.setHeader("x-request-id", requestIdOf(req));
-    const { messageKey, params } = error.extensions;
-    const answer = {
-      message: error.message,
-      extensions: { code: "RATE_LIMITED", scope: error.scope, retryAfter: error.retryAfter, messageKey, params },
-    };
-    res.status(429).json({ errors: [inLanguage(answer, headerLanguage(req.headers))] });
+    answerClientRefused(req, res, refusal(res, "client", outcome.state));
   };
 
   return {
@@ -153,14 +162,15 @@ export function createRateLimits({
       return operations > 1 ? chargeClient(req, res, next, operations - 1) : next();
     },
     async perViewer(subject, res, operations = 1) {
-      const outcome = await take(viewers, viewerKey(subject), requestIdOf(res.req), operations);
+      const outcome = await takePoints(viewers, viewerKey(subject), logger, requestIdOf(res.req), operations);
       if (!outcome) return;
       if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed)
-        announce(res, quota.perViewer, outcome.state);
+        announce(res, quota.perViewer, quota.windowSeconds, outcome.state);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
     },
     async take(scope, key) {
-      const outcome = scope === "client" ? await take(clients, clientKey(key)) : await take(viewers, viewerKey(key ?? ""));
+      const outcome =
+        scope === "client" ? await takePoints(clients, clientKey(key), logger) : await takePoints(viewers, viewerKey(key ?? ""), logger);
       return outcome && !outcome.allowed ? new RateLimitedError(scope, Math.max(1, Math.ceil(outcome.state.msBeforeNext / 1000))) : null;
     },
   };
