@@ -16,6 +16,7 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "PERSISTED_QUERY_ONLY"
   | "TIMEOUT"
+  | "UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 /**
@@ -149,6 +150,32 @@ export class TimeoutError extends LocalizedError {
     localized: Message,
   ) {
     super(localized, { code: "TIMEOUT", reason, http: { status: 503 } });
+  }
+}
+
+export type UnavailableReason = "DATABASE_UNREACHABLE" | "NODE_NOT_READY";
+
+/** The seconds an UNAVAILABLE answer asks a client to wait before it sends the request again (`Retry-After`). */
+export const unavailableRetryAfterSeconds = 2;
+
+/**
+ * The database could not be used: it refuses connections or a connection was lost before the work committed
+ * (DATABASE_UNREACHABLE), or the node answers that it is not ready, a Galera node joining or outside the primary
+ * component (NODE_NOT_READY, error 1047). Nothing was committed; the same request may be sent again after `retryAfter`
+ * seconds (HTTP 503 with `Retry-After`). `underlying` is the driver's error, for the logs only.
+ */
+export class UnavailableError extends LocalizedError {
+  constructor(
+    readonly reason: UnavailableReason,
+    readonly underlying?: unknown,
+    readonly retryAfter: number = unavailableRetryAfterSeconds,
+  ) {
+    super(message("unavailable.database", { retryAfter }), {
+      code: "UNAVAILABLE",
+      reason,
+      retryAfter,
+      http: { status: 503, headers: new Map([["retry-after", String(retryAfter)]]) },
+    });
   }
 }
 

@@ -89,6 +89,16 @@ describeMysql("read replicas [mysql]", () => {
     await Promise.all([primary?.drop(), replica?.drop()]);
   });
 
+  it("names each replica's state in /readyz: reachable, and its lag (null: this replica copy does not replicate)", async () => {
+    const readyz = await fetch(new URL("/readyz", gateway.url));
+    expect(readyz.status).toBe(200);
+    const { port } = serverOptions();
+    await expect(readyz.json()).resolves.toEqual({
+      status: "ready",
+      replicas: [{ replica: `1 (127.0.0.1:${port})`, reachable: true, lagSeconds: null }],
+    });
+  });
+
   it("writes a mutation to the primary and reads its answer there, while queries read the replica until it catches up", async () => {
     expect(await accessManagers()).toBe(1);
     const manager = ssin();

@@ -1,3 +1,5 @@
+import { UnavailableError } from "../errors";
+
 /** The code of a database driver's error, whether TypeORM wrapped it (QueryFailedError.driverError) or not; "" for none. */
 export function driverCode(error: unknown): string {
   const e = error as { code?: unknown; driverError?: { code?: unknown } };
@@ -15,4 +17,43 @@ export function driverErrno(error: unknown): number | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   const code = driverCode(error);
   return code === "ER_DUP_ENTRY" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** The connection could not be made or was lost: the server is down, refusing, restarting or out of reach. */
+const unreachableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "PROTOCOL_CONNECTION_LOST",
+  // Too many connections (1040), the server shutting down (1053), the connection killed on the server (MariaDB 1927).
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+]);
+
+/**
+ * Whether a database failure means the database cannot be used now rather than that the request was wrong: a
+ * connection refused, reset or lost (DATABASE_UNREACHABLE), or a node that answers it is not ready (1047, "WSREP has
+ * not yet prepared node for application use": a Galera node joining, or outside the primary component; NODE_NOT_READY).
+ * null for anything else. A COMMIT whose answer was lost is not decided here (src/database/transaction.ts).
+ */
+export function unavailability(error: unknown): "DATABASE_UNREACHABLE" | "NODE_NOT_READY" | null {
+  const errno = driverErrno(error);
+  if (errno === 1047) return "NODE_NOT_READY";
+  if (errno === 1927) return "DATABASE_UNREACHABLE";
+  if (unreachableCodes.has(driverCode(error))) return "DATABASE_UNREACHABLE";
+  const e = error as { message?: unknown; driverError?: { message?: unknown } };
+  const text = String(e.driverError?.message ?? e.message ?? "");
+  // mysql2's refusal of a statement on a connection already closed (fatal, no code).
+  return /^Can't add new command when connection is in closed state/.test(text) ? "DATABASE_UNREACHABLE" : null;
+}
+
+/** The UNAVAILABLE error a client gets for a failure that `unavailability` recognises (it keeps the failure for the logs), else null. */
+export function asUnavailable(error: unknown): UnavailableError | null {
+  if (error instanceof UnavailableError) return error;
+  const reason = unavailability(error);
+  return reason ? new UnavailableError(reason, error) : null;
 }

@@ -4,7 +4,7 @@
  */
 import { ConflictError, TimeoutError } from "../errors";
 import { message } from "../i18n/messages";
-import { driverCode, driverErrno, isUniqueViolation } from "./driver-errors";
+import { asUnavailable, driverCode, driverErrno, isUniqueViolation } from "./driver-errors";
 import { isSqliteBusy, sqliteBusyTimeoutMs } from "./sqlite-busy";
 
 /** One kind of failure that runs the transaction again: until a number of attempts in all, or for a time since the first began. */
@@ -83,7 +83,8 @@ function asTimeout(error: unknown): TimeoutError | null {
 /**
  * A management action's: deadlocks, lock waits and the audit chain's race until the request's deadline (four attempts
  * without one), the creation race of a new person four attempts, SQLite busy for 5 s. Any other unique key that
- * refuses a row (a concurrent request won the race) is CONFLICT, a lock wait or statement past its bound TIMEOUT.
+ * refuses a row (a concurrent request won the race) is CONFLICT, a lock wait or statement past its bound TIMEOUT, a
+ * database refused, lost or not ready (before the COMMIT: nothing committed) UNAVAILABLE.
  */
 const action: RetryPolicy = {
   retries: [
@@ -98,7 +99,7 @@ const action: RetryPolicy = {
   ],
   failure(error) {
     if (isUniqueViolation(error)) return new ConflictError("CONCURRENT_UPDATE", message("conflict.concurrentUpdate"));
-    return asTimeout(error) ?? error;
+    return asTimeout(error) ?? asUnavailable(error) ?? error;
   },
 };
 

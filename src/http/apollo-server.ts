@@ -17,6 +17,7 @@ import { responseBudget, withResponseBudget } from "./response-budget";
 import { legacyJsonStatus } from "./response-headers";
 import { subscriptionsOverWebSocketOnly } from "./subscriptions-over-websocket-only";
 import type { TrustedDocuments } from "./trusted-documents";
+import { unavailableAnswers } from "./unavailable";
 
 /**
  * Apollo Server for the HTTP transport, started: the schema with the response budget, executed by graphql-js or
@@ -70,6 +71,8 @@ export async function startApollo({
       }),
       // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
       operationLanguage(),
+      // After formatError has named an unavailable database UNAVAILABLE: 503 with Retry-After.
+      unavailableAnswers(),
       // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
       legacyJsonStatus(),
       // Last (willSendResponse runs in this order): the log records the status and codes the client gets.

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { asUnavailable } from "../database/driver-errors";
 import { UnauthenticatedError } from "../errors";
 import { message } from "../i18n/messages";
 import type { Identity, TokenVerifier } from "../identity/tokens";
@@ -37,12 +38,17 @@ export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) =
  * database anything), then the viewer looked up, with their assignments not ended and those enterprises in the same
  * statement (src/identity/viewer.ts; a person seen for the first time is created). Throws UnauthenticatedError for a
  * value that is not "Bearer <token>" or a token that is not good, whatever the admission throws, and the lookup's
- * failure.
+ * failure (UnavailableError when the database cannot be used).
  */
 export function authenticator({ verifier, dataSource }: { verifier: TokenVerifier; dataSource: DataSource }): Authenticate {
   return async (header, admit, on) => {
     const identity = await verifier.verify(bearerToken(header));
     await admit(identity, on);
-    return viewerFor(dataSource, identity);
+    try {
+      return await viewerFor(dataSource, identity);
+    } catch (error) {
+      // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After), not a masked 500.
+      throw asUnavailable(error) ?? error;
+    }
   };
 }

@@ -1,6 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { formatMessage, isMessageKey, message, englishText, withoutControls, type MessageKey } from "../i18n/messages";
+import { asUnavailable } from "../database/driver-errors";
+import type { UnavailableError } from "../errors";
 import type { Language } from "../domain/states";
 
 /** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
@@ -15,6 +17,7 @@ const publicCodes = new Set([
   "QUERY_TOO_COMPLEX",
   "RATE_LIMITED",
   "TIMEOUT",
+  "UNAVAILABLE",
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "PERSISTED_QUERY_ONLY",
@@ -31,11 +34,21 @@ function fieldOfCoercionError(message: string): string | undefined {
   return match[2] ?? match[1];
 }
 
+/**
+ * The UNAVAILABLE error behind `error`: thrown as one, or a driver's failure that means the database cannot be used now
+ * (refused, lost, node not ready: src/database/driver-errors.ts), wherever it was met (a read, the front door, a write).
+ */
+export function unavailableBehind(error: unknown): UnavailableError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError && original.extensions?.code !== "UNAVAILABLE") return null;
+  return asUnavailable(original);
+}
+
 /** Keeps typed errors, masks everything else as INTERNAL_SERVER_ERROR (no SQL, stack or path ever leaves). */
 export function isPublicError(error: unknown): boolean {
   const original = unwrapResolverError(error);
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
-  return typeof code === "string" && publicCodes.has(code);
+  return (typeof code === "string" && publicCodes.has(code)) || unavailableBehind(error) !== null;
 }
 
 /** Apollo's own refusals of a malformed request that carry no code (a persisted-query hash that does not match its query). */
@@ -105,7 +118,12 @@ export function maskedError(
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
   if (!isPublicError(error)) return maskedError({ path: formatted.path }, "EN");
-  const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  const unavailable = unavailableBehind(error);
+  if (unavailable && formatted.extensions?.code !== "UNAVAILABLE") {
+    const { http: _http, ...extensions } = unavailable.extensions;
+    return inLanguage({ message: unavailable.message, path: formatted.path, extensions }, "EN");
+  }
+  const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
   if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
     const field = fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import type { Context } from "../context";
-import { isPublicError } from "./format-error";
+import { isPublicError, unavailableBehind } from "./format-error";
+import { logUnavailable } from "./unavailable";
 
 /** Logs each operation, and every masked error in full with its request id (the client sees only the id). */
 export function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
@@ -19,7 +20,9 @@ export function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            if (!isPublicError(error))
+            const unavailable = unavailableBehind(error);
+            if (unavailable) logUnavailable(logger, unavailable, contextValue.requestId);
+            else if (!isPublicError(error))
               logger.error({ requestId: contextValue.requestId, operationName, err: error.originalError ?? error }, "unexpected error");
           }
         },
@@ -47,7 +50,9 @@ export function requestLogging(logger: Logger): ApolloServerPlugin<Context> {
  * logs it.
  */
 export function logRefusal(logger: Logger, error: unknown, requestId: string): void {
-  if (!isPublicError(error)) logger.error({ requestId, err: error }, "unexpected error");
+  const unavailable = unavailableBehind(error);
+  if (unavailable) logUnavailable(logger, unavailable, requestId);
+  else if (!isPublicError(error)) logger.error({ requestId, err: error }, "unexpected error");
   const extensions = error instanceof GraphQLError ? error.extensions : {};
   const status = (extensions.http as { status?: number } | undefined)?.status ?? 500;
   logger.info({ requestId, status, errors: [isPublicError(error) ? extensions.code : "INTERNAL_SERVER_ERROR"] }, "graphql request refused");

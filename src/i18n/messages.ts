@@ -498,6 +498,12 @@ export const messages = {
     FR: "Une étape de la requête a pris trop de temps ; rien n'a été modifié",
     DE: "Ein Schritt der Anfrage dauerte zu lange; nichts wurde geändert",
   },
+  "unavailable.database": {
+    EN: "The database cannot be reached or is not ready; nothing was changed. Retry in {retryAfter} s",
+    NL: "De databank is niet bereikbaar of niet klaar; er is niets gewijzigd. Probeer opnieuw over {retryAfter} s",
+    FR: "La base de données est injoignable ou pas prête ; rien n'a été modifié. Réessayez dans {retryAfter} s",
+    DE: "Die Datenbank ist nicht erreichbar oder nicht bereit; nichts wurde geändert. Versuchen Sie es in {retryAfter} s erneut",
+  },
 
   "limits.depth": {
     EN: "The request is nested too deeply: at most {max} levels",

@@ -16,6 +16,11 @@ export interface TcpProxy {
    * nothing passes either way, closes included. `accept()` ends it and drops the connections that lived through it.
    */
   blackhole(options?: { when?: RegExp }): void;
+  /**
+   * A connection reset in flight: the first client packet for which `when` holds (read as latin1 text) is dropped and
+   * its connection, both ways, destroyed at once; later packets pass. Resolves once it has happened.
+   */
+  resetOn(when: (packet: string) => boolean): Promise<void>;
   /** Whether the partition has begun. */
   blackholed(): boolean;
   accept(): void;
@@ -32,8 +37,17 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
   };
   let partitioned = false;
   let partitionWhen: RegExp | null = null;
+  let resetWhen: { test: (packet: string) => boolean; done: () => void } | null = null;
   const forward = (from: Socket, to: Socket, fromClient: boolean) => {
     from.on("data", (chunk: Buffer) => {
+      if (fromClient && resetWhen?.test(chunk.toString("latin1"))) {
+        const { done } = resetWhen;
+        resetWhen = null;
+        from.destroy();
+        to.destroy();
+        done();
+        return;
+      }
       if (fromClient && partitionWhen?.test(chunk.toString("latin1"))) {
         partitioned = true;
         partitionWhen = null;
@@ -78,6 +92,9 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
     blackhole({ when } = {}) {
       if (when) partitionWhen = when;
       else partitioned = true;
+    },
+    resetOn(when) {
+      return new Promise<void>((done) => (resetWhen = { test: when, done }));
     },
     blackholed: () => partitioned,
     accept() {

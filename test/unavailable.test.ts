@@ -1,0 +1,51 @@
+import { UnavailableError } from "../src/errors";
+import { asUnavailable, unavailability } from "../src/database/driver-errors";
+import { logUnavailable, unavailabilityLogWindowMs } from "../src/http/unavailable";
+import { captureLogs } from "./support/logs";
+
+const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED", errno: -111 });
+
+describe("an unavailable database", () => {
+  it("is recognised from the driver's failures: refused, reset, lost, killed, and a node not ready (1047)", () => {
+    expect(unavailability(refused())).toBe("DATABASE_UNREACHABLE");
+    expect(unavailability({ code: "ECONNRESET" })).toBe("DATABASE_UNREACHABLE");
+    expect(unavailability({ driverError: { code: "PROTOCOL_CONNECTION_LOST" } })).toBe("DATABASE_UNREACHABLE");
+    expect(unavailability({ driverError: { code: "ER_CONNECTION_KILLED", errno: 1927 } })).toBe("DATABASE_UNREACHABLE");
+    expect(unavailability(new Error("Can't add new command when connection is in closed state"))).toBe("DATABASE_UNREACHABLE");
+    const notReady = { code: "ER_UNKNOWN_COM_ERROR", errno: 1047, message: "WSREP has not yet prepared node for application use" };
+    expect(unavailability({ driverError: notReady })).toBe("NODE_NOT_READY");
+    expect(asUnavailable({ driverError: notReady })).toMatchObject({
+      reason: "NODE_NOT_READY",
+      extensions: { code: "UNAVAILABLE", retryAfter: 2 },
+    });
+    // A request's own failures are not availability: a duplicate key, a deadlock, the request's deadline.
+    expect(unavailability({ code: "ER_DUP_ENTRY", errno: 1062 })).toBeNull();
+    expect(unavailability({ code: "ER_LOCK_DEADLOCK", errno: 1213 })).toBeNull();
+    expect(unavailability({ code: "ER_REQUEST_DEADLINE" })).toBeNull();
+  });
+
+  it("is logged once per burst: the first refusal with its request id, then the count per window, and again after a quiet window", () => {
+    jest.useFakeTimers();
+    try {
+      const logs = captureLogs();
+      const error = new UnavailableError("DATABASE_UNREACHABLE", refused());
+      const t0 = Date.now();
+      logUnavailable(logs.logger, error, "r1", t0);
+      for (let i = 2; i <= 50; i++) logUnavailable(logs.logger, error, `r${i}`, t0 + i * 10);
+      expect(logs.lines()).toEqual([
+        expect.objectContaining({ level: "warn", requestId: "r1", reason: "DATABASE_UNREACHABLE", driverCode: "ECONNREFUSED" }),
+      ]);
+      // The window's count is written when it closes.
+      jest.advanceTimersByTime(unavailabilityLogWindowMs);
+      expect(logs.lines()).toHaveLength(2);
+      expect(logs.lines()[1]).toMatchObject({ level: "warn", requestId: "r50", refusals: 49 });
+      // After a quiet window, a refusal starts another burst.
+      logUnavailable(logs.logger, error, "later", t0 + 500 + 2 * unavailabilityLogWindowMs);
+      expect(logs.lines()).toHaveLength(3);
+      expect(logs.lines()[2]).toMatchObject({ requestId: "later", driverCode: "ECONNREFUSED" });
+      expect(logs.text()).not.toContain("127.0.0.1");
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
