@@ -4,6 +4,7 @@ import { describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, leaksIn } from "./support/http";
 import { ssin } from "./support/identities";
+import { subscribe } from "./support/live";
 import { captureLogs, type CapturedLogs } from "./support/logs";
 import { snapshot } from "./support/snapshot";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy";
@@ -90,6 +91,21 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     expect(after.json).toMatchObject({ data: { me: { ssin: expect.any(String) } } });
     const applied = await graphql(gw.url, appoint, { token, variables: { input } });
     expect(applied.json).toMatchObject({ data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER" } } });
+  });
+
+  it("closes a WebSocket whose viewer cannot be looked up while the database refuses with 1013 (try again later), not 4500", async () => {
+    const token = await gw.token(ssin());
+    proxy.refuse();
+    try {
+      const subscriber = subscribe(gw, token);
+      expect(await subscriber.closed).toEqual({
+        code: 1013,
+        reason: "The database cannot be reached or is not ready; nothing was changed. Retry in 2 s",
+      });
+      await subscriber.dispose();
+    } finally {
+      proxy.accept();
+    }
   });
 
   it("answers 503 UNAVAILABLE to a read whose connection is reset in flight, and the next read is served", async () => {

@@ -2,13 +2,16 @@ import { CloseCode, type ConnectionInitMessage, type ServerOptions } from "graph
 import type { Extra } from "graphql-ws/use/ws";
 import { decodeJwt } from "jose";
 import type { Logger } from "pino";
-import { UnauthenticatedError } from "../errors";
+import { UnauthenticatedError, UnavailableError } from "../errors";
 import type { Identity } from "../identity/tokens";
 import type { Person } from "../domain/entities";
 import { bearerToken, isMalformedHeader, type Authenticate } from "./authenticate";
+import { logUnavailable } from "./unavailable";
 
 /** graphql-ws's close code for a connection that is not (or no longer) authenticated. */
 export const unauthorizedClose = 4401;
+/** The WebSocket close code for a database that cannot be used now (RFC 6455 1013, Try Again Later). */
+export const tryAgainLaterClose = 1013;
 /** The close reason when the token expires under an open connection. */
 export const tokenExpiredReason = "Unauthorized: the bearer token has expired";
 /**
@@ -82,7 +85,11 @@ export class LiveConnections {
     } catch (error) {
       if (error instanceof TooManyConnections) socket.close(tooManyConnectionsClose, error.message);
       else if (error instanceof UnauthenticatedError) socket.close(unauthorizedClose, unauthorizedReason(error));
-      else {
+      else if (error instanceof UnavailableError) {
+        // 1013 Try Again Later: the database cannot be used now; the client reconnects after a pause.
+        logUnavailable(this.options.logger, error, "websocket");
+        socket.close(tryAgainLaterClose, error.message);
+      } else {
         this.options.logger.error({ err: error }, "could not authenticate a WebSocket connection");
         socket.close(CloseCode.InternalServerError, "Internal server error");
       }

@@ -6,7 +6,8 @@ import { messageLanguageFor, type Context } from "../context";
 import { chooseLanguage, preferredLanguage } from "../i18n/language";
 import type { Person } from "../domain/entities";
 import type { Language } from "../domain/states";
-import { formatError, inLanguage, isPublicError, maskedMessage } from "./format-error";
+import { formatError, inLanguage, isPublicError, maskedMessage, unavailableBehind } from "./format-error";
+import { logUnavailable } from "./unavailable";
 import type { LiveOptions } from "./live-connections";
 
 /** A refusal before the subscription has its context: the connection's Accept-Language, then its viewer's language. */
@@ -23,6 +24,8 @@ export const connectionLanguage = (extra: Extra & { connection?: { viewer: Perso
 export function liveErrors(logger: Logger): Pick<LiveOptions, "onNext" | "onError"> {
   const mask = (errors: readonly GraphQLError[], requestId: string, language: Language): GraphQLFormattedError[] =>
     errors.map((error) => {
+      const unavailable = unavailableBehind(error);
+      if (unavailable) logUnavailable(logger, unavailable, requestId);
       if (isPublicError(error)) return inLanguage(formatError(error.toJSON(), error), language);
       logger.error({ requestId, err: error.originalError ?? error }, "unexpected error");
       return { message: maskedMessage, path: error.path, extensions: { code: "INTERNAL_SERVER_ERROR", requestId } };
