@@ -8,6 +8,13 @@ import { describeDataSource, type DataSourceSettings } from "./data-source-optio
 import { dialectOf } from "./dialect";
 import { boundSessions } from "./mysql-sessions";
 import { ReplicatedDataSource, SqliteFileDataSource } from "./readers";
+import {
+  checkBinaryLogFormat,
+  databaseName,
+  probeTriggerPrivileges,
+  ServerRequirementError,
+  triggerPrivilegeRemedy,
+} from "./server-requirements";
 import { sqliteBusyTimeoutMs } from "./sqlite-busy";
 
 export class DatabaseOpenError extends Error {}
@@ -57,7 +64,7 @@ async function openOnly(settings: DataSourceSettings, { migrate }: { migrate: bo
   const opening =
     (step: string) =>
     (error: unknown): never => {
-      if (error instanceof DatabaseUrlError) throw error;
+      if (error instanceof DatabaseUrlError || error instanceof ServerRequirementError) throw error;
       throw new DatabaseOpenError(
         `Cannot ${step} the database of DATABASE_URL (${where}): ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
@@ -67,10 +74,17 @@ async function openOnly(settings: DataSourceSettings, { migrate }: { migrate: bo
   await dataSource.initialize().catch(opening("open"));
   if (!migrate) return dataSource;
   try {
+    // Before anything is written: a server that refuses every write stops the start with what to change.
+    if (dialectOf(dataSource) === "mysql") {
+      await checkBinaryLogFormat(dataSource.manager, where);
+      if (await dataSource.showMigrations()) await probeTriggerPrivileges(dataSource);
+    }
     await dataSource.runMigrations({ transaction: "each" });
     if (dialectOf(dataSource) === "sqlite") await dataSource.query(`PRAGMA busy_timeout = ${sqliteBusyTimeoutMs}`);
   } catch (error) {
+    const remedy = dialectOf(dataSource) === "mysql" ? triggerPrivilegeRemedy(error, await databaseName(dataSource)) : null;
     await dataSource.destroy();
+    if (remedy) throw new ServerRequirementError(`Cannot migrate the database of DATABASE_URL (${where}): ${remedy}`, { cause: error });
     opening("migrate")(error);
   }
   return dataSource;

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { dialectOf, type Dialect } from "./dialect";
+import { databaseName, ServerRequirementError, triggerPrivilegeRemedy } from "./server-requirements";
 
 /**
  * Enterprise versions: the guarantee a cache of enterprise read models is built on.
@@ -346,18 +347,21 @@ export interface VersionsAtStart {
 /**
  * At a gateway's start (when it keeps read models): creates the version triggers found missing, then, if it created any
  * or found a loss recorded, gives every enterprise a new version and trusts the versions again (writes made without
- * the triggers left versions naming other content). Triggers it cannot create (no TRIGGER privilege) leave the loss
- * recorded, so that no gateway takes a kept model.
+ * the triggers left versions naming other content). Triggers it cannot create leave the loss recorded, so that no
+ * gateway takes a kept model; when a privilege is what is missing (TRIGGER, or SUPER with binary logging), it throws a
+ * ServerRequirementError that says what to grant, and the gateway does not start.
  */
 export async function checkVersionsAtStart(dataSource: DataSource, { now }: { now: Date }): Promise<VersionsAtStart> {
   const found = await missingVersionTriggers(dataSource);
   let missing = found;
+  let creation: unknown;
   if (found.length > 0) {
     const runner = dataSource.createQueryRunner();
     try {
       await createVersionTriggers(runner, undefined, { only: new Set(found) });
-    } catch {
+    } catch (error) {
       // Reported below as the triggers still missing.
+      creation = error;
     } finally {
       await runner.release();
     }
@@ -368,6 +372,12 @@ export async function checkVersionsAtStart(dataSource: DataSource, { now }: { no
     await dataSource.transaction((em) =>
       recordVersionsLost(em, { at: now, reason: `version triggers missing at a gateway's start (${missing.join(", ")})` }),
     );
+    // A missing privilege: the gateway does not start (the loss stays recorded for the gateways already running).
+    const remedy = dialectOf(dataSource) === "mysql" ? triggerPrivilegeRemedy(creation, await databaseName(dataSource)) : null;
+    if (remedy)
+      throw new ServerRequirementError(`The enterprise version triggers are missing (${missing.length}) and cannot be created: ${remedy}`, {
+        cause: creation,
+      });
     return { recreated, missing, cleared: null };
   }
   const lost = await versionsLost(dataSource.manager);

@@ -32,7 +32,7 @@ export async function keptEnterpriseModels({
   if (missingTriggers.length > 0) {
     logger.error(
       { missingTriggers },
-      "enterprise version triggers are missing and could not be created (TRIGGER privilege?): no gateway keeps enterprise read models until a gateway starts with them present",
+      "enterprise version triggers are missing and could not be created: no gateway keeps enterprise read models until a gateway starts with them present",
     );
   } else if (atStart.recreated.length > 0 || atStart.cleared) {
     logger.warn(
