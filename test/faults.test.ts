@@ -1,6 +1,6 @@
 import { createConnection, type Connection, type RowDataPacket } from "mysql2/promise";
 import { AuditEvent, Enterprise } from "../src/domain/entities";
-import { describeMysql, serverOptions } from "./support/databases";
+import { createTestDatabase, describeMysql, serverOptions } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, leaksIn } from "./support/http";
 import { ssin } from "./support/identities";
@@ -19,6 +19,17 @@ async function eventually<T>(probe: () => Promise<T>, wanted: T, { attempts = 10
     last = await probe();
   }
   return last;
+}
+
+/** A 503 UNAVAILABLE answer (DATABASE_UNREACHABLE) with Retry-After. */
+function unavailableAnswer(answer: { status: number; headers: Headers; json?: { errors?: unknown[] } | null }) {
+  expect(answer.status).toBe(503);
+  expect(answer.headers.get("retry-after")).toBe("2");
+  expect(answer.json?.errors).toEqual([
+    expect.objectContaining({
+      extensions: expect.objectContaining({ code: "UNAVAILABLE", reason: "DATABASE_UNREACHABLE", retryAfter: 2 }),
+    }),
+  ]);
 }
 
 /**
@@ -48,15 +59,7 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     await proxy?.close();
   });
 
-  const unavailable = (answer: { status: number; headers: Headers; json?: { errors?: unknown[] } | null }) => {
-    expect(answer.status).toBe(503);
-    expect(answer.headers.get("retry-after")).toBe("2");
-    expect(answer.json?.errors).toEqual([
-      expect.objectContaining({
-        extensions: expect.objectContaining({ code: "UNAVAILABLE", reason: "DATABASE_UNREACHABLE", retryAfter: 2 }),
-      }),
-    ]);
-  };
+  const unavailable = unavailableAnswer;
 
   it("answers 503 UNAVAILABLE with Retry-After while the database refuses connections, reports not ready, logs the burst once, and recovers by itself", async () => {
     const enterprise = await gw.seed.enterprise().build();
@@ -169,5 +172,53 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     });
     const stored = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number: enterprise.number });
     expect(await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: stored.id })).toBe(1);
+  });
+});
+
+/** The gateway reads from a replica (here the primary's own database, reached through a proxy the test controls). */
+describeMysql("a read replica that fails under a running gateway [mysql]", () => {
+  let proxy: TcpProxy;
+  let gw: TestGateway;
+  const readyz = async () => {
+    const response = await fetch(new URL("/readyz", gw.url));
+    return { status: response.status, body: (await response.json()) as { replicas?: { reachable: boolean }[] } };
+  };
+
+  beforeAll(async () => {
+    const server = serverOptions();
+    proxy = await startTcpProxy({ host: server.host, port: server.port });
+    const database = await createTestDatabase("mysql");
+    gw = await startTestGateway("mysql", { DATABASE_REPLICA_URLS: proxy.via(database.url) }, { database });
+  });
+  afterAll(async () => {
+    proxy?.accept();
+    await gw?.stop();
+    await gw?.database.drop();
+    await proxy?.close();
+  });
+
+  it("names the replica's state in /readyz, answers UNAVAILABLE while it refuses, and reads from it again once it is back", async () => {
+    const token = await gw.token(ssin());
+    const me = async () => (await graphql(gw.url, "{ me { ssin } }", { token })).status;
+    expect(await readyz()).toEqual({
+      status: 200,
+      body: { status: "ready", replicas: [{ replica: `1 (127.0.0.1:${proxy.port})`, reachable: true, lagSeconds: null }] },
+    });
+    expect(await me()).toBe(200);
+
+    proxy.refuse();
+    // The primary answers: ready, with the replica named unreachable.
+    const down = await readyz();
+    expect(down.status).toBe(200);
+    expect(down.body.replicas).toEqual([expect.objectContaining({ reachable: false })]);
+    // More refusals than mysql2's pool cluster takes before leaving the replica out.
+    for (let i = 0; i < 8; i++) {
+      const answer = await graphql(gw.url, "{ me { ssin } }", { token });
+      unavailableAnswer(answer);
+    }
+
+    proxy.accept();
+    expect(await eventually(me, 200)).toBe(200);
+    expect((await readyz()).body.replicas).toEqual([expect.objectContaining({ reachable: true })]);
   });
 });

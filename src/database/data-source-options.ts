@@ -8,6 +8,9 @@ import { DatabaseUrlError, parseDatabaseUrl, type MysqlTarget } from "./database
 import { detectMysqlServer, sessionBounds, type DatabaseDeadlines } from "./mysql-sessions";
 import { sqliteMigrationBusyTimeoutMs } from "./sqlite-busy";
 
+/** How long a read replica that failed five connection attempts in a row is left out before it is tried again, in ms. */
+export const replicaRestoreMs = 1000;
+
 export interface DataSourceSettings {
   url: string;
   /** Read replicas (MySQL only): reads outside transactions go to them, writes and reads in transactions to the primary. */
@@ -60,7 +63,9 @@ export async function describeDataSource({
   const server = await detectMysqlServer(target, deadlines?.connectTimeoutMs);
   const options = {
     type: server.flavour,
-    ...(replicas.length > 0 ? { replication: { master: primary, slaves: replicas } } : primary),
+    // A replica that failed five connection attempts is left out for replicaRestoreMs, then tried again (mysql2's
+    // default removes it for good: its reads would fail until a restart, though it came back).
+    ...(replicas.length > 0 ? { replication: { master: primary, slaves: replicas, restoreNodeTimeout: replicaRestoreMs } } : primary),
     timezone: "Z",
     charset: "utf8mb4_unicode_ci",
     poolSize,

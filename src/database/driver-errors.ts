@@ -32,6 +32,9 @@ const unreachableCodes = new Set([
   // Too many connections (1040), the server shutting down (1053), the connection killed on the server (MariaDB 1927).
   "ER_CON_COUNT_ERROR",
   "ER_SERVER_SHUTDOWN",
+  // mysql2's pool cluster (read replicas): every replica left out after failing.
+  "POOL_NONEONLINE",
+  "POOL_NOEXIST",
 ]);
 
 /**

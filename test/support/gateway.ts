@@ -60,7 +60,7 @@ export async function startTestGateway(
     ...(process.env.EXECUTION ? { EXECUTION: process.env.EXECUTION } : {}),
     ...env,
   });
-  const dataSource = await openDatabase({ url: config.databaseUrl, deadlines: config.databaseDeadlines });
+  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, deadlines: config.databaseDeadlines });
   const gateway = await startGateway({ config, dataSource, logger, clock });
   const catalog = await Catalog.load(dataSource);
   const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
