@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { createConnection, type Connection } from "mysql2/promise";
 
@@ -148,6 +149,8 @@ export async function startGaleraCluster({
   joinTimeoutMs = 90_000,
 }: GaleraOptions = {}): Promise<GaleraCluster> {
   const started = Date.now();
+  // Two clusters on the same ports would join each other or wait for ever: refuse at once.
+  for (const index of [1, 2, 3]) for (const offset of [0, 1, 2, 3]) await expectFree(basePort + 10 * (index - 1) + offset);
   const dir = mkdtempSync(join(tmpdir(), "galera-"));
   // The joiners' rsync daemon runs as nobody: it must reach its datadir through this folder.
   chmodSync(dir, 0o755);
@@ -278,6 +281,14 @@ export async function startGaleraCluster({
     },
     stop,
   };
+}
+
+function expectFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", () => reject(new Error(`Port ${port} on 127.0.0.1 is in use: is another Galera test cluster running?`)));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+  });
 }
 
 function walk(dir: string): string[] {
