@@ -283,12 +283,22 @@ export async function startGaleraCluster({
   };
 }
 
-function expectFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", () => reject(new Error(`Port ${port} on 127.0.0.1 is in use: is another Galera test cluster running?`)));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
-  });
+/**
+ * Waits (at most 15 s) until `port` can be listened on: the range lies within Linux's ephemeral ports, so a short-lived
+ * outgoing connection may hold one for a moment; a port still taken then is another cluster's, refused.
+ */
+async function expectFree(port: number): Promise<void> {
+  const free = () =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  const deadline = Date.now() + 15_000;
+  while (!(await free())) {
+    if (Date.now() > deadline) throw new Error(`Port ${port} on 127.0.0.1 is in use: is another Galera test cluster running?`);
+    await sleep(500);
+  }
 }
 
 function walk(dir: string): string[] {
