@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The cluster suites bring up real database clusters: `npm run test:cluster` (jest.cluster.config.js) runs them.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/cluster/"],
   setupFiles: ["reflect-metadata"],
   transform: {
     "^.+\\.(t|j)sx?$": [

@@ -73,12 +73,27 @@ class CommitOutcomeUnknown extends Error {
 }
 
 /**
- * What a failed COMMIT means, decided here only: the request's deadline refusing to send it, or SQLite's COMMIT (local,
- * so its failure is a definite one), is that failure; anything else from the server leaves the outcome unknown.
+ * What a failed COMMIT means, decided here only: the request's deadline refusing to send it, SQLite's COMMIT (local,
+ * so its failure is a definite one), or an error packet the server answered to the COMMIT (Galera's certification
+ * conflict 1213, a lock wait 1205, a duplicate key 1062, a node not ready 1047: the transaction was rolled back) is
+ * that failure, retried or mapped as any other; only a lost answer (the connection lost or reset, no answer in time)
+ * leaves the outcome unknown.
  */
 function commitFailure(error: unknown, dataSource: DataSource, deadline: RequestDeadline | undefined): unknown {
   if ((deadline && error === deadline.signal.reason) || dialectOf(dataSource) === "sqlite") return error;
+  if (answeredByServer(error)) return error;
   return new CommitOutcomeUnknown(error);
+}
+
+/**
+ * An error packet from the server: a positive MySQL error number with its SQLSTATE, on a connection that is still
+ * usable. A lost or reset connection (PROTOCOL_CONNECTION_LOST, ECONNRESET, EPIPE, ETIMEDOUT: no server errno, or a
+ * negative system one) or a fatal error is not one.
+ */
+function answeredByServer(error: unknown): boolean {
+  const driver = (error as { driverError?: unknown }).driverError ?? error;
+  const { errno, sqlState, fatal } = (driver ?? {}) as { errno?: unknown; sqlState?: unknown; fatal?: unknown };
+  return typeof errno === "number" && errno > 0 && typeof sqlState === "string" && sqlState.length === 5 && fatal !== true;
 }
 
 /** SQLite has one connection per process (TypeORM shares it), so its transactions take turns through this queue. */
