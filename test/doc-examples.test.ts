@@ -197,6 +197,16 @@ describe("the harness itself", () => {
     ]);
   });
 
+  it("reads which file's story a file continues", () => {
+    const doc = parse(
+      "# T\n<!-- examples: after=README.md -->\n<!-- example: as=anonymous -->\n```graphql\n{ me { ssin } }\n```\n```json\n{}\n```\n",
+    );
+    expect(doc).toMatchObject({ after: "README.md", problems: [], examples: [{ line: 3, as: "anonymous" }] });
+    expect(parse("<!-- examples: before=README.md -->\n").problems).toEqual([
+      expect.stringMatching(/^doc\.md:1: unknown setting "before"/),
+    ]);
+  });
+
   it("refuses an example without its answer, with an unknown setting, or whose graphql names no viewer", () => {
     expect(parse("<!-- example: as=anonymous -->\n```graphql\n{ me { ssin } }\n```\nThe answer:\n```json\n{}\n```\n").problems).toEqual([
       expect.stringMatching(/^doc\.md:1: the example's request must be followed by its expected answer/),

@@ -72,7 +72,7 @@ type Item =
   { kind: "block"; block: FencedBlock } | { kind: "comment"; line: number; name: string; body: string } | { kind: "prose"; line: number };
 
 const fenceOpening = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)\s*(.*)$/;
-const annotation = /^\s*<!--\s*(example|examples|not-run)\s*:?(.*?)-->\s*$/;
+const annotation = /^\s*<!--\s*(examples|example|not-run)(?![\w-])\s*:?(.*?)-->\s*$/;
 
 /** The file's fenced blocks, annotation comments and prose lines, in order; blank lines are left out. */
 function items(file: string, text: string): Item[] {
