@@ -98,7 +98,7 @@ function items(file: string, text: string): Item[] {
     }
     const comment = annotation.exec(lines[i]);
     if (comment) result.push({ kind: "comment", line: i + 1, name: comment[1], body: comment[2].trim() });
-    else if (/<!--\s*(example|not-run)/.test(lines[i]))
+    else if (/^\s*<!--\s*(example|not-run)/.test(lines[i]))
       result.push({ kind: "comment", line: i + 1, name: "malformed", body: "an annotation is one line: <!-- example: ... -->" });
     else if (lines[i].trim() !== "") result.push({ kind: "prose", line: i + 1 });
   }
