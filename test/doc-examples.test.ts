@@ -1,10 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { ManualClock } from "../src/clock";
-import { signDevToken } from "../src/identity/tokens";
-import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { demoLegalRepresentative, loadDemoRegister } from "../src/register/demo-data";
-import { readCurlScript, type CurlRequest } from "./support/curl";
+import { readCurlScript, type HttpRequest } from "./support/curl";
 import { describeEachDatabase, type DialectName } from "./support/databases";
 import { documentationFiles, parseDocFile, readDocFile, type DocExample, type DocFile } from "./support/doc-examples";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -43,11 +41,13 @@ async function startStory(dialect: DialectName): Promise<Story> {
   // The settings of a development `npm start`, but on a port of its own and a scratch database.
   const gateway = await startTestGateway(dialect, { RATE_LIMIT: "on" }, { clock });
   await loadDemoRegister({ dataSource: gateway.dataSource, clock });
-  const printed = await signDevToken(await loadOrCreateDevKeys(gateway.config.devKeyFile), demoLegalRepresentative);
+  // The token npm start prints: the demo legal representative's, with their names.
+  const { ssin, givenName, familyName } = demoLegalRepresentative;
+  const printed = await gateway.token(ssin, { givenName, familyName });
   return { gateway, clock, variables: new Map([["TOKEN", printed]]) };
 }
 
-function send(url: string, { method, path, headers, body }: CurlRequest): Promise<Answer> {
+function send(url: string, { method, path, headers, body }: HttpRequest): Promise<Answer> {
   const target = new URL(path, url);
   return new Promise((resolve, reject) => {
     const request = httpRequest(target, {
@@ -66,7 +66,7 @@ function send(url: string, { method, path, headers, body }: CurlRequest): Promis
 }
 
 /** What the example sends: a curl command as the shell would run it, a graphql block as the playground sends it. */
-async function requestOf(example: DocExample, story: Story): Promise<CurlRequest> {
+async function requestOf(example: DocExample, story: Story): Promise<HttpRequest> {
   const { request } = example;
   if (request.kind === "curl") {
     try {

@@ -2,14 +2,15 @@
  * The shell of the documentation's curl examples, read rather than run: no shell, no curl, no network but the test's
  * gateway. It knows what the examples write: variable assignments (`TOKEN=...`, `export TOKEN=...`), `$NAME` and
  * `${NAME}` in double quotes and bare words, `$(npm run --silent token -- SSIN)`, single and double quotes, backslash
- * line continuations, comments, and one curl command with -s/-S/-i, -H, -d/--data/--data-raw/--data-binary, --json,
+ * line continuations, comments, and one curl command with -s, -S, -H, -d/--data/--data-raw/--data-binary, --json,
  * -X, -G and a URL on localhost:4000. Anything else is refused with what to write instead.
  */
 
 type Part = { literal: string } | { variable: string } | { command: string[] };
 type Word = Part[];
 
-export interface CurlRequest {
+/** A request as an example sends it. */
+export interface HttpRequest {
   method: string;
   /** Path and query string, as sent. */
   path: string;
@@ -135,8 +136,8 @@ async function substitute(words: string[], env: ShellEnvironment): Promise<strin
 const curlDefaults = { accept: "*/*", "user-agent": "curl/8" };
 
 /** Runs the assignments of a script in `env` and reads its one curl command. */
-export async function readCurlScript(script: string, env: ShellEnvironment): Promise<CurlRequest> {
-  let request: CurlRequest | null = null;
+export async function readCurlScript(script: string, env: ShellEnvironment): Promise<HttpRequest> {
+  let request: HttpRequest | null = null;
   for (const words of commands(script)) {
     const first = words[0].length === 1 && "literal" in words[0][0] ? words[0][0].literal : null;
     const assignment = (word: Word) => {
@@ -157,7 +158,7 @@ export async function readCurlScript(script: string, env: ShellEnvironment): Pro
   return request;
 }
 
-async function readCurl(words: string[]): Promise<CurlRequest> {
+async function readCurl(words: string[]): Promise<HttpRequest> {
   // Short options together (-sG, -sSH value) are the same options apart; the last may take a value.
   const args = words.flatMap((word) => (/^-[A-Za-z]{2,}$/.test(word) ? [...word.slice(1)].map((letter) => `-${letter}`) : [word]));
   const headers: Record<string, string> = { ...curlDefaults };
