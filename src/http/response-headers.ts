@@ -130,8 +130,8 @@ const requestErrorCodes = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_F
 /**
  * Errors that make the whole answer a refusal with a status of its own: 401 (the caller must sign in) and 503 (the
  * database could not serve it, nothing was committed: send it again). Such an answer carries `data: null`, never
- * partial data: the spec allows no status but 2xx beside non-null data, and a partial answer retried as a whole would
- * be read twice.
+ * partial data: the spec allows no status but 2xx beside non-null data, and the request is to be sent again whole.
+ * (An error in execution that nulls the root otherwise gets 200, as the spec recommends: a refused root field.)
  */
 const wholeAnswerCodes = new Set(["UNAUTHENTICATED", "UNAVAILABLE", "TIMEOUT"]);
 
