@@ -138,7 +138,7 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
     // 2,000 requests: about 50 s on a quiet 2-core machine; the margin is for a busy one.
   }, 240_000);
 
-  it("refuses an enterprise number with altered check digits before the mutation runs, naming the variable", async () => {
+  it("refuses an enterprise number with altered check digits before the mutation runs, naming its argument and the variable", async () => {
     const number = enterpriseNumber();
     const altered = `${number.slice(0, 8)}${String(((Number(number.slice(8)) % 97) + 1) % 100).padStart(2, "0")}`;
     const answer = await graphql(gw.url, "mutation ($e: EnterpriseNumber!) { activateEnterpriseAccount(enterprise: $e) { status } }", {
@@ -147,6 +147,6 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
       headers: { accept: "application/graphql-response+json" },
     });
     expect(answer.status).toBe(400);
-    expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "e" });
+    expect(answer.json?.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "enterprise", variable: "e" });
   });
 });
