@@ -529,3 +529,74 @@ describeEachDatabase("the codes and reasons in the schema", (dialect) => {
     expect(valuesOf("UnavailableReason")).toEqual(Object.keys(unavailableReasons).sort());
   });
 });
+
+describeEachDatabase("the error examples of docs/clients.md", (dialect) => {
+  let gw: TestGateway;
+  let e: SeededEnterprise;
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+    e = await gw.seed.enterprise().withMainAccessManager().active().build();
+  });
+  afterAll(() => gw?.stop());
+
+  /** The answers the page shows under "Examples" (one per line) and after the developer-facing errors' keys. */
+  const documented = (): { errors: GraphQLErrorBody[] }[] => {
+    const page = readFileSync(join(__dirname, "..", "docs", "clients.md"), "utf8");
+    const blocks = [
+      /^Examples \(real responses[\s\S]*?```json\n([\s\S]*?)\n```/m,
+      /`englishMessage` is that key's text:\n```json\n([\s\S]*?)\n```/,
+    ].map((pattern) => pattern.exec(page)?.[1]);
+    if (blocks.some((block) => block === undefined)) throw new Error("docs/clients.md lacks a block of error examples");
+    return blocks.flatMap((block) => block!.split("\n").map((line) => JSON.parse(line) as { errors: GraphQLErrorBody[] }));
+  };
+  const en = { "accept-language": "en" };
+  const withoutRequestId = (answer: HttpAnswer) =>
+    JSON.parse(JSON.stringify(answer.json).replace(/"requestId":"[^"]+"/g, '"requestId":"…"')) as unknown;
+
+  /** The request behind each example, by the code it shows (each code is shown once). */
+  const requests: Record<string, () => Promise<HttpAnswer>> = {
+    FORBIDDEN: async () =>
+      graphql(gw.url, `mutation { activateCapacity(enterprise: "${e.number}", capacity: "SOCIAL_SERVICE_PROVIDER") { status } }`, {
+        token: await gw.token(e.legalRepresentative),
+        headers: en,
+      }),
+    CONFLICT: async () =>
+      graphql(gw.url, `mutation { activateEnterpriseAccount(enterprise: "${e.number}") { status } }`, {
+        token: await gw.token(e.mainAccessManager!),
+        headers: en,
+      }),
+    BAD_USER_INPUT: async () =>
+      graphql(gw.url, appoint, {
+        token: await gw.token(e.legalRepresentative),
+        headers: en,
+        variables: { i: { enterprise: e.number, person: { ssin: "1234", givenName: "Pieter", familyName: "Peeters" } } },
+      }),
+    UNAUTHENTICATED: () => graphql(gw.url, "{ me { ssin } }", { headers: en }),
+    QUERY_TOO_COMPLEX: async () =>
+      graphql(
+        gw.url,
+        "{ me { roles { enterprise { roleAssignments { nodes { person { roles { enterprise { roleAssignments { nodes { person { roles { role } } } } } } } } } } } } }",
+        { token: await gw.token(e.legalRepresentative), headers: en },
+      ),
+    PERSISTED_QUERY_NOT_FOUND: () => send(gw.url, { body: { extensions: persisted("0".repeat(64)) }, headers: en }),
+    GRAPHQL_PARSE_FAILED: () => graphql(gw.url, "{ me {", { headers: en }),
+    INTERNAL_SERVER_ERROR: async () => {
+      const token = await gw.token(ssin());
+      await gw.dataSource.query(renameTable(dialect, "person", "person_gone"));
+      try {
+        return await graphql(gw.url, "{ me { ssin } }", { token, headers: en });
+      } finally {
+        await gw.dataSource.query(renameTable(dialect, "person_gone", "person"));
+      }
+    },
+  };
+
+  it("are the answers the gateway gives, word for word", async () => {
+    const examples = documented();
+    expect(examples.map((example) => example.errors[0].extensions?.code).sort()).toEqual(Object.keys(requests).sort());
+    for (const example of examples) {
+      const answer = await requests[String(example.errors[0].extensions?.code)]();
+      expect(withoutRequestId(answer)).toEqual(example);
+    }
+  });
+});
