@@ -26,7 +26,6 @@ const typedCodes = new Set([
   "BAD_REQUEST",
   "PAYLOAD_TOO_LARGE",
   "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
@@ -100,6 +99,9 @@ describeEachDatabase("hostile requests, generated", (dialect) => {
         expect(leaksIn(answer.text, sent)).toEqual([]);
         const codes = (answer.json?.errors ?? []).map((e) => e.extensions?.code);
         expect(codes.filter((code) => !typedCodes.has(String(code)))).toEqual([]);
+        // One shape, whoever refused: every error carries its key, params and English text.
+        for (const error of answer.json?.errors ?? [])
+          expect(Object.keys(error.extensions ?? {})).toEqual(expect.arrayContaining(["code", "messageKey", "params", "englishMessage"]));
         if (answer.status >= 400) expect(codes.length).toBeGreaterThan(0);
         else expect(answer.json?.data !== undefined || codes.length > 0).toBe(true);
         if (request.expected) {
