@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
-  getLocation,
   getOperationAST,
   Kind,
   type ArgumentNode,
@@ -37,26 +36,25 @@ function parsePath(path: string): Segment[] | null {
   return [match[1], ...rest];
 }
 
-const locationKey = ({ line, column }: SourceLocation) => `${line}:${column}`;
-
 /** Where each argument value, variable and field of a document stands, and through which argument path. */
 class DocumentInputs {
-  /** A value or argument node's location -> its argument path (a literal, an input object's field, a list item). */
-  private readonly pathAt = new Map<string, Segment[]>();
-  /** A field's location -> its arguments by name. */
-  private readonly fieldAt = new Map<string, FieldNode>();
+  /** A value or argument node's offset in the source -> its argument path (a literal, an input object's field, a list item). */
+  private readonly pathAt = new Map<number, Segment[]>();
+  /** A field's offset in the source -> the field. */
+  private readonly fieldAt = new Map<number, FieldNode>();
+  /** Where each line of the source starts: an error's line and column become an offset in one step. */
+  private readonly lineStarts = [0];
   /** The variables the operation (and the fragments it spreads) uses, each at its argument paths, in document order. */
   private readonly uses = new Map<string, Segment[][]>();
 
-  constructor(
-    private readonly document: DocumentNode,
-    operation: OperationDefinitionNode | null,
-  ) {
+  constructor(document: DocumentNode, operation: OperationDefinitionNode | null) {
     const fragments = new Map(
       document.definitions.flatMap((definition) =>
         definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [],
       ),
     );
+    for (const lineBreak of (document.loc?.source.body ?? "").matchAll(/\r\n|[\n\r]/g))
+      this.lineStarts.push(lineBreak.index + lineBreak[0].length);
     // Every definition's literals and fields (a validation error may stand in any), the operation's variables only.
     for (const definition of document.definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) {
@@ -80,9 +78,9 @@ class DocumentInputs {
     visit(operation.selectionSet);
   }
 
-  private at(node: { loc?: { start: number } }): string | null {
-    const source = this.document.loc?.source;
-    return node.loc && source ? locationKey(getLocation(source, node.loc.start)) : null;
+  /** A location as graphql-js reports it (line and column from 1, in UTF-16 code units) as an offset in the source. */
+  private offsetOf({ line, column }: SourceLocation): number {
+    return (this.lineStarts[line - 1] ?? Number.NaN) + column - 1;
   }
 
   private selections(selectionSet: SelectionSetNode | undefined, variables: boolean, spread?: (name: string) => void): void {
@@ -91,10 +89,7 @@ class DocumentInputs {
       if (selection.kind === Kind.FRAGMENT_SPREAD) spread?.(selection.name.value);
       else if (selection.kind === Kind.INLINE_FRAGMENT) this.selections(selection.selectionSet, variables, spread);
       else {
-        if (!variables) {
-          const key = this.at(selection);
-          if (key) this.fieldAt.set(key, selection);
-        }
+        if (!variables && selection.loc) this.fieldAt.set(selection.loc.start, selection);
         this.arguments(selection.arguments, [], variables);
         this.selections(selection.selectionSet, variables, spread);
       }
@@ -114,8 +109,7 @@ class DocumentInputs {
   }
 
   private record(node: { loc?: { start: number } }, path: Segment[]): void {
-    const key = this.at(node);
-    if (key && !this.pathAt.has(key)) this.pathAt.set(key, path);
+    if (node.loc && !this.pathAt.has(node.loc.start)) this.pathAt.set(node.loc.start, path);
   }
 
   private value(node: ValueNode, path: Segment[], variables: boolean): void {
@@ -142,13 +136,13 @@ class DocumentInputs {
 
   /** The argument path of the literal (or argument) at `location`. */
   fieldAtLocation(location: SourceLocation): string | undefined {
-    const path = this.pathAt.get(locationKey(location));
+    const path = this.pathAt.get(this.offsetOf(location));
     return path ? printPath(path) : undefined;
   }
 
   /** The argument at `location` (a field refused as a whole), or the argument path a refusal of the field at `location` names. */
   fieldNamedBy(location: SourceLocation, argument: string): string | undefined {
-    return this.fieldAt.has(locationKey(location)) ? argument : undefined;
+    return this.fieldAt.has(this.offsetOf(location)) ? argument : undefined;
   }
 
   /**
@@ -157,7 +151,7 @@ class DocumentInputs {
    * `f(input: { person: $p })` `p.ssin`.
    */
   variableOfField(location: SourceLocation, fieldPath: string): string | undefined {
-    const field = this.fieldAt.get(locationKey(location));
+    const field = this.fieldAt.get(this.offsetOf(location));
     const segments = parsePath(fieldPath);
     if (!field || !segments) return undefined;
     const [argumentName, ...rest] = segments;
