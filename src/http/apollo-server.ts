@@ -10,6 +10,7 @@ import { compiledExecution } from "./compiled-execution";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
+import { inputPaths } from "./input-paths";
 import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
@@ -69,6 +70,8 @@ export async function startApollo({
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
+      // After the plugins that add errors as the answer is sent: it names the input of every error the document places.
+      inputPaths(),
       // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
       operationLanguage(),
       // After formatError has named an unavailable database UNAVAILABLE: 503 with Retry-After.
