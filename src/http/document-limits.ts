@@ -47,7 +47,7 @@ export type KnownListSizes = ReadonlyMap<string, number>;
 /**
  * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
  * object's row) unless it is computed (`computedScalarCosts`); any other field costs 1 plus the cost of its selection times the number of items it may return:
- * `first` (the field's default when absent or null: 50, 100 for `expiringSoon`) for a paginated field, the number of `ids` for `nodes(ids:)`, the
+ * `last` or else `first` (the field's default when absent or null: 50, 100 for `expiringSoon`) for a paginated field, the number of `ids` for `nodes(ids:)`, the
  * real length for a list in `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The
  * edges (and nodes) of a connection are not multiplied again: their connection counted `first`.
  */
@@ -59,9 +59,17 @@ export const costEstimator =
     if (computed !== undefined) return computed;
     if (isLeafType(nullable)) return 0;
     if ("first" in args) {
-      // `first: null` reads as the field's own default (its resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
+      // A connection paged backward counts `last`; otherwise `first: null` reads as the field's own default (its
+      // resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
       const declared = field.args.find((a) => a.name === "first")?.defaultValue;
-      const first = typeof args.first === "number" ? args.first : typeof declared === "number" ? declared : 50;
+      const first =
+        typeof args.last === "number"
+          ? args.last
+          : typeof args.first === "number"
+            ? args.first
+            : typeof declared === "number"
+              ? declared
+              : 50;
       return 1 + Math.max(0, first) * childComplexity;
     }
     // `nodes(ids:)` returns one object per id asked (at most 100), whatever its list would be assumed to hold.

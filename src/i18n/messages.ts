@@ -176,6 +176,12 @@ export const messages = {
     FR: "Une page contient entre 0 et {max} éléments",
     DE: "Eine Seite enthält zwischen 0 und {max} Einträge",
   },
+  "input.firstWithLast": {
+    EN: "Ask for the first items or for the last ones, not both at once",
+    NL: "Vraag de eerste elementen of de laatste, niet beide tegelijk",
+    FR: "Demandez les premiers éléments ou les derniers, pas les deux à la fois",
+    DE: "Fragen Sie die ersten Einträge oder die letzten ab, nicht beide zugleich",
+  },
   "input.tooManyIds": {
     EN: "At most {max} identifiers can be asked at once",
     NL: "Er kunnen hoogstens {max} identificaties tegelijk gevraagd worden",
