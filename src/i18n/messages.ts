@@ -559,6 +559,12 @@ export const messages = {
     FR: "Trop de requêtes ; réessayez dans {retryAfter} s",
     DE: "Zu viele Anfragen; versuchen Sie es in {retryAfter} s erneut",
   },
+  "limits.costBudget": {
+    EN: "This request costs {requested} points and {remaining} of your {limit} remain in this window; retry in {retryAfter} s",
+    NL: "Deze aanvraag kost {requested} punten en er blijven u {remaining} van uw {limit} over in deze periode; probeer opnieuw over {retryAfter} s",
+    FR: "Cette requête coûte {requested} points et il vous en reste {remaining} sur {limit} dans cette période ; réessayez dans {retryAfter} s",
+    DE: "Diese Anfrage kostet {requested} Punkte, und von Ihren {limit} bleiben in diesem Zeitraum {remaining}; versuchen Sie es in {retryAfter} s erneut",
+  },
   "limits.persistedQueryOnly": {
     EN: "This gateway runs only trusted documents: send extensions.persistedQuery.sha256Hash of a document of its manifest, without query text",
     NL: "Deze gateway voert alleen vertrouwde documenten uit: stuur extensions.persistedQuery.sha256Hash van een document uit zijn manifest, zonder de tekst van de query",

@@ -12,6 +12,7 @@ import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { RoleDefinition } from "../types/role-definition.type";
+import { RateLimit } from "../types/rate-limit.type";
 import { message } from "../../i18n/messages";
 import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
 
@@ -80,6 +81,16 @@ export class QueryResolver {
     const start = afterNumber === null ? 0 : indexWhere(enterprises, (e) => e.number > afterNumber);
     const end = beforeNumber === null ? enterprises.length : indexWhere(enterprises, (e) => e.number >= beforeNumber);
     return pageOfList(enterprises, window, start, end);
+  }
+
+  @Query(() => RateLimit, {
+    nullable: true,
+    description:
+      "The caller's own budget of cost points, like GitHub's `rateLimit`: what this operation costs, and what is left until when. Costs nothing itself. Null when rate limits are off (or the budget's store cannot be read); every answer also carries it in `extensions.cost`.",
+  })
+  rateLimit(@Ctx() { costBudget }: Context, @Info() info: GraphQLResolveInfo): RateLimit | null {
+    const reserved = costBudget?.reserved.get(info.operation);
+    return reserved?.state ? { cost: reserved.cost, ...reserved.state } : null;
   }
 
   @Query(() => Enterprise, {
