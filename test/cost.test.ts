@@ -12,7 +12,7 @@ import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/re
 import type { SeededEnterprise } from "./support/seed";
 
 type Cost = { requested: number; actual: number; limit: number | null; remaining: number | null; resetAt: string | null };
-const costOf = (answer: HttpAnswer): Cost | undefined => (answer.json as { extensions?: { cost?: Cost } } | null)?.extensions?.cost;
+const costOf = (answer: HttpAnswer): Cost | undefined => answer.cost;
 
 const noBudget = { limit: null, remaining: null, resetAt: null };
 
