@@ -36,6 +36,8 @@ describeEachDatabase("the typed SDK", (dialect) => {
     });
     const table = await user.RoleTasks();
     expect(table.roleTasks.find((r) => r.role === "USER")?.tasks).toEqual(["USE_ONLINE_SERVICES", "USE_EBOX"]);
+    // Rate limits are off in the suites' gateways: no budget (test/cost.test.ts has it on).
+    expect(await user.RateLimit()).toEqual({ rateLimit: null });
 
     const main = await sdkFor(enterprise.mainAccessManager!);
     const mine = await main.MyEnterprises();
