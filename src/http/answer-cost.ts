@@ -10,6 +10,8 @@ import {
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
   type DocumentNode,
+  type GraphQLAbstractType,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
@@ -20,19 +22,26 @@ import {
 } from "graphql";
 import { costOfComputedField } from "./document-limits";
 
-/** A field selected on objects of one type, as the walk counts it. */
+/** A field selected on objects of one type that may cost something (leaves cost nothing and are left out). */
 interface Selected {
   key: string;
-  field: GraphQLField<unknown, unknown>;
   /** What it costs whatever it selects (`myTasks`, `rateLimit`), when it is such a field. */
   computed: number | undefined;
-  leaf: boolean;
   list: boolean;
   /** The edges or nodes of a connection: each item counts 1 under its connection. */
   perItem: boolean;
   /** The selection sets of the field, merged over every place it is selected (fragments included). */
   below: SelectionSetNode[];
   named: GraphQLCompositeType | null;
+  /** For an object type, what is selected on its objects, planned once for every object of the answer. */
+  plan?: Plan;
+}
+
+/** What is selected on the objects of one type read with given selection sets. */
+interface Plan {
+  /** A connection's parts other than its items (pageInfo) count once per item of its page, as its estimate does. */
+  connection: boolean;
+  fields: Selected[];
 }
 
 /**
@@ -41,7 +50,8 @@ interface Selected {
  * nothing; a list counts each item it returned instead of its `first` or assumed length, and a connection the items
  * of its page (its `pageInfo` once per item, as its estimate counts it). So for the same document, where no list ran
  * longer than its estimate, the actual cost is at most the requested one; an unpaginated list longer than its
- * assumed 10 items (or introspection's) counts its real length.
+ * assumed 10 items (or introspection's) counts its real length. The walk plans each selection once, so an answer of
+ * 1,000 rows costs one visit per object of it.
  */
 export function answerCost(
   schema: GraphQLSchema,
@@ -51,13 +61,14 @@ export function answerCost(
 ): number {
   const root = schema.getRootType(operation.operation);
   if (!data || !root) return 0;
-  return new AnswerWalk(schema, document).objectCost(root, [operation.selectionSet], data);
+  const walk = new AnswerWalk(schema, document);
+  return walk.objectCost(walk.plan(root, [operation.selectionSet]), data);
 }
 
 class AnswerWalk {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
-  /** What is selected on each type, by the selection sets it is read with: a list's items share one plan. */
-  private readonly plans = new Map<readonly SelectionSetNode[], Map<string, Selected[]>>();
+  /** The plans of abstract types' objects, by the selection sets they are read with and the concrete type, with every key they select. */
+  private readonly plans = new Map<readonly SelectionSetNode[], Map<string, { plan: Plan; keys: Set<string> }>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -69,81 +80,106 @@ class AnswerWalk {
 
   /**
    * The cost of the fields of one object of the answer. Only the keys the answer holds count: a field skipped by
-   * `@skip`/`@include`, or of a fragment that did not apply, is not there.
+   * `@skip`/`@include`, or of a fragment that did not apply, is not there (graphql-js writes null, never undefined).
    */
-  objectCost(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], value: Record<string, unknown>): number {
-    const connection = type.name.endsWith("Connection");
-    // A connection's parts other than its items (pageInfo) count once per item of its page, as its estimate does.
-    const items = connection ? Math.max(lengthOf(value.edges), lengthOf(value.nodes)) : 1;
+  objectCost(plan: Plan, value: Record<string, unknown>): number {
+    const items = plan.connection ? Math.max(lengthOf(value.edges), lengthOf(value.nodes)) : 1;
     let cost = 0;
-    for (const selected of this.plan(type, selectionSets)) {
-      if (!(selected.key in value)) continue;
-      const fieldCost = this.valueCost(selected, value[selected.key]);
+    for (const selected of plan.fields) {
+      const field = value[selected.key];
+      if (field === undefined) continue;
+      const fieldCost = this.valueCost(selected, field);
       cost += selected.perItem ? fieldCost : fieldCost * items;
     }
     return cost;
   }
 
   private valueCost(selected: Selected, value: unknown): number {
-    if (selected.computed !== undefined) return value === null || value === undefined ? 0 : selected.computed;
-    if (selected.leaf) return 0;
-    const itemCost = (item: unknown): number =>
-      item !== null && typeof item === "object" ? this.compositeCost(selected.named!, selected.below, item as Record<string, unknown>) : 0;
+    if (selected.computed !== undefined) return value === null ? 0 : selected.computed;
     if (selected.list && Array.isArray(value)) {
-      let cost = selected.perItem ? 0 : 1;
-      for (const item of value) cost += (selected.perItem ? 1 : 0) + itemCost(item);
+      let cost = selected.perItem ? value.length : 1;
+      for (const item of value) cost += this.itemCost(selected, item);
       return cost;
     }
-    return 1 + itemCost(value);
+    return 1 + this.itemCost(selected, value);
+  }
+
+  private itemCost(selected: Selected, item: unknown): number {
+    if (item === null || typeof item !== "object") return 0;
+    const named = selected.named!;
+    if (isObjectType(named)) return this.objectCost((selected.plan ??= this.plan(named, selected.below)), item as Record<string, unknown>);
+    return this.abstractCost(named, selected.below, item as Record<string, unknown>);
   }
 
   /**
-   * The cost of an object of a composite type: of its concrete type when it is one, else of the possible types whose
-   * selected fields hold every key of the object (the most costly of them, as the estimate takes).
+   * An object of an interface or union: the cost of the possible types whose selected fields hold every key of the
+   * object (the most costly of them, as the estimate takes).
    */
-  private compositeCost(type: GraphQLCompositeType, selectionSets: readonly SelectionSetNode[], value: Record<string, unknown>): number {
-    if (isObjectType(type)) return this.objectCost(type, selectionSets, value);
+  private abstractCost(type: GraphQLAbstractType, selectionSets: readonly SelectionSetNode[], value: Record<string, unknown>): number {
     const keys = Object.keys(value);
     let most = 0;
+    let byType = this.plans.get(selectionSets);
+    if (!byType) this.plans.set(selectionSets, (byType = new Map()));
     for (const candidate of this.schema.getPossibleTypes(type)) {
-      const selected = new Set(this.plan(candidate, selectionSets).map((s) => s.key));
-      if (keys.every((key) => selected.has(key))) most = Math.max(most, this.objectCost(candidate, selectionSets, value));
+      let planned = byType.get(candidate.name);
+      if (!planned)
+        byType.set(
+          candidate.name,
+          (planned = { plan: this.plan(candidate, selectionSets), keys: this.selectedKeys(candidate, selectionSets) }),
+        );
+      const { plan, keys: selected } = planned;
+      if (keys.every((key) => selected.has(key))) most = Math.max(most, this.objectCost(plan, value));
     }
     return most;
   }
 
-  /** The fields selected on an object of `type`, by response key, fragments expanded (graphql-js's CollectFields, directives aside). */
-  private plan(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Selected[] {
-    let byType = this.plans.get(selectionSets);
-    if (!byType) this.plans.set(selectionSets, (byType = new Map()));
-    const known = byType.get(type.name);
-    if (known) return known;
+  /** Every response key selected on objects of `type`, leaves included. */
+  private selectedKeys(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Set<string> {
+    const keys = new Set<string>();
+    this.collect(type, selectionSets, (selection) => keys.add(selection.alias?.value ?? selection.name.value));
+    return keys;
+  }
+
+  /** What is selected on an object of `type`, by response key, fragments expanded (graphql-js's CollectFields, directives aside). */
+  plan(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[]): Plan {
     const root = type === this.schema.getQueryType() || type === this.schema.getMutationType();
-    const fields = new Map<string, Selected>();
+    const fields = new Map<string, Selected | null>();
+    this.collect(type, selectionSets, (selection) => {
+      const key = selection.alias?.value ?? selection.name.value;
+      let selected = fields.get(key);
+      if (selected === undefined) {
+        const field = fieldOf(type, selection.name.value, root);
+        const computed = field ? costOfComputedField(`${type.name}.${field.name}`) : undefined;
+        const named = field ? getNamedType(field.type) : undefined;
+        // Leaves cost nothing (unless computed): left out of the plan, as an unknown field is.
+        selected =
+          !field || !named || (isLeafType(named) && computed === undefined)
+            ? null
+            : {
+                key,
+                computed,
+                list: isListType(getNullableType(field.type)),
+                perItem: type.name.endsWith("Connection") && (field.name === "edges" || field.name === "nodes"),
+                below: [],
+                named: isLeafType(named) ? null : (named as GraphQLCompositeType),
+              };
+        fields.set(key, selected);
+      }
+      if (selected && selection.selectionSet) selected.below.push(selection.selectionSet);
+    });
+    return {
+      connection: type.name.endsWith("Connection"),
+      fields: [...fields.values()].filter((selected): selected is Selected => selected !== null),
+    };
+  }
+
+  /** Calls `each` with every field selected on an object of `type`, through the fragments that apply to it. */
+  private collect(type: GraphQLObjectType, selectionSets: readonly SelectionSetNode[], each: (selection: FieldNode) => void): void {
     const visited = new Set<string>();
     const visit = (selectionSet: SelectionSetNode) => {
       for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const key = selection.alias?.value ?? selection.name.value;
-          let selected = fields.get(key);
-          if (!selected) {
-            const field = fieldOf(type, selection.name.value, root);
-            if (!field) continue;
-            const named = getNamedType(field.type);
-            selected = {
-              key,
-              field,
-              computed: costOfComputedField(`${type.name}.${field.name}`),
-              leaf: isLeafType(named),
-              list: isListType(getNullableType(field.type)),
-              perItem: type.name.endsWith("Connection") && (field.name === "edges" || field.name === "nodes"),
-              below: [],
-              named: isLeafType(named) ? null : (named as GraphQLCompositeType),
-            };
-            fields.set(key, selected);
-          }
-          if (selection.selectionSet) selected.below.push(selection.selectionSet);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (selection.kind === Kind.FIELD) each(selection);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) {
           if (this.applies(selection.typeCondition?.name.value, type)) visit(selection.selectionSet);
         } else if (!visited.has(selection.name.value)) {
           visited.add(selection.name.value);
@@ -153,9 +189,6 @@ class AnswerWalk {
       }
     };
     for (const selectionSet of selectionSets) visit(selectionSet);
-    const plan = [...fields.values()];
-    byType.set(type.name, plan);
-    return plan;
   }
 
   /** Whether a fragment with this type condition applies to an object of `type`. */
