@@ -15,7 +15,7 @@ import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
 import { responseBudget, withResponseBudget } from "./response-budget";
-import { legacyJsonStatus } from "./response-headers";
+import { responseStatus } from "./response-headers";
 import { subscriptionsOverWebSocketOnly } from "./subscriptions-over-websocket-only";
 import type { TrustedDocuments } from "./trusted-documents";
 import { unavailableAnswers } from "./unavailable";
@@ -79,8 +79,9 @@ export async function startApollo({
       operationLanguage(),
       // After formatError has named an unavailable database UNAVAILABLE: 503 with Retry-After.
       unavailableAnswers(),
-      // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
-      legacyJsonStatus(),
+      // After the document limits and the unavailable answers: it reads the codes and statuses as the client gets them
+      // (the limits rename a parse failure past the token limit).
+      responseStatus(),
       // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
       requestLogging(logger),
     ],
