@@ -20,7 +20,8 @@ type HttpRequest = { req: Request; res: Response };
  * limit (before the body is read), the JSON body, the request id, a batch bounded and counted, the trusted documents'
  * guard, then Apollo within the request's deadline. The context of a request with an Authorization header comes
  * through the front door (src/http/authenticate.ts), whose admission is one request of the viewer's rate limit per
- * operation; without one, the request is anonymous.
+ * operation; without one, the request is anonymous. A viewer's context carries their budget of cost points, which the
+ * cost plugin spends (src/http/cost-budget.ts).
  */
 export function graphqlRoute({
   config,
@@ -42,7 +43,7 @@ export function graphqlRoute({
   const admit: Admission<HttpRequest> = (identity, { req, res }) =>
     rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
   const context = async (request: HttpRequest): Promise<Context> => {
-    const { req } = request;
+    const { req, res } = request;
     const scope = scopeOf(req);
     try {
       const authorization = req.headers.authorization;
@@ -55,6 +56,7 @@ export function graphqlRoute({
         acceptLanguage: req.headers["accept-language"],
         requestScope: scope,
         batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
+        costBudget: viewerRows ? rateLimits.costBudget(viewerRows.person.ssin, res) : null,
       });
       scope.bindMessageLanguage(() => messageLanguageFor(context));
       return context;
