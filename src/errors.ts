@@ -153,16 +153,18 @@ export class TimeoutError extends LocalizedError {
   }
 }
 
-export type UnavailableReason = "DATABASE_UNREACHABLE" | "NODE_NOT_READY";
+export type UnavailableReason = "DATABASE_UNREACHABLE" | "NODE_NOT_READY" | "DATABASE_FAULT";
 
 /** The seconds an UNAVAILABLE answer asks a client to wait before it sends the request again (`Retry-After`). */
 export const unavailableRetryAfterSeconds = 2;
 
 /**
  * The database could not be used: it refuses connections or a connection was lost before the work committed
- * (DATABASE_UNREACHABLE), or the node answers that it is not ready, a Galera node joining or outside the primary
- * component (NODE_NOT_READY, error 1047). Nothing was committed; the same request may be sent again after `retryAfter`
- * seconds (HTTP 503 with `Retry-After`). `underlying` is the driver's error, for the logs only.
+ * (DATABASE_UNREACHABLE), the node answers that it is not ready, a Galera node joining or outside the primary
+ * component (NODE_NOT_READY, error 1047), or the server kept failing with a fault of its own that the gateway could not
+ * clear (DATABASE_FAULT: MariaDB's cached trigger that no longer parses, src/database/trigger-cache.ts). Nothing was
+ * committed; the same request may be sent again after `retryAfter` seconds (HTTP 503 with `Retry-After`).
+ * `underlying` is the driver's error, for the logs only.
  */
 export class UnavailableError extends LocalizedError {
   constructor(

@@ -1,4 +1,4 @@
-import { UnavailableError } from "../errors";
+import { UnavailableError, type UnavailableReason } from "../errors";
 
 /** The code of a database driver's error, whether TypeORM wrapped it (QueryFailedError.driverError) or not; "" for none. */
 export function driverCode(error: unknown): string {
@@ -38,14 +38,30 @@ const unreachableCodes = new Set([
 ]);
 
 /**
- * Whether a database failure means the database cannot be used now rather than that the request was wrong: a
- * connection refused, reset or lost (DATABASE_UNREACHABLE), or a node that answers it is not ready (1047, "WSREP has
- * not yet prepared node for application use": a Galera node joining, or outside the primary component; NODE_NOT_READY).
- * null for anything else. A COMMIT whose answer was lost is not decided here (src/database/transaction.ts).
+ * MariaDB's answer to a write on a table whose triggers, as its table cache holds them, no longer parse: error 1064
+ * with "Trigger '<name>' has an error in its body: ..." or "Unknown trigger has an error in its body: ...". Seen on a
+ * Galera node after racing writes (the trigger bodies on disk are sound; the table's cached copy is not) until
+ * `FLUSH TABLES <table>` on that node: the transaction runner flushes and runs the work again
+ * (src/database/trigger-cache.ts).
  */
-export function unavailability(error: unknown): "DATABASE_UNREACHABLE" | "NODE_NOT_READY" | null {
+export function isTriggerCacheFault(error: unknown): boolean {
+  if (driverErrno(error) !== 1064) return false;
+  const e = error as { message?: unknown; driverError?: { message?: unknown } };
+  return /^(?:Unknown trigger|Trigger '[^']*') has an error in its body/.test(String(e.driverError?.message ?? e.message ?? ""));
+}
+
+/**
+ * Whether a database failure means the database cannot be used now rather than that the request was wrong: a
+ * connection refused, reset or lost (DATABASE_UNREACHABLE), a node that answers it is not ready (1047, "WSREP has
+ * not yet prepared node for application use": a Galera node joining, or outside the primary component;
+ * NODE_NOT_READY), or a table whose cached triggers do not parse, still after the flush that clears it
+ * (DATABASE_FAULT). null for anything else. A COMMIT whose answer was lost is not decided here
+ * (src/database/transaction.ts).
+ */
+export function unavailability(error: unknown): UnavailableReason | null {
   const errno = driverErrno(error);
   if (errno === 1047) return "NODE_NOT_READY";
+  if (isTriggerCacheFault(error)) return "DATABASE_FAULT";
   if (errno === 1927) return "DATABASE_UNREACHABLE";
   if (unreachableCodes.has(driverCode(error))) return "DATABASE_UNREACHABLE";
   const e = error as { message?: unknown; driverError?: { message?: unknown } };
