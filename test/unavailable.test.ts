@@ -20,6 +20,8 @@ describe("an unavailable database", () => {
       reason: "NODE_NOT_READY",
       extensions: { code: "UNAVAILABLE", retryAfter: 2 },
     });
+    // A read's causal wait that a node outside the primary component cannot complete (a write's 1205 is a TIMEOUT, decided first).
+    expect(unavailability({ code: "ER_LOCK_WAIT_TIMEOUT", errno: 1205 })).toBe("NODE_NOT_READY");
     // A request's own failures are not availability: a duplicate key, a deadlock, the request's deadline.
     expect(unavailability({ code: "ER_DUP_ENTRY", errno: 1062 })).toBeNull();
     expect(unavailability({ code: "ER_LOCK_DEADLOCK", errno: 1213 })).toBeNull();

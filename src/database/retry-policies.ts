@@ -2,9 +2,9 @@
  * The retry policy of each writer (src/database/transaction.ts runs them): which failures run its transaction again,
  * how many times or for how long, how far apart, and what a failure that is not retried becomes.
  */
-import { ConflictError, TimeoutError } from "../errors";
+import { ConflictError } from "../errors";
 import { message } from "../i18n/messages";
-import { asUnavailable, driverCode, driverErrno, isTriggerCacheFault, isUniqueViolation } from "./driver-errors";
+import { asTimeout, asUnavailable, driverCode, isTriggerCacheFault, isUniqueViolation } from "./driver-errors";
 import { isSqliteBusy, sqliteBusyTimeoutMs } from "./sqlite-busy";
 
 /** One kind of failure that runs the transaction again: until a number of attempts in all, or for a time since the first began. */
@@ -73,19 +73,6 @@ const afterTriggerCacheFlush: Retry = { of: isTriggerCacheFault, attempts: 4, ba
 
 /** SQLite busy (another process writing, e.g. a register import): each wait asynchronous, so the event loop runs on. */
 const sqliteBusyBackoffMs = (attempt: number) => Math.min(2 * attempt, 10) + Math.random() * 5;
-
-/** A lock wait or a statement over the session's bounds (src/database/mysql-sessions.ts) is a TIMEOUT the client may retry, not a 500. */
-function asTimeout(error: unknown): TimeoutError | null {
-  const code = driverCode(error);
-  const errno = driverErrno(error);
-  if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", message("timeout.lockWait"));
-  // MariaDB's max_statement_time (1969, which mysql2 has no name for), MySQL's max_execution_time (3024), and the
-  // client's guard for an answer that never came.
-  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") {
-    return new TimeoutError("STATEMENT_TIMEOUT", message("timeout.statement"));
-  }
-  return null;
-}
 
 /**
  * A management action's: deadlocks, lock waits and the audit chain's race until the request's deadline (four attempts
