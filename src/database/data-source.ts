@@ -20,9 +20,9 @@ import { sqliteBusyTimeoutMs } from "./sqlite-busy";
 export class DatabaseOpenError extends Error {}
 
 async function newDataSource(settings: DataSourceSettings, build: (options: DataSourceOptions) => DataSource): Promise<DataSource> {
-  const { options, sessionStatement } = await describeDataSource(settings);
+  const { options, session } = await describeDataSource(settings);
   const dataSource = build(options);
-  if (sessionStatement && settings.deadlines) boundSessions(dataSource, sessionStatement, settings.deadlines);
+  if (session) boundSessions(dataSource, session);
   return dataSource;
 }
 
