@@ -75,6 +75,7 @@ describe("a Galera node killed with SIGKILL under load, and rejoining by IST [ga
       expect(await answered(graphql(gws[i].url, enterpriseQuery, { token: tokens[i], variables: { number: e.number } }))).toBe("ok");
 
     const answers: Answer[] = [];
+    /** Each /readyz answer of the killed node's gateway, by when it was asked. */
     const readiness: { at: number; status: number }[] = [];
     let running = true;
     const write = (i: number) =>
@@ -113,8 +114,9 @@ describe("a Galera node killed with SIGKILL under load, and rejoining by IST [ga
       })(),
       (async () => {
         while (running) {
+          const at = Date.now();
           const response = await fetch(new URL("/readyz", gws[2].url)).catch(() => null);
-          readiness.push({ at: Date.now(), status: response?.status ?? 0 });
+          readiness.push({ at, status: response?.status ?? 0 });
           await response?.text();
           await sleep(200);
         }
@@ -135,8 +137,9 @@ describe("a Galera node killed with SIGKILL under load, and rejoining by IST [ga
     let readyAgainAt = 0;
     try {
       await sleep(2000);
-      killedAt = Date.now();
       await cluster.killNode(3);
+      // From here the node is gone: its process has exited.
+      killedAt = Date.now();
       const refusedOnce = () => answers.some((a) => a.gw === 2 && a.at > killedAt && a.outcome.startsWith("503 UNAVAILABLE"));
       await until(
         () => refusedOnce() && readiness.some((r) => r.at > killedAt && r.status === 503),
