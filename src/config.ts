@@ -176,6 +176,7 @@ function databaseDeadlines(env: NodeJS.ProcessEnv): DatabaseDeadlines {
       max: 3_600,
     }),
     connectTimeoutMs: integer(env.DATABASE_CONNECT_TIMEOUT_MS, 5_000, "DATABASE_CONNECT_TIMEOUT_MS", { min: 100, max: 600_000 }),
+    galeraSyncWait: integer(env.GALERA_SYNC_WAIT, 1, "GALERA_SYNC_WAIT", { min: 0, max: 15 }),
   };
 }
 

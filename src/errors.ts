@@ -122,6 +122,8 @@ export type TimeoutReason = keyof typeof timeoutReasons;
 export const unavailableReasons = {
   DATABASE_UNREACHABLE: "The database refuses connections, or a connection was lost or reset before the work committed.",
   NODE_NOT_READY: "The database node is not ready: a Galera node joining, or outside the primary component.",
+  DATABASE_FAULT:
+    "The database server kept failing with a fault of its own that the gateway could not clear (e.g. a trigger it could not read back).",
 } as const satisfies Reasons<string>;
 export type UnavailableReason = keyof typeof unavailableReasons;
 
@@ -262,9 +264,11 @@ export const unavailableRetryAfterSeconds = 2;
 
 /**
  * The database could not be used: it refuses connections or a connection was lost before the work committed
- * (DATABASE_UNREACHABLE), or the node answers that it is not ready, a Galera node joining or outside the primary
- * component (NODE_NOT_READY, error 1047). Nothing was committed; the same request may be sent again after `retryAfter`
- * seconds (HTTP 503 with `Retry-After`). `underlying` is the driver's error, for the logs only.
+ * (DATABASE_UNREACHABLE), the node answers that it is not ready, a Galera node joining or outside the primary
+ * component (NODE_NOT_READY, error 1047), or the server kept failing with a fault of its own that the gateway could not
+ * clear (DATABASE_FAULT: MariaDB's cached trigger that no longer parses, src/database/trigger-cache.ts). Nothing was
+ * committed; the same request may be sent again after `retryAfter` seconds (HTTP 503 with `Retry-After`).
+ * `underlying` is the driver's error, for the logs only.
  */
 export class UnavailableError extends LocalizedError {
   constructor(

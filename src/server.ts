@@ -24,6 +24,7 @@ import { trustedDocuments, type TrustedDocuments } from "./http/trusted-document
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
+import { logTriggerCacheFlushes } from "./database/trigger-cache";
 import { createLogger } from "./logger";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { Catalog } from "./domain/catalog";
@@ -153,6 +154,7 @@ export async function startGateway({
   /** The benchmark passes the schema without the shield to measure what the shield costs; everything else runs the default. */
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
+  logTriggerCacheFlushes(dataSource, logger);
   const catalog = await Catalog.load(dataSource);
   const verifier = createTokenVerifier(
     config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) },

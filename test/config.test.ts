@@ -28,7 +28,13 @@ describe("the configuration", () => {
   it("bounds requests and database sessions by default, and takes other bounds", () => {
     expect(loadConfig({})).toMatchObject({
       requestTimeoutMs: 10_000,
-      databaseDeadlines: { statementTimeoutMs: 5_000, lockWaitTimeoutS: 3, idleTransactionTimeoutS: 5, connectTimeoutMs: 5_000 },
+      databaseDeadlines: {
+        statementTimeoutMs: 5_000,
+        lockWaitTimeoutS: 3,
+        idleTransactionTimeoutS: 5,
+        connectTimeoutMs: 5_000,
+        galeraSyncWait: 1,
+      },
     });
     const tuned = loadConfig({
       REQUEST_TIMEOUT_MS: "2500",
@@ -36,13 +42,21 @@ describe("the configuration", () => {
       DATABASE_LOCK_WAIT_TIMEOUT_S: "2",
       DATABASE_IDLE_TRANSACTION_TIMEOUT_S: "4",
       DATABASE_CONNECT_TIMEOUT_MS: "800",
+      GALERA_SYNC_WAIT: "0",
     });
     expect(tuned).toMatchObject({
       requestTimeoutMs: 2_500,
-      databaseDeadlines: { statementTimeoutMs: 1_500, lockWaitTimeoutS: 2, idleTransactionTimeoutS: 4, connectTimeoutMs: 800 },
+      databaseDeadlines: {
+        statementTimeoutMs: 1_500,
+        lockWaitTimeoutS: 2,
+        idleTransactionTimeoutS: 4,
+        connectTimeoutMs: 800,
+        galeraSyncWait: 0,
+      },
     });
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "0" })).toThrow(/REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig({ DATABASE_LOCK_WAIT_TIMEOUT_S: "never" })).toThrow(/DATABASE_LOCK_WAIT_TIMEOUT_S/);
+    expect(() => loadConfig({ GALERA_SYNC_WAIT: "16" })).toThrow(/GALERA_SYNC_WAIT must be a whole number from 0 to 15/);
   });
 
   it("executes compiled queries unless EXECUTION=graphql-js asks for the reference executor", () => {

@@ -182,3 +182,59 @@ describeMysql("a gateway partitioned from the database in the middle of a transa
     expect(again.json).toEqual({ data: { addUser: { id: expect.any(String), person: { ssin: expect.any(String) } } } });
   });
 });
+
+/**
+ * A gateway whose reads reach the database through a TCP proxy that loses them: with a short statement bound and a long
+ * request deadline, the client's own guard (the statement bound and 2 s) is what ends the wait.
+ */
+describeMysql("a read whose answer never comes [mysql]", () => {
+  let proxy: TcpProxy;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    const server = serverOptions();
+    proxy = await startTcpProxy({ host: server.host, port: server.port });
+    gw = await startTestGateway(
+      "mysql",
+      { DATABASE_STATEMENT_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "30000" },
+      { databaseUrl: (url) => proxy.via(url) },
+    );
+  });
+  afterAll(async () => {
+    proxy?.accept();
+    await gw?.stop();
+    await proxy?.close();
+  });
+
+  it("answers 503 TIMEOUT (STATEMENT_TIMEOUT), not a masked 500, whether the front door or a resolver was reading", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const other = await gw.seed.enterprise().build();
+    const token = await gw.token(enterprise.mainAccessManager!);
+    const read = async (query: string, variables?: Record<string, unknown>) => {
+      const started = Date.now();
+      const answer = await graphql(gw.url, query, { token, variables });
+      proxy.accept();
+      return { status: answer.status, errors: answer.json?.errors, leaks: leaksIn(answer.text), ms: Date.now() - started };
+    };
+    const timedOut = {
+      status: 503,
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "TIMEOUT", reason: "STATEMENT_TIMEOUT" }) })],
+      leaks: [],
+      ms: expect.any(Number),
+    };
+
+    // The viewer's lookup.
+    proxy.blackhole({ when: /FROM `person` p LEFT JOIN/ });
+    const frontDoor = await read("{ me { ssin } }");
+    expect(frontDoor).toEqual(timedOut);
+    // Another enterprise's row, read by a resolver's loader.
+    proxy.blackhole({ when: /FROM `enterprise`/ });
+    const resolver = await read("query ($n: EnterpriseNumber!) { enterprise(number: $n) { name } }", { n: other.number });
+    expect(resolver).toEqual({
+      ...timedOut,
+      errors: [expect.objectContaining({ path: ["enterprise"], extensions: expect.objectContaining({ code: "TIMEOUT" }) })],
+    });
+    // Ended by the guard (500 ms and 2 s), far before the request's 30 s.
+    expect(Math.max(frontDoor.ms, resolver.ms)).toBeLessThan(15_000);
+  });
+});

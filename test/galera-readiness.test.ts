@@ -61,7 +61,15 @@ describeMysql("a Galera node that is not ready [mysql, galera]", () => {
     await server?.stop();
   }, 30_000);
 
-  it("answers 503 UNAVAILABLE NODE_NOT_READY (1047) and /readyz 503 while the node is out of its cluster, and recovers by itself", async () => {
+  it("reads with causality on a Galera node: every session it opens waits for what the cluster certified (wsrep_sync_wait=1)", async () => {
+    // The node's own default is 0: the gateway sets it on its sessions.
+    const [[global]] = (await admin.query("SELECT @@GLOBAL.wsrep_sync_wait AS n")) as unknown as [{ n: number }[]];
+    expect(Number(global.n)).toBe(0);
+    const [session] = (await gw.dataSource.query("SELECT @@SESSION.wsrep_sync_wait AS n")) as { n: string }[];
+    expect(Number(session.n)).toBe(1);
+  });
+
+  it("answers 503 UNAVAILABLE NODE_NOT_READY (1047, or 1205 from a causal read) and /readyz 503 while the node is out of its cluster, and recovers by itself", async () => {
     const enterprise = await gw.seed.enterprise().build();
     const token = await gw.token(enterprise.legalRepresentative);
     expect(await readyz()).toEqual({ status: 200, body: { status: "ready" } });

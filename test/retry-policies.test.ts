@@ -6,6 +6,10 @@ const failure = (code: string, message = "") => Object.assign(new Error(message)
 const deadlock = failure("ER_LOCK_DEADLOCK");
 const busy = failure("SQLITE_BUSY");
 const ssinRace = failure("ER_DUP_ENTRY", "Duplicate entry '85073003328' for key 'uq_person_ssin'");
+/** MariaDB's answer for a table whose cached triggers no longer parse (src/database/trigger-cache.ts). */
+const triggerCacheFault = Object.assign(new Error("Unknown trigger has an error in its body: 'Query was empty'"), {
+  driverError: { code: "ER_PARSE_ERROR", errno: 1064, message: "Unknown trigger has an error in its body: 'Query was empty'" },
+});
 
 /** Whether `policy` runs the transaction again after `error` at failed attempt `attempt`, `elapsedMs` after the first began. */
 function retries(policy: RetryPolicy, error: unknown, { attempt = 1, elapsedMs = 0, underDeadline = false } = {}): boolean {
@@ -37,6 +41,20 @@ describe("the writers' retry policies", () => {
     });
     const other = new Error("anything else");
     expect(policies.action.failure!(other)).toBe(other);
+  });
+
+  it("retry MariaDB's trigger-cache fault four attempts in all after the runner's flush, then answer UNAVAILABLE", () => {
+    for (const policy of [policies.action, policies.import]) {
+      expect(retries(policy, triggerCacheFault, { attempt: 3 })).toBe(true);
+      expect(retries(policy, triggerCacheFault, { attempt: 4, underDeadline: true })).toBe(false);
+    }
+    expect(policies.action.failure!(triggerCacheFault)).toMatchObject({ extensions: { code: "UNAVAILABLE", reason: "DATABASE_FAULT" } });
+    // Any other parse error is the statement's own: never retried, never called unavailable.
+    const syntax = Object.assign(new Error("You have an error in your SQL syntax"), {
+      driverError: { code: "ER_PARSE_ERROR", errno: 1064 },
+    });
+    expect(retries(policies.action, syntax)).toBe(false);
+    expect(policies.action.failure!(syntax)).toBe(syntax);
   });
 
   it("retry SQLite busy for 5 s in a gateway and for a minute in the register import", () => {

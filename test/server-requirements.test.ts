@@ -165,3 +165,45 @@ describeMysql("what the gateway refuses at start: a server of its own with binar
     }
   }, 120_000);
 });
+
+/** A Galera node of the test's own (a cluster of one, on ports 33131-33134) with the table-level auto-increment locks Galera does not support. */
+describeMysql("what the gateway refuses at start: a Galera node not set as Galera needs [mysql, galera]", () => {
+  let server: OwnMariadb;
+  let admin: Connection;
+
+  beforeAll(async () => {
+    server = await startOwnMariadb(33131, [
+      "--binlog-format=ROW",
+      "--innodb-autoinc-lock-mode=1",
+      "--wsrep-on=ON",
+      "--wsrep-provider=/usr/lib/galera/libgalera_smm.so",
+      "--wsrep-cluster-address=gcomm://",
+      "--wsrep-node-address=127.0.0.1",
+      "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:33132;ist.recv_addr=127.0.0.1:33133",
+      "--wsrep-sst-receive-address=127.0.0.1:33134",
+    ]);
+    admin = await server.admin();
+    // It answers before it has formed its cluster of one (1047 until then): at most 30 s.
+    for (let i = 0; i < 150; i++) {
+      const [ready] = await admin.query<RowDataPacket[]>("SHOW STATUS LIKE 'wsrep_ready'");
+      if (ready[0]?.Value === "ON") break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await admin?.end();
+    await server?.stop();
+  }, 30_000);
+
+  it("refuses innodb_autoinc_lock_mode other than 2 before writing anything, saying what to set", async () => {
+    await admin.query("CREATE DATABASE access_galera");
+    const refused = await start(server.url("access_galera"));
+    expect(refused.started).toBe(false);
+    expect(refused.output).toContain("is a Galera node (wsrep_on) with innodb_autoinc_lock_mode=1");
+    expect(refused.output).toContain("set innodb_autoinc_lock_mode=2 in the server's configuration and restart it");
+    const [tables] = await admin.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'access_galera'",
+    );
+    expect(Number(tables[0].n)).toBe(0);
+  }, 120_000);
+});

@@ -1,5 +1,7 @@
 import { UnavailableError } from "../src/errors";
 import { asUnavailable, unavailability } from "../src/database/driver-errors";
+import { versionedTables } from "../src/database/enterprise-versions";
+import { faultedTables } from "../src/database/trigger-cache";
 import { logUnavailable, unavailabilityLogWindowMs } from "../src/http/unavailable";
 import { captureLogs } from "./support/logs";
 
@@ -18,10 +20,30 @@ describe("an unavailable database", () => {
       reason: "NODE_NOT_READY",
       extensions: { code: "UNAVAILABLE", retryAfter: 2 },
     });
+    // A read's causal wait that a node outside the primary component cannot complete (a write's 1205 is a TIMEOUT, decided first).
+    expect(unavailability({ code: "ER_LOCK_WAIT_TIMEOUT", errno: 1205 })).toBe("NODE_NOT_READY");
     // A request's own failures are not availability: a duplicate key, a deadlock, the request's deadline.
     expect(unavailability({ code: "ER_DUP_ENTRY", errno: 1062 })).toBeNull();
     expect(unavailability({ code: "ER_LOCK_DEADLOCK", errno: 1213 })).toBeNull();
     expect(unavailability({ code: "ER_REQUEST_DEADLINE" })).toBeNull();
+  });
+
+  it("includes MariaDB's trigger-cache fault that a flush did not clear, found in the table the failed statement writes", () => {
+    const fault = (query: string) =>
+      Object.assign(new Error("Unknown trigger has an error in its body: 'Query was empty'"), {
+        query,
+        driverError: { code: "ER_PARSE_ERROR", errno: 1064, message: "Unknown trigger has an error in its body: 'Query was empty'" },
+      });
+    expect(unavailability(fault("UPDATE `person` SET `phone` = ? WHERE `id` IN (?)"))).toBe("DATABASE_FAULT");
+    const named = { code: "ER_PARSE_ERROR", errno: 1064, message: "Trigger 'tr_ebox_version_insert' has an error in its body: 'x'" };
+    expect(unavailability({ driverError: named })).toBe("DATABASE_FAULT");
+    expect(unavailability({ code: "ER_PARSE_ERROR", errno: 1064, message: "You have an error in your SQL syntax" })).toBeNull();
+    expect(faultedTables(fault("UPDATE `person` SET `phone` = ? WHERE `id` IN (?)"))).toEqual(["person"]);
+    expect(faultedTables(fault("INSERT INTO `service_provider_mandate`(`id`) VALUES (DEFAULT)"))).toEqual(["service_provider_mandate"]);
+    // A statement on a table without triggers, or none at all: every table with triggers is flushed.
+    const all = versionedTables.map(({ table }) => table);
+    expect(faultedTables(fault("INSERT INTO `audit_event`(`id`) VALUES (DEFAULT)"))).toEqual(all);
+    expect(faultedTables({ driverError: named })).toEqual(all);
   });
 
   it("is logged once per burst: the first refusal with its request id, then the count per window, and again after a quiet window", () => {

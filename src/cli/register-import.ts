@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { createLogger } from "../logger";
 import { redisFeed, type ChangeFeed } from "../database/change-feed";
+import { logTriggerCacheFlushes } from "../database/trigger-cache";
 import { closeRedis, connectRedis } from "../redis";
 import { importRegister } from "../register/import-register";
 import { bootstrap, runCommand } from "./bootstrap";
@@ -11,6 +12,7 @@ runCommand(async () => {
   const { config, dataSource, catalog } = await bootstrap();
   // With REDIS_URL, the gateways' subscribers hear of each committed batch (Subscription.accessChanged).
   const logger = createLogger({ level: config.logLevel });
+  logTriggerCacheFlushes(dataSource, logger);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const changes: ChangeFeed | undefined = redis
     ? await redisFeed({ url: config.redisUrl!, publisher: redis, prefix: config.redisPrefix, logger })

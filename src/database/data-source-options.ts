@@ -5,7 +5,7 @@ import type { DataSourceOptions } from "typeorm";
 import { entities } from "../domain/entities";
 import { migrations } from "./migrations";
 import { DatabaseUrlError, parseDatabaseUrl, type MysqlTarget } from "./database-url";
-import { detectMysqlServer, sessionBounds, type DatabaseDeadlines } from "./mysql-sessions";
+import { detectMysqlServer, sessionBounds, type DatabaseDeadlines, type SessionBounds } from "./mysql-sessions";
 import { sqliteMigrationBusyTimeoutMs } from "./sqlite-busy";
 
 /** How long a read replica that failed five connection attempts in a row is left out before it is tried again, in ms. */
@@ -25,14 +25,14 @@ export async function buildDataSourceOptions(settings: DataSourceSettings): Prom
   return (await describeDataSource(settings)).options;
 }
 
-/** The TypeORM options, and for MySQL/MariaDB the statement that bounds each session when deadlines are asked for. */
+/** The TypeORM options, and for MySQL/MariaDB the bounds of each session when deadlines are asked for. */
 export async function describeDataSource({
   url,
   replicaUrls = [],
   poolSize = 10,
   logging = false,
   deadlines,
-}: DataSourceSettings): Promise<{ options: DataSourceOptions; sessionStatement: string | null }> {
+}: DataSourceSettings): Promise<{ options: DataSourceOptions; session: SessionBounds | null }> {
   const target = parseDatabaseUrl(url);
   if (target.dialect === "sqlite") {
     if (replicaUrls.length > 0) throw new DatabaseUrlError("DATABASE_REPLICA_URLS needs a mysql:// DATABASE_URL");
@@ -52,7 +52,7 @@ export async function describeDataSource({
       synchronize: false,
       logging,
     };
-    return { options, sessionStatement: null };
+    return { options, session: null };
   }
   const replicas = replicaUrls.map((replicaUrl) => {
     const replica = parseDatabaseUrl(replicaUrl);
@@ -84,7 +84,7 @@ export async function describeDataSource({
     synchronize: false,
     logging,
   } as DataSourceOptions;
-  return { options, sessionStatement: deadlines ? sessionBounds(deadlines, server) : null };
+  return { options, session: deadlines ? sessionBounds(deadlines, server) : null };
 }
 
 function typeormCredentials({ host, port, user, password, database, socketPath }: MysqlTarget) {

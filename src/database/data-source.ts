@@ -10,6 +10,7 @@ import { boundSessions } from "./mysql-sessions";
 import { ReplicatedDataSource, SqliteFileDataSource } from "./readers";
 import {
   checkBinaryLogFormat,
+  checkGaleraSettings,
   databaseName,
   probeTriggerPrivileges,
   ServerRequirementError,
@@ -20,9 +21,9 @@ import { sqliteBusyTimeoutMs } from "./sqlite-busy";
 export class DatabaseOpenError extends Error {}
 
 async function newDataSource(settings: DataSourceSettings, build: (options: DataSourceOptions) => DataSource): Promise<DataSource> {
-  const { options, sessionStatement } = await describeDataSource(settings);
+  const { options, session } = await describeDataSource(settings);
   const dataSource = build(options);
-  if (sessionStatement && settings.deadlines) boundSessions(dataSource, sessionStatement, settings.deadlines);
+  if (session) boundSessions(dataSource, session);
   return dataSource;
 }
 
@@ -77,6 +78,7 @@ async function openOnly(settings: DataSourceSettings, { migrate }: { migrate: bo
     // Before anything is written: a server that refuses every write stops the start with what to change.
     if (dialectOf(dataSource) === "mysql") {
       await checkBinaryLogFormat(dataSource.manager, where);
+      await checkGaleraSettings(dataSource.manager, where);
       if (await dataSource.showMigrations()) await probeTriggerPrivileges(dataSource);
     }
     await dataSource.runMigrations({ transaction: "each" });

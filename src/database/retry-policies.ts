@@ -2,9 +2,9 @@
  * The retry policy of each writer (src/database/transaction.ts runs them): which failures run its transaction again,
  * how many times or for how long, how far apart, and what a failure that is not retried becomes.
  */
-import { ConflictError, TimeoutError } from "../errors";
+import { ConflictError } from "../errors";
 import { message } from "../i18n/messages";
-import { asUnavailable, driverCode, driverErrno, isUniqueViolation } from "./driver-errors";
+import { asTimeout, asUnavailable, driverCode, isTriggerCacheFault, isUniqueViolation } from "./driver-errors";
 import { isSqliteBusy, sqliteBusyTimeoutMs } from "./sqlite-busy";
 
 /** One kind of failure that runs the transaction again: until a number of attempts in all, or for a time since the first began. */
@@ -64,27 +64,22 @@ function isPersonSsinRace(error: unknown): boolean {
   return text.includes("uq_person_ssin") || text.includes("person.ssin");
 }
 
+/**
+ * MariaDB's trigger-cache fault, which the runner flushes before the first retry (src/database/trigger-cache.ts): four
+ * attempts in all, like a deadlock without a deadline, so that a conflict met on the way does not use up the attempt
+ * after the flush. A fault the flush did not clear fails each attempt at its first write, in milliseconds.
+ */
+const afterTriggerCacheFlush: Retry = { of: isTriggerCacheFault, attempts: 4, backoffMs: (attempt) => 5 * attempt };
+
 /** SQLite busy (another process writing, e.g. a register import): each wait asynchronous, so the event loop runs on. */
 const sqliteBusyBackoffMs = (attempt: number) => Math.min(2 * attempt, 10) + Math.random() * 5;
 
-/** A lock wait or a statement over the session's bounds (src/database/mysql-sessions.ts) is a TIMEOUT the client may retry, not a 500. */
-function asTimeout(error: unknown): TimeoutError | null {
-  const code = driverCode(error);
-  const errno = driverErrno(error);
-  if (code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY") return new TimeoutError("LOCK_WAIT_TIMEOUT", message("timeout.lockWait"));
-  // MariaDB's max_statement_time (1969, which mysql2 has no name for), MySQL's max_execution_time (3024), and the
-  // client's guard for an answer that never came.
-  if (errno === 1969 || errno === 3024 || code === "PROTOCOL_SEQUENCE_TIMEOUT") {
-    return new TimeoutError("STATEMENT_TIMEOUT", message("timeout.statement"));
-  }
-  return null;
-}
-
 /**
  * A management action's: deadlocks, lock waits and the audit chain's race until the request's deadline (four attempts
- * without one), the creation race of a new person four attempts, SQLite busy for 5 s. Any other unique key that
- * refuses a row (a concurrent request won the race) is CONFLICT, a lock wait or statement past its bound TIMEOUT, a
- * database refused, lost or not ready (before the COMMIT: nothing committed) UNAVAILABLE.
+ * without one), the creation race of a new person and MariaDB's trigger-cache fault (flushed first) four attempts,
+ * SQLite busy for 5 s. Any other unique key that refuses a row (a concurrent request won the race) is CONFLICT, a lock
+ * wait or statement past its bound TIMEOUT, a database refused, lost or not ready (before the COMMIT: nothing
+ * committed), or a trigger-cache fault the flush did not clear, UNAVAILABLE.
  */
 const action: RetryPolicy = {
   retries: [
@@ -95,6 +90,7 @@ const action: RetryPolicy = {
       backoffMs: (attempt) => Math.min(200, 5 * attempt + Math.random() * 20),
     },
     { of: isPersonSsinRace, attempts: 4, backoffMs: (attempt) => 5 * attempt + Math.random() * 20 },
+    afterTriggerCacheFlush,
     { of: isSqliteBusy, forMs: 500 * sqliteBusyTimeoutMs, backoffMs: sqliteBusyBackoffMs },
   ],
   failure(error) {
@@ -106,10 +102,14 @@ const action: RetryPolicy = {
 /** A gateway committed a row the batch read as missing (a first sign-in of a person in the file), or a lock wait went wrong. */
 const importConflicts = new Set(["ER_DUP_ENTRY", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
 
-/** A batch of the register import: its MySQL conflicts five attempts, SQLite busy for a minute; any other failure stops the import. */
+/**
+ * A batch of the register import: its MySQL conflicts five attempts, MariaDB's trigger-cache fault (flushed first)
+ * four, SQLite busy for a minute; any other failure stops the import.
+ */
 const registerImport: RetryPolicy = {
   retries: [
     { of: (error) => importConflicts.has(driverCode(error)), attempts: 5, backoffMs: (attempt) => 10 * attempt + Math.random() * 20 },
+    afterTriggerCacheFlush,
     { of: isSqliteBusy, forMs: 60_000, backoffMs: sqliteBusyBackoffMs },
   ],
   // A batch applied twice changes nothing the second time.

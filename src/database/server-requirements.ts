@@ -4,7 +4,8 @@
  * - with binary logging on, a row-based format: the gateway writes at READ COMMITTED, which MySQL and MariaDB refuse to
  *   log as statements (error 1665 on every write);
  * - the privileges the enterprise version triggers need to be created (TRIGGER; with binary logging also SUPER, or
- *   `log_bin_trust_function_creators = 1`), when they are missing (src/database/enterprise-versions.ts).
+ *   `log_bin_trust_function_creators = 1`), when they are missing (src/database/enterprise-versions.ts);
+ * - on a Galera node, interleaved auto-increment locks (innodb_autoinc_lock_mode=2).
  */
 import { randomBytes } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
@@ -28,6 +29,23 @@ export async function checkBinaryLogFormat(manager: Pick<EntityManager, "query">
       "every write the gateway makes (it writes at READ COMMITTED, which needs row-based logging: error 1665). Set " +
       "binlog_format=ROW in the server's configuration ([mysqld] binlog_format=ROW, or the managed service's parameter) " +
       "and restart it, or SET GLOBAL binlog_format = 'ROW' (new connections take it); Galera needs ROW too.",
+  );
+}
+
+/**
+ * On a Galera node (`wsrep_on`), refuses innodb_autoinc_lock_mode other than 2: every table of the gateway takes
+ * auto-increment ids, and with table-level AUTO-INC locks the inserts of a node and the writes its applier replays
+ * from the others can block each other. A server without Galera is not asked. (Galera's binlog_format=ROW the server
+ * holds itself: mariadbd with wsrep_on refuses to start with another format, and refuses SET GLOBAL to one.)
+ */
+export async function checkGaleraSettings(manager: Pick<EntityManager, "query">, where: string): Promise<void> {
+  const [on] = (await manager.query("SHOW GLOBAL VARIABLES LIKE 'wsrep\\_on'")) as { Value: string }[];
+  if (on?.Value?.toUpperCase() !== "ON") return;
+  const [row] = (await manager.query("SELECT @@GLOBAL.innodb_autoinc_lock_mode AS autoinc")) as { autoinc: number | string }[];
+  if (Number(row.autoinc) === 2) return;
+  throw new ServerRequirementError(
+    `The database server of DATABASE_URL (${where}) is a Galera node (wsrep_on) with innodb_autoinc_lock_mode=${row.autoinc}: ` +
+      "Galera needs 2 (interleaved); set innodb_autoinc_lock_mode=2 in the server's configuration and restart it.",
   );
 }
 

@@ -8,7 +8,9 @@ import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import type { RequestDeadline } from "./request-deadline";
 import { dialectOf } from "./dialect";
 import { abandonConnection } from "./mysql-sessions";
+import { isTriggerCacheFault } from "./driver-errors";
 import { retryFor, type RetryPolicy } from "./retry-policies";
+import { clearTriggerCache } from "./trigger-cache";
 
 export interface TransactionOptions {
   dataSource: DataSource;
@@ -116,6 +118,8 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
 /**
  * The attempts of one unit of work, each a transaction of its own, until one succeeds or the policy retries a failure
  * no more. A passed deadline ends them, and so does a COMMIT of unknown outcome unless the policy's work is idempotent.
+ * MariaDB's trigger-cache fault is cleared (src/database/trigger-cache.ts) before the policy is asked, once per unit of
+ * work: met again, the policy answers it.
  */
 async function retried<T>(
   { dataSource, policy, deadline }: TransactionOptions,
@@ -124,6 +128,7 @@ async function retried<T>(
 ): Promise<Done<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const started = Date.now();
+  let flushed = false;
   for (let attempt = 1; ; attempt++) {
     try {
       // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
@@ -134,6 +139,10 @@ async function retried<T>(
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
       if (error instanceof CommitOutcomeUnknown) throw error;
       if (deadline?.signal.aborted) throw deadline.signal.reason;
+      if (mysql && !flushed && isTriggerCacheFault(error)) {
+        flushed = true;
+        await clearTriggerCache(dataSource, error);
+      }
       const retry = retryFor(policy, error, { attempt, elapsedMs: Date.now() - started, underDeadline: deadline !== undefined });
       if (!retry) throw policy.failure ? policy.failure(error) : error;
       await new Promise((resolve) => setTimeout(resolve, retry.backoffMs(attempt)));

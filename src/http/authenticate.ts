@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { asUnavailable } from "../database/driver-errors";
+import { asReadFailure } from "../database/driver-errors";
 import { UnauthenticatedError } from "../errors";
 import { message } from "../i18n/messages";
 import type { Identity, TokenVerifier } from "../identity/tokens";
@@ -38,7 +38,7 @@ export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) =
  * database anything), then the viewer looked up, with their assignments not ended and those enterprises in the same
  * statement (src/identity/viewer.ts; a person seen for the first time is created). Throws UnauthenticatedError for a
  * value that is not "Bearer <token>" or a token that is not good, whatever the admission throws, and the lookup's
- * failure (UnavailableError when the database cannot be used).
+ * failure (UnavailableError when the database cannot be used, TimeoutError when it did not answer in time).
  */
 export function authenticator({ verifier, dataSource }: { verifier: TokenVerifier; dataSource: DataSource }): Authenticate {
   return async (header, admit, on) => {
@@ -47,8 +47,9 @@ export function authenticator({ verifier, dataSource }: { verifier: TokenVerifie
     try {
       return await viewerFor(dataSource, identity);
     } catch (error) {
-      // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After), not a masked 500.
-      throw asUnavailable(error) ?? error;
+      // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After); no answer within its bound: TIMEOUT
+      // (503). Not a masked 500.
+      throw asReadFailure(error) ?? error;
     }
   };
 }

@@ -1,8 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { formatMessage, isMessageKey, message, englishText, withoutControls, type MessageKey } from "../i18n/messages";
-import { asUnavailable } from "../database/driver-errors";
-import { errorCodes, type ErrorCode, type UnavailableError } from "../errors";
+import { asReadFailure } from "../database/driver-errors";
+import { errorCodes, UnavailableError, type ErrorCode, type TimeoutError } from "../errors";
 import type { Language } from "../domain/states";
 
 /**
@@ -30,20 +30,28 @@ function variableOfCoercionError(text: string): string | undefined {
 }
 
 /**
- * The UNAVAILABLE error behind `error`: thrown as one, or a driver's failure that means the database cannot be used now
- * (refused, lost, node not ready: src/database/driver-errors.ts), wherever it was met (a read, the front door, a write).
+ * The UNAVAILABLE or TIMEOUT error behind `error`: thrown as one, or a driver's failure that means the database cannot
+ * be used now (refused, lost, node not ready) or did not answer within its bound (src/database/driver-errors.ts,
+ * `asReadFailure`), wherever it was met (a read, the front door, a write).
  */
-export function unavailableBehind(error: unknown): UnavailableError | null {
+export function databaseFailureBehind(error: unknown): UnavailableError | TimeoutError | null {
   const original = unwrapResolverError(error);
-  if (original instanceof GraphQLError && original.extensions?.code !== "UNAVAILABLE") return null;
-  return asUnavailable(original);
+  const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
+  if (original instanceof GraphQLError && code !== "UNAVAILABLE" && code !== "TIMEOUT") return null;
+  return asReadFailure(original);
+}
+
+/** The UNAVAILABLE error behind `error`, as `databaseFailureBehind` finds it: what is logged once per burst. */
+export function unavailableBehind(error: unknown): UnavailableError | null {
+  const failure = databaseFailureBehind(error);
+  return failure instanceof UnavailableError ? failure : null;
 }
 
 /** Keeps typed errors, masks everything else as INTERNAL_SERVER_ERROR (no SQL, stack or path ever leaves). */
 export function isPublicError(error: unknown): boolean {
   const original = unwrapResolverError(error);
   const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
-  return (typeof code === "string" && publicCodes.has(code)) || unavailableBehind(error) !== null;
+  return (typeof code === "string" && publicCodes.has(code)) || databaseFailureBehind(error) !== null;
 }
 
 /** Apollo's own refusals of a malformed request that carry no code (a persisted-query hash that does not match its query). */
@@ -157,10 +165,10 @@ export function maskedError(
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isUncodedRefusal(error)) return { message: formatted.message, extensions: { code: "BAD_REQUEST" } };
   if (!isPublicError(error)) return maskedError({ path: formatted.path }, "EN");
-  const unavailable = unavailableBehind(error);
-  if (unavailable && formatted.extensions?.code !== "UNAVAILABLE") {
-    const { http: _http, ...extensions } = unavailable.extensions;
-    return inLanguage({ message: unavailable.message, path: formatted.path, extensions }, "EN");
+  const failure = databaseFailureBehind(error);
+  if (failure && formatted.extensions?.code !== failure.extensions.code) {
+    const { http: _http, ...extensions } = failure.extensions;
+    return inLanguage({ message: failure.message, path: formatted.path, extensions }, "EN");
   }
   const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
   // graphql-js's refusal of a variable names only the variable: src/http/input-paths.ts finds the argument it fills.

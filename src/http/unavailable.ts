@@ -6,7 +6,8 @@ import { unavailableRetryAfterSeconds, type UnavailableError } from "../errors";
 /**
  * An answer with an UNAVAILABLE error (the database refused, lost or not ready, met by a read in a resolver) is a 503
  * with `Retry-After`, as the errors thrown as UnavailableError already are (their `extensions.http`): a client or a
- * balancer retries it, and nothing was committed.
+ * balancer retries it, and nothing was committed. So is one with a TIMEOUT (a read's statement past its bound), as a
+ * thrown TimeoutError is.
  */
 export function unavailableAnswers<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {
@@ -16,7 +17,10 @@ export function unavailableAnswers<TContext extends object>(): ApolloServerPlugi
           if (response.body.kind !== "single") return;
           const errors = response.body.singleResult.errors ?? [];
           const unavailable = errors.find((error) => error.extensions?.code === "UNAVAILABLE");
-          if (!unavailable) return;
+          if (!unavailable) {
+            if (errors.some((error) => error.extensions?.code === "TIMEOUT")) response.http.status = 503;
+            return;
+          }
           response.http.status = 503;
           response.http.headers.set("retry-after", String(unavailable.extensions?.retryAfter ?? unavailableRetryAfterSeconds));
         },

@@ -2,10 +2,13 @@
  * A real 3-node MariaDB Galera cluster on this machine, for the cluster suites (test/cluster/, `npm run test:cluster`):
  * three `mariadbd` processes with their own datadir, socket, SQL port and Galera ports under one temporary folder, all
  * on 127.0.0.1. Node 1 bootstraps the cluster (--wsrep-new-cluster), nodes 2 and 3 join it one after the other by
- * rsync SST. Every wait is bounded; `stop()` ends the processes (SIGTERM, then SIGKILL) and removes the folder, and a
- * cluster that fails to start is stopped before the error is thrown. The facts it follows are in shared STACK.md
- * ("Clusters on one machine"): ROW binlog, innodb_autoinc_lock_mode=2, the joiner's datadir owned by nobody for
- * rsync SST, 64 MB buffer pools.
+ * rsync SST. A node killed (`killNode`, SIGKILL) comes back with `restartNode`: `mariadbd --wsrep-recover` reads the
+ * position its datadir holds, and the node starts from it (`--wsrep_start_position`) so that it rejoins by IST, the
+ * writesets it missed, instead of copying the whole datadir again (SST). Every wait is bounded; `stop()` ends the
+ * processes (SIGTERM, then SIGKILL) and removes the folder, and a cluster that fails to start is stopped before the
+ * error is thrown. What it follows: ROW binlog, innodb_autoinc_lock_mode=2, a joiner's datadir owned by nobody for
+ * rsync SST (the SST script's rsync daemon drops to nobody), 64 MB buffer pools. It sets no `wsrep_sync_wait`: causal
+ * reads are the gateway's to ask for (GALERA_SYNC_WAIT), and the cluster suite proves that it does.
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import {
@@ -31,8 +34,10 @@ export interface GaleraNode {
   port: number;
   /** mysql://root@127.0.0.1:PORT/DATABASE */
   url(database: string): string;
-  /** The mariadbd process's id. */
-  pid: number;
+  /** The running mariadbd process's id (a new one after `restartNode`). */
+  readonly pid: number;
+  /** The node's datadir (its tables' files: `<dataDir>/<database>/<table>.TRG` holds a table's triggers). */
+  dataDir: string;
   /** A new connection to this node (root, no database), for checks. */
   connect(): Promise<Connection>;
 }
@@ -47,12 +52,22 @@ export interface GaleraCluster {
   statusSum(name: string): Promise<number>;
   /** CHECKSUM TABLE of every table of `database` on each node, by table. */
   checksums(database: string): Promise<Record<string, string>[]>;
+  /** Kills node `index`'s mariadbd with SIGKILL (no shutdown: its grastate.dat keeps seqno -1) and waits for it to exit. */
+  killNode(index: number): Promise<void>;
   /**
-   * Probes every trigger of `database` on each node and flushes the tables: MariaDB 10.11 once kept a broken trigger
-   * body in its table cache on one node after racing writes (`ER 1064 ... 'Query was empty'`) until FLUSH TABLES.
+   * Starts killed node `index` again from the position it recovers (`--wsrep-recover`), waits (bounded) until it is
+   * Synced, and says how it rejoined: "IST" (only the writesets it missed) or "SST" (the whole datadir).
    */
-  flushTables(database: string): Promise<void>;
+  restartNode(index: number, options?: { timeoutMs?: number }): Promise<Rejoined>;
   stop(): Promise<void>;
+}
+
+export interface Rejoined {
+  /** What `mariadbd --wsrep-recover` printed: the cluster's uuid and the last seqno the datadir holds. */
+  position: string;
+  transfer: "IST" | "SST";
+  /** From the start of the recovery to Synced. */
+  ms: number;
 }
 
 export interface GaleraOptions {
@@ -113,9 +128,6 @@ function configFile(dir: string, index: number, basePort: number): string {
     `wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:${port(index, 1)};ist.recv_addr=127.0.0.1:${port(index, 2)};gcache.size=64M"`,
     `wsrep_sst_receive_address=127.0.0.1:${port(index, 3)}`,
     "wsrep_sst_method=rsync",
-    // A read waits for what the other nodes certified before it: the seed writes through node 1, the gateways act
-    // through all three, and the suites race writes, not stale reads.
-    "wsrep_sync_wait=1",
     "",
   ].join("\n");
 }
@@ -154,8 +166,15 @@ export async function startGaleraCluster({
   const dir = mkdtempSync(join(tmpdir(), "galera-"));
   // The joiners' rsync daemon runs as nobody: it must reach its datadir through this folder.
   chmodSync(dir, 0o755);
+  /** Every mariadbd started, a restarted node's old one included: `stop` ends those still running. */
   const children: ChildProcess[] = [];
+  /** The running mariadbd of each node, by index. */
+  const current = new Map<number, ChildProcess>();
   const nodes: GaleraNode[] = [];
+  const home = (index: number) => join(dir, `node${index}`);
+  const errorLog = (index: number) => join(home(index), "error.log");
+  const logTail = (index: number) =>
+    existsSync(errorLog(index)) ? readFileSync(errorLog(index), "utf8").split("\n").slice(-30).join("\n") : "";
 
   const stop = async () => {
     await Promise.all(
@@ -179,15 +198,15 @@ export async function startGaleraCluster({
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const startNode = async (index: number, bootstrap: boolean, timeoutMs: number): Promise<GaleraNode> => {
-    const home = join(dir, `node${index}`);
-    const cnf = join(home, "my.cnf");
+  /** Starts node `index`'s mariadbd with `args` and waits until it is Synced, at most `timeoutMs`. */
+  const startNode = async (index: number, args: string[], timeoutMs: number): Promise<GaleraNode> => {
+    const cnf = join(home(index), "my.cnf");
     writeFileSync(cnf, configFile(dir, index, basePort));
-    const child = spawn("/usr/sbin/mariadbd", [`--defaults-file=${cnf}`, ...(bootstrap ? ["--wsrep-new-cluster"] : [])], {
-      stdio: ["ignore", "ignore", "ignore"],
-    });
+    const child = spawn("/usr/sbin/mariadbd", [`--defaults-file=${cnf}`, ...args], { stdio: ["ignore", "ignore", "ignore"] });
     children.push(child);
+    current.set(index, child);
     running.add(child);
+    child.once("exit", () => running.delete(child));
     const port = basePort + 10 * (index - 1);
     const connect = () => createConnection({ host: "127.0.0.1", port, user: "root", password: "", connectTimeout: 2000 });
     const deadline = Date.now() + timeoutMs;
@@ -202,14 +221,28 @@ export async function startGaleraCluster({
         } finally {
           await c.end();
         }
-        if (state === "Synced") return { index, port, pid: child.pid!, url: (db) => `mysql://root@127.0.0.1:${port}/${db}`, connect };
+        if (state === "Synced")
+          return {
+            index,
+            port,
+            get pid() {
+              return current.get(index)!.pid!;
+            },
+            dataDir: join(home(index), "data"),
+            url: (db) => `mysql://root@127.0.0.1:${port}/${db}`,
+            connect,
+          };
       } catch {
         // not listening yet
       }
       await sleep(250);
     }
-    const log = existsSync(join(home, "error.log")) ? readFileSync(join(home, "error.log"), "utf8").split("\n").slice(-30).join("\n") : "";
-    throw new Error(`Galera node ${index} did not reach Synced within ${timeoutMs} ms (last state: ${state}):\n${log}`);
+    throw new Error(`Galera node ${index} did not reach Synced within ${timeoutMs} ms (last state: ${state}):\n${logTail(index)}`);
+  };
+
+  /** Hands node `index`'s datadir to nobody, the user the rsync daemon of an SST joiner writes it as. */
+  const ownForRsync = (index: number) => {
+    for (const path of [home(index), ...walk(join(home(index), "data"))]) chownSync(path, 65534, 65534);
   };
 
   try {
@@ -221,14 +254,13 @@ export async function startGaleraCluster({
       60_000,
     );
     for (const index of [2, 3]) {
-      // The joiner's system tables are replaced by the state transfer; its datadir must belong to rsync's nobody.
-      const data = join(dir, `node${index}`, "data");
-      cpSync(first, data, { recursive: true });
-      for (const path of [join(dir, `node${index}`), ...walk(data)]) chownSync(path, 65534, 65534);
+      // The joiner's system tables are replaced by the state transfer.
+      cpSync(first, join(home(index), "data"), { recursive: true });
+      ownForRsync(index);
     }
-    nodes.push(await startNode(1, true, bootstrapTimeoutMs));
-    nodes.push(await startNode(2, false, joinTimeoutMs));
-    nodes.push(await startNode(3, false, joinTimeoutMs));
+    nodes.push(await startNode(1, ["--wsrep-new-cluster"], bootstrapTimeoutMs));
+    nodes.push(await startNode(2, [], joinTimeoutMs));
+    nodes.push(await startNode(3, [], joinTimeoutMs));
   } catch (error) {
     await stop();
     throw error;
@@ -245,6 +277,40 @@ export async function startGaleraCluster({
         }
       }),
     );
+
+  const killNode = async (index: number) => {
+    const child = current.get(index)!;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await Promise.race([exited, sleep(10_000).then(() => Promise.reject(new Error(`Galera node ${index} did not exit on SIGKILL`)))]);
+  };
+
+  const restartNode = async (index: number, { timeoutMs = 60_000 } = {}): Promise<Rejoined> => {
+    const begun = Date.now();
+    const child = current.get(index)!;
+    if (child.exitCode === null && child.signalCode === null) throw new Error(`Galera node ${index} is still running: kill it first`);
+    // A killed node's grastate.dat says seqno -1: started as it is, it would ask for a full SST. Its InnoDB knows the
+    // last writeset it committed; --wsrep-recover prints it (and exits) for --wsrep_start_position.
+    const recovery = join(home(index), "recover.log");
+    rmSync(recovery, { force: true });
+    await run(
+      "/usr/sbin/mariadbd",
+      [`--defaults-file=${join(home(index), "my.cnf")}`, "--wsrep-recover", `--log-error=${recovery}`],
+      30_000,
+    );
+    const recovered = readFileSync(recovery, "utf8").match(/WSREP: Recovered position:\s+(\S+:-?\d+)/);
+    if (!recovered) throw new Error(`mariadbd --wsrep-recover printed no position for node ${index}:\n${readFileSync(recovery, "utf8")}`);
+    const position = recovered[1];
+    // Should IST be refused (the donor's gcache no longer holds what it missed), the SST's rsync daemon writes as nobody.
+    ownForRsync(index);
+    const logged = existsSync(errorLog(index)) ? readFileSync(errorLog(index), "utf8").length : 0;
+    await startNode(index, [`--wsrep_start_position=${position}`], timeoutMs);
+    const log = readFileSync(errorLog(index), "utf8").slice(logged);
+    // The SST script runs for an IST too (it prepares the joiner); only a full copy logs "rsync SST completed".
+    const transfer = /Receiving IST: \d+ writesets/.test(log) && !/rsync SST completed on joiner/.test(log) ? "IST" : "SST";
+    return { position, transfer, ms: Date.now() - begun };
+  };
 
   return {
     nodes,
@@ -269,16 +335,8 @@ export async function startGaleraCluster({
           (rows as { Table: string; Checksum: string | number | null }[]).map((r) => [r.Table, String(r.Checksum)]),
         );
       }),
-    flushTables: async (database) => {
-      await eachNode(async (c) => {
-        const [triggers] = await c.query(
-          "SELECT DISTINCT event_object_table AS name FROM information_schema.triggers WHERE trigger_schema = ?",
-          [database],
-        );
-        const names = (triggers as { name: string }[]).map((t) => `\`${database}\`.\`${t.name}\``);
-        if (names.length > 0) await c.query(`FLUSH TABLES ${names.join(", ")}`);
-      });
-    },
+    killNode,
+    restartNode,
     stop,
   };
 }

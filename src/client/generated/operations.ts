@@ -329,6 +329,8 @@ export type UnauthenticatedReason =
 
 /** Why the database cannot be used right now (`extensions.reason` of UNAVAILABLE); nothing was committed. */
 export type UnavailableReason =
+  /** The database server kept failing with a fault of its own that the gateway could not clear (e.g. a trigger it could not read back). */
+  | 'DATABASE_FAULT'
   /** The database refuses connections, or a connection was lost or reset before the work committed. */
   | 'DATABASE_UNREACHABLE'
   /** The database node is not ready: a Galera node joining, or outside the primary component. */
