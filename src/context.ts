@@ -87,10 +87,6 @@ function readState(
   };
 }
 
-/**
- * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
- * of the request from the primary: a replica may not have the write yet.
- */
 export interface DryRun {
   auditEvents: AuditedEvent[];
   end(): Promise<void>;
@@ -119,11 +115,27 @@ export async function readInsideDryRun(context: Context, em: EntityManager, stan
   Object.assign(context, state);
 }
 
+/**
+ * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
+ * of the request from the primary: a replica may not have the write yet.
+ */
 export function refreshAfterWrite(context: Context): void {
   Object.assign(
     context,
     readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache),
   );
+}
+
+/**
+ * A mutation's authorization is decided on what the primary holds, where its action will run and decide again: the
+ * request reads from the primary from here on, and the viewer's roles read with the viewer from a replica are
+ * forgotten (a replica behind would refuse a main access manager appointed a moment ago). Nothing changes for a
+ * request that reads the primary already (no replicas, SQLite, a consistency token the replicas have not reached).
+ */
+export function decideOnPrimary(context: Context): void {
+  const primary = primaryReader(context.dataSource).manager;
+  if (context.readManager === primary) return;
+  Object.assign(context, readState(primary, context.catalog, context.viewer, context.now, context.enterpriseCache));
 }
 
 /** What every context of the gateway shares, given once when the gateway starts. */

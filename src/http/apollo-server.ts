@@ -10,6 +10,7 @@ import { compiledExecution } from "./compiled-execution";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
+import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
@@ -61,6 +62,8 @@ export async function startApollo({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
+      mutationsDecideOnPrimary(),
       partialErrors(),
       dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),

@@ -16,6 +16,12 @@ export interface OwnMariadb {
   stop(): Promise<void>;
 }
 
+/** The servers not yet stopped: killed when the test process exits, whatever happened, so that none holds its port. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Waits for `probe` to succeed, up to `ms`; throws its last failure after that. */
 async function until(ms: number, probe: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + ms;
@@ -62,7 +68,13 @@ export async function startOwnMariadb(port: number, args: readonly string[] = []
     ],
     { stdio: "ignore" },
   );
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  running.add(server);
+  const exited = new Promise<void>((resolve) =>
+    server.once("exit", () => {
+      running.delete(server);
+      resolve();
+    }),
+  );
   const options = { host: "127.0.0.1", port, user: "root", password: "" };
   const stop = async () => {
     if (server.exitCode === null && server.signalCode === null) {
