@@ -4,6 +4,7 @@ import { primaryReader, requestReader } from "./database/readers";
 import { Access } from "./access/access";
 import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";
+import type { ConsistencyToken } from "./database/consistency-token";
 import type { RequestScope } from "./i18n/request-scope";
 import type { ChangeFeed } from "./database/change-feed";
 import type { LiveSubscribers } from "./live/subscribers";
@@ -58,6 +59,11 @@ export interface Context {
   requestScope?: RequestScope;
   /** The enterprise read models kept across requests (src/read/enterprise-cache.ts); null when turned off. */
   enterpriseCache: EnterpriseCache | null;
+  /**
+   * The state the request's writes committed, all of them merged (src/database/consistency-token.ts): the consistency
+   * token its answer carries (src/http/consistency-tokens.ts). Null while nothing has committed.
+   */
+  committedState: ConsistencyToken | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -164,6 +170,11 @@ export interface ContextRequest {
   /** The request is a batch of more than one operation. */
   batched?: boolean;
   live?: LiveSubscribers | null;
+  /**
+   * Where the request reads outside transactions, when a consistency token chose it (src/database/fresh-reads.ts):
+   * the replicas, or the primary. Default: the replicas when configured, SQLite's read connection on a file database.
+   */
+  reader?: DataSource;
 }
 
 export type ContextBuilder = (request: ContextRequest) => Context;
@@ -173,7 +184,17 @@ export type ContextBuilder = (request: ContextRequest) => Context;
  * transport can build a context without the enterprise read models or the clock the other one has.
  */
 export function contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache }: ContextServices): ContextBuilder {
-  return ({ requestId, viewer, viewerRows, acceptLanguage, deadline, requestScope, batched = false, live = null }) => {
+  return ({
+    requestId,
+    viewer,
+    viewerRows,
+    acceptLanguage,
+    deadline,
+    requestScope,
+    batched = false,
+    live = null,
+    reader = requestReader(dataSource),
+  }) => {
     const now = clock.now();
     return {
       requestId,
@@ -181,7 +202,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       viewer,
       dataSource,
       catalog,
-      ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
+      ...readState(reader.manager, catalog, viewer, now, enterpriseCache, viewerRows),
       partialErrors: [],
       dryRun: null,
       batched,
@@ -193,6 +214,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       live,
       requestScope,
       enterpriseCache,
+      committedState: null,
     };
   };
 }

@@ -24,6 +24,7 @@ import { trustedDocuments, type TrustedDocuments } from "./http/trusted-document
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
+import { freshReads } from "./database/fresh-reads";
 import { createLogger } from "./logger";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { Catalog } from "./domain/catalog";
@@ -165,6 +166,7 @@ export async function startGateway({
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
   const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
+  const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
   mountRoutes(app, {
@@ -176,6 +178,7 @@ export async function startGateway({
     trusted,
     authenticate,
     buildContext,
+    freshReads: fresh,
     logger,
   });
   const live = liveServer({
@@ -184,6 +187,7 @@ export async function startGateway({
     schema,
     authenticate,
     buildContext,
+    freshReads: fresh,
     dataSource,
     catalog,
     clock,

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { Context } from "../context";
 import { compiledExecution } from "./compiled-execution";
+import { consistencyTokens } from "./consistency-tokens";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
@@ -64,6 +65,7 @@ export async function startApollo({
       ApolloServerPluginCacheControlDisabled(),
       // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
       mutationsDecideOnPrimary(),
+      consistencyTokens(),
       partialErrors(),
       dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),

@@ -1,11 +1,14 @@
 import type { ApolloServer } from "@apollo/server";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { messageLanguageFor, type Context, type ContextBuilder } from "../context";
+import type { FreshReads } from "../database/fresh-reads";
 import { apolloHandler } from "./apollo-handler";
 import type { Admission, Authenticate } from "./authenticate";
 import { batchLimit, operationsIn } from "./batch-limit";
+import { consistencyTokenHeader, requestedConsistency } from "./consistency-tokens";
 import type { RateLimits } from "./rate-limit";
 import { deadlineOf, withRequestDeadline } from "./request-deadline";
 import { requestIdHeader, scopeOf } from "./request-id";
@@ -20,7 +23,8 @@ type HttpRequest = { req: Request; res: Response };
  * limit (before the body is read), the JSON body, the request id, a batch bounded and counted, the trusted documents'
  * guard, then Apollo within the request's deadline. The context of a request with an Authorization header comes
  * through the front door (src/http/authenticate.ts), whose admission is one request of the viewer's rate limit per
- * operation; without one, the request is anonymous.
+ * operation; without one, the request is anonymous. A request that sends a `Consistency-Token` back reads, the viewer
+ * included, from a state at least that fresh (src/database/fresh-reads.ts), chosen once it has been admitted.
  */
 export function graphqlRoute({
   config,
@@ -29,6 +33,7 @@ export function graphqlRoute({
   trusted,
   authenticate,
   buildContext,
+  freshReads,
   logger,
 }: {
   config: Config;
@@ -37,6 +42,7 @@ export function graphqlRoute({
   trusted: TrustedDocuments;
   authenticate: Authenticate;
   buildContext: ContextBuilder;
+  freshReads: FreshReads;
   logger: Logger;
 }): RequestHandler[] {
   const admit: Admission<HttpRequest> = (identity, { req, res }) =>
@@ -45,8 +51,13 @@ export function graphqlRoute({
     const { req } = request;
     const scope = scopeOf(req);
     try {
+      const requested = requestedConsistency(req.headers[consistencyTokenHeader.toLowerCase()], consistencyTokenHeader, {
+        httpStatus: 400,
+      });
+      let reading: Promise<DataSource> | undefined;
+      const reader = () => (reading ??= freshReads(requested));
       const authorization = req.headers.authorization;
-      const viewerRows = authorization === undefined ? null : await authenticate(authorization, admit, request);
+      const viewerRows = authorization === undefined ? null : await authenticate(authorization, admit, request, reader);
       const context = buildContext({
         requestId: scope.requestId,
         deadline: deadlineOf(req),
@@ -55,6 +66,7 @@ export function graphqlRoute({
         acceptLanguage: req.headers["accept-language"],
         requestScope: scope,
         batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
+        reader: await reader(),
       });
       scope.bindMessageLanguage(() => messageLanguageFor(context));
       return context;

@@ -12,7 +12,7 @@ export function mutationsDecideOnPrimary(): ApolloServerPlugin<Context> {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, contextValue }) {
-          if (operation.operation === "mutation") decideOnPrimary(contextValue);
+          if (operation?.operation === "mutation") decideOnPrimary(contextValue);
         },
       };
     },
