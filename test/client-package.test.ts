@@ -16,10 +16,10 @@ function succeeded(step: string, finished: Finished): Finished {
   return finished;
 }
 
-/** A consumer as its README shows it: the SDK over graphql-request, documents sent by hash only. */
+/** A consumer as its README shows it: the SDK over graphql-request, documents sent by hash only, and createSdk keeping its consistency token. */
 const consumerSource = `
 import { GraphQLClient } from "graphql-request";
-import { getSdk, persistedQueryFetch, MyEnterprisesDocument, type MyEnterprisesQuery } from "@secure-access/client";
+import { ConsistencyTokens, createSdk, getSdk, persistedQueryFetch, MyEnterprisesDocument, type MyEnterprisesQuery } from "@secure-access/client";
 import { print } from "graphql";
 import { readFileSync } from "node:fs";
 
@@ -34,7 +34,13 @@ async function main(): Promise<void> {
   const catalog = await sdk.Catalog({ language: "FR" });
   const manifest = JSON.parse(readFileSync(require.resolve("@secure-access/client/persisted-documents.json"), "utf8")) as Record<string, string>;
   const schema = readFileSync(require.resolve("@secure-access/client/schema.graphql"), "utf8");
+  const consistency = new ConsistencyTokens();
+  const reading = createSdk(process.env.GATEWAY_URL!, { headers: { authorization: \`Bearer \${process.env.TOKEN}\` }, persisted: "hash-only", consistency });
+  await reading.UpdateMyAccount({ input: { language: "FR" } });
+  const again = await reading.MyEnterprises();
   console.log(JSON.stringify({
+    tokenKept: consistency.latest !== null,
+    sameEnterprises: again.myEnterprises.length === numbers.length,
     numbers,
     capacities: catalog.capacities.length,
     documentInManifest: Object.values(manifest).includes(print(MyEnterprisesDocument)),
@@ -173,6 +179,8 @@ describe("the client package @secure-access/client", () => {
       }),
     );
     expect(JSON.parse(run.stdout)).toEqual({
+      tokenKept: true,
+      sameEnterprises: true,
       numbers: [enterprise.display],
       capacities: gw.catalog.capacities.size,
       documentInManifest: true,

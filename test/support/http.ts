@@ -13,7 +13,7 @@ export interface HttpAnswer {
   /** The body as sent, to look for what must never leak. */
   text: string;
   /** The body as JSON, or null when it is not JSON. */
-  json: { data?: Record<string, unknown> | null; errors?: GraphQLErrorBody[] } | null;
+  json: { data?: Record<string, unknown> | null; errors?: GraphQLErrorBody[]; extensions?: Record<string, unknown> } | null;
 }
 
 /** Sends a request to the gateway exactly as given (any body: an object as JSON, a string or bytes as they are; JSON content type unless overridden). */
