@@ -61,6 +61,8 @@ describe("a gateway on a GTID primary -> replica pair whose replica lags [replic
   let seeding: DataSource;
   let seed: Seed;
 
+  const suiteStarted = Date.now();
+
   beforeAll(async () => {
     pair = await startReplicationPair();
     const admin = await pair.primary.admin();
@@ -78,6 +80,10 @@ describe("a gateway on a GTID primary -> replica pair whose replica lags [replic
   }, 120_000);
 
   afterAll(async () => {
+    if (pair)
+      note.push(
+        `mariadbd RSS at the end: ${Math.round(pair.memoryMb())} MB (both servers); the suite took ${Math.round((Date.now() - suiteStarted) / 1000)} s`,
+      );
     await gw?.stop().catch(() => undefined);
     await seeding?.destroy().catch(() => undefined);
     await pair?.stop();

@@ -8,6 +8,8 @@ import { runProcess } from "./processes";
 /** A MariaDB server of a test's own: its datadir, socket and port under a temporary folder, on 127.0.0.1 only. */
 export interface OwnMariadb {
   port: number;
+  /** The mariadbd process's id. */
+  pid: number;
   /** A mysql:// URL of `database` for root (empty password). */
   url(database: string): string;
   /** A root connection to the server (the caller ends it). */
@@ -96,6 +98,7 @@ export async function startOwnMariadb(port: number, args: readonly string[] = []
   }
   return {
     port,
+    pid: server.pid!,
     url: (database) => `mysql://root:@127.0.0.1:${port}/${database}`,
     admin: () => createConnection(options),
     stop,

@@ -6,6 +6,7 @@
  * it lags for as long as a test wants while its IO thread keeps receiving. Every wait is bounded; `stop()` ends both
  * servers and removes their folders, and a pair that fails to start is stopped before the error is thrown.
  */
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { Connection, RowDataPacket } from "mysql2/promise";
 import { startOwnMariadb, type OwnMariadb } from "./mariadb-server";
@@ -15,6 +16,8 @@ export interface ReplicationPair {
   replica: OwnMariadb;
   /** From nothing (no datadir) to a replica that follows the primary, in ms. */
   startMs: number;
+  /** Resident memory of both mariadbd processes (VmRSS), in MB. */
+  memoryMb(): number;
   /** The primary's `@@gtid_binlog_pos`: the position of the last transaction it wrote. */
   primaryPosition(): Promise<string>;
   /** The replica's `@@gtid_slave_pos`: the position it has applied. */
@@ -114,6 +117,7 @@ function pairOf(primary: OwnMariadb, replica: OwnMariadb, started: number): Repl
     primary,
     replica,
     startMs: Date.now() - started,
+    memoryMb: () => rssMb(primary.pid) + rssMb(replica.pid),
     primaryPosition: () => position(primary, "gtid_binlog_pos"),
     replicaPosition: () => position(replica, "gtid_slave_pos"),
     pause: async () => {
@@ -147,6 +151,15 @@ function pairOf(primary: OwnMariadb, replica: OwnMariadb, started: number): Repl
     },
   };
   return pair;
+}
+
+function rssMb(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+    return line ? Number(line[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
