@@ -42,7 +42,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "gateway-in-process-"));
   const keyFile = join(work, "dev-signing-key.json");
-  const url = `sqlite:${join(work, "bench.sqlite")}`;
+  const url = process.env.BENCH_DATABASE_URL ?? `sqlite:${join(work, "bench.sqlite")}`;
   const seeding = await openDatabase({ url });
   const data = await seedBenchData(seeding);
   await seeding.destroy();

@@ -36,7 +36,10 @@ export interface Context {
   loaders: Loaders;
   roleAssignmentPages: ReturnType<typeof createRoleAssignmentPages>;
   access: Access;
-  /** Refusals of guarded fields inside a mutation's answer, reported beside the committed result (src/graphql/shield.ts). */
+  /**
+   * Refusals of nested fields that answered empty (src/graphql/partial-answers.ts), reported beside the answer. Each
+   * operation has its own (src/http/partial-errors.ts): the operations of a batch share the request's context.
+   */
   partialErrors: GraphQLError[];
   /** A dry run's open transaction and the audit events it wrote: the answer is read inside it, then src/http/dry-run.ts rolls it back. */
   dryRun: DryRun | null;

@@ -3,28 +3,127 @@ import type { DecisionReason } from "./domain/decision-reasons";
 import { englishText, message, type Message } from "./i18n/messages";
 
 /**
- * The error codes of the contract. Every error a client sees is one of these classes; anything else is masked as
- * INTERNAL_SERVER_ERROR by the server's formatError.
+ * Every code a client may meet in `extensions.code`, with what it means and the extensions it adds beside `code`,
+ * `messageKey`, `params` and `englishMessage`: the one list. The GraphQL enum ErrorCode and `Query.errorCatalog`
+ * (src/domain/enums.ts, src/graphql/types/error-catalog.type.ts) are built from it, and src/http/format-error.ts
+ * passes exactly these codes to clients and masks any other as INTERNAL_SERVER_ERROR.
  */
-export type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "QUERY_TOO_COMPLEX"
-  | "RATE_LIMITED"
-  | "PERSISTED_QUERY_ONLY"
-  | "TIMEOUT"
-  | "UNAVAILABLE"
-  | "INTERNAL_SERVER_ERROR";
+export const errorCodes = {
+  UNAUTHENTICATED: {
+    description:
+      "No valid bearer token where one is needed (HTTP 401): `reason` (UnauthenticatedReason) says whether to sign in, refresh the token or get a new one.",
+    details: ["reason"],
+  },
+  FORBIDDEN: {
+    description:
+      "The role-task table or the enterprise's state refuses the task (the same decision as Query.can): `reason` (ForbiddenReason) says why.",
+    details: ["reason"],
+  },
+  BAD_USER_INPUT: {
+    description:
+      "A value of the request is refused: `field` is its argument path as the schema names it (input.person.ssin, first), `variable` its path in the variables when it came from one (i.person.ssin). Nothing changed.",
+    details: ["field", "variable"],
+  },
+  NOT_FOUND: {
+    description: "No such enterprise, role assignment, mandate or e-Box message, or one in an enterprise the caller does not see.",
+    details: [],
+  },
+  CONFLICT: {
+    description: "The action is not needed or not possible in the current state: `reason` (ConflictReason) says which. Nothing changed.",
+    details: ["reason"],
+  },
+  QUERY_TOO_COMPLEX: {
+    description: "The document is over one of the limits (`limit`, its `max`, the document's `actual`); nothing ran.",
+    details: ["limit", "max", "actual"],
+  },
+  RATE_LIMITED: {
+    description: "Too many requests from this viewer or client (`scope`) in the window: send again after `retryAfter` seconds (HTTP 429).",
+    details: ["scope", "retryAfter"],
+  },
+  PERSISTED_QUERY_ONLY: {
+    description: "The gateway runs trusted documents only (TRUSTED_DOCUMENTS=only) and the request carried document text: send the hash.",
+    details: [],
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    description:
+      "The hash names no document the gateway knows: send the text with its hash to register it, or use a manifest document. The message is `PersistedQueryNotFound`, as Apollo clients expect.",
+    details: [],
+  },
+  TIMEOUT: {
+    description:
+      "The request or one of its statements ran out of time (`reason`, TimeoutReason); nothing was committed, the same request may be sent again.",
+    details: ["reason", "requestId"],
+  },
+  UNAVAILABLE: {
+    description:
+      "The database cannot be used right now (`reason`, UnavailableReason); nothing was committed: send the same request again after `retryAfter` seconds.",
+    details: ["reason", "retryAfter"],
+  },
+  GRAPHQL_PARSE_FAILED: { description: "The document does not parse; `message` is the parser's text, for the developer.", details: [] },
+  GRAPHQL_VALIDATION_FAILED: {
+    description:
+      "The document does not validate against the schema; `message` is the validator's text, for the developer. A bad literal names its argument path in `field`.",
+    details: ["field"],
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    description: "`operationName` names no operation of the document, or the document holds several and none is named.",
+    details: [],
+  },
+  BAD_REQUEST: {
+    description:
+      "The HTTP request is not one the gateway can serve as sent: malformed body or parameters, a hash that does not match its text, a cross-site request without a preflight, a mutation over GET, an unanswerable Accept header.",
+    details: [],
+  },
+  PAYLOAD_TOO_LARGE: { description: "The request body is larger than the gateway reads (BODY_LIMIT, HTTP 413).", details: [] },
+  INTERNAL_SERVER_ERROR: {
+    description: "Anything unexpected: masked, and logged in full under `requestId`.",
+    details: ["requestId"],
+  },
+} as const satisfies Record<string, { description: string; details: readonly string[] }>;
 
-/**
- * Why a request is not authenticated, so that a client knows what to do: TOKEN_MISSING (send one), TOKEN_EXPIRED
- * (refresh it), TOKEN_INVALID (get a new one: forged, malformed, not for this gateway, no expiry), SUBJECT_INVALID
- * (the identity provider's subject is no national number: nothing the client can fix).
- */
-export type UnauthenticatedReason = "TOKEN_MISSING" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "SUBJECT_INVALID";
+export type ErrorCode = keyof typeof errorCodes;
+
+/** What a reason means to a client, by reason: the one list of each code's reasons. */
+type Reasons<R extends string> = Readonly<Record<R, string>>;
+
+/** Why a request is not authenticated, so that a client knows what to do. */
+export const unauthenticatedReasons = {
+  TOKEN_MISSING: "No bearer token was sent where one is needed: sign in and send one.",
+  TOKEN_EXPIRED: "The bearer token has expired: refresh it, or sign in again.",
+  TOKEN_INVALID:
+    "The bearer token or the Authorization header is not valid (forged, malformed, for another gateway, or without an expiry): get a new token.",
+  SUBJECT_INVALID: "The identity provider's subject is not a valid national number: nothing the client can fix.",
+} as const satisfies Reasons<string>;
+export type UnauthenticatedReason = keyof typeof unauthenticatedReasons;
+
+/** Why an action is not needed or not possible in the current state. */
+export const conflictReasons = {
+  ALREADY_ACTIVE: "The enterprise's account, the capacity or the e-Box is already active.",
+  ALREADY_ASSIGNED:
+    "The person already holds this role (main access manager, or access manager or user of the capacity), or the provider already holds this mandate.",
+  ALREADY_ENDED: "The assignment or mandate has already ended.",
+  PROVIDER_NOT_QUALIFIED: "The enterprise appointed as service provider does not have the provider capacity the mandate needs.",
+  CONCURRENT_UPDATE: "Another request made the same change at the same moment and was committed first: read again, then decide again.",
+  NOT_PENDING_ACTIVATION:
+    "The account can be activated only while it waits for activation (a main access manager appointed, access not deleted).",
+  MAIN_ACCESS_MANAGER_PROFILE: "This access-manager profile belongs to the main access manager's function: it ends with the function.",
+} as const satisfies Reasons<string>;
+export type ConflictReason = keyof typeof conflictReasons;
+
+/** Which clock ran out. */
+export const timeoutReasons = {
+  REQUEST_TIMEOUT: "The request ran past REQUEST_TIMEOUT_MS; `requestId` names it in the logs.",
+  LOCK_WAIT_TIMEOUT: "The enterprise stayed locked by another change past the retries.",
+  STATEMENT_TIMEOUT: "A statement ran past its bound.",
+} as const satisfies Reasons<string>;
+export type TimeoutReason = keyof typeof timeoutReasons;
+
+/** Why the database cannot be used right now. */
+export const unavailableReasons = {
+  DATABASE_UNREACHABLE: "The database refuses connections, or a connection was lost or reset before the work committed.",
+  NODE_NOT_READY: "The database node is not ready: a Galera node joining, or outside the primary component.",
+} as const satisfies Reasons<string>;
+export type UnavailableReason = keyof typeof unavailableReasons;
 
 /**
  * An error a client sees: its message is a key of the catalogue (src/i18n/messages.ts) with parameters, never free
@@ -34,9 +133,11 @@ export type UnauthenticatedReason = "TOKEN_MISSING" | "TOKEN_EXPIRED" | "TOKEN_I
 export abstract class LocalizedError extends GraphQLError {
   constructor(
     readonly localized: Message,
-    extensions: Record<string, unknown>,
+    extensions: { code: ErrorCode } & Record<string, unknown>,
+    /** The text of a developer-facing error that clients match word for word; people-facing ones are the catalogue's. */
+    text: string = englishText(localized),
   ) {
-    super(englishText(localized), { extensions: { ...extensions, messageKey: localized.key, params: localized.params } });
+    super(text, { extensions: { ...extensions, messageKey: localized.key, params: localized.params } });
   }
 }
 
@@ -83,15 +184,6 @@ export class NotFoundError extends LocalizedError {
   }
 }
 
-export type ConflictReason =
-  | "ALREADY_ACTIVE"
-  | "ALREADY_ASSIGNED"
-  | "ALREADY_ENDED"
-  | "PROVIDER_NOT_QUALIFIED"
-  | "CONCURRENT_UPDATE"
-  | "NOT_PENDING_ACTIVATION"
-  | "MAIN_ACCESS_MANAGER_PROFILE";
-
 export class ConflictError extends LocalizedError {
   constructor(
     readonly reason: ConflictReason,
@@ -105,6 +197,16 @@ export class ConflictError extends LocalizedError {
 export class PersistedQueryOnlyError extends LocalizedError {
   constructor() {
     super(message("limits.persistedQueryOnly"), { code: "PERSISTED_QUERY_ONLY" });
+  }
+}
+
+/**
+ * A hash that names no document the gateway knows, over the WebSocket (over HTTP, Apollo answers it the same way). Its
+ * message is Apollo's word for word: Apollo's clients match `PersistedQueryNotFound` to send the document's text.
+ */
+export class PersistedQueryNotFoundError extends LocalizedError {
+  constructor() {
+    super(message("request.persistedQueryNotFound"), { code: "PERSISTED_QUERY_NOT_FOUND" }, "PersistedQueryNotFound");
   }
 }
 
@@ -140,8 +242,6 @@ export class RateLimitedError extends LocalizedError {
   }
 }
 
-export type TimeoutReason = "REQUEST_TIMEOUT" | "LOCK_WAIT_TIMEOUT" | "STATEMENT_TIMEOUT";
-
 /**
  * The request, or a statement of it, ran out of time (README, "Deadlines"): nothing it did was committed, and the
  * same request may be sent again (HTTP 503 when it is the whole answer).
@@ -154,8 +254,6 @@ export class TimeoutError extends LocalizedError {
     super(localized, { code: "TIMEOUT", reason, http: { status: 503 } });
   }
 }
-
-export type UnavailableReason = "DATABASE_UNREACHABLE" | "NODE_NOT_READY";
 
 /** The seconds an UNAVAILABLE answer asks a client to wait before it sends the request again (`Retry-After`). */
 export const unavailableRetryAfterSeconds = 2;

@@ -1,31 +1,19 @@
 import "reflect-metadata";
 import cluster from "node:cluster";
-import { join } from "node:path";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { runWorkers } from "./cluster";
-import { Enterprise } from "./domain/entities";
 import { loadConfig, type Config } from "./config";
 import { openDatabase } from "./database/data-source";
 import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { signDevToken } from "./identity/tokens";
 import { createLogger } from "./logger";
-import { Catalog } from "./domain/catalog";
-import { importRegister } from "./register/import-register";
+import { demoLegalRepresentative, loadDemoRegister } from "./register/demo-data";
 import { startGateway } from "./server";
 
-/** A demo legal representative of the demo register (data/demo-register.csv), for the first token a newcomer uses. */
-const demoLegalRepresentative = { ssin: "85073003328", givenName: "An", familyName: "Peeters" };
-
 async function loadDemoData(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
-  if (config.demoData && (await dataSource.getRepository(Enterprise).count()) === 0) {
-    const summary = await importRegister({
-      dataSource,
-      catalog: await Catalog.load(dataSource),
-      file: join(__dirname, "register", "demo-register.csv"),
-    });
-    logger.info(summary, "loaded the demo register into the empty database");
-  }
+  const summary = config.demoData ? await loadDemoRegister({ dataSource }) : null;
+  if (summary) logger.info(summary, "loaded the demo register into the empty database");
 }
 
 async function announce(config: Config, url: string): Promise<void> {

@@ -8,6 +8,7 @@ import { generatePersistedQueryIdsFromManifest } from "@apollo/persisted-query-l
 import { Client, cacheExchange, fetchExchange, gql as urqlGql } from "@urql/core";
 import { persistedExchange } from "@urql/exchange-persisted";
 import { Kind, parse, print, type DocumentNode } from "graphql";
+import { errorCode, hasError } from "../src/client/errors";
 import { ConfigError } from "../src/config";
 import { loadManifests, sha256Hex } from "../src/http/trusted-documents";
 import { Person } from "../src/domain/entities";
@@ -215,6 +216,12 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
       (error: unknown) => error,
     );
     expect(refusal).toMatchObject({ name: "CombinedGraphQLErrors", errors: [{ extensions: { code: "PERSISTED_QUERY_ONLY" } }] });
+    // The client package's guards read Apollo Client's error as they read graphql-request's.
+    expect([errorCode(refusal), hasError(refusal, "PERSISTED_QUERY_ONLY"), hasError(refusal, "FORBIDDEN")]).toEqual([
+      "PERSISTED_QUERY_ONLY",
+      true,
+      false,
+    ]);
     expect(sent.map((body) => "query" in JSON.parse(body))).toEqual([false, true]);
     await expect(gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: person })).resolves.toMatchObject({ email: null });
   });
@@ -276,6 +283,7 @@ describe("real clients against TRUSTED_DOCUMENTS=only with a web app's and a mob
     const result = await client.query(urqlGql`query Unlisted { me { email } }`, {}).toPromise();
     expect(result.data).toBeUndefined();
     expect(result.error?.graphQLErrors.map((e) => e.extensions.code)).toEqual(["PERSISTED_QUERY_ONLY"]);
+    expect([errorCode(result.error), hasError(result.error, "PERSISTED_QUERY_ONLY")]).toEqual(["PERSISTED_QUERY_ONLY", true]);
   });
 
   it("answers a refusal as application/graphql-response+json to a client that prefers it, and as application/json otherwise", async () => {

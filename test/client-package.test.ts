@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeF
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { withBadCheckDigits } from "./support/check-digits";
+import { ssin } from "./support/identities";
 import { projectRoot, runProcess, type Finished } from "./support/processes";
 
 // The package as another project gets it: built, packed, installed from the tarball without network, type-checked
@@ -19,7 +21,21 @@ function succeeded(step: string, finished: Finished): Finished {
 /** A consumer as its README shows it: the SDK over graphql-request, documents sent by hash only, and createSdk keeping its consistency token. */
 const consumerSource = `
 import { GraphQLClient } from "graphql-request";
-import { ConsistencyTokens, createSdk, getSdk, persistedQueryFetch, MyEnterprisesDocument, type MyEnterprisesQuery } from "@secure-access/client";
+import {
+  ConsistencyTokens,
+  createSdk,
+  errorCode,
+  getSdk,
+  inputErrors,
+  isBadUserInput,
+  isConflict,
+  isUnauthenticated,
+  persistedQueryFetch,
+  MyEnterprisesDocument,
+  type ConflictReason,
+  type ErrorCode,
+  type MyEnterprisesQuery,
+} from "@secure-access/client";
 import { print } from "graphql";
 import { readFileSync } from "node:fs";
 
@@ -34,17 +50,30 @@ async function main(): Promise<void> {
   const catalog = await sdk.Catalog({ language: "FR" });
   const manifest = JSON.parse(readFileSync(require.resolve("@secure-access/client/persisted-documents.json"), "utf8")) as Record<string, string>;
   const schema = readFileSync(require.resolve("@secure-access/client/schema.graphql"), "utf8");
+  // The guards, on the errors graphql-request throws: a refused variable, no token, a conflict with its reason.
+  const refused = await sdk.Can({ enterprise: process.env.BAD_NUMBER!, task: "ACTIVATE_EBOX" }).catch((error: unknown) => error);
+  const anonymous = await getSdk(new GraphQLClient(process.env.GATEWAY_URL!, { fetch: persistedQueryFetch() }))
+    .MyEnterprises()
+    .catch((error: unknown) => error);
+  const input = { enterprise: numbers[0], person: { ssin: process.env.MAIN_SSIN!, givenName: "Pieter", familyName: "Peeters" } };
+  await sdk.AppointMainAccessManager({ input });
+  const again = await sdk.AppointMainAccessManager({ input }).catch((error: unknown) => error);
+  const code: ErrorCode | undefined = errorCode(again);
+  const reasons: ConflictReason[] = ["ALREADY_ASSIGNED", "ALREADY_ACTIVE"];
   const consistency = new ConsistencyTokens();
   const reading = createSdk(process.env.GATEWAY_URL!, { headers: { authorization: \`Bearer \${process.env.TOKEN}\` }, persisted: "hash-only", consistency });
   await reading.UpdateMyAccount({ input: { language: "FR" } });
-  const again = await reading.MyEnterprises();
+  const reread = await reading.MyEnterprises();
   console.log(JSON.stringify({
     tokenKept: consistency.latest !== null,
-    sameEnterprises: again.myEnterprises.length === numbers.length,
+    sameEnterprises: reread.myEnterprises.length === numbers.length,
     numbers,
     capacities: catalog.capacities.length,
     documentInManifest: Object.values(manifest).includes(print(MyEnterprisesDocument)),
     schemaHasQuery: schema.includes("type Query {"),
+    refused: { code: errorCode(refused), badEnterprise: isBadUserInput(refused, "enterprise"), inputs: Object.keys(inputErrors(refused)) },
+    anonymous: { missing: isUnauthenticated(anonymous, "TOKEN_MISSING"), expired: isUnauthenticated(anonymous, "TOKEN_EXPIRED") },
+    again: { code, conflict: reasons.map((reason) => isConflict(again, reason)) },
   }));
 }
 
@@ -57,12 +86,16 @@ main().catch((error: unknown) => {
 /** Must not type-check: the SDK's variables and results are typed, not any. */
 const misuseSource = `
 import { GraphQLClient } from "graphql-request";
-import { getSdk } from "@secure-access/client";
+import { getSdk, isConflict, isForbidden } from "@secure-access/client";
 
 export async function misuse(): Promise<number> {
   const sdk = getSdk(new GraphQLClient("http://gateway/graphql"));
   const catalog = await sdk.Catalog({ language: "KLINGON" });
   return catalog.capacities[0].code;
+}
+
+export function misjudge(error: unknown): boolean {
+  return isConflict(error, "ALREADY_ACTIVATED") || isForbidden(error, "ALREADY_ACTIVE");
 }
 `;
 
@@ -156,7 +189,7 @@ describe("the client package @secure-access/client", () => {
     );
   });
 
-  it("type-checks a consumer and refuses one that passes a wrong variable or misreads a result", async () => {
+  it("type-checks a consumer and refuses one that passes a wrong variable, misreads a result or names a reason its code lacks", async () => {
     writeFileSync(join(consumer, "src", "main.ts"), consumerSource);
     writeFileSync(join(consumer, "tsconfig.json"), consumerTsconfig(["src/main.ts"]));
     succeeded("tsc (consumer)", await runProcess(process.execPath, [tsc, "-p", join(consumer, "tsconfig.json")], {}));
@@ -167,15 +200,20 @@ describe("the client package @secure-access/client", () => {
     expect(misuse.code).not.toBe(0);
     expect(misuse.stdout).toContain(`Type '"KLINGON"' is not assignable to type`);
     expect(misuse.stdout).toContain("Type 'string' is not assignable to type 'number'");
+    // The guards take only the reasons of their code, as the schema's enums name them.
+    expect(misuse.stdout).toContain(`Argument of type '"ALREADY_ACTIVATED"' is not assignable to parameter of type 'ConflictReason`);
+    expect(misuse.stdout).toContain(`Argument of type '"ALREADY_ACTIVE"' is not assignable to parameter of type 'ForbiddenReason`);
   }, 180_000);
 
-  it("runs the consumer against a gateway that trusts only the manifest the package ships", async () => {
+  it("runs the consumer against a gateway that trusts only the manifest the package ships, its error guards included", async () => {
     const enterprise = await gw.seed.enterprise().build();
     const run = succeeded(
       "the consumer",
       await runProcess(process.execPath, [join(consumer, "dist", "main.js")], {
         GATEWAY_URL: gw.url,
         TOKEN: await gw.token(enterprise.legalRepresentative),
+        BAD_NUMBER: withBadCheckDigits(enterprise.number),
+        MAIN_SSIN: ssin(),
       }),
     );
     expect(JSON.parse(run.stdout)).toEqual({
@@ -185,6 +223,9 @@ describe("the client package @secure-access/client", () => {
       capacities: gw.catalog.capacities.size,
       documentInManifest: true,
       schemaHasQuery: true,
+      refused: { code: "BAD_USER_INPUT", badEnterprise: true, inputs: ["enterprise"] },
+      anonymous: { missing: true, expired: false },
+      again: { code: "CONFLICT", conflict: [true, false] },
     });
   });
 });

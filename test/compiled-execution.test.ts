@@ -40,7 +40,7 @@ describeEachDatabase("compiled execution (graphql-jit)", (dialect) => {
     expect(jit.gateway.compiledDocuments?.()).toBe(1);
   });
 
-  it("answers byte for byte as graphql-js does: data, typed refusals, refused variables, shield denials, the response budget and partial errors of a mutation", async () => {
+  it("answers byte for byte as graphql-js does: data, typed refusals, refused variables, shield denials, the response budget and partial answers", async () => {
     const e = await jit.seed
       .enterprise()
       .withMainAccessManager()
@@ -85,6 +85,15 @@ describeEachDatabase("compiled execution (graphql-jit)", (dialect) => {
         variables: { e: e.number },
         token: viewers.manager,
         expect: /ROLE_LACKS_TASK/,
+      },
+      // A screen shared by roles: the refused and the invalid nested lists answer empty beside their errors.
+      {
+        query:
+          "query ($e: EnterpriseNumber!) { enterprise(number: $e) { name auditTrail(first: 2) { totalCount } roleAssignments(first: 500) { totalCount } } }",
+        variables: { e: e.number },
+        token: viewers.manager,
+        expect:
+          /ROLE_LACKS_TASK.*BAD_USER_INPUT.*"data":\{"enterprise":\{"name":"[^"]+","auditTrail":\{"totalCount":0\},"roleAssignments":\{"totalCount":0\}/,
       },
       { query: "{ myEnterprises { name } }", expect: /UNAUTHENTICATED/ },
       // Past MAX_RESPONSE_BYTES (2 kB here; the two lists make about 4 kB): the response budget's wrapped resolvers stop execution.

@@ -142,7 +142,7 @@ describe("the message catalogue", () => {
         .replace(/,? \}/g, " }");
     expect(flat(join("http", "subscription-document.ts")).match(/new GraphQLError\((\w+)\.message, /g)).toHaveLength(2);
     expect(flat("scalars.ts")).toMatch(
-      /new GraphQLError\(englishText\(problem\), \{ extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/,
+      /new GraphQLError\(englishText\(problem\), \{ nodes: literal, extensions: \{ code: "BAD_USER_INPUT", messageKey: problem\.key, params: problem\.params \} \}\)/,
     );
   });
 });
@@ -218,7 +218,7 @@ const reads: Case[] = [
     as: (e) => e.legalRepresentative,
     key: "check.enterpriseNumber.checkDigits",
     params: {},
-    extensions: { code: "BAD_USER_INPUT", field: "e" },
+    extensions: { code: "BAD_USER_INPUT", field: "number", variable: "e" },
     sample: ["NL", "De controlecijfers van het ondernemingsnummer kloppen niet"],
   },
   {

@@ -249,11 +249,19 @@ describeEachDatabase("the read side", (dialect) => {
       }
     });
 
-    it("refuse an enterprise number with wrong check digits or length as BAD_USER_INPUT naming the variable", async () => {
+    it("refuse an enterprise number with wrong check digits or length as BAD_USER_INPUT naming the argument and the variable", async () => {
       const lr = await gw.client(enterprise.legalRepresentative);
-      await expectError(lr.request(enterpriseQuery, { e: withBadCheckDigits(enterprise.number) }), { code: "BAD_USER_INPUT", field: "e" });
-      await expectError(lr.request(enterpriseQuery, { e: enterprise.number.slice(1) }), { code: "BAD_USER_INPUT", field: "e" });
-      await expectError(lr.request(enterpriseQuery, { e: 123456749 }), { code: "BAD_USER_INPUT", field: "e" });
+      await expectError(lr.request(enterpriseQuery, { e: withBadCheckDigits(enterprise.number) }), {
+        code: "BAD_USER_INPUT",
+        field: "number",
+        variable: "e",
+      });
+      await expectError(lr.request(enterpriseQuery, { e: enterprise.number.slice(1) }), {
+        code: "BAD_USER_INPUT",
+        field: "number",
+        variable: "e",
+      });
+      await expectError(lr.request(enterpriseQuery, { e: 123456749 }), { code: "BAD_USER_INPUT", field: "number", variable: "e" });
       await expectError(
         lr.request(
           gql`
@@ -267,7 +275,8 @@ describeEachDatabase("the read side", (dialect) => {
         ),
         {
           code: "BAD_USER_INPUT",
-          field: "e",
+          field: "enterprise",
+          variable: "e",
         },
       );
     });
@@ -277,6 +286,7 @@ describeEachDatabase("the read side", (dialect) => {
       // A literal is part of the document: Apollo reports it as a validation failure of the whole document.
       const error = await expectError(lr.request(`{ enterprise(number: "${withBadCheckDigits(enterprise.number)}") { name } }`), {
         code: "GRAPHQL_VALIDATION_FAILED",
+        field: "number",
       });
       // In the viewer's language (NL, as every person until they choose), with the English text beside it.
       expect(error).toMatchObject({

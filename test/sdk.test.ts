@@ -26,7 +26,7 @@ describeEachDatabase("the typed SDK", (dialect) => {
   });
   afterAll(() => gw?.stop());
 
-  it("reads the catalog, the role-task table, my enterprises with my tasks and my roles, and updates my account", async () => {
+  it("reads the catalog, the role-task table, the error catalogue, my enterprises with my tasks and my roles, and updates my account", async () => {
     const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
     const user = await sdkFor(enterprise.users[0].ssin);
 
@@ -37,6 +37,9 @@ describeEachDatabase("the typed SDK", (dialect) => {
     });
     const table = await user.RoleTasks();
     expect(table.roleTasks.find((r) => r.role === "USER")?.tasks).toEqual(["USE_ONLINE_SERVICES", "USE_EBOX"]);
+    // The error catalogue needs no token: a sign-in page words UNAUTHENTICATED with it.
+    const { errorCatalog } = await getSdk(new GraphQLClient(gw.url), recordSuccess).ErrorCatalog();
+    expect(errorCatalog.conflictReasons).toContainEqual({ reason: "ALREADY_ACTIVE", description: expect.stringMatching(/already active/) });
 
     const main = await sdkFor(enterprise.mainAccessManager!);
     const mine = await main.MyEnterprises();

@@ -147,7 +147,20 @@ describe("TRUSTED_DOCUMENTS=only", () => {
     const byHash = { extensions: persistedQuery(adHoc) };
     await expect(post(gw, byHash, token)).resolves.toEqual({
       status: 200,
-      body: { errors: [{ message: "PersistedQueryNotFound", extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] },
+      // Apollo's message and code, word for word (Apollo's clients match them), with the keys every error has.
+      body: {
+        errors: [
+          {
+            message: "PersistedQueryNotFound",
+            extensions: {
+              code: "PERSISTED_QUERY_NOT_FOUND",
+              messageKey: "request.persistedQueryNotFound",
+              params: {},
+              englishMessage: "The service does not know this stored query: send its text with its hash",
+            },
+          },
+        ],
+      },
     });
     // What an APQ client sends next: the text with its hash. Refused, so the hash stays unknown.
     await expect(post(gw, { query: adHoc, ...byHash }, token)).resolves.toMatchObject({

@@ -16,3 +16,19 @@ export const decisionReasons = [
   "NOT_HISTORY_READER",
 ] as const;
 export type DecisionReason = (typeof decisionReasons)[number];
+
+/**
+ * The reasons a FORBIDDEN error carries: the denials of the decision that an operation meets as a refusal. Not
+ * NOT_AUTHENTICATED (every guarded field answers UNAUTHENTICATED first) nor ONLINE_SERVICE_NOT_GRANTED (only
+ * `canUseOnlineService` decides it, and a decision is answered, never thrown).
+ */
+export const forbiddenReasons = [
+  "NO_ROLE_IN_ENTERPRISE",
+  "ROLE_LACKS_TASK",
+  "CAPACITY_NOT_ACTIVE",
+  "ENTERPRISE_NOT_ACTIVE",
+  "ENTERPRISE_ACCESS_DELETED",
+  "EBOX_NOT_ACTIVATED",
+  "NOT_HISTORY_READER",
+] as const satisfies readonly DecisionReason[];
+export type ForbiddenReason = (typeof forbiddenReasons)[number];

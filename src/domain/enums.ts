@@ -1,5 +1,17 @@
 import { registerEnumType } from "type-graphql";
-import { decisionReasons, type DecisionReason } from "./decision-reasons";
+import {
+  conflictReasons,
+  errorCodes,
+  timeoutReasons,
+  unauthenticatedReasons,
+  unavailableReasons,
+  type ConflictReason,
+  type ErrorCode,
+  type TimeoutReason,
+  type UnauthenticatedReason,
+  type UnavailableReason,
+} from "../errors";
+import { decisionReasons, forbiddenReasons, type DecisionReason, type ForbiddenReason } from "./decision-reasons";
 import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
 import {
   capacityStatuses,
@@ -144,7 +156,7 @@ registerEnumType(ChannelEnum, {
   valuesConfig: channelDescriptions,
 });
 
-const decisionReasonDescriptions: Described<DecisionReason> = {
+export const decisionReasonDescriptions: Described<DecisionReason> = {
   GRANTED_BY_ROLE: { description: "Allowed: a role of the caller in the enterprise includes the task." },
   GRANTED_BY_MANDATE: { description: "Allowed through a service-provider mandate: the caller's role at the provider includes the task." },
   NOT_AUTHENTICATED: { description: "Denied: no valid bearer token was presented." },
@@ -167,4 +179,61 @@ registerEnumType(DecisionReasonEnum, {
   name: "DecisionReason",
   description: "Why a task is allowed or denied: a stable code to branch on (Decision.message words it for people).",
   valuesConfig: decisionReasonDescriptions,
+});
+
+/** An enum's values and their descriptions, from a list of the kernel that maps each value to its description. */
+function describedBy<V extends string>(descriptions: Readonly<Record<V, string | { description: string }>>): Described<V> {
+  return Object.fromEntries(
+    Object.entries<string | { description: string }>(descriptions).map(([value, entry]) => [
+      value,
+      { description: typeof entry === "string" ? entry : entry.description },
+    ]),
+  ) as Described<V>;
+}
+
+// The error codes and reasons, from the lists the errors are made of (src/errors.ts, decision-reasons.ts): one list each.
+export const ErrorCodeEnum = enumOf(Object.keys(errorCodes) as ErrorCode[]);
+registerEnumType(ErrorCodeEnum, {
+  name: "ErrorCode",
+  description:
+    "The code of an error, in `extensions.code` of every error the gateway answers: stable, to branch on (the message may change, the code does not).",
+  valuesConfig: describedBy<ErrorCode>(errorCodes),
+});
+
+export const UnauthenticatedReasonEnum = enumOf(Object.keys(unauthenticatedReasons) as UnauthenticatedReason[]);
+registerEnumType(UnauthenticatedReasonEnum, {
+  name: "UnauthenticatedReason",
+  description: "Why a request is not authenticated (`extensions.reason` of UNAUTHENTICATED): what the client should do.",
+  valuesConfig: describedBy<UnauthenticatedReason>(unauthenticatedReasons),
+});
+
+export const ForbiddenReasonEnum = enumOf(forbiddenReasons);
+registerEnumType(ForbiddenReasonEnum, {
+  name: "ForbiddenReason",
+  description:
+    "Why a task is refused (`extensions.reason` of FORBIDDEN): the denials of the decision, with the same codes as DecisionReason.",
+  valuesConfig: Object.fromEntries(
+    forbiddenReasons.map((reason) => [reason, decisionReasonDescriptions[reason]]),
+  ) as Described<ForbiddenReason>,
+});
+
+export const ConflictReasonEnum = enumOf(Object.keys(conflictReasons) as ConflictReason[]);
+registerEnumType(ConflictReasonEnum, {
+  name: "ConflictReason",
+  description: "Why an action is not needed or not possible in the current state (`extensions.reason` of CONFLICT).",
+  valuesConfig: describedBy<ConflictReason>(conflictReasons),
+});
+
+export const TimeoutReasonEnum = enumOf(Object.keys(timeoutReasons) as TimeoutReason[]);
+registerEnumType(TimeoutReasonEnum, {
+  name: "TimeoutReason",
+  description: "Which bound a request ran past (`extensions.reason` of TIMEOUT); nothing was committed.",
+  valuesConfig: describedBy<TimeoutReason>(timeoutReasons),
+});
+
+export const UnavailableReasonEnum = enumOf(Object.keys(unavailableReasons) as UnavailableReason[]);
+registerEnumType(UnavailableReasonEnum, {
+  name: "UnavailableReason",
+  description: "Why the database cannot be used right now (`extensions.reason` of UNAVAILABLE); nothing was committed.",
+  valuesConfig: describedBy<UnavailableReason>(unavailableReasons),
 });

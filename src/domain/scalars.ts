@@ -6,9 +6,14 @@ import { formatEnterpriseNumber, parseEnterpriseNumber, parseSsin, type Checked 
 /**
  * A value the scalar refuses. graphql-js names the variable (or reports the literal) and keeps these extensions, so the
  * client gets BAD_USER_INPUT (or the document's validation failure) worded in its language, without graphql-js's text.
+ * A literal's refusal carries the literal's node: graphql-js reports the error as it is thrown, and its location is
+ * how src/http/input-paths.ts names the argument the literal stands in.
  */
-const badInput = (problem: Message) =>
-  new GraphQLError(englishText(problem), { extensions: { code: "BAD_USER_INPUT", messageKey: problem.key, params: problem.params } });
+const badInput = (problem: Message, literal?: ValueNode) =>
+  new GraphQLError(englishText(problem), {
+    nodes: literal,
+    extensions: { code: "BAD_USER_INPUT", messageKey: problem.key, params: problem.params },
+  });
 
 function stringScalar({
   name,
@@ -23,21 +28,18 @@ function stringScalar({
   serialize: (value: string) => string;
   notText: Message;
 }): GraphQLScalarType<string, string> {
-  const parseValue = (input: unknown): string => {
-    if (typeof input !== "string") throw badInput(notText);
-    const checked = parse(input);
-    if (!checked.ok) throw badInput(checked.problem);
-    return checked.value;
+  const checked = (input: unknown, literal?: ValueNode): string => {
+    if (typeof input !== "string") throw badInput(notText, literal);
+    const result = parse(input);
+    if (!result.ok) throw badInput(result.problem, literal);
+    return result.value;
   };
   return new GraphQLScalarType<string, string>({
     name,
     description,
     serialize: (value) => serialize(String(value)),
-    parseValue,
-    parseLiteral: (ast: ValueNode) => {
-      if (ast.kind !== Kind.STRING) throw badInput(notText);
-      return parseValue(ast.value);
-    },
+    parseValue: (input) => checked(input),
+    parseLiteral: (ast: ValueNode) => checked(ast.kind === Kind.STRING ? ast.value : undefined, ast),
   });
 }
 
@@ -69,12 +71,12 @@ const dateTime = DateTimeResolver.toConfig();
 const isoDateTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** graphql-scalars' DateTime, its refusals worded like the other scalars' (its own text names the scalar: jargon). */
 const checkedDateTime =
-  <A extends unknown[]>(parse: (...args: A) => unknown) =>
+  <A extends unknown[]>(parse: (...args: A) => unknown, literalOf: (...args: A) => ValueNode | undefined) =>
   (...args: A): unknown => {
     try {
       return parse(...args);
     } catch {
-      throw badInput(message("check.dateTime.invalid"));
+      throw badInput(message("check.dateTime.invalid"), literalOf(...args));
     }
   };
 
@@ -88,6 +90,6 @@ export const DateTimeScalar = new GraphQLScalarType({
   description: "An ISO-8601 date-time in UTC.",
   serialize: (value: unknown): string =>
     typeof value === "string" && isoDateTime.test(value) ? value : (dateTime.serialize(value) as Date).toISOString(),
-  parseValue: checkedDateTime(dateTime.parseValue!),
-  parseLiteral: checkedDateTime(dateTime.parseLiteral!),
+  parseValue: checkedDateTime(dateTime.parseValue!, () => undefined),
+  parseLiteral: checkedDateTime(dateTime.parseLiteral!, (literal) => literal),
 });

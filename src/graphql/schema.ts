@@ -10,7 +10,8 @@ import {
   type GraphQLFieldResolver,
 } from "graphql";
 import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
-import { applyShield } from "./shield";
+import { applyShield, fieldRules } from "./shield";
+import { answerRefusedFieldsEmpty } from "./partial-answers";
 import { MutationResolver } from "../management/mutation.resolver";
 import { mutationRules } from "./mutation-rules";
 import { languageDirective } from "./language-directive";
@@ -174,10 +175,13 @@ function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   });
 }
 
-/** The executable schema with the shield applied: what the server runs (`shield: false` only for the benchmark's comparison). */
+/**
+ * The executable schema with the shield applied, and nested fields that answer empty when refused
+ * (src/graphql/partial-answers.ts): what the server runs (`shield: false` only for the benchmark's comparison).
+ */
 export function buildGatewaySchema({ shield = true }: { shield?: boolean } = {}): GraphQLSchema {
   const schema = buildTypedSchema();
-  return shield ? applyShield(schema, mutationRules) : schema;
+  return answerRefusedFieldsEmpty(shield ? applyShield(schema, mutationRules) : schema, fieldRules);
 }
 
 /** The artefact committed as schema/schema.graphql: sorted so that diffs show real changes only. */

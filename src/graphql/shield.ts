@@ -1,10 +1,9 @@
-import { GraphQLError, locatedError, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
-import { pathToArray } from "graphql/jsutils/Path";
+import { GraphQLError, type GraphQLSchema } from "graphql";
 import { applyMiddleware, type IMiddleware } from "graphql-middleware";
 import { allow, deny, rule as shieldRule, shield, type IRule } from "graphql-shield";
 import type { Context } from "../context";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "../errors";
-import { emptyPage, type EBoxModel } from "../read/read-models";
+import type { EBoxModel } from "../read/read-models";
 import type { Enterprise } from "../domain/entities";
 import { notHistoryReader } from "../access/history";
 import type { Task } from "../access/role-tasks";
@@ -87,7 +86,9 @@ export function performs(task: Task, locate: Locate): IRule {
   return created;
 }
 
-export const queryRules: Record<string, IRule> = {
+export const queryRules: Record<string, IRule | typeof allow> = {
+  // The same static list for everyone, the published contract of the errors (docs/security.md): a sign-in page needs it too.
+  errorCatalog: allow,
   me: isAuthenticated,
   roleTasks: isAuthenticated,
   capacities: isAuthenticated,
@@ -139,52 +140,6 @@ const ruleTree = (mutationRules: MutationRules) => ({
   ...fieldRules,
 });
 
-/** What a guarded object field answers when it is refused inside a mutation's answer. */
-const refusedValues: { [T in keyof typeof fieldRules]: Record<keyof (typeof fieldRules)[T], unknown> } = {
-  EBox: { messages: emptyPage() },
-  Enterprise: { roleAssignments: emptyPage(), auditTrail: emptyPage(), expiringSoon: [] },
-};
-
-/**
- * A mutation that committed must answer with its result: a guarded field the caller may not read in its selection
- * (an access manager asking for the audit trail of the enterprise they just changed) would otherwise null the whole
- * answer through non-null parents. There the field answers empty and its refusal is reported as a partial error at
- * its path (context.partialErrors, added to the response by the server). In queries the refusal stands as it is.
- */
-type FieldMiddleware = (
-  resolve: (parent: unknown, args: unknown, context: Context, info: GraphQLResolveInfo) => unknown,
-  parent: unknown,
-  args: unknown,
-  context: Context,
-  info: GraphQLResolveInfo,
-) => unknown;
-
-const partialInMutations =
-  (refused: unknown): FieldMiddleware =>
-  // In queries the refusal stands as it is: the field's own resolution (a value or a promise), with no async wrapper.
-  (resolve, parent, args, context, info) =>
-    info.operation.operation === "mutation"
-      ? partialInMutation(refused, resolve, parent, args, context, info)
-      : resolve(parent, args, context, info);
-
-async function partialInMutation(
-  refused: unknown,
-  ...[resolve, parent, args, context, info]: Parameters<FieldMiddleware>
-): Promise<unknown> {
-  let result: unknown;
-  try {
-    result = await resolve(parent, args, context, info);
-  } catch (error) {
-    result = error;
-  }
-  if (!(result instanceof ForbiddenError)) {
-    if (result instanceof Error) throw result;
-    return result;
-  }
-  context.partialErrors.push(locatedError(result, info.fieldNodes, pathToArray(info.path)));
-  return refused;
-}
-
 /**
  * Deny by default holds only if every Query, Mutation and Subscription field has a rule of its own: the `"*": deny` fallback would
  * refuse a new field silently, and a rule for a field that no longer exists would guard nothing. Either is a
@@ -228,11 +183,5 @@ export function applyShield(schema: GraphQLSchema, mutationRules: MutationRules)
     const keep = rootTypeNames.has(typeName) ? Object.keys(generated[typeName]) : Object.keys(fields);
     ruled[typeName] = Object.fromEntries(keep.map((field) => [field, generated[typeName][field]]));
   }
-  const partial = Object.fromEntries(
-    Object.entries(refusedValues).map(([typeName, fields]) => [
-      typeName,
-      Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, partialInMutations(value)])),
-    ]),
-  );
-  return applyMiddleware(applyMiddleware(schema, ruled as IMiddleware), partial as IMiddleware);
+  return applyMiddleware(schema, ruled as IMiddleware);
 }

@@ -11,12 +11,13 @@ import { consistencyTokens } from "./consistency-tokens";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
+import { inputPaths } from "./input-paths";
 import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
 import { responseBudget, withResponseBudget } from "./response-budget";
-import { legacyJsonStatus } from "./response-headers";
+import { responseStatus } from "./response-headers";
 import { subscriptionsOverWebSocketOnly } from "./subscriptions-over-websocket-only";
 import type { TrustedDocuments } from "./trusted-documents";
 import { unavailableAnswers } from "./unavailable";
@@ -74,12 +75,15 @@ export async function startApollo({
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
       }),
+      // After the plugins that add errors as the answer is sent: it names the input of every error the document places.
+      inputPaths(),
       // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
       operationLanguage(),
       // After formatError has named an unavailable database UNAVAILABLE: 503 with Retry-After.
       unavailableAnswers(),
-      // After the document limits: it reads the codes as the client gets them (they rename a parse failure past the token limit).
-      legacyJsonStatus(),
+      // After the document limits and the unavailable answers: it reads the codes and statuses as the client gets them
+      // (the limits rename a parse failure past the token limit).
+      responseStatus(),
       // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
       requestLogging(logger),
     ],

@@ -2,36 +2,31 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { formatMessage, isMessageKey, message, englishText, withoutControls, type MessageKey } from "../i18n/messages";
 import { asUnavailable } from "../database/driver-errors";
-import type { UnavailableError } from "../errors";
+import { errorCodes, type ErrorCode, type UnavailableError } from "../errors";
 import type { Language } from "../domain/states";
 
-/** The codes a client may see (the contract's, and Apollo's for rejected documents). Anything else is masked. */
-const publicCodes = new Set([
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "BAD_USER_INPUT",
-  "NOT_FOUND",
-  "CONFLICT",
-  "GRAPHQL_VALIDATION_FAILED",
-  "GRAPHQL_PARSE_FAILED",
-  "QUERY_TOO_COMPLEX",
-  "RATE_LIMITED",
-  "TIMEOUT",
-  "UNAVAILABLE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "PERSISTED_QUERY_ONLY",
-  "OPERATION_RESOLUTION_FAILURE",
-  "BAD_REQUEST",
-]);
+/**
+ * The codes a client may see: the catalogue's (src/errors.ts), which lists graphql-js's and Apollo's codes for
+ * refused requests too. INTERNAL_SERVER_ERROR is not passed on as it came: Apollo gives that code to failures whose
+ * message may hold internals (a context function that threw), so such an error is masked like any other.
+ */
+const publicCodes = new Set<string>(Object.keys(errorCodes).filter((code) => code !== "INTERNAL_SERVER_ERROR"));
 
 export const maskedMessage = englishText(message("http.internal"));
 
-/** Names the input field of a variable that failed coercion: `Variable "$input" got invalid value ... at "input.person.ssin"`. */
-function fieldOfCoercionError(message: string): string | undefined {
-  const match = /^Variable "\$([A-Za-z_]\w*)" got invalid value[\s\S]*?(?:at "([A-Za-z_][\w.[\]]*)")?;/.exec(message);
-  if (!match) return undefined;
-  return match[2] ?? match[1];
+/**
+ * The path in the variables of a value that graphql-js refused while coercing the variables, read from its message (its
+ * only record of it): `Variable "$i" got invalid value … at "i.person.ssin"; <why>`, or `Variable "$e" of required type
+ * "…" was not provided.` A field that an input object lacks or does not define ends the path (`i.person` lacking
+ * `ssin` is `i.person.ssin`). The path must start with the variable's own name: a quoted value cannot pass for it.
+ */
+function variableOfCoercionError(text: string): string | undefined {
+  const variable = /^Variable "\$([A-Za-z_]\w*)" /.exec(text)?.[1];
+  if (!variable) return undefined;
+  const at = new RegExp(` at "(${variable}(?:\\.[A-Za-z_]\\w*|\\[\\d+\\])*)"; (.*)$`, "s").exec(text);
+  if (!at) return variable;
+  const field = /^Field "([A-Za-z_]\w*)" (?:of required type "[^"]*" was not provided|is not defined by type)/.exec(at[2])?.[1];
+  return field ? `${at[1]}.${field}` : at[1];
 }
 
 /**
@@ -68,31 +63,75 @@ const bounded = (text: string) => {
   return message.length > maxMessageLength ? `${message.slice(0, maxMessageLength)}…` : message;
 };
 
-/** Apollo's own refusals that a browser app may meet, by the start of their English text. */
+/** Apollo's own refusals, by the start of their English text: those a browser app may meet are worded for people. */
 const apolloRefusals: readonly [RegExp, MessageKey][] = [
   [/^This operation has been blocked as a potential Cross-Site Request Forgery/, "http.csrf"],
   [/^GET requests only support query operations/, "http.changeOverGet"],
+  [/^provided sha does not match query/, "request.persistedQueryHashMismatch"],
+  [/^An 'accept' header was provided for this request which does not accept/, "request.notAcceptable"],
+  [/^Apollo Server supports only GET\/POST requests/, "request.methodNotAllowed"],
 ];
 
+/** graphql-js's and Apollo's errors about the request as sent, which carry no key of ours: a key by their code. */
+const requestKeys: Partial<Record<ErrorCode, MessageKey>> = {
+  GRAPHQL_PARSE_FAILED: "request.parseFailed",
+  GRAPHQL_VALIDATION_FAILED: "request.validationFailed",
+  OPERATION_RESOLUTION_FAILURE: "request.operationUnknown",
+  BAD_USER_INPUT: "request.variableInvalid",
+  PERSISTED_QUERY_NOT_FOUND: "request.persistedQueryNotFound",
+  BAD_REQUEST: "request.malformed",
+};
+
+function messageKeyOf({
+  message: text,
+  extensions,
+}: {
+  message: string;
+  extensions: Readonly<Record<string, unknown>>;
+}): MessageKey | undefined {
+  if (isMessageKey(extensions.messageKey)) return extensions.messageKey;
+  return apolloRefusals.find(([pattern]) => pattern.test(text))?.[1] ?? requestKeys[extensions.code as ErrorCode];
+}
+
 /**
- * The error worded in `language`: `message` for people, and in `extensions` the stable `messageKey`, the `params`
- * it interpolates (codes, not names) and the `englishMessage`, so that a front-end can word it itself. An error
- * without a key of the catalogue (graphql-js's parse and validation errors, Apollo's protocol refusals: texts about
- * the document, for its developer) keeps its English text.
+ * Errors about the request as sent, for its developer (`request.*`): their `message` stays graphql-js's or Apollo's
+ * English text, the detail a developer needs (a location, "Did you mean"), or the very word Apollo's clients match
+ * (`PersistedQueryNotFound`).
+ */
+const keepsItsText = (key: MessageKey) => key.startsWith("request.");
+
+/**
+ * The error in the one shape every error has, worded in `language`: `extensions.code`, the stable `messageKey`, the
+ * `params` it interpolates (codes, not names) and the `englishMessage` (the key's English text), so that a front-end
+ * can word it itself; `message` in `language` for people, or kept in English for the request's developer
+ * (`keepsItsText`).
  */
 export function inLanguage<E extends { message: string; extensions?: Readonly<Record<string, unknown>> }>(error: E, language: Language): E {
   const extensions = error.extensions ?? {};
-  const key = isMessageKey(extensions.messageKey)
-    ? extensions.messageKey
-    : apolloRefusals.find(([pattern]) => pattern.test(error.message))?.[1];
+  const key = messageKeyOf({ message: error.message, extensions });
   if (!key) return error;
   const params = typeof extensions.params === "object" && extensions.params !== null ? (extensions.params as Record<string, unknown>) : {};
+  const { code, reason, field, fields, variable, ...details } = extensions;
   return {
     ...error,
-    message: formatMessage({ key, params }, language),
-    extensions: { ...extensions, messageKey: key, params, englishMessage: formatMessage({ key, params }, "EN") },
+    message: keepsItsText(key) ? error.message : formatMessage({ key, params }, language),
+    // In the order a reader looks for them: what happened, why, to which input, then the rest and the words.
+    extensions: withoutUndefined({
+      code,
+      reason,
+      field,
+      fields,
+      variable,
+      ...details,
+      messageKey: key,
+      params,
+      englishMessage: formatMessage({ key, params }, "EN"),
+    }),
   };
 }
+
+const withoutUndefined = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 
 /** The answer for an error no client may read: the message in `language`, and the id of the request it is logged under. */
 export function maskedError(
@@ -124,9 +163,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return inLanguage({ message: unavailable.message, path: formatted.path, extensions }, "EN");
   }
   const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
-  if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined) {
-    const field = fieldOfCoercionError(formatted.message);
-    if (field) extensions.field = field;
+  // graphql-js's refusal of a variable names only the variable: src/http/input-paths.ts finds the argument it fills.
+  if (extensions.code === "BAD_USER_INPUT" && extensions.field === undefined && extensions.variable === undefined) {
+    const variable = variableOfCoercionError(formatted.message);
+    if (variable) extensions.variable = variable;
   }
   return inLanguage({ ...formatted, message: bounded(formatted.message), extensions }, "EN");
 }

@@ -11,6 +11,7 @@ import type { SubscribePayload } from "graphql-ws";
 import { BadRequestError, QueryTooComplexError } from "../errors";
 import { message } from "../i18n/messages";
 import { assertWithinLimits, documentParseOptions, tokenLimitOf, type DocumentLimits } from "./document-limits";
+import { withInputPaths } from "./input-paths";
 import type { TrustedDocuments } from "./trusted-documents";
 
 export interface CheckedSubscription {
@@ -50,12 +51,23 @@ export function subscriptionDocumentCheck({
       return [
         tokens !== null
           ? new QueryTooComplexError("tokens", tokens, Number.NaN)
-          : new GraphQLError(error.message, { extensions: { code: "GRAPHQL_PARSE_FAILED" } }),
+          : new GraphQLError(error.message, {
+              source: error.source,
+              positions: error.positions,
+              extensions: { code: "GRAPHQL_PARSE_FAILED" },
+            }),
       ];
     }
     const invalid = validate(schema, document);
-    if (invalid.length > 0)
-      return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+    if (invalid.length > 0) {
+      // As Apollo's ValidationError: the rule's extensions (a scalar's message key) under the code, and a literal's argument named.
+      const named = withInputPaths(
+        invalid.map((e) => ({ ...e.toJSON(), extensions: { ...e.extensions, code: "GRAPHQL_VALIDATION_FAILED" } })),
+        document,
+        payload.operationName,
+      );
+      return invalid.map((e, index) => new GraphQLError(e.message, { nodes: e.nodes, extensions: named[index].extensions }));
+    }
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [new BadRequestError(message("live.operationName"))];
     if (operation.operation !== "subscription") return [new BadRequestError(message("live.onlySubscriptions"))];

@@ -6,7 +6,7 @@ import { Kind, parse, type DocumentNode } from "graphql";
 import { InMemoryLRUCache, PrefixingKeyValueCache, type KeyValueCache } from "@apollo/utils.keyvaluecache";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ConfigError } from "../config";
-import { BadUserInputError, PersistedQueryOnlyError, UnauthenticatedError } from "../errors";
+import { BadUserInputError, PersistedQueryNotFoundError, PersistedQueryOnlyError, UnauthenticatedError } from "../errors";
 import { message } from "../i18n/messages";
 import { headerLanguage } from "../i18n/language";
 import { inLanguage } from "./format-error";
@@ -189,9 +189,11 @@ export interface TrustedDocuments {
   guard: RequestHandler;
   /**
    * For operations outside HTTP (subscriptions over graphql-ws): the document to run, from the text sent or the hash
-   * in `extensions.persistedQuery`; with TRUSTED_DOCUMENTS=only, a manifest document or PERSISTED_QUERY_ONLY.
+   * in `extensions.persistedQuery` (of a manifest document: the WebSocket registers nothing); with
+   * TRUSTED_DOCUMENTS=only, a manifest document or PERSISTED_QUERY_ONLY. A hash alone that names no such document is
+   * PERSISTED_QUERY_NOT_FOUND, as over HTTP.
    */
-  documentOf(payload: { query?: unknown; extensions?: unknown }): string | PersistedQueryOnlyError;
+  documentOf(payload: { query?: unknown; extensions?: unknown }): string | PersistedQueryOnlyError | PersistedQueryNotFoundError;
 }
 
 /**
@@ -240,8 +242,9 @@ export function trustedDocuments({
     const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)?.persistedQuery?.sha256Hash;
     const text = typeof query === "string" && query.length > 0 ? query : undefined;
     const fromManifest = manifest.get(typeof hash === "string" ? hash : text !== undefined ? sha256Hex(text) : "");
-    if (mode === "only") return fromManifest ?? new PersistedQueryOnlyError();
-    return text ?? fromManifest ?? "";
+    const unknownHash = text === undefined && typeof hash === "string";
+    if (mode === "only") return fromManifest ?? (unknownHash ? new PersistedQueryNotFoundError() : new PersistedQueryOnlyError());
+    return text ?? fromManifest ?? (unknownHash ? new PersistedQueryNotFoundError() : "");
   };
   return { persistedQueries: { cache, ttl: ttlSeconds }, guard, documentOf };
 }

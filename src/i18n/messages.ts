@@ -650,6 +650,63 @@ export const messages = {
     FR: "Au plus {max} abonnements par personne à la fois, toutes connexions confondues ; terminez-en d'abord un",
     DE: "Höchstens {max} Abonnements pro Person gleichzeitig, über alle Verbindungen; beenden Sie zuerst eines",
   },
+  // About the request as sent (its query text, variables, protocol), for its developer: the answer's `message` keeps
+  // graphql-js's or Apollo's English text (the detail a developer needs, or the word Apollo's clients match), and these
+  // texts travel beside it as `messageKey` and `englishMessage` (src/http/format-error.ts).
+  "request.parseFailed": {
+    EN: "The request's query text has a syntax error",
+    NL: "De querytekst van het verzoek bevat een syntaxisfout",
+    FR: "Le texte de la requête contient une erreur de syntaxe",
+    DE: "Der Abfragetext der Anfrage enthält einen Syntaxfehler",
+  },
+  "request.validationFailed": {
+    EN: "The request's query does not match the service's schema",
+    NL: "De query van het verzoek past niet bij het schema van de dienst",
+    FR: "La requête ne correspond pas au schéma du service",
+    DE: "Die Abfrage der Anfrage passt nicht zum Schema des Dienstes",
+  },
+  "request.operationUnknown": {
+    EN: "The request does not name one of the operations its query text holds",
+    NL: "Het verzoek noemt geen van de operaties die de querytekst bevat",
+    FR: "La requête ne désigne aucune des opérations que contient son texte",
+    DE: "Die Anfrage nennt keine der Operationen, die ihr Abfragetext enthält",
+  },
+  "request.variableInvalid": {
+    EN: "A variable of the request is missing or has a value of the wrong type",
+    NL: "Een variabele van het verzoek ontbreekt of heeft een waarde van het verkeerde type",
+    FR: "Une variable de la requête manque ou a une valeur du mauvais type",
+    DE: "Eine Variable der Anfrage fehlt oder hat einen Wert des falschen Typs",
+  },
+  "request.persistedQueryNotFound": {
+    EN: "The service does not know this stored query: send its text with its hash",
+    NL: "De dienst kent deze opgeslagen query niet: stuur de tekst mee met de hash",
+    FR: "Le service ne connaît pas cette requête enregistrée : envoyez son texte avec son empreinte",
+    DE: "Der Dienst kennt diese gespeicherte Abfrage nicht: Senden Sie ihren Text mit ihrem Hash",
+  },
+  "request.persistedQueryHashMismatch": {
+    EN: "The hash sent is not the hash of the query text sent with it",
+    NL: "De meegestuurde hash is niet de hash van de meegestuurde querytekst",
+    FR: "L'empreinte envoyée n'est pas celle du texte de requête envoyé avec elle",
+    DE: "Der gesendete Hash ist nicht der Hash des mitgesendeten Abfragetexts",
+  },
+  "request.notAcceptable": {
+    EN: "The Accept header names no media type the service answers in",
+    NL: "De Accept-header noemt geen mediatype waarin de dienst antwoordt",
+    FR: "L'en-tête Accept ne nomme aucun type de média dans lequel le service répond",
+    DE: "Der Accept-Header nennt keinen Medientyp, in dem der Dienst antwortet",
+  },
+  "request.methodNotAllowed": {
+    EN: "The service answers only GET and POST requests",
+    NL: "De dienst beantwoordt alleen GET- en POST-verzoeken",
+    FR: "Le service ne répond qu'aux requêtes GET et POST",
+    DE: "Der Dienst beantwortet nur GET- und POST-Anfragen",
+  },
+  "request.malformed": {
+    EN: "The request is not well formed: its body or parameters cannot be used as sent",
+    NL: "Het verzoek is niet goed gevormd: de inhoud of de parameters zijn zo niet bruikbaar",
+    FR: "La requête est mal formée : son corps ou ses paramètres ne sont pas utilisables tels quels",
+    DE: "Die Anfrage ist fehlerhaft: Ihr Inhalt oder ihre Parameter sind so nicht verwendbar",
+  },
   "http.internal": {
     EN: "Unexpected error; it has been logged with the request id",
     NL: "Onverwachte fout; ze is gelogd met de identificatie van de aanvraag",

@@ -38,6 +38,9 @@ function namedIn(change: AccessChange): number[] {
  * routed by the index as the batches before it left it. A subscription to an enterprise ends (the client is sent
  * the change that ended it, then `complete`) once the viewer no longer sees that enterprise.
  */
+/** Changes that may wait for a judgement in one process before its subscribers are told to subscribe again. */
+export const maxWaitingChanges = 10_000;
+
 export class LiveSubscribers {
   private readonly subscribers = new Map<number, Subscriber>();
   private readonly byEnterprise = new Map<number, Set<Subscriber>>();
@@ -45,6 +48,8 @@ export class LiveSubscribers {
   private listening = 0;
   private stopListening: (() => void) | null = null;
   private turn: Promise<void> = Promise.resolve();
+  /** The changes of the judgement that waits for its turn (see `arrive`). */
+  private waiting: AccessChange[] | null = null;
 
   constructor(
     private readonly options: {
@@ -54,6 +59,8 @@ export class LiveSubscribers {
       /** Each batch is judged as of the clock's now (an expired right no longer sees anything). */
       clock: Clock;
       logger: Logger;
+      /** Tests set a smaller bound; `maxWaitingChanges` by default. */
+      maxWaitingChanges?: number;
     },
   ) {}
 
@@ -79,8 +86,41 @@ export class LiveSubscribers {
       known.reading = true;
       this.inTurn(() => this.read(known));
     }
-    this.stopListening ??= this.options.feed.subscribe((changes) => this.inTurn(() => this.judge(changes)));
+    this.stopListening ??= this.options.feed.subscribe((changes) => this.arrive(changes));
     return subscription;
+  }
+
+  /**
+   * A batch from the feed. While a judgement waits for its turn, the batches that arrive join it: a process that
+   * falls behind judges what piled up once, not once per batch (the same enterprise and kind is told once per
+   * judgement anyway). Past `maxWaitingChanges`, what waits is dropped and every subscription ends (the client is sent
+   * `complete` and subscribes again, reading what it shows afresh): a client is never left believing it missed nothing.
+   */
+  private arrive(changes: readonly AccessChange[]): void {
+    if (this.waiting) {
+      if (this.waiting.length + changes.length <= (this.options.maxWaitingChanges ?? maxWaitingChanges)) {
+        this.waiting.push(...changes);
+        return;
+      }
+      this.fellBehind(this.waiting.length + changes.length);
+      return;
+    }
+    const waiting = [...changes];
+    this.waiting = waiting;
+    this.inTurn(() => {
+      if (this.waiting === waiting) this.waiting = null;
+      return this.judge(waiting);
+    });
+  }
+
+  private fellBehind(changes: number): void {
+    this.waiting?.splice(0);
+    this.waiting = null;
+    this.options.logger.warn(
+      { changes, subscriptions: this.listening },
+      "live subscribers fell behind the change feed: their subscriptions end and they subscribe again",
+    );
+    for (const subscriber of [...this.subscribers.values()]) for (const subscription of [...subscriber.subscriptions]) subscription.end();
   }
 
   private inTurn(work: () => Promise<void>): void {

@@ -6,9 +6,11 @@ export interface ExpectedError {
   code: string;
   reason?: string;
   field?: string;
+  /** The variable's path, for a refused value that came from a variable. */
+  variable?: string;
 }
 
-/** Awaits a request that must fail and returns its first error, after checking its code (and reason, field). */
+/** Awaits a request that must fail and returns its first error, after checking its code (and reason, field, variable). */
 export async function expectError(
   request: Promise<unknown>,
   expected: ExpectedError,
@@ -26,6 +28,7 @@ export async function expectError(
     code: expected.code,
     ...(expected.reason ? { reason: expected.reason } : {}),
     ...(expected.field ? { field: expected.field } : {}),
+    ...(expected.variable ? { variable: expected.variable } : {}),
   });
   return first!;
 }

@@ -102,6 +102,23 @@ export type ConfigureStructuredMessagingInput = {
   technicalContactEmail: string;
 };
 
+/** Why an action is not needed or not possible in the current state (`extensions.reason` of CONFLICT). */
+export type ConflictReason =
+  /** The enterprise's account, the capacity or the e-Box is already active. */
+  | 'ALREADY_ACTIVE'
+  /** The person already holds this role (main access manager, or access manager or user of the capacity), or the provider already holds this mandate. */
+  | 'ALREADY_ASSIGNED'
+  /** The assignment or mandate has already ended. */
+  | 'ALREADY_ENDED'
+  /** Another request made the same change at the same moment and was committed first: read again, then decide again. */
+  | 'CONCURRENT_UPDATE'
+  /** This access-manager profile belongs to the main access manager's function: it ends with the function. */
+  | 'MAIN_ACCESS_MANAGER_PROFILE'
+  /** The account can be activated only while it waits for activation (a main access manager appointed, access not deleted). */
+  | 'NOT_PENDING_ACTIVATION'
+  /** The enterprise appointed as service provider does not have the provider capacity the mandate needs. */
+  | 'PROVIDER_NOT_QUALIFIED';
+
 /** Why a task is allowed or denied: a stable code to branch on (Decision.message words it for people). */
 export type DecisionReason =
   /** Denied: the capacity is not active for the enterprise. */
@@ -153,12 +170,66 @@ export type EnterpriseStatus =
   /** Known from the enterprise register; no main access manager yet. */
   | 'REGISTERED';
 
+/** The code of an error, in `extensions.code` of every error the gateway answers: stable, to branch on (the message may change, the code does not). */
+export type ErrorCode =
+  /** The HTTP request is not one the gateway can serve as sent: malformed body or parameters, a hash that does not match its text, a cross-site request without a preflight, a mutation over GET, an unanswerable Accept header. */
+  | 'BAD_REQUEST'
+  /** A value of the request is refused: `field` is its argument path as the schema names it (input.person.ssin, first), `variable` its path in the variables when it came from one (i.person.ssin). Nothing changed. */
+  | 'BAD_USER_INPUT'
+  /** The action is not needed or not possible in the current state: `reason` (ConflictReason) says which. Nothing changed. */
+  | 'CONFLICT'
+  /** The role-task table or the enterprise's state refuses the task (the same decision as Query.can): `reason` (ForbiddenReason) says why. */
+  | 'FORBIDDEN'
+  /** The document does not parse; `message` is the parser's text, for the developer. */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not validate against the schema; `message` is the validator's text, for the developer. A bad literal names its argument path in `field`. */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** Anything unexpected: masked, and logged in full under `requestId`. */
+  | 'INTERNAL_SERVER_ERROR'
+  /** No such enterprise, role assignment, mandate or e-Box message, or one in an enterprise the caller does not see. */
+  | 'NOT_FOUND'
+  /** `operationName` names no operation of the document, or the document holds several and none is named. */
+  | 'OPERATION_RESOLUTION_FAILURE'
+  /** The request body is larger than the gateway reads (BODY_LIMIT, HTTP 413). */
+  | 'PAYLOAD_TOO_LARGE'
+  /** The hash names no document the gateway knows: send the text with its hash to register it, or use a manifest document. The message is `PersistedQueryNotFound`, as Apollo clients expect. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** The gateway runs trusted documents only (TRUSTED_DOCUMENTS=only) and the request carried document text: send the hash. */
+  | 'PERSISTED_QUERY_ONLY'
+  /** The document is over one of the limits (`limit`, its `max`, the document's `actual`); nothing ran. */
+  | 'QUERY_TOO_COMPLEX'
+  /** Too many requests from this viewer or client (`scope`) in the window: send again after `retryAfter` seconds (HTTP 429). */
+  | 'RATE_LIMITED'
+  /** The request or one of its statements ran out of time (`reason`, TimeoutReason); nothing was committed, the same request may be sent again. */
+  | 'TIMEOUT'
+  /** No valid bearer token where one is needed (HTTP 401): `reason` (UnauthenticatedReason) says whether to sign in, refresh the token or get a new one. */
+  | 'UNAUTHENTICATED'
+  /** The database cannot be used right now (`reason`, UnavailableReason); nothing was committed: send the same request again after `retryAfter` seconds. */
+  | 'UNAVAILABLE';
+
 /** What kind of right expires. */
 export type ExpiringRightKind =
   /** A role assignment (an access manager or a user): see `assignment`. */
   | 'ROLE_ASSIGNMENT'
   /** A service-provider mandate of which the enterprise is the client: see `mandate`. */
   | 'SERVICE_PROVIDER_MANDATE';
+
+/** Why a task is refused (`extensions.reason` of FORBIDDEN): the denials of the decision, with the same codes as DecisionReason. */
+export type ForbiddenReason =
+  /** Denied: the capacity is not active for the enterprise. */
+  | 'CAPACITY_NOT_ACTIVE'
+  /** Denied: the enterprise's e-Box is not activated. */
+  | 'EBOX_NOT_ACTIVATED'
+  /** Denied: the enterprise's access has been deleted. */
+  | 'ENTERPRISE_ACCESS_DELETED'
+  /** Denied: the enterprise's account is not active yet. */
+  | 'ENTERPRISE_NOT_ACTIVE'
+  /** Refused (FORBIDDEN, never in a Decision): only the enterprise's current legal representatives and main access manager may ask with `asOf` what was true at a past instant. */
+  | 'NOT_HISTORY_READER'
+  /** Denied: the caller holds no role in the enterprise (also answered for an enterprise that does not exist). */
+  | 'NO_ROLE_IN_ENTERPRISE'
+  /** Denied: none of the caller's roles in the enterprise includes the task. */
+  | 'ROLE_LACKS_TASK';
 
 /** A language of the portal: names of capacities and online services and every message are given in each, and a person chooses one for their account. */
 export type Language =
@@ -235,6 +306,33 @@ export type Task =
   | 'USE_EBOX'
   /** Use the online services granted in the capacity, for the enterprise or its clients (canUseOnlineService). */
   | 'USE_ONLINE_SERVICES';
+
+/** Which bound a request ran past (`extensions.reason` of TIMEOUT); nothing was committed. */
+export type TimeoutReason =
+  /** The enterprise stayed locked by another change past the retries. */
+  | 'LOCK_WAIT_TIMEOUT'
+  /** The request ran past REQUEST_TIMEOUT_MS; `requestId` names it in the logs. */
+  | 'REQUEST_TIMEOUT'
+  /** A statement ran past its bound. */
+  | 'STATEMENT_TIMEOUT';
+
+/** Why a request is not authenticated (`extensions.reason` of UNAUTHENTICATED): what the client should do. */
+export type UnauthenticatedReason =
+  /** The identity provider's subject is not a valid national number: nothing the client can fix. */
+  | 'SUBJECT_INVALID'
+  /** The bearer token has expired: refresh it, or sign in again. */
+  | 'TOKEN_EXPIRED'
+  /** The bearer token or the Authorization header is not valid (forged, malformed, for another gateway, or without an expiry): get a new token. */
+  | 'TOKEN_INVALID'
+  /** No bearer token was sent where one is needed: sign in and send one. */
+  | 'TOKEN_MISSING';
+
+/** Why the database cannot be used right now (`extensions.reason` of UNAVAILABLE); nothing was committed. */
+export type UnavailableReason =
+  /** The database refuses connections, or a connection was lost or reset before the work committed. */
+  | 'DATABASE_UNREACHABLE'
+  /** The database node is not ready: a Galera node joining, or outside the primary component. */
+  | 'NODE_NOT_READY';
 
 /** Changes to the caller's own account; a field left out stays as it is. */
 export type UpdateMyAccountInput = {
@@ -378,6 +476,11 @@ export type EnterpriseUsersQueryVariables = Exact<{
 
 
 export type EnterpriseUsersQuery = { enterprise: { number: string, name: string, capacities: Array<{ status: CapacityStatus, capacity: { code: string, name: string } }>, users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, grantedAt: string, capacity: { code: string, name: string } | null, person: { ssin: string, givenName: string, familyName: string, email: string | null }, onlineServices: Array<{ code: string, name: string }> } }> } } | null };
+
+export type ErrorCatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ErrorCatalogQuery = { errorCatalog: { codes: Array<{ code: ErrorCode, description: string, details: Array<string> }>, unauthenticatedReasons: Array<{ reason: UnauthenticatedReason, description: string }>, forbiddenReasons: Array<{ reason: ForbiddenReason, description: string }>, conflictReasons: Array<{ reason: ConflictReason, description: string }>, timeoutReasons: Array<{ reason: TimeoutReason, description: string }>, unavailableReasons: Array<{ reason: UnavailableReason, description: string }> } };
 
 export type ExpiringRightsQueryVariables = Exact<{
   enterprise: string;
@@ -571,6 +674,7 @@ export const ActivateCapacityDocument = {"kind":"Document","definitions":[{"kind
 export const DeleteEnterpriseAccessDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteEnterpriseAccess"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeleteEnterpriseAccessInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteEnterpriseAccess"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<DeleteEnterpriseAccessMutation, DeleteEnterpriseAccessMutationVariables>;
 export const AuditTrailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AuditTrail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnterpriseNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"auditTrail"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"details"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ssin"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AuditTrailQuery, AuditTrailQueryVariables>;
 export const EnterpriseUsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EnterpriseUsers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnterpriseNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"language"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Language"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"capacities"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"language"},"value":{"kind":"Variable","name":{"kind":"Name","value":"language"}}}]}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"users"},"name":{"kind":"Name","value":"roleAssignments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"role"},"value":{"kind":"EnumValue","value":"USER"}},{"kind":"Argument","name":{"kind":"Name","value":"capacity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"grantedAt"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"language"},"value":{"kind":"Variable","name":{"kind":"Name","value":"language"}}}]}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ssin"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onlineServices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"language"},"value":{"kind":"Variable","name":{"kind":"Name","value":"language"}}}]}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<EnterpriseUsersQuery, EnterpriseUsersQueryVariables>;
+export const ErrorCatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ErrorCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"errorCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"codes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unauthenticatedReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"forbiddenReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"conflictReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeoutReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unavailableReasons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]} as unknown as DocumentNode<ErrorCatalogQuery, ErrorCatalogQueryVariables>;
 export const ExpiringRightsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExpiringRights"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnterpriseNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"within"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"30"}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"number"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"expiringSoon"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"within"},"value":{"kind":"Variable","name":{"kind":"Name","value":"within"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"assignment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ssin"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"mandate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"number"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ExpiringRightsQuery, ExpiringRightsQueryVariables>;
 export const AppointAccessManagerUntilDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AppointAccessManagerUntil"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnterpriseNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"person"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"validUntil"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appointAccessManager"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"enterprise"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"capacity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"person"},"value":{"kind":"Variable","name":{"kind":"Name","value":"person"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"validUntil"},"value":{"kind":"Variable","name":{"kind":"Name","value":"validUntil"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ssin"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}}]}}]}}]}}]} as unknown as DocumentNode<AppointAccessManagerUntilMutation, AppointAccessManagerUntilMutationVariables>;
 export const AddUserUntilDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddUserUntil"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnterpriseNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"person"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonInput"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"onlineServices"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"validUntil"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTime"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addUser"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"enterprise"},"value":{"kind":"Variable","name":{"kind":"Name","value":"enterprise"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"capacity"},"value":{"kind":"Variable","name":{"kind":"Name","value":"capacity"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"person"},"value":{"kind":"Variable","name":{"kind":"Name","value":"person"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"onlineServices"},"value":{"kind":"Variable","name":{"kind":"Name","value":"onlineServices"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"validUntil"},"value":{"kind":"Variable","name":{"kind":"Name","value":"validUntil"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"capacity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ssin"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"onlineServices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AddUserUntilMutation, AddUserUntilMutationVariables>;

@@ -41,6 +41,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -98,6 +99,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EnterpriseUsers(variables: Operations.EnterpriseUsersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnterpriseUsersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnterpriseUsersQuery>({ document: Operations.EnterpriseUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnterpriseUsers', 'query', variables);
+    },
+    ErrorCatalog(variables?: Operations.ErrorCatalogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ErrorCatalogQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ErrorCatalogQuery>({ document: Operations.ErrorCatalogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ErrorCatalog', 'query', variables);
     },
     ExpiringRights(variables: Operations.ExpiringRightsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ExpiringRightsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.ExpiringRightsQuery>({ document: Operations.ExpiringRightsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ExpiringRights', 'query', variables);

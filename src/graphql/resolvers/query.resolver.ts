@@ -10,6 +10,7 @@ import { decodeCursor, pageSize, toPage, type Page } from "../../read/read-model
 import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
+import { ErrorCatalog, errorCatalog } from "../types/error-catalog.type";
 import { RoleDefinition } from "../types/role-definition.type";
 import { message } from "../../i18n/messages";
 
@@ -26,6 +27,14 @@ export class QueryResolver {
   @Query(() => Person, { description: "The authenticated caller: their account and their roles." })
   me(@Ctx() { viewer }: Context): Person {
     return viewer!;
+  }
+
+  @Query(() => ErrorCatalog, {
+    description:
+      "Every error code and reason the gateway answers, with what each means. Answered to anyone, signed in or not: it is the published contract of the errors and tells nothing of the data.",
+  })
+  errorCatalog(): ErrorCatalog {
+    return errorCatalog;
   }
 
   @Query(() => [RoleDefinition], { description: "The role-task table: which tasks each role includes." })
