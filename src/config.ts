@@ -27,8 +27,11 @@ export interface Config {
   batchedRequests: boolean;
   /** The most operations one batch may hold; a longer one is refused before any runs (src/http/batch-limit.ts). */
   batchMaxOperations: number;
-  /** Requests per window per viewer (token subject) and per client IP (src/http/rate-limit.ts). */
-  rateLimitQuota: { perViewer: number; perClient: number; windowSeconds: number };
+  /**
+   * Requests per window per viewer (token subject) and per client IP, and the viewer's budget of cost points per
+   * window of its own (src/http/rate-limit.ts).
+   */
+  rateLimitQuota: { perViewer: number; perClient: number; windowSeconds: number; costPoints: number; costWindowSeconds: number };
   /** Prefix of every Redis key, so that several deployments can share one Redis. */
   redisPrefix: string;
   /** Express "trust proxy": the proxies whose X-Forwarded-For names the client IP (false: the socket's peer). */
@@ -155,11 +158,14 @@ function documentLimits(env: NodeJS.ProcessEnv): Config["limits"] {
   };
 }
 
+/** The rate limits; with them on, the cost budget must hold the costliest document the limits let through (MAX_COST). */
 function rateLimitQuota(env: NodeJS.ProcessEnv): Config["rateLimitQuota"] {
   return {
     perViewer: integer(env.RATE_LIMIT_PER_VIEWER, 300, "RATE_LIMIT_PER_VIEWER", { min: 1, max: 1_000_000 }),
     perClient: integer(env.RATE_LIMIT_PER_CLIENT, 1_200, "RATE_LIMIT_PER_CLIENT", { min: 1, max: 1_000_000 }),
     windowSeconds: integer(env.RATE_LIMIT_WINDOW, 60, "RATE_LIMIT_WINDOW", { min: 1, max: 86_400 }),
+    costPoints: integer(env.RATE_LIMIT_COST_POINTS, 100_000, "RATE_LIMIT_COST_POINTS", { min: 1, max: 1_000_000_000 }),
+    costWindowSeconds: integer(env.RATE_LIMIT_COST_WINDOW_S, 60, "RATE_LIMIT_COST_WINDOW_S", { min: 1, max: 86_400 }),
   };
 }
 
@@ -215,7 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const oidc = identity(env);
   const production = oidc !== null || env.NODE_ENV === "production";
   const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
-  return {
+  const config: Config = {
     port: integer(env.PORT, 4000, "PORT"),
     host: env.HOST || "0.0.0.0",
     ...database(env, databaseUrl),
@@ -255,4 +261,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     live: liveLimits(env),
     enterpriseCache: enterpriseCache(env),
   };
+  const { rateLimit, rateLimitQuota: quota, limits } = config;
+  if (rateLimit && quota.costPoints < limits.maxCost)
+    throw new ConfigError(
+      `RATE_LIMIT_COST_POINTS (${quota.costPoints}) must be at least MAX_COST (${limits.maxCost}): a document within the limits must fit a whole budget`,
+    );
+  return config;
 }

@@ -1,4 +1,4 @@
-import type { GraphQLError } from "graphql";
+import type { GraphQLError, OperationDefinitionNode } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader, requestReader } from "./database/readers";
 import { Access } from "./access/access";
@@ -17,6 +17,30 @@ import { isCurrentAt } from "./domain/validity";
 import type { ViewerRows } from "./identity/viewer";
 import { createRoleAssignmentPages } from "./read/role-assignment-pages";
 import { chooseLanguage, preferredLanguage } from "./i18n/language";
+
+/** The caller's budget of cost points in the current window, as it stands (src/http/rate-limit.ts). */
+export interface BudgetState {
+  limit: number;
+  remaining: number;
+  /** When the window ends and the whole budget is back. */
+  resetAt: Date;
+}
+
+/**
+ * The caller's budget of cost points, bound to one HTTP request (src/http/rate-limit.ts): the cost plugin
+ * (src/http/cost-budget.ts) reserves each operation's requested cost before it runs and settles its actual cost after.
+ * A null state: the budget could not be read (its store failed), and the request was let through.
+ */
+export interface CostBudget {
+  /** Takes `points`; when fewer remain, takes nothing and answers the refusal to throw (RATE_LIMITED, scope "cost", HTTP 429). */
+  reserve(points: number): Promise<{ state: BudgetState | null; refusal: GraphQLError | null }>;
+  /** Gives back what was reserved beyond the actual cost, or takes what the answer cost beyond it. */
+  settle(reserved: number, actual: number): Promise<BudgetState | null>;
+  /** The budget as it stands, taking nothing (for an answer whose operation never ran). */
+  peek(): Promise<BudgetState | null>;
+  /** Per operation of the request, once reserved: its requested cost and the budget then (what `Query.rateLimit` shows). */
+  readonly reserved: Map<OperationDefinitionNode, { cost: number; state: BudgetState | null }>;
+}
 
 /** Everything a resolver may use, created once per request: the viewer, the loaders, the access layer. */
 export interface Context {
@@ -67,6 +91,8 @@ export interface Context {
    * token its answer carries (src/http/consistency-tokens.ts). Null while nothing has committed.
    */
   committedState: ConsistencyToken | null;
+  /** The viewer's budget of cost points over HTTP; null for an anonymous caller, with RATE_LIMIT=off and over the WebSocket. */
+  costBudget: CostBudget | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -178,6 +204,8 @@ export interface ContextRequest {
    * the replicas, or the primary. Default: the replicas when configured, SQLite's read connection on a file database.
    */
   reader?: DataSource;
+  /** The viewer's budget of cost points, for an HTTP request with a viewer while rate limits are on. */
+  costBudget?: CostBudget | null;
 }
 
 export type ContextBuilder = (request: ContextRequest) => Context;
@@ -196,6 +224,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
     requestScope,
     batched = false,
     live = null,
+    costBudget = null,
     reader = requestReader(dataSource),
   }) => {
     const now = clock.now();
@@ -218,6 +247,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       requestScope,
       enterpriseCache,
       committedState: null,
+      costBudget,
     };
   };
 }

@@ -232,13 +232,17 @@ export class QueryTooComplexError extends LocalizedError {
   }
 }
 
-/** Too many requests from one viewer or client in the window; retry after `retryAfter` seconds (HTTP 429). */
+/**
+ * Too many requests from one viewer or client in the window, or a request that costs more than the viewer's budget
+ * has left (`scope: "cost"`); retry after `retryAfter` seconds (HTTP 429).
+ */
 export class RateLimitedError extends LocalizedError {
   constructor(
-    readonly scope: "viewer" | "client",
+    readonly scope: "viewer" | "client" | "cost",
     readonly retryAfter: number,
+    localized: Message = message("limits.rateLimited", { retryAfter }),
   ) {
-    super(message("limits.rateLimited", { retryAfter }), { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } });
+    super(localized, { code: "RATE_LIMITED", scope, retryAfter, http: { status: 429 } });
   }
 }
 

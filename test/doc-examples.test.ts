@@ -92,6 +92,20 @@ async function requestOf(example: DocExample, story: Story): Promise<HttpRequest
   return { method: "POST", path: "/graphql", headers, body: JSON.stringify({ query: request.block.text, variables }) };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * Every answer carries `extensions.cost` (docs/clients.md, "Cost and budget"): an example compares it only where it
+ * shows it, so that an example about something else need not repeat what its answer cost.
+ */
+function withoutUnshownCost(expected: unknown, actual: unknown): unknown {
+  if (!isRecord(expected) || !isRecord(actual) || !isRecord(actual.extensions)) return actual;
+  if (isRecord(expected.extensions) && "cost" in expected.extensions) return actual;
+  const { cost: _cost, ...extensions } = actual.extensions;
+  const { extensions: _extensions, ...rest } = actual;
+  return Object.keys(extensions).length > 0 ? { ...rest, extensions } : rest;
+}
+
 /** Runs one example and throws, naming the file and lines, when its answer is not the documented one. */
 async function runExample(example: DocExample, story: Story): Promise<void> {
   const where = `${example.file}:${example.line}`;
@@ -115,7 +129,8 @@ async function runExample(example: DocExample, story: Story): Promise<void> {
   } catch {
     throw new Error(`${where}: the gateway answered ${answer.status} with a body that is not JSON:\n${answer.text.slice(0, 2000)}`);
   }
-  const problems = differences(expected, actual);
+  const compared = withoutUnshownCost(expected, actual);
+  const problems = differences(expected, compared);
   if (example.status !== null && example.status !== answer.status)
     problems.unshift(`the HTTP status: expected ${example.status} (status=), got ${answer.status}`);
   if (problems.length > 0)
@@ -126,7 +141,7 @@ async function runExample(example: DocExample, story: Story): Promise<void> {
           .map((p) => `  ${p}`)
           .join("\n") +
         (problems.length > 20 ? `\n  … and ${problems.length - 20} more` : "") +
-        `\nThe gateway's answer (status ${answer.status}), to copy into the doc if it is the right one:\n${JSON.stringify(actual)}`,
+        `\nThe gateway's answer (status ${answer.status}), to copy into the doc if it is the right one:\n${JSON.stringify(compared)}`,
     );
 }
 

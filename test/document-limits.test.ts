@@ -125,6 +125,20 @@ describeEachDatabase("document limits", (dialect) => {
     }
   });
 
+  it("report each answer's requested cost and an actual cost no higher, for the start page and every SDK operation", async () => {
+    const costOf = (answer: Awaited<ReturnType<typeof graphql>>) => answer.cost;
+    const start = costOf(await graphql(gw.url, fullMyEnterprises, { token }))!;
+    // One enterprise: 1 + its fields, 20 role assignments estimated, 4 returned.
+    expect(start.requested).toBeGreaterThan(250);
+    expect(start.actual).toBeGreaterThan(20);
+    expect(start.actual).toBeLessThan(start.requested);
+    // Against an enterprise that does not exist, as above: nothing changes, and what was refused costs 1.
+    for (const { name, document, variables } of sdkOperations()) {
+      const cost = costOf(await graphql(gw.url, document, { token, variables }));
+      expect({ name, withinRequested: cost !== undefined && cost.actual <= cost.requested }).toEqual({ name, withinRequested: true });
+    }
+  });
+
   it("let a development IDE's introspection query through", async () => {
     const answer = await graphql(
       gw.url,

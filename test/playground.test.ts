@@ -82,7 +82,11 @@ describe("the playground in a browser", () => {
     const shown = await response
       .locator(".CodeMirror")
       .evaluate((editor) => (editor as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
-    expect(JSON.parse(shown)).toEqual({ data: { me: { ssin: person } } });
+    // The answer as the playground shows it, with what it cost (docs/clients.md, "Cost and budget").
+    expect(JSON.parse(shown)).toEqual({
+      data: { me: { ssin: person } },
+      extensions: { cost: expect.objectContaining({ requested: 1, actual: 1 }) },
+    });
     expect(requested.length).toBeGreaterThan(assets.length);
     expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
     expect(problems).toEqual([]);
@@ -199,7 +203,10 @@ describe("the playground's headers in a browser", () => {
         (response) => response.request().method() === "POST" && (response.request().postData() ?? "").includes("Who"),
       );
       await page.locator(".graphiql-execute-button").click();
-      await expect((await answered).json()).resolves.toEqual({ data: { me: { ssin: person } } });
+      await expect((await answered).json()).resolves.toEqual({
+        data: { me: { ssin: person } },
+        extensions: { cost: expect.objectContaining({ requested: 1, actual: 1 }) },
+      });
       await page.locator(".graphiql-response", { hasText: person }).waitFor();
 
       expect(Object.fromEntries(encodings)).toEqual(Object.fromEntries(assets.map((asset) => [asset, "gzip"])));
@@ -239,7 +246,10 @@ describe("the playground over HTTP", () => {
         headers: { accept: "application/json", "apollo-require-preflight": "true" },
       });
       expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-      await expect(response.json()).resolves.toEqual({ data: { __typename: "Query" } });
+      await expect(response.json()).resolves.toEqual({
+        data: { __typename: "Query" },
+        extensions: { cost: expect.objectContaining({ requested: 0, actual: 0 }) },
+      });
     } finally {
       await gw.stop();
     }

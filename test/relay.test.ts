@@ -46,6 +46,54 @@ function operationText(artifact: string | undefined): string {
 
 const compiled = compile(join(root, "schema", "schema.graphql"));
 
+type Direction = "forward" | "backward";
+type Arguments = { count: string; cursor: string };
+
+/** The connection arguments relay-compiler found for a refetchable fragment (its artifact's `refetch.connection`). */
+function paginationMetadata(artifact: string | undefined): Record<Direction, Arguments> {
+  const of = (direction: Direction): Arguments => {
+    const match = new RegExp(`"${direction}": \\{\\s*"count": "(\\w+)",\\s*"cursor": "(\\w+)"`).exec(artifact ?? "");
+    if (!match) throw new Error(`The artifact holds no ${direction} pagination metadata`);
+    return { count: match[1], cursor: match[2] };
+  };
+  return { forward: of("forward"), backward: of("backward") };
+}
+
+/**
+ * The variables usePaginationFragment's loadNext and loadPrevious send, by relay-runtime's getPaginationVariables:
+ * the count and cursor of the direction asked, and the other direction's set to null.
+ */
+function paginationVariables(
+  metadata: Record<Direction, Arguments>,
+  direction: Direction,
+  count: number,
+  cursor: string | null,
+  base: Record<string, unknown>,
+): Record<string, unknown> {
+  const other = metadata[direction === "forward" ? "backward" : "forward"];
+  const own = metadata[direction];
+  return { ...base, [own.cursor]: cursor, [own.count]: count, [other.cursor]: null, [other.count]: null };
+}
+
+type PageInfo = { endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null };
+type RelayPage = { edges: { cursor: string; node: { nodeId: string } }[]; pageInfo: PageInfo };
+
+/**
+ * How Relay's ConnectionHandler updates the connection in its store with a page: loadPrevious prepends its edges and
+ * takes the page's hasPreviousPage and startCursor; loadNext appends and takes hasNextPage and endCursor.
+ */
+function mergePage(stored: RelayPage, page: RelayPage, direction: Direction): RelayPage {
+  return direction === "backward"
+    ? {
+        edges: [...page.edges, ...stored.edges],
+        pageInfo: { ...stored.pageInfo, hasPreviousPage: page.pageInfo.hasPreviousPage, startCursor: page.pageInfo.startCursor },
+      }
+    : {
+        edges: [...stored.edges, ...page.edges],
+        pageInfo: { ...stored.pageInfo, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor },
+      };
+}
+
 describe("relay-compiler", () => {
   it("compiles the fixture's connections, refetchable fragments and node query against the emitted schema", () => {
     expect({ status: compiled.status, output: compiled.output }).toEqual({
@@ -55,6 +103,8 @@ describe("relay-compiler", () => {
     expect([...compiled.artifacts.keys()].filter((name) => name.endsWith("Query")).sort()).toEqual([
       "RelayAuditTrailPaginationQuery",
       "RelayAuditTrailQuery",
+      "RelayBothWaysPaginationQuery",
+      "RelayBothWaysQuery",
       "RelayEBoxMessagesPaginationQuery",
       "RelayEnterpriseListPaginationQuery",
       "RelayEnterpriseListQuery",
@@ -136,6 +186,46 @@ describeEachDatabase("Relay's operations on a real gateway", (dialect) => {
     );
     expect(audit.node.__typename).toBe("Enterprise");
     expect(audit.node.auditTrail.edges.length).toBeGreaterThan(0);
+  });
+
+  it("pages a bidirectional @connection backward with loadPrevious from its end, and forward with loadNext from its start", async () => {
+    const api = await gw.client(enterprise.mainAccessManager!);
+    const nodeId = (
+      await api.request<{ enterprise: { nodeId: string } }>(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { nodeId } }`, {
+        e: enterprise.number,
+      })
+    ).enterprise.nodeId;
+    const whole = await api.request<{ node: { auditTrail: { nodes: { nodeId: string }[] } } }>(
+      `query ($id: ID!) { node(id: $id) { ... on Enterprise { auditTrail(first: 100) { nodes { nodeId } } } } }`,
+      { id: nodeId },
+    );
+    const trail = whole.node.auditTrail.nodes.map((n) => n.nodeId);
+    expect(trail.length).toBeGreaterThan(4);
+
+    const metadata = paginationMetadata(compiled.artifacts.get("RelayBothWays_enterprise"));
+    expect(metadata).toEqual({ forward: { count: "first", cursor: "after" }, backward: { count: "last", cursor: "before" } });
+    const pageQuery = operationText(compiled.artifacts.get("RelayBothWaysPaginationQuery"));
+    const page = async (variables: Record<string, unknown>) =>
+      (await api.request<{ node: { auditTrail: RelayPage } }>(pageQuery, { nodeId, ...variables })).node.auditTrail;
+
+    // The query renders the last two (the fragment's default), then loadPrevious(2) until there is nothing before.
+    const initial = await api.request<{ node: { auditTrail: RelayPage } }>(operationText(compiled.artifacts.get("RelayBothWaysQuery")), {
+      id: nodeId,
+    });
+    let stored = initial.node.auditTrail;
+    expect(stored.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    for (let i = 0; i < 20 && stored.pageInfo.hasPreviousPage; i++)
+      stored = mergePage(stored, await page(paginationVariables(metadata, "backward", 2, stored.pageInfo.startCursor, {})), "backward");
+    expect(stored.edges.map((edge) => edge.node.nodeId)).toEqual(trail);
+    expect(stored.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+
+    // A refetch with the first two (the backward arguments null, as refetch({ first: 2, last: null }) sends), then loadNext(2).
+    stored = await page({ first: 2, after: null, last: null, before: null });
+    expect(stored.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    for (let i = 0; i < 20 && stored.pageInfo.hasNextPage; i++)
+      stored = mergePage(stored, await page(paginationVariables(metadata, "forward", 2, stored.pageInfo.endCursor, {})), "forward");
+    expect(stored.edges.map((edge) => edge.node.nodeId)).toEqual(trail);
+    expect(stored.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
   });
 
   it("answers pageInfo in both directions as Relay's connection spec reads it", async () => {

@@ -40,6 +40,8 @@ describeEachDatabase("the typed SDK", (dialect) => {
     // The error catalogue needs no token: a sign-in page words UNAUTHENTICATED with it.
     const { errorCatalog } = await getSdk(new GraphQLClient(gw.url), recordSuccess).ErrorCatalog();
     expect(errorCatalog.conflictReasons).toContainEqual({ reason: "ALREADY_ACTIVE", description: expect.stringMatching(/already active/) });
+    // Rate limits are off in the suites' gateways: no budget (test/cost.test.ts has it on).
+    expect(await user.RateLimit()).toEqual({ rateLimit: null });
 
     const main = await sdkFor(enterprise.mainAccessManager!);
     const mine = await main.MyEnterprises();

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from "../src/config";
 import { Person } from "../src/domain/entities";
 import { loadManifest, sha256Hex } from "../src/http/trusted-documents";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { send } from "./support/http";
 import { ssin } from "./support/identities";
 
 // Trusted documents are decided before any database work, so one dialect is enough here; the SDK suite runs on both.
@@ -24,13 +25,10 @@ const manifest: Record<string, string> = manifestJson;
 const persistedQuery = (document: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256Hex(document) } });
 const adHoc = "query AdHoc { me { ssin givenName } }";
 
+/** A JSON POST; the answer's body without its `extensions.cost` (test/support/http.ts). */
 async function post(gw: TestGateway, body: unknown, token?: string): Promise<{ status: number; body: GraphQLBody }> {
-  const response = await fetch(gw.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as GraphQLBody };
+  const answer = await send(gw.url, { body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: answer.status, body: answer.json as GraphQLBody };
 }
 
 /** A fetch that remembers the bodies it sent. */

@@ -92,7 +92,7 @@ export const directlyResolvedFields = new Set<string>();
  * allocations per call, 2,000 calls for a page of 1,000 role assignments (the benchmark's (c) measured it at about
  * a tenth of the execution time). None of what that handler adds is used here: no type-graphql middleware, no auth
  * checker, no validation, and object fields take only scalar and enum arguments. So once the schema is built, each
- * object field resolver whose parameters are the root, the context and such arguments calls its method directly,
+ * object field resolver whose parameters are the root, the context, the resolve info and such arguments calls its method directly,
  * with its parameters in the order the metadata gives; any other resolver keeps type-graphql's handler.
  */
 function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
@@ -116,6 +116,7 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
       .map((param): Resolve | null => {
         if (param.kind === "root" && !param.propertyName) return (root) => root;
         if (param.kind === "context" && !param.propertyName) return (_root, _args, context) => context;
+        if (param.kind === "info") return (_root, _args, _context, info) => info;
         const arg = param.kind === "arg" ? field.args.find((a) => a.name === param.name) : undefined;
         if (param.kind === "arg" && arg && !isInputObjectType(getNamedType(arg.type))) return (_root, args) => args[param.name];
         return null;

@@ -95,6 +95,8 @@ export const queryRules: Record<string, IRule | typeof allow> = {
   onlineServices: isAuthenticated,
   myEnterprises: isAuthenticated,
   myEnterprisesConnection: isAuthenticated,
+  // Only the caller's own budget: anonymous callers have none (they are bounded per client address).
+  rateLimit: isAuthenticated,
   enterprise: isAuthenticated,
   can: asksAsOfEnterpriseArgument,
   canUseOnlineService: asksAsOfEnterpriseArgument,

@@ -8,6 +8,7 @@ import type { Config } from "../config";
 import type { Context } from "../context";
 import { compiledExecution } from "./compiled-execution";
 import { consistencyTokens } from "./consistency-tokens";
+import { costBudget } from "./cost-budget";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
@@ -43,6 +44,7 @@ export async function startApollo({
 }): Promise<{ apollo: ApolloServer<Context>; compiledDocuments?: () => number }> {
   const budgeted = withResponseBudget(schema);
   const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted, maxDocuments: config.compiledDocuments }) : null;
+  const costs = costBudget();
   const apollo = new ApolloServer<Context>({
     // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
     ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),
@@ -74,9 +76,13 @@ export async function startApollo({
       documentLimits<Context>(config.limits, {
         // The viewer's enterprises, which myEnterprises reads anyway (the access layer keeps them for the request).
         rootListSizes: { myEnterprises: async ({ viewer, access }) => (viewer ? (await access.visibleEnterpriseIds()).size : 0) },
+        // The requested cost, reserved from the viewer's budget before the operation runs.
+        onCost: costs.onCost,
       }),
       // After the plugins that add errors as the answer is sent: it names the input of every error the document places.
       inputPaths(),
+      // After the response budget, which may replace the answer: it settles the actual cost and adds extensions.cost.
+      costs.plugin,
       // After the plugins that add or replace errors as the answer is sent: it words them all for the request.
       operationLanguage(),
       // After formatError has named an unavailable database UNAVAILABLE: 503 with Retry-After.

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { ApolloServerPlugin, GraphQLRequest } from "@apollo/server";
 import {
   getNullableType,
   isLeafType,
@@ -28,6 +28,13 @@ export interface DocumentLimits {
   maxTokens: number;
 }
 
+/** Told an operation's requested cost (see `documentLimits`). */
+export type OnCost<TContext> = (
+  operation: { request: GraphQLRequest; contextValue: TContext; operation: OperationDefinitionNode },
+  cost: number,
+  withinLimits: boolean,
+) => Promise<void>;
+
 /** What an unpaginated list (capacities, roles, clients...) is assumed to hold when its real length is not known. */
 export const unpaginatedListSize = 10;
 
@@ -36,7 +43,14 @@ export const unpaginatedListSize = 10;
  * every task of the role-task table. Counted as 0, a provider's staff could ask it of thousands of enterprises
  * for a cost of 1.
  */
-const computedScalarCosts: ReadonlyMap<string, number> = new Map([["Enterprise.myTasks", tasks.length]]);
+const computedScalarCosts: ReadonlyMap<string, number> = new Map([
+  ["Enterprise.myTasks", tasks.length],
+  // The caller's own budget (src/graphql/resolvers/rate-limit.resolver.ts) costs nothing, so asking it never spends it.
+  ["Query.rateLimit", 0],
+]);
+
+/** What a field counts whatever it selects (`myTasks`, `rateLimit`), keyed `Type.field`; undefined for the others. */
+export const costOfComputedField = (field: string): number | undefined => computedScalarCosts.get(field);
 
 /**
  * The real lengths of unpaginated lists, known before execution, keyed `Type.field` (e.g. `Query.myEnterprises`):
@@ -47,7 +61,7 @@ export type KnownListSizes = ReadonlyMap<string, number>;
 /**
  * The cost counts the objects a document may return. A scalar or enum field costs nothing (it comes with its
  * object's row) unless it is computed (`computedScalarCosts`); any other field costs 1 plus the cost of its selection times the number of items it may return:
- * `first` (the field's default when absent or null: 50, 100 for `expiringSoon`) for a paginated field, the number of `ids` for `nodes(ids:)`, the
+ * `last` or else `first` (the field's default when absent or null: 50, 100 for `expiringSoon`) for a paginated field, the number of `ids` for `nodes(ids:)`, the
  * real length for a list in `knownSizes`, `unpaginatedListSize` for another list without `first`, 1 for an object. The
  * edges (and nodes) of a connection are not multiplied again: their connection counted `first`.
  */
@@ -59,9 +73,17 @@ export const costEstimator =
     if (computed !== undefined) return computed;
     if (isLeafType(nullable)) return 0;
     if ("first" in args) {
-      // `first: null` reads as the field's own default (its resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
+      // A connection paged backward counts `last`; otherwise `first: null` reads as the field's own default (its
+      // resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
       const declared = field.args.find((a) => a.name === "first")?.defaultValue;
-      const first = typeof args.first === "number" ? args.first : typeof declared === "number" ? declared : 50;
+      const first =
+        typeof args.last === "number"
+          ? args.last
+          : typeof args.first === "number"
+            ? args.first
+            : typeof declared === "number"
+              ? declared
+              : 50;
       return 1 + Math.max(0, first) * childComplexity;
     }
     // `nodes(ids:)` returns one object per id asked (at most 100), whatever its list would be assumed to hold.
@@ -177,6 +199,7 @@ export function documentLimits<TContext extends object>(
   limits: DocumentLimits,
   {
     rootListSizes = {},
+    onCost,
   }: {
     /**
      * Unpaginated root lists whose length the request can learn cheaply before execution (`myEnterprises`: the
@@ -185,6 +208,11 @@ export function documentLimits<TContext extends object>(
      * failed lookup cannot let a list run under the estimate.
      */
     rootListSizes?: Record<string, (context: TContext) => Promise<number>>;
+    /**
+     * Given the operation's cost once known, before it is refused over the limit (`withinLimits` false) or runs: the
+     * cost budget (src/http/cost-budget.ts) records it and, within the limits, spends it; a refusal it throws stands.
+     */
+    onCost?: OnCost<TContext>;
   } = {},
 ): ApolloServerPlugin<TContext> {
   const shapes = new WeakMap<OperationDefinitionNode, Shape>();
@@ -226,6 +254,7 @@ export function documentLimits<TContext extends object>(
           const compute = () => costOf(schema, document, operation, request.variables, maxFields, knownSizes);
           const inputs = costKey(request.variables, knownSizes);
           const cost = inputs === null ? compute() : rememberedCost(inputs, operation, compute);
+          if (cost !== null && Number.isFinite(cost)) await onCost?.({ request, contextValue, operation }, cost, cost <= limits.maxCost);
           if (cost !== null && cost > limits.maxCost) throw new QueryTooComplexError("cost", limits.maxCost, cost);
         },
         async willSendResponse({ response }) {

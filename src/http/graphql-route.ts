@@ -23,7 +23,8 @@ type HttpRequest = { req: Request; res: Response };
  * limit (before the body is read), the JSON body, the request id, a batch bounded and counted, the trusted documents'
  * guard, then Apollo within the request's deadline. The context of a request with an Authorization header comes
  * through the front door (src/http/authenticate.ts), whose admission is one request of the viewer's rate limit per
- * operation; without one, the request is anonymous. A request that sends a `Consistency-Token` back reads, the viewer
+ * operation; without one, the request is anonymous. A viewer's context carries their budget of cost points, which the
+ * cost plugin spends (src/http/cost-budget.ts). A request that sends a `Consistency-Token` back reads, the viewer
  * included, from a state at least that fresh (src/database/fresh-reads.ts), chosen once it has been admitted.
  */
 export function graphqlRoute({
@@ -48,7 +49,7 @@ export function graphqlRoute({
   const admit: Admission<HttpRequest> = (identity, { req, res }) =>
     rateLimits.perViewer(identity.ssin, res, config.batchedRequests ? operationsIn(req.body as unknown) : 1);
   const context = async (request: HttpRequest): Promise<Context> => {
-    const { req } = request;
+    const { req, res } = request;
     const scope = scopeOf(req);
     try {
       const requested = requestedConsistency(req.headers[consistencyTokenHeader.toLowerCase()], consistencyTokenHeader, {
@@ -66,6 +67,7 @@ export function graphqlRoute({
         acceptLanguage: req.headers["accept-language"],
         requestScope: scope,
         batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
+        costBudget: viewerRows ? rateLimits.costBudget(viewerRows.person.ssin, res) : null,
         reader: await reader(),
       });
       scope.bindMessageLanguage(() => messageLanguageFor(context));

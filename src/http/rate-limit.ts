@@ -4,7 +4,9 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { BudgetState, CostBudget } from "../context";
 import { RateLimitedError } from "../errors";
+import { message } from "../i18n/messages";
 import { requestIdOf } from "./request-id";
 import { inLanguage } from "./format-error";
 import { headerLanguage } from "../i18n/language";
@@ -14,6 +16,9 @@ export interface RateLimitQuota {
   perViewer: number;
   perClient: number;
   windowSeconds: number;
+  /** The viewer's budget of cost points per `costWindowSeconds` (src/http/cost-budget.ts spends it). */
+  costPoints: number;
+  costWindowSeconds: number;
 }
 
 export interface RateLimits {
@@ -34,6 +39,8 @@ export interface RateLimits {
    * viewer's national number): the refusal to report, or null when allowed.
    */
   take(scope: "client" | "viewer", key: string | undefined): Promise<RateLimitedError | null>;
+  /** The viewer's budget of cost points, for one HTTP request (its answer carries the headers); null when limits are off. */
+  costBudget(subject: string, res: Response): CostBudget | null;
 }
 
 const unlimited: RateLimits = {
@@ -41,6 +48,7 @@ const unlimited: RateLimits = {
   perBatch: (_req, _res, next) => next(),
   perViewer: async () => undefined,
   take: async () => null,
+  costBudget: () => null,
 };
 
 /**
@@ -96,17 +104,50 @@ async function takePoints(
   }
 }
 
-function announce(res: Response, limit: number, windowSeconds: number, state: RateLimiterRes): void {
-  res.setHeader("RateLimit-Limit", String(limit));
-  res.setHeader("RateLimit-Remaining", String(Math.max(0, state.remainingPoints)));
-  res.setHeader("RateLimit-Reset", String(Math.ceil(state.msBeforeNext / 1000)));
-  res.setHeader("RateLimit-Policy", `${limit};w=${windowSeconds}`);
+/** The quota announced in an answer's RateLimit headers, and the share of it left then. */
+const announced = new WeakMap<Response, { quota: Quota; share: number }>();
+
+interface Quota {
+  limit: number;
+  windowSeconds: number;
+  /** The cost budget, named so in RateLimit-Policy (`comment="cost points"`). */
+  cost?: boolean;
 }
 
+/**
+ * Announces a quota in the answer's RateLimit headers when it is the tightest met so far (the smallest share left),
+ * when it refuses the request, or anew when it is the one announced (the cost budget, settled after the answer ran):
+ * the headers always name the quota that will refuse the caller first.
+ */
+function announce(res: Response, quota: Quota, state: RateLimiterRes, refused = false): void {
+  const remaining = Math.max(0, state.remainingPoints);
+  const share = remaining / quota.limit;
+  const before = announced.get(res);
+  if (!refused && before && before.quota !== quota && share >= before.share) return;
+  if (before?.share === Number.NEGATIVE_INFINITY) return;
+  announced.set(res, { quota, share: refused ? Number.NEGATIVE_INFINITY : share });
+  res.setHeader("RateLimit-Limit", String(quota.limit));
+  res.setHeader("RateLimit-Remaining", String(remaining));
+  res.setHeader("RateLimit-Reset", String(Math.ceil(state.msBeforeNext / 1000)));
+  res.setHeader("RateLimit-Policy", `${quota.limit};w=${quota.windowSeconds}${quota.cost ? ';comment="cost points"' : ""}`);
+}
+
+const secondsLeft = (state: RateLimiterRes) => Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+
 function refusal(res: Response, scope: "client" | "viewer", state: RateLimiterRes): RateLimitedError {
-  const error = new RateLimitedError(scope, Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+  const error = new RateLimitedError(scope, secondsLeft(state));
   res.setHeader("Retry-After", String(error.retryAfter));
   return error;
+}
+
+/** The budget as a client is shown it: the end of its window to the second, so that answers of one window agree. */
+function budgetState(limit: number, state: RateLimiterRes | null, windowSeconds: number): BudgetState {
+  const msLeft = state ? state.msBeforeNext : windowSeconds * 1000;
+  return {
+    limit,
+    remaining: state ? Math.max(0, state.remainingPoints) : limit,
+    resetAt: new Date(Math.ceil((Date.now() + msLeft) / 1000) * 1000),
+  };
 }
 
 /** HTTP 429 with the RATE_LIMITED error, in the request's language: the client's quota is spent before GraphQL runs. */
@@ -121,11 +162,12 @@ function answerClientRefused(req: Request, res: Response, error: RateLimitedErro
 }
 
 /**
- * Rate limits per client IP and per viewer (token subject), in fixed windows. In memory by default; with Redis, every
- * process of the deployment counts against the same quota, and while Redis is unreachable each process counts on its
- * own (the insurance limiter) rather than refusing or waiting. Each answer carries the tighter of the two quotas in
- * RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds), and RateLimit-Policy; a refusal is HTTP 429 with
- * Retry-After and a RATE_LIMITED error.
+ * Rate limits per client IP and per viewer (token subject), in fixed windows, and each viewer's budget of cost points
+ * (RATE_LIMIT_COST_POINTS per RATE_LIMIT_COST_WINDOW_S). In memory by default; with Redis, every process of the
+ * deployment counts against the same quotas, and while Redis is unreachable each process counts on its own (the
+ * insurance limiter) rather than refusing or waiting. Each answer carries the tightest quota (the smallest share left)
+ * in RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (seconds), and RateLimit-Policy; a refusal is HTTP 429
+ * with Retry-After and a RATE_LIMITED error, and carries the quota that refused.
  */
 export function createRateLimits({
   enabled,
@@ -143,16 +185,77 @@ export function createRateLimits({
   if (!enabled) return unlimited;
   const clients = limiter("client", quota.perClient, quota.windowSeconds, redis, prefix);
   const viewers = limiter("viewer", quota.perViewer, quota.windowSeconds, redis, prefix);
-  const remainingOfClient = new WeakMap<Response, number>();
+  const costs = limiter("cost", quota.costPoints, quota.costWindowSeconds, redis, prefix);
+  const clientQuota: Quota = { limit: quota.perClient, windowSeconds: quota.windowSeconds };
+  const viewerQuota: Quota = { limit: quota.perViewer, windowSeconds: quota.windowSeconds };
+  const costQuota: Quota = { limit: quota.costPoints, windowSeconds: quota.costWindowSeconds, cost: true };
 
   /** Takes `points` of the client's quota: on, or answered 429 RATE_LIMITED. */
   const chargeClient = async (req: Request, res: Response, next: () => void, points: number) => {
     const outcome = await takePoints(clients, clientKey(req.ip ?? req.socket.remoteAddress), logger, requestIdOf(req), points);
     if (!outcome) return next();
-    announce(res, quota.perClient, quota.windowSeconds, outcome.state);
-    remainingOfClient.set(res, outcome.state.remainingPoints);
+    announce(res, clientQuota, outcome.state, !outcome.allowed);
     if (outcome.allowed) return next();
     answerClientRefused(req, res, refusal(res, "client", outcome.state));
+  };
+
+  /**
+   * The viewer's budget for one request. A refused reservation is given back at once, so that a cheaper request may
+   * still pass. The budget's store failing lets the request through with an unknown state (null), as the quotas do.
+   */
+  const costBudget = (subject: string, res: Response): CostBudget => {
+    const key = viewerKey(subject);
+    const failed = (err: unknown): null => {
+      logger.warn({ requestId: requestIdOf(res.req), err }, "cost budget failed; request let through");
+      return null;
+    };
+    const shown = (state: RateLimiterRes | null) => budgetState(quota.costPoints, state, quota.costWindowSeconds);
+    return {
+      reserved: new Map(),
+      async reserve(points) {
+        let state: RateLimiterRes;
+        try {
+          state = await costs.consume(key, points);
+        } catch (outcome) {
+          if (!(outcome instanceof RateLimiterRes)) return { state: failed(outcome), refusal: null };
+          const back = await costs.reward(key, points).catch(() => outcome);
+          announce(res, costQuota, back, true);
+          const retryAfter = secondsLeft(back);
+          res.setHeader("Retry-After", String(retryAfter));
+          const remaining = Math.max(0, back.remainingPoints);
+          const refusal = new RateLimitedError(
+            "cost",
+            retryAfter,
+            message("limits.costBudget", { requested: points, remaining, limit: quota.costPoints, retryAfter }),
+          );
+          return { state: shown(back), refusal };
+        }
+        announce(res, costQuota, state);
+        return { state: shown(state), refusal: null };
+      },
+      async peek() {
+        try {
+          return shown(await costs.get(key));
+        } catch (err) {
+          return failed(err);
+        }
+      },
+      async settle(reserved, actual) {
+        try {
+          const difference = reserved - actual;
+          const state =
+            difference > 0
+              ? await costs.reward(key, difference)
+              : difference < 0
+                ? await costs.penalty(key, -difference)
+                : await costs.get(key);
+          if (state) announce(res, costQuota, state);
+          return shown(state);
+        } catch (err) {
+          return failed(err);
+        }
+      },
+    };
   };
 
   return {
@@ -164,14 +267,14 @@ export function createRateLimits({
     async perViewer(subject, res, operations = 1) {
       const outcome = await takePoints(viewers, viewerKey(subject), logger, requestIdOf(res.req), operations);
       if (!outcome) return;
-      if (outcome.state.remainingPoints < (remainingOfClient.get(res) ?? Number.POSITIVE_INFINITY) || !outcome.allowed)
-        announce(res, quota.perViewer, quota.windowSeconds, outcome.state);
+      announce(res, viewerQuota, outcome.state, !outcome.allowed);
       if (!outcome.allowed) throw refusal(res, "viewer", outcome.state);
     },
     async take(scope, key) {
       const outcome =
         scope === "client" ? await takePoints(clients, clientKey(key), logger) : await takePoints(viewers, viewerKey(key ?? ""), logger);
-      return outcome && !outcome.allowed ? new RateLimitedError(scope, Math.max(1, Math.ceil(outcome.state.msBeforeNext / 1000))) : null;
+      return outcome && !outcome.allowed ? new RateLimitedError(scope, secondsLeft(outcome.state)) : null;
     },
+    costBudget,
   };
 }

@@ -176,6 +176,12 @@ export const messages = {
     FR: "Une page contient entre 0 et {max} éléments",
     DE: "Eine Seite enthält zwischen 0 und {max} Einträge",
   },
+  "input.firstWithLast": {
+    EN: "Ask for the first items or for the last ones, not both at once",
+    NL: "Vraag de eerste elementen of de laatste, niet beide tegelijk",
+    FR: "Demandez les premiers éléments ou les derniers, pas les deux à la fois",
+    DE: "Fragen Sie die ersten Einträge oder die letzten ab, nicht beide zugleich",
+  },
   "input.tooManyIds": {
     EN: "At most {max} identifiers can be asked at once",
     NL: "Er kunnen hoogstens {max} identificaties tegelijk gevraagd worden",
@@ -558,6 +564,12 @@ export const messages = {
     NL: "Te veel aanvragen; probeer opnieuw over {retryAfter} s",
     FR: "Trop de requêtes ; réessayez dans {retryAfter} s",
     DE: "Zu viele Anfragen; versuchen Sie es in {retryAfter} s erneut",
+  },
+  "limits.costBudget": {
+    EN: "This request costs {requested} points and {remaining} of your {limit} remain in this window; retry in {retryAfter} s",
+    NL: "Deze aanvraag kost {requested} punten en er blijven u {remaining} van uw {limit} over in deze periode; probeer opnieuw over {retryAfter} s",
+    FR: "Cette requête coûte {requested} points et il vous en reste {remaining} sur {limit} dans cette période ; réessayez dans {retryAfter} s",
+    DE: "Diese Anfrage kostet {requested} Punkte, und von Ihren {limit} bleiben in diesem Zeitraum {remaining}; versuchen Sie es in {retryAfter} s erneut",
   },
   "limits.persistedQueryOnly": {
     EN: "This gateway runs only trusted documents: send extensions.persistedQuery.sha256Hash of a document of its manifest, without query text",

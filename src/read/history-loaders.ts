@@ -15,7 +15,7 @@ import {
   ServiceProviderMandate,
 } from "../domain/entities";
 import { createLoaders, type Loaders } from "./loaders";
-import type { Page } from "./read-models";
+import type { Page, PageWindow } from "./read-models";
 import { keysetPage } from "./keyset-page";
 
 /**
@@ -186,10 +186,9 @@ export async function roleAssignmentsAsOf(
     enterpriseId,
     role,
     capacity,
-    size,
-    afterId,
+    window,
     asOf,
-  }: { enterpriseId: number; role: Role | null; capacity: string | null; size: number; afterId: number | null; asOf: Date },
+  }: { enterpriseId: number; role: Role | null; capacity: string | null; window: PageWindow; asOf: Date },
 ): Promise<Page<RoleAssignment>> {
   const query = manager
     .createQueryBuilder(RoleAssignment, "row")
@@ -197,7 +196,7 @@ export async function roleAssignmentsAsOf(
     .andWhere(wasCurrentAt.sql("row", "role_assignment"), { asOf });
   if (role) query.andWhere("row.role = :role", { role });
   if (capacity) query.andWhere("row.capacity_code = :capacity", { capacity });
-  const page = await keysetPage(query, { size, afterId, direction: "ASC" });
+  const page = await keysetPage(query, { window, order: "ASC" });
   await withServicesAsOf(manager, page.nodes, asOf);
   return page;
 }

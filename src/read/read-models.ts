@@ -91,16 +91,87 @@ export function pageSize(first: number | null | undefined, field = "first"): num
   return size;
 }
 
-/** Builds a page from rows fetched with limit size + 1 (the extra row only tells that there is a next page). */
-export function toPage<T extends { id: number }>(rows: T[], size: number, totalCount: number): Page<T> {
-  const nodes = rows.slice(0, size);
+/**
+ * Which slice of a list a page is, as Relay's connection arguments ask for it: the first `size` items (`first`), or
+ * the last `size` items (`last`), of the items between the `after` and `before` cursors, each optional. The cursors
+ * are keyset positions (row ids), never offsets.
+ */
+export interface PageWindow {
+  take: "first" | "last";
+  size: number;
+  afterId: number | null;
+  beforeId: number | null;
+}
+
+/** The arguments of a connection field as a client sent them; `firstGiven`: whether `first` was written, not defaulted. */
+export interface PageArguments {
+  first: number | null | undefined;
+  after: string | null | undefined;
+  last: number | null | undefined;
+  before: string | null | undefined;
+  firstGiven: boolean;
+}
+
+/**
+ * The window the arguments ask for: `last` (0 to 100) pages backward, `first` (0 to 100, 50 when absent) forward;
+ * both at once is BAD_USER_INPUT (`last`), as are bad cursors (`after`, `before`).
+ */
+export function pageWindow({ first, after, last, before, firstGiven }: PageArguments): PageWindow {
+  const backward = last !== null && last !== undefined;
+  if (backward && firstGiven && first !== null && first !== undefined) throw new BadUserInputError("last", message("input.firstWithLast"));
+  return {
+    take: backward ? "last" : "first",
+    size: backward ? pageSize(last, "last") : pageSize(first),
+    afterId: decodeCursor(after, "after"),
+    beforeId: decodeCursor(before, "before"),
+  };
+}
+
+/** The first page of a list: what a loader asks for when it lists from the start. */
+export const firstPage = (size: number): PageWindow => ({ take: "first", size, afterId: null, beforeId: null });
+
+/**
+ * Whether the list holds items outside the cursors, in list order: at or before the `after` cursor, at or after the
+ * `before` cursor (false for a cursor not given). They make `hasPreviousPage` and `hasNextPage` exact both ways.
+ */
+export interface Beyond {
+  after: boolean;
+  before: boolean;
+}
+
+/**
+ * Builds a page from the rows read in the direction of travel, at most `size + 1` of them: in list order for
+ * `first`, from the `before` end backward for `last`. The extra row tells that more items lie that way; `beyond`
+ * tells what lies past the cursors. So both `hasNextPage` and `hasPreviousPage` are exact, whichever way one pages
+ * (Relay's connection spec lets them be false where a server cannot tell cheaply; here it always can).
+ */
+export function toPage<T extends { id: number }>(rows: T[], window: PageWindow, totalCount: number, beyond: Beyond): Page<T> {
+  const more = rows.length > window.size;
+  const travelled = rows.slice(0, window.size);
+  const nodes = window.take === "first" ? travelled : travelled.reverse();
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  // Lists page forward only (first/after): Relay's connection spec lets such a server answer hasPreviousPage false.
   const pageInfo = {
-    hasNextPage: rows.length > size,
-    hasPreviousPage: false,
+    hasNextPage: window.take === "first" ? more || beyond.before : beyond.before,
+    hasPreviousPage: window.take === "last" ? more || beyond.after : beyond.after,
     startCursor: edges[0]?.cursor ?? null,
     endCursor: edges.at(-1)?.cursor ?? null,
   };
   return { edges, nodes, pageInfo, totalCount };
+}
+
+/**
+ * A page of a list held whole, in list order: `start` is the index of its first item after the `after` cursor (0
+ * without one), `end` the index of its first item at or after the `before` cursor (the list's length without one).
+ */
+export function pageOfList<T extends { id: number }>(list: readonly T[], window: PageWindow, start: number, end: number): Page<T> {
+  const inside = list.slice(start, Math.max(start, end));
+  const rows =
+    window.take === "first" ? inside.slice(0, window.size + 1) : inside.slice(Math.max(0, inside.length - window.size - 1)).reverse();
+  return toPage(rows, window, list.length, { after: start > 0, before: end < list.length });
+}
+
+/** The index of the first item of `list` for which `found` holds; the list's length when none does. */
+export function indexWhere<T>(list: readonly T[], found: (item: T) => boolean): number {
+  const index = list.findIndex(found);
+  return index < 0 ? list.length : index;
 }

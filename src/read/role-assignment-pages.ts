@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { RoleAssignment } from "../domain/entities";
-import { toPage, type Page } from "./read-models";
+import { indexWhere, pageOfList, toPage, type Page, type PageWindow } from "./read-models";
 import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
 import { enterpriseWideRoles, type Role } from "../domain/roles";
 import { isCurrentAt } from "../domain/validity";
@@ -12,8 +12,8 @@ export interface RoleAssignmentPageKey {
   enterpriseId: number;
   role: Role | null;
   capacity: string | null;
-  size: number;
-  afterId: number | null;
+  /** The page: the first or last items between two keyset positions (src/read/read-models.ts). */
+  window: PageWindow;
   /**
    * null: every assignment. Otherwise only the enterprise-wide roles, the assignments of `personId` and those in
    * `capacities` (what a member who is not a legal representative or main access manager may list).
@@ -73,12 +73,12 @@ export function createRoleAssignmentPages(
 }
 
 /**
- * The page of `key` from the enterprise's model: the same rows, order and count as the statements below (the
- * model's assignments are those not ended, by id; the ones current at `now` are kept here, as their SQL does).
+ * The page of `key` from the enterprise's model: the same rows, order, count and page info as the statements below
+ * (the model's assignments are those not ended, by id; the ones current at `now` are kept here, as their SQL does).
  */
 function pageOfModel(
   model: EnterpriseReadModel,
-  { role, capacity, size, afterId, visibleTo }: RoleAssignmentPageKey,
+  { role, capacity, window, visibleTo }: RoleAssignmentPageKey,
   now: Date,
 ): Page<RoleAssignment> {
   const capacities = visibleTo ? new Set(visibleTo.capacities) : null;
@@ -92,13 +92,10 @@ function pageOfModel(
         a.personId === visibleTo.personId ||
         (a.capacityCode !== null && capacities!.has(a.capacityCode))),
   );
-  const rows: RoleAssignment[] = [];
-  for (const a of matching) {
-    if (afterId !== null && a.id <= afterId) continue;
-    rows.push(a);
-    if (rows.length > size) break;
-  }
-  return toPage(rows, size, matching.length);
+  const { afterId, beforeId } = window;
+  const start = afterId === null ? 0 : indexWhere(matching, (a) => a.id > afterId);
+  const end = beforeId === null ? matching.length : indexWhere(matching, (a) => a.id >= beforeId);
+  return pageOfList(matching, window, start, end);
 }
 
 function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
@@ -107,38 +104,46 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
     async (keys) => {
       const groups = new Map<string, RoleAssignmentPageKey[]>();
       for (const key of keys) {
-        const shape = JSON.stringify([key.role, key.capacity, key.size, key.afterId, key.visibleTo]);
+        const shape = JSON.stringify([key.role, key.capacity, key.window, key.visibleTo]);
         groups.set(shape, [...(groups.get(shape) ?? []), key]);
       }
       const pages = new Map<string, Page<RoleAssignment>>();
       for (const group of groups.values()) {
-        const { size, afterId } = group[0];
+        const { window } = group[0];
+        const { take, size, afterId, beforeId } = window;
         const { shape, where, params } = filter(group[0], padded([...new Set(group.map((k) => k.enterpriseId))]), now);
+        // What lies past each cursor comes with the counts: hasPreviousPage and hasNextPage are exact both ways.
+        const beyond = (table: TableSql) =>
+          (afterId !== null ? `, SUM(CASE WHEN t.${table.column("id")} <= ? THEN 1 ELSE 0 END) AS beyondAfter` : "") +
+          (beforeId !== null ? `, SUM(CASE WHEN t.${table.column("id")} >= ? THEN 1 ELSE 0 END) AS beyondBefore` : "");
+        const cursors = [...(afterId !== null ? [afterId] : []), ...(beforeId !== null ? [beforeId] : [])];
         const counted = await rows.raw(
           RoleAssignment,
-          `count|${shape}`,
+          `count|${shape}|${afterId !== null}|${beforeId !== null}`,
           (table) =>
-            `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
-          params,
+            `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total${beyond(table)} FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
+          [...cursors, ...params],
         );
-        const totals = new Map(counted.map((c) => [Number(c.enterpriseId), Number(c.total)]));
-        // Even for first: 0 one row is read: it tells whether there is a next page.
+        const totals = new Map(counted.map((c) => [Number(c.enterpriseId), c]));
+        // Even for a page of 0 one row is read: it tells whether there is more that way. Each enterprise's rows are
+        // numbered in the direction of travel: from the start for `first`, from the end for `last`.
         const found = await rows.query(
           RoleAssignment,
-          `rows|${shape}|${afterId !== null}`,
+          `rows|${shape}|${take}|${afterId !== null}|${beforeId !== null}`,
           (table) =>
-            `SELECT ${table.columns("w")} FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.${table.column("enterpriseId")} ORDER BY t.${table.column("id")}) AS rn` +
-            ` FROM ${table.table} t WHERE ${where(table)}${afterId !== null ? ` AND t.${table.column("id")} > ?` : ""}) w WHERE w.rn <= ? ORDER BY w.${table.column("id")}`,
-          [...params, ...(afterId !== null ? [afterId] : []), size + 1],
+            `SELECT ${table.columns("w")} FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.${table.column("enterpriseId")} ORDER BY t.${table.column("id")}${take === "last" ? " DESC" : ""}) AS rn` +
+            ` FROM ${table.table} t WHERE ${where(table)}${afterId !== null ? ` AND t.${table.column("id")} > ?` : ""}${beforeId !== null ? ` AND t.${table.column("id")} < ?` : ""}) w WHERE w.rn <= ? ORDER BY w.${table.column("id")}`,
+          [...params, ...cursors, size + 1],
         );
         for (const key of group) {
+          const inList = found.filter((r) => r.enterpriseId === key.enterpriseId);
+          const count = totals.get(key.enterpriseId);
           pages.set(
             cacheKey(key),
-            toPage(
-              found.filter((r) => r.enterpriseId === key.enterpriseId),
-              size,
-              totals.get(key.enterpriseId) ?? 0,
-            ),
+            toPage(take === "first" ? inList : inList.reverse(), window, Number(count?.total ?? 0), {
+              after: Number(count?.beyondAfter ?? 0) > 0,
+              before: Number(count?.beyondBefore ?? 0) > 0,
+            }),
           );
         }
       }
@@ -149,5 +154,5 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
 }
 
 function cacheKey(key: RoleAssignmentPageKey): string {
-  return JSON.stringify([key.enterpriseId, key.role, key.capacity, key.size, key.afterId, key.visibleTo]);
+  return JSON.stringify([key.enterpriseId, key.role, key.capacity, key.window, key.visibleTo]);
 }

@@ -12,8 +12,22 @@ export interface HttpAnswer {
   headers: Headers;
   /** The body as sent, to look for what must never leak. */
   text: string;
-  /** The body as JSON, or null when it is not JSON. */
+  /**
+   * The body as JSON, or null when it is not JSON; without `extensions.cost`, which every answer of the pipeline
+   * carries: suites that compare whole answers compare what the operation answered, and read the cost in `cost`.
+   */
   json: { data?: Record<string, unknown> | null; errors?: GraphQLErrorBody[]; extensions?: Record<string, unknown> } | null;
+  /** The answer's `extensions.cost` (src/http/cost-budget.ts, test/cost.test.ts), undefined when it has none. */
+  cost: { requested: number; actual: number; limit: number | null; remaining: number | null; resetAt: string | null } | undefined;
+}
+
+/** `extensions.cost` taken out of an answer (`extensions` dropped when nothing else is left in it). */
+function withoutCost(json: HttpAnswer["json"]): { json: HttpAnswer["json"]; cost: HttpAnswer["cost"] } {
+  if (json === null || typeof json !== "object" || Array.isArray(json) || !json.extensions || !("cost" in json.extensions))
+    return { json, cost: undefined };
+  const { cost, ...extensions } = json.extensions;
+  const { extensions: _, ...rest } = json;
+  return { json: Object.keys(extensions).length > 0 ? { ...rest, extensions } : rest, cost: cost as HttpAnswer["cost"] };
 }
 
 /** Sends a request to the gateway exactly as given (any body: an object as JSON, a string or bytes as they are; JSON content type unless overridden). */
@@ -31,7 +45,7 @@ export async function send(
   } catch {
     json = null;
   }
-  return { status: response.status, headers: response.headers, text, json };
+  return { status: response.status, headers: response.headers, text, ...withoutCost(json) };
 }
 
 /** A GraphQL request as a client sends it: `{ query, variables }`, with the viewer's token when given. */

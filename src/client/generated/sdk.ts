@@ -42,6 +42,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -147,6 +148,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeleteEnterpriseAccessPreview(variables: Operations.DeleteEnterpriseAccessPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteEnterpriseAccessPreviewMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteEnterpriseAccessPreviewMutation>({ document: Operations.DeleteEnterpriseAccessPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteEnterpriseAccessPreview', 'mutation', variables);
+    },
+    RateLimit(variables?: Operations.RateLimitQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RateLimitQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RateLimitQuery>({ document: Operations.RateLimitDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RateLimit', 'query', variables);
     },
     AppointServiceProvider(variables: Operations.AppointServiceProviderMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AppointServiceProviderMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AppointServiceProviderMutation>({ document: Operations.AppointServiceProviderDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AppointServiceProvider', 'mutation', variables);

@@ -1,12 +1,14 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context";
 import { EBoxMessage, Person, type EBox } from "../../domain/entities";
 import { EBoxStatusEnum } from "../../domain/enums";
-import { decodeCursor, EBoxModel, pageSize, type Page } from "../../read/read-models";
+import { EBoxModel, type Page } from "../../read/read-models";
 import { DateTimeScalar, type DateTime } from "../../domain/scalars";
 import { EBoxMessageConnection } from "../types/connections";
 import type { EBoxStatus } from "../../domain/states";
 import { keysetPage } from "../../read/keyset-page";
+import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
 
 /** The e-Box's row when it is active and the viewer may see the enterprise's configuration. */
 async function configuration(b: EBoxModel, { access }: Context): Promise<EBox | null> {
@@ -52,12 +54,14 @@ export class EBoxResolver {
     first: number | null | undefined,
     @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit it for the first page." })
     after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
     @Ctx() { readManager }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<EBoxMessage>> {
     return keysetPage(readManager.createQueryBuilder(EBoxMessage, "row").where("row.enterprise_id = :id", { id: b.enterpriseId }), {
-      size: pageSize(first),
-      afterId: decodeCursor(after),
-      direction: "DESC",
+      window: pageWindowOf({ first, after, last, before }, info),
+      order: "DESC",
     });
   }
 }

@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-graphql";
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
 import { AuditEvent, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../../domain/entities";
 import { RoleEnum, TaskEnum } from "../../domain/enums";
-import { decodeCursor, EBoxModel, emptyPage, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../../read/read-models";
+import { EBoxModel, emptyPage, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../../read/read-models";
 import { AuditEventConnection, RoleAssignmentConnection } from "../types/connections";
 import { keysetPage } from "../../read/keyset-page";
 import { encodeGlobalId } from "../global-ids";
@@ -15,6 +16,7 @@ import { nodeIdDescription } from "../../domain/node.type";
 import { ExpiringRight } from "../../read/expiring-right.type";
 import { expiringRights } from "../../read/expiring-rights";
 import { message } from "../../i18n/messages";
+import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
@@ -79,13 +81,15 @@ export class EnterpriseResolver {
     capacity: string | null | undefined,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
     @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
     @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<RoleAssignment>> {
     if (capacity && !context.catalog.capacities.has(capacity))
       throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
-    const size = pageSize(first);
-    const afterId = decodeCursor(after);
+    const window = pageWindowOf({ first, after, last, before }, info);
     if (asOf) {
       // The shield let only a current legal representative or main access manager this far: they see every assignment.
       const { view } = await past(context, e, asOf);
@@ -93,8 +97,7 @@ export class EnterpriseResolver {
         enterpriseId: e.id,
         role: role ?? null,
         capacity: capacity ?? null,
-        size,
-        afterId,
+        window,
         asOf: view.at,
       });
     }
@@ -105,8 +108,7 @@ export class EnterpriseResolver {
       enterpriseId: e.id,
       role: role ?? null,
       capacity: capacity ?? null,
-      size,
-      afterId,
+      window,
       visibleTo,
     });
   }
@@ -178,12 +180,14 @@ export class EnterpriseResolver {
     @Root() e: Enterprise,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
     @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
     @Ctx() { readManager }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<AuditEvent>> {
     return keysetPage(readManager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
-      size: pageSize(first),
-      afterId: decodeCursor(after),
-      direction: "ASC",
+      window: pageWindowOf({ first, after, last, before }, info),
+      order: "ASC",
     });
   }
 }

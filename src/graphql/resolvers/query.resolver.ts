@@ -1,4 +1,5 @@
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
 import { asOf as past, asOfDescription } from "./as-of";
 import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
@@ -6,13 +7,15 @@ import { BadUserInputError } from "../../errors";
 import { CatalogCapacity, CatalogOnlineService } from "../../domain/catalog";
 import { Enterprise, Person } from "../../domain/entities";
 import { TaskEnum } from "../../domain/enums";
-import { decodeCursor, pageSize, toPage, type Page } from "../../read/read-models";
+import { indexWhere, pageOfList, type Page } from "../../read/read-models";
 import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 import { EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { ErrorCatalog, errorCatalog } from "../types/error-catalog.type";
 import { RoleDefinition } from "../types/role-definition.type";
+import { RateLimit } from "../types/rate-limit.type";
 import { message } from "../../i18n/messages";
+import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
 
 /** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
 async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
@@ -68,21 +71,35 @@ export class QueryResolver {
     first: number | null | undefined,
     @Arg("after", () => String, { nullable: true, description: "A cursor from a previous page: the page starts after that enterprise." })
     after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Enterprise>> {
-    const size = pageSize(first);
-    const afterId = decodeCursor(after);
+    const window = pageWindowOf({ first, after, last, before }, info);
     const enterprises = await visibleEnterprises(context);
-    let start = 0;
-    if (afterId !== null) {
-      // The keyset is the cursor's enterprise number: the next page stays right when that enterprise has since
-      // left the list (a mandate ended) or others joined it.
-      const last = enterprises.find((e) => e.id === afterId) ?? (await context.loaders.enterprise.load(afterId));
-      if (!last) throw new BadUserInputError("after", message("input.cursor"));
-      start = enterprises.findIndex((e) => e.number > last.number);
-      if (start < 0) start = enterprises.length;
-    }
-    return toPage(enterprises.slice(start, start + size + 1), size, enterprises.length);
+    // The keyset is the cursor's enterprise number: a page stays right when that enterprise has since left the list
+    // (a mandate ended) or others joined it.
+    const numberAt = async (id: number, field: "after" | "before"): Promise<string> => {
+      const at = enterprises.find((e) => e.id === id) ?? (await context.loaders.enterprise.load(id));
+      if (!at) throw new BadUserInputError(field, message("input.cursor"));
+      return at.number;
+    };
+    const afterNumber = window.afterId === null ? null : await numberAt(window.afterId, "after");
+    const beforeNumber = window.beforeId === null ? null : await numberAt(window.beforeId, "before");
+    const start = afterNumber === null ? 0 : indexWhere(enterprises, (e) => e.number > afterNumber);
+    const end = beforeNumber === null ? enterprises.length : indexWhere(enterprises, (e) => e.number >= beforeNumber);
+    return pageOfList(enterprises, window, start, end);
+  }
+
+  @Query(() => RateLimit, {
+    nullable: true,
+    description:
+      "The caller's own budget of cost points, like GitHub's `rateLimit`: what this operation costs, and what is left until when. Costs nothing itself. Null when rate limits are off (or the budget's store cannot be read); every answer also carries it in `extensions.cost`.",
+  })
+  rateLimit(@Ctx() { costBudget }: Context, @Info() info: GraphQLResolveInfo): RateLimit | null {
+    const reserved = costBudget?.reserved.get(info.operation);
+    return reserved?.state ? { cost: reserved.cost, ...reserved.state } : null;
   }
 
   @Query(() => Enterprise, {

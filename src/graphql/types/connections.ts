@@ -14,13 +14,13 @@ export const EnterpriseConnection = connectionTypes(Enterprise, {
   name: "Enterprise",
   items: "enterprises the caller sees",
   described: {
-    edge: "One enterprise of `myEnterprisesConnection`, with the cursor that resumes after it.",
-    cursor: "Opaque: pass it as `after` to continue after this enterprise.",
+    edge: "One enterprise of `myEnterprisesConnection`, with the cursor that resumes after (or before) it.",
+    cursor: "Opaque: pass it as `after` to continue after this enterprise, as `before` to get those before it.",
     node: "The enterprise.",
     connection: "A page of the enterprises the caller sees, ordered by enterprise number.",
     edges: "The enterprises of this page.",
     nodes: "The enterprises of this page, as in `edges` without their cursors.",
-    pageInfo: "Whether there is a page after this one, and the cursor to ask for it.",
+    pageInfo: "Whether there are pages after and before this one, and the cursors to ask for them.",
     totalCount: "How many enterprises the caller sees in all.",
   },
 });

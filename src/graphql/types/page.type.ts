@@ -3,20 +3,20 @@ import type { Edge, Page } from "../../read/read-models";
 
 @ObjectType({
   description:
-    "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true. Complete for Relay's `@connection`.",
+    "Where a page of a list stands: ask for the next page with `after: endCursor` while `hasNextPage` is true, or for the previous one with `last` and `before: startCursor` while `hasPreviousPage` is true. Both are exact whichever way one pages. Complete for Relay's `@connection`.",
   simpleResolvers: true,
 })
 export class PageInfo {
-  @Field(() => Boolean, { description: "Whether more items follow this page." })
+  @Field(() => Boolean, { description: "Whether items follow this page (after its last item), whichever way one pages." })
   hasNextPage: boolean;
 
-  @Field(() => Boolean, {
-    description:
-      "Always false: lists page forward only (`first`/`after`), and Relay's connection spec lets such a list answer false even after a cursor.",
-  })
+  @Field(() => Boolean, { description: "Whether items precede this page (before its first item), whichever way one pages." })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true, description: "The cursor of the first item of this page; null when the page is empty." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The cursor of the first item of this page, to pass as `before`; null when the page is empty.",
+  })
   startCursor: string | null;
 
   @Field(() => String, {
@@ -41,7 +41,10 @@ export function connectionTypes<T extends object>(
   @ObjectType(`${name}Edge`, { description: description("edge", `One of the ${items} of a page, with its cursor.`), simpleResolvers: true })
   class EdgeType implements Edge<T> {
     @Field(() => String, {
-      description: description("cursor", "An opaque position in the list: pass it as `after` to get the items that follow this one."),
+      description: description(
+        "cursor",
+        "An opaque position in the list: pass it as `after` to get the items that follow this one, as `before` for those before it.",
+      ),
     })
     cursor: string;
 
@@ -60,7 +63,9 @@ export function connectionTypes<T extends object>(
     @Field(() => [node], { description: description("nodes", `The ${items} of this page, as in \`edges\` without their cursors.`) })
     nodes: T[];
 
-    @Field(() => PageInfo, { description: description("pageInfo", "Whether there is a next page, and the cursor to ask for it.") })
+    @Field(() => PageInfo, {
+      description: description("pageInfo", "Whether there are pages after and before this one, and the cursors to ask for them."),
+    })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: description("totalCount", `How many ${items} there are across all pages.`) })
