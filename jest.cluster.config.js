@@ -1,6 +1,6 @@
 /**
  * The cluster suites (test/cluster/): real multi-node database clusters brought up on this machine by test/support
- * (galera.ts). `npm run test:cluster` runs them one file at a time; `npm test` never does (jest.config.js ignores
+ * (galera.ts, replication.ts). `npm run test:cluster` runs them one file at a time; `npm test` never does (jest.config.js ignores
  * test/cluster/).
  */
 const base = require("./jest.config");

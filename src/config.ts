@@ -11,6 +11,8 @@ export interface Config {
   host: string;
   databaseUrl: string;
   replicaUrls: string[];
+  /** How long a replica may take to reach a request's consistency token before the request reads the primary (src/database/fresh-reads.ts). */
+  consistencyTokenWaitMs: number;
   databasePoolSize: number;
   /** OIDC verification; null means development tokens signed by the gateway. */
   oidc: { issuer: string; audience: string; jwksUrl: string } | null;
@@ -133,11 +135,15 @@ function identity(env: NodeJS.ProcessEnv): Config["oidc"] {
   return oidc;
 }
 
-/** DATABASE_URL, DATABASE_REPLICA_URLS and DATABASE_POOL_SIZE. */
-function database(env: NodeJS.ProcessEnv, databaseUrl: string): Pick<Config, "databaseUrl" | "replicaUrls" | "databasePoolSize"> {
+/** DATABASE_URL, DATABASE_REPLICA_URLS, CONSISTENCY_TOKEN_WAIT_MS and DATABASE_POOL_SIZE. */
+function database(
+  env: NodeJS.ProcessEnv,
+  databaseUrl: string,
+): Pick<Config, "databaseUrl" | "replicaUrls" | "consistencyTokenWaitMs" | "databasePoolSize"> {
   return {
     databaseUrl,
     replicaUrls: commaList(env.DATABASE_REPLICA_URLS ?? ""),
+    consistencyTokenWaitMs: integer(env.CONSISTENCY_TOKEN_WAIT_MS, 50, "CONSISTENCY_TOKEN_WAIT_MS", { min: 0, max: 10_000 }),
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, "DATABASE_POOL_SIZE", { min: 1, max: 500 }),
   };
 }

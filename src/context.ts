@@ -4,6 +4,7 @@ import { primaryReader, requestReader } from "./database/readers";
 import { Access } from "./access/access";
 import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";
+import type { ConsistencyToken } from "./database/consistency-token";
 import type { RequestScope } from "./i18n/request-scope";
 import type { ChangeFeed } from "./database/change-feed";
 import type { LiveSubscribers } from "./live/subscribers";
@@ -85,6 +86,11 @@ export interface Context {
   requestScope?: RequestScope;
   /** The enterprise read models kept across requests (src/read/enterprise-cache.ts); null when turned off. */
   enterpriseCache: EnterpriseCache | null;
+  /**
+   * The state the request's writes committed, all of them merged (src/database/consistency-token.ts): the consistency
+   * token its answer carries (src/http/consistency-tokens.ts). Null while nothing has committed.
+   */
+  committedState: ConsistencyToken | null;
   /** The viewer's budget of cost points over HTTP; null for an anonymous caller, with RATE_LIMIT=off and over the WebSocket. */
   costBudget: CostBudget | null;
 }
@@ -116,10 +122,6 @@ function readState(
   };
 }
 
-/**
- * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
- * of the request from the primary: a replica may not have the write yet.
- */
 export interface DryRun {
   auditEvents: AuditedEvent[];
   end(): Promise<void>;
@@ -148,11 +150,27 @@ export async function readInsideDryRun(context: Context, em: EntityManager, stan
   Object.assign(context, state);
 }
 
+/**
+ * Forgets what the request read before its mutation committed (the shield's decision inputs, say), and reads the rest
+ * of the request from the primary: a replica may not have the write yet.
+ */
 export function refreshAfterWrite(context: Context): void {
   Object.assign(
     context,
     readState(primaryReader(context.dataSource).manager, context.catalog, context.viewer, context.now, context.enterpriseCache),
   );
+}
+
+/**
+ * A mutation's authorization is decided on what the primary holds, where its action will run and decide again: the
+ * request reads from the primary from here on, and the viewer's roles read with the viewer from a replica are
+ * forgotten (a replica behind would refuse a main access manager appointed a moment ago). Nothing changes for a
+ * request that reads the primary already (no replicas, SQLite, a consistency token the replicas have not reached).
+ */
+export function decideOnPrimary(context: Context): void {
+  const primary = primaryReader(context.dataSource).manager;
+  if (context.readManager === primary) return;
+  Object.assign(context, readState(primary, context.catalog, context.viewer, context.now, context.enterpriseCache));
 }
 
 /** What every context of the gateway shares, given once when the gateway starts. */
@@ -181,6 +199,11 @@ export interface ContextRequest {
   /** The request is a batch of more than one operation. */
   batched?: boolean;
   live?: LiveSubscribers | null;
+  /**
+   * Where the request reads outside transactions, when a consistency token chose it (src/database/fresh-reads.ts):
+   * the replicas, or the primary. Default: the replicas when configured, SQLite's read connection on a file database.
+   */
+  reader?: DataSource;
   /** The viewer's budget of cost points, for an HTTP request with a viewer while rate limits are on. */
   costBudget?: CostBudget | null;
 }
@@ -192,7 +215,18 @@ export type ContextBuilder = (request: ContextRequest) => Context;
  * transport can build a context without the enterprise read models or the clock the other one has.
  */
 export function contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache }: ContextServices): ContextBuilder {
-  return ({ requestId, viewer, viewerRows, acceptLanguage, deadline, requestScope, batched = false, live = null, costBudget = null }) => {
+  return ({
+    requestId,
+    viewer,
+    viewerRows,
+    acceptLanguage,
+    deadline,
+    requestScope,
+    batched = false,
+    live = null,
+    costBudget = null,
+    reader = requestReader(dataSource),
+  }) => {
     const now = clock.now();
     return {
       requestId,
@@ -200,7 +234,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       viewer,
       dataSource,
       catalog,
-      ...readState(requestReader(dataSource).manager, catalog, viewer, now, enterpriseCache, viewerRows),
+      ...readState(reader.manager, catalog, viewer, now, enterpriseCache, viewerRows),
       partialErrors: [],
       dryRun: null,
       batched,
@@ -212,6 +246,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       live,
       requestScope,
       enterpriseCache,
+      committedState: null,
       costBudget,
     };
   };

@@ -170,11 +170,13 @@ export class ForbiddenError extends LocalizedError {
 }
 
 export class BadUserInputError extends LocalizedError {
+  /** `httpStatus` for an input refused before any operation runs (a request header): the whole answer's status. */
   constructor(
     readonly field: string,
     localized: Message,
+    { httpStatus }: { httpStatus?: number } = {},
   ) {
-    super(localized, { code: "BAD_USER_INPUT", field });
+    super(localized, { code: "BAD_USER_INPUT", field, ...(httpStatus ? { http: { status: httpStatus } } : {}) });
   }
 }
 

@@ -25,6 +25,7 @@ import { loadOrCreateDevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
 import { logTriggerCacheFlushes } from "./database/trigger-cache";
+import { freshReads } from "./database/fresh-reads";
 import { createLogger } from "./logger";
 import { startExpirySweep } from "./management/sweep-expired-rights";
 import { Catalog } from "./domain/catalog";
@@ -167,6 +168,7 @@ export async function startGateway({
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
   const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
+  const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
   mountRoutes(app, {
@@ -178,6 +180,7 @@ export async function startGateway({
     trusted,
     authenticate,
     buildContext,
+    freshReads: fresh,
     logger,
   });
   const live = liveServer({
@@ -186,6 +189,7 @@ export async function startGateway({
     schema,
     authenticate,
     buildContext,
+    freshReads: fresh,
     dataSource,
     catalog,
     clock,

@@ -18,10 +18,12 @@ function succeeded(step: string, finished: Finished): Finished {
   return finished;
 }
 
-/** A consumer as its README shows it: the SDK over graphql-request, documents sent by hash only. */
+/** A consumer as its README shows it: the SDK over graphql-request, documents sent by hash only, and createSdk keeping its consistency token. */
 const consumerSource = `
 import { GraphQLClient } from "graphql-request";
 import {
+  ConsistencyTokens,
+  createSdk,
   errorCode,
   getSdk,
   inputErrors,
@@ -58,7 +60,13 @@ async function main(): Promise<void> {
   const again = await sdk.AppointMainAccessManager({ input }).catch((error: unknown) => error);
   const code: ErrorCode | undefined = errorCode(again);
   const reasons: ConflictReason[] = ["ALREADY_ASSIGNED", "ALREADY_ACTIVE"];
+  const consistency = new ConsistencyTokens();
+  const reading = createSdk(process.env.GATEWAY_URL!, { headers: { authorization: \`Bearer \${process.env.TOKEN}\` }, persisted: "hash-only", consistency });
+  await reading.UpdateMyAccount({ input: { language: "FR" } });
+  const reread = await reading.MyEnterprises();
   console.log(JSON.stringify({
+    tokenKept: consistency.latest !== null,
+    sameEnterprises: reread.myEnterprises.length === numbers.length,
     numbers,
     capacities: catalog.capacities.length,
     documentInManifest: Object.values(manifest).includes(print(MyEnterprisesDocument)),
@@ -209,6 +217,8 @@ describe("the client package @secure-access/client", () => {
       }),
     );
     expect(JSON.parse(run.stdout)).toEqual({
+      tokenKept: true,
+      sameEnterprises: true,
       numbers: [enterprise.display],
       capacities: gw.catalog.capacities.size,
       documentInManifest: true,

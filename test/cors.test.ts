@@ -97,7 +97,12 @@ describe("CORS over HTTP", () => {
     }
   });
 
-  it("exposes the request id and the rate-limit headers to an allowed origin", async () => {
+  it("lets an allowed origin send a consistency token back", async () => {
+    const answer = await preflight(open.url, portal);
+    expect(answer.headers.get("access-control-allow-headers")?.toLowerCase()).toEqual(expect.stringContaining("consistency-token"));
+  });
+
+  it("exposes the request id, the rate-limit headers and the consistency token to an allowed origin", async () => {
     const answer = await send(open.url, {
       body: { query: me },
       headers: { origin: "http://localhost:5173", authorization: await bearer(open) },
@@ -111,6 +116,7 @@ describe("CORS over HTTP", () => {
       "RateLimit-Reset",
       "RateLimit-Policy",
       "Retry-After",
+      "Consistency-Token",
     ]);
   });
 

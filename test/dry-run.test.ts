@@ -230,6 +230,9 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     expect(dry.errors).toBeUndefined();
     expect(masked(dry.data)).toEqual(masked(real.data));
     expect((real.extensions as Record<string, unknown> | undefined)?.dryRun).toBeUndefined();
+    // The real action's answer carries the consistency token of what it committed; the dry run's carries none.
+    expect(real.extensions).toMatchObject({ consistencyToken: expect.any(String) });
+    expect(dry.extensions).not.toHaveProperty("consistencyToken");
     const { rolledBack, auditEvents } = (dry.extensions as { dryRun: DryRunExtension }).dryRun;
     expect(rolledBack).toBe(true);
     expect(auditEvents).toHaveLength(1);

@@ -169,6 +169,7 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     const retried = await graphql(gw.url, appoint, { token, variables: { input } });
     expect(retried.json).toEqual({
       data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER", enterprise: { status: "PENDING_ACTIVATION" } } },
+      extensions: { consistencyToken: expect.any(String) },
     });
     const stored = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number: enterprise.number });
     expect(await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: stored.id })).toBe(1);

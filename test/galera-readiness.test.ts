@@ -94,7 +94,10 @@ describeMysql("a Galera node that is not ready [mysql, galera]", () => {
     await admin.query("SET GLOBAL wsrep_cluster_address = 'gcomm://'");
     expect(await eventually(readiness, 200)).toBe(200);
     const applied = await graphql(gw.url, appoint, { token, variables: { input } });
-    expect(applied.json).toEqual({ data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER" } } });
+    expect(applied.json).toEqual({
+      data: { appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER" } },
+      extensions: { consistencyToken: expect.any(String) },
+    });
   });
 
   it("reports not ready while the node is not Synced (desynced), and ready again once it is", async () => {

@@ -52,11 +52,11 @@ describeMysql("read replicas [mysql]", () => {
       await admin.end();
     }
   };
-  const accessManagers = async () => {
+  const accessManagers = async (headers: Record<string, string> = {}) => {
     const answer = await graphql(
       gateway.url,
       "query ($e: EnterpriseNumber!) { enterprise(number: $e) { roleAssignments(role: ACCESS_MANAGER) { totalCount } } }",
-      { token, variables: { e: enterprise.number } },
+      { token, variables: { e: enterprise.number }, headers },
     );
     return (answer.json?.data?.enterprise as { roleAssignments: { totalCount: number } }).roleAssignments.totalCount;
   };
@@ -120,6 +120,7 @@ describeMysql("read replicas [mysql]", () => {
       data: {
         appointAccessManager: { role: "ACCESS_MANAGER", person: { ssin: manager }, enterprise: { roleAssignments: { totalCount: 2 } } },
       },
+      extensions: { consistencyToken: answer.headers.get("consistency-token") },
     });
 
     const [row] = await seeding.query("SELECT COUNT(*) AS n FROM role_assignment WHERE role = 'ACCESS_MANAGER' AND ended_at IS NULL");
@@ -127,6 +128,32 @@ describeMysql("read replicas [mysql]", () => {
     expect(await accessManagers()).toBe(1);
     await replicate();
     expect(await accessManagers()).toBe(2);
+  });
+
+  it("reads the primary for a query that sends back a mutation's consistency token, while the replica lacks the write", async () => {
+    await replicate();
+    const before = await accessManagers();
+    const answer = await graphql(
+      gateway.url,
+      "mutation ($input: AppointAccessManagerInput!) { appointAccessManager(input: $input) { role } }",
+      {
+        token,
+        variables: {
+          input: {
+            enterprise: enterprise.number,
+            capacity: "EMPLOYER_NSSO",
+            person: { ssin: ssin(), givenName: "Read", familyName: "Token" },
+          },
+        },
+      },
+    );
+    const consistencyToken = answer.headers.get("consistency-token");
+    expect(answer.json).toEqual({ data: { appointAccessManager: { role: "ACCESS_MANAGER" } }, extensions: { consistencyToken } });
+    // This replica is a copy that never replicates: it reaches no position, and a `latest` token asks for the primary.
+    expect(await accessManagers({ "consistency-token": consistencyToken! })).toBe(before + 1);
+    expect(await accessManagers()).toBe(before);
+    await replicate();
+    expect(await accessManagers()).toBe(before + 1);
   });
 
   it("recognizes a new person on their second request before the replica has them", async () => {

@@ -3,6 +3,7 @@ import { GraphQLClient } from "graphql-request";
 import { DeleteEnterpriseAccessPreviewDocument } from "../src/client/generated/operations";
 import { snapshot } from "./support/snapshot";
 import { getSdk, type Sdk, type SdkFunctionWrapper } from "../src/client/generated/sdk";
+import { ConsistencyTokens, createSdk } from "../src/client";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
@@ -352,9 +353,54 @@ describeEachDatabase("the typed SDK", (dialect) => {
     });
   });
 
+  it("sends back, with every request, the latest consistency token its answers carried (createSdk)", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const sent: (string | null)[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push(new Headers(init?.headers).get("consistency-token"));
+      return fetch(input, init);
+    };
+    const consistency = new ConsistencyTokens();
+    const main = createSdk(gw.url, {
+      headers: { authorization: `Bearer ${await gw.token(enterprise.mainAccessManager!)}` },
+      consistency,
+      fetch: recording,
+    });
+    await main.MyEnterprises();
+    expect(consistency.latest).toBeNull();
+    await main.AddUser({
+      input: {
+        enterprise: enterprise.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: ssin(), givenName: "Sent", familyName: "Back" },
+      },
+    });
+    const received = consistency.latest;
+    expect(received).toMatch(/^(latest|gtid:[\d,-]+)$/);
+    const users = await main.EnterpriseUsers({ enterprise: enterprise.number });
+    expect(users.enterprise?.users.totalCount).toBe(1);
+    expect(sent).toEqual([null, null, received]);
+  });
+
   it("has run every operation of schema/operations successfully", () => {
     const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
     expect(everyOperation.length).toBeGreaterThanOrEqual(25);
     expect([...succeeded].sort()).toEqual(everyOperation);
+  });
+});
+
+describe("the SDK's consistency tokens", () => {
+  it("keeps, of two tokens arriving in either order, the one that names both states", () => {
+    const kept = (...tokens: string[]) => {
+      const consistency = new ConsistencyTokens();
+      for (const token of tokens) consistency.remember(token);
+      return consistency.latest;
+    };
+    expect(kept("gtid:0-1-9", "gtid:0-1-5")).toBe("gtid:0-1-9");
+    expect(kept("gtid:0-1-5", "gtid:0-1-9")).toBe("gtid:0-1-9");
+    expect(kept("gtid:0-1-9", "gtid:1-2-3,0-1-5")).toBe("gtid:0-1-9,1-2-3");
+    expect(kept("gtid:0-1-18446744073709551615", "gtid:0-1-18446744073709551614")).toBe("gtid:0-1-18446744073709551615");
+    expect(kept("gtid:0-1-9", "latest", "gtid:0-1-10")).toBe("latest");
   });
 });

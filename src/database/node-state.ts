@@ -6,6 +6,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { dialectOf } from "./dialect";
 import { driverCode } from "./driver-errors";
+import { replicaPools, type ReplicaConnection } from "./replica-pools";
 
 type Rows = { Variable_name: string; Value: string }[];
 
@@ -38,41 +39,21 @@ export interface ReplicaState {
   error?: string;
 }
 
-interface ClusterConnection {
-  query(sql: string, callback: (error: Error | null, rows?: unknown) => void): void;
-  release(): void;
-}
-interface PoolCluster {
-  getConnection(pattern: string, callback: (error: Error | null, connection?: ClusterConnection) => void): void;
-}
-
 /**
  * The state of each read replica (none without DATABASE_REPLICA_URLS): reachable or not, and its lag when
- * `SHOW SLAVE STATUS` may be read (it needs REPLICATION CLIENT / SLAVE MONITOR; without it the lag is null). TypeORM
- * names the replicas' pools SLAVE0, SLAVE1... in the order of the URLs.
+ * `SHOW SLAVE STATUS` may be read (it needs REPLICATION CLIENT / SLAVE MONITOR; without it the lag is null).
  */
 export async function replicaStates(dataSource: DataSource): Promise<ReplicaState[]> {
-  if (dialectOf(dataSource) !== "mysql") return [];
-  const replication = (dataSource.options as { replication?: { slaves: { host?: string; port?: number }[] } }).replication;
-  const cluster = (dataSource.driver as unknown as { poolCluster?: PoolCluster }).poolCluster;
-  if (!replication || !cluster) return [];
   return Promise.all(
-    replication.slaves.map(async ({ host, port }, index): Promise<ReplicaState> => {
-      const replica = `${index + 1} (${host ?? "?"}:${port ?? 3306})`;
-      let connection: ClusterConnection;
+    replicaPools(dataSource).map(async ({ name: replica, connect }): Promise<ReplicaState> => {
+      let connection: ReplicaConnection;
       try {
-        connection = await new Promise<ClusterConnection>((resolve, reject) =>
-          cluster.getConnection(`SLAVE${index}`, (error, got) =>
-            error || !got ? reject(error ?? new Error("no connection")) : resolve(got),
-          ),
-        );
+        connection = await connect();
       } catch (error) {
         return { replica, reachable: false, error: driverCode(error) || "UNREACHABLE" };
       }
       try {
-        const rows = await new Promise<unknown>((resolve, reject) =>
-          connection.query("SHOW SLAVE STATUS", (error, result) => (error ? reject(error) : resolve(result))),
-        ).catch(() => null);
+        const rows = await connection.query("SHOW SLAVE STATUS").catch(() => null);
         const lag = Array.isArray(rows) && rows.length > 0 ? (rows[0] as { Seconds_Behind_Master?: unknown }).Seconds_Behind_Master : null;
         return { replica, reachable: true, lagSeconds: lag === null || lag === undefined ? null : Number(lag) };
       } finally {

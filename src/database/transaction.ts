@@ -6,6 +6,7 @@
  */
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import type { RequestDeadline } from "./request-deadline";
+import { committedState, latestState, type ConsistencyToken } from "./consistency-token";
 import { dialectOf } from "./dialect";
 import { abandonConnection } from "./mysql-sessions";
 import { isTriggerCacheFault } from "./driver-errors";
@@ -21,6 +22,11 @@ export interface TransactionOptions {
    * connection is abandoned and no COMMIT is sent any more; failures are retried no further.
    */
   deadline?: RequestDeadline;
+  /**
+   * Told the state the transaction committed (src/database/consistency-token.ts), read in its session right after the
+   * COMMIT, for the answer's consistency token; `latest` when it cannot be read. Only asked for when given.
+   */
+  committed?: (state: ConsistencyToken) => void;
 }
 
 /** A transaction done and not committed: its connection stays open so that its result can be read inside it. */
@@ -122,7 +128,7 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
  * work: met again, the policy answers it.
  */
 async function retried<T>(
-  { dataSource, policy, deadline }: TransactionOptions,
+  { dataSource, policy, deadline, committed }: TransactionOptions,
   work: (em: EntityManager) => Promise<T>,
   finish: Finish,
 ): Promise<Done<T>> {
@@ -132,8 +138,8 @@ async function retried<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
-      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish }, work);
-      const once = () => transaction({ dataSource, deadline, finish }, work);
+      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish, committed }, work);
+      const once = () => transaction({ dataSource, deadline, finish, committed }, work);
       return await inTurn(dataSource, once);
     } catch (caught) {
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
@@ -162,7 +168,14 @@ async function transaction<T>(
     deadline,
     isolation,
     finish,
-  }: { dataSource: DataSource; deadline: RequestDeadline | undefined; isolation?: "READ COMMITTED"; finish: Finish },
+    committed,
+  }: {
+    dataSource: DataSource;
+    deadline: RequestDeadline | undefined;
+    isolation?: "READ COMMITTED";
+    finish: Finish;
+    committed?: (state: ConsistencyToken) => void;
+  },
   work: (em: EntityManager) => Promise<T>,
 ): Promise<Done<T>> {
   deadline?.signal.throwIfAborted();
@@ -189,11 +202,19 @@ async function transaction<T>(
       held = true;
       return { result, held: holdOpen(runner, close) };
     }
+    // The committed state is read under the COMMIT's guard, in the same session: a deadline passing in between would
+    // otherwise abandon the connection of an action that has committed. Its failure costs only the token's precision.
+    const commit = async () => {
+      await runner.commitTransaction();
+      return committed ? await committedState(runner.manager, dataSource).catch(() => latestState) : null;
+    };
+    let state: ConsistencyToken | null;
     try {
-      await (deadline ? deadline.commit(() => runner.commitTransaction()) : runner.commitTransaction());
+      state = await (deadline ? deadline.commit(commit) : commit());
     } catch (error) {
       throw commitFailure(error, dataSource, deadline);
     }
+    if (state) committed!(state);
     return { result };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

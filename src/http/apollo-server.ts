@@ -7,11 +7,13 @@ import type { Logger } from "pino";
 import type { Config } from "../config";
 import type { Context } from "../context";
 import { compiledExecution } from "./compiled-execution";
+import { consistencyTokens } from "./consistency-tokens";
 import { costBudget } from "./cost-budget";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
 import { inputPaths } from "./input-paths";
+import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
@@ -64,6 +66,9 @@ export async function startApollo({
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin runs a hook on every field; this API sends no cache hints.
       ApolloServerPluginCacheControlDisabled(),
+      // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
+      mutationsDecideOnPrimary(),
+      consistencyTokens(),
       partialErrors(),
       dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),

@@ -30,7 +30,11 @@ export function bearerToken(header: unknown): string {
  */
 export type Admission<On> = (identity: Identity, on: On) => Promise<void> | void;
 
-export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) => Promise<ViewerRows>;
+/**
+ * `reader`, when given, says where the viewer is read from (src/database/fresh-reads.ts: where a consistency token
+ * sends the request); it is asked only once the transport has admitted the identity.
+ */
+export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On, reader?: () => Promise<DataSource>) => Promise<ViewerRows>;
 
 /**
  * The front door, the same for HTTP and the WebSocket: the bearer token of an Authorization value, verified (a token
@@ -41,11 +45,11 @@ export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) =
  * failure (UnavailableError when the database cannot be used, TimeoutError when it did not answer in time).
  */
 export function authenticator({ verifier, dataSource }: { verifier: TokenVerifier; dataSource: DataSource }): Authenticate {
-  return async (header, admit, on) => {
+  return async (header, admit, on, reader) => {
     const identity = await verifier.verify(bearerToken(header));
     await admit(identity, on);
     try {
-      return await viewerFor(dataSource, identity);
+      return await viewerFor(dataSource, identity, reader ? await reader() : undefined);
     } catch (error) {
       // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After); no answer within its bound: TIMEOUT
       // (503). Not a masked 500.

@@ -3,8 +3,19 @@ import type { RequestHandler } from "express";
 /** CORS_ORIGINS: the origins whose pages may call the API ("*": any, development only); empty: same-origin only. */
 export type CorsOrigins = readonly string[] | "*";
 
-/** Headers a page on an allowed origin may read: the request id to quote, and the rate-limit state to back off by. */
-const exposedHeaders = ["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After"];
+/**
+ * Headers a page on an allowed origin may read: the request id to quote, the rate-limit state to back off by, and the
+ * consistency token to send back.
+ */
+const exposedHeaders = [
+  "X-Request-Id",
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "RateLimit-Policy",
+  "Retry-After",
+  "Consistency-Token",
+];
 /** What the GraphQL clients send (graphql-request, urql, Apollo Client and its persisted-queries link, our SDK). */
 const allowedHeaders = [
   "Authorization",
@@ -16,6 +27,7 @@ const allowedHeaders = [
   "Apollographql-Client-Name",
   "Apollographql-Client-Version",
   "X-Request-Id",
+  "Consistency-Token",
 ];
 /** Chromium caps a cached preflight at two hours; Firefox would keep it a day. */
 export const preflightMaxAgeSeconds = 7200;

@@ -1,11 +1,14 @@
 import type { ApolloServer } from "@apollo/server";
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { messageLanguageFor, type Context, type ContextBuilder } from "../context";
+import type { FreshReads } from "../database/fresh-reads";
 import { apolloHandler } from "./apollo-handler";
 import type { Admission, Authenticate } from "./authenticate";
 import { batchLimit, operationsIn } from "./batch-limit";
+import { consistencyTokenHeader, requestedConsistency } from "./consistency-tokens";
 import type { RateLimits } from "./rate-limit";
 import { deadlineOf, withRequestDeadline } from "./request-deadline";
 import { requestIdHeader, scopeOf } from "./request-id";
@@ -21,7 +24,8 @@ type HttpRequest = { req: Request; res: Response };
  * guard, then Apollo within the request's deadline. The context of a request with an Authorization header comes
  * through the front door (src/http/authenticate.ts), whose admission is one request of the viewer's rate limit per
  * operation; without one, the request is anonymous. A viewer's context carries their budget of cost points, which the
- * cost plugin spends (src/http/cost-budget.ts).
+ * cost plugin spends (src/http/cost-budget.ts). A request that sends a `Consistency-Token` back reads, the viewer
+ * included, from a state at least that fresh (src/database/fresh-reads.ts), chosen once it has been admitted.
  */
 export function graphqlRoute({
   config,
@@ -30,6 +34,7 @@ export function graphqlRoute({
   trusted,
   authenticate,
   buildContext,
+  freshReads,
   logger,
 }: {
   config: Config;
@@ -38,6 +43,7 @@ export function graphqlRoute({
   trusted: TrustedDocuments;
   authenticate: Authenticate;
   buildContext: ContextBuilder;
+  freshReads: FreshReads;
   logger: Logger;
 }): RequestHandler[] {
   const admit: Admission<HttpRequest> = (identity, { req, res }) =>
@@ -46,8 +52,13 @@ export function graphqlRoute({
     const { req, res } = request;
     const scope = scopeOf(req);
     try {
+      const requested = requestedConsistency(req.headers[consistencyTokenHeader.toLowerCase()], consistencyTokenHeader, {
+        httpStatus: 400,
+      });
+      let reading: Promise<DataSource> | undefined;
+      const reader = () => (reading ??= freshReads(requested));
       const authorization = req.headers.authorization;
-      const viewerRows = authorization === undefined ? null : await authenticate(authorization, admit, request);
+      const viewerRows = authorization === undefined ? null : await authenticate(authorization, admit, request, reader);
       const context = buildContext({
         requestId: scope.requestId,
         deadline: deadlineOf(req),
@@ -57,6 +68,7 @@ export function graphqlRoute({
         requestScope: scope,
         batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
         costBudget: viewerRows ? rateLimits.costBudget(viewerRows.person.ssin, res) : null,
+        reader: await reader(),
       });
       scope.bindMessageLanguage(() => messageLanguageFor(context));
       return context;

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { ContextBuilder } from "../context";
-import { BadRequestError } from "../errors";
+import type { FreshReads } from "../database/fresh-reads";
+import { BadRequestError, BadUserInputError } from "../errors";
 import { message } from "../i18n/messages";
 import type { LiveSubscribers } from "../live/subscribers";
 import type { LiveConnections, LiveExtra, LiveOptions } from "./live-connections";
+import { requestedConsistency } from "./consistency-tokens";
 import type { RateLimits } from "./rate-limit";
 import type { SubscriptionDocumentCheck } from "./subscription-document";
 
@@ -16,7 +18,9 @@ export const maxSubscriptionsPerConnection = 20;
  * graphql-ws's onSubscribe: a subscription is admitted like an HTTP request of its connection's viewer (the caps on
  * subscriptions, then one request of the viewer's rate limit), its document checked (src/http/subscription-document.ts),
  * and its context made by the one builder of both transports (src/context.ts), with the kept enterprise read models.
- * Its viewer is the person the connection opened as.
+ * Its viewer is the person the connection opened as. A consistency token, in the subscription's `extensions` or else
+ * in the connection params (`consistencyToken`), makes its reads at subscribe time at least that fresh
+ * (src/database/fresh-reads.ts); the events it then receives are read on the primary (src/live/subscribers.ts).
  *
  * Two things an HTTP request's context has, a subscription's has not, on purpose:
  * - The viewer's rows (assignments, enterprises) prefetched with the viewer. The rows read when the connection opened
@@ -35,6 +39,7 @@ export function liveSubscribe({
   rateLimits,
   checkDocument,
   buildContext,
+  freshReads,
   subscribers,
   logger,
 }: {
@@ -45,6 +50,7 @@ export function liveSubscribe({
   rateLimits: RateLimits;
   checkDocument: SubscriptionDocumentCheck;
   buildContext: ContextBuilder;
+  freshReads: FreshReads;
   subscribers: LiveSubscribers;
   logger: Logger;
 }): NonNullable<LiveOptions["onSubscribe"]> {
@@ -62,12 +68,23 @@ export function liveSubscribe({
     if (refused) return [refused];
     const checked = checkDocument(payload);
     if (Array.isArray(checked)) return checked;
+    let requested;
+    try {
+      requested = requestedConsistency(
+        payload.extensions?.consistencyToken ?? ctx.connectionParams?.consistencyToken,
+        payload.extensions?.consistencyToken === undefined ? "connectionParams.consistencyToken" : "extensions.consistencyToken",
+      );
+    } catch (error) {
+      if (error instanceof BadUserInputError) return [error];
+      throw error;
+    }
     const contextValue = buildContext({
       requestId: randomUUID(),
       viewer,
       viewerRows: null,
       acceptLanguage: extra.request.headers["accept-language"],
       live: subscribers,
+      reader: await freshReads(requested),
     });
     logger.info(
       { requestId: contextValue.requestId, operationName: checked.operation.name?.value, subscription: id },

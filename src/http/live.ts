@@ -8,6 +8,7 @@ import { WebSocketServer } from "ws";
 import type { ContextBuilder } from "../context";
 import type { Clock } from "../clock";
 import type { ChangeFeed } from "../database/change-feed";
+import type { FreshReads } from "../database/fresh-reads";
 import { LiveSubscribers } from "../live/subscribers";
 import type { Catalog } from "../domain/catalog";
 import type { Authenticate } from "./authenticate";
@@ -50,6 +51,7 @@ export function liveServer({
   schema,
   authenticate,
   buildContext,
+  freshReads,
   dataSource,
   catalog,
   clock,
@@ -67,6 +69,8 @@ export function liveServer({
   schema: GraphQLSchema;
   authenticate: Authenticate;
   buildContext: ContextBuilder;
+  /** Where a subscription that sends a consistency token reads at subscribe time (src/database/fresh-reads.ts). */
+  freshReads: FreshReads;
   dataSource: DataSource;
   catalog: Catalog;
   /** The gateway's clock (src/clock.ts): rights are judged as of its now, expiries included. */
@@ -104,6 +108,7 @@ export function liveServer({
         rateLimits,
         checkDocument: subscriptionDocumentCheck({ schema, limits, trusted }),
         buildContext,
+        freshReads,
         subscribers,
         logger,
       }),

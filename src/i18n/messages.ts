@@ -260,6 +260,12 @@ export const messages = {
     FR: "Une simulation doit être envoyée seule, pas dans un lot de plusieurs opérations",
     DE: "Ein Probelauf muss allein gesendet werden, nicht in einem Stapel mehrerer Operationen",
   },
+  "input.consistencyToken": {
+    EN: "This consistency token was not given by the gateway: send back the token of an answer unchanged, or none",
+    NL: "Dit consistentietoken komt niet van de gateway: stuur het token van een antwoord ongewijzigd terug, of geen",
+    FR: "Ce jeton de cohérence ne vient pas de la passerelle : renvoyez tel quel le jeton d'une réponse, ou aucun",
+    DE: "Dieses Konsistenz-Token stammt nicht vom Gateway: Senden Sie das Token einer Antwort unverändert zurück oder keines",
+  },
   "input.persistedQueryTooLarge": {
     EN: "A persisted query may be at most {max} bytes; send a larger document without extensions.persistedQuery",
     NL: "Een persisted query mag hoogstens {max} bytes groot zijn; stuur een groter document zonder extensions.persistedQuery",

@@ -32,11 +32,13 @@ export interface ViewerRows {
 
 /**
  * `personFor`, and in the same statement the viewer's assignments not ended and their enterprises, which the request
- * would otherwise read with two more (its roles for every decision, the enterprises' rows for their versions).
+ * would otherwise read with two more (its roles for every decision, the enterprises' rows for their versions). Read
+ * from `readFrom`, where the rest of the request reads (src/database/fresh-reads.ts); a new person is written to
+ * `dataSource`.
  */
-export async function viewerFor(dataSource: DataSource, identity: Identity): Promise<ViewerRows> {
-  let reader = readers.get(dataSource);
-  if (!reader) readers.set(dataSource, (reader = new RowReader(requestReader(dataSource).manager)));
+export async function viewerFor(dataSource: DataSource, identity: Identity, readFrom = requestReader(dataSource)): Promise<ViewerRows> {
+  let reader = readers.get(readFrom);
+  if (!reader) readers.set(readFrom, (reader = new RowReader(readFrom.manager)));
   const rows = await reader.joined(
     "viewer",
     { p: Person, a: RoleAssignment, e: Enterprise },

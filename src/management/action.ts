@@ -110,6 +110,8 @@ interface ActionOptions {
   clock?: Clock;
   /** Where committed changes are published (src/database/change-feed.ts); without one, nothing is. */
   changes?: ChangeFeed;
+  /** Told the state the action committed, for the answer's consistency token (src/database/consistency-token.ts). */
+  committed?: TransactionOptions["committed"];
 }
 
 interface Attempted<T> {
@@ -119,8 +121,8 @@ interface Attempted<T> {
 }
 
 /** Every action runs under an action's retry policy, within its request's deadline. */
-function transactionOf({ dataSource, deadline }: ActionOptions): TransactionOptions {
-  return { dataSource, deadline, policy: policies.action };
+function transactionOf({ dataSource, deadline, committed }: ActionOptions): TransactionOptions {
+  return { dataSource, deadline, committed, policy: policies.action };
 }
 
 /** One attempt of the action in the transaction `em`: its scope, the action, and the check that the versions it locked moved. */

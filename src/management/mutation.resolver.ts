@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { randomBytes } from "node:crypto";
+import { mergeConsistencyTokens, type ConsistencyToken } from "../database/consistency-token";
 import { primaryReader } from "../database/readers";
 import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
 import { BadUserInputError } from "../errors";
@@ -54,6 +55,9 @@ async function run<I, T>(
     deadline: context.deadline,
     clock: context.clock,
     changes: context.changes,
+    committed: (state: ConsistencyToken) => {
+      context.committedState = mergeConsistencyTokens(context.committedState, state);
+    },
   };
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));

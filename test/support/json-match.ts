@@ -21,6 +21,7 @@ export const volatileKeys: ReadonlySet<string> = new Set([
   "startCursor",
   "endCursor",
   "token",
+  "consistencyToken",
 ]);
 
 const shown = (value: unknown): string => {

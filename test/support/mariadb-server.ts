@@ -8,6 +8,8 @@ import { runProcess } from "./processes";
 /** A MariaDB server of a test's own: its datadir, socket and port under a temporary folder, on 127.0.0.1 only. */
 export interface OwnMariadb {
   port: number;
+  /** The mariadbd process's id. */
+  pid: number;
   /** A mysql:// URL of `database` for root (empty password). */
   url(database: string): string;
   /** A root connection to the server (the caller ends it). */
@@ -15,6 +17,12 @@ export interface OwnMariadb {
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its folder. */
   stop(): Promise<void>;
 }
+
+/** The servers not yet stopped: killed when the test process exits, whatever happened, so that none holds its port. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
 
 /** Waits for `probe` to succeed, up to `ms`; throws its last failure after that. */
 async function until(ms: number, probe: () => Promise<void>): Promise<void> {
@@ -62,7 +70,13 @@ export async function startOwnMariadb(port: number, args: readonly string[] = []
     ],
     { stdio: "ignore" },
   );
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  running.add(server);
+  const exited = new Promise<void>((resolve) =>
+    server.once("exit", () => {
+      running.delete(server);
+      resolve();
+    }),
+  );
   const options = { host: "127.0.0.1", port, user: "root", password: "" };
   const stop = async () => {
     if (server.exitCode === null && server.signalCode === null) {
@@ -84,6 +98,7 @@ export async function startOwnMariadb(port: number, args: readonly string[] = []
   }
   return {
     port,
+    pid: server.pid!,
     url: (database) => `mysql://root:@127.0.0.1:${port}/${database}`,
     admin: () => createConnection(options),
     stop,
