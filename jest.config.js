@@ -6,6 +6,10 @@ module.exports = {
   // The cluster suites bring up real database clusters: `npm run test:cluster` (jest.cluster.config.js) runs them.
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/cluster/"],
   setupFiles: ["reflect-metadata"],
+  // A run of its own: its files under one TMPDIR, its databases and Redis keys under its id; the teardown fails the
+  // run when any of them is left (test/support/test-run.ts).
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalTeardown: "<rootDir>/test/support/global-teardown.ts",
   transform: {
     "^.+\\.(t|j)sx?$": [
       "@swc/jest",

@@ -7,6 +7,7 @@ import { openDatabase } from "../src/database/data-source";
 import { createTestDatabase, describeMysql, serverOptions, type TestDatabase } from "./support/databases";
 import { startOwnMariadb, type OwnMariadb } from "./support/mariadb-server";
 import { freePort, startScript } from "./support/processes";
+import { testPort } from "./support/test-run";
 
 /** Starts `src/main.ts` (what `npm start` runs) on `databaseUrl`: whether it got as far as listening, and what it printed. */
 async function start(databaseUrl: string): Promise<{ started: boolean; output: string }> {
@@ -120,7 +121,7 @@ describeMysql("what the gateway refuses at start: a server of its own with binar
   let admin: Connection;
 
   beforeAll(async () => {
-    server = await startOwnMariadb(33201, ["--log-bin=binlog", "--server-id=1", "--binlog-format=STATEMENT"]);
+    server = await startOwnMariadb(testPort(101), ["--log-bin=binlog", "--server-id=1", "--binlog-format=STATEMENT"]);
     admin = await server.admin();
   }, 60_000);
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
+import { runDatabasePrefix } from "./test-run";
 
 /**
  * The databases every suite runs on: an embedded SQLite file, and a scratch MariaDB/MySQL database on the server
@@ -45,7 +46,10 @@ export function mysqlReachable(): Promise<boolean> {
   return reachable;
 }
 
-/** A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. */
+/**
+ * A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. Its
+ * name starts with the run's prefix (TEST_DB_PREFIX and the run's id: test/support/test-run.ts); `drop` removes it.
+ */
 export async function createTestDatabase(
   dialect: DialectName,
   { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci" }: { characterSet?: string } = {},
@@ -54,7 +58,7 @@ export async function createTestDatabase(
     const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
     return { url: `sqlite:${join(dir, "access.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `gw_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `${runDatabasePrefix()}${randomBytes(4).toString("hex")}`;
   const admin = await createConnection(serverOptions());
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET ${characterSet}`);
   await admin.end();
