@@ -100,9 +100,27 @@ function mountRoutes(
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 }
 
+/** Why the server could not listen, in words that name the setting to change. */
+function listenProblem(error: NodeJS.ErrnoException, { port, host }: Pick<Config, "port" | "host">): Error {
+  const where = `${host}:${port}`;
+  if (error.code === "EADDRINUSE")
+    return new Error(`${where} is already in use: stop the process that listens there, or set PORT to another port`);
+  if (error.code === "EACCES") return new Error(`${where} needs privileges this process lacks: set PORT to 1024 or above`);
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND")
+    return new Error(`HOST ${host} is no address of this machine: set HOST to one of its addresses, or to 0.0.0.0 for all`);
+  return new Error(`Cannot listen on ${where}: ${error.message}`);
+}
+
 /** Listens on HOST and PORT; the GraphQL endpoint's URL, on localhost when the server listens on every address. */
 async function listen(httpServer: Server, config: Config): Promise<string> {
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) => reject(listenProblem(error, config));
+    httpServer.once("error", refused);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", refused);
+      resolve();
+    });
+  });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   return `http://${host}:${port}/graphql`;
@@ -154,8 +172,10 @@ export async function startGateway({
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
   const catalog = await Catalog.load(dataSource);
+  const clockToleranceSeconds = config.tokenClockToleranceSeconds;
+  const devKeys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
   const verifier = createTokenVerifier(
-    config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) },
+    config.oidc ? { mode: "oidc", ...config.oidc, clockToleranceSeconds } : { mode: "development", keys: devKeys!, clockToleranceSeconds },
   );
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;

@@ -177,7 +177,7 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
     const port = await freePort();
     const { token, base } = await start(port);
     firstToken = token;
-    expect(gateway!.stdout()).toContain(`http://localhost:${port}/graphql`);
+    expect(gateway!.stdout()).toContain(`http://127.0.0.1:${port}/graphql`);
     expect(existsSync(join(dir, "dev-signing-key.json"))).toBe(true);
 
     const client = new GraphQLClient(`${base}/graphql`, { headers: { authorization: `Bearer ${token}` } });

@@ -30,7 +30,10 @@ export function bearerToken(header: unknown): string {
  */
 export type Admission<On> = (identity: Identity, on: On) => Promise<void> | void;
 
-export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) => Promise<ViewerRows>;
+/** The viewer's rows, and the identity their token gave (`validUntil`: when a transport must stop trusting it). */
+export type Authenticated = ViewerRows & { identity: Identity };
+
+export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On) => Promise<Authenticated>;
 
 /**
  * The front door, the same for HTTP and the WebSocket: the bearer token of an Authorization value, verified (a token
@@ -45,7 +48,7 @@ export function authenticator({ verifier, dataSource }: { verifier: TokenVerifie
     const identity = await verifier.verify(bearerToken(header));
     await admit(identity, on);
     try {
-      return await viewerFor(dataSource, identity);
+      return { ...(await viewerFor(dataSource, identity)), identity };
     } catch (error) {
       // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After), not a masked 500.
       throw asUnavailable(error) ?? error;
