@@ -17,11 +17,12 @@ import { httpErrors } from "./http/http-errors";
 import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
 import { liveServer, type LiveServer } from "./http/live";
+import { actAsRoutes } from "./http/act-as";
 import { playgroundRoutes } from "./http/playground";
 import { createRateLimits, type RateLimits } from "./http/rate-limit";
 import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments, type TrustedDocuments } from "./http/trusted-documents";
-import { loadOrCreateDevKeys } from "./identity/dev-keys";
+import { loadOrCreateDevKeys, type DevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
 import { createLogger } from "./logger";
@@ -86,15 +87,25 @@ async function changeFeedFor(config: Config, redis: Redis | null, logger: Logger
   return changes;
 }
 
-/** The Express app's routes, in the order they are matched: health, CORS, playground, GraphQL, then the error answers. */
+/**
+ * The Express app's routes, in the order they are matched: health, CORS, playground (and its "Act as" when the gateway
+ * signs development tokens), GraphQL, then the error answers.
+ */
 function mountRoutes(
   app: Express,
-  { dataSource, keepsModels, ...graphql }: Parameters<typeof graphqlRoute>[0] & { dataSource: DataSource; keepsModels: boolean },
+  {
+    dataSource,
+    keepsModels,
+    clock,
+    devKeys,
+    ...graphql
+  }: Parameters<typeof graphqlRoute>[0] & { dataSource: DataSource; keepsModels: boolean; clock: Clock; devKeys: DevKeys | null },
 ): void {
   const { config, logger } = graphql;
   app.use(healthRoutes({ dataSource, keepsModels }));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
   app.use("/graphql", cors({ origins: config.corsOrigins }));
+  if (config.playground && devKeys) app.use(actAsRoutes({ dataSource, clock, keys: devKeys }));
   app.use(playgroundRoutes({ config }));
   app.use("/graphql", ...graphqlRoute(graphql));
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
@@ -189,6 +200,8 @@ export async function startGateway({
 
   mountRoutes(app, {
     dataSource,
+    clock,
+    devKeys,
     keepsModels: models.keepsModels,
     config,
     apollo,
