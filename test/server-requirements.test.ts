@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type Connection, type RowDataPacket } from "mysql2/promise";
 import { openDatabase } from "../src/database/data-source";
@@ -8,6 +6,7 @@ import { createTestDatabase, describeMysql, serverOptions, type TestDatabase } f
 import { startOwnMariadb, type OwnMariadb } from "./support/mariadb-server";
 import { freePort, startScript } from "./support/processes";
 import { testPort } from "./support/test-run";
+import { scratchDirectory } from "./support/scratch";
 
 /** Starts `src/main.ts` (what `npm start` runs) on `databaseUrl`: whether it got as far as listening, and what it printed. */
 async function start(databaseUrl: string): Promise<{ started: boolean; output: string }> {
@@ -19,7 +18,7 @@ async function start(databaseUrl: string): Promise<{ started: boolean; output: s
     DEMO_DATA: "off",
     HOST: "127.0.0.1",
     PORT: String(port),
-    DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+    DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json"),
     DATABASE_URL: databaseUrl,
   });
   const started = await gateway.waitForOutput(/Secure access gateway:/).then(
