@@ -47,7 +47,7 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   { logger, databaseUrl = (url) => url, database: shared, clock }: TestGatewayOptions = {},
 ): Promise<TestGateway> {
-  const database: TestDatabase = shared ?? (await createTestDatabase(dialect));
+  const database: TestDatabase = shared ?? (await createTestDatabase(dialect, { fromTemplate: true }));
   // The signing key's folder, unless the test names a key file (another gateway's): removed when this gateway stops.
   const keyDirectory = env.DEV_KEY_FILE ? null : mkdtempSync(join(tmpdir(), "gateway-keys-"));
   const removeOwn = async () => {

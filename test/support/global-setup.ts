@@ -1,6 +1,8 @@
+import "reflect-metadata";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createTemplateDatabase } from "./template-database";
 import { newRunId, runDirectory } from "./test-run";
 
 /**
@@ -9,7 +11,7 @@ import { newRunId, runDirectory } from "./test-run";
  * database server a test starts, makes its temporary files there. Jest's workers start after this, with this
  * environment.
  */
-export default function globalSetup(): void {
+export default async function globalSetup(): Promise<void> {
   const run = newRunId();
   // The TypeScript register's transform cache is meant to outlive runs (it makes every command a test starts quicker
   // the second time): it stays where it is, out of the run's folder.
@@ -19,4 +21,6 @@ export default function globalSetup(): void {
   process.env.TEST_RUN_ID = run;
   process.env.TEST_RUN_DIR = directory;
   process.env.TMPDIR = directory;
+  // The gateways' MySQL databases are copies of one migrated per run (test/support/template-database.ts).
+  if (process.env.TEST_DATABASES !== "sqlite") await createTemplateDatabase(run);
 }

@@ -1,3 +1,4 @@
+import { dropTemplateDatabase } from "./template-database";
 import { leftoversOf, removeLeftovers } from "./test-run";
 
 /** At most this many leftovers are named; the count says the rest. */
@@ -12,6 +13,7 @@ export default async function globalTeardown(): Promise<void> {
   const run = process.env.TEST_RUN_ID;
   const directory = process.env.TEST_RUN_DIR;
   if (!run || !directory) return;
+  await dropTemplateDatabase(run);
   const left = await leftoversOf(run, directory);
   await removeLeftovers(left, directory);
   const named = [
