@@ -5,7 +5,7 @@ import { parseDatabaseUrl } from "./database-url";
 /**
  * The timestamps of the migrations this code has, from their files' names (`<timestamp>-<name>.ts`, the timestamp
  * that ends each class's name and that TypeORM records): read without loading TypeORM, the entities or the
- * migrations themselves. test/catalog-migrations.test.ts checks that they are those of `migrations` (index.ts).
+ * migrations themselves. test/pending-migrations.test.ts checks that they are those of `migrations` (index.ts).
  */
 export function migrationTimestamps(): number[] {
   return readdirSync(join(__dirname, "migrations"))

@@ -4,8 +4,7 @@
  * transaction runner must take it as a rollback and retry it, never answer a masked 500. Run by
  * `npm run test:cluster` (jest.cluster.config.js), never by `npm test`.
  */
-import { appendFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { gql } from "graphql-request";
 import { startTestGateway, type TestGateway } from "../support/gateway";
@@ -14,6 +13,7 @@ import { outcomes } from "../support/graphql";
 import { captureLogs, type CapturedLogs } from "../support/logs";
 import { ssin } from "../support/identities";
 import { runScript } from "../support/processes";
+import { scratchDirectory } from "../support/scratch";
 import type { SeededEnterprise } from "../support/seed";
 import { runTransaction } from "../../src/database/transaction";
 import { policies } from "../../src/database/retry-policies";
@@ -91,7 +91,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
     const admin = await cluster.nodes[0].connect();
     await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
-    const env = { DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json") };
+    const env = { DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json") };
     const on = (i: number) => ({ database: { url: cluster.nodes[i].url(database), drop: async () => undefined }, logger: logs[i].logger });
     // The first gateway migrates the database through node 1; the others start on the migrated schema.
     gws.push(await startTestGateway("mysql", env, on(0)));
