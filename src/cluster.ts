@@ -19,6 +19,7 @@ export function runWorkers({
 }): Promise<number> {
   let stopping = false;
   let started = false;
+  let failed = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -31,6 +32,11 @@ export function runWorkers({
 
   return new Promise((resolve, reject) => {
     const listening = new Set<number>();
+    // What a worker that failed to start said (src/main.ts): the primary prints it once, for all of them.
+    let startProblem: string | undefined;
+    cluster.on("message", (_worker, message: { startProblem?: unknown }) => {
+      if (!started && typeof message?.startProblem === "string") startProblem ??= message.startProblem;
+    });
     cluster.on("listening", (worker, address) => {
       listening.add(worker.id);
       logger.info({ workerPid: worker.process.pid, port: address.port }, "worker listening");
@@ -41,12 +47,14 @@ export function runWorkers({
     });
     cluster.on("exit", (worker, code, signal) => {
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+        // A failed start exits with its own code, once its line is written (src/main.ts).
+        if (!failed && Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
         return;
       }
       if (!started) {
+        failed = true;
         stop("SIGTERM");
-        reject(new Error(`a worker exited during start-up (code ${code ?? signal})`));
+        reject(new Error(startProblem ?? `a worker exited during start-up (code ${code ?? signal})`));
         return;
       }
       logger.error({ workerPid: worker.process.pid, code, signal }, "worker exited; starting another");

@@ -2,12 +2,13 @@ import { dirname, join, resolve } from "node:path";
 import { defaultDatabaseUrl, parseDatabaseUrl } from "./database/database-url";
 import { type DatabaseDeadlines } from "./database/mysql-sessions";
 import { parseCorsOrigins, type CorsOrigins } from "./http/cors";
-import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./read/enterprise-cache";
+import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./read/enterprise-cache-settings";
 
 export class ConfigError extends Error {}
 
 export interface Config {
   port: number;
+  /** The interface to listen on: loopback in development (the demo API and its tokens stay on this machine), every one in production. */
   host: string;
   databaseUrl: string;
   replicaUrls: string[];
@@ -16,6 +17,8 @@ export interface Config {
   databasePoolSize: number;
   /** OIDC verification; null means development tokens signed by the gateway. */
   oidc: { issuer: string; audience: string; jwksUrl: string } | null;
+  /** How long after its `exp` a token is still accepted (clock skew), in seconds: one value for HTTP and WebSocket. */
+  tokenClockToleranceSeconds: number;
   devKeyFile: string;
   playground: boolean;
   introspection: boolean;
@@ -224,9 +227,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = target.dialect === "sqlite" && target.path !== ":memory:" ? dirname(resolve(target.path)) : resolve("data");
   const config: Config = {
     port: integer(env.PORT, 4000, "PORT"),
-    host: env.HOST || "0.0.0.0",
+    // A container's port mapping reaches a production gateway only on its network interface, not on loopback.
+    host: env.HOST || (production ? "0.0.0.0" : "127.0.0.1"),
     ...database(env, databaseUrl),
     oidc,
+    tokenClockToleranceSeconds: integer(env.TOKEN_CLOCK_TOLERANCE, 30, "TOKEN_CLOCK_TOLERANCE", { min: 0, max: 300 }),
     devKeyFile: env.DEV_KEY_FILE || join(dataDir, "dev-signing-key.json"),
     playground: flag(env.PLAYGROUND, !production, "PLAYGROUND"),
     introspection: flag(env.INTROSPECTION, !production, "INTROSPECTION"),

@@ -64,7 +64,26 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`The gateway could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+/** Why the start failed, on one line: the error's message with its line breaks folded, never a stack. */
+const startProblem = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ").trim();
+
+/**
+ * Every start failure ends the same way: one line on stderr and exit code 1. A worker (WORKERS > 1) hands its line to
+ * the primary instead (src/cluster.ts), so that N workers failing alike print it once. An exception or rejection
+ * that escapes during start (an "error" event nobody listens to) ends the same way instead of printing its stack.
+ */
+function failStart(error: unknown): void {
+  const problem = startProblem(error);
+  if (cluster.isWorker && process.send) {
+    process.send({ startProblem: problem }, () => process.exit(1));
+    return;
+  }
+  process.stderr.write(`The gateway could not start: ${problem}\n`, () => process.exit(1));
+}
+
+process.once("uncaughtException", failStart);
+process.once("unhandledRejection", failStart);
+main().then(() => {
+  process.off("uncaughtException", failStart);
+  process.off("unhandledRejection", failStart);
+}, failStart);

@@ -17,11 +17,12 @@ import { httpErrors } from "./http/http-errors";
 import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
 import { liveServer, type LiveServer } from "./http/live";
+import { actAsRoutes } from "./http/act-as";
 import { playgroundRoutes } from "./http/playground";
 import { createRateLimits, type RateLimits } from "./http/rate-limit";
 import { RedisCache } from "./http/redis-cache";
 import { trustedDocuments, type TrustedDocuments } from "./http/trusted-documents";
-import { loadOrCreateDevKeys } from "./identity/dev-keys";
+import { loadOrCreateDevKeys, type DevKeys } from "./identity/dev-keys";
 import { createTokenVerifier, type TokenVerifier } from "./identity/tokens";
 import { inProcessFeed, redisFeed, type ChangeFeed } from "./database/change-feed";
 import { logTriggerCacheFlushes } from "./database/trigger-cache";
@@ -88,23 +89,51 @@ async function changeFeedFor(config: Config, redis: Redis | null, logger: Logger
   return changes;
 }
 
-/** The Express app's routes, in the order they are matched: health, CORS, playground, GraphQL, then the error answers. */
+/**
+ * The Express app's routes, in the order they are matched: health, CORS, playground (and its "Act as" when the gateway
+ * signs development tokens), GraphQL, then the error answers.
+ */
 function mountRoutes(
   app: Express,
-  { dataSource, keepsModels, ...graphql }: Parameters<typeof graphqlRoute>[0] & { dataSource: DataSource; keepsModels: boolean },
+  {
+    dataSource,
+    keepsModels,
+    clock,
+    devKeys,
+    ...graphql
+  }: Parameters<typeof graphqlRoute>[0] & { dataSource: DataSource; keepsModels: boolean; clock: Clock; devKeys: DevKeys | null },
 ): void {
   const { config, logger } = graphql;
   app.use(healthRoutes({ dataSource, keepsModels }));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
   app.use("/graphql", cors({ origins: config.corsOrigins }));
+  if (config.playground && devKeys) app.use(actAsRoutes({ dataSource, clock, keys: devKeys }));
   app.use(playgroundRoutes({ config }));
   app.use("/graphql", ...graphqlRoute(graphql));
   app.use(httpErrors({ bodyLimit: config.bodyLimit, logger }));
 }
 
+/** Why the server could not listen, in words that name the setting to change. */
+function listenProblem(error: NodeJS.ErrnoException, { port, host }: Pick<Config, "port" | "host">): Error {
+  const where = `${host}:${port}`;
+  if (error.code === "EADDRINUSE")
+    return new Error(`${where} is already in use: stop the process that listens there, or set PORT to another port`);
+  if (error.code === "EACCES") return new Error(`${where} needs privileges this process lacks: set PORT to 1024 or above`);
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND")
+    return new Error(`HOST ${host} is no address of this machine: set HOST to one of its addresses, or to 0.0.0.0 for all`);
+  return new Error(`Cannot listen on ${where}: ${error.message}`);
+}
+
 /** Listens on HOST and PORT; the GraphQL endpoint's URL, on localhost when the server listens on every address. */
 async function listen(httpServer: Server, config: Config): Promise<string> {
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) => reject(listenProblem(error, config));
+    httpServer.once("error", refused);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", refused);
+      resolve();
+    });
+  });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   return `http://${host}:${port}/graphql`;
@@ -157,8 +186,10 @@ export async function startGateway({
 }): Promise<Gateway> {
   logTriggerCacheFlushes(dataSource, logger);
   const catalog = await Catalog.load(dataSource);
+  const clockToleranceSeconds = config.tokenClockToleranceSeconds;
+  const devKeys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
   const verifier = createTokenVerifier(
-    config.oidc ? { mode: "oidc", ...config.oidc } : { mode: "development", keys: await loadOrCreateDevKeys(config.devKeyFile) },
+    config.oidc ? { mode: "oidc", ...config.oidc, clockToleranceSeconds } : { mode: "development", keys: devKeys!, clockToleranceSeconds },
   );
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
@@ -173,6 +204,8 @@ export async function startGateway({
 
   mountRoutes(app, {
     dataSource,
+    clock,
+    devKeys,
     keepsModels: models.keepsModels,
     config,
     apollo,

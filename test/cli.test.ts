@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
@@ -6,7 +6,7 @@ import { withBadCheckDigits } from "./support/check-digits";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "./support/databases";
 import { startTestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
-import { freePort, runProcess, runScript, startScript, type Environment, type RunningProcess } from "./support/processes";
+import { freePort, projectRoot, runProcess, runScript, startScript, type Environment, type RunningProcess } from "./support/processes";
 
 const jwtLine = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/;
 
@@ -75,6 +75,22 @@ describeEachDatabase("the token command", (dialect) => {
     const [, payload] = finished.stdout.trim().split(".");
     expect(JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))).toMatchObject({ sub: person });
   });
+});
+
+/** Refused before any database is opened: shown once, not once per database. */
+describe("the token command's refusals", () => {
+  let keyDir: string;
+  let env: Environment;
+  beforeAll(() => {
+    keyDir = mkdtempSync(join(tmpdir(), "token-refusals-"));
+    env = {
+      ...freshEnvironment,
+      DATABASE_URL: `sqlite:${join(keyDir, "never-made.sqlite")}`,
+      DEV_KEY_FILE: join(keyDir, "dev-signing-key.json"),
+      NODE_ENV: "test",
+    };
+  });
+  afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
 
   it.each([
     ["an SSIN with wrong check digits", (s: string) => [withBadCheckDigits(s)], /check digits/],
@@ -104,6 +120,10 @@ describeEachDatabase("the token command", (dialect) => {
     expect(finished.code).not.toBe(0);
     expect(finished.stdout).toBe("");
     expect(finished.stderr).toMatch(/identity provider/);
+  });
+
+  it("makes nothing before refusing: no database, no key", () => {
+    expect(readdirSync(keyDir)).toEqual([]);
   });
 });
 
@@ -177,7 +197,7 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
     const port = await freePort();
     const { token, base } = await start(port);
     firstToken = token;
-    expect(gateway!.stdout()).toContain(`http://localhost:${port}/graphql`);
+    expect(gateway!.stdout()).toContain(`http://127.0.0.1:${port}/graphql`);
     expect(existsSync(join(dir, "dev-signing-key.json"))).toBe(true);
 
     const client = new GraphQLClient(`${base}/graphql`, { headers: { authorization: `Bearer ${token}` } });
@@ -187,6 +207,24 @@ describe("the gateway on a fresh machine (src/main.ts, the embedded database by 
     const readyz = await fetch(`${base}/readyz`);
     expect(readyz.status).toBe(200);
     await expect(readyz.json()).resolves.toEqual({ status: "ready" });
+
+    // The playground's "Act as" offers the demo people, as the README lists them.
+    const actAs = (await (await fetch(`${base}/playground/act-as`)).json()) as {
+      people: {
+        ssin: string;
+        givenName: string;
+        familyName: string;
+        roles: { roleName: string; enterprise: { number: string; name: string } }[];
+      }[];
+    };
+    const readmeRows = [...readFileSync(join(projectRoot, "README.md"), "utf8").matchAll(/^\| ([^|]+) \| (\d{11}) \| ([^|]+) \|$/gm)];
+    expect(readmeRows.map(([, person, ssin, role]) => [person, ssin, role.replace(/\), an enterprise without staff$/, ")")])).toEqual(
+      actAs.people.map((p) => [
+        `${p.givenName} ${p.familyName}`,
+        p.ssin,
+        p.roles.map((r) => `${r.roleName.toLowerCase()} of ${r.enterprise.name} (${r.enterprise.number})`).join("; "),
+      ]),
+    );
 
     expect(await gateway!.stop("SIGTERM")).toBe(0);
   });

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
@@ -15,6 +14,7 @@ import { Person } from "../src/domain/entities";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { projectRoot, runProcess } from "./support/processes";
 import { ssin } from "./support/identities";
+import { scratchDirectory } from "./support/scratch";
 
 // Trusted documents are decided before any database work, so one dialect is enough (as in trusted-documents.test.ts).
 
@@ -26,7 +26,7 @@ const { plugin: buildOurManifest } = require("../codegen/persisted-documents.js"
 
 const fixtures = join(__dirname, "fixtures", "client-documents");
 const fixtureText = (name: string) => readFileSync(join(fixtures, name), "utf8");
-const scratch = mkdtempSync(join(tmpdir(), "client-manifests-"));
+const scratch = scratchDirectory("client-manifests-");
 const apolloManifestFile = join(scratch, "apollo-manifest.json");
 const ourManifestFile = join(scratch, "our-manifest.json");
 

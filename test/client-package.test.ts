@@ -1,16 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { withBadCheckDigits } from "./support/check-digits";
 import { ssin } from "./support/identities";
 import { projectRoot, runProcess, type Finished } from "./support/processes";
+import { scratchDirectory } from "./support/scratch";
 
 // The package as another project gets it: built, packed, installed from the tarball without network, type-checked
 // and run against a real gateway that trusts nothing but the manifest the package ships.
 
 const tsc = require.resolve("typescript/bin/tsc");
-const scratch = mkdtempSync(join(tmpdir(), "client-package-"));
+const scratch = scratchDirectory("client-package-");
 const consumer = join(scratch, "consumer");
 
 function succeeded(step: string, finished: Finished): Finished {

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IsNull, type DataSource } from "typeorm";
 import { openDatabase } from "../src/database/data-source";
@@ -13,6 +11,7 @@ import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
 import { graphql } from "./support/http";
 import { ssin } from "./support/identities";
 import { Seed } from "./support/seed";
+import { scratchDirectory } from "./support/scratch";
 
 interface LogLine {
   msg?: string;
@@ -37,7 +36,7 @@ describeMysql("the gateway as several processes on one port [mysql]", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("mysql");
-    keyFile = join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json");
+    keyFile = join(scratchDirectory("gateway-keys-"), "dev-signing-key.json");
     // The primary migrates the empty database before it forks; the test opens it only afterwards.
     gateway = await spawnGateway({ DATABASE_URL: database.url, DEV_KEY_FILE: keyFile, WORKERS: "2", LOG_LEVEL: "info" });
     dataSource = await openDatabase({ url: database.url });

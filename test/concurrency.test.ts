@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
 import { IsNull } from "typeorm";
@@ -15,6 +13,7 @@ import { outcomes } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
 import type { DataSource } from "typeorm";
+import { scratchDirectory } from "./support/scratch";
 
 const appointMain = gql`
   mutation ($input: AppointMainAccessManagerInput!) {
@@ -137,7 +136,7 @@ describeMysql("two gateway processes sharing one MariaDB database", () => {
   beforeAll(async () => {
     database = await createTestDatabase("mysql");
     dataSource = await openDatabase({ url: database.url });
-    keyFile = join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json");
+    keyFile = join(scratchDirectory("gateway-keys-"), "dev-signing-key.json");
     gateways = await Promise.all([1, 2].map(() => spawnGateway({ DATABASE_URL: database.url, DEV_KEY_FILE: keyFile })));
   });
   afterAll(async () => {

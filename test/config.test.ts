@@ -83,6 +83,24 @@ describe("the configuration", () => {
     expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "many" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER/);
   });
 
+  it("listens on 127.0.0.1 in development and on every interface in production, unless HOST names one", () => {
+    const production = { AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "gateway", AUTH_JWKS_URL: "https://idp.example.be/jwks" };
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ NODE_ENV: "test" }).host).toBe("127.0.0.1");
+    expect(loadConfig(production).host).toBe("0.0.0.0");
+    expect(loadConfig({ ...production, NODE_ENV: "production" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ ...production, HOST: "10.0.0.5" }).host).toBe("10.0.0.5");
+  });
+
+  it("tolerates 30 s of clock skew on tokens, or TOKEN_CLOCK_TOLERANCE seconds from 0 to 300", () => {
+    expect(loadConfig({}).tokenClockToleranceSeconds).toBe(30);
+    expect(loadConfig({ TOKEN_CLOCK_TOLERANCE: "0" }).tokenClockToleranceSeconds).toBe(0);
+    expect(loadConfig({ TOKEN_CLOCK_TOLERANCE: "120" }).tokenClockToleranceSeconds).toBe(120);
+    expect(() => loadConfig({ TOKEN_CLOCK_TOLERANCE: "301" })).toThrow(/TOKEN_CLOCK_TOLERANCE/);
+    expect(() => loadConfig({ TOKEN_CLOCK_TOLERANCE: "-1" })).toThrow(/TOKEN_CLOCK_TOLERANCE/);
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ PLAYGROUND: "maybe" })).toThrow(/PLAYGROUND/);

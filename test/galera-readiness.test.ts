@@ -6,6 +6,7 @@ import { graphql } from "./support/http";
 import { ssin } from "./support/identities";
 import { captureLogs } from "./support/logs";
 import { startOwnMariadb, type OwnMariadb } from "./support/mariadb-server";
+import { testPort } from "./support/test-run";
 
 const galera = "/usr/lib/galera/libgalera_smm.so";
 const appoint = `mutation ($input: AppointMainAccessManagerInput!) { appointMainAccessManager(input: $input) { role } }`;
@@ -21,7 +22,8 @@ async function eventually<T>(probe: () => Promise<T>, wanted: T): Promise<T> {
 }
 
 /**
- * One Galera node of the test's own (galera-4, a cluster of one, bootstrapped with `gcomm://`), on ports 33221-33224.
+ * One Galera node of the test's own (galera-4, a cluster of one, bootstrapped with `gcomm://`), on ports 121-124 above
+ * TEST_PORT_BASE (33221-33224 by default).
  * `SET GLOBAL wsrep_cluster_address = ''` takes it out of its cluster at once (wsrep_ready OFF, every statement on a
  * table refused with 1047, as a node joining or outside the primary component), `'gcomm://'` bootstraps it again.
  */
@@ -37,15 +39,15 @@ describeMysql("a Galera node that is not ready [mysql, galera]", () => {
 
   beforeAll(async () => {
     if (!existsSync(galera)) throw new Error(`galera-4 is not installed (${galera}): apt-get install galera-4`);
-    server = await startOwnMariadb(33221, [
+    server = await startOwnMariadb(testPort(121), [
       "--binlog-format=ROW",
       "--innodb-autoinc-lock-mode=2",
       "--wsrep-on=ON",
       `--wsrep-provider=${galera}`,
       "--wsrep-cluster-address=gcomm://",
       "--wsrep-node-address=127.0.0.1",
-      "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:33222;ist.recv_addr=127.0.0.1:33223",
-      "--wsrep-sst-receive-address=127.0.0.1:33224",
+      `--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:${testPort(122)};ist.recv_addr=127.0.0.1:${testPort(123)}`,
+      `--wsrep-sst-receive-address=127.0.0.1:${testPort(124)}`,
     ]);
     admin = await server.admin();
     await admin.query("CREATE DATABASE access");

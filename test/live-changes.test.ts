@@ -8,8 +8,7 @@ import { signDevToken } from "../src/identity/tokens";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatted, enterpriseNumber, ssin } from "./support/identities";
 import { accessChanged, deliveryBoundMs, listening, quiet, subscribe, type Subscriber } from "./support/live";
@@ -18,6 +17,7 @@ import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/re
 import { snapshot } from "./support/snapshot";
 import { TestClock } from "./support/clock";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
+import { scratchDirectory } from "./support/scratch";
 
 const m = {
   activateCapacity: gql`
@@ -60,7 +60,8 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
 
     beforeAll(async () => {
       prefix = uniqueRedisPrefix();
-      a = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix });
+      // A short clock tolerance, so that a token's expiry is waited out in seconds (its connection closes at exp + 2 s).
+      a = await startTestGateway(dialect, { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, TOKEN_CLOCK_TOLERANCE: "2" });
       b = await startTestGateway(
         dialect,
         { REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, DEV_KEY_FILE: a.config.devKeyFile },
@@ -232,7 +233,7 @@ describeEachDatabase("live access changes (Subscription.accessChanged over graph
       const own = track(subscribe(a, await a.token(newcomer)));
       await listening(a, 2);
       const created = enterpriseNumber();
-      const file = join(mkdtempSync(join(tmpdir(), "live-register-")), "register.csv");
+      const file = join(scratchDirectory("live-register-"), "register.csv");
       writeFileSync(
         file,
         [

@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { undoMigrationsThrough } from "./support/migrations";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
 import { ManualClock } from "../src/clock";
@@ -11,6 +10,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError, expectRefusedUnchanged } from "./support/graphql";
 import { enterpriseNumber, formatted, ssin } from "./support/identities";
 import type { SeededEnterprise } from "./support/seed";
+import { scratchDirectory } from "./support/scratch";
 
 const day = 24 * 60 * 60 * 1000;
 const person = (s: string, givenName: string) => ({ ssin: s, givenName, familyName: "Timeline" });
@@ -286,7 +286,7 @@ describeEachDatabase("point-in-time answers (asOf)", (dialect) => {
     await step("account activated again", 30, () => clients.main1.request(m.activateAccount, { e: e.display }));
     // The register names three of the year's people legal representatives: they may now ask about their own past.
     await step("register adds legal representatives", 10, async () => {
-      const file = join(mkdtempSync(join(tmpdir(), "register-")), "register.csv");
+      const file = join(scratchDirectory("register-"), "register.csv");
       const rows = [people.user1, people.am, people.staff].map(
         (s) => `${formatted(e.number)},Bakery Timeline,EMPLOYER_NSSO,${s},Rep,Timeline`,
       );

@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clientKey } from "../src/http/rate-limit";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -8,6 +6,7 @@ import { loadConfig } from "../src/config";
 import { formatMessage } from "../src/i18n/messages";
 import { ssin } from "./support/identities";
 import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/redis";
+import { scratchDirectory } from "./support/scratch";
 
 // Rate limits sit in front of the database and never touch it: these suites run their gateways on SQLite only.
 
@@ -184,7 +183,7 @@ describeWithRedis("rate limits shared by several processes through Redis", () =>
       REDIS_URL: testRedisUrl,
       REDIS_PREFIX: uniqueRedisPrefix(),
       // One signing key, as the processes of one deployment share their identity provider.
-      DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+      DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json"),
     };
     const [one, two] = await Promise.all([startTestGateway("sqlite", env), startTestGateway("sqlite", env)]);
     try {

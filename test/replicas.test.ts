@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type RowDataPacket } from "mysql2/promise";
 import type { DataSource } from "typeorm";
@@ -13,6 +11,7 @@ import { createTestDatabase, describeMysql, serverOptions, type TestDatabase } f
 import { graphql } from "./support/http";
 import { ssin } from "./support/identities";
 import { Seed, type SeededEnterprise } from "./support/seed";
+import { scratchDirectory } from "./support/scratch";
 
 const databaseOf = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
 
@@ -74,7 +73,7 @@ describeMysql("read replicas [mysql]", () => {
       DATABASE_REPLICA_URLS: replica.url,
       PORT: "0",
       HOST: "127.0.0.1",
-      DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+      DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json"),
       RATE_LIMIT: "off",
     });
     gatewayData = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls });

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type Connection, type RowDataPacket } from "mysql2/promise";
 import { openDatabase } from "../src/database/data-source";
 import { createTestDatabase, describeMysql, serverOptions, type TestDatabase } from "./support/databases";
 import { startOwnMariadb, type OwnMariadb } from "./support/mariadb-server";
 import { freePort, startScript } from "./support/processes";
+import { testPort } from "./support/test-run";
+import { scratchDirectory } from "./support/scratch";
 
 /** Starts `src/main.ts` (what `npm start` runs) on `databaseUrl`: whether it got as far as listening, and what it printed. */
 async function start(databaseUrl: string): Promise<{ started: boolean; output: string }> {
@@ -18,7 +18,7 @@ async function start(databaseUrl: string): Promise<{ started: boolean; output: s
     DEMO_DATA: "off",
     HOST: "127.0.0.1",
     PORT: String(port),
-    DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+    DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json"),
     DATABASE_URL: databaseUrl,
   });
   const started = await gateway.waitForOutput(/Secure access gateway:/).then(
@@ -120,7 +120,7 @@ describeMysql("what the gateway refuses at start: a server of its own with binar
   let admin: Connection;
 
   beforeAll(async () => {
-    server = await startOwnMariadb(33201, ["--log-bin=binlog", "--server-id=1", "--binlog-format=STATEMENT"]);
+    server = await startOwnMariadb(testPort(101), ["--log-bin=binlog", "--server-id=1", "--binlog-format=STATEMENT"]);
     admin = await server.admin();
   }, 60_000);
   afterAll(async () => {

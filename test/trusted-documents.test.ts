@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { print, type DocumentNode } from "graphql";
 import { GraphQLClient } from "graphql-request";
@@ -13,6 +12,7 @@ import { loadManifest, sha256Hex } from "../src/http/trusted-documents";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { send } from "./support/http";
 import { ssin } from "./support/identities";
+import { scratchDirectory } from "./support/scratch";
 
 // Trusted documents are decided before any database work, so one dialect is enough here; the SDK suite runs on both.
 
@@ -47,7 +47,7 @@ describe("the trusted-documents manifest", () => {
   });
 
   it("is refused at start-up when an entry is not the hash of its document", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "manifest-")), "tampered.json");
+    const file = join(scratchDirectory("manifest-"), "tampered.json");
     writeFileSync(file, JSON.stringify({ [sha256Hex("query A { me { ssin } }")]: "mutation B { updateMyAccount(input: {}) { ssin } }" }));
     expect(() => loadManifest(file)).toThrow(ConfigError);
   });

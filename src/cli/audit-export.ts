@@ -3,7 +3,8 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { exportAuditTrail } from "../audit/export";
 import { formatEnterpriseNumber } from "../domain/identifiers";
-import { bootstrap, runCommand } from "./bootstrap";
+import { bootstrap } from "./bootstrap";
+import { runCommand } from "./run-command";
 import { enterpriseArgument } from "./enterprise-argument";
 
 const usage = "usage: npm run audit:export -- ENTERPRISE [--since DATE]";

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { verifyAuditChains } from "../audit/verify";
-import { bootstrap, runCommand } from "./bootstrap";
+import { bootstrap } from "./bootstrap";
+import { runCommand } from "./run-command";
 import { enterpriseArgument } from "./enterprise-argument";
 
 /** `npm run audit:verify [-- ENTERPRISE]`: recomputes the audit chains; exit 0 when every link holds, 1 when one is broken, a chain is missing (or the command fails). */

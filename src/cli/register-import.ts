@@ -4,7 +4,8 @@ import { redisFeed, type ChangeFeed } from "../database/change-feed";
 import { logTriggerCacheFlushes } from "../database/trigger-cache";
 import { closeRedis, connectRedis } from "../redis";
 import { importRegister } from "../register/import-register";
-import { bootstrap, runCommand } from "./bootstrap";
+import { bootstrap } from "./bootstrap";
+import { runCommand } from "./run-command";
 
 runCommand(async () => {
   const file = process.argv[2];

@@ -30,11 +30,19 @@ export function bearerToken(header: unknown): string {
  */
 export type Admission<On> = (identity: Identity, on: On) => Promise<void> | void;
 
+/** The viewer's rows, and the identity their token gave (`validUntil`: when a transport must stop trusting it). */
+export type Authenticated = ViewerRows & { identity: Identity };
+
 /**
  * `reader`, when given, says where the viewer is read from (src/database/fresh-reads.ts: where a consistency token
  * sends the request); it is asked only once the transport has admitted the identity.
  */
-export type Authenticate = <On>(header: unknown, admit: Admission<On>, on: On, reader?: () => Promise<DataSource>) => Promise<ViewerRows>;
+export type Authenticate = <On>(
+  header: unknown,
+  admit: Admission<On>,
+  on: On,
+  reader?: () => Promise<DataSource>,
+) => Promise<Authenticated>;
 
 /**
  * The front door, the same for HTTP and the WebSocket: the bearer token of an Authorization value, verified (a token
@@ -49,7 +57,7 @@ export function authenticator({ verifier, dataSource }: { verifier: TokenVerifie
     const identity = await verifier.verify(bearerToken(header));
     await admit(identity, on);
     try {
-      return await viewerFor(dataSource, identity, reader ? await reader() : undefined);
+      return { ...(await viewerFor(dataSource, identity, reader ? await reader() : undefined)), identity };
     } catch (error) {
       // The database refused, lost or not ready: UNAVAILABLE (503, Retry-After); no answer within its bound: TIMEOUT
       // (503). Not a masked 500.

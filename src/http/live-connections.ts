@@ -1,11 +1,10 @@
 import { CloseCode, type ConnectionInitMessage, type ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
-import { decodeJwt } from "jose";
 import type { Logger } from "pino";
 import { UnauthenticatedError, UnavailableError } from "../errors";
 import type { Identity } from "../identity/tokens";
 import type { Person } from "../domain/entities";
-import { bearerToken, isMalformedHeader, type Authenticate } from "./authenticate";
+import { isMalformedHeader, type Authenticate } from "./authenticate";
 import { logUnavailable } from "./unavailable";
 
 /** graphql-ws's close code for a connection that is not (or no longer) authenticated. */
@@ -46,10 +45,16 @@ type ConnectContext = { connectionParams?: ConnectionInitMessage["payload"]; ext
 /** Refused by the cap on a viewer's connections, before the database is asked anything. */
 class TooManyConnections extends Error {}
 
+/** The most a WebSocket close reason may hold, in UTF-8 bytes (RFC 6455: 125 for the frame, 2 of them the code). */
+const maxCloseReasonBytes = 123;
+
 /** The close reason of a connection refused as unauthenticated: what to send, in the words of `connectionParams`. */
 function unauthorizedReason(error: UnauthenticatedError): string {
   if (isMalformedHeader(error)) return 'Unauthorized: connectionParams.authorization must be "Bearer <token>"';
-  return `Unauthorized: ${error.message}`.slice(0, 120);
+  let reason = `Unauthorized: ${error.message}`;
+  // Cut by bytes, never inside a character: a longer reason makes the socket library throw instead of closing.
+  while (Buffer.byteLength(reason) > maxCloseReasonBytes) reason = [...reason].slice(0, -1).join("");
+  return reason;
 }
 
 /**
@@ -80,8 +85,12 @@ export class LiveConnections {
       return false;
     }
     let viewer: Person;
+    let validUntil: number;
     try {
-      viewer = (await this.options.authenticate(header, this.admit, ctx)).person;
+      ({
+        person: viewer,
+        identity: { validUntil },
+      } = await this.options.authenticate(header, this.admit, ctx));
     } catch (error) {
       if (error instanceof TooManyConnections) socket.close(tooManyConnectionsClose, error.message);
       else if (error instanceof UnauthenticatedError) socket.close(unauthorizedClose, unauthorizedReason(error));
@@ -96,8 +105,8 @@ export class LiveConnections {
       return false;
     }
     extra.connection = { viewer };
-    // Verified, so `exp` is there (required) and trustworthy.
-    this.closeAtExpiry(extra.connection, socket, (decodeJwt(bearerToken(header)).exp ?? 0) * 1000);
+    // When HTTP would refuse the same token: its `exp` plus the clock tolerance (src/identity/tokens.ts).
+    this.closeAtExpiry(extra.connection, socket, validUntil);
     return true;
   }
 

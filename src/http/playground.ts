@@ -12,6 +12,7 @@ import {
   MyEnterprisesDocument,
 } from "../client/generated/operations";
 import type { Config } from "../config";
+import { actAsPath, fromThisMachine } from "./act-as";
 
 const endpoint = "/graphql";
 const assetPath = "/playground/assets";
@@ -54,6 +55,14 @@ const playgroundScript = `"use strict";
     },
   };
   let sharedHeaders = storage.read() || placeholderHeaders;
+  /** What shows the shared headers (the editor of the active tab, once GraphiQL has made it). */
+  const headerViews = new Set();
+  /** Replaces the shared headers from outside the editor ("Act as"): every tab's, the stored ones, and the editor's. */
+  const setSharedHeaders = (value) => {
+    sharedHeaders = value;
+    storage.write(value);
+    for (const show of headerViews) show(value);
+  };
   /** The Authorization of the shared headers, unless it is still the placeholder. */
   const authorization = () => {
     try {
@@ -103,8 +112,53 @@ const playgroundScript = `"use strict";
     React.useEffect(() => {
       if (headerEditor && headerEditor.getValue() !== sharedHeaders) headerEditor.setValue(sharedHeaders);
     }, [headerEditor, activeTabIndex]);
+    React.useEffect(() => {
+      if (!headerEditor) return undefined;
+      const show = (value) => headerEditor.setValue(value);
+      headerViews.add(show);
+      return () => headerViews.delete(show);
+    }, [headerEditor]);
     return null;
   };
+  /**
+   * "Act as" (development, in a browser on the gateway's machine): the people with a current role, read from the
+   * database when the page loads; choosing one asks the gateway for a fresh development token and puts it in the
+   * headers of every tab.
+   */
+  const actAs = document.getElementById("act-as");
+  if (actAs) {
+    const status = document.getElementById("act-as-status");
+    const roleText = (held) => held.roleName + " of " + held.enterprise.name + " (" + held.enterprise.number + ")";
+    fetch(config.actAsPath, { headers: { accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error("HTTP " + response.status))))
+      .then(({ people }) => {
+        for (const person of people) {
+          const option = document.createElement("option");
+          option.value = person.ssin;
+          const name = (person.givenName + " " + person.familyName).trim() || "(no name)";
+          option.textContent = name + " (" + person.ssin + "): " + person.roles.map(roleText).join("; ");
+          actAs.append(option);
+        }
+        actAs.disabled = false;
+        status.textContent = people.length === 0 ? "no one holds a role yet" : "";
+      })
+      .catch((error) => {
+        status.textContent = "the list could not be read (" + error.message + ")";
+      });
+    actAs.addEventListener("change", () => {
+      if (!actAs.value) return;
+      status.textContent = "signing in...";
+      fetch(config.actAsPath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ssin: actAs.value }) })
+        .then((response) => (response.ok ? response.json() : Promise.reject(new Error("HTTP " + response.status))))
+        .then(({ token }) => {
+          setSharedHeaders(JSON.stringify({ Authorization: "Bearer " + token }, null, 2));
+          status.textContent = "the headers of every tab now carry their token";
+        })
+        .catch((error) => {
+          status.textContent = "no token (" + error.message + ")";
+        });
+    });
+  }
   const defaultTabs = config.examples.map((example) => ({ query: example.query, variables: example.variables, headers: sharedHeaders }));
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(
@@ -122,6 +176,8 @@ body { display: flex; flex-direction: column; font-family: system-ui, sans-serif
 .playground-hint { padding: 8px 16px; background: #fff8e1; border-bottom: 1px solid #e0c97f; font-size: 14px; color: #3d3200; }
 .playground-hint.warning { background: #fdecea; border-color: #e0a39c; color: #5f1d15; }
 .playground-hint code { background: rgba(0, 0, 0, 0.06); padding: 1px 4px; border-radius: 3px; }
+.playground-hint select { max-width: 60em; font: inherit; }
+#act-as-status { margin-left: 8px; color: #5c5000; }
 `;
 
 const demoEnterprise = "0123.456.749";
@@ -160,7 +216,16 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 /** JSON inside a script element: `<` escaped, so no string in it can close the element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
-function page({ hints, persistHeaders }: { hints: { text: string; warning?: boolean }[]; persistHeaders: boolean }): string {
+function page({
+  hints,
+  persistHeaders,
+  actAs,
+}: {
+  hints: { text: string; warning?: boolean }[];
+  persistHeaders: boolean;
+  /** The page holds the "Act as" list (development, a browser on the gateway's machine). */
+  actAs: boolean;
+}): string {
   const banner = hints.map((hint) => `<p class="playground-hint${hint.warning ? " warning" : ""}">${hint.text}</p>`).join("\n");
   return `<!doctype html>
 <html lang="en">
@@ -176,7 +241,7 @@ function page({ hints, persistHeaders }: { hints: { text: string; warning?: bool
 <body>
 ${banner}
 <div id="graphiql">Loading the playground...</div>
-<script id="playground-config" type="application/json">${scriptJson({ endpoint, tokenPlaceholder, headersStorageKey, persistHeaders, examples })}</script>
+<script id="playground-config" type="application/json">${scriptJson({ endpoint, ...(actAs ? { actAsPath } : {}), tokenPlaceholder, headersStorageKey, persistHeaders, examples })}</script>
 <script src="${assetPath}/react.js"></script>
 <script src="${assetPath}/react-dom.js"></script>
 <script src="${assetPath}/graphiql.js"></script>
@@ -239,20 +304,29 @@ const prefersHtml = (req: Request) => req.accepts(["application/json", "applicat
 export function playgroundRoutes({ config }: { config: Pick<Config, "playground" | "oidc" | "trustedDocuments"> }): Router {
   const router = express.Router();
   if (!config.playground) return router;
-  const hints: { text: string; warning?: boolean }[] = [];
-  if (config.oidc === null) {
-    hints.push({
-      text: `Development mode: <code>npm run token -- SSIN</code> prints a token for that person (<code>npm start</code> prints one for a demo legal representative). Paste it into Headers below, replacing ${escapeHtml("<paste a token>")}.`,
-    });
-  }
-  if (config.trustedDocuments === "only") {
-    hints.push({
-      text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.",
-      warning: true,
-    });
-  }
-  // Development only: a token kept in the browser outlives the session (see playgroundScript).
-  const html = page({ hints, persistHeaders: config.oidc === null });
+  const pageWith = (development: string | null, { actAs = false } = {}) => {
+    const hints: { text: string; warning?: boolean }[] = development === null ? [] : [{ text: `Development mode: ${development}` }];
+    if (config.trustedDocuments === "only") {
+      hints.push({
+        text: "This gateway runs only trusted documents (TRUSTED_DOCUMENTS=only): it refuses the queries this playground sends as text.",
+        warning: true,
+      });
+    }
+    // Development only: a token kept in the browser outlives the session (see playgroundScript).
+    return page({ hints, persistHeaders: config.oidc === null, actAs });
+  };
+  const pasteHint = `<code>npm run token -- SSIN</code> prints a token for that person (<code>npm start</code> prints one for a demo legal representative): paste it into Headers below, replacing ${escapeHtml("<paste a token>")}.`;
+  const production = pageWith(null);
+  // In development the gateway serves "Act as" (src/http/act-as.ts) to a browser on its own machine only.
+  const actAsHere = pageWith(
+    `act as <select id="act-as" disabled><option value="">a person with a role...</option></select><span id="act-as-status"></span>, or ${pasteHint}`,
+    { actAs: true },
+  );
+  const actAsElsewhere = pageWith(`${pasteHint} A browser on the gateway's own machine can also act as a person of its database.`);
+  const htmlFor = (req: Request) => {
+    if (config.oidc !== null) return production;
+    return fromThisMachine(req) ? actAsHere : actAsElsewhere;
+  };
   const sendAsset = compressedAssets();
 
   router.get(endpoint, (req, res, next) => {
@@ -260,7 +334,7 @@ export function playgroundRoutes({ config }: { config: Pick<Config, "playground"
     res
       .set({ "content-security-policy": contentSecurityPolicy, "x-content-type-options": "nosniff", "cache-control": "no-cache" })
       .type("html")
-      .send(html);
+      .send(htmlFor(req));
   });
   router.get(`${assetPath}/playground.js`, (req, res, next) => {
     sendAsset(req, res, {

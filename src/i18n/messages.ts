@@ -34,6 +34,12 @@ export const messages = {
     FR: "Le jeton d'accès n'est pas valide : reconnectez-vous",
     DE: "Das Zugriffstoken ist ungültig: Melden Sie sich erneut an",
   },
+  "auth.devTokenOfAnotherDatabase": {
+    EN: "Development token of another database: get one from this gateway (npm run token, or Act as in the playground)",
+    NL: "Ontwikkelingstoken van een andere databank: vraag er een aan bij deze gateway (npm run token, of Act as in de playground)",
+    FR: "Jeton de développement d'une autre base de données : obtenez-en un de cette passerelle (npm run token, ou Act as dans le playground)",
+    DE: "Entwicklungstoken einer anderen Datenbank: Holen Sie eines von diesem Gateway (npm run token oder Act as im Playground)",
+  },
   "auth.subjectInvalid": {
     EN: "The bearer token's subject is not a valid national number",
     NL: "Het toegangstoken hoort niet bij een geldig rijksregisternummer",

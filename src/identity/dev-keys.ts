@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
 export const devIssuer = "urn:secure-access:development";
 export const devAudience = "secure-access-gateway";
@@ -10,6 +10,11 @@ export const devAlgorithm = "ES256";
 export interface DevKeys {
   privateKey: CryptoKey;
   publicKey: CryptoKey;
+  /**
+   * The key's JWK thumbprint (RFC 7638), the `kid` of every token it signs: a token whose `kid` is another names a key
+   * of another database (each embedded database has its own key file), which the gateway says in so many words.
+   */
+  keyId: string;
 }
 
 function readKeyFile(file: string): JWK | null {
@@ -57,5 +62,29 @@ export async function loadOrCreateDevKeys(file: string): Promise<DevKeys> {
   return {
     privateKey: (await importJWK(jwk, devAlgorithm)) as CryptoKey,
     publicKey: (await importJWK(publicJwk, devAlgorithm)) as CryptoKey,
+    keyId: await calculateJwkThumbprint(publicJwk),
   };
+}
+
+/**
+ * Signs a development token (`npm run token`, the playground's "Act as", the tests); `expiresIn` is a span ("12h") or
+ * the instant of `exp` in seconds since the epoch.
+ */
+export async function signDevToken(
+  keys: DevKeys,
+  {
+    ssin,
+    givenName,
+    familyName,
+    expiresIn = "12h",
+  }: { ssin: string; givenName?: string; familyName?: string; expiresIn?: string | number },
+): Promise<string> {
+  return new SignJWT({ ...(givenName ? { given_name: givenName } : {}), ...(familyName ? { family_name: familyName } : {}) })
+    .setProtectedHeader({ alg: devAlgorithm, typ: "JWT", kid: keys.keyId })
+    .setSubject(ssin)
+    .setIssuer(devIssuer)
+    .setAudience(devAudience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(keys.privateKey);
 }

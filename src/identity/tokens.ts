@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { UnauthenticatedError, type UnauthenticatedReason } from "../errors";
 import { parseName, parseSsin } from "../domain/identifiers";
 import { devAlgorithm, devAudience, devIssuer, type DevKeys } from "./dev-keys";
+
+export { signDevToken } from "./dev-keys";
 import { message, type Message } from "../i18n/messages";
 
 /** What the gateway takes from a verified token. */
@@ -10,10 +12,20 @@ export interface Identity {
   ssin: string;
   givenName: string | null;
   familyName: string | null;
+  /**
+   * The instant (ms since the epoch) from which the token is refused: its `exp` plus the clock tolerance. Every
+   * transport holds a token to it: HTTP verifies each request's token, the WebSocket closes its connection then.
+   */
+  validUntil: number;
 }
 
-export type IdentityConfig =
-  { mode: "development"; keys: DevKeys } | { mode: "oidc"; issuer: string; audience: string; jwksUrl: string; algorithms?: string[] };
+/**
+ * `clockToleranceSeconds` (TOKEN_CLOCK_TOLERANCE): how far the gateway's clock and the token issuer's may disagree; a
+ * token is accepted this long after its `exp` (and before its `nbf`), on HTTP and WebSocket alike (`validUntil`).
+ */
+export type IdentityConfig = { clockToleranceSeconds: number } & (
+  { mode: "development"; keys: DevKeys } | { mode: "oidc"; issuer: string; audience: string; jwksUrl: string; algorithms?: string[] }
+);
 
 export interface TokenVerifier {
   mode: IdentityConfig["mode"];
@@ -34,7 +46,6 @@ const tokenProblems = [
 ];
 
 const oidcAlgorithms = ["RS256", "PS256", "ES256", "EdDSA"];
-const clockToleranceSeconds = 30;
 
 /** A name claim as the model stores names: trimmed, at most 100 characters, no control characters; else absent. */
 const claim = (payload: JWTPayload, name: string): string | null => {
@@ -44,12 +55,35 @@ const claim = (payload: JWTPayload, name: string): string | null => {
   return checked.ok ? checked.value : null;
 };
 
-/** What the client is told: which claim is wrong where that helps (an expired token, one that never expires), no more. */
-function refusal(error: unknown): { reason: UnauthenticatedReason; localized: Message } {
+/**
+ * A development token whose signature this gateway's key refuses, and that names another key (or none: tokens signed
+ * before keys had ids): most likely printed for another database, whose key file is another. A token altered after
+ * this gateway signed it names this gateway's key, and is merely invalid.
+ */
+function signedByAnotherDevKey(token: string, keys: DevKeys): boolean {
+  try {
+    return decodeJwt(token).iss === devIssuer && decodeProtectedHeader(token).kid !== keys.keyId;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the client is told: which claim is wrong where that helps (an expired token, one that never expires, a
+ * development token of another database), no more.
+ */
+function refusal(error: unknown, token: string, config: IdentityConfig): { reason: UnauthenticatedReason; localized: Message } {
   if (error instanceof errors.JWTExpired) return { reason: "TOKEN_EXPIRED", localized: message("auth.tokenExpired") };
   // jose checks `exp` only when present; a token without one would be good for ever, once leaked.
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === "exp") {
     return { reason: "TOKEN_INVALID", localized: message("auth.tokenWithoutExpiry") };
+  }
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed &&
+    config.mode === "development" &&
+    signedByAnotherDevKey(token, config.keys)
+  ) {
+    return { reason: "TOKEN_INVALID", localized: message("auth.devTokenOfAnotherDatabase") };
   }
   return { reason: "TOKEN_INVALID", localized: message("auth.tokenInvalid") };
 }
@@ -76,8 +110,8 @@ class VerifiedTokens {
     return entry.identity;
   }
 
-  set(key: string, identity: Identity, expiresAtSeconds: number): void {
-    const until = Math.min(Date.now() + verifiedForMs, expiresAtSeconds * 1000);
+  set(key: string, identity: Identity): void {
+    const until = Math.min(Date.now() + verifiedForMs, identity.validUntil);
     if (until <= Date.now()) return;
     if (this.entries.size >= maxVerifiedTokens) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { identity, until });
@@ -86,6 +120,7 @@ class VerifiedTokens {
 
 export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
   const verified = new VerifiedTokens();
+  const clockTolerance = config.clockToleranceSeconds;
   const key: JWTVerifyGetKey | DevKeys["publicKey"] =
     config.mode === "development"
       ? config.keys.publicKey
@@ -96,14 +131,14 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
           issuer: devIssuer,
           audience: devAudience,
           algorithms: [devAlgorithm],
-          clockTolerance: clockToleranceSeconds,
+          clockTolerance,
           requiredClaims: ["exp"],
         }
       : {
           issuer: config.issuer,
           audience: config.audience,
           algorithms: config.algorithms ?? oidcAlgorithms,
-          clockTolerance: clockToleranceSeconds,
+          clockTolerance,
           requiredClaims: ["exp"],
         };
   return {
@@ -119,7 +154,7 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
         // The caller's fault gets UNAUTHENTICATED; anything else (the key set unreachable, or not a key set) is the
         // gateway's trouble: it is masked and logged, and a client keeps a token that may well be good.
         if (!tokenProblems.some((problem) => error instanceof problem)) throw error;
-        const { reason, localized } = refusal(error);
+        const { reason, localized } = refusal(error, token, config);
         throw new UnauthenticatedError(reason, localized);
       }
       const ssin = parseSsin(typeof payload.sub === "string" ? payload.sub : "");
@@ -128,25 +163,11 @@ export function createTokenVerifier(config: IdentityConfig): TokenVerifier {
         ssin: ssin.value,
         givenName: claim(payload, "given_name"),
         familyName: claim(payload, "family_name"),
+        // `exp` is required (requiredClaims), so it is a number here.
+        validUntil: (payload.exp! + clockTolerance) * 1000,
       });
-      // `exp` is required (requiredClaims), so it is a number here.
-      verified.set(cacheKey, identity, payload.exp!);
+      verified.set(cacheKey, identity);
       return identity;
     },
   };
-}
-
-/** Signs a development token for `npm run token` and the tests. */
-export async function signDevToken(
-  keys: DevKeys,
-  { ssin, givenName, familyName, expiresIn = "12h" }: { ssin: string; givenName?: string; familyName?: string; expiresIn?: string },
-): Promise<string> {
-  return new SignJWT({ ...(givenName ? { given_name: givenName } : {}), ...(familyName ? { family_name: familyName } : {}) })
-    .setProtectedHeader({ alg: devAlgorithm, typ: "JWT" })
-    .setSubject(ssin)
-    .setIssuer(devIssuer)
-    .setAudience(devAudience)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(keys.privateKey);
 }

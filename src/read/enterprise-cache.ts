@@ -10,6 +10,7 @@ import {
   StructuredMessagingConfig,
 } from "../domain/entities";
 import { instant } from "../domain/validity";
+import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./enterprise-cache-settings";
 import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
 
 /**
@@ -88,15 +89,6 @@ function nextExpiry(model: EnterpriseReadModel, at: number): number {
   }
   return next;
 }
-
-export interface EnterpriseCacheSettings {
-  /** The most rows kept in all (least recently used models dropped first); 0 turns the cache off. */
-  maxRows: number;
-  /** An enterprise with more assignments than this is not kept: its pages are read with their own statements. */
-  maxAssignmentsPerEnterprise: number;
-}
-
-export const defaultEnterpriseCacheSettings: EnterpriseCacheSettings = { maxRows: 200_000, maxAssignmentsPerEnterprise: 5_000 };
 
 /**
  * The models of one database, in one process, least recently used first: per enterprise its newest version and the

@@ -6,14 +6,14 @@
  * only other answer is the masked one for a COMMIT in flight at the kill, whose outcome no one can know then; afterwards
  * nothing acknowledged is lost and nothing is duplicated. Run by `npm run test:cluster`.
  */
-import { appendFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Connection } from "mysql2/promise";
 import { startTestGateway, type TestGateway } from "../support/gateway";
 import { startGaleraCluster, type GaleraCluster, type Rejoined } from "../support/galera";
 import { graphql } from "../support/http";
 import { ssin } from "../support/identities";
+import { scratchDirectory } from "../support/scratch";
 import { captureLogs, type CapturedLogs } from "../support/logs";
 import { runScript } from "../support/processes";
 import type { SeededEnterprise } from "../support/seed";
@@ -63,7 +63,7 @@ describe("a Galera node killed with SIGKILL under load, and rejoining by IST [ga
     const admin = await cluster.nodes[0].connect();
     await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
-    const env = { DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json") };
+    const env = { DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json") };
     const on = (i: number) => ({ database: { url: cluster.nodes[i].url(database), drop: async () => undefined }, logger: logs[i].logger });
     gws.push(await startTestGateway("mysql", env, on(0)));
     gws.push(...(await Promise.all([1, 2].map((i) => startTestGateway("mysql", env, on(i))))));

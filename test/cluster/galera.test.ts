@@ -7,8 +7,7 @@
  * `wsrep_sync_wait`: the fixture sets none), and what those causal reads cost. Run by `npm run test:cluster`
  * (jest.cluster.config.js), never by `npm test`.
  */
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gql } from "graphql-request";
 import { startTestGateway, type TestGateway } from "../support/gateway";
@@ -18,6 +17,7 @@ import { graphql } from "../support/http";
 import { captureLogs, type CapturedLogs } from "../support/logs";
 import { ssin } from "../support/identities";
 import { runScript } from "../support/processes";
+import { scratchDirectory } from "../support/scratch";
 import type { SeededEnterprise } from "../support/seed";
 import { runTransaction } from "../../src/database/transaction";
 import { policies } from "../../src/database/retry-policies";
@@ -154,7 +154,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
   const logs: CapturedLogs[] = [0, 1, 2].map(() => captureLogs("warn"));
 
   /** One signing key for every gateway: a token works on any of them. */
-  const env = { DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json") };
+  const env = { DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json") };
   const on = (i: number, logger = logs[i].logger) => ({
     database: { url: cluster.nodes[i].url(database), drop: async () => undefined },
     logger,

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
+import { copyTemplateDatabase } from "./template-database";
+import { runDatabasePrefix } from "./test-run";
 
 /**
  * The databases every suite runs on: an embedded SQLite file, and a scratch MariaDB/MySQL database on the server
@@ -17,7 +19,9 @@ export interface TestDatabase {
 export type DialectName = "sqlite" | "mysql";
 
 const mysqlServer = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306";
-export const mysqlRequired = process.env.REQUIRE_MYSQL === "1";
+/** `npm run test:quick` (TEST_DATABASES=sqlite): the edit-run loop on the embedded database alone; it outranks REQUIRE_MYSQL. */
+const sqliteOnly = process.env.TEST_DATABASES === "sqlite";
+export const mysqlRequired = process.env.REQUIRE_MYSQL === "1" && !sqliteOnly;
 
 export function serverOptions() {
   const url = new URL(mysqlServer);
@@ -45,28 +49,37 @@ export function mysqlReachable(): Promise<boolean> {
   return reachable;
 }
 
-/** A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. */
+/**
+ * A scratch database; `characterSet` (MySQL) is its default, utf8mb4 unless a test wants an older deployment's. Its
+ * name starts with the run's prefix (TEST_DB_PREFIX and the run's id: test/support/test-run.ts); `drop` removes it.
+ * Empty, unless `fromTemplate` (a gateway's own database): on MySQL it is then a copy of the run's migrated template
+ * (test/support/template-database.ts), when the run has one.
+ */
 export async function createTestDatabase(
   dialect: DialectName,
-  { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci" }: { characterSet?: string } = {},
+  { characterSet = "utf8mb4 COLLATE utf8mb4_unicode_ci", fromTemplate = false }: { characterSet?: string; fromTemplate?: boolean } = {},
 ): Promise<TestDatabase> {
   if (dialect === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
     return { url: `sqlite:${join(dir, "access.sqlite")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `gw_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `${runDatabasePrefix()}${randomBytes(4).toString("hex")}`;
   const admin = await createConnection(serverOptions());
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET ${characterSet}`);
   await admin.end();
   const { host, port, user, password } = serverOptions();
-  return {
-    url: `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}`,
-    drop: async () => {
-      const c = await createConnection(serverOptions());
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    },
+  const drop = async () => {
+    const c = await createConnection(serverOptions());
+    await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await c.end();
   };
+  try {
+    if (fromTemplate) await copyTemplateDatabase(name);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { url: `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}`, drop };
 }
 
 /**
@@ -78,9 +91,12 @@ export function describeEachDatabase(title: string, body: (dialect: DialectName)
   describeMysql(`${title} [mysql]`, () => body("mysql"));
 }
 
-/** A suite that needs the MySQL server: it fails when the server cannot be reached, unless SKIP_MYSQL=1 says to skip it. */
+/**
+ * A suite that needs the MySQL server: it fails when the server cannot be reached, unless SKIP_MYSQL=1 says to skip it
+ * (or TEST_DATABASES=sqlite, `npm run test:quick`).
+ */
 export function describeMysql(title: string, body: () => void): void {
-  const mysqlDescribe = process.env.SKIP_MYSQL === "1" && !mysqlRequired ? describe.skip : describe;
+  const mysqlDescribe = (process.env.SKIP_MYSQL === "1" && !mysqlRequired) || sqliteOnly ? describe.skip : describe;
   mysqlDescribe(title, () => {
     beforeAll(async () => {
       if (!(await mysqlReachable())) {

@@ -27,6 +27,7 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { createConnection, type Connection } from "mysql2/promise";
+import { testPort } from "./test-run";
 
 export interface GaleraNode {
   /** 1, 2 or 3. */
@@ -156,7 +157,7 @@ function strays(dir: string): number[] {
 }
 
 export async function startGaleraCluster({
-  basePort = 33100,
+  basePort = testPort(0),
   bootstrapTimeoutMs = 60_000,
   joinTimeoutMs = 90_000,
 }: GaleraOptions = {}): Promise<GaleraCluster> {

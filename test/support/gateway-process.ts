@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort, startScript } from "./processes";
 
 export interface GatewayProcess {
@@ -9,9 +12,13 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as its own process (what `npm start` runs) and waits until it prints its URL. */
+/**
+ * Starts `src/main.ts` as its own process (what `npm start` runs) and waits until it prints its URL. Without a
+ * DEV_KEY_FILE in `env`, its signing key lives in a folder of its own, removed when it stops.
+ */
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
   const port = await freePort();
+  const keyDirectory = env.DEV_KEY_FILE ? null : mkdtempSync(join(tmpdir(), "gateway-keys-"));
   const gateway = startScript("src/main.ts", [], {
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -19,13 +26,26 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
     DEMO_DATA: "off",
     HOST: "127.0.0.1",
     PORT: String(port),
+    ...(keyDirectory ? { DEV_KEY_FILE: join(keyDirectory, "dev-signing-key.json") } : {}),
     ...env,
   });
-  await gateway.waitForOutput(/Secure access gateway:/);
+  const removeKeys = () => {
+    if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true });
+  };
+  try {
+    await gateway.waitForOutput(/Secure access gateway:/);
+  } catch (error) {
+    removeKeys();
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: gateway.pid,
     output: () => gateway.stdout() + gateway.stderr(),
-    stop: (signal = "SIGTERM") => gateway.stop(signal),
+    stop: async (signal = "SIGTERM") => {
+      const code = await gateway.stop(signal);
+      removeKeys();
+      return code;
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GraphQLClient } from "graphql-request";
@@ -47,21 +47,37 @@ export async function startTestGateway(
   env: Record<string, string> = {},
   { logger, databaseUrl = (url) => url, database: shared, clock }: TestGatewayOptions = {},
 ): Promise<TestGateway> {
-  const database: TestDatabase = shared ?? (await createTestDatabase(dialect));
-  const config = loadConfig({
-    NODE_ENV: "test",
-    DATABASE_URL: databaseUrl(database.url),
-    PORT: "0",
-    HOST: "127.0.0.1",
-    DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
-    LOG_LEVEL: "silent",
-    RATE_LIMIT: "off",
-    // EXECUTION=graphql-js npx jest … runs a suite on the reference executor instead of the compiled one.
-    ...(process.env.EXECUTION ? { EXECUTION: process.env.EXECUTION } : {}),
-    ...env,
-  });
-  const dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, deadlines: config.databaseDeadlines });
-  const gateway = await startGateway({ config, dataSource, logger, clock });
+  const database: TestDatabase = shared ?? (await createTestDatabase(dialect, { fromTemplate: true }));
+  // The signing key's folder, unless the test names a key file (another gateway's): removed when this gateway stops.
+  const keyDirectory = env.DEV_KEY_FILE ? null : mkdtempSync(join(tmpdir(), "gateway-keys-"));
+  const removeOwn = async () => {
+    if (!shared) await database.drop();
+    if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true });
+  };
+  let config: Config;
+  let dataSource: DataSource | undefined;
+  let gateway: Gateway;
+  try {
+    config = loadConfig({
+      NODE_ENV: "test",
+      DATABASE_URL: databaseUrl(database.url),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...(keyDirectory ? { DEV_KEY_FILE: join(keyDirectory, "dev-signing-key.json") } : {}),
+      LOG_LEVEL: "silent",
+      RATE_LIMIT: "off",
+      // EXECUTION=graphql-js npx jest … runs a suite on the reference executor instead of the compiled one.
+      ...(process.env.EXECUTION ? { EXECUTION: process.env.EXECUTION } : {}),
+      ...env,
+    });
+    dataSource = await openDatabase({ url: config.databaseUrl, replicaUrls: config.replicaUrls, deadlines: config.databaseDeadlines });
+    gateway = await startGateway({ config, dataSource, logger, clock });
+  } catch (error) {
+    // A start the test expects to fail leaves nothing behind either.
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await removeOwn();
+    throw error;
+  }
   const catalog = await Catalog.load(dataSource);
   const keys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
   const token = async (ssin: string, names: { givenName?: string; familyName?: string } = {}) => {
@@ -83,7 +99,7 @@ export async function startTestGateway(
     async stop() {
       await gateway.stop();
       await dataSource.destroy();
-      if (!shared) await database.drop();
+      await removeOwn();
     },
   };
 }
