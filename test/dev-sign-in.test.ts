@@ -159,7 +159,10 @@ describeEachDatabase("development sign-in", (dialect) => {
         (response) => response.request().method() === "POST" && (response.request().postData() ?? "").includes("Who"),
       );
       await page.locator(".graphiql-execute-button").click();
-      await expect((await answered).json()).resolves.toEqual({ data: { me: { ssin: e.mainAccessManager } } });
+      await expect((await answered).json()).resolves.toEqual({
+        data: { me: { ssin: e.mainAccessManager } },
+        extensions: { cost: expect.any(Object) },
+      });
       expect(problems).toEqual([]);
     } finally {
       await context.close();
