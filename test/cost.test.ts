@@ -1,5 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../src/config";
 import { EBoxMessage } from "../src/domain/entities";
@@ -9,6 +7,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, send, type HttpAnswer } from "./support/http";
 import { ssin } from "./support/identities";
 import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from "./support/redis";
+import { scratchDirectory } from "./support/scratch";
 import type { SeededEnterprise } from "./support/seed";
 
 type Cost = { requested: number; actual: number; limit: number | null; remaining: number | null; resetAt: string | null };
@@ -244,7 +243,7 @@ describeWithRedis("a budget of cost points shared through Redis", () => {
       REDIS_URL: testRedisUrl,
       REDIS_PREFIX: uniqueRedisPrefix(),
       // One signing key, as the processes of one deployment share their identity provider.
-      DEV_KEY_FILE: join(mkdtempSync(join(tmpdir(), "gateway-keys-")), "dev-signing-key.json"),
+      DEV_KEY_FILE: join(scratchDirectory("gateway-keys-"), "dev-signing-key.json"),
     };
     const [one, two] = await Promise.all([startTestGateway("sqlite", env), startTestGateway("sqlite", env)]);
     try {
