@@ -16,6 +16,12 @@ describe("an unavailable database", () => {
     expect(unavailability(new Error("Can't add new command when connection is in closed state"))).toBe("DATABASE_UNREACHABLE");
     const notReady = { code: "ER_UNKNOWN_COM_ERROR", errno: 1047, message: "WSREP has not yet prepared node for application use" };
     expect(unavailability({ driverError: notReady })).toBe("NODE_NOT_READY");
+    // A statement on a node that lost the primary component (seen in the kill -9 suite, on the surviving nodes).
+    const nonPrimary = {
+      errno: 1180,
+      message: "Error while appending streaming replication fragment(provider status: Not connected to Primary Component)",
+    };
+    expect(unavailability({ driverError: nonPrimary })).toBe("NODE_NOT_READY");
     expect(asUnavailable({ driverError: notReady })).toMatchObject({
       reason: "NODE_NOT_READY",
       extensions: { code: "UNAVAILABLE", retryAfter: 2 },

@@ -71,6 +71,10 @@ export function unavailability(error: unknown): UnavailableReason | null {
   if (unreachableCodes.has(driverCode(error))) return "DATABASE_UNREACHABLE";
   const e = error as { message?: unknown; driverError?: { message?: unknown } };
   const text = String(e.driverError?.message ?? e.message ?? "");
+  // A Galera node that lost the primary component while a statement ran (the one a node is evicted from, or a
+  // survivor for the moment of the eviction): "Error while appending streaming replication fragment(provider status:
+  // Not connected to Primary Component)". The server answered and rolled the transaction back.
+  if (/Not connected to Primary Component/i.test(text)) return "NODE_NOT_READY";
   // mysql2's refusal of a statement on a connection already closed (fatal, no code).
   return /^Can't add new command when connection is in closed state/.test(text) ? "DATABASE_UNREACHABLE" : null;
 }
