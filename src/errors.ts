@@ -124,6 +124,8 @@ export const unavailableReasons = {
   NODE_NOT_READY: "The database node is not ready: a Galera node joining, or outside the primary component.",
   DATABASE_FAULT:
     "The database server kept failing with a fault of its own that the gateway could not clear (e.g. a trigger it could not read back).",
+  OUTCOME_UNKNOWN:
+    "The connection to the database was lost while the change was being committed: it may or may not have been made. Read the state again before you decide to send it again.",
 } as const satisfies Reasons<string>;
 export type UnavailableReason = keyof typeof unavailableReasons;
 
@@ -270,6 +272,8 @@ export const unavailableRetryAfterSeconds = 2;
  * component (NODE_NOT_READY, error 1047), or the server kept failing with a fault of its own that the gateway could not
  * clear (DATABASE_FAULT: MariaDB's cached trigger that no longer parses, src/database/trigger-cache.ts). Nothing was
  * committed; the same request may be sent again after `retryAfter` seconds (HTTP 503 with `Retry-After`).
+ * The one exception is OUTCOME_UNKNOWN: the connection was lost while the COMMIT was on its way (a node killed under
+ * it), so the change may have been made. The client reads the state again before it decides to send it again.
  * `underlying` is the driver's error, for the logs only.
  */
 export class UnavailableError extends LocalizedError {
@@ -278,7 +282,7 @@ export class UnavailableError extends LocalizedError {
     readonly underlying?: unknown,
     readonly retryAfter: number = unavailableRetryAfterSeconds,
   ) {
-    super(message("unavailable.database", { retryAfter }), {
+    super(reason === "OUTCOME_UNKNOWN" ? message("unavailable.outcomeUnknown") : message("unavailable.database", { retryAfter }), {
       code: "UNAVAILABLE",
       reason,
       retryAfter,

@@ -174,6 +174,57 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
     const stored = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number: enterprise.number });
     expect(await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: stored.id })).toBe(1);
   });
+  it.each([
+    ["reached the server and was committed", false, 1],
+    ["was lost on its way, so the server rolled back", true, 0],
+  ])(
+    "answers 503 UNAVAILABLE OUTCOME_UNKNOWN to a mutation whose COMMIT's answer is lost (it %s), logs it at error level with its request id, and never does it twice",
+    async (_, drop, committed) => {
+      const enterprise = await gw.seed.enterprise().build();
+      const token = await gw.token(enterprise.legalRepresentative);
+      const input = { enterprise: enterprise.number, person: { ssin: ssin(), givenName: "Maybe", familyName: "Done" } };
+      const stored = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number: enterprise.number });
+      const events = () => gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: stored.id });
+
+      // The connection that wrote the action's audit event loses the answer to its COMMIT (or the COMMIT itself).
+      const lost = proxy.loseAnswer({ after: /INSERT INTO `audit_event`/, to: /COMMIT/, drop });
+      const answer = await graphql(gw.url, appoint, { token, variables: { input } });
+      await lost;
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("2");
+      expect(answer.json?.data).toBeNull();
+      expect(answer.json?.errors).toEqual([
+        expect.objectContaining({
+          path: ["appointMainAccessManager"],
+          extensions: expect.objectContaining({
+            englishMessage: expect.stringMatching(/may or may not have been made/),
+            code: "UNAVAILABLE",
+            reason: "OUTCOME_UNKNOWN",
+            retryAfter: 2,
+            messageKey: "unavailable.outcomeUnknown",
+          }),
+        }),
+      ]);
+      expect(leaksIn(answer.text)).toEqual([]);
+      const requestId = answer.headers.get("x-request-id");
+      expect(requestId).toBeTruthy();
+
+      // The operator's line: an error with the request id, which the audit event carries when the change was made.
+      expect(logs.lines().filter((line) => line.requestId === requestId && line.level === "error")).toEqual([
+        expect.objectContaining({ reason: "OUTCOME_UNKNOWN", msg: expect.stringMatching(/may or may not have been committed/) }),
+      ]);
+      const byRequest = await gw.dataSource.getRepository(AuditEvent).countBy({ requestId: requestId! });
+      expect(byRequest).toBe(committed);
+      expect(await events()).toBe(committed);
+
+      // The client reads again, then decides: sent again, the action is done once (or refused as already done).
+      const again = await graphql(gw.url, appoint, { token, variables: { input } });
+      if (committed) expect(again.json?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "CONFLICT" }) })]);
+      else expect(again.json?.data).toMatchObject({ appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER" } });
+      expect(await events()).toBe(1);
+      expect(await readiness()).toBe(200);
+    },
+  );
 });
 
 /** The gateway reads from a replica (here the primary's own database, reached through a proxy the test controls). */

@@ -10,6 +10,7 @@ import { committedState, latestState, type ConsistencyToken } from "./consistenc
 import { dialectOf } from "./dialect";
 import { abandonConnection } from "./mysql-sessions";
 import { isTriggerCacheFault } from "./driver-errors";
+import { UnavailableError } from "../errors";
 import { retryFor, type RetryPolicy } from "./retry-policies";
 import { clearTriggerCache } from "./trigger-cache";
 
@@ -72,7 +73,9 @@ interface Done<T> {
 
 /**
  * A COMMIT sent to a server whose answer was lost may have committed: never retried as a failure (unless the work may
- * run twice, `RetryPolicy.idempotent`), nor called a TIMEOUT, but masked and logged.
+ * run twice, `RetryPolicy.idempotent`), nor called a TIMEOUT. The client gets 503 UNAVAILABLE with the reason
+ * OUTCOME_UNKNOWN (read the state again before sending it again), and each one is logged at error level with its
+ * request id (src/http/unavailable.ts), so that an operator can see which change to look for.
  */
 class CommitOutcomeUnknown extends Error {
   constructor(cause: unknown) {
@@ -143,7 +146,7 @@ async function retried<T>(
       return await inTurn(dataSource, once);
     } catch (caught) {
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
-      if (error instanceof CommitOutcomeUnknown) throw error;
+      if (error instanceof CommitOutcomeUnknown) throw new UnavailableError("OUTCOME_UNKNOWN", error.cause);
       if (deadline?.signal.aborted) throw deadline.signal.reason;
       if (mysql && !flushed && isTriggerCacheFault(error)) {
         flushed = true;

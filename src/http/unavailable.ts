@@ -49,13 +49,23 @@ const bursts = new WeakMap<Logger, { burst: Burst | null }>();
  * Logs the refusals for an unavailable database once per burst, not once per request (a balancer may send hundreds a
  * second to a gateway whose database is down): the first refusal of a burst at once, with its request id and the
  * driver's code; then, while refusals go on, one line per `unavailabilityLogWindowMs` with their count and the last
- * request id. A burst ends after a window without refusals; the next refusal starts another.
+ * request id. A burst ends after a window without refusals; the next refusal starts another. A COMMIT of unknown
+ * outcome (OUTCOME_UNKNOWN) is not a refusal: each is logged at error level with its request id.
  */
 export function logUnavailable(logger: Logger, error: UnavailableError, requestId: string, now = Date.now()): void {
+  const cause = error.underlying;
+  if (error.reason === "OUTCOME_UNKNOWN") {
+    // Not a refusal: a change that may have been made. Each one is an error line of its own, with its request id (the
+    // audit event of the change carries the same id when it was committed) and the driver's failure.
+    logger.error(
+      { requestId, reason: error.reason, driverCode: driverCode(cause) || undefined, errno: driverErrno(cause), err: cause },
+      "the COMMIT's answer was lost: the change may or may not have been committed (answering 503 UNAVAILABLE OUTCOME_UNKNOWN)",
+    );
+    return;
+  }
   const state = bursts.get(logger) ?? { burst: null };
   bursts.set(logger, state);
   const burst = state.burst;
-  const cause = error.underlying;
   if (!burst || now - burst.seenAt > unavailabilityLogWindowMs) {
     if (burst?.flush) clearTimeout(burst.flush);
     state.burst = { loggedAt: now, seenAt: now, unlogged: 0, lastRequestId: requestId };

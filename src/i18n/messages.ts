@@ -522,6 +522,12 @@ export const messages = {
     FR: "La base de données est injoignable ou pas prête ; rien n'a été modifié. Réessayez dans {retryAfter} s",
     DE: "Die Datenbank ist nicht erreichbar oder nicht bereit; nichts wurde geändert. Versuchen Sie es in {retryAfter} s erneut",
   },
+  "unavailable.outcomeUnknown": {
+    EN: "The connection to the database was lost while the change was being saved: it may or may not have been made. Read the current state before you send it again",
+    NL: "De verbinding met de databank ging verloren terwijl de wijziging werd opgeslagen: ze is misschien doorgevoerd, misschien niet. Lees de huidige toestand voordat u ze opnieuw verstuurt",
+    FR: "La connexion à la base de données a été perdue pendant l'enregistrement de la modification : elle a peut-être été effectuée, peut-être pas. Relisez l'état actuel avant de la renvoyer",
+    DE: "Die Verbindung zur Datenbank ging verloren, während die Änderung gespeichert wurde: Sie wurde vielleicht ausgeführt, vielleicht nicht. Lesen Sie den aktuellen Stand, bevor Sie sie erneut senden",
+  },
 
   "limits.depth": {
     EN: "The request is nested too deeply: at most {max} levels",

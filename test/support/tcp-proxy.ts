@@ -21,6 +21,13 @@ export interface TcpProxy {
    * its connection, both ways, destroyed at once; later packets pass. Resolves once it has happened.
    */
   resetOn(when: (packet: string) => boolean): Promise<void>;
+  /**
+   * A COMMIT whose answer is lost: on a connection that has sent a packet matching `after`, the first later client
+   * packet matching `to` reaches the server, and the server's answer to it does not reach the client: both sides of the
+   * connection are destroyed when it arrives. With `drop`, that packet itself is lost instead and the connection
+   * destroyed at once (the server never sees it). Resolves once it has happened.
+   */
+  loseAnswer(options: { after: RegExp; to: RegExp; drop?: boolean }): Promise<void>;
   /** Whether the partition has begun. */
   blackholed(): boolean;
   accept(): void;
@@ -38,8 +45,33 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
   let partitioned = false;
   let partitionWhen: RegExp | null = null;
   let resetWhen: { test: (packet: string) => boolean; done: () => void } | null = null;
+  let loseWhen: { after: RegExp; to: RegExp; drop: boolean; marked: WeakSet<Socket>; done: () => void } | null = null;
+  /** The client socket whose next answer from the server is lost, keyed by its upstream socket. */
+  const losing = new WeakMap<Socket, { client: Socket; done: () => void }>();
   const forward = (from: Socket, to: Socket, fromClient: boolean) => {
     from.on("data", (chunk: Buffer) => {
+      if (!fromClient && losing.has(from)) {
+        const { client, done } = losing.get(from)!;
+        losing.delete(from);
+        client.destroy();
+        from.destroy();
+        done();
+        return;
+      }
+      if (fromClient && loseWhen) {
+        const packet = chunk.toString("latin1");
+        if (loseWhen.marked.has(from) && loseWhen.to.test(packet)) {
+          const { done, drop } = loseWhen;
+          loseWhen = null;
+          if (drop) {
+            from.destroy();
+            to.destroy();
+            done();
+            return;
+          }
+          losing.set(to, { client: from, done });
+        } else if (loseWhen.after.test(packet)) loseWhen.marked.add(from);
+      }
       if (fromClient && resetWhen?.test(chunk.toString("latin1"))) {
         const { done } = resetWhen;
         resetWhen = null;
@@ -95,6 +127,9 @@ export async function startTcpProxy({ host, port }: { host: string; port: number
     },
     resetOn(when) {
       return new Promise<void>((done) => (resetWhen = { test: when, done }));
+    },
+    loseAnswer({ after, to, drop = false }) {
+      return new Promise<void>((done) => (loseWhen = { after, to, drop, marked: new WeakSet(), done }));
     },
     blackholed: () => partitioned,
     accept() {

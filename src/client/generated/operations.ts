@@ -334,7 +334,9 @@ export type UnavailableReason =
   /** The database refuses connections, or a connection was lost or reset before the work committed. */
   | 'DATABASE_UNREACHABLE'
   /** The database node is not ready: a Galera node joining, or outside the primary component. */
-  | 'NODE_NOT_READY';
+  | 'NODE_NOT_READY'
+  /** The connection to the database was lost while the change was being committed: it may or may not have been made. Read the state again before you decide to send it again. */
+  | 'OUTCOME_UNKNOWN';
 
 /** Changes to the caller's own account; a field left out stays as it is. */
 export type UpdateMyAccountInput = {
