@@ -12,6 +12,7 @@ import { costBudget } from "./cost-budget";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
+import { idempotentRequests } from "./idempotency";
 import { inputPaths } from "./input-paths";
 import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
@@ -68,9 +69,11 @@ export async function startApollo({
       ApolloServerPluginCacheControlDisabled(),
       // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
       mutationsDecideOnPrimary(),
-      consistencyTokens(),
       partialErrors(),
       dryRuns({ logger }),
+      // After the partial errors (part of the answer it stores), before the consistency tokens (its commit's token).
+      idempotentRequests({ ttlHours: config.idempotencyTtlHours, logger }),
+      consistencyTokens(),
       subscriptionsOverWebSocketOnly(),
       responseBudget({ maxBytes: config.maxResponseBytes }),
       documentLimits<Context>(config.limits, {
