@@ -69,11 +69,11 @@ export async function startApollo({
       ApolloServerPluginCacheControlDisabled(),
       // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
       mutationsDecideOnPrimary(),
-      partialErrors(),
-      dryRuns({ logger }),
-      // After the partial errors (part of the answer it stores), before the consistency tokens (its commit's token).
+      // Its executionDidEnd commits a change sent with an Idempotency-Key with its answer, before any willSendResponse.
       idempotentRequests({ ttlHours: config.idempotencyTtlHours, logger }),
       consistencyTokens(),
+      partialErrors(),
+      dryRuns({ logger }),
       subscriptionsOverWebSocketOnly(),
       responseBudget({ maxBytes: config.maxResponseBytes }),
       documentLimits<Context>(config.limits, {

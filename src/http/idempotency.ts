@@ -11,13 +11,13 @@
  * - the mutation resolver claims the key as the first write of the action's transaction and holds the transaction
  *   open while the answer is read inside it; a request that met the key claimed by another one waits for it and
  *   replays what it stored;
- * - when the answer is sent (willSendResponse), it is written into the claimed row and the transaction commits: the
+ * - once the answer is formatted (executionDidEnd), it is written into the claimed row and the transaction commits: the
  *   change and its answer commit together or not at all. An answer the database could not give (UNAVAILABLE, TIMEOUT)
  *   is not stored: the change is rolled back, as such an answer says, and the retry runs.
  * A refused change (BAD_USER_INPUT, CONFLICT, FORBIDDEN, NOT_FOUND) commits nothing and stores nothing: the retry runs
  * again and answers from the state it then finds (docs/clients.md, "Safe retries").
  */
-import type { ApolloServerPlugin, GraphQLResponse } from "@apollo/server";
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from "@apollo/server";
 import {
   getArgumentValues,
   Kind,
@@ -37,6 +37,7 @@ import { primaryReader } from "../database/readers";
 import { BadUserInputError, ConflictError, LocalizedError, UnavailableError } from "../errors";
 import { message } from "../i18n/messages";
 import { formatError } from "./format-error";
+import { withPartialErrors } from "./partial-errors";
 import { logUnavailable } from "./unavailable";
 
 export const idempotencyKeyHeader = "Idempotency-Key";
@@ -93,33 +94,54 @@ export function idempotentRequests({ ttlHours, logger }: { ttlHours: number; log
           contextValue.idempotency = null;
           return answerOf(stored, idempotency.armed.requestHash, contextValue);
         },
-        async willSendResponse({ response, contextValue }) {
+        async executionDidStart({ contextValue, response }) {
           const idempotency = contextValue.idempotency;
-          if (!idempotency) return;
-          contextValue.idempotency = null;
-          if (idempotency.replay) {
-            const replayed = answerOf(idempotency.replay, idempotency.armed!.requestHash, contextValue);
-            response.body = replayed.body;
-            response.http.status = replayed.http?.status;
-            for (const [name, value] of replayed.http?.headers ?? []) response.http.headers.set(name, value);
-            return;
-          }
-          if (idempotency.held) await store(idempotency, response, contextValue, logger);
+          if (!idempotency?.armed) return;
+          return {
+            // Awaited after the answer is formatted and before any willSendResponse, which all run at once: the change
+            // and its answer commit (or the answer is replaced) before any plugin reads the answer or its token.
+            async executionDidEnd(error) {
+              contextValue.idempotency = null;
+              if (idempotency.replay) {
+                contextValue.partialErrors = [];
+                replace(response, answerOf(idempotency.replay, idempotency.armed!.requestHash, contextValue));
+                return;
+              }
+              if (!idempotency.held) return;
+              if (error) return idempotency.held.end();
+              await store(idempotency, response, contextValue, logger);
+            },
+          };
+        },
+        async willSendResponse({ contextValue }) {
+          // Whatever ended the request before its execution did: the transaction is not left open.
+          await contextValue.idempotency?.held?.end();
         },
       };
     },
   };
 }
 
-/** Writes the answer into the claimed row and commits it with the change; a failure becomes the answer instead. */
-async function store(idempotency: IdempotentRequest, response: GraphQLResponse, context: Context, logger: Logger): Promise<void> {
+/** The response becomes `answer` whole: its body, status and headers. */
+function replace(response: InProgress, answer: GraphQLResponse): void {
+  response.body = answer.body;
+  response.http.status = answer.http?.status;
+  for (const [name, value] of answer.http?.headers ?? []) response.http.headers.set(name, value);
+}
+
+/**
+ * Writes the answer (with the refusals of nested fields src/http/partial-errors.ts adds) into the claimed row and
+ * commits it with the change; a failure to do so becomes the answer instead.
+ */
+async function store(idempotency: IdempotentRequest, response: InProgress, context: Context, logger: Logger): Promise<void> {
   const held = idempotency.held!;
-  if (response.body.kind !== "single") return held.end();
+  if (response.body?.kind !== "single") return held.end();
   const result = response.body.singleResult;
+  const errors = withPartialErrors(result.errors, context.partialErrors);
   // The answer says nothing was committed and to send it again: so it must be.
-  if (result.errors?.some((error) => transientCodes.has(String(error.extensions?.code)))) return held.end();
+  if (errors?.some((error) => transientCodes.has(String(error.extensions?.code)))) return held.end();
   const place = { viewerId: context.viewer!.id, key: idempotency.key };
-  const answer = JSON.stringify({ data: result.data ?? null, ...(result.errors ? { errors: result.errors } : {}) });
+  const answer = JSON.stringify({ data: result.data ?? null, ...(errors ? { errors } : {}) });
   try {
     await saveAnswer(held.em, place, { status: response.http.status ?? 200, answer });
     await held.commit(async (em) => {
@@ -130,12 +152,16 @@ async function store(idempotency: IdempotentRequest, response: GraphQLResponse, 
     const error = caught instanceof LocalizedError ? caught : new UnavailableError("DATABASE_UNREACHABLE", caught);
     if (error instanceof UnavailableError) logUnavailable(logger, error, context.requestId);
     const path = result.errors?.[0]?.path ?? Object.keys(result.data ?? {}).slice(0, 1);
-    response.body = { kind: "single", singleResult: { data: null, errors: [formatted(error, path)] } };
+    context.partialErrors = [];
     const http = (error.extensions.http ?? {}) as { status?: number; headers?: Map<string, string> };
-    response.http.status = http.status;
-    for (const [name, value] of http.headers ?? []) response.http.headers.set(name, value);
+    replace(response, {
+      body: { kind: "single", singleResult: { data: null, errors: [formatted(error, path)] } },
+      http: { status: http.status, headers: new HeaderMap([...(http.headers ?? [])]) },
+    });
   }
 }
+
+type InProgress = GraphQLRequestContext<Context>["response"];
 
 /** Answers the database could not give: never stored, so that the retry runs. */
 const transientCodes = new Set(["UNAVAILABLE", "TIMEOUT"]);
@@ -144,14 +170,14 @@ const transientCodes = new Set(["UNAVAILABLE", "TIMEOUT"]);
 function answerOf(stored: StoredRequest, requestHash: string, context: Context): GraphQLResponse {
   if (stored.requestHash !== requestHash) {
     const error = new ConflictError("IDEMPOTENCY_KEY_REUSED", message("conflict.idempotencyKeyReused"), { httpStatus: 422 });
-    return { body: { kind: "single", singleResult: { errors: [formatted(error)] } }, http: { status: 422, headers: new Map() } as never };
+    return { body: { kind: "single", singleResult: { errors: [formatted(error)] } }, http: { status: 422, headers: new HeaderMap() } };
   }
   const body = JSON.parse(stored.answer!) as { data: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
   // A token the commit could not record is `latest`: the replay's reads then go to the primary, which has the change.
   context.committedState = (stored.consistencyToken && parseConsistencyToken(stored.consistencyToken)) || latestState;
   return {
     body: { kind: "single", singleResult: { ...body, extensions: { idempotentReplay: true } } },
-    http: { status: stored.status ?? 200, headers: new Map([[idempotentReplayHeader.toLowerCase(), "true"]]) } as never,
+    http: { status: stored.status ?? 200, headers: new HeaderMap([[idempotentReplayHeader.toLowerCase(), "true"]]) },
   };
 }
 
