@@ -64,10 +64,13 @@ export async function claimKey(
 ): Promise<StoredRequest | null> {
   await em.query("DELETE FROM idempotent_request WHERE viewer_id = ? AND expires_at <= ?", [place.viewerId, now.getTime()]);
   try {
-    await em.query(
-      "INSERT INTO idempotent_request (viewer_id, key_hash, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-      [place.viewerId, sha256(place.key), requestHash, now.getTime(), expiresAt.getTime()],
-    );
+    await em.query("INSERT INTO idempotent_request (viewer_id, key_hash, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", [
+      place.viewerId,
+      sha256(place.key),
+      requestHash,
+      now.getTime(),
+      expiresAt.getTime(),
+    ]);
     return null;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -90,7 +93,11 @@ export async function saveAnswer(em: EntityManager, { viewerId, key }: KeyPlace,
 
 /** Adds the commit's consistency token, known only once it committed (a statement of its own). */
 export async function saveConsistencyToken(em: EntityManager, { viewerId, key }: KeyPlace, token: string): Promise<void> {
-  await em.query("UPDATE idempotent_request SET consistency_token = ? WHERE viewer_id = ? AND key_hash = ?", [token, viewerId, sha256(key)]);
+  await em.query("UPDATE idempotent_request SET consistency_token = ? WHERE viewer_id = ? AND key_hash = ?", [
+    token,
+    viewerId,
+    sha256(key),
+  ]);
 }
 
 /** Deletes every row expired at `now`; returns how many. */

@@ -268,7 +268,8 @@ function holdOpen(runner: QueryRunner, close: () => Promise<void>, commitHeld: (
         ended();
       }
     })());
-  const end = () => finish(async () => undefined);
+  // After a failed commit, the commit's own caller has its failure: ending then only makes sure the connection is back.
+  const end = () => finish(async () => undefined).catch(() => undefined);
   const commit = (after?: (em: EntityManager) => Promise<void>) =>
     finish(async () => {
       await commitHeld();
