@@ -1,4 +1,5 @@
 import { createConnection } from "mysql2/promise";
+import { createSdk } from "../src/client";
 import { AuditEvent } from "../src/domain/entities";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
 import { TestClock } from "./support/clock";
@@ -272,6 +273,64 @@ describeEachDatabase("safe retries with an Idempotency-Key", (dialect) => {
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(answers[1].json?.data).toEqual(answers[0].json?.data);
     expect(answers.map((a) => a.json?.extensions?.idempotentReplay ?? false).sort()).toEqual([false, true]);
+    expect(await auditEvents(gw)).toBe(events + 1);
+  });
+});
+
+/** The typed SDK's safe retries (src/client/retries.ts), against the real server, as test/sdk.test.ts drives the SDK. */
+describeEachDatabase("the SDK's Idempotency-Key per mutation", (dialect) => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+  });
+  afterAll(() => gw?.stop());
+
+  /** A fetch whose first answer to a mutation is lost after the gateway answered it, and which records the keys sent. */
+  function losingFirstAnswer() {
+    const keys: (string | null)[] = [];
+    let lost = false;
+    const lossy: typeof fetch = async (input, init) => {
+      const key = new Headers(init?.headers).get("idempotency-key");
+      keys.push(key);
+      const response = await fetch(input, init);
+      if (!lost && typeof init?.body === "string" && init.body.includes("mutation")) {
+        lost = true;
+        await response.text();
+        throw new TypeError("fetch failed");
+      }
+      return response;
+    };
+    return { keys, lossy };
+  }
+
+  it("sends a new key with each mutation and, when the answer is lost, the same request with the same key: the change runs once", async () => {
+    const { token, input } = await employer(gw);
+    const { keys, lossy } = losingFirstAnswer();
+    const sdk = createSdk(gw.url, { headers: { authorization: `Bearer ${token}` }, fetch: lossy, idempotencyKeys: true, retries: 2 });
+    const events = await auditEvents(gw);
+    const sent = input();
+    const { addUser } = await sdk.AddUser({ input: sent });
+    expect(addUser).toMatchObject({ role: "USER", person: { ssin: sent.person.ssin } });
+    expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), keys[0]]);
+    expect(await auditEvents(gw)).toBe(events + 1);
+
+    // Another mutation has a key of its own; a query has none.
+    await sdk.AddUser({ input: input() });
+    await sdk.MyEnterprises();
+    expect(keys).toHaveLength(4);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[3]).toBeNull();
+    expect(await auditEvents(gw)).toBe(events + 2);
+  });
+
+  it("never sends a mutation again without a key: its lost answer is the caller's to judge", async () => {
+    const { token, input } = await employer(gw);
+    const { keys, lossy } = losingFirstAnswer();
+    const sdk = createSdk(gw.url, { headers: { authorization: `Bearer ${token}` }, fetch: lossy, retries: 2 });
+    const events = await auditEvents(gw);
+    await expect(sdk.AddUser({ input: input() })).rejects.toThrow(/fetch failed/);
+    expect(keys).toEqual([null]);
     expect(await auditEvents(gw)).toBe(events + 1);
   });
 });
