@@ -30,7 +30,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Logger } from "pino";
-import type { Context, IdempotentRequest } from "../context";
+import { refreshAfterWrite, type Context, type IdempotentRequest } from "../context";
 import { formatConsistencyToken, latestState, parseConsistencyToken } from "../database/consistency-token";
 import { saveAnswer, saveConsistencyToken, sha256, storedRequest, type StoredRequest } from "../database/idempotent-requests";
 import { primaryReader } from "../database/readers";
@@ -147,6 +147,8 @@ async function store(idempotency: IdempotentRequest, response: InProgress, conte
     await held.commit(async (em) => {
       if (context.committedState) await saveConsistencyToken(em, place, formatConsistencyToken(context.committedState));
     });
+    // Whatever reads for the request from here on reads committed rows, not the transaction's closed connection.
+    refreshAfterWrite(context);
   } catch (caught) {
     await held.end();
     const error = caught instanceof LocalizedError ? caught : new UnavailableError("DATABASE_UNREACHABLE", caught);

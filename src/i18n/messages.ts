@@ -279,7 +279,7 @@ export const messages = {
     DE: "Der Header Idempotency-Key muss 1 bis 255 druckbare ASCII-Zeichen enthalten",
   },
   "input.idempotencyKeyInBatch": {
-    EN: "An Idempotency-Key names one request: send each mutation of a batch as a request of its own, with its own key",
+    EN: "An Idempotency-Key names one request: send each change of a batch as a request of its own, with its own key",
     NL: "Een Idempotency-Key hoort bij één aanvraag: verstuur elke wijziging van een reeks als eigen aanvraag, met een eigen sleutel",
     FR: "Une Idempotency-Key désigne une seule requête : envoyez chaque modification d'un lot comme requête distincte, avec sa propre clé",
     DE: "Ein Idempotency-Key bezeichnet eine Anfrage: Senden Sie jede Änderung eines Stapels als eigene Anfrage mit eigenem Schlüssel",
