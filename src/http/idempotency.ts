@@ -62,8 +62,8 @@ export function requestedIdempotencyKey(value: unknown, { batched }: { batched: 
 
 /**
  * The plugin: arms the key, replays or refuses before the operation runs, and stores the answer in the change's
- * transaction before committing it. Its willSendResponse runs before the consistency tokens' (the commit's token) and
- * after the partial errors' (they are part of the answer stored).
+ * transaction before committing it, once the execution has ended and before any plugin's willSendResponse reads the
+ * answer or the commit's consistency token.
  */
 export function idempotentRequests({ ttlHours, logger }: { ttlHours: number; logger: Logger }): ApolloServerPlugin<Context> {
   return {
@@ -77,7 +77,7 @@ export function idempotentRequests({ ttlHours, logger }: { ttlHours: number; log
             contextValue.idempotency = null;
             return;
           }
-          if (rootFields(document, operation.selectionSet).length > 1)
+          if (rootFields(document, operation.selectionSet).filter((field) => !field.name.value.startsWith("__")).length > 1)
             throw new BadUserInputError(idempotencyKeyHeader, message("input.idempotencyKeyOneChange"), { httpStatus: 400 });
           const requestHash = sha256(
             canonicalJson({ document: print(document), operationName: request.operationName ?? null, variables: request.variables ?? {} }),
