@@ -99,6 +99,30 @@ describeEachDatabase("safe retries with an Idempotency-Key", (dialect) => {
     expect(await auditEvents(gw)).toBe(events);
   });
 
+  it("stores the answer whole, the refusal of a nested field included, and replays it once", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+    const manager = Object.values(enterprise.accessManagers)[0];
+    const token = await gw.token(manager);
+    const query = `mutation ($input: AddUserInput!) { addUser(input: $input) { role enterprise { auditTrail { totalCount } } } }`;
+    const input = {
+      enterprise: enterprise.number,
+      capacity: "EMPLOYER_NSSO",
+      person: { ssin: ssin(), givenName: "A", familyName: "B" },
+      onlineServices: ["DIMONA"],
+    };
+    const key = newKey();
+    const first = await mutate(gw, { query, variables: { input }, token, key });
+    expect(first.json?.data).toEqual({ addUser: { role: "USER", enterprise: { auditTrail: { totalCount: 0 } } } });
+    expect(first.json?.errors).toEqual([
+      expect.objectContaining({
+        path: ["addUser", "enterprise", "auditTrail"],
+        extensions: expect.objectContaining({ code: "FORBIDDEN" }),
+      }),
+    ]);
+    const again = await mutate(gw, { query, variables: { input }, token, key });
+    expect(again.json).toEqual({ ...first.json, extensions: { ...first.json?.extensions, idempotentReplay: true } });
+  });
+
   it("refuses the same key with another body (422 CONFLICT IDEMPOTENCY_KEY_REUSED) and changes nothing", async () => {
     const { token, input } = await employer(gw);
     const key = newKey();
