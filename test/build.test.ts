@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
+import { migrationTimestamps } from "../src/database/pending-migrations";
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from "./support/databases";
 import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
 import { enterpriseNumber, formatted, ssin } from "./support/identities";
@@ -54,6 +55,24 @@ describe("npm run build", () => {
     expect(map.sources.map((source) => resolve(projectRoot, "dist", "cli", source))).toEqual([join(projectRoot, "src", "cli", "token.ts")]);
     expect(map.sourcesContent).toEqual([readFileSync(join(projectRoot, "src", "cli", "token.ts"), "utf8")]);
     expect(readFileSync(join(shipped, "dist", "cli", "token.js"), "utf8")).toMatch(/\n\/\/# sourceMappingURL=token\.js\.map\n$/);
+  });
+
+  it("has the migrations' files that the commands' quick check reads, and a fresh database gets every one of them", async () => {
+    // The check lists dist/database/migrations by file name (src/database/pending-migrations.ts): a build that renamed
+    // or left out a file would make it answer "nothing pending" to a database that lacks a migration.
+    const database = `sqlite:${join(scratchDirectory("shipped-fresh-"), "access.sqlite")}`;
+    const check = async () => {
+      const script =
+        'const m = require("./dist/database/pending-migrations.js"); m.migrationsPending(process.argv[1])' +
+        ".then((pending) => process.stdout.write(JSON.stringify({ timestamps: m.migrationTimestamps(), pending })))";
+      const finished = await runProcess(process.execPath, ["-e", script, database], {}, inShipped());
+      expect(finished).toMatchObject({ code: 0, stderr: "" });
+      return JSON.parse(finished.stdout) as { timestamps: number[]; pending: boolean };
+    };
+    await expect(check()).resolves.toEqual({ timestamps: migrationTimestamps(), pending: true });
+    const env = { DATABASE_URL: database, DEV_KEY_FILE: join(scratchDirectory("shipped-fresh-key-"), "key.json"), NODE_ENV: "test" };
+    expect(await runScript("dist/cli/token.js", [ssin()], env, inShipped())).toMatchObject({ code: 0, stderr: "" });
+    await expect(check()).resolves.toEqual({ timestamps: migrationTimestamps(), pending: false });
   });
 
   it("is what package.json's main and npm start run", () => {
