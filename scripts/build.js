@@ -208,7 +208,10 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+module.exports = { swcOptions };
+
+if (require.main === module)
+  main().catch((error) => {
+    process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });

@@ -75,6 +75,16 @@ describe("npm run build", () => {
     await expect(check()).resolves.toEqual({ timestamps: migrationTimestamps(), pending: false });
   });
 
+  it("transforms as the tests do: the swc options of jest.config.js, with source maps", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { swcOptions } = require("../scripts/build.js") as { swcOptions: Record<string, unknown> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jest = require("../jest.config.js") as { transform: Record<string, [string, Record<string, unknown>]> };
+    const [transformer, options] = Object.values(jest.transform)[0];
+    expect(transformer).toBe("@swc/jest");
+    expect(swcOptions).toEqual({ ...options, sourceMaps: true, swcrc: false, configFile: false });
+  });
+
   it("is what package.json's main and npm start run", () => {
     const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as {
       main: string;
