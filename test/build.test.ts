@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join, resolve } from "node:path";
 import { GraphQLClient, gql } from "graphql-request";
 import { migrationTimestamps } from "../src/database/pending-migrations";
-import { createTestDatabase, describeEachDatabase, type TestDatabase } from "./support/databases";
+import { createTestDatabase, describeEachDatabase, describeMysql, type TestDatabase } from "./support/databases";
 import { spawnGateway, type GatewayProcess } from "./support/gateway-process";
 import { enterpriseNumber, formatted, ssin } from "./support/identities";
 import { projectRoot, runProcess, runScript, type Finished } from "./support/processes";
@@ -267,5 +267,41 @@ describeEachDatabase("the build, run as shipped (node dist/main.js and the compi
     expect(digest(new Uint8Array(await script.arrayBuffer()))).toBe(
       digest(readFileSync(join(dirname(require.resolve("graphiql/package.json")), "graphiql.min.js"))),
     );
+  });
+});
+
+describeMysql("the build with WORKERS=2 [mysql]", () => {
+  let database: TestDatabase;
+  let gateway: GatewayProcess;
+  beforeAll(async () => {
+    database = await createTestDatabase("mysql");
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await database?.drop();
+  });
+
+  it("forks workers that run dist/main.js as the primary does, and they answer", async () => {
+    const env = { DATABASE_URL: database.url, DEV_KEY_FILE: join(scratchDirectory("shipped-workers-"), "key.json"), NODE_ENV: "test" };
+    gateway = await spawnGateway({ ...env, WORKERS: "2" }, { entry: "dist/main.js", cwd: shipped });
+    const commandLine = (pid: string) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    const workers = readFileSync(`/proc/${gateway.pid}/task/${gateway.pid}/children`, "utf8").trim().split(/\s+/);
+    expect(workers).toHaveLength(2);
+    for (const pid of [String(gateway.pid), ...workers]) {
+      const [node, script, ...rest] = commandLine(pid);
+      expect([node, resolve(shipped, script), ...rest]).toEqual([process.execPath, join(shipped, "dist", "main.js")]);
+    }
+    const person = ssin();
+    const token = await runScript("dist/cli/token.js", [person], env, inShipped());
+    const client = new GraphQLClient(gateway.url, { headers: { authorization: `Bearer ${token.stdout.trim()}` } });
+    await expect(
+      client.request(gql`
+        {
+          me {
+            ssin
+          }
+        }
+      `),
+    ).resolves.toEqual({ me: { ssin: person } });
   });
 });
