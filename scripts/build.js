@@ -35,8 +35,11 @@ const root = join(__dirname, "..");
 const source = join(root, "src");
 const fingerprintFile = ".build-fingerprint";
 
-/** The options of @swc/jest in jest.config.js, and of the TypeScript register reading tsconfig.json. */
-/** @type {import("@swc/core").Options} */
+/**
+ * The options of @swc/jest in jest.config.js (test/build.test.ts holds them equal), and of the TypeScript register
+ * reading tsconfig.json, plus source maps.
+ * @type {import("@swc/core").Options}
+ */
 const swcOptions = {
   jsc: {
     target: "es2022",
