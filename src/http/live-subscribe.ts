@@ -109,10 +109,14 @@ export function liveSubscribe({
       else {
         outcome = "OK";
         const document = answer && "document" in answer ? answer.document : undefined;
-        const definition = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-        operation = label(definition && "name" in definition ? definition.name?.value : undefined);
+        const operations = (document?.definitions ?? []).filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+        const chosen = operations.find((d) => d.name?.value === payload.operationName) ?? operations[0];
+        operation = label(chosen?.name?.value);
       }
       return answer;
+    } catch (error) {
+      outcome = outcomeLabel((error as { extensions?: { code?: unknown } } | null)?.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+      throw error;
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       countRequest({ operation, type: "subscription", outcome, transport: "websocket", seconds });
