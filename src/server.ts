@@ -198,7 +198,14 @@ export async function startGateway({
   const rateLimits = rateLimitsFor(config, redis, logger);
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
-  const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
+  const buildContext = contextBuilder({
+    dataSource,
+    catalog,
+    clock,
+    changes,
+    enterpriseCache: models.enterpriseCache,
+    delta: { retentionDays: config.deltaRetentionDays, settleSeconds: config.deltaSettleSeconds },
+  });
   const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
@@ -237,7 +244,14 @@ export async function startGateway({
   });
 
   const url = await listen(httpServer, config);
-  const stopSweep = startExpirySweep({ dataSource, clock, changes, intervalSeconds: config.expirySweepSeconds, logger });
+  const stopSweep = startExpirySweep({
+    dataSource,
+    clock,
+    changes,
+    intervalSeconds: config.expirySweepSeconds,
+    deltaRetentionDays: config.deltaRetentionDays,
+    logger,
+  });
   return {
     url,
     httpServer,

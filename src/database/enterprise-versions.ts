@@ -112,6 +112,8 @@ export type VersionedTableName = (typeof versionedTables)[number]["table"];
  * table added to the entities with such a key must be placed in one list or the other (test/enterprise-versions.test.ts).
  */
 export const unversionedTables: Readonly<Record<string, string>> = {
+  access_change:
+    "the log of changes that accessDelta reads: appended by triggers beside the versioned change, never changed after, pruned past the retention",
   audit_event: "the audit trail: appended, never changed, read page by page by its own cursor, not cached",
   ebox_message: "the e-Box's messages: a page of their own read per request under USE_EBOX, not part of the read model",
   enterprise_status_history: "history for asOf answers: written beside the versioned change it records, never changed after",
