@@ -386,6 +386,8 @@ class DeltaRun {
       const enterprise = await this.enterprise(pos.e!);
       const { listed, after } = enterprise ? await this.stage(pos, enterprise, room - items.length) : { listed: [], after: null };
       items.push(...listed);
+      // Listed as they are now: a later entry of the same item in this page would only repeat it.
+      for (const { item } of listed) if (item.kind !== "REMOVED") this.emitted.add(listedKey(item));
       if (after !== null) {
         pos.after = after;
         continue;
@@ -477,6 +479,20 @@ class DeltaRun {
 
 const lastStage = 4;
 
+/** An item of a full sync, as `once` names it. */
+function listedKey(item: Exclude<DeltaItem, { kind: "REMOVED" }>): string {
+  switch (item.kind) {
+    case "ENTERPRISE":
+      return `ENTERPRISE:${item.value.id}`;
+    case "EBOX":
+      return `EBOX:${item.value.enterpriseId}`;
+    case "CAPACITY":
+      return `CAPACITY:${item.value.rowId}`;
+    default:
+      return `${item.kind}:${item.value.id}`;
+  }
+}
+
 /** The item an entry is about, as `once` names it. */
 function itemKey(entry: Entry): string {
   return entry.kind === "EBOX" || entry.kind === "ENTERPRISE" ? `${entry.kind}:${entry.enterpriseId}` : `${entry.kind}:${entry.rowId}`;
@@ -487,6 +503,7 @@ function mandateIdOf(change: DeltaChange): number {
 }
 
 function capacityModel(row: {
+  id: number;
   enterpriseId: number;
   capacityCode: string;
   status: string;
@@ -495,6 +512,7 @@ function capacityModel(row: {
 }): EnterpriseCapacityModel {
   const active = row.status === "ACTIVE";
   return Object.assign(new EnterpriseCapacityModel(), {
+    rowId: Number(row.id),
     enterpriseId: row.enterpriseId,
     capacityCode: row.capacityCode,
     status: active ? "ACTIVE" : "INACTIVE",
