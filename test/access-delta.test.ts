@@ -7,6 +7,7 @@ import { TestClock } from "./support/clock";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
+import { graphql } from "./support/http";
 import { enterpriseNumber, ssin } from "./support/identities";
 import { runScript } from "./support/processes";
 
@@ -311,6 +312,20 @@ describeEachDatabase("accessDelta", (dialect) => {
     expect(paged.pages).toBe(3);
     expect(paged.changes.map((c) => c.item.id)).toEqual(ids);
     expect((await drain(main, { token: paged.deltaToken })).changes).toEqual([]);
+  });
+
+  it("is costed by its page size before it runs, and by the items it returned after; a page holds at most 100", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const token = await gw.token(e.mainAccessManager!);
+    const query = "query ($n: Int) { accessDelta(first: $n) { changes { change item { __typename } } deltaToken } }";
+    // accessDelta 1 + first x (changes 1 + item 1).
+    const answer = await graphql(gw.url, query, { token, variables: { n: 10 } });
+    const { changes } = (answer.json?.data as { accessDelta: { changes: unknown[] } }).accessDelta;
+    expect(changes.length).toBeGreaterThan(0);
+    expect(answer.cost).toMatchObject({ requested: 21, actual: 1 + 2 * changes.length });
+    expect((await graphql(gw.url, query, { token, variables: { n: null } })).cost).toMatchObject({ requested: 201 });
+    const refused = await graphql(gw.url, query, { token, variables: { n: 101 } });
+    expect(refused.json?.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
   });
 
   it("limits a sync to the enterprises named, and refuses another list with the token", async () => {
