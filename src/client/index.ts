@@ -2,7 +2,7 @@
  * The typed client of the gateway, as the package `@secure-access/client` exports it (packages/client, built by
  * `npm run build:client`): a typed document and result types per operation of schema/operations, the
  * graphql-request SDK over them (`createSdk`, which reads its own writes through consistency tokens), the fetch that
- * sends trusted documents by hash, `accessChanges` over a graphql-ws client for live changes, and typed guards on the
+ * sends trusted documents by hash, `accessChanges` over a graphql-ws client for live changes, `drainAccessDelta` for delta sync, and typed guards on the
  * gateway's errors (`isConflict(error, "ALREADY_ACTIVE")`).
  */
 export * from "./generated/operations";
@@ -11,6 +11,7 @@ export { createSdk, type CreateSdkOptions } from "./create-sdk";
 export { ConsistencyTokens, consistencyTokenHeader } from "./consistency";
 export { persistedQueryFetch } from "./persisted-fetch";
 export { accessChanges, LiveChangesError, type LiveClient } from "./live";
+export { drainAccessDelta, isSyncTokenExpired, type AccessDeltaChange, type DrainedDelta } from "./delta";
 export {
   errorCode,
   gatewayErrors,
