@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { dialectOf, type Dialect } from "./dialect";
+import { strictSqlMode } from "./enterprise-versions";
 
 /**
  * The access change log: what `accessDelta` reads "what changed since" from.
@@ -105,11 +106,17 @@ export async function createAccessChangeTriggers(
   { only }: { only?: ReadonlySet<string> } = {},
 ): Promise<void> {
   const dialect = dialectOf(queryRunner.connection);
-  for (const logged of loggedTables.filter((t) => tables.includes(t.table))) {
-    for (const event of logged.events) {
-      if (only && !only.has(accessChangeTriggerName(logged.table, event))) continue;
-      await queryRunner.query(accessChangeTriggerSql(dialect, logged, event));
+  // Strict, as the version triggers: an entry that does not fit fails its write instead of being clamped.
+  const restore = dialect === "mysql" ? await strictSqlMode(queryRunner) : async () => {};
+  try {
+    for (const logged of loggedTables.filter((t) => tables.includes(t.table))) {
+      for (const event of logged.events) {
+        if (only && !only.has(accessChangeTriggerName(logged.table, event))) continue;
+        await queryRunner.query(accessChangeTriggerSql(dialect, logged, event));
+      }
     }
+  } finally {
+    await restore();
   }
 }
 

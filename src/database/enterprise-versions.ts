@@ -233,7 +233,7 @@ export async function missingVersionTriggers(
  * column's largest value fails; otherwise it would be clamped there, and the version would stop moving unseen.
  * Returns what restores the session's mode.
  */
-async function strictSqlMode(queryRunner: QueryRunner): Promise<() => Promise<void>> {
+export async function strictSqlMode(queryRunner: QueryRunner): Promise<() => Promise<void>> {
   const [{ mode }] = (await queryRunner.query("SELECT @@SESSION.sql_mode AS mode")) as { mode: string }[];
   await queryRunner.query("SET SESSION sql_mode = ?", [[mode, "STRICT_ALL_TABLES"].filter(Boolean).join(",")]);
   return async () => {
