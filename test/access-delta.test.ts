@@ -2,13 +2,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gql, type GraphQLClient } from "graphql-request";
+import { DataSource } from "typeorm";
+import { missingAccessChangeTriggers } from "../src/database/access-changes";
+import { buildDataSourceOptions } from "../src/database/data-source-options";
+import { migrations } from "../src/database/migrations";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
+import { storedDateTime } from "../src/read/row-reader";
 import { TestClock } from "./support/clock";
-import { describeEachDatabase } from "./support/databases";
+import { createTestDatabase, describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError } from "./support/graphql";
 import { graphql } from "./support/http";
 import { enterpriseNumber, ssin } from "./support/identities";
+import { databaseBefore, undoMigrationsThrough } from "./support/migrations";
 import { runScript } from "./support/processes";
 
 const delta = gql`
@@ -484,6 +490,85 @@ describeEachDatabase("accessDelta", (dialect) => {
       expect(assignmentChange(again.changes, addUser.id)).toHaveLength(dialect === "mysql" ? 1 : 0);
     } finally {
       await settling.stop();
+    }
+  });
+
+  it("logs every write of the tables it shows, an operator's SQL included, from the migration on; and undoes", async () => {
+    const database = await createTestDatabase(dialect);
+    const { dataSource: previous, insert } = await databaseBefore(database.url, "AccessChangeLog1764300000012");
+    const now = storedDateTime(new Date());
+    let migrated: DataSource | undefined;
+    try {
+      const enterprise = { number: enterpriseNumber(), name: "Logged Enterprise", status: "REGISTERED", default_capacity: "EMPLOYER_NSSO" };
+      const clientId = await insert("enterprise", { ...enterprise, created_at: now, updated_at: now });
+      const providerId = await insert("enterprise", { ...enterprise, number: enterpriseNumber(), created_at: now, updated_at: now });
+      const personId = await insert("person", { ssin: ssin(), given_name: "Old", family_name: "Writer", language: "NL", created_at: now });
+      await previous.destroy();
+
+      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations });
+      await migrated.initialize();
+      const db = migrated;
+      await db.runMigrations({ transaction: "each" });
+      expect(await missingAccessChangeTriggers(db)).toEqual([]);
+      const [{ key }] = await db.query("SELECT token_key AS key FROM access_change_state WHERE id = 1");
+      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      expect(await db.query("SELECT id FROM access_change")).toEqual([]);
+
+      const writes: [string, unknown[]][] = [
+        [
+          "INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, automatic) VALUES (?, ?, 'USER', 'EMPLOYER_NSSO', ?, ?)",
+          [personId, clientId, now, 0],
+        ],
+        [
+          "INSERT INTO role_assignment_online_service (assignment_id, online_service_code) SELECT MAX(id), 'DIMONA' FROM role_assignment",
+          [],
+        ],
+        ["DELETE FROM role_assignment_online_service", []],
+        ["UPDATE role_assignment SET ended_at = ?", [now]],
+        [
+          "INSERT INTO service_provider_mandate (client_id, provider_id, capacity_code, status, appointed_by_id, starts_at) VALUES (?, ?, 'EMPLOYER_NSSO', 'ACTIVE', ?, ?)",
+          [clientId, providerId, personId, now],
+        ],
+        [
+          "INSERT INTO enterprise_capacity (enterprise_id, capacity_code, status, activated_at) VALUES (?, 'EMPLOYER_NSSO', 'ACTIVE', ?)",
+          [clientId, now],
+        ],
+        ["INSERT INTO ebox (enterprise_id, status) VALUES (?, 'ACTIVE')", [clientId]],
+        ["UPDATE enterprise SET status = 'ACTIVE' WHERE id = ?", [clientId]],
+        // Neither the version nor the dates are shown: no entry.
+        ["UPDATE enterprise SET updated_at = ? WHERE id = ?", [now, clientId]],
+      ];
+      for (const [sql, params] of writes) await db.query(sql, params);
+      const entries = (await db.query(
+        "SELECT kind, operation, enterprise_id AS e, other_enterprise_id AS o FROM access_change ORDER BY id",
+      )) as {
+        kind: string;
+        operation: string;
+        e: number;
+        o: number | null;
+      }[];
+      expect(entries.map((r) => [r.kind, r.operation, Number(r.e), r.o === null ? null : Number(r.o)])).toEqual([
+        ["ROLE_ASSIGNMENT", "INSERT", clientId, null],
+        ["ROLE_ASSIGNMENT", "INSERT", clientId, null],
+        ["ROLE_ASSIGNMENT", "DELETE", clientId, null],
+        ["ROLE_ASSIGNMENT", "UPDATE", clientId, null],
+        ["MANDATE", "INSERT", clientId, providerId],
+        ["CAPACITY", "INSERT", clientId, null],
+        ["EBOX", "INSERT", clientId, null],
+        ["ENTERPRISE", "UPDATE", clientId, null],
+      ]);
+      // A write that fails leaves no entry.
+      await expect(db.query("INSERT INTO ebox (enterprise_id, status) VALUES (?, 'ACTIVE')", [clientId])).rejects.toThrow();
+      expect(await db.query("SELECT id FROM access_change")).toHaveLength(entries.length);
+
+      await undoMigrationsThrough(db, "AccessChangeLog1764300000012");
+      expect(await missingAccessChangeTriggers(db)).toHaveLength(16);
+      await db.query("UPDATE enterprise SET status = 'REGISTERED' WHERE id = ?", [clientId]);
+      await expect(db.query("SELECT id FROM access_change")).rejects.toThrow();
+    } finally {
+      if (previous.isInitialized) await previous.destroy();
+      if (migrated?.isInitialized) await migrated.destroy();
+      await database.drop();
     }
   });
 });
