@@ -1,15 +1,16 @@
 import { Buffer } from "node:buffer";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { SyncTokenExpiredError } from "../errors";
 import { message } from "../i18n/messages";
 
 /**
- * Delta tokens (`accessDelta`'s `nextToken` and `deltaToken`): where a sync resumes, signed so that a client can hold
- * them but not make or change them. Text: `base64url(JSON state) "." base64url(HMAC-SHA256(key, JSON state))`, the
- * key being the database's (access_change_state.token_key, made by its migration): every gateway on one database
- * accepts what another issued, and a token of another database fails its signature. The state names its viewer, so a
- * token sent by anyone else is refused too. Everything it holds is a position or an id; nothing of it reaches SQL
- * but as a bound number.
+ * Delta tokens (`accessDelta`'s `nextToken` and `deltaToken`): where a sync resumes, sealed so that a client can hold
+ * them but neither read, make nor change them. Text: base64url(IV, AES-256-GCM(JSON state), its tag), with a key
+ * derived (HMAC-SHA256) from the database's (access_change_state.token_key, made by its migration): every gateway on
+ * one database accepts what another issued, and a token of another database fails its tag. Sealed rather than only
+ * signed: the state holds log positions, whose difference between two tokens would tell how much changed in every
+ * enterprise meanwhile, and internal ids. The state names its viewer, so a token sent by anyone else is refused too.
+ * Everything it holds is a position or an id; nothing of it reaches SQL but as a bound number.
  */
 
 /** Where a full sync of some enterprises stands (the initial sync, or one enterprise synced again within a delta). */
@@ -47,13 +48,32 @@ const maxTokenLength = 4096;
 
 const expired = () => new SyncTokenExpiredError(message("sync.tokenExpired"));
 
-function signature(key: string, payload: string): Buffer {
-  return createHmac("sha256", Buffer.from(key, "hex")).update(payload, "utf8").digest();
+const ivBytes = 12;
+const tagBytes = 16;
+
+function sealingKey(key: string): Buffer {
+  return createHmac("sha256", Buffer.from(key, "hex")).update("accessDelta token sealing, v1", "utf8").digest();
 }
 
 export function encodeDeltaToken(key: string, state: DeltaState): string {
-  const payload = Buffer.from(JSON.stringify(state), "utf8").toString("base64url");
-  return `${payload}.${signature(key, payload).toString("base64url")}`;
+  const iv = randomBytes(ivBytes);
+  const cipher = createCipheriv("aes-256-gcm", sealingKey(key), iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(state), "utf8"), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64url");
+}
+
+/** The JSON a token seals, or null when it was not sealed with this key (or altered since). */
+function unseal(key: string, token: string): string | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
+  const bytes = Buffer.from(token, "base64url");
+  if (bytes.length <= ivBytes + tagBytes) return null;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", sealingKey(key), bytes.subarray(0, ivBytes));
+    decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
+    return Buffer.concat([decipher.update(bytes.subarray(ivBytes, bytes.length - tagBytes)), decipher.final()]).toString("utf8");
+  } catch {
+    return null;
+  }
 }
 
 const isCount = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
@@ -81,15 +101,12 @@ export function decodeDeltaToken(
   token: string,
   { viewer, now, retentionMs }: { viewer: number; now: Date; retentionMs: number },
 ): DeltaState {
-  if (token.length > maxTokenLength) throw expired();
-  const [payload, signed, ...rest] = token.split(".");
-  if (!payload || !signed || rest.length > 0 || key === "") throw expired();
-  const given = Buffer.from(signed, "base64url");
-  const expected = signature(key, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw expired();
+  if (token.length > maxTokenLength || key === "") throw expired();
+  const json = unseal(key, token);
+  if (json === null) throw expired();
   let state: unknown;
   try {
-    state = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    state = JSON.parse(json);
   } catch {
     throw expired();
   }
