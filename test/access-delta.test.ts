@@ -494,6 +494,27 @@ describeEachDatabase("accessDelta", (dialect) => {
     }
   });
 
+  it("creates lost log triggers again at a gateway's start, and then refuses every token issued before (a full sync brings the missed writes)", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const rep = await gw.client(e.legalRepresentative);
+    const { deltaToken } = await drain(rep);
+    await gw.dataSource.query("DROP TRIGGER tr_ebox_delta_insert");
+    expect(await missingAccessChangeTriggers(gw.dataSource)).toEqual(["tr_ebox_delta_insert"]);
+    const restarted = await startTestGateway(
+      dialect,
+      { DELTA_SETTLE_SECONDS: "0", DEV_KEY_FILE: gw.config.devKeyFile },
+      { database: gw.database, clock },
+    );
+    try {
+      expect(await missingAccessChangeTriggers(gw.dataSource)).toEqual([]);
+      await expectError(rep.request(delta, { token: deltaToken }), { code: "SYNC_TOKEN_EXPIRED" });
+      const again = await drain(await restarted.client(e.legalRepresentative));
+      expect(again.changes.some((c) => c.item.__typename === "Enterprise")).toBe(true);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
   it("logs every write of the tables it shows, an operator's SQL included, from the migration on; and undoes", async () => {
     const database = await createTestDatabase(dialect);
     const { dataSource: previous, insert } = await databaseBefore(database.url, "AccessChangeLog1764300000012");

@@ -139,6 +139,25 @@ export async function missingAccessChangeTriggers(dataSource: DataSource): Promi
   return loggedTables.flatMap((t) => t.events.map((e) => accessChangeTriggerName(t.table, e))).filter((name) => !present.has(name));
 }
 
+/**
+ * At a gateway's start: creates the log's triggers found missing (a table rebuilt, a dump restored without them) and,
+ * if it created any, gives the database a new token key, so that every delta token issued before answers
+ * SYNC_TOKEN_EXPIRED: the writes made without the triggers are in no log, and only a full sync brings them. Returns
+ * the triggers it created.
+ */
+export async function restoreAccessChangeTriggers(dataSource: DataSource): Promise<string[]> {
+  const missing = await missingAccessChangeTriggers(dataSource);
+  if (missing.length === 0) return [];
+  const runner = dataSource.createQueryRunner();
+  try {
+    await createAccessChangeTriggers(runner, undefined, { only: new Set(missing) });
+  } finally {
+    await runner.release();
+  }
+  await dataSource.query(`UPDATE ${accessChangeStateTable} SET token_key = ? WHERE id = 1`, [newTokenKey()]);
+  return missing;
+}
+
 /** A new signing key for delta tokens: made once per database, so every gateway on it shares it and no other has it. */
 export function newTokenKey(): string {
   return randomBytes(32).toString("hex");
