@@ -532,8 +532,8 @@ describeEachDatabase("accessDelta", (dialect) => {
       const db = migrated;
       await db.runMigrations({ transaction: "each" });
       expect(await missingAccessChangeTriggers(db)).toEqual([]);
-      const [{ key }] = await db.query("SELECT token_key AS key FROM access_change_state WHERE id = 1");
-      expect(key).toMatch(/^[0-9a-f]{64}$/);
+      const [{ tokenKey }] = await db.query("SELECT token_key AS tokenKey FROM access_change_state WHERE id = 1");
+      expect(tokenKey).toMatch(/^[0-9a-f]{64}$/);
       expect(await db.query("SELECT id FROM access_change")).toEqual([]);
 
       const writes: [string, unknown[]][] = [

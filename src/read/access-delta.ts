@@ -184,6 +184,7 @@ class DeltaRun {
         this.exhausted = true;
         return changes;
       }
+      await this.prefetch(entries);
       for (const entry of entries) {
         // A full page still takes the entries of items it already holds: the next page would repeat them.
         if (changes.length >= size && !this.emitted.has(itemKey(entry))) return changes;
@@ -194,6 +195,19 @@ class DeltaRun {
         if (state.snap) break;
       }
     }
+  }
+
+  /** The rows a batch of entries names, read in one statement per kind (the entries are then judged one by one). */
+  private async prefetch(entries: readonly Entry[]): Promise<void> {
+    const { loaders } = this.request;
+    const ids = (kind: DeltaLogKind) => [...new Set(entries.filter((e) => e.kind === kind).map((e) => e.rowId))];
+    await Promise.all([
+      loaders.assignment.loadMany(ids("ROLE_ASSIGNMENT")),
+      loaders.mandate.loadMany(ids("MANDATE")),
+      loaders.enterprise.loadMany([
+        ...new Set(entries.flatMap((e) => (e.otherEnterpriseId === null ? [e.enterpriseId] : [e.enterpriseId, e.otherEnterpriseId]))),
+      ]),
+    ]);
   }
 
   private async entries(after: number, upTo: number): Promise<Entry[]> {
