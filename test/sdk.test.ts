@@ -408,7 +408,8 @@ describeEachDatabase("the typed SDK", (dialect) => {
         item: expect.objectContaining({ __typename: "RoleAssignment", id: addUser.id, onlineServices: [{ code: "DMFA" }] }),
       },
     ]);
-    const refused = await drainAccessDelta(rep, { token: `${since.deltaToken}x` }).catch((error: unknown) => error);
+    const altered = `${since.deltaToken.slice(0, 10)}${since.deltaToken[10] === "A" ? "B" : "A"}${since.deltaToken.slice(11)}`;
+    const refused = await drainAccessDelta(rep, { token: altered }).catch((error: unknown) => error);
     expect(isSyncTokenExpired(refused)).toBe(true);
   });
 

@@ -136,7 +136,7 @@ class DeltaRun {
   exhausted = false;
   private readonly emitted = new Set<string>();
   private readonly resynced = new Set<string>();
-  private since: Promise<Map<number, number>> | undefined;
+  private readonly since = new Map<number, number>();
   private readonly filter: ReadonlySet<number> | null;
 
   constructor(
@@ -201,12 +201,14 @@ class DeltaRun {
   private async prefetch(entries: readonly Entry[]): Promise<void> {
     const { loaders } = this.request;
     const ids = (kind: DeltaLogKind) => [...new Set(entries.filter((e) => e.kind === kind).map((e) => e.rowId))];
+    const enterpriseIds = [
+      ...new Set(entries.flatMap((e) => (e.otherEnterpriseId === null ? [e.enterpriseId] : [e.enterpriseId, e.otherEnterpriseId]))),
+    ];
     await Promise.all([
       loaders.assignment.loadMany(ids("ROLE_ASSIGNMENT")),
       loaders.mandate.loadMany(ids("MANDATE")),
-      loaders.enterprise.loadMany([
-        ...new Set(entries.flatMap((e) => (e.otherEnterpriseId === null ? [e.enterpriseId] : [e.enterpriseId, e.otherEnterpriseId]))),
-      ]),
+      loaders.enterprise.loadMany(enterpriseIds),
+      this.learnSince(enterpriseIds),
     ]);
   }
 
@@ -234,49 +236,53 @@ class DeltaRun {
   }
 
   /**
-   * From which log position the viewer sees each enterprise they see now: the entry that wrote the role (or the mandate
-   * and the provider role) that gives them sight, the earliest where several do; 0 where that entry is older than the log.
+   * From which log position the viewer sees each of these enterprises (those of a batch of entries): the entry that
+   * wrote the role (or the mandate and the provider role) that gives them sight, the earliest where several do; 0 where
+   * that entry is older than the log. Read for the enterprises a page meets, not for all the viewer sees (a provider's
+   * staff may see tens of thousands).
    */
-  private sinceOf(): Promise<Map<number, number>> {
-    this.since ??= (async () => {
-      const { sight, loaders, manager } = this.request;
-      const own = await sight.ownAssignments();
-      const mandates: ServiceProviderMandate[] = [];
-      for (const providerId of new Set(own.filter((a) => sight.isProviderStaffRole(a)).map((a) => a.enterpriseId)))
-        mandates.push(...(await loaders.mandatesAsProvider.load(providerId)).filter((m) => m.status === "ACTIVE"));
-      const inserted = new Map<string, number>();
-      const lookups: [DeltaLogKind, number[]][] = [
-        ["ROLE_ASSIGNMENT", own.map((a) => a.id)],
-        ["MANDATE", mandates.map((m) => m.id)],
-      ];
-      for (const [kind, ids] of lookups) {
-        for (let i = 0; i < ids.length; i += 500) {
-          const chunk = ids.slice(i, i + 500);
-          const rows = (await manager.query(
-            `SELECT row_id AS rowId, MIN(id) AS id FROM ${accessChangeTable} WHERE kind = ? AND operation = 'INSERT' AND row_id IN (${chunk.map(() => "?").join(", ")}) GROUP BY row_id`,
-            [kind, ...chunk],
-          )) as { rowId: unknown; id: unknown }[];
-          for (const r of rows) inserted.set(`${kind}:${Number(r.rowId)}`, Number(r.id));
-        }
+  private async learnSince(enterpriseIds: readonly number[]): Promise<void> {
+    const { sight, loaders, manager } = this.request;
+    const visible = await sight.visibleEnterpriseIds();
+    const wanted = new Set(enterpriseIds.filter((id) => visible.has(id) && !this.since.has(id)));
+    if (wanted.size === 0) return;
+    const own = await sight.ownAssignments();
+    const staffOf = new Set(own.filter((a) => sight.isProviderStaffRole(a)).map((a) => a.enterpriseId));
+    const mandates = (await loaders.mandatesAsClient.loadMany([...wanted]))
+      .flatMap((list) => (list instanceof Error ? [] : list))
+      .filter((m) => m.status === "ACTIVE" && staffOf.has(m.providerId));
+    const assignments = own.filter((a) => wanted.has(a.enterpriseId) || mandates.some((m) => m.providerId === a.enterpriseId));
+    const inserted = new Map<string, number>();
+    const lookups: [DeltaLogKind, number[]][] = [
+      ["ROLE_ASSIGNMENT", assignments.map((a) => a.id)],
+      ["MANDATE", mandates.map((m) => m.id)],
+    ];
+    for (const [kind, ids] of lookups) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = (await manager.query(
+          `SELECT row_id AS rowId, MIN(id) AS id FROM ${accessChangeTable} WHERE kind = ? AND operation = 'INSERT' AND row_id IN (${chunk.map(() => "?").join(", ")}) GROUP BY row_id`,
+          [kind, ...chunk],
+        )) as { rowId: unknown; id: unknown }[];
+        for (const r of rows) inserted.set(`${kind}:${Number(r.rowId)}`, Number(r.id));
       }
-      const position = (kind: DeltaLogKind, id: number) => inserted.get(`${kind}:${id}`) ?? 0;
-      const since = new Map<number, number>();
-      const seen = (enterpriseId: number, at: number) => since.set(enterpriseId, Math.min(since.get(enterpriseId) ?? at, at));
-      for (const a of own) seen(a.enterpriseId, position("ROLE_ASSIGNMENT", a.id));
-      for (const m of mandates) {
-        const staff = own.filter((a) => a.enterpriseId === m.providerId && sight.isProviderStaffRole(a));
-        for (const a of staff) seen(m.clientId, Math.max(position("MANDATE", m.id), position("ROLE_ASSIGNMENT", a.id)));
-      }
-      return since;
-    })();
-    return this.since;
+    }
+    const position = (kind: DeltaLogKind, id: number) => inserted.get(`${kind}:${id}`) ?? 0;
+    const seen = (enterpriseId: number, at: number) => {
+      if (wanted.has(enterpriseId)) this.since.set(enterpriseId, Math.min(this.since.get(enterpriseId) ?? at, at));
+    };
+    for (const a of assignments) seen(a.enterpriseId, position("ROLE_ASSIGNMENT", a.id));
+    for (const m of mandates)
+      for (const a of assignments.filter((g) => g.enterpriseId === m.providerId && sight.isProviderStaffRole(g)))
+        seen(m.clientId, Math.max(position("MANDATE", m.id), position("ROLE_ASSIGNMENT", a.id)));
   }
 
   /** Is the enterprise visible to the viewer now, and was it when the entry was written? */
   private async sawAt(enterpriseId: number, entry: Entry): Promise<boolean> {
     if (!this.inFilter(enterpriseId)) return false;
     if (!(await this.request.sight.visibleEnterpriseIds()).has(enterpriseId)) return false;
-    return ((await this.sinceOf()).get(enterpriseId) ?? 0) <= entry.id;
+    await this.learnSince([enterpriseId]);
+    return (this.since.get(enterpriseId) ?? 0) <= entry.id;
   }
 
   private resync(src: "one" | "provider", of: number, entry: Entry): void {
