@@ -20,7 +20,8 @@ import { strictSqlMode } from "./enterprise-versions";
  * DELTA_SETTLE_SECONDS ago by the database's clock. Every id below it was handed out before that entry was written, so
  * its transaction has been running, or has ended, since at least that long: with the setting longer than twice the
  * longest transaction that writes these tables (a statement and a transaction each bounded, see docs/operations.md)
- * plus the clock difference between Galera nodes, it has committed or rolled back. The delta still returns every
+ * plus the clock difference and apply lag between Galera nodes (a node that has not applied another's writes yet can
+ * still hand out a lower id), it has committed or rolled back. The delta still returns every
  * entry it can see; the ones above the settled position come again in the next delta (a change may be delivered
  * twice, never lost: items carry the whole current state, so applying one twice is harmless). On SQLite one writer
  * holds the database's write lock from its first write to its commit, so ids commit in order and every visible entry
