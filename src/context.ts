@@ -5,6 +5,7 @@ import { Access } from "./access/access";
 import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";
 import type { ConsistencyToken } from "./database/consistency-token";
+import type { StoredRequest } from "./database/idempotent-requests";
 import type { RequestScope } from "./i18n/request-scope";
 import type { ChangeFeed } from "./database/change-feed";
 import type { LiveSubscribers } from "./live/subscribers";
@@ -95,6 +96,22 @@ export interface Context {
   costBudget: CostBudget | null;
   /** accessDelta's settings (src/config.ts). */
   delta: DeltaSettings;
+  /**
+   * The request's `Idempotency-Key` (src/http/idempotency.ts); null without one, and from the moment the operation is
+   * known not to be a change that stores its answer (a query, a dry run, no viewer).
+   */
+  idempotency: IdempotentRequest | null;
+}
+
+/** A request sent with an `Idempotency-Key`, as src/http/idempotency.ts and the mutation resolver share it. */
+export interface IdempotentRequest {
+  key: string;
+  /** Set once the operation is known to be a mutation whose answer is stored: the hash of its body, when it expires. */
+  armed: { requestHash: string; expiresAt: Date } | null;
+  /** The action's open transaction, which the answer is stored in before it commits. */
+  held: { em: EntityManager; commit(after?: (em: EntityManager) => Promise<void>): Promise<void>; end(): Promise<void> } | null;
+  /** What another request with the key stored while this one waited for it: answered instead. */
+  replay: StoredRequest | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -140,7 +157,8 @@ export interface StandIn {
 }
 
 /**
- * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards; the people of
+ * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards (and a
+ * mutation sent with an Idempotency-Key, inside the transaction its answer is stored in before it commits); the people of
  * `standIns` are read as shown, by either id, with the roles of the person they stand for.
  */
 export async function readInsideDryRun(context: Context, em: EntityManager, standIns: readonly StandIn[] = []): Promise<void> {
@@ -215,6 +233,8 @@ export interface ContextRequest {
   reader?: DataSource;
   /** The viewer's budget of cost points, for an HTTP request with a viewer while rate limits are on. */
   costBudget?: CostBudget | null;
+  /** The request's `Idempotency-Key`, already checked (src/http/idempotency.ts). */
+  idempotencyKey?: string | null;
 }
 
 export type ContextBuilder = (request: ContextRequest) => Context;
@@ -241,6 +261,7 @@ export function contextBuilder({
     batched = false,
     live = null,
     costBudget = null,
+    idempotencyKey = null,
     reader = requestReader(dataSource),
   }) => {
     const now = clock.now();
@@ -265,6 +286,7 @@ export function contextBuilder({
       delta,
       committedState: null,
       costBudget,
+      idempotency: idempotencyKey === null ? null : { key: idempotencyKey, armed: null, held: null, replay: null },
     };
   };
 }
