@@ -75,6 +75,13 @@ export interface Config {
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
   expirySweepSeconds: number;
+  /** accessDelta (src/read/access-delta.ts): how long a delta token stays valid and the change log is kept, in days. */
+  deltaRetentionDays: number;
+  /**
+   * How old (by the database's clock) a change log entry must be before a delta token resumes past it, in seconds:
+   * longer than twice the longest transaction (src/database/access-changes.ts). MySQL/MariaDB only.
+   */
+  deltaSettleSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
   /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
@@ -288,6 +295,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       min: 0,
       max: 86_400,
     }),
+    deltaRetentionDays: integer(env.DELTA_RETENTION_DAYS, 30, "DELTA_RETENTION_DAYS", { min: 1, max: 3_650 }),
+    deltaSettleSeconds: integer(env.DELTA_SETTLE_SECONDS, 60, "DELTA_SETTLE_SECONDS", { min: 0, max: 86_400 }),
     live: liveLimits(env),
     enterpriseCache: enterpriseCache(env),
     metrics: null,

@@ -16,6 +16,7 @@ import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
+import { restoreAccessChangeTriggers } from "./database/access-changes";
 import { liveServer, type LiveServer } from "./http/live";
 import { actAsRoutes } from "./http/act-as";
 import { playgroundRoutes } from "./http/playground";
@@ -231,11 +232,24 @@ export async function startGateway({
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const models = await keptEnterpriseModels({ dataSource, config, clock, logger });
+  const recreatedDeltaTriggers = await restoreAccessChangeTriggers(dataSource);
+  if (recreatedDeltaTriggers.length > 0)
+    logger.warn(
+      { recreatedTriggers: recreatedDeltaTriggers },
+      "access change log triggers were missing and are created again: every accessDelta token issued before answers SYNC_TOKEN_EXPIRED (a full sync)",
+    );
   const changes = await changeFeedFor(config, redis, logger);
   const rateLimits = rateLimitsFor(config, redis, logger);
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
-  const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
+  const buildContext = contextBuilder({
+    dataSource,
+    catalog,
+    clock,
+    changes,
+    enterpriseCache: models.enterpriseCache,
+    delta: { retentionDays: config.deltaRetentionDays, settleSeconds: config.deltaSettleSeconds },
+  });
   const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
@@ -275,7 +289,14 @@ export async function startGateway({
 
   const url = await listen(httpServer, config);
   const metrics = await startMetrics(config, { dataSource, enterpriseCache: models.enterpriseCache, url });
-  const stopSweep = startExpirySweep({ dataSource, clock, changes, intervalSeconds: config.expirySweepSeconds, logger });
+  const stopSweep = startExpirySweep({
+    dataSource,
+    clock,
+    changes,
+    intervalSeconds: config.expirySweepSeconds,
+    deltaRetentionDays: config.deltaRetentionDays,
+    logger,
+  });
   return {
     url,
     httpServer,
