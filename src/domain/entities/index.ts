@@ -47,3 +47,5 @@ export const entities = [
   ServiceProviderMandate,
   StructuredMessagingConfig,
 ];
+
+export { subscribers } from "./search-keys.subscriber";
