@@ -57,7 +57,9 @@ export async function mandatePage(
     ...(search?.kind === "exact" ? [{ sql: "o.number = ?", params: [search.value] }] : []),
     ...(prefix ? [prefix] : []),
     ...(capacity !== null ? [{ sql: "t.capacity_code = ?", params: [capacity] }] : []),
-    ...(status === "ACTIVE" ? [{ sql: currentAtPositionalSql("t"), params: [storedDateTime(now)] }] : []),
+    // `status` is ENDED whenever `ended_at` is set (every writer sets both): naming it lets the optimizer read the
+    // enterprise's active mandates on ix_mandate_provider/ix_mandate_client (party, status, then id in InnoDB).
+    ...(status === "ACTIVE" ? [{ sql: `t.status = 'ACTIVE' AND ${currentAtPositionalSql("t")}`, params: [storedDateTime(now)] }] : []),
     ...(status === "ENDED" ? [{ sql: `NOT ${currentAtPositionalSql("t")}`, params: [storedDateTime(now)] }] : []),
     ...(validBefore !== null ? [{ sql: "t.valid_until IS NOT NULL AND t.valid_until < ?", params: [storedDateTime(validBefore)] }] : []),
   ];

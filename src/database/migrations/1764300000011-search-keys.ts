@@ -29,8 +29,10 @@ export class SearchKeys1764300000011 implements MigrationInterface {
     }
     await backfill(queryRunner, "person", ["given_name", "family_name"], ["given_key", "family_key"]);
     await backfill(queryRunner, "enterprise", ["name"], ["search_key"]);
+    // The family name's index holds the given name too: ordered by name, a page of people reads it in order.
     for (const { table, column } of keyColumns) {
-      await queryRunner.createIndex(table, new TableIndex({ name: `ix_${table}_${column}`, columnNames: [column] }));
+      const columnNames = column === "family_key" ? [column, "given_key"] : [column];
+      await queryRunner.createIndex(table, new TableIndex({ name: `ix_${table}_${column}`, columnNames }));
     }
     for (const party of ["provider", "client"]) {
       await queryRunner.createIndex(
