@@ -4,7 +4,11 @@ import { Enterprise, Person } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql } from "./support/http";
-import { formatted, ssin } from "./support/identities";
+import { enterpriseNumber, formatted, ssin } from "./support/identities";
+import { scratchDirectory } from "./support/scratch";
+import { importRegister } from "../src/register/import-register";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { SeededEnterprise } from "./support/seed";
 
 type Named = { ssin: string; givenName: string; familyName: string };
@@ -133,6 +137,41 @@ describeEachDatabase("search", (dialect) => {
     expect(persons.find((p) => p.ssin === people.other.ssin)!.familyKey).toBe("orsted");
     const enterprise = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ id: provider.id });
     expect(enterprise.searchKey).toBe("sociaal secretariaat expert");
+  });
+
+  it("keeps the folded names of the register import and of names filled in by an appointment", async () => {
+    const number = enterpriseNumber();
+    const representative = ssin();
+    const file = join(scratchDirectory("search-register-"), "register.csv");
+    writeFileSync(
+      file,
+      "enterprise_number,name,default_capacity,legal_representative_ssin,given_name,family_name\n" +
+        `${formatted(number)},Ébénisterie Çà Et Là,EMPLOYER_NSSO,${representative},Søren,D'Hondt\n`,
+    );
+    await importRegister({ dataSource: gw.dataSource, catalog: gw.catalog, file });
+    const imported = await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ number });
+    expect(imported.searchKey).toBe("ebenisterie ca et la");
+    const person = await gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: representative });
+    expect([person.givenKey, person.familyKey]).toEqual(["soren", "d hondt"]);
+    // A person first seen through a token without names, then added with names: the filled names are folded too.
+    const unnamed = ssin();
+    await (await gw.client(unnamed)).request("{ me { id } }");
+    const elsewhere = clients[0];
+    await gw.seed.as(elsewhere.mainAccessManager!, (s) =>
+      addUser(s, {
+        enterprise: elsewhere.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: [],
+        person: { ssin: unnamed, givenName: "Zoë", familyName: "Filled" },
+      }),
+    );
+    const answer = await ask<{ roleAssignments: AssignmentPage }>(elsewhere.legalRepresentative, assignments, {
+      e: elsewhere.number,
+      search: "zoe",
+    });
+    expect(found(answer.data!.enterprise!.roleAssignments)).toEqual(["Zoë Filled"]);
+    const filled = await gw.dataSource.getRepository(Person).findOneByOrFail({ ssin: unnamed });
+    expect([filled.givenKey, filled.familyKey]).toEqual(["zoe", "filled"]);
   });
 
   it("finds people by a prefix of the family or given name, regardless of case and accents", async () => {
