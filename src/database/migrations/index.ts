@@ -10,6 +10,7 @@ import { FrenchProviderName1764300000008 } from "./1764300000008-french-provider
 import { EnterpriseVersion1764300000009 } from "./1764300000009-enterprise-version";
 import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-version-clock";
 import { SearchKeys1764300000011 } from "./1764300000011-search-keys";
+import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -24,4 +25,5 @@ export const migrations = [
   EnterpriseVersion1764300000009,
   EnterpriseVersionClock1764300000010,
   SearchKeys1764300000011,
+  IdempotentRequests1764300000013,
 ];
