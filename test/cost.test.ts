@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../src/config";
 import { EBoxMessage } from "../src/domain/entities";
 import { formatMessage } from "../src/i18n/messages";
 import { describeEachDatabase } from "./support/databases";
+import { appointServiceProvider } from "../src/management/appoint-service-provider";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { graphql, send, type HttpAnswer } from "./support/http";
 import { ssin } from "./support/identities";
@@ -53,6 +54,31 @@ describeEachDatabase("cost you can see", (dialect) => {
     const tasks = costOf(await ask(`query ($e: EnterpriseNumber!) { enterprise(number: $e) { name myTasks } }`))!;
     expect(tasks.actual).toBe(tasks.requested);
     expect(tasks.requested).toBeGreaterThan(10);
+  });
+
+  it("counts the mandate connections and a searched or ordered roleAssignments as every connection, and the old lists at their real length", async () => {
+    const providers = [];
+    for (let i = 0; i < 12; i++)
+      providers.push(await gw.seed.enterprise({ defaultCapacity: "SOCIAL_SERVICE_PROVIDER" }).withMainAccessManager().active().build());
+    for (const provider of providers)
+      await gw.seed.as(e.legalRepresentative, (s) =>
+        appointServiceProvider(s, { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" }),
+      );
+    const asOwner = (query: string) => graphql(gw.url, query, { token: ownerToken, variables: { e: e.number } });
+    const ownerToken = await gw.token(e.legalRepresentative);
+    // enterprise 1 + connection (1 + first x nodes 1); actual: the 12 mandates, or the 3 asked.
+    const connection = (args: string) =>
+      `query ($e: EnterpriseNumber!) { enterprise(number: $e) { serviceProvidersConnection(${args}) { nodes { id } } } }`;
+    expect(costOf(await asOwner(connection("first: 50")))).toMatchObject({ requested: 52, actual: 2 + 12 });
+    expect(costOf(await asOwner(connection("last: 3, status: ENDED")))).toMatchObject({ requested: 5, actual: 5 });
+    const clients = `query ($e: EnterpriseNumber!) { enterprise(number: $e) { clientsConnection(first: 20, search: "a") { totalCount } } }`;
+    expect(costOf(await asOwner(clients))).toMatchObject({ requested: 2, actual: 2 });
+    const searched = `query ($e: EnterpriseNumber!) { enterprise(number: $e) {
+      roleAssignments(first: 7, search: "number", orderBy: { field: FAMILY_NAME, direction: DESC }) { nodes { id } } } }`;
+    expect(costOf(await asOwner(searched))).toMatchObject({ requested: 1 + 1 + 7, actual: 2 + 2 });
+    // The unpaginated list is estimated at 10 items before it runs, and counted at its 12 after.
+    const list = `query ($e: EnterpriseNumber!) { enterprise(number: $e) { serviceProviders { provider { number } } } }`;
+    expect(costOf(await asOwner(list))).toMatchObject({ requested: 1 + 1 + 10, actual: 1 + 1 + 12 });
   });
 
   it("counts what a fragment on an interface returned, for the type it returned", async () => {

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { ApolloClient, HttpLink, InMemoryCache, gql as apolloGql } from "@apollo/client";
 import { relayStylePagination } from "@apollo/client/utilities";
 import { gql } from "graphql-request";
-import { EBoxMessage } from "../src/domain/entities";
+import { EBoxMessage, RoleAssignment } from "../src/domain/entities";
+import { appointServiceProvider } from "../src/management/appoint-service-provider";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { ssin } from "./support/identities";
@@ -223,7 +224,49 @@ const connections = {
     field: "myEnterprisesConnection",
     read: (data: Record<string, unknown>) => data as Record<string, PageAnswer>,
   },
-} as const;
+  // Each ordering of roleAssignments has cursors of its own; ties (the same granted at, no validUntil) are broken by id.
+  ...Object.fromEntries(
+    ["FAMILY_NAME", "GRANTED_AT", "VALID_UNTIL"].flatMap((order) =>
+      ["ASC", "DESC"].map((direction) => [
+        `roleAssignments ordered by ${order} ${direction}`,
+        {
+          wrap: (fields: string) => `query ($e: EnterpriseNumber!) { enterprise(number: $e) { ${fields} } }`,
+          field: "roleAssignments",
+          arguments: `orderBy: { field: ${order}, direction: ${direction} }, `,
+          read: (data: Record<string, unknown>) => data.enterprise as Record<string, PageAnswer>,
+        },
+      ]),
+    ),
+  ),
+  "roleAssignments searched": {
+    wrap: (fields: string) => `query ($e: EnterpriseNumber!) { enterprise(number: $e) { ${fields} } }`,
+    field: "roleAssignments",
+    arguments: `search: "number", `,
+    read: (data: Record<string, unknown>) => data.enterprise as Record<string, PageAnswer>,
+  },
+  serviceProvidersConnection: {
+    wrap: (fields: string) => `query ($e: EnterpriseNumber!) { enterprise(number: $e) { ${fields} } }`,
+    field: "serviceProvidersConnection",
+    read: (data: Record<string, unknown>) => data.enterprise as Record<string, PageAnswer>,
+  },
+  clientsConnection: {
+    wrap: (fields: string) => `query ($e: EnterpriseNumber!) { enterprise(number: $e) { ${fields} } }`,
+    field: "clientsConnection",
+    // The provider's list, as its legal representative sees it.
+    ofProvider: true,
+    read: (data: Record<string, unknown>) => data.enterprise as Record<string, PageAnswer>,
+  },
+} as Record<
+  string,
+  {
+    wrap: (fields: string) => string;
+    field: string;
+    arguments?: string;
+    byManager?: boolean;
+    ofProvider?: boolean;
+    read: (data: Record<string, unknown>) => Record<string, PageAnswer>;
+  }
+>;
 
 describeEachDatabase("paging both ways", (dialect) => {
   // Room for one document asking every window of a list at once.
@@ -232,6 +275,8 @@ describeEachDatabase("paging both ways", (dialect) => {
   let withoutModels: TestGateway;
   let e: SeededEnterprise;
   let owner: string;
+  let provider: SeededEnterprise;
+  let providerOwner: string;
 
   beforeAll(async () => {
     gw = await startTestGateway(dialect, roomy);
@@ -244,9 +289,36 @@ describeEachDatabase("paging both ways", (dialect) => {
       .withUser("EMPLOYER_NSSO", ["DIMONA"])
       .withUser("EMPLOYER_NSSO", ["DMFA"])
       .withUser("EMPLOYER_NSSO", ["DIMONA", "DMFA"])
+      .withUser("EMPLOYER_NSSO", [])
       .withEBox()
       .build();
     for (let i = 0; i < 3; i++) await gw.seed.enterprise({ legalRepresentative: owner }).build();
+    // Four mandates of the employer as client (each new provider ends the previous one's), and a provider with five clients.
+    providerOwner = ssin();
+    provider = await gw.seed
+      .enterprise({ legalRepresentative: providerOwner, defaultCapacity: "SOCIAL_SERVICE_PROVIDER" })
+      .withMainAccessManager()
+      .active()
+      .build();
+    for (let i = 0; i < 3; i++) {
+      const other = await gw.seed.enterprise({ defaultCapacity: "SOCIAL_SERVICE_PROVIDER" }).withMainAccessManager().active().build();
+      await gw.seed.as(owner, (s) =>
+        appointServiceProvider(s, { enterprise: e.number, provider: other.number, capacity: "EMPLOYER_NSSO" }),
+      );
+    }
+    await gw.seed.as(owner, (s) =>
+      appointServiceProvider(s, { enterprise: e.number, provider: provider.number, capacity: "EMPLOYER_NSSO" }),
+    );
+    for (let i = 0; i < 4; i++)
+      await gw.seed.enterprise().withMainAccessManager().active().withServiceProvider(provider, "EMPLOYER_NSSO").build();
+    // Two users with an end date, so that VALID_UNTIL orders more than ties.
+    for (const [index, days] of [
+      [0, 20],
+      [2, 10],
+    ])
+      await gw.dataSource
+        .getRepository(RoleAssignment)
+        .update({ id: e.users[index].assignmentId }, { validUntil: new Date(Date.now() + days * 24 * 3600 * 1000) });
     for (const subject of ["one", "two", "three", "four"])
       await gw.dataSource
         .getRepository(EBoxMessage)
@@ -258,13 +330,15 @@ describeEachDatabase("paging both ways", (dialect) => {
   });
 
   /** The whole list, in its order, with each item's cursor. */
-  const viewerOf = (name: keyof typeof connections) => ("byManager" in connections[name] ? e.mainAccessManager! : owner);
+  const viewerOf = (name: keyof typeof connections) =>
+    connections[name].byManager ? e.mainAccessManager! : connections[name].ofProvider ? providerOwner : owner;
+  const numberOf = (name: keyof typeof connections) => (connections[name].ofProvider ? provider.number : e.number);
 
   async function wholeList(on: TestGateway, name: keyof typeof connections): Promise<Listed> {
-    const { wrap, field, read } = connections[name];
+    const { wrap, field, read, arguments: given = "" } = connections[name];
     const api = await on.client(viewerOf(name));
-    const data = await api.request<Record<string, unknown>>(wrap(`all: ${field}(first: 100) { edges { cursor node { id } } }`), {
-      e: e.number,
+    const data = await api.request<Record<string, unknown>>(wrap(`all: ${field}(${given}first: 100) { edges { cursor node { id } } }`), {
+      e: numberOf(name),
     });
     const all = read(data).all as unknown as { edges: { cursor: string; node: { id: string } }[] };
     return all.edges.map(({ cursor, node }) => ({ id: node.id, cursor }));
@@ -273,14 +347,14 @@ describeEachDatabase("paging both ways", (dialect) => {
   it.each(Object.keys(connections) as (keyof typeof connections)[])(
     "answers windows of %s, forward and backward, between any cursors, with the page and page info of Relay's spec",
     async (name) => {
-      const { wrap, field, read } = connections[name];
+      const { wrap, field, read, arguments: given = "" } = connections[name];
       for (const on of [gw, withoutModels]) {
         const list = await wholeList(on, name);
         expect(list.length).toBeGreaterThanOrEqual(4);
         const windows = everyWindow(list.length);
-        const fields = windows.map((w, i) => `w${i}: ${field}(${arguments_(list, w)}) ${pageSelection}`).join("\n");
+        const fields = windows.map((w, i) => `w${i}: ${field}(${given}${arguments_(list, w)}) ${pageSelection}`).join("\n");
         const api = await on.client(viewerOf(name));
-        const answered = read(await api.request<Record<string, unknown>>(wrap(fields), { e: e.number }));
+        const answered = read(await api.request<Record<string, unknown>>(wrap(fields), { e: numberOf(name) }));
         const mismatches = windows
           .map((w, i) => ({ window: w, answered: answered[`w${i}`], expected: expectedPage(list, w) }))
           .filter(({ answered, expected }) => !isDeepStrictEqual(answered, expected));

@@ -85,8 +85,10 @@ describe("the nested fields that may be refused", () => {
     expect(Object.fromEntries([...answeredEmpty].map(([name, { kind }]) => [name, kind]))).toEqual({
       "EBox.messages": "connection",
       "Enterprise.auditTrail": "connection",
+      "Enterprise.clientsConnection": "connection",
       "Enterprise.expiringSoon": "list",
       "Enterprise.roleAssignments": "connection",
+      "Enterprise.serviceProvidersConnection": "connection",
     });
     // Their only argument is `language`, an enum checked with the document: nothing refuses them at execution.
     expect(bubbling).toEqual(["Capacity.name", "Decision.message", "OnlineService.name"]);

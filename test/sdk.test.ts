@@ -178,6 +178,14 @@ describeEachDatabase("the typed SDK", (dialect) => {
     });
     const otherCapacity = await manager.EnterpriseUsers({ enterprise: enterprise.number, capacity: "ENTERPRISE_WITHOUT_STAFF" });
     expect(otherCapacity.enterprise?.users.totalCount).toBe(0);
+    const found = await manager.SearchRoleAssignments({
+      enterprise: enterprise.number,
+      search: "UMA",
+      onlineService: "DMFA",
+      orderBy: { field: "FAMILY_NAME", direction: "DESC" },
+      last: 10,
+    });
+    expect(found.enterprise?.roleAssignments).toMatchObject({ totalCount: 1, nodes: [{ person: { ssin: userSsin, givenName: "Uma" } }] });
 
     const user = await sdkFor(userSsin);
     await expect(
@@ -230,6 +238,15 @@ describeEachDatabase("the typed SDK", (dialect) => {
     });
     const ended = await legalRepresentative.EndServiceProviderMandate({ mandate: mandate.appointServiceProvider.id });
     expect(ended.endServiceProviderMandate).toMatchObject({ status: "ENDED", endedAt: expect.any(String) });
+    const providers = await legalRepresentative.ServiceProviders({ enterprise: enterprise.number, status: "ENDED" });
+    expect(providers.enterprise?.serviceProvidersConnection).toMatchObject({
+      totalCount: 1,
+      nodes: [{ status: "ENDED", provider: { number: provider.display } }],
+    });
+    const clients = await (await sdkFor(provider.mainAccessManager!)).Clients({ enterprise: provider.number, search: enterprise.number });
+    expect(clients.enterprise?.clientsConnection.nodes).toEqual([
+      expect.objectContaining({ client: expect.objectContaining({ number: enterprise.display }) }),
+    ]);
 
     const deleted = await legalRepresentative.DeleteEnterpriseAccess({
       input: { enterprise: enterprise.number, reason: "The enterprise stopped" },

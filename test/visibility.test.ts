@@ -25,18 +25,23 @@ const partyFields = `
   roleAssignments(first: 100) { totalCount edges { node { ${assignment} } } }
   eBox { status notificationEmail activatedBy { ${person} } }
   structuredMessaging { capacity { code } technicalContactEmail configuredBy { ${person} } }
+  searched: roleAssignments(first: 5, search: $probe) { totalCount edges { node { ${assignment} } } }
 `;
 const walkEnterprise = `
-  query Walk($e: EnterpriseNumber!) {
+  query Walk($e: EnterpriseNumber!, $probe: String!) {
     enterprise(number: $e) {
       ${partyFields}
       roleAssignments(first: 100) { totalCount edges { node { ${assignment} person { roles { ${assignment} enterprise { number } } } } } }
       serviceProviders { ${mandate} provider { ${partyFields} clients { ${mandate} client { number } } } }
       clients { ${mandate} client { ${partyFields} serviceProviders { ${mandate} provider { number } } } }
+      ordered: roleAssignments(first: 20, orderBy: { field: FAMILY_NAME, direction: ASC }) { totalCount nodes { ${assignment} } }
+      serviceProvidersConnection(first: 2) { totalCount nodes { ${mandate} provider { ${partyFields} clientsConnection(first: 5) { totalCount nodes { ${mandate} client { number } } } } } }
+      clientsConnection(first: 3) { totalCount edges { node { ${mandate} client { ${partyFields} serviceProvidersConnection(first: 5) { totalCount nodes { ${mandate} provider { number } } } } } } }
     }
   }
 `;
-const walkAudit = `query Audit($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { edges { node { action actor { ${person} } enterprise { number } } } } } }`;
+const walkAudit = `query Audit($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { edges { node { action actor { ${person} } enterprise { number } } } nodes { actor { ${person} } } } } }`;
+const walkExpiring = `query Expiring($e: EnterpriseNumber!) { enterprise(number: $e) { expiringSoon(within: 366) { kind assignment { ${assignment} } mandate { ${mandate} } } } }`;
 const walkMe = `{ me { ${person} roles { ${assignment} } } }`;
 const walkDecision = `query Can($e: EnterpriseNumber!) { can(enterprise: $e, task: USE_EBOX) { allowed via { ${assignment} } } }`;
 const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${person} } }`;
@@ -70,6 +75,35 @@ function personFields(schema: GraphQLSchema): string[] {
     .flatMap((type) =>
       Object.values((type as { getFields(): Record<string, { name: string; type: Parameters<typeof getNamedType>[0] }> }).getFields())
         .filter((field) => getNamedType(field.type)?.name === "Person")
+        .map((field) => `${type.name}.${field.name}`),
+    )
+    .sort();
+}
+
+/**
+ * Every (type, field) of an object type other than the roots whose type leads to a Person, through any depth of
+ * fields (a connection, its edges, a mandate): a new list of such objects on a type the walks visit must be walked too.
+ */
+function fieldsLeadingToPeople(schema: GraphQLSchema, visited: Set<string>): string[] {
+  type Fields = Record<string, { name: string; type: Parameters<typeof getNamedType>[0] }>;
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (type) => "getFields" in type && !type.name.startsWith("__") && !("parseValue" in type) && !("getInterfaces" in type && false),
+  ) as unknown as { name: string; getFields(): Fields }[];
+  const leads = new Set(["Person"]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const type of objectTypes)
+      if (!leads.has(type.name) && Object.values(type.getFields()).some((f) => leads.has(getNamedType(f.type)?.name ?? ""))) {
+        leads.add(type.name);
+        grew = true;
+      }
+  }
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
+  return objectTypes
+    .filter((type) => !roots.has(type.name) && visited.has(type.name))
+    .flatMap((type) =>
+      Object.values(type.getFields())
+        .filter((field) => leads.has(getNamedType(field.type)?.name ?? ""))
         .map((field) => `${type.name}.${field.name}`),
     )
     .sort();
@@ -123,6 +157,16 @@ describe("the visibility documents", () => {
     expect(fields.length).toBeGreaterThanOrEqual(10);
     expect(fields.filter((f) => !covered.has(f))).toEqual([]);
   });
+
+  it("reach every field that leads to a person, through connections and mandates, on the types they visit", () => {
+    const schema = buildGatewaySchema({ shield: false });
+    const documents = [walkEnterprise, walkAudit, walkExpiring, walkMe, walkDecision, walkOwnAccount, walkMutation, walkEBox];
+    const covered = selectedFields(schema, documents);
+    const visited = new Set([...covered].map((f) => f.split(".")[0]));
+    const fields = fieldsLeadingToPeople(schema, visited);
+    expect(fields).toEqual(expect.arrayContaining(["Enterprise.clientsConnection", "Enterprise.serviceProvidersConnection"]));
+    expect(fields.filter((f) => !covered.has(f))).toEqual([]);
+  });
 });
 
 describeEachDatabase("who sees which person", (dialect) => {
@@ -135,7 +179,8 @@ describeEachDatabase("who sees which person", (dialect) => {
   let providerUserWithoutServices: string;
 
   beforeAll(async () => {
-    gw = await startTestGateway(dialect);
+    // The walk asks every path at once, the old lists and the connections beside them: more than a screen would.
+    gw = await startTestGateway(dialect, { MAX_COST: "60000" });
     providerUserWithoutServices = ssin();
     provider = await gw.seed
       .enterprise({ name: "Payroll Bureau" })
@@ -199,8 +244,10 @@ describeEachDatabase("who sees which person", (dialect) => {
   });
   afterAll(() => gw?.stop());
 
+  /** The national number every walk searches for: a user of the client whom only some viewers may list. */
+  const probe = () => client.users[0].ssin;
   const walk = async (viewer: string, number: string) =>
-    (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number });
+    (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number, probe: probe() });
   const seenBy = async (viewer: string, number = client.number) => people((await walk(viewer, number)) as Json);
   const ssins = (seen: Map<string, unknown>) => [...seen.keys()].sort();
   const clientPeople = () => [
@@ -362,6 +409,30 @@ describeEachDatabase("who sees which person", (dialect) => {
     expect((await walk(ssin(), client.number)).enterprise).toBeNull();
   });
 
+  it("finds a person by national number only for viewers who may list them, and counts nothing for the others", async () => {
+    type Searched = { searched: { totalCount: number } };
+    const count = async (viewer: string, number = client.number) =>
+      ((await walk(viewer, number)).enterprise as Searched | null)?.searched.totalCount ?? null;
+    for (const viewer of [client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO, probe()])
+      expect(await count(viewer)).toBe(1);
+    const others = [
+      client.accessManagers.ENTERPRISE_WITHOUT_STAFF,
+      addedByManager,
+      client.users.find((u) => u.capacity === "ENTERPRISE_WITHOUT_STAFF")!.ssin,
+      provider.accessManagers.SOCIAL_SERVICE_PROVIDER,
+      provider.users[0].ssin,
+    ];
+    for (const viewer of others) expect(await count(viewer)).toBe(0);
+    expect(await count(ssin())).toBeNull();
+  });
+
+  it("shows in the expiring rights no one the viewer may not list", async () => {
+    for (const viewer of [client.legalRepresentative, client.accessManagers.EMPLOYER_NSSO]) {
+      const answer = await (await gw.client(viewer)).request<{ enterprise: Json }>(walkExpiring, { e: client.number });
+      expect(ssins(await seenBy(viewer))).toEqual(expect.arrayContaining(ssins(people(answer as Json))));
+    }
+  });
+
   it("shows a person's e-mail, phone and language to that person alone", async () => {
     const owner = client.users[0].ssin;
     for (const viewer of [client.legalRepresentative, client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO]) {
@@ -386,7 +457,7 @@ describeEachDatabase("who sees which person", (dialect) => {
     for (const viewer of [client.accessManagers.EMPLOYER_NSSO, client.users[0].ssin, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
       // The trail answers empty beside its refusal: no actor reaches them.
       const refused = await graphql(gw.url, walkAudit, { token: await gw.token(viewer), variables: { e: client.number } });
-      expect(refused.json?.data).toEqual({ enterprise: { auditTrail: { edges: [] } } });
+      expect(refused.json?.data).toEqual({ enterprise: { auditTrail: { edges: [], nodes: [] } } });
       expect(refused.json?.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
     }
   });

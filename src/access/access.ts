@@ -14,6 +14,7 @@ import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./ro
 import {
   assignmentScope,
   isProviderStaff,
+  mandateScope,
   scopeIncludes,
   seesCapacityConfiguration,
   seesEnterpriseConfiguration,
@@ -21,6 +22,7 @@ import {
   seesMandate,
   sightOf,
   type AssignmentScope,
+  type MandateScope,
   type Sight,
 } from "./visibility";
 import { message } from "../i18n/messages";
@@ -294,6 +296,13 @@ export class Access {
     if (scope.kind !== "some") return scope.kind === "all";
     const held = await this.loaders.assignmentsOfPerson.load(personId);
     return held.some((a) => a.enterpriseId === enterpriseId && scopeIncludes(scope, a));
+  }
+
+  /** The mandates of the enterprise's clients or service providers that the viewer may list (visibility.ts). */
+  async mandateScope(enterpriseId: number, side: "clients" | "providers"): Promise<MandateScope> {
+    if (!this.viewer) return { kind: "none" };
+    const [own, grants] = await Promise.all([this.sight(enterpriseId), this.grants()]);
+    return mandateScope(side, own, grants);
   }
 
   async canSeeMandate(mandate: Pick<ServiceProviderMandate, "clientId" | "providerId">): Promise<boolean> {

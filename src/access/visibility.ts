@@ -1,6 +1,9 @@
 import { providerCapacities } from "../domain/catalog-data";
 import type { Grant } from "./decision";
 import { enterpriseWideRoles, type Role } from "./role-tasks";
+import type { MandateScope } from "../read/mandate-pages";
+
+export type { MandateScope };
 
 /**
  * Who sees what of an enterprise, on a need-to-know basis. The pure half of the visibility rules: the access
@@ -94,4 +97,21 @@ export const seesCapacityConfiguration = (sight: Sight, capacityCode: string): b
  */
 export function seesMandate(client: Sight, provider: Sight): boolean {
   return client.full || provider.full || provider.providerStaff;
+}
+
+/**
+ * The mandates of one side of the enterprise that the viewer may list: the rule of `seesMandate`, as a filter a
+ * statement can apply. `side` "clients": the enterprise is the provider, and the viewer sees all its mandates as its legal representative,
+ * main access manager or staff, else those of clients where they are legal representative or main access manager.
+ * `side` "providers": the enterprise is the client, all to its own leadership, else those of providers where the
+ * viewer is leadership or staff.
+ */
+export function mandateScope(side: "clients" | "providers", own: Sight, grants: readonly Grant[]): MandateScope {
+  const leadership = (g: Grant) => enterpriseWideRoles.has(g.role);
+  if (side === "clients" ? own.full || own.providerStaff : own.full) return { kind: "all" };
+  const others = new Set(
+    grants.filter((g) => (side === "clients" ? leadership(g) : leadership(g) || isProviderStaff(g))).map((g) => g.enterpriseId),
+  );
+  others.delete(own.enterpriseId);
+  return others.size === 0 ? { kind: "none" } : { kind: "some", others: [...others].sort((a, b) => a - b) };
 }

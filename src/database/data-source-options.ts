@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { DataSourceOptions } from "typeorm";
-import { entities } from "../domain/entities";
+import { entities, subscribers } from "../domain/entities";
 import { migrations } from "./migrations";
 import { DatabaseUrlError, parseDatabaseUrl, type MysqlTarget } from "./database-url";
 import { detectMysqlServer, sessionBounds, type DatabaseDeadlines, type SessionBounds } from "./mysql-sessions";
@@ -47,6 +47,7 @@ export async function describeDataSource({
         db.pragma("synchronous = NORMAL");
       },
       entities,
+      subscribers,
       migrations,
       migrationsRun: false,
       synchronize: false,
@@ -79,6 +80,7 @@ export async function describeDataSource({
       ...(deadlines ? { connectTimeout: deadlines.connectTimeoutMs } : {}),
     },
     entities,
+    subscribers,
     migrations,
     migrationsRun: false,
     synchronize: false,

@@ -1,11 +1,9 @@
 import { AccessDeltaResolver } from "./resolvers/access-delta.resolver";
 import { accessDeltaItemType } from "./types/access-delta.type";
 import {
-  getNamedType,
   GraphQLEnumType,
   GraphQLObjectType,
   GraphQLSchema,
-  isInputObjectType,
   isObjectType,
   lexicographicSortSchema,
   printSchema,
@@ -97,8 +95,9 @@ export const directlyResolvedFields = new Set<string>();
  * instance, sorts and maps the parameter metadata and converts the root: about half a microsecond and several
  * allocations per call, 2,000 calls for a page of 1,000 role assignments (the benchmark's (c) measured it at about
  * a tenth of the execution time). None of what that handler adds is used here: no type-graphql middleware, no auth
- * checker, no validation, and object fields take only scalar and enum arguments. So once the schema is built, each
- * object field resolver whose parameters are the root, the context, the resolve info and such arguments calls its method directly,
+ * checker, no validation, and object fields take scalar and enum arguments and plain input objects (no methods, no
+ * validation decorators). So once the schema is built, each object field resolver whose parameters are the root, the
+ * context, the resolve info and such arguments calls its method directly,
  * with its parameters in the order the metadata gives; any other resolver keeps type-graphql's handler.
  */
 function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
@@ -124,7 +123,8 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
         if (param.kind === "context" && !param.propertyName) return (_root, _args, context) => context;
         if (param.kind === "info") return (_root, _args, _context, info) => info;
         const arg = param.kind === "arg" ? field.args.find((a) => a.name === param.name) : undefined;
-        if (param.kind === "arg" && arg && !isInputObjectType(getNamedType(arg.type))) return (_root, args) => args[param.name];
+        // An input object (`orderBy`) arrives as GraphQL gives it, a plain object: such inputs are data without methods.
+        if (param.kind === "arg" && arg) return (_root, args) => args[param.name];
         return null;
       });
     if (getters.some((getter) => getter === null)) continue;

@@ -188,6 +188,24 @@ export const messages = {
     FR: "Indiquez au plus {max} entreprises, les mêmes qu'au début de la synchronisation",
     DE: "Nennen Sie höchstens {max} Unternehmen, dieselben wie zu Beginn der Synchronisierung",
   },
+  "input.cursorOrder": {
+    EN: "The cursor marks a place in another order of the list: page with the orderBy that returned it",
+    NL: "De cursor hoort bij een andere volgorde van de lijst: blader met de orderBy waarmee hij terugkwam",
+    FR: "Le curseur appartient à un autre ordre de la liste : paginez avec l'orderBy qui l'a renvoyé",
+    DE: "Der Cursor gehört zu einer anderen Reihenfolge der Liste: blättern Sie mit dem orderBy, das ihn geliefert hat",
+  },
+  "input.search": {
+    EN: "Search for at least one letter or digit, at most {max} characters",
+    NL: "Zoek op minstens één letter of cijfer, hoogstens {max} tekens",
+    FR: "Recherchez au moins une lettre ou un chiffre, au plus {max} caractères",
+    DE: "Suchen Sie nach mindestens einem Buchstaben oder einer Ziffer, höchstens {max} Zeichen",
+  },
+  "input.notWithAsOf": {
+    EN: "This filter or order applies to the current list: leave it out with asOf",
+    NL: "Deze filter of volgorde geldt voor de huidige lijst: laat hem weg met asOf",
+    FR: "Ce filtre ou cet ordre s'applique à la liste actuelle : omettez-le avec asOf",
+    DE: "Dieser Filter oder diese Reihenfolge gilt für die aktuelle Liste: lassen Sie ihn mit asOf weg",
+  },
   "input.pageSize": {
     EN: "A page holds between 0 and {max} items",
     NL: "Een pagina bevat tussen 0 en {max} elementen",

@@ -80,10 +80,16 @@ export function encodeCursor(id: number): string {
 
 export function decodeCursor(cursor: string | null | undefined, field = "after"): number | null {
   if (cursor === null || cursor === undefined) return null;
-  const match = /^v1:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match) throw new BadUserInputError(field, message("input.cursor"));
-  return Number(match[1]);
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const match = /^v1:(\d{1,15})$/.exec(text);
+  if (match) return Number(match[1]);
+  // A cursor of an ordered list (src/read/ordered-page.ts) marks a place in another order than this list's.
+  if (text.startsWith(orderedCursorPrefix)) throw new BadUserInputError(field, message("input.cursorOrder"));
+  throw new BadUserInputError(field, message("input.cursor"));
 }
+
+/** How the cursors of a list in a chosen order begin, inside their base64url. */
+export const orderedCursorPrefix = "v2:";
 
 export function pageSize(first: number | null | undefined, field = "first"): number {
   const size = first ?? 50;
@@ -147,11 +153,17 @@ export interface Beyond {
  * tells what lies past the cursors. So both `hasNextPage` and `hasPreviousPage` are exact, whichever way one pages
  * (Relay's connection spec lets them be false where a server cannot tell cheaply; here it always can).
  */
-export function toPage<T extends { id: number }>(rows: T[], window: PageWindow, totalCount: number, beyond: Beyond): Page<T> {
+export function toPage<T extends { id: number }>(
+  rows: T[],
+  window: Pick<PageWindow, "take" | "size">,
+  totalCount: number,
+  beyond: Beyond,
+  cursorOf: (node: T) => string = (node) => encodeCursor(node.id),
+): Page<T> {
   const more = rows.length > window.size;
   const travelled = rows.slice(0, window.size);
   const nodes = window.take === "first" ? travelled : travelled.reverse();
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   const pageInfo = {
     hasNextPage: window.take === "first" ? more || beyond.before : beyond.before,
     hasPreviousPage: window.take === "last" ? more || beyond.after : beyond.after,

@@ -44,6 +44,9 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -105,6 +108,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     EnterpriseUsers(variables: Operations.EnterpriseUsersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EnterpriseUsersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.EnterpriseUsersQuery>({ document: Operations.EnterpriseUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EnterpriseUsers', 'query', variables);
     },
+    SearchRoleAssignments(variables: Operations.SearchRoleAssignmentsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SearchRoleAssignmentsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SearchRoleAssignmentsQuery>({ document: Operations.SearchRoleAssignmentsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SearchRoleAssignments', 'query', variables);
+    },
     ErrorCatalog(variables?: Operations.ErrorCatalogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ErrorCatalogQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.ErrorCatalogQuery>({ document: Operations.ErrorCatalogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ErrorCatalog', 'query', variables);
     },
@@ -161,6 +167,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     EndServiceProviderMandate(variables: Operations.EndServiceProviderMandateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.EndServiceProviderMandateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.EndServiceProviderMandateMutation>({ document: Operations.EndServiceProviderMandateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'EndServiceProviderMandate', 'mutation', variables);
+    },
+    Clients(variables: Operations.ClientsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ClientsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ClientsQuery>({ document: Operations.ClientsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Clients', 'query', variables);
+    },
+    ServiceProviders(variables: Operations.ServiceProvidersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ServiceProvidersQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ServiceProvidersQuery>({ document: Operations.ServiceProvidersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ServiceProviders', 'query', variables);
     },
     ConfigureStructuredMessaging(variables: Operations.ConfigureStructuredMessagingMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ConfigureStructuredMessagingMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.ConfigureStructuredMessagingMutation>({ document: Operations.ConfigureStructuredMessagingDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigureStructuredMessaging', 'mutation', variables);

@@ -32,6 +32,10 @@ export class Enterprise {
   @Column({ type: "varchar", length: 200 })
   name: string;
 
+  /** The name folded for prefix search (src/domain/search-key.ts), kept by search-keys.subscriber.ts. Not exposed. */
+  @Column({ name: "search_key", type: "varchar", length: 200, default: "" })
+  searchKey: string;
+
   @Field(() => EnterpriseStatusEnum, { description: "Where the enterprise stands: most tasks need ACTIVE." })
   @Column({ type: "varchar", length: 24 })
   status: EnterpriseStatus;

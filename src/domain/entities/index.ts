@@ -50,3 +50,5 @@ export const entities = [
   ServiceProviderMandate,
   StructuredMessagingConfig,
 ];
+
+export { subscribers } from "./search-keys.subscriber";

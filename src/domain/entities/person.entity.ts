@@ -36,6 +36,16 @@ export class Person {
   @Column({ name: "family_name", type: "varchar", length: 100, default: "" })
   familyName: string;
 
+  /**
+   * The names folded for prefix search (src/domain/search-key.ts), kept by the subscriber of search-keys.subscriber.ts
+   * on every insert and update that writes a name. Not exposed.
+   */
+  @Column({ name: "family_key", type: "varchar", length: 200, default: "" })
+  familyKey: string;
+
+  @Column({ name: "given_key", type: "varchar", length: 200, default: "" })
+  givenKey: string;
+
   @Column({ type: "varchar", length: 254, nullable: true })
   email: string | null;
 

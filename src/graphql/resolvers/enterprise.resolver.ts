@@ -4,9 +4,9 @@ import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
 import { AuditEvent, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../../domain/entities";
-import { RoleEnum, TaskEnum } from "../../domain/enums";
+import { MandateStatusEnum, RoleEnum, TaskEnum } from "../../domain/enums";
 import { EBoxModel, emptyPage, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../../read/read-models";
-import { AuditEventConnection, RoleAssignmentConnection } from "../types/connections";
+import { AuditEventConnection, RoleAssignmentConnection, ServiceProviderMandateConnection } from "../types/connections";
 import { keysetPage } from "../../read/keyset-page";
 import { encodeGlobalId } from "../global-ids";
 import { roleAssignmentsAsOf } from "../../read/history-loaders";
@@ -17,10 +17,22 @@ import { ExpiringRight } from "../../read/expiring-right.type";
 import { expiringRights } from "../../read/expiring-rights";
 import { message } from "../../i18n/messages";
 import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
+import { RoleAssignmentOrder } from "../types/role-assignment-order.type";
+import { decodeOrderedCursor } from "../../read/ordered-page";
+import { roleAssignmentOrder, searchRoleAssignments } from "../../read/role-assignment-search";
+import { searchTerm } from "../../read/search-terms";
+import { mandatePage } from "../../read/mandate-pages";
+import type { MandateStatus } from "../../domain/states";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
 const firstDescription = "How many items to return, 0 to 100.";
+const searchEnterpriseDescription = (party: string) =>
+  `Only mandates whose ${party} has this enterprise number (in any format the EnterpriseNumber scalar accepts) or a name starting with this text, regardless of case and accents.`;
+const mandateCapacityDescription = "Only mandates in this capacity (a capacity code): the client's capacity in which the provider acts.";
+const mandateStatusDescription =
+  "Only mandates in force now (ACTIVE) or no longer (ENDED: ended, replaced or expired). Without it, both, as `clients` and `serviceProviders` list them.";
+const validBeforeDescription = "Only mandates whose `validUntil` lies before this instant (those without one never expire).";
 const afterDescription = "The `endCursor` of the previous page; omit it for the first page.";
 
 /**
@@ -84,11 +96,69 @@ export class EnterpriseResolver {
     @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
     @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
     @Arg("asOf", () => DateTimeScalar, { nullable: true, description: asOfDescription }) asOf: Date | null | undefined,
+    @Arg("search", () => String, {
+      nullable: true,
+      description:
+        'Only people whose family name or given name starts with this text, regardless of case and accents ("eli" finds Élise, "de s" De Smet), or, for a valid national number, the one person who holds it. Finds only people the caller may list.',
+    })
+    search: string | null | undefined,
+    @Arg("onlineService", () => String, {
+      nullable: true,
+      description: "Only assignments granted this online service (a code of `onlineServices`): USERs who hold it.",
+    })
+    onlineService: string | null | undefined,
+    @Arg("expiringBefore", () => DateTimeScalar, {
+      nullable: true,
+      description: "Only assignments whose `validUntil` lies before this instant (those without one never expire).",
+    })
+    expiringBefore: Date | null | undefined,
+    @Arg("orderBy", () => RoleAssignmentOrder, {
+      nullable: true,
+      description: "The order of the list; without it, the order in which the roles were granted (by id).",
+    })
+    orderBy: RoleAssignmentOrder | null | undefined,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<RoleAssignment>> {
     if (capacity && !context.catalog.capacities.has(capacity))
       throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
+    if (onlineService && !context.catalog.onlineServices.has(onlineService))
+      throw new BadUserInputError("onlineService", message("input.unknownOnlineService", { value: onlineService }));
+    const searched = search === null || search === undefined ? null : searchTerm(search, "ssin");
+    const refined = searched !== null || !!onlineService || !!expiringBefore || !!orderBy;
+    if (refined && asOf) {
+      const given = [
+        ["search", searched],
+        ["onlineService", onlineService],
+        ["expiringBefore", expiringBefore],
+        ["orderBy", orderBy],
+      ] as const;
+      throw new BadUserInputError(given.find(([, value]) => value)![0], message("input.notWithAsOf"));
+    }
+    if (refined) {
+      const list = roleAssignmentOrder(context.readManager, orderBy ? { field: orderBy.field, direction: orderBy.direction } : null);
+      const window = pageWindowOf({ first, after: null, last, before: null }, info);
+      const ordered = {
+        take: window.take,
+        size: window.size,
+        after: decodeOrderedCursor(list, after, "after"),
+        before: decodeOrderedCursor(list, before, "before"),
+      };
+      const scope = await context.access.assignmentScope(e.id);
+      if (scope.kind === "none") return emptyPage();
+      return searchRoleAssignments(context.readManager, {
+        key: {
+          enterpriseId: e.id,
+          role: role ?? null,
+          capacity: capacity ?? null,
+          visibleTo: scope.kind === "all" ? null : { personId: scope.personId, capacities: scope.capacities },
+        },
+        search: { search: searched, onlineService: onlineService ?? null, expiringBefore: expiringBefore ?? null },
+        list,
+        window: ordered,
+        now: context.now,
+      });
+    }
     const window = pageWindowOf({ first, after, last, before }, info);
     if (asOf) {
       // The shield let only a current legal representative or main access manager this far: they see every assignment.
@@ -125,6 +195,82 @@ export class EnterpriseResolver {
   })
   async clients(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
     return filterAsync(await loaders.mandatesAsProvider.load(e.id), (m) => access.canSeeMandate(m));
+  }
+
+  @FieldResolver(() => ServiceProviderMandateConnection, {
+    description:
+      "The mandates in which this enterprise is the service provider (its clients), oldest first, paged and filtered: `clients` for a provider of thousands. Those the caller may see: all to the provider's legal representatives, main access manager and staff; to a client's, their own.",
+  })
+  clientsConnection(
+    @Root() e: Enterprise,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
+    @Arg("search", () => String, { nullable: true, description: searchEnterpriseDescription("client") }) search: string | null | undefined,
+    @Arg("capacity", () => String, { nullable: true, description: mandateCapacityDescription }) capacity: string | null | undefined,
+    @Arg("status", () => MandateStatusEnum, { nullable: true, description: mandateStatusDescription })
+    status: MandateStatus | null | undefined,
+    @Arg("validBefore", () => DateTimeScalar, { nullable: true, description: validBeforeDescription }) validBefore: Date | null | undefined,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<ServiceProviderMandate>> {
+    return this.mandates(e, "clients", { first, after, last, before }, { search, capacity, status, validBefore }, context, info);
+  }
+
+  @FieldResolver(() => ServiceProviderMandateConnection, {
+    description:
+      "The mandates in which this enterprise is the client (its service providers), oldest first, paged and filtered like `clientsConnection`. Those the caller may see: all to the client's legal representatives and main access manager; to a provider's leadership and staff, their own.",
+  })
+  serviceProvidersConnection(
+    @Root() e: Enterprise,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
+    @Arg("search", () => String, { nullable: true, description: searchEnterpriseDescription("provider") })
+    search: string | null | undefined,
+    @Arg("capacity", () => String, { nullable: true, description: mandateCapacityDescription }) capacity: string | null | undefined,
+    @Arg("status", () => MandateStatusEnum, { nullable: true, description: mandateStatusDescription })
+    status: MandateStatus | null | undefined,
+    @Arg("validBefore", () => DateTimeScalar, { nullable: true, description: validBeforeDescription }) validBefore: Date | null | undefined,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<ServiceProviderMandate>> {
+    return this.mandates(e, "providers", { first, after, last, before }, { search, capacity, status, validBefore }, context, info);
+  }
+
+  private async mandates(
+    e: Enterprise,
+    side: "clients" | "providers",
+    page: {
+      first: number | null | undefined;
+      after: string | null | undefined;
+      last: number | null | undefined;
+      before: string | null | undefined;
+    },
+    filter: {
+      search: string | null | undefined;
+      capacity: string | null | undefined;
+      status: MandateStatus | null | undefined;
+      validBefore: Date | null | undefined;
+    },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ): Promise<Page<ServiceProviderMandate>> {
+    const { search, capacity, status, validBefore } = filter;
+    if (capacity && !context.catalog.capacities.has(capacity))
+      throw new BadUserInputError("capacity", message("input.unknownCapacity", { value: capacity }));
+    const searched = search === null || search === undefined ? null : searchTerm(search, "enterprise");
+    const window = pageWindowOf(page, info);
+    return mandatePage(context.readManager, {
+      enterpriseId: e.id,
+      side,
+      scope: await context.access.mandateScope(e.id, side),
+      filter: { search: searched, capacity: capacity ?? null, status: status ?? null, validBefore: validBefore ?? null },
+      window,
+      now: context.now,
+    });
   }
 
   @FieldResolver(() => EBoxModel, { description: "The enterprise's e-Box, activated or not." })

@@ -1,4 +1,4 @@
-import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment } from "../../domain/entities";
+import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
@@ -23,4 +23,10 @@ export const EnterpriseConnection = connectionTypes(Enterprise, {
     pageInfo: "Whether there are pages after and before this one, and the cursors to ask for them.",
     totalCount: "How many enterprises the caller sees in all.",
   },
+});
+
+/** The mandates of an enterprise (`clientsConnection`, `serviceProvidersConnection`), in the order they were appointed. */
+export const ServiceProviderMandateConnection = connectionTypes(ServiceProviderMandate, {
+  name: "ServiceProviderMandate",
+  items: "service-provider mandates (oldest first)",
 });
