@@ -49,7 +49,7 @@ const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $inpu
 const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
 // A back-end's full sync: every item it lists, with every person each item names (aliases where the union's types differ).
 const walkDelta = `
-  query Delta($token: String) {
+  query Delta($token: String, $probe: String!) {
     accessDelta(token: $token, first: 10) {
       changes {
         enterprise
@@ -389,7 +389,7 @@ describeEachDatabase("who sees which person", (dialect) => {
       do {
         const { accessDelta: page }: { accessDelta: { changes: Json[]; nextToken: string | null } } = await (
           await gw.client(viewer)
-        ).request(walkDelta, { token });
+        ).request(walkDelta, { token, probe: probe() });
         changes.push(...page.changes);
         token = page.nextToken;
       } while (token);
@@ -401,7 +401,9 @@ describeEachDatabase("who sees which person", (dialect) => {
       expect([viewer, [...delta.keys()].filter((seen) => !shown.has(seen))]).toEqual([viewer, []]);
       for (const [seen, account] of delta) expect([viewer, seen, account]).toEqual([viewer, seen, shown.get(seen)]);
     }
-    const stranger = await (await gw.client(ssin())).request<{ accessDelta: { changes: Json[] } }>(walkDelta, { token: null });
+    const stranger = await (
+      await gw.client(ssin())
+    ).request<{ accessDelta: { changes: Json[] } }>(walkDelta, { token: null, probe: probe() });
     expect(stranger.accessDelta.changes).toEqual([]);
   });
 
