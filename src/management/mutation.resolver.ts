@@ -2,8 +2,10 @@ import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { randomBytes } from "node:crypto";
 import { mergeConsistencyTokens, type ConsistencyToken } from "../database/consistency-token";
 import { primaryReader } from "../database/readers";
-import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
-import { BadUserInputError } from "../errors";
+import { messageLanguageFor, readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
+import { BadUserInputError, type ConflictReason } from "../errors";
+import { BulkUsersResult } from "../graphql/types/bulk-result.type";
+import type { BulkOutcome } from "./bulk-items";
 import {
   defaultLanguage,
   EBoxMessage,
@@ -19,17 +21,20 @@ import { previewAction, runAction } from "./action";
 import {
   ActivateEBoxInput,
   AddUserInput,
+  AddUsersInput,
+  RemoveUsersInput,
   AppointAccessManagerInput,
   AppointMainAccessManagerInput,
   AppointServiceProviderInput,
   ConfigureStructuredMessagingInput,
   DeleteEnterpriseAccessInput,
   SetUserOnlineServicesInput,
+  SetUsersOnlineServicesInput,
   UpdateMyAccountInput,
 } from "./mutation.inputs";
 import { mutationActions } from "./registry";
 import type { MutationAction } from "./mutation-action";
-import { message } from "../i18n/messages";
+import { formatMessage, message } from "../i18n/messages";
 import { validPerson, type PersonInput } from "./valid-input";
 import type { Access } from "../access/access";
 import type { EntityManager } from "typeorm";
@@ -44,7 +49,7 @@ async function run<I, T>(
   declared: MutationAction<I, T>,
   input: I,
   dryRun: boolean | null | undefined,
-  { person }: { person?: PersonInput } = {},
+  { person, people }: { person?: PersonInput; people?: (result: T) => readonly PersonInput[] } = {},
 ): Promise<T> {
   const action = (scope: Parameters<typeof declared>[0]) => declared(scope, input);
   const options = {
@@ -73,8 +78,11 @@ async function run<I, T>(
   const preview = await previewAction(options, action);
   // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
   context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore: before.access, standIns: [] };
-  const standIn = person ? await standInFor(before, preview.em, validPerson(person, "input.person"), context.now) : null;
-  if (standIn) context.dryRun.standIns = [standIn];
+  const sent = person ? [validPerson(person, "input.person")] : (people?.(preview.result) ?? []);
+  for (const one of sent) {
+    const standIn = await standInFor(before, preview.em, one, context.now);
+    if (standIn) context.dryRun.standIns = [...context.dryRun.standIns, standIn];
+  }
   await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
 }
@@ -115,6 +123,37 @@ const dryRunArg = {
   description:
     "Preview: run the same checks and writes, answer the same, with the audit event it would write in extensions.dryRun, then roll everything back. Refused exactly as the real action would be.",
 };
+
+const atomicArg = {
+  nullable: true,
+  defaultValue: true,
+  description:
+    "true (the default): all or nothing, the first refused item refuses the call (its `index` and `field` in the error's extensions) and nothing is written. false: each refused item is answered with its error, the others are done.",
+};
+
+/** A bulk action's outcome as the API answers it: errors worded in the request's language. */
+function bulkResult(context: Context, { atomic, items }: BulkOutcome<RoleAssignment>): BulkUsersResult {
+  const language = messageLanguageFor(context, null);
+  const results = items.map(({ index, result, error }) => ({
+    index,
+    assignment: result,
+    error: error && {
+      code: error.code,
+      reason: (error.extensions.reason as ConflictReason | undefined) ?? null,
+      field: String(error.extensions.field),
+      messageKey: error.localized.key,
+      message: formatMessage(error.localized, language),
+    },
+  }));
+  const refused = results.filter((item) => item.error).length;
+  return { atomic, done: results.length - refused, refused, items: results };
+}
+
+/** The people a bulk addition sent, of the items it did: a preview shows those the caller could not see as someone new. */
+const peopleDone =
+  (input: AddUsersInput) =>
+  ({ items }: BulkOutcome<RoleAssignment>): PersonInput[] =>
+    items.flatMap(({ index, result }) => (result ? [validPerson(input.users[index].person, `input.users[${index}].person`)] : []));
 
 const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
 const assignmentArg = { description: "The role assignment's id." };
@@ -249,6 +288,49 @@ export class MutationResolver {
     @Ctx() ctx: Context,
   ) {
     return run(ctx, mutationActions.removeUser, { assignment }, dryRun);
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: add up to 1,000 users to one capacity at once, each as addUser would (one audit event each, MANAGE_USERS decided once).",
+  })
+  async addUsers(
+    @Arg("input", () => AddUsersInput, { description: "Where, in which capacity, and whom with which online services." })
+    input: AddUsersInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.addUsers, { ...input, atomic }, dryRun, { people: peopleDone(input) }));
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: replace the online services of up to 1,000 users of one capacity at once, each as setUserOnlineServices would.",
+  })
+  async setUsersOnlineServices(
+    @Arg("input", () => SetUsersOnlineServicesInput, {
+      description: "Where, in which capacity, and which users with which online services.",
+    })
+    input: SetUsersOnlineServicesInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.setUsersOnlineServices, { ...input, atomic }, dryRun));
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: remove up to 1,000 users of one capacity at once, each as removeUser would; answers the ended assignments.",
+  })
+  async removeUsers(
+    @Arg("input", () => RemoveUsersInput, { description: "Where, in which capacity, and which users." }) input: RemoveUsersInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.removeUsers, { ...input, atomic }, dryRun));
   }
 
   @Mutation(() => StructuredMessagingConfig, {
