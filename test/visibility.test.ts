@@ -41,6 +41,7 @@ const walkMe = `{ me { ${person} roles { ${assignment} } } }`;
 const walkDecision = `query Can($e: EnterpriseNumber!) { can(enterprise: $e, task: USE_EBOX) { allowed via { ${assignment} } } }`;
 const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${person} } }`;
 const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $input) { ${assignment} enterprise { number } } }`;
+const walkBulk = `mutation AddMany($input: AddUsersInput!) { addUsers(input: $input, atomic: false) { items { index error { code } assignment { ${assignment} enterprise { number } person { roles { ${assignment} enterprise { number } } } } } } }`;
 const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
 
 /** Every (type, field) of the schema whose type is Person or a list of them. */
@@ -89,7 +90,16 @@ function people(answer: Json, found = new Map<string, { email: Json; phone: Json
 describe("the visibility documents", () => {
   it("reach every field of the schema that returns a person", () => {
     const schema = buildGatewaySchema({ shield: false });
-    const covered = selectedFields(schema, [walkEnterprise, walkAudit, walkMe, walkDecision, walkOwnAccount, walkMutation, walkEBox]);
+    const covered = selectedFields(schema, [
+      walkEnterprise,
+      walkAudit,
+      walkMe,
+      walkDecision,
+      walkOwnAccount,
+      walkMutation,
+      walkBulk,
+      walkEBox,
+    ]);
     const fields = personFields(schema);
     expect(fields.length).toBeGreaterThanOrEqual(10);
     expect(fields.filter((f) => !covered.has(f))).toEqual([]);
@@ -385,6 +395,40 @@ describeEachDatabase("who sees which person", (dialect) => {
     expect(roles.enterprise.roleAssignments.edges.map((e) => e.node.person)).toEqual([
       { ssin: victim, roles: [{ enterprise: { number: elsewhere.display } }] },
     ]);
+  });
+
+  it("answers a manager who adds known people in bulk without their account data, and without their roles elsewhere", async () => {
+    const victim = client.users[1].ssin;
+    await (
+      await gw.client(victim)
+    ).request(gql`
+      mutation {
+        updateMyAccount(input: { email: "victim@example.be", phone: "+32 470 00 00 00" }) {
+          id
+        }
+      }
+    `);
+    const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const stranger = ssin();
+    const answer = await (
+      await gw.client(elsewhere.mainAccessManager!)
+    ).request<{ addUsers: { items: Json[] } }>(walkBulk, {
+      input: {
+        enterprise: elsewhere.number,
+        capacity: "EMPLOYER_NSSO",
+        users: [victim, stranger].map((s) => ({
+          person: { ssin: s, givenName: "Any", familyName: "Name", email: "attacker@example.be" },
+          onlineServices: ["DIMONA"],
+        })),
+      },
+    });
+    const seen = people(answer.addUsers.items as Json);
+    expect(seen.get(victim)).toEqual({ email: null, phone: null, language: "NL" });
+    expect([...seen.keys()].sort()).toEqual([elsewhere.mainAccessManager!, stranger, victim].sort());
+    const roles = (
+      answer.addUsers.items as { assignment: { person: { ssin: string; roles: { enterprise: { number: string } }[] } } }[]
+    ).map((i) => i.assignment.person.roles.map((r) => r.enterprise.number));
+    expect(roles).toEqual([[elsewhere.display], [elsewhere.display]]);
   });
 
   it("shows the legal representative who activates the e-Box its address and themself as activator", async () => {
