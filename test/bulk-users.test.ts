@@ -120,8 +120,14 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
       ...(i % 10 === 0 ? { validUntil: "2030-01-01T00:00:00.000Z" } : {}),
     }));
     const eventsBefore = await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: e.id });
-    const answer = await addUsers(manager, { input: { enterprise: e.number, capacity, users } });
+    const response = await manager.rawRequest<{ addUsers: BulkAnswer }>(m.addUsers, { input: { enterprise: e.number, capacity, users } });
+    const answer = response.data.addUsers;
     expect(answer).toMatchObject({ atomic: true, done: 1000, refused: 0 });
+    // Costed by its items, as a page of 1,000: within MAX_COST, and at least what the answer really held.
+    const cost = (response.extensions as { cost: { requested: number; actual: number } }).cost;
+    expect(cost.requested).toBeLessThanOrEqual(gw.config.limits.maxCost);
+    expect(cost.actual).toBeGreaterThanOrEqual(3000);
+    expect(cost.requested).toBeGreaterThanOrEqual(cost.actual);
     expect(answer.items.map((i) => i.index)).toEqual(users.map((_, i) => i));
     expect(answer.items[0].assignment).toMatchObject({
       person: users[0].person,
