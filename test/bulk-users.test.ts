@@ -1,6 +1,7 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { IsNull } from "typeorm";
 import { verifyAuditChains } from "../src/audit/verify";
+import type { AccessChange } from "../src/database/change-feed";
 import { AuditEvent, RoleAssignment } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -8,6 +9,7 @@ import { expectError, expectRefusedUnchanged, type ExpectedError } from "./suppo
 import { ssin } from "./support/identities";
 import type { SeededEnterprise } from "./support/seed";
 import { snapshot } from "./support/snapshot";
+import { listening, quiet, subscribe } from "./support/live";
 
 const item = `
   index
@@ -374,6 +376,46 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
       { code: "CONFLICT", reason: "ALREADY_ENDED", field: "input.assignments[1]" },
     );
     expect(await currentUsers(e)).toBe(1);
+  });
+
+  it("tells live subscribers of a bulk call once, and each added person of their own new role", async () => {
+    const e = await employer().withUser(capacity, ["DIMONA"]).build();
+    const added = ssin();
+    // Known before the call (signed in once), so that they can subscribe to their own rights.
+    await (
+      await gw.client(added)
+    ).request(gql`
+      {
+        me {
+          id
+        }
+      }
+    `);
+    const lr = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
+    const colleague = subscribe(gw, await gw.token(e.users[0].ssin), e.number);
+    const own = subscribe(gw, await gw.token(added));
+    // What the subscribers' index has to judge: one change for the call, naming everyone it added.
+    const published: AccessChange[] = [];
+    const stop = gw.gateway.changes.subscribe((changes) => published.push(...changes.filter((c) => c.enterpriseId === e.id)));
+    try {
+      await listening(gw, 3);
+      const users = [...Array.from({ length: 199 }, () => ssin()), added].map((s) => ({ person: person(s), onlineServices: ["DIMONA"] }));
+      await addUsers(await gw.client(e.accessManagers[capacity]), { input: { enterprise: e.number, capacity, users } });
+      await lr.next((x) => x.kind === "ASSIGNMENT");
+      await own.next((x) => x.kind === "ASSIGNMENT");
+      await quiet();
+      expect(lr.events.map((x) => x.kind)).toEqual(["ASSIGNMENT"]);
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({ kind: "ASSIGNMENT", assignment: { role: "USER", capacityCode: capacity } });
+      expect(published[0].personIds).toHaveLength(200);
+      expect(own.events.map((x) => x.enterprise)).toEqual([e.display]);
+      // A user sees no colleague's assignment, a thousand of them no more than one.
+      expect(colleague.events).toEqual([]);
+    } finally {
+      stop();
+      await Promise.all([lr, colleague, own].map((s) => s.dispose()));
+      await listening(gw, 0);
+    }
   });
 
   describe("an attacker", () => {
