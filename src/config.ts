@@ -30,6 +30,8 @@ export interface Config {
   batchedRequests: boolean;
   /** The most operations one batch may hold; a longer one is refused before any runs (src/http/batch-limit.ts). */
   batchMaxOperations: number;
+  /** How long the answer of a mutation sent with an Idempotency-Key is kept for its retries, in hours (src/http/idempotency.ts). */
+  idempotencyTtlHours: number;
   /**
    * Requests per window per viewer (token subject) and per client IP, and the viewer's budget of cost points per
    * window of its own (src/http/rate-limit.ts).
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: documentLimits(env),
     batchedRequests: flag(env.BATCHED_REQUESTS, false, "BATCHED_REQUESTS"),
     batchMaxOperations: integer(env.BATCH_MAX_OPERATIONS, 10, "BATCH_MAX_OPERATIONS", { min: 1, max: 1_000 }),
+    idempotencyTtlHours: integer(env.IDEMPOTENCY_TTL_HOURS, 24, "IDEMPOTENCY_TTL_HOURS", { min: 1, max: 720 }),
     rateLimitQuota: rateLimitQuota(env),
     redisPrefix: env.REDIS_PREFIX ?? "gateway:",
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -5,6 +5,7 @@ import { Access } from "./access/access";
 import type { Clock } from "./clock";
 import type { RequestDeadline } from "./database/request-deadline";
 import type { ConsistencyToken } from "./database/consistency-token";
+import type { StoredRequest } from "./database/idempotent-requests";
 import type { RequestScope } from "./i18n/request-scope";
 import type { ChangeFeed } from "./database/change-feed";
 import type { LiveSubscribers } from "./live/subscribers";
@@ -93,6 +94,22 @@ export interface Context {
   committedState: ConsistencyToken | null;
   /** The viewer's budget of cost points over HTTP; null for an anonymous caller, with RATE_LIMIT=off and over the WebSocket. */
   costBudget: CostBudget | null;
+  /**
+   * The request's `Idempotency-Key` (src/http/idempotency.ts); null without one, and from the moment the operation is
+   * known not to be a change that stores its answer (a query, a dry run, no viewer).
+   */
+  idempotency: IdempotentRequest | null;
+}
+
+/** A request sent with an `Idempotency-Key`, as src/http/idempotency.ts and the mutation resolver share it. */
+export interface IdempotentRequest {
+  key: string;
+  /** Set once the operation is known to be a mutation whose answer is stored: the hash of its body, when it expires. */
+  armed: { requestHash: string; expiresAt: Date } | null;
+  /** The action's open transaction, which the answer is stored in before it commits. */
+  held: { em: EntityManager; commit(after?: (em: EntityManager) => Promise<void>): Promise<void>; end(): Promise<void> } | null;
+  /** What another request with the key stored while this one waited for it: answered instead. */
+  replay: StoredRequest | null;
 }
 
 /** The loaders and access layer of a request: replaced after a write, so the mutation's answer shows the new state. */
@@ -138,7 +155,8 @@ export interface StandIn {
 }
 
 /**
- * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards; the people of
+ * A dry run's answer reads what its action wrote, inside the transaction that is rolled back afterwards (and a
+ * mutation sent with an Idempotency-Key, inside the transaction its answer is stored in before it commits); the people of
  * `standIns` are read as shown, by either id, with the roles of the person they stand for.
  */
 export async function readInsideDryRun(context: Context, em: EntityManager, standIns: readonly StandIn[] = []): Promise<void> {
@@ -206,6 +224,8 @@ export interface ContextRequest {
   reader?: DataSource;
   /** The viewer's budget of cost points, for an HTTP request with a viewer while rate limits are on. */
   costBudget?: CostBudget | null;
+  /** The request's `Idempotency-Key`, already checked (src/http/idempotency.ts). */
+  idempotencyKey?: string | null;
 }
 
 export type ContextBuilder = (request: ContextRequest) => Context;
@@ -225,6 +245,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
     batched = false,
     live = null,
     costBudget = null,
+    idempotencyKey = null,
     reader = requestReader(dataSource),
   }) => {
     const now = clock.now();
@@ -248,6 +269,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       enterpriseCache,
       committedState: null,
       costBudget,
+      idempotency: idempotencyKey === null ? null : { key: idempotencyKey, armed: null, held: null, replay: null },
     };
   };
 }

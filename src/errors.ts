@@ -109,6 +109,8 @@ export const conflictReasons = {
   NOT_PENDING_ACTIVATION:
     "The account can be activated only while it waits for activation (a main access manager appointed, access not deleted).",
   MAIN_ACCESS_MANAGER_PROFILE: "This access-manager profile belongs to the main access manager's function: it ends with the function.",
+  IDEMPOTENCY_KEY_REUSED:
+    "The Idempotency-Key was sent before by the same viewer with another request (another document, operation name or variables) within IDEMPOTENCY_TTL_HOURS (HTTP 422): use a new key for a new request.",
 } as const satisfies Reasons<string>;
 export type ConflictReason = keyof typeof conflictReasons;
 
@@ -191,11 +193,13 @@ export class NotFoundError extends LocalizedError {
 }
 
 export class ConflictError extends LocalizedError {
+  /** `httpStatus` for a conflict that refuses the whole request before it runs (an Idempotency-Key reused: 422). */
   constructor(
     readonly reason: ConflictReason,
     localized: Message,
+    { httpStatus }: { httpStatus?: number } = {},
   ) {
-    super(localized, { code: "CONFLICT", reason });
+    super(localized, { code: "CONFLICT", reason, ...(httpStatus ? { http: { status: httpStatus } } : {}) });
   }
 }
 

@@ -102,7 +102,12 @@ describe("CORS over HTTP", () => {
     expect(answer.headers.get("access-control-allow-headers")?.toLowerCase()).toEqual(expect.stringContaining("consistency-token"));
   });
 
-  it("exposes the request id, the rate-limit headers and the consistency token to an allowed origin", async () => {
+  it("lets an allowed origin send an Idempotency-Key", async () => {
+    const answer = await preflight(open.url, portal);
+    expect(answer.headers.get("access-control-allow-headers")?.toLowerCase()).toEqual(expect.stringContaining("idempotency-key"));
+  });
+
+  it("exposes the request id, the rate-limit headers, the consistency token and the replay mark to an allowed origin", async () => {
     const answer = await send(open.url, {
       body: { query: me },
       headers: { origin: "http://localhost:5173", authorization: await bearer(open) },
@@ -117,6 +122,7 @@ describe("CORS over HTTP", () => {
       "RateLimit-Policy",
       "Retry-After",
       "Consistency-Token",
+      "Idempotent-Replayed",
     ]);
   });
 

@@ -544,7 +544,16 @@ describeEachDatabase("enterprise versions", (dialect) => {
     const versioned = new Set<string>(versionedTables.map((t) => t.table));
     const naming = [...tables].filter(([, columns]) => [...columns].some((column) => keys.has(column))).map(([table]) => table);
     expect(naming.filter((table) => !versioned.has(table) && !(table in unversionedTables))).toEqual([]);
-    expect(Object.keys(unversionedTables).filter((table) => versioned.has(table) || !tables.has(table))).toEqual([]);
+    // A table without an entity (read and written by SQL of its own, as idempotent_request) exists in the database.
+    const runner = gw.dataSource.createQueryRunner();
+    const missing: string[] = [];
+    try {
+      for (const table of Object.keys(unversionedTables))
+        if (versioned.has(table) || !(tables.has(table) || (await runner.hasTable(table)))) missing.push(table);
+    } finally {
+      await runner.release();
+    }
+    expect(missing).toEqual([]);
     for (const reason of Object.values(unversionedTables)) expect(reason.length).toBeGreaterThan(20);
     // Every column the triggers name exists, as the entities describe the tables.
     for (const { table, enterprises } of versionedTables) {

@@ -219,7 +219,8 @@ describeMysql("a database that fails under a running gateway [mysql]", () => {
 
       // The client reads again, then decides: sent again, the action is done once (or refused as already done).
       const again = await graphql(gw.url, appoint, { token, variables: { input } });
-      if (committed) expect(again.json?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "CONFLICT" }) })]);
+      if (committed)
+        expect(again.json?.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: "CONFLICT" }) })]);
       else expect(again.json?.data).toMatchObject({ appointMainAccessManager: { role: "MAIN_ACCESS_MANAGER" } });
       expect(await events()).toBe(1);
       expect(await readiness()).toBe(200);

@@ -2,6 +2,7 @@ import { GraphQLClient } from "graphql-request";
 import { getSdk, type Sdk } from "./generated/sdk";
 import { ConsistencyTokens } from "./consistency";
 import { persistedQueryFetch } from "./persisted-fetch";
+import { retryingFetch } from "./retries";
 
 export interface CreateSdkOptions {
   /** Sent with every request: `authorization: "Bearer <token>"`, Accept-Language... A function is asked again for each request. */
@@ -12,17 +13,23 @@ export interface CreateSdkOptions {
   consistency?: ConsistencyTokens;
   /** The fetch underneath (default: the global one). */
   fetch?: typeof fetch;
+  /** Send each mutation with an `Idempotency-Key` of its own (a new crypto.randomUUID()), reused by its retries. */
+  idempotencyKeys?: boolean;
+  /** Send a request again after a transient failure (lost connection, 503), this many times; mutations only with `idempotencyKeys`. */
+  retries?: number;
 }
 
 /**
  * The typed SDK on a gateway at `url`, reading its own writes: it sends the latest consistency token it received
  * with every request (src/client/consistency.ts), so a query right after a mutation sees the mutation's writes even
- * where the gateway reads from replicas.
+ * where the gateway reads from replicas. With `idempotencyKeys` and `retries`, a mutation whose answer was lost is sent
+ * again with the same key and runs once (src/client/retries.ts).
  */
 export function createSdk(
   url: string,
-  { headers, persisted, consistency = new ConsistencyTokens(), fetch: base }: CreateSdkOptions = {},
+  { headers, persisted, consistency = new ConsistencyTokens(), fetch: base, idempotencyKeys = false, retries = 0 }: CreateSdkOptions = {},
 ): Sdk {
   const underneath = persisted ? persistedQueryFetch({ mode: persisted, ...(base ? { fetch: base } : {}) }) : (base ?? globalThis.fetch);
-  return getSdk(new GraphQLClient(url, { ...(headers ? { headers } : {}), fetch: consistency.fetch(underneath) }));
+  const retrying = idempotencyKeys || retries > 0 ? retryingFetch({ fetch: underneath, idempotencyKeys, retries }) : underneath;
+  return getSdk(new GraphQLClient(url, { ...(headers ? { headers } : {}), fetch: consistency.fetch(retrying) }));
 }

@@ -118,6 +118,8 @@ export const unversionedTables: Readonly<Record<string, string>> = {
   enterprise_capacity_history: "history for asOf answers: written beside the versioned change it records, never changed after",
   ebox_history: "history for asOf answers: written beside the versioned change it records, never changed after",
   role_assignment_online_service_history: "history for asOf answers: written beside the versioned change it records, never changed after",
+  idempotent_request:
+    "the stored answers of mutations sent with an Idempotency-Key: a viewer's retries read them by key, never as part of an enterprise",
 };
 
 /** The trigger's name: `tr_role_assignment_version_insert` (at most 64 characters, MySQL's limit). */

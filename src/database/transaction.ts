@@ -37,6 +37,13 @@ export interface HeldTransaction<T> {
   em: EntityManager;
   /** Rolls the transaction back and gives its connection back; call once the result has been read. */
   end(): Promise<void>;
+  /**
+   * Commits instead, as runTransaction would have (under the deadline's guard, its failure judged by `commitFailure`
+   * and named by the policy, `options.committed` told the state), and gives its connection back; `end()` after it
+   * does nothing. Nothing runs again: what was read inside the transaction was the answer of this one attempt. `after`
+   * runs in the same session once the COMMIT succeeded (a failure of its own is ignored).
+   */
+  commit(after?: (em: EntityManager) => Promise<void>): Promise<void>;
 }
 
 /** Runs `work` in one transaction and commits it; a failure rolls everything back, and `options.policy` says whether it runs again. */
@@ -54,7 +61,7 @@ export async function holdTransaction<T>(
   work: (em: EntityManager) => Promise<T>,
 ): Promise<HeldTransaction<T>> {
   const { result, held } = await retried(options, work, "hold");
-  return { result, em: held!.em, end: held!.end };
+  return { result, em: held!.em, end: held!.end, commit: held!.commit };
 }
 
 type Finish = "commit" | "hold";
@@ -62,6 +69,7 @@ type Finish = "commit" | "hold";
 interface Held {
   em: EntityManager;
   end(): Promise<void>;
+  commit(after?: (em: EntityManager) => Promise<void>): Promise<void>;
   /** Resolves once `end` has rolled back and released the connection. */
   ended: Promise<void>;
 }
@@ -138,11 +146,12 @@ async function retried<T>(
   const mysql = dialectOf(dataSource) === "mysql";
   const started = Date.now();
   let flushed = false;
+  const failure = (error: unknown) => (policy.failure ? policy.failure(error) : error);
   for (let attempt = 1; ; attempt++) {
     try {
       // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
-      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish, committed }, work);
-      const once = () => transaction({ dataSource, deadline, finish, committed }, work);
+      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish, committed, failure }, work);
+      const once = () => transaction({ dataSource, deadline, finish, committed, failure }, work);
       return await inTurn(dataSource, once);
     } catch (caught) {
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
@@ -153,7 +162,7 @@ async function retried<T>(
         await clearTriggerCache(dataSource, error);
       }
       const retry = retryFor(policy, error, { attempt, elapsedMs: Date.now() - started, underDeadline: deadline !== undefined });
-      if (!retry) throw policy.failure ? policy.failure(error) : error;
+      if (!retry) throw failure(error);
       await new Promise((resolve) => setTimeout(resolve, retry.backoffMs(attempt)));
     }
   }
@@ -172,12 +181,15 @@ async function transaction<T>(
     isolation,
     finish,
     committed,
+    failure,
   }: {
     dataSource: DataSource;
     deadline: RequestDeadline | undefined;
     isolation?: "READ COMMITTED";
     finish: Finish;
     committed?: (state: ConsistencyToken) => void;
+    /** What a failed COMMIT of a held transaction becomes, as the policy names it. */
+    failure: (error: unknown) => unknown;
   },
   work: (em: EntityManager) => Promise<T>,
 ): Promise<Done<T>> {
@@ -201,23 +213,34 @@ async function transaction<T>(
     deadline?.signal.addEventListener("abort", abandon, { once: true });
     await runner.startTransaction(isolation);
     const result = await work(runner.manager);
-    if (finish === "hold") {
-      held = true;
-      return { result, held: holdOpen(runner, close) };
-    }
     // The committed state is read under the COMMIT's guard, in the same session: a deadline passing in between would
     // otherwise abandon the connection of an action that has committed. Its failure costs only the token's precision.
-    const commit = async () => {
-      await runner.commitTransaction();
-      return committed ? await committedState(runner.manager, dataSource).catch(() => latestState) : null;
+    const commitNow = async () => {
+      const commit = async () => {
+        await runner.commitTransaction();
+        return committed ? await committedState(runner.manager, dataSource).catch(() => latestState) : null;
+      };
+      let state: ConsistencyToken | null;
+      try {
+        state = await (deadline ? deadline.commit(commit) : commit());
+      } catch (error) {
+        throw commitFailure(error, dataSource, deadline);
+      }
+      if (state) committed!(state);
     };
-    let state: ConsistencyToken | null;
-    try {
-      state = await (deadline ? deadline.commit(commit) : commit());
-    } catch (error) {
-      throw commitFailure(error, dataSource, deadline);
+    if (finish === "hold") {
+      held = true;
+      const commitHeld = async () => {
+        try {
+          await commitNow();
+        } catch (error) {
+          if (error instanceof CommitOutcomeUnknown) throw new UnavailableError("OUTCOME_UNKNOWN", error.cause);
+          throw failure(error);
+        }
+      };
+      return { result, held: holdOpen(runner, close, commitHeld) };
     }
-    if (state) committed!(state);
+    await commitNow();
     return { result };
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -227,19 +250,30 @@ async function transaction<T>(
   }
 }
 
-/** The open transaction of a dry run, and the one way to end it: a rollback, then the connection given back. */
-function holdOpen(runner: QueryRunner, close: () => Promise<void>): Held {
+/**
+ * The open transaction of a dry run or of a mutation whose answer is stored with it, and the two ways to end it: a
+ * rollback, or the COMMIT (`commitHeld`); either way the connection is given back, once.
+ */
+function holdOpen(runner: QueryRunner, close: () => Promise<void>, commitHeld: () => Promise<void>): Held {
   let ended!: () => void;
   const endedPromise = new Promise<void>((resolve) => (ended = resolve));
   let ending: Promise<void> | undefined;
-  const end = () =>
+  const finish = (how: () => Promise<void>) =>
     (ending ??= (async () => {
       try {
-        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        await how();
       } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         await close();
         ended();
       }
     })());
-  return { em: runner.manager, end, ended: endedPromise };
+  // After a failed commit, the commit's own caller has its failure: ending then only makes sure the connection is back.
+  const end = () => finish(async () => undefined).catch(() => undefined);
+  const commit = (after?: (em: EntityManager) => Promise<void>) =>
+    finish(async () => {
+      await commitHeld();
+      await after?.(runner.manager).catch(() => undefined);
+    });
+  return { em: runner.manager, end, commit, ended: endedPromise };
 }

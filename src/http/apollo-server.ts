@@ -12,6 +12,7 @@ import { costBudget } from "./cost-budget";
 import { documentLimits, documentParseOptions } from "./document-limits";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
+import { idempotentRequests } from "./idempotency";
 import { inputPaths } from "./input-paths";
 import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
@@ -68,6 +69,8 @@ export async function startApollo({
       ApolloServerPluginCacheControlDisabled(),
       // Before any plugin or resolver reads for the operation: a mutation's request reads the primary.
       mutationsDecideOnPrimary(),
+      // Its executionDidEnd commits a change sent with an Idempotency-Key with its answer, before any willSendResponse.
+      idempotentRequests({ ttlHours: config.idempotencyTtlHours, logger }),
       consistencyTokens(),
       partialErrors(),
       dryRuns({ logger }),

@@ -4,8 +4,8 @@ import type { RequestHandler } from "express";
 export type CorsOrigins = readonly string[] | "*";
 
 /**
- * Headers a page on an allowed origin may read: the request id to quote, the rate-limit state to back off by, and the
- * consistency token to send back.
+ * Headers a page on an allowed origin may read: the request id to quote, the rate-limit state to back off by, the
+ * consistency token to send back, and whether an answer was replayed for its Idempotency-Key.
  */
 const exposedHeaders = [
   "X-Request-Id",
@@ -15,6 +15,7 @@ const exposedHeaders = [
   "RateLimit-Policy",
   "Retry-After",
   "Consistency-Token",
+  "Idempotent-Replayed",
 ];
 /** What the GraphQL clients send (graphql-request, urql, Apollo Client and its persisted-queries link, our SDK). */
 const allowedHeaders = [
@@ -28,6 +29,7 @@ const allowedHeaders = [
   "Apollographql-Client-Version",
   "X-Request-Id",
   "Consistency-Token",
+  "Idempotency-Key",
 ];
 /** Chromium caps a cached preflight at two hours; Firefox would keep it a day. */
 export const preflightMaxAgeSeconds = 7200;

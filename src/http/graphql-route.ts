@@ -9,6 +9,7 @@ import { apolloHandler } from "./apollo-handler";
 import type { Admission, Authenticate } from "./authenticate";
 import { batchLimit, operationsIn } from "./batch-limit";
 import { consistencyTokenHeader, requestedConsistency } from "./consistency-tokens";
+import { idempotencyKeyHeader, requestedIdempotencyKey } from "./idempotency";
 import type { RateLimits } from "./rate-limit";
 import { deadlineOf, withRequestDeadline } from "./request-deadline";
 import { requestIdHeader, scopeOf } from "./request-id";
@@ -25,7 +26,8 @@ type HttpRequest = { req: Request; res: Response };
  * through the front door (src/http/authenticate.ts), whose admission is one request of the viewer's rate limit per
  * operation; without one, the request is anonymous. A viewer's context carries their budget of cost points, which the
  * cost plugin spends (src/http/cost-budget.ts). A request that sends a `Consistency-Token` back reads, the viewer
- * included, from a state at least that fresh (src/database/fresh-reads.ts), chosen once it has been admitted.
+ * included, from a state at least that fresh (src/database/fresh-reads.ts), chosen once it has been admitted. An
+ * `Idempotency-Key` is checked here and carried by the context (src/http/idempotency.ts).
  */
 export function graphqlRoute({
   config,
@@ -55,6 +57,8 @@ export function graphqlRoute({
       const requested = requestedConsistency(req.headers[consistencyTokenHeader.toLowerCase()], consistencyTokenHeader, {
         httpStatus: 400,
       });
+      const batched = config.batchedRequests && operationsIn(req.body as unknown) > 1;
+      const idempotencyKey = requestedIdempotencyKey(req.headers[idempotencyKeyHeader.toLowerCase()], { batched });
       let reading: Promise<DataSource> | undefined;
       const reader = () => (reading ??= freshReads(requested));
       const authorization = req.headers.authorization;
@@ -66,8 +70,9 @@ export function graphqlRoute({
         viewerRows,
         acceptLanguage: req.headers["accept-language"],
         requestScope: scope,
-        batched: config.batchedRequests && operationsIn(req.body as unknown) > 1,
+        batched,
         costBudget: viewerRows ? rateLimits.costBudget(viewerRows.person.ssin, res) : null,
+        idempotencyKey,
         reader: await reader(),
       });
       scope.bindMessageLanguage(() => messageLanguageFor(context));

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLError } from "graphql";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Context } from "../context";
 import { formatError } from "./format-error";
 
@@ -20,6 +20,16 @@ function inDocumentOrder(a: GraphQLError, b: GraphQLError): number {
   return ap.length - bp.length;
 }
 
+/** The answer's errors followed by the refusals of nested fields, in document order, formatted like every other error. */
+export function withPartialErrors(
+  errors: readonly GraphQLFormattedError[] | undefined,
+  partialErrors: readonly GraphQLError[],
+): GraphQLFormattedError[] | undefined {
+  if (partialErrors.length === 0) return errors ? [...errors] : undefined;
+  const refusals = [...partialErrors].sort(inDocumentOrder);
+  return [...(errors ?? []), ...refusals.map((error) => formatError(error.toJSON(), error))];
+}
+
 /**
  * Adds the refusals of nested fields that answered empty (context.partialErrors, see src/graphql/partial-answers.ts)
  * to the response's errors, in document order (whatever order the fields settled in), formatted like every other
@@ -35,8 +45,7 @@ export function partialErrors(): ApolloServerPlugin<Context> {
         async willSendResponse({ response, contextValue }) {
           if (contextValue.partialErrors.length === 0 || response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          const refusals = [...contextValue.partialErrors].sort(inDocumentOrder);
-          result.errors = [...(result.errors ?? []), ...refusals.map((error) => formatError(error.toJSON(), error))];
+          result.errors = withPartialErrors(result.errors, contextValue.partialErrors);
         },
       };
     },

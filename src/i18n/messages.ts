@@ -290,6 +290,24 @@ export const messages = {
     FR: "Ce jeton de cohérence ne vient pas de la passerelle : renvoyez tel quel le jeton d'une réponse, ou aucun",
     DE: "Dieses Konsistenz-Token stammt nicht vom Gateway: Senden Sie das Token einer Antwort unverändert zurück oder keines",
   },
+  "input.idempotencyKey": {
+    EN: "The Idempotency-Key header must be 1 to 255 printable ASCII characters",
+    NL: "De header Idempotency-Key moet 1 tot 255 afdrukbare ASCII-tekens bevatten",
+    FR: "L'en-tête Idempotency-Key doit compter de 1 à 255 caractères ASCII imprimables",
+    DE: "Der Header Idempotency-Key muss 1 bis 255 druckbare ASCII-Zeichen enthalten",
+  },
+  "input.idempotencyKeyInBatch": {
+    EN: "An Idempotency-Key names one request: send each change of a batch as a request of its own, with its own key",
+    NL: "Een Idempotency-Key hoort bij één aanvraag: verstuur elke wijziging van een reeks als eigen aanvraag, met een eigen sleutel",
+    FR: "Une Idempotency-Key désigne une seule requête : envoyez chaque modification d'un lot comme requête distincte, avec sa propre clé",
+    DE: "Ein Idempotency-Key bezeichnet eine Anfrage: Senden Sie jede Änderung eines Stapels als eigene Anfrage mit eigenem Schlüssel",
+  },
+  "input.idempotencyKeyOneChange": {
+    EN: "A request with an Idempotency-Key makes one change: send each change as a request of its own, with its own key",
+    NL: "Een aanvraag met een Idempotency-Key doet één wijziging: verstuur elke wijziging als eigen aanvraag, met een eigen sleutel",
+    FR: "Une requête avec une Idempotency-Key effectue une seule modification : envoyez chaque modification séparément, avec sa propre clé",
+    DE: "Eine Anfrage mit einem Idempotency-Key nimmt eine Änderung vor: Senden Sie jede Änderung als eigene Anfrage mit eigenem Schlüssel",
+  },
   "input.persistedQueryTooLarge": {
     EN: "A persisted query may be at most {max} bytes; send a larger document without extensions.persistedQuery",
     NL: "Een persisted query mag hoogstens {max} bytes groot zijn; stuur een groter document zonder extensions.persistedQuery",
@@ -478,6 +496,12 @@ export const messages = {
     NL: "Een andere aanvraag heeft dezelfde wijziging net eerder gedaan; er is niets gewijzigd",
     FR: "Une autre requête a effectué la même modification juste avant ; rien n'a été modifié",
     DE: "Eine andere Anfrage hat dieselbe Änderung kurz zuvor vorgenommen; nichts wurde geändert",
+  },
+  "conflict.idempotencyKeyReused": {
+    EN: "This Idempotency-Key was used for another request: send a new request with a new key; nothing was changed",
+    NL: "Deze Idempotency-Key werd voor een andere aanvraag gebruikt: verstuur een nieuwe aanvraag met een nieuwe sleutel; er is niets gewijzigd",
+    FR: "Cette Idempotency-Key a servi pour une autre requête : envoyez une nouvelle requête avec une nouvelle clé ; rien n'a été modifié",
+    DE: "Dieser Idempotency-Key wurde für eine andere Anfrage verwendet: Senden Sie eine neue Anfrage mit einem neuen Schlüssel; nichts wurde geändert",
   },
   "conflict.roleHeld": {
     EN: "The person already holds the role “{role}” in this enterprise",

@@ -105,6 +105,35 @@ export async function previewAction<T>(options: ActionOptions, action: (scope: A
   return { result: result.result, auditEvents: result.auditEvents, em, end };
 }
 
+/**
+ * An action done and not yet committed, whose answer is read inside its transaction and then stored in it
+ * (src/http/idempotency.ts): `commit` commits the change and the stored answer together, then publishes the change;
+ * `end` rolls it back.
+ */
+export interface HeldAction<T> {
+  result: T;
+  em: EntityManager;
+  commit(after?: (em: EntityManager) => Promise<void>): Promise<void>;
+  end(): Promise<void>;
+}
+
+/**
+ * Runs the action as runAction does, claiming first what `options.claim` claims in the same transaction, but holds the
+ * transaction open as a dry run does until `commit()` or `end()`.
+ */
+export async function holdAction<T>(options: ActionOptions, action: (scope: ActionScope) => Promise<T>): Promise<HeldAction<T>> {
+  const held = await holdTransaction(transactionOf(options), (em) => attempt(options, em, action));
+  return {
+    result: held.result.result,
+    em: held.em,
+    async commit(after) {
+      await held.commit(after);
+      options.changes?.publish(held.result.changes, options.requestId);
+    },
+    end: held.end,
+  };
+}
+
 interface ActionOptions {
   dataSource: DataSource;
   viewer: Person;
@@ -118,6 +147,8 @@ interface ActionOptions {
   changes?: ChangeFeed;
   /** Told the state the action committed, for the answer's consistency token (src/database/consistency-token.ts). */
   committed?: TransactionOptions["committed"];
+  /** The transaction's first write, before the action (an idempotency key's claim): each attempt makes it again. */
+  claim?: (em: EntityManager) => Promise<void>;
 }
 
 interface Attempted<T> {
@@ -133,10 +164,11 @@ function transactionOf({ dataSource, deadline, committed }: ActionOptions): Tran
 
 /** One attempt of the action in the transaction `em`: its scope, the action, and the check that the versions it locked moved. */
 async function attempt<T>(
-  { dataSource, viewer, catalog, requestId, clock = systemClock }: ActionOptions,
+  { dataSource, viewer, catalog, requestId, clock = systemClock, claim }: ActionOptions,
   em: EntityManager,
   action: (scope: ActionScope) => Promise<T>,
 ): Promise<Attempted<T>> {
+  await claim?.(em);
   let now = clock.now();
   let access = new Access(viewer, createLoaders(em, now), catalog);
   const rules: ((now: Date) => void)[] = [];

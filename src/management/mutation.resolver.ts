@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mergeConsistencyTokens, type ConsistencyToken } from "../database/consistency-token";
 import { primaryReader } from "../database/readers";
 import { messageLanguageFor, readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
-import { BadUserInputError, type ConflictReason } from "../errors";
+import { BadUserInputError, ConflictError, type ConflictReason } from "../errors";
 import { BulkUsersResult } from "../graphql/types/bulk-result.type";
 import type { BulkOutcome } from "./bulk-items";
 import {
@@ -17,7 +17,8 @@ import {
 } from "../domain/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../read/read-models";
 import { EnterpriseNumberScalar } from "../domain/scalars";
-import { previewAction, runAction } from "./action";
+import { holdAction, previewAction, runAction } from "./action";
+import { claimKey, type StoredRequest } from "../database/idempotent-requests";
 import {
   ActivateEBoxInput,
   AddUserInput,
@@ -67,6 +68,31 @@ async function run<I, T>(
   // A later action of the same operation would wait for the dry run's open transaction, which ends only with the response.
   if (context.dryRun) throw new BadUserInputError("dryRun", message("input.dryRunNotLast"));
   if (dryRun && context.batched) throw new BadUserInputError("dryRun", message("input.dryRunInBatch"));
+  const idempotency = context.idempotency;
+  if (!dryRun && idempotency?.armed) {
+    // Refused before the operation ran (src/http/idempotency.ts); kept here because a second action would wait for ever.
+    if (idempotency.held || idempotency.replay) throw new BadUserInputError("Idempotency-Key", message("input.idempotencyKeyOneChange"));
+    const { requestHash, expiresAt } = idempotency.armed;
+    const place = { viewerId: context.viewer!.id, key: idempotency.key };
+    const claim = async (em: EntityManager) => {
+      const stored = await claimKey(em, place, { requestHash, now: context.clock.now(), expiresAt });
+      if (stored) throw new KeyClaimed(stored);
+    };
+    let held;
+    try {
+      held = await holdAction({ ...options, claim }, action);
+    } catch (error) {
+      if (!(error instanceof KeyClaimed)) throw error;
+      // src/http/idempotency.ts answers the stored request instead of this error, which only a failure there would show.
+      idempotency.replay = error.stored;
+      throw new ConflictError("CONCURRENT_UPDATE", message("conflict.concurrentUpdate"));
+    }
+    // Set before anything else can fail: src/http/idempotency.ts commits or ends the transaction whatever happens next.
+    idempotency.held = held;
+    // The answer is read inside the transaction it is stored in: what the change left, before anyone else's.
+    await readInsideDryRun(context, held.em);
+    return held.result;
+  }
   if (!dryRun) {
     const result = await runAction(options, action);
     refreshAfterWrite(context);
@@ -85,6 +111,13 @@ async function run<I, T>(
   }
   await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
+}
+
+/** Another request with the same key committed first, while this one's claim waited for it: its stored request. */
+class KeyClaimed extends Error {
+  constructor(readonly stored: StoredRequest) {
+    super("The Idempotency-Key was claimed by another request");
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import { policies } from "../database/retry-policies";
 import { runTransaction } from "../database/transaction";
+import { pruneIdempotentRequests } from "../database/idempotent-requests";
 import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
@@ -25,6 +26,8 @@ export async function sweepExpiredRights({
   clock?: Clock;
   changes?: ChangeFeed;
 }): Promise<number> {
+  // The stored answers of Idempotency-Keys past their time go with the sweep: they may hold personal data.
+  await pruneIdempotentRequests(dataSource.manager, clock.now());
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {

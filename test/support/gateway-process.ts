@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startScript } from "./processes";
+import { freePort, startScript, type ProcessOptions } from "./processes";
 
 export interface GatewayProcess {
   url: string;
@@ -13,22 +13,31 @@ export interface GatewayProcess {
 }
 
 /**
- * Starts `src/main.ts` as its own process (what `npm start` runs) and waits until it prints its URL. Without a
- * DEV_KEY_FILE in `env`, its signing key lives in a folder of its own, removed when it stops.
+ * Starts `src/main.ts` as its own process (what `npm run dev` runs; `entry` names another, such as a build's
+ * `dist/main.js`, what `npm start` runs) and waits until it prints its URL. Without a DEV_KEY_FILE in `env`, its
+ * signing key lives in a folder of its own, removed when it stops.
  */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+export async function spawnGateway(
+  env: Record<string, string>,
+  { entry = "src/main.ts", ...options }: ProcessOptions & { entry?: string } = {},
+): Promise<GatewayProcess> {
   const port = await freePort();
   const keyDirectory = env.DEV_KEY_FILE ? null : mkdtempSync(join(tmpdir(), "gateway-keys-"));
-  const gateway = startScript("src/main.ts", [], {
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    RATE_LIMIT: "off",
-    DEMO_DATA: "off",
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    ...(keyDirectory ? { DEV_KEY_FILE: join(keyDirectory, "dev-signing-key.json") } : {}),
-    ...env,
-  });
+  const gateway = startScript(
+    entry,
+    [],
+    {
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      RATE_LIMIT: "off",
+      DEMO_DATA: "off",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      ...(keyDirectory ? { DEV_KEY_FILE: join(keyDirectory, "dev-signing-key.json") } : {}),
+      ...env,
+    },
+    options,
+  );
   const removeKeys = () => {
     if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true });
   };

@@ -12,25 +12,34 @@ export interface Finished {
   stderr: string;
 }
 
-/** The arguments that run a TypeScript entry point of src/ the way the npm scripts do. */
-const scriptArguments = (script: string, args: readonly string[]) => ["-r", "@swc-node/register", script, ...args];
+/** Where a process runs: the project directory unless `cwd` says otherwise (a scratch package of the build, say). */
+export interface ProcessOptions {
+  cwd?: string;
+}
+
+/**
+ * The arguments that run an entry point: a TypeScript file of src/ through the register (`npm run dev`, and the
+ * tests), a compiled one of dist/ as it is (`npm start` and the commands).
+ */
+const scriptArguments = (script: string, args: readonly string[]) =>
+  script.endsWith(".ts") ? ["-r", "@swc-node/register", script, ...args] : [script, ...args];
 
 /** Runs a command in the project directory and waits for it to exit (an `undefined` in `env` removes that variable). */
-export function runProcess(command: string, args: readonly string[], env: Environment): Promise<Finished> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  env: Environment,
+  { cwd = projectRoot }: ProcessOptions = {},
+): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(
-      command,
-      [...args],
-      { cwd: projectRoot, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-      },
-    );
+    execFile(command, [...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
   });
 }
 
-export function runScript(script: string, args: readonly string[], env: Environment): Promise<Finished> {
-  return runProcess(process.execPath, scriptArguments(script, args), env);
+export function runScript(script: string, args: readonly string[], env: Environment, options: ProcessOptions = {}): Promise<Finished> {
+  return runProcess(process.execPath, scriptArguments(script, args), env, options);
 }
 
 export interface RunningProcess {
@@ -45,9 +54,14 @@ export interface RunningProcess {
 }
 
 /** Starts a long-running entry point (the gateway) as its own process. */
-export function startScript(script: string, args: readonly string[], env: Environment): RunningProcess {
+export function startScript(
+  script: string,
+  args: readonly string[],
+  env: Environment,
+  { cwd = projectRoot }: ProcessOptions = {},
+): RunningProcess {
   const child = spawn(process.execPath, scriptArguments(script, args), {
-    cwd: projectRoot,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -132,6 +132,8 @@ export type ConflictReason =
   | 'ALREADY_ENDED'
   /** Another request made the same change at the same moment and was committed first: read again, then decide again. */
   | 'CONCURRENT_UPDATE'
+  /** The Idempotency-Key was sent before by the same viewer with another request (another document, operation name or variables) within IDEMPOTENCY_TTL_HOURS (HTTP 422): use a new key for a new request. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** This access-manager profile belongs to the main access manager's function: it ends with the function. */
   | 'MAIN_ACCESS_MANAGER_PROFILE'
   /** The account can be activated only while it waits for activation (a main access manager appointed, access not deleted). */

@@ -9,6 +9,7 @@ import { PointInTimeHistory1764300000007 } from "./1764300000007-point-in-time-h
 import { FrenchProviderName1764300000008 } from "./1764300000008-french-provider-name";
 import { EnterpriseVersion1764300000009 } from "./1764300000009-enterprise-version";
 import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-version-clock";
+import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -22,4 +23,5 @@ export const migrations = [
   FrenchProviderName1764300000008,
   EnterpriseVersion1764300000009,
   EnterpriseVersionClock1764300000010,
+  IdempotentRequests1764300000013,
 ];
