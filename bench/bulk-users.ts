@@ -17,7 +17,7 @@ import { Seed } from "../test/support/seed";
 /**
  * The bulk mutations at their bound: `npm run bench:bulk` times addUsers of 1,000 new people, setUsersOnlineServices
  * of those 1,000 and removeUsers of them, each one HTTP request to a gateway in this process, on SQLite and on MariaDB
- * (`BENCH_MYSQL_URL`, default `mysql://root@127.0.0.1:3306`, database `gateway_bench_bulk`, dropped after), and
+ * (a dry run of the addUsers first; `BENCH_MYSQL_URL`, default `mysql://root@127.0.0.1:3306`, database `gateway_bench_bulk`, dropped after), and
  * counts the SQL statements of each call. `BENCH_BULK_ROUNDS` (3) rounds, medians and worst printed.
  *
  * `bulkUsersScenario` is the reusable part: it measures against any running gateway, so that another benchmark (one
@@ -25,16 +25,19 @@ import { Seed } from "../test/support/seed";
  */
 
 const addUsers = `mutation ($input: AddUsersInput!) { addUsers(input: $input) { done refused items { assignment { id } } } }`;
+const previewAddUsers = `mutation ($input: AddUsersInput!) { addUsersPreview: addUsers(input: $input, dryRun: true) { done refused } }`;
 const setServices = `mutation ($input: SetUsersOnlineServicesInput!) { setUsersOnlineServices(input: $input) { done refused } }`;
 const removeUsers = `mutation ($input: RemoveUsersInput!) { removeUsers(input: $input) { done refused } }`;
 
 export interface BulkUsersTimings {
   /** Milliseconds of one call (the whole HTTP request, answer read), per round. */
   addUsers: number[];
+  /** The same addUsers as a dry run, before it. */
+  addUsersPreview: number[];
   setUsersOnlineServices: number[];
   removeUsers: number[];
   /** SQL statements of each call of the last round, when `statements` was given. */
-  statements?: { addUsers: number; setUsersOnlineServices: number; removeUsers: number };
+  statements?: { addUsers: number; addUsersPreview: number; setUsersOnlineServices: number; removeUsers: number };
 }
 
 /** `count` new people to add, with valid national numbers, as addUsers takes them. */
@@ -71,8 +74,8 @@ export async function bulkUsersScenario({
   rounds?: number;
   statements?: () => number;
 }): Promise<BulkUsersTimings> {
-  const timings: BulkUsersTimings = { addUsers: [], setUsersOnlineServices: [], removeUsers: [] };
-  const counted = { addUsers: 0, setUsersOnlineServices: 0, removeUsers: 0 };
+  const timings: BulkUsersTimings = { addUsers: [], addUsersPreview: [], setUsersOnlineServices: [], removeUsers: [] };
+  const counted = { addUsers: 0, addUsersPreview: 0, setUsersOnlineServices: 0, removeUsers: 0 };
   const call = async <T>(name: keyof typeof counted, query: string, input: Record<string, unknown>): Promise<T> => {
     const before = statements?.() ?? 0;
     const started = process.hrtime.bigint();
@@ -89,7 +92,9 @@ export async function bulkUsersScenario({
     return answer as T;
   };
   for (let round = 0; round < rounds; round++) {
-    const added = await call<{ items: { assignment: { id: string } }[] }>("addUsers", addUsers, { users: bulkPeople(count) });
+    const users = bulkPeople(count);
+    await call("addUsersPreview", previewAddUsers, { users });
+    const added = await call<{ items: { assignment: { id: string } }[] }>("addUsers", addUsers, { users });
     const ids = added.items.map((item) => item.assignment.id);
     await call("setUsersOnlineServices", setServices, { users: ids.map((assignment) => ({ assignment, onlineServices: ["DRS"] })) });
     await call("removeUsers", removeUsers, { assignments: ids });
@@ -175,9 +180,9 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const names = ["addUsers", "setUsersOnlineServices", "removeUsers"] as const;
+  const names = ["addUsersPreview", "addUsers", "setUsersOnlineServices", "removeUsers"] as const;
   process.stdout.write(`1,000 items per call, ${rounds} rounds: median / worst ms, SQL statements of one call\n\n`);
-  process.stdout.write("| database | " + names.join(" | ") + " |\n|---|---|---|---|\n");
+  process.stdout.write("| database | " + names.join(" | ") + " |\n|---|---|---|---|---|\n");
   for (const [database, t] of rows)
     process.stdout.write(
       `| ${database} | ${names.map((n) => `${Math.round(median(t[n]))} / ${Math.round(Math.max(...t[n]))} ms, ${t.statements![n]} statements`).join(" | ")} |\n`,

@@ -36,6 +36,7 @@ import {
 import { mutationActions } from "./registry";
 import type { MutationAction } from "./mutation-action";
 import { formatMessage, message } from "../i18n/messages";
+import { peopleBySsin } from "./upsert-person";
 import { validPerson, type PersonInput } from "./valid-input";
 import type { Access } from "../access/access";
 import type { EntityManager } from "typeorm";
@@ -50,7 +51,14 @@ async function run<I, T>(
   declared: MutationAction<I, T>,
   input: I,
   dryRun: boolean | null | undefined,
-  { person, people }: { person?: PersonInput; people?: (result: T) => readonly PersonInput[] } = {},
+  {
+    person,
+    people,
+  }: {
+    person?: PersonInput;
+    /** A bulk call's people: all those sent, and those of the items it did (a preview stands in for those only). */
+    people?: { sent: readonly PersonInput[]; done: (result: T) => readonly PersonInput[] };
+  } = {},
 ): Promise<T> {
   const action = (scope: Parameters<typeof declared>[0]) => declared(scope, input);
   const options = {
@@ -101,14 +109,13 @@ async function run<I, T>(
   // Whether the person existed is asked of the primary (a replica behind would call them new); whom the caller saw, of
   // the request's own access layer (behind, it sees fewer: more stand-ins, never fewer).
   const before = { access: context.access, reader: primaryReader(context.dataSource).manager };
+  // Who existed is read before the preview writes: on SQLite the reader shares the preview's one connection.
+  const known = await peopleBySsin(before.reader, person ? [person.ssin] : (people?.sent.map((p) => p.ssin) ?? []));
   const preview = await previewAction(options, action);
   // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
   context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore: before.access, standIns: [] };
-  const sent = person ? [validPerson(person, "input.person")] : (people?.(preview.result) ?? []);
-  for (const one of sent) {
-    const standIn = await standInFor(before, preview.em, one, context.now);
-    if (standIn) context.dryRun.standIns = [...context.dryRun.standIns, standIn];
-  }
+  const sent = person ? [validPerson(person, "input.person")] : (people?.done(preview.result) ?? []);
+  context.dryRun.standIns = await standInsFor(before.access, preview.em, { sent, known }, context.now);
   await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
 }
@@ -128,26 +135,36 @@ class KeyClaimed extends Error {
  * person would get, on either database). The real action answers the stored names and id: the person then holds a
  * role the caller sees, and its audit event says who asked.
  */
-async function standInFor(
-  before: { access: Access; reader: EntityManager },
+async function standInsFor(
+  access: Access,
   em: EntityManager,
-  sent: PersonInput,
+  { sent, known }: { sent: readonly PersonInput[]; known: ReadonlyMap<string, Person> },
   now: Date,
-): Promise<StandIn | null> {
-  const existing = await before.reader.findOneBy(Person, { ssin: sent.ssin });
-  if (!existing || (await before.access.canSeePerson(existing.id))) return null;
-  const names = { givenName: sent.givenName, familyName: sent.familyName };
-  // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
-  const placeholder = `p${randomBytes(5).toString("hex")}`;
-  const { identifiers } = await em.insert(Person, {
-    ssin: placeholder,
-    ...names,
-    email: null,
-    phone: null,
-    language: defaultLanguage,
-    createdAt: now,
-  });
-  return { personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) };
+): Promise<StandIn[]> {
+  const hidden = await Promise.all(
+    sent.map(async (person) => {
+      const existing = known.get(person.ssin);
+      return existing && !(await access.canSeePerson(existing.id)) ? { person, existing } : null;
+    }),
+  );
+  const standIns: StandIn[] = [];
+  for (const found of hidden) {
+    if (!found) continue;
+    const { person, existing } = found;
+    const names = { givenName: person.givenName, familyName: person.familyName };
+    // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
+    const placeholder = `p${randomBytes(5).toString("hex")}`;
+    const { identifiers } = await em.insert(Person, {
+      ssin: placeholder,
+      ...names,
+      email: null,
+      phone: null,
+      language: defaultLanguage,
+      createdAt: now,
+    });
+    standIns.push({ personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) });
+  }
+  return standIns;
 }
 
 const dryRunArg = {
@@ -183,10 +200,11 @@ function bulkResult(context: Context, { atomic, items }: BulkOutcome<RoleAssignm
 }
 
 /** The people a bulk addition sent, of the items it did: a preview shows those the caller could not see as someone new. */
-const peopleDone =
-  (input: AddUsersInput) =>
-  ({ items }: BulkOutcome<RoleAssignment>): PersonInput[] =>
-    items.flatMap(({ index, result }) => (result ? [validPerson(input.users[index].person, `input.users[${index}].person`)] : []));
+const peopleOf = (input: AddUsersInput) => ({
+  sent: input.users.map((user) => user.person),
+  done: ({ items }: BulkOutcome<RoleAssignment>): PersonInput[] =>
+    items.flatMap(({ index, result }) => (result ? [validPerson(input.users[index].person, `input.users[${index}].person`)] : [])),
+});
 
 const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
 const assignmentArg = { description: "The role assignment's id." };
@@ -334,7 +352,7 @@ export class MutationResolver {
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,
   ): Promise<BulkUsersResult> {
-    return bulkResult(ctx, await run(ctx, mutationActions.addUsers, { ...input, atomic }, dryRun, { people: peopleDone(input) }));
+    return bulkResult(ctx, await run(ctx, mutationActions.addUsers, { ...input, atomic }, dryRun, { people: peopleOf(input) }));
   }
 
   @Mutation(() => BulkUsersResult, {
