@@ -418,6 +418,20 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
     }
   });
 
+  it("runs a bulk call sent again with the same Idempotency-Key once, and answers the retry with the stored answer", async () => {
+    const e = await employer().build();
+    const client = await gw.client(e.accessManagers[capacity], { "idempotency-key": `bulk-${ssin()}` });
+    const users = Array.from({ length: 300 }, () => ({ person: person(ssin()), onlineServices: ["DIMONA"] }));
+    const variables = { input: { enterprise: e.number, capacity, users } };
+    const first = await client.rawRequest<{ addUsers: BulkAnswer }>(m.addUsers, variables);
+    const events = await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: e.id });
+    const again = await client.rawRequest<{ addUsers: BulkAnswer }>(m.addUsers, variables);
+    expect(again.data).toEqual(first.data);
+    expect(again.extensions).toMatchObject({ idempotentReplay: true });
+    expect(await currentUsers(e)).toBe(300);
+    expect(await gw.dataSource.getRepository(AuditEvent).countBy({ enterpriseId: e.id })).toBe(events);
+  });
+
   describe("an attacker", () => {
     it("a user of the capacity may not add users", async () => {
       const e = await employer().withUser(capacity, ["DIMONA"]).build();
