@@ -43,6 +43,7 @@ const floors = [
       "src/clock.ts",
       "src/logger.ts",
       "src/redis.ts",
+      "src/observe/**/*.ts",
       ...vocabulary.map((name) => `src/${name}.ts`),
     ],
     holds: [],

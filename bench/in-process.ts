@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
@@ -12,6 +14,7 @@ import { openDatabase } from "../src/database/data-source";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
 import { startGateway } from "../src/server";
+import { startTracing } from "../src/observe/tracing";
 import { assignmentListQuery, myEnterprisesQuery } from "./queries";
 import { seedBenchData } from "./seed-data";
 
@@ -23,7 +26,9 @@ import { seedBenchData } from "./seed-data";
  * milliseconds per request of each and its ratio to the first variant, and checks that all answer byte for byte the
  * same. Wall time suffers from other processes on a shared machine; the process's CPU time per request (client and
  * server together, the client's share being the same for all) much less so.
- * Settings: BENCH_ROUNDS (7), BENCH_REQUESTS (per round, 200), BENCH_VARIANTS.
+ * Settings: BENCH_ROUNDS (7), BENCH_REQUESTS (per round, 200), BENCH_VARIANTS, BENCH_TRACES (on: every gateway of the
+ * process traces, exporting over OTLP/HTTP to a sink on loopback, so that the cost includes the export). Metrics and
+ * traces are the process's, not a gateway's: compare them by runs of one variant each, against the bare baseline.
  */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const requests = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -39,7 +44,20 @@ const variants = (process.env.BENCH_VARIANTS ?? "EXECUTION=jit;EXECUTION=graphql
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** An OTLP/HTTP endpoint on loopback that reads and drops what it is sent; tracing started towards it. */
+async function traceToSink(): Promise<void> {
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  sink.unref();
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  startTracing();
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_TRACES === "on") await traceToSink();
   const work = mkdtempSync(join(tmpdir(), "gateway-in-process-"));
   const keyFile = join(work, "dev-signing-key.json");
   const url = process.env.BENCH_DATABASE_URL ?? `sqlite:${join(work, "bench.sqlite")}`;
@@ -99,7 +117,9 @@ async function main(): Promise<void> {
     const { url: bareUrl } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
     bare[scenario.name] = { url: bareUrl, stop: () => server.stop() };
     const bareAnswer = await send(bare[scenario.name], scenario);
-    if (bareAnswer !== answers[0]) throw new Error(`${scenario.name}: the bare baseline answers differently`);
+    // The gateway's answers carry extensions.cost (docs/clients.md), which the bare server has no part to add.
+    const dataOf = (text: string) => JSON.stringify((JSON.parse(text) as { data: unknown }).data);
+    if (dataOf(bareAnswer) !== dataOf(answers[0])) throw new Error(`${scenario.name}: the bare baseline answers differently`);
     process.stderr.write(`${scenario.name}: identical answers, ${answers[0].length} bytes\n`);
   }
   const names = [...variants.map((v) => v.name), "bare"];

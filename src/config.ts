@@ -75,10 +75,22 @@ export interface Config {
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
   expirySweepSeconds: number;
+  /** accessDelta (src/read/access-delta.ts): how long a delta token stays valid and the change log is kept, in days. */
+  deltaRetentionDays: number;
+  /**
+   * How old (by the database's clock) a change log entry must be before a delta token resumes past it, in seconds:
+   * longer than twice the longest transaction (src/database/access-changes.ts). MySQL/MariaDB only.
+   */
+  deltaSettleSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
   /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
+  /**
+   * Prometheus metrics at /metrics (src/http/metrics.ts): null unless METRICS=on. On a listener of their own
+   * (METRICS_HOST, loopback by default, and METRICS_PORT), or on the gateway's own port with METRICS_PORT=main.
+   */
+  metrics: { port: number | "main"; host: string } | null;
 }
 
 const flag = (value: string | undefined, fallback: boolean, name: string): boolean => {
@@ -124,6 +136,22 @@ const commaList = (value: string): string[] =>
     .split(",")
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** METRICS, METRICS_PORT and METRICS_HOST: where /metrics answers, if anywhere. */
+function metrics(env: NodeJS.ProcessEnv, port: number, workers: number): Config["metrics"] {
+  if (!flag(env.METRICS, false, "METRICS")) return null;
+  const host = env.METRICS_HOST || "127.0.0.1";
+  if (env.METRICS_PORT?.toLowerCase() === "main") {
+    // Each worker answers a connection of the shared port alone; only the primary's listener can sum them all.
+    if (workers > 1)
+      throw new ConfigError("METRICS_PORT=main cannot serve one scrape for all WORKERS: set METRICS_PORT to a port of its own");
+    return { port: "main", host };
+  }
+  const metricsPort = integer(env.METRICS_PORT, 9464, "METRICS_PORT");
+  if (metricsPort !== 0 && metricsPort === port)
+    throw new ConfigError(`METRICS_PORT ${metricsPort} is the gateway's PORT: set METRICS_PORT=main to serve /metrics there`);
+  return { port: metricsPort, host };
+}
 
 /** AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL: the OIDC provider whose tokens are accepted, or null for development tokens. */
 function identity(env: NodeJS.ProcessEnv): Config["oidc"] {
@@ -267,9 +295,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       min: 0,
       max: 86_400,
     }),
+    deltaRetentionDays: integer(env.DELTA_RETENTION_DAYS, 30, "DELTA_RETENTION_DAYS", { min: 1, max: 3_650 }),
+    deltaSettleSeconds: integer(env.DELTA_SETTLE_SECONDS, 60, "DELTA_SETTLE_SECONDS", { min: 0, max: 86_400 }),
     live: liveLimits(env),
     enterpriseCache: enterpriseCache(env),
+    metrics: null,
   };
+  config.metrics = metrics(env, config.port, config.workers);
   const { rateLimit, rateLimitQuota: quota, limits } = config;
   if (rateLimit && quota.costPoints < limits.maxCost)
     throw new ConfigError(

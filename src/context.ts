@@ -94,6 +94,8 @@ export interface Context {
   committedState: ConsistencyToken | null;
   /** The viewer's budget of cost points over HTTP; null for an anonymous caller, with RATE_LIMIT=off and over the WebSocket. */
   costBudget: CostBudget | null;
+  /** accessDelta's settings (src/config.ts). */
+  delta: DeltaSettings;
   /**
    * The request's `Idempotency-Key` (src/http/idempotency.ts); null without one, and from the moment the operation is
    * known not to be a change that stores its answer (a query, a dry run, no viewer).
@@ -199,6 +201,13 @@ export interface ContextServices {
   changes: ChangeFeed;
   /** Null when turned off, or when the database cannot be trusted to move the versions (src/http/kept-enterprise-models.ts). */
   enterpriseCache: EnterpriseCache | null;
+  /** accessDelta's settings (DELTA_RETENTION_DAYS, DELTA_SETTLE_SECONDS); their defaults when not given. */
+  delta?: DeltaSettings;
+}
+
+export interface DeltaSettings {
+  retentionDays: number;
+  settleSeconds: number;
 }
 
 /** What one HTTP request, or one subscription over the WebSocket, brings to its context. */
@@ -234,7 +243,14 @@ export type ContextBuilder = (request: ContextRequest) => Context;
  * The one way a context is made, for both transports: the gateway's services are bound once, so that neither
  * transport can build a context without the enterprise read models or the clock the other one has.
  */
-export function contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache }: ContextServices): ContextBuilder {
+export function contextBuilder({
+  dataSource,
+  catalog,
+  clock,
+  changes,
+  enterpriseCache,
+  delta = { retentionDays: 30, settleSeconds: 60 },
+}: ContextServices): ContextBuilder {
   return ({
     requestId,
     viewer,
@@ -267,6 +283,7 @@ export function contextBuilder({ dataSource, catalog, clock, changes, enterprise
       live,
       requestScope,
       enterpriseCache,
+      delta,
       committedState: null,
       costBudget,
       idempotency: idempotencyKey === null ? null : { key: idempotencyKey, armed: null, held: null, replay: null },

@@ -61,6 +61,11 @@ export const errorCodes = {
       "The database cannot be used right now (`reason`, UnavailableReason); nothing was committed: send the same request again after `retryAfter` seconds.",
     details: ["reason", "retryAfter"],
   },
+  SYNC_TOKEN_EXPIRED: {
+    description:
+      "The delta token or page token sent to accessDelta cannot be resumed: older than DELTA_RETENTION_DAYS, past what the change log still holds, malformed, altered, another caller's or another gateway's. Start over: call accessDelta without a token (a full sync) and replace what you hold.",
+    details: [],
+  },
   GRAPHQL_PARSE_FAILED: { description: "The document does not parse; `message` is the parser's text, for the developer.", details: [] },
   GRAPHQL_VALIDATION_FAILED: {
     description:
@@ -189,6 +194,13 @@ export class BadUserInputError extends LocalizedError {
 export class NotFoundError extends LocalizedError {
   constructor(localized: Message) {
     super(localized, { code: "NOT_FOUND" });
+  }
+}
+
+/** accessDelta: a token that cannot be resumed (expired, pruned, forged, foreign); the client starts over with a full sync. */
+export class SyncTokenExpiredError extends LocalizedError {
+  constructor(localized: Message) {
+    super(localized, { code: "SYNC_TOKEN_EXPIRED" });
   }
 }
 

@@ -10,6 +10,9 @@ import { signDevToken } from "./identity/tokens";
 import { createLogger } from "./logger";
 import { demoLegalRepresentative, loadDemoRegister } from "./register/demo-data";
 import { startGateway } from "./server";
+import { metricsServer } from "./http/metrics";
+import { clusterMetrics } from "./observe/metrics";
+import { startTracing, tracesRequested } from "./observe/tracing";
 
 async function loadDemoData(config: Config, dataSource: DataSource, logger: Logger): Promise<void> {
   const summary = config.demoData ? await loadDemoRegister({ dataSource }) : null;
@@ -35,10 +38,17 @@ async function main(): Promise<void> {
     await loadDemoData(config, dataSource, logger);
     await dataSource.destroy();
     const port = await runWorkers({ workers: config.workers, logger });
+    // One scrape for the process group: the primary asks every worker for its metrics and sums them.
+    if (config.metrics?.port !== undefined && config.metrics.port !== "main") {
+      const metrics = await metricsServer({ host: config.metrics.host, port: config.metrics.port, scrape: clusterMetrics() });
+      logger.info({ url: metrics.url }, "metrics of every worker");
+    }
     const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     await announce(config, `http://${host}:${port}/graphql`);
     return;
   }
+  // OTEL_EXPORTER_OTLP_ENDPOINT: traces; nothing of the SDK is loaded into the process's work otherwise.
+  const stopTracing = tracesRequested() ? startTracing() : null;
   const dataSource = await openDatabase({
     url: config.databaseUrl,
     replicaUrls: config.replicaUrls,
@@ -57,6 +67,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await gateway.stop();
     await dataSource.destroy();
+    // The spans still batched are sent before the process ends.
+    await stopTracing?.().catch(() => undefined);
     clearTimeout(force);
     process.exit(0);
   };

@@ -16,6 +16,7 @@ import { healthRoutes } from "./http/health";
 import { httpErrors } from "./http/http-errors";
 import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
+import { restoreAccessChangeTriggers } from "./database/access-changes";
 import { liveServer, type LiveServer } from "./http/live";
 import { actAsRoutes } from "./http/act-as";
 import { playgroundRoutes } from "./http/playground";
@@ -33,6 +34,9 @@ import { Catalog } from "./domain/catalog";
 import type { EnterpriseCache } from "./read/enterprise-cache";
 import { closeRedis, connectRedis } from "./redis";
 import { buildGatewaySchema } from "./graphql/schema";
+import { metricsHandler, metricsServer, sampleGateway } from "./http/metrics";
+import { enableMetrics, metricsText, serveMetricsToPrimary } from "./observe/metrics";
+import cluster from "node:cluster";
 
 export interface Gateway {
   url: string;
@@ -46,6 +50,8 @@ export interface Gateway {
   compiledDocuments?: () => number;
   /** The enterprise read models this gateway keeps (src/read/enterprise-cache.ts); null when off or unsafe. */
   enterpriseCache: EnterpriseCache | null;
+  /** Where /metrics answers (METRICS=on): its own listener's URL, or the gateway's /metrics; null when off or a worker's. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -105,6 +111,7 @@ function mountRoutes(
 ): void {
   const { config, logger } = graphql;
   app.use(healthRoutes({ dataSource, keepsModels }));
+  if (config.metrics?.port === "main" && !cluster.isWorker) app.get("/metrics", metricsHandler(metricsText));
   // Before the playground's routes: Express would answer a preflight of /graphql itself (Allow: GET, HEAD).
   app.use("/graphql", cors({ origins: config.corsOrigins }));
   if (config.playground && devKeys) app.use(actAsRoutes({ dataSource, clock, keys: devKeys }));
@@ -139,6 +146,32 @@ async function listen(httpServer: Server, config: Config): Promise<string> {
   return `http://${host}:${port}/graphql`;
 }
 
+/**
+ * The metrics of a gateway with METRICS=on: its parts sampled at each scrape, and /metrics served on a listener of its
+ * own or on the gateway's port (mounted with the routes). A worker of WORKERS=N serves nobody: it answers the primary,
+ * whose listener sums the workers (src/main.ts).
+ */
+async function startMetrics(
+  config: Config,
+  { dataSource, enterpriseCache, url }: { dataSource: DataSource; enterpriseCache: EnterpriseCache | null; url: string },
+): Promise<{ url: string | null; stop(): Promise<void> }> {
+  if (!config.metrics) return { url: null, stop: async () => undefined };
+  const unsample = sampleGateway({ dataSource, enterpriseCache });
+  if (cluster.isWorker) {
+    serveMetricsToPrimary();
+    return { url: null, stop: async () => unsample() };
+  }
+  if (config.metrics.port === "main") return { url: url.replace(/\/graphql$/, "/metrics"), stop: async () => unsample() };
+  const own = await metricsServer({ host: config.metrics.host, port: config.metrics.port, scrape: metricsText });
+  return {
+    url: own.url,
+    stop: async () => {
+      unsample();
+      await own.stop();
+    },
+  };
+}
+
 /** Stops what the gateway started, then closes its Redis connection. */
 async function stopGateway({
   live,
@@ -147,7 +180,9 @@ async function stopGateway({
   changes,
   models,
   redis,
+  metrics,
 }: {
+  metrics: { stop(): Promise<void> };
   live: LiveServer;
   stopSweep: () => Promise<void>;
   apollo: { stop(): Promise<void> };
@@ -161,6 +196,7 @@ async function stopGateway({
   await apollo.stop();
   await changes.close();
   models.stop();
+  await metrics.stop();
   if (redis) await closeRedis(redis);
 }
 
@@ -185,6 +221,8 @@ export async function startGateway({
   schema?: GraphQLSchema;
 }): Promise<Gateway> {
   logTriggerCacheFlushes(dataSource, logger);
+  // Before any part is built: the parts that record metrics ask once whether they are on.
+  if (config.metrics) enableMetrics();
   const catalog = await Catalog.load(dataSource);
   const clockToleranceSeconds = config.tokenClockToleranceSeconds;
   const devKeys = config.oidc ? null : await loadOrCreateDevKeys(config.devKeyFile);
@@ -194,11 +232,24 @@ export async function startGateway({
   const { app, httpServer, clientAddress } = httpServerFor(config);
   const redis = config.redisUrl ? await connectRedis({ url: config.redisUrl, logger }) : null;
   const models = await keptEnterpriseModels({ dataSource, config, clock, logger });
+  const recreatedDeltaTriggers = await restoreAccessChangeTriggers(dataSource);
+  if (recreatedDeltaTriggers.length > 0)
+    logger.warn(
+      { recreatedTriggers: recreatedDeltaTriggers },
+      "access change log triggers were missing and are created again: every accessDelta token issued before answers SYNC_TOKEN_EXPIRED (a full sync)",
+    );
   const changes = await changeFeedFor(config, redis, logger);
   const rateLimits = rateLimitsFor(config, redis, logger);
   const trusted = trustedDocumentsFor(config, redis);
   const authenticate = authenticator({ verifier, dataSource });
-  const buildContext = contextBuilder({ dataSource, catalog, clock, changes, enterpriseCache: models.enterpriseCache });
+  const buildContext = contextBuilder({
+    dataSource,
+    catalog,
+    clock,
+    changes,
+    enterpriseCache: models.enterpriseCache,
+    delta: { retentionDays: config.deltaRetentionDays, settleSeconds: config.deltaSettleSeconds },
+  });
   const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
 
@@ -237,7 +288,15 @@ export async function startGateway({
   });
 
   const url = await listen(httpServer, config);
-  const stopSweep = startExpirySweep({ dataSource, clock, changes, intervalSeconds: config.expirySweepSeconds, logger });
+  const metrics = await startMetrics(config, { dataSource, enterpriseCache: models.enterpriseCache, url });
+  const stopSweep = startExpirySweep({
+    dataSource,
+    clock,
+    changes,
+    intervalSeconds: config.expirySweepSeconds,
+    deltaRetentionDays: config.deltaRetentionDays,
+    logger,
+  });
   return {
     url,
     httpServer,
@@ -246,6 +305,7 @@ export async function startGateway({
     changes,
     ...(compiledDocuments ? { compiledDocuments } : {}),
     enterpriseCache: models.enterpriseCache,
-    stop: () => stopGateway({ live, stopSweep, apollo, changes, models, redis }),
+    metricsUrl: metrics.url,
+    stop: () => stopGateway({ live, stopSweep, apollo, changes, models, redis, metrics }),
   };
 }

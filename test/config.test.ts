@@ -83,6 +83,19 @@ describe("the configuration", () => {
     expect(() => loadConfig({ LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER: "many" })).toThrow(/LIVE_MAX_SUBSCRIPTIONS_PER_VIEWER/);
   });
 
+  it("serves no metrics unless METRICS=on, then on a loopback port of their own or, asked for, the gateway's port", () => {
+    expect(loadConfig({}).metrics).toBeNull();
+    expect(loadConfig({ METRICS: "off", METRICS_PORT: "9000" }).metrics).toBeNull();
+    expect(loadConfig({ METRICS: "on" }).metrics).toEqual({ port: 9464, host: "127.0.0.1" });
+    expect(loadConfig({ METRICS: "on", METRICS_PORT: "9100", METRICS_HOST: "10.0.0.5" }).metrics).toEqual({ port: 9100, host: "10.0.0.5" });
+    expect(loadConfig({ METRICS: "on", METRICS_PORT: "main" }).metrics).toEqual({ port: "main", host: "127.0.0.1" });
+    expect(() => loadConfig({ METRICS: "maybe" })).toThrow(/METRICS must be on or off/);
+    expect(() => loadConfig({ METRICS: "on", METRICS_PORT: "http" })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ METRICS: "on", PORT: "4000", METRICS_PORT: "4000" })).toThrow(/METRICS_PORT=main/);
+    // Only the primary's listener sums the workers: the shared port would answer one worker's metrics.
+    expect(() => loadConfig({ METRICS: "on", METRICS_PORT: "main", WORKERS: "2" })).toThrow(/WORKERS/);
+  });
+
   it("listens on 127.0.0.1 in development and on every interface in production, unless HOST names one", () => {
     const production = { AUTH_ISSUER: "https://idp.example.be", AUTH_AUDIENCE: "gateway", AUTH_JWKS_URL: "https://idp.example.be/jwks" };
     expect(loadConfig({}).host).toBe("127.0.0.1");

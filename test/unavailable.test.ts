@@ -46,8 +46,10 @@ describe("an unavailable database", () => {
     expect(unavailability({ code: "ER_PARSE_ERROR", errno: 1064, message: "You have an error in your SQL syntax" })).toBeNull();
     expect(faultedTables(fault("UPDATE `person` SET `phone` = ? WHERE `id` IN (?)"))).toEqual(["person"]);
     expect(faultedTables(fault("INSERT INTO `service_provider_mandate`(`id`) VALUES (DEFAULT)"))).toEqual(["service_provider_mandate"]);
+    // The change log's triggers (src/database/access-changes.ts) are on the enterprise row too.
+    expect(faultedTables(fault("UPDATE `enterprise` SET `status` = ? WHERE `id` IN (?)"))).toEqual(["enterprise"]);
     // A statement on a table without triggers, or none at all: every table with triggers is flushed.
-    const all = versionedTables.map(({ table }) => table);
+    const all = [...versionedTables.map(({ table }) => table), "enterprise"];
     expect(faultedTables(fault("INSERT INTO `audit_event`(`id`) VALUES (DEFAULT)"))).toEqual(all);
     expect(faultedTables({ driverError: named })).toEqual(all);
   });

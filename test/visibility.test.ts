@@ -43,6 +43,26 @@ const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${
 const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $input) { ${assignment} enterprise { number } } }`;
 const walkBulk = `mutation AddMany($input: AddUsersInput!) { addUsers(input: $input, atomic: false) { items { index error { code } assignment { ${assignment} enterprise { number } person { roles { ${assignment} enterprise { number } } } } } } }`;
 const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
+// A back-end's full sync: every item it lists, with every person each item names (aliases where the union's types differ).
+const walkDelta = `
+  query Delta($token: String) {
+    accessDelta(token: $token, first: 10) {
+      changes {
+        enterprise
+        item {
+          __typename
+          ... on Enterprise { ${partyFields} }
+          ... on RoleAssignment { ${assignment} }
+          ... on ServiceProviderMandate { mandateStatus: status appointedBy { ${person} } client { number } provider { number } }
+          ... on EnterpriseCapacity { capacityStatus: status activatedBy { ${person} } }
+          ... on EBox { eBoxStatus: status notificationEmail activatedBy { ${person} } }
+        }
+      }
+      nextToken
+      deltaToken
+    }
+  }
+`;
 
 /** Every (type, field) of the schema whose type is Person or a list of them. */
 function personFields(schema: GraphQLSchema): string[] {
@@ -99,6 +119,7 @@ describe("the visibility documents", () => {
       walkMutation,
       walkBulk,
       walkEBox,
+      walkDelta,
     ]);
     const fields = personFields(schema);
     expect(fields.length).toBeGreaterThanOrEqual(10);
@@ -303,6 +324,40 @@ describeEachDatabase("who sees which person", (dialect) => {
     }
     // The client is not one of theirs: it stays invisible by number.
     expect((await walk(provider.legalRepresentative, client.number)).enterprise).toBeNull();
+  });
+
+  it("shows, through accessDelta, no person and no account data that the enterprise's own fields do not show the same viewer", async () => {
+    const viewers = [
+      client.legalRepresentative,
+      client.mainAccessManager!,
+      client.accessManagers.EMPLOYER_NSSO,
+      client.users[0].ssin,
+      addedByManager,
+      provider.legalRepresentative,
+      provider.accessManagers.SOCIAL_SERVICE_PROVIDER,
+      provider.users[0].ssin,
+      providerUserWithoutServices,
+    ];
+    for (const viewer of viewers) {
+      const changes: Json[] = [];
+      let token: string | null = null;
+      do {
+        const { accessDelta: page }: { accessDelta: { changes: Json[]; nextToken: string | null } } = await (
+          await gw.client(viewer)
+        ).request(walkDelta, { token });
+        changes.push(...page.changes);
+        token = page.nextToken;
+      } while (token);
+      const enterprises = [...new Set(changes.map((c) => (c as { enterprise: string }).enterprise))];
+      expect(enterprises.length).toBeGreaterThan(0);
+      const shown = new Map<string, unknown>();
+      for (const number of enterprises) for (const [seen, account] of await seenBy(viewer, number)) shown.set(seen, account);
+      const delta = people(changes);
+      expect([viewer, [...delta.keys()].filter((seen) => !shown.has(seen))]).toEqual([viewer, []]);
+      for (const [seen, account] of delta) expect([viewer, seen, account]).toEqual([viewer, seen, shown.get(seen)]);
+    }
+    const stranger = await (await gw.client(ssin())).request<{ accessDelta: { changes: Json[] } }>(walkDelta, { token: null });
+    expect(stranger.accessDelta.changes).toEqual([]);
   });
 
   it("shows a stranger nothing", async () => {

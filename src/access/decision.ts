@@ -1,6 +1,7 @@
 import type { EnterpriseStatus } from "../domain/states";
 import { message, type Message } from "../i18n/messages";
 import type { DecisionReason } from "../domain/decision-reasons";
+import { countDecision } from "../observe/metrics";
 import { enterpriseWideRoles, roleHasTask, taskScope, tasksBeforeActivation, type Role, type Task } from "./role-tasks";
 
 export { decisionReasons, type DecisionReason } from "../domain/decision-reasons";
@@ -56,6 +57,7 @@ export function reasonMessage(reason: DecisionReason, task: Task): Message {
 }
 
 function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
+  countDecision(task, reason);
   const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";
   return { allowed, task, reason, via: allowed ? via : [], explanation: explanations[reason](task) };
 }

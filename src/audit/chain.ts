@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { In, type EntityManager } from "typeorm";
 import { AuditChainHead, AuditEvent } from "../domain/entities";
+import { auditEventsAppended } from "../observe/metrics";
 
 /** What the hash covers: every column of the event except its own id (assigned by the database after the hash) and the hash itself. */
 export interface AuditEventContent {
@@ -83,6 +84,8 @@ export async function appendAuditEvents(
   });
   // One multi-row insert: auto-increment ids follow the rows' order, and the chain's order is its ids' order.
   await em.createQueryBuilder().insert().into(AuditEvent).values(rows).updateEntity(false).execute();
+  // Counted once the transaction commits (src/database/transaction.ts): a rolled-back attempt wrote nothing.
+  auditEventsAppended(em.queryRunner ?? em, rows.length);
   await moveHeads(
     em,
     chains.map((chain) => ({ chain, before: read.get(chain) ?? null, after: heads.get(chain)! })),

@@ -112,6 +112,8 @@ export type VersionedTableName = (typeof versionedTables)[number]["table"];
  * table added to the entities with such a key must be placed in one list or the other (test/enterprise-versions.test.ts).
  */
 export const unversionedTables: Readonly<Record<string, string>> = {
+  access_change:
+    "the log of changes that accessDelta reads: appended by triggers beside the versioned change, never changed after, pruned past the retention",
   audit_event: "the audit trail: appended, never changed, read page by page by its own cursor, not cached",
   ebox_message: "the e-Box's messages: a page of their own read per request under USE_EBOX, not part of the read model",
   enterprise_status_history: "history for asOf answers: written beside the versioned change it records, never changed after",
@@ -233,7 +235,7 @@ export async function missingVersionTriggers(
  * column's largest value fails; otherwise it would be clamped there, and the version would stop moving unseen.
  * Returns what restores the session's mode.
  */
-async function strictSqlMode(queryRunner: QueryRunner): Promise<() => Promise<void>> {
+export async function strictSqlMode(queryRunner: QueryRunner): Promise<() => Promise<void>> {
   const [{ mode }] = (await queryRunner.query("SELECT @@SESSION.sql_mode AS mode")) as { mode: string }[];
   await queryRunner.query("SET SESSION sql_mode = ?", [[mode, "STRICT_ALL_TABLES"].filter(Boolean).join(",")]);
   return async () => {

@@ -9,10 +9,12 @@ import type { RequestDeadline } from "./request-deadline";
 import { committedState, latestState, type ConsistencyToken } from "./consistency-token";
 import { dialectOf } from "./dialect";
 import { abandonConnection } from "./mysql-sessions";
-import { isTriggerCacheFault } from "./driver-errors";
+import { driverCode, isTriggerCacheFault } from "./driver-errors";
 import { UnavailableError } from "../errors";
 import { retryFor, type RetryPolicy } from "./retry-policies";
 import { clearTriggerCache } from "./trigger-cache";
+import { countRetry, countTransaction, transactionCommitted, transactionRolledBack } from "../observe/metrics";
+import { inSpan } from "../observe/tracing";
 
 export interface TransactionOptions {
   dataSource: DataSource;
@@ -138,7 +140,24 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
  * MariaDB's trigger-cache fault is cleared (src/database/trigger-cache.ts) before the policy is asked, once per unit of
  * work: met again, the policy answers it.
  */
-async function retried<T>(
+async function retried<T>(options: TransactionOptions, work: (em: EntityManager) => Promise<T>, finish: Finish): Promise<Done<T>> {
+  try {
+    const done = await inSpan("transaction", { "gateway.transaction.finish": finish }, () => attempts(options, work, finish));
+    countTransaction(finish === "hold" ? "held" : "committed");
+    return done;
+  } catch (error) {
+    countTransaction("failed");
+    throw error;
+  }
+}
+
+/** A retried failure's code as a label: the driver's code names (ER_..., SQLITE_...) and the audit chain's race, else OTHER. */
+const retryReason = (error: unknown): string => {
+  const code = driverCode(error);
+  return /^(ER_[A-Z0-9_]+|SQLITE_[A-Z_]+|AUDIT_CHAIN_RACE)$/.test(code) ? code : "OTHER";
+};
+
+async function attempts<T>(
   { dataSource, policy, deadline, committed }: TransactionOptions,
   work: (em: EntityManager) => Promise<T>,
   finish: Finish,
@@ -149,10 +168,12 @@ async function retried<T>(
   const failure = (error: unknown) => (policy.failure ? policy.failure(error) : error);
   for (let attempt = 1; ; attempt++) {
     try {
-      // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
-      if (mysql) return await transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish, committed, failure }, work);
-      const once = () => transaction({ dataSource, deadline, finish, committed, failure }, work);
-      return await inTurn(dataSource, once);
+      return await inSpan("transaction.attempt", { "gateway.transaction.attempt": attempt }, () => {
+        // READ COMMITTED on MySQL: after an action locks its enterprise row, each statement sees what was committed before.
+        if (mysql) return transaction({ dataSource, deadline, isolation: "READ COMMITTED", finish, committed, failure }, work);
+        const once = () => transaction({ dataSource, deadline, finish, committed, failure }, work);
+        return inTurn(dataSource, once);
+      });
     } catch (caught) {
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
       if (error instanceof CommitOutcomeUnknown) throw new UnavailableError("OUTCOME_UNKNOWN", error.cause);
@@ -163,6 +184,7 @@ async function retried<T>(
       }
       const retry = retryFor(policy, error, { attempt, elapsedMs: Date.now() - started, underDeadline: deadline !== undefined });
       if (!retry) throw failure(error);
+      countRetry(retryReason(error));
       await new Promise((resolve) => setTimeout(resolve, retry.backoffMs(attempt)));
     }
   }
@@ -226,6 +248,7 @@ async function transaction<T>(
       } catch (error) {
         throw commitFailure(error, dataSource, deadline);
       }
+      transactionCommitted(runner);
       if (state) committed!(state);
     };
     if (finish === "hold") {
@@ -243,6 +266,7 @@ async function transaction<T>(
     await commitNow();
     return { result };
   } catch (error) {
+    transactionRolledBack(runner);
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {

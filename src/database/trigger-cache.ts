@@ -13,6 +13,7 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { driverCode, driverErrno } from "./driver-errors";
 import { versionedTables } from "./enterprise-versions";
+import { loggedTables } from "./access-changes";
 
 /** How long a flush may wait for the statements that use its tables on that node, in seconds (`lock_wait_timeout`). */
 const flushWaitS = 2;
@@ -26,6 +27,11 @@ export function logTriggerCacheFlushes(dataSource: DataSource, logger: Logger): 
   loggers.set(dataSource, logger);
 }
 
+/** Every table with triggers of the gateway's: the version triggers and the change log's. */
+export function tablesWithTriggers(): string[] {
+  return [...new Set<string>([...versionedTables.map(({ table }) => table), ...loggedTables.map(({ table }) => table)])];
+}
+
 /**
  * The table whose cached triggers failed: the one the failed statement writes (TypeORM keeps the statement on its
  * error), when it has triggers; every table with triggers when that cannot be told.
@@ -36,7 +42,7 @@ export function faultedTables(error: unknown): string[] {
     typeof statement === "string"
       ? /^\s*(?:INSERT(?:\s+IGNORE)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+`?(\w+)`?/i.exec(statement)
       : null;
-  const tables: string[] = versionedTables.map(({ table }) => table);
+  const tables = tablesWithTriggers();
   return written && tables.includes(written[1]) ? [written[1]] : tables;
 }
 

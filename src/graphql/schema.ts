@@ -1,3 +1,5 @@
+import { AccessDeltaResolver } from "./resolvers/access-delta.resolver";
+import { accessDeltaItemType } from "./types/access-delta.type";
 import {
   getNamedType,
   GraphQLEnumType,
@@ -8,6 +10,7 @@ import {
   lexicographicSortSchema,
   printSchema,
   type GraphQLFieldResolver,
+  type GraphQLUnionType,
 } from "graphql";
 import { buildSchemaSync, getMetadataStorage, type ClassType, type PubSub } from "type-graphql";
 import { applyShield, fieldRules } from "./shield";
@@ -38,6 +41,7 @@ import { SubscriptionResolver } from "./resolvers/subscription.resolver";
  */
 const resolvers: [ClassType, ...ClassType[]] = [
   QueryResolver,
+  AccessDeltaResolver,
   NodeResolver,
   MutationResolver,
   EnterpriseResolver,
@@ -78,6 +82,8 @@ export function buildTypedSchema(): GraphQLSchema {
   typed ??= describeRootTypes(
     directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })),
   );
+  // type-graphql wraps a union's resolveType in an async function; graphql-jit takes only a name answered at once.
+  (typed.getType("AccessDeltaItem") as GraphQLUnionType).resolveType = accessDeltaItemType;
   return typed;
 }
 

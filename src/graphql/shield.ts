@@ -95,6 +95,7 @@ export const queryRules: Record<string, IRule | typeof allow> = {
   onlineServices: isAuthenticated,
   myEnterprises: isAuthenticated,
   myEnterprisesConnection: isAuthenticated,
+  accessDelta: isAuthenticated,
   // Only the caller's own budget: anonymous callers have none (they are bounded per client address).
   rateLimit: isAuthenticated,
   enterprise: isAuthenticated,

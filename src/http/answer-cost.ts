@@ -20,7 +20,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { costOfComputedField } from "./document-limits";
+import { costOfComputedField, pageItemLists } from "./document-limits";
 
 /** A field selected on objects of one type that may cost something (leaves cost nothing and are left out). */
 interface Selected {
@@ -159,7 +159,9 @@ class AnswerWalk {
                 key,
                 computed,
                 list: isListType(getNullableType(field.type)),
-                perItem: type.name.endsWith("Connection") && (field.name === "edges" || field.name === "nodes"),
+                perItem:
+                  (type.name.endsWith("Connection") && (field.name === "edges" || field.name === "nodes")) ||
+                  pageItemLists.has(`${type.name}.${field.name}`),
                 below: [],
                 named: isLeafType(named) ? null : (named as GraphQLCompositeType),
               };

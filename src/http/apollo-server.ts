@@ -18,6 +18,7 @@ import { mutationsDecideOnPrimary } from "./mutations-decide-on-primary";
 import { operationLanguage } from "./operation-language";
 import { partialErrors } from "./partial-errors";
 import { requestLogging } from "./request-logging";
+import { operationLabeller, requestObserving } from "./request-observing";
 import { responseBudget, withResponseBudget } from "./response-budget";
 import { responseStatus } from "./response-headers";
 import { subscriptionsOverWebSocketOnly } from "./subscriptions-over-websocket-only";
@@ -93,6 +94,8 @@ export async function startApollo({
       // After the document limits and the unavailable answers: it reads the codes and statuses as the client gets them
       // (the limits rename a parse failure past the token limit).
       responseStatus(),
+      // After the plugins that change the answer's codes: the metrics count the outcome the client gets.
+      requestObserving(operationLabeller(trusted.operationNames)),
       // Last (willSendResponse runs in this order): the log records the status and codes the client gets.
       requestLogging(logger),
     ],

@@ -39,6 +39,12 @@ export type OnCost<TContext> = (
 export const unpaginatedListSize = 10;
 
 /**
+ * The item lists of paged fields that are not connections (`Type.field`): their field's `first` counts their items
+ * (as a connection's counts its edges), so the list is not multiplied again, and the answer counts the items it holds.
+ */
+export const pageItemLists: ReadonlySet<string> = new Set(["AccessDelta.changes"]);
+
+/**
  * Fields of scalars (or lists of them) that are computed rather than read with their object, by what they compute: `myTasks` decides
  * every task of the role-task table. Counted as 0, a provider's staff could ask it of thousands of enterprises
  * for a cost of 1.
@@ -94,7 +100,9 @@ export const costEstimator =
     // `nodes(ids:)` returns one object per id asked (at most 100), whatever its list would be assumed to hold.
     if (Array.isArray(args.ids)) return 1 + args.ids.length * childComplexity;
     // A connection's `nodes` are its `edges` without cursors: counted once, by the connection's `first`.
-    const edgesOfConnection = (field.name === "edges" || field.name === "nodes") && type.name.endsWith("Connection");
+    const edgesOfConnection =
+      ((field.name === "edges" || field.name === "nodes") && type.name.endsWith("Connection")) ||
+      pageItemLists.has(`${type.name}.${field.name}`);
     if (!isListType(nullable) || edgesOfConnection) return 1 + childComplexity;
     return 1 + (knownSizes.get(`${type.name}.${field.name}`) ?? unpaginatedListSize) * childComplexity;
   };

@@ -14,6 +14,7 @@ import type { RateLimits } from "./rate-limit";
 import { deadlineOf, withRequestDeadline } from "./request-deadline";
 import { requestIdHeader, scopeOf } from "./request-id";
 import { logRefusal } from "./request-logging";
+import { noteOutcome, observeRequests } from "./request-observing";
 import { responseHeaders } from "./response-headers";
 import type { TrustedDocuments } from "./trusted-documents";
 
@@ -79,13 +80,18 @@ export function graphqlRoute({
       return context;
     } catch (error) {
       logRefusal(logger, error, scope.requestId);
+      noteOutcome(scope, (error as { extensions?: { code?: unknown } }).extensions?.code ?? "INTERNAL_SERVER_ERROR");
       throw error;
     }
   };
+  const observing = observeRequests();
   return [
+    // First: a request refused by the client's rate limit is counted too.
+    ...observing.first,
     responseHeaders({ realm: "secure-access-gateway" }),
     rateLimits.perClient,
     express.json({ limit: config.bodyLimit }),
+    ...observing.afterBody,
     requestIdHeader(),
     // A batch: bounded, then each further operation counted as a request of the client (the viewer's, in the context).
     ...(config.batchedRequests ? [batchLimit({ maxOperations: config.batchMaxOperations }), rateLimits.perBatch] : []),

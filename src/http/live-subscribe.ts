@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { GraphQLSchema } from "graphql";
+import { Kind, type GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { ContextBuilder } from "../context";
 import type { FreshReads } from "../database/fresh-reads";
@@ -10,6 +10,8 @@ import type { LiveConnections, LiveExtra, LiveOptions } from "./live-connections
 import { requestedConsistency } from "./consistency-tokens";
 import type { RateLimits } from "./rate-limit";
 import type { SubscriptionDocumentCheck } from "./subscription-document";
+import { countRequest, metricsEnabled } from "../observe/metrics";
+import { outcomeLabel } from "./request-observing";
 
 /** Subscriptions one connection may hold at once. */
 export const maxSubscriptionsPerConnection = 20;
@@ -41,6 +43,7 @@ export function liveSubscribe({
   buildContext,
   freshReads,
   subscribers,
+  label,
   logger,
 }: {
   schema: GraphQLSchema;
@@ -52,9 +55,11 @@ export function liveSubscribe({
   buildContext: ContextBuilder;
   freshReads: FreshReads;
   subscribers: LiveSubscribers;
+  /** The name a subscription is counted under (src/http/request-observing.ts). */
+  label: (name: string | null | undefined) => string;
   logger: Logger;
 }): NonNullable<LiveOptions["onSubscribe"]> {
-  return async (ctx, id, payload) => {
+  const subscribe: NonNullable<LiveOptions["onSubscribe"]> = async (ctx, id, payload) => {
     const extra = ctx.extra as LiveExtra;
     const { viewer } = extra.connection!;
     // graphql-ws has already reserved this subscription's id among them.
@@ -91,5 +96,30 @@ export function liveSubscribe({
       "subscription started",
     );
     return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+  };
+  if (!metricsEnabled()) return subscribe;
+  // Counted as a request of the WebSocket once admitted or refused; its events are counted as they are pushed.
+  return async (ctx, id, payload) => {
+    const started = process.hrtime.bigint();
+    let outcome = "INTERNAL_SERVER_ERROR";
+    let operation = "anonymous";
+    try {
+      const answer = await subscribe(ctx, id, payload);
+      if (Array.isArray(answer)) outcome = outcomeLabel((answer[0] as { extensions?: { code?: unknown } })?.extensions?.code);
+      else {
+        outcome = "OK";
+        const document = answer && "document" in answer ? answer.document : undefined;
+        const operations = (document?.definitions ?? []).filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+        const chosen = operations.find((d) => d.name?.value === payload.operationName) ?? operations[0];
+        operation = label(chosen?.name?.value);
+      }
+      return answer;
+    } catch (error) {
+      outcome = outcomeLabel((error as { extensions?: { code?: unknown } } | null)?.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      countRequest({ operation, type: "subscription", outcome, transport: "websocket", seconds });
+    }
   };
 }

@@ -16,6 +16,7 @@ import type { CorsOrigins } from "./cors";
 import type { DocumentLimits } from "./document-limits";
 import { liveErrors } from "./live-errors";
 import { LiveConnections, type Connection } from "./live-connections";
+import { operationLabeller } from "./request-observing";
 import { liveSubscribe } from "./live-subscribe";
 import { liveUpgrades } from "./live-upgrade";
 import type { RateLimits } from "./rate-limit";
@@ -110,6 +111,7 @@ export function liveServer({
         buildContext,
         freshReads,
         subscribers,
+        label: operationLabeller(trusted.operationNames),
         logger,
       }),
       ...liveErrors(logger),

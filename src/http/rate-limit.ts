@@ -11,6 +11,7 @@ import { requestIdOf } from "./request-id";
 import { inLanguage } from "./format-error";
 import { headerLanguage } from "../i18n/language";
 import { operationsIn } from "./batch-limit";
+import { countRateLimitRefusal } from "../observe/metrics";
 
 export interface RateLimitQuota {
   perViewer: number;
@@ -135,6 +136,7 @@ function announce(res: Response, quota: Quota, state: RateLimiterRes, refused = 
 const secondsLeft = (state: RateLimiterRes) => Math.max(1, Math.ceil(state.msBeforeNext / 1000));
 
 function refusal(res: Response, scope: "client" | "viewer", state: RateLimiterRes): RateLimitedError {
+  countRateLimitRefusal(scope);
   const error = new RateLimitedError(scope, secondsLeft(state));
   res.setHeader("Retry-After", String(error.retryAfter));
   return error;
@@ -223,6 +225,7 @@ export function createRateLimits({
           const retryAfter = secondsLeft(back);
           res.setHeader("Retry-After", String(retryAfter));
           const remaining = Math.max(0, back.remainingPoints);
+          countRateLimitRefusal("cost");
           const refusal = new RateLimitedError(
             "cost",
             retryAfter,
@@ -273,7 +276,9 @@ export function createRateLimits({
     async take(scope, key) {
       const outcome =
         scope === "client" ? await takePoints(clients, clientKey(key), logger) : await takePoints(viewers, viewerKey(key ?? ""), logger);
-      return outcome && !outcome.allowed ? new RateLimitedError(scope, secondsLeft(outcome.state)) : null;
+      if (!outcome || outcome.allowed) return null;
+      countRateLimitRefusal(scope);
+      return new RateLimitedError(scope, secondsLeft(outcome.state));
     },
     costBudget,
   };

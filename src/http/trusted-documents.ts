@@ -10,6 +10,8 @@ import { BadUserInputError, PersistedQueryNotFoundError, PersistedQueryOnlyError
 import { message } from "../i18n/messages";
 import { headerLanguage } from "../i18n/language";
 import { inLanguage } from "./format-error";
+import { scopeOf } from "./request-id";
+import { noteOutcome } from "./request-observing";
 
 /** sha256 (hex) -> document: the union of every trusted manifest. */
 export type TrustedDocumentManifest = ReadonlyMap<string, string>;
@@ -170,6 +172,7 @@ function refuse(
   status: number,
   { message, extensions }: { message: string; extensions: Record<string, unknown> },
 ): void {
+  noteOutcome(scopeOf(req), extensions.code);
   const mediaType = req.accepts(["application/json", "application/graphql-response+json"]) || "application/json";
   // Before the context: no viewer is known, so Accept-Language alone.
   const refusal = inLanguage({ message, extensions: { ...extensions, http: undefined } }, headerLanguage(req.headers));
@@ -194,6 +197,19 @@ export interface TrustedDocuments {
    * PERSISTED_QUERY_NOT_FOUND, as over HTTP.
    */
   documentOf(payload: { query?: unknown; extensions?: unknown }): string | PersistedQueryOnlyError | PersistedQueryNotFoundError;
+  /** The names of the manifests' operations: the only operation names a metric or a span may carry (src/http/request-observing.ts). */
+  operationNames: ReadonlySet<string>;
+}
+
+/** The operation names the manifests' documents hold (each entry was parsed when its manifest was loaded). */
+function operationNamesOf(manifest: TrustedDocumentManifest): Set<string> {
+  const names = new Set<string>();
+  for (const document of manifest.values()) {
+    for (const definition of parse(document, { noLocation: true }).definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.add(definition.name.value);
+    }
+  }
+  return names;
 }
 
 /**
@@ -246,5 +262,5 @@ export function trustedDocuments({
     if (mode === "only") return fromManifest ?? (unknownHash ? new PersistedQueryNotFoundError() : new PersistedQueryOnlyError());
     return text ?? fromManifest ?? (unknownHash ? new PersistedQueryNotFoundError() : "");
   };
-  return { persistedQueries: { cache, ttl: ttlSeconds }, guard, documentOf };
+  return { persistedQueries: { cache, ttl: ttlSeconds }, guard, documentOf, operationNames: operationNamesOf(manifest) };
 }

@@ -176,6 +176,18 @@ export const messages = {
     FR: "Ce curseur n'a pas été renvoyé par cette API",
     DE: "Dieser Cursor stammt nicht von dieser API",
   },
+  "sync.tokenExpired": {
+    EN: "This sync token can no longer be used: start over with a full sync",
+    NL: "Dit synchronisatietoken is niet meer bruikbaar: begin opnieuw met een volledige synchronisatie",
+    FR: "Ce jeton de synchronisation n'est plus utilisable : recommencez par une synchronisation complète",
+    DE: "Dieses Synchronisierungstoken ist nicht mehr gültig: beginnen Sie neu mit einer vollständigen Synchronisierung",
+  },
+  "input.deltaEnterprises": {
+    EN: "Name at most {max} enterprises, the same ones as when the sync started",
+    NL: "Noem hoogstens {max} ondernemingen, dezelfde als bij het begin van de synchronisatie",
+    FR: "Indiquez au plus {max} entreprises, les mêmes qu'au début de la synchronisation",
+    DE: "Nennen Sie höchstens {max} Unternehmen, dieselben wie zu Beginn der Synchronisierung",
+  },
   "input.pageSize": {
     EN: "A page holds between 0 and {max} items",
     NL: "Een pagina bevat tussen 0 en {max} elementen",

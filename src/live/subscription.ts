@@ -1,5 +1,6 @@
 import type { Enterprise } from "../domain/entities";
 import type { AccessChangeEvent } from "../graphql/types/access-change.type";
+import { countSubscriptionEvent, subscriptionClosed, subscriptionOpened } from "../observe/metrics";
 
 /** Events waiting for a subscriber that reads slower than changes come: beyond it, the oldest are dropped. */
 const maxQueued = 100;
@@ -21,10 +22,13 @@ export class Subscription implements AsyncIterableIterator<AccessChangeEvent> {
     readonly enterprise: Enterprise | null,
     /** Called once, when the subscription stops listening (ended by the index, or by the client). */
     private readonly onEnd: (subscription: Subscription) => void,
-  ) {}
+  ) {
+    subscriptionOpened();
+  }
 
   push(event: AccessChangeEvent): void {
     if (this.ended) return;
+    countSubscriptionEvent();
     const next = this.waiting.shift();
     if (next) return next({ value: event, done: false });
     this.queued.push(event);
@@ -35,6 +39,7 @@ export class Subscription implements AsyncIterableIterator<AccessChangeEvent> {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    subscriptionClosed();
     this.onEnd(this);
     for (const resolve of this.waiting.splice(0)) resolve({ value: undefined, done: true });
   }

@@ -7,6 +7,7 @@ import { pruneIdempotentRequests } from "../database/idempotent-requests";
 import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
+import { pruneAccessChanges } from "../database/access-changes";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */
 const enterprisesPerSweep = 500;
@@ -15,16 +16,20 @@ const enterprisesPerSweep = 500;
  * Writes down every expiry that no action has met yet (src/management/expire-rights.ts), one transaction per
  * enterprise under the same enterprise lock as the management actions, at the instant that lock is held (as an action
  * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
- * once: each expiry is audited exactly once whoever gets there first. Returns how many expiries it wrote down.
+ * once: each expiry is audited exactly once whoever gets there first. Then it prunes the access change log of what is
+ * older than `deltaRetentionDays` (src/database/access-changes.ts), the delta tokens that needed it having expired with
+ * it. Returns how many expiries it wrote down.
  */
 export async function sweepExpiredRights({
   dataSource,
   clock = systemClock,
   changes,
+  deltaRetentionDays = 30,
 }: {
   dataSource: DataSource;
   clock?: Clock;
   changes?: ChangeFeed;
+  deltaRetentionDays?: number;
 }): Promise<number> {
   // The stored answers of Idempotency-Keys past their time go with the sweep: they may hold personal data.
   await pruneIdempotentRequests(dataSource.manager, clock.now());
@@ -41,6 +46,7 @@ export async function sweepExpiredRights({
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     written += expired.length;
   }
+  await pruneAccessChanges(dataSource, { before: new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000) });
   return written;
 }
 
@@ -53,19 +59,21 @@ export function startExpirySweep({
   clock,
   changes,
   intervalSeconds,
+  deltaRetentionDays,
   logger,
 }: {
   dataSource: DataSource;
   clock?: Clock;
   changes?: ChangeFeed;
   intervalSeconds: number;
+  deltaRetentionDays?: number;
   logger: Logger;
 }): () => Promise<void> {
   if (intervalSeconds <= 0) return async () => {};
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = sweepExpiredRights({ dataSource, clock, changes })
+    running = sweepExpiredRights({ dataSource, clock, changes, deltaRetentionDays })
       .then((written) => {
         if (written > 0) logger.info({ expired: written }, "expired rights written down");
       })

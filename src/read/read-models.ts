@@ -16,6 +16,8 @@ import { message } from "../i18n/messages";
   simpleResolvers: true,
 })
 export class EnterpriseCapacityModel {
+  /** The enterprise_capacity row's id once activated (accessDelta names the item by it); undefined for a capacity never active. */
+  rowId?: number;
   enterpriseId: number;
   capacityCode: string;
 

@@ -47,6 +47,7 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -54,6 +55,9 @@ const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationTy
 
 export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
   return {
+    AccessDelta(variables?: Operations.AccessDeltaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessDeltaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessDeltaQuery>({ document: Operations.AccessDeltaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessDelta', 'query', variables);
+    },
     AccessManagerDashboard(variables: Operations.AccessManagerDashboardQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessManagerDashboardQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessManagerDashboardQuery>({ document: Operations.AccessManagerDashboardDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessManagerDashboard', 'query', variables);
     },

@@ -9,6 +9,7 @@ import { PointInTimeHistory1764300000007 } from "./1764300000007-point-in-time-h
 import { FrenchProviderName1764300000008 } from "./1764300000008-french-provider-name";
 import { EnterpriseVersion1764300000009 } from "./1764300000009-enterprise-version";
 import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-version-clock";
+import { AccessChangeLog1764300000012 } from "./1764300000012-access-change-log";
 import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
 
 export const migrations = [
@@ -23,5 +24,6 @@ export const migrations = [
   FrenchProviderName1764300000008,
   EnterpriseVersion1764300000009,
   EnterpriseVersionClock1764300000010,
+  AccessChangeLog1764300000012,
   IdempotentRequests1764300000013,
 ];

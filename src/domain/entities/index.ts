@@ -3,6 +3,7 @@
  * decorators sit on the entity; the enums and scalars they name are registered in src/domain too, so that nothing here
  * imports src/graphql). TypeORM is given this list.
  */
+import { AccessChange } from "./access-change.entity";
 import { AuditChainHead } from "./audit-chain-head.entity";
 import { AuditEvent } from "./audit-event.entity";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catalog.entity";
@@ -15,6 +16,7 @@ import { RoleAssignment, RoleAssignmentOnlineService } from "./role-assignment.e
 import { ServiceProviderMandate } from "./service-provider-mandate.entity";
 import { StructuredMessagingConfig } from "./structured-messaging-config.entity";
 
+export * from "./access-change.entity";
 export * from "./audit-chain-head.entity";
 export * from "./audit-event.entity";
 export * from "./catalog.entity";
@@ -28,6 +30,7 @@ export * from "./service-provider-mandate.entity";
 export * from "./structured-messaging-config.entity";
 
 export const entities = [
+  AccessChange,
   AuditChainHead,
   AuditEvent,
   CapacityActiveSpan,
