@@ -1,6 +1,7 @@
 import { gql, type GraphQLClient } from "graphql-request";
 import { IsNull } from "typeorm";
 import { verifyAuditChains } from "../src/audit/verify";
+import { accessChangeTable } from "../src/database/access-changes";
 import type { AccessChange } from "../src/database/change-feed";
 import { AuditEvent, RoleAssignment } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
@@ -158,6 +159,12 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
     expect(added.map((event) => JSON.parse(event.details).after.person.ssin)).toEqual(users.map((u) => u.person.ssin));
     expect(JSON.parse(added[0].details)).toMatchObject({ mutation: "addUsers", before: null, after: { role: "USER", capacity } });
     expect(await verifyAuditChains({ dataSource: gw.dataSource, enterpriseId: e.id })).toMatchObject({ broken: [] });
+    // The delta sync's change log, written by triggers, names every assignment the multi-row inserts wrote.
+    const logged: { row_id: number | string }[] = await gw.dataSource.query(
+      `SELECT DISTINCT row_id FROM ${accessChangeTable} WHERE kind = 'ROLE_ASSIGNMENT' AND enterprise_id = ? AND row_id IN (${ids.join(",")})`,
+      [e.id],
+    );
+    expect(logged.map((row) => Number(row.row_id)).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it("refuses an atomic call at its first refused item, named by index, and changes nothing", async () => {
