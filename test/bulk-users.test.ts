@@ -128,6 +128,8 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
     expect(answer).toMatchObject({ atomic: true, done: 1000, refused: 0 });
     // Costed by its items, as a page of 1,000: within MAX_COST, and at least what the answer really held.
     const cost = (response.extensions as { cost: { requested: number; actual: number } }).cost;
+    // 5 per item: the item, its assignment, person and services, its error (docs/clients.md, "Bulk provisioning").
+    expect(cost.requested).toBe(1 + 1000 * 5);
     expect(cost.requested).toBeLessThanOrEqual(gw.config.limits.maxCost);
     expect(cost.actual).toBeGreaterThanOrEqual(3000);
     expect(cost.requested).toBeGreaterThanOrEqual(cost.actual);
