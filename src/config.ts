@@ -266,7 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playground: flag(env.PLAYGROUND, !production, "PLAYGROUND"),
     introspection: flag(env.INTROSPECTION, !production, "INTROSPECTION"),
     rateLimit: flag(env.RATE_LIMIT, true, "RATE_LIMIT"),
-    bodyLimit: env.BODY_LIMIT || "100kb",
+    bodyLimit: env.BODY_LIMIT || "1mb",
     limits: documentLimits(env),
     batchedRequests: flag(env.BATCHED_REQUESTS, false, "BATCHED_REQUESTS"),
     batchMaxOperations: integer(env.BATCH_MAX_OPERATIONS, 10, "BATCH_MAX_OPERATIONS", { min: 1, max: 1_000 }),

@@ -21,16 +21,18 @@ export const errorCodes = {
   },
   BAD_USER_INPUT: {
     description:
-      "A value of the request is refused: `field` is its argument path as the schema names it (input.person.ssin, first), `variable` its path in the variables when it came from one (i.person.ssin). Nothing changed.",
-    details: ["field", "variable"],
+      "A value of the request is refused: `field` is its argument path as the schema names it (input.person.ssin, first), `variable` its path in the variables when it came from one (i.person.ssin); an item of a bulk mutation adds its `index`. Nothing changed.",
+    details: ["field", "variable", "index"],
   },
   NOT_FOUND: {
-    description: "No such enterprise, role assignment, mandate or e-Box message, or one in an enterprise the caller does not see.",
-    details: [],
+    description:
+      "No such enterprise, role assignment, mandate or e-Box message, or one in an enterprise the caller does not see; an item of a bulk mutation adds its `index` and its argument path in `field`.",
+    details: ["field", "index"],
   },
   CONFLICT: {
-    description: "The action is not needed or not possible in the current state: `reason` (ConflictReason) says which. Nothing changed.",
-    details: ["reason"],
+    description:
+      "The action is not needed or not possible in the current state: `reason` (ConflictReason) says which; an item of a bulk mutation adds its `index` and its argument path in `field`. Nothing changed.",
+    details: ["reason", "field", "index"],
   },
   QUERY_TOO_COMPLEX: {
     description: "The document is over one of the limits (`limit`, its `max`, the document's `actual`); nothing ran.",
@@ -210,6 +212,26 @@ export class ConflictError extends LocalizedError {
     { httpStatus }: { httpStatus?: number } = {},
   ) {
     super(localized, { code: "CONFLICT", reason, ...(httpStatus ? { http: { status: httpStatus } } : {}) });
+  }
+}
+
+/**
+ * The refusal of one item of a bulk mutation (addUsers, setUsersOnlineServices, removeUsers): the item's own error, with
+ * its `index` in the list and, where that error names no input (NOT_FOUND, CONFLICT), the item's argument path as `field`
+ * (`input.assignments[3]`). A refusal of its input keeps the field it named (`input.users[3].person.givenName`).
+ */
+export class ItemError extends LocalizedError {
+  constructor(
+    readonly refusal: LocalizedError,
+    readonly index: number,
+    itemField: string,
+  ) {
+    const { messageKey: _key, params: _params, ...extensions } = refusal.extensions as { code: ErrorCode } & Record<string, unknown>;
+    super(refusal.localized, { ...extensions, field: extensions.field ?? itemField, index });
+  }
+
+  get code(): ErrorCode {
+    return this.refusal.extensions.code as ErrorCode;
   }
 }
 

@@ -88,6 +88,58 @@ const m = {
       }
     }
   `,
+  addUsers: gql`
+    mutation ($input: AddUsersInput!, $atomic: Boolean, $dryRun: Boolean) {
+      addUsers(input: $input, atomic: $atomic, dryRun: $dryRun) {
+        done
+        refused
+        items {
+          index
+          assignment {
+            id
+            person {
+              ssin
+            }
+            onlineServices {
+              code
+            }
+          }
+          error {
+            code
+            field
+          }
+        }
+      }
+    }
+  `,
+  setUsersServices: gql`
+    mutation ($input: SetUsersOnlineServicesInput!, $dryRun: Boolean) {
+      setUsersOnlineServices(input: $input, dryRun: $dryRun) {
+        done
+        items {
+          assignment {
+            id
+            onlineServices {
+              code
+            }
+          }
+        }
+      }
+    }
+  `,
+  removeUsers: gql`
+    mutation ($input: RemoveUsersInput!, $dryRun: Boolean) {
+      removeUsers(input: $input, dryRun: $dryRun) {
+        done
+        items {
+          assignment {
+            id
+            role
+          }
+        }
+      }
+    }
+  `,
   removeUser: gql`
     mutation ($a: ID!, $dryRun: Boolean) {
       removeUser(assignment: $a, dryRun: $dryRun) {
@@ -222,7 +274,14 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
   afterAll(() => gw?.stop());
 
   /** Runs the mutation dry, checks that nothing changed, runs it for real, and checks both answers and audit events agree. */
-  async function dryThenReal<T>(client: GraphQLClient, document: string, variables: Record<string, unknown>, action: string): Promise<T> {
+  async function dryThenReal<T>(
+    client: GraphQLClient,
+    document: string,
+    variables: Record<string, unknown>,
+    action: string,
+    /** A bulk mutation's events, one per item done: the last `events` written, in order. */
+    { events = 1 }: { events?: number } = {},
+  ): Promise<T> {
     const before = await snapshot(gw.dataSource);
     const dry = await client.rawRequest<T>(document, { ...variables, dryRun: true });
     expect(await snapshot(gw.dataSource)).toEqual(before);
@@ -235,13 +294,18 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     expect(dry.extensions).not.toHaveProperty("consistencyToken");
     const { rolledBack, auditEvents } = (dry.extensions as { dryRun: DryRunExtension }).dryRun;
     expect(rolledBack).toBe(true);
-    expect(auditEvents).toHaveLength(1);
-    const [written] = await gw.dataSource.query("SELECT action, details, previous_hash FROM audit_event ORDER BY id DESC LIMIT 1");
-    expect(auditEvents[0]).toMatchObject({ action });
-    // The chain's head only to the enterprise's audit readers (every caller here is one), never of the account chain.
-    if (action === "UPDATE_MY_ACCOUNT") expect(auditEvents[0]).not.toHaveProperty("previousHash");
-    else expect(auditEvents[0]).toMatchObject({ previousHash: written.previous_hash });
-    expect(masked(auditEvents[0].details)).toEqual(masked(withoutIds(JSON.parse(written.details))));
+    expect(auditEvents).toHaveLength(events);
+    const lastWritten: { action: string; details: string; previous_hash: string | null }[] = await gw.dataSource.query(
+      `SELECT action, details, previous_hash FROM audit_event ORDER BY id DESC LIMIT ${events}`,
+    );
+    lastWritten.reverse().forEach((written, i) => {
+      expect(auditEvents[i]).toMatchObject({ action });
+      // The chain's head only to the enterprise's audit readers (every caller here is one), never of the account chain.
+      if (action === "UPDATE_MY_ACCOUNT") expect(auditEvents[i]).not.toHaveProperty("previousHash");
+      // The first continues the chain's head; each further one the event the preview wrote before it.
+      else expect(auditEvents[i]).toMatchObject({ previousHash: i === 0 ? written.previous_hash : auditEvents[i - 1].hash });
+      expect(masked(auditEvents[i].details)).toEqual(masked(withoutIds(JSON.parse(written.details))));
+    });
     return real.data;
   }
 
@@ -276,6 +340,23 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     );
     await dryThenReal(main, m.setServices, { input: { assignment: user.addUser.id, onlineServices: ["DMFA", "DRS"] } }, "MANAGE_USERS");
     await dryThenReal(main, m.removeUser, { a: user.addUser.id }, "MANAGE_USERS");
+    const bulk = { enterprise: e.number, capacity: "EMPLOYER_NSSO" };
+    const users = await dryThenReal<{ addUsers: { items: { assignment: { id: string } }[] } }>(
+      main,
+      m.addUsers,
+      { input: { ...bulk, users: [ssin(), ssin()].map((s) => ({ person: person(s), onlineServices: ["DIMONA"] })) } },
+      "MANAGE_USERS",
+      { events: 2 },
+    );
+    const ids = users.addUsers.items.map((i) => i.assignment.id);
+    await dryThenReal(
+      main,
+      m.setUsersServices,
+      { input: { ...bulk, users: ids.map((id) => ({ assignment: id, onlineServices: ["DRS"] })) } },
+      "MANAGE_USERS",
+      { events: 2 },
+    );
+    await dryThenReal(main, m.removeUsers, { input: { ...bulk, assignments: ids } }, "MANAGE_USERS", { events: 2 });
     await dryThenReal(main, m.revokeManager, { a: manager.appointAccessManager.id }, "APPOINT_ACCESS_MANAGER");
     await dryThenReal(lr, m.activateEBox, { input: { enterprise: e.number, notificationEmail: "ebox@example.be" } }, "ACTIVATE_EBOX");
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
@@ -423,6 +504,51 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
         input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", person: { ssin: known, ...sent } },
       });
       expect(main.person).toMatchObject(sent);
+    });
+
+    it("answers each person of a bulk preview the caller cannot see with the names sent, in the answer and in the audit events", async () => {
+      const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      const known = elsewhere.users[0].ssin;
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+      const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
+      const answer = await manager.rawRequest<{
+        addUsers: { items: { assignment: { person: { id: string; ssin: string; givenName: string; familyName: string } } }[] };
+      }>(
+        gql`
+          mutation ($input: AddUsersInput!) {
+            addUsers(input: $input, dryRun: true) {
+              items {
+                assignment {
+                  person {
+                    id
+                    ssin
+                    givenName
+                    familyName
+                  }
+                }
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            enterprise: e.number,
+            capacity: "EMPLOYER_NSSO",
+            users: [known, ssin()].map((s) => ({ person: { ssin: s, ...sent }, onlineServices: ["DIMONA"] })),
+          },
+        },
+      );
+      expect(answer.errors).toBeUndefined();
+      const [existing, unknown] = answer.data.addUsers.items.map((i) => i.assignment.person);
+      expect(existing).toMatchObject({ ssin: known, ...sent });
+      expect(unknown).toMatchObject(sent);
+      const [{ max }] = await gw.dataSource.query("SELECT MAX(id) AS max FROM person");
+      expect(Number(existing.id)).toBeGreaterThan(Number(max));
+      const { auditEvents } = (answer.extensions as { dryRun: DryRunExtension }).dryRun;
+      expect(auditEvents.map((event) => (event.details.after as { person: { givenName: string } }).person)).toEqual([
+        { ssin: known, ...sent },
+        { ssin: unknown.ssin, ...sent },
+      ]);
     });
 
     it("answers a person the caller already sees with their own names, as the real action does", async () => {

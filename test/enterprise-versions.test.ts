@@ -73,6 +73,32 @@ const m = {
       }
     }
   `,
+  addUsers: gql`
+    mutation ($input: AddUsersInput!, $atomic: Boolean, $dryRun: Boolean) {
+      addUsers(input: $input, atomic: $atomic, dryRun: $dryRun) {
+        done
+        items {
+          assignment {
+            id
+          }
+        }
+      }
+    }
+  `,
+  setUsersServices: gql`
+    mutation ($input: SetUsersOnlineServicesInput!) {
+      setUsersOnlineServices(input: $input) {
+        done
+      }
+    }
+  `,
+  removeUsers: gql`
+    mutation ($input: RemoveUsersInput!) {
+      removeUsers(input: $input) {
+        done
+      }
+    }
+  `,
   removeUser: gql`
     mutation ($a: ID!) {
       removeUser(assignment: $a) {
@@ -210,6 +236,20 @@ describeEachDatabase("enterprise versions", (dialect) => {
     }, [e.id]);
     await moves(() => main.request(m.setServices, { input: { assignment: userId, onlineServices: ["DMFA", "DRS"] } }), [e.id]);
     await moves(() => main.request(m.removeUser, { a: userId }), [e.id]);
+    const bulk = { enterprise: e.number, capacity: "EMPLOYER_NSSO" };
+    let bulkIds: string[] = [];
+    await moves(async () => {
+      bulkIds = (
+        await main.request<{ addUsers: { items: { assignment: { id: string } }[] } }>(m.addUsers, {
+          input: { ...bulk, users: [ssin(), ssin()].map((s) => ({ person: person(s), onlineServices: ["DIMONA"] })) },
+        })
+      ).addUsers.items.map((i) => i.assignment.id);
+    }, [e.id]);
+    await moves(
+      () => main.request(m.setUsersServices, { input: { ...bulk, users: bulkIds.map((id) => ({ assignment: id, onlineServices: [] })) } }),
+      [e.id],
+    );
+    await moves(() => main.request(m.removeUsers, { input: { ...bulk, assignments: bulkIds } }), [e.id]);
     await moves(() => main.request(m.revokeManager, { a: managerId }), [e.id]);
     await moves(() => lr.request(m.activateEBox, { input: { enterprise: e.number, notificationEmail: "ebox@example.be" } }), [e.id]);
     // Reading a message changes only the message, which is not part of the read model (unversionedTables).
@@ -301,6 +341,22 @@ describeEachDatabase("enterprise versions", (dialect) => {
       [e.id],
     );
     await expectMoves(() => main.request(m.updateMe, { input: {} }), [], [e.id]);
+    // A bulk call previewed, or not atomic with every item refused, changes nothing.
+    const users = [{ person: person(ssin()), onlineServices: ["DIMONA"] }];
+    await expectMoves(
+      () => main.request(m.addUsers, { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", users }, dryRun: true }),
+      [],
+      [e.id],
+    );
+    await expectMoves(
+      () =>
+        main.request(m.addUsers, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", users: [{ ...users[0], onlineServices: ["LIMOSA"] }] },
+          atomic: false,
+        }),
+      [],
+      [e.id],
+    );
   });
 
   it("moves with the register import, in its own process, and not when the same file changes nothing", async () => {

@@ -506,7 +506,11 @@ describeEachDatabase("the codes and reasons in the schema", (dialect) => {
     const catalog = answer.json?.data?.errorCatalog as Record<string, { description: string; code?: string; reason?: string }[]>;
     const reasons = (list: string) => catalog[list].map(({ reason }) => reason);
     expect(catalog.codes.map(({ code }) => code)).toEqual(Object.keys(errorCodes));
-    expect(catalog.codes).toContainEqual({ code: "CONFLICT", description: errorCodes.CONFLICT.description, details: ["reason"] });
+    expect(catalog.codes).toContainEqual({
+      code: "CONFLICT",
+      description: errorCodes.CONFLICT.description,
+      details: ["reason", "field", "index"],
+    });
     expect(reasons("unauthenticatedReasons")).toEqual(Object.keys(unauthenticatedReasons));
     expect(reasons("forbiddenReasons")).toEqual([...forbiddenReasons]);
     expect(reasons("conflictReasons")).toEqual(Object.keys(conflictReasons));

@@ -175,7 +175,7 @@ describe("media types of answers and refusals", () => {
       ],
       [
         "body over the limit",
-        send(gw.url, { body: { query: `{ __typename } #${"x".repeat(200_000)}` }, headers: accept }),
+        send(gw.url, { body: { query: `{ __typename } #${"x".repeat(1_200_000)}` }, headers: accept }),
         413,
         "PAYLOAD_TOO_LARGE",
       ],

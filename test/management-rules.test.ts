@@ -120,6 +120,30 @@ const m = {
       }
     }
   `,
+  addUsers: gql`
+    mutation ($input: AddUsersInput!, $atomic: Boolean) {
+      addUsers(input: $input, atomic: $atomic) {
+        done
+        items {
+          assignment {
+            id
+            person {
+              ssin
+              givenName
+              familyName
+            }
+          }
+        }
+      }
+    }
+  `,
+  removeUsers: gql`
+    mutation ($input: RemoveUsersInput!) {
+      removeUsers(input: $input) {
+        done
+      }
+    }
+  `,
   updateMe: gql`
     mutation ($input: UpdateMyAccountInput!) {
       updateMyAccount(input: $input) {
@@ -501,6 +525,99 @@ describeEachDatabase("the management rules", (dialect) => {
     );
     expect(names[known]).toBe("Original Name");
     expect(names[firstSeen]).toBe("Filled In");
+  });
+
+  it("holds each item of a bulk call to the rules of the single user actions", async () => {
+    const pending = await gw.seed.enterprise().withMainAccessManager().build();
+    const one = (s = ssin()) => [{ person: person(s), onlineServices: [] }];
+    await refused(
+      await gw.client(pending.mainAccessManager!),
+      m.addUsers,
+      { input: { enterprise: pending.number, capacity: "EMPLOYER_NSSO", users: one() } },
+      { code: "FORBIDDEN", reason: "ENTERPRISE_NOT_ACTIVE" },
+    );
+    const e = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withCapacity("ENTERPRISE_WITHOUT_STAFF")
+      .withAccessManager("EMPLOYER_NSSO")
+      .withUser("ENTERPRISE_WITHOUT_STAFF", ["LIMOSA"])
+      .build();
+    const main = await gw.client(e.mainAccessManager!);
+    const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
+    await refused(
+      main,
+      m.addUsers,
+      { input: { enterprise: e.number, capacity: "SOCIAL_SERVICE_PROVIDER", users: one() } },
+      { code: "FORBIDDEN", reason: "CAPACITY_NOT_ACTIVE" },
+    );
+    await refused(
+      manager,
+      m.removeUsers,
+      { input: { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", assignments: [String(e.users[0].assignmentId)] } },
+      { code: "FORBIDDEN", reason: "ROLE_LACKS_TASK" },
+    );
+    // A user of another capacity, named in one's own: unknown there.
+    await refused(
+      manager,
+      m.removeUsers,
+      { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", assignments: [String(e.users[0].assignmentId)] } },
+      { code: "NOT_FOUND", field: "input.assignments[0]" },
+    );
+    await refused(
+      manager,
+      m.removeUsers,
+      { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", assignments: ["not-an-id"] } },
+      { code: "BAD_USER_INPUT", field: "input.assignments[0]" },
+    );
+    await refused(
+      manager,
+      m.addUsers,
+      {
+        input: {
+          enterprise: e.number,
+          capacity: "EMPLOYER_NSSO",
+          users: [...one(), { person: person("12345678901"), onlineServices: [] }],
+        },
+      },
+      { code: "BAD_USER_INPUT", field: "input.users[1].person.ssin" },
+    );
+    await refused(
+      manager,
+      m.addUsers,
+      { input: { enterprise: e.number, capacity: "NO_SUCH_CAPACITY", users: one() } },
+      { code: "BAD_USER_INPUT", field: "input.capacity" },
+    );
+
+    const known = ssin();
+    await gw.seed.person(known, { givenName: "Original", familyName: "Name" });
+    const firstSeen = ssin();
+    await (
+      await gw.client(firstSeen)
+    ).request(gql`
+      {
+        me {
+          id
+        }
+      }
+    `);
+    const added = await manager.request<{
+      addUsers: { items: { assignment: { person: { ssin: string; givenName: string; familyName: string } } }[] };
+    }>(m.addUsers, {
+      input: {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        users: [
+          { person: person(known, "Other", "Names"), onlineServices: [] },
+          { person: person(firstSeen, "  Filled ", "In"), onlineServices: [] },
+        ],
+      },
+    });
+    expect(added.addUsers.items.map((i) => i.assignment.person)).toEqual([
+      { ssin: known, givenName: "Original", familyName: "Name" },
+      { ssin: firstSeen, givenName: "Filled", familyName: "In" },
+    ]);
   });
 
   it("refuses malformed input with the field named, before any work", async () => {

@@ -233,7 +233,7 @@ describeEachDatabase("the HTTP surface", (dialect) => {
     ]);
     expect(tooLarge.headers.get("x-request-id")).toBeTruthy();
     expect((await send(closed.url, { body: padded(1_000) })).status).toBe(200);
-    expect((await send(gw.url, { body: padded(110 * 1024) })).status).toBe(413);
+    expect((await send(gw.url, { body: padded(1100 * 1024) })).status).toBe(413);
   });
 
   it("answers 400 BAD_REQUEST to a body that is not JSON, or not UTF-8", async () => {

@@ -48,6 +48,9 @@ const m = {
   endServiceProviderMandate: `mutation ($id: ID!) { endServiceProviderMandate(mandate: $id) { id } }`,
   updateMyAccount: `mutation ($input: UpdateMyAccountInput!) { updateMyAccount(input: $input) { id } }`,
   deleteEnterpriseAccess: `mutation ($input: DeleteEnterpriseAccessInput!) { deleteEnterpriseAccess(input: $input) { id } }`,
+  addUsers: `mutation ($input: AddUsersInput!) { addUsers(input: $input) { items { assignment { id } } } }`,
+  setUsersOnlineServices: `mutation ($input: SetUsersOnlineServicesInput!) { setUsersOnlineServices(input: $input) { done } }`,
+  removeUsers: `mutation ($input: RemoveUsersInput!) { removeUsers(input: $input) { done } }`,
 } satisfies Record<keyof typeof mutationActions, string>;
 
 describeEachDatabase("each declared mutation, run through the gateway", (dialect) => {
@@ -69,7 +72,13 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
    * (the request's, which the shield asks, and the one of the action's transaction, which decides again under lock),
    * and the audit event it wrote.
    */
-  async function run<T>(client: GraphQLClient, field: keyof typeof m, variables: Record<string, unknown>): Promise<T> {
+  async function run<T>(
+    client: GraphQLClient,
+    field: keyof typeof m,
+    variables: Record<string, unknown>,
+    /** A bulk mutation writes one event per item; its decisions are those of one call, whatever its items. */
+    { events: count = 1 }: { events?: number } = {},
+  ): Promise<T> {
     const [{ last }] = await gw.dataSource.query("SELECT COALESCE(MAX(id), 0) AS last FROM audit_event");
     decide.mockClear();
     const data = await client.request<T>(m[field], variables);
@@ -84,12 +93,14 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
       field,
       tasks: [...tasks],
       deciders: deciders.size,
+      decisions: decide.mock.calls.length,
       audited: events.map((e) => [e.action, JSON.parse(e.details).mutation]),
     }).toEqual({
       field,
       tasks: action.task ? [action.task] : [],
       deciders: action.task ? 2 : 0,
-      audited: [[action.auditAction, field]],
+      decisions: action.task ? 2 : 0,
+      audited: Array.from({ length: count }, () => [action.auditAction, field]),
     });
     ran.add(field);
     return data;
@@ -113,6 +124,21 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
     await run(main, "setUserOnlineServices", { input: { assignment: user.addUser.id, onlineServices: ["DMFA"] } });
     await run(main, "removeUser", { a: user.addUser.id });
     await run(main, "revokeAccessManager", { a: manager.appointAccessManager.id });
+    const bulk = { enterprise: e.number, capacity: "EMPLOYER_NSSO" };
+    const added = await run<{ addUsers: { items: { assignment: { id: string } }[] } }>(
+      main,
+      "addUsers",
+      { input: { ...bulk, users: [1, 2, 3].map(() => ({ person: person(ssin()), onlineServices: ["DIMONA"] })) } },
+      { events: 3 },
+    );
+    const ids = added.addUsers.items.map((i) => i.assignment.id);
+    await run(
+      main,
+      "setUsersOnlineServices",
+      { input: { ...bulk, users: ids.map((id) => ({ assignment: id, onlineServices: [] })) } },
+      { events: 3 },
+    );
+    await run(main, "removeUsers", { input: { ...bulk, assignments: ids } }, { events: 3 });
     await run(lr, "activateEBox", { input: { enterprise: e.number, notificationEmail: "ebox@example.be" } });
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
     await run(main, "markEBoxMessageRead", { e: e.number, m: String(message.id) });

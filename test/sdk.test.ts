@@ -205,6 +205,40 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(removed.removeUser).toEqual({ id: added.addUser.id, role: "USER" });
   });
 
+  it("provisions users in bulk: a preview, then adds, changes and removes them in one call each", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+    const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
+    const input = {
+      enterprise: enterprise.number,
+      capacity: "EMPLOYER_NSSO",
+      users: [ssin(), ssin(), ssin()].map((s, i) => ({
+        person: { ssin: s, givenName: "Bea", familyName: `Bulk ${i}` },
+        onlineServices: ["DIMONA"],
+      })),
+    };
+    const preview = await manager.AddUsersPreview({ input });
+    expect(preview.addUsers).toMatchObject({ atomic: true, done: 3, refused: 0 });
+    const added = await manager.AddUsers({ input });
+    expect(added.addUsers.items.map((i) => i.assignment?.person.familyName)).toEqual(["Bulk 0", "Bulk 1", "Bulk 2"]);
+    const ids = added.addUsers.items.map((i) => i.assignment!.id);
+    const again = await manager.AddUsers({ input, atomic: false });
+    expect(again.addUsers.items.map((i) => i.error?.reason)).toEqual(["ALREADY_ASSIGNED", "ALREADY_ASSIGNED", "ALREADY_ASSIGNED"]);
+    const changed = await manager.SetUsersOnlineServices({
+      input: {
+        enterprise: enterprise.number,
+        capacity: "EMPLOYER_NSSO",
+        users: ids.map((assignment) => ({ assignment, onlineServices: ["DMFA"] })),
+      },
+    });
+    expect(changed.setUsersOnlineServices.items.map((i) => i.assignment?.onlineServices)).toEqual([
+      [{ code: "DMFA" }],
+      [{ code: "DMFA" }],
+      [{ code: "DMFA" }],
+    ]);
+    const removed = await manager.RemoveUsers({ input: { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", assignments: ids } });
+    expect(removed.removeUsers).toMatchObject({ done: 3, refused: 0 });
+  });
+
   it("runs the e-Box, structured messaging and service providers, and deletes the enterprise's access", async () => {
     const provider = await gw.seed.enterprise().withMainAccessManager().active().withCapacity("SOCIAL_SERVICE_PROVIDER").build();
     const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();

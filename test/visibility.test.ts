@@ -46,6 +46,7 @@ const walkMe = `{ me { ${person} roles { ${assignment} } } }`;
 const walkDecision = `query Can($e: EnterpriseNumber!) { can(enterprise: $e, task: USE_EBOX) { allowed via { ${assignment} } } }`;
 const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${person} } }`;
 const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $input) { ${assignment} enterprise { number } } }`;
+const walkBulk = `mutation AddMany($input: AddUsersInput!) { addUsers(input: $input, atomic: false) { items { index error { code } assignment { ${assignment} enterprise { number } person { roles { ${assignment} enterprise { number } } } } } } }`;
 const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
 // A back-end's full sync: every item it lists, with every person each item names (aliases where the union's types differ).
 const walkDelta = `
@@ -150,6 +151,7 @@ describe("the visibility documents", () => {
       walkDecision,
       walkOwnAccount,
       walkMutation,
+      walkBulk,
       walkEBox,
       walkDelta,
     ]);
@@ -521,6 +523,40 @@ describeEachDatabase("who sees which person", (dialect) => {
     expect(roles.enterprise.roleAssignments.edges.map((e) => e.node.person)).toEqual([
       { ssin: victim, roles: [{ enterprise: { number: elsewhere.display } }] },
     ]);
+  });
+
+  it("answers a manager who adds known people in bulk without their account data, and without their roles elsewhere", async () => {
+    const victim = client.users[1].ssin;
+    await (
+      await gw.client(victim)
+    ).request(gql`
+      mutation {
+        updateMyAccount(input: { email: "victim@example.be", phone: "+32 470 00 00 00" }) {
+          id
+        }
+      }
+    `);
+    const elsewhere = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const stranger = ssin();
+    const answer = await (
+      await gw.client(elsewhere.mainAccessManager!)
+    ).request<{ addUsers: { items: Json[] } }>(walkBulk, {
+      input: {
+        enterprise: elsewhere.number,
+        capacity: "EMPLOYER_NSSO",
+        users: [victim, stranger].map((s) => ({
+          person: { ssin: s, givenName: "Any", familyName: "Name", email: "attacker@example.be" },
+          onlineServices: ["DIMONA"],
+        })),
+      },
+    });
+    const seen = people(answer.addUsers.items as Json);
+    expect(seen.get(victim)).toEqual({ email: null, phone: null, language: "NL" });
+    expect([...seen.keys()].sort()).toEqual([elsewhere.mainAccessManager!, stranger, victim].sort());
+    const roles = (
+      answer.addUsers.items as { assignment: { person: { ssin: string; roles: { enterprise: { number: string } }[] } } }[]
+    ).map((i) => i.assignment.person.roles.map((r) => r.enterprise.number));
+    expect(roles).toEqual([[elsewhere.display], [elsewhere.display]]);
   });
 
   it("shows the legal representative who activates the e-Box its address and themself as activator", async () => {

@@ -61,7 +61,8 @@ const taskDescriptions: Described<Task> = {
   ACTIVATE_ENTERPRISE_ACCOUNT: { description: "Activate the enterprise's account and its default capacity (activateEnterpriseAccount)." },
   ACTIVATE_CAPACITY: { description: "Activate a capacity of the catalog for the enterprise (activateCapacity)." },
   MANAGE_USERS: {
-    description: "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser).",
+    description:
+      "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser, and in bulk addUsers, setUsersOnlineServices, removeUsers).",
   },
   APPOINT_ACCESS_MANAGER: { description: "Appoint or revoke an access manager of a capacity (appointAccessManager, revokeAccessManager)." },
   USE_ONLINE_SERVICES: {

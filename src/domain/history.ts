@@ -58,15 +58,39 @@ export async function recordOnlineServices(
   em: EntityManager,
   { assignmentId, codes, at }: { assignmentId: number; codes: readonly string[]; at: Date },
 ): Promise<void> {
-  const open = await em.findBy(OnlineServiceGrantSpan, { assignmentId, validTo: IsNull() });
-  const wanted = new Set(codes);
-  const ending = open.filter((s) => !wanted.has(s.onlineServiceCode));
-  if (ending.length > 0) await em.update(OnlineServiceGrantSpan, { id: In(ending.map((s) => s.id)) }, { validTo: at });
-  const held = new Set(open.map((s) => s.onlineServiceCode));
-  const beginning = [...wanted].filter((code) => !held.has(code));
-  if (beginning.length > 0)
-    await em.insert(
-      OnlineServiceGrantSpan,
-      beginning.map((onlineServiceCode) => ({ assignmentId, onlineServiceCode, validFrom: at, validTo: null })),
+  await recordOnlineServicesOf(em, { grants: [{ assignmentId, codes }], at });
+}
+
+/** Rows of one multi-row insert: within every database's bound on a statement's parameters (SQLite: 32,766). */
+export const rowsPerInsert = 500;
+
+/**
+ * `recordOnlineServices` for many assignments at once, as a bulk action changes them: one read of their open spans,
+ * one update of those that end, and multi-row inserts of those that begin, whatever the number of assignments.
+ */
+export async function recordOnlineServicesOf(
+  em: EntityManager,
+  { grants, at }: { grants: readonly { assignmentId: number; codes: readonly string[] }[]; at: Date },
+): Promise<void> {
+  if (grants.length === 0) return;
+  const open: OnlineServiceGrantSpan[] = [];
+  for (let i = 0; i < grants.length; i += rowsPerInsert)
+    open.push(
+      ...(await em.findBy(OnlineServiceGrantSpan, {
+        assignmentId: In(grants.slice(i, i + rowsPerInsert).map((g) => g.assignmentId)),
+        validTo: IsNull(),
+      })),
     );
+  const held = new Map<number, Set<string>>();
+  for (const span of open) held.set(span.assignmentId, (held.get(span.assignmentId) ?? new Set()).add(span.onlineServiceCode));
+  const wanted = new Map(grants.map((g) => [g.assignmentId, new Set(g.codes)]));
+  const ending = open.filter((s) => !wanted.get(s.assignmentId)!.has(s.onlineServiceCode)).map((s) => s.id);
+  for (let i = 0; i < ending.length; i += rowsPerInsert)
+    await em.update(OnlineServiceGrantSpan, { id: In(ending.slice(i, i + rowsPerInsert)) }, { validTo: at });
+  const beginning = grants.flatMap(({ assignmentId, codes }) =>
+    [...new Set(codes)]
+      .filter((code) => !held.get(assignmentId)?.has(code))
+      .map((onlineServiceCode) => ({ assignmentId, onlineServiceCode, validFrom: at, validTo: null })),
+  );
+  for (let i = 0; i < beginning.length; i += rowsPerInsert) await em.insert(OnlineServiceGrantSpan, beginning.slice(i, i + rowsPerInsert));
 }

@@ -78,6 +78,11 @@ export const costEstimator =
     const computed = computedScalarCosts.get(`${type.name}.${field.name}`);
     if (computed !== undefined) return computed;
     if (isLeafType(nullable)) return 0;
+    // A bulk mutation answers one item per item of its input (at most 1,000): counted here by that number, its
+    // answer's `items` list once per item, as a connection counts its `first` and its edges once.
+    const bulk = bulkInputLength(args);
+    if (type.name === "Mutation" && bulk !== null) return 1 + bulk * childComplexity;
+    if (type.name === "BulkUsersResult" && field.name === "items") return 1 + childComplexity;
     if ("first" in args) {
       // A connection paged backward counts `last`; otherwise `first: null` reads as the field's own default (its
       // resolver's `first ?? default`): 100 for expiringSoon, 50 elsewhere.
@@ -103,6 +108,15 @@ export const costEstimator =
   };
 
 export const estimateCost: ComplexityEstimator = costEstimator();
+
+/** The number of items a bulk mutation's input lists (`input.users`, `input.assignments`), or null for any other field. */
+function bulkInputLength(args: Record<string, unknown>): number | null {
+  const input = args.input;
+  if (typeof input !== "object" || input === null) return null;
+  const { users, assignments } = input as { users?: unknown; assignments?: unknown };
+  const items = Array.isArray(users) ? users : Array.isArray(assignments) ? assignments : null;
+  return items ? Math.max(1, items.length) : null;
+}
 
 interface Shape {
   depth: number;

@@ -43,11 +43,16 @@ export function dryRuns({ logger }: { logger: Logger }): ApolloServerPlugin<Cont
               dryRun.standIns.map(({ shown }) => [shown.ssin, { givenName: shown.givenName, familyName: shown.familyName }]),
             );
             const auditEvents = [];
+            // A bulk action's preview has an event per item, of one actor in one enterprise: each is read once.
+            const actors = new Map<number, Promise<Person | null>>();
+            const trails = new Map<number, Promise<boolean>>();
             for (const e of dryRun.auditEvents) {
               const enterprise = e.enterpriseId === null ? null : (enterprises.get(e.enterpriseId) ?? null);
-              const readsTrail = enterprise !== null && (await dryRun.accessBefore.canReadAuditTrail(enterprise));
+              if (enterprise && !trails.has(enterprise.id)) trails.set(enterprise.id, dryRun.accessBefore.canReadAuditTrail(enterprise));
+              const readsTrail = enterprise !== null && (await trails.get(enterprise.id)!);
               if (e.action === expireRightAction && !readsTrail) continue;
-              const actor = e.actorId === null ? null : await em.findOneBy(Person, { id: e.actorId });
+              if (e.actorId !== null && !actors.has(e.actorId)) actors.set(e.actorId, em.findOneBy(Person, { id: e.actorId }));
+              const actor = e.actorId === null ? null : await actors.get(e.actorId)!;
               auditEvents.push({
                 action: e.action,
                 enterprise: enterprise ? formatEnterpriseNumber(enterprise.number) : null,

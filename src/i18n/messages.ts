@@ -224,6 +224,24 @@ export const messages = {
     FR: "Au plus {max} identifiants peuvent être demandés à la fois",
     DE: "Höchstens {max} Kennungen können auf einmal abgefragt werden",
   },
+  "input.bulkItemCount": {
+    EN: "A list of {count} items: send from 1 to {max} at a time",
+    NL: "Een lijst van {count} elementen: stuur er telkens 1 tot {max}",
+    FR: "Une liste de {count} éléments : envoyez-en de 1 à {max} à la fois",
+    DE: "Eine Liste mit {count} Einträgen: senden Sie jeweils 1 bis {max}",
+  },
+  "input.duplicatePerson": {
+    EN: "This person is already in the list, at index {first}",
+    NL: "Deze persoon staat al in de lijst, op index {first}",
+    FR: "Cette personne figure déjà dans la liste, à l'index {first}",
+    DE: "Diese Person steht bereits in der Liste, an Index {first}",
+  },
+  "input.duplicateAssignment": {
+    EN: "This user is already in the list, at index {first}",
+    NL: "Deze gebruiker staat al in de lijst, op index {first}",
+    FR: "Cet utilisateur figure déjà dans la liste, à l'index {first}",
+    DE: "Dieser Benutzer steht bereits in der Liste, an Index {first}",
+  },
   "input.invalidId": {
     EN: "This is not a valid identifier",
     NL: "Dit is geen geldige identificatie",

@@ -58,6 +58,12 @@ export interface ActionScope {
     enterprise: Enterprise | null,
     details: { before: unknown; after: unknown } & Record<string, unknown>,
   ): Promise<void>;
+  /** `audit` for each item of a bulk action: one event per item, all appended to the chain in one statement, in order. */
+  auditEach(
+    action: AuditAction,
+    enterprise: Enterprise | null,
+    details: readonly ({ before: unknown; after: unknown } & Record<string, unknown>)[],
+  ): Promise<void>;
   /** Records a change of someone's access (src/database/change-feed.ts), published to subscribers once the transaction has committed. */
   changed(...changes: RecordedChange[]): void;
 }
@@ -198,17 +204,21 @@ async function attempt<T>(
       changes.push(...expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     },
     async audit(actionName, enterprise, details) {
+      await scope.auditEach(actionName, enterprise, [details]);
+    },
+    async auditEach(actionName, enterprise, details) {
       auditEvents.push(
-        ...(await appendAuditEvents(em, [
-          {
+        ...(await appendAuditEvents(
+          em,
+          details.map((d) => ({
             at: now,
             actorId: viewer.id,
             action: actionName,
             enterpriseId: enterprise?.id ?? null,
             requestId,
-            details: JSON.stringify(details),
-          },
-        ])),
+            details: JSON.stringify(d),
+          })),
+        )),
       );
     },
     changed(...recorded) {

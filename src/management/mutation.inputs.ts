@@ -164,3 +164,71 @@ export class UpdateMyAccountInput {
   @Field(() => LanguageEnum, { nullable: true, description: "The new language of the portal." })
   language?: Language | null;
 }
+
+const bulkUsersDescription = "From 1 to 1,000; the same person or user at most once (a repeat is refused, naming the first).";
+
+@InputType({ description: "One person of addUsers: the same as addUser's person, online services and expiry." })
+export class AddUsersItemInput {
+  @Field(() => PersonInput, { description: "The person to add." })
+  person: PersonInput;
+
+  @Field(() => [String], { description: "The online service codes granted; each must belong to the capacity." })
+  onlineServices: string[];
+
+  @Field(() => DateTimeScalar, { nullable: true, description: validUntilDescription("the user's role") })
+  validUntil?: Date | null;
+}
+
+@InputType({ description: "Users to add to one capacity of one enterprise, each with the online services granted." })
+export class AddUsersInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} It must be active for the enterprise.` })
+  capacity: string;
+
+  @Field(() => [AddUsersItemInput], { description: `The people to add. ${bulkUsersDescription}` })
+  users: AddUsersItemInput[];
+}
+
+@InputType({ description: "One user of setUsersOnlineServices: the same as setUserOnlineServices's input." })
+export class SetUsersOnlineServicesItemInput {
+  @Field(() => ID, { description: "The USER role assignment's id, of the capacity named by the input." })
+  assignment: string;
+
+  @Field(() => [String], { description: "The online service codes granted from now on; each must belong to the capacity." })
+  onlineServices: string[];
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "A new expiry of the user's role, replacing the one set: after now and at most 5 years ahead. Omit it (or null) to leave the expiry as it is.",
+  })
+  validUntil?: Date | null;
+}
+
+@InputType({ description: "New online services for users of one capacity of one enterprise." })
+export class SetUsersOnlineServicesInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} The users' capacity.` })
+  capacity: string;
+
+  @Field(() => [SetUsersOnlineServicesItemInput], { description: `The users and their services. ${bulkUsersDescription}` })
+  users: SetUsersOnlineServicesItemInput[];
+}
+
+@InputType({ description: "Users of one capacity of one enterprise to remove." })
+export class RemoveUsersInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} The users' capacity.` })
+  capacity: string;
+
+  @Field(() => [ID], {
+    description: `The USER role assignments' ids; an id that is not a user of this capacity is answered as unknown. ${bulkUsersDescription}`,
+  })
+  assignments: string[];
+}

@@ -2,8 +2,10 @@ import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import { randomBytes } from "node:crypto";
 import { mergeConsistencyTokens, type ConsistencyToken } from "../database/consistency-token";
 import { primaryReader } from "../database/readers";
-import { readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
-import { BadUserInputError, ConflictError } from "../errors";
+import { messageLanguageFor, readInsideDryRun, refreshAfterWrite, type Context, type StandIn } from "../context";
+import { BadUserInputError, ConflictError, type ConflictReason } from "../errors";
+import { BulkUsersResult } from "../graphql/types/bulk-result.type";
+import type { BulkOutcome } from "./bulk-items";
 import {
   defaultLanguage,
   EBoxMessage,
@@ -20,17 +22,21 @@ import { claimKey, type StoredRequest } from "../database/idempotent-requests";
 import {
   ActivateEBoxInput,
   AddUserInput,
+  AddUsersInput,
+  RemoveUsersInput,
   AppointAccessManagerInput,
   AppointMainAccessManagerInput,
   AppointServiceProviderInput,
   ConfigureStructuredMessagingInput,
   DeleteEnterpriseAccessInput,
   SetUserOnlineServicesInput,
+  SetUsersOnlineServicesInput,
   UpdateMyAccountInput,
 } from "./mutation.inputs";
 import { mutationActions } from "./registry";
 import type { MutationAction } from "./mutation-action";
-import { message } from "../i18n/messages";
+import { formatMessage, message } from "../i18n/messages";
+import { peopleBySsin } from "./upsert-person";
 import { validPerson, type PersonInput } from "./valid-input";
 import type { Access } from "../access/access";
 import type { EntityManager } from "typeorm";
@@ -45,7 +51,14 @@ async function run<I, T>(
   declared: MutationAction<I, T>,
   input: I,
   dryRun: boolean | null | undefined,
-  { person }: { person?: PersonInput } = {},
+  {
+    person,
+    people,
+  }: {
+    person?: PersonInput;
+    /** A bulk call's people: all those sent, and those of the items it did (a preview stands in for those only). */
+    people?: { sent: readonly PersonInput[]; done: (result: T) => readonly PersonInput[] };
+  } = {},
 ): Promise<T> {
   const action = (scope: Parameters<typeof declared>[0]) => declared(scope, input);
   const options = {
@@ -96,11 +109,13 @@ async function run<I, T>(
   // Whether the person existed is asked of the primary (a replica behind would call them new); whom the caller saw, of
   // the request's own access layer (behind, it sees fewer: more stand-ins, never fewer).
   const before = { access: context.access, reader: primaryReader(context.dataSource).manager };
+  // Who existed is read before the preview writes: on SQLite the reader shares the preview's one connection.
+  const known = await peopleBySsin(before.reader, person ? [person.ssin] : (people?.sent.map((p) => p.ssin) ?? []));
   const preview = await previewAction(options, action);
   // Set before anything else can fail: src/http/dry-run.ts ends the transaction whatever happens next.
   context.dryRun = { auditEvents: preview.auditEvents, end: preview.end, accessBefore: before.access, standIns: [] };
-  const standIn = person ? await standInFor(before, preview.em, validPerson(person, "input.person"), context.now) : null;
-  if (standIn) context.dryRun.standIns = [standIn];
+  const sent = person ? [validPerson(person, "input.person")] : (people?.done(preview.result) ?? []);
+  context.dryRun.standIns = await standInsFor(before.access, preview.em, { sent, known }, context.now);
   await readInsideDryRun(context, preview.em, context.dryRun.standIns);
   return preview.result;
 }
@@ -120,26 +135,36 @@ class KeyClaimed extends Error {
  * person would get, on either database). The real action answers the stored names and id: the person then holds a
  * role the caller sees, and its audit event says who asked.
  */
-async function standInFor(
-  before: { access: Access; reader: EntityManager },
+async function standInsFor(
+  access: Access,
   em: EntityManager,
-  sent: PersonInput,
+  { sent, known }: { sent: readonly PersonInput[]; known: ReadonlyMap<string, Person> },
   now: Date,
-): Promise<StandIn | null> {
-  const existing = await before.reader.findOneBy(Person, { ssin: sent.ssin });
-  if (!existing || (await before.access.canSeePerson(existing.id))) return null;
-  const names = { givenName: sent.givenName, familyName: sent.familyName };
-  // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
-  const placeholder = `p${randomBytes(5).toString("hex")}`;
-  const { identifiers } = await em.insert(Person, {
-    ssin: placeholder,
-    ...names,
-    email: null,
-    phone: null,
-    language: defaultLanguage,
-    createdAt: now,
-  });
-  return { personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) };
+): Promise<StandIn[]> {
+  const hidden = await Promise.all(
+    sent.map(async (person) => {
+      const existing = known.get(person.ssin);
+      return existing && !(await access.canSeePerson(existing.id)) ? { person, existing } : null;
+    }),
+  );
+  const standIns: StandIn[] = [];
+  for (const found of hidden) {
+    if (!found) continue;
+    const { person, existing } = found;
+    const names = { givenName: person.givenName, familyName: person.familyName };
+    // Eleven characters like a national number, never one (a letter), unique among concurrent previews.
+    const placeholder = `p${randomBytes(5).toString("hex")}`;
+    const { identifiers } = await em.insert(Person, {
+      ssin: placeholder,
+      ...names,
+      email: null,
+      phone: null,
+      language: defaultLanguage,
+      createdAt: now,
+    });
+    standIns.push({ personId: existing.id, shown: em.create(Person, { ...existing, ...names, id: Number(identifiers[0].id) }) });
+  }
+  return standIns;
 }
 
 const dryRunArg = {
@@ -148,6 +173,38 @@ const dryRunArg = {
   description:
     "Preview: run the same checks and writes, answer the same, with the audit event it would write in extensions.dryRun, then roll everything back. Refused exactly as the real action would be.",
 };
+
+const atomicArg = {
+  nullable: true,
+  defaultValue: true,
+  description:
+    "true (the default): all or nothing, the first refused item refuses the call (its `index` and `field` in the error's extensions) and nothing is written. false: each refused item is answered with its error, the others are done.",
+};
+
+/** A bulk action's outcome as the API answers it: errors worded in the request's language. */
+function bulkResult(context: Context, { atomic, items }: BulkOutcome<RoleAssignment>): BulkUsersResult {
+  const language = messageLanguageFor(context, null);
+  const results = items.map(({ index, result, error }) => ({
+    index,
+    assignment: result,
+    error: error && {
+      code: error.code,
+      reason: (error.extensions.reason as ConflictReason | undefined) ?? null,
+      field: String(error.extensions.field),
+      messageKey: error.localized.key,
+      message: formatMessage(error.localized, language),
+    },
+  }));
+  const refused = results.filter((item) => item.error).length;
+  return { atomic, done: results.length - refused, refused, items: results };
+}
+
+/** The people a bulk addition sent, of the items it did: a preview shows those the caller could not see as someone new. */
+const peopleOf = (input: AddUsersInput) => ({
+  sent: input.users.map((user) => user.person),
+  done: ({ items }: BulkOutcome<RoleAssignment>): PersonInput[] =>
+    items.flatMap(({ index, result }) => (result ? [validPerson(input.users[index].person, `input.users[${index}].person`)] : [])),
+});
 
 const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
 const assignmentArg = { description: "The role assignment's id." };
@@ -282,6 +339,49 @@ export class MutationResolver {
     @Ctx() ctx: Context,
   ) {
     return run(ctx, mutationActions.removeUser, { assignment }, dryRun);
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: add up to 1,000 users to one capacity at once, each as addUser would (one audit event each, MANAGE_USERS decided once).",
+  })
+  async addUsers(
+    @Arg("input", () => AddUsersInput, { description: "Where, in which capacity, and whom with which online services." })
+    input: AddUsersInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.addUsers, { ...input, atomic }, dryRun, { people: peopleOf(input) }));
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: replace the online services of up to 1,000 users of one capacity at once, each as setUserOnlineServices would.",
+  })
+  async setUsersOnlineServices(
+    @Arg("input", () => SetUsersOnlineServicesInput, {
+      description: "Where, in which capacity, and which users with which online services.",
+    })
+    input: SetUsersOnlineServicesInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.setUsersOnlineServices, { ...input, atomic }, dryRun));
+  }
+
+  @Mutation(() => BulkUsersResult, {
+    description:
+      "Main access manager or access manager of the capacity: remove up to 1,000 users of one capacity at once, each as removeUser would; answers the ended assignments.",
+  })
+  async removeUsers(
+    @Arg("input", () => RemoveUsersInput, { description: "Where, in which capacity, and which users." }) input: RemoveUsersInput,
+    @Arg("atomic", () => Boolean, atomicArg) atomic: boolean | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ): Promise<BulkUsersResult> {
+    return bulkResult(ctx, await run(ctx, mutationActions.removeUsers, { ...input, atomic }, dryRun));
   }
 
   @Mutation(() => StructuredMessagingConfig, {

@@ -2,6 +2,7 @@ import { activateCapacity } from "./activate-capacity";
 import { activateEBox } from "./activate-ebox";
 import { activateEnterpriseAccount } from "./activate-enterprise-account";
 import { addUser } from "./add-user";
+import { addUsers } from "./add-users";
 import { appointAccessManager } from "./appoint-access-manager";
 import { appointMainAccessManager } from "./appoint-main-access-manager";
 import { appointServiceProvider } from "./appoint-service-provider";
@@ -11,8 +12,10 @@ import { endServiceProviderMandate } from "./end-service-provider-mandate";
 import { markEBoxMessageRead } from "./mark-ebox-message-read";
 import type { MutationAction } from "./mutation-action";
 import { removeUser } from "./remove-user";
+import { removeUsers } from "./remove-users";
 import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
+import { setUsersOnlineServices } from "./set-users-online-services";
 import { updateMyAccount } from "./update-my-account";
 
 /**
@@ -34,6 +37,9 @@ export const mutationActions = {
   addUser,
   setUserOnlineServices,
   removeUser,
+  addUsers,
+  setUsersOnlineServices,
+  removeUsers,
   configureStructuredMessaging,
   markEBoxMessageRead,
   updateMyAccount,

@@ -48,11 +48,19 @@ export function validValidUntil(
 ): Date | null {
   if (value === undefined || value === null) return null;
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadUserInputError(field, message("input.validUntilInvalid"));
-  scope.atInstant((now) => {
-    if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
-    if (value.getTime() > latestValidUntil(now).getTime())
-      throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
-  });
+  scope.atInstant((now) => validUntilAt(value, now, field));
+  return value;
+}
+
+/**
+ * The rule of `validValidUntil` at one instant: after it, and at most five years ahead. A bulk action applies it to each
+ * item before the lock and again at its instant, so that a late expiry refuses that item alone.
+ */
+export function validUntilAt<T extends Date | null>(value: T, now: Date, field: string): T {
+  if (value === null) return value;
+  if (value.getTime() <= now.getTime()) throw new BadUserInputError(field, message("input.validUntilPast"));
+  if (value.getTime() > latestValidUntil(now).getTime())
+    throw new BadUserInputError(field, message("input.validUntilTooFar", { years: maxValidityYears }));
   return value;
 }
 

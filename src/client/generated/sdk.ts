@@ -47,6 +47,10 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -68,6 +72,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     AuditChain(variables: Operations.AuditChainQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditChainQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditChainQuery>({ document: Operations.AuditChainDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditChain', 'query', variables);
+    },
+    AddUsers(variables: Operations.AddUsersMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUsersMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUsersMutation>({ document: Operations.AddUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUsers', 'mutation', variables);
+    },
+    SetUsersOnlineServices(variables: Operations.SetUsersOnlineServicesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.SetUsersOnlineServicesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.SetUsersOnlineServicesMutation>({ document: Operations.SetUsersOnlineServicesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetUsersOnlineServices', 'mutation', variables);
+    },
+    RemoveUsers(variables: Operations.RemoveUsersMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RemoveUsersMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RemoveUsersMutation>({ document: Operations.RemoveUsersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveUsers', 'mutation', variables);
     },
     Catalog(variables?: Operations.CatalogQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CatalogQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.CatalogQuery>({ document: Operations.CatalogDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Catalog', 'query', variables);
@@ -158,6 +171,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeleteEnterpriseAccessPreview(variables: Operations.DeleteEnterpriseAccessPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DeleteEnterpriseAccessPreviewMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.DeleteEnterpriseAccessPreviewMutation>({ document: Operations.DeleteEnterpriseAccessPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteEnterpriseAccessPreview', 'mutation', variables);
+    },
+    AddUsersPreview(variables: Operations.AddUsersPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUsersPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUsersPreviewMutation>({ document: Operations.AddUsersPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUsersPreview', 'mutation', variables);
     },
     RateLimit(variables?: Operations.RateLimitQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RateLimitQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RateLimitQuery>({ document: Operations.RateLimitDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RateLimit', 'query', variables);
