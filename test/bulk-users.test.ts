@@ -169,6 +169,23 @@ describeEachDatabase("bulk provisioning of users", (dialect) => {
     expect(logged.map((row) => Number(row.row_id)).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it("stores the people it adds with their folded search keys, so that a search finds them", async () => {
+    const e = await employer().build();
+    const manager = await gw.client(e.accessManagers[capacity]);
+    const users = [person(ssin(), "Élise", "De Smet"), person(ssin(), "Jan", "Ørsted")].map((p) => ({
+      person: p,
+      onlineServices: ["DIMONA"],
+    }));
+    expect(await addUsers(manager, { input: { enterprise: e.number, capacity, users } })).toMatchObject({ done: 2 });
+    const search = `query ($n: EnterpriseNumber!, $s: String!) { enterprise(number: $n) { roleAssignments(search: $s) { nodes { person { givenName familyName } } } } }`;
+    const found = async (s: string) =>
+      (await manager.request<{ enterprise: { roleAssignments: { nodes: unknown[] } } }>(search, { n: e.number, s })).enterprise
+        .roleAssignments.nodes;
+    expect(await found("eli")).toEqual([{ person: { givenName: "Élise", familyName: "De Smet" } }]);
+    expect(await found("de s")).toEqual([{ person: { givenName: "Élise", familyName: "De Smet" } }]);
+    expect(await found("ORS")).toEqual([{ person: { givenName: "Jan", familyName: "Ørsted" } }]);
+  });
+
   it("refuses an atomic call at its first refused item, named by index, and changes nothing", async () => {
     const e = await employer().withUser(capacity, ["DIMONA"]).build();
     const manager = await gw.client(e.accessManagers[capacity]);
