@@ -36,6 +36,9 @@ export interface LiveSight {
   providerStaffOf: ReadonlySet<number>;
 }
 
+/** The reasons that say the viewer's roles do not hold a task, whatever the enterprise's state. */
+const deniedByRoles: ReadonlySet<string> = new Set(["NOT_AUTHENTICATED", "NO_ROLE_IN_ENTERPRISE", "ROLE_LACKS_TASK"]);
+
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
 
@@ -417,6 +420,34 @@ export class Access {
   private isOwnChange(change: AccessChange): boolean {
     const id = this.viewer?.id;
     return id !== undefined && (change.assignment?.personId === id || (change.personIds?.includes(id) ?? false));
+  }
+
+  /**
+   * May the viewer decide access requests of this capacity of the enterprise (and so learn that they exist)? Those
+   * whose roles hold MANAGE_USERS in it: its access managers and the main access manager. The enterprise's state is
+   * not asked here: a decider of an enterprise that is not active is refused for it (FORBIDDEN) by the task's
+   * decision, where anyone else is answered as for a request that does not exist. The table grants no management task
+   * through a mandate, so a provider's staff decide no request of its clients.
+   */
+  async decidesAccessRequests(enterprise: Enterprise, capacity: string): Promise<boolean> {
+    return !deniedByRoles.has((await this.decide(enterprise, "MANAGE_USERS", capacity)).reason);
+  }
+
+  /** The capacities of the catalog whose access requests the viewer may decide in the enterprise (as `decidesAccessRequests`). */
+  async accessRequestCapacities(enterprise: Enterprise): Promise<string[]> {
+    const codes = [...this.catalog.capacities.keys()].sort();
+    const verdicts = await Promise.all(codes.map((code) => this.decidesAccessRequests(enterprise, code)));
+    return codes.filter((_, i) => verdicts[i]);
+  }
+
+  /**
+   * May the viewer read the national number of an access request's requester? Their own; once approved (the requester
+   * is then a user the decider may list); before that only the enterprise's legal representatives and main access manager.
+   */
+  async seesRequesterSsin(request: { personId: number; status: string }, enterpriseId: number | null): Promise<boolean> {
+    if (this.isViewer(request.personId)) return true;
+    if (request.status === "APPROVED") return true;
+    return enterpriseId !== null && (await this.sight(enterpriseId)).full;
   }
 
   /**
