@@ -9,7 +9,7 @@ import type { Catalog } from "../domain/catalog";
 import { providerCapacities } from "../domain/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../domain/entities";
 import type { Loaders } from "../read/loaders";
-import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
+import { decide, decideOnlineService, deny, holdingTask, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
 import {
   assignmentScope,
@@ -35,9 +35,6 @@ export interface LiveSight {
   visible: ReadonlySet<number>;
   providerStaffOf: ReadonlySet<number>;
 }
-
-/** The reasons that say the viewer's roles do not hold a task, whatever the enterprise's state. */
-const deniedByRoles: ReadonlySet<string> = new Set(["NOT_AUTHENTICATED", "NO_ROLE_IN_ENTERPRISE", "ROLE_LACKS_TASK"]);
 
 /** A role assignment with the online services it grants (USER: those granted; ACCESS_MANAGER: the capacity's). */
 export type AssignmentGrant = RoleAssignment & { onlineServices: ReadonlySet<string> };
@@ -430,7 +427,8 @@ export class Access {
    * through a mandate, so a provider's staff decide no request of its clients.
    */
   async decidesAccessRequests(enterprise: Enterprise, capacity: string): Promise<boolean> {
-    return !deniedByRoles.has((await this.decide(enterprise, "MANAGE_USERS", capacity)).reason);
+    const own = (await this.grants()).filter((g) => g.enterpriseId === enterprise.id);
+    return holdingTask(own, "MANAGE_USERS", capacity).length > 0;
   }
 
   /** The capacities of the catalog whose access requests the viewer may decide in the enterprise (as `decidesAccessRequests`). */
