@@ -17,6 +17,10 @@ const m = {
   mine: `query ($status: AccessRequestStatus) { myAccessRequests(status: $status) { totalCount nodes { ${request} } } }`,
   listed: `query ($e: EnterpriseNumber!, $status: AccessRequestStatus) { enterprise(number: $e) { accessRequests(status: $status) { totalCount nodes { ${request} } } } }`,
   can: `query ($e: EnterpriseNumber!, $s: String!) { canUseOnlineService(enterprise: $e, onlineService: $s) { allowed reason } }`,
+  next: `query ($e: EnterpriseNumber!, $s: String!, $c: String) {
+    service: canUseOnlineService(enterprise: $e, onlineService: $s) { allowed accessRequest { possible status } }
+    task: can(enterprise: $e, task: USE_ONLINE_SERVICES, capacity: $c) { allowed accessRequest { possible status } }
+  }`,
 };
 
 type Answer = {
@@ -90,6 +94,10 @@ describeEachDatabase("access requests", (dialect) => {
       allowed: true,
       reason: "GRANTED_BY_ROLE",
     });
+    expect(await filer.request(m.next, { e: e.number, s: "DIMONA", c: capacity })).toEqual({
+      service: { allowed: true, accessRequest: { possible: false, status: "APPROVED" } },
+      task: { allowed: true, accessRequest: { possible: false, status: "APPROVED" } },
+    });
     const mine = (await filer.request<{ myAccessRequests: { nodes: Answer[] } }>(m.mine, {})).myAccessRequests.nodes;
     expect(mine).toEqual([
       expect.objectContaining({ id: fresh.id, status: "APPROVED", requester: expect.objectContaining({ ssin: newcomer }) }),
@@ -120,6 +128,14 @@ describeEachDatabase("access requests", (dialect) => {
     const invented = await ask(stranger, { enterprise: enterpriseNumber() });
     const shape = ({ id: _id, enterprise: _e, createdAt: _c, expiresAt: _x, ...rest }: Answer) => rest;
     expect(shape(real)).toEqual(shape(invented));
+    // What `can` tells of next steps is the same for both too: a request is open, none is possible.
+    const asking = await gw.client(stranger);
+    const next = (number: string) => asking.request(m.next, { e: number, s: "DIMONA", c: capacity });
+    const pending = { allowed: false, accessRequest: { possible: false, status: "PENDING" } };
+    expect(await next(e.number)).toEqual({ service: pending, task: pending });
+    expect(await next(invented.enterprise)).toEqual({ service: pending, task: pending });
+    const none = { allowed: false, accessRequest: { possible: true, status: null } };
+    expect(await next(enterpriseNumber())).toEqual({ service: none, task: none });
     expect(real.status).toBe("PENDING");
     // A malformed number is the only refusal, before anything is read.
     const client = await gw.client(stranger);

@@ -2,6 +2,9 @@ import { GraphQLError } from "graphql";
 import type { EntityManager } from "typeorm";
 import { AccessRequest, Enterprise } from "../domain/entities";
 import type { AccessRequestStatus } from "../domain/states";
+import { accessRequestStatusAt, requestedServices } from "../domain/access-request-status";
+
+export { accessRequestStatusAt, requestedServices };
 import { parseName } from "../domain/identifiers";
 import { ConflictError, NotFoundError } from "../errors";
 import { message } from "../i18n/messages";
@@ -12,18 +15,6 @@ import { idArgument, valid, validId } from "./valid-input";
 
 /** The longest `message` of a request and `reason` of a denial, in characters. */
 export const accessRequestTextMax = 500;
-
-/**
- * A request's status at `now`: an open request past its `expiresAt` reads EXPIRED before the sweep writes it down, as
- * an expired right reads as ended before anyone records its end.
- */
-export function accessRequestStatusAt(request: Pick<AccessRequest, "storedStatus" | "expiresAt">, now: Date): AccessRequestStatus {
-  return request.storedStatus === "PENDING" && request.expiresAt.getTime() <= now.getTime() ? "EXPIRED" : request.storedStatus;
-}
-
-/** The requested online services' codes, as stored. */
-export const requestedServices = (request: Pick<AccessRequest, "onlineServiceCodes">): string[] =>
-  request.onlineServiceCodes === "" ? [] : request.onlineServiceCodes.split(",");
 
 /** Free text of a request or a denial: checked as names are (no control or bidi characters), up to 500 characters; blank is none. */
 export function validRequestText(value: string | null | undefined, field: string): string | null {

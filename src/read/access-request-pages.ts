@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { AccessRequest } from "../domain/entities";
 import type { AccessRequestStatus } from "../domain/states";
 import { keysetPage } from "./keyset-page";
+import { requestedServices } from "../domain/access-request-status";
 import type { Page, PageWindow } from "./read-models";
 
 /**
@@ -35,4 +36,28 @@ export async function accessRequestPage(
   else if (status === "EXPIRED") query.andWhere("(row.status = 'EXPIRED' OR (row.status = 'PENDING' AND row.expires_at <= :now))", { now });
   else if (status) query.andWhere("row.status = :status", { status });
   return keysetPage(query, { window, order });
+}
+
+/**
+ * The viewer's latest request for online services of the enterprise: in `capacity`, or, for `service`, in any
+ * capacity whose request asked for it. What `Decision.accessRequest` tells them of their own requests.
+ */
+export async function latestOwnRequest(
+  manager: EntityManager,
+  {
+    personId,
+    enterpriseNumber,
+    capacity,
+    service,
+  }: { personId: number; enterpriseNumber: string; capacity: string | null; service: string | null },
+): Promise<AccessRequest | null> {
+  const query = manager
+    .createQueryBuilder(AccessRequest, "row")
+    .where("row.person_id = :personId AND row.enterprise_number = :enterpriseNumber", { personId, enterpriseNumber });
+  if (capacity) query.andWhere("row.capacity_code = :capacity", { capacity });
+  const rows = await query
+    .orderBy("row.id", "DESC")
+    .take(service ? 50 : 1)
+    .getMany();
+  return (service ? rows.find((r) => requestedServices(r).includes(service)) : rows[0]) ?? null;
 }

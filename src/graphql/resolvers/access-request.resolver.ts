@@ -4,7 +4,7 @@ import { AccessRequest } from "../../domain/entities";
 import { AccessRequestStatusEnum } from "../../domain/enums";
 import { EnterpriseNumberScalar } from "../../domain/scalars";
 import type { AccessRequestStatus } from "../../domain/states";
-import { accessRequestStatusAt, requestedServices } from "../../management/access-requests";
+import { accessRequestStatusAt, requestedServices } from "../../domain/access-request-status";
 import { AccessRequester } from "../types/access-request.type";
 
 /**

@@ -164,7 +164,10 @@ export class QueryResolver {
       const then = await past(context, enterprise, asOf);
       return then.view.access.decide(then.enterprise, task, capacityCode);
     }
-    return access.decideIn(enterprise, task, capacityCode);
+    return {
+      ...(await access.decideIn(enterprise, task, capacityCode)),
+      asked: { enterprise: number, capacity: capacityCode, service: null },
+    };
   }
 
   @Query(() => Decision, {
@@ -184,6 +187,9 @@ export class QueryResolver {
       const then = await past(context, enterprise, asOf);
       return then.view.access.decideOnlineService(then.enterprise, service.code);
     }
-    return access.decideOnlineServiceIn(enterprise, service.code);
+    return {
+      ...(await access.decideOnlineServiceIn(enterprise, service.code)),
+      asked: { enterprise: number, capacity: null, service: service.code },
+    };
   }
 }
