@@ -6,6 +6,7 @@ import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectError, expectRefusedUnchanged, outcomes } from "./support/graphql";
 import { enterpriseNumber, ssin } from "./support/identities";
+import { listening, quiet, subscribe } from "./support/live";
 
 const capacity = "EMPLOYER_NSSO";
 const request = `id enterprise capacity onlineServices message validUntil status createdAt expiresAt decidedAt reason requester { givenName familyName ssin }`;
@@ -305,5 +306,31 @@ describeEachDatabase("access requests", (dialect) => {
     const again = await ask(requester, { enterprise: e.number });
     expect(again.id).not.toBe(asked.id);
     expect(again.status).toBe("PENDING");
+  });
+
+  it("tells the deciders of the capacity of a new request, and its requester of the decision, through accessChanged", async () => {
+    const e = await employer().withCapacity("ENTERPRISE_WITHOUT_STAFF").withAccessManager("ENTERPRISE_WITHOUT_STAFF").build();
+    const requester = ssin();
+    await signedIn(requester);
+    const manager = subscribe(gw, await gw.token(e.accessManagers[capacity]), e.number);
+    const otherCapacity = subscribe(gw, await gw.token(e.accessManagers.ENTERPRISE_WITHOUT_STAFF), e.number);
+    const own = subscribe(gw, await gw.token(requester));
+    try {
+      await listening(gw, 3);
+      const asked = await ask(requester, { enterprise: e.number });
+      // Asking for an enterprise that does not exist tells no one: there is no one to tell.
+      await ask(requester, { enterprise: enterpriseNumber() });
+      await manager.next((x) => x.kind === "ACCESS_REQUEST");
+      await (await gw.client(e.accessManagers[capacity])).request(m.deny, { id: asked.id });
+      await own.next((x) => x.kind === "ACCESS_REQUEST");
+      await quiet();
+      expect(manager.events.map((x) => x.kind)).toEqual(["ACCESS_REQUEST", "ACCESS_REQUEST"]);
+      // Their own request made is no news to the requester (its presence would tell that the enterprise exists): only the decision.
+      expect(own.events.map((x) => [x.kind, x.enterprise])).toEqual([["ACCESS_REQUEST", e.display]]);
+      expect(otherCapacity.events).toEqual([]);
+    } finally {
+      await Promise.all([manager, otherCapacity, own].map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
   });
 });

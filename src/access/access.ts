@@ -367,6 +367,9 @@ export class Access {
       case "EBOX":
       case "REGISTER":
         return (await this.sight(change.enterpriseId)).member;
+      // Someone else's request: to those who may decide it, as Enterprise.accessRequests lists it.
+      case "ACCESS_REQUEST":
+        return change.accessRequest ? this.decidesAccessRequests(enterprise, change.accessRequest.capacityCode) : false;
     }
   }
 
@@ -383,6 +386,7 @@ export class Access {
       // no one's rights (its new legal representatives are ASSIGNMENT changes).
       case "ASSIGNMENT":
       case "REGISTER":
+      case "ACCESS_REQUEST":
         return false;
       case "MANDATE":
         return change.mandate ? (await this.sight(change.mandate.providerId)).providerStaff : false;
@@ -410,6 +414,7 @@ export class Access {
       case "ASSIGNMENT":
       case "EBOX":
       case "REGISTER":
+      case "ACCESS_REQUEST":
         return false;
     }
   }

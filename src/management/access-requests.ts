@@ -119,3 +119,24 @@ export async function expireAccessRequests(em: EntityManager, now: Date): Promis
     .execute();
   return affected ?? 0;
 }
+
+/**
+ * Tells live subscribers of a request made, decided or withdrawn in an enterprise that exists. Its requester is named
+ * (told as their own change) only for a decision: a request they made or withdrew themselves is no news to them, and
+ * telling them would answer, by its presence, whether the enterprise they named exists.
+ */
+export async function requestChanged(
+  scope: ActionScope,
+  request: AccessRequest,
+  { enterpriseId, decided }: { enterpriseId?: number; decided: boolean },
+): Promise<void> {
+  const id =
+    enterpriseId ?? (await scope.em.findOne(Enterprise, { select: { id: true }, where: { number: request.enterpriseNumber } }))?.id;
+  if (id === undefined) return;
+  scope.changed({
+    enterpriseId: id,
+    kind: "ACCESS_REQUEST",
+    accessRequest: { capacityCode: request.capacity },
+    ...(decided ? { personIds: [request.personId] } : {}),
+  });
+}

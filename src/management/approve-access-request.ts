@@ -1,6 +1,13 @@
 import type { RoleAssignment } from "../domain/entities";
 import { Person } from "../domain/entities";
-import { accessRequestSummary, closeAccessRequest, ofAccessRequest, requestedServices, requireOpen } from "./access-requests";
+import {
+  accessRequestSummary,
+  closeAccessRequest,
+  requestChanged,
+  ofAccessRequest,
+  requestedServices,
+  requireOpen,
+} from "./access-requests";
 import { grantUser } from "./add-user";
 import { mutationAction } from "./mutation-action";
 import { validServices, validValidUntil } from "./valid-input";
@@ -31,6 +38,7 @@ export const approveAccessRequest = mutationAction({
     const person = await scope.em.findOneByOrFail(Person, { id: request.personId });
     const { assignment, details } = await grantUser(scope, { person, enterprise, capacityCode: request.capacity, services, validUntil });
     await closeAccessRequest(scope, request, { status: "APPROVED", assignmentId: assignment.id });
+    await requestChanged(scope, request, { enterpriseId: enterprise.id, decided: true });
     await act.audit(enterprise, { ...details, accessRequest: accessRequestSummary(request) });
     return assignment;
   },

@@ -1,5 +1,12 @@
 import type { AccessRequest } from "../domain/entities";
-import { accessRequestSummary, closeAccessRequest, ofAccessRequest, requireOpen, validRequestText } from "./access-requests";
+import {
+  accessRequestSummary,
+  closeAccessRequest,
+  requestChanged,
+  ofAccessRequest,
+  requireOpen,
+  validRequestText,
+} from "./access-requests";
 import { mutationAction } from "./mutation-action";
 
 /** Denies an open access request, with a reason for the requester if the decider gives one. Answers the request. */
@@ -13,6 +20,7 @@ export const denyAccessRequest = mutationAction({
     requireOpen(scope, request);
     const before = accessRequestSummary(request);
     await closeAccessRequest(scope, request, { status: "DENIED", reason });
+    await requestChanged(scope, request, { enterpriseId: enterprise.id, decided: true });
     await act.audit(enterprise, { before, after: accessRequestSummary(request) });
     return request;
   },

@@ -3,7 +3,7 @@ import { holdSqliteWriteLock } from "./enterprise-lock";
 import { dialectOf } from "../database/dialect";
 import { RateLimitedError } from "../errors";
 import { message } from "../i18n/messages";
-import { accessRequestSummary, validRequestText } from "./access-requests";
+import { accessRequestSummary, requestChanged, validRequestText } from "./access-requests";
 import { mutationAction } from "./mutation-action";
 import { validServices, validValidUntil } from "./valid-input";
 import { capacityArgument } from "./target";
@@ -85,6 +85,7 @@ export const requestAccess = mutationAction({
     });
     await em.insert(AccessRequest, request);
     await act.audit(null, { before: null, after: { ...accessRequestSummary(request), enterprise: input.enterprise } });
+    await requestChanged(scope, request, { decided: false });
     return request;
   },
 });

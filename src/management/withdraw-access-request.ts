@@ -1,7 +1,7 @@
 import { AccessRequest } from "../domain/entities";
 import { NotFoundError } from "../errors";
 import { message } from "../i18n/messages";
-import { accessRequestSummary, closeAccessRequest, requireOpen } from "./access-requests";
+import { accessRequestSummary, closeAccessRequest, requestChanged, requireOpen } from "./access-requests";
 import { mutationAction } from "./mutation-action";
 import { validId } from "./valid-input";
 
@@ -21,6 +21,7 @@ export const withdrawAccessRequest = mutationAction({
     const before = accessRequestSummary(request);
     await closeAccessRequest(scope, request, { status: "WITHDRAWN" });
     await act.audit(null, { before, after: accessRequestSummary(request) });
+    await requestChanged(scope, request, { decided: false });
     return request;
   },
 });

@@ -5,6 +5,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What changed in an enterprise: re-read what your screen shows of it (roleAssignments, mandates, capacities, myTasks). */
 export type AccessChangeKind =
+  /** An access request was made, approved, denied or withdrawn: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests). */
+  | 'ACCESS_REQUEST'
   /** A role assignment was granted, ended, or its online services changed. */
   | 'ASSIGNMENT'
   /** A capacity was activated. */
