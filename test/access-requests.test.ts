@@ -218,6 +218,39 @@ describeEachDatabase("access requests", (dialect) => {
     await expectError(lr.request(m.listed, { e: e.number }), { code: "FORBIDDEN", reason: "ROLE_LACKS_TASK" });
   });
 
+  it("approves by addUser's rules: an active capacity, services of the capacity, an expiry ahead", async () => {
+    const e = await employer().build();
+    const main = await gw.client(e.mainAccessManager!);
+    const inactive = await ask(ssin(), { enterprise: e.number, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"] });
+    // The main access manager decides every capacity's requests: refused for the state, not answered as unknown.
+    await expectRefusedUnchanged(gw.dataSource, () => main.request(m.approve, { id: inactive.id }), {
+      code: "FORBIDDEN",
+      reason: "CAPACITY_NOT_ACTIVE",
+    });
+    const asked = await ask(ssin(), { enterprise: e.number, validUntil: "2030-01-01T00:00:00.000Z" });
+    await expectRefusedUnchanged(gw.dataSource, () => main.request(m.approve, { id: asked.id, services: ["LIMOSA"] }), {
+      code: "BAD_USER_INPUT",
+      field: "onlineServices",
+    });
+    await expectRefusedUnchanged(gw.dataSource, () => main.request(m.approve, { id: asked.id, validUntil: "2020-01-01T00:00:00.000Z" }), {
+      code: "BAD_USER_INPUT",
+      field: "validUntil",
+    });
+    await expectRefusedUnchanged(gw.dataSource, () => main.request(m.deny, { id: asked.id, reason: "x".repeat(501) }), {
+      code: "BAD_USER_INPUT",
+      field: "reason",
+    });
+    // The expiry asked for is kept unless the decider sets another; the services likewise.
+    const approved = await main.request<{ approveAccessRequest: { validUntil: string; onlineServices: { code: string }[] } }>(m.approve, {
+      id: asked.id,
+      services: ["DIMONA", "DMFA"],
+    });
+    expect(approved.approveAccessRequest).toMatchObject({
+      validUntil: "2030-01-01T00:00:00.000Z",
+      onlineServices: [{ code: "DIMONA" }, { code: "DMFA" }],
+    });
+  });
+
   it("answers NOT_FOUND to a decider whose role was removed", async () => {
     const e = await employer().build();
     const asked = await ask(ssin(), { enterprise: e.number });
