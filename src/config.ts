@@ -77,6 +77,10 @@ export interface Config {
   expirySweepSeconds: number;
   /** accessDelta (src/read/access-delta.ts): how long a delta token stays valid and the change log is kept, in days. */
   deltaRetentionDays: number;
+  /** Days an unanswered access request stays open (ACCESS_REQUEST_TTL_DAYS). */
+  accessRequestTtlDays: number;
+  /** Access requests one person may make in 24 hours (ACCESS_REQUESTS_PER_DAY). */
+  accessRequestsPerDay: number;
   /**
    * How old (by the database's clock) a change log entry must be before a delta token resumes past it, in seconds:
    * longer than twice the longest transaction (src/database/access-changes.ts). MySQL/MariaDB only.
@@ -296,6 +300,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       max: 86_400,
     }),
     deltaRetentionDays: integer(env.DELTA_RETENTION_DAYS, 30, "DELTA_RETENTION_DAYS", { min: 1, max: 3_650 }),
+    accessRequestTtlDays: integer(env.ACCESS_REQUEST_TTL_DAYS, 30, "ACCESS_REQUEST_TTL_DAYS", { min: 1, max: 365 }),
+    accessRequestsPerDay: integer(env.ACCESS_REQUESTS_PER_DAY, 10, "ACCESS_REQUESTS_PER_DAY", { min: 1, max: 1_000 }),
     deltaSettleSeconds: integer(env.DELTA_SETTLE_SECONDS, 60, "DELTA_SETTLE_SECONDS", { min: 0, max: 86_400 }),
     live: liveLimits(env),
     enterpriseCache: enterpriseCache(env),

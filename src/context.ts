@@ -1,3 +1,4 @@
+import { defaultAccessRequestSettings, type AccessRequestSettings } from "./management/action";
 import type { GraphQLError, OperationDefinitionNode } from "graphql";
 import type { DataSource, EntityManager } from "typeorm";
 import { primaryReader, requestReader } from "./database/readers";
@@ -96,6 +97,8 @@ export interface Context {
   costBudget: CostBudget | null;
   /** accessDelta's settings (src/config.ts). */
   delta: DeltaSettings;
+  /** The bounds of access requests (ACCESS_REQUEST_TTL_DAYS, ACCESS_REQUESTS_PER_DAY). */
+  accessRequests: AccessRequestSettings;
   /**
    * The request's `Idempotency-Key` (src/http/idempotency.ts); null without one, and from the moment the operation is
    * known not to be a change that stores its answer (a query, a dry run, no viewer).
@@ -203,6 +206,8 @@ export interface ContextServices {
   enterpriseCache: EnterpriseCache | null;
   /** accessDelta's settings (DELTA_RETENTION_DAYS, DELTA_SETTLE_SECONDS); their defaults when not given. */
   delta?: DeltaSettings;
+  /** The bounds of access requests; their defaults when not given. */
+  accessRequests?: AccessRequestSettings;
 }
 
 export interface DeltaSettings {
@@ -250,6 +255,7 @@ export function contextBuilder({
   changes,
   enterpriseCache,
   delta = { retentionDays: 30, settleSeconds: 60 },
+  accessRequests = defaultAccessRequestSettings,
 }: ContextServices): ContextBuilder {
   return ({
     requestId,
@@ -284,6 +290,7 @@ export function contextBuilder({
       requestScope,
       enterpriseCache,
       delta,
+      accessRequests,
       committedState: null,
       costBudget,
       idempotency: idempotencyKey === null ? null : { key: idempotencyKey, armed: null, held: null, replay: null },

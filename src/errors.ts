@@ -109,6 +109,8 @@ export const conflictReasons = {
   ALREADY_ASSIGNED:
     "The person already holds this role (main access manager, or access manager or user of the capacity), or the provider already holds this mandate.",
   ALREADY_ENDED: "The assignment or mandate has already ended.",
+  REQUEST_CLOSED:
+    "The access request is no longer open: it was approved, denied, withdrawn, or expired. Read it again; its requester may ask anew.",
   PROVIDER_NOT_QUALIFIED: "The enterprise appointed as service provider does not have the provider capacity the mandate needs.",
   CONCURRENT_UPDATE: "Another request made the same change at the same moment and was committed first: read again, then decide again.",
   NOT_PENDING_ACTIVATION:

@@ -249,6 +249,7 @@ export async function startGateway({
     changes,
     enterpriseCache: models.enterpriseCache,
     delta: { retentionDays: config.deltaRetentionDays, settleSeconds: config.deltaSettleSeconds },
+    accessRequests: { ttlDays: config.accessRequestTtlDays, perDay: config.accessRequestsPerDay },
   });
   const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
   const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });

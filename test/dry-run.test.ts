@@ -208,6 +208,40 @@ const m = {
       }
     }
   `,
+  requestAccess: gql`
+    mutation ($input: RequestAccessInput!, $dryRun: Boolean) {
+      requestAccess(input: $input, dryRun: $dryRun) {
+        status
+        capacity
+        onlineServices
+      }
+    }
+  `,
+  approveRequest: gql`
+    mutation ($id: ID!, $dryRun: Boolean) {
+      approveAccessRequest(id: $id, dryRun: $dryRun) {
+        role
+        onlineServices {
+          code
+        }
+      }
+    }
+  `,
+  denyRequest: gql`
+    mutation ($id: ID!, $dryRun: Boolean) {
+      denyAccessRequest(id: $id, reason: "Not this one", dryRun: $dryRun) {
+        status
+        reason
+      }
+    }
+  `,
+  withdrawRequest: gql`
+    mutation ($id: ID!, $dryRun: Boolean) {
+      withdrawAccessRequest(id: $id, dryRun: $dryRun) {
+        status
+      }
+    }
+  `,
   deleteAccess: gql`
     mutation ($input: DeleteEnterpriseAccessInput!, $dryRun: Boolean) {
       deleteEnterpriseAccess(input: $input, dryRun: $dryRun) {
@@ -301,7 +335,8 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     lastWritten.reverse().forEach((written, i) => {
       expect(auditEvents[i]).toMatchObject({ action });
       // The chain's head only to the enterprise's audit readers (every caller here is one), never of the account chain.
-      if (action === "UPDATE_MY_ACCOUNT") expect(auditEvents[i]).not.toHaveProperty("previousHash");
+      if (["UPDATE_MY_ACCOUNT", "REQUEST_ACCESS", "WITHDRAW_ACCESS_REQUEST"].includes(action))
+        expect(auditEvents[i]).not.toHaveProperty("previousHash");
       // The first continues the chain's head; each further one the event the preview wrote before it.
       else expect(auditEvents[i]).toMatchObject({ previousHash: i === 0 ? written.previous_hash : auditEvents[i - 1].hash });
       expect(masked(auditEvents[i].details)).toEqual(masked(withoutIds(JSON.parse(written.details))));
@@ -375,6 +410,24 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
     );
     await dryThenReal(lr, m.endMandate, { id: mandate.appointServiceProvider.id }, "APPOINT_SERVICE_PROVIDER");
     await dryThenReal(main, m.updateMe, { input: { email: "dora@example.be", language: "FR" } }, "UPDATE_MY_ACCOUNT");
+    const requesterSsin = ssin();
+    const requester = await gw.client(requesterSsin);
+    await requester.request(gql`
+      {
+        me {
+          ssin
+        }
+      }
+    `);
+    const askInput = { input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"] } };
+    await dryThenReal(requester, m.requestAccess, askInput, "REQUEST_ACCESS");
+    const openId = async () =>
+      String((await gw.dataSource.query("SELECT id FROM access_request WHERE open_key = 1 ORDER BY id DESC LIMIT 1"))[0].id);
+    await dryThenReal(requester, m.withdrawRequest, { id: await openId() }, "WITHDRAW_ACCESS_REQUEST");
+    await requester.request(m.requestAccess, askInput);
+    await dryThenReal(main, m.denyRequest, { id: await openId() }, "MANAGE_USERS");
+    await requester.request(m.requestAccess, askInput);
+    await dryThenReal(main, m.approveRequest, { id: await openId() }, "MANAGE_USERS");
     await dryThenReal(lr, m.deleteAccess, { input: { enterprise: e.number, reason: "Closing down" } }, "DELETE_ENTERPRISE_ACCESS");
   });
 

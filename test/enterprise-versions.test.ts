@@ -162,6 +162,34 @@ const m = {
       }
     }
   `,
+  requestAccess: gql`
+    mutation ($input: RequestAccessInput!) {
+      requestAccess(input: $input) {
+        id
+      }
+    }
+  `,
+  approveRequest: gql`
+    mutation ($id: ID!) {
+      approveAccessRequest(id: $id) {
+        id
+      }
+    }
+  `,
+  denyRequest: gql`
+    mutation ($id: ID!) {
+      denyAccessRequest(id: $id) {
+        id
+      }
+    }
+  `,
+  withdrawRequest: gql`
+    mutation ($id: ID!) {
+      withdrawAccessRequest(id: $id) {
+        id
+      }
+    }
+  `,
 };
 
 const days = (n: number, from: Date) => new Date(from.getTime() + n * 24 * 60 * 60 * 1000).toISOString();
@@ -255,6 +283,22 @@ describeEachDatabase("enterprise versions", (dialect) => {
     // Reading a message changes only the message, which is not part of the read model (unversionedTables).
     const [message] = await gw.dataSource.query("SELECT id FROM ebox_message WHERE enterprise_id = ?", [e.id]);
     await moves(() => main.request(m.markRead, { e: e.number, m: String(message.id) }), []);
+    // Access requests are not part of the read model: asking, denying and withdrawing move nothing; approving adds a user.
+    const requester = await gw.client(ssin());
+    let requestId = "";
+    const ask = async () => {
+      requestId = (
+        await requester.request<{ requestAccess: { id: string } }>(m.requestAccess, {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"] },
+        })
+      ).requestAccess.id;
+    };
+    await moves(ask, []);
+    await moves(() => requester.request(m.withdrawRequest, { id: requestId }), []);
+    await ask();
+    await moves(() => main.request(m.denyRequest, { id: requestId }), []);
+    await ask();
+    await moves(() => main.request(m.approveRequest, { id: requestId }), [e.id]);
     await moves(
       () =>
         main.request(m.configure, {

@@ -51,6 +51,10 @@ const m = {
   addUsers: `mutation ($input: AddUsersInput!) { addUsers(input: $input) { items { assignment { id } } } }`,
   setUsersOnlineServices: `mutation ($input: SetUsersOnlineServicesInput!) { setUsersOnlineServices(input: $input) { done } }`,
   removeUsers: `mutation ($input: RemoveUsersInput!) { removeUsers(input: $input) { done } }`,
+  requestAccess: `mutation ($input: RequestAccessInput!) { requestAccess(input: $input) { id } }`,
+  approveAccessRequest: `mutation ($id: ID!) { approveAccessRequest(id: $id) { id } }`,
+  denyAccessRequest: `mutation ($id: ID!) { denyAccessRequest(id: $id) { id } }`,
+  withdrawAccessRequest: `mutation ($id: ID!) { withdrawAccessRequest(id: $id) { id } }`,
 } satisfies Record<keyof typeof mutationActions, string>;
 
 describeEachDatabase("each declared mutation, run through the gateway", (dialect) => {
@@ -150,6 +154,17 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
     });
     await run(lr, "endServiceProviderMandate", { id: mandate.appointServiceProvider.id });
     await run(main, "updateMyAccount", { input: { language: "FR" } });
+    const asking = ssin();
+    const requester = await gw.client(asking);
+    const ask = async () =>
+      (
+        await run<{ requestAccess: { id: string } }>(requester, "requestAccess", {
+          input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"] },
+        })
+      ).requestAccess.id;
+    await run(requester, "withdrawAccessRequest", { id: await ask() });
+    await run(main, "denyAccessRequest", { id: await ask() });
+    await run(main, "approveAccessRequest", { id: await ask() });
     await run(lr, "deleteEnterpriseAccess", { input: { enterprise: e.number, reason: "Closing down" } });
     expect([...ran].sort()).toEqual(mutationFields);
   });

@@ -464,6 +464,29 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(isSyncTokenExpired(refused)).toBe(true);
   });
 
+  it("asks for access, lists it to decide, denies, approves with a preview, and withdraws", async () => {
+    const enterprise = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+    const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
+    const asker = await sdkFor(ssin());
+    const input = { enterprise: enterprise.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], message: "For payroll" };
+    const next = await asker.CanRequestOnlineService({ enterprise: enterprise.number, onlineService: "DIMONA" });
+    expect(next.canUseOnlineService).toMatchObject({ allowed: false, accessRequest: { possible: true, status: null } });
+    const first = (await asker.RequestAccess({ input })).requestAccess;
+    expect(first).toMatchObject({ status: "PENDING", message: "For payroll", requester: { ssin: expect.any(String) } });
+    const queue = await manager.AccessRequestsToDecide({ enterprise: enterprise.number });
+    expect(queue.enterprise?.accessRequests).toMatchObject({ totalCount: 1, nodes: [{ id: first.id, requester: { ssin: null } }] });
+    expect((await manager.DenyAccessRequest({ id: first.id, reason: "Wrong capacity" })).denyAccessRequest.status).toBe("DENIED");
+    const second = (await asker.RequestAccess({ input })).requestAccess;
+    const preview = await manager.ApproveAccessRequestPreview({ id: second.id });
+    expect(preview.approveAccessRequest).toMatchObject({ role: "USER", onlineServices: [{ code: "DIMONA" }] });
+    expect((await manager.ApproveAccessRequest({ id: second.id })).approveAccessRequest).toMatchObject({ role: "USER" });
+    const third = (await asker.RequestAccess({ input: { ...input, capacity: "ENTERPRISE_WITHOUT_STAFF", onlineServices: ["LIMOSA"] } }))
+      .requestAccess;
+    expect((await asker.WithdrawAccessRequest({ id: third.id })).withdrawAccessRequest.status).toBe("WITHDRAWN");
+    const mine = await asker.MyAccessRequests({});
+    expect(mine.myAccessRequests.nodes.map((r) => r.status)).toEqual(["WITHDRAWN", "APPROVED", "DENIED"]);
+  });
+
   it("has run every operation of schema/operations successfully", () => {
     const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
     expect(everyOperation.length).toBeGreaterThanOrEqual(25);

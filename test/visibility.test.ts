@@ -1,5 +1,5 @@
 import { ClientError, gql } from "graphql-request";
-import { getNamedType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
+import { getNamedType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
 import { addUser } from "../src/management/add-user";
 import { configureStructuredMessaging } from "../src/management/configure-structured-messaging";
 import { buildGatewaySchema } from "../src/graphql/schema";
@@ -47,6 +47,11 @@ const walkDecision = `query Can($e: EnterpriseNumber!) { can(enterprise: $e, tas
 const walkOwnAccount = `mutation { updateMyAccount(input: { language: FR }) { ${person} } }`;
 const walkMutation = `mutation Add($input: AddUserInput!) { addUser(input: $input) { ${assignment} enterprise { number } } }`;
 const walkBulk = `mutation AddMany($input: AddUsersInput!) { addUsers(input: $input, atomic: false) { items { index error { code } assignment { ${assignment} enterprise { number } person { roles { ${assignment} enterprise { number } } } } } } }`;
+const walkRequests = `query Requests($e: EnterpriseNumber!) {
+  enterprise(number: $e) { accessRequests(first: 100) { totalCount nodes { status requester { givenName familyName ssin } } } }
+  edges: enterprise(number: $e) { accessRequests(first: 100) { edges { node { requester { ssin } } } } }
+  myAccessRequests(first: 100) { totalCount nodes { status requester { givenName familyName ssin } } }
+}`;
 const walkEBox = `mutation Activate($input: ActivateEBoxInput!) { activateEBox(input: $input) { status activatedBy { ${person} } notificationEmail } }`;
 // A back-end's full sync: every item it lists, with every person each item names (aliases where the union's types differ).
 const walkDelta = `
@@ -69,13 +74,19 @@ const walkDelta = `
   }
 `;
 
-/** Every (type, field) of the schema whose type is Person or a list of them. */
+/** A type that shows a person: Person itself, or one that carries a national number (AccessRequester). */
+function showsPerson(type: unknown): boolean {
+  if (!type || typeof type !== "object" || !("name" in type)) return false;
+  return type.name === "Person" || (isObjectType(type) && "ssin" in type.getFields());
+}
+
+/** Every (type, field) of the schema whose type shows a person, or a list of them. */
 function personFields(schema: GraphQLSchema): string[] {
   return Object.values(schema.getTypeMap())
     .filter((type) => "getFields" in type && !type.name.startsWith("__") && !("parseValue" in type))
     .flatMap((type) =>
       Object.values((type as { getFields(): Record<string, { name: string; type: Parameters<typeof getNamedType>[0] }> }).getFields())
-        .filter((field) => getNamedType(field.type)?.name === "Person")
+        .filter((field) => showsPerson(getNamedType(field.type)))
         .map((field) => `${type.name}.${field.name}`),
     )
     .sort();
@@ -90,7 +101,7 @@ function fieldsLeadingToPeople(schema: GraphQLSchema, visited: Set<string>): str
   const objectTypes = Object.values(schema.getTypeMap()).filter(
     (type) => "getFields" in type && !type.name.startsWith("__") && !("parseValue" in type) && !("getInterfaces" in type && false),
   ) as unknown as { name: string; getFields(): Fields }[];
-  const leads = new Set(["Person"]);
+  const leads = new Set(["Person", ...objectTypes.filter(showsPerson).map((type) => type.name)]);
   for (let grew = true; grew;) {
     grew = false;
     for (const type of objectTypes)
@@ -154,15 +165,17 @@ describe("the visibility documents", () => {
       walkBulk,
       walkEBox,
       walkDelta,
+      walkRequests,
     ]);
     const fields = personFields(schema);
+    expect(fields).toContain("AccessRequest.requester");
     expect(fields.length).toBeGreaterThanOrEqual(10);
     expect(fields.filter((f) => !covered.has(f))).toEqual([]);
   });
 
   it("reach every field that leads to a person, through connections and mandates, on the types they visit", () => {
     const schema = buildGatewaySchema({ shield: false });
-    const documents = [walkEnterprise, walkAudit, walkExpiring, walkMe, walkDecision, walkOwnAccount, walkMutation, walkEBox];
+    const documents = [walkEnterprise, walkAudit, walkExpiring, walkMe, walkDecision, walkOwnAccount, walkMutation, walkEBox, walkRequests];
     const covered = selectedFields(schema, documents);
     const visited = new Set([...covered].map((f) => f.split(".")[0]));
     const fields = fieldsLeadingToPeople(schema, visited);
@@ -407,6 +420,67 @@ describeEachDatabase("who sees which person", (dialect) => {
       await gw.client(ssin())
     ).request<{ accessDelta: { changes: Json[] } }>(walkDelta, { token: null, probe: probe() });
     expect(stranger.accessDelta.changes).toEqual([]);
+  });
+
+  it("shows access requests only to their requester and to those who decide them, the national number as the table says", async () => {
+    const asker = ssin();
+    await gw.seed.person(asker, { givenName: "Asking", familyName: "Person" });
+    await (
+      await gw.client(asker)
+    ).request(
+      `mutation ($e: EnterpriseNumber!) { requestAccess(input: { enterprise: $e, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"] }) { id } }`,
+      {
+        e: client.number,
+      },
+    );
+    type Requests = { totalCount: number; nodes: { requester: { givenName: string; ssin: string | null } }[] };
+    const requests = async (viewer: string) => {
+      const answer = await (
+        await gw.client(viewer)
+      )
+        .rawRequest<{ enterprise: { accessRequests: Requests } | null; myAccessRequests: Requests }>(walkRequests, { e: client.number })
+        .catch(
+          (error: {
+            response: {
+              data: { enterprise: { accessRequests: Requests } | null; myAccessRequests: Requests };
+              errors: { extensions: { code: string } }[];
+            };
+          }) => ({
+            data: error.response.data,
+            errors: error.response.errors,
+          }),
+        );
+      return {
+        listed: answer.data.enterprise?.accessRequests ?? null,
+        mine: answer.data.myAccessRequests.totalCount,
+        refused: (answer.errors ?? []).map((e) => e.extensions.code),
+      };
+    };
+    // Those who decide: the main access manager with the national number, the capacity's access manager with names only.
+    expect(await requests(client.mainAccessManager!)).toEqual({
+      listed: { totalCount: 1, nodes: [{ status: "PENDING", requester: { givenName: "Asking", familyName: "Person", ssin: asker } }] },
+      mine: 0,
+      refused: [],
+    });
+    expect(await requests(client.accessManagers.EMPLOYER_NSSO)).toEqual({
+      listed: { totalCount: 1, nodes: [{ status: "PENDING", requester: { givenName: "Asking", familyName: "Person", ssin: null } }] },
+      mine: 0,
+      refused: [],
+    });
+    expect((await requests(client.accessManagers.ENTERPRISE_WITHOUT_STAFF)).listed).toMatchObject({ totalCount: 0 });
+    // Everyone else of the enterprise or acting for it is refused (once per alias); a stranger does not see the enterprise.
+    for (const viewer of [client.legalRepresentative, probe(), provider.accessManagers.SOCIAL_SERVICE_PROVIDER, provider.users[0].ssin])
+      expect([viewer, await requests(viewer)]).toEqual([
+        viewer,
+        { listed: { totalCount: 0, nodes: [] }, mine: 0, refused: ["FORBIDDEN", "FORBIDDEN"] },
+      ]);
+    expect(await requests(ssin())).toEqual({ listed: null, mine: 0, refused: [] });
+    // The requester sees their own, with their own national number.
+    expect(await requests(asker)).toEqual({ listed: null, mine: 1, refused: [] });
+    const own = await (await gw.client(asker)).request<{ myAccessRequests: Requests }>(walkRequests, { e: client.number });
+    expect(own.myAccessRequests.nodes).toEqual([
+      { status: "PENDING", requester: { givenName: "Asking", familyName: "Person", ssin: asker } },
+    ]);
   });
 
   it("shows a stranger nothing", async () => {

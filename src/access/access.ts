@@ -9,7 +9,7 @@ import type { Catalog } from "../domain/catalog";
 import { providerCapacities } from "../domain/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../domain/entities";
 import type { Loaders } from "../read/loaders";
-import { decide, decideOnlineService, deny, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
+import { decide, decideOnlineService, deny, holdingTask, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
 import {
   assignmentScope,
@@ -367,6 +367,9 @@ export class Access {
       case "EBOX":
       case "REGISTER":
         return (await this.sight(change.enterpriseId)).member;
+      // Someone else's request: to those who may decide it, as Enterprise.accessRequests lists it.
+      case "ACCESS_REQUEST":
+        return change.accessRequest ? this.decidesAccessRequests(enterprise, change.accessRequest.capacityCode) : false;
     }
   }
 
@@ -383,6 +386,7 @@ export class Access {
       // no one's rights (its new legal representatives are ASSIGNMENT changes).
       case "ASSIGNMENT":
       case "REGISTER":
+      case "ACCESS_REQUEST":
         return false;
       case "MANDATE":
         return change.mandate ? (await this.sight(change.mandate.providerId)).providerStaff : false;
@@ -410,6 +414,7 @@ export class Access {
       case "ASSIGNMENT":
       case "EBOX":
       case "REGISTER":
+      case "ACCESS_REQUEST":
         return false;
     }
   }
@@ -417,6 +422,35 @@ export class Access {
   private isOwnChange(change: AccessChange): boolean {
     const id = this.viewer?.id;
     return id !== undefined && (change.assignment?.personId === id || (change.personIds?.includes(id) ?? false));
+  }
+
+  /**
+   * May the viewer decide access requests of this capacity of the enterprise (and so learn that they exist)? Those
+   * whose roles hold MANAGE_USERS in it: its access managers and the main access manager. The enterprise's state is
+   * not asked here: a decider of an enterprise that is not active is refused for it (FORBIDDEN) by the task's
+   * decision, where anyone else is answered as for a request that does not exist. The table grants no management task
+   * through a mandate, so a provider's staff decide no request of its clients.
+   */
+  async decidesAccessRequests(enterprise: Enterprise, capacity: string): Promise<boolean> {
+    const own = (await this.grants()).filter((g) => g.enterpriseId === enterprise.id);
+    return holdingTask(own, "MANAGE_USERS", capacity).length > 0;
+  }
+
+  /** The capacities of the catalog whose access requests the viewer may decide in the enterprise (as `decidesAccessRequests`). */
+  async accessRequestCapacities(enterprise: Enterprise): Promise<string[]> {
+    const codes = [...this.catalog.capacities.keys()].sort();
+    const verdicts = await Promise.all(codes.map((code) => this.decidesAccessRequests(enterprise, code)));
+    return codes.filter((_, i) => verdicts[i]);
+  }
+
+  /**
+   * May the viewer read the national number of an access request's requester? Their own; once approved (the requester
+   * is then a user the decider may list); before that only the enterprise's legal representatives and main access manager.
+   */
+  async seesRequesterSsin(request: { personId: number; status: string }, enterpriseId: number | null): Promise<boolean> {
+    if (this.isViewer(request.personId)) return true;
+    if (request.status === "APPROVED") return true;
+    return enterpriseId !== null && (await this.sight(enterpriseId)).full;
   }
 
   /**

@@ -94,9 +94,7 @@ export function decide<G extends Grant>({
   const own = grants.filter((g) => g.enterpriseId === enterprise.id);
   if (own.length === 0) return answer(task, "NO_ROLE_IN_ENTERPRISE");
   const capacityScoped = taskScope[task] === "capacity";
-  const holding = own.filter(
-    (g) => roleHasTask(g.role, task) && (!capacityScoped || !capacity || enterpriseWideRoles.has(g.role) || g.capacityCode === capacity),
-  );
+  const holding = holdingTask(own, task, capacity);
   if (holding.length === 0) return answer(task, "ROLE_LACKS_TASK");
   const gate = enterpriseGate(task, enterprise);
   if (gate) return answer(task, gate);
@@ -114,6 +112,17 @@ export function decide<G extends Grant>({
   }
   if (task === "USE_EBOX" && !enterprise.eBoxActive) return answer(task, "EBOX_NOT_ACTIVATED");
   return answer(task, "GRANTED_BY_ROLE", via);
+}
+
+/**
+ * The grants among `own` (one enterprise's) whose role holds the task, in `capacity` for a capacity-scoped task: the
+ * first half of `decide`, before the enterprise's state is asked.
+ */
+export function holdingTask<G extends Grant>(own: readonly G[], task: Task, capacity?: string | null): G[] {
+  const capacityScoped = taskScope[task] === "capacity";
+  return own.filter(
+    (g) => roleHasTask(g.role, task) && (!capacityScoped || !capacity || enterpriseWideRoles.has(g.role) || g.capacityCode === capacity),
+  );
 }
 
 /** May the viewer use the online service for the enterprise, directly or through a service-provider mandate, whose provider's staff may use the services of its capacity? */

@@ -9,7 +9,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER"] as const;
+export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST"] as const;
 export type AccessChangeKind = (typeof accessChangeKinds)[number];
 
 /**
@@ -26,6 +26,8 @@ export interface AccessChange {
   assignment?: { personId: number; role: string; capacityCode: string | null };
   /** MANDATE: the mandate appointed or ended (published for the client and for the provider). */
   mandate?: { clientId: number; providerId: number };
+  /** ACCESS_REQUEST: the capacity of the request made, decided or withdrawn (its requester is in `personIds`). */
+  accessRequest?: { capacityCode: string };
   /** People whose own roles the change granted or ended in bulk (an enterprise's access deleted, the register's legal representatives). */
   personIds?: number[];
 }

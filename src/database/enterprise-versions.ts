@@ -120,6 +120,8 @@ export const unversionedTables: Readonly<Record<string, string>> = {
   enterprise_capacity_history: "history for asOf answers: written beside the versioned change it records, never changed after",
   ebox_history: "history for asOf answers: written beside the versioned change it records, never changed after",
   role_assignment_online_service_history: "history for asOf answers: written beside the versioned change it records, never changed after",
+  access_request:
+    "access requests: named by enterprise number, since the enterprise may not exist; read per request by those who decide them, never as part of the read model, so that a stranger's request moves nothing they could observe",
   idempotent_request:
     "the stored answers of mutations sent with an Idempotency-Key: a viewer's retries read them by key, never as part of an enterprise",
 };

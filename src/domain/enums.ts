@@ -14,12 +14,14 @@ import {
 import { decisionReasons, forbiddenReasons, type DecisionReason, type ForbiddenReason } from "./decision-reasons";
 import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
 import {
+  accessRequestStatuses,
   capacityStatuses,
   channels,
   eBoxStatuses,
   enterpriseStatuses,
   languages,
   mandateStatuses,
+  type AccessRequestStatus,
   type CapacityStatus,
   type Channel,
   type EBoxStatus,
@@ -62,7 +64,7 @@ const taskDescriptions: Described<Task> = {
   ACTIVATE_CAPACITY: { description: "Activate a capacity of the catalog for the enterprise (activateCapacity)." },
   MANAGE_USERS: {
     description:
-      "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser, and in bulk addUsers, setUsersOnlineServices, removeUsers).",
+      "Add users to a capacity, change their online services, remove them (addUser, setUserOnlineServices, removeUser, and in bulk addUsers, setUsersOnlineServices, removeUsers); decide the access requests of the capacity (approveAccessRequest, denyAccessRequest).",
   },
   APPOINT_ACCESS_MANAGER: { description: "Appoint or revoke an access manager of a capacity (appointAccessManager, revokeAccessManager)." },
   USE_ONLINE_SERVICES: {
@@ -129,6 +131,22 @@ registerEnumType(MandateStatusEnum, {
   name: "MandateStatus",
   description: "Whether a service-provider mandate is in force.",
   valuesConfig: mandateStatusDescriptions,
+});
+
+const accessRequestStatusDescriptions: Described<AccessRequestStatus> = {
+  PENDING: {
+    description: "Open: waiting for a decision of someone who manages the users of the capacity, or for its requester to withdraw it.",
+  },
+  APPROVED: { description: "Approved: the requester was added as a user of the capacity (see `assignment`)." },
+  DENIED: { description: "Denied by someone who manages the users of the capacity, with their reason if they gave one." },
+  WITHDRAWN: { description: "Withdrawn by its requester before a decision." },
+  EXPIRED: { description: "Unanswered for ACCESS_REQUEST_TTL_DAYS days: closed; the requester may ask again." },
+};
+export const AccessRequestStatusEnum = enumOf(accessRequestStatuses);
+registerEnumType(AccessRequestStatusEnum, {
+  name: "AccessRequestStatus",
+  description: "Where an access request stands. Only a PENDING request can be decided or withdrawn.",
+  valuesConfig: accessRequestStatusDescriptions,
 });
 
 const eBoxStatusDescriptions: Described<EBoxStatus> = {

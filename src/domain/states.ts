@@ -19,3 +19,7 @@ export type EBoxStatus = (typeof eBoxStatuses)[number];
 
 export const channels = ["SFTP", "FTP", "SOAP", "REST"] as const;
 export type Channel = (typeof channels)[number];
+
+/** Where an access request stands: PENDING until a decider approves or denies it, its requester withdraws it, or it expires. */
+export const accessRequestStatuses = ["PENDING", "APPROVED", "DENIED", "WITHDRAWN", "EXPIRED"] as const;
+export type AccessRequestStatus = (typeof accessRequestStatuses)[number];

@@ -1,4 +1,5 @@
 import { AccessDeltaResolver } from "./resolvers/access-delta.resolver";
+import { AccessRequestResolver } from "./resolvers/access-request.resolver";
 import { accessDeltaItemType } from "./types/access-delta.type";
 import {
   GraphQLEnumType,
@@ -40,6 +41,7 @@ import { SubscriptionResolver } from "./resolvers/subscription.resolver";
 const resolvers: [ClassType, ...ClassType[]] = [
   QueryResolver,
   AccessDeltaResolver,
+  AccessRequestResolver,
   NodeResolver,
   MutationResolver,
   EnterpriseResolver,

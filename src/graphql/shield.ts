@@ -95,6 +95,7 @@ export const queryRules: Record<string, IRule | typeof allow> = {
   onlineServices: isAuthenticated,
   myEnterprises: isAuthenticated,
   myEnterprisesConnection: isAuthenticated,
+  myAccessRequests: isAuthenticated,
   accessDelta: isAuthenticated,
   // Only the caller's own budget: anonymous callers have none (they are bounded per client address).
   rateLimit: isAuthenticated,
@@ -126,6 +127,12 @@ export const fieldRules = {
       (await context.access.expiringScope(parent.id)) ? true : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
     ),
     roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
+    // MANAGE_USERS in at least one capacity: the requests a caller may list are those they may decide.
+    accessRequests: rule("decidesAccessRequests", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
+      (await context.access.accessRequestCapacities(parent)).length > 0
+        ? true
+        : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.accessRequests")),
+    ),
     auditTrail: rule("readsAuditTrail", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.canReadAuditTrail(parent)) ? true : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.auditTrail")),
     ),

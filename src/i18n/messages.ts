@@ -145,6 +145,12 @@ export const messages = {
     FR: "Seuls un représentant légal, le gestionnaire d'accès principal ou un gestionnaire d'accès peuvent voir quels droits expirent",
     DE: "Nur ein gesetzlicher Vertreter, der Hauptzugangsverwalter oder ein Zugangsverwalter darf sehen, welche Rechte ablaufen",
   },
+  "forbidden.accessRequests": {
+    EN: "Only the main access manager or an access manager may see the access requests they decide",
+    NL: "Alleen de hoofdtoegangsbeheerder of een toegangsbeheerder mag de toegangsaanvragen zien waarover die beslist",
+    FR: "Seuls le gestionnaire d'accès principal ou un gestionnaire d'accès peuvent voir les demandes d'accès sur lesquelles ils décident",
+    DE: "Nur der Hauptzugangsverwalter oder ein Zugangsverwalter darf die Zugangsanträge sehen, über die er entscheidet",
+  },
   "forbidden.notAllowed": {
     EN: "You are not allowed to do this",
     NL: "U mag dit niet doen",
@@ -472,6 +478,12 @@ export const messages = {
     FR: "Aucun mandat de prestataire de services ne porte cet identifiant",
     DE: "Es gibt kein Dienstleistermandat mit dieser Kennung",
   },
+  "notFound.accessRequest": {
+    EN: "No access request with this identifier",
+    NL: "Er is geen toegangsaanvraag met deze identificatie",
+    FR: "Aucune demande d'accès ne porte cet identifiant",
+    DE: "Es gibt keinen Zugangsantrag mit dieser Kennung",
+  },
   "notFound.eBoxMessage": {
     EN: "No message with this identifier in the enterprise's e-Box",
     NL: "Er is geen bericht met deze identificatie in de e-Box van de onderneming",
@@ -484,6 +496,12 @@ export const messages = {
     NL: "De aanstelling van deze toegangsbeheerder is al beëindigd",
     FR: "La désignation de ce gestionnaire d'accès a déjà pris fin",
     DE: "Die Ernennung dieses Zugangsverwalters ist bereits beendet",
+  },
+  "conflict.accessRequestClosed": {
+    EN: "This access request is no longer open",
+    NL: "Deze toegangsaanvraag is niet meer open",
+    FR: "Cette demande d'accès n'est plus ouverte",
+    DE: "Dieser Zugangsantrag ist nicht mehr offen",
   },
   "conflict.userEnded": {
     EN: "This user has already been removed",
@@ -648,6 +666,12 @@ export const messages = {
     NL: "Te veel aanvragen; probeer opnieuw over {retryAfter} s",
     FR: "Trop de requêtes ; réessayez dans {retryAfter} s",
     DE: "Zu viele Anfragen; versuchen Sie es in {retryAfter} s erneut",
+  },
+  "limits.accessRequestsPerDay": {
+    EN: "You can make at most {max} access requests in 24 hours; try again later",
+    NL: "U kunt hoogstens {max} toegangsaanvragen per 24 uur doen; probeer het later opnieuw",
+    FR: "Vous pouvez faire au plus {max} demandes d'accès en 24 heures ; réessayez plus tard",
+    DE: "Sie können höchstens {max} Zugangsanträge in 24 Stunden stellen; versuchen Sie es später erneut",
   },
   "limits.costBudget": {
     EN: "This request costs {requested} points and {remaining} of your {limit} remain in this window; retry in {retryAfter} s",

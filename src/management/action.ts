@@ -25,7 +25,18 @@ import { expectVersionsMoved } from "./versions-moved";
  * is written by a migration (actor null), not by a mutation; EXPIRE_RIGHT (actor null) by the first action or sweep
  * that meets an expired assignment or mandate (src/management/expire-rights.ts).
  */
-export type AuditAction = Task | "UPDATE_MY_ACCOUNT" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES" | "EXPIRE_RIGHT";
+export type AuditAction =
+  Task | "UPDATE_MY_ACCOUNT" | "REQUEST_ACCESS" | "WITHDRAW_ACCESS_REQUEST" | "END_FORMER_MAIN_ACCESS_MANAGER_PROFILES" | "EXPIRE_RIGHT";
+
+/** The bounds of access requests (ACCESS_REQUEST_TTL_DAYS, ACCESS_REQUESTS_PER_DAY in src/config.ts). */
+export interface AccessRequestSettings {
+  /** Days an unanswered request stays open. */
+  ttlDays: number;
+  /** Requests one person may make in 24 hours. */
+  perDay: number;
+}
+
+export const defaultAccessRequestSettings: AccessRequestSettings = { ttlDays: 30, perDay: 10 };
 
 /** What one management action works with: the viewer, one transaction, and the access layer reading through it. */
 export interface ActionScope {
@@ -34,6 +45,7 @@ export interface ActionScope {
   /** The access layer, deciding at `now`: rebuilt when `lock` takes the action's instant. */
   readonly access: Access;
   catalog: Catalog;
+  readonly accessRequests: AccessRequestSettings;
   /**
    * The action's instant: taken again once `lock` holds the enterprise rows, so that the action is
    * decided at, and records, an instant at which no right can have ended unseen while it waited for them (lock waits
@@ -147,6 +159,8 @@ interface ActionOptions {
   changes?: ChangeFeed;
   /** Told the state the action committed, for the answer's consistency token (src/database/consistency-token.ts). */
   committed?: TransactionOptions["committed"];
+  /** The bounds of access requests; their defaults when not given. */
+  accessRequests?: AccessRequestSettings;
   /** The transaction's first write, before the action (an idempotency key's claim): each attempt makes it again. */
   claim?: (em: EntityManager) => Promise<void>;
 }
@@ -164,7 +178,7 @@ function transactionOf({ dataSource, deadline, committed }: ActionOptions): Tran
 
 /** One attempt of the action in the transaction `em`: its scope, the action, and the check that the versions it locked moved. */
 async function attempt<T>(
-  { dataSource, viewer, catalog, requestId, clock = systemClock, claim }: ActionOptions,
+  { dataSource, viewer, catalog, requestId, clock = systemClock, claim, accessRequests = defaultAccessRequestSettings }: ActionOptions,
   em: EntityManager,
   action: (scope: ActionScope) => Promise<T>,
 ): Promise<Attempted<T>> {
@@ -178,6 +192,7 @@ async function attempt<T>(
     viewer,
     em,
     catalog,
+    accessRequests,
     get now() {
       return now;
     },

@@ -2,7 +2,8 @@ import { assignmentSummary, personSummary } from "./audit-summaries";
 import { grantRole } from "./role-grants";
 import { upsertPerson } from "./upsert-person";
 import { validPerson, validServices, validValidUntil, type PersonInput } from "./valid-input";
-import type { RoleAssignment } from "../domain/entities";
+import type { Enterprise, Person, RoleAssignment } from "../domain/entities";
+import type { ActionScope } from "./action";
 import { mutationAction } from "./mutation-action";
 import { inEnterprise } from "./target";
 
@@ -24,18 +25,27 @@ export const addUser = mutationAction({
     const validUntil = validValidUntil(scope, input.validUntil);
     const { enterprise } = await act.locate();
     const person = await upsertPerson(scope, personInput);
-    const assignment = await grantRole(scope, {
-      person,
-      enterprise,
-      role: "USER",
-      capacityCode: act.capacity.code,
-      onlineServices: services,
-      validUntil,
-    });
-    await act.audit(enterprise, {
-      before: null,
-      after: { ...assignmentSummary(assignment, services), person: personSummary(person) },
-    });
+    const { assignment, details } = await grantUser(scope, { person, enterprise, capacityCode: act.capacity.code, services, validUntil });
+    await act.audit(enterprise, details);
     return assignment;
   },
 });
+
+/**
+ * Makes a person a USER of a capacity, as addUser does once its input is checked and its task decided under the
+ * enterprise's lock, and gives the audit event's details: approveAccessRequest adds its user through this too, so that
+ * both follow the same rules (CONFLICT ALREADY_ASSIGNED) and leave the same record.
+ */
+export async function grantUser(
+  scope: ActionScope,
+  {
+    person,
+    enterprise,
+    capacityCode,
+    services,
+    validUntil,
+  }: { person: Person; enterprise: Enterprise; capacityCode: string; services: string[]; validUntil: Date | null },
+): Promise<{ assignment: RoleAssignment; details: { before: null; after: Record<string, unknown> } }> {
+  const assignment = await grantRole(scope, { person, enterprise, role: "USER", capacityCode, onlineServices: services, validUntil });
+  return { assignment, details: { before: null, after: { ...assignmentSummary(assignment, services), person: personSummary(person) } } };
+}

@@ -232,3 +232,30 @@ export class RemoveUsersInput {
   })
   assignments: string[];
 }
+
+@InputType({
+  description:
+    "A request for online services of one capacity of an enterprise, sent to those who manage the capacity's users. The answer is the request whether or not the enterprise exists.",
+})
+export class RequestAccessInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => String, { description: `${capacityDescription} The capacity in which the requester asks to be a user.` })
+  capacity: string;
+
+  @Field(() => [String], { description: "The online service codes asked for; each must belong to the capacity." })
+  onlineServices: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A message to the deciders: plain text, at most 500 characters, no control characters. Omit it (or blank) for none.",
+  })
+  message?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "Until when the access is asked for: after now and at most 5 years ahead. The decider may set another.",
+  })
+  validUntil?: Date | null;
+}

@@ -7,6 +7,7 @@ import { BadUserInputError, ConflictError, type ConflictReason } from "../errors
 import { BulkUsersResult } from "../graphql/types/bulk-result.type";
 import type { BulkOutcome } from "./bulk-items";
 import {
+  AccessRequest,
   defaultLanguage,
   EBoxMessage,
   Enterprise,
@@ -16,7 +17,7 @@ import {
   StructuredMessagingConfig,
 } from "../domain/entities";
 import { EBoxModel, EnterpriseCapacityModel } from "../read/read-models";
-import { EnterpriseNumberScalar } from "../domain/scalars";
+import { DateTimeScalar, EnterpriseNumberScalar } from "../domain/scalars";
 import { holdAction, previewAction, runAction } from "./action";
 import { claimKey, type StoredRequest } from "../database/idempotent-requests";
 import {
@@ -32,6 +33,7 @@ import {
   SetUserOnlineServicesInput,
   SetUsersOnlineServicesInput,
   UpdateMyAccountInput,
+  RequestAccessInput,
 } from "./mutation.inputs";
 import { mutationActions } from "./registry";
 import type { MutationAction } from "./mutation-action";
@@ -69,6 +71,7 @@ async function run<I, T>(
     deadline: context.deadline,
     clock: context.clock,
     changes: context.changes,
+    accessRequests: context.accessRequests,
     committed: (state: ConsistencyToken) => {
       context.committedState = mergeConsistencyTokens(context.committedState, state);
     },
@@ -208,6 +211,7 @@ const peopleOf = (input: AddUsersInput) => ({
 
 const enterpriseArg = { description: "The enterprise to act in, by its enterprise number." };
 const assignmentArg = { description: "The role assignment's id." };
+const accessRequestArg = { description: "The access request's id." };
 
 /**
  * One mutation per management action: the GraphQL declaration (arguments, descriptions) of each action of
@@ -413,5 +417,68 @@ export class MutationResolver {
     @Ctx() ctx: Context,
   ) {
     return run(ctx, mutationActions.updateMyAccount, input, dryRun);
+  }
+
+  @Mutation(() => AccessRequest, {
+    description:
+      "Any authenticated person: ask for online services of a capacity of an enterprise. Answers the request, PENDING, whether or not the enterprise exists or anyone can decide it; while one is open for the same enterprise and capacity, answers that one unchanged. At most ACCESS_REQUESTS_PER_DAY a day (RATE_LIMITED).",
+  })
+  requestAccess(
+    @Arg("input", () => RequestAccessInput, { description: "Which enterprise, capacity and online services, and a message." })
+    input: RequestAccessInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.requestAccess, input, dryRun);
+  }
+
+  @Mutation(() => RoleAssignment, {
+    description:
+      "Main access manager or access manager of the request's capacity: approve an open access request, adding its requester as a user exactly as addUser would. Answers the new assignment. A request they may not decide is NOT_FOUND.",
+  })
+  approveAccessRequest(
+    @Arg("id", () => ID, accessRequestArg) id: string,
+    @Arg("onlineServices", () => [String], {
+      nullable: true,
+      description: "The online service codes granted, each of the request's capacity; omit it to grant those asked for.",
+    })
+    onlineServices: string[] | null,
+    @Arg("validUntil", () => DateTimeScalar, {
+      nullable: true,
+      description: "The user's expiry: after now and at most 5 years ahead; omit it to keep the one asked for (if still ahead).",
+    })
+    validUntil: Date | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.approveAccessRequest, { id, onlineServices, validUntil }, dryRun);
+  }
+
+  @Mutation(() => AccessRequest, {
+    description:
+      "Main access manager or access manager of the request's capacity: deny an open access request. A request they may not decide is NOT_FOUND.",
+  })
+  denyAccessRequest(
+    @Arg("id", () => ID, accessRequestArg) id: string,
+    @Arg("reason", () => String, {
+      nullable: true,
+      description: "Why, for the requester: plain text, at most 500 characters. Omit it for none.",
+    })
+    reason: string | null,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.denyAccessRequest, { id, reason }, dryRun);
+  }
+
+  @Mutation(() => AccessRequest, {
+    description: "The requester: withdraw their own open access request. Anyone else's request is NOT_FOUND.",
+  })
+  withdrawAccessRequest(
+    @Arg("id", () => ID, accessRequestArg) id: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.withdrawAccessRequest, { id }, dryRun);
   }
 }

@@ -17,6 +17,10 @@ import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { setUsersOnlineServices } from "./set-users-online-services";
 import { updateMyAccount } from "./update-my-account";
+import { requestAccess } from "./request-access";
+import { approveAccessRequest } from "./approve-access-request";
+import { denyAccessRequest } from "./deny-access-request";
+import { withdrawAccessRequest } from "./withdraw-access-request";
 
 /**
  * Every management action, each declared once in its own file (its mutation, its task, where it acts, what it does).
@@ -43,6 +47,10 @@ export const mutationActions = {
   configureStructuredMessaging,
   markEBoxMessageRead,
   updateMyAccount,
+  requestAccess,
+  approveAccessRequest,
+  denyAccessRequest,
+  withdrawAccessRequest,
 } satisfies Record<string, MutationAction<never>>;
 
 // Each action under the name of its own mutation: a copied file that kept its model's name would run under another field.

@@ -8,6 +8,7 @@ import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 import { pruneAccessChangeBatch } from "../database/access-changes";
+import { expireAccessRequests } from "./access-requests";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */
 const enterprisesPerSweep = 500;
@@ -18,7 +19,7 @@ const enterprisesPerSweep = 500;
  * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
  * once: each expiry is audited exactly once whoever gets there first. Then it prunes the access change log of what is
  * older than `deltaRetentionDays` (src/database/access-changes.ts), the delta tokens that needed it having expired with
- * it. Returns how many expiries it wrote down.
+ * it, and closes the access requests left unanswered past ACCESS_REQUEST_TTL_DAYS. Returns how many expiries of rights it wrote down.
  */
 export async function sweepExpiredRights({
   dataSource,
@@ -49,6 +50,7 @@ export async function sweepExpiredRights({
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     written += expired.length;
   }
+  await runTransaction(maintenance, (em) => expireAccessRequests(em, clock.now()));
   const before = new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000);
   while ((await runTransaction(maintenance, (em) => pruneAccessChangeBatch(em, { before }))) > 0);
   return written;

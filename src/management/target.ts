@@ -52,9 +52,14 @@ type Of = { of?: "input" };
 const fieldOf = (of: Of["of"], name: string) => (of ? `${of}.${name}` : name);
 
 /** A capacity argument: a code of the catalog, spaces around it ignored (BAD_USER_INPUT naming the field). */
-function capacityArgument(value: string, field: string, catalog: Catalog): CatalogCapacity | GraphQLError {
+function capacityOrError(value: string, field: string, catalog: Catalog): CatalogCapacity | GraphQLError {
   const code = value.trim();
   return catalog.capacities.get(code) ?? new BadUserInputError(field, message("input.unknownCapacity", { value: code }));
+}
+
+/** A capacity argument of an action without a target (requestAccess), checked as a target checks its own. */
+export function capacityArgument(value: string, field: string, catalog: Catalog): CatalogCapacity {
+  return orThrow(capacityOrError(value, field, catalog));
 }
 
 function orThrow<T>(checked: T | GraphQLError): T {
@@ -81,10 +86,10 @@ export function inEnterprise({ of, capacity: scoped = false }: Of & { capacity?:
       const enterprise = typeof source.enterprise === "string" ? await loaders.enterpriseByNumber.load(source.enterprise) : null;
       if (!enterprise) return new NotFoundError(message("notFound.enterprise"));
       if (!scoped) return { enterprise, capacity: null };
-      const capacity = capacityArgument(String(source.capacity), capacityField, catalog);
+      const capacity = capacityOrError(String(source.capacity), capacityField, catalog);
       return capacity instanceof GraphQLError ? capacity : { enterprise, capacity: capacity.code };
     },
-    capacity: (input, catalog) => (scoped ? orThrow(capacityArgument(input.capacity!, capacityField, catalog)) : undefined),
+    capacity: (input, catalog) => (scoped ? capacityArgument(input.capacity!, capacityField, catalog) : undefined),
     async lock(scope, input) {
       return { enterprise: await lockedEnterprise(scope, { number: input.enterprise }), capacity: scoped ? input.capacity!.trim() : null };
     },

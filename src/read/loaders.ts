@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In, type EntityManager } from "typeorm";
 import {
+  AccessRequest,
   AuditEvent,
   EBox,
   EBoxMessage,
@@ -186,6 +187,11 @@ function rowsById(rows: RowReader, manager: EntityManager, now: Date) {
     eBoxMessage: byKey(
       (keys: readonly number[]) => rows.whereIn(EBoxMessage, { id: keys }),
       (m) => m.id,
+    ),
+    // Off the hot path (decisions of access requests only): TypeORM reads it, as the actions do.
+    accessRequest: byKey(
+      (keys: readonly number[]) => manager.findBy(AccessRequest, { id: In([...keys]) }),
+      (r) => r.id,
     ),
     // Off the hot path (node(id:) only), and the audit chain works with the entity's Date: TypeORM reads it.
     auditEvent: byKey(

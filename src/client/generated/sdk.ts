@@ -51,6 +51,14 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -69,6 +77,27 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RevokeAccessManager(variables: Operations.RevokeAccessManagerMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RevokeAccessManagerMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RevokeAccessManagerMutation>({ document: Operations.RevokeAccessManagerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeAccessManager', 'mutation', variables);
+    },
+    RequestAccess(variables: Operations.RequestAccessMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RequestAccessMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.RequestAccessMutation>({ document: Operations.RequestAccessDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestAccess', 'mutation', variables);
+    },
+    WithdrawAccessRequest(variables: Operations.WithdrawAccessRequestMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.WithdrawAccessRequestMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.WithdrawAccessRequestMutation>({ document: Operations.WithdrawAccessRequestDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WithdrawAccessRequest', 'mutation', variables);
+    },
+    MyAccessRequests(variables?: Operations.MyAccessRequestsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.MyAccessRequestsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.MyAccessRequestsQuery>({ document: Operations.MyAccessRequestsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MyAccessRequests', 'query', variables);
+    },
+    AccessRequestsToDecide(variables: Operations.AccessRequestsToDecideQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessRequestsToDecideQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessRequestsToDecideQuery>({ document: Operations.AccessRequestsToDecideDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessRequestsToDecide', 'query', variables);
+    },
+    ApproveAccessRequest(variables: Operations.ApproveAccessRequestMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ApproveAccessRequestMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ApproveAccessRequestMutation>({ document: Operations.ApproveAccessRequestDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ApproveAccessRequest', 'mutation', variables);
+    },
+    DenyAccessRequest(variables: Operations.DenyAccessRequestMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DenyAccessRequestMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DenyAccessRequestMutation>({ document: Operations.DenyAccessRequestDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DenyAccessRequest', 'mutation', variables);
+    },
+    CanRequestOnlineService(variables: Operations.CanRequestOnlineServiceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanRequestOnlineServiceQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanRequestOnlineServiceQuery>({ document: Operations.CanRequestOnlineServiceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CanRequestOnlineService', 'query', variables);
     },
     AuditChain(variables: Operations.AuditChainQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditChainQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditChainQuery>({ document: Operations.AuditChainDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditChain', 'query', variables);
@@ -174,6 +203,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     AddUsersPreview(variables: Operations.AddUsersPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AddUsersPreviewMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AddUsersPreviewMutation>({ document: Operations.AddUsersPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddUsersPreview', 'mutation', variables);
+    },
+    ApproveAccessRequestPreview(variables: Operations.ApproveAccessRequestPreviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.ApproveAccessRequestPreviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.ApproveAccessRequestPreviewMutation>({ document: Operations.ApproveAccessRequestPreviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ApproveAccessRequestPreview', 'mutation', variables);
     },
     RateLimit(variables?: Operations.RateLimitQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.RateLimitQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.RateLimitQuery>({ document: Operations.RateLimitDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RateLimit', 'query', variables);

@@ -3,10 +3,23 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-gra
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import { AuditEvent, Enterprise, Person, RoleAssignment, ServiceProviderMandate, StructuredMessagingConfig } from "../../domain/entities";
-import { MandateStatusEnum, RoleEnum, TaskEnum } from "../../domain/enums";
+import {
+  AccessRequest,
+  AuditEvent,
+  Enterprise,
+  Person,
+  RoleAssignment,
+  ServiceProviderMandate,
+  StructuredMessagingConfig,
+} from "../../domain/entities";
+import { AccessRequestStatusEnum, MandateStatusEnum, RoleEnum, TaskEnum } from "../../domain/enums";
 import { EBoxModel, emptyPage, EnterpriseCapacityModel, filterAsync, pageSize, type Page } from "../../read/read-models";
-import { AuditEventConnection, RoleAssignmentConnection, ServiceProviderMandateConnection } from "../types/connections";
+import {
+  AccessRequestConnection,
+  AuditEventConnection,
+  RoleAssignmentConnection,
+  ServiceProviderMandateConnection,
+} from "../types/connections";
 import { keysetPage } from "../../read/keyset-page";
 import { encodeGlobalId } from "../global-ids";
 import { roleAssignmentsAsOf } from "../../read/history-loaders";
@@ -22,7 +35,8 @@ import { decodeOrderedCursor } from "../../read/ordered-page";
 import { roleAssignmentOrder, searchRoleAssignments } from "../../read/role-assignment-search";
 import { searchTerm } from "../../read/search-terms";
 import { mandatePage } from "../../read/mandate-pages";
-import type { MandateStatus } from "../../domain/states";
+import type { AccessRequestStatus, MandateStatus } from "../../domain/states";
+import { accessRequestPage } from "../../read/access-request-pages";
 
 const present = <T>(value: T | null | Error): value is T => value !== null && !(value instanceof Error);
 
@@ -333,6 +347,36 @@ export class EnterpriseResolver {
   ): Promise<Page<AuditEvent>> {
     return keysetPage(readManager.createQueryBuilder(AuditEvent, "row").where("row.enterprise_id = :id", { id: e.id }), {
       window: pageWindowOf({ first, after, last, before }, info),
+      order: "ASC",
+    });
+  }
+
+  @FieldResolver(() => AccessRequestConnection, {
+    description:
+      "The access requests this caller may decide: those of the capacities whose users they manage (main access manager: every capacity; access manager: their own), oldest first. Others are refused (FORBIDDEN). Answers now, whatever `asOf`.",
+  })
+  async accessRequests(
+    @Root() e: Enterprise,
+    @Arg("status", () => AccessRequestStatusEnum, {
+      nullable: true,
+      description: "Only requests in this status now (PENDING: those to decide). Without it, all.",
+    })
+    status: AccessRequestStatus | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: firstDescription }) first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: afterDescription }) after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
+    @Ctx() { access, readManager, now }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<AccessRequest>> {
+    const window = pageWindowOf({ first, after, last, before }, info);
+    const capacities = await access.accessRequestCapacities(e);
+    if (capacities.length === 0) return emptyPage();
+    return accessRequestPage(readManager, {
+      where: { enterpriseNumber: e.number, capacities },
+      status: status ?? null,
+      now,
+      window,
       order: "ASC",
     });
   }

@@ -5,11 +5,13 @@ import { roleDescriptions, roleTasks, roles, type Task } from "../../access/role
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
 import { CatalogCapacity, CatalogOnlineService } from "../../domain/catalog";
-import { Enterprise, Person } from "../../domain/entities";
-import { TaskEnum } from "../../domain/enums";
+import { AccessRequest, Enterprise, Person } from "../../domain/entities";
+import type { AccessRequestStatus } from "../../domain/states";
+import { accessRequestPage } from "../../read/access-request-pages";
+import { AccessRequestStatusEnum, TaskEnum } from "../../domain/enums";
 import { indexWhere, pageOfList, type Page } from "../../read/read-models";
 import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
-import { EnterpriseConnection } from "../types/connections";
+import { AccessRequestConnection, EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
 import { ErrorCatalog, errorCatalog } from "../types/error-catalog.type";
 import { RoleDefinition } from "../types/role-definition.type";
@@ -60,6 +62,30 @@ export class QueryResolver {
   })
   myEnterprises(@Ctx() context: Context): Promise<Enterprise[]> {
     return visibleEnterprises(context);
+  }
+
+  @Query(() => AccessRequestConnection, {
+    description: "The caller's own access requests, newest first, with where each stands.",
+  })
+  async myAccessRequests(
+    @Arg("status", () => AccessRequestStatusEnum, { nullable: true, description: "Only requests in this status now. Without it, all." })
+    status: AccessRequestStatus | null | undefined,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50, description: "How many requests to return, from 0 to 100." })
+    first: number | null | undefined,
+    @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit it for the first page." })
+    after: string | null | undefined,
+    @Arg("last", () => Int, { nullable: true, description: lastDescription }) last: number | null | undefined,
+    @Arg("before", () => String, { nullable: true, description: beforeDescription }) before: string | null | undefined,
+    @Ctx() { viewer, readManager, now }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<AccessRequest>> {
+    return accessRequestPage(readManager, {
+      where: { personId: viewer!.id },
+      status: status ?? null,
+      now,
+      window: pageWindowOf({ first, after, last, before }, info),
+      order: "DESC",
+    });
   }
 
   @Query(() => EnterpriseConnection, {
@@ -138,7 +164,10 @@ export class QueryResolver {
       const then = await past(context, enterprise, asOf);
       return then.view.access.decide(then.enterprise, task, capacityCode);
     }
-    return access.decideIn(enterprise, task, capacityCode);
+    return {
+      ...(await access.decideIn(enterprise, task, capacityCode)),
+      asked: { enterprise: number, capacity: capacityCode, service: null },
+    };
   }
 
   @Query(() => Decision, {
@@ -158,6 +187,9 @@ export class QueryResolver {
       const then = await past(context, enterprise, asOf);
       return then.view.access.decideOnlineService(then.enterprise, service.code);
     }
-    return access.decideOnlineServiceIn(enterprise, service.code);
+    return {
+      ...(await access.decideOnlineServiceIn(enterprise, service.code)),
+      asked: { enterprise: number, capacity: null, service: service.code },
+    };
   }
 }

@@ -13,6 +13,10 @@ registerEnumType(AccessChangeKindEnum, {
     STATUS: { description: "The enterprise's status changed (appointed main access manager, account activated, access deleted)." },
     EBOX: { description: "The enterprise's e-Box was activated." },
     REGISTER: { description: "The enterprise register import created or updated the enterprise or its legal representatives." },
+    ACCESS_REQUEST: {
+      description:
+        "An access request was made, approved, denied or withdrawn: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests).",
+    },
   } satisfies Record<AccessChangeKind, { description: string }>,
 });
 

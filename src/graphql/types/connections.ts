@@ -1,4 +1,4 @@
-import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import { AccessRequest, AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
@@ -30,3 +30,6 @@ export const ServiceProviderMandateConnection = connectionTypes(ServiceProviderM
   name: "ServiceProviderMandate",
   items: "service-provider mandates (oldest first)",
 });
+
+/** Access requests: those a decider may decide (Enterprise.accessRequests, oldest first) or the caller's own (myAccessRequests, newest first). */
+export const AccessRequestConnection = connectionTypes(AccessRequest, { name: "AccessRequest", items: "access requests" });
