@@ -12,6 +12,7 @@ import { EnterpriseVersionClock1764300000010 } from "./1764300000010-enterprise-
 import { SearchKeys1764300000011 } from "./1764300000011-search-keys";
 import { AccessChangeLog1764300000012 } from "./1764300000012-access-change-log";
 import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
+import { AccessReviews1764300000015 } from "./1764300000015-access-reviews";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -28,4 +29,5 @@ export const migrations = [
   SearchKeys1764300000011,
   AccessChangeLog1764300000012,
   IdempotentRequests1764300000013,
+  AccessReviews1764300000015,
 ];

@@ -4,6 +4,7 @@
  * imports src/graphql). TypeORM is given this list.
  */
 import { AccessChange } from "./access-change.entity";
+import { AccessReview, AccessReviewItem } from "./access-review.entity";
 import { AuditChainHead } from "./audit-chain-head.entity";
 import { AuditEvent } from "./audit-event.entity";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catalog.entity";
@@ -17,6 +18,7 @@ import { ServiceProviderMandate } from "./service-provider-mandate.entity";
 import { StructuredMessagingConfig } from "./structured-messaging-config.entity";
 
 export * from "./access-change.entity";
+export * from "./access-review.entity";
 export * from "./audit-chain-head.entity";
 export * from "./audit-event.entity";
 export * from "./catalog.entity";
@@ -31,6 +33,8 @@ export * from "./structured-messaging-config.entity";
 
 export const entities = [
   AccessChange,
+  AccessReview,
+  AccessReviewItem,
   AuditChainHead,
   AuditEvent,
   CapacityActiveSpan,

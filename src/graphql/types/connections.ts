@@ -1,4 +1,4 @@
-import { AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import { AccessReview, AccessReviewItem, AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
@@ -29,4 +29,9 @@ export const EnterpriseConnection = connectionTypes(Enterprise, {
 export const ServiceProviderMandateConnection = connectionTypes(ServiceProviderMandate, {
   name: "ServiceProviderMandate",
   items: "service-provider mandates (oldest first)",
+});
+export const AccessReviewConnection = connectionTypes(AccessReview, { name: "AccessReview", items: "access reviews (newest first)" });
+export const AccessReviewItemConnection = connectionTypes(AccessReviewItem, {
+  name: "AccessReviewItem",
+  items: "items of an access review (in the order they were listed)",
 });
