@@ -22,11 +22,12 @@ export async function mayDecideReviewItem(
   enterprise: Enterprise,
   review: Pick<AccessReview, "reviewers">,
   item: Pick<AccessReviewItem, "role" | "capacityCode" | "personId">,
+  { manageUsersAllowed = false }: { manageUsersAllowed?: boolean } = {},
 ): Promise<boolean> {
   if (access.isViewer(item.personId)) return false;
   if (item.role === "ACCESS_MANAGER" || review.reviewers === "MAIN_ACCESS_MANAGER")
     return (await access.decide(enterprise, "APPOINT_ACCESS_MANAGER")).allowed;
-  return (await access.decide(enterprise, "MANAGE_USERS", item.capacityCode)).allowed;
+  return manageUsersAllowed || (await access.decide(enterprise, "MANAGE_USERS", item.capacityCode)).allowed;
 }
 
 /**

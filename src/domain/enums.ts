@@ -182,7 +182,9 @@ registerEnumType(AccessReviewerKindEnum, {
   name: "AccessReviewers",
   description: "Who reviews the users of each capacity. Access managers are always reviewed by the main access manager.",
   valuesConfig: {
-    CAPACITY_MANAGERS: { description: "Whoever may manage the capacity's users (MANAGE_USERS there): its access managers and the main access manager." },
+    CAPACITY_MANAGERS: {
+      description: "Whoever may manage the capacity's users (MANAGE_USERS there): its access managers and the main access manager.",
+    },
     MAIN_ACCESS_MANAGER: { description: "The main access manager alone." },
   } satisfies Described<AccessReviewerKind>,
 });
@@ -216,7 +218,8 @@ registerEnumType(AccessReviewItemStatusEnum, {
     KEPT: { description: "Kept, by a reviewer or by the review's default." },
     REMOVED: { description: "Removed, by a reviewer or by the review's default: the assignment ended then." },
     ALREADY_ENDED: {
-      description: "The assignment ended outside the review (removed, revoked, expired, access deleted) before anyone decided: nothing to apply.",
+      description:
+        "The assignment ended outside the review (removed, revoked, expired, access deleted) before anyone decided: nothing to apply.",
     },
   } satisfies Described<AccessReviewItemStatus>,
 });

@@ -100,7 +100,12 @@ export async function applyDecision(
   enterprise: Enterprise,
   review: AccessReview,
   item: AccessReviewItem,
-  { decision, validUntil = null, note = null, byDefault }: { decision: AccessReviewDecision; validUntil?: Date | null; note?: string | null; byDefault: boolean },
+  {
+    decision,
+    validUntil = null,
+    note = null,
+    byDefault,
+  }: { decision: AccessReviewDecision; validUntil?: Date | null; note?: string | null; byDefault: boolean },
 ): Promise<void> {
   const { em, now } = scope;
   // Past its due date a review takes no more decisions: its default applies, whether or not the sweep has come by yet.
@@ -127,7 +132,7 @@ export async function applyDecision(
   await em.update(AccessReviewItem, { id: item.id }, settled);
   Object.assign(item, settled);
   await scope.audit(reviewItemTask(item), enterprise, {
-    mutation: byDefault ? null : "decideAccessReviewItem",
+    mutation: byDefault ? (scope.viewer ? "completeAccessReview" : null) : "decideAccessReviewItem",
     accessReview: review.id,
     accessReviewItem: item.id,
     decision,
@@ -197,7 +202,11 @@ export async function completeReview(
 
 /** Reviews still open whose due date has come, oldest first, at most `limit`. */
 export async function dueReviews(scope: Pick<ActionScope, "em">, now: Date, limit: number): Promise<AccessReview[]> {
-  return scope.em.find(AccessReview, { where: { status: "OPEN", dueAt: LessThanOrEqual(now) }, order: { dueAt: "ASC", id: "ASC" }, take: limit });
+  return scope.em.find(AccessReview, {
+    where: { status: "OPEN", dueAt: LessThanOrEqual(now) },
+    order: { dueAt: "ASC", id: "ASC" },
+    take: limit,
+  });
 }
 
 /** The access review named by its id (`id`): the enterprise's main access manager (APPOINT_ACCESS_MANAGER) acts on it. */
@@ -209,7 +218,8 @@ export function ofAccessReview(): Target<{ id: string }, Place & { review: Acces
       if (id instanceof GraphQLError) return id;
       const review = await readManager.findOneBy(AccessReview, { id });
       const enterprise = review && (await loaders.enterprise.load(review.enterpriseId));
-      if (!review || !enterprise || !(await access.seesConfigurationOf(enterprise.id))) return new NotFoundError(message("notFound.accessReview"));
+      if (!review || !enterprise || !(await access.seesConfigurationOf(enterprise.id)))
+        return new NotFoundError(message("notFound.accessReview"));
       return { enterprise, capacity: null };
     },
     capacity: () => undefined,
@@ -238,7 +248,12 @@ export function ofAccessReviewItem(): Target<{ id: string }, Place & { review: A
       const item = await readManager.findOneBy(AccessReviewItem, { id });
       const review = item && (await readManager.findOneBy(AccessReview, { id: item.reviewId }));
       const enterprise = review && (await loaders.enterprise.load(review.enterpriseId));
-      if (!item || !review || !enterprise || !seesReviewItem(await reviewItemSight(access, enterprise, review, capacityCodes(catalog)), item))
+      if (
+        !item ||
+        !review ||
+        !enterprise ||
+        !seesReviewItem(await reviewItemSight(access, enterprise, review, capacityCodes(catalog)), item)
+      )
         return new NotFoundError(message("notFound.accessReviewItem"));
       return { enterprise, capacity: item.capacityCode };
     },

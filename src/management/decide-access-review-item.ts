@@ -23,11 +23,20 @@ export const decideAccessReviewItem = mutationAction({
     act,
   ): Promise<AccessReviewItem> {
     const validUntil = validValidUntil(scope, input.validUntil, "validUntil");
-    const note = input.note === undefined || input.note === null || input.note.trim() === "" ? null : valid(parseName(input.note, { max: 500 }), "note");
+    const note =
+      input.note === undefined || input.note === null || input.note.trim() === ""
+        ? null
+        : valid(parseName(input.note, { max: 500 }), "note");
     const { enterprise, review, item } = await act.locate();
-    if (!(await mayDecideReviewItem(scope.access, enterprise, review, item)))
+    // MANAGE_USERS in the item's capacity is decided already (locate); the item's own rule adds only what it needs beyond.
+    if (!(await mayDecideReviewItem(scope.access, enterprise, review, item, { manageUsersAllowed: true })))
       throw new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.accessReviewItem"));
-    await applyDecision(scope, enterprise, review, item, { decision: input.decision, validUntil: input.decision === "KEEP" ? validUntil : null, note, byDefault: false });
+    await applyDecision(scope, enterprise, review, item, {
+      decision: input.decision,
+      validUntil: input.decision === "KEEP" ? validUntil : null,
+      note,
+      byDefault: false,
+    });
     return item;
   },
 });

@@ -1,12 +1,6 @@
 import { Field, ID, InputType } from "type-graphql";
 import type { Channel, Language } from "../domain/entities";
-import {
-  AccessReviewDecisionEnum,
-  AccessReviewerKindEnum,
-  AccessReviewRecurrenceEnum,
-  ChannelEnum,
-  LanguageEnum,
-} from "../domain/enums";
+import { AccessReviewDecisionEnum, AccessReviewerKindEnum, AccessReviewRecurrenceEnum, ChannelEnum, LanguageEnum } from "../domain/enums";
 import type { AccessReviewDecision, AccessReviewerKind, AccessReviewRecurrence } from "../domain/states";
 import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../domain/scalars";
 import type { PersonInput as ValidatedPerson } from "./valid-input";
@@ -252,7 +246,8 @@ export class StartAccessReviewInput {
   capacities?: string[] | null;
 
   @Field(() => DateTimeScalar, {
-    description: "When the default decision applies to every item still pending and the review completes: after now and at most 5 years ahead.",
+    description:
+      "When the default decision applies to every item still pending and the review completes: after now and at most 5 years ahead.",
   })
   dueAt: Date;
 

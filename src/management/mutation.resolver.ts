@@ -412,10 +412,14 @@ export class MutationResolver {
     @Arg("decision", () => AccessReviewDecisionEnum, { description: "KEEP or REMOVE." }) decision: AccessReviewDecision,
     @Arg("validUntil", () => DateTimeScalar, {
       nullable: true,
-      description: "With KEEP: a new expiry of the role, after now and at most 5 years ahead; omit it to leave the expiry as it is. Ignored with REMOVE.",
+      description:
+        "With KEEP: a new expiry of the role, after now and at most 5 years ahead; omit it to leave the expiry as it is. Ignored with REMOVE.",
     })
     validUntil: Date | null | undefined,
-    @Arg("note", () => String, { nullable: true, description: "Why, in plain text, at most 500 characters; kept with the item and in the audit trail." })
+    @Arg("note", () => String, {
+      nullable: true,
+      description: "Why, in plain text, at most 500 characters; kept with the item and in the audit trail.",
+    })
     note: string | null | undefined,
     @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
     @Ctx() ctx: Context,

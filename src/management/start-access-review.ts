@@ -32,7 +32,8 @@ export const startAccessReview = mutationAction({
     const dueAt = validValidUntil(scope, input.dueAt, "input.dueAt")!;
     const capacities = input.capacities ? [...new Set(input.capacities.map((code) => code.trim()))] : null;
     for (const code of capacities ?? [])
-      if (!scope.catalog.capacities.has(code)) throw new BadUserInputError("input.capacities", message("input.unknownCapacity", { value: code }));
+      if (!scope.catalog.capacities.has(code))
+        throw new BadUserInputError("input.capacities", message("input.unknownCapacity", { value: code }));
     if (capacities?.length === 0) throw new BadUserInputError("input.capacities", message("input.noCapacities"));
     const { enterprise } = await act.locate();
     const { review, items } = await openReview(scope, enterprise, {

@@ -48,11 +48,15 @@ export class AccessReview {
   @Column({ name: "due_at", type: "datetime" })
   dueAt: DateTime;
 
-  @Field(() => AccessReviewDecisionEnum, { description: "What applies at the due date (or on completeAccessReview) to items nobody decided." })
+  @Field(() => AccessReviewDecisionEnum, {
+    description: "What applies at the due date (or on completeAccessReview) to items nobody decided.",
+  })
   @Column({ name: "default_decision", type: "varchar", length: 8 })
   defaultDecision: AccessReviewDecision;
 
-  @Field(() => AccessReviewerKindEnum, { description: "Who reviews the users; access managers are always reviewed by the main access manager." })
+  @Field(() => AccessReviewerKindEnum, {
+    description: "Who reviews the users; access managers are always reviewed by the main access manager.",
+  })
   @Column({ type: "varchar", length: 24 })
   reviewers: AccessReviewerKind;
 

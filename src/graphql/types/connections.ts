@@ -1,4 +1,12 @@
-import { AccessReview, AccessReviewItem, AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import {
+  AccessReview,
+  AccessReviewItem,
+  AuditEvent,
+  EBoxMessage,
+  Enterprise,
+  RoleAssignment,
+  ServiceProviderMandate,
+} from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
