@@ -2,6 +2,7 @@ import type { GraphQLClient } from "graphql-request";
 import { verifyAuditChains } from "../src/audit/verify";
 import { AccessReview, AccessReviewItem, AuditEvent, Enterprise, RoleAssignment } from "../src/domain/entities";
 import { sweepExpiredRights } from "../src/management/sweep-expired-rights";
+import { nextDueAt } from "../src/management/access-reviews";
 import { TestClock } from "./support/clock";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -44,6 +45,17 @@ interface Item {
   capacity: { code: string };
   person: { ssin: string };
 }
+
+describe("the next due date of a recurring review", () => {
+  it("is one period later at the same time, on the last day of a shorter month, and after now", () => {
+    const at = (iso: string) => new Date(iso);
+    expect(nextDueAt(at("2026-03-31T22:00:00Z"), "QUARTERLY", at("2026-04-01T00:00:00Z"))).toEqual(at("2026-06-30T22:00:00Z"));
+    expect(nextDueAt(at("2026-11-30T23:00:00Z"), "QUARTERLY", at("2026-12-01T00:00:00Z"))).toEqual(at("2027-02-28T23:00:00Z"));
+    expect(nextDueAt(at("2028-02-29T23:00:00Z"), "YEARLY", at("2028-03-01T00:00:00Z"))).toEqual(at("2029-02-28T23:00:00Z"));
+    // A sweep that comes by long after the due date starts the next one still ahead.
+    expect(nextDueAt(at("2026-01-15T08:00:00Z"), "QUARTERLY", at("2026-05-01T00:00:00Z"))).toEqual(at("2026-07-15T08:00:00Z"));
+  });
+});
 
 describeEachDatabase("access reviews", (dialect) => {
   const clock = new TestClock();
@@ -171,9 +183,7 @@ describeEachDatabase("access reviews", (dialect) => {
       })
     ).enterprise.accessReviews.nodes;
     expect(listed.map((r) => r.status)).toEqual(["OPEN", "COMPLETED"]);
-    const due = new Date(review.dueAt);
-    due.setUTCMonth(due.getUTCMonth() + 3);
-    expect(listed[0].dueAt).toBe(due.toISOString());
+    expect(listed[0].dueAt).toBe(nextDueAt(new Date(review.dueAt), "QUARTERLY", clock.now()).toISOString());
     expect((await items(main, e, listed[0].id))!.map((i) => i.assignmentId).sort()).toEqual(
       [kept.assignmentId, firstManagerItem.assignmentId].sort(),
     );

@@ -21,13 +21,20 @@ import { reviewItemSight, seesReview, seesReviewItem } from "../access/access-re
  */
 export type ReviewScope = Pick<ActionScope, "em" | "now" | "changed" | "audit"> & { viewer: Person | null };
 
-/** The review's next due date after `dueAt`, one period later (and as many more as needed to lie after `now`). */
+/**
+ * The review's next due date after `dueAt`, one period later (and as many more as needed to lie after `now`), at the
+ * same time of day; a day past the end of a shorter month is its last day (31 March, then 30 June).
+ */
 export function nextDueAt(dueAt: Date, recurrence: AccessReviewRecurrence, now: Date): Date {
   const months = recurrence === "QUARTERLY" ? 3 : 12;
-  const next = new Date(dueAt.getTime());
-  do next.setUTCMonth(next.getUTCMonth() + months);
-  while (next.getTime() <= now.getTime());
-  return next;
+  for (let periods = 1; ; periods++) {
+    const month = dueAt.getUTCMonth() + months * periods;
+    const lastDay = new Date(Date.UTC(dueAt.getUTCFullYear(), month + 1, 0)).getUTCDate();
+    const next = new Date(dueAt.getTime());
+    next.setUTCDate(1);
+    next.setUTCFullYear(dueAt.getUTCFullYear(), month, Math.min(dueAt.getUTCDate(), lastDay));
+    if (next.getTime() > now.getTime()) return next;
+  }
 }
 
 /**
