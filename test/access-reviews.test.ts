@@ -9,6 +9,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
+import { listening, subscribe } from "./support/live";
 import type { SeededEnterprise } from "./support/seed";
 
 const capacity = "EMPLOYER_NSSO";
@@ -312,6 +313,29 @@ describeEachDatabase("access reviews", (dialect) => {
     const left = await gw.dataSource.getRepository(AccessReviewItem).findBy({ reviewId: Number(review.id) });
     expect(left.every((i) => i.status !== "PENDING")).toBe(true);
     expect((await gw.dataSource.getRepository(Enterprise).findOneByOrFail({ id: e.id })).status).toBe("ACCESS_DELETED");
+  });
+
+  it("tells the person whose role a decision ends through accessChanged, at the decision and at the due date", async () => {
+    const { e, managers } = await employer();
+    const review = await start(await gw.client(e.mainAccessManager!), e);
+    const first = await gw.client(managers[0]);
+    const seen = (await items(first, e, review.id))!;
+    const [removed, forgotten, kept] = e.users.map((u) => seen.find((i) => i.person.ssin === u.ssin)!);
+    await decide(first, kept.id, "KEEP");
+    const removedOwn = subscribe(gw, await gw.token(e.users[0].ssin));
+    const forgottenOwn = subscribe(gw, await gw.token(e.users[1].ssin));
+    try {
+      await listening(gw, 2);
+      await decide(first, removed.id, "REMOVE");
+      expect(await removedOwn.next((x) => x.kind === "ASSIGNMENT")).toMatchObject({ enterprise: e.display });
+      clock.passes(review.dueAt);
+      await sweepExpiredRights({ dataSource: gw.dataSource, clock, changes: gw.gateway.changes });
+      expect(await forgottenOwn.next((x) => x.kind === "ASSIGNMENT")).toMatchObject({ enterprise: e.display });
+      expect(await current(forgotten.assignmentId)).toBe(false);
+    } finally {
+      await Promise.all([removedOwn, forgottenOwn].map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
   });
 
   it("refuses bad input with the field named, and a dry run changes nothing", async () => {
