@@ -98,6 +98,13 @@ describeMysql("what the gateway refuses at start: an account without the trigger
       [name],
     );
     expect(triggers).toHaveLength(20);
+    const countTriggers = async () =>
+      Number(
+        (await admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?", [name]))[0][0]
+          .n,
+      );
+    // The version triggers and the others (the access change log's), all of which the start must find again.
+    const total = await countTriggers();
     for (const { name: trigger } of triggers) await admin.query(`DROP TRIGGER \`${name}\`.\`${trigger}\``);
 
     const refused = await start(account.url(port, name));
@@ -108,10 +115,7 @@ describeMysql("what the gateway refuses at start: an account without the trigger
     await account.grant("TRIGGER", name);
     const accepted = await start(account.url(port, name));
     expect(accepted).toMatchObject({ started: true });
-    const [after] = await admin.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?", [
-      name,
-    ]);
-    expect(Number(after[0].n)).toBe(20);
+    expect(await countTriggers()).toBe(total);
   }, 120_000);
 });
 

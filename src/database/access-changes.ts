@@ -207,25 +207,22 @@ export async function settledPosition(manager: Query, dialect: Dialect, settleSe
 const pruneBatch = 5_000;
 
 /**
- * Deletes the entries written before `before` and records how far the log is pruned, so that a token older than that
- * answers SYNC_TOKEN_EXPIRED instead of silently missing changes. Returns how many entries it deleted.
+ * Prunes one batch of the log older than `before` (at most `pruneBatch` entries, oldest first) in the caller's
+ * transaction, recording how far it has pruned, so that a token older than that answers SYNC_TOKEN_EXPIRED instead of
+ * silently missing changes; returns how many entries it deleted, 0 when none was due. The caller
+ * runs batches, each in a transaction of the runner (src/database/transaction.ts), until one deletes nothing: on SQLite
+ * the process's one connection takes turns there with every other transaction.
  */
-export async function pruneAccessChanges(dataSource: DataSource, { before }: { before: Date }): Promise<number> {
+export async function pruneAccessChangeBatch(em: EntityManager, { before }: { before: Date }): Promise<number> {
   const at = before.toISOString().replace("T", " ").slice(0, 23);
-  let deleted = 0;
-  for (;;) {
-    const [row] = (await dataSource.query(
-      `SELECT MAX(id) AS id FROM (SELECT id FROM ${accessChangeTable} WHERE changed_at < ? ORDER BY id LIMIT ${pruneBatch}) oldest`,
-      [at],
-    )) as { id: unknown }[];
-    if (row?.id === null || row?.id === undefined) return deleted;
-    const through = Number(row.id);
-    await dataSource.transaction(async (em) => {
-      await em.query(`UPDATE ${accessChangeStateTable} SET pruned_through = ? WHERE id = 1 AND pruned_through < ?`, [through, through]);
-      const result: unknown = await em.query(`DELETE FROM ${accessChangeTable} WHERE id <= ?`, [through]);
-      deleted += affectedRows(result);
-    });
-  }
+  const [row] = (await em.query(
+    `SELECT MAX(id) AS id FROM (SELECT id FROM ${accessChangeTable} WHERE changed_at < ? ORDER BY id LIMIT ${pruneBatch}) oldest`,
+    [at],
+  )) as { id: unknown }[];
+  if (row?.id === null || row?.id === undefined) return 0;
+  const through = Number(row.id);
+  await em.query(`UPDATE ${accessChangeStateTable} SET pruned_through = ? WHERE id = 1 AND pruned_through < ?`, [through, through]);
+  return affectedRows(await em.query(`DELETE FROM ${accessChangeTable} WHERE id <= ?`, [through]));
 }
 
 function affectedRows(result: unknown): number {

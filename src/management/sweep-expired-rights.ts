@@ -7,7 +7,7 @@ import { pruneIdempotentRequests } from "../database/idempotent-requests";
 import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
-import { pruneAccessChanges } from "../database/access-changes";
+import { pruneAccessChangeBatch } from "../database/access-changes";
 import { appendAuditEvents } from "../audit/chain";
 import type { AccessChange } from "../database/change-feed";
 import { AccessReview, Enterprise } from "../domain/entities";
@@ -37,11 +37,14 @@ export async function sweepExpiredRights({
   deltaRetentionDays?: number;
 }): Promise<number> {
   // The stored answers of Idempotency-Keys past their time go with the sweep: they may hold personal data.
-  await pruneIdempotentRequests(dataSource.manager, clock.now());
+  // Each prune is a transaction of the runner: on SQLite it takes its turn on the process's one connection, and a lock
+  // held elsewhere is waited for and retried as the expiries' transactions are.
+  const maintenance = { dataSource, policy: policies.maintenance };
+  await runTransaction(maintenance, (em) => pruneIdempotentRequests(em, clock.now()));
   const enterpriseIds = await enterprisesWithDueRights(dataSource.manager, clock.now(), enterprisesPerSweep);
   let written = 0;
   for (const enterpriseId of enterpriseIds) {
-    const { expired, now } = await runTransaction({ dataSource, policy: policies.maintenance }, async (em) => {
+    const { expired, now } = await runTransaction(maintenance, async (em) => {
       await holdSqliteWriteLock(em);
       await lockEnterpriseRows(em, [enterpriseId]);
       const now = clock.now();
@@ -52,7 +55,8 @@ export async function sweepExpiredRights({
     written += expired.length;
   }
   written += await applyDueAccessReviews({ dataSource, clock, changes });
-  await pruneAccessChanges(dataSource, { before: new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000) });
+  const before = new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000);
+  while ((await runTransaction(maintenance, (em) => pruneAccessChangeBatch(em, { before }))) > 0);
   return written;
 }
 

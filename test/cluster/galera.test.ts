@@ -21,6 +21,8 @@ import { scratchDirectory } from "../support/scratch";
 import type { SeededEnterprise } from "../support/seed";
 import { runTransaction } from "../../src/database/transaction";
 import { policies } from "../../src/database/retry-policies";
+import { isTriggerCacheFault } from "../../src/database/driver-errors";
+import { clearTriggerCache } from "../../src/database/trigger-cache";
 
 const rounds = Number(process.env.CLUSTER_ROUNDS ?? 50);
 /** Write-then-read rounds of the causal reads' test, with and without GALERA_SYNC_WAIT. */
@@ -200,6 +202,24 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
   };
 
   /**
+   * The seed writes through node 1 outside the gateway's transaction runner, so it meets MariaDB's trigger-cache fault
+   * as the gateway does (more often since the change log put triggers on more tables) and clears it the same way: a
+   * flush of the tables on that node, then the setup again (a half-seeded enterprise of the failed attempt stays, in no
+   * experiment). Counted in the table as the gateways' flushes are.
+   */
+  async function seeded<T>(setup: () => Promise<T>, counts: Record<string, number>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await setup();
+      } catch (error) {
+        if (attempt >= 3 || !isTriggerCacheFault(error)) throw error;
+        counts["seed trigger-cache flushes"] = (counts["seed trigger-cache flushes"] ?? 0) + 1;
+        await clearTriggerCache(gws[0].dataSource, error);
+      }
+    }
+  }
+
+  /**
    * Runs `rounds` rounds of an experiment: `setup` seeds fresh enterprises through node 1 and returns the shots, which
    * are fired at once through their gateways; each success must leave exactly one audit event of its mutation.
    */
@@ -207,7 +227,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
     const all: string[][] = [];
     const counts = (table[name] = {} as Record<string, number>);
     for (let round = 0; round < rounds; round++) {
-      const { enterprises, shots } = await setup();
+      const { enterprises, shots } = await seeded(setup, counts);
       const ids = enterprises.map((e) => e.id);
       const mutations = [...new Set(shots.map((s) => s.mutation))];
       const before = await Promise.all(mutations.map((mutation) => audited(mutation, ids)));
