@@ -116,6 +116,8 @@ export const conflictReasons = {
   NOT_PENDING_ACTIVATION:
     "The account can be activated only while it waits for activation (a main access manager appointed, access not deleted).",
   MAIN_ACCESS_MANAGER_PROFILE: "This access-manager profile belongs to the main access manager's function: it ends with the function.",
+  ALREADY_DECIDED: "This item of the access review has already been decided (by a reviewer, or by the review's default).",
+  REVIEW_COMPLETED: "The access review has completed: its items take no more decisions, and it cannot be completed again.",
   IDEMPOTENCY_KEY_REUSED:
     "The Idempotency-Key was sent before by the same viewer with another request (another document, operation name or variables) within IDEMPOTENCY_TTL_HOURS (HTTP 422): use a new key for a new request.",
 } as const satisfies Reasons<string>;

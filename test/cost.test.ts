@@ -104,6 +104,18 @@ describeEachDatabase("cost you can see", (dialect) => {
     expect(costOf(await ask(query))).toMatchObject({ requested: 1 + 1 + 21 + 2, actual: 1 + 1 + (1 + 2 * 2) + 2 });
   });
 
+  it("counts the access reviews and their items as every connection, an item list within each review", async () => {
+    await ask(
+      `mutation ($e: EnterpriseNumber!, $d: DateTime!) { startAccessReview(input: { enterprise: $e, dueAt: $d, defaultDecision: KEEP }) { id } }`,
+      {
+        d: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    );
+    const query = `query ($e: EnterpriseNumber!) { enterprise(number: $e) { accessReviews(first: 2) { nodes { items(first: 10) { nodes { role } } } } } }`;
+    // enterprise 1 + accessReviews (1 + 2 x nodes (1 + items (1 + 10 x nodes 1))); actual: 1 review of the 2 users.
+    expect(costOf(await ask(query))).toMatchObject({ requested: 1 + (1 + 2 * (1 + (1 + 10))), actual: 1 + (1 + (1 + (1 + 2))) });
+  });
+
   it("puts the cost on every answer, with the budget to a viewer and without it to an anonymous caller", async () => {
     const mine = costOf(await ask(`{ me { givenName } }`))!;
     expect(mine).toEqual({ requested: 1, actual: 1, limit: 100_000, remaining: expect.any(Number), resetAt: expect.any(String) });

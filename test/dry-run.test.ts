@@ -374,6 +374,59 @@ describeEachDatabase("dry runs of the management mutations", (dialect) => {
       "MANAGE_USERS",
     );
     await dryThenReal(main, m.setServices, { input: { assignment: user.addUser.id, onlineServices: ["DMFA", "DRS"] } }, "MANAGE_USERS");
+    const startReview = gql`
+      mutation ($input: StartAccessReviewInput!, $dryRun: Boolean) {
+        startAccessReview(input: $input, dryRun: $dryRun) {
+          id
+          status
+          dueAt
+          defaultDecision
+        }
+      }
+    `;
+    const review = await dryThenReal<{ startAccessReview: { id: string } }>(
+      main,
+      startReview,
+      {
+        input: {
+          enterprise: e.number,
+          capacities: ["EMPLOYER_NSSO"],
+          dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+          defaultDecision: "KEEP",
+        },
+      },
+      "APPOINT_ACCESS_MANAGER",
+    );
+    const reviewItems: { id: number; role: string; assignment_id: number }[] = await gw.dataSource.query(
+      "SELECT id, role, assignment_id FROM access_review_item WHERE review_id = ? ORDER BY id",
+      [Number(review.startAccessReview.id)],
+    );
+    const decideItem = gql`
+      mutation ($id: ID!, $decision: AccessReviewDecision!, $dryRun: Boolean) {
+        decideAccessReviewItem(id: $id, decision: $decision, dryRun: $dryRun) {
+          id
+          status
+          decision
+        }
+      }
+    `;
+    const userItem = reviewItems.find((i) => i.role === "USER" && i.assignment_id === Number(user.addUser.id))!;
+    await dryThenReal(main, decideItem, { id: String(userItem.id), decision: "KEEP" }, "MANAGE_USERS");
+    // Completing applies the default to each item still pending (one event each), then records the completion.
+    const pending = reviewItems.filter((i) => i.id !== userItem.id);
+    const completeReview = gql`
+      mutation ($id: ID!, $dryRun: Boolean) {
+        completeAccessReview(id: $id, dryRun: $dryRun) {
+          id
+          status
+        }
+      }
+    `;
+    if (pending.every((i) => i.role === "ACCESS_MANAGER"))
+      await dryThenReal(main, completeReview, { id: review.startAccessReview.id }, "APPOINT_ACCESS_MANAGER", {
+        events: pending.length + 1,
+      });
+    else throw new Error("the dry run's enterprise has users beside the one this test added: decide them first");
     await dryThenReal(main, m.removeUser, { a: user.addUser.id }, "MANAGE_USERS");
     const bulk = { enterprise: e.number, capacity: "EMPLOYER_NSSO" };
     const users = await dryThenReal<{ addUsers: { items: { assignment: { id: string } }[] } }>(

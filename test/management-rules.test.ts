@@ -1,3 +1,4 @@
+import { startAccessReview } from "../src/management/start-access-review";
 import { gql, type GraphQLClient } from "graphql-request";
 import { EBoxMessage } from "../src/domain/entities";
 import { describeEachDatabase } from "./support/databases";
@@ -379,6 +380,27 @@ describeEachDatabase("the management rules", (dialect) => {
       await gw.client(mine.legalRepresentative),
       await gw.client(mine.accessManagers.EMPLOYER_NSSO),
     ];
+    const reviewOf = async (e: typeof mine) =>
+      String(
+        (
+          await gw.seed.as(e.mainAccessManager!, (s) =>
+            startAccessReview(s, { enterprise: e.number, dueAt: new Date(Date.now() + 7 * 86_400_000), defaultDecision: "KEEP" }),
+          )
+        ).id,
+      );
+    const itemOf = async (e: typeof mine) =>
+      String(
+        (
+          await gw.dataSource.query("SELECT id FROM access_review_item WHERE review_id = ? AND role = 'USER'", [Number(await reviewOf(e))])
+        )[0].id,
+      );
+    const decideItem = gql`
+      mutation ($id: ID!) {
+        decideAccessReviewItem(id: $id, decision: REMOVE) {
+          id
+        }
+      }
+    `;
     const cases: [string, GraphQLClient, string, (id: string) => Record<string, unknown>, string][] = [
       ["removeUser", main, m.removeUser, (a) => ({ a }), String(theirs.users[0].assignmentId)],
       [
@@ -390,6 +412,21 @@ describeEachDatabase("the management rules", (dialect) => {
       ],
       ["revokeAccessManager", main, m.revokeManager, (a) => ({ a }), await managerOf(theirs)],
       ["endServiceProviderMandate", lr, m.endMandate, (id) => ({ id }), await mandateOf(theirs)],
+      ["decideAccessReviewItem", main, decideItem, (id) => ({ id }), await itemOf(theirs)],
+      ["decideAccessReviewItem", manager, decideItem, (id) => ({ id }), await itemOf(theirs)],
+      [
+        "completeAccessReview",
+        main,
+        gql`
+          mutation ($id: ID!) {
+            completeAccessReview(id: $id) {
+              id
+            }
+          }
+        `,
+        (id) => ({ id }),
+        await reviewOf(theirs),
+      ],
       [
         "markEBoxMessageRead",
         manager,

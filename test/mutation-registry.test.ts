@@ -55,6 +55,9 @@ const m = {
   approveAccessRequest: `mutation ($id: ID!) { approveAccessRequest(id: $id) { id } }`,
   denyAccessRequest: `mutation ($id: ID!) { denyAccessRequest(id: $id) { id } }`,
   withdrawAccessRequest: `mutation ($id: ID!) { withdrawAccessRequest(id: $id) { id } }`,
+  startAccessReview: `mutation ($input: StartAccessReviewInput!) { startAccessReview(input: $input) { id } }`,
+  decideAccessReviewItem: `mutation ($id: ID!, $d: AccessReviewDecision!) { decideAccessReviewItem(id: $id, decision: $d) { id } }`,
+  completeAccessReview: `mutation ($id: ID!) { completeAccessReview(id: $id) { id } }`,
 } satisfies Record<keyof typeof mutationActions, string>;
 
 describeEachDatabase("each declared mutation, run through the gateway", (dialect) => {
@@ -126,6 +129,15 @@ describeEachDatabase("each declared mutation, run through the gateway", (dialect
       input: { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"], person: person(ssin()) },
     });
     await run(main, "setUserOnlineServices", { input: { assignment: user.addUser.id, onlineServices: ["DMFA"] } });
+    const review = await run<{ startAccessReview: { id: string } }>(main, "startAccessReview", {
+      input: { enterprise: e.number, dueAt: new Date(Date.now() + 86_400_000).toISOString(), defaultDecision: "KEEP" },
+    });
+    const [item] = await gw.dataSource.query("SELECT id FROM access_review_item WHERE review_id = ? AND role = 'USER'", [
+      Number(review.startAccessReview.id),
+    ]);
+    await run(main, "decideAccessReviewItem", { id: String(item.id), d: "KEEP" });
+    // The access manager's item, left pending, gets the default: one event for it, one for the completion.
+    await run(main, "completeAccessReview", { id: review.startAccessReview.id }, { events: 2 });
     await run(main, "removeUser", { a: user.addUser.id });
     await run(main, "revokeAccessManager", { a: manager.appointAccessManager.id });
     const bulk = { enterprise: e.number, capacity: "EMPLOYER_NSSO" };

@@ -83,7 +83,10 @@ describe("the nested fields that may be refused", () => {
   it("answer empty when refused, except non-null scalars that have no empty value (their error bubbles)", () => {
     const { answeredEmpty, bubbling } = refusableFields(buildGatewaySchema(), fieldRules);
     expect(Object.fromEntries([...answeredEmpty].map(([name, { kind }]) => [name, kind]))).toEqual({
+      "AccessReview.items": "connection",
       "EBox.messages": "connection",
+      "Enterprise.accessReview": "null",
+      "Enterprise.accessReviews": "connection",
       "Enterprise.auditTrail": "connection",
       "Enterprise.clientsConnection": "connection",
       "Enterprise.expiringSoon": "list",

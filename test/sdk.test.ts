@@ -487,6 +487,31 @@ describeEachDatabase("the typed SDK", (dialect) => {
     expect(mine.myAccessRequests.nodes.map((r) => r.status)).toEqual(["WITHDRAWN", "APPROVED", "DENIED"]);
   });
 
+  it("runs an access review: started, listed by a reviewer, decided, completed early", async () => {
+    const enterprise = await gw.seed
+      .enterprise()
+      .withMainAccessManager()
+      .active()
+      .withAccessManager("EMPLOYER_NSSO")
+      .withUser("EMPLOYER_NSSO", ["DIMONA"])
+      .build();
+    const main = await sdkFor(enterprise.mainAccessManager!);
+    const { startAccessReview: review } = await main.StartAccessReview({
+      input: { enterprise: enterprise.number, dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), defaultDecision: "KEEP" },
+    });
+    expect(review).toMatchObject({ status: "OPEN", reviewers: "CAPACITY_MANAGERS", recurrence: null });
+    const manager = await sdkFor(enterprise.accessManagers.EMPLOYER_NSSO);
+    const listed = await manager.AccessReviews({ enterprise: enterprise.number });
+    expect(listed.enterprise?.accessReviews.nodes.map((r) => r.id)).toEqual([review.id]);
+    const items = await manager.AccessReviewItems({ enterprise: enterprise.number, id: review.id, decided: false });
+    const [item] = items.enterprise!.accessReview!.items.nodes;
+    expect(item).toMatchObject({ role: "USER", status: "PENDING", capacity: { code: "EMPLOYER_NSSO" } });
+    const decided = await manager.DecideAccessReviewItem({ id: item.id, decision: "REMOVE", note: "Left the company" });
+    expect(decided.decideAccessReviewItem).toMatchObject({ status: "REMOVED", decision: "REMOVE", note: "Left the company" });
+    const completed = await main.CompleteAccessReview({ id: review.id });
+    expect(completed.completeAccessReview.status).toBe("COMPLETED");
+  });
+
   it("has run every operation of schema/operations successfully", () => {
     const everyOperation = Object.keys(getSdk(new GraphQLClient(gw.url))).sort();
     expect(everyOperation.length).toBeGreaterThanOrEqual(25);

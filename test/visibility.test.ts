@@ -2,6 +2,7 @@ import { ClientError, gql } from "graphql-request";
 import { getNamedType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from "graphql";
 import { addUser } from "../src/management/add-user";
 import { configureStructuredMessaging } from "../src/management/configure-structured-messaging";
+import { startAccessReview } from "../src/management/start-access-review";
 import { buildGatewaySchema } from "../src/graphql/schema";
 import { describeEachDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
@@ -28,9 +29,11 @@ const partyFields = `
   searched: roleAssignments(first: 5, search: $probe) { totalCount edges { node { ${assignment} } } }
 `;
 const walkEnterprise = `
-  query Walk($e: EnterpriseNumber!, $probe: String!) {
+  query Walk($e: EnterpriseNumber!, $probe: String!, $review: ID!) {
     enterprise(number: $e) {
       ${partyFields}
+      accessReviews(first: 5) { totalCount edges { node { id items(first: 50) { totalCount edges { node { role person { ${person} } } } } } } nodes { items(first: 5) { nodes { person { ${person} } } } } }
+      accessReview(id: $review) { items(first: 50) { totalCount nodes { role person { ${person} } } } }
       roleAssignments(first: 100) { totalCount edges { node { ${assignment} person { roles { ${assignment} enterprise { number } } } } } }
       serviceProviders { ${mandate} provider { ${partyFields} clients { ${mandate} client { number } } } }
       clients { ${mandate} client { ${partyFields} serviceProviders { ${mandate} provider { number } } } }
@@ -192,6 +195,8 @@ describeEachDatabase("who sees which person", (dialect) => {
   /** A user of the client added by an access manager (not by the main access manager). */
   let addedByManager: string;
   let providerUserWithoutServices: string;
+  /** An open access review of the client, of every capacity. */
+  let review: string;
 
   beforeAll(async () => {
     // The walk asks every path at once, the old lists and the connections beside them: more than a screen would.
@@ -244,6 +249,13 @@ describeEachDatabase("who sees which person", (dialect) => {
         }),
       );
     }
+    review = String(
+      (
+        await gw.seed.as(client.mainAccessManager!, (s) =>
+          startAccessReview(s, { enterprise: client.number, dueAt: new Date(Date.now() + 30 * 86_400_000), defaultDecision: "KEEP" }),
+        )
+      ).id,
+    );
     // Account data that only its owner may read.
     for (const owner of [client.users[0].ssin, client.legalRepresentative, provider.accessManagers.SOCIAL_SERVICE_PROVIDER]) {
       await (
@@ -262,7 +274,7 @@ describeEachDatabase("who sees which person", (dialect) => {
   /** The national number every walk searches for: a user of the client whom only some viewers may list. */
   const probe = () => client.users[0].ssin;
   const walk = async (viewer: string, number: string) =>
-    (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number, probe: probe() });
+    (await gw.client(viewer)).request<{ enterprise: Json }>(walkEnterprise, { e: number, probe: probe(), review });
   const seenBy = async (viewer: string, number = client.number) => people((await walk(viewer, number)) as Json);
   const ssins = (seen: Map<string, unknown>) => [...seen.keys()].sort();
   const clientPeople = () => [
@@ -296,6 +308,24 @@ describeEachDatabase("who sees which person", (dialect) => {
     };
     expect(answer.structuredMessaging.map((c) => c.capacity.code)).toEqual(["EMPLOYER_NSSO"]);
     expect(answer.eBox.notificationEmail).toBeNull();
+  });
+
+  it("shows the items of an access review to who may decide them, every item to the legal side, and none to a user", async () => {
+    const reviewed = async (viewer: string) => {
+      const answer = (await walk(viewer, client.number)).enterprise as {
+        accessReview: { items: { nodes: { person: { ssin: string } }[] } } | null;
+      } | null;
+      return answer?.accessReview?.items.nodes.map((i) => i.person.ssin).sort() ?? null;
+    };
+    // Every role below the main access manager: the access managers and the users, never the main access manager's own.
+    const below = clientPeople().filter((p) => p !== client.legalRepresentative && p !== client.mainAccessManager);
+    for (const viewer of [client.legalRepresentative, client.mainAccessManager!]) expect(await reviewed(viewer)).toEqual(below.sort());
+    // An access manager: the users of their capacity, not their own role, not a colleague access manager's.
+    expect(await reviewed(client.accessManagers.EMPLOYER_NSSO)).toEqual(
+      [client.users.find((u) => u.capacity === "EMPLOYER_NSSO")!.ssin, addedByManager].sort(),
+    );
+    for (const viewer of [client.users[0].ssin, addedByManager]) expect(await reviewed(viewer)).toBeNull();
+    for (const staff of [provider.accessManagers.SOCIAL_SERVICE_PROVIDER, provider.users[0].ssin]) expect(await reviewed(staff)).toBeNull();
   });
 
   it("shows a user their own assignments, the legal representatives and the main access manager, and no colleague, not even who added them", async () => {

@@ -122,6 +122,10 @@ export const unversionedTables: Readonly<Record<string, string>> = {
   role_assignment_online_service_history: "history for asOf answers: written beside the versioned change it records, never changed after",
   access_request:
     "access requests: named by enterprise number, since the enterprise may not exist; read per request by those who decide them, never as part of the read model, so that a stranger's request moves nothing they could observe",
+  access_review:
+    "access reviews: read page by page under the review's rules, not cached as part of an enterprise; a decision moves the version through role_assignment",
+  access_review_item:
+    "the items of an access review: read page by page under the review's rules; a decision moves the version through role_assignment",
   idempotent_request:
     "the stored answers of mutations sent with an Idempotency-Key: a viewer's retries read them by key, never as part of an enterprise",
 };

@@ -15,6 +15,16 @@ import { decisionReasons, forbiddenReasons, type DecisionReason, type ForbiddenR
 import { roleDescriptions, roles, tasks, type Role, type Task } from "./roles";
 import {
   accessRequestStatuses,
+  accessReviewDecisions,
+  accessReviewerKinds,
+  accessReviewItemStatuses,
+  accessReviewRecurrences,
+  accessReviewStatuses,
+  type AccessReviewDecision,
+  type AccessReviewerKind,
+  type AccessReviewItemStatus,
+  type AccessReviewRecurrence,
+  type AccessReviewStatus,
   capacityStatuses,
   channels,
   eBoxStatuses,
@@ -173,6 +183,63 @@ registerEnumType(ChannelEnum, {
   name: "Channel",
   description: "How an enterprise exchanges structured messages in a capacity.",
   valuesConfig: channelDescriptions,
+});
+
+export const AccessReviewDecisionEnum = enumOf(accessReviewDecisions);
+registerEnumType(AccessReviewDecisionEnum, {
+  name: "AccessReviewDecision",
+  description: "A reviewer's answer for one assignment of an access review, or the review's default for those nobody answered.",
+  valuesConfig: {
+    KEEP: { description: "The person still needs the role: it stays (with a new expiry where one is given)." },
+    REMOVE: { description: "The person no longer needs the role: it ends at once, as removeUser or revokeAccessManager would end it." },
+  } satisfies Described<AccessReviewDecision>,
+});
+
+export const AccessReviewerKindEnum = enumOf(accessReviewerKinds);
+registerEnumType(AccessReviewerKindEnum, {
+  name: "AccessReviewers",
+  description: "Who reviews the users of each capacity. Access managers are always reviewed by the main access manager.",
+  valuesConfig: {
+    CAPACITY_MANAGERS: {
+      description: "Whoever may manage the capacity's users (MANAGE_USERS there): its access managers and the main access manager.",
+    },
+    MAIN_ACCESS_MANAGER: { description: "The main access manager alone." },
+  } satisfies Described<AccessReviewerKind>,
+});
+
+export const AccessReviewRecurrenceEnum = enumOf(accessReviewRecurrences);
+registerEnumType(AccessReviewRecurrenceEnum, {
+  name: "AccessReviewRecurrence",
+  description: "How often a review repeats: when it completes, the next one starts, due one period after its due date.",
+  valuesConfig: {
+    QUARTERLY: { description: "Every three months." },
+    YEARLY: { description: "Every year." },
+  } satisfies Described<AccessReviewRecurrence>,
+});
+
+export const AccessReviewStatusEnum = enumOf(accessReviewStatuses);
+registerEnumType(AccessReviewStatusEnum, {
+  name: "AccessReviewStatus",
+  description: "Whether an access review still takes decisions.",
+  valuesConfig: {
+    OPEN: { description: "Reviewers decide its items until its due date." },
+    COMPLETED: { description: "Completed at its due date or earlier by completeAccessReview: every item is settled." },
+  } satisfies Described<AccessReviewStatus>,
+});
+
+export const AccessReviewItemStatusEnum = enumOf(accessReviewItemStatuses);
+registerEnumType(AccessReviewItemStatusEnum, {
+  name: "AccessReviewItemStatus",
+  description: "Where one assignment of an access review stands.",
+  valuesConfig: {
+    PENDING: { description: "Not decided yet." },
+    KEPT: { description: "Kept, by a reviewer or by the review's default." },
+    REMOVED: { description: "Removed, by a reviewer or by the review's default: the assignment ended then." },
+    ALREADY_ENDED: {
+      description:
+        "The assignment ended outside the review (removed, revoked, expired, access deleted) before anyone decided: nothing to apply.",
+    },
+  } satisfies Described<AccessReviewItemStatus>,
 });
 
 export const decisionReasonDescriptions: Described<DecisionReason> = {

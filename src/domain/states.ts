@@ -23,3 +23,20 @@ export type Channel = (typeof channels)[number];
 /** Where an access request stands: PENDING until a decider approves or denies it, its requester withdraws it, or it expires. */
 export const accessRequestStatuses = ["PENDING", "APPROVED", "DENIED", "WITHDRAWN", "EXPIRED"] as const;
 export type AccessRequestStatus = (typeof accessRequestStatuses)[number];
+
+/** What a reviewer answers for one assignment of an access review, and what applies to those nobody answered. */
+export const accessReviewDecisions = ["KEEP", "REMOVE"] as const;
+export type AccessReviewDecision = (typeof accessReviewDecisions)[number];
+
+/** Who reviews the users of a capacity; access managers are always reviewed by the main access manager. */
+export const accessReviewerKinds = ["CAPACITY_MANAGERS", "MAIN_ACCESS_MANAGER"] as const;
+export type AccessReviewerKind = (typeof accessReviewerKinds)[number];
+
+export const accessReviewRecurrences = ["QUARTERLY", "YEARLY"] as const;
+export type AccessReviewRecurrence = (typeof accessReviewRecurrences)[number];
+
+export const accessReviewStatuses = ["OPEN", "COMPLETED"] as const;
+export type AccessReviewStatus = (typeof accessReviewStatuses)[number];
+
+export const accessReviewItemStatuses = ["PENDING", "KEPT", "REMOVED", "ALREADY_ENDED"] as const;
+export type AccessReviewItemStatus = (typeof accessReviewItemStatuses)[number];

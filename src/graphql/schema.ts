@@ -17,6 +17,7 @@ import { answerRefusedFieldsEmpty } from "./partial-answers";
 import { MutationResolver } from "../management/mutation.resolver";
 import { mutationRules } from "./mutation-rules";
 import { languageDirective } from "./language-directive";
+import { AccessReviewItemResolver, AccessReviewResolver, EnterpriseAccessReviewsResolver } from "./resolvers/access-review.resolver";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver";
 import { CapacityResolver } from "./resolvers/capacity.resolver";
 import { DecisionResolver } from "./resolvers/decision.resolver";
@@ -56,6 +57,9 @@ const resolvers: [ClassType, ...ClassType[]] = [
   EBoxMessageResolver,
   StructuredMessagingConfigResolver,
   AuditEventResolver,
+  EnterpriseAccessReviewsResolver,
+  AccessReviewResolver,
+  AccessReviewItemResolver,
   SubscriptionResolver,
 ];
 

@@ -133,6 +133,12 @@ export const messages = {
     FR: "La qualité « {capacity} » n'est pas active pour cette entreprise",
     DE: "Die Eigenschaft „{capacity}“ ist für dieses Unternehmen nicht aktiv",
   },
+  "forbidden.accessReviewItem": {
+    EN: "You may not decide this item of the access review: no one reviews their own role, and access managers are reviewed by the main access manager",
+    NL: "U mag niet beslissen over dit element van de toegangsreview: niemand beoordeelt zijn eigen rol, en toegangsbeheerders worden beoordeeld door de hoofdtoegangsbeheerder",
+    FR: "Vous ne pouvez pas trancher cet élément de la revue des accès : personne ne révise son propre rôle, et les gestionnaires d'accès sont révisés par le gestionnaire d'accès principal",
+    DE: "Sie dürfen über diesen Eintrag der Zugriffsüberprüfung nicht entscheiden: Niemand überprüft seine eigene Rolle, und Zugangsverwalter werden vom Hauptzugangsverwalter überprüft",
+  },
   "forbidden.auditTrail": {
     EN: "Only a legal representative or the main access manager may read the audit trail",
     NL: "Alleen een wettelijk vertegenwoordiger of de hoofdtoegangsbeheerder mag het auditspoor inkijken",
@@ -259,6 +265,12 @@ export const messages = {
     NL: "Een onderneming kan niet haar eigen dienstverlener zijn",
     FR: "Une entreprise ne peut pas être son propre prestataire de services",
     DE: "Ein Unternehmen kann nicht sein eigener Dienstleister sein",
+  },
+  "input.noCapacities": {
+    EN: "Name at least one capacity, or leave the list out to review every capacity",
+    NL: "Noem minstens één hoedanigheid, of laat de lijst weg om alle hoedanigheden te beoordelen",
+    FR: "Indiquez au moins une qualité, ou omettez la liste pour réviser toutes les qualités",
+    DE: "Nennen Sie mindestens eine Eigenschaft, oder lassen Sie die Liste weg, um alle Eigenschaften zu überprüfen",
   },
   "input.validUntilInvalid": {
     EN: "The end date is not a valid date and time",
@@ -472,6 +484,18 @@ export const messages = {
     FR: "Aucun rôle ne porte cet identifiant",
     DE: "Es gibt keine Rolle mit dieser Kennung",
   },
+  "notFound.accessReview": {
+    EN: "No access review with this identifier",
+    NL: "Er is geen toegangsreview met deze identificatie",
+    FR: "Aucune revue des accès ne porte cet identifiant",
+    DE: "Es gibt keine Zugriffsüberprüfung mit dieser Kennung",
+  },
+  "notFound.accessReviewItem": {
+    EN: "No item of an access review with this identifier",
+    NL: "Er is geen element van een toegangsreview met deze identificatie",
+    FR: "Aucun élément d'une revue des accès ne porte cet identifiant",
+    DE: "Es gibt keinen Eintrag einer Zugriffsüberprüfung mit dieser Kennung",
+  },
   "notFound.mandate": {
     EN: "No service-provider mandate with this identifier",
     NL: "Er is geen mandaat van een dienstverlener met deze identificatie",
@@ -502,6 +526,24 @@ export const messages = {
     NL: "Deze toegangsaanvraag is niet meer open",
     FR: "Cette demande d'accès n'est plus ouverte",
     DE: "Dieser Zugangsantrag ist nicht mehr offen",
+  },
+  "conflict.accessReviewCompleted": {
+    EN: "This access review has already been completed",
+    NL: "Deze toegangsreview is al afgerond",
+    FR: "Cette revue des accès est déjà clôturée",
+    DE: "Diese Zugriffsüberprüfung ist bereits abgeschlossen",
+  },
+  "conflict.accessReviewItemDecided": {
+    EN: "This item of the access review has already been decided",
+    NL: "Over dit element van de toegangsreview is al beslist",
+    FR: "Cet élément de la revue des accès a déjà été tranché",
+    DE: "Über diesen Eintrag der Zugriffsüberprüfung wurde bereits entschieden",
+  },
+  "conflict.reviewedAssignmentEnded": {
+    EN: "This role has already ended: there is nothing left to decide",
+    NL: "Deze rol is al beëindigd: er valt niets meer te beslissen",
+    FR: "Ce rôle a déjà pris fin : il n'y a plus rien à trancher",
+    DE: "Diese Rolle ist bereits beendet: Es gibt nichts mehr zu entscheiden",
   },
   "conflict.userEnded": {
     EN: "This user has already been removed",

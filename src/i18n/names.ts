@@ -96,6 +96,7 @@ export const fieldLabels = {
   phone: { EN: "The phone number", NL: "Het telefoonnummer", FR: "Le numéro de téléphone", DE: "Die Telefonnummer" },
   reason: { EN: "The reason", NL: "De reden", FR: "Le motif", DE: "Die Begründung" },
   message: { EN: "The message", NL: "Het bericht", FR: "Le message", DE: "Die Nachricht" },
+  note: { EN: "The note", NL: "De notitie", FR: "La note", DE: "Die Notiz" },
 } as const satisfies Record<string, Translated>;
 
 export type FieldLabel = keyof typeof fieldLabels;

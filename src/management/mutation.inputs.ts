@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from "type-graphql";
 import type { Channel, Language } from "../domain/entities";
-import { ChannelEnum, LanguageEnum } from "../domain/enums";
+import { AccessReviewDecisionEnum, AccessReviewerKindEnum, AccessReviewRecurrenceEnum, ChannelEnum, LanguageEnum } from "../domain/enums";
+import type { AccessReviewDecision, AccessReviewerKind, AccessReviewRecurrence } from "../domain/states";
 import { DateTimeScalar, EnterpriseNumberScalar, SsinScalar } from "../domain/scalars";
 import type { PersonInput as ValidatedPerson } from "./valid-input";
 
@@ -258,4 +259,37 @@ export class RequestAccessInput {
     description: "Until when the access is asked for: after now and at most 5 years ahead. The decider may set another.",
   })
   validUntil?: Date | null;
+}
+
+@InputType({ description: "An access review to start: where, of which capacities, until when, and what applies to items nobody decides." })
+export class StartAccessReviewInput {
+  @Field(() => EnterpriseNumberScalar, { description: enterpriseDescription })
+  enterprise: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "The capacity codes whose users and access managers are reviewed; omit it (or null) for every capacity.",
+  })
+  capacities?: string[] | null;
+
+  @Field(() => DateTimeScalar, {
+    description:
+      "When the default decision applies to every item still pending and the review completes: after now and at most 5 years ahead.",
+  })
+  dueAt: Date;
+
+  @Field(() => AccessReviewDecisionEnum, { description: "What applies at the due date to items nobody decided." })
+  defaultDecision: AccessReviewDecision;
+
+  @Field(() => AccessReviewerKindEnum, {
+    nullable: true,
+    description: "Who reviews the users (default CAPACITY_MANAGERS); access managers are always reviewed by the main access manager.",
+  })
+  reviewers?: AccessReviewerKind | null;
+
+  @Field(() => AccessReviewRecurrenceEnum, {
+    nullable: true,
+    description: "Repeat the review: when it completes, the next starts, due one quarter or one year after this one's due date.",
+  })
+  recurrence?: AccessReviewRecurrence | null;
 }

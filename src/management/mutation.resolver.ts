@@ -8,6 +8,8 @@ import { BulkUsersResult } from "../graphql/types/bulk-result.type";
 import type { BulkOutcome } from "./bulk-items";
 import {
   AccessRequest,
+  AccessReview,
+  AccessReviewItem,
   defaultLanguage,
   EBoxMessage,
   Enterprise,
@@ -32,9 +34,12 @@ import {
   DeleteEnterpriseAccessInput,
   SetUserOnlineServicesInput,
   SetUsersOnlineServicesInput,
+  StartAccessReviewInput,
   UpdateMyAccountInput,
   RequestAccessInput,
 } from "./mutation.inputs";
+import { AccessReviewDecisionEnum } from "../domain/enums";
+import type { AccessReviewDecision } from "../domain/states";
 import { mutationActions } from "./registry";
 import type { MutationAction } from "./mutation-action";
 import { formatMessage, message } from "../i18n/messages";
@@ -386,6 +391,55 @@ export class MutationResolver {
     @Ctx() ctx: Context,
   ): Promise<BulkUsersResult> {
     return bulkResult(ctx, await run(ctx, mutationActions.removeUsers, { ...input, atomic }, dryRun));
+  }
+
+  @Mutation(() => AccessReview, {
+    description:
+      "Main access manager (APPOINT_ACCESS_MANAGER): start a review of every current user and access manager below the main access manager in the capacities named; answers the review.",
+  })
+  startAccessReview(
+    @Arg("input", () => StartAccessReviewInput, { description: "Where, which capacities, the due date and the default decision." })
+    input: StartAccessReviewInput,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.startAccessReview, input, dryRun);
+  }
+
+  @Mutation(() => AccessReviewItem, {
+    description:
+      "A reviewer (MANAGE_USERS in the item's capacity for a user, APPOINT_ACCESS_MANAGER for an access manager; never one's own role): keep or remove the role under review; REMOVE ends it at once as removeUser or revokeAccessManager would.",
+  })
+  decideAccessReviewItem(
+    @Arg("id", () => ID, { description: "The item's id (AccessReview.items)." }) id: string,
+    @Arg("decision", () => AccessReviewDecisionEnum, { description: "KEEP or REMOVE." }) decision: AccessReviewDecision,
+    @Arg("validUntil", () => DateTimeScalar, {
+      nullable: true,
+      description:
+        "With KEEP: a new expiry of the role, after now and at most 5 years ahead; omit it to leave the expiry as it is. Ignored with REMOVE.",
+    })
+    validUntil: Date | null | undefined,
+    @Arg("note", () => String, {
+      nullable: true,
+      description: "Why, in plain text, at most 500 characters; kept with the item and in the audit trail.",
+    })
+    note: string | null | undefined,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.decideAccessReviewItem, { id, decision, validUntil, note }, dryRun);
+  }
+
+  @Mutation(() => AccessReview, {
+    description:
+      "Main access manager (APPOINT_ACCESS_MANAGER): complete an open review before its due date; the default decision applies to every item still pending, and a recurring review starts the next.",
+  })
+  completeAccessReview(
+    @Arg("id", () => ID, { description: "The review's id." }) id: string,
+    @Arg("dryRun", () => Boolean, dryRunArg) dryRun: boolean | null,
+    @Ctx() ctx: Context,
+  ) {
+    return run(ctx, mutationActions.completeAccessReview, { id }, dryRun);
   }
 
   @Mutation(() => StructuredMessagingConfig, {

@@ -6,7 +6,9 @@ import { addUsers } from "./add-users";
 import { appointAccessManager } from "./appoint-access-manager";
 import { appointMainAccessManager } from "./appoint-main-access-manager";
 import { appointServiceProvider } from "./appoint-service-provider";
+import { completeAccessReview } from "./complete-access-review";
 import { configureStructuredMessaging } from "./configure-structured-messaging";
+import { decideAccessReviewItem } from "./decide-access-review-item";
 import { deleteEnterpriseAccess } from "./delete-enterprise-access";
 import { endServiceProviderMandate } from "./end-service-provider-mandate";
 import { markEBoxMessageRead } from "./mark-ebox-message-read";
@@ -16,6 +18,7 @@ import { removeUsers } from "./remove-users";
 import { revokeAccessManager } from "./revoke-access-manager";
 import { setUserOnlineServices } from "./set-user-online-services";
 import { setUsersOnlineServices } from "./set-users-online-services";
+import { startAccessReview } from "./start-access-review";
 import { updateMyAccount } from "./update-my-account";
 import { requestAccess } from "./request-access";
 import { approveAccessRequest } from "./approve-access-request";
@@ -44,6 +47,9 @@ export const mutationActions = {
   addUsers,
   setUsersOnlineServices,
   removeUsers,
+  startAccessReview,
+  decideAccessReviewItem,
+  completeAccessReview,
   configureStructuredMessaging,
   markEBoxMessageRead,
   updateMyAccount,

@@ -15,7 +15,7 @@ import { activeCapacities } from "./capacities";
 import { message } from "../i18n/messages";
 
 export async function currentAssignment(
-  { em }: ActionScope,
+  { em }: Pick<ActionScope, "em">,
   where: { enterpriseId: number; role: Role; personId?: number; capacityCode?: string | null },
 ): Promise<RoleAssignment | null> {
   return em.findOne(RoleAssignment, {
@@ -167,7 +167,7 @@ export async function grantRoles(
  * assignment it is, so that a bulk action of a thousand users is one change to judge, not a thousand. Whoever may list
  * one such assignment may list them all (visibility depends on the role and capacity, or on being its holder).
  */
-export function assignmentsChanged(scope: ActionScope, assignments: readonly RoleAssignment[]): void {
+export function assignmentsChanged(scope: Pick<ActionScope, "changed">, assignments: readonly RoleAssignment[]): void {
   const groups = new Map<string, RoleAssignment[]>();
   for (const a of assignments) {
     const key = `${a.enterpriseId}:${a.role}:${a.capacityCode ?? ""}`;
@@ -186,16 +186,17 @@ export function assignmentsChanged(scope: ActionScope, assignments: readonly Rol
 }
 
 /**
- * Ends assignments at the action's instant. Live subscribers are told one change per assignment, or with `together`
- * one per enterprise, role and capacity (a bulk action: see assignmentsChanged).
+ * Ends assignments at the action's instant, by its viewer (no one, when an access review's default decision ends them at
+ * its due date). Live subscribers are told one change per assignment, or with `together` one per enterprise, role and
+ * capacity (a bulk action: see assignmentsChanged).
  */
 export async function endAssignments(
-  scope: ActionScope,
+  scope: Pick<ActionScope, "em" | "now" | "changed"> & { viewer: Pick<Person, "id"> | null },
   assignments: readonly RoleAssignment[],
   { together = false }: { together?: boolean } = {},
 ): Promise<void> {
   if (assignments.length === 0) return;
-  const ended = { endedAt: scope.now, endedById: scope.viewer.id, activeKey: null, exclusiveKey: null };
+  const ended = { endedAt: scope.now, endedById: scope.viewer?.id ?? null, activeKey: null, exclusiveKey: null };
   for (let i = 0; i < assignments.length; i += rowsPerInsert)
     await scope.em.update(RoleAssignment, { id: In(assignments.slice(i, i + rowsPerInsert).map((a) => a.id)) }, ended);
   for (const a of assignments) Object.assign(a, ended);

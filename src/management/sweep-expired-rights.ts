@@ -9,6 +9,10 @@ import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 import { pruneAccessChangeBatch } from "../database/access-changes";
 import { expireAccessRequests } from "./access-requests";
+import { appendAuditEvents } from "../audit/chain";
+import type { AccessChange } from "../database/change-feed";
+import { AccessReview, Enterprise } from "../domain/entities";
+import { completeReview, dueReviews } from "./access-reviews";
 
 /** How many enterprises one sweep handles at most; the next sweep takes the rest. */
 const enterprisesPerSweep = 500;
@@ -19,7 +23,8 @@ const enterprisesPerSweep = 500;
  * is decided at: a sweep that waited for an action records no instant before it). Safe to run in several processes at
  * once: each expiry is audited exactly once whoever gets there first. Then it prunes the access change log of what is
  * older than `deltaRetentionDays` (src/database/access-changes.ts), the delta tokens that needed it having expired with
- * it, and closes the access requests left unanswered past ACCESS_REQUEST_TTL_DAYS. Returns how many expiries of rights it wrote down.
+ * it, and closes the access requests left unanswered past ACCESS_REQUEST_TTL_DAYS. Due access reviews complete in the
+ * same sweep (applyDueAccessReviews). Returns how many expiries and default decisions it wrote down.
  */
 export async function sweepExpiredRights({
   dataSource,
@@ -50,10 +55,60 @@ export async function sweepExpiredRights({
     changes?.publish(expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() })));
     written += expired.length;
   }
+  written += await applyDueAccessReviews({ dataSource, clock, changes });
   await runTransaction(maintenance, (em) => expireAccessRequests(em, clock.now()));
   const before = new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000);
   while ((await runTransaction(maintenance, (em) => pruneAccessChangeBatch(em, { before }))) > 0);
   return written;
+}
+
+/** How many due access reviews one sweep completes at most; the next sweep takes the rest. */
+const reviewsPerSweep = 100;
+
+/**
+ * Completes the access reviews whose due date has come (src/management/access-reviews.ts): in one transaction per
+ * review, under its enterprise's lock, the expiries of that enterprise written down first (an assignment that expired
+ * before the due date is ALREADY_ENDED, not decided), then the default decision on every pending item, one audit event
+ * each with no actor, the review named, and the next review of a recurring one. Returns how many items it decided.
+ */
+export async function applyDueAccessReviews({
+  dataSource,
+  clock = systemClock,
+  changes,
+}: {
+  dataSource: DataSource;
+  clock?: Clock;
+  changes?: ChangeFeed;
+}): Promise<number> {
+  const due = await dueReviews({ em: dataSource.manager }, clock.now(), reviewsPerSweep);
+  let decided = 0;
+  for (const { id, enterpriseId } of due) {
+    const { applied, recorded } = await runTransaction({ dataSource, policy: policies.maintenance }, async (em) => {
+      await holdSqliteWriteLock(em);
+      await lockEnterpriseRows(em, [enterpriseId]);
+      const now = clock.now();
+      const expired = await expireDueRights(em, { enterpriseIds: [enterpriseId], now, requestId: null, by: "sweep" });
+      const recorded: AccessChange[] = expiryChanges(expired).map((change) => ({ ...change, at: now.toISOString() }));
+      const review = await em.findOneByOrFail(AccessReview, { id });
+      if (review.status !== "OPEN") return { applied: 0, recorded };
+      const enterprise = await em.findOneByOrFail(Enterprise, { id: enterpriseId });
+      const audit = async (action: Parameters<typeof appendAuditEvents>[1][number]["action"], e: Enterprise | null, details: object) => {
+        await appendAuditEvents(em, [
+          { at: now, actorId: null, action, enterpriseId: e?.id ?? null, requestId: null, details: JSON.stringify(details) },
+        ]);
+      };
+      const { applied } = await completeReview(
+        { em, now, viewer: null, audit, changed: (...c) => recorded.push(...c.map((change) => ({ ...change, at: now.toISOString() }))) },
+        enterprise,
+        review,
+      );
+      return { applied, recorded };
+    });
+    // Committed: live subscribers learn of the ends.
+    changes?.publish(recorded);
+    decided += applied;
+  }
+  return decided;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import type { EntityManager } from "typeorm";
 import type { Access } from "../access/access";
 import type { Role } from "../access/role-tasks";
 import { BadUserInputError, NotFoundError } from "../errors";
@@ -44,6 +45,8 @@ export interface RequestReads {
   loaders: Loaders;
   access: Access;
   catalog: Catalog;
+  /** The request's reader, for rows no loader keeps (an access review and its items). */
+  readManager: EntityManager;
 }
 
 /** Where the arguments are: at the top (`enterprise: ...`) or in the input object (`input: { enterprise: ... }`). */

@@ -59,6 +59,11 @@ type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
 
 
 
+
+
+
+
+
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
 
@@ -98,6 +103,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     CanRequestOnlineService(variables: Operations.CanRequestOnlineServiceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CanRequestOnlineServiceQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.CanRequestOnlineServiceQuery>({ document: Operations.CanRequestOnlineServiceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CanRequestOnlineService', 'query', variables);
+    },
+    StartAccessReview(variables: Operations.StartAccessReviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.StartAccessReviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.StartAccessReviewMutation>({ document: Operations.StartAccessReviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'StartAccessReview', 'mutation', variables);
+    },
+    DecideAccessReviewItem(variables: Operations.DecideAccessReviewItemMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.DecideAccessReviewItemMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.DecideAccessReviewItemMutation>({ document: Operations.DecideAccessReviewItemDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DecideAccessReviewItem', 'mutation', variables);
+    },
+    CompleteAccessReview(variables: Operations.CompleteAccessReviewMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.CompleteAccessReviewMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.CompleteAccessReviewMutation>({ document: Operations.CompleteAccessReviewDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CompleteAccessReview', 'mutation', variables);
+    },
+    AccessReviews(variables: Operations.AccessReviewsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessReviewsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessReviewsQuery>({ document: Operations.AccessReviewsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessReviews', 'query', variables);
+    },
+    AccessReviewItems(variables: Operations.AccessReviewItemsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AccessReviewItemsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<Operations.AccessReviewItemsQuery>({ document: Operations.AccessReviewItemsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AccessReviewItems', 'query', variables);
     },
     AuditChain(variables: Operations.AuditChainQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<Operations.AuditChainQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<Operations.AuditChainQuery>({ document: Operations.AuditChainDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AuditChain', 'query', variables);

@@ -13,6 +13,7 @@ import { SearchKeys1764300000011 } from "./1764300000011-search-keys";
 import { AccessChangeLog1764300000012 } from "./1764300000012-access-change-log";
 import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
 import { AccessRequests1764300000014 } from "./1764300000014-access-requests";
+import { AccessReviews1764300000015 } from "./1764300000015-access-reviews";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -30,4 +31,5 @@ export const migrations = [
   AccessChangeLog1764300000012,
   IdempotentRequests1764300000013,
   AccessRequests1764300000014,
+  AccessReviews1764300000015,
 ];

@@ -5,6 +5,7 @@
  */
 import { AccessChange } from "./access-change.entity";
 import { AccessRequest } from "./access-request.entity";
+import { AccessReview, AccessReviewItem } from "./access-review.entity";
 import { AuditChainHead } from "./audit-chain-head.entity";
 import { AuditEvent } from "./audit-event.entity";
 import { CapacityOnlineServiceRow, CapacityRow, OnlineServiceRow } from "./catalog.entity";
@@ -19,6 +20,7 @@ import { StructuredMessagingConfig } from "./structured-messaging-config.entity"
 
 export * from "./access-change.entity";
 export * from "./access-request.entity";
+export * from "./access-review.entity";
 export * from "./audit-chain-head.entity";
 export * from "./audit-event.entity";
 export * from "./catalog.entity";
@@ -34,6 +36,8 @@ export * from "./structured-messaging-config.entity";
 export const entities = [
   AccessChange,
   AccessRequest,
+  AccessReview,
+  AccessReviewItem,
   AuditChainHead,
   AuditEvent,
   CapacityActiveSpan,

@@ -1,4 +1,13 @@
-import { AccessRequest, AuditEvent, EBoxMessage, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import {
+  AccessRequest,
+  AccessReview,
+  AccessReviewItem,
+  AuditEvent,
+  EBoxMessage,
+  Enterprise,
+  RoleAssignment,
+  ServiceProviderMandate,
+} from "../../domain/entities";
 import { connectionTypes } from "./page.type";
 
 export const RoleAssignmentConnection = connectionTypes(RoleAssignment, { name: "RoleAssignment", items: "role assignments" });
@@ -33,3 +42,9 @@ export const ServiceProviderMandateConnection = connectionTypes(ServiceProviderM
 
 /** Access requests: those a decider may decide (Enterprise.accessRequests, oldest first) or the caller's own (myAccessRequests, newest first). */
 export const AccessRequestConnection = connectionTypes(AccessRequest, { name: "AccessRequest", items: "access requests" });
+
+export const AccessReviewConnection = connectionTypes(AccessReview, { name: "AccessReview", items: "access reviews (newest first)" });
+export const AccessReviewItemConnection = connectionTypes(AccessReviewItem, {
+  name: "AccessReviewItem",
+  items: "items of an access review (in the order they were listed)",
+});

@@ -1,0 +1,62 @@
+/**
+ * Who sees and decides what of an access review. The role-task table decides, with no task of its own: a USER item is
+ * decided with MANAGE_USERS in its capacity (by the main access manager alone when the review says so), an
+ * ACCESS_MANAGER item with APPOINT_ACCESS_MANAGER, and nobody decides an item of their own assignment. A reviewer sees
+ * the items they may decide; the legal representatives and the main access manager, who see all the enterprise's
+ * people, see every item. Anyone else (a USER) sees no review at all.
+ */
+import type { AccessReview, AccessReviewItem, Enterprise } from "../domain/entities";
+import type { Access } from "./access";
+import type { Task } from "./role-tasks";
+
+/** The task an item is decided with. */
+export const reviewItemTask = (item: Pick<AccessReviewItem, "role">): Task =>
+  item.role === "ACCESS_MANAGER" ? "APPOINT_ACCESS_MANAGER" : "MANAGE_USERS";
+
+/** The capacity codes a review covers: those it names, or every capacity of the catalog. */
+export const reviewCapacities = (review: Pick<AccessReview, "capacities">, allCapacities: readonly string[]): string[] =>
+  review.capacities === null ? [...allCapacities] : review.capacities.split(",").filter((code) => code !== "");
+
+export async function mayDecideReviewItem(
+  access: Access,
+  enterprise: Enterprise,
+  review: Pick<AccessReview, "reviewers">,
+  item: Pick<AccessReviewItem, "role" | "capacityCode" | "personId">,
+  { manageUsersAllowed = false }: { manageUsersAllowed?: boolean } = {},
+): Promise<boolean> {
+  if (access.isViewer(item.personId)) return false;
+  if (item.role === "ACCESS_MANAGER" || review.reviewers === "MAIN_ACCESS_MANAGER")
+    return (await access.decide(enterprise, "APPOINT_ACCESS_MANAGER")).allowed;
+  return manageUsersAllowed || (await access.decide(enterprise, "MANAGE_USERS", item.capacityCode)).allowed;
+}
+
+/**
+ * Which items of a review the viewer sees: all of them, those of USER assignments in some capacities (never the
+ * viewer's own), or none.
+ */
+export type ReviewItemSight = { all: true } | { all: false; userCapacities: string[]; exceptPersonId: number | null };
+
+export async function reviewItemSight(
+  access: Access,
+  enterprise: Enterprise,
+  review: Pick<AccessReview, "reviewers" | "capacities">,
+  allCapacities: readonly string[],
+): Promise<ReviewItemSight> {
+  if (await access.seesConfigurationOf(enterprise.id)) return { all: true };
+  if (review.reviewers !== "CAPACITY_MANAGERS") return { all: false, userCapacities: [], exceptPersonId: null };
+  const capacities = reviewCapacities(review, allCapacities);
+  const decided = await Promise.all(capacities.map((code) => access.decide(enterprise, "MANAGE_USERS", code)));
+  return {
+    all: false,
+    userCapacities: capacities.filter((_, i) => decided[i].allowed),
+    exceptPersonId: access.viewer?.id ?? null,
+  };
+}
+
+export function seesReviewItem(sight: ReviewItemSight, item: Pick<AccessReviewItem, "role" | "capacityCode" | "personId">): boolean {
+  if (sight.all) return true;
+  return item.role === "USER" && sight.userCapacities.includes(item.capacityCode) && item.personId !== sight.exceptPersonId;
+}
+
+/** Whether the viewer sees the review at all: when they may see at least the items of one capacity. */
+export const seesReview = (sight: ReviewItemSight): boolean => sight.all || sight.userCapacities.length > 0;
