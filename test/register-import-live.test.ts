@@ -167,8 +167,11 @@ describeEachDatabase("a register import beside a live gateway", (dialect) => {
       });
       // The direct measure of blocking: how long the longest synchronous SQLite call kept this process's event loop. The
       // event-loop delay is only reported: on an overloaded machine it also counts the time the process was not
-      // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous).
-      if (statements) expect(statements.longestMs()).toBeLessThan(100);
+      // scheduled at all (it reaches 100-200 ms on MySQL too, where no database call is synchronous). The bound is
+      // generous for the same reason: a call's wall time also counts the moments its process was not scheduled (122 ms
+      // for a call of a few ms at a load of 12 on two cores), while an import batch that blocked the loop would take
+      // seconds.
+      if (statements) expect(statements.longestMs()).toBeLessThan(400);
     },
     rowsByHand ? 30 * rowsByHand : 120_000,
   );
