@@ -85,6 +85,7 @@ describe("the nested fields that may be refused", () => {
     expect(Object.fromEntries([...answeredEmpty].map(([name, { kind }]) => [name, kind]))).toEqual({
       "AccessReview.items": "connection",
       "EBox.messages": "connection",
+      "Enterprise.accessRequests": "connection",
       "Enterprise.accessReview": "null",
       "Enterprise.accessReviews": "connection",
       "Enterprise.auditTrail": "connection",
