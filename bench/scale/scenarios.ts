@@ -1,0 +1,291 @@
+import { formatEnterpriseNumber } from "../../src/domain/identifiers";
+import { familyNames, ssinAt, type ScaleSeed } from "./seed";
+
+/** An answer as the harness reads it. */
+export interface Answer {
+  status: number;
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** What a scenario is given to prepare its requests. */
+export interface ScenarioContext {
+  seed: ScaleSeed;
+  /** Sends a document as this person to the measured gateway. */
+  send(as: string, document: string, variables?: Record<string, unknown>): Promise<Answer>;
+  /** Runs `make` once per run and key: scenarios that page the same list share one walk. */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T>;
+  /** A person no one has named yet in this database (the writing scenarios add them). */
+  freshPerson(): { ssin: string; givenName: string; familyName: string };
+}
+
+export interface ScaleScenario {
+  name: string;
+  /**
+   * What the document needs that the schema may not have yet, as schema coordinates: `Type.field` or
+   * `Type.field(argument)`. A gateway without one of them skips the scenario with "needs field X".
+   */
+  needs: readonly string[];
+  document: string;
+  /** The SSIN the requests are sent as. */
+  viewer(seed: ScaleSeed): string;
+  /** The variables of the i-th request (after `prepare`, whose result it is given). */
+  variables?(context: ScenarioContext, prepared: unknown, i: number): Record<string, unknown>;
+  prepare?(context: ScenarioContext): Promise<unknown>;
+  /** Requests measured; fewer for a writing scenario whose requests each write much. */
+  requests?: number;
+  /** Writes: each request gets fresh variables, and it is not sent again to warm up. */
+  writes?: boolean;
+}
+
+const display = (number: string) => formatEnterpriseNumber(number);
+const pageInfo = "pageInfo { startCursor endCursor hasNextPage hasPreviousPage }";
+const page = 100;
+
+/** The cursors of every page of `first: 100` over a connection, walked forward once (setup, not measured). */
+async function walk(
+  context: ScenarioContext,
+  as: string,
+  document: string,
+  variables: Record<string, unknown>,
+  connection: (data: Record<string, unknown>) => { pageInfo: { startCursor: string; endCursor: string; hasNextPage: boolean } },
+): Promise<{ startCursor: string; endCursor: string }[]> {
+  const pages: { startCursor: string; endCursor: string }[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const answer = await context.send(as, document, { ...variables, after });
+    if (!answer.data || answer.errors) throw new Error(`walking the pages: ${JSON.stringify(answer.errors ?? answer).slice(0, 300)}`);
+    const info = connection(answer.data).pageInfo;
+    pages.push({ startCursor: info.startCursor, endCursor: info.endCursor });
+    if (!info.hasNextPage) return pages;
+    after = info.endCursor;
+  }
+}
+
+const assignmentFields = "id role grantedAt validUntil person { givenName familyName ssin } capacity { code } onlineServices { code }";
+const assignmentsDocument = `query Assignments($e: EnterpriseNumber!, $first: Int, $after: String, $last: Int, $before: String) {
+  enterprise(number: $e) {
+    roleAssignments(role: USER, first: $first, after: $after, last: $last, before: $before) {
+      totalCount ${pageInfo}
+      edges { cursor node { ${assignmentFields} } }
+    }
+  }
+}`;
+type EnterpriseData = { enterprise: Record<string, { pageInfo: { startCursor: string; endCursor: string; hasNextPage: boolean } }> };
+const employerPages = (context: ScenarioContext) =>
+  context.memo("employer's users", () =>
+    walk(
+      context,
+      context.seed.employer.mainAccessManager,
+      assignmentsDocument,
+      { e: display(context.seed.employer.number), first: page },
+      (data) => (data as EnterpriseData).enterprise.roleAssignments,
+    ),
+  );
+
+const clientsDocument = `query Clients($e: EnterpriseNumber!, $first: Int, $after: String, $last: Int, $before: String) {
+  enterprise(number: $e) {
+    clientsConnection(first: $first, after: $after, last: $last, before: $before) {
+      totalCount ${pageInfo}
+      edges { cursor node { id status startsAt capacity { code } client { number name status } } }
+    }
+  }
+}`;
+const clientPages = (context: ScenarioContext) =>
+  context.memo("provider's clients", () =>
+    walk(
+      context,
+      context.seed.provider.mainAccessManager,
+      clientsDocument,
+      { e: display(context.seed.provider.number), first: page },
+      (data) => (data as EnterpriseData).enterprise.clientsConnection,
+    ),
+  );
+/** The page of 100 that holds the middle of the list: the 500th of the employer's 100,000 users. */
+const middle = <T>(pages: T[]) => pages[Math.floor(pages.length / 2)];
+
+const searchDocument = `query Search($e: EnterpriseNumber!, $search: String!) {
+  enterprise(number: $e) {
+    roleAssignments(search: $search, first: 20) { totalCount ${pageInfo} edges { cursor node { ${assignmentFields} } } }
+  }
+}`;
+
+const addUsersDocument = `mutation AddUsers($input: AddUsersInput!) {
+  addUsers(input: $input) { results { index assignment { id } } }
+}`;
+const thousandUsers = (context: ScenarioContext) => ({
+  input: {
+    enterprise: display(context.seed.employer.number),
+    capacity: "EMPLOYER_NSSO",
+    users: Array.from({ length: 1000 }, () => ({ person: context.freshPerson(), onlineServices: ["DIMONA"] })),
+  },
+});
+
+/**
+ * The operations of `npm run bench:scale`, each one entry: what it sends, as whom, and what it needs of the schema.
+ * Those whose fields the gateway does not have yet are listed and skipped; they run once the fields exist.
+ */
+export const scaleScenarios: readonly ScaleScenario[] = [
+  {
+    name: "me, a viewer with 1,000 roles",
+    needs: [],
+    document: `query Me { me { ssin givenName familyName roles { id role grantedAt validUntil capacity { code } onlineServices { code } enterprise { number name status } } } }`,
+    viewer: (seed) => seed.viewer,
+  },
+  {
+    name: "myEnterprisesConnection of a provider's staff member, first page",
+    needs: [],
+    document: `query Mine { myEnterprisesConnection(first: 100) { totalCount ${pageInfo} edges { cursor node { number name status } } } }`,
+    viewer: (seed) => seed.providerStaff,
+  },
+  {
+    name: "roleAssignments of the employer's users, first page",
+    needs: [],
+    document: assignmentsDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), first: page }),
+  },
+  {
+    name: "roleAssignments of the employer's users, middle page forward",
+    needs: [],
+    document: assignmentsDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    prepare: employerPages,
+    variables: ({ seed }, pages) => ({
+      e: display(seed.employer.number),
+      first: page,
+      after: middle(pages as { endCursor: string }[]).endCursor,
+    }),
+  },
+  {
+    name: "roleAssignments of the employer's users, last page backward",
+    needs: [],
+    document: assignmentsDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), last: page }),
+  },
+  {
+    name: "roleAssignments of the employer's users, middle page backward",
+    needs: [],
+    document: assignmentsDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    prepare: employerPages,
+    variables: ({ seed }, pages) => ({
+      e: display(seed.employer.number),
+      last: page,
+      before: middle(pages as { startCursor: string }[]).startCursor,
+    }),
+  },
+  {
+    name: "Enterprise.clients of the provider (the v1 list)",
+    needs: [],
+    document: `query Clients($e: EnterpriseNumber!) { enterprise(number: $e) { clients { id status capacity { code } client { number name status } } } }`,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.provider.number) }),
+  },
+  {
+    name: "addUser, one user (today's provisioning: 1,000 calls for 1,000 users)",
+    needs: [],
+    document: `mutation AddUser($input: AddUserInput!) { addUser(input: $input) { id role grantedAt } }`,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: (context) => ({
+      input: {
+        enterprise: display(context.seed.employer.number),
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: context.freshPerson(),
+      },
+    }),
+    requests: 1000,
+    writes: true,
+  },
+  {
+    name: "roleAssignments search by family-name prefix in the employer's users",
+    needs: ["Enterprise.roleAssignments(search)"],
+    document: searchDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchPrefix }),
+  },
+  {
+    name: "roleAssignments search by exact national number in the employer's users",
+    needs: ["Enterprise.roleAssignments(search)"],
+    document: searchDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchSsin }),
+  },
+  {
+    name: "clientsConnection of the provider, first page forward",
+    needs: ["Enterprise.clientsConnection"],
+    document: clientsDocument,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.provider.number), first: page }),
+  },
+  {
+    name: "clientsConnection of the provider, 500th page forward (the last)",
+    needs: ["Enterprise.clientsConnection"],
+    document: clientsDocument,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    prepare: clientPages,
+    variables: ({ seed }, pages) => {
+      const all = pages as { endCursor: string }[];
+      return { e: display(seed.provider.number), first: page, after: all[all.length - 2]?.endCursor ?? null };
+    },
+  },
+  {
+    name: "clientsConnection of the provider, first page backward",
+    needs: ["Enterprise.clientsConnection"],
+    document: clientsDocument,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.provider.number), last: page }),
+  },
+  {
+    name: "clientsConnection of the provider, 500th page backward (the first)",
+    needs: ["Enterprise.clientsConnection"],
+    document: clientsDocument,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    prepare: clientPages,
+    variables: ({ seed }, pages) => {
+      const all = pages as { startCursor: string }[];
+      return { e: display(seed.provider.number), last: page, before: all[1]?.startCursor ?? null };
+    },
+  },
+  {
+    name: "addUsers, 1,000 users in one call",
+    needs: ["Mutation.addUsers"],
+    document: addUsersDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: (context) => thousandUsers(context),
+    requests: 5,
+    writes: true,
+  },
+  {
+    name: "accessDelta of the employer's main access manager, 10,000 changes since the token",
+    needs: ["Query.accessDelta", "Mutation.addUsers"],
+    document: `query Delta($token: String) { accessDelta(token: $token) { token hasMore changes { __typename } } }`,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    // The token of now (the initial sync drained), then 10 x 1,000 users added: the measured request reads them back.
+    prepare: async (context) => {
+      const as = context.seed.employer.mainAccessManager;
+      let token: string | null = null;
+      for (;;) {
+        const answer = await context.send(as, `query Delta($token: String) { accessDelta(token: $token) { token hasMore } }`, { token });
+        const delta = (answer.data as { accessDelta: { token: string; hasMore: boolean } } | undefined)?.accessDelta;
+        if (!delta) throw new Error(`accessDelta: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+        token = delta.token;
+        if (!delta.hasMore) break;
+      }
+      for (let i = 0; i < 10; i++) await context.send(as, addUsersDocument, thousandUsers(context));
+      return token;
+    },
+    variables: (_context, token) => ({ token }),
+  },
+];
+
+/** A person of the writing scenarios, from a run's own range of SSIN indexes far past the seeded ones. */
+export function freshPeople(seed: ScaleSeed): () => { ssin: string; givenName: string; familyName: string } {
+  let next = seed.freeSsinIndex + 1_000_000 * (1 + Math.floor(Math.random() * 190));
+  return () => {
+    const index = next++;
+    return { ssin: ssinAt(index), givenName: "Bench", familyName: familyNames[index % familyNames.length] };
+  };
+}
