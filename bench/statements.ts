@@ -25,13 +25,13 @@ export interface CountedOperation {
 /**
  * SQL statements for one request of each operation, through an in-process gateway whose data source counts them:
  * `first`, the first request (it reads the enterprises' read models, src/read/enterprise-cache.ts), and `next`, the
- * one after it (the models kept). An operation whose answer is not 200 counts as null.
+ * one after it (the models kept). An operation whose answer is not 200, or comes after `timeoutMs`, counts as null.
  */
 export async function statementsPerRequest(
   url: string,
   keyFile: string,
   operations: CountedOperation[],
-  settings: Record<string, string> = {},
+  { settings = {}, timeoutMs = 600_000 }: { settings?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Record<string, { first: number; next: number } | null>> {
   const logger = new CountingLogger();
   const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
@@ -52,13 +52,19 @@ export async function statementsPerRequest(
     for (const op of operations) {
       const send = async () => {
         const before = logger.count;
-        const response = await fetch(gateway.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` },
-          body: op.body(),
-        });
-        await response.text();
-        return response.ok ? logger.count - before : null;
+        try {
+          const response = await fetch(gateway.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` },
+            body: op.body(),
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          await response.text();
+          return response.ok ? logger.count - before : null;
+        } catch (error) {
+          if ((error as Error).name === "TimeoutError") return null;
+          throw error;
+        }
       };
       const first = await send();
       const next = await send();

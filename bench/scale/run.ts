@@ -5,6 +5,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from "graphql";
+import type { DataSource } from "typeorm";
+import { openDatabase } from "../../src/database/data-source";
 import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
 import { signDevToken } from "../../src/identity/tokens";
 import { statementsPerRequest } from "../statements";
@@ -20,8 +22,9 @@ import { scaleSizes, sqlSeededRows, type ScaleSeed, type ScaleSize } from "./see
  * after. Results are kept per engine and size in bench/scale-results.json, and the table of all of them (full over
  * small) written to bench/scale-results.md and printed.
  * Flags (repeatable or comma-separated): --size, --db; --reseed (seed again although a kept database exists), --drop
- * (drop the named databases and exit), --requests N (per scenario, 50), --only TEXT (scenarios whose name holds it),
- * --table (print the table of the kept results and exit).
+ * (drop the named databases and exit), --requests N (per scenario, 50), --seconds S (a scenario stops sending after S
+ * seconds, 30, and at least 3 requests), --only TEXT (scenarios whose name holds it), --table (print the table of the
+ * kept results and exit). A request unanswered after BENCH_SCALE_TIMEOUT_MS (120,000) counts as an error.
  */
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -33,6 +36,8 @@ const sizes = (values("size").length ? values("size") : ["small"]) as ScaleSize[
 const databases = (values("db").length ? values("db") : ["mariadb", "sqlite"]) as ScaleDatabase[];
 const requestsPerScenario = Number(values("requests")[0] ?? 50);
 const only = values("only")[0];
+const secondsPerScenario = Number(values("seconds")[0] ?? 30);
+const timeoutMs = Number(process.env.BENCH_SCALE_TIMEOUT_MS ?? 120_000);
 for (const size of sizes) if (!(size in scaleSizes)) throw new Error(`--size ${size}: one of ${Object.keys(scaleSizes).join(", ")}`);
 for (const db of databases) if (db !== "mariadb" && db !== "sqlite") throw new Error(`--db ${db}: mariadb or sqlite`);
 
@@ -115,12 +120,20 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
   const gateway = await startGateway(seeded.url, keyFile);
   try {
     const post = async (url: string, as: string, body: string): Promise<Answer> => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${await token(as)}` },
-        body,
-      });
-      const text = await response.text();
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${await token(as)}` },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        text = await response.text();
+      } catch (error) {
+        if ((error as Error).name !== "TimeoutError") throw error;
+        return { status: 0, errors: [{ message: `no answer within ${timeoutMs} ms` }] };
+      }
       try {
         return { status: response.status, ...(JSON.parse(text) as Omit<Answer, "status">) };
       } catch {
@@ -128,10 +141,15 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
       }
     };
     const memo = new Map<string, Promise<unknown>>();
+    let database: DataSource | undefined;
     const context: ScenarioContext = {
       seed,
       send: (as, document, variables = {}) => post(gateway.url, as, JSON.stringify({ query: document, variables })),
       memo: <T>(key: string, make: () => Promise<T>) => (memo.get(key) ?? memo.set(key, make()).get(key)!) as Promise<T>,
+      query: async (sql, parameters = []) => {
+        database ??= await openDatabase({ url: seeded.url });
+        return (await database.query(sql, parameters)) as Record<string, unknown>[];
+      },
       freshPerson: freshPeople(seed),
     };
     const introspection = await context.send(seed.viewer, getIntrospectionQuery());
@@ -154,19 +172,24 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
     }
     const body = (scenario: ScaleScenario, prepared: unknown, i: number) =>
       JSON.stringify({ query: scenario.document, variables: scenario.variables?.(context, prepared, i) ?? {} });
+    const planned = (scenario: ScaleScenario) => {
+      const wanted = typeof scenario.requests === "function" ? scenario.requests(seed) : (scenario.requests ?? requestsPerScenario);
+      return values("requests").length ? Math.min(requestsPerScenario, wanted) : wanted;
+    };
     // One request of each first: compiled documents, prepared statements and kept read models exist before "before".
-    for (const { scenario, prepared } of runnable) await post(gateway.url, scenario.viewer(seed), body(scenario, prepared, -1));
+    for (const { scenario, prepared } of runnable) {
+      if (planned(scenario) > 1) await post(gateway.url, scenario.viewer(seed), body(scenario, prepared, -1));
+    }
+    await database?.destroy();
     const memoryBefore = await gateway.memory();
     const loadBefore = loadavg();
     for (const { scenario, prepared } of runnable) {
-      const requests = values("requests").length
-        ? Math.min(requestsPerScenario, scenario.requests ?? Infinity)
-        : (scenario.requests ?? requestsPerScenario);
+      const requests = planned(scenario);
       const times: number[] = [];
       let errors = 0;
       let firstError: string | undefined;
-      if (!scenario.writes) for (let i = 0; i < 3; i++) await post(gateway.url, scenario.viewer(seed), body(scenario, prepared, i));
-      for (let i = 0; i < requests; i++) {
+      const deadline = performance.now() + secondsPerScenario * 1000;
+      for (let i = 0; i < requests && (i < 3 || performance.now() < deadline); i++) {
         const request = body(scenario, prepared, i);
         const started = performance.now();
         const answer = await post(gateway.url, scenario.viewer(seed), request);
@@ -199,12 +222,15 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
       seeded.url,
       keyFile,
       await Promise.all(
-        runnable.map(async ({ scenario, prepared }) => ({
-          name: scenario.name,
-          body: () => body(scenario, prepared, 0),
-          token: await token(scenario.viewer(seed)),
-        })),
+        runnable
+          .filter(({ scenario }) => planned(scenario) > 1)
+          .map(async ({ scenario, prepared }) => ({
+            name: scenario.name,
+            body: () => body(scenario, prepared, 0),
+            token: await token(scenario.viewer(seed)),
+          })),
       ),
+      { timeoutMs },
     );
     for (const [name, count] of Object.entries(counted)) results[name].statements = count;
     return {
@@ -264,7 +290,7 @@ export function scaleTable(kept: Kept): string {
       const ratio = (key: "p50" | "p99") => (small?.[key] && full?.[key] ? `${(full[key]! / small[key]!).toFixed(2)}x` : "-");
       const flagged = (text: string) => (Number.parseFloat(text) > 2 ? `**${text}**` : text);
       lines.push(
-        `| ${name} | ${db === "mariadb" ? "MariaDB" : "SQLite"} | ${show(small, "p50")} / ${show(full, "p50")} | ${show(small, "p99")} / ${show(full, "p99")} | ${statements(small)} / ${statements(full)} | ${flagged(ratio("p50"))} | ${flagged(ratio("p99"))} |`,
+        `| ${name} | ${db === "mariadb" ? "MariaDB" : "SQLite"} | ${show(small, "p50")} / ${show(full, "p50")} | ${show(small, "p99")} / ${show(full, "p99")} | ${small?.requests ?? "-"} / ${full?.requests ?? "-"} | ${statements(small)} / ${statements(full)} | ${flagged(ratio("p50"))} | ${flagged(ratio("p99"))} |`,
       );
     }
   }
