@@ -122,7 +122,10 @@ const searchDocument = `query Search($e: EnterpriseNumber!, $search: String!) {
 }`;
 
 const addUsersDocument = `mutation AddUsers($input: AddUsersInput!) {
-  addUsers(input: $input) { results { index assignment { id } } }
+  addUsers(input: $input) { done refused items { index assignment { id } error { code } } }
+}`;
+const deltaDocument = `query Delta($enterprises: [EnterpriseNumber!], $token: String) {
+  accessDelta(enterprises: $enterprises, token: $token, first: 100) { nextToken deltaToken changes { __typename } }
 }`;
 const thousandUsers = (context: ScenarioContext) => ({
   input: {
@@ -264,25 +267,34 @@ export const scaleScenarios: readonly ScaleScenario[] = [
     writes: true,
   },
   {
-    name: "accessDelta of the employer's main access manager, 10,000 changes since the token",
+    name: "accessDelta of the employer, a page of 100 of 10,000 changes since the token",
     needs: ["Query.accessDelta", "Mutation.addUsers"],
-    document: `query Delta($token: String) { accessDelta(token: $token) { token hasMore changes { __typename } } }`,
+    document: deltaDocument,
     viewer: (seed) => seed.employer.mainAccessManager,
-    // The token of now (the initial sync drained), then 10 x 1,000 users added: the measured request reads them back.
+    // Setup: a full sync of the employer to its delta token, 10 x 1,000 users added, then the tokens of each page of
+    // the delta that follows; request i reads page i (mod their number).
     prepare: async (context) => {
       const as = context.seed.employer.mainAccessManager;
-      let token: string | null = null;
-      for (;;) {
-        const answer = await context.send(as, `query Delta($token: String) { accessDelta(token: $token) { token hasMore } }`, { token });
-        const delta = (answer.data as { accessDelta: { token: string; hasMore: boolean } } | undefined)?.accessDelta;
-        if (!delta) throw new Error(`accessDelta: ${JSON.stringify(answer.errors).slice(0, 300)}`);
-        token = delta.token;
-        if (!delta.hasMore) break;
-      }
+      const enterprises = [display(context.seed.employer.number)];
+      const drain = async (token: string | null) => {
+        const tokens: (string | null)[] = [];
+        for (;;) {
+          tokens.push(token);
+          const answer = await context.send(as, deltaDocument, { enterprises, token });
+          const delta = (answer.data as { accessDelta: { nextToken: string | null; deltaToken: string | null } } | undefined)?.accessDelta;
+          if (!delta) throw new Error(`accessDelta: ${JSON.stringify(answer.errors).slice(0, 300)}`);
+          if (delta.deltaToken) return { tokens, deltaToken: delta.deltaToken };
+          token = delta.nextToken;
+        }
+      };
+      const { deltaToken } = await drain(null);
       for (let i = 0; i < 10; i++) await context.send(as, addUsersDocument, thousandUsers(context));
-      return token;
+      return (await drain(deltaToken)).tokens;
     },
-    variables: (_context, token) => ({ token }),
+    variables: ({ seed }, tokens, i) => {
+      const all = tokens as string[];
+      return { enterprises: [display(seed.employer.number)], token: all[Math.max(0, i) % all.length] };
+    },
   },
 ];
 
