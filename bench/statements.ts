@@ -3,10 +3,19 @@ import { loadConfig } from "../src/config";
 import { buildDataSourceOptions } from "../src/database/data-source-options";
 import { startGateway } from "../src/server";
 
+/** A statement a request sent, with its parameters: `npm run bench:scale -- --explain` explains and times the reads. */
+export interface SentStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
 class CountingLogger implements TypeOrmLogger {
   count = 0;
-  logQuery() {
+  /** The statements of the request being recorded, when one is. */
+  recording: SentStatement[] | null = null;
+  logQuery(sql: string, parameters?: unknown[]) {
     this.count++;
+    this.recording?.push({ sql, parameters: parameters ?? [] });
   }
   logQueryError() {}
   logQuerySlow() {}
@@ -25,14 +34,15 @@ export interface CountedOperation {
 /**
  * SQL statements for one request of each operation, through an in-process gateway whose data source counts them:
  * `first`, the first request (it reads the enterprises' read models, src/read/enterprise-cache.ts), and `next`, the
- * one after it (the models kept). An operation whose answer is not 200, or comes after `timeoutMs`, counts as null.
+ * one after it (the models kept), with the statements it sent when `record` is set. An operation whose answer is not 200, or comes after
+ * `timeoutMs`, counts as null.
  */
 export async function statementsPerRequest(
   url: string,
   keyFile: string,
   operations: CountedOperation[],
-  { settings = {}, timeoutMs = 600_000 }: { settings?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<Record<string, { first: number; next: number } | null>> {
+  { settings = {}, timeoutMs = 600_000, record = false }: { settings?: Record<string, string>; timeoutMs?: number; record?: boolean } = {},
+): Promise<Record<string, { first: number; next: number; sent?: SentStatement[] } | null>> {
   const logger = new CountingLogger();
   const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
   await dataSource.initialize();
@@ -47,7 +57,7 @@ export async function statementsPerRequest(
     ...settings,
   });
   const gateway = await startGateway({ config, dataSource });
-  const counts: Record<string, { first: number; next: number } | null> = {};
+  const counts: Record<string, { first: number; next: number; sent?: SentStatement[] } | null> = {};
   try {
     for (const op of operations) {
       const send = async () => {
@@ -67,8 +77,10 @@ export async function statementsPerRequest(
         }
       };
       const first = await send();
+      logger.recording = record ? [] : null;
       const next = await send();
-      counts[op.name] = first === null || next === null ? null : { first, next };
+      counts[op.name] = first === null || next === null ? null : { first, next, ...(logger.recording ? { sent: logger.recording } : {}) };
+      logger.recording = null;
     }
   } finally {
     await gateway.stop();

@@ -11,6 +11,7 @@ import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
 import { signDevToken } from "../../src/identity/tokens";
 import { statementsPerRequest } from "../statements";
 import { unavailability } from "./availability";
+import { explainReads, type ExplainedRead } from "./explain";
 import { dropScaleDatabase, seededDatabase, type ScaleDatabase } from "./databases";
 import { freshPeople, scaleScenarios, type Answer, type ScaleScenario, type ScenarioContext } from "./scenarios";
 import { scaleSizes, sqlSeededRows, type ScaleSeed, type ScaleSize } from "./seed";
@@ -23,7 +24,8 @@ import { scaleSizes, sqlSeededRows, type ScaleSeed, type ScaleSize } from "./see
  * small) written to bench/scale-results.md and printed.
  * Flags (repeatable or comma-separated): --size, --db; --reseed (seed again although a kept database exists), --drop
  * (drop the named databases and exit), --requests N (per scenario, 50), --seconds S (a scenario stops sending after S
- * seconds, 30, and at least 3 requests), --only TEXT (scenarios whose name holds it), --table (print the table of the
+ * seconds, 30, and at least 3 requests), --explain (run each read of one request again alone: its time and plan, the
+ * slowest in the table), --only TEXT (scenarios whose name holds it), --table (print the table of the
  * kept results and exit). A request unanswered after BENCH_SCALE_TIMEOUT_MS (120,000) counts as an error.
  */
 const argv = process.argv.slice(2);
@@ -54,6 +56,8 @@ interface Measured {
   firstError?: string;
   statements: { first: number; next: number } | null;
   skipped?: string;
+  /** With --explain: the slowest reads of one request, run again alone, with their plans. */
+  reads?: ExplainedRead[];
 }
 
 interface RunResult {
@@ -230,9 +234,12 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
             token: await token(scenario.viewer(seed)),
           })),
       ),
-      { timeoutMs },
+      { timeoutMs, record: flag("explain") },
     );
-    for (const [name, count] of Object.entries(counted)) results[name].statements = count;
+    for (const [name, count] of Object.entries(counted)) {
+      results[name].statements = count && { first: count.first, next: count.next };
+      if (count?.sent) results[name].reads = await explainReads(seeded.url, count.sent);
+    }
     return {
       date: new Date().toISOString(),
       load: { before: loadBefore.map((l) => Math.round(l * 100) / 100), after: loadAfter.map((l) => Math.round(l * 100) / 100) },
@@ -300,6 +307,25 @@ export function scaleTable(kept: Kept): string {
       .map(([name, m]) => `- ${key}, ${name}: ${m.errors} of ${m.requests} answered with an error, the first: ${m.firstError}`),
   );
   if (errorsSeen.length) lines.push("", "Errors:", ...errorsSeen);
+  // The FROM and WHERE tell which read it is; the column list does not.
+  const readName = (sql: string) => `…${sql.slice(Math.max(0, sql.indexOf(" FROM ")), sql.indexOf(" FROM ") + 220)}`;
+  const slowReads = runs
+    .filter(([key]) => key.endsWith(" full"))
+    .flatMap(([key, r]) =>
+      Object.entries(r.scenarios)
+        .filter(([, m]) => m.reads?.length && m.reads[0].ms >= 20)
+        .map(
+          ([name, m]) =>
+            `- ${key}, ${name}: ${m.reads!.map((read) => `${read.ms} ms \`${readName(read.sql)}\` [${read.plan.join("; ")}]`).join("; ")}`,
+        ),
+    );
+  if (slowReads.length)
+    lines.push(
+      "",
+      "Reads of 20 ms or more at full size (--explain: each read of one request, run again alone, with its plan):",
+      "",
+      ...slowReads,
+    );
   if (waiting.length)
     lines.push(
       "",
