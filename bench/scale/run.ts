@@ -37,7 +37,7 @@ const values = (name: string) =>
 const sizes = (values("size").length ? values("size") : ["small"]) as ScaleSize[];
 const databases = (values("db").length ? values("db") : ["mariadb", "sqlite"]) as ScaleDatabase[];
 const requestsPerScenario = Number(values("requests")[0] ?? 50);
-const only = values("only")[0];
+const only = argv[argv.indexOf("--only") + 1] && argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
 const secondsPerScenario = Number(values("seconds")[0] ?? 30);
 const timeoutMs = Number(process.env.BENCH_SCALE_TIMEOUT_MS ?? 120_000);
 for (const size of sizes) if (!(size in scaleSizes)) throw new Error(`--size ${size}: one of ${Object.keys(scaleSizes).join(", ")}`);
