@@ -276,9 +276,9 @@ export function scaleTable(kept: Kept): string {
   }
   lines.push("");
   lines.push(
-    "| operation | database | p50 ms small / full | p99 ms small / full | statements small / full | p50 full / small | p99 full / small |",
+    "| operation | database | p50 ms small / full | p99 ms small / full | requests small / full | statements small / full | p50 full / small | p99 full / small |",
   );
-  lines.push("|---|---|---|---|---|---|---|");
+  lines.push("|---|---|---|---|---|---|---|---|");
   const names = scaleScenarios.map((s) => s.name);
   const waiting: string[] = [];
   for (const name of names) {
