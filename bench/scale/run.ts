@@ -50,7 +50,8 @@ const progress = (message: string) => process.stderr.write(`${new Date().toISOSt
 interface Measured {
   p50: number | null;
   p99: number | null;
-  requests: number;
+  /** Requests measured (null in a result kept from before they were recorded). */
+  requests: number | null;
   /** Answers with errors (or not 200): the first one's codes and message, shortened. */
   errors: number;
   firstError?: string;
@@ -208,7 +209,7 @@ async function measure(db: ScaleDatabase, size: ScaleSize): Promise<RunResult> {
       results[scenario.name] = {
         p50: round(percentile(times, 50)),
         p99: round(percentile(times, 99)),
-        requests,
+        requests: times.length,
         errors,
         firstError,
         statements: null,
@@ -297,14 +298,17 @@ export function scaleTable(kept: Kept): string {
       const ratio = (key: "p50" | "p99") => (small?.[key] && full?.[key] ? `${(full[key]! / small[key]!).toFixed(2)}x` : "-");
       const flagged = (text: string) => (Number.parseFloat(text) > 2 ? `**${text}**` : text);
       lines.push(
-        `| ${name} | ${db === "mariadb" ? "MariaDB" : "SQLite"} | ${show(small, "p50")} / ${show(full, "p50")} | ${show(small, "p99")} / ${show(full, "p99")} | ${small?.requests ?? "-"} / ${full?.requests ?? "-"} | ${statements(small)} / ${statements(full)} | ${flagged(ratio("p50"))} | ${flagged(ratio("p99"))} |`,
+        `| ${name} | ${db === "mariadb" ? "MariaDB" : "SQLite"} | ${show(small, "p50")} / ${show(full, "p50")} | ${show(small, "p99")} / ${show(full, "p99")} | ${small?.requests ?? "n/a"} / ${full?.requests ?? "n/a"} | ${statements(small)} / ${statements(full)} | ${flagged(ratio("p50"))} | ${flagged(ratio("p99"))} |`,
       );
     }
   }
   const errorsSeen = runs.flatMap(([key, r]) =>
     Object.entries(r.scenarios)
       .filter(([, m]) => m.firstError)
-      .map(([name, m]) => `- ${key}, ${name}: ${m.errors} of ${m.requests} answered with an error, the first: ${m.firstError}`),
+      .map(
+        ([name, m]) =>
+          `- ${key}, ${name}: ${m.errors} of ${m.requests ?? "the"} requests answered with an error, the first: ${m.firstError}`,
+      ),
   );
   if (errorsSeen.length) lines.push("", "Errors:", ...errorsSeen);
   // The FROM and WHERE tell which read it is; the column list does not.
