@@ -5,15 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { createConnection } from "mysql2/promise";
-import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
-import { buildDataSourceOptions } from "../src/database/data-source-options";
 import { openDatabase } from "../src/database/data-source";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
-import { loadConfig } from "../src/config";
-import { startGateway } from "../src/server";
 import { assignmentListQuery, myEnterprisesQuery, twentyRowsQuery } from "./queries";
 import { seedBenchData, type BenchData } from "./seed-data";
+import { statementsPerRequest } from "./statements";
 
 /**
  * `npm run bench`: every server in its own process, the load from this one (autocannon, 50 connections),
@@ -100,57 +97,6 @@ async function load({ server, body, token }: Scenario, options: { duration?: num
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-class CountingLogger implements TypeOrmLogger {
-  count = 0;
-  logQuery() {
-    this.count++;
-  }
-  logQueryError() {}
-  logQuerySlow() {}
-  logSchemaBuild() {}
-  logMigration() {}
-  log() {}
-}
-
-/** SQL statements for one request of each operation, through an in-process gateway whose data source counts them. */
-async function statementsPerRequest(
-  url: string,
-  operations: { name: string; body: string; token: string }[],
-): Promise<Record<string, { first: number; next: number }>> {
-  const logger = new CountingLogger();
-  const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
-  await dataSource.initialize();
-  const config = loadConfig({
-    DATABASE_URL: url,
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "silent",
-    RATE_LIMIT: "off",
-    DEV_KEY_FILE: keyFile,
-    DEMO_DATA: "off",
-  });
-  const gateway = await startGateway({ config, dataSource });
-  const counts: Record<string, { first: number; next: number }> = {};
-  for (const op of operations) {
-    const send = async () => {
-      const before = logger.count;
-      const response = await fetch(gateway.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${op.token}` },
-        body: op.body,
-      });
-      if (!response.ok) throw new Error(`${op.name}: HTTP ${response.status}`);
-      return logger.count - before;
-    };
-    // The first request reads the enterprises' read models (src/read/enterprise-cache.ts); the next ones find them kept.
-    const first = await send();
-    counts[op.name] = { first, next: await send() };
-  }
-  await gateway.stop();
-  await dataSource.destroy();
-  return counts;
-}
 
 async function prepareDatabase(url: string): Promise<BenchData> {
   const dataSource = await openDatabase({ url });
@@ -331,16 +277,16 @@ async function main(): Promise<void> {
   }
 
   process.stderr.write("counting SQL statements...\n");
-  const statements: Record<string, Record<string, { first: number; next: number }>> = {
-    sqlite: await statementsPerRequest(sqliteUrl, [
-      { name: "(b) myEnterprises, 5 enterprises x 20", body: body(myEnterprisesQuery), token: viewerToken },
-      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: bigViewerToken },
+  const statements: Record<string, Record<string, { first: number; next: number } | null>> = {
+    sqlite: await statementsPerRequest(sqliteUrl, keyFile, [
+      { name: "(b) myEnterprises, 5 enterprises x 20", body: () => body(myEnterprisesQuery), token: viewerToken },
+      { name: "1,000 rows, 10 enterprises x 100", body: () => body(assignmentListQuery), token: bigViewerToken },
     ]),
   };
   if (mysql && mysqlData) {
-    statements.mysql = await statementsPerRequest(mysql, [
-      { name: "(b) myEnterprises, 5 enterprises x 20", body: body(myEnterprisesQuery), token: await token(mysqlData.viewer) },
-      { name: "1,000 rows, 10 enterprises x 100", body: body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
+    statements.mysql = await statementsPerRequest(mysql, keyFile, [
+      { name: "(b) myEnterprises, 5 enterprises x 20", body: () => body(myEnterprisesQuery), token: await token(mysqlData.viewer) },
+      { name: "1,000 rows, 10 enterprises x 100", body: () => body(assignmentListQuery), token: await token(mysqlData.bigViewer) },
     ]);
   }
 

@@ -14,7 +14,7 @@ import { startGateway } from "../src/server";
  * One server of the benchmark, in its own process so that the load generator does not share its event loop.
  *   baseline FILE.json   a bare Apollo Server 5 on the emitted SDL, answering the JSON's data from memory
  *   gateway URL on|off   the gateway on the database URL, with the shield on or off
- * It prints READY <url> and answers "heap" on IPC with the heap after a full GC (run with --expose-gc).
+ * It prints READY <url> and answers "heap" on IPC with the heap and the RSS after a full GC (run with --expose-gc).
  */
 async function main(): Promise<void> {
   const [kind, arg, shield] = process.argv.slice(2);
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
       RATE_LIMIT: "off",
       DEMO_DATA: "off",
       PLAYGROUND: "off",
-      INTROSPECTION: "off",
+      // `npm run bench:scale` asks the schema of the gateway it measures, to skip the scenarios whose fields it lacks.
+      INTROSPECTION: process.env.BENCH_INTROSPECTION ?? "off",
     });
     const dataSource = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
     ({ url } = await startGateway({ config, dataSource, schema: buildGatewaySchema({ shield: shield !== "off" }) }));
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
   process.on("message", (message) => {
     if (message !== "heap") return;
     (globalThis as { gc?: () => void }).gc?.();
-    process.send!({ heapUsed: process.memoryUsage().heapUsed });
+    const { heapUsed, rss } = process.memoryUsage();
+    process.send!({ heapUsed, rss });
   });
   // A clean exit on SIGINT lets `node --cpu-prof` write its profile.
   process.on("SIGINT", () => process.exit(0));
