@@ -84,7 +84,7 @@ export interface Config {
   deltaSettleSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
-  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
+  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows (0: off) and MB in all, assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
   /**
    * Prometheus metrics at /metrics (src/http/metrics.ts): null unless METRICS=on. On a listener of their own
@@ -235,6 +235,9 @@ function enterpriseCache(env: NodeJS.ProcessEnv): EnterpriseCacheSettings {
       min: 0,
       max: 100_000_000,
     }),
+    maxBytes:
+      integer(env.ENTERPRISE_CACHE_MB, defaultEnterpriseCacheSettings.maxBytes / 2 ** 20, "ENTERPRISE_CACHE_MB", { min: 1, max: 65_536 }) *
+      2 ** 20,
     maxAssignmentsPerEnterprise: integer(
       env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS,
       defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise,
