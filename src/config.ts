@@ -71,6 +71,8 @@ export interface Config {
   execution: "jit" | "graphql-js";
   /** With EXECUTION=jit: how many distinct documents stay compiled (least recently used dropped first). */
   compiledDocuments: number;
+  /** Apollo's cache of parsed and validated documents, in bytes of their JSON (src/http/document-store.ts). */
+  documentCacheBytes: number;
   /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
@@ -292,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseDeadlines: databaseDeadlines(env),
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
     compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
+    documentCacheBytes: integer(env.DOCUMENT_CACHE_MB, 8, "DOCUMENT_CACHE_MB", { min: 1, max: 1024 }) * 2 ** 20,
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", {

@@ -128,3 +128,30 @@ describeEachDatabase("memory bounds of the kept read models", (dialect) => {
     expect(cacheOf(bounded).size.bytes).toBeLessThanOrEqual(mib);
   });
 });
+
+describeEachDatabase("memory bound of the parsed documents", (dialect) => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect, { DOCUMENT_CACHE_MB: "1" });
+  });
+
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("keeps at most DOCUMENT_CACHE_MB of parsed documents, 8 by default", async () => {
+    expect(loadConfig({}).documentCacheBytes).toBe(8 * mib);
+    const client = await gw.client(ssin());
+    // 40 distinct documents of about 40 KB each (a long operation name): 1.6 MB of documents sent, through real requests.
+    let sent = 0;
+    for (let i = 0; i < 40; i++) {
+      const name = `Q${i}_${"x".repeat(40_000)}`;
+      expect(await client.request<{ __typename: string }>(`query ${name} { __typename }`)).toEqual({ __typename: "Query" });
+      sent += name.length;
+    }
+    expect(sent).toBeGreaterThan(1.5 * mib);
+    expect(gw.gateway.documentCacheBytes()).toBeGreaterThan(0.5 * mib);
+    expect(gw.gateway.documentCacheBytes()).toBeLessThanOrEqual(mib);
+  });
+});
