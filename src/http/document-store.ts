@@ -3,8 +3,8 @@ import type { DocumentNode } from "graphql";
 
 /**
  * Apollo's cache of parsed and validated documents, bounded by DOCUMENT_CACHE_MB instead of Apollo's fixed 30 MB.
- * Sizes are Apollo's own measure of an entry (the length of the document's JSON); the parsed objects weigh about
- * twice that in the heap (docs/operations.md, Memory). `bytes` is what the cache holds now, by that measure.
+ * Sizes are Apollo's own measure of an entry (the length of the document's JSON); the parsed document and what the
+ * request path keeps of it weigh about five times that in the heap (docs/operations.md, Memory). `bytes` is what the cache holds now, by that measure.
  */
 export function documentStore(maxBytes: number): { store: InMemoryLRUCache<DocumentNode>; bytes: () => number } {
   let bytes = 0;

@@ -14,7 +14,7 @@ export interface EnterpriseCacheSettings {
   maxAssignmentsPerEnterprise: number;
 }
 
-/** 64 MB: with a process's own ~130 MB and the heap's headroom it fits a 512 MB container (docs/operations.md, Memory). */
+/** 64 MB: with a process's own ~125 MB and the heap's headroom it fits a 512 MB container (docs/operations.md, Memory). */
 export const defaultEnterpriseCacheSettings: EnterpriseCacheSettings = {
   maxRows: 200_000,
   maxBytes: 64 * 2 ** 20,
