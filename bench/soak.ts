@@ -142,6 +142,7 @@ async function scrape(gateway: Gateway): Promise<Record<string, number>> {
     heapTotalMb: value("nodejs_heap_size_total_bytes") / 2 ** 20,
     externalMb: value("nodejs_external_memory_bytes") / 2 ** 20,
     readModelRows: value("gateway_read_model_rows"),
+    readModelMb: value("gateway_read_model_bytes") / 2 ** 20,
     readModels: value("gateway_read_models"),
     subscriptionsOpen: value("gateway_subscriptions_open"),
   };
