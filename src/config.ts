@@ -71,6 +71,8 @@ export interface Config {
   execution: "jit" | "graphql-js";
   /** With EXECUTION=jit: how many distinct documents stay compiled (least recently used dropped first). */
   compiledDocuments: number;
+  /** Apollo's cache of parsed and validated documents, in bytes of their JSON (src/http/document-store.ts). */
+  documentCacheBytes: number;
   /** Origins whose browser pages may call the API (CORS, without credentials); empty: same-origin only (src/http/cors.ts). */
   corsOrigins: CorsOrigins;
   /** How often the sweep writes down expired rights, in seconds; 0: never (src/management/sweep-expired-rights.ts). */
@@ -88,7 +90,7 @@ export interface Config {
   deltaSettleSeconds: number;
   /** Live subscriptions (src/http/live.ts), per viewer in each process: open connections, and subscriptions across them. */
   live: { maxConnectionsPerViewer: number; maxSubscriptionsPerViewer: number };
-  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows in all (0: off), assignments per enterprise. */
+  /** The enterprise read models kept across requests (src/read/enterprise-cache.ts): rows (0: off) and MB in all, assignments per enterprise. */
   enterpriseCache: EnterpriseCacheSettings;
   /**
    * Prometheus metrics at /metrics (src/http/metrics.ts): null unless METRICS=on. On a listener of their own
@@ -239,6 +241,9 @@ function enterpriseCache(env: NodeJS.ProcessEnv): EnterpriseCacheSettings {
       min: 0,
       max: 100_000_000,
     }),
+    maxBytes:
+      integer(env.ENTERPRISE_CACHE_MB, defaultEnterpriseCacheSettings.maxBytes / 2 ** 20, "ENTERPRISE_CACHE_MB", { min: 1, max: 65_536 }) *
+      2 ** 20,
     maxAssignmentsPerEnterprise: integer(
       env.ENTERPRISE_CACHE_MAX_ASSIGNMENTS,
       defaultEnterpriseCacheSettings.maxAssignmentsPerEnterprise,
@@ -293,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseDeadlines: databaseDeadlines(env),
     execution: oneOf(env.EXECUTION, ["jit", "graphql-js"] as const, "jit", "EXECUTION"),
     compiledDocuments: integer(env.COMPILED_DOCUMENTS, 1_000, "COMPILED_DOCUMENTS", { min: 1, max: 100_000 }),
+    documentCacheBytes: integer(env.DOCUMENT_CACHE_MB, 8, "DOCUMENT_CACHE_MB", { min: 1, max: 1024 }) * 2 ** 20,
     corsOrigins: corsOrigins(env.CORS_ORIGINS, production),
     // Off in tests unless asked for: a test starts its sweeps itself, when it has set its clock.
     expirySweepSeconds: integer(env.EXPIRY_SWEEP_SECONDS, env.NODE_ENV === "test" ? 0 : 60, "EXPIRY_SWEEP_SECONDS", {

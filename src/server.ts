@@ -48,6 +48,8 @@ export interface Gateway {
   changes: ChangeFeed;
   /** With EXECUTION=jit: how many documents are compiled and kept. */
   compiledDocuments?: () => number;
+  /** What Apollo's cache of parsed documents holds, in bytes of their JSON (DOCUMENT_CACHE_MB). */
+  documentCacheBytes: () => number;
   /** The enterprise read models this gateway keeps (src/read/enterprise-cache.ts); null when off or unsafe. */
   enterpriseCache: EnterpriseCache | null;
   /** Where /metrics answers (METRICS=on): its own listener's URL, or the gateway's /metrics; null when off or a worker's. */
@@ -252,7 +254,7 @@ export async function startGateway({
     accessRequests: { ttlDays: config.accessRequestTtlDays, perDay: config.accessRequestsPerDay },
   });
   const fresh = freshReads({ dataSource, waitMs: config.consistencyTokenWaitMs });
-  const { apollo, compiledDocuments } = await startApollo({ config, schema, httpServer, trusted, logger });
+  const { apollo, compiledDocuments, documentCacheBytes } = await startApollo({ config, schema, httpServer, trusted, logger });
 
   mountRoutes(app, {
     dataSource,
@@ -305,6 +307,7 @@ export async function startGateway({
     live,
     changes,
     ...(compiledDocuments ? { compiledDocuments } : {}),
+    documentCacheBytes,
     enterpriseCache: models.enterpriseCache,
     metricsUrl: metrics.url,
     stop: () => stopGateway({ live, stopSweep, apollo, changes, models, redis, metrics }),

@@ -10,6 +10,7 @@ import { compiledExecution } from "./compiled-execution";
 import { consistencyTokens } from "./consistency-tokens";
 import { costBudget } from "./cost-budget";
 import { documentLimits, documentParseOptions } from "./document-limits";
+import { documentStore } from "./document-store";
 import { dryRuns } from "./dry-run";
 import { formatError } from "./format-error";
 import { idempotentRequests } from "./idempotency";
@@ -43,14 +44,16 @@ export async function startApollo({
   httpServer: Server;
   trusted: TrustedDocuments;
   logger: Logger;
-}): Promise<{ apollo: ApolloServer<Context>; compiledDocuments?: () => number }> {
+}): Promise<{ apollo: ApolloServer<Context>; compiledDocuments?: () => number; documentCacheBytes: () => number }> {
   const budgeted = withResponseBudget(schema);
   const compiled = config.execution === "jit" ? compiledExecution({ schema: budgeted, maxDocuments: config.compiledDocuments }) : null;
   const costs = costBudget();
+  const documents = documentStore(config.documentCacheBytes);
   const apollo = new ApolloServer<Context>({
     // Apollo runs graphql-js unless a gateway executes: the compiled executor serves the same schema (EXECUTION).
     ...(compiled ? { gateway: compiled.gateway } : { schema: budgeted }),
     persistedQueries: trusted.persistedQueries,
+    documentStore: documents.store,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -101,5 +104,5 @@ export async function startApollo({
     ],
   });
   await apollo.start();
-  return { apollo, ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}) };
+  return { apollo, documentCacheBytes: documents.bytes, ...(compiled ? { compiledDocuments: compiled.compiledDocuments } : {}) };
 }

@@ -84,6 +84,7 @@ export function sampleGateway({
       sample("gateway_read_model_misses_total", () => enterpriseCache.stats.misses),
       sample("gateway_read_model_evictions_total", () => enterpriseCache.stats.evicted),
       sample("gateway_read_model_rows", () => enterpriseCache.size.rows),
+      sample("gateway_read_model_bytes", () => enterpriseCache.size.bytes),
       sample("gateway_read_models", () => enterpriseCache.size.models),
     );
   }

@@ -69,8 +69,15 @@ function createInstruments(): Instruments {
   };
   sampledCounter("gateway_read_model_hits_total", "Enterprise read models found kept and current (ENTERPRISE_CACHE_ROWS).");
   sampledCounter("gateway_read_model_misses_total", "Enterprise read models read from the database (not kept, or of an older version).");
-  sampledCounter("gateway_read_model_evictions_total", "Enterprise read models dropped to stay within ENTERPRISE_CACHE_ROWS.");
+  sampledCounter(
+    "gateway_read_model_evictions_total",
+    "Enterprise read models dropped to stay within ENTERPRISE_CACHE_ROWS and ENTERPRISE_CACHE_MB.",
+  );
   sampledGauge("gateway_read_model_rows", "Rows held by the kept enterprise read models.");
+  sampledGauge(
+    "gateway_read_model_bytes",
+    "Estimated bytes held by the kept enterprise read models and their answers (ENTERPRISE_CACHE_MB).",
+  );
   sampledGauge("gateway_read_models", "Enterprise read models kept.");
   sampledGauge(
     "gateway_database_pool_connections_in_use",
@@ -182,6 +189,7 @@ export type SampledMetric =
   | "gateway_read_model_misses_total"
   | "gateway_read_model_evictions_total"
   | "gateway_read_model_rows"
+  | "gateway_read_model_bytes"
   | "gateway_read_models"
   | "gateway_database_pool_connections_in_use"
   | "gateway_database_pool_connections_idle"

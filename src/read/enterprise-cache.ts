@@ -11,6 +11,7 @@ import {
 } from "../domain/entities";
 import { instant } from "../domain/validity";
 import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./enterprise-cache-settings";
+import { answerBytes, mapBytes, rowBytes } from "./weigh";
 import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
 
 /**
@@ -55,11 +56,15 @@ export interface EnterpriseReadModel {
   structuredMessaging: readonly StructuredMessagingConfig[];
   /** What the model weighs in the cache: its rows. */
   weight: number;
+  /** Its estimated bytes (src/read/weigh.ts): its rows and maps, and the answers kept with it (which change it). */
+  bytes: number;
+  /** The cache that counts the model's bytes while it keeps it: told when the answers kept with it grow or are dropped. */
+  keptBy: EnterpriseCache | null;
   /**
    * Answers built from the model (pages of its assignments), for the requests that ask the same again: each is kept
    * with the span of instants over which it holds (until the next `validUntil` of its assignments passes). Bounded.
    */
-  answers: Map<string, { from: number; until: number; value: unknown }>;
+  answers: Map<string, { from: number; until: number; value: unknown; bytes: number }>;
 }
 
 const answersPerModel = 64;
@@ -74,8 +79,18 @@ export function answerOf<T>(model: EnterpriseReadModel, key: string, now: Date, 
   const kept = model.answers.get(key);
   if (kept !== undefined && at >= kept.from && at < kept.until) return kept.value as T;
   const value = build();
-  if (model.answers.size >= answersPerModel) model.answers.clear();
-  model.answers.set(key, { from: at, until: nextExpiry(model, at), value });
+  let delta = 0;
+  if (model.answers.size >= answersPerModel) {
+    for (const answer of model.answers.values()) delta -= answer.bytes;
+    model.answers.clear();
+  }
+  // A kept answer replaced for a new span of instants no longer weighs.
+  const replaced = model.answers.get(key);
+  if (replaced) delta -= replaced.bytes;
+  const bytes = answerBytes(value) + key.length + 80;
+  model.answers.set(key, { from: at, until: nextExpiry(model, at), value, bytes });
+  model.bytes += delta + bytes;
+  model.keptBy?.resized(model, delta + bytes);
   return value;
 }
 
@@ -102,6 +117,7 @@ export class EnterpriseCache {
   /** The versions kept of each enterprise, oldest first (at most two). */
   private readonly versions = new Map<number, number[]>();
   private rows = 0;
+  private bytes = 0;
   /** Counters for the operators (and the tests that prove a model is taken, or not). */
   readonly stats = { hits: 0, misses: 0, filled: 0, evicted: 0 };
 
@@ -127,7 +143,7 @@ export class EnterpriseCache {
 
   /** Keeps a model, and drops versions of its enterprise older than the two newest. */
   keep(model: EnterpriseReadModel): void {
-    if (model.weight > this.settings.maxRows) return;
+    if (model.weight > this.settings.maxRows || model.bytes > this.settings.maxBytes) return;
     const key = `${model.enterpriseId}:${model.version}`;
     if (this.models.has(key)) return;
     const versions = [...(this.versions.get(model.enterpriseId) ?? []), model.version].sort((a, b) => a - b);
@@ -135,10 +151,24 @@ export class EnterpriseCache {
     this.versions.set(model.enterpriseId, versions);
     if (!versions.includes(model.version)) return;
     this.models.set(key, model);
+    model.keptBy = this;
     this.rows += model.weight;
+    this.bytes += model.bytes;
     this.stats.filled++;
+    this.evictPastBounds();
+  }
+
+  /** A kept model's answers grew (or were dropped) by `delta` bytes. */
+  resized(model: EnterpriseReadModel, delta: number): void {
+    if (model.keptBy !== this) return;
+    this.bytes += delta;
+    if (delta > 0) this.evictPastBounds();
+  }
+
+  /** Drops the least recently used models until both bounds hold. */
+  private evictPastBounds(): void {
     for (const oldest of this.models.values()) {
-      if (this.rows <= this.settings.maxRows) break;
+      if (this.rows <= this.settings.maxRows && this.bytes <= this.settings.maxBytes) break;
       this.drop(oldest.enterpriseId, oldest.version);
       this.stats.evicted++;
     }
@@ -150,6 +180,8 @@ export class EnterpriseCache {
     if (model) {
       this.models.delete(key);
       this.rows -= model.weight;
+      this.bytes -= model.bytes;
+      model.keptBy = null;
     }
     const versions = this.versions.get(enterpriseId)?.filter((v) => v !== version) ?? [];
     if (versions.length > 0) this.versions.set(enterpriseId, versions);
@@ -158,13 +190,15 @@ export class EnterpriseCache {
 
   /** Drops every model (the versions are no longer trusted: src/database/enterprise-versions.ts). */
   clear(): void {
+    for (const model of this.models.values()) model.keptBy = null;
     this.models.clear();
     this.versions.clear();
     this.rows = 0;
+    this.bytes = 0;
   }
 
-  get size(): { models: number; rows: number } {
-    return { models: this.models.size, rows: this.rows };
+  get size(): { models: number; rows: number; bytes: number } {
+    return { models: this.models.size, rows: this.rows, bytes: this.bytes };
   }
 
   /**
@@ -355,6 +389,8 @@ function modelsFromRows(kept: readonly number[], versions: Row[], rows: ModelRow
       mandatesAsProvider: Object.freeze(mandates.filter((m) => m.providerId === id).map((m) => Object.freeze(m))),
       structuredMessaging: Object.freeze(configurations.filter((c) => c.enterpriseId === id).map((c) => Object.freeze(c))),
       weight: 0,
+      bytes: 0,
+      keptBy: null,
       answers: new Map(),
     };
     model.weight =
@@ -366,7 +402,19 @@ function modelsFromRows(kept: readonly number[], versions: Row[], rows: ModelRow
       model.mandatesAsClient.length +
       model.mandatesAsProvider.length +
       model.structuredMessaging.length;
+    model.bytes = modelBytes(model);
     models.set(id, model);
   }
   return models;
+}
+
+/** A model's estimated bytes: its rows (a person shared by several enterprises is counted in each), its maps and lists. */
+function modelBytes(model: EnterpriseReadModel): number {
+  let bytes = 512 + mapBytes(model.assignmentsById.size) + mapBytes(model.onlineServices.size) + mapBytes(model.persons.size);
+  const lists = [model.assignments, model.capacities, model.mandatesAsClient, model.mandatesAsProvider, model.structuredMessaging];
+  for (const list of lists) for (const row of list) bytes += 8 + rowBytes(row);
+  for (const services of model.onlineServices.values()) for (const row of services) bytes += 8 + rowBytes(row);
+  for (const person of model.persons.values()) bytes += rowBytes(person);
+  if (model.eBox) bytes += rowBytes(model.eBox);
+  return bytes;
 }
