@@ -11,6 +11,10 @@ import {
   parse,
   print,
   typeFromAST,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLInputType,
   type OperationDefinitionNode,
 } from "graphql";
@@ -55,6 +59,25 @@ function sampleValue(type: GraphQLInputType, unknownEnterprise: string): unknown
   return scalars[named.name] ?? (named.name === "String" ? "DIMONA" : "1");
 }
 
+/** The fragments of `document` that `operation` spreads, directly or through another fragment (a document sent with an unused one is invalid). */
+function fragmentsUsedBy(operation: OperationDefinitionNode, document: DocumentNode): FragmentDefinitionNode[] {
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  const used = new Set<string>();
+  const spreadIn = (node: ASTNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        if (used.has(spread.name.value)) return;
+        used.add(spread.name.value);
+        const fragment = fragments.get(spread.name.value);
+        if (fragment) spreadIn(fragment);
+      },
+    });
+  spreadIn(operation);
+  return [...fragments.values()].filter((f) => used.has(f.name.value));
+}
+
 function sdkOperations(): { name: string; document: string; variables: Record<string, unknown> }[] {
   const unknownEnterprise = enterpriseNumber();
   return readdirSync(operationsDir)
@@ -67,7 +90,7 @@ function sdkOperations(): { name: string; document: string; variables: Record<st
           name: operation.name?.value ?? file,
           document: print({
             kind: Kind.DOCUMENT,
-            definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
+            definitions: [operation, ...fragmentsUsedBy(operation, document)],
           }),
           variables: Object.fromEntries(
             (operation.variableDefinitions ?? []).map((v) => [
