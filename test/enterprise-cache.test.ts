@@ -337,6 +337,24 @@ describeEachDatabase("enterprise read models across requests", (dialect) => {
     }
   });
 
+  it("counts an enterprise too large to keep once per version, and again after it changes", async () => {
+    const small = await startTestGateway(dialect, { ENTERPRISE_CACHE_MAX_ASSIGNMENTS: "2" }, { database: cached.database, clock });
+    try {
+      expect(await answers(small)).toEqual(await answers(uncached));
+      const known = cacheOf(small).stats.knownTooLarge;
+      // The same version: known to be too large, not counted again, answered the same.
+      expect(await answers(small)).toEqual(await answers(uncached));
+      expect(cacheOf(small).stats.knownTooLarge).toBeGreaterThan(known);
+      // A change moves the version: the next requests read the new state, not an answer of the old one.
+      await cached.dataSource.query(`UPDATE person SET family_name = 'Renamed' WHERE ssin = ?`, [client.accessManagers.EMPLOYER_NSSO]);
+      const truth = await answers(uncached);
+      expect(JSON.stringify(truth)).toContain("Renamed");
+      expect(await answers(small)).toEqual(truth);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("creates the version triggers again when a gateway starts without them, and moves every version past what was kept before", async () => {
     await expectSameEverywhere();
     const runner = cached.dataSource.createQueryRunner();
