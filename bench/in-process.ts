@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -59,6 +59,8 @@ async function traceToSink(): Promise<void> {
 async function main(): Promise<void> {
   if (process.env.BENCH_TRACES === "on") await traceToSink();
   const work = mkdtempSync(join(tmpdir(), "gateway-in-process-"));
+  // Its database and signing key go with the run, however it ends (both ends call process.exit).
+  process.on("exit", () => rmSync(work, { recursive: true, force: true }));
   const keyFile = join(work, "dev-signing-key.json");
   const url = process.env.BENCH_DATABASE_URL ?? `sqlite:${join(work, "bench.sqlite")}`;
   const seeding = await openDatabase({ url });
