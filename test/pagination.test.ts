@@ -269,8 +269,8 @@ const connections = {
 >;
 
 describeEachDatabase("paging both ways", (dialect) => {
-  // Room for one document asking every window of a list at once.
-  const roomy = { MAX_ALIASES: "5000", MAX_ROOT_FIELDS: "5000", MAX_TOKENS: "1000000", MAX_COST: "10000000" };
+  // Room for one document asking every window of a list at once (hundreds of pages, each its own reads: time too).
+  const roomy = { MAX_ALIASES: "5000", MAX_ROOT_FIELDS: "5000", MAX_TOKENS: "1000000", MAX_COST: "10000000", REQUEST_TIMEOUT_MS: "120000" };
   let gw: TestGateway;
   let withoutModels: TestGateway;
   let e: SeededEnterprise;
@@ -430,6 +430,51 @@ describeEachDatabase("paging both ways", (dialect) => {
         expect(roleAssignments).toEqual(alone.enterprise.roleAssignments);
       }
     }
+  });
+
+  it("answers a page without its count the same, and the count alone, whether pages come from kept models or statements", async () => {
+    const list = await wholeList(gw, "roleAssignments");
+    const middle = list[Math.floor(list.length / 2)].cursor;
+    const uncounted = "{ nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }";
+    const query = `query ($e: EnterpriseNumber!, $c: String) { enterprise(number: $e) {
+      a: roleAssignments(first: 2) ${uncounted} b: roleAssignments(first: 2, after: $c) ${uncounted}
+      c: roleAssignments(last: 2, before: $c) ${uncounted} d: roleAssignments(last: 1) ${uncounted}
+      counted: roleAssignments(first: 2, after: $c) ${pageSelection} count: roleAssignments(first: 0) { totalCount } } }`;
+    type Answer = { enterprise: Record<string, PageAnswer> };
+    const answers: Answer[] = [];
+    for (const on of [gw, withoutModels]) answers.push(await (await on.client(owner)).request<Answer>(query, { e: e.number, c: middle }));
+    expect(answers[1]).toEqual(answers[0]);
+    const { enterprise } = answers[1];
+    expect(enterprise.count.totalCount).toBe(list.length);
+    expect(enterprise.counted.totalCount).toBe(list.length);
+    expect(enterprise.b).toEqual({ nodes: enterprise.counted.nodes, pageInfo: enterprise.counted.pageInfo });
+    expect(enterprise.a.nodes).toEqual(list.slice(0, 2).map(({ id }) => ({ id })));
+    expect(enterprise.a.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    const at = Math.floor(list.length / 2);
+    expect(enterprise.b.nodes).toEqual(list.slice(at + 1, at + 3).map(({ id }) => ({ id })));
+    expect(enterprise.b.pageInfo.hasPreviousPage).toBe(true);
+    expect(enterprise.c.nodes).toEqual(list.slice(Math.max(0, at - 2), at).map(({ id }) => ({ id })));
+    expect(enterprise.c.pageInfo.hasNextPage).toBe(true);
+    expect(enterprise.d.nodes).toEqual(list.slice(-1).map(({ id }) => ({ id })));
+    expect(enterprise.d.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+  });
+
+  it("reads the pages of more enterprises than one statement holds, each its own, as the kept models answer them", async () => {
+    const many = ssin();
+    for (let i = 0; i < 53; i++) await gw.seed.enterprise({ legalRepresentative: many }).withMainAccessManager().build();
+    const query = `{ myEnterprises { number roleAssignments(first: 1) { totalCount nodes { id role } pageInfo { hasNextPage hasPreviousPage } } } }`;
+    type Together = { myEnterprises: { number: string; roleAssignments: PageAnswer }[] };
+    const [kept, read] = await Promise.all(
+      [gw, withoutModels].map(async (on) => (await (await on.client(many)).request<Together>(query)).myEnterprises),
+    );
+    expect(read).toHaveLength(53);
+    expect(read).toEqual(kept);
+    for (const { roleAssignments } of read) {
+      expect(roleAssignments.totalCount).toBe(2);
+      expect(roleAssignments.nodes).toHaveLength(1);
+      expect(roleAssignments.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
+    }
+    expect(new Set(read.map(({ roleAssignments }) => roleAssignments.nodes[0].id)).size).toBe(53);
   });
 
   it("pages the assignments as of a past instant backward as well", async () => {

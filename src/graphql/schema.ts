@@ -1,4 +1,5 @@
 import { AccessDeltaResolver } from "./resolvers/access-delta.resolver";
+import type { Page } from "../read/read-models";
 import { AccessRequestResolver } from "./resolvers/access-request.resolver";
 import { accessDeltaItemType } from "./types/access-delta.type";
 import {
@@ -84,7 +85,7 @@ const noTopics: PubSub = {
  */
 export function buildTypedSchema(): GraphQLSchema {
   typed ??= describeRootTypes(
-    directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics })),
+    lazyCounts(directFieldResolvers(buildSchemaSync({ resolvers, validate: false, emitSchemaFile: false, pubSub: noTopics }))),
   );
   // type-graphql wraps a union's resolveType in an async function; graphql-jit takes only a name answered at once.
   (typed.getType("AccessDeltaItem") as GraphQLUnionType).resolveType = accessDeltaItemType;
@@ -151,6 +152,23 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
     directlyResolvedFields.add(`${typeName}.${definition.schemaName}`);
   }
   return schema;
+}
+
+/**
+ * A page's `totalCount` may be a count read only when asked (`Count` in src/read/read-models.ts): a function of the
+ * page, which graphql-js would call for a field without a resolver but graphql-jit reads as it is. Every connection's
+ * `totalCount` gets this resolver, so both executors answer the count, and read it only when a client selects it.
+ */
+function lazyCounts(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    const field = isObjectType(type) && type.name.endsWith("Connection") ? type.getFields().totalCount : undefined;
+    if (field && !field.resolve) field.resolve = (page) => countOf(page as Page<unknown>);
+  }
+  return schema;
+}
+
+function countOf({ totalCount }: Page<unknown>): number | Promise<number> {
+  return typeof totalCount === "function" ? totalCount() : totalCount;
 }
 
 /**

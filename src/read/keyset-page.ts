@@ -2,9 +2,11 @@ import type { SelectQueryBuilder } from "typeorm";
 import { toPage, type Page, type PageWindow } from "./read-models";
 
 /**
- * One page of a list ordered by id (ascending or descending), between keyset positions: two statements (the count,
- * with what lies past each cursor, and the rows) however long the list, and stable when rows are added while a client
- * pages through it, either way. The query builder's alias must be "row".
+ * One page of a list ordered by id (ascending or descending), between keyset positions: the rows (one more in the
+ * direction of travel tells whether more lies that way) and, when a cursor is given, one row read past each cursor, so
+ * a page costs its size however long the list; the count, which costs the list's length, only if a client selects
+ * `totalCount`. Stable when rows are added while a client pages through it, either way. The query builder's alias must
+ * be "row".
  */
 export async function keysetPage<T extends { id: number }>(
   query: SelectQueryBuilder<T>,
@@ -14,10 +16,6 @@ export async function keysetPage<T extends { id: number }>(
   // "After" a cursor, in list order, is a greater id in an ascending list and a smaller one in a descending list.
   const [after, before] = order === "ASC" ? [">", "<"] : ["<", ">"];
   const [atOrBeforeAfter, atOrAfterBefore] = order === "ASC" ? ["<=", ">="] : [">=", "<="];
-  const counts = query.clone().select("COUNT(*)", "total");
-  if (afterId !== null) counts.addSelect(`SUM(CASE WHEN row.id ${atOrBeforeAfter} :afterId THEN 1 ELSE 0 END)`, "beyondAfter");
-  if (beforeId !== null) counts.addSelect(`SUM(CASE WHEN row.id ${atOrAfterBefore} :beforeId THEN 1 ELSE 0 END)`, "beyondBefore");
-  const counted = await counts.setParameters({ afterId, beforeId }).getRawOne<Record<string, unknown>>();
   const travel = take === "first" ? order : order === "ASC" ? "DESC" : "ASC";
   const paged = query
     .clone()
@@ -27,8 +25,19 @@ export async function keysetPage<T extends { id: number }>(
   if (beforeId !== null) paged.andWhere(`row.id ${before} :beforeId`, { beforeId });
   // Even for a page of 0 one row is read: it tells whether there is more that way.
   const rows = await paged.getMany();
-  return toPage(rows, window, Number(counted?.total ?? 0), {
-    after: Number(counted?.beyondAfter ?? 0) > 0,
-    before: Number(counted?.beyondBefore ?? 0) > 0,
-  });
+  /** Whether any row lies at or past a cursor, away from the page: the nearest one, if any. */
+  const past = async (test: string, cursor: number, nearest: "ASC" | "DESC") =>
+    (await query
+      .clone()
+      .select("row.id", "id")
+      .andWhere(`row.id ${test} :pastCursor`, { pastCursor: cursor })
+      .orderBy("row.id", nearest)
+      .limit(1)
+      .getRawOne()) !== undefined;
+  const beyond = {
+    after: afterId !== null && (await past(atOrBeforeAfter, afterId, order === "ASC" ? "DESC" : "ASC")),
+    before: beforeId !== null && (await past(atOrAfterBefore, beforeId, order)),
+  };
+  const counted = async () => Number((await query.clone().select("COUNT(*)", "total").getRawOne<{ total: unknown }>())?.total ?? 0);
+  return toPage(rows, window, counted, beyond);
 }

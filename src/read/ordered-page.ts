@@ -79,6 +79,21 @@ function beyond(list: OrderedList, forward: boolean): string {
 }
 
 /** The parameters of `beyond` for a position: each value but the last appears twice (the strict and the equal test). */
+/**
+ * The rows at a cursor or past it away from the direction of `beyond` (at or before an `after` cursor in list order,
+ * at or after a `before` cursor): the same keys compared the other way, the last (the id) inclusive.
+ */
+function atOrBefore(list: OrderedList, forward: boolean): string {
+  const ascending = (list.direction === "ASC") !== forward;
+  const strict = ascending ? ">" : "<";
+  const build = (i: number): string => {
+    const key = list.keys[i].sql;
+    if (i === list.keys.length - 1) return `${key} ${strict}= ?`;
+    return `(${key} ${strict} ? OR (${key} = ? AND ${build(i + 1)}))`;
+  };
+  return build(0);
+}
+
 const beyondParams = (values: readonly KeyValue[]): KeyValue[] => values.flatMap((v, i) => (i === values.length - 1 ? [v] : [v, v]));
 
 /** A stored date-time as the databases compare it: "YYYY-MM-DD HH:MM:SS.SSS" (MariaDB leaves ".000" out). */
@@ -115,17 +130,36 @@ export async function orderedPage<T extends ObjectLiteral & { id: number }>(
   const rows = new RowReader(manager);
   const { take, size, after, before } = window;
   const shape = `${key}|${list.ordering}|${list.direction}|${after !== null}|${before !== null}`;
-  // Past the `after` cursor (list order) is "not after it"; past `before`, "not before it".
-  const counted = await rows.raw(
-    entity as EntityTarget<ObjectLiteral>,
-    `ordered-count|${shape}`,
-    (table) =>
-      `SELECT COUNT(*) AS total` +
-      (after ? `, SUM(CASE WHEN ${beyond(list, true)} THEN 0 ELSE 1 END) AS beyondAfter` : "") +
-      (before ? `, SUM(CASE WHEN ${beyond(list, false)} THEN 0 ELSE 1 END) AS beyondBefore` : "") +
-      ` ${from(table)}`,
-    [...(after ? beyondParams(after) : []), ...(before ? beyondParams(before) : []), ...params],
-  );
+  // Past the `after` cursor (list order) is "not after it"; past `before`, "not before it": one row read each way
+  // tells whether any lies there. The count costs the list's length: it is read only if a client selects it.
+  const probes = [
+    ...(after ? [{ side: "after", values: after, forward: true }] : []),
+    ...(before ? [{ side: "before", values: before, forward: false }] : []),
+  ];
+  const past =
+    probes.length === 0
+      ? []
+      : await rows.raw(
+          entity as EntityTarget<ObjectLiteral>,
+          `ordered-beyond|${shape}`,
+          (table) =>
+            probes
+              .map(
+                ({ side, forward }) =>
+                  `SELECT * FROM (SELECT '${side}' AS side ${from(table)} AND ${atOrBefore(list, forward)} LIMIT 1) b${side}`,
+              )
+              .join(" UNION ALL "),
+          probes.flatMap(({ values }) => [...params, ...beyondParams(values)]),
+        );
+  const counted = async () => {
+    const [count] = await rows.raw(
+      entity as EntityTarget<ObjectLiteral>,
+      `ordered-count|${key}`,
+      (table) => `SELECT COUNT(*) AS total ${from(table)}`,
+      params,
+    );
+    return Number(count?.total ?? 0);
+  };
   const travel = (take === "first") === (list.direction === "ASC") ? "ASC" : "DESC";
   const found = await rows.query(
     entity,
@@ -144,12 +178,11 @@ export async function orderedPage<T extends ObjectLiteral & { id: number }>(
     for (let i = 0; i < list.keys.length; i++) delete record[`sortKey${i}`];
     cursors.set(row, list.ordering === null ? encodeCursor(row.id) : encodeOrderedCursor(list.ordering, [...values.slice(0, -1), row.id]));
   }
-  const count = counted[0] ?? {};
   return toPage(
     found,
     { take, size },
-    Number(count.total ?? 0),
-    { after: Number(count.beyondAfter ?? 0) > 0, before: Number(count.beyondBefore ?? 0) > 0 },
+    counted,
+    { after: past.some((p) => p.side === "after"), before: past.some((p) => p.side === "before") },
     (node) => cursors.get(node)!,
   );
 }

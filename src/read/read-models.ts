@@ -58,8 +58,14 @@ export interface Page<T> {
   /** The nodes of `edges`, in the same order (Relay's and GitHub's shortcut when the cursors are not needed). */
   nodes: T[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
+  totalCount: Count;
 }
+
+/**
+ * How many items a list holds: a number, or a count read only if a client selects `totalCount` (graphql-js calls a
+ * function-valued field of its parent), for lists whose count costs their length while a page costs its size.
+ */
+export type Count = number | (() => Promise<number>);
 
 /** A page of nothing: what a list answers to a caller who may see none of it. */
 export function emptyPage<T>(): Page<T> {
@@ -156,7 +162,7 @@ export interface Beyond {
 export function toPage<T extends { id: number }>(
   rows: T[],
   window: Pick<PageWindow, "take" | "size">,
-  totalCount: number,
+  totalCount: Count,
   beyond: Beyond,
   cursorOf: (node: T) => string = (node) => encodeCursor(node.id),
 ): Page<T> {

@@ -7,6 +7,7 @@ import { enterpriseWideRoles, type Role } from "../domain/roles";
 import { isCurrentAt } from "../domain/validity";
 import { answerOf, type EnterpriseReadModel } from "./enterprise-cache";
 import { fromModels, type RequestModels } from "./loaders";
+import { dialectOf } from "../database/dialect";
 
 export interface RoleAssignmentPageKey {
   enterpriseId: number;
@@ -21,20 +22,22 @@ export interface RoleAssignmentPageKey {
   visibleTo: { personId: number; capacities: readonly string[] } | null;
 }
 
-/** The WHERE clause of a group of pages (alias t) and its parameters; `shape` tells apart the texts it can take. */
+/**
+ * The WHERE clause of a group of pages (alias t) for `enterprises` enterprises, and its parameters after the
+ * enterprises' ids; `shape` tells apart the texts it can take.
+ */
 function filter(
   { role, capacity, visibleTo }: RoleAssignmentPageKey,
-  enterpriseIds: unknown[],
   now: Date,
-): { shape: string; where: (table: TableSql) => string; params: unknown[] } {
+): { shape: string; where: (table: TableSql, enterprises: number) => string; params: unknown[] } {
   const current = currentRow.roleAssignment("t", now);
   const wideRoles = [...enterpriseWideRoles];
   const capacities = visibleTo ? padded(visibleTo.capacities) : [];
   return {
-    shape: `${enterpriseIds.length}|${role !== null}|${capacity !== null}|${visibleTo ? capacities.length : "all"}`,
-    where: ({ column }) =>
+    shape: `${role !== null}|${capacity !== null}|${visibleTo ? capacities.length : "all"}`,
+    where: ({ column }, enterprises) =>
       [
-        `t.${column("enterpriseId")} IN (${placeholders(enterpriseIds.length)}) AND ${current.sql}`,
+        `t.${column("enterpriseId")} ${enterprises === 1 ? "= ?" : `IN (${placeholders(enterprises)})`} AND ${current.sql}`,
         role !== null ? ` AND t.${column("role")} = ?` : "",
         capacity !== null ? ` AND t.${column("capacityCode")} = ?` : "",
         visibleTo
@@ -44,7 +47,6 @@ function filter(
           : "",
       ].join(""),
     params: [
-      ...enterpriseIds,
       ...current.params,
       ...(role !== null ? [role] : []),
       ...(capacity !== null ? [capacity] : []),
@@ -98,8 +100,22 @@ function pageOfModel(
   return pageOfList(matching, window, start, end);
 }
 
+/** How many enterprises' pages one statement reads at most (a UNION ALL of one bounded read each). */
+const enterprisesPerStatement = 50;
+
+/**
+ * The pages read with statements, for enterprises without a kept model (too large to keep, or no cache). Each page
+ * costs its size, not its list's length, however long the list: one bounded keyset read per enterprise on
+ * `ix_role_assignment_enterprise` (enterprise, ended_at, id), ordered by id with LIMIT size + 1 (the extra row tells
+ * whether more lies the way of travel), the reads of many enterprises in one statement (UNION ALL); what lies past the
+ * cursors from one row read past each (a second statement, only when a cursor is given); and the count, which costs the
+ * list's length by nature, only when a client selects `totalCount` (one statement for the enterprises of the group).
+ */
 function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<RoleAssignmentPageKey, Page<RoleAssignment>, string> {
   const rows = new RowReader(manager);
+  // MariaDB's optimizer may prefer ix_role_assignment_due (every current assignment of the database) for these reads;
+  // the enterprise's index is always the right one here (the plans: docs/benchmark.md, "Cost as data grows").
+  const byEnterprise = dialectOf(manager.connection) === "mysql" ? " FORCE INDEX (ix_role_assignment_enterprise)" : "";
   return new DataLoader(
     async (keys) => {
       const groups = new Map<string, RoleAssignmentPageKey[]>();
@@ -111,39 +127,85 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
       for (const group of groups.values()) {
         const { window } = group[0];
         const { take, size, afterId, beforeId } = window;
-        const { shape, where, params } = filter(group[0], padded([...new Set(group.map((k) => k.enterpriseId))]), now);
-        // What lies past each cursor comes with the counts: hasPreviousPage and hasNextPage are exact both ways.
-        const beyond = (table: TableSql) =>
-          (afterId !== null ? `, SUM(CASE WHEN t.${table.column("id")} <= ? THEN 1 ELSE 0 END) AS beyondAfter` : "") +
-          (beforeId !== null ? `, SUM(CASE WHEN t.${table.column("id")} >= ? THEN 1 ELSE 0 END) AS beyondBefore` : "");
+        const { shape, where, params } = filter(group[0], now);
+        const enterpriseIds = [...new Set(group.map((k) => k.enterpriseId))];
         const cursors = [...(afterId !== null ? [afterId] : []), ...(beforeId !== null ? [beforeId] : [])];
-        const counted = await rows.raw(
-          RoleAssignment,
-          `count|${shape}|${afterId !== null}|${beforeId !== null}`,
-          (table) =>
-            `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total${beyond(table)} FROM ${table.table} t WHERE ${where(table)} GROUP BY t.${table.column("enterpriseId")}`,
-          [...cursors, ...params],
-        );
-        const totals = new Map(counted.map((c) => [Number(c.enterpriseId), c]));
-        // Even for a page of 0 one row is read: it tells whether there is more that way. Each enterprise's rows are
-        // numbered in the direction of travel: from the start for `first`, from the end for `last`.
-        const found = await rows.query(
-          RoleAssignment,
-          `rows|${shape}|${take}|${afterId !== null}|${beforeId !== null}`,
-          (table) =>
-            `SELECT ${table.columns("w")} FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t.${table.column("enterpriseId")} ORDER BY t.${table.column("id")}${take === "last" ? " DESC" : ""}) AS rn` +
-            ` FROM ${table.table} t WHERE ${where(table)}${afterId !== null ? ` AND t.${table.column("id")} > ?` : ""}${beforeId !== null ? ` AND t.${table.column("id")} < ?` : ""}) w WHERE w.rn <= ? ORDER BY w.${table.column("id")}`,
-          [...params, ...cursors, size + 1],
-        );
+        const between = (table: TableSql) =>
+          (afterId !== null ? ` AND t.${table.column("id")} > ?` : "") + (beforeId !== null ? ` AND t.${table.column("id")} < ?` : "");
+        // One bounded read per enterprise, in the direction of travel: from the start for `first`, from the end for `last`.
+        const found: RoleAssignment[] = [];
+        for (let from = 0; from < enterpriseIds.length; from += enterprisesPerStatement) {
+          const part = enterpriseIds.slice(from, from + enterprisesPerStatement);
+          found.push(
+            ...(await rows.query(
+              RoleAssignment,
+              `rows|${shape}|${part.length}|${take}|${afterId !== null}|${beforeId !== null}`,
+              (table) =>
+                part
+                  .map(
+                    (_, i) =>
+                      `SELECT * FROM (SELECT ${table.columns("t")} FROM ${table.table} t${byEnterprise} WHERE ${where(table, 1)}${between(table)}` +
+                      ` ORDER BY t.${table.column("id")}${take === "last" ? " DESC" : ""} LIMIT ?) p${i}`,
+                  )
+                  .join(" UNION ALL "),
+              part.flatMap((id) => [id, ...params, ...cursors, size + 1]),
+            )),
+          );
+        }
+        // Whether anything lies at or before `after`, at or after `before`: one row read past each cursor.
+        const beyond = new Map<number, { after: boolean; before: boolean }>();
+        if (cursors.length > 0) {
+          const probes = [
+            ...(afterId !== null ? [{ side: "after", test: "<=", order: " DESC", cursor: afterId }] : []),
+            ...(beforeId !== null ? [{ side: "before", test: ">=", order: "", cursor: beforeId }] : []),
+          ];
+          for (let from = 0; from < enterpriseIds.length; from += enterprisesPerStatement) {
+            const part = enterpriseIds.slice(from, from + enterprisesPerStatement);
+            const past = await rows.raw(
+              RoleAssignment,
+              `beyond|${shape}|${part.length}|${afterId !== null}|${beforeId !== null}`,
+              (table) =>
+                part
+                  .flatMap((_, i) =>
+                    probes.map(
+                      ({ side, test, order }) =>
+                        `SELECT * FROM (SELECT t.${table.column("enterpriseId")} AS enterpriseId, '${side}' AS side FROM ${table.table} t${byEnterprise}` +
+                        ` WHERE ${where(table, 1)} AND t.${table.column("id")} ${test} ? ORDER BY t.${table.column("id")}${order} LIMIT 1) b${i}${side}`,
+                    ),
+                  )
+                  .join(" UNION ALL "),
+              part.flatMap((id) => probes.flatMap(({ cursor }) => [id, ...params, cursor])),
+            );
+            for (const { enterpriseId, side } of past) {
+              const seen = beyond.get(Number(enterpriseId)) ?? { after: false, before: false };
+              seen[side as "after" | "before"] = true;
+              beyond.set(Number(enterpriseId), seen);
+            }
+          }
+        }
+        // The count, once for the whole group, when the first page of it is asked for `totalCount`.
+        let totals: Promise<Map<number, number>> | null = null;
+        const countOf = (enterpriseId: number) => async () => {
+          totals ??= rows
+            .raw(
+              RoleAssignment,
+              `count|${shape}|${padded(enterpriseIds).length}`,
+              (table) =>
+                `SELECT t.${table.column("enterpriseId")} AS enterpriseId, COUNT(*) AS total FROM ${table.table} t${byEnterprise}` +
+                ` WHERE ${where(table, padded(enterpriseIds).length)} GROUP BY t.${table.column("enterpriseId")}`,
+              [...padded(enterpriseIds), ...params],
+            )
+            .then((counted) => new Map(counted.map((c) => [Number(c.enterpriseId), Number(c.total)])));
+          return (await totals).get(enterpriseId) ?? 0;
+        };
         for (const key of group) {
-          const inList = found.filter((r) => r.enterpriseId === key.enterpriseId);
-          const count = totals.get(key.enterpriseId);
+          // In the direction of travel (a UNION's order is the database's to choose).
+          const inList = found
+            .filter((r) => r.enterpriseId === key.enterpriseId)
+            .sort((a, b) => (take === "first" ? a.id - b.id : b.id - a.id));
           pages.set(
             cacheKey(key),
-            toPage(take === "first" ? inList : inList.reverse(), window, Number(count?.total ?? 0), {
-              after: Number(count?.beyondAfter ?? 0) > 0,
-              before: Number(count?.beyondBefore ?? 0) > 0,
-            }),
+            toPage(inList, window, countOf(key.enterpriseId), beyond.get(key.enterpriseId) ?? { after: false, before: false }),
           );
         }
       }

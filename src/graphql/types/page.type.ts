@@ -68,7 +68,12 @@ export function connectionTypes<T extends object>(
     })
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: description("totalCount", `How many ${items} there are across all pages.`) })
+    @Field(() => Int, {
+      description: description(
+        "totalCount",
+        `How many ${items} there are across all pages. Counting costs the length of the list, a page only its size: select it when you need it (on the first page), not on every page.`,
+      ),
+    })
     totalCount: number;
   }
 
