@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { Enterprise } from "../domain/entities";
+import { dialectOf } from "../database/dialect";
 import { currentAtPositionalSql } from "../domain/validity";
 import { indexWhere, pageOfList, toPage, type Page, type PageWindow } from "./read-models";
 import { maxKeysPerStatement, padded, placeholders, RowReader, storedDateTime, type TableSql } from "./row-reader";
@@ -61,7 +62,15 @@ export async function visibleEnterprisePage(
     const end = beforeNumber === null ? enterprises.length : indexWhere(enterprises, (e) => e.number >= beforeNumber);
     return pageOfList(enterprises, window, start, end);
   }
-  return keysetPage(rows, { reach, window, now, countTotal, after: afterAt?.number ?? null, before: beforeAt?.number ?? null });
+  return keysetPage(rows, {
+    reach,
+    window,
+    now,
+    countTotal,
+    hints: hintsFor(manager),
+    after: afterAt?.number ?? null,
+    before: beforeAt?.number ?? null,
+  });
 }
 
 /** Whether the providers hold more than `bound` mandates of status ACTIVE: at most bound + 1 entries of ix_mandate_provider. */
@@ -79,15 +88,37 @@ async function activeMandatesPast(rows: RowReader, providers: readonly number[],
 }
 
 /**
+ * The indexes the keyset statements are read on, named: left to themselves, SQLite checks each enterprise against
+ * every active mandate of the provider (ix_mandate_provider: 50,000 entries an enterprise at full size) and MariaDB
+ * may read the enterprises whole and sort them (seen with `npm run bench:scale -- --explain`).
+ */
+interface Hints {
+  /** After `enterprise t`: walk it in number order. */
+  byNumber: string;
+  /** After `service_provider_mandate m`: a client's mandates. */
+  byClient: string;
+}
+
+function hintsFor(manager: EntityManager): Hints {
+  return dialectOf(manager.connection) === "mysql"
+    ? { byNumber: "FORCE INDEX (uq_enterprise_number)", byClient: "FORCE INDEX (ix_mandate_client)" }
+    : // SQLite walks the unique index of the number by itself (its name is SQLite's own, not ours).
+      { byNumber: "", byClient: "INDEXED BY ix_mandate_client" };
+}
+
+/**
  * "The viewer sees enterprise t" in SQL, the rule of `visibleEnterpriseIds`: one of their own, or a client of one of
  * their providers under a mandate ACTIVE and current at `now`.
  */
-function seen(reach: EnterpriseReach, now: Date): { sql: string; params: unknown[]; shape: string } {
+function seen(reach: EnterpriseReach, now: Date, hints: Hints): { sql: string; params: unknown[]; shape: string } {
   const own = padded(reach.own);
   const providers = padded(reach.providers);
+  // A scalar subquery, not EXISTS: MariaDB turns an EXISTS into a table of every active mandate of the providers,
+  // read whole (50,000 rows at full size) before the first enterprise; this one it checks enterprise by enterprise.
   const mandate =
-    `EXISTS (SELECT 1 FROM service_provider_mandate m WHERE m.client_id = t.id AND m.provider_id IN (${placeholders(providers.length)})` +
-    ` AND m.status = 'ACTIVE' AND ${currentAtPositionalSql("m")})`;
+    `(SELECT 1 FROM service_provider_mandate m ${hints.byClient}` +
+    ` WHERE m.client_id = t.id AND m.provider_id IN (${placeholders(providers.length)})` +
+    ` AND m.status = 'ACTIVE' AND ${currentAtPositionalSql("m")} LIMIT 1) IS NOT NULL`;
   return {
     sql: own.length > 0 ? `(t.id IN (${placeholders(own.length)}) OR ${mandate})` : mandate,
     params: [...own, ...providers, storedDateTime(now)],
@@ -107,25 +138,34 @@ async function keysetPage(
     window,
     now,
     countTotal,
+    hints,
     after,
     before,
-  }: { reach: EnterpriseReach; window: PageWindow; now: Date; countTotal: boolean; after: string | null; before: string | null },
+  }: {
+    reach: EnterpriseReach;
+    window: PageWindow;
+    now: Date;
+    countTotal: boolean;
+    hints: Hints;
+    after: string | null;
+    before: string | null;
+  },
 ): Promise<Page<Enterprise>> {
-  const visible = seen(reach, now);
+  const visible = seen(reach, now, hints);
   const travel = window.take === "first" ? "ASC" : "DESC";
   const bounds = [...(after !== null ? ["t.number > ?"] : []), ...(before !== null ? ["t.number < ?"] : [])];
   const found = await rows.query(
     Enterprise,
     `visible-enterprises|${visible.shape}|${after !== null}|${before !== null}|${travel}|${window.size}`,
     (table) =>
-      `SELECT ${table.columns("t")} FROM ${table.table} t WHERE ${[visible.sql, ...bounds].join(" AND ")}` +
+      `SELECT ${table.columns("t")} FROM ${table.table} t ${hints.byNumber} WHERE ${[visible.sql, ...bounds].join(" AND ")}` +
       ` ORDER BY t.number ${travel} LIMIT ${window.size + 1}`,
     [...visible.params, ...(after !== null ? [after] : []), ...(before !== null ? [before] : [])],
   );
   let beyond = { after: false, before: false };
   if (after !== null || before !== null) {
     const past = (table: TableSql, comparison: string) =>
-      `EXISTS (SELECT 1 FROM ${table.table} t WHERE ${visible.sql} AND t.number ${comparison} ?)`;
+      `EXISTS (SELECT 1 FROM ${table.table} t ${hints.byNumber} WHERE ${visible.sql} AND t.number ${comparison} ?)`;
     const [row] = await rows.raw(
       Enterprise,
       `visible-enterprises-beyond|${visible.shape}|${after !== null}|${before !== null}`,
