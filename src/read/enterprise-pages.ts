@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { Enterprise } from "../domain/entities";
+import { Enterprise, ServiceProviderMandate } from "../domain/entities";
 import { dialectOf } from "../database/dialect";
 import { currentAtPositionalSql } from "../domain/validity";
 import { indexWhere, pageOfList, toPage, type Page, type PageWindow } from "./read-models";
@@ -183,22 +183,21 @@ async function keysetPage(
 
 /**
  * How many enterprises the viewer sees: their own, and the providers' clients under an ACTIVE mandate that are not
- * among them. One statement; its cost is the providers' active mandates (it is the length of the list).
+ * among them. One statement, on the mandates alone (an enterprise is never deleted: its status says ACCESS_DELETED, so
+ * every id a role or a mandate names is a row); its cost is the providers' active mandates, the length of the list.
  */
 async function countVisible(rows: RowReader, reach: EnterpriseReach, now: Date): Promise<number> {
   const own = padded(reach.own);
   const providers = padded(reach.providers);
-  const inOwn = `IN (${placeholders(own.length)})`;
   const [row] = await rows.raw(
-    Enterprise,
+    ServiceProviderMandate,
     `visible-enterprises-count|${own.length}|${providers.length}`,
     (table) =>
-      `SELECT ${own.length > 0 ? `(SELECT COUNT(*) FROM ${table.table} o WHERE o.id ${inOwn})` : "0"} AS own,` +
-      ` COUNT(DISTINCT m.client_id) AS clients,` +
-      ` ${own.length > 0 ? `COUNT(DISTINCT CASE WHEN m.client_id ${inOwn} THEN m.client_id END)` : "0"} AS clientsOwn` +
-      ` FROM service_provider_mandate m JOIN ${table.table} t ON t.id = m.client_id` +
-      ` WHERE m.provider_id IN (${placeholders(providers.length)}) AND m.status = 'ACTIVE' AND ${currentAtPositionalSql("m")}`,
-    [...own, ...own, ...providers, storedDateTime(now)],
+      `SELECT COUNT(DISTINCT m.client_id) AS clients,` +
+      ` ${own.length > 0 ? `COUNT(DISTINCT CASE WHEN m.client_id IN (${placeholders(own.length)}) THEN m.client_id END)` : "0"} AS clientsOwn` +
+      ` FROM ${table.table} m WHERE m.provider_id IN (${placeholders(providers.length)})` +
+      ` AND m.status = 'ACTIVE' AND ${currentAtPositionalSql("m")}`,
+    [...own, ...providers, storedDateTime(now)],
   );
-  return Number(row?.own ?? 0) + Number(row?.clients ?? 0) - Number(row?.clientsOwn ?? 0);
+  return reach.own.length + Number(row?.clients ?? 0) - Number(row?.clientsOwn ?? 0);
 }
