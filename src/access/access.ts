@@ -478,8 +478,18 @@ export class Access {
     return (await this.visibleEnterpriseIds()).has(mandate.clientId) || this.canSeeMandate(mandate);
   }
 
+  /**
+   * Whether `enterprise` is among `visibleEnterpriseIds`, without reading them all when they are not at hand: one of
+   * the viewer's own, or a client under a mandate ACTIVE now of a provider whose staff they are, found among the
+   * enterprise's own mandates as client (a few), not among the providers' (50,000 for a large social secretariat).
+   */
   async canSee(enterprise: Enterprise): Promise<boolean> {
-    return (await this.visibleEnterpriseIds()).has(enterprise.id);
+    if (this.visible) return (await this.visible).has(enterprise.id);
+    const { own, providers } = await this.enterpriseReach();
+    if (own.includes(enterprise.id)) return true;
+    if (providers.length === 0) return false;
+    const mandates = await this.loaders.mandatesAsClient.load(enterprise.id);
+    return mandates.some((m) => m.status === "ACTIVE" && providers.includes(m.providerId));
   }
 
   /** The enterprise with this number if the viewer may see it; NOT_FOUND otherwise (existence is not disclosed). */
