@@ -267,8 +267,14 @@ export type DocumentLimit = "depth" | "cost" | "aliases" | "rootFields" | "field
 
 /** A document over one of the limits (src/http/document-limits.ts): which limit, its maximum, and the document's measure. */
 export class QueryTooComplexError extends LocalizedError {
-  constructor(limit: DocumentLimit, max: number, actual: number) {
-    super(message(`limits.${limit}`, { max: Number.isFinite(max) ? max : "?" }), {
+  constructor(
+    limit: DocumentLimit,
+    max: number,
+    actual: number,
+    /** The wording, when it says more than the limit's own (a v1 list refused by its length names its connection). */
+    localized: Message = message(`limits.${limit}`, { max: Number.isFinite(max) ? max : "?" }),
+  ) {
+    super(localized, {
       code: "QUERY_TOO_COMPLEX",
       limit,
       max,

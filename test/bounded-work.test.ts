@@ -156,13 +156,12 @@ describeEachDatabase("bounded work for a provider with 5,000 clients", (dialect)
   });
 
   it("stops an answer over MAX_RESPONSE_BYTES with QUERY_TOO_COMPLEX (responseBytes) and no data, and sends one within it", async () => {
-    // The cost limit counts `clients` at its estimate (10); the answer, 5,000 mandates long, is several times the budget.
-    const query = `query ($number: EnterpriseNumber!) { enterprise(number: $number) { clients { id status startsAt client { number name status } } } }`;
-    const mainAccessManager = await gw.token(provider.mainAccessManager!);
-    const over = await graphql(gw.url, query, { token: mainAccessManager, variables: { number: provider.number } });
-    expect(over.status).toBe(400);
+    // 5,001 enterprises of the staff member, listed whole: the cost limit lets them through (no nested list), the
+    // answer is several times the budget, and stops once past it.
+    const everyEnterprise = await graphql(gw.url, "{ myEnterprises { id number name status } }", { token });
+    expect(everyEnterprise.status).toBe(400);
     // Worded in the viewer's language (NL until they choose another), the English beside it.
-    expect(over.json).toEqual({
+    expect(everyEnterprise.json).toEqual({
       errors: [
         {
           message: `Het antwoord zou groter zijn dan ${responseBudget} bytes; vraag minder elementen tegelijk`,
@@ -174,6 +173,28 @@ describeEachDatabase("bounded work for a provider with 5,000 clients", (dialect)
             messageKey: "limits.responseBytes",
             params: { max: responseBudget },
             englishMessage: `The answer would be larger than ${responseBudget} bytes; ask for fewer items at once`,
+          },
+        },
+      ],
+    });
+    // The v1 list of 5,000 mandates is counted before it is read: refused then, naming its connection.
+    const query = `query ($number: EnterpriseNumber!) { enterprise(number: $number) { clients { id status startsAt client { number name status } } } }`;
+    const mainAccessManager = await gw.token(provider.mainAccessManager!);
+    const over = await graphql(gw.url, query, { token: mainAccessManager, variables: { number: provider.number } });
+    expect(over.status).toBe(400);
+    const params = { max: responseBudget, list: "clients", count: clientCount, connection: "clientsConnection" };
+    expect(over.json).toEqual({
+      errors: [
+        {
+          message: `Het antwoord zou groter zijn dan ${responseBudget} bytes: de lijst clients telt ${clientCount} elementen; vraag ze per pagina op met clientsConnection`,
+          extensions: {
+            code: "QUERY_TOO_COMPLEX",
+            limit: "responseBytes",
+            max: responseBudget,
+            actual: null,
+            messageKey: "limits.responseBytesList",
+            params,
+            englishMessage: `The answer would be larger than ${responseBudget} bytes: the list clients holds ${clientCount} items; ask for them a page at a time with clientsConnection`,
           },
         },
       ],

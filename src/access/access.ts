@@ -8,6 +8,7 @@ import type { AccessChange } from "../database/change-feed";
 import type { Catalog } from "../domain/catalog";
 import { providerCapacities } from "../domain/catalog-data";
 import type { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../domain/entities";
+import type { EnterpriseReach } from "../read/enterprise-pages";
 import type { Loaders } from "../read/loaders";
 import { decide, decideOnlineService, deny, holdingTask, type Decision, type EnterpriseState, type MandateAccess } from "./decision";
 import { auditReaderRoles, historyReaderRoles, type Role, type Task } from "./role-tasks";
@@ -209,12 +210,22 @@ export class Access {
   }
 
   private async findVisibleEnterpriseIds(): Promise<Set<number>> {
-    const grants = await this.grants();
-    const visible = new Set(grants.map((g) => g.enterpriseId));
-    const providerIds = [...new Set(grants.filter(isProviderStaff).map((g) => g.enterpriseId))];
-    const mandates = (await this.loaders.mandatesAsProvider.loadMany(providerIds)).flatMap((m) => (m instanceof Error ? [] : m));
+    const { own, providers } = await this.enterpriseReach();
+    const visible = new Set(own);
+    const mandates = (await this.loaders.mandatesAsProvider.loadMany(providers)).flatMap((m) => (m instanceof Error ? [] : m));
     for (const m of mandates) if (m.status === "ACTIVE") visible.add(m.clientId);
     return visible;
+  }
+
+  /**
+   * What `visibleEnterpriseIds` is made of, for a reader that pages through it in SQL (src/read/enterprise-pages.ts):
+   * the enterprises where the viewer holds a current role (`own`), and the providers whose staff they are
+   * (`providers`), whose clients under an ACTIVE mandate they see. Both sorted, without repeats.
+   */
+  async enterpriseReach(): Promise<EnterpriseReach> {
+    const grants = await this.grants();
+    const ids = (list: readonly AssignmentGrant[]) => [...new Set(list.map((g) => g.enterpriseId))].sort((a, b) => a - b);
+    return { own: ids(grants), providers: ids(grants.filter(isProviderStaff)) };
   }
 
   /** What the viewer sees now, as the index of live subscribers keeps it: from the same reads as `visibleEnterpriseIds`. */
@@ -467,8 +478,18 @@ export class Access {
     return (await this.visibleEnterpriseIds()).has(mandate.clientId) || this.canSeeMandate(mandate);
   }
 
+  /**
+   * Whether `enterprise` is among `visibleEnterpriseIds`, without reading them all when they are not at hand: one of
+   * the viewer's own, or a client under a mandate ACTIVE now of a provider whose staff they are, found among the
+   * enterprise's own mandates as client (a few), not among the providers' (50,000 for a large social secretariat).
+   */
   async canSee(enterprise: Enterprise): Promise<boolean> {
-    return (await this.visibleEnterpriseIds()).has(enterprise.id);
+    if (this.visible) return (await this.visible).has(enterprise.id);
+    const { own, providers } = await this.enterpriseReach();
+    if (own.includes(enterprise.id)) return true;
+    if (providers.length === 0) return false;
+    const mandates = await this.loaders.mandatesAsClient.load(enterprise.id);
+    return mandates.some((m) => m.status === "ACTIVE" && providers.includes(m.providerId));
   }
 
   /** The enterprise with this number if the viewer may see it; NOT_FOUND otherwise (existence is not disclosed). */

@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo } from "graphql";
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { pageWindow, type PageWindow } from "../read/read-models";
 
 /** The descriptions of the backward arguments, the same on every connection. */
@@ -16,6 +16,23 @@ export function argumentGiven(info: GraphQLResolveInfo, name: string): boolean {
   if (argument.value.kind !== Kind.VARIABLE) return true;
   const value = info.variableValues[argument.value.name.value];
   return value !== null && value !== undefined;
+}
+
+/**
+ * Whether the field being resolved selects `name` on its value (through fragments and inline fragments; under
+ * `@skip`/`@include` too, on the safe side): a connection counts `totalCount` only when it is asked.
+ */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const within = (selectionSet: SelectionSetNode | undefined): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      return within(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet));
 }
 
 /**

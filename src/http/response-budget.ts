@@ -14,17 +14,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { QueryTooComplexError } from "../errors";
-
-interface Budget {
-  bytes: number;
-  max: number;
-  exceeded: boolean;
-}
-
-/** Where a request's budget is kept on its context object: read by every resolved field, so a property, not a WeakMap. */
-const budgetKey = Symbol("responseBudget");
-
-type Budgeted = { [budgetKey]?: Budget };
+import { budgetKey, type Budget, type Budgeted } from "../graphql/answer-budget";
 
 function count(budget: Budget, info: GraphQLResolveInfo, value: unknown, leaf: boolean): unknown {
   budget.bytes += sizeOf(info, value, leaf);
@@ -159,7 +149,7 @@ export function responseBudget({ maxBytes }: { maxBytes: number }): ApolloServer
       return {
         async willSendResponse({ response }) {
           if (!budget.exceeded || response.body.kind !== "single") return;
-          const { message, extensions } = new QueryTooComplexError("responseBytes", maxBytes, Number.NaN);
+          const { message, extensions } = budget.refusal ?? new QueryTooComplexError("responseBytes", maxBytes, Number.NaN);
           response.http.status = 400;
           // Worded for the request by src/http/operation-language.ts, which comes after.
           response.body.singleResult = { errors: [{ message, extensions: { ...extensions, http: undefined } }] };

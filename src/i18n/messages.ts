@@ -703,6 +703,12 @@ export const messages = {
     FR: "La réponse dépasserait {max} octets ; demandez moins d'éléments à la fois",
     DE: "Die Antwort wäre größer als {max} Bytes; fragen Sie weniger Einträge auf einmal ab",
   },
+  "limits.responseBytesList": {
+    EN: "The answer would be larger than {max} bytes: the list {list} holds {count} items; ask for them a page at a time with {connection}",
+    NL: "Het antwoord zou groter zijn dan {max} bytes: de lijst {list} telt {count} elementen; vraag ze per pagina op met {connection}",
+    FR: "La réponse dépasserait {max} octets : la liste {list} compte {count} éléments ; demandez-les page par page avec {connection}",
+    DE: "Die Antwort wäre größer als {max} Bytes: die Liste {list} umfasst {count} Einträge; fragen Sie sie seitenweise mit {connection} ab",
+  },
   "limits.rateLimited": {
     EN: "Too many requests; retry in {retryAfter} s",
     NL: "Te veel aanvragen; probeer opnieuw over {retryAfter} s",

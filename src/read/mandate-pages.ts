@@ -5,7 +5,7 @@ import { currentAtPositionalSql } from "../domain/validity";
 import { emptyPage, type Page, type PageWindow } from "./read-models";
 import { mandateAsOf } from "./loaders";
 import { orderedPage, type OrderedList } from "./ordered-page";
-import { padded, placeholders, storedDateTime } from "./row-reader";
+import { padded, placeholders, RowReader, storedDateTime } from "./row-reader";
 import { prefixCondition, type SearchTerm } from "./search-terms";
 
 /**
@@ -80,4 +80,28 @@ export async function mandatePage(
   });
   const nodes = page.nodes.map((m) => mandateAsOf(m, now));
   return { ...page, nodes, edges: page.edges.map((edge, i) => ({ ...edge, node: nodes[i] })) };
+}
+
+/**
+ * How many mandates of one side of the enterprise (all of them, whatever their status: what the v1 lists `clients`
+ * and `serviceProviders` answer) the viewer may list under `scope`: one statement, an index-only range of
+ * ix_mandate_provider_id or ix_mandate_client_id, read before the list is, so that a list too long to answer is
+ * refused without being built.
+ */
+export async function countMandates(
+  manager: EntityManager,
+  { enterpriseId, side, scope }: { enterpriseId: number; side: "clients" | "providers"; scope: MandateScope },
+): Promise<number> {
+  if (scope.kind === "none") return 0;
+  const [own, other] = side === "clients" ? ["provider_id", "client_id"] : ["client_id", "provider_id"];
+  const others = scope.kind === "some" ? padded(scope.others) : [];
+  const [row] = await new RowReader(manager).raw(
+    ServiceProviderMandate,
+    `mandates-count|${side}|${others.length}`,
+    (table) =>
+      `SELECT COUNT(*) AS total FROM ${table.table} t WHERE t.${own} = ?` +
+      (others.length > 0 ? ` AND t.${other} IN (${placeholders(others.length)})` : ""),
+    [enterpriseId, ...others],
+  );
+  return Number(row?.total ?? 0);
 }

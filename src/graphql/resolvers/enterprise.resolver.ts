@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Resolver, Root } from "type-graphql";
 import { tasks, type Role, type Task } from "../../access/role-tasks";
 import type { Context } from "../../context";
-import { BadUserInputError } from "../../errors";
+import { BadUserInputError, QueryTooComplexError } from "../../errors";
+import { refuseListPastBudget } from "../answer-budget";
 import {
   AccessRequest,
   AuditEvent,
@@ -34,7 +35,7 @@ import { RoleAssignmentOrder } from "../types/role-assignment-order.type";
 import { decodeOrderedCursor } from "../../read/ordered-page";
 import { roleAssignmentOrder, searchRoleAssignments } from "../../read/role-assignment-search";
 import { searchTerm } from "../../read/search-terms";
-import { mandatePage } from "../../read/mandate-pages";
+import { countMandates, mandatePage } from "../../read/mandate-pages";
 import type { AccessRequestStatus, MandateStatus } from "../../domain/states";
 import { accessRequestPage } from "../../read/access-request-pages";
 
@@ -48,6 +49,29 @@ const mandateStatusDescription =
   "Only mandates in force now (ACTIVE) or no longer (ENDED: ended, replaced or expired). Without it, both, as `clients` and `serviceProviders` list them.";
 const validBeforeDescription = "Only mandates whose `validUntil` lies before this instant (those without one never expire).";
 const afterDescription = "The `endCursor` of the previous page; omit it for the first page.";
+
+/**
+ * The v1 lists `clients` and `serviceProviders` stay, bounded by their real length: the mandates the viewer may list
+ * are counted first (an index range), and a list whose answer would pass the response budget is refused then, with
+ * QUERY_TOO_COMPLEX (`responseBytes`) naming the connection to page it with, before any mandate is read or built.
+ */
+async function refuseLongMandateList(
+  e: Enterprise,
+  side: "clients" | "providers",
+  context: Context,
+  info: GraphQLResolveInfo,
+): Promise<void> {
+  const scope = await context.access.mandateScope(e.id, side);
+  const count = await countMandates(context.readManager, { enterpriseId: e.id, side, scope });
+  const [list, connection] = side === "clients" ? ["clients", "clientsConnection"] : ["serviceProviders", "serviceProvidersConnection"];
+  refuseListPastBudget(
+    context,
+    info,
+    count,
+    (max) =>
+      new QueryTooComplexError("responseBytes", max, Number.NaN, message("limits.responseBytesList", { max, list, count, connection })),
+  );
+}
 
 /**
  * What each field shows is asked of the access layer (src/access): an enterprise can be reached without being one's
@@ -200,14 +224,22 @@ export class EnterpriseResolver {
   @FieldResolver(() => [ServiceProviderMandate], {
     description: "Mandates in which this enterprise is the client: the service providers acting for it.",
   })
-  async serviceProviders(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
+  async serviceProviders(
+    @Root() e: Enterprise,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<ServiceProviderMandate[]> {
+    await refuseLongMandateList(e, "providers", context, info);
+    const { access, loaders } = context;
     return filterAsync(await loaders.mandatesAsClient.load(e.id), (m) => access.canSeeMandate(m));
   }
 
   @FieldResolver(() => [ServiceProviderMandate], {
     description: "Mandates in which this enterprise is the service provider: the clients it acts for.",
   })
-  async clients(@Root() e: Enterprise, @Ctx() { access, loaders }: Context): Promise<ServiceProviderMandate[]> {
+  async clients(@Root() e: Enterprise, @Ctx() context: Context, @Info() info: GraphQLResolveInfo): Promise<ServiceProviderMandate[]> {
+    await refuseLongMandateList(e, "clients", context, info);
+    const { access, loaders } = context;
     return filterAsync(await loaders.mandatesAsProvider.load(e.id), (m) => access.canSeeMandate(m));
   }
 

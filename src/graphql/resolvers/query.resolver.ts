@@ -9,7 +9,8 @@ import { AccessRequest, Enterprise, Person } from "../../domain/entities";
 import type { AccessRequestStatus } from "../../domain/states";
 import { accessRequestPage } from "../../read/access-request-pages";
 import { AccessRequestStatusEnum, TaskEnum } from "../../domain/enums";
-import { indexWhere, pageOfList, type Page } from "../../read/read-models";
+import { type Page } from "../../read/read-models";
+import { visibleEnterprisePage } from "../../read/enterprise-pages";
 import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 import { AccessRequestConnection, EnterpriseConnection } from "../types/connections";
 import { Decision } from "../types/decision.type";
@@ -17,7 +18,7 @@ import { ErrorCatalog, errorCatalog } from "../types/error-catalog.type";
 import { RoleDefinition } from "../types/role-definition.type";
 import { RateLimit } from "../types/rate-limit.type";
 import { message } from "../../i18n/messages";
-import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
+import { beforeDescription, lastDescription, pageWindowOf, selectsField } from "../page-arguments";
 
 /** The enterprises the viewer sees, ordered by number: what `myEnterprises` lists and its connection pages through. */
 async function visibleEnterprises({ access, loaders }: Context): Promise<Enterprise[]> {
@@ -103,19 +104,20 @@ export class QueryResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Enterprise>> {
     const window = pageWindowOf({ first, after, last, before }, info);
-    const enterprises = await visibleEnterprises(context);
     // The keyset is the cursor's enterprise number: a page stays right when that enterprise has since left the list
     // (a mandate ended) or others joined it.
-    const numberAt = async (id: number, field: "after" | "before"): Promise<string> => {
-      const at = enterprises.find((e) => e.id === id) ?? (await context.loaders.enterprise.load(id));
-      if (!at) throw new BadUserInputError(field, message("input.cursor"));
-      return at.number;
-    };
-    const afterNumber = window.afterId === null ? null : await numberAt(window.afterId, "after");
-    const beforeNumber = window.beforeId === null ? null : await numberAt(window.beforeId, "before");
-    const start = afterNumber === null ? 0 : indexWhere(enterprises, (e) => e.number > afterNumber);
-    const end = beforeNumber === null ? enterprises.length : indexWhere(enterprises, (e) => e.number >= beforeNumber);
-    return pageOfList(enterprises, window, start, end);
+    return visibleEnterprisePage(context.readManager, {
+      reach: await context.access.enterpriseReach(),
+      window,
+      now: context.now,
+      countTotal: selectsField(info, "totalCount"),
+      whole: () => visibleEnterprises(context),
+      enterpriseById: async (id, field) => {
+        const at = await context.loaders.enterprise.load(id);
+        if (!at) throw new BadUserInputError(field, message("input.cursor"));
+        return at;
+      },
+    });
   }
 
   @Query(() => RateLimit, {
