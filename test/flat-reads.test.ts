@@ -256,7 +256,7 @@ describeEachDatabase("pages that cost a page as the data grows", (dialect) => {
     const end = before === null ? enterprises.length : indexWhere(enterprises, (e) => e.number >= before);
     const page = pageOfList(enterprises, window, start, end);
     return {
-      totalCount: page.totalCount,
+      totalCount: page.totalCount as number,
       pageInfo: page.pageInfo,
       edges: page.edges.map((e) => ({ cursor: e.cursor, node: { number: e.node.number, name: `Client ${e.node.number}` } })),
     };
