@@ -162,7 +162,10 @@ function directFieldResolvers(schema: GraphQLSchema): GraphQLSchema {
 function lazyCounts(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     const field = isObjectType(type) && type.name.endsWith("Connection") ? type.getFields().totalCount : undefined;
-    if (field && !field.resolve) field.resolve = (page) => countOf(page as Page<unknown>);
+    if (field && !field.resolve) {
+      field.resolve = (page) => countOf(page as Page<unknown>);
+      directlyResolvedFields.add(`${type.name}.totalCount`);
+    }
   }
   return schema;
 }
