@@ -60,3 +60,28 @@ export function seesReviewItem(sight: ReviewItemSight, item: Pick<AccessReviewIt
 
 /** Whether the viewer sees the review at all: when they may see at least the items of one capacity. */
 export const seesReview = (sight: ReviewItemSight): boolean => sight.all || sight.userCapacities.length > 0;
+
+/**
+ * A review as it stood at `at` (a past instant, `asOf`): null when it had not started yet; OPEN until its completion.
+ * Rows change once each (a review completes once, an item is decided once, both with their instant), so the instants
+ * kept on the rows are the history: nothing else is needed to answer as of then.
+ */
+export function reviewAsOf(review: AccessReview, at: Date): AccessReview | null {
+  if (new Date(review.startedAt).getTime() > at.getTime()) return null;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(review) as object) as AccessReview, review);
+  if (review.completedAt === null || new Date(review.completedAt).getTime() <= at.getTime()) return copy;
+  return Object.assign(copy, { status: "OPEN", completedAt: null, completedById: null });
+}
+
+/** An item as it stood at `at`: PENDING, with nothing decided, until its decision. */
+export function reviewItemAsOf(item: AccessReviewItem, at: Date): AccessReviewItem {
+  if (item.decidedAt !== null && new Date(item.decidedAt).getTime() <= at.getTime()) return item;
+  return Object.assign(Object.create(Object.getPrototypeOf(item) as object) as AccessReviewItem, item, {
+    status: "PENDING",
+    decision: null,
+    byDefault: false,
+    decidedAt: null,
+    decidedById: null,
+    note: null,
+  });
+}
