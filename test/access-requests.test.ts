@@ -366,4 +366,37 @@ describeEachDatabase("access requests", (dialect) => {
       await listening(gw, 0);
     }
   });
+
+  it("tells the requester, and the deciders, of a request the sweep closed as expired, as of a decision", async () => {
+    const e = await employer().build();
+    const requester = ssin();
+    await signedIn(requester);
+    const asked = await ask(requester, { enterprise: e.number });
+    const nowhere = await ask(requester, { enterprise: enterpriseNumber() });
+    const manager = subscribe(gw, await gw.token(e.accessManagers[capacity]), e.number);
+    const own = subscribe(gw, await gw.token(requester));
+    try {
+      await listening(gw, 2);
+      clock.advance({ days: 31 });
+      await sweepExpiredRights({ dataSource: gw.dataSource, clock, changes: gw.gateway.changes });
+      expect(await own.next((x) => x.kind === "ACCESS_REQUEST")).toMatchObject({ enterprise: e.display });
+      await manager.next((x) => x.kind === "ACCESS_REQUEST");
+      for (const id of [asked.id, nowhere.id])
+        expect(await gw.dataSource.getRepository(AccessRequest).findOneByOrFail({ id: Number(id) })).toMatchObject({
+          storedStatus: "EXPIRED",
+          openKey: null,
+        });
+      await quiet();
+      // Their request for an enterprise that does not exist expired too, untold: there is no one to tell, and telling
+      // its requester of one and not the other would say which enterprise exists.
+      expect(own.events.map((x) => [x.kind, x.enterprise])).toEqual([["ACCESS_REQUEST", e.display]]);
+      // A sweep that finds nothing more to close tells no one again.
+      await sweepExpiredRights({ dataSource: gw.dataSource, clock, changes: gw.gateway.changes });
+      await quiet();
+      expect(own.events).toHaveLength(1);
+    } finally {
+      await Promise.all([manager, own].map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
+  });
 });
