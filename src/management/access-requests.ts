@@ -131,8 +131,9 @@ export async function expireAccessRequests(em: EntityManager, now: Date): Promis
 
 /**
  * What live subscribers hear of requests the sweep closed, as of a decision (`requestChanged`): the requester, named,
- * and the deciders of the capacity, for each request whose enterprise exists (for one that does not there is no one to
- * tell, and its requester hears nothing, as of any request of theirs there).
+ * and, where the enterprise exists, the deciders of the capacity. The requester is told of every expiry, whether or
+ * not the enterprise exists (under the number they gave, `enterpriseId` 0, when it does not): an expiry told for some
+ * numbers and not others would answer, thirty days on, which enterprises exist.
  */
 export async function expiryChanges(em: EntityManager, expired: readonly AccessRequest[]): Promise<RecordedChange[]> {
   const numbers = [...new Set(expired.map((r) => r.enterpriseNumber))];
@@ -140,12 +141,12 @@ export async function expiryChanges(em: EntityManager, expired: readonly AccessR
   for (let i = 0; i < numbers.length; i += rowsPerInsert)
     for (const e of await em.find(Enterprise, { select: { id: true, number: true }, where: { number: In(numbers.slice(i, i + rowsPerInsert)) } }))
       ids.set(e.number, e.id);
-  return expired.flatMap((request) => {
-    const enterpriseId = ids.get(request.enterpriseNumber);
-    return enterpriseId === undefined
-      ? []
-      : [{ enterpriseId, kind: "ACCESS_REQUEST" as const, accessRequest: { capacityCode: request.capacity }, personIds: [request.personId] }];
-  });
+  return expired.map((request) => ({
+    enterpriseId: ids.get(request.enterpriseNumber) ?? 0,
+    kind: "ACCESS_REQUEST" as const,
+    accessRequest: { capacityCode: request.capacity, enterpriseNumber: request.enterpriseNumber },
+    personIds: [request.personId],
+  }));
 }
 
 /**
