@@ -16,6 +16,8 @@ import { DateTimeScalar } from "../../domain/scalars";
 import { keysetPage } from "../../read/keyset-page";
 import type { Page } from "../../read/read-models";
 import { asOf as past } from "./as-of";
+import { encodeGlobalId } from "../global-ids";
+import { nodeIdDescription } from "../../domain/node.type";
 import { AccessReviewConnection, AccessReviewItemConnection } from "../types/connections";
 import { beforeDescription, lastDescription, pageWindowOf } from "../page-arguments";
 
@@ -115,6 +117,11 @@ export class EnterpriseAccessReviewsResolver {
 
 @Resolver(() => AccessReview)
 export class AccessReviewResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() r: AccessReview): string {
+    return encodeGlobalId("AccessReview", r.id);
+  }
+
   @FieldResolver(() => [CatalogCapacity], { description: "The capacities reviewed (every capacity of the catalog when none was named)." })
   capacities(@Root() r: AccessReview, @Ctx() { catalog }: Context): CatalogCapacity[] {
     return reviewCapacities(r, [...catalog.capacities.keys()]).map((code) => catalog.capacities.get(code)!);
@@ -166,6 +173,11 @@ export class AccessReviewResolver {
 
 @Resolver(() => AccessReviewItem)
 export class AccessReviewItemResolver {
+  @FieldResolver(() => ID, { description: nodeIdDescription })
+  nodeId(@Root() i: AccessReviewItem): string {
+    return encodeGlobalId("AccessReviewItem", i.id);
+  }
+
   @FieldResolver(() => Person, { description: "Who holds the role under review." })
   person(@Root() i: AccessReviewItem, @Ctx() { loaders }: Context): Promise<Person> {
     return loaders.person.load(i.personId) as Promise<Person>;
