@@ -9,7 +9,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
-import { listening, subscribe } from "./support/live";
+import { listening, quiet, subscribe } from "./support/live";
 import type { SeededEnterprise } from "./support/seed";
 
 const capacity = "EMPLOYER_NSSO";
@@ -422,6 +422,35 @@ describeEachDatabase("access reviews", (dialect) => {
     ).toBeNull();
     // The future is not history.
     await refused(() => main.request(q, { n: e.number, id: review.id, asOf: days(1) }), { code: "BAD_USER_INPUT", field: "asOf" });
+  });
+
+  it("tells the reviewers through accessChanged that a review started, and no one who does not see it", async () => {
+    const { e, managers } = await employer();
+    const other = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager(capacity).build();
+    const main = await gw.client(e.mainAccessManager!);
+    const reviewer = subscribe(gw, await gw.token(managers[0]), e.number);
+    const representative = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
+    const user = subscribe(gw, await gw.token(e.users[0].ssin), e.number);
+    const otherManager = subscribe(gw, await gw.token(other.accessManagers[capacity]), other.number);
+    const ownRights = subscribe(gw, await gw.token(managers[1]));
+    const all = [reviewer, representative, user, otherManager, ownRights];
+    try {
+      await listening(gw, all.length);
+      await start(main, e, { capacities: [capacity] });
+      expect(await reviewer.next((x) => x.kind === "ACCESS_REVIEW")).toMatchObject({ enterprise: e.display });
+      await representative.next((x) => x.kind === "ACCESS_REVIEW");
+      // One the main access manager reviews alone: its access managers do not see it, the legal representative does.
+      await start(main, e, { reviewers: "MAIN_ACCESS_MANAGER" });
+      await representative.next(() => representative.events.filter((x) => x.kind === "ACCESS_REVIEW").length === 2);
+      await quiet();
+      expect(reviewer.events.map((x) => x.kind)).toEqual(["ACCESS_REVIEW"]);
+      expect(representative.events.map((x) => x.kind)).toEqual(["ACCESS_REVIEW", "ACCESS_REVIEW"]);
+      // A user sees no review, another enterprise's manager nothing of this one, and a review changes no one's rights.
+      for (const x of [user, otherManager, ownRights]) expect(x.events).toEqual([]);
+    } finally {
+      await Promise.all(all.map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
   });
 
   it("refuses bad input with the field named, and a dry run changes nothing", async () => {

@@ -6,8 +6,18 @@
  * people, see every item. Anyone else (a USER) sees no review at all.
  */
 import type { AccessReview, AccessReviewItem, Enterprise } from "../domain/entities";
-import type { Access } from "./access";
 import type { Task } from "./role-tasks";
+
+/**
+ * What these rules ask of the access layer (src/access/access.ts, which asks them in turn for accessChanged: named
+ * here by shape rather than imported, so that the two modules do not import each other).
+ */
+export interface ReviewAccess {
+  readonly viewer: { id: number } | null;
+  isViewer(personId: number): boolean;
+  seesConfigurationOf(enterpriseId: number): Promise<boolean>;
+  decide(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<{ allowed: boolean }>;
+}
 
 /** The task an item is decided with. */
 export const reviewItemTask = (item: Pick<AccessReviewItem, "role">): Task =>
@@ -18,7 +28,7 @@ export const reviewCapacities = (review: Pick<AccessReview, "capacities">, allCa
   review.capacities === null ? [...allCapacities] : review.capacities.split(",").filter((code) => code !== "");
 
 export async function mayDecideReviewItem(
-  access: Access,
+  access: ReviewAccess,
   enterprise: Enterprise,
   review: Pick<AccessReview, "reviewers">,
   item: Pick<AccessReviewItem, "role" | "capacityCode" | "personId">,
@@ -37,7 +47,7 @@ export async function mayDecideReviewItem(
 export type ReviewItemSight = { all: true } | { all: false; userCapacities: string[]; exceptPersonId: number | null };
 
 export async function reviewItemSight(
-  access: Access,
+  access: ReviewAccess,
   enterprise: Enterprise,
   review: Pick<AccessReview, "reviewers" | "capacities">,
   allCapacities: readonly string[],

@@ -9,7 +9,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST"] as const;
+export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST", "ACCESS_REVIEW"] as const;
 export type AccessChangeKind = (typeof accessChangeKinds)[number];
 
 /**
@@ -32,6 +32,8 @@ export interface AccessChange {
    * `enterpriseId` is 0 and only the requester is told, under that number.
    */
   accessRequest?: { capacityCode: string; enterpriseNumber?: string };
+  /** ACCESS_REVIEW: who reviews the review that started, and its capacities (`,CODE,` each, null for all), as stored. */
+  accessReview?: { reviewers: string; capacities: string | null };
   /** People whose own roles the change granted or ended in bulk (an enterprise's access deleted, the register's legal representatives). */
   personIds?: number[];
 }

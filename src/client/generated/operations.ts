@@ -5,8 +5,10 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** What changed in an enterprise: re-read what your screen shows of it (roleAssignments, mandates, capacities, myTasks). */
 export type AccessChangeKind =
-  /** An access request was made, approved, denied or withdrawn: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests). */
+  /** An access request was made, approved, denied, withdrawn or expired: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests). */
   | 'ACCESS_REQUEST'
+  /** An access review started (by the main access manager, or as the next of a recurring one): told to those who see it, its reviewers among them (re-read accessReviews). */
+  | 'ACCESS_REVIEW'
   /** A role assignment was granted, ended, or its online services changed. */
   | 'ASSIGNMENT'
   /** A capacity was activated. */
