@@ -55,6 +55,10 @@ const delta = gql`
           ... on EBox {
             eBoxStatus: status
           }
+          ... on AccessRequest {
+            id
+            requestStatus: status
+          }
           ... on AccessDeltaRemoval {
             kind
             id
@@ -96,6 +100,21 @@ const m = {
       }
     }
   `,
+  requestAccess: gql`
+    mutation ($input: RequestAccessInput!) {
+      requestAccess(input: $input) {
+        id
+        enterprise
+      }
+    }
+  `,
+  deny: gql`
+    mutation ($id: ID!) {
+      denyAccessRequest(id: $id) {
+        status
+      }
+    }
+  `,
   endMandate: gql`
     mutation ($id: ID!) {
       endServiceProviderMandate(mandate: $id) {
@@ -114,6 +133,7 @@ interface Item {
   validUntil?: string | null;
   onlineServices?: { code: string }[];
   person?: { ssin: string; email: string | null };
+  requestStatus?: string;
 }
 interface Change {
   change: string;
@@ -153,7 +173,7 @@ describeEachDatabase("accessDelta", (dialect) => {
   let gw: TestGateway;
 
   beforeAll(async () => {
-    gw = await startTestGateway(dialect, { DELTA_SETTLE_SECONDS: "0" }, { clock });
+    gw = await startTestGateway(dialect, { DELTA_SETTLE_SECONDS: "0", ACCESS_REQUEST_TTL_DAYS: "1" }, { clock });
   });
   afterAll(async () => {
     await gw?.stop();
@@ -301,6 +321,69 @@ describeEachDatabase("accessDelta", (dialect) => {
       expect.objectContaining({ change: "REMOVED", item: expect.objectContaining({ kind: "ENTERPRISE", id: String(providerFull.id) }) }),
     ]);
     expect((await drain(asStaff, { token: gone.deltaToken })).changes).toEqual([]);
+  });
+
+  it("brings a requester their own access requests, filed under the number they gave, and their close; no one else", async () => {
+    const e = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager("EMPLOYER_NSSO").build();
+    const requester = ssin();
+    const asRequester = await gw.client(requester);
+    const ask = async (enterprise: string) =>
+      (
+        await asRequester.request<{ requestAccess: { id: string; enterprise: string } }>(m.requestAccess, {
+          input: { enterprise, capacity: "EMPLOYER_NSSO", onlineServices: ["DIMONA"] },
+        })
+      ).requestAccess;
+    const manager = await gw.client(e.accessManagers.EMPLOYER_NSSO);
+    const managerStart = await drain(manager);
+    const known = await ask(e.number);
+    const nowhere = await ask(enterpriseNumber());
+    const requests = (changes: Change[]) => changes.filter((c) => c.item.__typename === "AccessRequest");
+
+    // A full sync: the requester sees no enterprise, and lists their requests, existing enterprise or not.
+    const start = await drain(asRequester, { first: 1 });
+    expect(start.changes.map((c) => [c.change, c.enterprise, c.item.id, c.item.requestStatus])).toEqual([
+      ["CURRENT", e.display, known.id, "PENDING"],
+      ["CURRENT", nowhere.enterprise, nowhere.id, "PENDING"],
+    ]);
+    // Limited to enterprises, a sync has none: requests are filed by person.
+    expect(requests((await drain(asRequester, { enterprises: [e.number] })).changes)).toEqual([]);
+
+    // A decision reaches the requester's delta; a request made since is no news to its requester.
+    await manager.request(m.deny, { id: known.id });
+    const later = await ask(enterpriseNumber());
+    const denied = await drain(asRequester, { token: start.deltaToken });
+    expect(denied.changes).toEqual([
+      expect.objectContaining({
+        change: "UPDATED",
+        enterprise: e.display,
+        item: { __typename: "AccessRequest", id: known.id, requestStatus: "DENIED" },
+      }),
+    ]);
+    expect(Date.parse(denied.changes[0].at!)).not.toBeNaN();
+
+    // The expiry the sweep writes down, for an enterprise that exists or not.
+    clock.advance({ days: 2 });
+    await sweepExpiredRights({ dataSource: gw.dataSource, clock });
+    const expired = await drain(asRequester, { token: denied.deltaToken });
+    expect(expired.changes.map((c) => [c.change, c.enterprise, c.item.id, c.item.requestStatus]).sort()).toEqual(
+      [
+        ["UPDATED", nowhere.enterprise, nowhere.id, "EXPIRED"],
+        ["UPDATED", later.enterprise, later.id, "EXPIRED"],
+      ].sort(),
+    );
+
+    // Nobody else's delta holds them: not the manager who decided, not the enterprise's main access manager.
+    expect(requests((await drain(manager, { token: managerStart.deltaToken })).changes)).toEqual([]);
+    expect(requests((await drain(manager)).changes)).toEqual([]);
+    expect(requests((await drain(await gw.client(e.mainAccessManager!))).changes)).toEqual([]);
+    const entries = (await gw.dataSource.query(
+      "SELECT person_id AS p, enterprise_id AS e FROM access_change WHERE kind = 'ACCESS_REQUEST'",
+    )) as {
+      p: unknown;
+      e: unknown;
+    }[];
+    expect(entries.length).toBeGreaterThanOrEqual(3);
+    expect(entries.every((r) => Number(r.e) === 0 && Number(r.p) > 0)).toBe(true);
   });
 
   it("pages a delta larger than a page, each change once", async () => {
@@ -559,32 +642,43 @@ describeEachDatabase("accessDelta", (dialect) => {
         ["UPDATE enterprise SET status = 'ACTIVE' WHERE id = ?", [clientId]],
         // Neither the version nor the dates are shown: no entry.
         ["UPDATE enterprise SET updated_at = ? WHERE id = ?", [now, clientId]],
+        // An access request: its close only, filed by its requester (enterprise 0), not its arrival nor another change.
+        [
+          "INSERT INTO access_request (person_id, enterprise_number, capacity_code, online_services, status, open_key, created_at, expires_at) VALUES (?, '0123456749', 'EMPLOYER_NSSO', 'DIMONA', 'PENDING', 1, ?, ?)",
+          [personId, now, now],
+        ],
+        ["UPDATE access_request SET message = 'Hello'", []],
+        ["UPDATE access_request SET status = 'EXPIRED', open_key = NULL", []],
       ];
       for (const [sql, params] of writes) await db.query(sql, params);
       const entries = (await db.query(
-        "SELECT kind, operation, enterprise_id AS e, other_enterprise_id AS o FROM access_change ORDER BY id",
+        "SELECT kind, operation, enterprise_id AS e, other_enterprise_id AS o, person_id AS p FROM access_change ORDER BY id",
       )) as {
         kind: string;
         operation: string;
         e: number;
         o: number | null;
+        p: number | null;
       }[];
-      expect(entries.map((r) => [r.kind, r.operation, Number(r.e), r.o === null ? null : Number(r.o)])).toEqual([
-        ["ROLE_ASSIGNMENT", "INSERT", clientId, null],
-        ["ROLE_ASSIGNMENT", "INSERT", clientId, null],
-        ["ROLE_ASSIGNMENT", "DELETE", clientId, null],
-        ["ROLE_ASSIGNMENT", "UPDATE", clientId, null],
-        ["MANDATE", "INSERT", clientId, providerId],
-        ["CAPACITY", "INSERT", clientId, null],
-        ["EBOX", "INSERT", clientId, null],
-        ["ENTERPRISE", "UPDATE", clientId, null],
+      expect(
+        entries.map((r) => [r.kind, r.operation, Number(r.e), r.o === null ? null : Number(r.o), r.p === null ? null : Number(r.p)]),
+      ).toEqual([
+        ["ROLE_ASSIGNMENT", "INSERT", clientId, null, null],
+        ["ROLE_ASSIGNMENT", "INSERT", clientId, null, null],
+        ["ROLE_ASSIGNMENT", "DELETE", clientId, null, null],
+        ["ROLE_ASSIGNMENT", "UPDATE", clientId, null, null],
+        ["MANDATE", "INSERT", clientId, providerId, null],
+        ["CAPACITY", "INSERT", clientId, null, null],
+        ["EBOX", "INSERT", clientId, null, null],
+        ["ENTERPRISE", "UPDATE", clientId, null, null],
+        ["ACCESS_REQUEST", "UPDATE", 0, null, personId],
       ]);
       // A write that fails leaves no entry.
       await expect(db.query("INSERT INTO ebox (enterprise_id, status) VALUES (?, 'ACTIVE')", [clientId])).rejects.toThrow();
       expect(await db.query("SELECT id FROM access_change")).toHaveLength(entries.length);
 
       await undoMigrationsThrough(db, "AccessChangeLog1764300000012");
-      expect(await missingAccessChangeTriggers(db)).toHaveLength(16);
+      expect(await missingAccessChangeTriggers(db)).toHaveLength(17);
       await db.query("UPDATE enterprise SET status = 'REGISTERED' WHERE id = ?", [clientId]);
       await expect(db.query("SELECT id FROM access_change")).rejects.toThrow();
     } finally {

@@ -366,4 +366,42 @@ describeEachDatabase("access requests", (dialect) => {
       await listening(gw, 0);
     }
   });
+
+  it("tells the requester of every request the sweep closed as expired, existing enterprise or not, and the deciders of theirs", async () => {
+    const e = await employer().build();
+    const requester = ssin();
+    await signedIn(requester);
+    const asked = await ask(requester, { enterprise: e.number });
+    const nowhere = await ask(requester, { enterprise: enterpriseNumber() });
+    const manager = subscribe(gw, await gw.token(e.accessManagers[capacity]), e.number);
+    const own = subscribe(gw, await gw.token(requester));
+    try {
+      await listening(gw, 2);
+      clock.advance({ days: 31 });
+      await sweepExpiredRights({ dataSource: gw.dataSource, clock, changes: gw.gateway.changes });
+      // The requester hears of both, each under the number they gave: hearing of one and not the other would tell,
+      // thirty days on, which enterprise exists.
+      await own.next((x) => x.kind === "ACCESS_REQUEST" && x.enterprise === e.display);
+      await own.next((x) => x.kind === "ACCESS_REQUEST" && x.enterprise === nowhere.enterprise);
+      await manager.next((x) => x.kind === "ACCESS_REQUEST");
+      for (const id of [asked.id, nowhere.id])
+        expect(await gw.dataSource.getRepository(AccessRequest).findOneByOrFail({ id: Number(id) })).toMatchObject({
+          storedStatus: "EXPIRED",
+          openKey: null,
+        });
+      // A sweep that finds nothing more to close tells no one again.
+      await sweepExpiredRights({ dataSource: gw.dataSource, clock, changes: gw.gateway.changes });
+      await quiet();
+      expect(own.events.map((x) => [x.kind, x.enterprise]).sort()).toEqual(
+        [
+          ["ACCESS_REQUEST", e.display],
+          ["ACCESS_REQUEST", nowhere.enterprise],
+        ].sort(),
+      );
+      expect(manager.events.map((x) => x.kind)).toEqual(["ACCESS_REQUEST"]);
+    } finally {
+      await Promise.all([manager, own].map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
+  });
 });

@@ -9,7 +9,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 import { expectRefusedUnchanged, type ExpectedError } from "./support/graphql";
 import { ssin } from "./support/identities";
 import { snapshot } from "./support/snapshot";
-import { listening, subscribe } from "./support/live";
+import { listening, quiet, subscribe } from "./support/live";
 import type { SeededEnterprise } from "./support/seed";
 
 const capacity = "EMPLOYER_NSSO";
@@ -334,6 +334,121 @@ describeEachDatabase("access reviews", (dialect) => {
       expect(await current(forgotten.assignmentId)).toBe(false);
     } finally {
       await Promise.all([removedOwn, forgottenOwn].map((x) => x.dispose()));
+      await listening(gw, 0);
+    }
+  });
+
+  it("answers a review and its items as they stood at a past instant, to the enterprise's history readers only", async () => {
+    const { e, managers } = await employer();
+    const other = await gw.seed.enterprise().withMainAccessManager().active().build();
+    const main = await gw.client(e.mainAccessManager!);
+    clock.advance({ hours: 1 });
+    const beforeStart = clock.now().toISOString();
+    clock.advance({ hours: 1 });
+    const review = await start(main, e, { defaultDecision: "KEEP", capacities: [capacity] });
+    clock.advance({ hours: 1 });
+    const opened = clock.now().toISOString();
+    clock.advance({ hours: 1 });
+    const first = await gw.client(managers[0]);
+    const [kept, removed] = (await items(first, e, review.id))!;
+    await decide(first, kept.id, "KEEP", { note: "Still needed" });
+    await decide(first, removed.id, "REMOVE");
+    clock.advance({ hours: 1 });
+    const decided = clock.now().toISOString();
+    clock.advance({ hours: 1 });
+    await main.request(m.complete, { id: review.id });
+    clock.advance({ hours: 1 });
+
+    const q = `query ($n: EnterpriseNumber!, $id: ID!, $asOf: DateTime, $decided: Boolean) {
+      enterprise(number: $n) {
+        accessReviews(asOf: $asOf) { totalCount nodes { id status completedAt } }
+        accessReview(id: $id, asOf: $asOf) {
+          id status completedAt
+          items(decided: $decided) { totalCount nodes { id status decision byDefault decidedAt note } }
+        }
+      }
+    }`;
+    type Then = {
+      accessReviews: { totalCount: number; nodes: { id: string; status: string; completedAt: string | null }[] };
+      accessReview: {
+        status: string;
+        completedAt: string | null;
+        items: { totalCount: number; nodes: { id: string; status: string; decision: string | null; note: string | null }[] };
+      } | null;
+    };
+    const then = async (who: GraphQLClient, asOf: string | null, decidedFilter?: boolean) =>
+      (await who.request<{ enterprise: Then }>(q, { n: e.number, id: review.id, asOf, decided: decidedFilter })).enterprise;
+
+    // Before it started there was no such review.
+    for (const reader of [main, await gw.client(e.legalRepresentative)]) {
+      const past = await then(reader, beforeStart);
+      expect(past.accessReview).toBeNull();
+      expect(past.accessReviews.nodes.map((r) => r.id)).not.toContain(review.id);
+    }
+    // Open, and every item pending: the decisions came later.
+    const whileOpen = await then(main, opened);
+    expect(whileOpen.accessReview).toMatchObject({ status: "OPEN", completedAt: null });
+    expect(whileOpen.accessReviews.nodes.find((r) => r.id === review.id)).toMatchObject({ status: "OPEN", completedAt: null });
+    const total = whileOpen.accessReview!.items.totalCount;
+    expect(whileOpen.accessReview!.items.nodes.every((i) => i.status === "PENDING" && i.decision === null && i.note === null)).toBe(true);
+    expect((await then(main, opened, true)).accessReview!.items.totalCount).toBe(0);
+    expect((await then(main, opened, false)).accessReview!.items.totalCount).toBe(total);
+    // After the two decisions, still open: those two settled, the rest pending.
+    const afterDecisions = await then(main, decided);
+    expect(afterDecisions.accessReview).toMatchObject({ status: "OPEN", completedAt: null });
+    const byId = new Map(afterDecisions.accessReview!.items.nodes.map((i) => [i.id, i]));
+    expect(byId.get(kept.id)).toMatchObject({ status: "KEPT", decision: "KEEP", note: "Still needed" });
+    expect(byId.get(removed.id)).toMatchObject({ status: "REMOVED", decision: "REMOVE" });
+    expect((await then(main, decided, true)).accessReview!.items.nodes.map((i) => i.id).sort()).toEqual([kept.id, removed.id].sort());
+    expect((await then(main, decided, false)).accessReview!.items.totalCount).toBe(total - 2);
+    // Now: completed, the default (KEEP) applied to the rest.
+    const now = await then(main, null);
+    expect(now.accessReview).toMatchObject({ status: "COMPLETED" });
+    expect(now.accessReview!.items.nodes.filter((i) => i.status === "PENDING")).toEqual([]);
+
+    // A reviewer (access manager) and a user may not ask the past; another enterprise's main access manager sees no enterprise.
+    const otherMain = await gw.client(other.mainAccessManager!);
+    expect((await otherMain.request<{ enterprise: Then | null }>(q, { n: e.number, id: review.id, asOf: opened })).enterprise).toBeNull();
+    for (const who of [managers[0], e.users[2].ssin]) {
+      const client = await gw.client(who);
+      await refused(() => client.request(q, { n: e.number, id: review.id, asOf: opened }), {
+        code: "FORBIDDEN",
+        reason: "NOT_HISTORY_READER",
+      });
+    }
+    // Another enterprise's review id asked as of then, through one's own enterprise: nothing.
+    expect(
+      (await otherMain.request<{ enterprise: Then }>(q, { n: other.number, id: review.id, asOf: decided })).enterprise.accessReview,
+    ).toBeNull();
+    // The future is not history.
+    await refused(() => main.request(q, { n: e.number, id: review.id, asOf: days(1) }), { code: "BAD_USER_INPUT", field: "asOf" });
+  });
+
+  it("tells the reviewers through accessChanged that a review started, and no one who does not see it", async () => {
+    const { e, managers } = await employer();
+    const other = await gw.seed.enterprise().withMainAccessManager().active().withAccessManager(capacity).build();
+    const main = await gw.client(e.mainAccessManager!);
+    const reviewer = subscribe(gw, await gw.token(managers[0]), e.number);
+    const representative = subscribe(gw, await gw.token(e.legalRepresentative), e.number);
+    const user = subscribe(gw, await gw.token(e.users[0].ssin), e.number);
+    const otherManager = subscribe(gw, await gw.token(other.accessManagers[capacity]), other.number);
+    const ownRights = subscribe(gw, await gw.token(managers[1]));
+    const all = [reviewer, representative, user, otherManager, ownRights];
+    try {
+      await listening(gw, all.length);
+      await start(main, e, { capacities: [capacity] });
+      expect(await reviewer.next((x) => x.kind === "ACCESS_REVIEW")).toMatchObject({ enterprise: e.display });
+      await representative.next((x) => x.kind === "ACCESS_REVIEW");
+      // One the main access manager reviews alone: its access managers do not see it, the legal representative does.
+      await start(main, e, { reviewers: "MAIN_ACCESS_MANAGER" });
+      await representative.next(() => representative.events.filter((x) => x.kind === "ACCESS_REVIEW").length === 2);
+      await quiet();
+      expect(reviewer.events.map((x) => x.kind)).toEqual(["ACCESS_REVIEW"]);
+      expect(representative.events.map((x) => x.kind)).toEqual(["ACCESS_REVIEW", "ACCESS_REVIEW"]);
+      // A user sees no review, another enterprise's manager nothing of this one, and a review changes no one's rights.
+      for (const x of [user, otherManager, ownRights]) expect(x.events).toEqual([]);
+    } finally {
+      await Promise.all(all.map((x) => x.dispose()));
       await listening(gw, 0);
     }
   });

@@ -28,6 +28,7 @@ const walkEnterprise = `
 const walkMessages = `query Messages($e: EnterpriseNumber!) { enterprise(number: $e) { eBox { messages(first: 100) { nodes { nodeId } } } } }`;
 const walkAudit = `query Audit($e: EnterpriseNumber!) { enterprise(number: $e) { auditTrail(first: 100) { nodes { nodeId } } } }`;
 const walkMe = `{ me { nodeId roles { nodeId enterprise { nodeId } } } }`;
+const walkReviews = `query Reviews($e: EnterpriseNumber!) { enterprise(number: $e) { accessReviews(first: 100) { nodes { nodeId items(first: 100) { nodes { nodeId } } } } } }`;
 const askNodes = gql`
   query Nodes($ids: [ID!]!) {
     nodes(ids: $ids) {
@@ -128,6 +129,19 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
       endedAt: expect.any(Date),
     });
     shownToNoOne = [encodeGlobalId("RoleAssignment", removed.assignmentId), encodeGlobalId("AuditEvent", ownEvent.id)];
+    // An access review of the client: its access manager reviews the user, the main access manager every item.
+    await (
+      await gw.client(client.mainAccessManager!)
+    ).request(
+      gql`
+        mutation ($e: EnterpriseNumber!, $dueAt: DateTime!) {
+          startAccessReview(input: { enterprise: $e, dueAt: $dueAt, defaultDecision: KEEP }) {
+            id
+          }
+        }
+      `,
+      { e: client.number, dueAt: new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString() },
+    );
 
     const seen = new Set<string>(shownToNoOne);
     for (const viewer of everyone()) for (const id of await reachable(viewer)) seen.add(id);
@@ -151,7 +165,8 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     const api = await gw.client(viewer);
     const found = nodeIds(await dataOf(api, walkMe));
     for (const e of enterprises()) {
-      for (const document of [walkEnterprise, walkMessages, walkAudit]) nodeIds(await dataOf(api, document, { e: e.number }), found);
+      for (const document of [walkEnterprise, walkMessages, walkAudit, walkReviews])
+        nodeIds(await dataOf(api, document, { e: e.number }), found);
     }
     return found;
   }
@@ -200,7 +215,21 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
 
   it("gives the owners their objects: the enterprise, its people and mandate to its legal representative, its e-Box messages to a user, its audit trail to the main access manager", async () => {
     const legal = typesOf(await visibleByNodes(client.legalRepresentative));
-    expect([...legal].sort()).toEqual(["AuditEvent", "Enterprise", "Person", "RoleAssignment", "ServiceProviderMandate"]);
+    expect([...legal].sort()).toEqual([
+      "AccessReview",
+      "AccessReviewItem",
+      "AuditEvent",
+      "Enterprise",
+      "Person",
+      "RoleAssignment",
+      "ServiceProviderMandate",
+    ]);
+    // The capacity's access manager reviews its users: the review and the user's item, not their own item.
+    const reviewer = await visibleByNodes(client.accessManagers.EMPLOYER_NSSO);
+    const items = (seen: Set<string>) => [...seen].filter((id) => typesOf([id]).has("AccessReviewItem"));
+    expect(typesOf(reviewer).has("AccessReview")).toBe(true);
+    expect(items(reviewer)).toHaveLength(1);
+    expect(items(await visibleByNodes(client.mainAccessManager!))).toHaveLength(2);
     expect(typesOf(await visibleByNodes(client.users[0].ssin)).has("EBoxMessage")).toBe(true);
     expect(typesOf(await visibleByNodes(client.mainAccessManager!)).has("AuditEvent")).toBe(true);
   });
@@ -212,6 +241,8 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     const user = clientOnly(await visibleByNodes(client.users[0].ssin));
     expect(typesOf(user)).not.toContain("AuditEvent");
     expect(typesOf(user)).not.toContain("ServiceProviderMandate");
+    expect(typesOf(user)).not.toContain("AccessReview");
+    expect(typesOf(user)).not.toContain("AccessReviewItem");
     // Themself, the legal representative and the main access manager: no colleague.
     expect(user.filter((id) => typesOf([id]).has("Person"))).toHaveLength(3);
     // The provider's staff see the client enterprise and the mandate they act under, and no person or assignment of it.
@@ -253,12 +284,14 @@ describeEachDatabase("node(id:) and nodes(ids:)", (dialect) => {
     for (const answer of answers) expect({ data: answer.data, errors: answer.errors }).toEqual({ data: { node: null }, errors: undefined });
     // Each type's ids of an enterprise the caller cannot see, beside unknown ids of that type: the same answer.
     const theirs = everyId.filter((id) => !typesOf([id]).has("Person") && !typesOf([id]).has("Enterprise"));
-    const unknownOfEachType = (["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"] as const).map((type) =>
-      encodeGlobalId(type, 987654321),
-    );
+    const unknownOfEachType = (
+      ["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent", "AccessReview", "AccessReviewItem"] as const
+    ).map((type) => encodeGlobalId(type, 987654321));
     const visible = await visibleByNodes(client.users[0].ssin);
     const hidden = theirs.filter((id) => !visible.has(id));
-    expect(typesOf(hidden)).toEqual(new Set(["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"]));
+    expect(typesOf(hidden)).toEqual(
+      new Set(["RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent", "AccessReview", "AccessReviewItem"]),
+    );
     for (const id of [...hidden, ...unknownOfEachType]) {
       const answer = await api.rawRequest(askNode, { id });
       expect({ id, data: answer.data, errors: answer.errors }).toEqual({ id, data: { node: null }, errors: undefined });

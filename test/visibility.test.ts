@@ -69,6 +69,7 @@ const walkDelta = `
           ... on ServiceProviderMandate { mandateStatus: status appointedBy { ${person} } client { number } provider { number } }
           ... on EnterpriseCapacity { capacityStatus: status activatedBy { ${person} } }
           ... on EBox { eBoxStatus: status notificationEmail activatedBy { ${person} } }
+          ... on AccessRequest { requestStatus: status requester { givenName familyName ssin } }
         }
       }
       nextToken
@@ -511,6 +512,17 @@ describeEachDatabase("who sees which person", (dialect) => {
     expect(own.myAccessRequests.nodes).toEqual([
       { status: "PENDING", requester: { givenName: "Asking", familyName: "Person", ssin: asker } },
     ]);
+    // Through accessDelta: the requester's own request, as myAccessRequests shows it; nobody else's delta holds it.
+    type DeltaItems = { accessDelta: { changes: { item: { __typename: string; requestStatus?: string; requester?: unknown } }[] } };
+    const deltaRequests = async (viewer: string) =>
+      (await (await gw.client(viewer)).request<DeltaItems>(walkDelta, { token: null, probe: probe() })).accessDelta.changes
+        .map((c) => c.item)
+        .filter((item) => item.__typename === "AccessRequest");
+    expect(await deltaRequests(asker)).toEqual([
+      { __typename: "AccessRequest", requestStatus: "PENDING", requester: { givenName: "Asking", familyName: "Person", ssin: asker } },
+    ]);
+    for (const viewer of [client.mainAccessManager!, client.accessManagers.EMPLOYER_NSSO, client.legalRepresentative, ssin()])
+      expect([viewer, await deltaRequests(viewer)]).toEqual([viewer, []]);
   });
 
   it("shows a stranger nothing", async () => {

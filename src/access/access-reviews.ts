@@ -6,8 +6,18 @@
  * people, see every item. Anyone else (a USER) sees no review at all.
  */
 import type { AccessReview, AccessReviewItem, Enterprise } from "../domain/entities";
-import type { Access } from "./access";
 import type { Task } from "./role-tasks";
+
+/**
+ * What these rules ask of the access layer (src/access/access.ts, which asks them in turn for accessChanged: named
+ * here by shape rather than imported, so that the two modules do not import each other).
+ */
+export interface ReviewAccess {
+  readonly viewer: { id: number } | null;
+  isViewer(personId: number): boolean;
+  seesConfigurationOf(enterpriseId: number): Promise<boolean>;
+  decide(enterprise: Enterprise, task: Task, capacity?: string | null): Promise<{ allowed: boolean }>;
+}
 
 /** The task an item is decided with. */
 export const reviewItemTask = (item: Pick<AccessReviewItem, "role">): Task =>
@@ -18,7 +28,7 @@ export const reviewCapacities = (review: Pick<AccessReview, "capacities">, allCa
   review.capacities === null ? [...allCapacities] : review.capacities.split(",").filter((code) => code !== "");
 
 export async function mayDecideReviewItem(
-  access: Access,
+  access: ReviewAccess,
   enterprise: Enterprise,
   review: Pick<AccessReview, "reviewers">,
   item: Pick<AccessReviewItem, "role" | "capacityCode" | "personId">,
@@ -37,7 +47,7 @@ export async function mayDecideReviewItem(
 export type ReviewItemSight = { all: true } | { all: false; userCapacities: string[]; exceptPersonId: number | null };
 
 export async function reviewItemSight(
-  access: Access,
+  access: ReviewAccess,
   enterprise: Enterprise,
   review: Pick<AccessReview, "reviewers" | "capacities">,
   allCapacities: readonly string[],
@@ -60,3 +70,28 @@ export function seesReviewItem(sight: ReviewItemSight, item: Pick<AccessReviewIt
 
 /** Whether the viewer sees the review at all: when they may see at least the items of one capacity. */
 export const seesReview = (sight: ReviewItemSight): boolean => sight.all || sight.userCapacities.length > 0;
+
+/**
+ * A review as it stood at `at` (a past instant, `asOf`): null when it had not started yet; OPEN until its completion.
+ * Rows change once each (a review completes once, an item is decided once, both with their instant), so the instants
+ * kept on the rows are the history: nothing else is needed to answer as of then.
+ */
+export function reviewAsOf(review: AccessReview, at: Date): AccessReview | null {
+  if (new Date(review.startedAt).getTime() > at.getTime()) return null;
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(review) as object) as AccessReview, review);
+  if (review.completedAt === null || new Date(review.completedAt).getTime() <= at.getTime()) return copy;
+  return Object.assign(copy, { status: "OPEN", completedAt: null, completedById: null });
+}
+
+/** An item as it stood at `at`: PENDING, with nothing decided, until its decision. */
+export function reviewItemAsOf(item: AccessReviewItem, at: Date): AccessReviewItem {
+  if (item.decidedAt !== null && new Date(item.decidedAt).getTime() <= at.getTime()) return item;
+  return Object.assign(Object.create(Object.getPrototypeOf(item) as object) as AccessReviewItem, item, {
+    status: "PENDING",
+    decision: null,
+    byDefault: false,
+    decidedAt: null,
+    decidedById: null,
+    note: null,
+  });
+}

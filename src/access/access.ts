@@ -27,6 +27,8 @@ import {
   type Sight,
 } from "./visibility";
 import { message } from "../i18n/messages";
+import type { AccessReviewerKind } from "../domain/states";
+import { reviewItemSight, seesReview } from "./access-reviews";
 
 /**
  * The enterprises whose changes may concern a live subscriber (src/live/subscribers.ts indexes subscribers by them):
@@ -381,6 +383,12 @@ export class Access {
       // Someone else's request: to those who may decide it, as Enterprise.accessRequests lists it.
       case "ACCESS_REQUEST":
         return change.accessRequest ? this.decidesAccessRequests(enterprise, change.accessRequest.capacityCode) : false;
+      // A review that started: to those who see it, as accessReview(id) shows it (its reviewers, the enterprise's leaders).
+      case "ACCESS_REVIEW": {
+        if (!change.accessReview) return false;
+        const review = { reviewers: change.accessReview.reviewers as AccessReviewerKind, capacities: change.accessReview.capacities };
+        return seesReview(await reviewItemSight(this, enterprise, review, [...this.catalog.capacities.keys()]));
+      }
     }
   }
 
@@ -398,6 +406,7 @@ export class Access {
       case "ASSIGNMENT":
       case "REGISTER":
       case "ACCESS_REQUEST":
+      case "ACCESS_REVIEW":
         return false;
       case "MANDATE":
         return change.mandate ? (await this.sight(change.mandate.providerId)).providerStaff : false;
@@ -426,6 +435,7 @@ export class Access {
       case "EBOX":
       case "REGISTER":
       case "ACCESS_REQUEST":
+      case "ACCESS_REVIEW":
         return false;
     }
   }

@@ -18,6 +18,8 @@ export interface DrainedDelta {
  * Drains one delta (Microsoft Graph's pattern: follow `nextToken` until `deltaToken`): without `token`, a full sync of
  * what the caller sees (of `enterprises` when given); with one, the changes since. Apply the changes in order: a
  * removal marker of kind ENTERPRISE drops everything held under that enterprise, and the items after it list it again.
+ * An `AccessRequest` item is one of the caller's own requests, filed under the enterprise number they gave (which they
+ * may not see): keep it apart from the enterprises.
  * A change may come twice (items carry their whole current state: apply idempotently). When the gateway answers
  * SYNC_TOKEN_EXPIRED (`isSyncTokenExpired`), start over without a token and replace what you hold.
  */

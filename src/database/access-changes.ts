@@ -41,6 +41,8 @@ interface LoggedTable {
   select: (row: "NEW" | "OLD") => { columns: string; from: string };
   /** A condition on OLD and NEW under which an UPDATE is logged (every UPDATE when absent). */
   updateWhen?: string;
+  /** For an entry filed by person: the person it is shown to, for the row `row` (its enterprise id is then 0). */
+  person?: (row: "NEW" | "OLD") => string;
 }
 
 const everyWrite = ["INSERT", "UPDATE", "DELETE"] as const;
@@ -74,6 +76,16 @@ export const loggedTables: readonly LoggedTable[] = [
     select: own("ENTERPRISE", null),
     updateWhen: "NOT (OLD.status = NEW.status AND OLD.name = NEW.name)",
   },
+  // An access request is filed by its requester, the one person shown it (its enterprise may not exist), and only when
+  // it closes (a decision, a withdrawal, an expiry): its arrival is no news to its requester, as for accessChanged.
+  {
+    table: "access_request",
+    kind: "ACCESS_REQUEST",
+    events: ["UPDATE"],
+    select: (row) => ({ columns: `'ACCESS_REQUEST', ${row}.id, 0, NULL`, from: "" }),
+    person: (row) => `${row}.person_id`,
+    updateWhen: "NOT (OLD.status = NEW.status)",
+  },
 ];
 
 export const accessChangeTable = "access_change";
@@ -90,10 +102,14 @@ function clockSql(dialect: Dialect): string {
 }
 
 export function accessChangeTriggerSql(dialect: Dialect, logged: LoggedTable, event: "INSERT" | "UPDATE" | "DELETE"): string {
-  const { columns, from } = logged.select(event === "DELETE" ? "OLD" : "NEW");
-  const insert =
-    `INSERT INTO ${accessChangeTable} (kind, row_id, enterprise_id, other_enterprise_id, operation, changed_at) ` +
-    `SELECT ${columns}, '${event}', ${clockSql(dialect)}${from}`;
+  const row = event === "DELETE" ? "OLD" : "NEW";
+  const { columns, from } = logged.select(row);
+  // The person column only where an entry is filed by person: the older triggers' text stays as their migration wrote it.
+  const insert = logged.person
+    ? `INSERT INTO ${accessChangeTable} (kind, row_id, enterprise_id, other_enterprise_id, person_id, operation, changed_at) ` +
+      `SELECT ${columns}, ${logged.person(row)}, '${event}', ${clockSql(dialect)}${from}`
+    : `INSERT INTO ${accessChangeTable} (kind, row_id, enterprise_id, other_enterprise_id, operation, changed_at) ` +
+      `SELECT ${columns}, '${event}', ${clockSql(dialect)}${from}`;
   const head = `CREATE TRIGGER ${accessChangeTriggerName(logged.table, event)} AFTER ${event} ON ${logged.table} FOR EACH ROW`;
   const when = event === "UPDATE" ? logged.updateWhen : undefined;
   if (dialect === "sqlite") return `${head}${when ? ` WHEN ${when}` : ""} BEGIN ${insert}; END`;

@@ -9,7 +9,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST"] as const;
+export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST", "ACCESS_REVIEW"] as const;
 export type AccessChangeKind = (typeof accessChangeKinds)[number];
 
 /**
@@ -26,8 +26,14 @@ export interface AccessChange {
   assignment?: { personId: number; role: string; capacityCode: string | null };
   /** MANDATE: the mandate appointed or ended (published for the client and for the provider). */
   mandate?: { clientId: number; providerId: number };
-  /** ACCESS_REQUEST: the capacity of the request made, decided or withdrawn (its requester is in `personIds`). */
-  accessRequest?: { capacityCode: string };
+  /**
+   * ACCESS_REQUEST: the capacity of the request made, decided, withdrawn or expired (its requester is in `personIds`),
+   * and the enterprise number the requester gave: for the expiry of a request for an enterprise that does not exist,
+   * `enterpriseId` is 0 and only the requester is told, under that number.
+   */
+  accessRequest?: { capacityCode: string; enterpriseNumber?: string };
+  /** ACCESS_REVIEW: who reviews the review that started, and its capacities (`,CODE,` each, null for all), as stored. */
+  accessReview?: { reviewers: string; capacities: string | null };
   /** People whose own roles the change granted or ended in bulk (an enterprise's access deleted, the register's legal representatives). */
   personIds?: number[];
 }

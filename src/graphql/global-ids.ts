@@ -1,7 +1,16 @@
 import { Buffer } from "node:buffer";
 
 /** The types that implement `Node`: a global id names one of them and its row. */
-export const nodeTypeNames = ["Enterprise", "Person", "RoleAssignment", "ServiceProviderMandate", "EBoxMessage", "AuditEvent"] as const;
+export const nodeTypeNames = [
+  "Enterprise",
+  "Person",
+  "RoleAssignment",
+  "ServiceProviderMandate",
+  "EBoxMessage",
+  "AuditEvent",
+  "AccessReview",
+  "AccessReviewItem",
+] as const;
 export type NodeTypeName = (typeof nodeTypeNames)[number];
 
 /**

@@ -65,6 +65,9 @@ const asksAsOfEnterpriseArgument = asksAsOf("asksAsOf:enterpriseArgument", async
   typeof args.enterprise === "string" ? context.loaders.enterpriseByNumber.load(args.enterprise) : null,
 );
 
+/** Reviews and their items as of a past instant: the same readers (one rule for both fields: shield wants unique names). */
+const asksAsOfReviews = asksAsOf("asksAsOf:accessReviews", async (parent) => parent as Enterprise);
+
 const performRules = new Map<string, IRule>();
 
 /**
@@ -127,6 +130,8 @@ export const fieldRules = {
       (await context.access.expiringScope(parent.id)) ? true : new ForbiddenError("ROLE_LACKS_TASK", message("forbidden.expiringRights")),
     ),
     roleAssignments: asksAsOf("asksAsOf:enterprise", async (parent) => parent as Enterprise),
+    accessReview: asksAsOfReviews,
+    accessReviews: asksAsOfReviews,
     // MANAGE_USERS in at least one capacity: the requests a caller may list are those they may decide.
     accessRequests: rule("decidesAccessRequests", { cache: "no_cache" })(async (parent: Enterprise, _args, context: Context) =>
       (await context.access.accessRequestCapacities(parent)).length > 0

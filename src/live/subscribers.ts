@@ -193,10 +193,12 @@ export class LiveSubscribers {
           ? where !== null || (await ownRights(change))
           : lost && formerly !== null && access.seesChangeThatEndedSight(change, formerly);
         if (!tell) continue;
-        const enterprise = await loaders.enterprise.load(change.enterpriseId);
-        if (!enterprise) continue;
+        // A request's expiry for an enterprise that does not exist is told to its requester alone, under the number they gave.
+        const enterprise = change.enterpriseId === 0 ? null : await loaders.enterprise.load(change.enterpriseId);
+        const number = enterprise?.number ?? (change.enterpriseId === 0 ? change.accessRequest?.enterpriseNumber : undefined);
+        if (!number) continue;
         told.add(key);
-        subscription.push({ enterprise: enterprise.number, kind: change.kind, at: new Date(change.at) });
+        subscription.push({ enterprise: number, kind: change.kind, at: new Date(change.at) });
       }
       if (lost) subscription.end();
     }

@@ -1,5 +1,9 @@
 import { GraphQLError } from "graphql";
-import type { EntityManager } from "typeorm";
+import { In, type EntityManager } from "typeorm";
+import type { RecordedChange } from "../database/change-feed";
+import { dialectOf } from "../database/dialect";
+import { rowsPerInsert } from "../domain/history";
+import { holdSqliteWriteLock } from "./enterprise-lock";
 import { AccessRequest, Enterprise } from "../domain/entities";
 import type { AccessRequestStatus } from "../domain/states";
 import { accessRequestStatusAt, requestedServices } from "../domain/access-request-status";
@@ -108,16 +112,41 @@ export function ofAccessRequest(): Target<{ id: string }, Place & { request: Acc
 
 /**
  * Writes down the expiry of every open request past its `expiresAt` (the sweep): reads already answer EXPIRED, and
- * this frees the open key so that the person may ask again. No audit event: no right changed. Returns how many.
+ * this frees the open key so that the person may ask again. No audit event: no right changed. Answers the requests it
+ * closed, read under the write lock (SQLite) or their row locks (MySQL), so that a decision racing it closes none of
+ * them: their requesters are told of the expiry as of a decision (`expiryChanges`).
  */
-export async function expireAccessRequests(em: EntityManager, now: Date): Promise<number> {
-  const { affected } = await em
-    .createQueryBuilder()
-    .update(AccessRequest)
-    .set({ storedStatus: "EXPIRED", openKey: null })
-    .where("open_key = 1 AND expires_at <= :now", { now })
-    .execute();
-  return affected ?? 0;
+export async function expireAccessRequests(em: EntityManager, now: Date): Promise<AccessRequest[]> {
+  await holdSqliteWriteLock(em);
+  const due = em.createQueryBuilder(AccessRequest, "r").where("r.open_key = 1 AND r.expires_at <= :now", { now }).orderBy("r.id");
+  if (dialectOf(em.connection) === "mysql") due.setLock("pessimistic_write");
+  const expired = await due.getMany();
+  for (let i = 0; i < expired.length; i += rowsPerInsert) {
+    const ids = expired.slice(i, i + rowsPerInsert).map((r) => r.id);
+    await em.createQueryBuilder().update(AccessRequest).set({ storedStatus: "EXPIRED", openKey: null }).where({ id: In(ids) }).execute();
+  }
+  for (const request of expired) Object.assign(request, { storedStatus: "EXPIRED", openKey: null });
+  return expired;
+}
+
+/**
+ * What live subscribers hear of requests the sweep closed, as of a decision (`requestChanged`): the requester, named,
+ * and, where the enterprise exists, the deciders of the capacity. The requester is told of every expiry, whether or
+ * not the enterprise exists (under the number they gave, `enterpriseId` 0, when it does not): an expiry told for some
+ * numbers and not others would answer, thirty days on, which enterprises exist.
+ */
+export async function expiryChanges(em: EntityManager, expired: readonly AccessRequest[]): Promise<RecordedChange[]> {
+  const numbers = [...new Set(expired.map((r) => r.enterpriseNumber))];
+  const ids = new Map<string, number>();
+  for (let i = 0; i < numbers.length; i += rowsPerInsert)
+    for (const e of await em.find(Enterprise, { select: { id: true, number: true }, where: { number: In(numbers.slice(i, i + rowsPerInsert)) } }))
+      ids.set(e.number, e.id);
+  return expired.map((request) => ({
+    enterpriseId: ids.get(request.enterpriseNumber) ?? 0,
+    kind: "ACCESS_REQUEST" as const,
+    accessRequest: { capacityCode: request.capacity, enterpriseNumber: request.enterpriseNumber },
+    personIds: [request.personId],
+  }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { holdSqliteWriteLock, lockEnterpriseRows } from "./enterprise-lock";
 import type { ChangeFeed } from "../database/change-feed";
 import { enterprisesWithDueRights, expireDueRights, expiryChanges } from "./expire-rights";
 import { pruneAccessChangeBatch } from "../database/access-changes";
-import { expireAccessRequests } from "./access-requests";
+import { expireAccessRequests, expiryChanges as requestExpiryChanges } from "./access-requests";
 import { appendAuditEvents } from "../audit/chain";
 import type { AccessChange } from "../database/change-feed";
 import { AccessReview, Enterprise } from "../domain/entities";
@@ -56,7 +56,15 @@ export async function sweepExpiredRights({
     written += expired.length;
   }
   written += await applyDueAccessReviews({ dataSource, clock, changes });
-  await runTransaction(maintenance, (em) => expireAccessRequests(em, clock.now()));
+  const closed = await runTransaction(maintenance, async (em) => {
+    const now = clock.now();
+    return { now, expired: await expireAccessRequests(em, now) };
+  });
+  // Committed: each requester hears of the expiry as of a decision, and the deciders that a pending request went.
+  if (closed.expired.length > 0)
+    changes?.publish(
+      (await requestExpiryChanges(dataSource.manager, closed.expired)).map((change) => ({ ...change, at: closed.now.toISOString() })),
+    );
   const before = new Date(clock.now().getTime() - deltaRetentionDays * 24 * 60 * 60 * 1000);
   while ((await runTransaction(maintenance, (em) => pruneAccessChangeBatch(em, { before }))) > 0);
   return written;

@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { accessChangeTable, newestPosition, readLogState, settledPosition } from "../database/access-changes";
 import type { Dialect } from "../database/dialect";
-import { Enterprise, RoleAssignment, ServiceProviderMandate, type DeltaLogKind } from "../domain/entities";
+import { AccessRequest, Enterprise, RoleAssignment, ServiceProviderMandate, type DeltaLogKind } from "../domain/entities";
 import { isCurrentAt } from "../domain/validity";
 import { decodeDeltaToken, encodeDeltaToken, syncTokenExpired, type DeltaState, type SnapshotPosition } from "./delta-token";
 import type { Loaders } from "./loaders";
@@ -24,7 +24,14 @@ import type { createRoleAssignmentPages } from "./role-assignment-pages";
  *   syncs the enterprises concerned again: a removal marker of the enterprise (drop what you hold of it), then,
  *   while they still see it, its current state. So losing sight of an enterprise shows as its removal.
  * An item that ended (an assignment or mandate no longer current, by an action or by its expiry once written down)
- * shows as a removal marker of that item. Items carry the whole current state, so a change delivered twice (see
+ * shows as a removal marker of that item.
+ *
+ * The caller's own access requests are items too, filed by person rather than by enterprise (their enterprise may not
+ * exist, or be out of their sight) and shown to their requester alone: a full sync over all the caller sees lists them
+ * after the enterprises, and a delta brings each one that closed since (approved, denied, withdrawn, expired), as
+ * accessChanged tells of them: a request's arrival is no news to its requester. A sync limited to `enterprises` has
+ * none. Nobody else's requests are items: a manager follows the requests to decide through accessChanged and
+ * `Enterprise.accessRequests` (see docs/security.md). Items carry the whole current state, so a change delivered twice (see
  * access-changes.ts) is harmless; several writes of one item between two deltas are one change.
  */
 
@@ -52,12 +59,14 @@ export type DeltaItem =
   | { kind: "MANDATE"; value: ServiceProviderMandate }
   | { kind: "CAPACITY"; value: EnterpriseCapacityModel }
   | { kind: "EBOX"; value: EBoxModel }
+  | { kind: "ACCESS_REQUEST"; value: AccessRequest }
   | { kind: "REMOVED"; removed: { kind: DeltaLogKind; id: number } };
 
 export interface DeltaChange {
   change: DeltaChangeType;
   at: Date | null;
-  enterprise: Enterprise;
+  /** The enterprise the item is filed under: for an access request, the number its requester gave. */
+  enterprise: Pick<Enterprise, "number">;
   item: DeltaItem;
 }
 
@@ -163,8 +172,14 @@ class DeltaRun {
           state.snap = next;
           return changes;
         }
+        const finished = state.snap.src;
         delete state.snap;
         if (state.s === undefined && state.k === undefined) {
+          // The enterprises of an initial sync over all the caller sees are listed: then the caller's own requests.
+          if (finished === "visible" && state.en === null) {
+            state.snap = { src: "requests", of: 0, e: null, stage: 0, after: 0, at: null };
+            continue;
+          }
           // The initial sync is complete: its delta token resumes from the position it started at.
           this.exhausted = true;
           return changes;
@@ -213,11 +228,12 @@ class DeltaRun {
   }
 
   private async entries(after: number, upTo: number): Promise<Entry[]> {
-    const params: unknown[] = [after, upTo];
-    let where = "";
+    // An entry filed by person is read by that person only.
+    const params: unknown[] = [after, upTo, this.request.sight.viewerId];
+    let where = " AND (person_id IS NULL OR person_id = ?)";
     if (this.state.en) {
       const list = this.state.en.length > 0 ? this.state.en.map(() => "?").join(", ") : "NULL";
-      where = ` AND (enterprise_id IN (${list}) OR other_enterprise_id IN (${list}))`;
+      where += ` AND (enterprise_id IN (${list}) OR other_enterprise_id IN (${list}))`;
       params.push(...this.state.en, ...this.state.en);
     }
     const rows = (await this.request.manager.query(
@@ -356,6 +372,12 @@ class DeltaRun {
         const enterprise = await this.enterprise(entry.enterpriseId);
         return enterprise ? { change: "UPDATED", at, enterprise, item: { kind: "ENTERPRISE", value: enterprise } } : null;
       }
+      case "ACCESS_REQUEST": {
+        // Its requester's alone (the log is read so already; asked again of the row, which is what is shown).
+        const request = await loaders.accessRequest.load(entry.rowId);
+        if (!request || request.personId !== sight.viewerId || !this.once("ACCESS_REQUEST", request.id)) return null;
+        return { change: "UPDATED", at, enterprise: { number: request.enterpriseNumber }, item: { kind: "ACCESS_REQUEST", value: request } };
+      }
     }
   }
 
@@ -378,6 +400,8 @@ class DeltaRun {
         return after(await this.request.sight.visibleEnterpriseIds());
       case "one":
         return current === null && this.inFilter(pos.of) ? pos.of : null;
+      case "requests":
+        return null;
       case "provider": {
         if (current === null && this.inFilter(pos.of)) return pos.of;
         const from = current === null || current === pos.of ? null : current;
@@ -394,6 +418,7 @@ class DeltaRun {
 
   /** Up to `room` items of a full sync from `pos`, and where it then stands (null: done). */
   private async snapshot(start: SnapshotPosition, room: number): Promise<{ items: DeltaChange[]; next: SnapshotPosition | null }> {
+    if (start.src === "requests") return this.ownRequests(start, room);
     const pos = { ...start };
     const items: DeltaChange[] = [];
     const firstStage = pos.src === "visible" ? 1 : 0;
@@ -421,6 +446,27 @@ class DeltaRun {
       }
     }
     return { items, next: pos };
+  }
+
+  /** Up to `room` of the caller's own access requests, oldest first, from `pos.after` (a request id), and where it then stands. */
+  private async ownRequests(pos: SnapshotPosition, room: number): Promise<{ items: DeltaChange[]; next: SnapshotPosition | null }> {
+    const rows = await this.request.manager
+      .createQueryBuilder(AccessRequest, "r")
+      .where("r.person_id = :viewer AND r.id > :after", { viewer: this.request.sight.viewerId, after: pos.after })
+      .orderBy("r.id", "ASC")
+      .take(room + 1)
+      .getMany();
+    const listed = rows.slice(0, room);
+    const items = listed.map(
+      (request): DeltaChange => ({
+        change: "CURRENT",
+        at: null,
+        enterprise: { number: request.enterpriseNumber },
+        item: { kind: "ACCESS_REQUEST", value: request },
+      }),
+    );
+    for (const request of listed) this.emitted.add(`ACCESS_REQUEST:${request.id}`);
+    return { items, next: rows.length > room ? { ...pos, after: listed.at(-1)!.id } : null };
   }
 
   /**

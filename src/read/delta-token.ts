@@ -15,8 +15,11 @@ import { message } from "../i18n/messages";
 
 /** Where a full sync of some enterprises stands (the initial sync, or one enterprise synced again within a delta). */
 export interface SnapshotPosition {
-  /** visible: every enterprise the viewer sees (the initial sync); one: enterprise `of`; provider: `of`, then its clients. */
-  src: "visible" | "one" | "provider";
+  /**
+   * visible: every enterprise the viewer sees (the initial sync); one: enterprise `of`; provider: `of`, then its
+   * clients; requests: the viewer's own access requests (after `visible`, when the sync is not limited to enterprises).
+   */
+  src: "visible" | "one" | "provider" | "requests";
   of: number;
   /** The enterprise being listed (null: none yet). */
   e: number | null;
@@ -84,7 +87,7 @@ function isSnapshot(value: unknown): value is SnapshotPosition {
   if (typeof value !== "object" || value === null) return false;
   const s = value as Record<string, unknown>;
   return (
-    (s.src === "visible" || s.src === "one" || s.src === "provider") &&
+    (s.src === "visible" || s.src === "one" || s.src === "provider" || s.src === "requests") &&
     isCount(s.of) &&
     (s.e === null || isCount(s.e)) &&
     isCount(s.stage) &&

@@ -14,6 +14,7 @@ import { AccessChangeLog1764300000012 } from "./1764300000012-access-change-log"
 import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requests";
 import { AccessRequests1764300000014 } from "./1764300000014-access-requests";
 import { AccessReviews1764300000015 } from "./1764300000015-access-reviews";
+import { AccessRequestChanges1764300000016 } from "./1764300000016-access-request-changes";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -32,4 +33,5 @@ export const migrations = [
   IdempotentRequests1764300000013,
   AccessRequests1764300000014,
   AccessReviews1764300000015,
+  AccessRequestChanges1764300000016,
 ];

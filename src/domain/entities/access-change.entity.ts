@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 /** What kind of row an entry of the access change log is about (src/database/access-changes.ts). */
-export const deltaLogKinds = ["ENTERPRISE", "ROLE_ASSIGNMENT", "MANDATE", "CAPACITY", "EBOX"] as const;
+export const deltaLogKinds = ["ENTERPRISE", "ROLE_ASSIGNMENT", "MANDATE", "CAPACITY", "EBOX", "ACCESS_REQUEST"] as const;
 export type DeltaLogKind = (typeof deltaLogKinds)[number];
 
 /**
@@ -22,9 +22,16 @@ export class AccessChange {
   @Column({ name: "row_id", type: "bigint" })
   rowId: string;
 
-  /** The enterprise the row belongs to (a mandate's client). */
+  /** The enterprise the row belongs to (a mandate's client); 0 for an entry filed by person (`personId`). */
   @Column({ name: "enterprise_id", type: "int" })
   enterpriseId: number;
+
+  /**
+   * The one person an entry is shown to (an access request's requester), whatever enterprise it names: a request's
+   * enterprise may not exist, or be out of its requester's sight. Null for the entries filed by enterprise.
+   */
+  @Column({ name: "person_id", type: "int", nullable: true })
+  personId: number | null;
 
   /** A mandate's provider; null for the other kinds. */
   @Column({ name: "other_enterprise_id", type: "int", nullable: true })

@@ -10,6 +10,7 @@ import {
   RoleEnum,
 } from "../enums";
 import { DateTimeScalar, type DateTime } from "../scalars";
+import { Node } from "../node.type";
 import type {
   AccessReviewDecision,
   AccessReviewerKind,
@@ -24,6 +25,7 @@ import type {
  */
 @Entity("access_review")
 @ObjectType({
+  implements: Node,
   description:
     "An access review: managers confirm or end, one by one, the roles held below the main access manager; what nobody decides by the due date gets the default decision.",
   simpleResolvers: true,
@@ -87,7 +89,7 @@ export class AccessReview {
 
 /** One assignment under review, as it was when the review started, and what became of it. */
 @Entity("access_review_item")
-@ObjectType({ description: "One role assignment under review, and its decision.", simpleResolvers: true })
+@ObjectType({ implements: Node, description: "One role assignment under review, and its decision.", simpleResolvers: true })
 export class AccessReviewItem {
   @Field(() => ID, { description: "The item's id: pass it to decideAccessReviewItem." })
   @PrimaryGeneratedColumn()

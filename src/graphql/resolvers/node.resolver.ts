@@ -3,7 +3,17 @@ import type { Access } from "../../access/access";
 import { isCurrentAt } from "../../domain/validity";
 import type { Context } from "../../context";
 import { BadUserInputError } from "../../errors";
-import { AuditEvent, EBoxMessage, Enterprise, Person, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import {
+  AccessReview,
+  AccessReviewItem,
+  AuditEvent,
+  EBoxMessage,
+  Enterprise,
+  Person,
+  RoleAssignment,
+  ServiceProviderMandate,
+} from "../../domain/entities";
+import { reviewItemSight, seesReview, seesReviewItem } from "../../access/access-reviews";
 import { decodeGlobalId, type NodeTypeName } from "../global-ids";
 import type { Loaders } from "../../read/loaders";
 import { asInstance } from "../../read/row-reader";
@@ -13,13 +23,21 @@ import { message } from "../../i18n/messages";
 /** The most ids one `nodes` call resolves: each id may cost a few look-ups, like an item of a page of 100. */
 export const maxNodeIds = 100;
 
-type Found = Enterprise | Person | RoleAssignment | ServiceProviderMandate | EBoxMessage | AuditEvent;
+type Found = Enterprise | Person | RoleAssignment | ServiceProviderMandate | EBoxMessage | AuditEvent | AccessReview | AccessReviewItem;
+
+/** A review and the viewer's sight of its items, as `Enterprise.accessReview(id)` decides it (src/access/access-reviews.ts). */
+async function reviewSight({ access, loaders, catalog }: Context, review: AccessReview | null) {
+  const enterprise = review && (await loaders.enterprise.load(review.enterpriseId));
+  return enterprise ? reviewItemSight(access, enterprise, review, [...catalog.capacities.keys()]) : null;
+}
 
 /**
  * For each Node type: how to load its row, and the question the access layer answers for the field the global id
  * stands for (an Enterprise as `enterprise(number)` shows it, a RoleAssignment as `roleAssignments` does...).
  */
-const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Access, now: Date) => Promise<Found | null> } = {
+const fetchers: {
+  [T in NodeTypeName]: (id: number, loaders: Loaders, access: Access, now: Date, context: Context) => Promise<Found | null>;
+} = {
   Enterprise: async (id, loaders, access) => {
     const enterprise = await loaders.enterprise.load(id);
     return enterprise && (await access.canSee(enterprise)) ? enterprise : null;
@@ -42,6 +60,19 @@ const fetchers: { [T in NodeTypeName]: (id: number, loaders: Loaders, access: Ac
     const event = await loaders.auditEvent.load(id);
     return event && (await access.canSeeAuditEvent(event)) ? event : null;
   },
+  // As Enterprise.accessReview(id) shows it: to those who see at least one capacity's items of it.
+  AccessReview: async (id, _loaders, _access, _now, context) => {
+    const review = await context.readManager.findOneBy(AccessReview, { id });
+    const sight = await reviewSight(context, review);
+    return sight && seesReview(sight) ? review : null;
+  },
+  // As AccessReview.items lists it: every item to those who see every one, a reviewer's own capacities' users to them.
+  AccessReviewItem: async (id, _loaders, _access, _now, context) => {
+    const item = await context.readManager.findOneBy(AccessReviewItem, { id });
+    const review = item && (await context.readManager.findOneBy(AccessReview, { id: item.reviewId }));
+    const sight = await reviewSight(context, review);
+    return item && sight && seesReview(sight) && seesReviewItem(sight, item) ? item : null;
+  },
 };
 
 /** The class of each Node type: the loaders answer plain rows, and the interface's type is resolved by class. */
@@ -52,12 +83,15 @@ const classes: { [T in NodeTypeName]: abstract new () => Found } = {
   ServiceProviderMandate,
   EBoxMessage,
   AuditEvent,
+  AccessReview,
+  AccessReviewItem,
 };
 
 /** Unknown, malformed and invisible ids all answer null, so that an answer never tells which it was. */
-async function fetchNode(globalId: string, { access, loaders, now }: Context): Promise<Found | null> {
+async function fetchNode(globalId: string, context: Context): Promise<Found | null> {
+  const { access, loaders, now } = context;
   const decoded = decodeGlobalId(globalId);
-  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access, now)) : null;
+  return decoded ? asInstance(classes[decoded.type], await fetchers[decoded.type](decoded.id, loaders, access, now, context)) : null;
 }
 
 /** Relay's refetch entry points. Who may call them is in src/graphql/shield.ts; what each id shows is asked of the access layer. */

@@ -15,7 +15,11 @@ registerEnumType(AccessChangeKindEnum, {
     REGISTER: { description: "The enterprise register import created or updated the enterprise or its legal representatives." },
     ACCESS_REQUEST: {
       description:
-        "An access request was made, approved, denied or withdrawn: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests).",
+        "An access request was made, approved, denied, withdrawn or expired: told to its requester and to those who decide the requests of its capacity (re-read myAccessRequests or accessRequests).",
+    },
+    ACCESS_REVIEW: {
+      description:
+        "An access review started (by the main access manager, or as the next of a recurring one): told to those who see it, its reviewers among them (re-read accessReviews).",
     },
   } satisfies Record<AccessChangeKind, { description: string }>,
 });

@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { deltaLogKinds, type DeltaLogKind, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
+import { AccessRequest, deltaLogKinds, type DeltaLogKind, Enterprise, RoleAssignment, ServiceProviderMandate } from "../../domain/entities";
 import { DateTimeScalar, EnterpriseNumberScalar } from "../../domain/scalars";
 import type { DeltaChangeType } from "../../read/access-delta";
 import { EBoxModel, EnterpriseCapacityModel } from "../../read/read-models";
@@ -40,6 +40,7 @@ registerEnumType(AccessDeltaKindEnum, {
     MANDATE: { description: "A service-provider mandate (`ServiceProviderMandate.id`)." },
     CAPACITY: { description: "A capacity of an enterprise (never removed today: it turns INACTIVE)." },
     EBOX: { description: "An e-Box (never removed today: it turns NOT_ACTIVATED)." },
+    ACCESS_REQUEST: { description: "One of your own access requests (never removed: it closes, APPROVED, DENIED, WITHDRAWN or EXPIRED)." },
   } satisfies Record<DeltaLogKind, { description: string }>,
 });
 
@@ -62,18 +63,20 @@ export function accessDeltaItemType(value: unknown): string {
   if (value instanceof ServiceProviderMandate) return "ServiceProviderMandate";
   if (value instanceof EnterpriseCapacityModel) return "EnterpriseCapacity";
   if (value instanceof EBoxModel) return "EBox";
+  if (value instanceof AccessRequest) return "AccessRequest";
   return "Enterprise";
 }
 
 /**
- * Open to new kinds: a client ignores a `__typename` it does not know (access requests will join it), so adding a
+ * Open to new kinds: a client ignores a `__typename` it does not know (access requests joined it so), so adding a
  * member is not a breaking change for clients written that way.
  */
 export const AccessDeltaItem = createUnionType({
   name: "AccessDeltaItem",
   description:
-    "An item of accessDelta: an enterprise (its number, name, status), a role assignment, a mandate, a capacity, an e-Box, or a removal marker. More kinds may be added: ignore a __typename you do not know.",
-  types: () => [Enterprise, RoleAssignment, ServiceProviderMandate, EnterpriseCapacityModel, EBoxModel, AccessDeltaRemoval] as const,
+    "An item of accessDelta: an enterprise (its number, name, status), a role assignment, a mandate, a capacity, an e-Box, one of your own access requests, or a removal marker. More kinds may be added: ignore a __typename you do not know.",
+  types: () =>
+    [Enterprise, RoleAssignment, ServiceProviderMandate, EnterpriseCapacityModel, EBoxModel, AccessRequest, AccessDeltaRemoval] as const,
   resolveType: accessDeltaItemType,
 });
 
@@ -90,7 +93,7 @@ export class AccessDeltaChange {
 
   @Field(() => EnterpriseNumberScalar, {
     description:
-      "The enterprise the item is filed under: its own (a mandate under its client when you see the client, else under its provider).",
+      "The enterprise the item is filed under: its own (a mandate under its client when you see the client, else under its provider); for one of your access requests, the enterprise number you gave, which you may not see (or which may not exist).",
   })
   enterprise: string;
 
