@@ -19,13 +19,17 @@ export const tokenExpiredReason = "Unauthorized: the bearer token has expired";
  * would meet the same cap until one of the viewer's connections closes).
  */
 export const tooManyConnectionsClose = 4429;
-/** setTimeout's longest delay (about 24.8 days); a later expiry is waited for in steps. */
-const maxTimerMs = 2 ** 31 - 1;
+/**
+ * How often the open connections' tokens are checked for expiry: a connection is closed within this long after its
+ * token expires. One timer for all of them: a timer per connection with its own delay would leave one of Node's timer
+ * lists (one per distinct delay, kept until that delay has passed even when the timer is cleared) for every connection
+ * opened within a token's lifetime (the 60-minute soak showed them growing with the connections: 22 to 731).
+ */
+const expiryCheckMs = 1000;
 
 /** An authenticated connection: its viewer as they were when it opened. */
 export interface Connection {
   viewer: Person;
-  expiry?: NodeJS.Timeout;
 }
 
 /** A connection counted against its viewer's cap, from the moment their token is verified until the socket closes. */
@@ -112,7 +116,7 @@ export class LiveConnections {
 
   close(ctx: { extra: unknown }): void {
     const { connection, held } = ctx.extra as LiveExtra;
-    if (connection?.expiry) clearTimeout(connection.expiry);
+    if (connection) this.expiring.delete(connection);
     if (!held) return;
     const theirs = this.viewers.get(held.ssin);
     theirs?.delete(held);
@@ -129,13 +133,27 @@ export class LiveConnections {
     this.viewers.set(identity.ssin, theirs.add(held));
   };
 
+  /** The open connections with the instant their token expires, checked by one timer while any is open. */
+  private readonly expiring = new Map<Connection, { socket: LiveExtra["socket"]; expiresAt: number }>();
+  private expiryCheck: NodeJS.Timeout | null = null;
+
   private closeAtExpiry(connection: Connection, socket: LiveExtra["socket"], expiresAt: number): void {
-    const arm = () => {
-      const left = expiresAt - Date.now();
-      if (left <= 0) return socket.close(unauthorizedClose, tokenExpiredReason);
-      connection.expiry = setTimeout(arm, Math.min(left, maxTimerMs));
-      connection.expiry.unref();
-    };
-    arm();
+    if (expiresAt <= Date.now()) return socket.close(unauthorizedClose, tokenExpiredReason);
+    this.expiring.set(connection, { socket, expiresAt });
+    this.expiryCheck ??= setInterval(() => this.closeExpired(), expiryCheckMs).unref();
   }
+
+  private closeExpired(): void {
+    const now = Date.now();
+    for (const [connection, { socket, expiresAt }] of this.expiring) {
+      if (expiresAt > now) continue;
+      this.expiring.delete(connection);
+      socket.close(unauthorizedClose, tokenExpiredReason);
+    }
+    if (this.expiring.size === 0 && this.expiryCheck) {
+      clearInterval(this.expiryCheck);
+      this.expiryCheck = null;
+    }
+  }
+
 }
