@@ -9,7 +9,16 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 
-export const accessChangeKinds = ["ASSIGNMENT", "MANDATE", "CAPACITY", "STATUS", "EBOX", "REGISTER", "ACCESS_REQUEST", "ACCESS_REVIEW"] as const;
+export const accessChangeKinds = [
+  "ASSIGNMENT",
+  "MANDATE",
+  "CAPACITY",
+  "STATUS",
+  "EBOX",
+  "REGISTER",
+  "ACCESS_REQUEST",
+  "ACCESS_REVIEW",
+] as const;
 export type AccessChangeKind = (typeof accessChangeKinds)[number];
 
 /**

@@ -155,5 +155,4 @@ export class LiveConnections {
       this.expiryCheck = null;
     }
   }
-
 }

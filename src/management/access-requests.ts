@@ -123,7 +123,12 @@ export async function expireAccessRequests(em: EntityManager, now: Date): Promis
   const expired = await due.getMany();
   for (let i = 0; i < expired.length; i += rowsPerInsert) {
     const ids = expired.slice(i, i + rowsPerInsert).map((r) => r.id);
-    await em.createQueryBuilder().update(AccessRequest).set({ storedStatus: "EXPIRED", openKey: null }).where({ id: In(ids) }).execute();
+    await em
+      .createQueryBuilder()
+      .update(AccessRequest)
+      .set({ storedStatus: "EXPIRED", openKey: null })
+      .where({ id: In(ids) })
+      .execute();
   }
   for (const request of expired) Object.assign(request, { storedStatus: "EXPIRED", openKey: null });
   return expired;
@@ -139,7 +144,10 @@ export async function expiryChanges(em: EntityManager, expired: readonly AccessR
   const numbers = [...new Set(expired.map((r) => r.enterpriseNumber))];
   const ids = new Map<string, number>();
   for (let i = 0; i < numbers.length; i += rowsPerInsert)
-    for (const e of await em.find(Enterprise, { select: { id: true, number: true }, where: { number: In(numbers.slice(i, i + rowsPerInsert)) } }))
+    for (const e of await em.find(Enterprise, {
+      select: { id: true, number: true },
+      where: { number: In(numbers.slice(i, i + rowsPerInsert)) },
+    }))
       ids.set(e.number, e.id);
   return expired.map((request) => ({
     enterpriseId: ids.get(request.enterpriseNumber) ?? 0,

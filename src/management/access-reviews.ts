@@ -85,7 +85,11 @@ export async function openReview(
   }));
   for (let i = 0; i < rows.length; i += rowsPerInsert) await em.insert(AccessReviewItem, rows.slice(i, i + rowsPerInsert));
   // Its reviewers hear of it once committed (accessChanged), as those who decide requests hear of a new one.
-  scope.changed({ enterpriseId: enterprise.id, kind: "ACCESS_REVIEW", accessReview: { reviewers: review.reviewers, capacities: review.capacities } });
+  scope.changed({
+    enterpriseId: enterprise.id,
+    kind: "ACCESS_REVIEW",
+    accessReview: { reviewers: review.reviewers, capacities: review.capacities },
+  });
   return { review, items: rows.length };
 }
 

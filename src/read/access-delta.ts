@@ -376,7 +376,12 @@ class DeltaRun {
         // Its requester's alone (the log is read so already; asked again of the row, which is what is shown).
         const request = await loaders.accessRequest.load(entry.rowId);
         if (!request || request.personId !== sight.viewerId || !this.once("ACCESS_REQUEST", request.id)) return null;
-        return { change: "UPDATED", at, enterprise: { number: request.enterpriseNumber }, item: { kind: "ACCESS_REQUEST", value: request } };
+        return {
+          change: "UPDATED",
+          at,
+          enterprise: { number: request.enterpriseNumber },
+          item: { kind: "ACCESS_REQUEST", value: request },
+        };
       }
     }
   }
@@ -457,14 +462,12 @@ class DeltaRun {
       .take(room + 1)
       .getMany();
     const listed = rows.slice(0, room);
-    const items = listed.map(
-      (request): DeltaChange => ({
-        change: "CURRENT",
-        at: null,
-        enterprise: { number: request.enterpriseNumber },
-        item: { kind: "ACCESS_REQUEST", value: request },
-      }),
-    );
+    const items = listed.map((request): DeltaChange => ({
+      change: "CURRENT",
+      at: null,
+      enterprise: { number: request.enterpriseNumber },
+      item: { kind: "ACCESS_REQUEST", value: request },
+    }));
     for (const request of listed) this.emitted.add(`ACCESS_REQUEST:${request.id}`);
     return { items, next: rows.length > room ? { ...pos, after: listed.at(-1)!.id } : null };
   }
