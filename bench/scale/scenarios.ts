@@ -101,7 +101,7 @@ const employerMiddle = (context: ScenarioContext) =>
 const clientsDocument = `query Clients($e: EnterpriseNumber!, $first: Int, $after: String, $last: Int, $before: String) {
   enterprise(number: $e) {
     clientsConnection(first: $first, after: $after, last: $last, before: $before) {
-      totalCount ${pageInfo}
+      ${pageInfo}
       edges { cursor node { id status startsAt capacity { code } client { number name status } } }
     }
   }
@@ -154,6 +154,12 @@ export const scaleScenarios: readonly ScaleScenario[] = [
   },
   {
     name: "myEnterprisesConnection of a provider's staff member, first page",
+    needs: [],
+    document: `query Mine { myEnterprisesConnection(first: 100) { ${pageInfo} edges { cursor node { number name status } } } }`,
+    viewer: (seed) => seed.providerStaff,
+  },
+  {
+    name: "myEnterprisesConnection of a provider's staff member, first page with totalCount",
     needs: [],
     document: `query Mine { myEnterprisesConnection(first: 100) { totalCount ${pageInfo} edges { cursor node { number name status } } } }`,
     viewer: (seed) => seed.providerStaff,
@@ -238,6 +244,13 @@ export const scaleScenarios: readonly ScaleScenario[] = [
     name: "clientsConnection of the provider, first page forward",
     needs: ["Enterprise.clientsConnection"],
     document: clientsDocument,
+    viewer: (seed) => seed.provider.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.provider.number), first: page }),
+  },
+  {
+    name: "clientsConnection of the provider, first page with totalCount",
+    needs: ["Enterprise.clientsConnection"],
+    document: clientsDocument.replace("{\n      ", "{\n      totalCount "),
     viewer: (seed) => seed.provider.mainAccessManager,
     variables: ({ seed }) => ({ e: display(seed.provider.number), first: page }),
   },
