@@ -4,7 +4,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GCProfiler } from "node:v8";
+import { GCProfiler, setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
@@ -45,8 +46,11 @@ const variants = (process.env.BENCH_VARIANTS ?? "EXECUTION=jit;EXECUTION=graphql
   ),
 }));
 
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
 /**
- * What the process allocated on its heap between `heapBefore` and now: what it holds now more than before, plus what
+ * What the process allocated on its heap between `heapBefore` (taken after a full collection) and now: what it holds now more than before, plus what
  * each garbage collection in between freed.
  */
 function allocatedBytes(heapBefore: number, gcs: ReturnType<GCProfiler["stop"]>): number {
@@ -143,6 +147,8 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       for (const name of round % 2 ? names : [...names].reverse()) {
         const target = gateways[name] ?? bare[`${scenario.name}|${name}`];
+        // After a full collection, what the heap holds is live: no garbage of the requests before is counted as freed here.
+        collectGarbage();
         const gcs = new GCProfiler();
         gcs.start();
         const heapBefore = process.memoryUsage().heapUsed;
