@@ -147,25 +147,35 @@ async function main(): Promise<void> {
     servers.mysqlOn = await startServer(["gateway", mysql, "on"]);
     servers.mysqlOff = await startServer(["gateway", mysql, "off"]);
   }
-  // Each baseline answers exactly what the gateway answers, from memory: for (b), and for the 1,000-row page.
+  // Each baseline answers exactly what the gateway answers, from memory: for (b), and for the 1,000-row page; each by
+  // a bare Apollo executing with graphql-js, and by one executing with graphql-jit (bench/bare-servers.ts).
   const viewerToken = await token(sqliteData.viewer);
   const bigViewerToken = await token(sqliteData.bigViewer);
-  const startBaseline = async (file: string, query: string, bearer: string) => {
+  const startBaselines = async (file: string, query: string, bearer: string) => {
     const captured = await fetch(servers.sqliteOn.url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
       body: body(query),
     });
-    const capturedJson = (await captured.json()) as { data: Record<string, unknown> };
-    writeFileSync(join(work, file), JSON.stringify(capturedJson.data));
-    return startServer(["baseline", join(work, file)]);
+    const data = JSON.stringify(((await captured.json()) as { data: Record<string, unknown> }).data);
+    writeFileSync(join(work, file), data);
+    const started = [await startServer(["baseline", join(work, file)]), await startServer(["baseline", join(work, file), "jit"])];
+    for (const baseline of started) {
+      const answer = await fetch(baseline.url, { method: "POST", headers: { "content-type": "application/json" }, body: body(query) });
+      if (JSON.stringify(((await answer.json()) as { data: unknown }).data) !== data) {
+        throw new Error(`the baseline of ${file} answers differently from the gateway`);
+      }
+    }
+    return started;
   };
-  servers.baseline = await startBaseline("baseline.json", myEnterprisesQuery, viewerToken);
-  servers.baselineRows = await startBaseline("baseline-rows.json", assignmentListQuery, bigViewerToken);
+  [servers.baseline, servers.baselineJit] = await startBaselines("baseline.json", myEnterprisesQuery, viewerToken);
+  [servers.baselineRows, servers.baselineRowsJit] = await startBaselines("baseline-rows.json", assignmentListQuery, bigViewerToken);
 
   const scenarios: Scenario[] = [
     { name: "(a) bare Apollo, from memory", server: servers.baseline, body: body(myEnterprisesQuery) },
     { name: "(a) bare Apollo, 1,000 rows, from memory", server: servers.baselineRows, body: body(assignmentListQuery) },
+    { name: "(a) bare Apollo + graphql-jit, from memory", server: servers.baselineJit, body: body(myEnterprisesQuery) },
+    { name: "(a) bare Apollo + graphql-jit, 1,000 rows, from memory", server: servers.baselineRowsJit, body: body(assignmentListQuery) },
     { name: "(b) gateway myEnterprises, SQLite", server: servers.sqliteOn, body: body(myEnterprisesQuery), token: viewerToken },
     {
       name: "(c) 20 rows, SQLite, shield on",
@@ -257,6 +267,13 @@ async function main(): Promise<void> {
     "p99 (b) SQLite / p99 (a)": summary["(b) gateway myEnterprises, SQLite"].p99 / summary["(a) bare Apollo, from memory"].p99,
     "p99 1,000 rows SQLite / p99 (a) 1,000 rows":
       summary["(c) 1,000 rows, SQLite, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99,
+    "(b) SQLite / (a) jit": rate("(b) gateway myEnterprises, SQLite") / rate("(a) bare Apollo + graphql-jit, from memory"),
+    "1,000 rows SQLite / (a) jit 1,000 rows":
+      rate("(c) 1,000 rows, SQLite, shield on") / rate("(a) bare Apollo + graphql-jit, 1,000 rows, from memory"),
+    "p99 (b) SQLite / p99 (a) jit":
+      summary["(b) gateway myEnterprises, SQLite"].p99 / summary["(a) bare Apollo + graphql-jit, from memory"].p99,
+    "p99 1,000 rows SQLite / p99 (a) jit 1,000 rows":
+      summary["(c) 1,000 rows, SQLite, shield on"].p99 / summary["(a) bare Apollo + graphql-jit, 1,000 rows, from memory"].p99,
     "shield overhead, 20 rows, SQLite": 1 - rate("(c) 20 rows, SQLite, shield on") / rate("(c) 20 rows, SQLite, shield off"),
     "shield overhead, 1,000 rows, SQLite": 1 - rate("(c) 1,000 rows, SQLite, shield on") / rate("(c) 1,000 rows, SQLite, shield off"),
   };
@@ -267,6 +284,13 @@ async function main(): Promise<void> {
     ratios["p99 (b) MariaDB / p99 (a)"] = summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo, from memory"].p99;
     ratios["p99 1,000 rows MariaDB / p99 (a) 1,000 rows"] =
       summary["(c) 1,000 rows, MariaDB, shield on"].p99 / summary["(a) bare Apollo, 1,000 rows, from memory"].p99;
+    ratios["(b) MariaDB / (a) jit"] = rate("(b) gateway myEnterprises, MariaDB") / rate("(a) bare Apollo + graphql-jit, from memory");
+    ratios["1,000 rows MariaDB / (a) jit 1,000 rows"] =
+      rate("(c) 1,000 rows, MariaDB, shield on") / rate("(a) bare Apollo + graphql-jit, 1,000 rows, from memory");
+    ratios["p99 (b) MariaDB / p99 (a) jit"] =
+      summary["(b) gateway myEnterprises, MariaDB"].p99 / summary["(a) bare Apollo + graphql-jit, from memory"].p99;
+    ratios["p99 1,000 rows MariaDB / p99 (a) jit 1,000 rows"] =
+      summary["(c) 1,000 rows, MariaDB, shield on"].p99 / summary["(a) bare Apollo + graphql-jit, 1,000 rows, from memory"].p99;
     ratios["shield overhead, 20 rows, MariaDB"] = 1 - rate("(c) 20 rows, MariaDB, shield on") / rate("(c) 20 rows, MariaDB, shield off");
     ratios["shield overhead, 1,000 rows, MariaDB"] =
       1 - rate("(c) 1,000 rows, MariaDB, shield on") / rate("(c) 1,000 rows, MariaDB, shield off");

@@ -1,18 +1,16 @@
 import "reflect-metadata";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { startStandaloneServer } from "@apollo/server/standalone";
-import { buildSchema } from "graphql";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
 import { buildGatewaySchema } from "../src/graphql/schema";
 import { startGateway } from "../src/server";
+import { bareApollo, emittedSchema } from "./bare-servers";
 
 /**
  * One server of the benchmark, in its own process so that the load generator does not share its event loop.
- *   baseline FILE.json   a bare Apollo Server 5 on the emitted SDL, answering the JSON's data from memory
+ *   baseline FILE.json [jit]   a bare Apollo Server 5 on the emitted SDL, answering the JSON's data from memory,
+ *                        executing with graphql-js, or with graphql-jit given "jit" (bench/bare-servers.ts)
  *   gateway URL on|off   the gateway on the database URL, with the shield on or off
  * It prints READY <url> and answers "heap" on IPC with the heap and the RSS after a full GC (run with --expose-gc).
  */
@@ -21,12 +19,7 @@ async function main(): Promise<void> {
   let url: string;
   if (kind === "baseline") {
     const rootValue = JSON.parse(readFileSync(arg, "utf8")) as Record<string, unknown>;
-    const schema = buildSchema(readFileSync(join(__dirname, "..", "schema", "schema.graphql"), "utf8"));
-    const server = new ApolloServer({
-      schema,
-      rootValue,
-      plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    });
+    const server = bareApollo(shield === "jit" ? "bare-jit" : "bare", emittedSchema(), rootValue);
     ({ url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } }));
   } else {
     const config = loadConfig({

@@ -103,6 +103,13 @@ describeEachDatabase("compiled execution (graphql-jit)", (dialect) => {
         token: viewers.main,
         expect: /responseBytes/,
       },
+      // Past it through objects and lists that have no resolver of their own (edges, node and their leaves): the field
+      // above them with a resolver (roleAssignments) counts them all as its page arrives.
+      {
+        query: `{ myEnterprises { ${Array.from({ length: 12 }, (_, i) => `page${i}: roleAssignments(first: 100) { edges { node { id role grantedAt } } }`).join(" ")} } }`,
+        token: viewers.main,
+        expect: /responseBytes/,
+      },
       // The access manager may add a user but not read the audit trail: the committed answer comes with a partial error.
       {
         query: "mutation ($input: AddUserInput!) { addUser(input: $input) { role enterprise { auditTrail(first: 1) { totalCount } } } }",

@@ -53,8 +53,11 @@ export class Access {
   private visible: Promise<Set<number>> | undefined;
   private readonly sights = new Map<number, Promise<Sight>>();
   private readonly states = new Map<number, Promise<EnterpriseState>>();
-  /** Decisions already made, by the same key as `decisions`: what `decideAll` answers without a promise each. */
-  private readonly settled = new Map<string, Decision<AssignmentGrant>>();
+  /**
+   * Decisions already made without a capacity, by enterprise and task, with the viewer's grants held in that
+   * enterprise: what `decideAll` answers without a promise or a key string each.
+   */
+  private readonly settled = new Map<number, { own: AssignmentGrant[]; byTask: Map<Task, Decision<AssignmentGrant>> }>();
 
   constructor(
     readonly viewer: Person | null,
@@ -127,10 +130,15 @@ export class Access {
   async decideAll(enterprise: Enterprise, tasks: readonly Task[]): Promise<Decision<AssignmentGrant>[]> {
     if (!this.viewer) return tasks.map((task) => deny<AssignmentGrant>(task, "NOT_AUTHENTICATED"));
     const [grants, state] = await Promise.all([this.grants(), this.state(enterprise)]);
+    let settled = this.settled.get(enterprise.id);
+    if (!settled) {
+      settled = { own: grants.filter((g) => g.enterpriseId === enterprise.id), byTask: new Map() };
+      this.settled.set(enterprise.id, settled);
+    }
+    const { own, byTask } = settled;
     return tasks.map((task) => {
-      const key = `${enterprise.id}:${task}:`;
-      let decision = this.settled.get(key);
-      if (!decision) this.settled.set(key, (decision = decide({ task, enterprise: state, grants, capacity: undefined })));
+      let decision = byTask.get(task);
+      if (!decision) byTask.set(task, (decision = decide({ task, enterprise: state, grants: own, capacity: undefined })));
       return decision;
     });
   }

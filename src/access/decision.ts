@@ -56,10 +56,28 @@ export function reasonMessage(reason: DecisionReason, task: Task): Message {
   return explanations[reason](task);
 }
 
+/**
+ * The explanations made, by reason and task: a message is data that nothing changes (frozen here), so each decision of
+ * the same reason and task shares one, rather than a request's `myTasks` making 60 of them with their parameters.
+ */
+const explained = new Map<DecisionReason, Map<Task, Message>>();
+
+function explanation(reason: DecisionReason, task: Task): Message {
+  let byTask = explained.get(reason);
+  if (!byTask) explained.set(reason, (byTask = new Map()));
+  let made = byTask.get(task);
+  if (!made) {
+    made = explanations[reason](task);
+    byTask.set(task, Object.freeze({ ...made, params: Object.freeze(made.params) }));
+    made = byTask.get(task)!;
+  }
+  return made;
+}
+
 function answer<G extends Grant>(task: Task, reason: DecisionReason, via: G[] = []): Decision<G> {
   countDecision(task, reason);
   const allowed = reason === "GRANTED_BY_ROLE" || reason === "GRANTED_BY_MANDATE";
-  return { allowed, task, reason, via: allowed ? via : [], explanation: explanations[reason](task) };
+  return { allowed, task, reason, via: allowed ? via : [], explanation: explanation(reason, task) };
 }
 
 export function deny<G extends Grant>(task: Task, reason: DecisionReason): Decision<G> {
@@ -91,7 +109,7 @@ export function decide<G extends Grant>({
   grants: readonly G[];
   capacity?: string | null;
 }): Decision<G> {
-  const own = grants.filter((g) => g.enterpriseId === enterprise.id);
+  const own = ownGrants(grants, enterprise.id);
   if (own.length === 0) return answer(task, "NO_ROLE_IN_ENTERPRISE");
   const capacityScoped = taskScope[task] === "capacity";
   const holding = holdingTask(own, task, capacity);
@@ -112,6 +130,12 @@ export function decide<G extends Grant>({
   }
   if (task === "USE_EBOX" && !enterprise.eBoxActive) return answer(task, "EBOX_NOT_ACTIVATED");
   return answer(task, "GRANTED_BY_ROLE", via);
+}
+
+/** The grants held in the enterprise: `grants` itself when all are (as `decideAll` passes them), else a copy of those. */
+function ownGrants<G extends Grant>(grants: readonly G[], enterpriseId: number): readonly G[] {
+  for (const grant of grants) if (grant.enterpriseId !== enterpriseId) return grants.filter((g) => g.enterpriseId === enterpriseId);
+  return grants;
 }
 
 /**

@@ -36,33 +36,51 @@ function sizeOf(info: GraphQLResolveInfo, value: unknown, leaf: boolean): number
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | null)?.then === "function";
 
-/** A leaf the budget does not wrap (no resolver of its own): counted by the field that resolves its object. */
-const plainLeaves = new WeakSet<GraphQLField<unknown, unknown>>();
-
-/** The plain leaves a field's selection reads of each object it resolves: the answer's key and the source property. */
-type LeafPlan = { key: number; property: string }[];
-
-/** By the field's node in its document: the node fixes the field and so its type (a document is parsed once, then cached). */
-const plans = new WeakMap<FieldNode, LeafPlan>();
+/**
+ * A field the budget does not wrap (no resolver of its own: a property of its object): counted by the nearest field
+ * above it that has one, from the same properties, when that field's value arrives. Leaves, and the objects and lists
+ * the resolved value already holds (a page's `edges`, an edge's `node`).
+ */
+const plainFields = new WeakSet<GraphQLField<unknown, unknown>>();
 
 /**
- * The plain leaves selected under `info`'s field on objects of `type` (fragments and inline fragments included; for
- * an interface or union, those of every type condition: on the high side, as the estimate is meant to be).
+ * The plain fields a field's selection reads of each object it resolves: the answer's key and the source property,
+ * and for a plain object or list, the plan of its own selection.
  */
-function leafPlan(info: GraphQLResolveInfo, type: GraphQLNamedType): LeafPlan {
+type Plan = { key: number; property: string; sub?: Plan }[];
+
+/** By the field's node in its document: the node fixes the field and so its type (a document is parsed once, then cached). */
+const plans = new WeakMap<FieldNode, Plan>();
+
+/**
+ * The plain fields selected under `info`'s field on objects of `type` (fragments and inline fragments included; for
+ * an interface or union, those of every type condition: on the high side, as the estimate is meant to be), and under
+ * each plain object or list among them, theirs.
+ */
+function planOf(info: GraphQLResolveInfo, type: GraphQLNamedType): Plan {
   let plan = plans.get(info.fieldNodes[0]);
   if (plan) return plan;
-  plan = [];
+  plan = selectionPlan(info, type, info.fieldNodes);
+  plans.set(info.fieldNodes[0], plan);
+  return plan;
+}
+
+function selectionPlan(info: GraphQLResolveInfo, type: GraphQLNamedType, nodes: readonly FieldNode[]): Plan {
+  const plan: Plan = [];
   const candidates = isAbstractType(type) ? info.schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
   const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>) => {
     for (const selection of selectionSet?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
-        const plain = candidates.some((candidate) => {
-          const field = candidate.getFields()[name];
-          return field !== undefined && plainLeaves.has(field as GraphQLField<unknown, unknown>);
-        });
-        if (plain) plan!.push({ key: (selection.alias?.value ?? name).length + 4, property: name });
+        let plain: GraphQLField<unknown, unknown> | undefined;
+        for (const candidate of candidates) {
+          const field = candidate.getFields()[name] as GraphQLField<unknown, unknown> | undefined;
+          if (field !== undefined && plainFields.has(field)) plain ??= field;
+        }
+        if (!plain) continue;
+        const named = getNamedType(plain.type);
+        const key = (selection.alias?.value ?? name).length + 4;
+        plan.push(isLeafType(named) ? { key, property: name } : { key, property: name, sub: selectionPlan(info, named, [selection]) });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet, seen);
       } else if (!seen.has(selection.name.value)) {
@@ -71,21 +89,26 @@ function leafPlan(info: GraphQLResolveInfo, type: GraphQLNamedType): LeafPlan {
       }
     }
   };
-  for (const node of info.fieldNodes) visit(node.selectionSet, new Set());
-  plans.set(info.fieldNodes[0], plan);
+  for (const node of nodes) visit(node.selectionSet, new Set());
   return plan;
 }
 
-/** What the plain leaves of the resolved object(s) add to the answer (nested lists flattened). */
-function leavesOf(plan: LeafPlan, value: unknown): number {
+/** What the plain fields of the resolved object(s) add to the answer (nested lists flattened). */
+function plainBytesOf(plan: Plan, value: unknown): number {
   if (plan.length === 0 || value === null || value === undefined || typeof value !== "object") return 0;
   if (Array.isArray(value)) {
     let bytes = 0;
-    for (const item of value) bytes += leavesOf(plan, item);
+    for (const item of value) bytes += plainBytesOf(plan, item);
     return bytes;
   }
   let bytes = 0;
-  for (const { key, property } of plan) bytes += key + valueSize((value as Record<string, unknown>)[property]);
+  for (const { key, property, sub } of plan) {
+    const field = (value as Record<string, unknown>)[property];
+    if (!sub) bytes += key + valueSize(field);
+    // As `sizeOf` counts an object or a list under its key, then what its own plain fields add.
+    else if (field === null || field === undefined) bytes += key + 4;
+    else bytes += key + 2 + (Array.isArray(field) ? field.length : 0) + plainBytesOf(sub, field);
+  }
   return bytes;
 }
 
@@ -102,23 +125,26 @@ function valueSize(value: unknown): number {
  * once over it resolves no further object or list: such a field fails at once, before its resolver reads anything.
  * The failure is a rejected promise, never a throw: a synchronous throw in the middle of a list would abandon the
  * promises of the items before it, which then reject unobserved.
- * A leaf without a resolver of its own (a property of its object: most of them) is not wrapped, so that the executor
- * reads it directly (a call per leaf was a tenth of a large answer's CPU): the field that resolves its object counts
- * it, from the same property, when the object arrives.
+ * A field without a resolver of its own (a property of its object: most leaves, and the objects and lists a resolved
+ * value holds, such as a page's edges and their nodes) is not wrapped, so that the executor reads it directly (a call
+ * per leaf was a tenth of a large answer's CPU; a call per edge and node, with its resolve info, path and closures, a
+ * fifth of a warm request's allocations): the nearest field above it with a resolver counts it, from the same
+ * properties, as soon as its value arrives, so the whole answer is counted as before, only earlier; what it counts is
+ * already in memory, and past the budget the next field with a resolver refuses, before it reads anything.
  */
 export function withResponseBudget(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
       const leaf = isLeafType(getNamedType(field.type));
-      if (leaf && !field.resolve) {
-        plainLeaves.add(field as GraphQLField<unknown, unknown>);
+      if (!field.resolve && !field.subscribe) {
+        plainFields.add(field as GraphQLField<unknown, unknown>);
         continue;
       }
       const resolve = field.resolve ?? defaultFieldResolver;
       const named = getNamedType(field.type);
       const counted = (budget: Budget, info: GraphQLResolveInfo, value: unknown): unknown => {
-        if (!leaf) budget.bytes += leavesOf(leafPlan(info, named), value);
+        if (!leaf) budget.bytes += plainBytesOf(planOf(info, named), value);
         return count(budget, info, value, leaf);
       };
       field.resolve = (source, args, context: Budgeted, info) => {
