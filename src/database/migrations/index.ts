@@ -15,6 +15,7 @@ import { IdempotentRequests1764300000013 } from "./1764300000013-idempotent-requ
 import { AccessRequests1764300000014 } from "./1764300000014-access-requests";
 import { AccessReviews1764300000015 } from "./1764300000015-access-reviews";
 import { AccessRequestChanges1764300000016 } from "./1764300000016-access-request-changes";
+import { AccessChangeRowIndex1764300000017 } from "./1764300000017-access-change-row-index";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -34,4 +35,5 @@ export const migrations = [
   AccessRequests1764300000014,
   AccessReviews1764300000015,
   AccessRequestChanges1764300000016,
+  AccessChangeRowIndex1764300000017,
 ];
