@@ -12,7 +12,16 @@ import {
 import { instant } from "../domain/validity";
 import { defaultEnterpriseCacheSettings, type EnterpriseCacheSettings } from "./enterprise-cache-settings";
 import { answerBytes, mapBytes, rowBytes } from "./weigh";
-import { maxKeysPerStatement, padded, placeholders, readSnapshot, type PlannedRead, type ReadPlan, type TableSql } from "./row-reader";
+import {
+  maxKeysPerStatement,
+  padded,
+  partsOf,
+  placeholders,
+  readSnapshot,
+  type PlannedRead,
+  type ReadPlan,
+  type TableSql,
+} from "./row-reader";
 
 /**
  * Enterprise read models, kept across requests: what the read side shows as part of one
@@ -313,8 +322,7 @@ function* readModels(
   // however large (a count of a whole list of 100,000 cost every write to it up to a second on MariaDB, which chose to
   // scan the table for `IN (...) GROUP BY`). One bounded count per enterprise, `sizesPerStatement` to a statement.
   const sizes: Row[] = [];
-  for (let from = 0; from < all.list.length; from += sizesPerStatement) {
-    const part = all.list.slice(from, from + sizesPerStatement);
+  for (const part of partsOf(all.list, sizesPerStatement)) {
     sizes.push(
       ...((yield read(
         RoleAssignment,

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { EntityManager } from "typeorm";
 import { RoleAssignment } from "../domain/entities";
 import { indexWhere, pageOfList, toPage, type Page, type PageWindow } from "./read-models";
-import { currentRow, padded, placeholders, RowReader, type TableSql } from "./row-reader";
+import { currentRow, padded, partsOf, placeholders, RowReader, type TableSql } from "./row-reader";
 import { enterpriseWideRoles, type Role } from "../domain/roles";
 import { isCurrentAt } from "../domain/validity";
 import { answerOf, type EnterpriseReadModel } from "./enterprise-cache";
@@ -134,8 +134,7 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
           (afterId !== null ? ` AND t.${table.column("id")} > ?` : "") + (beforeId !== null ? ` AND t.${table.column("id")} < ?` : "");
         // One bounded read per enterprise, in the direction of travel: from the start for `first`, from the end for `last`.
         const found: RoleAssignment[] = [];
-        for (let from = 0; from < enterpriseIds.length; from += enterprisesPerStatement) {
-          const part = enterpriseIds.slice(from, from + enterprisesPerStatement);
+        for (const part of partsOf(enterpriseIds, enterprisesPerStatement)) {
           found.push(
             ...(await rows.query(
               RoleAssignment,
@@ -159,8 +158,7 @@ function pagesFromStatements(manager: EntityManager, now: Date): DataLoader<Role
             ...(afterId !== null ? [{ side: "after", test: "<=", order: " DESC", cursor: afterId }] : []),
             ...(beforeId !== null ? [{ side: "before", test: ">=", order: "", cursor: beforeId }] : []),
           ];
-          for (let from = 0; from < enterpriseIds.length; from += enterprisesPerStatement) {
-            const part = enterpriseIds.slice(from, from + enterprisesPerStatement);
+          for (const part of partsOf(enterpriseIds, enterprisesPerStatement)) {
             const past = await rows.raw(
               RoleAssignment,
               `beyond|${shape}|${part.length}|${afterId !== null}|${beforeId !== null}`,

@@ -130,6 +130,13 @@ function shapeOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): T
  * An IN list padded to the next power of two by repeating its last key, so that a statement has a handful of shapes
  * whatever the batch size: each shape is prepared once per connection, and MariaDB's prepared statements stay few.
  */
+/** `list` cut into consecutive parts of at most `size` items (the last may be shorter), for statements of bounded size. */
+export function partsOf<T>(list: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let from = 0; from < list.length; from += size) parts.push(list.slice(from, from + size));
+  return parts;
+}
+
 export function padded(keys: readonly unknown[]): unknown[] {
   if (keys.length === 0) return [];
   let size = 1;
