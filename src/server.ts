@@ -17,6 +17,7 @@ import { httpErrors } from "./http/http-errors";
 import { httpServerFor } from "./http/http-server";
 import { keptEnterpriseModels } from "./http/kept-enterprise-models";
 import { restoreAccessChangeTriggers } from "./database/access-changes";
+import { restoreNameKeyTriggers } from "./database/name-keys";
 import { liveServer, type LiveServer } from "./http/live";
 import { actAsRoutes } from "./http/act-as";
 import { playgroundRoutes } from "./http/playground";
@@ -239,6 +240,12 @@ export async function startGateway({
     logger.warn(
       { recreatedTriggers: recreatedDeltaTriggers },
       "access change log triggers were missing and are created again: every accessDelta token issued before answers SYNC_TOKEN_EXPIRED (a full sync)",
+    );
+  const recreatedNameKeyTriggers = await restoreNameKeyTriggers(dataSource);
+  if (recreatedNameKeyTriggers.length > 0)
+    logger.warn(
+      { recreatedTriggers: recreatedNameKeyTriggers },
+      "assignment name key triggers were missing: created again, and the name keys rebuilt from the assignments",
     );
   const changes = await changeFeedFor(config, redis, logger);
   const rateLimits = rateLimitsFor(config, redis, logger);

@@ -10,6 +10,13 @@ import { importRegister } from "../src/register/import-register";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SeededEnterprise } from "./support/seed";
+import { DataSource } from "typeorm";
+import { buildDataSourceOptions } from "../src/database/data-source-options";
+import { migrations } from "../src/database/migrations";
+import { missingNameKeyTriggers } from "../src/database/name-keys";
+import { storedDateTime } from "../src/read/row-reader";
+import { createTestDatabase } from "./support/databases";
+import { databaseBefore, undoMigrationsThrough } from "./support/migrations";
 
 type Named = { ssin: string; givenName: string; familyName: string };
 type PageInfo = { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
@@ -174,6 +181,150 @@ describeEachDatabase("search", (dialect) => {
     expect([filled.givenKey, filled.familyKey]).toEqual(["zoe", "filled"]);
   });
 
+  it("keeps each enterprise's name keys with every writer, an operator's SQL included, and rebuilds them when their triggers were lost", async () => {
+    const e = await gw.seed.enterprise({ name: "Name Keys" }).withMainAccessManager().active().build();
+    const owner = e.legalRepresentative;
+    const named = async (text: string, dialectOfGateway = gw) =>
+      found(
+        (
+          (
+            await graphql(dialectOfGateway.url, assignments, {
+              token: await dialectOfGateway.token(owner),
+              variables: { e: e.number, search: text },
+            })
+          ).json as { data: { enterprise: { roleAssignments: AssignmentPage } } }
+        ).data.enterprise.roleAssignments,
+      );
+    const quentin = { ssin: ssin(), givenName: "Quentin", familyName: "Quist" };
+    const { id: assignmentId } = await gw.seed.as(e.mainAccessManager!, (s) =>
+      addUser(s, { enterprise: e.number, capacity: "EMPLOYER_NSSO", onlineServices: [], person: quentin }),
+    );
+    const entries = async () =>
+      (await gw.dataSource.query(
+        "SELECT assignment_id AS id, family_key AS f, given_key AS g FROM assignment_name_key WHERE enterprise_id = ?",
+        [e.id],
+      )) as { id: number; f: string; g: string }[];
+    expect(await named("quis")).toEqual(["Quentin Quist"]);
+    // An operator renames the person (the folded name with it): the search follows.
+    await gw.dataSource.query("UPDATE person SET family_name = 'Zwart', family_key = 'zwart' WHERE ssin = ?", [quentin.ssin]);
+    expect(await named("quis")).toEqual([]);
+    expect(await named("zwa")).toEqual(["Quentin Zwart"]);
+    // An assignment written by SQL is found; ended or deleted by SQL, it is not, and its entry is gone.
+    const [{ personId }] = await gw.dataSource.query("SELECT id AS personId FROM person WHERE ssin = ?", [quentin.ssin]);
+    const now = new Date().toISOString().replace("T", " ").slice(0, 23);
+    await gw.dataSource.query(
+      "INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, automatic) VALUES (?, ?, 'USER', 'ENTERPRISE_WITHOUT_STAFF', ?, 0)",
+      [personId, e.id, now],
+    );
+    expect(await named("zwa")).toEqual(["Quentin Zwart", "Quentin Zwart"]);
+    expect((await entries()).filter((k) => k.f === "zwart")).toHaveLength(2);
+    await gw.dataSource.query("UPDATE role_assignment SET ended_at = ? WHERE id = ?", [now, Number(assignmentId)]);
+    expect(await named("zwa")).toEqual(["Quentin Zwart"]);
+    expect((await entries()).map((k) => Number(k.id))).not.toContain(Number(assignmentId));
+    await gw.dataSource.query(
+      "DELETE FROM role_assignment_online_service WHERE assignment_id IN (SELECT id FROM role_assignment WHERE person_id = ? AND enterprise_id = ?)",
+      [personId, e.id],
+    );
+    await gw.dataSource.query("DELETE FROM role_assignment WHERE person_id = ? AND enterprise_id = ? AND ended_at IS NULL", [
+      personId,
+      e.id,
+    ]);
+    expect(await named("zwa")).toEqual([]);
+    expect((await entries()).filter((k) => k.f === "zwart")).toEqual([]);
+
+    // Lost triggers: writes meanwhile leave the keys behind, until a gateway's start creates them again and rebuilds.
+    await gw.dataSource.query("DROP TRIGGER tr_role_assignment_name_key_insert");
+    await gw.dataSource.query("DROP TRIGGER tr_person_name_key_update");
+    expect(await missingNameKeyTriggers(gw.dataSource)).toEqual(["tr_role_assignment_name_key_insert", "tr_person_name_key_update"]);
+    await gw.dataSource.query(
+      "INSERT INTO role_assignment (person_id, enterprise_id, role, capacity_code, granted_at, automatic) VALUES (?, ?, 'USER', 'ENTERPRISE_WITHOUT_STAFF', ?, 0)",
+      [personId, e.id, now],
+    );
+    expect(await named("zwa")).toEqual([]);
+    const restarted = await startTestGateway(dialect, { DEV_KEY_FILE: gw.config.devKeyFile }, { database: gw.database });
+    try {
+      expect(await missingNameKeyTriggers(gw.dataSource)).toEqual([]);
+      expect(await named("zwa", restarted)).toEqual(["Quentin Zwart"]);
+      await gw.dataSource.query("UPDATE person SET given_name = 'Quinten', given_key = 'quinten' WHERE ssin = ?", [quentin.ssin]);
+      expect(await named("quint", restarted)).toEqual(["Quinten Zwart"]);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  it("fills the name keys of the assignments there are when the migration runs, and undoes", async () => {
+    const database = await createTestDatabase(dialect);
+    const { dataSource: previous, insert } = await databaseBefore(database.url, "AssignmentNameKeys1764300000018");
+    const now = storedDateTime(new Date());
+    let migrated: DataSource | undefined;
+    try {
+      const enterpriseId = await insert("enterprise", {
+        number: enterpriseNumber(),
+        name: "Before",
+        status: "ACTIVE",
+        default_capacity: "EMPLOYER_NSSO",
+        created_at: now,
+        updated_at: now,
+      });
+      const people = [
+        ["Anna", "Aerts", "anna", "aerts"],
+        ["Bert", "Baert", "bert", "baert"],
+      ].map(([given, family, givenKey, familyKey]) => ({
+        ssin: ssin(),
+        given_name: given,
+        family_name: family,
+        given_key: givenKey,
+        family_key: familyKey,
+        language: "NL",
+        created_at: now,
+      }));
+      const ids: number[] = [];
+      for (const person of people) {
+        const personId = await insert("person", person);
+        ids.push(
+          await insert("role_assignment", {
+            person_id: personId,
+            enterprise_id: enterpriseId,
+            role: "USER",
+            capacity_code: "EMPLOYER_NSSO",
+            granted_at: now,
+            automatic: 0,
+          }),
+        );
+      }
+      await previous.query("UPDATE role_assignment SET ended_at = ? WHERE id = ?", [now, ids[1]]);
+      await previous.destroy();
+
+      migrated = new DataSource({ ...(await buildDataSourceOptions({ url: database.url })), migrations });
+      await migrated.initialize();
+      await migrated.runMigrations({ transaction: "each" });
+      expect(await missingNameKeyTriggers(migrated)).toEqual([]);
+      const rows = (await migrated.query(
+        "SELECT assignment_id AS id, enterprise_id AS e, family_key AS f, given_key AS g FROM assignment_name_key",
+      )) as {
+        id: number;
+        e: number;
+        f: string;
+        g: string;
+      }[];
+      expect(rows.map((r) => [Number(r.id), Number(r.e), r.f, r.g])).toEqual([[ids[0], enterpriseId, "aerts", "anna"]]);
+
+      await undoMigrationsThrough(migrated, "AssignmentNameKeys1764300000018");
+      expect(await missingNameKeyTriggers(migrated)).toHaveLength(4);
+      const runner = migrated.createQueryRunner();
+      try {
+        expect(await runner.hasTable("assignment_name_key")).toBe(false);
+      } finally {
+        await runner.release();
+      }
+      await migrated.query("UPDATE person SET family_name = 'Other', family_key = 'other'");
+    } finally {
+      if (previous.isInitialized) await previous.destroy();
+      if (migrated?.isInitialized) await migrated.destroy();
+      await database.drop();
+    }
+  });
+
   it("finds people by a prefix of the family or given name, regardless of case and accents", async () => {
     const owner = employer.legalRepresentative;
     expect(found(await search(owner, { search: "eli" }))).toEqual(["Eline Van Dam", "Élise Dubois"]);
@@ -196,6 +347,7 @@ describeEachDatabase("search", (dialect) => {
     const dotted = `${number.slice(0, 2)}.${number.slice(2, 4)}.${number.slice(4, 6)}-${number.slice(6, 9)}.${number.slice(9)}`;
     expect(found(await search(owner, { search: dotted }))).toEqual(["Jan De Smet"]);
     expect((await search(owner, { search: number.slice(0, 6) })).totalCount).toBe(0);
+    expect(found(await search(owner, { search: number, orderBy: { field: "FAMILY_NAME", direction: "DESC" } }))).toEqual(["Jan De Smet"]);
   });
 
   it("filters by online service and by expiry, and combines the filters", async () => {

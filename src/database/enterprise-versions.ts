@@ -126,6 +126,8 @@ export const unversionedTables: Readonly<Record<string, string>> = {
     "access reviews: read page by page under the review's rules, not cached as part of an enterprise; a decision moves the version through role_assignment",
   access_review_item:
     "the items of an access review: read page by page under the review's rules; a decision moves the version through role_assignment",
+  assignment_name_key:
+    "the folded names of the assignments not ended, by enterprise, for search (src/database/name-keys.ts): derived by triggers from role_assignment and person, whose writes move the versions",
   idempotent_request:
     "the stored answers of mutations sent with an Idempotency-Key: a viewer's retries read them by key, never as part of an enterprise",
 };

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { nameKeyTable } from "../database/name-keys";
 import { RoleAssignment } from "../domain/entities";
 import { enterpriseWideRoles, type Role } from "../domain/roles";
 import type { Page } from "./read-models";
@@ -17,7 +18,8 @@ const never = "9999-12-31 23:59:59.999";
 /**
  * The order of a list of assignments: by id (the order they were granted in, with the v1 cursors) when no `orderBy`
  * is given; otherwise by the field, then by id, so that the order is total and a keyset position exact. FAMILY_NAME
- * sorts by the folded family name, then the folded given name, as search compares them (accents and case aside).
+ * sorts by the folded family name, then the folded given name, as search compares them (accents and case aside): the
+ * order of the enterprise's name keys (`k`, src/database/name-keys.ts).
  */
 export function roleAssignmentOrder(
   manager: EntityManager,
@@ -26,11 +28,13 @@ export function roleAssignmentOrder(
   if (orderBy === null) return { ordering: null, keys: [{ sql: "t.id" }], direction: "ASC" };
   const sqlite = manager.connection.options.type === "better-sqlite3";
   const keys = {
-    FAMILY_NAME: [{ sql: "p.family_key" }, { sql: "p.given_key" }],
+    FAMILY_NAME: [{ sql: "k.family_key" }, { sql: "k.given_key" }],
     GRANTED_AT: [{ sql: "t.granted_at", dateTime: true }],
     VALID_UNTIL: [{ sql: `COALESCE(t.valid_until, ${sqlite ? `'${never}'` : `TIMESTAMP'${never}'`})`, dateTime: true }],
   }[orderBy.field];
-  return { ordering: `${orderBy.field}:${orderBy.direction}`, keys: [...keys, { sql: "t.id" }], direction: orderBy.direction };
+  // By family name, the keys are those of `ix_name_key_family` (src/database/name-keys.ts), its last the assignment.
+  const id = orderBy.field === "FAMILY_NAME" ? "k.assignment_id" : "t.id";
+  return { ordering: `${orderBy.field}:${orderBy.direction}`, keys: [...keys, { sql: id }], direction: orderBy.direction };
 }
 
 /** What `roleAssignments` is filtered by beyond the role, capacity and the viewer's scope of `RoleAssignmentPageKey`. */
@@ -47,8 +51,14 @@ export interface RoleAssignmentSearch {
  * A page of one enterprise's current assignments, searched, filtered and ordered: the count and the rows in two
  * statements. The scope of the viewer is part of the WHERE clause, so a search finds only what the viewer may list
  * and the count counts only that: a national number of someone else finds nothing, as one that no one holds.
- * A name prefix is a range of `ix_person_family_key` or `ix_person_given_key`, joined to the person's assignments
- * (`ix_role_assignment_person`); a national number the unique index of `person.ssin`.
+ *
+ * Each read starts where its answer is, whatever the size of the database, the join order fixed (MariaDB's
+ * STRAIGHT_JOIN, SQLite's CROSS JOIN) so that no planner starts from the enterprise's 100,000 assignments instead:
+ * - a name prefix, or the order by family name: the enterprise's name keys (`assignment_name_key`, kept by triggers),
+ *   a range of `ix_name_key_family` and `ix_name_key_given`, then each assignment by its id;
+ * - a national number: the person, by the unique index of `person.ssin`, then their assignments
+ *   (`ix_role_assignment_person`);
+ * - otherwise the enterprise's assignments (`ix_role_assignment_enterprise`).
  */
 export async function searchRoleAssignments(
   manager: EntityManager,
@@ -71,9 +81,13 @@ export async function searchRoleAssignments(
   const capacities = visibleTo ? padded(visibleTo.capacities) : [];
   const prefixes =
     search?.kind === "prefix"
-      ? [prefixCondition(manager, "p.family_key", search.value), prefixCondition(manager, "p.given_key", search.value)]
+      ? [prefixCondition(manager, "k.family_key", search.value), prefixCondition(manager, "k.given_key", search.value)]
       : [];
+  const byName = prefixes.length > 0 || list.ordering?.startsWith("FAMILY_NAME:") === true;
+  const sqlite = manager.connection.options.type === "better-sqlite3";
+  const then = (table: string, alias: string, on: string) => `${sqlite ? "CROSS JOIN" : "STRAIGHT_JOIN"} ${table} ${alias} ON ${on}`;
   const conditions: { sql: string; params: unknown[] }[] = [
+    ...(byName ? [{ sql: "k.enterprise_id = ?", params: [enterpriseId] }] : []),
     { sql: `t.enterprise_id = ? AND ${current.sql}`, params: [enterpriseId, ...current.params] },
     ...(role !== null ? [{ sql: "t.role = ?", params: [role] }] : []),
     ...(capacity !== null ? [{ sql: "t.capacity_code = ?", params: [capacity] }] : []),
@@ -107,13 +121,22 @@ export async function searchRoleAssignments(
     capacity !== null,
     visibleTo ? capacities.length : "all",
     search?.kind ?? "",
+    byName,
     onlineService !== null,
     expiringBefore !== null,
   ].join("|");
   return orderedPage(manager, {
     entity: RoleAssignment,
     key: `assignments|${shape}`,
-    from: (table) => `FROM ${table.table} t JOIN person p ON p.id = t.person_id WHERE ${conditions.map((c) => c.sql).join(" AND ")}`,
+    from: (table) => {
+      const source =
+        search?.kind === "exact"
+          ? `person p ${then(table.table, "t", "t.person_id = p.id")}${byName ? ` ${then(nameKeyTable, "k", "k.assignment_id = t.id")}` : ""}`
+          : byName
+            ? `${nameKeyTable} k ${then(table.table, "t", "t.id = k.assignment_id")}`
+            : `${table.table} t`;
+      return `FROM ${source} WHERE ${conditions.map((c) => c.sql).join(" AND ")}`;
+    },
     params: conditions.flatMap((c) => c.params),
     list,
     window,

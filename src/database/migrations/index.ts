@@ -16,6 +16,7 @@ import { AccessRequests1764300000014 } from "./1764300000014-access-requests";
 import { AccessReviews1764300000015 } from "./1764300000015-access-reviews";
 import { AccessRequestChanges1764300000016 } from "./1764300000016-access-request-changes";
 import { AccessChangeRowIndex1764300000017 } from "./1764300000017-access-change-row-index";
+import { AssignmentNameKeys1764300000018 } from "./1764300000018-assignment-name-keys";
 
 export const migrations = [
   InitialSchema1764300000000,
@@ -36,4 +37,5 @@ export const migrations = [
   AccessReviews1764300000015,
   AccessRequestChanges1764300000016,
   AccessChangeRowIndex1764300000017,
+  AssignmentNameKeys1764300000018,
 ];
