@@ -121,11 +121,37 @@ const clientPages = (context: ScenarioContext) =>
     ),
   );
 
-const searchDocument = `query Search($e: EnterpriseNumber!, $search: String!) {
+const searchDocument = (counted: boolean) => `query Search($e: EnterpriseNumber!, $search: String!) {
   enterprise(number: $e) {
-    roleAssignments(search: $search, first: 20) { totalCount ${pageInfo} edges { cursor node { ${assignmentFields} } } }
+    roleAssignments(search: $search, first: 20) { ${counted ? "totalCount " : ""}${pageInfo} edges { cursor node { ${assignmentFields} } } }
   }
 }`;
+const byFamilyName = { field: "FAMILY_NAME", direction: "ASC" };
+const orderedDocument = `query Ordered($e: EnterpriseNumber!, $first: Int, $after: String, $last: Int, $before: String, $search: String, $orderBy: RoleAssignmentOrder) {
+  enterprise(number: $e) {
+    roleAssignments(role: USER, search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+      ${pageInfo}
+      edges { cursor node { ${assignmentFields} } }
+    }
+  }
+}`;
+/**
+ * A cursor in the middle of the employer's users ordered by family name: the cursor of one user in the middle (by
+ * id), found by their national number in that order, is a position of the unsearched list too (the same order).
+ */
+const employerMiddleByName = (context: ScenarioContext) =>
+  context.memo("employer's middle by name", async () => {
+    const answer = await context.send(context.seed.employer.mainAccessManager, orderedDocument, {
+      e: display(context.seed.employer.number),
+      first: 1,
+      search: context.seed.searchSsin,
+      orderBy: byFamilyName,
+    });
+    const cursor = (answer.data as { enterprise: { roleAssignments: { edges: { cursor: string }[] } } } | undefined)?.enterprise
+      .roleAssignments.edges[0]?.cursor;
+    if (!cursor) throw new Error(`the middle user by name: ${JSON.stringify(answer).slice(0, 300)}`);
+    return cursor;
+  });
 
 const addUsersDocument = `mutation AddUsers($input: AddUsersInput!) {
   addUsers(input: $input) { done refused items { index assignment { id } error { code } } }
@@ -227,16 +253,39 @@ export const scaleScenarios: readonly ScaleScenario[] = [
     writes: true,
   },
   {
-    name: "roleAssignments search by family-name prefix in the employer's users",
+    name: "roleAssignments search by family-name prefix in the employer's users, first page",
     needs: ["Enterprise.roleAssignments(search)"],
-    document: searchDocument,
+    document: searchDocument(false),
     viewer: (seed) => seed.employer.mainAccessManager,
     variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchPrefix }),
   },
   {
+    name: "roleAssignments search by family-name prefix in the employer's users, with totalCount",
+    needs: ["Enterprise.roleAssignments(search)"],
+    document: searchDocument(true),
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchPrefix }),
+  },
+  {
+    name: "roleAssignments of the employer's users by family name, middle page forward",
+    needs: ["Enterprise.roleAssignments(orderBy)"],
+    document: orderedDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    prepare: employerMiddleByName,
+    variables: ({ seed }, cursor) => ({ e: display(seed.employer.number), first: page, after: cursor, orderBy: byFamilyName }),
+  },
+  {
+    name: "roleAssignments of the employer's users by family name, middle page backward",
+    needs: ["Enterprise.roleAssignments(orderBy)"],
+    document: orderedDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    prepare: employerMiddleByName,
+    variables: ({ seed }, cursor) => ({ e: display(seed.employer.number), last: page, before: cursor, orderBy: byFamilyName }),
+  },
+  {
     name: "roleAssignments search by exact national number in the employer's users",
     needs: ["Enterprise.roleAssignments(search)"],
-    document: searchDocument,
+    document: searchDocument(true),
     viewer: (seed) => seed.employer.mainAccessManager,
     variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchSsin }),
   },
