@@ -32,7 +32,8 @@ import { seedBenchData } from "./seed-data";
  * traces are the process's, not a gateway's: compare them by runs of one variant each, against the bare baseline.
  * BENCH_PROFILE=cpu|heap: after the rounds, profiles BENCH_PROFILE_REQUESTS (2,000) more warm requests of the first
  * variant for the scenario BENCH_PROFILE_SCENARIO names (by its start, "(b)" unless set) and prints where the time or the
- * allocations go (bench/profile.ts), writing the profile to BENCH_PROFILE_FILE if set.
+ * allocations go (bench/profile.ts), writing the profile to BENCH_PROFILE_FILE if set; BENCH_PROFILE_TARGET=bare-jit (or
+ * bare) profiles that baseline instead, for a comparison function by function.
  */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const requests = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -189,10 +190,16 @@ async function main(): Promise<void> {
   if (profiling === "cpu" || profiling === "heap") {
     const scenario = scenarios.find((s) => s.name.startsWith(process.env.BENCH_PROFILE_SCENARIO ?? "(b)"))!;
     const count = Number(process.env.BENCH_PROFILE_REQUESTS ?? 2_000);
+    // BENCH_PROFILE_TARGET=bare|bare-jit profiles a baseline instead, to compare where each spends.
+    const targetName = process.env.BENCH_PROFILE_TARGET ?? first;
+    const target = gateways[targetName] ?? bare[`${scenario.name}|${targetName}`];
+    if (!target) throw new Error(`BENCH_PROFILE_TARGET=${targetName}: neither a variant nor a baseline`);
     const summary = await profileWhile(profiling, process.env.BENCH_PROFILE_FILE, async () => {
-      for (let i = 0; i < count; i++) await send(gateways[first], scenario);
+      for (let i = 0; i < count; i++) await send(target, scenario);
     });
-    process.stdout.write(`\n${profiling} profile of ${count} requests of ${scenario.name} to ${first} (client included):\n${summary}\n`);
+    process.stdout.write(
+      `\n${profiling} profile of ${count} requests of ${scenario.name} to ${targetName} (client included):\n${summary}\n`,
+    );
   }
   for (const server of Object.values(bare)) await server.stop();
   for (const gateway of Object.values(gateways)) await gateway.stop();

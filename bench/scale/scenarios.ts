@@ -267,6 +267,13 @@ export const scaleScenarios: readonly ScaleScenario[] = [
     variables: ({ seed }) => ({ e: display(seed.employer.number), search: seed.searchPrefix }),
   },
   {
+    name: "roleAssignments search by family-name prefix in the employer's users, ordered by family name, first page",
+    needs: ["Enterprise.roleAssignments(orderBy)"],
+    document: orderedDocument,
+    viewer: (seed) => seed.employer.mainAccessManager,
+    variables: ({ seed }) => ({ e: display(seed.employer.number), first: 20, search: seed.searchPrefix, orderBy: byFamilyName }),
+  },
+  {
     name: "roleAssignments of the employer's users by family name, middle page forward",
     needs: ["Enterprise.roleAssignments(orderBy)"],
     document: orderedDocument,

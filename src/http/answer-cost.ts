@@ -61,14 +61,27 @@ export function answerCost(
 ): number {
   const root = schema.getRootType(operation.operation);
   if (!data || !root) return 0;
-  const walk = new AnswerWalk(schema, document);
-  return walk.objectCost(walk.plan(root, [operation.selectionSet]), data);
+  let walks = walksBySchema.get(schema);
+  if (!walks) walksBySchema.set(schema, (walks = new WeakMap()));
+  let walk = walks.get(document);
+  if (!walk) walks.set(document, (walk = new AnswerWalk(schema, document)));
+  return walk.objectCost(walk.rootPlan(root, operation), data);
 }
+
+/**
+ * The walks by schema and parsed document, kept as long as the document is (Apollo's document cache hands the same
+ * parsed document back for the same text, and a trusted document is parsed once): a document's plans are made on its
+ * first answer and reused by every later one, which then only walks its data.
+ */
+const walksBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, AnswerWalk>>();
 
 class AnswerWalk {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   /** The plans of abstract types' objects, by the selection sets they are read with and the concrete type, with every key they select. */
   private readonly plans = new Map<readonly SelectionSetNode[], Map<string, { plan: Plan; keys: Set<string> }>>();
+
+  /** The plan of each operation's root selection. */
+  private readonly roots = new Map<OperationDefinitionNode, Plan>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -76,6 +89,12 @@ class AnswerWalk {
   ) {
     for (const definition of document.definitions)
       if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
+  }
+
+  rootPlan(root: GraphQLObjectType, operation: OperationDefinitionNode): Plan {
+    let plan = this.roots.get(operation);
+    if (!plan) this.roots.set(operation, (plan = this.plan(root, [operation.selectionSet])));
+    return plan;
   }
 
   /**

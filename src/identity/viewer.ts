@@ -3,7 +3,8 @@ import { requestReader } from "../database/readers";
 import { policies } from "../database/retry-policies";
 import { runTransaction } from "../database/transaction";
 import { Enterprise, Person, RoleAssignment } from "../domain/entities";
-import { RowReader } from "../read/row-reader";
+import { dialectOf } from "../database/dialect";
+import { padded, placeholders, RowReader, type Row } from "../read/row-reader";
 import type { Identity } from "./tokens";
 
 const readers = new WeakMap<DataSource, RowReader>();
@@ -35,20 +36,16 @@ export interface ViewerRows {
  * would otherwise read with two more (its roles for every decision, the enterprises' rows for their versions). Read
  * from `readFrom`, where the rest of the request reads (src/database/fresh-reads.ts); a new person is written to
  * `dataSource`.
+ *
+ * On MySQL/MariaDB the lookups of requests that arrive while two lookups are already out share the next statement
+ * (`ViewerBatch`), up to 64 viewers, and each request gets its own viewer's rows. A request joins only a statement not
+ * yet sent, so its rows are read after it arrived: never older than a write acknowledged to its client before it was
+ * sent, as with a statement of its own. On SQLite a statement is a synchronous call in this process, with no round
+ * trip to share.
  */
 export async function viewerFor(dataSource: DataSource, identity: Identity, readFrom = requestReader(dataSource)): Promise<ViewerRows> {
-  let reader = readers.get(readFrom);
-  if (!reader) readers.set(readFrom, (reader = new RowReader(readFrom.manager)));
-  const rows = await reader.joined(
-    "viewer",
-    { p: Person, a: RoleAssignment, e: Enterprise },
-    ({ p, a, e }) =>
-      `SELECT ${p.prefixedColumns("p")}, ${a.prefixedColumns("a")}, ${e.prefixedColumns("e")} FROM ${p.table} p` +
-      ` LEFT JOIN ${a.table} a ON a.${a.column("personId")} = p.${p.column("id")} AND a.${a.column("endedAt")} IS NULL` +
-      ` LEFT JOIN ${e.table} e ON e.${e.column("id")} = a.${a.column("enterpriseId")}` +
-      ` WHERE p.${p.column("ssin")} = ? ORDER BY a.${a.column("id")}`,
-    [identity.ssin],
-  );
+  const rows =
+    dialectOf(readFrom) === "mysql" ? await batchOf(readFrom).rowsOf(identity.ssin) : await viewerRows(readFrom, [identity.ssin]);
   if (rows.length > 0) {
     const enterprises = new Map<number, Enterprise>();
     for (const row of rows) if (row.e) enterprises.set((row.e as unknown as Enterprise).id, row.e as unknown as Enterprise);
@@ -59,6 +56,89 @@ export async function viewerFor(dataSource: DataSource, identity: Identity, read
     };
   }
   return { person: await createPerson(dataSource, identity), assignments: [], enterprises: [] };
+}
+
+type JoinedRow = Record<"p" | "a" | "e", Row | null>;
+
+/** The rows of these viewers (a person, an assignment not ended, its enterprise), by person then assignment. */
+function viewerRows(readFrom: DataSource, ssins: readonly string[]): Promise<JoinedRow[]> {
+  let reader = readers.get(readFrom);
+  if (!reader) readers.set(readFrom, (reader = new RowReader(readFrom.manager)));
+  const list = padded(ssins);
+  return reader.joined(
+    ssins.length === 1 ? "viewer" : `viewers|${list.length}`,
+    { p: Person, a: RoleAssignment, e: Enterprise },
+    ({ p, a, e }) =>
+      `SELECT ${p.prefixedColumns("p")}, ${a.prefixedColumns("a")}, ${e.prefixedColumns("e")} FROM ${p.table} p` +
+      ` LEFT JOIN ${a.table} a ON a.${a.column("personId")} = p.${p.column("id")} AND a.${a.column("endedAt")} IS NULL` +
+      ` LEFT JOIN ${e.table} e ON e.${e.column("id")} = a.${a.column("enterpriseId")}` +
+      (list.length === 1
+        ? ` WHERE p.${p.column("ssin")} = ? ORDER BY a.${a.column("id")}`
+        : ` WHERE p.${p.column("ssin")} IN (${placeholders(list.length)}) ORDER BY p.${p.column("id")}, a.${a.column("id")}`),
+    list,
+  );
+}
+
+/** The most viewers one shared statement names (a power of two: the padded lists give 7 statement shapes). */
+const viewersPerStatement = 64;
+/**
+ * Statements of lookups in flight at once, per data source: a lookup arriving while fewer are out is sent at once,
+ * alone, as before (no wait when the gateway is quiet); under load the lookups arriving meanwhile wait for the next
+ * statement, which names them together: a round trip shared instead of one each.
+ */
+const statementsInFlight = 2;
+
+/** The lookups of one data source: at most `statementsInFlight` statements at once, the others' lookups waiting together. */
+class ViewerBatch {
+  private waiting = new Map<string, { resolve(rows: JoinedRow[]): void; reject(error: unknown): void }[]>();
+  private inFlight = 0;
+
+  constructor(private readonly readFrom: DataSource) {}
+
+  rowsOf(ssin: string): Promise<JoinedRow[]> {
+    return new Promise((resolve, reject) => {
+      const callers = this.waiting.get(ssin);
+      if (callers) callers.push({ resolve, reject });
+      else this.waiting.set(ssin, [{ resolve, reject }]);
+      if (this.inFlight < statementsInFlight) this.send();
+    });
+  }
+
+  /** Sends the waiting lookups (up to `viewersPerStatement`) in one statement; when it returns, the next ones. */
+  private send(): void {
+    const part = [...this.waiting.keys()].slice(0, viewersPerStatement);
+    const callers = new Map(part.map((ssin) => [ssin, this.waiting.get(ssin)!]));
+    for (const ssin of part) this.waiting.delete(ssin);
+    this.inFlight++;
+    viewerRows(this.readFrom, part)
+      .then(
+        (rows) => {
+          const bySsin = new Map<string, JoinedRow[]>();
+          for (const row of rows) {
+            const ssin = (row.p as unknown as Person).ssin;
+            const own = bySsin.get(ssin);
+            if (own) own.push(row);
+            else bySsin.set(ssin, [row]);
+          }
+          for (const [ssin, waiting] of callers) for (const caller of waiting) caller.resolve(bySsin.get(ssin) ?? []);
+        },
+        (error: unknown) => {
+          for (const waiting of callers.values()) for (const caller of waiting) caller.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.waiting.size > 0 && this.inFlight < statementsInFlight) this.send();
+      });
+  }
+}
+
+const batches = new WeakMap<DataSource, ViewerBatch>();
+
+function batchOf(readFrom: DataSource): ViewerBatch {
+  let batch = batches.get(readFrom);
+  if (!batch) batches.set(readFrom, (batch = new ViewerBatch(readFrom)));
+  return batch;
 }
 
 async function createPerson(dataSource: DataSource, identity: Identity): Promise<Person> {

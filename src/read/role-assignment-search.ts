@@ -88,7 +88,12 @@ export async function searchRoleAssignments(
   const then = (table: string, alias: string, on: string) => `${sqlite ? "CROSS JOIN" : "STRAIGHT_JOIN"} ${table} ${alias} ON ${on}`;
   const conditions: { sql: string; params: unknown[] }[] = [
     ...(byName ? [{ sql: "k.enterprise_id = ?", params: [enterpriseId] }] : []),
-    { sql: `t.enterprise_id = ? AND ${current.sql}`, params: [enterpriseId, ...current.params] },
+    // From the person, SQLite (no statistics) would still take the enterprise's index for `t` (an equality on two of
+    // its columns, as the person's): the unary plus leaves it only `ix_role_assignment_person`.
+    {
+      sql: `${search?.kind === "exact" && sqlite ? "+" : ""}t.enterprise_id = ? AND ${current.sql}`,
+      params: [enterpriseId, ...current.params],
+    },
     ...(role !== null ? [{ sql: "t.role = ?", params: [role] }] : []),
     ...(capacity !== null ? [{ sql: "t.capacity_code = ?", params: [capacity] }] : []),
     ...(visibleTo

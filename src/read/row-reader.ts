@@ -40,7 +40,7 @@ export interface Condition {
   params: readonly unknown[];
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** What a statement of the caller's own making needs of its table. */
 export type TableSql = Pick<TableShape, "table" | "columns" | "column">;

@@ -1,0 +1,126 @@
+import { addUser } from "../src/management/add-user";
+import { requestReader } from "../src/database/readers";
+import { viewerFor } from "../src/identity/viewer";
+import type { Identity } from "../src/identity/tokens";
+import { describeEachDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { graphql } from "./support/http";
+import { ssin } from "./support/identities";
+import type { SeededEnterprise } from "./support/seed";
+
+type Me = { ssin: string; roles: { role: string; enterprise: { number: string } }[] };
+const meQuery = "{ me { ssin roles { role enterprise { number } } } }";
+
+/**
+ * The viewer's lookup at the front door (src/identity/viewer.ts): on MySQL/MariaDB, requests that arrive together
+ * share one statement, and each gets its own viewer, never another's, never older than a write acknowledged before
+ * it was sent; on SQLite each has its own.
+ */
+describeEachDatabase("viewer lookup", (dialect) => {
+  let gw: TestGateway;
+  const enterprises: SeededEnterprise[] = [];
+  const viewers: string[] = [];
+
+  beforeAll(async () => {
+    gw = await startTestGateway(dialect);
+    for (let i = 0; i < 3; i++) {
+      const e = await gw.seed.enterprise().withMainAccessManager().active().withUser("EMPLOYER_NSSO", ["DIMONA"]).build();
+      enterprises.push(e);
+      viewers.push(e.legalRepresentative, e.mainAccessManager!, e.users[0].ssin);
+    }
+  });
+  afterAll(() => gw?.stop());
+
+  const me = async (viewer: string): Promise<Me> => {
+    const answer = await graphql(gw.url, meQuery, { token: await gw.token(viewer) });
+    expect(answer.json?.errors).toBeUndefined();
+    return answer.json!.data!.me as Me;
+  };
+  const sorted = (answer: Me) => ({
+    ...answer,
+    roles: [...answer.roles].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  });
+
+  /** The viewer statements the work sends (the one that reads the person by national number with their roles). */
+  const viewerStatements = async (run: () => Promise<unknown>) => {
+    const spies = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
+      jest.spyOn(logger, "logQuery"),
+    );
+    try {
+      await run();
+      return spies.flatMap((spy) =>
+        spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).map((call) => (call[1] ?? []) as unknown[]),
+      );
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  };
+
+  it("answers each of many requests sent together with its own viewer, whoever else's lookup shares its statement", async () => {
+    const alone = new Map<string, Me>();
+    for (const viewer of viewers) alone.set(viewer, sorted(await me(viewer)));
+    // Every viewer three times, interleaved, and a person never seen before (created by their first request).
+    const newcomer = ssin();
+    const sent = [...viewers, ...viewers, newcomer, ...viewers];
+    // Tokens first: the requests then leave together.
+    const tokens = await Promise.all(sent.map((viewer) => gw.token(viewer)));
+    let answers: Me[] = [];
+    const statements = await viewerStatements(async () => {
+      answers = await Promise.all(
+        tokens.map(async (token) => {
+          const answer = await graphql(gw.url, meQuery, { token });
+          expect(answer.json?.errors).toBeUndefined();
+          return answer.json!.data!.me as Me;
+        }),
+      );
+    });
+    sent.forEach((viewer, i) => {
+      if (viewer === newcomer) expect(answers[i]).toEqual({ ssin: newcomer, roles: [] });
+      else expect(sorted(answers[i])).toEqual(alone.get(viewer));
+    });
+    for (const params of statements) expect(params.length).toBeLessThanOrEqual(64);
+    if (dialect === "sqlite") expect(statements.every((params) => params.length === 1)).toBe(true);
+  });
+
+  it("shares a statement among the lookups that arrive while two are out, on MySQL/MariaDB; each lookup its own on SQLite", async () => {
+    // 100 lookups at once (the front door's call), every viewer several times, a newcomer among them: the first two go
+    // alone, the others wait for the next statements, which name up to 64 viewers each.
+    const newcomer = ssin();
+    const wanted = Array.from({ length: 100 }, (_, i) => (i === 50 ? newcomer : viewers[i % viewers.length]));
+    let found: Awaited<ReturnType<typeof viewerFor>>[] = [];
+    const statements = await viewerStatements(async () => {
+      found = await Promise.all(wanted.map((who) => viewerFor(gw.dataSource, { ssin: who } as Identity)));
+    });
+    wanted.forEach((who, i) => expect(found[i].person.ssin).toBe(who));
+    const alone = await viewerFor(gw.dataSource, { ssin: viewers[1] } as Identity);
+    for (const [i, who] of wanted.entries())
+      if (who === viewers[1]) expect(found[i].assignments.map((a) => a.id)).toEqual(alone.assignments.map((a) => a.id));
+    for (const params of statements) expect(params.length).toBeLessThanOrEqual(64);
+    if (dialect === "mysql") {
+      expect(statements.slice(0, 2).map((params) => params.length)).toEqual([1, 1]);
+      expect(statements.length).toBeLessThanOrEqual(4);
+      expect(new Set(statements.flat())).toEqual(new Set(wanted));
+    } else {
+      expect(statements).toHaveLength(wanted.length);
+    }
+  });
+
+  it("shows every request a role granted before it was sent, however its lookup was shared", async () => {
+    const e = enterprises[0];
+    const person = ssin();
+    // The person's first requests, together: no role yet.
+    const before = await Promise.all(Array.from({ length: 6 }, () => me(person)));
+    expect(before.every((answer) => answer.roles.length === 0)).toBe(true);
+    await gw.seed.as(e.mainAccessManager!, (s) =>
+      addUser(s, {
+        enterprise: e.number,
+        capacity: "EMPLOYER_NSSO",
+        onlineServices: ["DIMONA"],
+        person: { ssin: person, givenName: "Granted", familyName: "Before" },
+      }),
+    );
+    // Acknowledged: every request sent from now on sees it, alone or among others' lookups.
+    const after = await Promise.all([...Array.from({ length: 6 }, () => me(person)), ...viewers.map((viewer) => me(viewer))]);
+    for (const answer of after.slice(0, 6)) expect(answer.roles).toEqual([{ role: "USER", enterprise: { number: e.display } }]);
+  });
+});
