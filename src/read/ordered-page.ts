@@ -75,10 +75,11 @@ function beyond(list: OrderedList, forward: boolean): string {
     if (i === list.keys.length - 1) return `${key} ${strict} ?`;
     return `(${key} ${strict} ? OR (${key} = ? AND ${build(i + 1)}))`;
   };
-  return build(0);
+  // The first key's own bound, implied by the comparison, leads it: a plain range that SQLite seeks the index with (the
+  // comparison alone, an OR, it would test on every entry from the list's start: a middle page read half the list).
+  return list.keys.length === 1 ? build(0) : `${list.keys[0].sql} ${strict}= ? AND ${build(0)}`;
 }
 
-/** The parameters of `beyond` for a position: each value but the last appears twice (the strict and the equal test). */
 /**
  * The rows at a cursor or past it away from the direction of `beyond` (at or before an `after` cursor in list order,
  * at or after a `before` cursor): the same keys compared the other way, the last (the id) inclusive.
@@ -94,7 +95,16 @@ function atOrBefore(list: OrderedList, forward: boolean): string {
   return build(0);
 }
 
-const beyondParams = (values: readonly KeyValue[]): KeyValue[] => values.flatMap((v, i) => (i === values.length - 1 ? [v] : [v, v]));
+/**
+ * The parameters of `beyond` for a position: the first key's bound, then each value but the last twice (the strict and
+ * the equal test).
+ */
+const beyondParams = (values: readonly KeyValue[]): KeyValue[] => [
+  ...(values.length > 1 ? [values[0]] : []),
+  ...values.flatMap((v, i) => (i === values.length - 1 ? [v] : [v, v])),
+];
+/** The parameters of `atOrBefore`: the comparison's alone. */
+const atOrBeforeParams = (values: readonly KeyValue[]): KeyValue[] => values.flatMap((v, i) => (i === values.length - 1 ? [v] : [v, v]));
 
 /** A stored date-time as the databases compare it: "YYYY-MM-DD HH:MM:SS.SSS" (MariaDB leaves ".000" out). */
 const comparable = (value: unknown, dateTime: boolean | undefined): KeyValue => {
@@ -149,7 +159,7 @@ export async function orderedPage<T extends ObjectLiteral & { id: number }>(
                   `SELECT * FROM (SELECT '${side}' AS side ${from(table)} AND ${atOrBefore(list, forward)} LIMIT 1) b${side}`,
               )
               .join(" UNION ALL "),
-          probes.flatMap(({ values }) => [...params, ...beyondParams(values)]),
+          probes.flatMap(({ values }) => [...params, ...atOrBeforeParams(values)]),
         );
   const counted = async () => {
     const [count] = await rows.raw(
