@@ -92,6 +92,11 @@ describeEachDatabase("viewer lookup", (dialect) => {
       found = await Promise.all(wanted.map((who) => viewerFor(gw.dataSource, { ssin: who } as Identity)));
     });
     wanted.forEach((who, i) => expect(found[i].person.ssin).toBe(who));
+    // Requests of the same viewer share no object, as with statements of their own.
+    const ofOne = found.filter((f) => f.person.ssin === viewers[0]);
+    expect(ofOne.length).toBeGreaterThan(1);
+    expect(new Set(ofOne.map((f) => f.person)).size).toBe(ofOne.length);
+    expect(new Set(ofOne.map((f) => f.assignments[0])).size).toBe(ofOne.length);
     const alone = await viewerFor(gw.dataSource, { ssin: viewers[1] } as Identity);
     for (const [i, who] of wanted.entries())
       if (who === viewers[1]) expect(found[i].assignments.map((a) => a.id)).toEqual(alone.assignments.map((a) => a.id));

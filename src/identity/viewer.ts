@@ -120,7 +120,13 @@ class ViewerBatch {
             if (own) own.push(row);
             else bySsin.set(ssin, [row]);
           }
-          for (const [ssin, waiting] of callers) for (const caller of waiting) caller.resolve(bySsin.get(ssin) ?? []);
+          // Requests of the same viewer get rows of their own, as with statements of their own: nothing one request
+          // does with its viewer's objects reaches another.
+          for (const [ssin, waiting] of callers)
+            waiting.forEach((caller, i) => {
+              const own = bySsin.get(ssin) ?? [];
+              caller.resolve(i === 0 ? own : own.map(copyOf));
+            });
         },
         (error: unknown) => {
           for (const waiting of callers.values()) for (const caller of waiting) caller.reject(error);
@@ -132,6 +138,8 @@ class ViewerBatch {
       });
   }
 }
+
+const copyOf = ({ p, a, e }: JoinedRow): JoinedRow => ({ p: p && { ...p }, a: a && { ...a }, e: e && { ...e } });
 
 const batches = new WeakMap<DataSource, ViewerBatch>();
 
