@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import { dialectOf, type Dialect } from "./dialect";
+import { dialectOf, missingTriggers, type Dialect } from "./dialect";
 import { strictSqlMode } from "./enterprise-versions";
 
 /**
@@ -148,12 +148,10 @@ export async function dropAccessChangeTriggers(
 
 /** The log's triggers this database lacks (none when every writer is logged). */
 export async function missingAccessChangeTriggers(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] =
-    dialectOf(dataSource) === "mysql"
-      ? await dataSource.query("SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")
-      : await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'trigger'");
-  const present = new Set(rows.map((r) => r.name));
-  return loggedTables.flatMap((t) => t.events.map((e) => accessChangeTriggerName(t.table, e))).filter((name) => !present.has(name));
+  return missingTriggers(
+    dataSource,
+    loggedTables.flatMap((t) => t.events.map((e) => accessChangeTriggerName(t.table, e))),
+  );
 }
 
 /**

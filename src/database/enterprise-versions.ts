@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import { dialectOf, type Dialect } from "./dialect";
+import { dialectOf, missingTriggers, type Dialect } from "./dialect";
 import { databaseName, ServerRequirementError, triggerPrivilegeRemedy } from "./server-requirements";
 
 /**
@@ -230,12 +230,11 @@ export async function missingVersionTriggers(
   dataSource: DataSource,
   manager: Pick<EntityManager, "query"> = dataSource.manager,
 ): Promise<string[]> {
-  const rows: { name: string }[] =
-    dialectOf(dataSource) === "mysql"
-      ? await manager.query("SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")
-      : await manager.query("SELECT name FROM sqlite_master WHERE type = 'trigger'");
-  const present = new Set(rows.map((r) => r.name));
-  return versionedTables.flatMap((t) => t.events.map((event) => versionTriggerName(t.table, event))).filter((name) => !present.has(name));
+  return missingTriggers(
+    dataSource,
+    versionedTables.flatMap((t) => t.events.map((event) => versionTriggerName(t.table, event))),
+    manager,
+  );
 }
 
 /**

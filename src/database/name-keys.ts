@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from "typeorm";
-import { dialectOf, type Dialect } from "./dialect";
+import { dialectOf, missingTriggers, type Dialect } from "./dialect";
 import { strictSqlMode } from "./enterprise-versions";
 
 /**
@@ -132,12 +132,10 @@ export async function rebuildNameKeys(queryRunner: QueryRunner): Promise<void> {
 
 /** The table's triggers this database lacks. */
 export async function missingNameKeyTriggers(dataSource: DataSource): Promise<string[]> {
-  const rows: { name: string }[] =
-    dialectOf(dataSource) === "mysql"
-      ? await dataSource.query("SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")
-      : await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'trigger'");
-  const present = new Set(rows.map((r) => r.name));
-  return nameKeyTriggers.map((t) => t.name).filter((name) => !present.has(name));
+  return missingTriggers(
+    dataSource,
+    nameKeyTriggers.map((t) => t.name),
+  );
 }
 
 /**
