@@ -49,7 +49,12 @@ export const nameKeyTriggers: readonly NameKeyTrigger[] = [
     event: "UPDATE",
     // Only what places the entry: its ending (or an end undone), its enterprise, its person.
     when: "(OLD.ended_at IS NULL) <> (NEW.ended_at IS NULL) OR OLD.enterprise_id <> NEW.enterprise_id OR OLD.person_id <> NEW.person_id",
-    statements: (d) => [`DELETE FROM ${nameKeyTable} WHERE assignment_id = OLD.id`, writeEntry(d)],
+    // An assignment ended (the common case: the expiry, a deleted access ending thousands at once) only loses its
+    // entry: the write of a new one is not even run for it.
+    statements: (d) => [
+      `DELETE FROM ${nameKeyTable} WHERE assignment_id = OLD.id`,
+      d === "mysql" ? `IF NEW.ended_at IS NULL THEN ${writeEntry(d)}; END IF` : writeEntry(d),
+    ],
   },
   {
     name: "tr_role_assignment_name_key_delete",
