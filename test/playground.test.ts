@@ -25,6 +25,12 @@ async function replaceEditorText(page: Page, editor: string, text: string): Prom
   await page.keyboard.insertText(text);
 }
 
+/** The page is drawn and what is typed into the headers from now on is shared between tabs (src/http/playground.ts). */
+async function playgroundReady(page: Page): Promise<void> {
+  await page.locator(".graphiql-container").waitFor();
+  await page.locator("html[data-shared-headers=ready]").waitFor({ state: "attached" });
+}
+
 /** Production needs an identity provider; these tests never present a token, so its key set is never fetched. */
 const productionIdentity = {
   AUTH_ISSUER: "https://idp.example.be",
@@ -57,7 +63,7 @@ describe("the playground in a browser", () => {
     page.on("pageerror", (error) => problems.push(error.message));
 
     await page.goto(gw.url);
-    await page.locator(".graphiql-container").waitFor();
+    await playgroundReady(page);
     await expect(page.locator(".playground-hint").innerText()).resolves.toContain("npm run token -- SSIN");
     const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
     await expect(page.locator(headersEditor).innerText()).resolves.toContain(tokenPlaceholder);
@@ -106,7 +112,7 @@ describe("the playground in a browser", () => {
     page.on("websocket", (socket) => sockets.push(socket.url()));
     try {
       await page.goto(gw.url);
-      await page.locator(".graphiql-container").waitFor();
+      await playgroundReady(page);
       const headersEditor = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
       await replaceEditorText(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${await gw.token(e.legalRepresentative)}` }));
       await replaceEditorText(
@@ -183,7 +189,7 @@ describe("the playground's headers in a browser", () => {
           encodings.set(response.url().split("/").at(-1)!, response.headers()["content-encoding"]);
       });
       await page.goto(gw.url);
-      await page.locator(".graphiql-container").waitFor();
+      await playgroundReady(page);
       const person = ssin();
       const headers = JSON.stringify({ Authorization: `Bearer ${await gw.token(person)}` });
       await replaceEditorText(page, headersEditor, headers);
@@ -191,7 +197,7 @@ describe("the playground's headers in a browser", () => {
       await expect(headersShown(page)).resolves.toBe(headers);
 
       await page.reload();
-      await page.locator(".graphiql-container").waitFor();
+      await playgroundReady(page);
       await expect(headersBecome(page, (shown) => shown === headers)).resolves.toBe(headers);
       await expect(stored(page)).resolves.toBe(headers);
       await openTab(page, 1);
@@ -222,14 +228,14 @@ describe("the playground's headers in a browser", () => {
     try {
       const page = await context.newPage();
       await page.goto(gw.url);
-      await page.locator(".graphiql-container").waitFor();
+      await playgroundReady(page);
       const headers = JSON.stringify({ Authorization: "Bearer a-provider-token" });
       await replaceEditorText(page, headersEditor, headers);
       await openTab(page, 3);
       await expect(headersShown(page)).resolves.toBe(headers);
       await expect(stored(page)).resolves.toBeNull();
       await page.reload();
-      await page.locator(".graphiql-container").waitFor();
+      await playgroundReady(page);
       await expect(headersBecome(page, (shown) => shown.includes(tokenPlaceholder))).resolves.toContain(tokenPlaceholder);
     } finally {
       await context.close();

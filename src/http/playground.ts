@@ -107,7 +107,12 @@ const playgroundScript = `"use strict";
         storage.write(sharedHeaders);
       };
       headerEditor.on("change", onChange);
-      return () => headerEditor.off("change", onChange);
+      // What is typed from now on is shared; a page driven by a script waits for this mark before it types.
+      document.documentElement.dataset.sharedHeaders = "ready";
+      return () => {
+        headerEditor.off("change", onChange);
+        delete document.documentElement.dataset.sharedHeaders;
+      };
     }, [headerEditor]);
     React.useEffect(() => {
       if (headerEditor && headerEditor.getValue() !== sharedHeaders) headerEditor.setValue(sharedHeaders);
