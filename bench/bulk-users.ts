@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
+import { benchRateLimits } from "./rate-limits";
 import { loadConfig } from "../src/config";
 import { buildDataSourceOptions } from "../src/database/data-source-options";
 import { openDatabase } from "../src/database/data-source";
@@ -135,7 +136,7 @@ async function measure(url: string, keyFile: string, rounds: number): Promise<Bu
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
-    RATE_LIMIT: "off",
+    ...benchRateLimits,
     DEV_KEY_FILE: keyFile,
     DEMO_DATA: "off",
   });

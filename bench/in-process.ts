@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { GCProfiler, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { startStandaloneServer } from "@apollo/server/standalone";
+import { benchRateLimits } from "./rate-limits";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
 import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
-      RATE_LIMIT: "off",
+      ...benchRateLimits,
       DEMO_DATA: "off",
       DEV_KEY_FILE: keyFile,
       ...variant.env,

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { readFileSync } from "node:fs";
 import { startStandaloneServer } from "@apollo/server/standalone";
+import { benchRateLimits } from "./rate-limits";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
 import { buildGatewaySchema } from "../src/graphql/schema";
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
-      RATE_LIMIT: "off",
+      ...benchRateLimits,
       DEMO_DATA: "off",
       PLAYGROUND: "off",
       // `npm run bench:scale` asks the schema of the gateway it measures, to skip the scenarios whose fields it lacks.

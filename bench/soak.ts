@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { createClient, type Client } from "graphql-ws";
 import { createConnection } from "mysql2/promise";
 import WebSocket from "ws";
+import { benchRateLimits } from "./rate-limits";
 import { verifyAuditChains } from "../src/audit/verify";
 import { openDatabase } from "../src/database/data-source";
 import { AuditEvent } from "../src/domain/entities";
@@ -98,7 +99,7 @@ async function startGateway(name: string, url: string, port: number): Promise<Ga
         HOST: "127.0.0.1",
         DEV_KEY_FILE: keyFile,
         LOG_LEVEL: "warn",
-        RATE_LIMIT: "off",
+        ...benchRateLimits,
         DEMO_DATA: "off",
         METRICS: "on",
         METRICS_PORT: String(port + 1),

@@ -1,4 +1,5 @@
 import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
+import { benchRateLimits } from "./rate-limits";
 import { loadConfig } from "../src/config";
 import { buildDataSourceOptions } from "../src/database/data-source-options";
 import { startGateway } from "../src/server";
@@ -51,7 +52,7 @@ export async function statementsPerRequest(
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
-    RATE_LIMIT: "off",
+    ...benchRateLimits,
     DEV_KEY_FILE: keyFile,
     DEMO_DATA: "off",
     ...settings,
