@@ -1,5 +1,6 @@
+import type { Database, Statement } from "better-sqlite3";
 import type { DataSource } from "typeorm";
-import { requestReader } from "../database/readers";
+import { requestReader, SqliteFileDataSource } from "../database/readers";
 import { policies } from "../database/retry-policies";
 import { runTransaction } from "../database/transaction";
 import { Enterprise, Person, RoleAssignment } from "../domain/entities";
@@ -41,11 +42,15 @@ export interface ViewerRows {
  * (`ViewerBatch`), up to 64 viewers, and each request gets its own viewer's rows. A request joins only a statement not
  * yet sent, so its rows are read after it arrived: never older than a write acknowledged to its client before it was
  * sent, as with a statement of its own. On SQLite a statement is a synchronous call in this process, with no round
- * trip to share.
+ * trip to share; there a viewer's rows are kept until the database's data version moves (`KeptViewerRows`).
  */
 export async function viewerFor(dataSource: DataSource, identity: Identity, readFrom = requestReader(dataSource)): Promise<ViewerRows> {
   const rows =
-    dialectOf(readFrom) === "mysql" ? await batchOf(readFrom).rowsOf(identity.ssin) : await viewerRows(readFrom, [identity.ssin]);
+    dialectOf(readFrom) === "mysql"
+      ? await batchOf(readFrom).rowsOf(identity.ssin)
+      : dataSource instanceof SqliteFileDataSource && readFrom === dataSource.reader
+        ? await keptOf(readFrom).rowsOf(identity.ssin)
+        : await viewerRows(readFrom, [identity.ssin]);
   if (rows.length > 0) {
     const enterprises = new Map<number, Enterprise>();
     for (const row of rows) if (row.e) enterprises.set((row.e as unknown as Enterprise).id, row.e as unknown as Enterprise);
@@ -140,6 +145,65 @@ class ViewerBatch {
 }
 
 const copyOf = ({ p, a, e }: JoinedRow): JoinedRow => ({ p: p && { ...p }, a: a && { ...a }, e: e && { ...e } });
+
+/** The most rows of viewers kept per SQLite file (a few MB at most); the viewers least recently looked up go first. */
+const keptViewerRows = 5_000;
+
+/**
+ * SQLite: each viewer's rows as the statement last read them, with the database's data version at that read.
+ * `PRAGMA data_version` on the read connection moves with every commit any other connection makes (this process's
+ * writer, another process, a register import, an operator's SQL) and the read connection never writes: while it has
+ * not moved, the file holds exactly what the statement read, so the same statement would read the same rows, and they
+ * are handed out again (copied: nothing one request does with its viewer's objects reaches another) without running
+ * it. The version is read before the statement, so a commit between the two only makes the next lookup read again.
+ * The statement's rows do not depend on the time (assignments not ended; which are current at the request's instant
+ * is decided from them: src/context.ts), so a right that reaches its end is dropped by the request as before.
+ * Only the read connection of a file database: a connection that also writes (`sqlite::memory:`) does not see its
+ * own commits in its data version.
+ */
+class KeptViewerRows {
+  private kept = new Map<string, { version: number; rows: JoinedRow[] }>();
+  private rowsKept = 0;
+  private readonly version: Statement;
+
+  constructor(private readonly readFrom: DataSource) {
+    const db = (readFrom.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    this.version = db.prepare("PRAGMA data_version").pluck();
+  }
+
+  async rowsOf(ssin: string): Promise<JoinedRow[]> {
+    const version = this.version.get() as number;
+    const hit = this.kept.get(ssin);
+    if (hit) {
+      this.kept.delete(ssin);
+      if (hit.version === version) {
+        this.kept.set(ssin, hit);
+        return hit.rows.map(copyOf);
+      }
+      this.rowsKept -= hit.rows.length;
+    }
+    const rows = await viewerRows(this.readFrom, [ssin]);
+    // A person not yet created is not kept: their first request creates them, and the next one reads them.
+    if (rows.length > 0 && rows.length <= keptViewerRows) {
+      this.kept.set(ssin, { version, rows: rows.map(copyOf) });
+      this.rowsKept += rows.length;
+      for (const [oldest, entry] of this.kept) {
+        if (this.rowsKept <= keptViewerRows) break;
+        this.kept.delete(oldest);
+        this.rowsKept -= entry.rows.length;
+      }
+    }
+    return rows;
+  }
+}
+
+const keptViewers = new WeakMap<DataSource, KeptViewerRows>();
+
+function keptOf(readFrom: DataSource): KeptViewerRows {
+  let kept = keptViewers.get(readFrom);
+  if (!kept) keptViewers.set(readFrom, (kept = new KeptViewerRows(readFrom)));
+  return kept;
+}
 
 const batches = new WeakMap<DataSource, ViewerBatch>();
 
