@@ -1,7 +1,8 @@
-import { DataSource, type Logger as TypeOrmLogger } from "typeorm";
+import type { Logger as TypeOrmLogger } from "typeorm";
 import { benchRateLimits } from "./rate-limits";
 import { loadConfig } from "../src/config";
-import { buildDataSourceOptions } from "../src/database/data-source-options";
+import { openDatabase } from "../src/database/data-source";
+import { requestReader } from "../src/database/readers";
 import { startGateway } from "../src/server";
 
 /** A statement a request sent, with its parameters: `npm run bench:scale -- --explain` explains and times the reads. */
@@ -45,8 +46,9 @@ export async function statementsPerRequest(
   { settings = {}, timeoutMs = 600_000, record = false }: { settings?: Record<string, string>; timeoutMs?: number; record?: boolean } = {},
 ): Promise<Record<string, { first: number; next: number; sent?: SentStatement[] } | null>> {
   const logger = new CountingLogger();
-  const dataSource = new DataSource({ ...(await buildDataSourceOptions({ url })), logging: ["query"], logger });
-  await dataSource.initialize();
+  // Opened as the gateway opens it (on a SQLite file: a writer and a read connection), both counted.
+  const dataSource = await openDatabase({ url });
+  for (const counted of new Set([dataSource, requestReader(dataSource)])) (counted as { logger: TypeOrmLogger }).logger = logger;
   const config = loadConfig({
     DATABASE_URL: url,
     PORT: "0",
