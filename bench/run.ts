@@ -10,6 +10,7 @@ import { loadOrCreateDevKeys } from "../src/identity/dev-keys";
 import { signDevToken } from "../src/identity/tokens";
 import { assignmentListQuery, myEnterprisesQuery, twentyRowsQuery } from "./queries";
 import { seedBenchData, type BenchData } from "./seed-data";
+import { percentile } from "./percentile";
 import { statementsPerRequest } from "./statements";
 
 /**
@@ -91,9 +92,6 @@ interface Measure {
   non2xx: number;
 }
 
-/** The value below which `share` of the sorted `values` lie (nearest rank). */
-const percentile = (sorted: number[], share: number) => sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? NaN;
-
 async function load({ server, body, token }: Scenario, options: { duration?: number; amount?: number }): Promise<Measure> {
   const opened = new WeakSet<object>();
   const onOpenConnections: number[] = [];
@@ -121,7 +119,7 @@ async function load({ server, body, token }: Scenario, options: { duration?: num
     p99Open: Math.round(
       percentile(
         onOpenConnections.sort((a, b) => a - b),
-        0.99,
+        99,
       ),
     ),
     non2xx: result.non2xx + result.errors,

@@ -9,6 +9,7 @@ import type { DataSource } from "typeorm";
 import { openDatabase } from "../../src/database/data-source";
 import { loadOrCreateDevKeys } from "../../src/identity/dev-keys";
 import { signDevToken } from "../../src/identity/tokens";
+import { percentile } from "../percentile";
 import { statementsPerRequest } from "../statements";
 import { unavailability } from "./availability";
 import { explainReads, type ExplainedRead } from "./explain";
@@ -105,7 +106,6 @@ async function startGateway(url: string, keyFile: string): Promise<GatewayProces
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 function describeError(answer: Answer): string {

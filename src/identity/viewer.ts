@@ -1,6 +1,6 @@
-import type { Database, Statement } from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 import type { DataSource } from "typeorm";
-import { requestReader, SqliteFileDataSource } from "../database/readers";
+import { requestReader, sqliteReadConnection, SqliteFileDataSource } from "../database/readers";
 import { policies } from "../database/retry-policies";
 import { runTransaction } from "../database/transaction";
 import { Enterprise, Person, RoleAssignment } from "../domain/entities";
@@ -167,8 +167,7 @@ class KeptViewerRows {
   private readonly version: Statement;
 
   constructor(private readonly readFrom: DataSource) {
-    const db = (readFrom.driver as unknown as { databaseConnection: Database }).databaseConnection;
-    this.version = db.prepare("PRAGMA data_version").pluck();
+    this.version = sqliteReadConnection(readFrom.manager)!.prepare("PRAGMA data_version").pluck();
   }
 
   async rowsOf(ssin: string): Promise<JoinedRow[]> {
