@@ -12,7 +12,7 @@ import { abandonConnection } from "./mysql-sessions";
 import { driverCode, isTriggerCacheFault } from "./driver-errors";
 import { UnavailableError } from "../errors";
 import { retryFor, type RetryPolicy } from "./retry-policies";
-import { clearTriggerCache } from "./trigger-cache";
+import { clearTriggerCache, faultedTables } from "./trigger-cache";
 import { countRetry, countTransaction, transactionCommitted, transactionRolledBack } from "../observe/metrics";
 import { inSpan } from "../observe/tracing";
 
@@ -138,7 +138,7 @@ function inTurn<T>(dataSource: DataSource, run: () => Promise<Done<T>>): Promise
  * The attempts of one unit of work, each a transaction of its own, until one succeeds or the policy retries a failure
  * no more. A passed deadline ends them, and so does a COMMIT of unknown outcome unless the policy's work is idempotent.
  * MariaDB's trigger-cache fault is cleared (src/database/trigger-cache.ts) before the policy is asked, once per unit of
- * work: met again, the policy answers it.
+ * work for each set of tables it names: met again on tables already flushed, the policy answers it.
  */
 async function retried<T>(options: TransactionOptions, work: (em: EntityManager) => Promise<T>, finish: Finish): Promise<Done<T>> {
   try {
@@ -164,7 +164,7 @@ async function attempts<T>(
 ): Promise<Done<T>> {
   const mysql = dialectOf(dataSource) === "mysql";
   const started = Date.now();
-  let flushed = false;
+  const flushed = new Set<string>();
   const failure = (error: unknown) => (policy.failure ? policy.failure(error) : error);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -178,9 +178,12 @@ async function attempts<T>(
       const error = policy.idempotent && caught instanceof CommitOutcomeUnknown ? caught.cause : caught;
       if (error instanceof CommitOutcomeUnknown) throw new UnavailableError("OUTCOME_UNKNOWN", error.cause);
       if (deadline?.signal.aborted) throw deadline.signal.reason;
-      if (mysql && !flushed && isTriggerCacheFault(error)) {
-        flushed = true;
-        await clearTriggerCache(dataSource, error);
+      if (mysql && isTriggerCacheFault(error)) {
+        const tables = faultedTables(error).join(",");
+        if (!flushed.has(tables)) {
+          flushed.add(tables);
+          await clearTriggerCache(dataSource, error);
+        }
       }
       const retry = retryFor(policy, error, { attempt, elapsedMs: Date.now() - started, underDeadline: deadline !== undefined });
       if (!retry) throw failure(error);

@@ -1,19 +1,24 @@
 /**
  * MariaDB's trigger-cache fault, and the gateway's remedy. Now and then, on a Galera node after racing writes, MariaDB
  * 10.11 keeps in its table cache a copy of a table whose triggers no longer parse, though their definitions on disk
- * are sound: on that node, every write to the table that gets the cached copy fails with error 1064 ("Trigger '…' has
- * an error in its body" or "Unknown trigger has an error in its body", `isTriggerCacheFault`) until
- * `FLUSH TABLES <table>` there closes the copy. The transaction runner (transaction.ts) meets it as the failure of an
- * attempt: it flushes the tables the failure names, on the node that answered, once per unit of work
- * (`clearTriggerCache`), and the retry policy runs the work again; a fault that is still there after the flush answers
- * UNAVAILABLE (reason DATABASE_FAULT), never a masked 500. Nothing was written by the failed attempt: the statement
- * was refused before any row changed, and its transaction rolled back.
+ * are sound: on that node, every write that reaches the triggers of that copy fails with error 1064 ("Unknown trigger
+ * has an error in its body: 'Query was empty'", or "Trigger '…' has an error in its body", `isTriggerCacheFault`)
+ * until `FLUSH TABLES <table>` there closes the copy. The broken copy need not be of the table the failed statement
+ * writes: a trigger of that table writes others (the version triggers update `enterprise`, whose own trigger logs a
+ * change), and the copy of any of those may be the one. So the tables flushed are the trigger's own when the error
+ * names it, else the written table and every table its triggers reach (`faultedTables`).
+ * The transaction runner (transaction.ts) meets it as the failure of an attempt: it flushes those tables, on the node
+ * that answered, once per unit of work for each set of tables (`clearTriggerCache`), and the retry policy runs the
+ * work again; a fault that is still there after the flush answers UNAVAILABLE (reason DATABASE_FAULT), never a masked
+ * 500. Nothing was written by the failed attempt: the statement was refused before any row changed, and its
+ * transaction rolled back.
  */
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { driverCode, driverErrno } from "./driver-errors";
-import { versionedTables } from "./enterprise-versions";
-import { loggedTables } from "./access-changes";
+import { versionTriggerName, versionTriggerSql, versionedTables } from "./enterprise-versions";
+import { accessChangeTriggerName, accessChangeTriggerSql, loggedTables } from "./access-changes";
+import { nameKeyTriggerSql, nameKeyTriggers } from "./name-keys";
 
 /** How long a flush may wait for the statements that use its tables on that node, in seconds (`lock_wait_timeout`). */
 const flushWaitS = 2;
@@ -27,23 +32,83 @@ export function logTriggerCacheFlushes(dataSource: DataSource, logger: Logger): 
   loggers.set(dataSource, logger);
 }
 
-/** Every table with triggers of the gateway's: the version triggers and the change log's. */
+/** One of the gateway's triggers on MariaDB: its name, its table, and the tables its statements write. */
+interface TriggerEntry {
+  name: string;
+  table: string;
+  writes: string[];
+}
+
+/** The tables a trigger's body writes, read from its MariaDB text (each statement is one the gateway generates). */
+function writtenBy(sql: string): string[] {
+  const body = sql.slice(sql.indexOf("FOR EACH ROW"));
+  const tables = [...body.matchAll(/\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+`?(\w+)`?/gi)].map((match) => match[1]);
+  return [...new Set(tables)];
+}
+
+let catalog: TriggerEntry[] | undefined;
+
+/** Every trigger of the gateway's, as MariaDB holds it: the version triggers, the change log's, the name keys'. */
+function triggerCatalog(): TriggerEntry[] {
+  catalog ??= [
+    ...versionedTables.flatMap((table) =>
+      table.events.map((event) => ({
+        name: versionTriggerName(table.table, event),
+        table: table.table,
+        writes: writtenBy(versionTriggerSql("mysql", table, event)),
+      })),
+    ),
+    ...loggedTables.flatMap((logged) =>
+      logged.events.map((event) => ({
+        name: accessChangeTriggerName(logged.table, event),
+        table: logged.table,
+        writes: writtenBy(accessChangeTriggerSql("mysql", logged, event)),
+      })),
+    ),
+    ...nameKeyTriggers.map((trigger) => ({
+      name: trigger.name,
+      table: trigger.table,
+      writes: writtenBy(nameKeyTriggerSql("mysql", trigger)),
+    })),
+  ];
+  return catalog;
+}
+
+/** Every table with triggers of the gateway's: the version triggers', the change log's and the name keys'. */
 export function tablesWithTriggers(): string[] {
-  return [...new Set<string>([...versionedTables.map(({ table }) => table), ...loggedTables.map(({ table }) => table)])];
+  return [...new Set(triggerCatalog().map((trigger) => trigger.table))];
+}
+
+/** The tables with triggers that a write to `table` reaches: itself, and those its triggers write, transitively. */
+export function tablesReachedFrom(table: string): string[] {
+  const reached = new Set<string>();
+  const visit = (name: string) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    for (const trigger of triggerCatalog()) if (trigger.table === name) trigger.writes.forEach(visit);
+  };
+  visit(table);
+  const withTriggers = tablesWithTriggers();
+  return withTriggers.filter((name) => reached.has(name));
 }
 
 /**
- * The table whose cached triggers failed: the one the failed statement writes (TypeORM keeps the statement on its
- * error), when it has triggers; every table with triggers when that cannot be told.
+ * The tables whose cached copies may hold the triggers that failed: the named trigger's table, when the error names one
+ * of the gateway's; else the table the failed statement writes (TypeORM keeps the statement on its error) and those
+ * its triggers reach; every table with triggers when neither can be told.
  */
 export function faultedTables(error: unknown): string[] {
-  const statement = (error as { query?: unknown }).query;
+  const e = error as { message?: unknown; driverError?: { message?: unknown }; query?: unknown };
+  const named = /^Trigger '(?:[^']*\.)?`?([^'`.]+)`?' has an error in its body/.exec(String(e.driverError?.message ?? e.message ?? ""));
+  const trigger = named ? triggerCatalog().find((entry) => entry.name === named[1]) : undefined;
+  if (trigger) return [trigger.table];
+  const statement = e.query;
   const written =
     typeof statement === "string"
       ? /^\s*(?:INSERT(?:\s+IGNORE)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+`?(\w+)`?/i.exec(statement)
       : null;
-  const tables = tablesWithTriggers();
-  return written && tables.includes(written[1]) ? [written[1]] : tables;
+  const reached = written ? tablesReachedFrom(written[1]) : [];
+  return reached.length > 0 ? reached : tablesWithTriggers();
 }
 
 /**

@@ -476,7 +476,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
           .lines()
           .slice(logged)
           .filter((line) => flushWarning.test(String(line.msg))),
-      ).toEqual([expect.objectContaining({ level: "warn", tables: ["person"] })]);
+      ).toEqual([expect.objectContaining({ level: "warn", tables: ["person", "enterprise"] })]);
       await expect(probe()).resolves.toBeDefined();
 
       // Broken on disk too: the flush cannot clear it, and the answer is a retryable 503 with nothing changed.
@@ -497,6 +497,44 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
       data: { updateMyAccount: { phone: "+32 2 555 03 03" } },
       extensions: { consistencyToken: expect.any(String) },
     });
+  });
+
+  it("clears the fault where it sits in a table the written table's triggers reach: the enterprise row behind an added user", async () => {
+    const node = cluster.nodes[1];
+    const file = join(node.dataDir, database, "enterprise.TRG");
+    const sound = readFileSync(file, "utf8");
+    // MariaDB's own fault, as the races leave it: a cached trigger whose text read as empty, so unnamed.
+    const emptied = sound.replace(/^triggers='(?:[^'\\]|\\.)*'/m, "triggers=''");
+    expect(emptied).not.toBe(sound);
+    const e = await seed().enterprise().withMainAccessManager().active().build();
+    const admin = await node.connect();
+    const probe = () => admin.query(`UPDATE \`${database}\`.enterprise SET name = name WHERE id = ?`, [e.id]);
+    const logged = logs[1].lines().length;
+    try {
+      writeFileSync(file, emptied);
+      await admin.query(`FLUSH LOCAL TABLES \`${database}\`.enterprise`);
+      await expect(probe()).rejects.toMatchObject({
+        errno: 1064,
+        message: expect.stringMatching(/^Unknown trigger has an error in its body/),
+      });
+      writeFileSync(file, sound);
+      await expect(probe()).rejects.toMatchObject({ errno: 1064 });
+      // addUser writes role_assignment, whose version trigger updates the enterprise row: the broken copy is
+      // enterprise's, which a flush of role_assignment alone would leave in place (every retry then 503).
+      const added = await (await gws[1].client(e.mainAccessManager!)).request(m.addUser, { input: newUser(e, ssin()) });
+      expect(added).toEqual({ addUser: { id: expect.any(String) } });
+      expect(
+        logs[1]
+          .lines()
+          .slice(logged)
+          .filter((line) => flushWarning.test(String(line.msg))),
+      ).toEqual([expect.objectContaining({ level: "warn", tables: ["role_assignment", "enterprise"] })]);
+      await expect(probe()).resolves.toBeDefined();
+    } finally {
+      writeFileSync(file, sound);
+      await admin.query(`FLUSH LOCAL TABLES \`${database}\`.enterprise`);
+      await admin.end();
+    }
   });
 
   it("retries a transaction whose COMMIT answers Galera's certification conflict (1213) instead of calling its outcome unknown", async () => {
