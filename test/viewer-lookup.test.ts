@@ -106,10 +106,20 @@ describeEachDatabase("viewer lookup", (dialect) => {
       expect(statements.length).toBeLessThanOrEqual(4);
       expect(new Set(statements.flat())).toEqual(new Set(wanted));
     } else {
-      // Each lookup reads the data version first, all before any statement: none of these viewers was read since the
-      // last commit (the previous test's newcomer), so each sends its own (the next test shows the rows kept).
+      // Each lookup reads the data version first, all before any statement, and one not kept sends a statement of its
+      // own: never a shared one, never one for someone it was not asked for.
       expect(statements.length).toBeGreaterThan(0);
       expect(statements.length).toBeLessThanOrEqual(wanted.length);
+      for (const params of statements) expect(params).toEqual([expect.any(String)]);
+      for (const who of statements.flat()) expect(wanted).toContain(who);
+      // The newcomer's first lookup created them (a commit): the same lookups again read once more, then not at all.
+      await Promise.all(wanted.map((who) => viewerFor(gw.dataSource, { ssin: who } as Identity)));
+      let kept: Awaited<ReturnType<typeof viewerFor>>[] = [];
+      const none = await viewerStatements(async () => {
+        kept = await Promise.all(wanted.map((who) => viewerFor(gw.dataSource, { ssin: who } as Identity)));
+      });
+      expect(none).toEqual([]);
+      wanted.forEach((who, i) => expect(kept[i].person.ssin).toBe(who));
     }
   });
 
@@ -148,20 +158,28 @@ describe("viewer lookup on SQLite, kept until the database changes", () => {
 
   const query = "{ me { ssin givenName roles { role enterprise { number } } } }";
   type Answer = { ssin: string; givenName: string; roles: { role: string; enterprise: { number: string } }[] };
-  /** `me` of the user, and the viewer statements its request sent. */
-  const meOfUser = async (): Promise<{ me: Answer; statements: number }> => {
-    const token = await gw.token(e.users[0].ssin);
+  /** The viewer statements `run` sends (the one that reads the person by national number with their roles). */
+  const viewerStatements = async (run: () => Promise<unknown>): Promise<number> => {
     const spies = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
       jest.spyOn(logger, "logQuery"),
     );
     try {
-      const answer = await graphql(gw.url, query, { token });
-      expect(answer.json?.errors).toBeUndefined();
-      const statements = spies.reduce((n, spy) => n + spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).length, 0);
-      return { me: answer.json!.data!.me as Answer, statements };
+      await run();
+      return spies.reduce((n, spy) => n + spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).length, 0);
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
+  };
+  /** `me` of the user, and the viewer statements its request sent. */
+  const meOfUser = async (): Promise<{ me: Answer; statements: number }> => {
+    const token = await gw.token(e.users[0].ssin);
+    let me!: Answer;
+    const statements = await viewerStatements(async () => {
+      const answer = await graphql(gw.url, query, { token });
+      expect(answer.json?.errors).toBeUndefined();
+      me = answer.json!.data!.me as Answer;
+    });
+    return { me, statements };
   };
 
   it("answers a viewer read since the last commit without a statement, and reads again after any commit", async () => {
@@ -186,13 +204,29 @@ describe("viewer lookup on SQLite, kept until the database changes", () => {
     expect(ended.me.roles).toEqual([]);
   });
 
-  it("hands each request objects of its own", async () => {
+  it("hands each request objects of its own, from the kept rows", async () => {
     const identity = { ssin: e.mainAccessManager! } as Identity;
     const one = await viewerFor(gw.dataSource, identity);
-    const two = await viewerFor(gw.dataSource, identity);
+    let two!: Awaited<ReturnType<typeof viewerFor>>;
+    expect(await viewerStatements(async () => (two = await viewerFor(gw.dataSource, identity)))).toBe(0);
     expect(two.person).toEqual(one.person);
     expect(two.person).not.toBe(one.person);
     expect(two.assignments.map((a) => a.id)).toEqual(one.assignments.map((a) => a.id));
     expect(two.assignments[0]).not.toBe(one.assignments[0]);
+    expect(two.enterprises[0]).not.toBe(one.enterprises[0]);
+    // What one request does to its objects (the second's came from the kept rows), the next request does not see.
+    const { givenName } = two.person;
+    const ids = two.assignments.map((a) => a.id);
+    const names = two.enterprises.map((x) => x.name);
+    for (const changed of [one, two]) {
+      changed.person.givenName = "Changed by a request";
+      changed.assignments.length = 0;
+      changed.enterprises[0].name = "Changed by a request";
+    }
+    let three!: Awaited<ReturnType<typeof viewerFor>>;
+    expect(await viewerStatements(async () => (three = await viewerFor(gw.dataSource, identity)))).toBe(0);
+    expect(three.person.givenName).toBe(givenName);
+    expect(three.assignments.map((a) => a.id)).toEqual(ids);
+    expect(three.enterprises.map((x) => x.name)).toEqual(names);
   });
 });
