@@ -12,6 +12,24 @@ type Me = { ssin: string; roles: { role: string; enterprise: { number: string } 
 const meQuery = "{ me { ssin roles { role enterprise { number } } } }";
 
 /**
+ * The parameters of each viewer statement (the one that reads the person by national number with their roles) that
+ * `run` sends through the gateway's data sources.
+ */
+async function viewerStatementsOf(gw: TestGateway, run: () => Promise<unknown>): Promise<unknown[][]> {
+  const spies = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
+    jest.spyOn(logger, "logQuery"),
+  );
+  try {
+    await run();
+    return spies.flatMap((spy) =>
+      spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).map((call) => (call[1] ?? []) as unknown[]),
+    );
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+/**
  * The viewer's lookup at the front door (src/identity/viewer.ts): on MySQL/MariaDB, requests that arrive together
  * share one statement, and each gets its own viewer, never another's, never older than a write acknowledged before
  * it was sent; on SQLite each has its own.
@@ -41,20 +59,7 @@ describeEachDatabase("viewer lookup", (dialect) => {
     roles: [...answer.roles].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
   });
 
-  /** The viewer statements the work sends (the one that reads the person by national number with their roles). */
-  const viewerStatements = async (run: () => Promise<unknown>) => {
-    const spies = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
-      jest.spyOn(logger, "logQuery"),
-    );
-    try {
-      await run();
-      return spies.flatMap((spy) =>
-        spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).map((call) => (call[1] ?? []) as unknown[]),
-      );
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  };
+  const viewerStatements = (run: () => Promise<unknown>) => viewerStatementsOf(gw, run);
 
   it("answers each of many requests sent together with its own viewer, whoever else's lookup shares its statement", async () => {
     const alone = new Map<string, Me>();
@@ -158,18 +163,8 @@ describe("viewer lookup on SQLite, kept until the database changes", () => {
 
   const query = "{ me { ssin givenName roles { role enterprise { number } } } }";
   type Answer = { ssin: string; givenName: string; roles: { role: string; enterprise: { number: string } }[] };
-  /** The viewer statements `run` sends (the one that reads the person by national number with their roles). */
-  const viewerStatements = async (run: () => Promise<unknown>): Promise<number> => {
-    const spies = [...new Set([gw.dataSource, requestReader(gw.dataSource)].map((d) => d.logger))].map((logger) =>
-      jest.spyOn(logger, "logQuery"),
-    );
-    try {
-      await run();
-      return spies.reduce((n, spy) => n + spy.mock.calls.filter((call) => String(call[0]).includes("p__id")).length, 0);
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  };
+  /** How many viewer statements `run` sends. */
+  const viewerStatements = async (run: () => Promise<unknown>): Promise<number> => (await viewerStatementsOf(gw, run)).length;
   /** `me` of the user, and the viewer statements its request sent. */
   const meOfUser = async (): Promise<{ me: Answer; statements: number }> => {
     const token = await gw.token(e.users[0].ssin);

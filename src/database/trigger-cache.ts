@@ -88,8 +88,7 @@ export function tablesReachedFrom(table: string): string[] {
     for (const trigger of triggerCatalog()) if (trigger.table === name) trigger.writes.forEach(visit);
   };
   visit(table);
-  const withTriggers = tablesWithTriggers();
-  return withTriggers.filter((name) => reached.has(name));
+  return tablesWithTriggers().filter((name) => reached.has(name));
 }
 
 /**

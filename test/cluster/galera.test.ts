@@ -254,6 +254,12 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
     return all;
   }
 
+  /** The flush warnings gateway `gwIndex` logged from its log line `from` on. */
+  const flushesLogged = (gwIndex: number, from: number) =>
+    logs[gwIndex]
+      .lines()
+      .slice(from)
+      .filter((line) => flushWarning.test(String(line.msg)));
   const as = async (gwIndex: number, ssinOf: string) => gws[gwIndex].client(ssinOf);
   const seed = () => gws[0].seed;
 
@@ -471,12 +477,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
         status: 200,
         body: { data: { updateMyAccount: { phone: "+32 2 555 01 01" } }, extensions: { consistencyToken: expect.any(String) } },
       });
-      expect(
-        logs[1]
-          .lines()
-          .slice(logged)
-          .filter((line) => flushWarning.test(String(line.msg))),
-      ).toEqual([expect.objectContaining({ level: "warn", tables: ["person", "enterprise"] })]);
+      expect(flushesLogged(1, logged)).toEqual([expect.objectContaining({ level: "warn", tables: ["person", "enterprise"] })]);
       await expect(probe()).resolves.toBeDefined();
 
       // Broken on disk too: the flush cannot clear it, and the answer is a retryable 503 with nothing changed.
@@ -523,12 +524,7 @@ describe("three gateways on a 3-node Galera cluster racing the same actions [gal
       // enterprise's, which a flush of role_assignment alone would leave in place (every retry then 503).
       const added = await (await gws[1].client(e.mainAccessManager!)).request(m.addUser, { input: newUser(e, ssin()) });
       expect(added).toEqual({ addUser: { id: expect.any(String) } });
-      expect(
-        logs[1]
-          .lines()
-          .slice(logged)
-          .filter((line) => flushWarning.test(String(line.msg))),
-      ).toEqual([expect.objectContaining({ level: "warn", tables: ["role_assignment", "enterprise"] })]);
+      expect(flushesLogged(1, logged)).toEqual([expect.objectContaining({ level: "warn", tables: ["role_assignment", "enterprise"] })]);
       await expect(probe()).resolves.toBeDefined();
     } finally {
       writeFileSync(file, sound);
