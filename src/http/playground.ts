@@ -119,7 +119,9 @@ const playgroundScript = `"use strict";
     }, [headerEditor, activeTabIndex]);
     React.useEffect(() => {
       if (!headerEditor) return undefined;
-      const show = (value) => headerEditor.setValue(value);
+      const show = (value) => {
+        if (headerEditor.getValue() !== value) headerEditor.setValue(value);
+      };
       headerViews.add(show);
       return () => headerViews.delete(show);
     }, [headerEditor]);
@@ -164,11 +166,27 @@ const playgroundScript = `"use strict";
         });
     });
   }
+  /**
+   * GraphiQL puts a tab's own stored headers into the editor inside its tab-state updater, which React may run again
+   * after the effect above (an update rebased on a later one, such as its debounced record of the headers just set by
+   * "Act as"); it calls onTabChange right after, in the same updater, so the shared headers go back in at that point.
+   */
+  const onTabChange = () => {
+    for (const show of headerViews) show(sharedHeaders);
+  };
   const defaultTabs = config.examples.map((example) => ({ query: example.query, variables: example.variables, headers: sharedHeaders }));
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(
       GraphiQL,
-      { fetcher, defaultTabs, defaultHeaders: sharedHeaders, defaultEditorToolsVisibility: "headers", shouldPersistHeaders: false, plugins: [explorer] },
+      {
+        fetcher,
+        defaultTabs,
+        defaultHeaders: sharedHeaders,
+        defaultEditorToolsVisibility: "headers",
+        shouldPersistHeaders: false,
+        plugins: [explorer],
+        onTabChange,
+      },
       React.createElement(GraphiQL.Footer, null, React.createElement(SharedHeaders)),
     ),
   );
